@@ -1,0 +1,92 @@
+//! The input file with a segment column appended, every original byte passed through.
+
+use std::io::Write;
+
+use super::errors::ExportError;
+use crate::assignment::Assignment;
+use crate::ingest::encoding::encode_text;
+use crate::table::{RecordSpan, Table};
+
+/// The name of the appended column: `segment`, or `segment_2`... when the table has one.
+pub fn segment_column_name(table: &Table, wanted: &str) -> String {
+    let mut name = wanted.to_string();
+    let mut k = 2;
+    while table.column(&name).is_some() {
+        name = format!("{wanted}_{k}");
+        k += 1;
+    }
+    name
+}
+
+/// Writes the table's file with one column appended holding each row's segment.
+///
+/// Every byte of the input is passed through unchanged (byte order mark, quoting, line
+/// terminators, encoding): the new field is inserted before each line terminator. Rows with
+/// fewer fields than the header get empty fields first, so the segment column lines up; rows the
+/// user chose to leave out at import are left out here too.
+///
+/// # Errors
+/// [`ExportError::RowMismatch`] when the assignment is for another table, and
+/// [`ExportError::Io`] when writing fails.
+pub fn write_annotated_csv<W: Write>(
+    table: &Table,
+    assignment: &Assignment,
+    column_name: &str,
+    mut out: W,
+) -> Result<(), ExportError> {
+    let source = &table.source;
+    if assignment.rows() != table.rows() {
+        return Err(ExportError::RowMismatch { assigned: assignment.rows(), rows: table.rows() });
+    }
+    let width = table.columns.len();
+    let delimiter = [source.delimiter];
+    let bytes = &source.bytes;
+    out.write_all(&source.bom)?;
+    let mut cursor = 0usize;
+    let append = |out: &mut W, span: &RecordSpan, value: &str, cursor: &mut usize| -> std::io::Result<()> {
+        out.write_all(bytes.get(*cursor..span.end).unwrap_or_default())?;
+        for _ in span.fields..width {
+            out.write_all(&delimiter)?;
+        }
+        out.write_all(&delimiter)?;
+        out.write_all(&quote(&encode_text(value, source.encoding), source.delimiter))?;
+        *cursor = span.end;
+        Ok(())
+    };
+    if let Some(header) = &source.header {
+        append(&mut out, header, column_name, &mut cursor)?;
+    }
+    let mut skipped = source.skipped.iter().peekable();
+    for (row, span) in source.records.iter().enumerate() {
+        while let Some(skip) = skipped.next_if(|s| s.start < span.start) {
+            out.write_all(bytes.get(cursor..skip.start).unwrap_or_default())?;
+            cursor = skip.term_end;
+        }
+        append(&mut out, span, assignment.segment_of(row).unwrap_or_default(), &mut cursor)?;
+    }
+    for skip in skipped {
+        out.write_all(bytes.get(cursor..skip.start).unwrap_or_default())?;
+        cursor = skip.term_end;
+    }
+    out.write_all(bytes.get(cursor..).unwrap_or_default())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180).
+fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
+    let needs = field.iter().any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    if !needs {
+        return field.to_vec();
+    }
+    let mut out = Vec::with_capacity(field.len() + 2);
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+    out
+}

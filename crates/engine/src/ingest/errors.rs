@@ -1,0 +1,89 @@
+//! What can stop a file from being read, each said so that the user knows what to do.
+
+use thiserror::Error;
+
+/// A file could not be read into a table. `Display` names the file and says what to do.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("{file}: {kind}")]
+pub struct IngestError {
+    /// The file's name as the user gave it.
+    pub file: String,
+    /// What went wrong, and where.
+    pub kind: IngestErrorKind,
+}
+
+/// What went wrong while reading a file.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum IngestErrorKind {
+    /// The file has no bytes, or only blank lines.
+    #[error("the file is empty. Choose a CSV or TSV file with a header row and at least one data row.")]
+    Empty,
+    /// The file is a known binary format, not delimited text.
+    #[error("this is {what}, not a CSV or TSV text file. Export or save it as CSV (comma- or semicolon-separated) and open that.")]
+    NotText {
+        /// What the file looks like instead.
+        what: &'static str,
+    },
+    /// UTF-8 was chosen but the bytes are not UTF-8.
+    #[error("line {line} is not valid UTF-8. Choose the file's real encoding (for example windows-1252) or let Segscope detect it.")]
+    InvalidUtf8 {
+        /// 1-based line of the first invalid byte.
+        line: u64,
+    },
+    /// The first line looks like data rather than column names.
+    #[error("line 1 looks like data, not column names (`{first_line}`). If the file has no header row, choose \"no header row\" and the columns will be named column_1, column_2, ...")]
+    NoHeader {
+        /// The first line's text (shortened).
+        first_line: String,
+    },
+    /// There is a header row but nothing below it.
+    #[error("the file has column names on line 1 but no data rows below them. Choose a file with at least one row of data.")]
+    NoRows,
+    /// A quoted field is never closed, so the rest of the file became one value.
+    #[error("line {line}, column {column} (`{column_name}`): a quoted value starts here but its closing quote (\") is never found, so the rest of the file would be read as one value. Fix the stray quote in that line, or double it (\"\") if it belongs to the value.")]
+    UnterminatedQuote {
+        /// 1-based line where the quoted field starts.
+        line: u64,
+        /// 1-based column number.
+        column: usize,
+        /// The column's name from the header.
+        column_name: String,
+    },
+    /// A row has a different number of fields than the header (when the user asked to stop on it).
+    #[error("line {line} has {found} fields but the header has {expected}. Check the delimiter and quoting on that line, or choose to keep or leave out such rows.")]
+    RaggedRow {
+        /// 1-based line of the row.
+        line: u64,
+        /// Fields found on the row.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+    /// An option names a column that is not in the file.
+    #[error("there is no column named `{name}` in this file. Its columns are: {available}.")]
+    UnknownColumn {
+        /// The name that was given.
+        name: String,
+        /// The file's column names, comma-separated.
+        available: String,
+    },
+    /// The CSV reader reported a low-level problem.
+    #[error("line {line}: {message}")]
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// The reader's description.
+        message: String,
+    },
+    /// The user stopped the import.
+    #[error("reading was cancelled; the previous data is unchanged.")]
+    Cancelled,
+}
+
+impl IngestErrorKind {
+    /// Attaches the file name the user knows the file by.
+    pub fn in_file(self, file: &str) -> IngestError {
+        IngestError { file: file.to_string(), kind: self }
+    }
+}

@@ -1,0 +1,336 @@
+//! Reading delimited text (CSV, TSV, semicolon- or pipe-separated) into a typed [`Table`].
+//!
+//! Encoding, delimiter, header names and column types are detected, and every detection can be
+//! overridden with [`ReadOptions`]. Problems that stop reading are [`IngestError`]s that name the
+//! file, line and column; problems worked around are [`ImportWarning`]s in the [`Diagnostics`].
+
+mod cells;
+mod dialect;
+mod diagnostics;
+pub mod encoding;
+mod errors;
+mod infer;
+mod options;
+pub mod values;
+
+pub use diagnostics::{Diagnostics, Example, ImportWarning};
+pub use encoding::{EncodingEvidence, TextEncoding};
+pub use errors::{IngestError, IngestErrorKind};
+pub use infer::MAX_CATEGORIES;
+pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS};
+
+use cells::Cells;
+use diagnostics::MAX_EXAMPLES;
+use infer::{build_column, ColumnContext};
+
+use crate::progress::Monitor;
+use crate::stats::column_stats;
+use crate::table::{Column, RecordSpan, Source, Table};
+
+/// A table and the report of how it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingested {
+    /// The table.
+    pub table: Table,
+    /// How it was read.
+    pub diagnostics: Diagnostics,
+}
+
+/// How often (in records) reading reports progress and checks for cancellation.
+const PROGRESS_EVERY: usize = 1 << 16;
+
+/// Reads `bytes` (a file called `name`) into a typed table.
+///
+/// ```
+/// use segscope_engine::ingest::{read_table, ReadOptions};
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::table::ColumnType;
+///
+/// let csv = b"customer_id;age;joined\n00017;34;31/12/2024\n00018;41;01/02/2023\n";
+/// let read = read_table("customers.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap();
+/// assert_eq!(read.diagnostics.delimiter, b';');
+/// let types: Vec<ColumnType> = read.table.columns.iter().map(|c| c.column_type()).collect();
+/// assert_eq!(types, [ColumnType::Text, ColumnType::Integer, ColumnType::Date]);
+/// assert_eq!(read.table.original_row(0), ["00017", "34", "31/12/2024"]);
+/// ```
+///
+/// # Errors
+/// An [`IngestError`] naming the file, and the line and column where that applies, when the file
+/// is empty, binary, has no data rows, looks like it has no header, has an unterminated quote, or
+/// has rows of the wrong length under [`RaggedRows::Fail`]; or when an option names a column the
+/// file lacks, or `monitor` cancels.
+pub fn read_table(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monitor) -> Result<Ingested, IngestError> {
+    read(name, bytes, options, monitor).map_err(|kind| kind.in_file(name))
+}
+
+fn read(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monitor) -> Result<Ingested, IngestErrorKind> {
+    let decoded = encoding::decode(bytes, options.encoding)?;
+    let body = decoded.body.as_ref();
+    let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(body));
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(body);
+
+    let mut record = csv::ByteRecord::new();
+    let mut header: Option<(RecordSpan, Vec<String>)> = None;
+    let mut records: Vec<RecordSpan> = Vec::new();
+    let mut skipped: Vec<RecordSpan> = Vec::new();
+    let mut ragged: Vec<RecordSpan> = Vec::new();
+    let mut ragged_count = 0u64;
+    let mut columns: Vec<Cells> = Vec::new();
+    let mut expected = 0usize;
+    loop {
+        let start = reader.position().byte() as usize;
+        let more = reader.read_byte_record(&mut record).map_err(|e| IngestErrorKind::Csv {
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
+        if !more {
+            break;
+        }
+        let start = record.position().map_or(start, |p| p.byte() as usize);
+        let line = record.position().map_or(0, csv::Position::line);
+        let term_end = reader.position().byte() as usize;
+        let end = content_end(body, start, term_end);
+        let span = RecordSpan { start, end, term_end, line, fields: record.len() };
+        let fields = || record.iter().map(|f| encoding::decode_field(f, decoded.field_encoding));
+        if header.is_none() && records.is_empty() && skipped.is_empty() {
+            expected = record.len();
+            columns = vec![Cells::default(); expected];
+            if options.has_header {
+                header = Some((span, fields().map(|f| f.into_owned()).collect()));
+                continue;
+            }
+        }
+        if record.len() != expected {
+            ragged_count += 1;
+            if ragged.len() < MAX_EXAMPLES {
+                ragged.push(span);
+            }
+            match options.ragged_rows {
+                RaggedRows::Fail => return Err(IngestErrorKind::RaggedRow { line, found: record.len(), expected }),
+                RaggedRows::Skip => {
+                    skipped.push(span);
+                    continue;
+                }
+                RaggedRows::Keep => {}
+            }
+        }
+        let mut values = fields();
+        for cells in columns.iter_mut() {
+            match values.next() {
+                Some(v) => cells.push(&v),
+                None => cells.push_absent(),
+            }
+        }
+        records.push(span);
+        if records.len() % PROGRESS_EVERY == 0 {
+            monitor.progress("reading rows", start as u64, body.len() as u64);
+            if monitor.is_cancelled() {
+                return Err(IngestErrorKind::Cancelled);
+            }
+        }
+    }
+    let last = records.last().or(skipped.last()).or(header.as_ref().map(|h| &h.0));
+    if let Some(last) = last {
+        if let Some((offset, column)) = unclosed_quote(body.get(last.start..last.term_end).unwrap_or_default(), delimiter) {
+            let line = last.line + body.get(last.start..last.start + offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+            let column_name = header.as_ref().and_then(|h| h.1.get(column)).cloned().unwrap_or_else(|| format!("column_{}", column + 1));
+            return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
+        }
+    }
+    let (header_span, names) = match header {
+        Some((span, names)) => {
+            if looks_like_data(&names) {
+                let text = String::from_utf8_lossy(body.get(span.start..span.end).unwrap_or_default());
+                return Err(IngestErrorKind::NoHeader { first_line: text.chars().take(80).collect() });
+            }
+            (Some(span), names)
+        }
+        None => (None, (1..=expected).map(|i| format!("column_{i}")).collect()),
+    };
+    if records.is_empty() && skipped.is_empty() {
+        return Err(IngestErrorKind::NoRows);
+    }
+    let (names, renamed) = unique_names(names);
+    for chosen in options.types.keys().chain(options.column_missing_tokens.keys()) {
+        if !names.contains(chosen) {
+            return Err(IngestErrorKind::UnknownColumn {
+                name: chosen.clone(),
+                available: names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            });
+        }
+    }
+
+    let mut warnings = Vec::new();
+    if let Some(line) = decoded.first_invalid_line {
+        warnings.push(ImportWarning::EncodingGuessed { line });
+    }
+    if matches!(decoded.file_encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+        warnings.push(ImportWarning::Utf16Transcoded { encoding: decoded.file_encoding.label().to_string() });
+    }
+    if !renamed.is_empty() {
+        warnings.push(ImportWarning::RenamedColumns { renamed });
+    }
+    if ragged_count > 0 {
+        warnings.push(ImportWarning::RaggedRows {
+            count: ragged_count,
+            expected,
+            examples: ragged.iter().map(|s| Example { line: s.line, found: format!("{} fields", s.fields) }).collect(),
+            policy: options.ragged_rows,
+        });
+    }
+    let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+    let mut table_columns = Vec::with_capacity(columns.len());
+    for (i, (cells, name)) in columns.iter().zip(&names).enumerate() {
+        monitor.progress("reading columns", i as u64, columns.len() as u64);
+        if monitor.is_cancelled() {
+            return Err(IngestErrorKind::Cancelled);
+        }
+        let ctx = ColumnContext {
+            name,
+            missing_tokens: options.missing_tokens_for(name),
+            chosen: options.types.get(name).copied(),
+            date_order: options.date_order,
+            decimal_comma: options.decimal_comma,
+            delimiter,
+            lines: &lines,
+        };
+        let built = build_column(cells, &ctx);
+        warnings.extend(built.warnings);
+        let stats = column_stats(&built.data);
+        table_columns.push(Column { name: name.clone(), data: built.data, format: built.format, type_chosen: ctx.chosen.is_some(), stats });
+    }
+    let first = header_span.or(records.first().copied());
+    let line_terminator = first.map_or("LF", |s| terminator_name(body.get(s.end..s.term_end).unwrap_or_default())).to_string();
+    let diagnostics = Diagnostics {
+        file: name.to_string(),
+        bytes: bytes.len() as u64,
+        encoding: decoded.file_encoding,
+        encoding_evidence: decoded.evidence,
+        bom: !decoded.bom.is_empty(),
+        delimiter,
+        delimiter_detected: options.delimiter.is_none(),
+        has_header: options.has_header,
+        line_terminator,
+        rows: records.len() as u64,
+        warnings,
+    };
+    let source = Source {
+        bom: decoded.bom.to_vec(),
+        bytes: decoded.body.into_owned(),
+        encoding: decoded.field_encoding,
+        delimiter,
+        header: header_span,
+        records,
+        skipped,
+    };
+    Ok(Ingested { table: Table { name: name.to_string(), columns: table_columns, source }, diagnostics })
+}
+
+/// The end of a record's content: before the line terminator that ends at `term_end`.
+fn content_end(body: &[u8], start: usize, term_end: usize) -> usize {
+    let mut end = term_end;
+    while end > start && matches!(body.get(end - 1), Some(b'\n' | b'\r')) {
+        end -= 1;
+    }
+    // A quoted last field may end in line breaks of its own: only strip what follows its quote.
+    if let Some(content) = body.get(start..term_end) {
+        if let Some(close) = content.iter().rposition(|&b| b == b'"') {
+            end = end.max(start + close + 1);
+        }
+    }
+    end
+}
+
+fn terminator_name(t: &[u8]) -> &'static str {
+    match t {
+        [b'\r', b'\n', ..] => "CRLF",
+        [b'\r', ..] => "CR",
+        _ => "LF",
+    }
+}
+
+/// When a record ends inside a quoted field: the byte offset of that field's opening quote and
+/// the 0-based field index.
+fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<(usize, usize)> {
+    let mut field = 0;
+    let mut at_field_start = true;
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while let Some(&b) = record.get(i) {
+        match open {
+            Some(_) if b == b'"' => {
+                if record.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    open = None;
+                }
+            }
+            Some(_) => {}
+            None if b == b'"' && at_field_start => open = Some(i),
+            None if b == delimiter => {
+                field += 1;
+                at_field_start = true;
+                i += 1;
+                continue;
+            }
+            None if b == b'\n' || b == b'\r' => {
+                at_field_start = true;
+                i += 1;
+                continue;
+            }
+            None => {}
+        }
+        at_field_start = false;
+        i += 1;
+    }
+    open.map(|o| (o, field))
+}
+
+/// True when every header cell is a number or a date: the file probably has no header row.
+fn looks_like_data(names: &[String]) -> bool {
+    !names.is_empty()
+        && names.iter().all(|n| {
+            let n = n.trim();
+            !n.is_empty()
+                && (values::parse_decimal(n, values::DecimalStyle::Dot).is_some() || values::date_shape(n).is_some())
+        })
+}
+
+/// Gives empty names `column_N` and repeated names a `_2`, `_3` suffix; reports each change.
+fn unique_names(names: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    let mut renamed = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
+        let mut candidate = base.clone();
+        let mut k = 2;
+        while out.contains(&candidate) {
+            candidate = format!("{base}_{k}");
+            k += 1;
+        }
+        if candidate != name {
+            renamed.push((i + 1, candidate.clone()));
+        }
+        out.push(candidate);
+    }
+    (out, renamed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_quote_finds_the_opening_field() {
+        assert_eq!(unclosed_quote(b"a,\"b,c\n", b','), Some((2, 1)));
+        assert_eq!(unclosed_quote(b"a,\"b\"\"c\",d\n", b','), None);
+        assert_eq!(unclosed_quote(b"a,5\" screen,d\n", b','), None);
+    }
+
+    #[test]
+    fn duplicate_and_empty_names_are_made_unique() {
+        let (names, renamed) = unique_names(vec!["id".into(), "".into(), "id".into()]);
+        assert_eq!(names, ["id", "column_2", "id_2"]);
+        assert_eq!(renamed, [(2, "column_2".to_string()), (3, "id_2".to_string())]);
+    }
+}

@@ -1,0 +1,16 @@
+//! Segscope's analysis engine: bytes → [`table::Table`] → [`assignment::Assignment`] → files.
+//!
+//! Pure Rust with no web dependencies, so the same code runs in the browser (wasm), in the
+//! `segscope` command-line tool and in plain `cargo test`. The app talks to it only through
+//! [`api`]'s request and response types.
+#![deny(missing_docs)]
+
+pub mod progress;
+pub mod sample;
+pub mod ingest;
+pub mod stats;
+pub mod table;
+pub mod assignment;
+pub mod export;
+pub mod split;
+pub mod api;

@@ -1,0 +1,25 @@
+//! Progress reporting and cancellation for long operations.
+//!
+//! Every engine function that can take more than a moment takes a `&mut dyn Monitor`, so the
+//! app (through its engine client, later a Web Worker) can show progress and stop a run, and the
+//! CLI can do the same on a terminal. Functions poll [`Monitor::is_cancelled`] between chunks of
+//! work and return their module's `Cancelled` error when it says so.
+
+/// Receives progress from a long operation and says whether to stop it.
+pub trait Monitor {
+    /// Reports that `done` units of `total` are finished (`total` 0 when unknown).
+    fn progress(&mut self, stage: &str, done: u64, total: u64);
+    /// True when the caller wants the operation stopped as soon as possible.
+    fn is_cancelled(&self) -> bool;
+}
+
+/// A monitor that ignores progress and never cancels.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Monitor for Quiet {
+    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}

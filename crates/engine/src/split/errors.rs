@@ -1,0 +1,37 @@
+//! Why a split cannot be made.
+
+use thiserror::Error;
+
+/// A split-by-column request that cannot be carried out; `Display` says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum SplitError {
+    /// The column does not exist.
+    #[error("there is no column named `{name}`. Choose one of: {available}.")]
+    UnknownColumn {
+        /// The name given.
+        name: String,
+        /// The table's columns.
+        available: String,
+    },
+    /// The number of bands is out of range.
+    #[error("bands must be between {min} and {max} (got {got}).")]
+    Bands {
+        /// The value given.
+        got: u32,
+        /// Smallest allowed.
+        min: u32,
+        /// Largest allowed.
+        max: u32,
+    },
+    /// The number of segments is out of range.
+    #[error("the most segments to show must be between {min} and {max} (got {got}).")]
+    MaxSegments {
+        /// The value given.
+        got: u32,
+        /// Smallest allowed.
+        min: u32,
+        /// Largest allowed.
+        max: u32,
+    },
+}

@@ -1,0 +1,185 @@
+//! The simplest segmentation: one segment per value of a column, or quantile bands of a number.
+//!
+//! Categories, booleans and text get one segment per value (most frequent first; beyond the
+//! maximum, the rarest values are grouped as "Other values"). Numbers and dates get equal-count
+//! bands cut at quantiles, exactly as `pandas.qcut(x, q, duplicates="drop")`: edges at the
+//! linear-interpolation quantiles, bands closed on the right, the first band closed on both
+//! sides. Missing values always form their own "Missing" segment, listed last.
+
+mod errors;
+mod params;
+
+pub use errors::SplitError;
+pub use params::{SplitParams, ValidSplitParams, BANDS, MAX_SEGMENTS};
+
+use std::collections::HashMap;
+
+use crate::assignment::{Assignment, Segment};
+use crate::stats::quantile_sorted;
+use crate::table::{Column, ColumnData, Table};
+
+/// The name of the segment of rows whose value is missing.
+pub const MISSING: &str = "Missing";
+/// The name of the segment grouping the rarest values.
+pub const OTHER: &str = "Other values";
+
+/// Splits `table` by one column.
+///
+/// ```
+/// use segscope_engine::ingest::{read_table, ReadOptions};
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::split::{split, SplitParams};
+///
+/// let csv = b"id,age\n1,20\n2,30\n3,40\n4,50\n5,\n";
+/// let table = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
+/// let params = SplitParams { column: "age".into(), bands: 2, ..SplitParams::default() };
+/// let a = split(&table, &params.check(&table).unwrap());
+/// let names: Vec<_> = (0..5).map(|r| a.segment_of(r).unwrap()).collect();
+/// assert_eq!(names, ["20–35", "20–35", "36–50", "36–50", "Missing"]);
+/// ```
+pub fn split(table: &Table, params: &ValidSplitParams) -> Assignment {
+    let Some(column) = table.columns.get(params.column) else {
+        return Assignment { title: String::new(), segments: Vec::new(), codes: Vec::new() };
+    };
+    if column.column_type().is_ordered() {
+        split_bands(column, params.bands)
+    } else {
+        split_values(column, params.max_segments)
+    }
+}
+
+fn split_values(column: &Column, max_segments: u32) -> Assignment {
+    let data = &column.data;
+    let n = data.len();
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for r in 0..n {
+        if let Some(v) = data.label(r) {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    let mut values: Vec<(&str, u64)> = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let has_missing = (0..n).any(|r| data.is_missing(r));
+    let room = max_segments as usize;
+    let grouped = values.len() > room;
+    let kept = if grouped { room - 1 } else { values.len() };
+    let mut segments: Vec<Segment> = values.iter().take(kept).map(|(v, _)| Segment { name: v.to_string() }).collect();
+    let index: HashMap<&str, u32> = values.iter().take(kept).enumerate().map(|(i, (v, _))| (*v, i as u32)).collect();
+    let other = segments.len() as u32;
+    if grouped {
+        segments.push(Segment { name: unique(OTHER, &segments) });
+    }
+    let missing = segments.len() as u32;
+    if has_missing {
+        segments.push(Segment { name: unique(MISSING, &segments) });
+    }
+    let codes = (0..n)
+        .map(|r| match data.label(r) {
+            Some(v) => index.get(v).copied().unwrap_or(other),
+            None => missing,
+        })
+        .collect();
+    let title = format!("Split by {} ({} values)", column.name, values.len());
+    Assignment { title, segments, codes }
+}
+
+/// `name`, or `name (2)` when a value of the column already has that name.
+fn unique(name: &str, segments: &[Segment]) -> String {
+    let mut candidate = name.to_string();
+    let mut k = 2;
+    while segments.iter().any(|s| s.name == candidate) {
+        candidate = format!("{name} ({k})");
+        k += 1;
+    }
+    candidate
+}
+
+/// Quantile cut points as `pandas.qcut` computes them, with repeated edges dropped.
+pub fn quantile_edges(sorted: &[f64], bands: u32) -> Vec<f64> {
+    let mut edges: Vec<f64> =
+        (0..=bands).filter_map(|i| quantile_sorted(sorted, f64::from(i) / f64::from(bands))).collect();
+    edges.dedup();
+    edges
+}
+
+/// The band of `x` given edges: `(e[k], e[k+1]]`, the first band also including `e[0]`.
+pub fn band_of(edges: &[f64], x: f64) -> usize {
+    let above = edges.partition_point(|&e| e < x);
+    above.saturating_sub(1).min(edges.len().saturating_sub(2))
+}
+
+fn split_bands(column: &Column, bands: u32) -> Assignment {
+    let data = &column.data;
+    let n = data.len();
+    let mut sorted: Vec<f64> = (0..n).filter_map(|r| data.number(r)).collect();
+    sorted.sort_by(f64::total_cmp);
+    let edges = quantile_edges(&sorted, bands);
+    let mut segments: Vec<Segment> = if edges.len() >= 2 {
+        edges.windows(2).enumerate().map(|(k, w)| Segment { name: band_label(column, k == 0, w[0], w[1]) }).collect()
+    } else {
+        edges.first().map(|&e| vec![Segment { name: column.format_number(e) }]).unwrap_or_default()
+    };
+    let missing = segments.len() as u32;
+    if sorted.len() < n {
+        segments.push(Segment { name: unique(MISSING, &segments) });
+    }
+    let codes = (0..n)
+        .map(|r| match data.number(r) {
+            Some(x) => band_of(&edges, x) as u32,
+            None => missing,
+        })
+        .collect();
+    let title = format!("Split by {} ({} equal-count bands)", column.name, edges.len().saturating_sub(1).max(1));
+    Assignment { title, segments, codes }
+}
+
+/// `18–31` for whole-number scales (integers, dates), `(31.5, 45]` otherwise.
+fn band_label(column: &Column, first: bool, lo: f64, hi: f64) -> String {
+    let discrete = matches!(column.data, ColumnData::Integer(_) | ColumnData::Date(_));
+    if discrete {
+        let low = if first { lo.ceil() } else { lo.floor() + 1.0 };
+        let high = hi.floor();
+        if low <= high {
+            return if low == high {
+                column.format_number(low)
+            } else {
+                format!("{}–{}", column.format_number(low), column.format_number(high))
+            };
+        }
+    }
+    let open = if first { '[' } else { '(' };
+    format!("{open}{}, {}]", column.format_number(lo), column.format_number(hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // pandas 2.2: pd.qcut([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4).cat.codes
+    //   → [0, 0, 0, 1, 1, 2, 2, 3, 3, 3]; edges [1, 3.25, 5.5, 7.75, 10].
+    #[test]
+    fn quartile_bands_match_pandas_qcut() {
+        let sorted: Vec<f64> = (1..=10).map(f64::from).collect();
+        let edges = quantile_edges(&sorted, 4);
+        assert_eq!(edges, [1.0, 3.25, 5.5, 7.75, 10.0]);
+        let codes: Vec<usize> = sorted.iter().map(|&x| band_of(&edges, x)).collect();
+        assert_eq!(codes, [0, 0, 0, 1, 1, 2, 2, 3, 3, 3]);
+    }
+
+    // pandas 2.2: pd.qcut([1, 1, 1, 1, 2, 3], 3, duplicates="drop") → edges [1, 1.33, 3],
+    //   codes [0, 0, 0, 0, 1, 1].
+    #[test]
+    fn repeated_edges_are_dropped_like_pandas() {
+        let sorted = [1.0, 1.0, 1.0, 1.0, 2.0, 3.0];
+        let edges = quantile_edges(&sorted, 3);
+        assert_eq!(edges.len(), 3);
+        let codes: Vec<usize> = sorted.iter().map(|&x| band_of(&edges, x)).collect();
+        assert_eq!(codes, [0, 0, 0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn values_on_an_edge_go_to_the_lower_band() {
+        let edges = [0.0, 10.0, 20.0];
+        assert_eq!((band_of(&edges, 0.0), band_of(&edges, 10.0), band_of(&edges, 10.5), band_of(&edges, 20.0)), (0, 0, 1, 1));
+    }
+}
