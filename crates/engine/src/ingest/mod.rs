@@ -77,6 +77,8 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monit
     let mut ragged_count = 0u64;
     let mut columns: Vec<Cells> = Vec::new();
     let mut expected = 0usize;
+    // csv's own line numbers skip line breaks inside quoted fields; count them ourselves.
+    let (mut counted_to, mut line) = (0usize, 1u64);
     loop {
         let start = reader.position().byte() as usize;
         let more = reader.read_byte_record(&mut record).map_err(|e| IngestErrorKind::Csv {
@@ -86,10 +88,15 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monit
         if !more {
             break;
         }
-        let start = record.position().map_or(start, |p| p.byte() as usize);
-        let line = record.position().map_or(0, csv::Position::line);
-        let term_end = reader.position().byte() as usize;
-        let end = content_end(body, start, term_end);
+        // After a CRLF, csv reports the record as starting at the LF: skip line breaks.
+        let mut start = record.position().map_or(start, |p| p.byte() as usize);
+        while matches!(body.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += count_newlines(body.get(counted_to..start).unwrap_or_default());
+        counted_to = start;
+        let end = content_end(body, start, reader.position().byte() as usize);
+        let term_end = end + terminator_len(body.get(end..).unwrap_or_default());
         let span = RecordSpan { start, end, term_end, line, fields: record.len() };
         let fields = || record.iter().map(|f| encoding::decode_field(f, decoded.field_encoding));
         if header.is_none() && records.is_empty() && skipped.is_empty() {
@@ -132,7 +139,7 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monit
     let last = records.last().or(skipped.last()).or(header.as_ref().map(|h| &h.0));
     if let Some(last) = last {
         if let Some((offset, column)) = unclosed_quote(body.get(last.start..last.term_end).unwrap_or_default(), delimiter) {
-            let line = last.line + body.get(last.start..last.start + offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+            let line = last.line + count_newlines(body.get(last.start..last.start + offset).unwrap_or_default());
             let column_name = header.as_ref().and_then(|h| h.1.get(column)).cloned().unwrap_or_else(|| format!("column_{}", column + 1));
             return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
         }
@@ -226,6 +233,10 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions, monitor: &mut dyn Monit
     Ok(Ingested { table: Table { name: name.to_string(), columns: table_columns, source }, diagnostics })
 }
 
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// The end of a record's content: before the line terminator that ends at `term_end`.
 fn content_end(body: &[u8], start: usize, term_end: usize) -> usize {
     let mut end = term_end;
@@ -239,6 +250,14 @@ fn content_end(body: &[u8], start: usize, term_end: usize) -> usize {
         }
     }
     end
+}
+
+fn terminator_len(rest: &[u8]) -> usize {
+    match rest {
+        [b'\r', b'\n', ..] => 2,
+        [b'\r' | b'\n', ..] => 1,
+        _ => 0,
+    }
 }
 
 fn terminator_name(t: &[u8]) -> &'static str {
