@@ -58,8 +58,12 @@ impl ColumnView {
                 summary.push((label.to_string(), column.format_number(x)));
             }
         }
-        for t in &s.top {
-            summary.push((t.value.clone(), t.count.to_string()));
+        if s.distinct < s.count - s.missing {
+            for t in &s.top {
+                summary.push((t.value.clone(), t.count.to_string()));
+            }
+        } else if s.distinct > 0 {
+            summary.push(("unique".to_string(), "every value differs".to_string()));
         }
         let f = &column.format;
         let format_note = match (f.date_order, f.date_order_ambiguous, f.decimal_style) {

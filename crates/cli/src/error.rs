@@ -1,0 +1,54 @@
+//! What the command line reports when a command fails.
+
+use segscope_engine::ingest::IngestError;
+use segscope_engine::sample::SampleError;
+use thiserror::Error;
+
+/// A failed command; `Display` is printed after `error: `.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// A flag or argument is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}. Check the path and that you may read or write it.")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The input could not be read as a table.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The sample could not be generated.
+    #[error(transparent)]
+    Sample(#[from] SampleError),
+}
+
+impl CliError {
+    /// A usage error with the given message.
+    pub fn usage(message: String) -> Self {
+        CliError::Usage(message)
+    }
+
+    /// The process exit code: 2 for usage errors, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Reads a whole input file, naming it in the error.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::File { path: path.display().to_string(), source })
+}
+
+/// Creates an output file, naming it in the error.
+pub fn create_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|source| CliError::File { path: path.display().to_string(), source })
+}

@@ -1,0 +1,107 @@
+//! The `segscope` binary, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn segscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_segscope")).args(args).output().unwrap()
+}
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data").join(name).display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn inspect_json_reports_rows_types_and_detection() {
+    let o = segscope(&["inspect", &data("semicolon_decimal_comma.csv"), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["rows"], 3);
+    assert_eq!(v["delimiter"], ";");
+    assert_eq!(v["encoding"], "utf-8");
+    let types: Vec<&str> = v["columns"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["integer", "text", "decimal", "date"]);
+    assert_eq!(v["columns"][2]["format"], "decimal comma");
+}
+
+#[test]
+fn inspect_for_people_lists_columns_and_warnings() {
+    let o = segscope(&["inspect", &data("latin1.csv")]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("3 rows × 3 columns") && out.contains("windows-1252"), "{out}");
+    assert!(out.contains("warning: The file is not valid UTF-8"), "{out}");
+}
+
+#[test]
+fn read_options_are_shared_flags() {
+    let o = segscope(&["inspect", &data("dates.csv"), "--json", "--date-order", "mdy", "--type", "id=text", "--na", "x"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["columns"][0]["type"], "text");
+    assert_eq!(v["columns"][0]["type_chosen"], true);
+    let o = segscope(&["inspect", &data("no_header.csv"), "--json", "--no-header"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["columns"][0]["name"], "column_1");
+}
+
+#[test]
+fn bad_files_and_flags_fail_with_a_message_and_exit_code() {
+    let o = segscope(&["inspect", &data("unterminated_quote.csv")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unterminated_quote.csv: line 3, column 2 (`comment`)"), "{}", stderr(&o));
+    let o = segscope(&["inspect", "does-not-exist.csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("does-not-exist.csv"));
+    let o = segscope(&["inspect", &data("tab.tsv"), "--type", "score=money"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`money` is not a type"), "{}", stderr(&o));
+    let o = segscope(&["inspect", &data("tab.tsv"), "--delimiter", "::"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn convert_writes_original_text_as_json_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let o = segscope(&["convert", &data("rfc4180.csv"), out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([
+            {"customer_id": "00017", "name": "Smith, Jane", "note": "said \"hi\"", "amount": "12.50"},
+            {"customer_id": "00018", "name": "Bob", "note": "two\r\nlines", "amount": "3"},
+            {"customer_id": "00019", "name": "Ann", "note": "", "amount": "0.25"}
+        ])
+    );
+}
+
+fn sample_into(dir: &Path, customers: &str, seed: &str) -> (Vec<u8>, Vec<u8>) {
+    let o = segscope(&["sample", "--out", dir.to_str().unwrap(), "--customers", customers, "--seed", seed]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (std::fs::read(dir.join("customers.csv")).unwrap(), std::fs::read(dir.join("transactions.csv")).unwrap())
+}
+
+#[test]
+fn sample_is_deterministic_and_inspectable() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = sample_into(a.path(), "200", "7");
+    assert_eq!(first, sample_into(b.path(), "200", "7"));
+    let customers: PathBuf = a.path().join("customers.csv");
+    let o = segscope(&["inspect", customers.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["rows"], 200);
+    let o = segscope(&["sample", "--out", a.path().to_str().unwrap(), "--customers", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("customers"), "{}", stderr(&o));
+}
