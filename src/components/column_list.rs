@@ -1,0 +1,55 @@
+//! Each column with its type (changeable) and a small statistics summary.
+
+use leptos::prelude::*;
+use segscope_engine::api::ColumnView;
+use segscope_engine::table::ColumnType;
+
+use super::import_panel::reread;
+use crate::state::use_app;
+
+/// The columns of the open dataset.
+#[component]
+pub fn ColumnList() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <section class="card" aria-labelledby="columns-title">
+            <h2 id="columns-title">"Columns"</h2>
+            <p class="hint">"Types are read from the data. Change one and the file is read again with your choice."</p>
+            <div id="columns" class="columns">
+                {move || state.dataset.get().map(|d| d.columns.into_iter().map(|c| view! { <ColumnCard column=c/> }).collect_view())}
+            </div>
+        </section>
+    }
+}
+
+/// One column's name, type selector and statistics.
+#[component]
+fn ColumnCard(
+    /// The column.
+    column: ColumnView,
+) -> impl IntoView {
+    let state = use_app();
+    let name = column.name.clone();
+    let select_id = format!("type-{}", column.name);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(ty) = ColumnType::from_label(&event_target_value(&ev)) else { return };
+        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else { return };
+        options.types.insert(name.clone(), ty);
+        reread(state, options);
+    };
+    let current = column.column_type;
+    view! {
+        <article class="column" data-column=column.name.clone()>
+            <h3>{column.name.clone()}</h3>
+            <label class="visually-hidden" for=select_id.clone()>{format!("Type of {}", column.name)}</label>
+            <select id=select_id class="type-select" data-column=column.name.clone() on:change=on_change>
+                {ColumnType::ALL.into_iter().map(|t| view! { <option value=t.label() selected=t == current>{t.label()}</option> }).collect_view()}
+            </select>
+            {column.type_chosen.then(|| view! { <span class="badge">"chosen"</span> })}
+            {column.format_note.clone().map(|n| view! { <span class="badge">{n}</span> })}
+            <dl class="stats">
+                {column.summary.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
+            </dl>
+        </article>
+    }
+}

@@ -1,0 +1,87 @@
+//! Where a file comes in: drop it, pick it, or try the sample data.
+
+use leptos::prelude::*;
+use segscope_engine::api::Request;
+use segscope_engine::ingest::ReadOptions;
+use wasm_bindgen::JsCast;
+
+use crate::app::load_sample;
+use crate::state::{use_app, AppState};
+
+/// Reads a chosen or dropped file and sends it to the engine.
+fn open_file(state: AppState, file: web_sys::File) {
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        state.busy.set(Some(format!("Reading {name}…")));
+        let bytes = match gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await {
+            Ok(b) => b,
+            Err(e) => {
+                state.busy.set(None);
+                state.error.set(Some(format!("{name}: the browser could not read the file ({e}). Check that it is a file you can open, then try again.")));
+                return;
+            }
+        };
+        let response = state
+            .request(&format!("Reading {name}…"), Request::Ingest { name, bytes, options: ReadOptions::default() })
+            .await;
+        state.show_dataset(response);
+    });
+}
+
+/// The landing drop zone (or, `compact`, a smaller "open another file" row).
+#[component]
+pub fn DropZone(
+    /// Show the small version used below an open dataset.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
+    let state = use_app();
+    let dragging = RwSignal::new(false);
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                open_file(state, file);
+            }
+            input.set_value("");
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            open_file(state, file);
+        }
+    };
+    let input_id = if compact { "file-input-again" } else { "file-input" };
+    view! {
+        <div
+            class="drop-zone"
+            class:compact=compact
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            {(!compact).then(|| view! {
+                <h2>"Open your customer data"</h2>
+                <p>"Drop a CSV or TSV file here (customers, or transactions). It is read on this computer; nothing is uploaded."</p>
+            })}
+            <div class="actions">
+                <label class="button primary" for=input_id>
+                    {if compact { "Open another file…" } else { "Choose a file…" }}
+                </label>
+                <input id=input_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain" on:change=on_change aria-label="Choose a CSV or TSV file"/>
+                <button id=if compact { "try-sample-again" } else { "try-sample" } type="button" class="button" on:click=move |_| load_sample(state)>
+                    "Try the sample data"
+                </button>
+            </div>
+            {(!compact).then(|| view! {
+                <p class="hint">"The sample is a made-up retail business: 5,000 customers with demographics, region, channel and behaviour."</p>
+            })}
+        </div>
+    }
+}
