@@ -1,0 +1,133 @@
+//! Parameters of the sample generator: how many customers, which seed.
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::SampleError;
+
+/// The seed used when none is given, so the default sample is the same everywhere.
+pub const DEFAULT_SEED: u64 = 20_230_101;
+
+/// The number of customers generated when none is given.
+pub const DEFAULT_CUSTOMERS: u64 = 5_000;
+
+/// The fewest customers a sample can have.
+pub const MIN_CUSTOMERS: u64 = 1;
+
+/// The most customers a sample can have.
+pub const MAX_CUSTOMERS: u64 = 50_000_000;
+
+/// What to generate: the number of customers and the seed. Check it with
+/// [`SampleParams::check`] to get the [`ValidSampleParams`] the generator takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleParams {
+    /// How many customers to generate ([`MIN_CUSTOMERS`]..=[`MAX_CUSTOMERS`]).
+    pub customers: u64,
+    /// The seed; the same seed and customer count always give the same bytes.
+    pub seed: u64,
+}
+
+impl Default for SampleParams {
+    fn default() -> Self {
+        SampleParams {
+            customers: DEFAULT_CUSTOMERS,
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+impl SampleParams {
+    /// Sets the number of customers.
+    #[must_use]
+    pub fn customers(mut self, customers: u64) -> Self {
+        self.customers = customers;
+        self
+    }
+
+    /// Sets the seed.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Checks the parameters and returns the valid form the generator accepts.
+    ///
+    /// # Errors
+    ///
+    /// [`SampleError::CustomerCount`] when `customers` is outside
+    /// [`MIN_CUSTOMERS`]..=[`MAX_CUSTOMERS`].
+    ///
+    /// ```
+    /// use segscope_engine::sample::SampleParams;
+    ///
+    /// let valid = SampleParams::default().customers(1_000).check()?;
+    /// assert_eq!(valid.customers(), 1_000);
+    ///
+    /// let err = SampleParams::default().customers(0).check().unwrap_err();
+    /// assert!(err.to_string().starts_with("customers must be between 1 and 50,000,000 (got 0)"));
+    /// # Ok::<(), segscope_engine::sample::SampleError>(())
+    /// ```
+    pub fn check(self) -> Result<ValidSampleParams, SampleError> {
+        if !(MIN_CUSTOMERS..=MAX_CUSTOMERS).contains(&self.customers) {
+            return Err(SampleError::CustomerCount {
+                got: self.customers,
+            });
+        }
+        Ok(ValidSampleParams(self))
+    }
+}
+
+/// Sample parameters that passed [`SampleParams::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ValidSampleParams(SampleParams);
+
+impl ValidSampleParams {
+    /// The number of customers to generate.
+    pub fn customers(&self) -> u64 {
+        self.0.customers
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.0.seed
+    }
+
+    /// The parameters as given.
+    pub fn params(&self) -> SampleParams {
+        self.0
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_five_thousand_customers_and_the_documented_seed() {
+        let p = SampleParams::default();
+        assert_eq!(p.customers, 5_000);
+        assert_eq!(p.seed, DEFAULT_SEED);
+    }
+
+    #[test]
+    fn zero_customers_is_rejected() {
+        let err = SampleParams::default().customers(0).check();
+        assert!(matches!(err, Err(SampleError::CustomerCount { got: 0 })));
+    }
+
+    #[test]
+    fn more_than_fifty_million_customers_is_rejected() {
+        let err = SampleParams::default().customers(MAX_CUSTOMERS + 1).check();
+        assert!(matches!(err, Err(SampleError::CustomerCount { got }) if got == MAX_CUSTOMERS + 1));
+    }
+
+    #[test]
+    fn bounds_are_accepted() {
+        assert!(SampleParams::default().customers(1).check().is_ok());
+        assert!(SampleParams::default()
+            .customers(MAX_CUSTOMERS)
+            .check()
+            .is_ok());
+    }
+}
