@@ -62,7 +62,7 @@ impl ColumnView {
             for t in &s.top {
                 summary.push((t.value.clone(), t.count.to_string()));
             }
-        } else if s.distinct > 0 {
+        } else if s.distinct > 0 && s.numeric.is_none() {
             summary.push(("unique".to_string(), "every value differs".to_string()));
         }
         let f = &column.format;
