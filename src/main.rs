@@ -12,3 +12,10 @@ fn main() {
     panic::install_hook();
     leptos::mount::mount_to_body(app::App);
 }
+
+/// Panics on purpose, so the browser tests can check that a panic shows a readable message
+/// rather than a dead page. Nothing in the app calls it.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn segscope_selftest_panic() {
+    panic!("self-test panic requested by the test suite");
+}

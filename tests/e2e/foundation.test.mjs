@@ -147,3 +147,19 @@ test('"Try the sample data" is one click from the landing view', async () => {
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('a panic shows a readable message instead of a dead page', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.waitForSelector('#try-sample');
+  await page.evaluate(() => { try { window.wasmBindings.segscope_selftest_panic(); } catch (_) { /* the trap */ } });
+  await page.waitForSelector('#fatal');
+  const text = await page.textContent('#fatal');
+  assert.match(text, /internal error/);
+  assert.match(text, /Your files were not changed and nothing was sent anywhere/);
+  assert.match(text, /self-test panic/);
+  await page.screenshot({ path: join(artifactsDir, 'panic.png') });
+  rec.assertNoForeignRequests();
+  await rec.close();
+});

@@ -1,4 +1,5 @@
 //! The `segscope` binary, run as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,4 +1,5 @@
 //! The annotated CSV export passes every input byte through and appends one segment column.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use proptest::prelude::*;
 use segscope_engine::export::write_annotated_csv;

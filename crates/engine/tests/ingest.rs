@@ -1,4 +1,5 @@
 //! Reading every kind of file the import view promises to handle, from fixtures in `tests/data`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use segscope_engine::ingest::{
     read_table, DateOrder, EncodingEvidence, ImportWarning, IngestErrorKind, Ingested, RaggedRows, ReadOptions,
