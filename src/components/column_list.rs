@@ -38,6 +38,18 @@ fn ColumnCard(
         reread(state, options);
     };
     let current = column.column_type;
+    let tokens_id = format!("missing-{}", column.name);
+    let tokens = state.dataset.with_untracked(|d| {
+        d.as_ref().map(|d| d.options.missing_tokens_for(&column.name).iter().filter(|t| !t.is_empty()).cloned().collect::<Vec<_>>().join(", "))
+    });
+    let col = column.name.clone();
+    let on_tokens = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else { return };
+        let list = std::iter::once(String::new()).chain(typed.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
+        options.column_missing_tokens.insert(col.clone(), list);
+        reread(state, options);
+    };
     view! {
         <article class="column" data-column=column.name.clone()>
             <h3>{column.name.clone()}</h3>
@@ -47,6 +59,11 @@ fn ColumnCard(
             </select>
             {column.type_chosen.then(|| view! { <span class="badge">"chosen"</span> })}
             {column.format_note.clone().map(|n| view! { <span class="badge">{n}</span> })}
+            <details class="column-missing">
+                <summary>"Missing values"</summary>
+                <label for=tokens_id.clone()>"Read as missing here (comma-separated; empty always counts)"</label>
+                <input id=tokens_id type="text" data-column=column.name.clone() value=tokens on:change=on_tokens/>
+            </details>
             <dl class="stats">
                 {column.summary.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> }).collect_view()}
             </dl>

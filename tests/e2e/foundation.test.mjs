@@ -3,7 +3,7 @@
 // Every request of the session must stay on the page's own origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
@@ -64,6 +64,13 @@ test('open a file, read its types, split it, chart it and download it with segme
   await page.waitForSelector('article[data-column="age"] .badge');
   assert.equal(await type('age'), 'decimal');
 
+  // Per-column missing-value tokens: "Bob" becomes missing in `name` only.
+  await page.click('article[data-column="name"] .column-missing summary');
+  await page.fill('article[data-column="name"] .column-missing input', 'NA, Bob');
+  await page.press('article[data-column="name"] .column-missing input', 'Enter');
+  await page.waitForFunction(() => document.querySelector('article[data-column="name"] .stats dd')?.textContent === '9 of 40');
+  assert.equal(await type('age'), 'decimal', 'earlier choices are kept');
+
   // Split by a category.
   await page.selectOption('#split-column', 'country');
   await page.click('#run-split');
@@ -115,6 +122,10 @@ test('open a file, read its types, split it, chart it and download it with segme
   assert.match(await page.textContent('#error'), /empty\.csv: the file is empty/);
   assert.equal(await page.textContent('#dataset-summary'), '40 rows × 6 columns');
 
+  // Zero egress: every request was for one of the app's own build files.
+  const own = new Set(['', ...readdirSync(join(repoRoot, 'dist'))].map((f) => new URL(f, server.url).pathname));
+  const paths = rec.requests.filter((u) => u.startsWith('http')).map((u) => new URL(u).pathname);
+  assert.ok(paths.every((p) => own.has(p)), `only build files requested: ${paths.join(', ')}`);
   rec.assertNoForeignRequests();
   rec.assertNoErrors();
   await rec.close();
