@@ -14,3 +14,4 @@ pub mod assignment;
 pub mod export;
 pub mod split;
 pub mod api;
+pub mod rules;

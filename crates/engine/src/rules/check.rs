@@ -1,0 +1,412 @@
+//! Checking a definition against the columns it will run on: every mismatch is reported at once.
+
+use super::condition::{Condition, Inclusive, Op, Unit};
+use super::definition::{Definition, Mode};
+use super::errors::{Problem, RulesError};
+use crate::ingest::values::{date_shape, DateLayout};
+use crate::ingest::DateOrder;
+use crate::table::ColumnType;
+
+/// A comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// `=`
+    Eq,
+    /// `≠`
+    Ne,
+    /// `<`
+    Lt,
+    /// `≤`
+    Le,
+    /// `>`
+    Gt,
+    /// `≥`
+    Ge,
+}
+
+/// A bound of a number or date test: the value on the column's scale and its literal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    /// On the column's scale: the number, days since 1970-01-01, or seconds.
+    pub x: f64,
+    /// The value as SQL needs it: the number's text, or `YYYY-MM-DD` / `YYYY-MM-DD HH:MM:SS`.
+    pub literal: String,
+}
+
+/// A text test, after case folding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextTest {
+    /// Equal to one of these (`is`, `any_of`); `negate` for `is_not` and `none_of`.
+    OneOf {
+        /// The values.
+        values: Vec<String>,
+        /// True for `is_not`/`none_of`.
+        negate: bool,
+    },
+    /// Contains.
+    Contains(String),
+    /// Starts with.
+    StartsWith(String),
+    /// Ends with.
+    EndsWith(String),
+}
+
+/// A checked test, tied to a column of the schema it was checked against.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// Every condition holds.
+    All(Vec<Check>),
+    /// At least one holds.
+    Any(Vec<Check>),
+    /// None holds.
+    None(Vec<Check>),
+    /// At least `k` hold.
+    AtLeast(usize, Vec<Check>),
+    /// A number, date or date-time compared with a bound.
+    Compare {
+        /// Column index in the schema.
+        column: usize,
+        /// The comparison.
+        cmp: Cmp,
+        /// The bound.
+        bound: Bound,
+    },
+    /// A number, date or date-time within a range.
+    Range {
+        /// Column index.
+        column: usize,
+        /// Lower bound and whether it is included.
+        lo: (Bound, bool),
+        /// Upper bound and whether it is included.
+        hi: (Bound, bool),
+    },
+    /// A text or category test.
+    Text {
+        /// Column index.
+        column: usize,
+        /// The test.
+        test: TextTest,
+        /// Compare lower-cased.
+        case_insensitive: bool,
+    },
+    /// A boolean is true (or false).
+    Bool {
+        /// Column index.
+        column: usize,
+        /// The value wanted.
+        want: bool,
+    },
+    /// The value is missing (or present).
+    Missing {
+        /// Column index.
+        column: usize,
+        /// True for `is_missing`.
+        missing: bool,
+    },
+}
+
+/// A segment whose condition was checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidSegment {
+    /// Its name.
+    pub name: String,
+    /// Its checked condition.
+    pub check: Check,
+}
+
+/// A definition checked against a schema: names resolved, literals typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidDefinition {
+    /// First match or overlapping.
+    pub mode: Mode,
+    /// The segments in order.
+    pub segments: Vec<ValidSegment>,
+    /// The remainder's name.
+    pub remainder: String,
+    /// The as-of day (days since 1970-01-01) used by relative date tests.
+    pub as_of: Option<i32>,
+    /// The schema: (name, type) per column, indexed by [`Check`]s.
+    pub schema: Vec<(String, ColumnType)>,
+}
+
+struct Checker<'a> {
+    schema: &'a [(String, ColumnType)],
+    as_of: Option<i32>,
+    problems: Vec<Problem>,
+    segment: String,
+}
+
+/// Parses `YYYY-MM-DD` to days since 1970-01-01.
+pub fn parse_iso_date(s: &str) -> Option<i32> {
+    let shape = date_shape(s)?;
+    (shape.layout == DateLayout::YearFirst && shape.time.is_none()).then(|| shape.days(DateOrder::Dmy)).flatten()
+}
+
+/// Checks `def` against the columns of the data it will run on.
+///
+/// `as_of` is the analysis day to use when the definition does not fix one.
+///
+/// # Errors
+/// [`RulesError::Invalid`] listing every problem: unknown columns, operators that do not fit a
+/// column's type, unreadable values, reversed ranges, empty groups, `at_least` larger than its
+/// group, duplicate segment names, a missing as-of date for relative tests.
+pub fn check(def: &Definition, schema: &[(String, ColumnType)], as_of: Option<i32>) -> Result<ValidDefinition, RulesError> {
+    let mut c = Checker { schema, as_of: None, problems: Vec::new(), segment: "definition".into() };
+    c.as_of = match &def.as_of {
+        Some(s) => match parse_iso_date(s) {
+            Some(d) => Some(d),
+            None => {
+                c.problem("", format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."));
+                None
+            }
+        },
+        None => as_of,
+    };
+    for (name, declared) in &def.columns {
+        match schema.iter().find(|(n, _)| n == name) {
+            Some((_, actual)) if !compatible(*declared, *actual) => c.problem(
+                "",
+                format!("column `{name}` is {actual} in this data but {declared} in the definition; choose {declared} for it when reading the file."),
+            ),
+            _ => {}
+        }
+    }
+    let mut segments = Vec::new();
+    for (i, s) in def.segments.iter().enumerate() {
+        c.segment = s.name.clone();
+        if s.name.trim().is_empty() {
+            c.problem("", format!("segment {} has no name; give it one.", i + 1));
+        }
+        if def.segments.iter().take(i).any(|o| o.name == s.name) || (def.mode == Mode::FirstMatch && s.name == def.remainder.name) {
+            c.problem("", "another segment has the same name; rename one of them.".into());
+        }
+        if let Some(check) = c.condition(&s.condition, "when") {
+            segments.push(ValidSegment { name: s.name.clone(), check });
+        }
+    }
+    if c.problems.is_empty() {
+        Ok(ValidDefinition { mode: def.mode, segments, remainder: def.remainder.name.clone(), as_of: c.as_of, schema: schema.to_vec() })
+    } else {
+        Err(RulesError::Invalid(c.problems))
+    }
+}
+
+/// Integer and decimal columns are interchangeable for rules; other types must match.
+fn compatible(a: ColumnType, b: ColumnType) -> bool {
+    let numeric = |t| matches!(t, ColumnType::Integer | ColumnType::Decimal);
+    let textual = |t| matches!(t, ColumnType::Categorical | ColumnType::Text);
+    a == b || (numeric(a) && numeric(b)) || (textual(a) && textual(b))
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, path: &str, message: String) {
+        self.problems.push(Problem { segment: self.segment.clone(), path: path.to_string(), message });
+    }
+
+    fn group(&mut self, items: &[Condition], path: &str, key: &str) -> Option<Vec<Check>> {
+        if items.is_empty() {
+            self.problem(path, format!("the `{key}` group is empty; add a condition or remove the group."));
+            return None;
+        }
+        let checked: Vec<Option<Check>> = items.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{path}.{key}[{i}]"))).collect();
+        checked.into_iter().collect()
+    }
+
+    fn condition(&mut self, c: &Condition, path: &str) -> Option<Check> {
+        match c {
+            Condition::All(items) => self.group(items, path, "all").map(Check::All),
+            Condition::Any(items) => self.group(items, path, "any").map(Check::Any),
+            Condition::None(items) => self.group(items, path, "none").map(Check::None),
+            Condition::AtLeast { k, of } => {
+                if *k == 0 || *k > of.len() {
+                    self.problem(path, format!("“at least {k} of” needs K between 1 and the number of conditions in the group ({}).", of.len()));
+                }
+                let checked = self.group(of, path, "of")?;
+                (*k >= 1 && *k <= of.len()).then_some(Check::AtLeast(*k, checked))
+            }
+            Condition::Test { column, op } => self.test(column, op, path),
+        }
+    }
+
+    fn test(&mut self, name: &str, op: &Op, path: &str) -> Option<Check> {
+        let path = &format!("{path} (`{name}` {})", op.name());
+        let Some(column) = self.schema.iter().position(|(n, _)| n == name) else {
+            let available = self.schema.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            self.problem(path, format!("there is no column `{name}`; the columns are {available}."));
+            return None;
+        };
+        let ty = self.schema.get(column).map(|c| c.1).unwrap_or(ColumnType::Text);
+        let wrong = |this: &mut Self, fits: &str| {
+            this.problem(path, format!("`{}` is for {fits}, but `{name}` is {ty}; choose an operator for {ty} columns.", op.name()));
+            None
+        };
+        let numeric = matches!(ty, ColumnType::Integer | ColumnType::Decimal);
+        let dated = matches!(ty, ColumnType::Date | ColumnType::Datetime);
+        let textual = matches!(ty, ColumnType::Categorical | ColumnType::Text);
+        match op {
+            Op::IsMissing | Op::IsNotMissing => Some(Check::Missing { column, missing: matches!(op, Op::IsMissing) }),
+            Op::Eq { value } | Op::Ne { value } | Op::Lt { value } | Op::Le { value } | Op::Gt { value } | Op::Ge { value } => {
+                if !numeric {
+                    return wrong(self, "numbers");
+                }
+                let cmp = match op {
+                    Op::Eq { .. } => Cmp::Eq,
+                    Op::Ne { .. } => Cmp::Ne,
+                    Op::Lt { .. } => Cmp::Lt,
+                    Op::Le { .. } => Cmp::Le,
+                    Op::Gt { .. } => Cmp::Gt,
+                    _ => Cmp::Ge,
+                };
+                let bound = Bound { x: value.as_f64().unwrap_or(f64::NAN), literal: value.to_string() };
+                Some(Check::Compare { column, cmp, bound })
+            }
+            Op::Between { min, max, inclusive } => {
+                if !numeric && !dated {
+                    return wrong(self, "numbers and dates");
+                }
+                let (lo_incl, hi_incl) = inclusive.ends();
+                let lo = self.bound(min, ty, path, "min")?;
+                let hi = self.bound(max, ty, path, "max")?;
+                if lo.x > hi.x {
+                    self.problem(path, format!("the range is reversed: min {} is above max {}; swap them.", lo.literal, hi.literal));
+                    return None;
+                }
+                if ty == ColumnType::Datetime {
+                    // Whole days: from the start of `min` to the end of `max`.
+                    let lo = if lo_incl { day_start(lo.x) } else { day_start(lo.x + 1.0) };
+                    let hi = if hi_incl { day_start(hi.x + 1.0) } else { day_start(hi.x) };
+                    return Some(Check::Range { column, lo: (lo, true), hi: (hi, false) });
+                }
+                Some(Check::Range { column, lo: (lo, lo_incl), hi: (hi, hi_incl) })
+            }
+            Op::Before { date } | Op::After { date } => {
+                if !dated {
+                    return wrong(self, "dates");
+                }
+                let Some(day) = parse_iso_date(date) else {
+                    self.problem(path, format!("`{date}` is not a date; write it as YYYY-MM-DD."));
+                    return None;
+                };
+                let after = matches!(op, Op::After { .. });
+                if ty == ColumnType::Datetime {
+                    let (cmp, at) = if after { (Cmp::Ge, day + 1) } else { (Cmp::Lt, day) };
+                    return Some(Check::Compare { column, cmp, bound: day_start(f64::from(at)) });
+                }
+                Some(Check::Compare { column, cmp: if after { Cmp::Gt } else { Cmp::Lt }, bound: day_bound(day) })
+            }
+            Op::InLast { n, unit } => {
+                if !dated {
+                    return wrong(self, "dates");
+                }
+                let Some(as_of) = self.as_of else {
+                    self.problem(path, "“in the last” counts back from the as-of date, which is not set; set as_of (YYYY-MM-DD).".into());
+                    return None;
+                };
+                let from = match unit {
+                    Unit::Days => Some(as_of - *n as i32),
+                    Unit::Months => {
+                        let date = crate::ingest::values::date_from_days(as_of);
+                        date.checked_sub_months(chrono::Months::new(*n)).map(|d| d.signed_duration_since(crate::ingest::values::epoch()).num_days() as i32)
+                    }
+                };
+                let Some(from) = from else {
+                    self.problem(path, format!("{n} {unit:?} before the as-of date is out of range; choose a smaller number."));
+                    return None;
+                };
+                if ty == ColumnType::Datetime {
+                    return Some(Check::Range { column, lo: (day_start(f64::from(from)), true), hi: (day_start(f64::from(as_of)), false) });
+                }
+                Some(Check::Range { column, lo: (day_bound(from), true), hi: (day_bound(as_of), false) })
+            }
+            Op::Is { value, case_insensitive } | Op::IsNot { value, case_insensitive } => {
+                if !textual {
+                    return wrong(self, "text and categories");
+                }
+                let test = TextTest::OneOf { values: vec![fold(value, *case_insensitive)], negate: matches!(op, Op::IsNot { .. }) };
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
+            }
+            Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
+                if !textual {
+                    return wrong(self, "text and categories");
+                }
+                if values.is_empty() {
+                    self.problem(path, "the list of values is empty; pick at least one value.".into());
+                    return None;
+                }
+                let test = TextTest::OneOf { values: values.iter().map(|v| fold(v, *case_insensitive)).collect(), negate: matches!(op, Op::NoneOf { .. }) };
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
+            }
+            Op::Contains { value, case_insensitive } | Op::StartsWith { value, case_insensitive } | Op::EndsWith { value, case_insensitive } => {
+                if !textual {
+                    return wrong(self, "text and categories");
+                }
+                if value.is_empty() {
+                    self.problem(path, "the text to look for is empty; type some text.".into());
+                    return None;
+                }
+                let v = fold(value, *case_insensitive);
+                let test = match op {
+                    Op::Contains { .. } => TextTest::Contains(v),
+                    Op::StartsWith { .. } => TextTest::StartsWith(v),
+                    _ => TextTest::EndsWith(v),
+                };
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
+            }
+            Op::IsTrue | Op::IsFalse => {
+                if ty != ColumnType::Boolean {
+                    return wrong(self, "true/false columns");
+                }
+                Some(Check::Bool { column, want: matches!(op, Op::IsTrue) })
+            }
+        }
+    }
+
+    fn bound(&mut self, v: &serde_json::Value, ty: ColumnType, path: &str, which: &str) -> Option<Bound> {
+        match (ty, v) {
+            (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::Number(n)) => Some(Bound { x: n.as_f64().unwrap_or(f64::NAN), literal: n.to_string() }),
+            (ColumnType::Date | ColumnType::Datetime, serde_json::Value::String(s)) => match parse_iso_date(s) {
+                Some(d) => Some(day_bound(d)),
+                None => {
+                    self.problem(path, format!("{which} `{s}` is not a date; write it as YYYY-MM-DD."));
+                    None
+                }
+            },
+            _ => {
+                let want = if matches!(ty, ColumnType::Date | ColumnType::Datetime) { "a date in quotes (\"YYYY-MM-DD\")" } else { "a number" };
+                self.problem(path, format!("{which} must be {want} for a {ty} column, found {v}."));
+                None
+            }
+        }
+    }
+}
+
+/// Lower-cases when the test ignores case.
+pub fn fold(s: &str, case_insensitive: bool) -> String {
+    if case_insensitive {
+        s.to_lowercase()
+    } else {
+        s.to_string()
+    }
+}
+
+fn day_bound(day: i32) -> Bound {
+    Bound { x: f64::from(day), literal: crate::ingest::values::date_from_days(day).to_string() }
+}
+
+/// The start (00:00:00) of a day, on the seconds scale of date-time columns.
+fn day_start(day: f64) -> Bound {
+    let d = day.floor() as i32;
+    Bound { x: f64::from(d) * 86_400.0, literal: format!("{} 00:00:00", crate::ingest::values::date_from_days(d)) }
+}
+
+impl Inclusive {
+    /// Used by the SQL writer and the UI to describe the range.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Inclusive::Both => "both ends included",
+            Inclusive::Neither => "both ends excluded",
+            Inclusive::Lower => "lower end included",
+            Inclusive::Upper => "upper end included",
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Why a definition cannot be used, every problem at once.
+
+use thiserror::Error;
+
+/// One problem in a definition: where it is and what to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The segment's name (or "definition" for problems outside segments).
+    pub segment: String,
+    /// Where in the segment's condition, e.g. `when.all[1]`.
+    pub path: String,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "segment “{}”: {}", self.segment, self.message)
+        } else {
+            write!(f, "segment “{}”, condition {}: {}", self.segment, self.path, self.message)
+        }
+    }
+}
+
+/// A definition that cannot be read or applied; `Display` lists what to change.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum RulesError {
+    /// The file is not a readable definition.
+    #[error("the definition file cannot be read: {0}")]
+    Format(String),
+    /// The definition does not fit the data (or is inconsistent); every problem is listed.
+    #[error("the definition does not fit this data ({} problem{}):\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<Problem>),
+}

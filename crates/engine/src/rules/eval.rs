@@ -1,0 +1,202 @@
+//! Evaluating checked conditions on a table, with SQL's three-valued logic.
+//!
+//! A test on a missing value is *unknown*, never silently true or false: `age > 30` does not match
+//! a customer whose age is missing, and neither does `NOT (age > 30)`. Groups combine with
+//! Kleene logic exactly as SQL's `AND`, `OR` and `NOT` do, so the exported SQL gives the same
+//! segments; "at least K of" counts the conditions that are true. Rows are evaluated 64 at a time
+//! as bit masks.
+
+use super::check::{Check, Cmp, TextTest, ValidDefinition};
+use super::definition::Mode;
+use crate::assignment::{Assignment, Segment};
+use crate::table::{ColumnData, Table};
+
+/// Per row: is the condition true, and is it false (neither: unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Truth {
+    t: Vec<u64>,
+    f: Vec<u64>,
+    rows: usize,
+}
+
+impl Truth {
+    fn from_fn(rows: usize, mut value: impl FnMut(usize) -> Option<bool>) -> Self {
+        let words = rows.div_ceil(64);
+        let (mut t, mut f) = (vec![0u64; words], vec![0u64; words]);
+        for r in 0..rows {
+            let (w, b) = (r / 64, 1u64 << (r % 64));
+            match value(r) {
+                Some(true) => {
+                    if let Some(x) = t.get_mut(w) {
+                        *x |= b;
+                    }
+                }
+                Some(false) => {
+                    if let Some(x) = f.get_mut(w) {
+                        *x |= b;
+                    }
+                }
+                None => {}
+            }
+        }
+        Truth { t, f, rows }
+    }
+
+    fn constant(rows: usize, value: bool) -> Self {
+        Truth::from_fn(rows, |_| Some(value))
+    }
+
+    /// True when row `r` matches.
+    pub fn is_true(&self, r: usize) -> bool {
+        self.t.get(r / 64).is_some_and(|w| w & (1 << (r % 64)) != 0)
+    }
+
+    /// True when row `r` is unknown (decided by missing values).
+    pub fn is_unknown(&self, r: usize) -> bool {
+        let b = 1u64 << (r % 64);
+        r < self.rows && self.t.get(r / 64).is_some_and(|w| w & b == 0) && self.f.get(r / 64).is_some_and(|w| w & b == 0)
+    }
+
+    fn and(mut self, o: &Truth) -> Self {
+        self.t.iter_mut().zip(&o.t).for_each(|(a, b)| *a &= b);
+        self.f.iter_mut().zip(&o.f).for_each(|(a, b)| *a |= b);
+        self
+    }
+
+    fn or(mut self, o: &Truth) -> Self {
+        self.t.iter_mut().zip(&o.t).for_each(|(a, b)| *a |= b);
+        self.f.iter_mut().zip(&o.f).for_each(|(a, b)| *a &= b);
+        self
+    }
+
+    fn not(self) -> Self {
+        Truth { t: self.f, f: self.t, rows: self.rows }
+    }
+}
+
+/// Evaluates one checked condition on every row of `table`.
+pub fn truth(check: &Check, table: &Table) -> Truth {
+    let rows = table.rows();
+    let column = |i: usize| table.columns.get(i).map(|c| &c.data);
+    match check {
+        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| acc.and(&truth(c, table))),
+        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))),
+        Check::None(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))).not(),
+        Check::AtLeast(k, items) => {
+            let parts: Vec<Truth> = items.iter().map(|c| truth(c, table)).collect();
+            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k))
+        }
+        Check::Missing { column: c, missing } => match column(*c) {
+            Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
+            None => Truth::constant(rows, false),
+        },
+        Check::Compare { column: c, cmp, bound } => match column(*c) {
+            Some(data) => Truth::from_fn(rows, |r| {
+                data.number(r).map(|x| match cmp {
+                    Cmp::Eq => x == bound.x,
+                    Cmp::Ne => x != bound.x,
+                    Cmp::Lt => x < bound.x,
+                    Cmp::Le => x <= bound.x,
+                    Cmp::Gt => x > bound.x,
+                    Cmp::Ge => x >= bound.x,
+                })
+            }),
+            None => Truth::constant(rows, false),
+        },
+        Check::Range { column: c, lo, hi } => match column(*c) {
+            Some(data) => Truth::from_fn(rows, |r| {
+                data.number(r).map(|x| {
+                    let above = if lo.1 { x >= lo.0.x } else { x > lo.0.x };
+                    let below = if hi.1 { x <= hi.0.x } else { x < hi.0.x };
+                    above && below
+                })
+            }),
+            None => Truth::constant(rows, false),
+        },
+        Check::Bool { column: c, want } => match column(*c) {
+            Some(ColumnData::Boolean(v)) => Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want)),
+            _ => Truth::constant(rows, false),
+        },
+        Check::Text { column: c, test, case_insensitive } => match column(*c) {
+            // Categories: decide once per dictionary entry, then look codes up.
+            Some(ColumnData::Categorical { dictionary, codes }) => {
+                let hits: Vec<bool> = dictionary.iter().map(|v| text_matches(test, v, *case_insensitive)).collect();
+                Truth::from_fn(rows, |r| codes.get(r).copied().flatten().map(|code| hits.get(code as usize).copied().unwrap_or(false)))
+            }
+            Some(data) => Truth::from_fn(rows, |r| data.label(r).map(|v| text_matches(test, v, *case_insensitive))),
+            None => Truth::constant(rows, false),
+        },
+    }
+}
+
+fn text_matches(test: &TextTest, value: &str, case_insensitive: bool) -> bool {
+    let folded;
+    let v = if case_insensitive {
+        folded = value.to_lowercase();
+        folded.as_str()
+    } else {
+        value
+    };
+    match test {
+        TextTest::OneOf { values, negate } => values.iter().any(|x| x == v) != *negate,
+        TextTest::Contains(x) => v.contains(x.as_str()),
+        TextTest::StartsWith(x) => v.starts_with(x.as_str()),
+        TextTest::EndsWith(x) => v.ends_with(x.as_str()),
+    }
+}
+
+/// The segments of one evaluation, with what the summary needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    /// First-match mode: the segment of each row (the remainder last).
+    pub assignment: Assignment,
+    /// Overlapping mode: per segment, whether each row is in it (empty in first-match mode).
+    pub flags: Vec<Vec<bool>>,
+    /// Per segment: rows it would have taken had their missing values been known (rows left
+    /// undecided by missing values), among the rows that reached it.
+    pub excluded_for_missing: Vec<u64>,
+}
+
+/// Applies a checked definition to `table`.
+pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
+    let rows = table.rows();
+    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, table)).collect();
+    let mut segments: Vec<Segment> = def.segments.iter().map(|s| Segment { name: s.name.clone() }).collect();
+    let mut excluded = vec![0u64; truths.len()];
+    match def.mode {
+        Mode::FirstMatch => {
+            let remainder = segments.len() as u32;
+            segments.push(Segment { name: def.remainder.clone() });
+            let mut codes = vec![remainder; rows];
+            for (r, code) in codes.iter_mut().enumerate() {
+                for (i, t) in truths.iter().enumerate() {
+                    if t.is_true(r) {
+                        *code = i as u32;
+                        break;
+                    }
+                    if t.is_unknown(r) {
+                        if let Some(e) = excluded.get_mut(i) {
+                            *e += 1;
+                        }
+                    }
+                }
+            }
+            let assignment = Assignment { title: "Rule segments (first match)".into(), segments, codes };
+            RuleResult { assignment, flags: Vec::new(), excluded_for_missing: excluded }
+        }
+        Mode::Overlapping => {
+            let flags: Vec<Vec<bool>> = truths.iter().map(|t| (0..rows).map(|r| t.is_true(r)).collect()).collect();
+            for (i, t) in truths.iter().enumerate() {
+                if let Some(e) = excluded.get_mut(i) {
+                    *e = (0..rows).filter(|&r| t.is_unknown(r)).count() as u64;
+                }
+            }
+            // The exclusive view of overlapping segments: the first segment a row is in, or none.
+            let remainder = segments.len() as u32;
+            segments.push(Segment { name: def.remainder.clone() });
+            let codes = (0..rows).map(|r| truths.iter().position(|t| t.is_true(r)).map_or(remainder, |i| i as u32)).collect();
+            let assignment = Assignment { title: "Rule segments (overlapping)".into(), segments, codes };
+            RuleResult { assignment, flags, excluded_for_missing: excluded }
+        }
+    }
+}

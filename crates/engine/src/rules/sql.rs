@@ -1,0 +1,206 @@
+//! The same segments as SQL: a `CASE WHEN … END AS segment` expression (first match) or one boolean
+//! column per segment (overlapping), and a complete `SELECT` over a table.
+//!
+//! NULL semantics match the engine's: SQL's `AND`/`OR`/`NOT` are three-valued exactly like the
+//! evaluator, a `WHEN` whose condition is NULL does not match, and "at least K of" counts the
+//! conditions that are TRUE. The SQL expects the table to hold the values Segscope read: typed
+//! columns, with NULL where the file had a missing-value token.
+
+use serde::{Deserialize, Serialize};
+
+use super::check::{Bound, Check, Cmp, TextTest, ValidDefinition};
+use super::definition::Mode;
+use crate::table::ColumnType;
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// DuckDB.
+    Duckdb,
+    /// Google BigQuery, Standard SQL.
+    Bigquery,
+    /// Apache Spark SQL.
+    Spark,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl Dialect {
+    /// Every dialect.
+    pub const ALL: [Dialect; 4] = [Dialect::Duckdb, Dialect::Bigquery, Dialect::Spark, Dialect::Postgres];
+
+    /// The dialect's name as typed on the command line (`duckdb`, `bigquery`, `spark`, `postgres`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "duckdb",
+            Dialect::Bigquery => "bigquery",
+            Dialect::Spark => "spark",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    /// Parses a dialect name.
+    pub fn from_label(s: &str) -> Option<Self> {
+        Dialect::ALL.into_iter().find(|d| d.label() == s.trim().to_ascii_lowercase())
+    }
+
+    /// The product's name, for comments.
+    pub fn product(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "DuckDB",
+            Dialect::Bigquery => "BigQuery Standard SQL",
+            Dialect::Spark => "Spark SQL",
+            Dialect::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Quotes an identifier (a column or table name) so any characters are allowed.
+    pub fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Duckdb | Dialect::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            Dialect::Bigquery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
+        }
+    }
+
+    /// A string literal.
+    pub fn string(self, s: &str) -> String {
+        match self {
+            Dialect::Duckdb | Dialect::Postgres => format!("'{}'", s.replace('\'', "''")),
+            Dialect::Bigquery | Dialect::Spark => {
+                let mut out = String::with_capacity(s.len() + 2);
+                out.push('\'');
+                for ch in s.chars() {
+                    match ch {
+                        '\\' => out.push_str("\\\\"),
+                        '\'' => out.push_str("\\'"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+                out
+            }
+        }
+    }
+
+    /// A table name, possibly qualified (`project.dataset.table`): each part quoted.
+    pub fn table(self, name: &str) -> String {
+        name.split('.').map(|p| self.ident(p)).collect::<Vec<_>>().join(".")
+    }
+
+    fn literal(self, bound: &Bound, ty: ColumnType) -> String {
+        match ty {
+            ColumnType::Date => format!("DATE '{}'", bound.literal),
+            ColumnType::Datetime if self == Dialect::Bigquery => format!("DATETIME '{}'", bound.literal),
+            ColumnType::Datetime => format!("TIMESTAMP '{}'", bound.literal),
+            _ => bound.literal.clone(),
+        }
+    }
+
+    fn contains(self, col: &str, needle: &str) -> String {
+        match self {
+            Dialect::Spark => format!("INSTR({col}, {needle}) > 0"),
+            _ => format!("STRPOS({col}, {needle}) > 0"),
+        }
+    }
+}
+
+/// Writes the condition of one checked test or group.
+pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
+    let col = |i: usize| def.schema.get(i).map(|(n, _)| d.ident(n)).unwrap_or_default();
+    let ty = |i: usize| def.schema.get(i).map_or(ColumnType::Text, |c| c.1);
+    let join = |items: &[Check], op: &str| {
+        let parts: Vec<String> = items.iter().map(|c| condition(c, def, d)).collect();
+        format!("({})", parts.join(&format!(" {op} ")))
+    };
+    match check {
+        Check::All(items) => join(items, "AND"),
+        Check::Any(items) => join(items, "OR"),
+        Check::None(items) => format!("NOT {}", join(items, "OR")),
+        Check::AtLeast(k, items) => {
+            let terms: Vec<String> = items.iter().map(|c| format!("CASE WHEN {} THEN 1 ELSE 0 END", condition(c, def, d))).collect();
+            format!("(({}) >= {k})", terms.join(" + "))
+        }
+        Check::Missing { column, missing } => format!("{} IS {}NULL", col(*column), if *missing { "" } else { "NOT " }),
+        Check::Compare { column, cmp, bound } => {
+            let op = match cmp {
+                Cmp::Eq => "=",
+                Cmp::Ne => "<>",
+                Cmp::Lt => "<",
+                Cmp::Le => "<=",
+                Cmp::Gt => ">",
+                Cmp::Ge => ">=",
+            };
+            format!("{} {op} {}", col(*column), d.literal(bound, ty(*column)))
+        }
+        Check::Range { column, lo, hi } => {
+            let c = col(*column);
+            format!(
+                "({c} {} {} AND {c} {} {})",
+                if lo.1 { ">=" } else { ">" },
+                d.literal(&lo.0, ty(*column)),
+                if hi.1 { "<=" } else { "<" },
+                d.literal(&hi.0, ty(*column))
+            )
+        }
+        Check::Bool { column, want } => format!("{} = {}", col(*column), if *want { "TRUE" } else { "FALSE" }),
+        Check::Text { column, test, case_insensitive } => {
+            let c = if *case_insensitive { format!("LOWER({})", col(*column)) } else { col(*column) };
+            match test {
+                TextTest::OneOf { values, negate } => match values.as_slice() {
+                    [one] => format!("{c} {} {}", if *negate { "<>" } else { "=" }, d.string(one)),
+                    many => format!(
+                        "{c} {}IN ({})",
+                        if *negate { "NOT " } else { "" },
+                        many.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")
+                    ),
+                },
+                TextTest::Contains(x) => d.contains(&c, &d.string(x)),
+                TextTest::StartsWith(x) => format!("LEFT({c}, {}) = {}", x.chars().count(), d.string(x)),
+                TextTest::EndsWith(x) => format!("RIGHT({c}, {}) = {}", x.chars().count(), d.string(x)),
+            }
+        }
+    }
+}
+
+/// The segment column(s): `CASE WHEN … END AS segment`, or one `COALESCE(…, FALSE) AS "name"` per
+/// segment in overlapping mode.
+pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> String {
+    match def.mode {
+        Mode::FirstMatch => {
+            let mut s = String::from("CASE\n");
+            for seg in &def.segments {
+                s += &format!("    WHEN {} THEN {}\n", condition(&seg.check, def, d), d.string(&seg.name));
+            }
+            s += &format!("    ELSE {}\n  END AS {}", d.string(&def.remainder), d.ident(column));
+            s
+        }
+        Mode::Overlapping => def
+            .segments
+            .iter()
+            .map(|seg| format!("COALESCE({}, FALSE) AS {}", condition(&seg.check, def, d), d.ident(&seg.name)))
+            .collect::<Vec<_>>()
+            .join(",\n  "),
+    }
+}
+
+/// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is.
+pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> String {
+    let clean = |s: &str| s.replace(['\n', '\r'], " ");
+    let as_of = def.as_of.map(|a| format!(", as of {}", crate::ingest::values::date_from_days(a))).unwrap_or_default();
+    format!(
+        "-- Segscope segments: {} ({}{as_of}), {}.\n-- Expects the table's columns typed as Segscope read them, NULL where values are missing.\nSELECT\n  *,\n  {}\nFROM {};\n",
+        clean(title),
+        match def.mode {
+            Mode::FirstMatch => "first match",
+            Mode::Overlapping => "overlapping",
+        },
+        d.product(),
+        segment_columns(def, d, "segment"),
+        d.table(table)
+    )
+}
