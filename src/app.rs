@@ -5,8 +5,8 @@ use segscope_engine::api::Request;
 use segscope_engine::sample::SampleParams;
 
 use crate::components::{
-    column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel, preview_table::PreviewTable,
-    split_panel::SplitPanel, status_bar::StatusBar,
+    column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel,
+    preview_table::PreviewTable, split_panel::SplitPanel, status_bar::StatusBar,
 };
 use crate::state::AppState;
 
@@ -14,7 +14,12 @@ use crate::state::AppState;
 pub fn load_sample(state: AppState) {
     leptos::task::spawn_local(async move {
         let response = state
-            .request("Generating the sample customers…", Request::LoadSample { params: SampleParams::default() })
+            .request(
+                "Generating the sample customers…",
+                Request::LoadSample {
+                    params: SampleParams::default(),
+                },
+            )
             .await;
         state.show_dataset(response);
     });
@@ -27,7 +32,11 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let wants_sample = web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| q.trim_start_matches('?').split('&').any(|p| p == "sample" || p.starts_with("sample=")));
+        .is_some_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "sample" || p.starts_with("sample="))
+        });
     if wants_sample {
         load_sample(state);
     }
@@ -49,7 +58,11 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Workspace() -> impl IntoView {
     let state = crate::state::use_app();
-    let preview = move || state.dataset.with(|d| d.as_ref().map(|d| d.preview.clone()));
+    let preview = move || {
+        state
+            .dataset
+            .with(|d| d.as_ref().map(|d| d.preview.clone()))
+    };
     view! {
         <ImportPanel/>
         <section class="card" aria-labelledby="preview-title">

@@ -7,9 +7,13 @@ pub fn install_hook() {
     std::panic::set_hook(Box::new(|info| {
         let detail = info.to_string();
         web_sys::console::error_1(&format!("Segscope stopped: {detail}").into());
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         let Some(body) = document.body() else { return };
-        let Ok(panel) = document.create_element("div") else { return };
+        let Ok(panel) = document.create_element("div") else {
+            return;
+        };
         panel.set_id("fatal");
         panel.set_attribute("role", "alert").ok();
         panel.set_class_name("fatal");

@@ -26,14 +26,22 @@ pub fn height_for(bars: usize) -> u32 {
 ///
 /// # Errors
 /// The backend's drawing error.
-pub fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, bars: &[(String, u64)]) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+pub fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    bars: &[(String, u64)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let n = bars.len();
     if n == 0 {
         return root.present();
     }
     let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
-    let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(4).min(28) as u32;
+    let longest = bars
+        .iter()
+        .map(|b| b.0.chars().count())
+        .max()
+        .unwrap_or(4)
+        .min(28) as u32;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(28)
@@ -55,13 +63,23 @@ pub fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, bars: &[(String, u
     chart.draw_series(bars.iter().enumerate().map(|(i, (_, count))| {
         let row = n - 1 - i;
         let color = PALETTE[i % PALETTE.len()];
-        let mut bar = Rectangle::new([(0, SegmentValue::Exact(row)), (*count, SegmentValue::Exact(row + 1))], color.filled());
+        let mut bar = Rectangle::new(
+            [
+                (0, SegmentValue::Exact(row)),
+                (*count, SegmentValue::Exact(row + 1)),
+            ],
+            color.filled(),
+        );
         bar.set_margin(4, 4, 0, 0);
         bar
     }))?;
     chart.draw_series(bars.iter().enumerate().map(|(i, (_, count))| {
         let row = n - 1 - i;
-        Text::new(format!(" {count}"), (*count, SegmentValue::CenterOf(row)), ("sans-serif", 12).into_font().color(&BLACK))
+        Text::new(
+            format!(" {count}"),
+            (*count, SegmentValue::CenterOf(row)),
+            ("sans-serif", 12).into_font().color(&BLACK),
+        )
     }))?;
     root.present()
 }

@@ -32,21 +32,42 @@ fn ColumnCard(
     let name = column.name.clone();
     let select_id = format!("type-{}", column.name);
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(ty) = ColumnType::from_label(&event_target_value(&ev)) else { return };
-        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else { return };
+        let Some(ty) = ColumnType::from_label(&event_target_value(&ev)) else {
+            return;
+        };
+        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else {
+            return;
+        };
         options.types.insert(name.clone(), ty);
         reread(state, options);
     };
     let current = column.column_type;
     let tokens_id = format!("missing-{}", column.name);
     let tokens = state.dataset.with_untracked(|d| {
-        d.as_ref().map(|d| d.options.missing_tokens_for(&column.name).iter().filter(|t| !t.is_empty()).cloned().collect::<Vec<_>>().join(", "))
+        d.as_ref().map(|d| {
+            d.options
+                .missing_tokens_for(&column.name)
+                .iter()
+                .filter(|t| !t.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     });
     let col = column.name.clone();
     let on_tokens = move |ev: leptos::ev::Event| {
         let typed = event_target_value(&ev);
-        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else { return };
-        let list = std::iter::once(String::new()).chain(typed.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())).collect();
+        let Some(mut options) = state.dataset.get_untracked().map(|d| d.options) else {
+            return;
+        };
+        let list = std::iter::once(String::new())
+            .chain(
+                typed
+                    .split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
+            )
+            .collect();
         options.column_missing_tokens.insert(col.clone(), list);
         reread(state, options);
     };

@@ -2,15 +2,24 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::Request;
-use segscope_engine::ingest::{delimiter_label, DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
+use segscope_engine::ingest::{
+    delimiter_label, DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding,
+};
 
 use crate::state::{use_app, AppState};
 
 /// Reads the open dataset's file again with `options`.
 pub fn reread(state: AppState, options: ReadOptions) {
-    let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+    let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else {
+        return;
+    };
     leptos::task::spawn_local(async move {
-        let response = state.request("Reading the file again…", Request::Reread { dataset, options }).await;
+        let response = state
+            .request(
+                "Reading the file again…",
+                Request::Reread { dataset, options },
+            )
+            .await;
         state.show_dataset(response);
     });
 }
@@ -69,7 +78,11 @@ fn ImportSettings(
 ) -> impl IntoView {
     let state = use_app();
     let draft = RwSignal::new(options);
-    let select = |label: &'static str, id: &'static str, choices: Vec<(&'static str, &'static str)>, current: String, apply: fn(&mut ReadOptions, &str)| {
+    let select = |label: &'static str,
+                  id: &'static str,
+                  choices: Vec<(&'static str, &'static str)>,
+                  current: String,
+                  apply: fn(&mut ReadOptions, &str)| {
         view! {
             <label for=id>{label}</label>
             <select id=id on:change=move |ev| { let v = event_target_value(&ev); draft.update(|o| apply(o, &v)); }>
@@ -78,12 +91,36 @@ fn ImportSettings(
         }
     };
     let o = draft.get_untracked();
-    let delimiter = o.delimiter.map_or("auto".to_string(), |b| (b as char).to_string());
+    let delimiter = o
+        .delimiter
+        .map_or("auto".to_string(), |b| (b as char).to_string());
     let encoding = o.encoding.map_or("auto", TextEncoding::label).to_string();
-    let date_order = match o.date_order { None => "auto", Some(DateOrder::Dmy) => "dmy", Some(DateOrder::Mdy) => "mdy", Some(DateOrder::Ymd) => "ymd" }.to_string();
-    let decimal = match o.decimal_comma { None => "auto", Some(true) => "yes", Some(false) => "no" }.to_string();
-    let missing = o.missing_tokens.iter().filter(|t| !t.is_empty()).cloned().collect::<Vec<_>>().join(", ");
-    let ragged = match o.ragged_rows { RaggedRows::Keep => "keep", RaggedRows::Skip => "skip", RaggedRows::Fail => "fail" }.to_string();
+    let date_order = match o.date_order {
+        None => "auto",
+        Some(DateOrder::Dmy) => "dmy",
+        Some(DateOrder::Mdy) => "mdy",
+        Some(DateOrder::Ymd) => "ymd",
+    }
+    .to_string();
+    let decimal = match o.decimal_comma {
+        None => "auto",
+        Some(true) => "yes",
+        Some(false) => "no",
+    }
+    .to_string();
+    let missing = o
+        .missing_tokens
+        .iter()
+        .filter(|t| !t.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ragged = match o.ragged_rows {
+        RaggedRows::Keep => "keep",
+        RaggedRows::Skip => "skip",
+        RaggedRows::Fail => "fail",
+    }
+    .to_string();
     view! {
         <details class="settings">
             <summary>"Import settings"</summary>

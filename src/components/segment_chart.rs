@@ -15,7 +15,13 @@ pub fn SegmentChart(
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let height = segment_sizes::height_for(bars.len());
-    let label = format!("Bar chart of segment sizes: {}", bars.iter().map(|(n, c)| format!("{n} {c}")).collect::<Vec<_>>().join(", "));
+    let label = format!(
+        "Bar chart of segment sizes: {}",
+        bars.iter()
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         if let Some(backend) = CanvasBackend::with_canvas_object(el) {

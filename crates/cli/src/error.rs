@@ -21,6 +21,17 @@ pub enum CliError {
     /// The input could not be read as a table.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// A definition file could not be read or does not fit the data.
+    #[error("{file}: {source}")]
+    Rules {
+        /// The definition file.
+        file: String,
+        /// What is wrong.
+        source: segscope_engine::rules::RulesError,
+    },
+    /// Applying segments to a file failed.
+    #[error(transparent)]
+    Stream(#[from] segscope_engine::stream::StreamError),
     /// The sample could not be generated.
     #[error(transparent)]
     Sample(#[from] SampleError),
@@ -43,12 +54,18 @@ impl CliError {
 
 /// Reads a whole input file, naming it in the error.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::File { path: path.display().to_string(), source })
+    std::fs::read(path).map_err(|source| CliError::File {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 /// Creates an output file, naming it in the error.
 pub fn create_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
     std::fs::File::create(path)
         .map(std::io::BufWriter::new)
-        .map_err(|source| CliError::File { path: path.display().to_string(), source })
+        .map_err(|source| CliError::File {
+            path: path.display().to_string(),
+            source,
+        })
 }

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{convert, inspect, sample};
+use commands::{apply, convert, inspect, sample, sql};
 
-/// Customer segmentation on your own machine: inspect files, generate sample data, convert.
+/// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
 #[command(name = "segscope", version, about)]
 struct Cli {
@@ -26,6 +26,10 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Write the built-in sample data (customers.csv, transactions.csv) to a folder.
     Sample(sample::SampleArgs),
+    /// Append a rule definition's segment column to every row of a file of any size.
+    Apply(apply::ApplyArgs),
+    /// Print SQL that applies a rule definition in DuckDB, BigQuery, Spark SQL or PostgreSQL.
+    Sql(sql::SqlArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Convert(args) => convert::run(&args),
         Command::Sample(args) => sample::run(&args),
+        Command::Apply(args) => apply::run(&args),
+        Command::Sql(args) => sql::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

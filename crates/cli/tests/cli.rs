@@ -5,11 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn segscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segscope")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_segscope"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn data(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data").join(name).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../engine/tests/data")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 fn stdout(o: &Output) -> String {
@@ -28,7 +35,12 @@ fn inspect_json_reports_rows_types_and_detection() {
     assert_eq!(v["rows"], 3);
     assert_eq!(v["delimiter"], ";");
     assert_eq!(v["encoding"], "utf-8");
-    let types: Vec<&str> = v["columns"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
+    let types: Vec<&str> = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["type"].as_str().unwrap())
+        .collect();
     assert_eq!(types, ["integer", "text", "decimal", "date"]);
     assert_eq!(v["columns"][2]["format"], "decimal comma");
 }
@@ -38,13 +50,29 @@ fn inspect_for_people_lists_columns_and_warnings() {
     let o = segscope(&["inspect", &data("latin1.csv")]);
     assert!(o.status.success());
     let out = stdout(&o);
-    assert!(out.contains("3 rows × 3 columns") && out.contains("windows-1252"), "{out}");
-    assert!(out.contains("warning: The file is not valid UTF-8"), "{out}");
+    assert!(
+        out.contains("3 rows × 3 columns") && out.contains("windows-1252"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: The file is not valid UTF-8"),
+        "{out}"
+    );
 }
 
 #[test]
 fn read_options_are_shared_flags() {
-    let o = segscope(&["inspect", &data("dates.csv"), "--json", "--date-order", "mdy", "--type", "id=text", "--na", "x"]);
+    let o = segscope(&[
+        "inspect",
+        &data("dates.csv"),
+        "--json",
+        "--date-order",
+        "mdy",
+        "--type",
+        "id=text",
+        "--na",
+        "x",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["columns"][0]["type"], "text");
@@ -59,13 +87,21 @@ fn read_options_are_shared_flags() {
 fn bad_files_and_flags_fail_with_a_message_and_exit_code() {
     let o = segscope(&["inspect", &data("unterminated_quote.csv")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("unterminated_quote.csv: line 3, column 2 (`comment`)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unterminated_quote.csv: line 3, column 2 (`comment`)"),
+        "{}",
+        stderr(&o)
+    );
     let o = segscope(&["inspect", "does-not-exist.csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("does-not-exist.csv"));
     let o = segscope(&["inspect", &data("tab.tsv"), "--type", "score=money"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("`money` is not a type"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`money` is not a type"),
+        "{}",
+        stderr(&o)
+    );
     let o = segscope(&["inspect", &data("tab.tsv"), "--delimiter", "::"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -76,7 +112,8 @@ fn convert_writes_original_text_as_json_objects() {
     let out = dir.path().join("out.json");
     let o = segscope(&["convert", &data("rfc4180.csv"), out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(
         v,
         serde_json::json!([
@@ -88,9 +125,20 @@ fn convert_writes_original_text_as_json_objects() {
 }
 
 fn sample_into(dir: &Path, customers: &str, seed: &str) -> (Vec<u8>, Vec<u8>) {
-    let o = segscope(&["sample", "--out", dir.to_str().unwrap(), "--customers", customers, "--seed", seed]);
+    let o = segscope(&[
+        "sample",
+        "--out",
+        dir.to_str().unwrap(),
+        "--customers",
+        customers,
+        "--seed",
+        seed,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    (std::fs::read(dir.join("customers.csv")).unwrap(), std::fs::read(dir.join("transactions.csv")).unwrap())
+    (
+        std::fs::read(dir.join("customers.csv")).unwrap(),
+        std::fs::read(dir.join("transactions.csv")).unwrap(),
+    )
 }
 
 #[test]
@@ -102,7 +150,115 @@ fn sample_is_deterministic_and_inspectable() {
     let o = segscope(&["inspect", customers.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["rows"], 200);
-    let o = segscope(&["sample", "--out", a.path().to_str().unwrap(), "--customers", "0"]);
+    let o = segscope(&[
+        "sample",
+        "--out",
+        a.path().to_str().unwrap(),
+        "--customers",
+        "0",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("customers"), "{}", stderr(&o));
+}
+
+fn example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/segments/sample-lifestyle.json")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn apply_appends_segments_and_summarises() {
+    let dir = tempfile::tempdir().unwrap();
+    let (customers, _) = sample_into(dir.path(), "300", "1");
+    let input = dir.path().join("customers.csv");
+    let output = dir.path().join("out.csv");
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        &example(),
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+        "--summary",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Young urban")
+            && out
+                .lines()
+                .any(|l| l.starts_with("total") && l.ends_with(" 300")),
+        "{out}"
+    );
+    let written = std::fs::read(&output).unwrap();
+    let lines: Vec<&[u8]> = written.split(|&b| b == b'\n').collect();
+    let original: Vec<&[u8]> = customers.split(|&b| b == b'\n').collect();
+    assert_eq!(lines.len(), original.len());
+    for (a, b) in lines.iter().zip(&original).filter(|(a, _)| !a.is_empty()) {
+        assert!(
+            a.starts_with(b) && a.get(b.len()) == Some(&b','),
+            "every row passes through with a segment appended"
+        );
+    }
+}
+
+#[test]
+fn apply_reports_every_mismatch_with_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    sample_into(dir.path(), "50", "1");
+    let input = dir.path().join("transactions.csv");
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        &example(),
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        dir.path().join("x.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("(11 problems)") && err.contains("there is no column `urbanicity`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sql_prints_each_dialect_and_rejects_unknown_ones() {
+    for (dialect, quote) in [
+        ("duckdb", "\"age\""),
+        ("postgres", "\"age\""),
+        ("bigquery", "`age`"),
+        ("spark", "`age`"),
+    ] {
+        let o = segscope(&[
+            "sql",
+            "--definition",
+            &example(),
+            "--dialect",
+            dialect,
+            "--table",
+            "crm.customers",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let sql = stdout(&o);
+        assert!(
+            sql.contains(quote) && sql.contains("END AS") && sql.contains("FROM"),
+            "{sql}"
+        );
+    }
+    let o = segscope(&[
+        "sql",
+        "--definition",
+        &example(),
+        "--dialect",
+        "oracle",
+        "--table",
+        "t",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

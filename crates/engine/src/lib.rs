@@ -5,13 +5,14 @@
 //! [`api`]'s request and response types.
 #![deny(missing_docs)]
 
-pub mod progress;
-pub mod sample;
-pub mod ingest;
-pub mod stats;
-pub mod table;
+pub mod api;
 pub mod assignment;
 pub mod export;
-pub mod split;
-pub mod api;
+pub mod ingest;
+pub mod progress;
 pub mod rules;
+pub mod sample;
+pub mod split;
+pub mod stats;
+pub mod stream;
+pub mod table;

@@ -11,7 +11,9 @@ use proptest::prelude::*;
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::sql::{select, Dialect};
-use segscope_engine::rules::{check, evaluate, schema_of, Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit};
+use segscope_engine::rules::{
+    check, evaluate, schema_of, Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit,
+};
 use segscope_engine::table::ColumnType;
 
 struct DuckDb {
@@ -40,10 +42,16 @@ fn duckdb(request: &serde_json::Value) -> Vec<Vec<serde_json::Value>> {
     db.stdin.flush().unwrap();
     let mut line = String::new();
     db.stdout.read_line(&mut line).unwrap();
-    assert!(!line.is_empty(), "the DuckDB runner stopped: is the duckdb Python package installed? (pip install duckdb)");
+    assert!(
+        !line.is_empty(),
+        "the DuckDB runner stopped: is the duckdb Python package installed? (pip install duckdb)"
+    );
     let answer: serde_json::Value = serde_json::from_str(&line).unwrap();
     if let Some(e) = answer.get("error") {
-        panic!("DuckDB rejected the query: {e}\n{}", request["query"].as_str().unwrap_or_default());
+        panic!(
+            "DuckDB rejected the query: {e}\n{}",
+            request["query"].as_str().unwrap_or_default()
+        );
     }
     serde_json::from_value(answer["rows"].clone()).unwrap()
 }
@@ -61,9 +69,22 @@ const INTS: [i64; 5] = [-2, 0, 1, 3, 5];
 const DECS: [&str; 5] = ["-1.5", "0", "0.25", "1", "2.75"];
 const CATS: [&str; 5] = ["a", "B", "b", "Ä", "x, y"];
 const TEXTS: [&str; 6] = ["abc", "ABC", "xabcx", "O'Neil", "zé", "a\"b"];
-const DAYS: [&str; 5] = ["2024-01-01", "2024-01-15", "2024-02-29", "2024-03-01", "2024-03-31"];
+const DAYS: [&str; 5] = [
+    "2024-01-01",
+    "2024-01-15",
+    "2024-02-29",
+    "2024-03-01",
+    "2024-03-31",
+];
 
-type Row = (Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<bool>, Option<usize>);
+type Row = (
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+    Option<bool>,
+    Option<usize>,
+);
 
 fn row() -> impl Strategy<Value = Row> {
     (
@@ -85,7 +106,12 @@ fn quote(s: &str) -> String {
 }
 
 fn csv(rows: &[Row]) -> String {
-    let mut out = COLUMNS.iter().map(|c| quote(c.0)).collect::<Vec<_>>().join(",") + "\n";
+    let mut out = COLUMNS
+        .iter()
+        .map(|c| quote(c.0))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
     for (i, r) in rows.iter().enumerate() {
         let f = [
             (i + 1).to_string(),
@@ -106,56 +132,143 @@ fn num(x: &str) -> serde_json::Number {
 }
 
 fn leaf() -> impl Strategy<Value = Condition> {
-    let t = |column: &str, op: Op| Condition::Test { column: column.into(), op };
+    let t = |column: &str, op: Op| Condition::Test {
+        column: column.into(),
+        op,
+    };
     let ci = any::<bool>();
     prop_oneof![
         (0..6usize, 0..INTS.len()).prop_map(move |(o, k)| {
             let value = num(&INTS[k].to_string());
-            let op = [Op::Eq { value: value.clone() }, Op::Ne { value: value.clone() }, Op::Lt { value: value.clone() }, Op::Le { value: value.clone() }, Op::Gt { value: value.clone() }, Op::Ge { value }];
+            let op = [
+                Op::Eq {
+                    value: value.clone(),
+                },
+                Op::Ne {
+                    value: value.clone(),
+                },
+                Op::Lt {
+                    value: value.clone(),
+                },
+                Op::Le {
+                    value: value.clone(),
+                },
+                Op::Gt {
+                    value: value.clone(),
+                },
+                Op::Ge { value },
+            ];
             t("n int", op[o].clone())
         }),
         (0..DECS.len(), 0..DECS.len(), 0..4usize).prop_map(move |(a, b, inc)| {
             let (a, b) = (a.min(b), a.max(b));
-            let inclusive = [Inclusive::Both, Inclusive::Neither, Inclusive::Lower, Inclusive::Upper][inc];
-            t("amount", Op::Between { min: serde_json::Value::Number(num(DECS[a])), max: serde_json::Value::Number(num(DECS[b])), inclusive })
+            let inclusive = [
+                Inclusive::Both,
+                Inclusive::Neither,
+                Inclusive::Lower,
+                Inclusive::Upper,
+            ][inc];
+            t(
+                "amount",
+                Op::Between {
+                    min: serde_json::Value::Number(num(DECS[a])),
+                    max: serde_json::Value::Number(num(DECS[b])),
+                    inclusive,
+                },
+            )
         }),
         (0..DECS.len(), any::<bool>()).prop_map(move |(k, lt)| {
             let value = num(DECS[k]);
-            t("amount", if lt { Op::Lt { value } } else { Op::Ge { value } })
+            t(
+                "amount",
+                if lt {
+                    Op::Lt { value }
+                } else {
+                    Op::Ge { value }
+                },
+            )
         }),
-        (prop::collection::vec(0..CATS.len(), 1..3), 0..4usize, ci.clone()).prop_map(move |(vals, o, ci)| {
-            let values: Vec<String> = vals.iter().map(|&k| CATS[k].to_string()).collect();
-            let value = values[0].clone();
-            let op = match o {
-                0 => Op::Is { value, case_insensitive: ci },
-                1 => Op::IsNot { value, case_insensitive: ci },
-                2 => Op::AnyOf { values, case_insensitive: ci },
-                _ => Op::NoneOf { values, case_insensitive: ci },
-            };
-            t("cat", op)
-        }),
-        (prop::sample::select(vec!["a", "ab", "bc", "ABC", "'", "é", "\""]), 0..3usize, ci).prop_map(move |(v, o, ci)| {
-            let value = v.to_string();
-            let op = match o {
-                0 => Op::Contains { value, case_insensitive: ci },
-                1 => Op::StartsWith { value, case_insensitive: ci },
-                _ => Op::EndsWith { value, case_insensitive: ci },
-            };
-            t("it's text", op)
-        }),
+        (prop::collection::vec(0..CATS.len(), 1..3), 0..4usize, ci).prop_map(
+            move |(vals, o, ci)| {
+                let values: Vec<String> = vals.iter().map(|&k| CATS[k].to_string()).collect();
+                let value = values[0].clone();
+                let op = match o {
+                    0 => Op::Is {
+                        value,
+                        case_insensitive: ci,
+                    },
+                    1 => Op::IsNot {
+                        value,
+                        case_insensitive: ci,
+                    },
+                    2 => Op::AnyOf {
+                        values,
+                        case_insensitive: ci,
+                    },
+                    _ => Op::NoneOf {
+                        values,
+                        case_insensitive: ci,
+                    },
+                };
+                t("cat", op)
+            }
+        ),
+        (
+            prop::sample::select(vec!["a", "ab", "bc", "ABC", "'", "é", "\""]),
+            0..3usize,
+            ci
+        )
+            .prop_map(move |(v, o, ci)| {
+                let value = v.to_string();
+                let op = match o {
+                    0 => Op::Contains {
+                        value,
+                        case_insensitive: ci,
+                    },
+                    1 => Op::StartsWith {
+                        value,
+                        case_insensitive: ci,
+                    },
+                    _ => Op::EndsWith {
+                        value,
+                        case_insensitive: ci,
+                    },
+                };
+                t("it's text", op)
+            }),
         any::<bool>().prop_map(move |b| t("flag", if b { Op::IsTrue } else { Op::IsFalse })),
         (0..DAYS.len(), 0..3usize).prop_map(move |(k, o)| {
             let date = DAYS[k].to_string();
-            t("day", match o {
-                0 => Op::Before { date },
-                1 => Op::After { date },
-                _ => Op::Between { min: serde_json::Value::String(DAYS[0].into()), max: serde_json::Value::String(date), inclusive: Inclusive::Both },
-            })
+            t(
+                "day",
+                match o {
+                    0 => Op::Before { date },
+                    1 => Op::After { date },
+                    _ => Op::Between {
+                        min: serde_json::Value::String(DAYS[0].into()),
+                        max: serde_json::Value::String(date),
+                        inclusive: Inclusive::Both,
+                    },
+                },
+            )
         }),
-        (prop::sample::select(vec![1u32, 14, 15, 31, 60]), any::<bool>()).prop_map(move |(n, days)| {
-            t("day", Op::InLast { n: if days { n } else { n.min(3) }, unit: if days { Unit::Days } else { Unit::Months } })
-        }),
-        (0..COLUMNS.len() - 1, any::<bool>()).prop_map(move |(c, m)| t(COLUMNS[c + 1].0, if m { Op::IsMissing } else { Op::IsNotMissing })),
+        (
+            prop::sample::select(vec![1u32, 14, 15, 31, 60]),
+            any::<bool>()
+        )
+            .prop_map(move |(n, days)| {
+                t(
+                    "day",
+                    Op::InLast {
+                        n: if days { n } else { n.min(3) },
+                        unit: if days { Unit::Days } else { Unit::Months },
+                    },
+                )
+            }),
+        (0..COLUMNS.len() - 1, any::<bool>()).prop_map(move |(c, m)| t(
+            COLUMNS[c + 1].0,
+            if m { Op::IsMissing } else { Op::IsNotMissing }
+        )),
     ]
 }
 
@@ -165,17 +278,33 @@ fn condition() -> impl Strategy<Value = Condition> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::Any),
             prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::None),
-            prop::collection::vec(inner, 1..4).prop_flat_map(|of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k, of: of.clone() })),
+            prop::collection::vec(inner, 1..4).prop_flat_map(
+                |of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k, of: of.clone() })
+            ),
         ]
     })
 }
 
 fn definition() -> impl Strategy<Value = Definition> {
-    (prop::collection::vec(condition(), 1..4), any::<bool>()).prop_map(|(conds, overlapping)| Definition {
-        mode: if overlapping { Mode::Overlapping } else { Mode::FirstMatch },
-        as_of: Some("2024-03-31".into()),
-        segments: conds.into_iter().enumerate().map(|(i, c)| SegmentDef { name: format!("Seg {i} 'q'"), color: None, condition: c }).collect(),
-        ..Definition::default()
+    (prop::collection::vec(condition(), 1..4), any::<bool>()).prop_map(|(conds, overlapping)| {
+        Definition {
+            mode: if overlapping {
+                Mode::Overlapping
+            } else {
+                Mode::FirstMatch
+            },
+            as_of: Some("2024-03-31".into()),
+            segments: conds
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| SegmentDef {
+                    name: format!("Seg {i} 'q'"),
+                    color: None,
+                    condition: c,
+                })
+                .collect(),
+            ..Definition::default()
+        }
     })
 }
 
@@ -185,8 +314,7 @@ proptest! {
     #[test]
     fn duckdb_sql_assigns_every_row_like_the_engine(rows in prop::collection::vec(row(), 1..30), def in definition()) {
         let text = csv(&rows);
-        let mut options = ReadOptions::default();
-        options.missing_tokens = vec![String::new()];
+        let mut options = ReadOptions { missing_tokens: vec![String::new()], ..ReadOptions::default() };
         for (name, ty, _) in COLUMNS {
             options.types.insert(name.to_string(), ty);
         }

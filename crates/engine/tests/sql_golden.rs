@@ -13,12 +13,18 @@ fn examples() -> PathBuf {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(actual, expected, "{name} changed; if intended, run with UPDATE_GOLDEN=1 and review the diff");
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}: run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(
+        actual, expected,
+        "{name} changed; if intended, run with UPDATE_GOLDEN=1 and review the diff"
+    );
 }
 
 #[test]
@@ -26,7 +32,8 @@ fn example_definitions_round_trip_byte_for_byte() {
     for entry in std::fs::read_dir(examples()).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let def = Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let def =
+            Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(def.to_json(), text, "{}", path.display());
     }
 }
@@ -35,19 +42,49 @@ fn example_definitions_round_trip_byte_for_byte() {
 fn sql_for_each_dialect_matches_the_golden_files() {
     let text = std::fs::read_to_string(examples().join("sample-lifestyle.json")).unwrap();
     let def = Definition::from_json(&text).unwrap();
-    let schema: Vec<(String, ColumnType)> = def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let schema: Vec<(String, ColumnType)> =
+        def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let valid = check(&def, &schema, None).unwrap();
     for d in Dialect::ALL {
-        golden(&format!("sample-lifestyle.{}.sql", d.label()), &select(&valid, d, "my_project.crm.customers", "Life stage and engagement"));
+        golden(
+            &format!("sample-lifestyle.{}.sql", d.label()),
+            &select(
+                &valid,
+                d,
+                "my_project.crm.customers",
+                "Life stage and engagement",
+            ),
+        );
     }
 }
 
 #[test]
 fn identifiers_and_strings_are_quoted_for_each_dialect() {
     let name = "it's a \"name\" with `ticks` \\ and ü";
-    let got: Vec<(String, String)> = Dialect::ALL.iter().map(|d| (d.ident(name), d.string(name))).collect();
-    assert_eq!(got[0], (r#""it's a ""name"" with `ticks` \ and ü""#.into(), r#"'it''s a "name" with `ticks` \ and ü'"#.into()));
-    assert_eq!(got[1], (r#"`it's a "name" with \`ticks\` \\ and ü`"#.into(), r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()));
-    assert_eq!(got[2], (r#"`it's a "name" with ``ticks`` \ and ü`"#.into(), r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()));
+    let got: Vec<(String, String)> = Dialect::ALL
+        .iter()
+        .map(|d| (d.ident(name), d.string(name)))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            r#""it's a ""name"" with `ticks` \ and ü""#.into(),
+            r#"'it''s a "name" with `ticks` \ and ü'"#.into()
+        )
+    );
+    assert_eq!(
+        got[1],
+        (
+            r#"`it's a "name" with \`ticks\` \\ and ü`"#.into(),
+            r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()
+        )
+    );
+    assert_eq!(
+        got[2],
+        (
+            r#"`it's a "name" with ``ticks`` \ and ü`"#.into(),
+            r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()
+        )
+    );
     assert_eq!(got[3], got[0]);
 }

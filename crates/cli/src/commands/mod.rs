@@ -1,5 +1,8 @@
 //! One module per subcommand: argument parsing into engine parameters, and output.
 
+pub mod apply;
 pub mod convert;
+pub mod definition;
 pub mod inspect;
 pub mod sample;
+pub mod sql;

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assignment::Assignment;
-use crate::export::{segment_column_name, write_annotated_csv, ExportError, Manifest, MANIFEST_FORMAT};
+use crate::export::{
+    segment_column_name, write_annotated_csv, ExportError, Manifest, MANIFEST_FORMAT,
+};
 use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
 use crate::sample::{sample_csv, SampleError, SampleParams};
@@ -156,7 +158,10 @@ impl Session {
 
     /// Carries out one request. Failures become [`Response::Error`] with the user's message.
     pub fn handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Response {
-        self.try_handle(request, monitor).unwrap_or_else(|e| Response::Error { message: e.to_string() })
+        self.try_handle(request, monitor)
+            .unwrap_or_else(|e| Response::Error {
+                message: e.to_string(),
+            })
     }
 
     fn fresh_id(&mut self) -> u32 {
@@ -164,29 +169,60 @@ impl Session {
         self.next_id
     }
 
-    fn try_handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
+    fn try_handle(
+        &mut self,
+        request: Request,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Response, EngineError> {
         match request {
-            Request::Ingest { name, bytes, options } => self.ingest(name, bytes, options, monitor),
+            Request::Ingest {
+                name,
+                bytes,
+                options,
+            } => self.ingest(name, bytes, options, monitor),
             Request::LoadSample { params } => {
                 let valid = params.check()?;
                 let (customers, _transactions) = sample_csv(&valid)?;
-                self.ingest("sample-customers.csv".to_string(), customers, ReadOptions::default(), monitor)
+                self.ingest(
+                    "sample-customers.csv".to_string(),
+                    customers,
+                    ReadOptions::default(),
+                    monitor,
+                )
             }
             Request::Reread { dataset, options } => {
                 let id = dataset;
-                let ds = self.datasets.get_mut(&id).ok_or(EngineError::UnknownDataset)?;
+                let ds = self
+                    .datasets
+                    .get_mut(&id)
+                    .ok_or(EngineError::UnknownDataset)?;
                 let ingested = read_table(&ds.ingested.table.name, &ds.file, &options, monitor)?;
                 ds.ingested = ingested;
                 ds.options = options;
                 ds.assignments.clear();
-                Ok(Response::Dataset(Box::new(DatasetView::new(id, &ds.ingested, &ds.options))))
+                Ok(Response::Dataset(Box::new(DatasetView::new(
+                    id,
+                    &ds.ingested,
+                    &ds.options,
+                ))))
             }
-            Request::Preview { dataset, segment, offset, limit } => {
-                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+            Request::Preview {
+                dataset,
+                segment,
+                offset,
+                limit,
+            } => {
+                let ds = self
+                    .datasets
+                    .get(&dataset)
+                    .ok_or(EngineError::UnknownDataset)?;
                 let table = &ds.ingested.table;
                 let rows: Vec<usize> = match segment {
                     Some((a, code)) => {
-                        let (_, assignment) = ds.assignments.get(&a).ok_or(EngineError::UnknownAssignment)?;
+                        let (_, assignment) = ds
+                            .assignments
+                            .get(&a)
+                            .ok_or(EngineError::UnknownAssignment)?;
                         assignment.rows_in(code).skip(offset).take(limit).collect()
                     }
                     None => (offset..table.rows()).take(limit).collect(),
@@ -195,21 +231,36 @@ impl Session {
             }
             Request::Split { dataset, params } => {
                 let id = AssignmentId(self.fresh_id());
-                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let ds = self
+                    .datasets
+                    .get_mut(&dataset)
+                    .ok_or(EngineError::UnknownDataset)?;
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid);
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
                 ds.assignments.insert(id, (params, assignment));
                 Ok(Response::Segmented(view))
             }
-            Request::ExportCsv { dataset, assignment } => {
-                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let (params, a) = ds.assignments.get(&assignment).ok_or(EngineError::UnknownAssignment)?;
+            Request::ExportCsv {
+                dataset,
+                assignment,
+            } => {
+                let ds = self
+                    .datasets
+                    .get(&dataset)
+                    .ok_or(EngineError::UnknownDataset)?;
+                let (params, a) = ds
+                    .assignments
+                    .get(&assignment)
+                    .ok_or(EngineError::UnknownAssignment)?;
                 let table = &ds.ingested.table;
                 let column = segment_column_name(table, "segment");
                 let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
                 write_annotated_csv(table, a, &column, &mut csv)?;
-                let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
+                let stem = table
+                    .name
+                    .rsplit_once('.')
+                    .map_or(table.name.as_str(), |(s, _)| s);
                 let output_file = format!("{stem}-segments.csv");
                 let manifest = Manifest {
                     format: MANIFEST_FORMAT.to_string(),
@@ -224,8 +275,16 @@ impl Session {
                     segments: a.sizes(),
                 };
                 Ok(Response::Files(vec![
-                    FileOut { name: format!("{output_file}.manifest.json"), mime: "application/json".into(), bytes: manifest.to_json().into_bytes() },
-                    FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
+                    FileOut {
+                        name: format!("{output_file}.manifest.json"),
+                        mime: "application/json".into(),
+                        bytes: manifest.to_json().into_bytes(),
+                    },
+                    FileOut {
+                        name: output_file,
+                        mime: "text/csv".into(),
+                        bytes: csv,
+                    },
                 ]))
             }
             Request::Forget { dataset } => {
@@ -235,11 +294,25 @@ impl Session {
         }
     }
 
-    fn ingest(&mut self, name: String, bytes: Vec<u8>, options: ReadOptions, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
+    fn ingest(
+        &mut self,
+        name: String,
+        bytes: Vec<u8>,
+        options: ReadOptions,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Response, EngineError> {
         let ingested = read_table(&name, &bytes, &options, monitor)?;
         let id = DatasetId(self.fresh_id());
         let view = DatasetView::new(id, &ingested, &options);
-        self.datasets.insert(id, Dataset { file: bytes, options, ingested, assignments: BTreeMap::new() });
+        self.datasets.insert(
+            id,
+            Dataset {
+                file: bytes,
+                options,
+                ingested,
+                assignments: BTreeMap::new(),
+            },
+        );
         Ok(Response::Dataset(Box::new(view)))
     }
 }

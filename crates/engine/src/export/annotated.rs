@@ -32,37 +32,80 @@ pub fn write_annotated_csv<W: Write>(
     table: &Table,
     assignment: &Assignment,
     column_name: &str,
+    out: W,
+) -> Result<(), ExportError> {
+    if assignment.rows() != table.rows() {
+        return Err(ExportError::RowMismatch {
+            assigned: assignment.rows(),
+            rows: table.rows(),
+        });
+    }
+    let names = [column_name.to_string()];
+    write_appended(
+        table,
+        &names,
+        |row, values| values.push(assignment.segment_of(row).unwrap_or_default().to_string()),
+        true,
+        out,
+    )
+}
+
+/// Writes the table's file with columns appended: `names` in the header (when `with_header`),
+/// and per row the values `values(row, &mut buffer)` pushes. Passes every input byte through as
+/// [`write_annotated_csv`] does; without the header, neither the byte order mark nor the header
+/// line is written (for the later parts of a file written in parts).
+///
+/// # Errors
+/// [`ExportError::Io`] when writing fails.
+pub fn write_appended<W: Write>(
+    table: &Table,
+    names: &[String],
+    mut values: impl FnMut(usize, &mut Vec<String>),
+    with_header: bool,
     mut out: W,
 ) -> Result<(), ExportError> {
     let source = &table.source;
-    if assignment.rows() != table.rows() {
-        return Err(ExportError::RowMismatch { assigned: assignment.rows(), rows: table.rows() });
-    }
     let width = table.columns.len();
     let delimiter = [source.delimiter];
     let bytes = &source.bytes;
-    out.write_all(&source.bom)?;
-    let mut cursor = 0usize;
-    let append = |out: &mut W, span: &RecordSpan, value: &str, cursor: &mut usize| -> std::io::Result<()> {
+    let append = |out: &mut W,
+                  span: &RecordSpan,
+                  fields: &[String],
+                  cursor: &mut usize|
+     -> std::io::Result<()> {
         out.write_all(bytes.get(*cursor..span.end).unwrap_or_default())?;
         for _ in span.fields..width {
             out.write_all(&delimiter)?;
         }
-        out.write_all(&delimiter)?;
-        out.write_all(&quote(&encode_text(value, source.encoding), source.delimiter))?;
+        for value in fields {
+            out.write_all(&delimiter)?;
+            out.write_all(&quote(
+                &encode_text(value, source.encoding),
+                source.delimiter,
+            ))?;
+        }
         *cursor = span.end;
         Ok(())
     };
-    if let Some(header) = &source.header {
-        append(&mut out, header, column_name, &mut cursor)?;
+    let mut cursor = 0usize;
+    match (&source.header, with_header) {
+        (Some(header), true) => {
+            out.write_all(&source.bom)?;
+            append(&mut out, header, names, &mut cursor)?;
+        }
+        (Some(header), false) => cursor = header.term_end,
+        (None, _) => {}
     }
     let mut skipped = source.skipped.iter().peekable();
+    let mut buffer = Vec::with_capacity(names.len());
     for (row, span) in source.records.iter().enumerate() {
         while let Some(skip) = skipped.next_if(|s| s.start < span.start) {
             out.write_all(bytes.get(cursor..skip.start).unwrap_or_default())?;
             cursor = skip.term_end;
         }
-        append(&mut out, span, assignment.segment_of(row).unwrap_or_default(), &mut cursor)?;
+        buffer.clear();
+        values(row, &mut buffer);
+        append(&mut out, span, &buffer, &mut cursor)?;
     }
     for skip in skipped {
         out.write_all(bytes.get(cursor..skip.start).unwrap_or_default())?;
@@ -75,7 +118,9 @@ pub fn write_annotated_csv<W: Write>(
 
 /// Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180).
 fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
-    let needs = field.iter().any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    let needs = field
+        .iter()
+        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if !needs {
         return field.to_vec();
     }

@@ -15,6 +15,8 @@ pub enum ExportError {
         rows: usize,
     },
     /// Writing failed (disk full, permission denied...).
-    #[error("could not write the export: {0}. Check there is space and permission to write there.")]
+    #[error(
+        "could not write the export: {0}. Check there is space and permission to write there."
+    )]
     Io(#[from] std::io::Error),
 }

@@ -4,6 +4,6 @@ mod annotated;
 mod errors;
 mod manifest;
 
-pub use annotated::{segment_column_name, write_annotated_csv};
+pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub use errors::ExportError;
 pub use manifest::{Manifest, MANIFEST_FORMAT};

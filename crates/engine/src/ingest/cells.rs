@@ -47,6 +47,9 @@ mod tests {
         c.push("");
         c.push_absent();
         c.push("héllo");
-        assert_eq!((c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)), (Some("a"), Some(""), None, Some("héllo"), None));
+        assert_eq!(
+            (c.get(0), c.get(1), c.get(2), c.get(3), c.get(4)),
+            (Some("a"), Some(""), None, Some("héllo"), None)
+        );
     }
 }

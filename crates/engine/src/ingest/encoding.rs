@@ -115,9 +115,16 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> Result<Decoded<'_>,
     };
     let (body, field_encoding) = match encoding {
         TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
-            let codec = if encoding == TextEncoding::Utf16Le { UTF_16LE } else { UTF_16BE };
+            let codec = if encoding == TextEncoding::Utf16Le {
+                UTF_16LE
+            } else {
+                UTF_16BE
+            };
             let (text, _) = codec.decode_without_bom_handling(rest);
-            (Cow::Owned(text.into_owned().into_bytes()), TextEncoding::Utf8)
+            (
+                Cow::Owned(text.into_owned().into_bytes()),
+                TextEncoding::Utf8,
+            )
         }
         TextEncoding::Utf8 => {
             if let Some(line) = first_invalid_utf8_line(rest) {
@@ -133,10 +140,19 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> Result<Decoded<'_>,
     if field_encoding != TextEncoding::Utf8 || evidence != EncodingEvidence::ByteOrderMark {
         // A NUL byte in a file without a UTF-16 mark means binary data (or UTF-16 without a mark).
         if body.iter().take(1 << 16).any(|&b| b == 0) {
-            return Err(IngestErrorKind::NotText { what: "binary data (it contains NUL bytes)" });
+            return Err(IngestErrorKind::NotText {
+                what: "binary data (it contains NUL bytes)",
+            });
         }
     }
-    Ok(Decoded { body, field_encoding, file_encoding: encoding, evidence, bom, first_invalid_line })
+    Ok(Decoded {
+        body,
+        field_encoding,
+        file_encoding: encoding,
+        evidence,
+        bom,
+        first_invalid_line,
+    })
 }
 
 /// The 1-based line of the first byte sequence that is not valid UTF-8, if any.
@@ -176,7 +192,10 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"PAR1", "a Parquet file"),
         (b"SQLite format 3", "a SQLite database"),
     ];
-    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, what)| *what)
+    SIGNATURES
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, what)| *what)
 }
 
 #[cfg(test)]
@@ -219,7 +238,10 @@ mod tests {
 
     #[test]
     fn whitespace_only_is_empty() {
-        assert!(matches!(decode(b" \r\n\n", None), Err(IngestErrorKind::Empty)));
+        assert!(matches!(
+            decode(b" \r\n\n", None),
+            Err(IngestErrorKind::Empty)
+        ));
         assert!(matches!(decode(b"", None), Err(IngestErrorKind::Empty)));
     }
 

@@ -17,7 +17,9 @@ pub struct IngestError {
 #[non_exhaustive]
 pub enum IngestErrorKind {
     /// The file has no bytes, or only blank lines.
-    #[error("the file is empty. Choose a CSV or TSV file with a header row and at least one data row.")]
+    #[error(
+        "the file is empty. Choose a CSV or TSV file with a header row and at least one data row."
+    )]
     Empty,
     /// The file is a known binary format, not delimited text.
     #[error("this is {what}, not a CSV or TSV text file. Export or save it as CSV (comma- or semicolon-separated) and open that.")]
@@ -84,6 +86,9 @@ pub enum IngestErrorKind {
 impl IngestErrorKind {
     /// Attaches the file name the user knows the file by.
     pub fn in_file(self, file: &str) -> IngestError {
-        IngestError { file: file.to_string(), kind: self }
+        IngestError {
+            file: file.to_string(),
+            kind: self,
+        }
     }
 }

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::encoding::TextEncoding;
-use crate::table::ColumnType;
+use crate::table::{ColumnType, ValueFormat};
 
 /// The tokens read as a missing value unless the user changes them.
-pub const DEFAULT_MISSING_TOKENS: &[&str] = &["", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A"];
+pub const DEFAULT_MISSING_TOKENS: &[&str] = &[
+    "", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A",
+];
 
 /// Which part of a date like `03/04/2024` is the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +72,10 @@ pub struct ReadOptions {
     pub column_missing_tokens: BTreeMap<String, Vec<String>>,
     /// What to do with rows that have the wrong number of fields.
     pub ragged_rows: RaggedRows,
+    /// Per-column decimal style and date order, by column name: pins how values are read (used
+    /// when a large file is read in parts, so every part reads like the first).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub formats: BTreeMap<String, ValueFormat>,
 }
 
 impl Default for ReadOptions {
@@ -81,9 +87,13 @@ impl Default for ReadOptions {
             date_order: None,
             decimal_comma: None,
             types: BTreeMap::new(),
-            missing_tokens: DEFAULT_MISSING_TOKENS.iter().map(|s| s.to_string()).collect(),
+            missing_tokens: DEFAULT_MISSING_TOKENS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             column_missing_tokens: BTreeMap::new(),
             ragged_rows: RaggedRows::Keep,
+            formats: BTreeMap::new(),
         }
     }
 }
@@ -91,7 +101,9 @@ impl Default for ReadOptions {
 impl ReadOptions {
     /// The missing-value tokens that apply to `column`.
     pub fn missing_tokens_for(&self, column: &str) -> &[String] {
-        self.column_missing_tokens.get(column).map_or(&self.missing_tokens, |v| v)
+        self.column_missing_tokens
+            .get(column)
+            .map_or(&self.missing_tokens, |v| v)
     }
 }
 

@@ -54,7 +54,9 @@ impl Truth {
     /// True when row `r` is unknown (decided by missing values).
     pub fn is_unknown(&self, r: usize) -> bool {
         let b = 1u64 << (r % 64);
-        r < self.rows && self.t.get(r / 64).is_some_and(|w| w & b == 0) && self.f.get(r / 64).is_some_and(|w| w & b == 0)
+        r < self.rows
+            && self.t.get(r / 64).is_some_and(|w| w & b == 0)
+            && self.f.get(r / 64).is_some_and(|w| w & b == 0)
     }
 
     fn and(mut self, o: &Truth) -> Self {
@@ -70,7 +72,11 @@ impl Truth {
     }
 
     fn not(self) -> Self {
-        Truth { t: self.f, f: self.t, rows: self.rows }
+        Truth {
+            t: self.f,
+            f: self.t,
+            rows: self.rows,
+        }
     }
 }
 
@@ -79,18 +85,33 @@ pub fn truth(check: &Check, table: &Table) -> Truth {
     let rows = table.rows();
     let column = |i: usize| table.columns.get(i).map(|c| &c.data);
     match check {
-        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| acc.and(&truth(c, table))),
-        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))),
-        Check::None(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))).not(),
+        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| {
+            acc.and(&truth(c, table))
+        }),
+        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| {
+            acc.or(&truth(c, table))
+        }),
+        Check::None(items) => items
+            .iter()
+            .fold(Truth::constant(rows, false), |acc, c| {
+                acc.or(&truth(c, table))
+            })
+            .not(),
         Check::AtLeast(k, items) => {
             let parts: Vec<Truth> = items.iter().map(|c| truth(c, table)).collect();
-            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k))
+            Truth::from_fn(rows, |r| {
+                Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k)
+            })
         }
         Check::Missing { column: c, missing } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
             None => Truth::constant(rows, false),
         },
-        Check::Compare { column: c, cmp, bound } => match column(*c) {
+        Check::Compare {
+            column: c,
+            cmp,
+            bound,
+        } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| {
                 data.number(r).map(|x| match cmp {
                     Cmp::Eq => x == bound.x,
@@ -114,16 +135,34 @@ pub fn truth(check: &Check, table: &Table) -> Truth {
             None => Truth::constant(rows, false),
         },
         Check::Bool { column: c, want } => match column(*c) {
-            Some(ColumnData::Boolean(v)) => Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want)),
+            Some(ColumnData::Boolean(v)) => {
+                Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want))
+            }
             _ => Truth::constant(rows, false),
         },
-        Check::Text { column: c, test, case_insensitive } => match column(*c) {
+        Check::Text {
+            column: c,
+            test,
+            case_insensitive,
+        } => match column(*c) {
             // Categories: decide once per dictionary entry, then look codes up.
             Some(ColumnData::Categorical { dictionary, codes }) => {
-                let hits: Vec<bool> = dictionary.iter().map(|v| text_matches(test, v, *case_insensitive)).collect();
-                Truth::from_fn(rows, |r| codes.get(r).copied().flatten().map(|code| hits.get(code as usize).copied().unwrap_or(false)))
+                let hits: Vec<bool> = dictionary
+                    .iter()
+                    .map(|v| text_matches(test, v, *case_insensitive))
+                    .collect();
+                Truth::from_fn(rows, |r| {
+                    codes
+                        .get(r)
+                        .copied()
+                        .flatten()
+                        .map(|code| hits.get(code as usize).copied().unwrap_or(false))
+                })
             }
-            Some(data) => Truth::from_fn(rows, |r| data.label(r).map(|v| text_matches(test, v, *case_insensitive))),
+            Some(data) => Truth::from_fn(rows, |r| {
+                data.label(r)
+                    .map(|v| text_matches(test, v, *case_insensitive))
+            }),
             None => Truth::constant(rows, false),
         },
     }
@@ -160,13 +199,25 @@ pub struct RuleResult {
 /// Applies a checked definition to `table`.
 pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
     let rows = table.rows();
-    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, table)).collect();
-    let mut segments: Vec<Segment> = def.segments.iter().map(|s| Segment { name: s.name.clone() }).collect();
+    let truths: Vec<Truth> = def
+        .segments
+        .iter()
+        .map(|s| truth(&s.check, table))
+        .collect();
+    let mut segments: Vec<Segment> = def
+        .segments
+        .iter()
+        .map(|s| Segment {
+            name: s.name.clone(),
+        })
+        .collect();
     let mut excluded = vec![0u64; truths.len()];
     match def.mode {
         Mode::FirstMatch => {
             let remainder = segments.len() as u32;
-            segments.push(Segment { name: def.remainder.clone() });
+            segments.push(Segment {
+                name: def.remainder.clone(),
+            });
             let mut codes = vec![remainder; rows];
             for (r, code) in codes.iter_mut().enumerate() {
                 for (i, t) in truths.iter().enumerate() {
@@ -181,11 +232,22 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
                     }
                 }
             }
-            let assignment = Assignment { title: "Rule segments (first match)".into(), segments, codes };
-            RuleResult { assignment, flags: Vec::new(), excluded_for_missing: excluded }
+            let assignment = Assignment {
+                title: "Rule segments (first match)".into(),
+                segments,
+                codes,
+            };
+            RuleResult {
+                assignment,
+                flags: Vec::new(),
+                excluded_for_missing: excluded,
+            }
         }
         Mode::Overlapping => {
-            let flags: Vec<Vec<bool>> = truths.iter().map(|t| (0..rows).map(|r| t.is_true(r)).collect()).collect();
+            let flags: Vec<Vec<bool>> = truths
+                .iter()
+                .map(|t| (0..rows).map(|r| t.is_true(r)).collect())
+                .collect();
             for (i, t) in truths.iter().enumerate() {
                 if let Some(e) = excluded.get_mut(i) {
                     *e = (0..rows).filter(|&r| t.is_unknown(r)).count() as u64;
@@ -193,10 +255,27 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
             }
             // The exclusive view of overlapping segments: the first segment a row is in, or none.
             let remainder = segments.len() as u32;
-            segments.push(Segment { name: def.remainder.clone() });
-            let codes = (0..rows).map(|r| truths.iter().position(|t| t.is_true(r)).map_or(remainder, |i| i as u32)).collect();
-            let assignment = Assignment { title: "Rule segments (overlapping)".into(), segments, codes };
-            RuleResult { assignment, flags, excluded_for_missing: excluded }
+            segments.push(Segment {
+                name: def.remainder.clone(),
+            });
+            let codes = (0..rows)
+                .map(|r| {
+                    truths
+                        .iter()
+                        .position(|t| t.is_true(r))
+                        .map_or(remainder, |i| i as u32)
+                })
+                .collect();
+            let assignment = Assignment {
+                title: "Rule segments (overlapping)".into(),
+                segments,
+                codes,
+            };
+            RuleResult {
+                assignment,
+                flags,
+                excluded_for_missing: excluded,
+            }
         }
     }
 }

@@ -14,7 +14,9 @@ mod errors;
 mod eval;
 pub mod sql;
 
-pub use check::{check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment};
+pub use check::{
+    check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment,
+};
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
@@ -24,7 +26,11 @@ use crate::table::{ColumnType, Table};
 
 /// The (name, type) of each column of `table`: the schema definitions are checked against.
 pub fn schema_of(table: &Table) -> Vec<(String, ColumnType)> {
-    table.columns.iter().map(|c| (c.name.clone(), c.column_type())).collect()
+    table
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.column_type()))
+        .collect()
 }
 
 /// The default as-of day for `def` on `table` (days since 1970-01-01): the day after the latest
@@ -49,7 +55,10 @@ pub fn default_as_of(def: &Definition, table: &Table) -> Option<i32> {
 /// The names of the columns a condition tests, in order of first use.
 pub fn collect_columns(c: &Condition, out: &mut Vec<String>) {
     match c {
-        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
+        Condition::All(v)
+        | Condition::Any(v)
+        | Condition::None(v)
+        | Condition::AtLeast { of: v, .. } => {
             v.iter().for_each(|c| collect_columns(c, out));
         }
         Condition::Test { column, .. } => {

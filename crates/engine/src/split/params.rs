@@ -24,7 +24,11 @@ pub struct SplitParams {
 
 impl Default for SplitParams {
     fn default() -> Self {
-        SplitParams { column: String::new(), bands: 4, max_segments: 12 }
+        SplitParams {
+            column: String::new(),
+            bands: 4,
+            max_segments: 12,
+        }
     }
 }
 
@@ -42,15 +46,32 @@ impl SplitParams {
     /// # Errors
     /// [`SplitError`] when the column does not exist or a number is out of range.
     pub fn check(&self, table: &Table) -> Result<ValidSplitParams, SplitError> {
-        let column = table.columns.iter().position(|c| c.name == self.column).ok_or_else(|| {
-            SplitError::UnknownColumn { name: self.column.clone(), available: table.column_list() }
-        })?;
+        let column = table
+            .columns
+            .iter()
+            .position(|c| c.name == self.column)
+            .ok_or_else(|| SplitError::UnknownColumn {
+                name: self.column.clone(),
+                available: table.column_list(),
+            })?;
         if !BANDS.contains(&self.bands) {
-            return Err(SplitError::Bands { got: self.bands, min: *BANDS.start(), max: *BANDS.end() });
+            return Err(SplitError::Bands {
+                got: self.bands,
+                min: *BANDS.start(),
+                max: *BANDS.end(),
+            });
         }
         if !MAX_SEGMENTS.contains(&self.max_segments) {
-            return Err(SplitError::MaxSegments { got: self.max_segments, min: *MAX_SEGMENTS.start(), max: *MAX_SEGMENTS.end() });
+            return Err(SplitError::MaxSegments {
+                got: self.max_segments,
+                min: *MAX_SEGMENTS.start(),
+                max: *MAX_SEGMENTS.end(),
+            });
         }
-        Ok(ValidSplitParams { column, bands: self.bands, max_segments: self.max_segments })
+        Ok(ValidSplitParams {
+            column,
+            bands: self.bands,
+            max_segments: self.max_segments,
+        })
     }
 }

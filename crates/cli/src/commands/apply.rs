@@ -1,0 +1,107 @@
+//! `segscope apply --definition seg.json --input customers.csv --output out.csv [--summary]`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use segscope_engine::progress::Quiet;
+use segscope_engine::rules::parse_iso_date;
+use segscope_engine::stream::{apply_rules, RulesRun, PART_RECORDS};
+
+use crate::commands::definition::load_definition;
+use crate::error::{create_file, CliError};
+use crate::read_args::ReadArgs;
+
+/// Arguments of `segscope apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The segment definition (segscope.segments/1 JSON).
+    #[arg(long)]
+    pub definition: PathBuf,
+    /// The customer file to segment.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Where to write the file with the segment column (or flags) appended.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// The analysis date (YYYY-MM-DD) for "in the last N days" when the definition sets none
+    /// [default: the day after the latest date in the columns the definition uses].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Print the number of customers per segment.
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Applies the definition, streaming the input to the output.
+pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
+    let options = args.read.to_options()?;
+    let def = load_definition(&args.definition)?;
+    let as_of = match &args.as_of {
+        Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
+            CliError::usage(format!(
+                "--as-of `{s}` is not a date; write it as YYYY-MM-DD."
+            ))
+        })?),
+        None => None,
+    };
+    let name = args.input.display().to_string();
+    let input = std::fs::File::open(&args.input).map_err(|source| CliError::File {
+        path: name.clone(),
+        source,
+    })?;
+    let out = create_file(&args.output)?;
+    let summary = apply_rules(
+        &name,
+        input,
+        &options,
+        &RulesRun {
+            definition: &def,
+            as_of,
+            part_records: PART_RECORDS,
+        },
+        out,
+        &mut Quiet,
+    )?;
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none()) {
+        eprintln!(
+            "as of {} (the day after the latest date in the columns the definition uses)",
+            segscope_engine::ingest::values::date_from_days(day)
+        );
+    }
+    if args.summary {
+        let width = summary
+            .segments
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        println!(
+            "{:width$}  {:>10}  {:>7}  {:>10}",
+            "segment", "customers", "share", "undecided"
+        );
+        for (i, s) in summary.segments.iter().enumerate() {
+            let undecided = summary
+                .excluded_for_missing
+                .get(i)
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            println!(
+                "{:width$}  {:>10}  {:>6.1}%  {:>10}",
+                s.name,
+                s.count,
+                s.share * 100.0,
+                undecided
+            );
+        }
+        println!("{:width$}  {:>10}", "total", summary.rows);
+        println!("(undecided: rows a segment's condition could not decide because of missing values; they went on to later segments)");
+    }
+    eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
+    Ok(())
+}

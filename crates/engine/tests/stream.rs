@@ -1,0 +1,150 @@
+//! Applying a definition to a file in parts gives the same bytes as applying it in memory.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::io::Cursor;
+
+use segscope_engine::export::write_annotated_csv;
+use segscope_engine::ingest::{read_table, ReadOptions};
+use segscope_engine::progress::Quiet;
+use segscope_engine::rules::{check, default_as_of, evaluate, schema_of, Definition};
+use segscope_engine::sample::{sample_csv, SampleParams};
+use segscope_engine::stream::{apply_rules, RulesRun};
+
+fn example() -> Definition {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/segments/sample-lifestyle.json"
+    ))
+    .unwrap();
+    Definition::from_json(&text).unwrap()
+}
+
+#[test]
+fn parts_give_the_same_bytes_as_one_table() {
+    let (customers, _) = sample_csv(
+        &SampleParams {
+            customers: 2_500,
+            ..SampleParams::default()
+        }
+        .check()
+        .unwrap(),
+    )
+    .unwrap();
+    let def = example();
+    let table = read_table(
+        "customers.csv",
+        &customers,
+        &ReadOptions::default(),
+        &mut Quiet,
+    )
+    .unwrap()
+    .table;
+    let valid = check(&def, &schema_of(&table), None).unwrap();
+    let mut expected = Vec::new();
+    write_annotated_csv(
+        &table,
+        &evaluate(&valid, &table).assignment,
+        "segment",
+        &mut expected,
+    )
+    .unwrap();
+    for part_records in [1, 7, 1000, 100_000] {
+        let mut got = Vec::new();
+        let summary = apply_rules(
+            "customers.csv",
+            Cursor::new(&customers),
+            &ReadOptions::default(),
+            &RulesRun {
+                definition: &def,
+                as_of: None,
+                part_records,
+            },
+            &mut got,
+            &mut Quiet,
+        )
+        .unwrap();
+        assert_eq!(summary.rows, 2_500);
+        assert!(got == expected, "parts of {part_records} records differ");
+        assert_eq!(summary.segments.iter().map(|s| s.count).sum::<u64>(), 2_500);
+    }
+}
+
+#[test]
+fn default_as_of_spans_every_part() {
+    let csv = b"id,joined\n1,2024-01-01\n2,2024-03-10\n3,2024-02-01\n4,\n";
+    let mut def = Definition::from_json(&format!(
+        r#"{{"format": "{}", "segments": [{{"name": "recent", "when": {{"column": "joined", "op": "in_last", "n": 40, "unit": "days"}}}}]}}"#,
+        segscope_engine::rules::FORMAT
+    ))
+    .unwrap();
+    let table = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet)
+        .unwrap()
+        .table;
+    let expected_day = default_as_of(&def, &table).unwrap();
+    let mut out = Vec::new();
+    let s = apply_rules(
+        "t.csv",
+        Cursor::new(&csv[..]),
+        &ReadOptions::default(),
+        &RulesRun {
+            definition: &def,
+            as_of: None,
+            part_records: 1,
+        },
+        &mut out,
+        &mut Quiet,
+    )
+    .unwrap();
+    assert_eq!(
+        s.as_of,
+        Some(expected_day),
+        "the day after 2024-03-10, found in the second part"
+    );
+    assert_eq!(String::from_utf8(out).unwrap(), "id,joined,segment\n1,2024-01-01,Everyone else\n2,2024-03-10,recent\n3,2024-02-01,recent\n4,,Everyone else\n");
+    def.as_of = Some("2024-02-15".into());
+    let s = apply_rules(
+        "t.csv",
+        Cursor::new(&csv[..]),
+        &ReadOptions::default(),
+        &RulesRun {
+            definition: &def,
+            as_of: None,
+            part_records: 2,
+        },
+        &mut Vec::new(),
+        &mut Quiet,
+    )
+    .unwrap();
+    assert_eq!(
+        s.segments[0].count, 1,
+        "only 2024-02-01 lies in 2024-01-06 ..< 2024-02-15"
+    );
+}
+
+#[test]
+fn errors_in_later_parts_name_lines_of_the_whole_file() {
+    let csv = b"id,comment\n1,a\n2,b\n3,c\n4,\"never closed\n5,x\n";
+    let def = Definition::from_json(&format!(
+        r#"{{"format": "{}", "segments": []}}"#,
+        segscope_engine::rules::FORMAT
+    ))
+    .unwrap();
+    let err = apply_rules(
+        "t.csv",
+        Cursor::new(&csv[..]),
+        &ReadOptions::default(),
+        &RulesRun {
+            definition: &def,
+            as_of: None,
+            part_records: 2,
+        },
+        &mut Vec::new(),
+        &mut Quiet,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("t.csv: line 5, column 2 (`comment`)"),
+        "{err}"
+    );
+}
