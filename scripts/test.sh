@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# scripts/test.sh: everything CI runs. Exit code non-zero if any section fails.
+#   1. setup (installs missing tools; fast when all are present)
+#   2. Rust tests: engine + CLI (native, rustup toolchain)
+#   3. web build: scripts/build.sh (Trunk release build into dist/, CSP verified)
+#   4. browser tests: node --test tests/e2e/*.test.mjs (headless system Chromium via playwright-core from tools/)
+# Sections 2-4 all run even if an earlier one fails, except that browser tests are skipped if the build failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+t0=$SECONDS
+failed=()
+
+section() { printf '\n==================== %s ====================\n' "$*"; }
+
+section "1/4 setup"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+section "2/4 Rust tests (segscope-engine, segscope-cli)"
+if ! cargo test -p segscope-engine -p segscope-cli; then failed+=("rust tests"); fi
+
+section "3/4 web build (scripts/build.sh)"
+build_ok=1
+if ! bash scripts/build.sh; then failed+=("web build"); build_ok=0; fi
+
+section "4/4 browser tests (tests/e2e)"
+mapfile -t e2e < <(find tests/e2e -name '*.test.mjs' -not -path '*/artifacts/*' | sort)
+if [[ $build_ok -eq 0 ]]; then
+  echo "skipped: the web build failed"
+  failed+=("browser tests (skipped)")
+elif [[ ${#e2e[@]} -eq 0 ]]; then
+  echo "no tests/e2e/*.test.mjs files"
+elif ! node --test --test-reporter=spec "${e2e[@]}"; then
+  failed+=("browser tests")
+fi
+
+section "summary ($((SECONDS - t0))s)"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  printf 'FAILED: %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "all passed"

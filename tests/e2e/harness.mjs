@@ -1,0 +1,232 @@
+// tests/e2e/harness.mjs: helpers for Segscope's browser tests (Node >= 20, ESM, works with node:test).
+//
+//   import { startServer, launchBrowser, newRecordedPage, artifactsDir } from './harness.mjs';
+//   const server = await startServer();                 // serves dist/ under http://127.0.0.1:PORT/tools/segscope/
+//   const browser = await launchBrowser();              // system Chromium through playwright-core
+//   const rec = await newRecordedPage(browser, server.url);
+//   await rec.page.goto(server.url + '?sample');
+//   ...
+//   rec.assertNoForeignRequests(); rec.assertNoErrors();
+//   await browser.close(); await server.close();
+//
+// playwright-core is resolved from tools/node_modules (installed by scripts/setup.sh), so tests need no
+// package.json of their own and no NODE_PATH. It only drives the installed Chromium; it never downloads one.
+
+import assert from 'node:assert/strict';
+import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { extname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (two levels above this file). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where tests put screenshots and other artefacts (gitignored). */
+export const artifactsDir = join(repoRoot, 'tests', 'e2e', 'artifacts');
+mkdirSync(artifactsDir, { recursive: true });
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Static file server for a build output, mounted under a URL prefix (to prove sub-path deployment works).
+ * GET/HEAD only; `prefix` itself serves root/index.html, `prefix` without its trailing slash redirects to it,
+ * anything outside the prefix or outside `root` is 404.
+ * @param {{root?: string, prefix?: string, port?: number, host?: string}} [opts]
+ *   root: directory to serve, relative to the repository root unless absolute (default 'dist');
+ *   prefix: URL path prefix (default '/tools/segscope/'); port: 0 = random free port.
+ * @returns {Promise<{url: string, origin: string, port: number, hits: string[], close: () => Promise<void>}>}
+ *   url = origin + prefix; hits = every request path served (or refused), in order.
+ */
+export async function startServer({ root = 'dist', prefix = '/tools/segscope/', port = 0, host = '127.0.0.1' } = {}) {
+  const rootDir = resolve(isAbsolute(root) ? root : join(repoRoot, root));
+  if (!prefix.startsWith('/')) prefix = '/' + prefix;
+  if (!prefix.endsWith('/')) prefix += '/';
+  let st;
+  try {
+    st = statSync(rootDir);
+  } catch {
+    throw new Error(`startServer: ${rootDir} does not exist (build first: bash scripts/build.sh)`);
+  }
+  if (!st.isDirectory()) throw new Error(`startServer: ${rootDir} is not a directory`);
+
+  const hits = [];
+  const server = createServer((req, res) => {
+    const send = (code, body, headers = {}) => {
+      res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    hits.push(req.url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      return send(400, 'bad request\n');
+    }
+    if (pathname === prefix.slice(0, -1)) {
+      const q = req.url.indexOf('?');
+      return send(301, 'moved\n', { Location: prefix + (q >= 0 ? req.url.slice(q) : '') });
+    }
+    if (!pathname.startsWith(prefix) || pathname.includes('\0')) return send(404, 'not found\n');
+    let file = resolve(rootDir, '.' + sep + pathname.slice(prefix.length));
+    if (file !== rootDir && !file.startsWith(rootDir + sep)) return send(404, 'not found\n');
+    let fst;
+    try {
+      fst = statSync(file);
+      if (fst.isDirectory()) {
+        file = join(file, 'index.html');
+        fst = statSync(file);
+      }
+    } catch {
+      return send(404, 'not found\n');
+    }
+    if (!fst.isFile()) return send(404, 'not found\n');
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file).toLowerCase()] || 'application/octet-stream',
+      'Content-Length': fst.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  });
+
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const origin = `http://${host}:${server.address().port}`;
+  return {
+    url: origin + prefix,
+    origin,
+    port: server.address().port,
+    hits,
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+let playwright;
+function loadPlaywright() {
+  if (!playwright) {
+    // Resolve from tools/ so the tests need no package.json or NODE_PATH of their own.
+    const require = createRequire(join(repoRoot, 'tools', 'package.json'));
+    try {
+      playwright = require('playwright-core');
+    } catch (e) {
+      throw new Error(`playwright-core not found in tools/node_modules: run bash scripts/setup.sh (${e.message})`);
+    }
+  }
+  return playwright;
+}
+
+/** Headless system Chromium (CHROMIUM env or /usr/bin/chromium) via playwright-core. */
+export async function launchBrowser() {
+  const { chromium } = loadPlaywright();
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    headless: true,
+  });
+}
+
+/**
+ * A fresh browser context (downloads allowed) and page that records what happens.
+ * @returns {Promise<{page, context, requests: string[], errors: string[],
+ *   assertNoForeignRequests: () => void, assertNoErrors: () => void, close: () => Promise<void>}>}
+ *   requests: every request URL (also from workers) and WebSocket URL; errors: console errors and page errors
+ *   (CSP violations show up here as console errors). assertNoErrors ignores only the 404 of Chromium's automatic
+ *   /favicon.ico request at the origin root.
+ */
+export async function newRecordedPage(browser, baseUrl) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('websocket', (ws) => requests.push(ws.url()));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') {
+      const loc = msg.location();
+      errors.push(`console.error: ${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.stack || err.message || err}`));
+  page.on('worker', (worker) => {
+    worker.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`worker console.error: ${msg.text()}`);
+    });
+  });
+
+  const base = new URL(baseUrl);
+  const sameOrigin = (u) => {
+    if (/^(data|blob|about):/i.test(u)) return true;
+    let x;
+    try {
+      x = new URL(u);
+    } catch {
+      return false;
+    }
+    if (x.protocol === 'ws:' || x.protocol === 'wss:') {
+      return x.host === base.host && (x.protocol === 'wss:') === (base.protocol === 'https:');
+    }
+    return x.origin === base.origin;
+  };
+
+  return {
+    page,
+    context,
+    requests,
+    errors,
+    assertNoForeignRequests() {
+      const foreign = requests.filter((u) => !sameOrigin(u));
+      assert.deepEqual(foreign, [], `requests to origins other than ${base.origin}:\n  ${foreign.join('\n  ')}`);
+    },
+    assertNoErrors() {
+      // Chromium itself asks for /favicon.ico at the origin root when the page declares no icon; under a sub-path
+      // that is a 404 the app cannot avoid, so it is not counted.
+      const favicon = `${base.origin}/favicon.ico`;
+      const real = errors.filter((e) => !(e.includes('status of 404') && e.includes(favicon)));
+      assert.deepEqual(real, [], `console/page errors:\n  ${real.join('\n  ')}`);
+    },
+    close: () => context.close(),
+  };
+}
