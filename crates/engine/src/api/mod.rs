@@ -5,8 +5,10 @@
 //! components changing. Results stay in the session and are referred to by id; responses carry
 //! small summaries for display, and files as bytes.
 
+mod rules;
 mod views;
 
+pub use rules::{ProblemView, RuleCount, RulesView};
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 
 use std::collections::BTreeMap;
@@ -14,12 +16,16 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::assignment::Assignment;
+use crate::assignment::{Assignment, SegmentSize};
 use crate::export::{
+    write_appended,
     segment_column_name, write_annotated_csv, ExportError, Manifest, MANIFEST_FORMAT,
 };
 use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
+use crate::rules::sql::Dialect;
+use crate::rules::{Definition, RulesError};
+use crate::stats::TopValue;
 use crate::sample::{sample_csv, SampleError, SampleParams};
 use crate::split::{split, SplitError, SplitParams};
 
@@ -30,6 +36,16 @@ pub struct DatasetId(pub u32);
 /// Refers to an assignment (a set of segments) held by a [`Session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct AssignmentId(pub u32);
+
+/// The most values a value picker lists.
+pub const MAX_PICKER_VALUES: usize = 500;
+
+/// A file-name-safe version of a name: letters, digits and dashes.
+fn slug(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if s.is_empty() { "segments".into() } else { s }
+}
 
 /// Rows the dataset view shows before the user asks for more.
 pub const PREVIEW_ROWS: usize = 20;
@@ -84,6 +100,45 @@ pub enum Request {
         /// The segments.
         assignment: AssignmentId,
     },
+    /// Apply a rule definition: live counts, overlaps and problems.
+    ApplyRules {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The definition.
+        definition: Definition,
+    },
+    /// Every distinct value of a column with its count (for value pickers).
+    ColumnValues {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The column.
+        column: String,
+    },
+    /// The definition as a file (`segscope.segments/1`), with column types and as-of date filled in.
+    SaveDefinition {
+        /// The dataset it was built on.
+        dataset: DatasetId,
+        /// The definition.
+        definition: Definition,
+    },
+    /// Read a definition file.
+    OpenDefinition {
+        /// The file's name.
+        name: String,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
+    /// The SQL that applies a definition in a warehouse.
+    RulesSql {
+        /// The dataset it was built on.
+        dataset: DatasetId,
+        /// The definition.
+        definition: Definition,
+        /// The SQL dialect.
+        dialect: Dialect,
+        /// The table name to select from.
+        table: String,
+    },
     /// Drop a dataset and its assignments.
     Forget {
         /// The dataset.
@@ -103,6 +158,12 @@ pub enum Response {
     Segmented(AssignmentView),
     /// Files to download.
     Files(Vec<FileOut>),
+    /// Rule segments were applied (or their problems found).
+    Rules(Box<RulesView>),
+    /// A column's values with counts.
+    Values(Vec<TopValue>),
+    /// A definition was read.
+    Definition(Box<Definition>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -128,6 +189,9 @@ pub enum EngineError {
     /// Writing an export failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// A rule definition could not be read or does not fit.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
     /// A dataset id the session does not hold (it was closed).
     #[error("that data is no longer open; open the file again.")]
     UnknownDataset,
@@ -136,11 +200,19 @@ pub enum EngineError {
     UnknownAssignment,
 }
 
+/// A segmentation held for a dataset: how it was made (for the manifest) and its result.
+struct Stored {
+    spec: serde_json::Value,
+    assignment: Assignment,
+    /// Overlapping rule segments: (segment name, membership per row), exported as flag columns.
+    flags: Option<Vec<(String, Vec<bool>)>>,
+}
+
 struct Dataset {
     file: Vec<u8>,
     options: ReadOptions,
     ingested: Ingested,
-    assignments: BTreeMap<AssignmentId, (SplitParams, Assignment)>,
+    assignments: BTreeMap<AssignmentId, Stored>,
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -219,11 +291,17 @@ impl Session {
                 let table = &ds.ingested.table;
                 let rows: Vec<usize> = match segment {
                     Some((a, code)) => {
-                        let (_, assignment) = ds
+                        let stored = ds
                             .assignments
                             .get(&a)
                             .ok_or(EngineError::UnknownAssignment)?;
-                        assignment.rows_in(code).skip(offset).take(limit).collect()
+                        match &stored.flags {
+                            Some(flags) => flags
+                                .get(code as usize)
+                                .map(|(_, f)| f.iter().enumerate().filter(|(_, &b)| b).map(|(r, _)| r).skip(offset).take(limit).collect())
+                                .unwrap_or_default(),
+                            None => stored.assignment.rows_in(code).skip(offset).take(limit).collect(),
+                        }
                     }
                     None => (offset..table.rows()).take(limit).collect(),
                 };
@@ -238,7 +316,8 @@ impl Session {
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid);
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
-                ds.assignments.insert(id, (params, assignment));
+                let spec = serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
+                ds.assignments.insert(id, Stored { spec, assignment, flags: None });
                 Ok(Response::Segmented(view))
             }
             Request::ExportCsv {
@@ -249,14 +328,34 @@ impl Session {
                     .datasets
                     .get(&dataset)
                     .ok_or(EngineError::UnknownDataset)?;
-                let (params, a) = ds
+                let stored = ds
                     .assignments
                     .get(&assignment)
                     .ok_or(EngineError::UnknownAssignment)?;
+                let a = &stored.assignment;
                 let table = &ds.ingested.table;
                 let column = segment_column_name(table, "segment");
                 let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
-                write_annotated_csv(table, a, &column, &mut csv)?;
+                let (column, sizes) = match &stored.flags {
+                    None => {
+                        write_annotated_csv(table, a, &column, &mut csv)?;
+                        (column, a.sizes())
+                    }
+                    Some(flags) => {
+                        let names: Vec<String> = flags.iter().map(|(n, _)| n.clone()).collect();
+                        let value = |r: usize, v: &mut Vec<String>| v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()));
+                        write_appended(table, &names, value, true, &mut csv)?;
+                        let total = table.rows().max(1) as f64;
+                        let sizes = flags
+                            .iter()
+                            .map(|(name, f)| {
+                                let count = f.iter().filter(|&&b| b).count() as u64;
+                                SegmentSize { name: name.clone(), count, share: count as f64 / total }
+                            })
+                            .collect();
+                        (names.join(", "), sizes)
+                    }
+                };
                 let stem = table
                     .name
                     .rsplit_once('.')
@@ -269,10 +368,10 @@ impl Session {
                     input_bytes: ds.ingested.diagnostics.bytes,
                     read_options: ds.options.clone(),
                     diagnostics: ds.ingested.diagnostics.clone(),
-                    segmentation: serde_json::json!({ "kind": "split-by-column", "title": a.title, "params": params }),
+                    segmentation: stored.spec.clone(),
                     segment_column: column,
                     output_file: output_file.clone(),
-                    segments: a.sizes(),
+                    segments: sizes,
                 };
                 Ok(Response::Files(vec![
                     FileOut {
@@ -286,6 +385,38 @@ impl Session {
                         bytes: csv,
                     },
                 ]))
+            }
+            Request::ApplyRules { dataset, definition } => {
+                let id = AssignmentId(self.fresh_id());
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let (view, stored) = rules::apply(id, &definition, &ds.ingested.table);
+                // Keep only the latest rule result: live counts make one per edit.
+                ds.assignments.retain(|_, s| s.spec.get("kind").and_then(|k| k.as_str()) != Some("rules"));
+                if let Some(stored) = stored {
+                    ds.assignments.insert(id, stored);
+                }
+                Ok(Response::Rules(Box::new(view)))
+            }
+            Request::ColumnValues { dataset, column } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Values(rules::values(&ds.ingested.table, &column, MAX_PICKER_VALUES)))
+            }
+            Request::SaveDefinition { dataset, definition } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let saved = rules::completed(&definition, &ds.ingested.table);
+                let stem = slug(saved.name.as_deref().unwrap_or("segments"));
+                Ok(Response::Files(vec![FileOut { name: format!("{stem}.segments.json"), mime: "application/json".into(), bytes: saved.to_json().into_bytes() }]))
+            }
+            Request::OpenDefinition { name, bytes } => {
+                let text = String::from_utf8(bytes).map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;
+                let def = Definition::from_json(&text).map_err(|e| RulesError::Format(format!("{name}: {e}")))?;
+                Ok(Response::Definition(Box::new(def)))
+            }
+            Request::RulesSql { dataset, definition, dialect, table } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let text = rules::sql(&definition, &ds.ingested.table, dialect, &table)?;
+                let stem = slug(definition.name.as_deref().unwrap_or("segments"));
+                Ok(Response::Files(vec![FileOut { name: format!("{stem}.{}.sql", dialect.label()), mime: "application/sql".into(), bytes: text.into_bytes() }]))
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);

@@ -1,0 +1,161 @@
+//! Rule segments through the boundary: live counts, overlaps, definition files and SQL.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AssignmentId, Stored};
+use crate::assignment::SegmentSize;
+use crate::ingest::values::date_from_days;
+use crate::rules::sql::{select, Dialect};
+use crate::rules::{check, collect_columns, default_as_of, evaluate, schema_of, truth, Definition, Mode, RulesError};
+use crate::stats::TopValue;
+use crate::table::Table;
+
+/// One segment's live count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleCount {
+    /// Name, count and share.
+    pub size: SegmentSize,
+    /// Rows its condition could not decide because of missing values (among rows reaching it).
+    pub undecided: u64,
+}
+
+/// A problem in the definition, for display next to the segment it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemView {
+    /// The segment's name ("definition" for problems outside segments).
+    pub segment: String,
+    /// Where in the condition.
+    pub path: String,
+    /// The whole sentence.
+    pub message: String,
+}
+
+/// The result of applying a rule definition, as the rule builder shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulesView {
+    /// The stored assignment (for previews and downloads), when the definition is valid.
+    pub assignment: Option<AssignmentId>,
+    /// Per segment in order (then the remainder in first-match mode).
+    pub counts: Vec<RuleCount>,
+    /// Pairwise overlaps: rows matching both segment i and segment j, ignoring order.
+    pub overlap: Vec<Vec<u64>>,
+    /// The as-of date used (`YYYY-MM-DD`), if any condition needs one.
+    pub as_of: Option<String>,
+    /// True when `as_of` is the default (the day after the latest date used), not set by the user.
+    pub as_of_is_default: bool,
+    /// Problems that stop the definition from being applied; empty when it applied.
+    pub problems: Vec<ProblemView>,
+    /// Rows in the data.
+    pub rows: u64,
+}
+
+/// Applies `def` to `table`; returns the view and, when valid, the result to store.
+pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (RulesView, Option<Stored>) {
+    let default = default_as_of(def, table);
+    let rows = table.rows() as u64;
+    let valid = match check(def, &schema_of(table), default) {
+        Ok(v) => v,
+        Err(e) => {
+            let problems = match e {
+                RulesError::Invalid(ps) => ps.into_iter().map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path }).collect(),
+                other => vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }],
+            };
+            let view = RulesView { assignment: None, counts: Vec::new(), overlap: Vec::new(), as_of: None, as_of_is_default: false, problems, rows };
+            return (view, None);
+        }
+    };
+    let result = evaluate(&valid, table);
+    let truths: Vec<_> = valid.segments.iter().map(|s| truth(&s.check, table)).collect();
+    let overlap = truths
+        .iter()
+        .map(|a| truths.iter().map(|b| (0..table.rows()).filter(|&r| a.is_true(r) && b.is_true(r)).count() as u64).collect())
+        .collect();
+    let total = rows.max(1) as f64;
+    let (counts, flags) = match valid.mode {
+        Mode::FirstMatch => {
+            let sizes = result.assignment.sizes();
+            let counts = sizes
+                .into_iter()
+                .enumerate()
+                .map(|(i, size)| RuleCount { size, undecided: result.excluded_for_missing.get(i).copied().unwrap_or(0) })
+                .collect();
+            (counts, None)
+        }
+        Mode::Overlapping => {
+            let counts = valid
+                .segments
+                .iter()
+                .zip(&result.flags)
+                .enumerate()
+                .map(|(i, (s, f))| {
+                    let count = f.iter().filter(|&&b| b).count() as u64;
+                    let size = SegmentSize { name: s.name.clone(), count, share: count as f64 / total };
+                    RuleCount { size, undecided: result.excluded_for_missing.get(i).copied().unwrap_or(0) }
+                })
+                .collect();
+            let flags = valid.segments.iter().map(|s| s.name.clone()).zip(result.flags.clone()).collect();
+            (counts, Some(flags))
+        }
+    };
+    let as_of = valid.as_of.filter(|_| needs_as_of(def)).map(|d| date_from_days(d).to_string());
+    let mut saved = completed(def, table);
+    saved.as_of = as_of.clone();
+    let spec = serde_json::json!({ "kind": "rules", "definition": serde_json::to_value(&saved).unwrap_or_default() });
+    let stored = Stored { spec, assignment: result.assignment, flags };
+    let view = RulesView { assignment: Some(id), counts, overlap, as_of_is_default: def.as_of.is_none() && as_of.is_some(), as_of, problems: Vec::new(), rows };
+    (view, Some(stored))
+}
+
+/// True when some condition counts back from the as-of date.
+fn needs_as_of(def: &Definition) -> bool {
+    fn relative(c: &crate::rules::Condition) -> bool {
+        use crate::rules::{Condition, Op};
+        match c {
+            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => v.iter().any(relative),
+            Condition::Test { op, .. } => matches!(op, Op::InLast { .. }),
+        }
+    }
+    def.as_of.is_some() || def.segments.iter().any(|s| relative(&s.condition))
+}
+
+/// The definition as it is saved: the types of the columns it uses recorded, and the as-of date
+/// fixed when a condition needs one, so applying the file elsewhere reproduces these segments.
+pub(super) fn completed(def: &Definition, table: &Table) -> Definition {
+    let mut out = def.clone();
+    let mut names = Vec::new();
+    for s in &def.segments {
+        collect_columns(&s.condition, &mut names);
+    }
+    for n in names {
+        if let Some(c) = table.column(&n) {
+            out.columns.insert(n, c.column_type());
+        }
+    }
+    if out.as_of.is_none() && needs_as_of(def) {
+        out.as_of = default_as_of(def, table).map(|d| date_from_days(d).to_string());
+    }
+    out
+}
+
+/// The SQL for `def` in `dialect`, checked against the table's columns.
+pub(super) fn sql(def: &Definition, table: &Table, dialect: Dialect, table_name: &str) -> Result<String, RulesError> {
+    let def = completed(def, table);
+    let valid = check(&def, &schema_of(table), None)?;
+    let title = def.name.clone().unwrap_or_else(|| "Rule segments".into());
+    Ok(select(&valid, dialect, table_name, &title))
+}
+
+/// Every distinct value of a column with its count, most frequent first (at most `limit`).
+pub(super) fn values(table: &Table, column: &str, limit: usize) -> Vec<TopValue> {
+    let Some(c) = table.column(column) else { return Vec::new() };
+    let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in 0..c.data.len() {
+        if let Some(v) = c.data.label(r) {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    let mut out: Vec<TopValue> = counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out.truncate(limit);
+    out
+}

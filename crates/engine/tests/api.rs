@@ -1,0 +1,104 @@
+//! The app's boundary: requests in, responses out, as the browser uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use segscope_engine::api::{DatasetId, Request, Response, RulesView, Session};
+use segscope_engine::progress::Quiet;
+use segscope_engine::rules::sql::Dialect;
+use segscope_engine::rules::{Definition, Mode};
+use segscope_engine::sample::SampleParams;
+
+fn sample(s: &mut Session) -> DatasetId {
+    match s.handle(Request::LoadSample { params: SampleParams { customers: 1_000, ..SampleParams::default() } }, &mut Quiet) {
+        Response::Dataset(d) => d.id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn example() -> Definition {
+    Definition::from_json(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json")).unwrap()).unwrap()
+}
+
+fn rules(s: &mut Session, dataset: DatasetId, definition: Definition) -> RulesView {
+    match s.handle(Request::ApplyRules { dataset, definition }, &mut Quiet) {
+        Response::Rules(v) => *v,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn live_counts_cover_every_customer_and_overlaps_are_symmetric() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let v = rules(&mut s, d, example());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.counts.len(), 6, "five segments and the remainder");
+    assert_eq!(v.counts.iter().map(|c| c.size.count).sum::<u64>(), 1_000);
+    for i in 0..5 {
+        for j in 0..5 {
+            assert_eq!(v.overlap[i][j], v.overlap[j][i]);
+        }
+    }
+    let mut overlapping = example();
+    overlapping.mode = Mode::Overlapping;
+    let o = rules(&mut s, d, overlapping);
+    for i in 0..5 {
+        assert_eq!(o.overlap[i][i], o.counts[i].size.count, "the diagonal is the segment's size");
+    }
+    // The overlapping result exports one flag column per segment.
+    let Response::Files(files) = s.handle(Request::ExportCsv { dataset: d, assignment: o.assignment.unwrap() }, &mut Quiet) else { panic!() };
+    let csv = String::from_utf8(files[1].bytes.clone()).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",New this half-year,Young urban,\"Families & \"\"affluent\"\" couples\",Engaged ✓ (2 of 3),\"Retired, not rural\""));
+    for line in csv.lines().skip(1) {
+        let fields: Vec<&str> = line.rsplitn(6, ',').take(5).collect();
+        assert!(fields.iter().all(|f| *f == "true" || *f == "false"), "{line}");
+    }
+}
+
+#[test]
+fn problems_come_back_instead_of_counts() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let mut def = example();
+    def.segments[1].name = "New this half-year".into();
+    let v = rules(&mut s, d, def);
+    assert!(v.assignment.is_none());
+    assert!(v.problems[0].message.contains("same name"), "{:?}", v.problems);
+}
+
+#[test]
+fn saved_definitions_record_column_types_and_the_as_of_date() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let mut def = example();
+    def.as_of = None;
+    def.columns.clear();
+    let v = rules(&mut s, d, def.clone());
+    assert!(v.as_of_is_default);
+    let Response::Files(files) = s.handle(Request::SaveDefinition { dataset: d, definition: def }, &mut Quiet) else { panic!() };
+    assert_eq!(files[0].name, "life-stage-and-engagement.segments.json");
+    let Response::Definition(reopened) = s.handle(Request::OpenDefinition { name: files[0].name.clone(), bytes: files[0].bytes.clone() }, &mut Quiet) else { panic!() };
+    assert_eq!(reopened.as_of, v.as_of);
+    assert_eq!(reopened.columns.len(), 8);
+    let Response::Error { message } = s.handle(Request::OpenDefinition { name: "x.json".into(), bytes: b"{\"format\": 1}".to_vec() }, &mut Quiet) else { panic!() };
+    assert!(message.contains("x.json"), "{message}");
+}
+
+#[test]
+fn sql_downloads_for_each_dialect() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    for dialect in Dialect::ALL {
+        let Response::Files(f) = s.handle(Request::RulesSql { dataset: d, definition: example(), dialect, table: "crm.customers".into() }, &mut Quiet) else { panic!() };
+        assert!(f[0].name.ends_with(&format!(".{}.sql", dialect.label())));
+        assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("END AS"));
+    }
+}
+
+#[test]
+fn column_values_come_with_counts() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let Response::Values(v) = s.handle(Request::ColumnValues { dataset: d, column: "urbanicity".into() }, &mut Quiet) else { panic!() };
+    assert_eq!(v.len(), 3);
+    assert_eq!(v.iter().map(|x| x.count).sum::<u64>(), 1_000);
+}
