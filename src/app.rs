@@ -6,7 +6,7 @@ use segscope_engine::sample::SampleParams;
 
 use crate::components::{
     column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel,
-    preview_table::PreviewTable, split_panel::SplitPanel, status_bar::StatusBar,
+    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar,
 };
 use crate::state::AppState;
 
@@ -71,6 +71,7 @@ fn Workspace() -> impl IntoView {
         </section>
         <ColumnList/>
         <SplitPanel/>
+        <RuleBuilder/>
         <section class="card open-another">
             <DropZone compact=true/>
         </section>

@@ -4,6 +4,7 @@ pub mod column_list;
 pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;
+pub mod rules;
 pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;

@@ -1,0 +1,440 @@
+//! Editing a condition tree: groups (all / any / none / at least K) and tests on columns.
+
+use leptos::prelude::*;
+use segscope_engine::api::{ColumnView, Request, Response};
+use segscope_engine::rules::{Condition, Inclusive, Op, Unit};
+use segscope_engine::table::ColumnType;
+
+use super::ops::{default_op, label, number, ops_for};
+use super::state::{at, children_mut, Rules};
+
+/// A new test on the dataset's first column, for "+ Condition".
+pub fn new_test(columns: &[ColumnView]) -> Condition {
+    match columns.iter().find(|c| c.column_type != ColumnType::Text).or(columns.first()) {
+        Some(c) => Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], c) },
+        None => Condition::All(Vec::new()),
+    }
+}
+
+fn columns(rules: Rules) -> Vec<ColumnView> {
+    rules.app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default())
+}
+
+fn key(seg: usize, path: &[usize], field: &str) -> String {
+    format!("{seg}:{path:?}:{field}")
+}
+
+fn dom_id(seg: usize, path: &[usize], field: &str) -> String {
+    let p: Vec<String> = path.iter().map(ToString::to_string).collect();
+    format!("seg{seg}-c{}-{field}", p.join("-"))
+}
+
+/// Renders the condition at `path` of segment `seg` (recursively for groups).
+pub fn condition_view(rules: Rules, seg: usize, path: Vec<usize>, cond: Condition) -> AnyView {
+    match cond {
+        Condition::Test { column, op } => test_view(rules, seg, path, column, op),
+        group => group_view(rules, seg, path, group),
+    }
+}
+
+fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> AnyView {
+    let (kind, k, items) = match group {
+        Condition::All(v) => ("all", 1, v),
+        Condition::Any(v) => ("any", 1, v),
+        Condition::None(v) => ("none", 1, v),
+        Condition::AtLeast { k, of } => ("at_least", k, of),
+        Condition::Test { .. } => ("all", 1, Vec::new()),
+    };
+    let n = items.len();
+    let root = path.is_empty();
+    let kind_id = dom_id(seg, &path, "group");
+    let p = path.clone();
+    let set_kind = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let p = p.clone();
+        rules.restructure(move |d| {
+            at(d, seg, &p, |c| {
+                let items = children_mut(c).map(std::mem::take).unwrap_or_default();
+                *c = match v.as_str() {
+                    "any" => Condition::Any(items),
+                    "none" => Condition::None(items),
+                    "at_least" => Condition::AtLeast { k: 1, of: items },
+                    _ => Condition::All(items),
+                };
+            })
+        });
+    };
+    let p = path.clone();
+    let set_k = move |ev: leptos::ev::Event| {
+        let Ok(value) = event_target_value(&ev).parse::<usize>() else { return };
+        let p = p.clone();
+        rules.edit_value(key(seg, &p, "k"), move |d| {
+            at(d, seg, &p, |c| {
+                if let Condition::AtLeast { k, .. } = c {
+                    *k = value;
+                }
+            })
+        });
+    };
+    let p = path.clone();
+    let add = move |group: bool| {
+        let p = p.clone();
+        let cols = columns(rules);
+        rules.restructure(move |d| {
+            at(d, seg, &p, |c| {
+                if let Some(children) = children_mut(c) {
+                    children.push(if group { Condition::Any(vec![new_test(&cols)]) } else { new_test(&cols) });
+                }
+            })
+        });
+    };
+    let add2 = add.clone();
+    let remove = remove_button(rules, seg, path.clone(), "group");
+    let children = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut child = path.clone();
+            child.push(i);
+            view! { <li>{condition_view(rules, seg, child, c)}</li> }
+        })
+        .collect_view();
+    let k_id = dom_id(seg, &path, "k");
+    view! {
+        <div class="group" class:root=root>
+            <div class="group-head">
+                <label class="visually-hidden" for=kind_id.clone()>"How conditions combine"</label>
+                <select id=kind_id class="group-kind" on:change=set_kind>
+                    <option value="all" selected=kind == "all">"ALL of (and)"</option>
+                    <option value="any" selected=kind == "any">"ANY of (or)"</option>
+                    <option value="none" selected=kind == "none">"NONE of (not)"</option>
+                    <option value="at_least" selected=kind == "at_least">"AT LEAST K of"</option>
+                </select>
+                {(kind == "at_least").then(|| view! {
+                    <label for=k_id.clone()>"K ="</label>
+                    <input id=k_id class="k" type="number" min="1" max=n.to_string() value=k.to_string() on:input=set_k/>
+                })}
+                {(!root).then_some(remove)}
+            </div>
+            <ul class="children">{children}</ul>
+            <div class="group-actions">
+                <button type="button" class="button small add-condition" on:click=move |_| add(false)>"+ Condition"</button>
+                <button type="button" class="button small add-group" on:click=move |_| add2(true)>"+ Group"</button>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn remove_button(rules: Rules, seg: usize, path: Vec<usize>, what: &'static str) -> AnyView {
+    let remove = move |_| {
+        let p = path.clone();
+        rules.restructure(move |d| {
+            if let Some((&last, parent)) = p.split_last() {
+                at(d, seg, parent, |c| {
+                    if let Some(children) = children_mut(c) {
+                        if last < children.len() {
+                            children.remove(last);
+                        }
+                    }
+                })
+            }
+        });
+    };
+    view! { <button type="button" class="icon remove" title=format!("Remove this {what}") aria-label=format!("Remove this {what}") on:click=remove>"×"</button> }.into_any()
+}
+
+fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op) -> AnyView {
+    let cols = columns(rules);
+    let col = cols.iter().find(|c| c.name == column).cloned();
+    let ty = col.as_ref().map_or(ColumnType::Text, |c| c.column_type);
+    let list_id = "rule-columns".to_string();
+    let column_id = dom_id(seg, &path, "column");
+    let op_id = dom_id(seg, &path, "op");
+    let p = path.clone();
+    let cols2 = cols.clone();
+    let set_column = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let Some(c) = cols2.iter().find(|c| c.name == name).cloned() else { return };
+        let p = p.clone();
+        rules.restructure(move |d| {
+            at(d, seg, &p, |cond| *cond = Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], &c) })
+        });
+    };
+    let p = path.clone();
+    let col2 = col.clone();
+    let set_op = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let Some(c) = col2.clone() else { return };
+        let p = p.clone();
+        rules.restructure(move |d| {
+            at(d, seg, &p, |cond| {
+                if let Condition::Test { op, .. } = cond {
+                    *op = default_op(&name, &c);
+                }
+            })
+        });
+    };
+    let current = op.name();
+    let editor = value_editor(rules, seg, path.clone(), column.clone(), col, op);
+    view! {
+        <div class="test" data-column=column.clone()>
+            <label class="visually-hidden" for=column_id.clone()>"Column"</label>
+            <input id=column_id class="test-column" type="search" list=list_id value=column.clone() on:change=set_column
+                title=format!("{column} ({ty})") autocomplete="off"/>
+            <label class="visually-hidden" for=op_id.clone()>"Operator"</label>
+            <select id=op_id class="test-op" on:change=set_op>
+                {ops_for(ty).iter().map(|o| view! { <option value=*o selected=*o == current>{label(o)}</option> }).collect_view()}
+            </select>
+            {editor}
+            {remove_button(rules, seg, path, "condition")}
+        </div>
+    }
+    .into_any()
+}
+
+/// Writes a new operator for the test at `path` (a value edit: the editor stays as it is).
+fn set(rules: Rules, seg: usize, path: &[usize], field: &str, op: Op) {
+    let p = path.to_vec();
+    rules.edit_value(key(seg, path, field), move |d| {
+        at(d, seg, &p, |c| {
+            if let Condition::Test { op: o, .. } = c {
+                *o = op;
+            }
+        })
+    });
+}
+
+fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col: Option<ColumnView>, op: Op) -> AnyView {
+    let id = |f: &str| dom_id(seg, &path, f);
+    let stats = col.as_ref().and_then(|c| c.stats.numeric);
+    match op.clone() {
+        Op::Eq { value } | Op::Ne { value } | Op::Lt { value } | Op::Le { value } | Op::Gt { value } | Op::Ge { value } => {
+            let current = RwSignal::new(value.to_string());
+            let p = path.clone();
+            let write = move |text: String| {
+                current.set(text.clone());
+                let Some(n) = number(&text) else { return };
+                let new = match &op {
+                    Op::Eq { .. } => Op::Eq { value: n },
+                    Op::Ne { .. } => Op::Ne { value: n },
+                    Op::Lt { .. } => Op::Lt { value: n },
+                    Op::Le { .. } => Op::Le { value: n },
+                    Op::Gt { .. } => Op::Gt { value: n },
+                    _ => Op::Ge { value: n },
+                };
+                set(rules, seg, &p, "value", new);
+            };
+            let write2 = write.clone();
+            let (min, max) = stats.map_or((0.0, 100.0), |s| (s.min, s.max));
+            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) { "1".to_string() } else { "any".to_string() };
+            let vid = id("value");
+            view! {
+                <label class="visually-hidden" for=vid.clone()>"Value"</label>
+                <input id=vid class="test-value" type="number" step=step.clone() prop:value=move || current.get() on:input=move |ev| write(event_target_value(&ev))/>
+                <input class="slider" type="range" aria-label=format!("Value of {column} (slider)") min=min.to_string() max=max.to_string() step=step
+                    prop:value=move || current.get() on:input=move |ev| write2(event_target_value(&ev))/>
+            }
+            .into_any()
+        }
+        Op::Between { min, max, inclusive } => {
+            let is_date = min.is_string();
+            let state = RwSignal::new((min.clone(), max.clone(), inclusive));
+            let p = path.clone();
+            let write = move |which: u8, text: String| {
+                let v = if is_date { Some(serde_json::Value::String(text)) } else { number(&text).map(serde_json::Value::Number) };
+                state.update(|s| match (which, v) {
+                    (0, Some(v)) => s.0 = v,
+                    (1, Some(v)) => s.1 = v,
+                    _ => {}
+                });
+                let (a, b, inc) = state.get_untracked();
+                set(rules, seg, &p, "between", Op::Between { min: a, max: b, inclusive: inc });
+            };
+            let p = path.clone();
+            let set_inc = move |ev: leptos::ev::Event| {
+                let inc = match event_target_value(&ev).as_str() {
+                    "neither" => Inclusive::Neither,
+                    "lower" => Inclusive::Lower,
+                    "upper" => Inclusive::Upper,
+                    _ => Inclusive::Both,
+                };
+                state.update(|s| s.2 = inc);
+                let (a, b, inc) = state.get_untracked();
+                set(rules, seg, &p, "inclusive", Op::Between { min: a, max: b, inclusive: inc });
+            };
+            let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let kind = if is_date { "date" } else { "number" };
+            let (w1, w2) = (write.clone(), write);
+            let inc_now = match inclusive {
+                Inclusive::Both => "both",
+                Inclusive::Neither => "neither",
+                Inclusive::Lower => "lower",
+                Inclusive::Upper => "upper",
+            };
+            let (id_min, id_max, id_inc) = (id("min"), id("max"), id("inclusive"));
+            view! {
+                <label class="visually-hidden" for=id_min.clone()>"From"</label>
+                <input id=id_min class="test-min" type=kind step="any" value=text(&min) on:input=move |ev| w1(0, event_target_value(&ev))/>
+                <span>"and"</span>
+                <label class="visually-hidden" for=id_max.clone()>"To"</label>
+                <input id=id_max class="test-max" type=kind step="any" value=text(&max) on:input=move |ev| w2(1, event_target_value(&ev))/>
+                <label class="visually-hidden" for=id_inc.clone()>"Ends included"</label>
+                <select id=id_inc class="test-inclusive" on:change=set_inc>
+                    {[("both", "both ends included"), ("neither", "both ends excluded"), ("lower", "from included, to excluded"), ("upper", "from excluded, to included")]
+                        .into_iter().map(|(v, t)| view! { <option value=v selected=v == inc_now>{t}</option> }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        Op::Is { value, case_insensitive } | Op::IsNot { value, case_insensitive }
+        | Op::Contains { value, case_insensitive } | Op::StartsWith { value, case_insensitive } | Op::EndsWith { value, case_insensitive } => {
+            let state = RwSignal::new((value.clone(), case_insensitive));
+            let p = path.clone();
+            let op2 = op.clone();
+            let write = move || {
+                let (value, case_insensitive) = state.get_untracked();
+                let new = match &op2 {
+                    Op::Is { .. } => Op::Is { value, case_insensitive },
+                    Op::IsNot { .. } => Op::IsNot { value, case_insensitive },
+                    Op::Contains { .. } => Op::Contains { value, case_insensitive },
+                    Op::StartsWith { .. } => Op::StartsWith { value, case_insensitive },
+                    _ => Op::EndsWith { value, case_insensitive },
+                };
+                set(rules, seg, &p, "text", new);
+            };
+            let w2 = write.clone();
+            let categorical = col.as_ref().is_some_and(|c| c.column_type == ColumnType::Categorical) && matches!(op, Op::Is { .. } | Op::IsNot { .. });
+            let vid = id("value");
+            let cid = id("case");
+            let input = if categorical {
+                let values = column_values(rules, column.clone());
+                let w = write.clone();
+                view! {
+                    <label class="visually-hidden" for=vid.clone()>"Value"</label>
+                    <select id=vid class="test-value" on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.0 = v); w(); }>
+                        {move || {
+                            let current = state.with_untracked(|s| s.0.clone());
+                            values.get().into_iter().map(|(v, n)| {
+                                let selected = v == current;
+                                view! { <option value=v.clone() selected=selected>{format!("{v} ({n})")}</option> }
+                            }).collect_view()
+                        }}
+                    </select>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <label class="visually-hidden" for=vid.clone()>"Text"</label>
+                    <input id=vid class="test-value" type="text" value=value placeholder="text" on:input=move |ev| { let v = event_target_value(&ev); state.update(|s| s.0 = v); write(); }/>
+                }
+                .into_any()
+            };
+            view! {
+                {input}
+                <label class="inline">
+                    <input id=cid type="checkbox" prop:checked=case_insensitive on:change=move |ev| { let c = event_target_checked(&ev); state.update(|s| s.1 = c); w2(); }/>
+                    "ignore case"
+                </label>
+            }
+            .into_any()
+        }
+        Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
+            let chosen = RwSignal::new(values);
+            let all = column_values(rules, column.clone());
+            let filter = RwSignal::new(String::new());
+            let none = matches!(op, Op::NoneOf { .. });
+            let p = path.clone();
+            let toggle = move |v: String, on: bool| {
+                chosen.update(|c| {
+                    c.retain(|x| *x != v);
+                    if on {
+                        c.push(v);
+                    }
+                });
+                let values = chosen.get_untracked();
+                let new = if none { Op::NoneOf { values, case_insensitive } } else { Op::AnyOf { values, case_insensitive } };
+                set(rules, seg, &p, "values", new);
+            };
+            let fid = id("filter");
+            let base = id("v");
+            view! {
+                <div class="checklist">
+                    <label class="visually-hidden" for=fid.clone()>"Filter values"</label>
+                    <input id=fid type="search" placeholder="Filter values" on:input=move |ev| filter.set(event_target_value(&ev).to_lowercase())/>
+                    <div class="checklist-items" role="group" aria-label=format!("Values of {column}")>
+                        {move || {
+                            let f = filter.get();
+                            all.get().into_iter().enumerate().filter(|(_, (v, _))| f.is_empty() || v.to_lowercase().contains(&f)).map(|(i, (v, n))| {
+                                let checked = chosen.with_untracked(|c| c.contains(&v));
+                                let t = toggle.clone();
+                                let v2 = v.clone();
+                                let cid = format!("{base}-{i}");
+                                view! {
+                                    <label class="inline">
+                                        <input id=cid type="checkbox" prop:checked=checked on:change=move |ev| t(v2.clone(), event_target_checked(&ev))/>
+                                        {format!("{v} ({n})")}
+                                    </label>
+                                }
+                            }).collect_view()
+                        }}
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        Op::Before { date } | Op::After { date } => {
+            let after = matches!(op, Op::After { .. });
+            let p = path.clone();
+            let vid = id("date");
+            view! {
+                <label class="visually-hidden" for=vid.clone()>"Date"</label>
+                <input id=vid class="test-date" type="date" value=date on:input=move |ev| {
+                    let date = event_target_value(&ev);
+                    set(rules, seg, &p, "date", if after { Op::After { date } } else { Op::Before { date } });
+                }/>
+            }
+            .into_any()
+        }
+        Op::InLast { n, unit } => {
+            let state = RwSignal::new((n, unit));
+            let p = path.clone();
+            let write = move || {
+                let (n, unit) = state.get_untracked();
+                set(rules, seg, &p, "in_last", Op::InLast { n, unit });
+            };
+            let w2 = write.clone();
+            let (nid, uid) = (id("n"), id("unit"));
+            view! {
+                <label class="visually-hidden" for=nid.clone()>"How many"</label>
+                <input id=nid class="test-n" type="number" min="1" value=n.to_string() on:input=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<u32>() { state.update(|s| s.0 = v); write(); }
+                }/>
+                <label class="visually-hidden" for=uid.clone()>"Unit"</label>
+                <select id=uid class="test-unit" on:change=move |ev| {
+                    let u = if event_target_value(&ev) == "months" { Unit::Months } else { Unit::Days };
+                    state.update(|s| s.1 = u);
+                    w2();
+                }>
+                    <option value="days" selected=unit == Unit::Days>"days"</option>
+                    <option value="months" selected=unit == Unit::Months>"months"</option>
+                </select>
+                <span class="hint">"before the as-of date"</span>
+            }
+            .into_any()
+        }
+        Op::IsMissing | Op::IsNotMissing | Op::IsTrue | Op::IsFalse => ().into_any(),
+    }
+}
+
+/// The column's values with counts, fetched from the engine once.
+fn column_values(rules: Rules, column: String) -> RwSignal<Vec<(String, u64)>> {
+    let values = RwSignal::new(Vec::new());
+    let Some(dataset) = rules.app.dataset.get_untracked().map(|d| d.id) else { return values };
+    leptos::task::spawn_local(async move {
+        if let Response::Values(v) = crate::engine_client::call(Request::ColumnValues { dataset, column }).await {
+            values.set(v.into_iter().map(|t| (t.value, t.count)).collect());
+        }
+    });
+    values
+}

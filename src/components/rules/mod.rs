@@ -1,0 +1,385 @@
+//! The rule builder: named segments defined by readable rules, with live counts.
+
+mod condition;
+mod ops;
+mod overlap;
+mod state;
+
+use leptos::prelude::*;
+use segscope_engine::api::{PreviewRows, Request, Response};
+use segscope_engine::rules::sql::Dialect;
+use segscope_engine::rules::{Condition, Mode, SegmentDef};
+use wasm_bindgen::JsCast;
+
+use super::preview_table::PreviewTable;
+use super::segment_chart::SegmentChart;
+use crate::charts::segment_sizes::PALETTE;
+use crate::download;
+use crate::state::use_app;
+use condition::{condition_view, new_test};
+use overlap::OverlapMatrix;
+use state::Rules;
+
+fn colour(i: usize) -> String {
+    let c = PALETTE[i % PALETTE.len()];
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// The rule builder section.
+#[component]
+pub fn RuleBuilder() -> impl IntoView {
+    let app = use_app();
+    let rules = Rules::new(app);
+    // New data: count the same definition on it.
+    Effect::new(move |_| {
+        if app.dataset.with(|d| d.as_ref().map(|d| d.id)).is_some() {
+            rules.recount_soon();
+        }
+    });
+    let add_segment = move |_| {
+        let cols = app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
+        rules.restructure(|d| {
+            let n = d.segments.len();
+            let mut name = format!("Segment {}", n + 1);
+            while d.segments.iter().any(|s| s.name == name) {
+                name.push('′');
+            }
+            d.segments.push(SegmentDef { name, color: Some(colour(n)), condition: Condition::All(vec![new_test(&cols)]) });
+        });
+    };
+    let datalist = move || {
+        app.dataset.with(|d| {
+            d.as_ref().map(|d| {
+                let first = d.preview.rows.first().map(|r| r.1.clone()).unwrap_or_default();
+                d.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let sample = first.get(i).cloned().unwrap_or_default();
+                        view! { <option value=c.name.clone() label=format!("{} · {} · e.g. {}", c.name, c.column_type, sample)></option> }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <section class="card rules" aria-labelledby="rules-title">
+            <h2 id="rules-title">"Rule segments"</h2>
+            <p class="hint">"Define segments with rules: demographics, geography, behaviour. Customers go to the first segment whose rules they match (or, in overlapping mode, to every segment they match). A rule on a missing value never matches."</p>
+            <datalist id="rule-columns">{datalist}</datalist>
+            <Toolbar rules=rules/>
+            {move || {
+                rules.layout.get();
+                let def = rules.def.get_untracked();
+                let n = def.segments.len();
+                view! {
+                    <ol id="rule-segments" class="rule-segments">
+                        {def.segments.into_iter().enumerate().map(|(i, s)| view! { <SegmentCard rules=rules index=i total=n segment=s/> }).collect_view()}
+                    </ol>
+                    <Remainder rules=rules name=def.remainder.name.clone() mode=def.mode/>
+                }
+            }}
+            <div class="actions">
+                <button id="add-segment" type="button" class="button primary" on:click=add_segment>"+ Add segment"</button>
+                <button id="undo" type="button" class="button" disabled=move || !rules.can_undo() on:click=move |_| rules.undo()>"Undo"</button>
+            </div>
+            <Problems rules=rules/>
+            <RuleResults rules=rules/>
+        </section>
+    }
+}
+
+/// Mode, as-of date, name, open and save.
+#[component]
+fn Toolbar(
+    /// The builder's state.
+    rules: Rules,
+) -> impl IntoView {
+    let app = rules.app;
+    let open = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(input) = input else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        leptos::task::spawn_local(async move {
+            let name = file.name();
+            let Ok(bytes) = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await else {
+                app.error.set(Some(format!("{name}: the browser could not read the file.")));
+                return;
+            };
+            if let Some(Response::Definition(def)) = app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await {
+                rules.replace(*def);
+            }
+        });
+    };
+    let save = move |_| {
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let definition = rules.def.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Files(files)) = app.request("Saving…", Request::SaveDefinition { dataset, definition }).await {
+                for f in &files {
+                    if let Err(e) = download::save(f) {
+                        app.error.set(Some(e));
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        {move || {
+            rules.layout.get();
+            let def = rules.def.get_untracked();
+            let as_of = def.as_of.clone().unwrap_or_default();
+            view! {
+                <div class="form-row toolbar">
+                    <label for="rules-name">"Name"</label>
+                    <input id="rules-name" type="text" value=def.name.clone().unwrap_or_default() placeholder="My segmentation"
+                        on:input=move |ev| { let v = event_target_value(&ev); rules.edit_value("name".into(), move |d| d.name = (!v.trim().is_empty()).then_some(v)); }/>
+                    <label for="rules-mode">"Customers can be in"</label>
+                    <select id="rules-mode" on:change=move |ev| {
+                        let m = if event_target_value(&ev) == "overlapping" { Mode::Overlapping } else { Mode::FirstMatch };
+                        rules.restructure(move |d| d.mode = m);
+                    }>
+                        <option value="first-match" selected=def.mode == Mode::FirstMatch>"one segment (first match wins)"</option>
+                        <option value="overlapping" selected=def.mode == Mode::Overlapping>"several segments (overlapping)"</option>
+                    </select>
+                    <label for="rules-as-of">"As of"</label>
+                    <input id="rules-as-of" type="date" value=as_of on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        rules.edit_value("as_of".into(), move |d| d.as_of = (!v.is_empty()).then_some(v));
+                    }/>
+                    {move || rules.view.with(|v| v.as_ref().filter(|v| v.as_of_is_default).and_then(|v| v.as_of.clone())).map(|d| view! {
+                        <span id="as-of-default" class="hint">{format!("default {d}: the day after the latest date used")}</span>
+                    })}
+                </div>
+            }
+        }}
+        <div class="form-row toolbar">
+            <label class="button" for="open-definition">"Open definition…"</label>
+            <input id="open-definition" class="visually-hidden" type="file" accept=".json,application/json" on:change=open aria-label="Open a segment definition file"/>
+            <button id="save-definition" type="button" class="button" on:click=save>"Save definition"</button>
+        </div>
+    }
+}
+
+/// One segment: name, colour, live count, order, and its rules.
+#[component]
+fn SegmentCard(
+    /// The builder's state.
+    rules: Rules,
+    /// Its position.
+    index: usize,
+    /// How many segments there are.
+    total: usize,
+    /// The segment.
+    segment: SegmentDef,
+) -> impl IntoView {
+    let i = index;
+    let count = move || {
+        rules.view.with(|v| {
+            v.as_ref().filter(|v| v.problems.is_empty()).and_then(|v| v.counts.get(i)).map(|c| {
+                let undecided = if c.undecided > 0 { format!(" · {} undecided (missing values)", c.undecided) } else { String::new() };
+                format!("{} customers · {:.1}%{undecided}", c.size.count, c.size.share * 100.0)
+            })
+        })
+    };
+    let move_to = move |to: usize| {
+        rules.restructure(move |d| {
+            if i < d.segments.len() && to < d.segments.len() {
+                let s = d.segments.remove(i);
+                d.segments.insert(to, s);
+            }
+        })
+    };
+    let duplicate = move |_| {
+        rules.restructure(move |d| {
+            if let Some(s) = d.segments.get(i).cloned() {
+                let mut copy = s;
+                copy.name = format!("{} (copy)", copy.name);
+                copy.color = Some(colour(d.segments.len()));
+                d.segments.insert(i + 1, copy);
+            }
+        })
+    };
+    let delete = move |_| rules.restructure(move |d| {
+        if i < d.segments.len() {
+            d.segments.remove(i);
+        }
+    });
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let from = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).and_then(|s| s.parse::<usize>().ok());
+        if let Some(from) = from.filter(|&f| f != i) {
+            rules.restructure(move |d| {
+                if from < d.segments.len() && i < d.segments.len() {
+                    let s = d.segments.remove(from);
+                    d.segments.insert(i, s);
+                }
+            });
+        }
+    };
+    let name_id = format!("segment-name-{i}");
+    let colour_id = format!("segment-colour-{i}");
+    let color = segment.color.clone().unwrap_or_else(|| colour(i));
+    view! {
+        <li class="segment-card" data-index=i.to_string() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <div class="segment-head" draggable="true" on:dragstart=move |ev: leptos::ev::DragEvent| {
+                if let Some(dt) = ev.data_transfer() { let _ = dt.set_data("text/plain", &i.to_string()); }
+            }>
+                <span class="drag" title="Drag to reorder" aria-hidden="true">"⠿"</span>
+                <span class="order">{format!("{}.", i + 1)}</span>
+                <label class="visually-hidden" for=colour_id.clone()>"Colour"</label>
+                <input id=colour_id type="color" value=color on:input=move |ev| {
+                    let c = event_target_value(&ev);
+                    rules.edit_value(format!("colour{i}"), move |d| if let Some(s) = d.segments.get_mut(i) { s.color = Some(c) });
+                }/>
+                <label class="visually-hidden" for=name_id.clone()>"Segment name"</label>
+                <input id=name_id class="segment-name" type="text" value=segment.name.clone() on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    rules.edit_value(format!("name{i}"), move |d| if let Some(s) = d.segments.get_mut(i) { s.name = v });
+                }/>
+                <span class="segment-count" aria-live="polite">{count}</span>
+                <span class="segment-buttons">
+                    <button type="button" class="icon" title="Move up" aria-label="Move up" disabled={i == 0} on:click=move |_| move_to(i.saturating_sub(1))>"↑"</button>
+                    <button type="button" class="icon" title="Move down" aria-label="Move down" disabled={i + 1 >= total} on:click=move |_| move_to(i + 1)>"↓"</button>
+                    <button type="button" class="icon" title="Duplicate" aria-label="Duplicate" on:click=duplicate>"⧉"</button>
+                    <button type="button" class="icon delete-segment" title="Delete" aria-label="Delete segment" on:click=delete>"🗑"</button>
+                </span>
+            </div>
+            {condition_view(rules, i, Vec::new(), segment.condition)}
+        </li>
+    }
+}
+
+/// The remainder segment (first-match mode).
+#[component]
+fn Remainder(
+    /// The builder's state.
+    rules: Rules,
+    /// Its name.
+    name: String,
+    /// The mode.
+    mode: Mode,
+) -> impl IntoView {
+    let count = move || {
+        rules.view.with(|v| {
+            let v = v.as_ref().filter(|v| v.problems.is_empty())?;
+            let n = rules.def.with_untracked(|d| d.segments.len());
+            v.counts.get(n).map(|c| format!("{} customers · {:.1}% unassigned", c.size.count, c.size.share * 100.0))
+        })
+    };
+    (mode == Mode::FirstMatch).then(|| {
+        view! {
+            <div class="remainder">
+                <label for="remainder-name">"Everyone else is in"</label>
+                <input id="remainder-name" type="text" value=name on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    rules.edit_value("remainder".into(), move |d| d.remainder.name = v);
+                }/>
+                <span id="remainder-count" class="segment-count">{count}</span>
+            </div>
+        }
+    })
+}
+
+/// What stops the definition from being applied.
+#[component]
+fn Problems(
+    /// The builder's state.
+    rules: Rules,
+) -> impl IntoView {
+    move || {
+        rules.view.with(|v| {
+            v.as_ref().filter(|v| !v.problems.is_empty()).map(|v| {
+                view! {
+                    <ul id="rule-problems" class="warnings" role="alert">
+                        {v.problems.iter().map(|p| view! { <li>{p.message.clone()}</li> }).collect_view()}
+                    </ul>
+                }
+            })
+        })
+    }
+}
+
+/// Chart, overlaps, a sample of customers, and downloads.
+#[component]
+fn RuleResults(
+    /// The builder's state.
+    rules: Rules,
+) -> impl IntoView {
+    let app = rules.app;
+    let filtered: RwSignal<Option<(String, PreviewRows)>> = RwSignal::new(None);
+    let dialect = RwSignal::new(Dialect::Duckdb);
+    let table = RwSignal::new("customers".to_string());
+    let sql = move |_| {
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let (definition, dialect, table) = (rules.def.get_untracked(), dialect.get_untracked(), table.get_untracked());
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Files(files)) = app.request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table }).await {
+                for f in &files {
+                    if let Err(e) = download::save(f) {
+                        app.error.set(Some(e));
+                    }
+                }
+            }
+        });
+    };
+    let csv = move |_| {
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let Some(assignment) = rules.view.with_untracked(|v| v.as_ref().and_then(|v| v.assignment)) else { return };
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Files(files)) = app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await {
+                if let Some(f) = files.iter().find(|f| f.name.ends_with(".csv")) {
+                    if let Err(e) = download::save(f) {
+                        app.error.set(Some(e));
+                    }
+                }
+            }
+        });
+    };
+    let show = move |code: u32, name: String| {
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let Some(assignment) = rules.view.with_untracked(|v| v.as_ref().and_then(|v| v.assignment)) else { return };
+        leptos::task::spawn_local(async move {
+            let request = Request::Preview { dataset, segment: Some((assignment, code)), offset: 0, limit: 20 };
+            if let Some(Response::Preview(rows)) = app.request("Finding customers…", request).await {
+                filtered.set(Some((name, rows)));
+            }
+        });
+    };
+    view! {
+        {move || rules.view.with(|v| v.as_ref().filter(|v| v.problems.is_empty() && !v.counts.is_empty()).map(|v| {
+            let bars: Vec<(String, u64)> = v.counts.iter().map(|c| (c.size.name.clone(), c.size.count)).collect();
+            let names: Vec<String> = v.counts.iter().map(|c| c.size.name.clone()).collect();
+            view! {
+                <div class="split-result">
+                    <SegmentChart bars=bars/>
+                    <div>
+                        <p class="hint">"Show customers in:"</p>
+                        <ul class="segment-links">
+                            {names.into_iter().enumerate().map(|(code, n)| {
+                                let n2 = n.clone();
+                                view! { <li><button type="button" class="link" on:click=move |_| show(code as u32, n2.clone())>{n}</button></li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                </div>
+            }
+        }))}
+        <OverlapMatrix view=rules.view def=rules.def/>
+        <div class="form-row toolbar">
+            <button id="rules-download-csv" type="button" class="button primary" disabled=move || rules.view.with(|v| v.as_ref().and_then(|v| v.assignment).is_none()) on:click=csv>"Download CSV with segments"</button>
+            <label for="sql-dialect">"SQL for"</label>
+            <select id="sql-dialect" on:change=move |ev| dialect.set(Dialect::from_label(&event_target_value(&ev)).unwrap_or(Dialect::Duckdb))>
+                {Dialect::ALL.into_iter().map(|d| view! { <option value=d.label()>{d.product()}</option> }).collect_view()}
+            </select>
+            <label for="sql-table">"table"</label>
+            <input id="sql-table" type="text" prop:value=move || table.get() on:input=move |ev| table.set(event_target_value(&ev))/>
+            <button id="download-sql" type="button" class="button" on:click=sql>"Download SQL"</button>
+        </div>
+        {move || filtered.get().map(|(name, rows)| view! {
+            <h4>{format!("Customers in “{name}” (first {})", rows.rows.len())}</h4>
+            <PreviewTable rows=rows id="rules-preview"/>
+        })}
+    }
+}

@@ -1,0 +1,151 @@
+//! The rule builder's state: the definition being edited, its undo history and its live counts.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use segscope_engine::api::{Request, Response, RulesView};
+use segscope_engine::rules::{Condition, Definition};
+
+use crate::state::AppState;
+
+/// How long typing must pause before counts are recomputed.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Undo steps kept.
+const UNDO_LIMIT: usize = 100;
+
+/// The rule builder's signals, shared by its parts through context.
+#[derive(Clone, Copy)]
+pub struct Rules {
+    /// The app state (dataset, errors).
+    pub app: AppState,
+    /// The definition being edited. Value edits update it without re-rendering the editor.
+    pub def: RwSignal<Definition>,
+    /// Bumped on structural edits (add, remove, move, change of column or operator): the editor re-renders.
+    pub layout: RwSignal<u64>,
+    /// The latest live counts.
+    pub view: RwSignal<Option<RulesView>>,
+    undo: StoredValue<Vec<Definition>>,
+    last_edit: StoredValue<Option<String>>,
+    timer: StoredValue<Option<TimeoutHandle>>,
+    sequence: StoredValue<u64>,
+}
+
+impl Rules {
+    /// Fresh state with an empty definition.
+    pub fn new(app: AppState) -> Self {
+        Rules {
+            app,
+            def: RwSignal::new(Definition::default()),
+            layout: RwSignal::new(0),
+            view: RwSignal::new(None),
+            undo: StoredValue::new(Vec::new()),
+            last_edit: StoredValue::new(None),
+            timer: StoredValue::new(None),
+            sequence: StoredValue::new(0),
+        }
+    }
+
+    /// Changes the structure of the definition (re-rendering the editor) and recounts.
+    pub fn restructure(self, f: impl FnOnce(&mut Definition)) {
+        self.snapshot(None);
+        self.def.update_untracked(f);
+        self.layout.update(|v| *v += 1);
+        self.recount_soon();
+    }
+
+    /// Changes a value as the user types (`key` names the input, so one run of typing is one undo step).
+    pub fn edit_value(self, key: String, f: impl FnOnce(&mut Definition)) {
+        self.snapshot(Some(key));
+        self.def.update_untracked(f);
+        self.recount_soon();
+    }
+
+    /// Replaces the whole definition (opened from a file).
+    pub fn replace(self, def: Definition) {
+        self.restructure(|d| *d = def);
+    }
+
+    /// True when there is something to undo.
+    pub fn can_undo(self) -> bool {
+        self.layout.track();
+        self.undo.with_value(|u| !u.is_empty())
+    }
+
+    /// Goes back one step.
+    pub fn undo(self) {
+        if let Some(previous) = self.undo.try_update_value(|u| u.pop()).flatten() {
+            self.last_edit.set_value(None);
+            self.def.update_untracked(|d| *d = previous);
+            self.layout.update(|v| *v += 1);
+            self.recount_soon();
+        }
+    }
+
+    fn snapshot(self, key: Option<String>) {
+        let same_run = key.is_some() && self.last_edit.with_value(|k| *k == key);
+        if !same_run {
+            let current = self.def.get_untracked();
+            self.undo.update_value(|u| {
+                u.push(current);
+                if u.len() > UNDO_LIMIT {
+                    u.remove(0);
+                }
+            });
+        }
+        self.last_edit.set_value(key);
+    }
+
+    /// Recomputes the counts after a short pause.
+    pub fn recount_soon(self) {
+        if let Some(handle) = self.timer.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(move || self.recount(), DEBOUNCE).ok();
+        self.timer.set_value(handle);
+    }
+
+    /// Recomputes the counts now.
+    pub fn recount(self) {
+        let Some(dataset) = self.app.dataset.get_untracked().map(|d| d.id) else { return };
+        let definition = self.def.get_untracked();
+        let seq = self.sequence.try_update_value(|s| {
+            *s += 1;
+            *s
+        });
+        leptos::task::spawn_local(async move {
+            let response = crate::engine_client::call(Request::ApplyRules { dataset, definition }).await;
+            if self.sequence.get_value() != seq.unwrap_or(0) {
+                return; // a newer edit is on its way
+            }
+            match response {
+                Response::Rules(view) => self.view.set(Some(*view)),
+                Response::Error { message } => self.app.error.set(Some(message)),
+                _ => {}
+            }
+        });
+    }
+}
+
+/// The condition at `path` (child indexes from the segment's root), for editing.
+pub fn node_mut<'a>(c: &'a mut Condition, path: &[usize]) -> Option<&'a mut Condition> {
+    let Some((&first, rest)) = path.split_first() else { return Some(c) };
+    match c {
+        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => node_mut(v.get_mut(first)?, rest),
+        Condition::Test { .. } => None,
+    }
+}
+
+/// The children of a group, for editing.
+pub fn children_mut(c: &mut Condition) -> Option<&mut Vec<Condition>> {
+    match c {
+        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => Some(v),
+        Condition::Test { .. } => None,
+    }
+}
+
+/// Edits the condition at `path` of segment `segment`.
+pub fn at(def: &mut Definition, segment: usize, path: &[usize], f: impl FnOnce(&mut Condition)) {
+    if let Some(c) = def.segments.get_mut(segment).and_then(|s| node_mut(&mut s.condition, path)) {
+        f(c);
+    }
+}
