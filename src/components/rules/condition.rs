@@ -153,8 +153,13 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
     let op_id = dom_id(seg, &path, "op");
     let p = path.clone();
     let cols2 = cols.clone();
+    let current_column = column.clone();
     let set_column = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
+        // Choosing the column the test already has (a change event on blur) keeps the test as it is.
+        if name == current_column {
+            return;
+        }
         let Some(c) = cols2.iter().find(|c| c.name == name).cloned() else { return };
         let p = p.clone();
         rules.restructure(move |d| {
@@ -310,9 +315,17 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             let input = if categorical {
                 let values = column_values(rules, column.clone());
                 let w = write.clone();
+                // Options arrive after the select exists: choose the current value once they are in.
+                let select = NodeRef::<leptos::html::Select>::new();
+                Effect::new(move |_| {
+                    values.track();
+                    if let Some(el) = select.get() {
+                        el.set_value(&state.with_untracked(|s| s.0.clone()));
+                    }
+                });
                 view! {
                     <label class="visually-hidden" for=vid.clone()>"Value"</label>
-                    <select id=vid class="test-value" on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.0 = v); w(); }>
+                    <select id=vid class="test-value" node_ref=select on:change=move |ev| { let v = event_target_value(&ev); state.update(|s| s.0 = v); w(); }>
                         {move || {
                             let current = state.with_untracked(|s| s.0.clone());
                             values.get().into_iter().map(|(v, n)| {

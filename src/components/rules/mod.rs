@@ -221,8 +221,9 @@ fn SegmentCard(
     let name_id = format!("segment-name-{i}");
     let colour_id = format!("segment-colour-{i}");
     let color = segment.color.clone().unwrap_or_else(|| colour(i));
+    let border = color.clone();
     view! {
-        <li class="segment-card" data-index=i.to_string() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+        <li class="segment-card" data-index=i.to_string() style:border-left-color=border on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <div class="segment-head" draggable="true" on:dragstart=move |ev: leptos::ev::DragEvent| {
                 if let Some(dt) = ev.data_transfer() { let _ = dt.set_data("text/plain", &i.to_string()); }
             }>
@@ -242,8 +243,8 @@ fn SegmentCard(
                 <span class="segment-buttons">
                     <button type="button" class="icon" title="Move up" aria-label="Move up" disabled={i == 0} on:click=move |_| move_to(i.saturating_sub(1))>"↑"</button>
                     <button type="button" class="icon" title="Move down" aria-label="Move down" disabled={i + 1 >= total} on:click=move |_| move_to(i + 1)>"↓"</button>
-                    <button type="button" class="icon" title="Duplicate" aria-label="Duplicate" on:click=duplicate>"⧉"</button>
-                    <button type="button" class="icon delete-segment" title="Delete" aria-label="Delete segment" on:click=delete>"🗑"</button>
+                    <button type="button" class="button small duplicate-segment" on:click=duplicate>"Duplicate"</button>
+                    <button type="button" class="button small delete-segment" on:click=delete>"Delete"</button>
                 </span>
             </div>
             {condition_view(rules, i, Vec::new(), segment.condition)}

@@ -1,0 +1,165 @@
+// The rule builder as a marketer uses it: build three segments (one with a nested OR group) on the sample
+// data, check the live counts against `segscope apply --summary` on the same file, save the definition, reload
+// the page and open it again, download the CSV with segments and the SQL, and run that SQL in DuckDB.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot } from './harness.mjs';
+import { parseCsv } from './csv.mjs';
+
+let server, browser;
+const work = mkdtempSync(join(tmpdir(), 'segscope-rules-'));
+
+function segscope(...args) {
+  return execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });
+}
+
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  segscope('sample', '--out', work); // the same seed and size as the app's built-in sample
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function download(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+}
+
+/** Sets a test's column by typing in its searchable column box. */
+async function setColumn(page, id, name) {
+  await page.fill(`#${id}`, name);
+  await page.dispatchEvent(`#${id}`, 'change');
+  await page.waitForFunction((sel) => document.querySelector(sel), `.test[data-column="${name}"] #${id}`);
+}
+
+/** Live counts as shown: [[name, count], ...] with the remainder last. */
+async function liveCounts(page) {
+  return page.evaluate(() => {
+    const out = [...document.querySelectorAll('li.segment-card')].map((li) => [
+      li.querySelector('.segment-name').value,
+      Number(li.querySelector('.segment-count').textContent.split(' ')[0]),
+    ]);
+    out.push([document.querySelector('#remainder-name').value, Number(document.querySelector('#remainder-count').textContent.split(' ')[0])]);
+    return out;
+  });
+}
+
+async function settled(page) {
+  // Counts are debounced: wait until they stop changing.
+  let last = '';
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(150);
+    const now = JSON.stringify(await liveCounts(page).catch(() => null));
+    if (now === last && !now.includes('null') && !now.includes('NaN')) return JSON.parse(now);
+    last = now;
+  }
+  throw new Error('live counts did not settle: ' + last);
+}
+
+test('build segments, compare live counts with the CLI, save, reopen, download CSV and SQL', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#dataset-summary');
+
+  // 1. Young adults: age < 30.
+  await page.click('#add-segment');
+  await page.fill('#segment-name-0', 'Young adults');
+  await setColumn(page, 'seg0-c0-column', 'age');
+  await page.selectOption('#seg0-c0-op', 'lt');
+  await page.fill('#seg0-c0-value', '30');
+
+  // 2. Families in towns: life_stage is "Family with children" AND (urbanicity is Urban OR Suburban).
+  await page.click('#add-segment');
+  await page.fill('#segment-name-1', 'Families in towns');
+  await setColumn(page, 'seg1-c0-column', 'life_stage');
+  await page.waitForSelector('#seg1-c0-value option[value="Family with children"]', { state: 'attached' });
+  await page.selectOption('#seg1-c0-value', 'Family with children');
+  await page.click('li.segment-card[data-index="1"] .group.root > .group-actions .add-group');
+  await page.waitForSelector('#seg1-c1-group');
+  assert.equal(await page.$eval('#seg1-c1-group', (s) => s.value), 'any');
+  await setColumn(page, 'seg1-c1-0-column', 'urbanicity');
+  await page.waitForSelector('#seg1-c1-0-value option[value="Urban"]', { state: 'attached' });
+  await page.selectOption('#seg1-c1-0-value', 'Urban');
+  await page.click('li.segment-card[data-index="1"] .group:not(.root) .add-condition');
+  await setColumn(page, 'seg1-c1-1-column', 'urbanicity');
+  await page.waitForSelector('#seg1-c1-1-value option[value="Suburban"]', { state: 'attached' });
+  await page.selectOption('#seg1-c1-1-value', 'Suburban');
+
+  // 3. Opted in: email_opt_in is true.
+  await page.click('#add-segment');
+  await page.fill('#segment-name-2', 'Opted in');
+  await setColumn(page, 'seg2-c0-column', 'email_opt_in');
+  await page.selectOption('#seg2-c0-op', 'is_true');
+  await page.fill('#remainder-name', 'Everyone else');
+
+  // What the editor shows is what was chosen, also after later edits re-rendered it.
+  assert.equal(await page.$eval('#seg1-c0-value', (s) => s.value), 'Family with children');
+  assert.equal(await page.$eval('#seg1-c1-1-value', (s) => s.value), 'Suburban');
+
+  const counts = await settled(page);
+  assert.equal(counts.length, 4);
+  assert.equal(counts.reduce((n, c) => n + c[1], 0), 5000);
+  assert.ok(counts.every(([, n]) => n > 0), JSON.stringify(counts));
+  await page.locator('section.rules').screenshot({ path: join(artifactsDir, 'rule-builder.png') });
+
+  // Save the definition; the CLI applied to the same file must give the same counts.
+  const saved = await download(page, '#save-definition');
+  const defPath = join(work, saved.name);
+  writeFileSync(defPath, saved.bytes);
+  const def = JSON.parse(saved.bytes.toString('utf8'));
+  assert.equal(def.format, 'segscope.segments/1');
+  assert.equal(def.segments[1].when.all[1].any.length, 2, 'the nested OR group is saved');
+  const summary = segscope('apply', '--definition', defPath, '--input', join(work, 'customers.csv'), '--output', join(work, 'out.csv'), '--summary');
+  for (const [name, n] of counts) {
+    const line = summary.split('\n').find((l) => l.startsWith(name + ' '));
+    assert.ok(line, `CLI summary lists ${name}:\n${summary}`);
+    assert.equal(Number(line.slice(name.length).trim().split(/\s+/)[0]), n, `${name}: UI ${n} vs CLI\n${summary}`);
+  }
+
+  // Reload the page and open the saved definition: the same segments and counts come back.
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#dataset-summary');
+  await page.setInputFiles('#open-definition', defPath);
+  await page.waitForSelector('li.segment-card[data-index="2"]');
+  assert.deepEqual(await settled(page), counts);
+  assert.equal(await page.$eval('#seg1-c1-1-value', (s) => s.value), 'Suburban');
+
+  // Undo removes the last change, and can be undone step by step.
+  await page.click('li.segment-card[data-index="2"] .delete-segment');
+  await page.waitForFunction(() => document.querySelectorAll('li.segment-card').length === 2);
+  await page.click('#undo');
+  await page.waitForFunction(() => document.querySelectorAll('li.segment-card').length === 3);
+
+  // Download the data with segments: every row, its segment as the CLI wrote it.
+  const csv = await download(page, '#rules-download-csv');
+  const rows = parseCsv(csv.bytes.toString('utf8'));
+  const cli = parseCsv(readFileSync(join(work, 'out.csv'), 'utf8'));
+  assert.equal(rows.length, 5001);
+  assert.deepEqual(rows, cli, 'the browser download equals `segscope apply` output');
+
+  // Download the DuckDB SQL and run it on the same file: the same counts.
+  const sql = await download(page, '#download-sql');
+  assert.match(sql.name, /\.duckdb\.sql$/);
+  const query = sql.bytes.toString('utf8').trim().replace(/;$/, '');
+  const py = `
+import duckdb, json, sys
+con = duckdb.connect()
+con.execute("CREATE TABLE customers AS SELECT * FROM read_csv(?, header=true, nullstr=['', 'NA'], types={'customer_id': 'VARCHAR'})", [sys.argv[1]])
+rows = con.execute("SELECT segment, count(*) FROM (" + sys.argv[2] + ") GROUP BY segment").fetchall()
+print(json.dumps(dict(rows)))`;
+  const duck = JSON.parse(execFileSync('python3', ['-c', py, join(work, 'customers.csv'), query], { encoding: 'utf8' }));
+  for (const [name, n] of counts) assert.equal(duck[name] ?? 0, n, `DuckDB count for ${name}`);
+
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
