@@ -10,17 +10,14 @@ use crate::components::{
 };
 use crate::state::AppState;
 
-/// Loads the built-in sample customers.
-pub fn load_sample(state: AppState) {
+/// Loads the built-in sample customers (`customers` of them; the default size when `None`).
+pub fn load_sample(state: AppState, customers: Option<u64>) {
+    let mut params = SampleParams::default();
+    if let Some(n) = customers {
+        params.customers = n;
+    }
     leptos::task::spawn_local(async move {
-        let response = state
-            .request(
-                "Generating the sample customers…",
-                Request::LoadSample {
-                    params: SampleParams::default(),
-                },
-            )
-            .await;
+        let response = state.request("Generating the sample customers…", Request::LoadSample { params }).await;
         state.show_dataset(response);
     });
 }
@@ -30,15 +27,15 @@ pub fn load_sample(state: AppState) {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    let wants_sample = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .is_some_and(|q| {
-            q.trim_start_matches('?')
-                .split('&')
-                .any(|p| p == "sample" || p.starts_with("sample="))
-        });
-    if wants_sample {
-        load_sample(state);
+    // `?sample` loads the built-in sample; `?sample=100000` a sample of that many customers.
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let sample = query.trim_start_matches('?').split('&').find_map(|p| match p.split_once('=') {
+        Some(("sample", n)) => Some(n.parse::<u64>().ok()),
+        None if p == "sample" => Some(None),
+        _ => None,
+    });
+    if let Some(customers) = sample {
+        load_sample(state, customers);
     }
     view! {
         <header class="top">

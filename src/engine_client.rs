@@ -15,7 +15,40 @@ thread_local! {
 /// Sends a request to the engine and waits for its response.
 pub async fn call(request: Request) -> Response {
     yield_to_browser().await;
-    SESSION.with(|s| s.borrow_mut().handle(request, &mut Quiet))
+    let kind = request_name(&request);
+    let started = now_ms();
+    let response = SESSION.with(|s| s.borrow_mut().handle(request, &mut Quiet));
+    record_timing(kind, now_ms() - started);
+    response
+}
+
+fn request_name(request: &Request) -> &'static str {
+    match request {
+        Request::Ingest { .. } => "ingest",
+        Request::LoadSample { .. } => "load-sample",
+        Request::Reread { .. } => "reread",
+        Request::Preview { .. } => "preview",
+        Request::Split { .. } => "split",
+        Request::ExportCsv { .. } => "export-csv",
+        Request::ApplyRules { .. } => "apply-rules",
+        Request::ColumnValues { .. } => "column-values",
+        Request::SaveDefinition { .. } => "save-definition",
+        Request::OpenDefinition { .. } => "open-definition",
+        Request::RulesSql { .. } => "rules-sql",
+        Request::Forget { .. } => "forget",
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Leaves the last duration of each kind of request on the page (`data-engine-ms-<kind>` on
+/// `<html>`), where the benchmark reads it. Nothing leaves the page.
+fn record_timing(kind: &str, ms: f64) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute(&format!("data-engine-ms-{kind}"), &format!("{ms:.2}"));
+    }
 }
 
 /// Lets the browser paint (e.g. a "Reading…" message) before a long synchronous step.

@@ -90,7 +90,7 @@ pub fn DropZone(
                     {if compact { "Open another file…" } else { "Choose a file…" }}
                 </label>
                 <input id=input_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain" on:change=on_change aria-label="Choose a CSV or TSV file"/>
-                <button id=if compact { "try-sample-again" } else { "try-sample" } type="button" class="button" on:click=move |_| load_sample(state)>
+                <button id=if compact { "try-sample-again" } else { "try-sample" } type="button" class="button" on:click=move |_| load_sample(state, None)>
                     "Try the sample data"
                 </button>
             </div>

@@ -66,10 +66,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
     };
     let result = evaluate(&valid, table);
     let truths: Vec<_> = valid.segments.iter().map(|s| truth(&s.check, table)).collect();
-    let overlap = truths
-        .iter()
-        .map(|a| truths.iter().map(|b| (0..table.rows()).filter(|&r| a.is_true(r) && b.is_true(r)).count() as u64).collect())
-        .collect();
+    let overlap = truths.iter().map(|a| truths.iter().map(|b| a.count_both(b)).collect()).collect();
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
         Mode::FirstMatch => {

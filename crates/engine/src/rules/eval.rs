@@ -59,6 +59,11 @@ impl Truth {
             && self.f.get(r / 64).is_some_and(|w| w & b == 0)
     }
 
+    /// Rows where both `self` and `other` are true (a popcount over the bit masks).
+    pub fn count_both(&self, other: &Truth) -> u64 {
+        self.t.iter().zip(&other.t).map(|(a, b)| u64::from((a & b).count_ones())).sum()
+    }
+
     fn and(mut self, o: &Truth) -> Self {
         self.t.iter_mut().zip(&o.t).for_each(|(a, b)| *a &= b);
         self.f.iter_mut().zip(&o.f).for_each(|(a, b)| *a |= b);
