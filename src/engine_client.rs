@@ -34,6 +34,8 @@ fn request_name(request: &Request) -> &'static str {
         Request::ColumnValues { .. } => "column-values",
         Request::SaveDefinition { .. } => "save-definition",
         Request::OpenDefinition { .. } => "open-definition",
+        Request::SuggestTemplates { .. } => "suggest-templates",
+        Request::FromTemplate { .. } => "from-template",
         Request::RulesSql { .. } => "rules-sql",
         Request::Forget { .. } => "forget",
     }

@@ -163,3 +163,26 @@ print(json.dumps(dict(rows)))`;
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('start from a template, edit it, and undo back', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#dataset-summary');
+  await page.waitForSelector('#rules-template option:has-text("Age bands")', { state: 'attached' });
+  const label = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Age bands')).value);
+  await page.selectOption('#rules-template', label);
+  await page.waitForSelector('li.segment-card[data-index="5"]');
+  const ages = await settled(page);
+  assert.deepEqual(ages.map((c) => c[0]), ['18–24', '25–34', '35–44', '45–54', '55–64', '65+', 'Under 18 or unknown']);
+  assert.equal(ages.reduce((n, c) => n + c[1], 0), 5000);
+  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', life);
+  await page.waitForFunction(() => document.querySelector('#segment-name-0')?.value === 'Retired');
+  assert.deepEqual((await settled(page)).map((c) => c[0]), ['Retired', 'Empty nester', 'Couple', 'Single']);
+  await page.click('#undo');
+  await page.waitForFunction(() => document.querySelector('#segment-name-0')?.value === '18–24');
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

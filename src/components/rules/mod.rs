@@ -155,10 +155,49 @@ fn Toolbar(
             }
         }}
         <div class="form-row toolbar">
+            <TemplatePicker rules=rules/>
             <label class="button" for="open-definition">"Open definition…"</label>
             <input id="open-definition" class="visually-hidden" type="file" accept=".json,application/json" on:change=open aria-label="Open a segment definition file"/>
             <button id="save-definition" type="button" class="button" on:click=save>"Save definition"</button>
         </div>
+    }
+}
+
+/// "Start from a template": the templates this data supports, with their columns guessed.
+#[component]
+fn TemplatePicker(
+    /// The builder's state.
+    rules: Rules,
+) -> impl IntoView {
+    let app = rules.app;
+    let suggestions = RwSignal::new(Vec::new());
+    Effect::new(move |_| {
+        let Some(dataset) = app.dataset.with(|d| d.as_ref().map(|d| d.id)) else { return };
+        leptos::task::spawn_local(async move {
+            if let Response::Templates(t) = crate::engine_client::call(Request::SuggestTemplates { dataset }).await {
+                suggestions.set(t);
+            }
+        });
+    });
+    let choose = move |ev: leptos::ev::Event| {
+        let Ok(i) = event_target_value(&ev).parse::<usize>() else { return };
+        let Some(template) = suggestions.with_untracked(|s| s.get(i).map(|s| s.template.clone())) else { return };
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        if let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            select.set_value("");
+        }
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Definition(def)) = app.request("Building the template…", Request::FromTemplate { dataset, template }).await {
+                rules.replace(*def);
+            }
+        });
+    };
+    view! {
+        <label class="visually-hidden" for="rules-template">"Start from a template"</label>
+        <select id="rules-template" on:change=choose>
+            <option value="" selected=true>"Start from a template…"</option>
+            {move || suggestions.get().into_iter().enumerate().map(|(i, s)| view! { <option value=i.to_string()>{s.label}</option> }).collect_view()}
+        </select>
     }
 }
 

@@ -8,7 +8,7 @@
 mod rules;
 mod views;
 
-pub use rules::{ProblemView, RuleCount, RulesView};
+pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 
 use std::collections::BTreeMap;
@@ -24,6 +24,7 @@ use crate::export::{
 use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
 use crate::rules::sql::Dialect;
+use crate::rules::templates::{self, Suggestion, Template};
 use crate::rules::{Definition, RulesError};
 use crate::stats::TopValue;
 use crate::sample::{sample_csv, SampleError, SampleParams};
@@ -121,6 +122,18 @@ pub enum Request {
         /// The definition.
         definition: Definition,
     },
+    /// The templates the dataset supports, with their columns guessed.
+    SuggestTemplates {
+        /// The dataset.
+        dataset: DatasetId,
+    },
+    /// A definition built from a template, to edit.
+    FromTemplate {
+        /// The dataset (for per-value templates).
+        dataset: DatasetId,
+        /// The template.
+        template: Template,
+    },
     /// Read a definition file.
     OpenDefinition {
         /// The file's name.
@@ -162,8 +175,10 @@ pub enum Response {
     Rules(Box<RulesView>),
     /// A column's values with counts.
     Values(Vec<TopValue>),
-    /// A definition was read.
+    /// A definition was read or built.
     Definition(Box<Definition>),
+    /// Templates the data supports.
+    Templates(Vec<Suggestion>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -399,13 +414,21 @@ impl Session {
             }
             Request::ColumnValues { dataset, column } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                Ok(Response::Values(rules::values(&ds.ingested.table, &column, MAX_PICKER_VALUES)))
+                Ok(Response::Values(rules::column_values(&ds.ingested.table, &column, MAX_PICKER_VALUES)))
             }
             Request::SaveDefinition { dataset, definition } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let saved = rules::completed(&definition, &ds.ingested.table);
                 let stem = slug(saved.name.as_deref().unwrap_or("segments"));
                 Ok(Response::Files(vec![FileOut { name: format!("{stem}.segments.json"), mime: "application/json".into(), bytes: saved.to_json().into_bytes() }]))
+            }
+            Request::SuggestTemplates { dataset } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Templates(templates::suggest(&ds.ingested.table)))
+            }
+            Request::FromTemplate { dataset, template } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Definition(Box::new(templates::build(&template, &ds.ingested.table))))
             }
             Request::OpenDefinition { name, bytes } => {
                 let text = String::from_utf8(bytes).map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;

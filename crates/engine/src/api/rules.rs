@@ -7,7 +7,7 @@ use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select, Dialect};
 use crate::rules::{check, collect_columns, default_as_of, evaluate, schema_of, truth, Definition, Mode, RulesError};
-use crate::stats::TopValue;
+use crate::stats::{value_counts, TopValue};
 use crate::table::Table;
 
 /// One segment's live count.
@@ -142,17 +142,10 @@ pub(super) fn sql(def: &Definition, table: &Table, dialect: Dialect, table_name:
     Ok(select(&valid, dialect, table_name, &title))
 }
 
-/// Every distinct value of a column with its count, most frequent first (at most `limit`).
-pub(super) fn values(table: &Table, column: &str, limit: usize) -> Vec<TopValue> {
-    let Some(c) = table.column(column) else { return Vec::new() };
-    let mut counts: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for r in 0..c.data.len() {
-        if let Some(v) = c.data.label(r) {
-            *counts.entry(v).or_default() += 1;
-        }
-    }
-    let mut out: Vec<TopValue> = counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out.truncate(limit);
-    out
+/// Every distinct value of a column with its count, most frequent first (at most `limit`), for
+/// value pickers and per-value templates.
+pub fn column_values(table: &Table, column: &str, limit: usize) -> Vec<TopValue> {
+    let mut values = table.column(column).map(|c| value_counts(&c.data)).unwrap_or_default();
+    values.truncate(limit);
+    values
 }

@@ -13,6 +13,7 @@ mod definition;
 mod errors;
 mod eval;
 pub mod sql;
+pub mod templates;
 
 pub use check::{
     check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment,

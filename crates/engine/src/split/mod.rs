@@ -15,7 +15,7 @@ pub use params::{SplitParams, ValidSplitParams, BANDS, MAX_SEGMENTS};
 use std::collections::HashMap;
 
 use crate::assignment::{Assignment, Segment};
-use crate::stats::quantile_sorted;
+use crate::stats::{quantile_sorted, value_counts};
 use crate::table::{Column, ColumnData, Table};
 
 /// The name of the segment of rows whose value is missing.
@@ -55,14 +55,7 @@ pub fn split(table: &Table, params: &ValidSplitParams) -> Assignment {
 fn split_values(column: &Column, max_segments: u32) -> Assignment {
     let data = &column.data;
     let n = data.len();
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for r in 0..n {
-        if let Some(v) = data.label(r) {
-            *counts.entry(v).or_default() += 1;
-        }
-    }
-    let mut values: Vec<(&str, u64)> = counts.into_iter().collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let values = value_counts(data);
     let has_missing = (0..n).any(|r| data.is_missing(r));
     let room = max_segments as usize;
     let grouped = values.len() > room;
@@ -70,15 +63,15 @@ fn split_values(column: &Column, max_segments: u32) -> Assignment {
     let mut segments: Vec<Segment> = values
         .iter()
         .take(kept)
-        .map(|(v, _)| Segment {
-            name: v.to_string(),
+        .map(|v| Segment {
+            name: v.value.clone(),
         })
         .collect();
     let index: HashMap<&str, u32> = values
         .iter()
         .take(kept)
         .enumerate()
-        .map(|(i, (v, _))| (*v, i as u32))
+        .map(|(i, v)| (v.value.as_str(), i as u32))
         .collect();
     let other = segments.len() as u32;
     if grouped {

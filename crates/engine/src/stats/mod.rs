@@ -64,6 +64,20 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     Some(a + (h - lo as f64) * (b - a))
 }
 
+/// Every distinct value of an unordered column (categories, booleans, text) with its count, most
+/// frequent first, ties by value.
+pub fn value_counts(data: &ColumnData) -> Vec<TopValue> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for r in 0..data.len() {
+        if let Some(v) = data.label(r) {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    let mut out: Vec<TopValue> = counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    out
+}
+
 /// Computes the statistics of a column's values.
 pub fn column_stats(data: &ColumnData) -> ColumnStats {
     let count = data.len() as u64;
@@ -85,21 +99,8 @@ pub fn column_stats(data: &ColumnData) -> ColumnStats {
             top: Vec::new(),
         }
     } else {
-        let mut counts: HashMap<&str, u64> = HashMap::new();
-        for r in 0..data.len() {
-            if let Some(v) = data.label(r) {
-                *counts.entry(v).or_default() += 1;
-            }
-        }
-        let distinct = counts.len() as u64;
-        let mut top: Vec<TopValue> = counts
-            .into_iter()
-            .map(|(value, count)| TopValue {
-                value: value.to_string(),
-                count,
-            })
-            .collect();
-        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        let mut top = value_counts(data);
+        let distinct = top.len() as u64;
         top.truncate(TOP_VALUES);
         ColumnStats {
             count,
