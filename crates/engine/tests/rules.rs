@@ -3,7 +3,7 @@
 
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::{
+use segscope_engine::rules::{Frame, 
     check, evaluate, schema_of, truth, Definition, Mode, RulesError, FORMAT,
 };
 use segscope_engine::table::Table;
@@ -34,7 +34,7 @@ fn ids(condition: &str) -> (Vec<usize>, Vec<usize>) {
         r#"{{"format": "{FORMAT}", "as_of": "2024-02-01", "segments": [{{"name": "s", "when": {condition}}}]}}"#
     ));
     let v = check(&d, &schema_of(&t), None).unwrap_or_else(|e| panic!("{e}"));
-    let tr = truth(&v.segments[0].check, &t);
+    let tr = truth(&v.segments[0].check, &Frame::new(&t, &v));
     (
         (0..t.rows())
             .filter(|&r| tr.is_true(r))

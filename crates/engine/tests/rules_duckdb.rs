@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use proptest::prelude::*;
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
+use segscope_engine::rules::derived::{Derived, TenureUnit};
 use segscope_engine::rules::sql::{select, Dialect};
 use segscope_engine::rules::{
     check, evaluate, schema_of, Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit,
@@ -269,6 +270,38 @@ fn leaf() -> impl Strategy<Value = Condition> {
             COLUMNS[c + 1].0,
             if m { Op::IsMissing } else { Op::IsNotMissing }
         )),
+        // Derived fields (see `derived()`): whole years, months and days since `day`, and bands of `amount`.
+        // Thresholds sit on the values these dates and as-of dates produce, so off-by-one errors show.
+        (
+            prop::sample::select(vec![
+                ("years since", -25i64), ("years since", -24), ("years since", 0), ("years since", 1),
+                ("months since", -288), ("months since", -287), ("months since", 0), ("months since", 1),
+                ("months since", 2), ("months since", 12), ("months since", 13), ("months since", 14),
+                ("days since", 0), ("days since", 1), ("days since", 29), ("days since", 30), ("days since", 31),
+                ("days since", 60), ("days since", 366), ("days since", 425),
+            ]),
+            any::<bool>(),
+        )
+            .prop_map(move |((f, v), lt)| {
+                let value = serde_json::Number::from(v);
+                t(f, if lt { Op::Lt { value } } else { Op::Ge { value } })
+            }),
+        prop::collection::vec(prop::sample::select(vec!["low", "0 to under 1", "1 and over"]), 1..3)
+            .prop_map(move |v| t("amount band", Op::AnyOf { values: v.into_iter().map(String::from).collect(), case_insensitive: false })),
+    ]
+}
+
+fn derived() -> Vec<Derived> {
+    vec![
+        Derived::Age { name: "years since".into(), from: "day".into() },
+        Derived::Tenure { name: "months since".into(), from: "day".into(), unit: TenureUnit::Months },
+        Derived::Tenure { name: "days since".into(), from: "day".into(), unit: TenureUnit::Days },
+        Derived::Bands {
+            name: "amount band".into(),
+            from: "amount".into(),
+            cuts: vec![num("0"), num("1")],
+            labels: vec!["low".into(), "0 to under 1".into(), "1 and over".into()],
+        },
     ]
 }
 
@@ -286,14 +319,16 @@ fn condition() -> impl Strategy<Value = Condition> {
 }
 
 fn definition() -> impl Strategy<Value = Definition> {
-    (prop::collection::vec(condition(), 1..4), any::<bool>()).prop_map(|(conds, overlapping)| {
+    let as_of = prop::sample::select(vec!["2024-03-31", "2024-02-29", "2025-03-01", "2000-01-01"]);
+    (prop::collection::vec(condition(), 1..4), any::<bool>(), as_of).prop_map(|(conds, overlapping, as_of)| {
         Definition {
             mode: if overlapping {
                 Mode::Overlapping
             } else {
                 Mode::FirstMatch
             },
-            as_of: Some("2024-03-31".into()),
+            as_of: Some(as_of.into()),
+            derived: derived(),
             segments: conds
                 .into_iter()
                 .enumerate()

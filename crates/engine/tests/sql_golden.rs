@@ -40,21 +40,14 @@ fn example_definitions_round_trip_byte_for_byte() {
 
 #[test]
 fn sql_for_each_dialect_matches_the_golden_files() {
-    let text = std::fs::read_to_string(examples().join("sample-lifestyle.json")).unwrap();
-    let def = Definition::from_json(&text).unwrap();
-    let schema: Vec<(String, ColumnType)> =
-        def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let valid = check(&def, &schema, None).unwrap();
-    for d in Dialect::ALL {
-        golden(
-            &format!("sample-lifestyle.{}.sql", d.label()),
-            &select(
-                &valid,
-                d,
-                "my_project.crm.customers",
-                "Life stage and engagement",
-            ),
-        );
+    for example in ["sample-lifestyle", "sample-tenure-income"] {
+        let text = std::fs::read_to_string(examples().join(format!("{example}.json"))).unwrap();
+        let def = Definition::from_json(&text).unwrap();
+        let schema: Vec<(String, ColumnType)> = def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let valid = check(&def, &schema, None).unwrap();
+        for d in Dialect::ALL {
+            golden(&format!("{example}.{}.sql", d.label()), &select(&valid, d, "my_project.crm.customers", def.name.as_deref().unwrap_or(example)));
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select, Dialect};
-use crate::rules::{check, collect_columns, default_as_of, evaluate, schema_of, truth, Definition, Mode, RulesError};
+use crate::rules::{check, collect_columns, default_as_of, evaluate, schema_of, Definition, Mode, RulesError};
 use crate::stats::{value_counts, TopValue};
 use crate::table::Table;
 
@@ -65,8 +65,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
         }
     };
     let result = evaluate(&valid, table);
-    let truths: Vec<_> = valid.segments.iter().map(|s| truth(&s.check, table)).collect();
-    let overlap = truths.iter().map(|a| truths.iter().map(|b| a.count_both(b)).collect()).collect();
+    let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
         Mode::FirstMatch => {
@@ -103,23 +102,16 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
     (view, Some(stored))
 }
 
-/// True when some condition counts back from the as-of date.
+/// True when the as-of date matters to the definition (set, or used by a condition or field).
 fn needs_as_of(def: &Definition) -> bool {
-    fn relative(c: &crate::rules::Condition) -> bool {
-        use crate::rules::{Condition, Op};
-        match c {
-            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => v.iter().any(relative),
-            Condition::Test { op, .. } => matches!(op, Op::InLast { .. }),
-        }
-    }
-    def.as_of.is_some() || def.segments.iter().any(|s| relative(&s.condition))
+    def.as_of.is_some() || crate::rules::uses_as_of(def)
 }
 
 /// The definition as it is saved: the types of the columns it uses recorded, and the as-of date
 /// fixed when a condition needs one, so applying the file elsewhere reproduces these segments.
 pub(super) fn completed(def: &Definition, table: &Table) -> Definition {
     let mut out = def.clone();
-    let mut names = Vec::new();
+    let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
     }

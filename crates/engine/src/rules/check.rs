@@ -2,6 +2,7 @@
 
 use super::condition::{Condition, Inclusive, Op, Unit};
 use super::definition::{Definition, Mode};
+use super::derived::{check_derived, ValidDerived};
 use super::errors::{Problem, RulesError};
 use crate::ingest::values::{date_shape, DateLayout};
 use crate::ingest::DateOrder;
@@ -125,12 +126,14 @@ pub struct ValidDefinition {
     pub remainder: String,
     /// The as-of day (days since 1970-01-01) used by relative date tests.
     pub as_of: Option<i32>,
-    /// The schema: (name, type) per column, indexed by [`Check`]s.
+    /// Derived fields, computed after the data's columns.
+    pub derived: Vec<ValidDerived>,
+    /// The schema: (name, type) per column, the data's then the derived fields', indexed by [`Check`]s.
     pub schema: Vec<(String, ColumnType)>,
 }
 
-struct Checker<'a> {
-    schema: &'a [(String, ColumnType)],
+struct Checker {
+    schema: Vec<(String, ColumnType)>,
     as_of: Option<i32>,
     problems: Vec<Problem>,
     segment: String,
@@ -158,7 +161,7 @@ pub fn check(
     as_of: Option<i32>,
 ) -> Result<ValidDefinition, RulesError> {
     let mut c = Checker {
-        schema,
+        schema: schema.to_vec(),
         as_of: None,
         problems: Vec::new(),
         segment: "definition".into(),
@@ -183,6 +186,13 @@ pub fn check(
                 format!("column `{name}` is {actual} in this data but {declared} in the definition; choose {declared} for it when reading the file."),
             ),
             _ => {}
+        }
+    }
+    let mut derived = Vec::new();
+    for d in &def.derived {
+        if let Some(v) = check_derived(d, &c.schema, c.as_of, &mut c.problems) {
+            c.schema.push((v.name.clone(), d.column_type()));
+            derived.push(v);
         }
     }
     let mut segments = Vec::new();
@@ -212,7 +222,8 @@ pub fn check(
             segments,
             remainder: def.remainder.name.clone(),
             as_of: c.as_of,
-            schema: schema.to_vec(),
+            derived,
+            schema: c.schema,
         })
     } else {
         Err(RulesError::Invalid(c.problems))
@@ -226,7 +237,7 @@ fn compatible(a: ColumnType, b: ColumnType) -> bool {
     a == b || (numeric(a) && numeric(b)) || (textual(a) && textual(b))
 }
 
-impl Checker<'_> {
+impl Checker {
     fn problem(&mut self, path: &str, message: String) {
         self.problems.push(Problem {
             segment: self.segment.clone(),

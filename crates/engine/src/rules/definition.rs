@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::table::ColumnType;
 
 use super::condition::{Condition, Op};
+use super::derived::Derived;
 
 /// The definition file's format tag and version.
 pub const FORMAT: &str = "segscope.segments/1";
@@ -76,6 +77,9 @@ pub struct Definition {
     /// data checks that each still has a compatible type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub columns: BTreeMap<String, ColumnType>,
+    /// Fields computed from columns (age, tenure, bands), usable in conditions by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<Derived>,
     /// The segments, in order.
     pub segments: Vec<SegmentDef>,
     /// Customers no segment matches.
@@ -91,6 +95,7 @@ impl Default for Definition {
             mode: Mode::FirstMatch,
             as_of: None,
             columns: BTreeMap::new(),
+            derived: Vec::new(),
             segments: Vec::new(),
             remainder: Remainder::default(),
         }

@@ -7,6 +7,7 @@
 //! as bit masks.
 
 use super::check::{Check, Cmp, TextTest, ValidDefinition};
+use super::derived::compute;
 use super::definition::Mode;
 use crate::assignment::{Assignment, Segment};
 use crate::table::{ColumnData, Table};
@@ -85,10 +86,45 @@ impl Truth {
     }
 }
 
-/// Evaluates one checked condition on every row of `table`.
-pub fn truth(check: &Check, table: &Table) -> Truth {
-    let rows = table.rows();
-    let column = |i: usize| table.columns.get(i).map(|c| &c.data);
+/// The columns a checked definition reads: the table's, then its derived fields (computed here).
+pub struct Frame<'a> {
+    table: &'a Table,
+    derived: Vec<ColumnData>,
+}
+
+impl<'a> Frame<'a> {
+    /// The table's columns plus `def`'s derived fields.
+    pub fn new(table: &'a Table, def: &ValidDefinition) -> Self {
+        let derived = def
+            .derived
+            .iter()
+            .map(|d| match table.columns.get(d.source) {
+                Some(c) => compute(d, &c.data),
+                None => ColumnData::Integer(vec![None; table.rows()]),
+            })
+            .collect();
+        Frame { table, derived }
+    }
+
+    /// Rows.
+    pub fn rows(&self) -> usize {
+        self.table.rows()
+    }
+
+    /// Column `i` of the schema the definition was checked against.
+    pub fn column(&self, i: usize) -> Option<&ColumnData> {
+        match self.table.columns.get(i) {
+            Some(c) => Some(&c.data),
+            None => self.derived.get(i - self.table.columns.len()),
+        }
+    }
+}
+
+/// Evaluates one checked condition on every row of the frame.
+pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
+    let table = frame;
+    let rows = frame.rows();
+    let column = |i: usize| frame.column(i);
     match check {
         Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| {
             acc.and(&truth(c, table))
@@ -199,16 +235,15 @@ pub struct RuleResult {
     /// Per segment: rows it would have taken had their missing values been known (rows left
     /// undecided by missing values), among the rows that reached it.
     pub excluded_for_missing: Vec<u64>,
+    /// Per segment, whether each row matches its rule, ignoring order (for overlaps).
+    pub truths: Vec<Truth>,
 }
 
 /// Applies a checked definition to `table`.
 pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
     let rows = table.rows();
-    let truths: Vec<Truth> = def
-        .segments
-        .iter()
-        .map(|s| truth(&s.check, table))
-        .collect();
+    let frame = Frame::new(table, def);
+    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, &frame)).collect();
     let mut segments: Vec<Segment> = def
         .segments
         .iter()
@@ -246,6 +281,7 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
                 assignment,
                 flags: Vec::new(),
                 excluded_for_missing: excluded,
+                truths,
             }
         }
         Mode::Overlapping => {
@@ -280,6 +316,7 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
                 assignment,
                 flags,
                 excluded_for_missing: excluded,
+                truths,
             }
         }
     }

@@ -10,6 +10,7 @@
 mod check;
 mod condition;
 mod definition;
+pub mod derived;
 mod errors;
 mod eval;
 pub mod sql;
@@ -21,7 +22,7 @@ pub use check::{
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
-pub use eval::{evaluate, truth, RuleResult, Truth};
+pub use eval::{evaluate, truth, Frame, RuleResult, Truth};
 
 use crate::table::{ColumnType, Table};
 
@@ -37,7 +38,7 @@ pub fn schema_of(table: &Table) -> Vec<(String, ColumnType)> {
 /// The default as-of day for `def` on `table` (days since 1970-01-01): the day after the latest
 /// date in the date columns the definition tests, or `None` when it tests none.
 pub fn default_as_of(def: &Definition, table: &Table) -> Option<i32> {
-    let mut names = Vec::new();
+    let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
     }
@@ -68,4 +69,16 @@ pub fn collect_columns(c: &Condition, out: &mut Vec<String>) {
             }
         }
     }
+}
+
+/// True when the definition counts anything from the as-of date: an "in the last" test, or an age
+/// or tenure field.
+pub fn uses_as_of(def: &Definition) -> bool {
+    fn relative(c: &Condition) -> bool {
+        match c {
+            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => v.iter().any(relative),
+            Condition::Test { op, .. } => matches!(op, Op::InLast { .. }),
+        }
+    }
+    def.derived.iter().any(|d| !matches!(d, derived::Derived::Bands { .. })) || def.segments.iter().any(|s| relative(&s.condition))
 }

@@ -245,15 +245,34 @@ pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> Strin
     }
 }
 
-/// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is.
+/// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is. Derived
+/// fields are computed first, in a `WITH segscope_derived AS (…)` clause (and appear in the output).
 pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> String {
     let clean = |s: &str| s.replace(['\n', '\r'], " ");
     let as_of = def
         .as_of
         .map(|a| format!(", as of {}", crate::ingest::values::date_from_days(a)))
         .unwrap_or_default();
+    let source = if def.derived.is_empty() {
+        d.table(table)
+    } else {
+        "segscope_derived".to_string()
+    };
+    let with = if def.derived.is_empty() {
+        String::new()
+    } else {
+        let fields: Vec<String> = def
+            .derived
+            .iter()
+            .map(|v| {
+                let from = def.schema.get(v.source).map(|(n, _)| d.ident(n)).unwrap_or_default();
+                format!("    {} AS {}", super::derived::sql(v, &from, d), d.ident(&v.name))
+            })
+            .collect();
+        format!("WITH segscope_derived AS (\n  SELECT\n    *,\n{}\n  FROM {}\n)\n", fields.join(",\n"), d.table(table))
+    };
     format!(
-        "-- Segscope segments: {} ({}{as_of}), {}.\n-- Expects the table's columns typed as Segscope read them, NULL where values are missing.\nSELECT\n  *,\n  {}\nFROM {};\n",
+        "-- Segscope segments: {} ({}{as_of}), {}.\n-- Expects the table's columns typed as Segscope read them, NULL where values are missing.\n{with}SELECT\n  *,\n  {}\nFROM {source};\n",
         clean(title),
         match def.mode {
             Mode::FirstMatch => "first match",
@@ -261,6 +280,5 @@ pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> St
         },
         d.product(),
         segment_columns(def, d, "segment"),
-        d.table(table)
     )
 }

@@ -212,12 +212,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let whole_in_head = utf16;
 
     let schema = schema_of(&first.table);
-    let needs_as_of = def.as_of.is_none()
-        && as_of.is_none()
-        && def
-            .segments
-            .iter()
-            .any(|s| uses_relative_dates(&s.condition));
+    let needs_as_of = def.as_of.is_none() && as_of.is_none() && crate::rules::uses_as_of(def);
     let as_of = if needs_as_of {
         let mut latest: Option<i32> = None;
         let delimiter = first.diagnostics.delimiter;
@@ -354,17 +349,6 @@ fn pin(first: &Ingested, options: &ReadOptions) -> ReadOptions {
         pinned.formats.insert(c.name.clone(), c.format.clone());
     }
     pinned
-}
-
-fn uses_relative_dates(c: &crate::rules::Condition) -> bool {
-    use crate::rules::{Condition, Op};
-    match c {
-        Condition::All(v)
-        | Condition::Any(v)
-        | Condition::None(v)
-        | Condition::AtLeast { of: v, .. } => v.iter().any(uses_relative_dates),
-        Condition::Test { op, .. } => matches!(op, Op::InLast { .. }),
-    }
 }
 
 /// Adds a part's warning to the run's: the same kind of warning about the same column is counted
