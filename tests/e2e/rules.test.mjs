@@ -186,3 +186,32 @@ test('start from a template, edit it, and undo back', async () => {
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('a derived field (months since signup) is usable in a rule and counts like the CLI', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#dataset-summary');
+  await page.fill('#rules-as-of', '2026-01-01');
+  await page.click('.derived summary');
+  await page.click('#add-derived');
+  await page.waitForSelector('#derived-kind-0');
+  assert.equal(await page.$eval('#derived-kind-0', (s) => s.value), 'tenure');
+  assert.equal(await page.$eval('#derived-from-0', (s) => s.value), 'signup_date');
+  await page.selectOption('#derived-unit-0', 'months');
+  await page.fill('#derived-name-0', 'tenure_months');
+  await page.click('#add-segment');
+  await setColumn(page, 'seg0-c0-column', 'tenure_months');
+  await page.selectOption('#seg0-c0-op', 'ge');
+  await page.fill('#seg0-c0-value', '60');
+  await page.fill('#segment-name-0', 'Loyal (5+ years)');
+  const counts = await settled(page);
+  // `segscope apply` on examples/segments/sample-tenure-income.json (as of 2026-01-01) on the same file.
+  const summary = segscope('apply', '--definition', join(repoRoot, 'examples/segments/sample-tenure-income.json'),
+    '--input', join(work, 'customers.csv'), '--output', join(work, 'tenure.csv'), '--summary');
+  const line = summary.split('\n').find((l) => l.startsWith('Loyal (5+ years) '));
+  assert.equal(counts[0][1], Number(line.slice('Loyal (5+ years)'.length).trim().split(/\s+/)[0]), summary);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

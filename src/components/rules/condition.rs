@@ -17,7 +17,7 @@ pub fn new_test(columns: &[ColumnView]) -> Condition {
 }
 
 fn columns(rules: Rules) -> Vec<ColumnView> {
-    rules.app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default())
+    super::derived::all_columns(rules)
 }
 
 fn key(seg: usize, path: &[usize], field: &str) -> String {

@@ -1,6 +1,7 @@
 //! The rule builder: named segments defined by readable rules, with live counts.
 
 mod condition;
+mod derived;
 mod ops;
 mod overlap;
 mod state;
@@ -17,6 +18,7 @@ use crate::charts::segment_sizes::PALETTE;
 use crate::download;
 use crate::state::use_app;
 use condition::{condition_view, new_test};
+use derived::{all_columns, DerivedFields};
 use overlap::OverlapMatrix;
 use state::Rules;
 
@@ -37,7 +39,7 @@ pub fn RuleBuilder() -> impl IntoView {
         }
     });
     let add_segment = move |_| {
-        let cols = app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
+        let cols = all_columns(rules);
         rules.restructure(|d| {
             let n = d.segments.len();
             let mut name = format!("Segment {}", n + 1);
@@ -48,19 +50,17 @@ pub fn RuleBuilder() -> impl IntoView {
         });
     };
     let datalist = move || {
-        app.dataset.with(|d| {
-            d.as_ref().map(|d| {
-                let first = d.preview.rows.first().map(|r| r.1.clone()).unwrap_or_default();
-                d.columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let sample = first.get(i).cloned().unwrap_or_default();
-                        view! { <option value=c.name.clone() label=format!("{} · {} · e.g. {}", c.name, c.column_type, sample)></option> }
-                    })
-                    .collect_view()
+        rules.layout.track();
+        rules.view.track();
+        let first = app.dataset.with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
+        all_columns(rules)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let sample = first.get(i).cloned().map(|s| format!(" · e.g. {s}")).unwrap_or_default();
+                view! { <option value=c.name.clone() label=format!("{} · {}{}", c.name, c.column_type, sample)></option> }
             })
-        })
+            .collect_view()
     };
     view! {
         <section class="card rules" aria-labelledby="rules-title">
@@ -68,6 +68,7 @@ pub fn RuleBuilder() -> impl IntoView {
             <p class="hint">"Define segments with rules: demographics, geography, behaviour. Customers go to the first segment whose rules they match (or, in overlapping mode, to every segment they match). A rule on a missing value never matches."</p>
             <datalist id="rule-columns">{datalist}</datalist>
             <Toolbar rules=rules/>
+            <DerivedFields rules=rules/>
             {move || {
                 rules.layout.get();
                 let def = rules.def.get_untracked();

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::parse_iso_date;
+use segscope_engine::rules::{parse_iso_date, Mode};
 use segscope_engine::stream::{apply_rules, RulesRun, PART_RECORDS};
 
 use crate::commands::definition::load_definition;
@@ -100,7 +100,13 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
             );
         }
         println!("{:width$}  {:>10}", "total", summary.rows);
-        println!("(undecided: rows a segment's condition could not decide because of missing values; they went on to later segments)");
+        println!(
+            "{}",
+            match def.mode {
+                Mode::FirstMatch => "(undecided: rows a segment's condition could not decide because of missing values; they went on to later segments)",
+                Mode::Overlapping => "(undecided: rows a segment's condition could not decide because of missing values; they are not flagged)",
+            }
+        );
     }
     eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
     Ok(())

@@ -6,9 +6,10 @@ use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select, Dialect};
-use crate::rules::{check, collect_columns, default_as_of, evaluate, schema_of, Definition, Mode, RulesError};
+use crate::rules::{check, collect_columns, default_as_of, evaluate_frame, schema_of, Definition, Frame, Mode, RulesError};
 use crate::stats::{value_counts, TopValue};
-use crate::table::Table;
+use crate::stats::column_stats;
+use crate::table::{Column, Table, ValueFormat};
 
 /// One segment's live count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +48,8 @@ pub struct RulesView {
     pub problems: Vec<ProblemView>,
     /// Rows in the data.
     pub rows: u64,
+    /// The derived fields as columns (type and statistics), for the condition editor.
+    pub derived_columns: Vec<super::ColumnView>,
 }
 
 /// Applies `def` to `table`; returns the view and, when valid, the result to store.
@@ -60,11 +63,22 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
                 RulesError::Invalid(ps) => ps.into_iter().map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path }).collect(),
                 other => vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }],
             };
-            let view = RulesView { assignment: None, counts: Vec::new(), overlap: Vec::new(), as_of: None, as_of_is_default: false, problems, rows };
+            let view = RulesView { assignment: None, counts: Vec::new(), overlap: Vec::new(), as_of: None, as_of_is_default: false, problems, rows, derived_columns: Vec::new() };
             return (view, None);
         }
     };
-    let result = evaluate(&valid, table);
+    let frame = Frame::new(table, &valid);
+    let result = evaluate_frame(&valid, &frame);
+    let derived_columns = valid
+        .derived
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let data = frame.column(table.columns.len() + i)?.clone();
+            let stats = column_stats(&data);
+            Some(super::ColumnView::new(&Column { name: d.name.clone(), data, format: ValueFormat::default(), type_chosen: false, stats }))
+        })
+        .collect();
     let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
@@ -98,7 +112,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
     saved.as_of = as_of.clone();
     let spec = serde_json::json!({ "kind": "rules", "definition": serde_json::to_value(&saved).unwrap_or_default() });
     let stored = Stored { spec, assignment: result.assignment, flags };
-    let view = RulesView { assignment: Some(id), counts, overlap, as_of_is_default: def.as_of.is_none() && as_of.is_some(), as_of, problems: Vec::new(), rows };
+    let view = RulesView { assignment: Some(id), counts, overlap, as_of_is_default: def.as_of.is_none() && as_of.is_some(), as_of, problems: Vec::new(), rows, derived_columns };
     (view, Some(stored))
 }
 

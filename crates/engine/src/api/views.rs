@@ -47,7 +47,8 @@ pub struct ColumnView {
 }
 
 impl ColumnView {
-    fn new(column: &Column) -> Self {
+    /// Summarises a column for display.
+    pub fn new(column: &Column) -> Self {
         let s = &column.stats;
         let mut summary = vec![
             (

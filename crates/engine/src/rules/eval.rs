@@ -241,8 +241,12 @@ pub struct RuleResult {
 
 /// Applies a checked definition to `table`.
 pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
-    let rows = table.rows();
-    let frame = Frame::new(table, def);
+    evaluate_frame(def, &Frame::new(table, def))
+}
+
+/// Applies a checked definition to a frame already holding its derived fields.
+pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
+    let rows = frame.rows();
     let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, &frame)).collect();
     let mut segments: Vec<Segment> = def
         .segments

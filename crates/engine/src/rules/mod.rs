@@ -22,7 +22,7 @@ pub use check::{
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
-pub use eval::{evaluate, truth, Frame, RuleResult, Truth};
+pub use eval::{evaluate, evaluate_frame, truth, Frame, RuleResult, Truth};
 
 use crate::table::{ColumnType, Table};
 
