@@ -145,7 +145,7 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
         });
     };
     let cuts_now = RwSignal::new(cuts_text(&d));
-    let set_cuts2 = set_cuts.clone();
+    let set_cuts2 = set_cuts;
     let remove = move |_| {
         rules.restructure(move |def| {
             if j < def.derived.len() {

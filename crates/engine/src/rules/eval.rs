@@ -247,7 +247,7 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
 /// Applies a checked definition to a frame already holding its derived fields.
 pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
     let rows = frame.rows();
-    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, &frame)).collect();
+    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, frame)).collect();
     let mut segments: Vec<Segment> = def
         .segments
         .iter()
