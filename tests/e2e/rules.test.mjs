@@ -139,6 +139,17 @@ test('build segments, compare live counts with the CLI, save, reopen, download C
   await page.click('#undo');
   await page.waitForFunction(() => document.querySelectorAll('li.segment-card').length === 3);
 
+  // Overlapping mode: one flag per segment, and the overlap matrix's diagonal is each segment's size.
+  await page.selectOption('#rules-mode', 'overlapping');
+  await page.waitForFunction(() => !document.querySelector('#remainder-count'));
+  await page.waitForSelector('#overlap-matrix');
+  const flagged = await page.evaluate(() => [...document.querySelectorAll('li.segment-card .segment-count')].map((e) => Number(e.textContent.split(' ')[0])));
+  const diagonal = await page.$$eval('#overlap-matrix tbody tr', (rows) => rows.map((r, i) => Number(r.cells[i + 1].textContent.split(' ')[0])));
+  assert.deepEqual(diagonal, flagged);
+  assert.equal(flagged[0], counts[0][1], 'the first segment takes the same customers in both modes');
+  await page.click('#undo');
+  await page.waitForSelector('#remainder-count');
+
   // Download the data with segments: every row, its segment as the CLI wrote it.
   const csv = await download(page, '#rules-download-csv');
   const rows = parseCsv(csv.bytes.toString('utf8'));

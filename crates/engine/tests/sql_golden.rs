@@ -81,3 +81,28 @@ fn identifiers_and_strings_are_quoted_for_each_dialect() {
     );
     assert_eq!(got[3], got[0]);
 }
+
+#[test]
+fn the_json_schema_lists_every_operator_and_field() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/segments.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let ops: Vec<&str> = schema["$defs"]["test"]["properties"]["op"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let text = std::fs::read_to_string(examples().join("sample-lifestyle.json")).unwrap();
+    let def = Definition::from_json(&text).unwrap();
+    // Every field a definition serialises is a property of the schema.
+    for key in serde_json::to_value(&def).unwrap().as_object().unwrap().keys() {
+        assert!(schema["properties"].get(key).is_some(), "schema lacks top-level `{key}`");
+    }
+    for op in [
+        "eq", "ne", "lt", "le", "gt", "ge", "between", "is_missing", "is_not_missing", "is", "is_not", "any_of", "none_of", "contains",
+        "starts_with", "ends_with", "before", "after", "in_last", "is_true", "is_false",
+    ] {
+        assert!(ops.contains(&op), "schema lacks op `{op}`");
+        // And the engine reads each one (an unknown op would be an error naming it).
+        let json = format!(r#"{{"format": "segscope.segments/1", "segments": [{{"name": "a", "when": {{"column": "x", "op": "{op}"}}}}]}}"#);
+        if let Err(e) = Definition::from_json(&json) {
+            assert!(!e.contains("unknown variant"), "{op}: {e}");
+        }
+    }
+    assert_eq!(ops.len(), 21);
+}
