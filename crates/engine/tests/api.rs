@@ -88,7 +88,7 @@ fn sql_downloads_for_each_dialect() {
     let mut s = Session::new();
     let d = sample(&mut s);
     for dialect in Dialect::ALL {
-        let Response::Files(f) = s.handle(Request::RulesSql { dataset: d, definition: example(), dialect, table: "crm.customers".into() }, &mut Quiet) else { panic!() };
+        let Response::Files(f) = s.handle(Request::RulesSql { dataset: d, definition: example(), dialect, table: "crm.customers".into(), transactions_table: None }, &mut Quiet) else { panic!() };
         assert!(f[0].name.ends_with(&format!(".{}.sql", dialect.label())));
         assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("END AS"));
     }
@@ -101,4 +101,47 @@ fn column_values_come_with_counts() {
     let Response::Values(v) = s.handle(Request::ColumnValues { dataset: d, column: "urbanicity".into() }, &mut Quiet) else { panic!() };
     assert_eq!(v.len(), 3);
     assert_eq!(v.iter().map(|x| x.count).sum::<u64>(), 1_000);
+}
+
+#[test]
+fn attached_transactions_give_rules_the_customer_aggregates() {
+    use segscope_engine::sample::sample_csv;
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let (_, transactions) = sample_csv(&SampleParams { customers: 1_000, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let Response::Attached(a) = s.handle(
+        Request::AttachTransactions { dataset: d, name: "transactions.csv".into(), bytes: transactions, options: Default::default(), mapping: None },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
+    assert_eq!(a.mapping.order_id.as_deref(), Some("order_id"));
+    assert_eq!(a.report.unmatched_keys, 0);
+    assert!(a.columns.iter().any(|c| c.name == "last_order_date"));
+    let def = Definition::from_json(
+        r#"{"format": "segscope.segments/1", "segments": [
+            {"name": "Frequent", "when": {"column": "orders", "op": "ge", "value": 15}},
+            {"name": "Lapsed", "when": {"none": [{"column": "last_order_date", "op": "in_last", "n": 365, "unit": "days"}]}}
+        ]}"#,
+    )
+    .unwrap();
+    let v = rules(&mut s, d, def.clone());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.as_of.as_deref(), Some("2026-01-01"), "the day after the latest transaction (2025-12-31)");
+    assert!(v.counts[0].size.count > 0 && v.counts[1].size.count > 0);
+    let Response::Files(f) = s.handle(Request::SaveDefinition { dataset: d, definition: def.clone() }, &mut Quiet) else { panic!() };
+    let saved = Definition::from_json(std::str::from_utf8(&f[0].bytes).unwrap()).unwrap();
+    assert_eq!(saved.transactions.as_ref().map(|m| m.amount.as_str()), Some("amount"), "the mapping is saved with the definition");
+    let Response::Files(f) = s.handle(
+        Request::RulesSql { dataset: d, definition: def.clone(), dialect: Dialect::Bigquery, table: "crm.customers".into(), transactions_table: Some("crm.orders".into()) },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
+    let sql = String::from_utf8(f[0].bytes.clone()).unwrap();
+    assert!(sql.contains("FROM `crm`.`orders`") && sql.contains("LEFT JOIN segscope_orders"), "{sql}");
+    // Without transactions, the same rules say what is missing.
+    s.handle(Request::Detach { dataset: d }, &mut Quiet);
+    let v = rules(&mut s, d, def);
+    assert!(v.problems[0].message.contains("computed from a transactions file"), "{:?}", v.problems);
 }

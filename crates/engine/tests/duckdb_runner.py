@@ -1,6 +1,7 @@
 """Runs Segscope's generated SQL in DuckDB for tests/rules_duckdb.rs.
 
 Reads one JSON request per line on stdin: {"csv": path, "columns": {name: duckdb_type}, "query": sql}
+(a table named `customers`) or {"tables": [{"name", "csv", "columns"}, ...], "query": sql}
 and answers one JSON line: {"rows": [[...], ...]} or {"error": "..."}. The CSV is loaded with the given
 column types, empty fields as NULL, into a table named `customers`, then the query runs.
 """
@@ -13,13 +14,15 @@ con = duckdb.connect()
 for line in sys.stdin:
     req = json.loads(line)
     try:
-        con.execute("DROP TABLE IF EXISTS customers")
-        cols = ", ".join("'" + k.replace("'", "''") + "': '" + v + "'" for k, v in req["columns"].items())
-        con.execute(
-            f"CREATE TABLE customers AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', escape='\"', "
-            f"nullstr='', columns={{{cols}}})",
-            [req["csv"]],
-        )
+        tables = req.get("tables") or [{"name": "customers", "csv": req["csv"], "columns": req["columns"]}]
+        for t in tables:
+            con.execute(f"DROP TABLE IF EXISTS {t['name']}")
+            cols = ", ".join("'" + k.replace("'", "''") + "': '" + v + "'" for k, v in t["columns"].items())
+            con.execute(
+                f"CREATE TABLE {t['name']} AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', escape='\"', "
+                f"nullstr='', columns={{{cols}}})",
+                [t["csv"]],
+            )
         rows = con.execute(req["query"]).fetchall()
         out = {"rows": [[v if isinstance(v, (bool, int, float, str)) or v is None else str(v) for v in r] for r in rows]}
     except Exception as e:  # report to the Rust side, which fails the test with the message

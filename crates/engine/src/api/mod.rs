@@ -6,8 +6,10 @@
 //! small summaries for display, and files as bytes.
 
 mod rules;
+mod transactions;
 mod views;
 
+pub use transactions::AttachView;
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 
@@ -25,6 +27,7 @@ use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
 use crate::rules::sql::Dialect;
 use crate::rules::templates::{self, Suggestion, Template};
+use crate::customers::TransactionMapping;
 use crate::rules::{Definition, RulesError};
 use crate::stats::TopValue;
 use crate::sample::{sample_csv, SampleError, SampleParams};
@@ -151,6 +154,34 @@ pub enum Request {
         dialect: Dialect,
         /// The table name to select from.
         table: String,
+        /// The transactions table the aggregates are computed from (default `transactions`).
+        #[serde(default)]
+        transactions_table: Option<String>,
+    },
+    /// Read a transactions file and join its per-customer aggregates onto a customers dataset.
+    AttachTransactions {
+        /// The customers dataset.
+        dataset: DatasetId,
+        /// The transactions file's name.
+        name: String,
+        /// Its bytes.
+        bytes: Vec<u8>,
+        /// How to read it.
+        options: ReadOptions,
+        /// The column mapping; guessed from names and types when `None`.
+        mapping: Option<TransactionMapping>,
+    },
+    /// Change the mapping of attached transactions.
+    Remap {
+        /// The customers dataset.
+        dataset: DatasetId,
+        /// The new mapping.
+        mapping: TransactionMapping,
+    },
+    /// Remove attached transactions.
+    Detach {
+        /// The customers dataset.
+        dataset: DatasetId,
     },
     /// Drop a dataset and its assignments.
     Forget {
@@ -179,6 +210,8 @@ pub enum Response {
     Definition(Box<Definition>),
     /// Templates the data supports.
     Templates(Vec<Suggestion>),
+    /// Transactions were attached (or re-mapped).
+    Attached(Box<AttachView>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -204,6 +237,9 @@ pub enum EngineError {
     /// Writing an export failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// Transactions could not be joined.
+    #[error(transparent)]
+    Customers(#[from] crate::customers::CustomersError),
     /// A rule definition could not be read or does not fit.
     #[error(transparent)]
     Rules(#[from] RulesError),
@@ -228,6 +264,7 @@ struct Dataset {
     options: ReadOptions,
     ingested: Ingested,
     assignments: BTreeMap<AssignmentId, Stored>,
+    transactions: Option<transactions::Attached>,
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -287,6 +324,9 @@ impl Session {
                 ds.ingested = ingested;
                 ds.options = options;
                 ds.assignments.clear();
+                if let Some(t) = ds.transactions.as_mut() {
+                    t.rejoin(&ds.ingested.table)?;
+                }
                 Ok(Response::Dataset(Box::new(DatasetView::new(
                     id,
                     &ds.ingested,
@@ -404,7 +444,8 @@ impl Session {
             Request::ApplyRules { dataset, definition } => {
                 let id = AssignmentId(self.fresh_id());
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let (view, stored) = rules::apply(id, &definition, &ds.ingested.table);
+                let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                let (view, stored) = rules::apply(id, &definition, customers);
                 // Keep only the latest rule result: live counts make one per edit.
                 ds.assignments.retain(|_, s| s.spec.get("kind").and_then(|k| k.as_str()) != Some("rules"));
                 if let Some(stored) = stored {
@@ -418,7 +459,7 @@ impl Session {
             }
             Request::SaveDefinition { dataset, definition } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let saved = rules::completed(&definition, &ds.ingested.table);
+                let saved = rules::completed(&definition, rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() });
                 let stem = slug(saved.name.as_deref().unwrap_or("segments"));
                 Ok(Response::Files(vec![FileOut { name: format!("{stem}.segments.json"), mime: "application/json".into(), bytes: saved.to_json().into_bytes() }]))
             }
@@ -435,11 +476,40 @@ impl Session {
                 let def = Definition::from_json(&text).map_err(|e| RulesError::Format(format!("{name}: {e}")))?;
                 Ok(Response::Definition(Box::new(def)))
             }
-            Request::RulesSql { dataset, definition, dialect, table } => {
+            Request::RulesSql { dataset, definition, dialect, table, transactions_table } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let text = rules::sql(&definition, &ds.ingested.table, dialect, &table)?;
+                let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                let text = rules::sql(&definition, customers, dialect, &table, transactions_table.as_deref())?;
                 let stem = slug(definition.name.as_deref().unwrap_or("segments"));
                 Ok(Response::Files(vec![FileOut { name: format!("{stem}.{}.sql", dialect.label()), mime: "application/sql".into(), bytes: text.into_bytes() }]))
+            }
+            Request::AttachTransactions { dataset, name, bytes, options, mapping } => {
+                let ingested = read_table(&name, &bytes, &options, monitor)?;
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table)?;
+                let view = attached.view();
+                ds.transactions = Some(attached);
+                Ok(Response::Attached(Box::new(view)))
+            }
+            Request::Remap { dataset, mapping } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let old = ds.transactions.take().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                match transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table) {
+                    Ok(attached) => {
+                        let view = attached.view();
+                        ds.transactions = Some(attached);
+                        Ok(Response::Attached(Box::new(view)))
+                    }
+                    Err(e) => {
+                        ds.transactions = Some(old);
+                        Err(e.into())
+                    }
+                }
+            }
+            Request::Detach { dataset } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                ds.transactions = None;
+                Ok(Response::Done)
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);
@@ -465,6 +535,7 @@ impl Session {
                 options,
                 ingested,
                 assignments: BTreeMap::new(),
+                transactions: None,
             },
         );
         Ok(Response::Dataset(Box::new(view)))

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
-use crate::rules::sql::{select, Dialect};
-use crate::rules::{check, collect_columns, default_as_of, evaluate_frame, schema_of, Definition, Frame, Mode, RulesError};
+use crate::rules::sql::{select_with, Dialect};
+use super::transactions::{uses_aggregates, Attached};
+use crate::rules::{check, collect_columns, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
 use crate::stats::{value_counts, TopValue};
 use crate::stats::column_stats;
 use crate::table::{Column, Table, ValueFormat};
@@ -53,10 +54,45 @@ pub struct RulesView {
 }
 
 /// Applies `def` to `table`; returns the view and, when valid, the result to store.
-pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (RulesView, Option<Stored>) {
-    let default = default_as_of(def, table);
+/// The customers' data: the table and the aggregate columns of attached transactions (if any).
+#[derive(Clone, Copy)]
+pub(super) struct Customers<'a> {
+    pub table: &'a Table,
+    pub attached: Option<&'a Attached>,
+}
+
+impl<'a> Customers<'a> {
+    fn extra(&self) -> &'a [Column] {
+        self.attached.map_or(&[], |a| a.columns.as_slice())
+    }
+
+    /// The default as-of day: the day after the latest transaction when transactions are attached,
+    /// else the day after the latest date in the columns the definition uses.
+    fn default_as_of(&self, def: &Definition) -> Option<i32> {
+        match self.attached.and_then(|a| a.latest) {
+            Some(latest) => Some(latest + 1),
+            None => default_as_of(def, self.table),
+        }
+    }
+
+    /// The definition with the attached transactions' mapping recorded when it uses aggregates.
+    fn with_mapping(&self, def: &Definition) -> Definition {
+        let mut def = def.clone();
+        if let Some(a) = self.attached {
+            if uses_aggregates(&def) {
+                def.transactions = Some(a.mapping.clone());
+            }
+        }
+        def
+    }
+}
+
+pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>) -> (RulesView, Option<Stored>) {
+    let table = customers.table;
+    let def = &customers.with_mapping(def);
+    let default = customers.default_as_of(def);
     let rows = table.rows() as u64;
-    let valid = match check(def, &schema_of(table), default) {
+    let valid = match check(def, &schema_with(table, customers.extra()), default) {
         Ok(v) => v,
         Err(e) => {
             let problems = match e {
@@ -67,7 +103,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
             return (view, None);
         }
     };
-    let frame = Frame::new(table, &valid);
+    let frame = Frame::with_extra(table, customers.extra(), &valid);
     let result = evaluate_frame(&valid, &frame);
     let derived_columns = valid
         .derived
@@ -108,7 +144,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, table: &Table) -> (Rules
         }
     };
     let as_of = valid.as_of.filter(|_| needs_as_of(def)).map(|d| date_from_days(d).to_string());
-    let mut saved = completed(def, table);
+    let mut saved = completed(def, customers);
     saved.as_of = as_of.clone();
     let spec = serde_json::json!({ "kind": "rules", "definition": serde_json::to_value(&saved).unwrap_or_default() });
     let stored = Stored { spec, assignment: result.assignment, flags };
@@ -123,8 +159,9 @@ fn needs_as_of(def: &Definition) -> bool {
 
 /// The definition as it is saved: the types of the columns it uses recorded, and the as-of date
 /// fixed when a condition needs one, so applying the file elsewhere reproduces these segments.
-pub(super) fn completed(def: &Definition, table: &Table) -> Definition {
-    let mut out = def.clone();
+pub(super) fn completed(def: &Definition, customers: Customers<'_>) -> Definition {
+    let table = customers.table;
+    let mut out = customers.with_mapping(def);
     let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
@@ -135,17 +172,17 @@ pub(super) fn completed(def: &Definition, table: &Table) -> Definition {
         }
     }
     if out.as_of.is_none() && needs_as_of(def) {
-        out.as_of = default_as_of(def, table).map(|d| date_from_days(d).to_string());
+        out.as_of = customers.default_as_of(def).map(|d| date_from_days(d).to_string());
     }
     out
 }
 
 /// The SQL for `def` in `dialect`, checked against the table's columns.
-pub(super) fn sql(def: &Definition, table: &Table, dialect: Dialect, table_name: &str) -> Result<String, RulesError> {
-    let def = completed(def, table);
-    let valid = check(&def, &schema_of(table), None)?;
+pub(super) fn sql(def: &Definition, customers: Customers<'_>, dialect: Dialect, table_name: &str, transactions: Option<&str>) -> Result<String, RulesError> {
+    let def = completed(def, customers);
+    let valid = check(&def, &schema_with(customers.table, customers.extra()), None)?;
     let title = def.name.clone().unwrap_or_else(|| "Rule segments".into());
-    Ok(select(&valid, dialect, table_name, &title))
+    Ok(select_with(&valid, dialect, table_name, transactions, &title))
 }
 
 /// Every distinct value of a column with its count, most frequent first (at most `limit`), for

@@ -128,6 +128,8 @@ pub struct ValidDefinition {
     pub as_of: Option<i32>,
     /// Derived fields, computed after the data's columns.
     pub derived: Vec<ValidDerived>,
+    /// How per-customer aggregates are computed from transactions (for the SQL), when used.
+    pub transactions: Option<crate::customers::TransactionMapping>,
     /// The schema: (name, type) per column, the data's then the derived fields', indexed by [`Check`]s.
     pub schema: Vec<(String, ColumnType)>,
 }
@@ -223,6 +225,7 @@ pub fn check(
             remainder: def.remainder.name.clone(),
             as_of: c.as_of,
             derived,
+            transactions: def.transactions.clone(),
             schema: c.schema,
         })
     } else {
@@ -287,10 +290,12 @@ impl Checker {
                 .map(|(n, _)| format!("`{n}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            self.problem(
-                path,
-                format!("there is no column `{name}`; the columns are {available}."),
-            );
+            let hint = if crate::customers::is_aggregate(name) {
+                " It is computed from a transactions file: add one (in the app, “Add transactions”; on the command line, --transactions)."
+            } else {
+                ""
+            };
+            self.problem(path, format!("there is no column `{name}`; the columns are {available}.{hint}"));
             return None;
         };
         let ty = self

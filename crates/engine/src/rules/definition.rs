@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::customers::TransactionMapping;
 use crate::table::ColumnType;
 
 use super::condition::{Condition, Op};
@@ -77,6 +78,10 @@ pub struct Definition {
     /// data checks that each still has a compatible type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub columns: BTreeMap<String, ColumnType>,
+    /// How a transactions file maps onto the customers, when conditions use per-customer aggregates
+    /// (orders, revenue, first/last order date...): applying the definition elsewhere computes them the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionMapping>,
     /// Fields computed from columns (age, tenure, bands), usable in conditions by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived: Vec<Derived>,
@@ -95,6 +100,7 @@ impl Default for Definition {
             mode: Mode::FirstMatch,
             as_of: None,
             columns: BTreeMap::new(),
+            transactions: None,
             derived: Vec::new(),
             segments: Vec::new(),
             remainder: Remainder::default(),

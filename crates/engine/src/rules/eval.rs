@@ -10,7 +10,7 @@ use super::check::{Check, Cmp, TextTest, ValidDefinition};
 use super::derived::compute;
 use super::definition::Mode;
 use crate::assignment::{Assignment, Segment};
-use crate::table::{ColumnData, Table};
+use crate::table::{Column, ColumnData, Table};
 
 /// Per row: is the condition true, and is it false (neither: unknown).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,24 +86,31 @@ impl Truth {
     }
 }
 
-/// The columns a checked definition reads: the table's, then its derived fields (computed here).
+/// The columns a checked definition reads: the table's, then any joined columns (customer
+/// aggregates), then its derived fields (computed here).
 pub struct Frame<'a> {
     table: &'a Table,
+    extra: &'a [Column],
     derived: Vec<ColumnData>,
 }
 
 impl<'a> Frame<'a> {
     /// The table's columns plus `def`'s derived fields.
     pub fn new(table: &'a Table, def: &ValidDefinition) -> Self {
-        let derived = def
-            .derived
-            .iter()
-            .map(|d| match table.columns.get(d.source) {
-                Some(c) => compute(d, &c.data),
+        Frame::with_extra(table, &[], def)
+    }
+
+    /// The table's columns, the `extra` columns (one value per table row), and `def`'s derived fields.
+    pub fn with_extra(table: &'a Table, extra: &'a [Column], def: &ValidDefinition) -> Self {
+        let mut frame = Frame { table, extra, derived: Vec::new() };
+        for d in &def.derived {
+            let data = match frame.column(d.source) {
+                Some(source) => compute(d, source),
                 None => ColumnData::Integer(vec![None; table.rows()]),
-            })
-            .collect();
-        Frame { table, derived }
+            };
+            frame.derived.push(data);
+        }
+        frame
     }
 
     /// Rows.
@@ -113,9 +120,14 @@ impl<'a> Frame<'a> {
 
     /// Column `i` of the schema the definition was checked against.
     pub fn column(&self, i: usize) -> Option<&ColumnData> {
-        match self.table.columns.get(i) {
-            Some(c) => Some(&c.data),
-            None => self.derived.get(i - self.table.columns.len()),
+        let t = self.table.columns.len();
+        let e = t + self.extra.len();
+        if i < t {
+            self.table.columns.get(i).map(|c| &c.data)
+        } else if i < e {
+            self.extra.get(i - t).map(|c| &c.data)
+        } else {
+            self.derived.get(i - e)
         }
     }
 }

@@ -28,11 +28,12 @@ use crate::table::{ColumnType, Table};
 
 /// The (name, type) of each column of `table`: the schema definitions are checked against.
 pub fn schema_of(table: &Table) -> Vec<(String, ColumnType)> {
-    table
-        .columns
-        .iter()
-        .map(|c| (c.name.clone(), c.column_type()))
-        .collect()
+    schema_with(table, &[])
+}
+
+/// The schema of `table` with joined `extra` columns after its own (see [`Frame::with_extra`]).
+pub fn schema_with(table: &Table, extra: &[crate::table::Column]) -> Vec<(String, ColumnType)> {
+    table.columns.iter().chain(extra).map(|c| (c.name.clone(), c.column_type())).collect()
 }
 
 /// The default as-of day for `def` on `table` (days since 1970-01-01): the day after the latest

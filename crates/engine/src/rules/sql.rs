@@ -245,22 +245,29 @@ pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> Strin
     }
 }
 
-/// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is. Derived
-/// fields are computed first, in a `WITH segscope_derived AS (…)` clause (and appear in the output).
+/// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is. Customer
+/// aggregates (when the definition uses a transactions file) are computed first from
+/// `transactions` (default `transactions`), then derived fields, in `WITH` clauses; both appear
+/// in the output.
 pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> String {
+    select_with(def, d, table, None, title)
+}
+
+/// As [`select`], naming the transactions table the aggregates are computed from.
+pub fn select_with(def: &ValidDefinition, d: Dialect, table: &str, transactions: Option<&str>, title: &str) -> String {
     let clean = |s: &str| s.replace(['\n', '\r'], " ");
     let as_of = def
         .as_of
         .map(|a| format!(", as of {}", crate::ingest::values::date_from_days(a)))
         .unwrap_or_default();
-    let source = if def.derived.is_empty() {
-        d.table(table)
-    } else {
-        "segscope_derived".to_string()
-    };
-    let with = if def.derived.is_empty() {
-        String::new()
-    } else {
+    let mut ctes = Vec::new();
+    let mut source = d.table(table);
+    if let Some(m) = &def.transactions {
+        let used: Vec<String> = def.schema.iter().map(|(n, _)| n.clone()).filter(|n| crate::customers::is_aggregate(n)).collect();
+        ctes.push(crate::customers::sql::ctes(m, &used, d, table, transactions.unwrap_or("transactions")));
+        source = "segscope_customers".to_string();
+    }
+    if !def.derived.is_empty() {
         let fields: Vec<String> = def
             .derived
             .iter()
@@ -269,10 +276,12 @@ pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> St
                 format!("    {} AS {}", super::derived::sql(v, &from, d), d.ident(&v.name))
             })
             .collect();
-        format!("WITH segscope_derived AS (\n  SELECT\n    *,\n{}\n  FROM {}\n)\n", fields.join(",\n"), d.table(table))
-    };
+        ctes.push(format!("segscope_derived AS (\n  SELECT\n    *,\n{}\n  FROM {source}\n)", fields.join(",\n")));
+        source = "segscope_derived".to_string();
+    }
+    let with = if ctes.is_empty() { String::new() } else { format!("WITH {}\n", ctes.join(",\n")) };
     format!(
-        "-- Segscope segments: {} ({}{as_of}), {}.\n-- Expects the table's columns typed as Segscope read them, NULL where values are missing.\n{with}SELECT\n  *,\n  {}\nFROM {source};\n",
+        "-- Segscope segments: {} ({}{as_of}), {}.\n-- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.\n{with}SELECT\n  *,\n  {}\nFROM {source};\n",
         clean(title),
         match def.mode {
             Mode::FirstMatch => "first match",

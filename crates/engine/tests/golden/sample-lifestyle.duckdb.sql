@@ -1,5 +1,5 @@
 -- Segscope segments: Life stage and engagement (first match, as of 2026-01-01), DuckDB.
--- Expects the table's columns typed as Segscope read them, NULL where values are missing.
+-- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.
 SELECT
   *,
   CASE

@@ -1,5 +1,5 @@
 -- Segscope segments: Tenure and income (overlapping, as of 2026-01-01), Spark SQL.
--- Expects the table's columns typed as Segscope read them, NULL where values are missing.
+-- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.
 WITH segscope_derived AS (
   SELECT
     *,

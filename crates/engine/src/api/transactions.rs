@@ -1,0 +1,97 @@
+//! A transactions file attached to a customers dataset: the one customer table's aggregates.
+
+use serde::{Deserialize, Serialize};
+
+use super::ColumnView;
+use crate::customers::{customer_keys, join, Aggregates, CustomersError, JoinReport, TransactionMapping};
+use crate::ingest::Ingested;
+use crate::rules::{collect_columns, Definition};
+use crate::table::{Column, ColumnType, Table};
+
+/// Transactions attached to a dataset, and the aggregate columns joined onto its customers.
+pub(super) struct Attached {
+    pub ingested: Ingested,
+    pub mapping: TransactionMapping,
+    pub aggregates: Aggregates,
+    pub columns: Vec<Column>,
+    pub report: JoinReport,
+    /// The latest transaction date (days since 1970-01-01).
+    pub latest: Option<i32>,
+}
+
+/// What the app shows about attached transactions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachView {
+    /// The transactions file's name.
+    pub file: String,
+    /// Rows in it.
+    pub rows: u64,
+    /// The mapping in use.
+    pub mapping: TransactionMapping,
+    /// The transactions' columns and types (for changing the mapping).
+    pub transaction_columns: Vec<(String, ColumnType)>,
+    /// How the file was read (warnings as sentences).
+    pub import_warnings: Vec<String>,
+    /// What the join found, as sentences.
+    pub messages: Vec<String>,
+    /// The join's numbers.
+    pub report: JoinReport,
+    /// The aggregate columns added to the customers, with statistics.
+    pub columns: Vec<ColumnView>,
+    /// The latest transaction date (`YYYY-MM-DD`): the default as-of date is the day after.
+    pub latest: Option<String>,
+}
+
+impl Attached {
+    /// Aggregates `ingested` transactions with `mapping` (guessed when `None`) and joins them onto `customers`.
+    pub fn new(ingested: Ingested, mapping: Option<TransactionMapping>, customers: &Table) -> Result<Self, CustomersError> {
+        let mapping = match mapping.or_else(|| TransactionMapping::guess(&ingested.table, Some(customers))) {
+            Some(m) => m,
+            None => return Err(CustomersError::Mapping(vec!["no date and amount columns were found in the transactions; choose them.".into()])),
+        };
+        let valid = mapping.check(&ingested.table, Some(customers))?;
+        let mut aggregates = Aggregates::default();
+        aggregates.add(&ingested.table, &valid);
+        let key = valid.customer_key.unwrap_or(0);
+        let (columns, report) = join(&aggregates, &customer_keys(customers, key));
+        let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
+            Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
+            _ => s.max as i32,
+        });
+        Ok(Attached { ingested, mapping, aggregates, columns, report, latest })
+    }
+
+    /// Joins again after the customers were read again (their keys may have changed).
+    pub fn rejoin(&mut self, customers: &Table) -> Result<(), CustomersError> {
+        let valid = self.mapping.check(&self.ingested.table, Some(customers))?;
+        let (columns, report) = join(&self.aggregates, &customer_keys(customers, valid.customer_key.unwrap_or(0)));
+        self.columns = columns;
+        self.report = report;
+        Ok(())
+    }
+
+    /// The view for the app.
+    pub fn view(&self) -> AttachView {
+        let t = &self.ingested.table;
+        AttachView {
+            file: t.name.clone(),
+            rows: t.rows() as u64,
+            mapping: self.mapping.clone(),
+            transaction_columns: t.columns.iter().map(|c| (c.name.clone(), c.column_type())).collect(),
+            import_warnings: self.ingested.diagnostics.warnings.iter().map(ToString::to_string).collect(),
+            messages: self.report.messages(),
+            report: self.report.clone(),
+            columns: self.columns.iter().map(ColumnView::new).collect(),
+            latest: self.latest.map(|d| crate::ingest::values::date_from_days(d).to_string()),
+        }
+    }
+}
+
+/// True when the definition reads an aggregate column (in a condition or as a derived field's source).
+pub(super) fn uses_aggregates(def: &Definition) -> bool {
+    let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
+    for s in &def.segments {
+        collect_columns(&s.condition, &mut names);
+    }
+    names.iter().any(|n| crate::customers::is_aggregate(n))
+}

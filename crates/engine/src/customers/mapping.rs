@@ -1,0 +1,134 @@
+//! Which transaction columns hold the customer key, date, amount, order id, category and quantity.
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::CustomersError;
+use crate::table::{ColumnType, Table};
+
+/// How a transactions table maps onto customers, as the user chose (or accepted a guess).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionMapping {
+    /// The transactions' customer key column.
+    pub customer_id: String,
+    /// The transaction date column.
+    pub date: String,
+    /// The amount column (negative amounts are returns and refunds).
+    pub amount: String,
+    /// The order id column: orders are distinct order ids (otherwise transaction rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// The product category column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The quantity column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<String>,
+    /// The customers table's key column, when it is named differently from `customer_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_key: Option<String>,
+}
+
+/// A mapping checked against the tables: column indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidMapping {
+    /// The mapping as given.
+    pub mapping: TransactionMapping,
+    /// Transactions: key, date, amount, order id, category, quantity column indexes.
+    pub key: usize,
+    /// Date column.
+    pub date: usize,
+    /// Amount column.
+    pub amount: usize,
+    /// Order id column.
+    pub order_id: Option<usize>,
+    /// Category column.
+    pub category: Option<usize>,
+    /// Quantity column.
+    pub quantity: Option<usize>,
+    /// The customers table's key column index, when there is a customers table.
+    pub customer_key: Option<usize>,
+}
+
+fn find(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
+    let fits = |t: ColumnType| types.is_empty() || types.contains(&t);
+    names
+        .iter()
+        .find_map(|n| table.columns.iter().find(|c| fits(c.column_type()) && c.name.to_lowercase() == *n))
+        .or_else(|| names.iter().find_map(|n| table.columns.iter().find(|c| fits(c.column_type()) && c.name.to_lowercase().contains(n))))
+        .map(|c| c.name.clone())
+}
+
+impl TransactionMapping {
+    /// Guesses the mapping from column names and types; `None` when no date or amount is found.
+    pub fn guess(transactions: &Table, customers: Option<&Table>) -> Option<Self> {
+        use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
+        let key_names = ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id"];
+        let customer_id = find(transactions, &key_names, &[Text, Categorical, Integer]).or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
+        let date = find(transactions, &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"], &[Date, Datetime])?;
+        let amount = find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], &[Decimal, Integer])?;
+        let order_id = find(transactions, &["order_id", "orderid", "invoice", "transaction_id", "order"], &[Text, Categorical, Integer]).filter(|o| *o != customer_id);
+        let category = find(transactions, &["category", "product_category", "department", "product"], &[Categorical, Text]);
+        let quantity = find(transactions, &["quantity", "qty", "units"], &[Integer, Decimal]);
+        let customer_key = customers.and_then(|c| {
+            if c.column(&customer_id).is_some() {
+                None
+            } else {
+                find(c, &key_names, &[Text, Categorical, Integer])
+            }
+        });
+        Some(TransactionMapping { customer_id, date, amount, order_id, category, quantity, customer_key })
+    }
+
+    /// The customers table's key column name.
+    pub fn customer_key(&self) -> &str {
+        self.customer_key.as_deref().unwrap_or(&self.customer_id)
+    }
+
+    /// Checks the mapping against the tables (every problem at once).
+    ///
+    /// # Errors
+    /// [`CustomersError::Mapping`] naming each column that is missing or of the wrong type.
+    pub fn check(&self, transactions: &Table, customers: Option<&Table>) -> Result<ValidMapping, CustomersError> {
+        let mut problems = Vec::new();
+        let mut col = |table: &Table, which: &str, name: &str, types: &[ColumnType], what: &str| -> Option<usize> {
+            match table.columns.iter().position(|c| c.name == name) {
+                None => {
+                    problems.push(format!("the {which} have no column `{name}`; the columns are {}.", table.column_list()));
+                    None
+                }
+                Some(i) => {
+                    let ty = table.columns.get(i).map_or(ColumnType::Text, |c| c.column_type());
+                    if types.contains(&ty) {
+                        Some(i)
+                    } else {
+                        problems.push(format!("`{name}` is {ty}, but the {what} must be {}; change its type when reading the file.", types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" or ")));
+                        None
+                    }
+                }
+            }
+        };
+        use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
+        let keys = [Text, Categorical, Integer];
+        let key = col(transactions, "transactions", &self.customer_id, &keys, "customer key");
+        let date = col(transactions, "transactions", &self.date, &[Date, Datetime], "date");
+        let amount = col(transactions, "transactions", &self.amount, &[Decimal, Integer], "amount");
+        let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, &keys, "order id"));
+        let category = self.category.as_ref().map(|n| col(transactions, "transactions", n, &[Categorical, Text], "category"));
+        let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
+        let customer_key = customers.map(|c| col(c, "customers", self.customer_key(), &keys, "customer key"));
+        match (key, date, amount) {
+            (Some(key), Some(date), Some(amount)) if problems.is_empty() => Ok(ValidMapping {
+                mapping: self.clone(),
+                key,
+                date,
+                amount,
+                order_id: order_id.flatten(),
+                category: category.flatten(),
+                quantity: quantity.flatten(),
+                customer_key: customer_key.flatten(),
+            }),
+            _ => Err(CustomersError::Mapping(problems)),
+        }
+    }
+}

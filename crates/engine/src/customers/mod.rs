@@ -1,0 +1,20 @@
+//! The one customer table: per-customer aggregates of a transactions file (orders, revenue, first
+//! and last order date, days between orders, categories bought and share of spend per category,
+//! returns), joined onto the customers by key, text-exact. Rules, RFM, CLV, clustering and
+//! profiles all read these; none recomputes its own.
+//!
+//! Purchases are rows with a positive amount: orders (distinct order ids among purchases, or
+//! purchase rows when no order id is mapped) and first/last order dates count only purchases.
+//! Negative amounts are returns: counted, and netted into revenue. Shares of spend are of purchases.
+
+mod aggregate;
+mod errors;
+mod mapping;
+mod money;
+pub mod sql;
+
+pub use aggregate::{customer_keys, join, key_text, Aggregates, JoinReport, COLUMNS, MAX_CATEGORY_SHARES};
+pub use errors::CustomersError;
+pub use mapping::{TransactionMapping, ValidMapping};
+pub use money::Money;
+pub use sql::is_aggregate;

@@ -1,0 +1,81 @@
+//! The one customer table: transaction aggregates joined onto customers, checked against the
+//! sample generator's own record of each customer's orders.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use segscope_engine::customers::{customer_keys, join, Aggregates, TransactionMapping};
+use segscope_engine::ingest::values::date_from_days;
+use segscope_engine::ingest::{read_table, ReadOptions};
+use segscope_engine::progress::Quiet;
+use segscope_engine::sample::{customer, sample_csv, SampleParams, DEFAULT_SEED};
+use segscope_engine::table::{ColumnData, Table};
+
+fn read(name: &str, bytes: &[u8]) -> Table {
+    read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap().table
+}
+
+fn attach(customers: &Table, transactions: &Table) -> (Vec<segscope_engine::table::Column>, segscope_engine::customers::JoinReport) {
+    let mapping = TransactionMapping::guess(transactions, Some(customers)).unwrap();
+    let valid = mapping.check(transactions, Some(customers)).unwrap();
+    let mut a = Aggregates::default();
+    a.add(transactions, &valid);
+    join(&a, &customer_keys(customers, valid.customer_key.unwrap()))
+}
+
+#[test]
+fn aggregates_of_the_sample_match_the_generators_own_numbers() {
+    let n = 600;
+    let (c, t) = sample_csv(&SampleParams { customers: n, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let (customers, transactions) = (read("customers.csv", &c), read("transactions.csv", &t));
+    let mapping = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
+    assert_eq!(
+        (mapping.customer_id.as_str(), mapping.date.as_str(), mapping.amount.as_str(), mapping.order_id.as_deref(), mapping.category.as_deref()),
+        ("customer_id", "order_date", "amount", Some("order_id"), Some("category"))
+    );
+    let (cols, report) = attach(&customers, &transactions);
+    let col = |name: &str| &cols.iter().find(|c| c.name == name).unwrap().data;
+    for i in 0..n as usize {
+        let truth = customer(DEFAULT_SEED, i as u64);
+        assert_eq!(col("orders").number(i), Some(truth.orders() as f64), "customer {}", truth.customer_id);
+        let revenue = col("revenue").number(i).unwrap();
+        assert!((revenue - truth.net_spend_cents() as f64 / 100.0).abs() < 1e-6, "customer {} revenue {revenue}", truth.customer_id);
+        let last = col("last_order_date").number(i).map(|d| date_from_days(d as i32));
+        assert_eq!(last, truth.last_order_date(), "customer {}", truth.customer_id);
+    }
+    assert_eq!(report.unmatched_keys, 0);
+    assert!(report.customers_without_transactions > 0, "the sample plants customers with no transactions");
+    assert_eq!(report.customers_with_transactions + report.customers_without_transactions, n);
+    assert!(report.messages()[0].contains("have none (0 orders, no dates)"));
+}
+
+#[test]
+fn keys_match_as_text_exactly_and_problems_are_reported() {
+    let customers = read("c.csv", b"customer_id,name\n00017,Ann\n00018,Bob\n00019,Cy\n");
+    let transactions = read(
+        "t.csv",
+        b"customer_id,order_id,order_date,amount,category\n00017,A1,2024-01-05,0.10,Toys\n00017,A2,2024-01-09,0.20,Toys\n00017,A2,2024-01-20,-0.05,Toys\n17,B1,2024-02-01,5.00,Home\n00018,C1,,3.00,Home\n00018,C2,2024-03-01,12.50,Home\n",
+    );
+    let (cols, report) = attach(&customers, &transactions);
+    let col = |name: &str| &cols.iter().find(|c| c.name == name).unwrap().data;
+    assert_eq!(col("orders"), &ColumnData::Integer(vec![Some(2), Some(1), Some(0)]));
+    assert_eq!(col("revenue").number(0), Some(0.25), "0.10 + 0.20 - 0.05, summed exactly");
+    assert_eq!(col("returns").number(0), Some(1.0));
+    assert_eq!(col("days_between_orders").number(0), Some(4.0), "purchases on Jan 5 and Jan 9; the Jan 20 refund is no order");
+    assert_eq!(col("first_order_date").number(2), None, "no transactions: no dates");
+    assert_eq!(col("categories_bought").label(0), Some("Toys"));
+    assert_eq!(col("spend_share_Home").number(1), Some(1.0));
+    assert_eq!((report.unmatched_keys, report.unmatched_rows, report.unmatched_examples.clone()), (1, 1, vec!["17".to_string()]));
+    assert_eq!(report.unreadable_rows, 1);
+    assert_eq!(report.unreadable_examples[0].line, 6);
+    let text = report.messages().join(" ");
+    assert!(text.contains("`17`") && text.contains("leading zeros") && text.contains("line 6: no readable date"), "{text}");
+}
+
+#[test]
+fn a_mapping_that_does_not_fit_names_every_problem() {
+    let customers = read("c.csv", b"id,name\n1,Ann\n");
+    let transactions = read("t.csv", b"customer,when,amount\n1,yesterday,5\n");
+    let m = TransactionMapping { customer_id: "customer".into(), date: "when".into(), amount: "amt".into(), order_id: None, category: None, quantity: None, customer_key: Some("id".into()) };
+    let err = m.check(&transactions, Some(&customers)).unwrap_err().to_string();
+    assert!(err.contains("`when` is categorical, but the date must be date or datetime") || err.contains("`when` is text, but the date"), "{err}");
+    assert!(err.contains("no column `amt`"), "{err}");
+}
