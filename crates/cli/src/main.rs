@@ -3,6 +3,7 @@
 mod commands;
 mod error;
 mod read_args;
+mod transaction_args;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,8 @@ struct Cli {
     command: Command,
 }
 
+// Arguments are parsed once at start-up: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Show how a file is read: format, encoding, delimiter, rows, and each column's type and statistics.

@@ -262,3 +262,35 @@ fn sql_prints_each_dialect_and_rejects_unknown_ones() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+fn value_example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/segments/sample-value.json").display().to_string()
+}
+
+#[test]
+fn apply_with_transactions_uses_customer_aggregates() {
+    let dir = tempfile::tempdir().unwrap();
+    sample_into(dir.path(), "400", "1");
+    let (c, t) = (dir.path().join("customers.csv"), dir.path().join("transactions.csv"));
+    let out = dir.path().join("out.csv");
+    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--summary"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Champions") && text.contains("Never bought"), "{text}");
+    assert!(stderr(&o).contains("transactions: "), "{}", stderr(&o));
+    // Without the transactions file, the definition says it needs one.
+    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--transactions FILE"), "{}", stderr(&o));
+    // Mapping flags override the stored mapping, and say so.
+    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--category", "order_id"]);
+    assert!(stderr(&o).contains("replaces the definition's category: `category` → `order_id`"), "{}", stderr(&o));
+}
+
+#[test]
+fn sql_with_transactions_names_both_tables() {
+    let o = segscope(&["sql", "--definition", &value_example(), "--dialect", "spark", "--table", "crm.customers", "--transactions-table", "crm.orders"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sql = stdout(&o);
+    assert!(sql.contains("FROM `crm`.`orders`") && sql.contains("FROM `crm`.`customers` AS c") && sql.contains("collect_set"), "{sql}");
+}

@@ -140,6 +140,14 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     };
     let sql = String::from_utf8(f[0].bytes.clone()).unwrap();
     assert!(sql.contains("FROM `crm`.`orders`") && sql.contains("LEFT JOIN segscope_orders"), "{sql}");
+    // Transactions bring the lifecycle and products-bought templates.
+    let Response::Templates(t) = s.handle(Request::SuggestTemplates { dataset: d }, &mut Quiet) else { panic!() };
+    for wanted in ["Lifecycle", "Products bought"] {
+        let found = t.iter().find(|x| x.label.starts_with(wanted)).unwrap_or_else(|| panic!("{wanted} missing"));
+        let Response::Definition(def) = s.handle(Request::FromTemplate { dataset: d, template: found.template.clone() }, &mut Quiet) else { panic!() };
+        let v = rules(&mut s, d, *def);
+        assert!(v.problems.is_empty() && v.counts.iter().all(|c| c.size.count > 0), "{wanted}: {:?}", v);
+    }
     // Without transactions, the same rules say what is missing.
     s.handle(Request::Detach { dataset: d }, &mut Quiet);
     let v = rules(&mut s, d, def);

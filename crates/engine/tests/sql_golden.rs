@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use segscope_engine::rules::sql::{select, Dialect};
+use segscope_engine::rules::sql::{select_with, Dialect};
 use segscope_engine::rules::{check, Definition};
 use segscope_engine::table::ColumnType;
 
@@ -40,13 +40,16 @@ fn example_definitions_round_trip_byte_for_byte() {
 
 #[test]
 fn sql_for_each_dialect_matches_the_golden_files() {
-    for example in ["sample-lifestyle", "sample-tenure-income"] {
+    for example in ["sample-lifestyle", "sample-tenure-income", "sample-value"] {
         let text = std::fs::read_to_string(examples().join(format!("{example}.json"))).unwrap();
         let def = Definition::from_json(&text).unwrap();
-        let schema: Vec<(String, ColumnType)> = def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let mut schema: Vec<(String, ColumnType)> = def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        for name in ["orders", "last_order_date", "spend_share_Toys"] {
+            schema.push((name.into(), segscope_engine::customers::aggregate_type(name).unwrap()));
+        }
         let valid = check(&def, &schema, None).unwrap();
         for d in Dialect::ALL {
-            golden(&format!("{example}.{}.sql", d.label()), &select(&valid, d, "my_project.crm.customers", def.name.as_deref().unwrap_or(example)));
+            golden(&format!("{example}.{}.sql", d.label()), &select_with(&valid, d, "my_project.crm.customers", Some("my_project.crm.orders"), def.name.as_deref().unwrap_or(example)));
         }
     }
 }

@@ -54,11 +54,7 @@ fn parts_give_the_same_bytes_as_one_table() {
             "customers.csv",
             Cursor::new(&customers),
             &ReadOptions::default(),
-            &RulesRun {
-                definition: &def,
-                as_of: None,
-                part_records,
-            },
+            &mut RulesRun { definition: &def, as_of: None, part_records, transactions: None },
             &mut got,
             &mut Quiet,
         )
@@ -86,11 +82,7 @@ fn default_as_of_spans_every_part() {
         "t.csv",
         Cursor::new(&csv[..]),
         &ReadOptions::default(),
-        &RulesRun {
-            definition: &def,
-            as_of: None,
-            part_records: 1,
-        },
+        &mut RulesRun { definition: &def, as_of: None, part_records: 1, transactions: None },
         &mut out,
         &mut Quiet,
     )
@@ -106,11 +98,7 @@ fn default_as_of_spans_every_part() {
         "t.csv",
         Cursor::new(&csv[..]),
         &ReadOptions::default(),
-        &RulesRun {
-            definition: &def,
-            as_of: None,
-            part_records: 2,
-        },
+        &mut RulesRun { definition: &def, as_of: None, part_records: 2, transactions: None },
         &mut Vec::new(),
         &mut Quiet,
     )
@@ -133,11 +121,7 @@ fn errors_in_later_parts_name_lines_of_the_whole_file() {
         "t.csv",
         Cursor::new(&csv[..]),
         &ReadOptions::default(),
-        &RulesRun {
-            definition: &def,
-            as_of: None,
-            part_records: 2,
-        },
+        &mut RulesRun { definition: &def, as_of: None, part_records: 2, transactions: None },
         &mut Vec::new(),
         &mut Quiet,
     )
@@ -147,4 +131,44 @@ fn errors_in_later_parts_name_lines_of_the_whole_file() {
             .contains("t.csv: line 5, column 2 (`comment`)"),
         "{err}"
     );
+}
+
+#[test]
+fn transactions_in_parts_give_the_same_segments_as_in_memory() {
+    use segscope_engine::api::{Request, Response, Session};
+    use segscope_engine::stream::TransactionsInput;
+    let (customers, transactions) = sample_csv(&SampleParams { customers: 400, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let def = Definition::from_json(
+        r#"{"format": "segscope.segments/1", "segments": [
+            {"name": "Champions", "when": {"all": [{"column": "orders", "op": "ge", "value": 12}, {"column": "last_order_date", "op": "in_last", "n": 60, "unit": "days"}]}},
+            {"name": "Toys", "when": {"column": "categories_bought", "op": "contains", "value": "Toys"}},
+            {"name": "Lapsed", "when": {"none": [{"column": "last_order_date", "op": "in_last", "n": 365, "unit": "days"}]}}
+        ]}"#,
+    )
+    .unwrap();
+    // In memory, as the app does it.
+    let mut s = Session::new();
+    let Response::Dataset(d) = s.handle(Request::Ingest { name: "customers.csv".into(), bytes: customers.clone(), options: ReadOptions::default() }, &mut Quiet) else { panic!() };
+    s.handle(Request::AttachTransactions { dataset: d.id, name: "transactions.csv".into(), bytes: transactions.clone(), options: ReadOptions::default(), mapping: None }, &mut Quiet);
+    let Response::Rules(v) = s.handle(Request::ApplyRules { dataset: d.id, definition: def.clone() }, &mut Quiet) else { panic!() };
+    let Response::Files(files) = s.handle(Request::ExportCsv { dataset: d.id, assignment: v.assignment.unwrap() }, &mut Quiet) else { panic!() };
+    let expected = &files[1].bytes;
+    // In parts, as `segscope apply --transactions` does it.
+    for part_records in [7, 100_000] {
+        let mut tx = Cursor::new(&transactions);
+        let mut got = Vec::new();
+        let options = ReadOptions::default();
+        let mut run = RulesRun {
+            definition: &def,
+            as_of: None,
+            part_records,
+            transactions: Some(TransactionsInput { name: "transactions.csv", input: &mut tx, options: &options, mapping: None }),
+        };
+        let summary = apply_rules("customers.csv", Cursor::new(&customers), &ReadOptions::default(), &mut run, &mut got, &mut Quiet).unwrap();
+        assert!(got == *expected, "parts of {part_records} differ from the in-memory result");
+        assert_eq!(summary.as_of.map(|d| segscope_engine::ingest::values::date_from_days(d).to_string()), v.as_of);
+        let report = summary.transactions.unwrap();
+        assert_eq!(report.customers_with_transactions + report.customers_without_transactions, 400);
+        assert_eq!(summary.mapping.unwrap().order_id.as_deref(), Some("order_id"));
+    }
 }

@@ -14,7 +14,7 @@ fn sample() -> Table {
 }
 
 fn counts(template: &Template, table: &Table) -> Vec<(String, u64)> {
-    let def = build(template, table);
+    let def = build(template, &table.columns.iter().collect::<Vec<_>>());
     let valid = check(&def, &schema_of(table), default_as_of(&def, table)).unwrap_or_else(|e| panic!("{e}"));
     evaluate(&valid, table).assignment.sizes().into_iter().map(|s| (s.name, s.count)).collect()
 }
@@ -22,11 +22,11 @@ fn counts(template: &Template, table: &Table) -> Vec<(String, u64)> {
 #[test]
 fn the_sample_supports_the_demographic_and_geographic_templates() {
     let t = sample();
-    let labels: Vec<String> = suggest(&t).into_iter().map(|s| s.label).collect();
+    let labels: Vec<String> = suggest(&t.columns.iter().collect::<Vec<_>>()).into_iter().map(|s| s.label).collect();
     for wanted in ["Age bands", "Gender", "Marital status", "Country", "Region", "Urban / suburban / rural", "Life stage"] {
         assert!(labels.iter().any(|l| l.starts_with(wanted)), "{wanted} missing from {labels:#?}");
     }
-    for s in suggest(&t) {
+    for s in suggest(&t.columns.iter().collect::<Vec<_>>()) {
         let c = counts(&s.template, &t);
         assert_eq!(c.iter().map(|x| x.1).sum::<u64>(), 2_000, "{}", s.label);
     }
@@ -51,7 +51,7 @@ fn life_stage_uses_the_mapped_columns() {
     .unwrap()
     .table;
     let template = Template::LifeStage { age: "age".into(), marital: "status".into(), partnered: vec!["Married".into(), "Partnered".into()], children: Some("kids".into()) };
-    let def = build(&template, &t);
+    let def = build(&template, &t.columns.iter().collect::<Vec<_>>());
     let valid = check(&def, &schema_of(&t), None).unwrap();
     let r = evaluate(&valid, &t);
     let got: Vec<&str> = (0..5).map(|i| r.assignment.segment_of(i).unwrap()).collect();
@@ -68,7 +68,7 @@ fn company_size_and_lifecycle_bands() {
     )
     .unwrap()
     .table;
-    let labels: Vec<String> = suggest(&t).into_iter().map(|s| s.label).collect();
+    let labels: Vec<String> = suggest(&t.columns.iter().collect::<Vec<_>>()).into_iter().map(|s| s.label).collect();
     assert!(labels.iter().any(|l| l.starts_with("Company size")) && labels.iter().any(|l| l.starts_with("Lifecycle")), "{labels:?}");
     let size = counts(&Template::CompanySize { employees: "employees".into() }, &t);
     assert_eq!(size.iter().map(|x| x.1).collect::<Vec<_>>(), [1, 1, 1, 1, 1]);

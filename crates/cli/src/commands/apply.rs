@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use clap::Args;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::{parse_iso_date, Mode};
-use segscope_engine::stream::{apply_rules, RulesRun, PART_RECORDS};
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
 use crate::commands::definition::load_definition;
 use crate::error::{create_file, CliError};
 use crate::read_args::ReadArgs;
+use crate::transaction_args::TransactionArgs;
 
 /// Arguments of `segscope apply`.
 #[derive(Debug, Args)]
@@ -32,6 +34,8 @@ pub struct ApplyArgs {
     pub summary: bool,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub transactions: TransactionArgs,
 }
 
 /// Applies the definition, streaming the input to the output.
@@ -47,23 +51,28 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
         None => None,
     };
     let name = args.input.display().to_string();
-    let input = std::fs::File::open(&args.input).map_err(|source| CliError::File {
-        path: name.clone(),
-        source,
-    })?;
+    let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
     let out = create_file(&args.output)?;
-    let summary = apply_rules(
-        &name,
-        input,
-        &options,
-        &RulesRun {
-            definition: &def,
-            as_of,
-            part_records: PART_RECORDS,
-        },
-        out,
-        &mut Quiet,
-    )?;
+    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref())?;
+    for r in &replaced {
+        eprintln!("transaction mapping from the command line replaces the definition's {r}");
+    }
+    let tx_options = ReadOptions::default();
+    let mut tx_file = match &args.transactions.transactions {
+        Some(path) => Some((path.display().to_string(), std::fs::File::open(path).map_err(|source| CliError::File { path: path.display().to_string(), source })?)),
+        None if def.transactions.is_some() => {
+            return Err(CliError::usage(format!("{}: this definition uses a transactions file; give it with --transactions FILE.", args.definition.display())))
+        }
+        None => None,
+    };
+    let transactions = tx_file.as_mut().map(|(n, f)| TransactionsInput { name: n.as_str(), input: f, options: &tx_options, mapping: mapping.clone() });
+    let mut run = RulesRun { definition: &def, as_of, part_records: PART_RECORDS, transactions };
+    let summary = apply_rules(&name, input, &options, &mut run, out, &mut Quiet)?;
+    if let Some(report) = &summary.transactions {
+        for m in report.messages() {
+            eprintln!("transactions: {m}");
+        }
+    }
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use segscope_engine::rules::sql::{select, Dialect};
+use segscope_engine::rules::sql::{select_with, Dialect};
 use segscope_engine::rules::{check, collect_columns, Op};
 use segscope_engine::table::ColumnType;
 
@@ -22,6 +22,9 @@ pub struct SqlArgs {
     /// The table to select from (may be qualified: project.dataset.table).
     #[arg(long)]
     pub table: String,
+    /// The transactions table the per-customer aggregates are computed from, when the definition uses them.
+    #[arg(long, value_name = "NAME", default_value = "transactions")]
+    pub transactions_table: String,
 }
 
 /// Prints the SQL.
@@ -47,6 +50,7 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
                 def.columns
                     .get(n)
                     .copied()
+                    .or_else(|| segscope_engine::customers::aggregate_type(n))
                     .unwrap_or_else(|| type_from_ops(&def, n)),
             )
         })
@@ -59,7 +63,7 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
         .name
         .clone()
         .unwrap_or_else(|| args.definition.display().to_string());
-    print!("{}", select(&valid, dialect, &args.table, &title));
+    print!("{}", select_with(&valid, dialect, &args.table, Some(&args.transactions_table), &title));
     Ok(())
 }
 

@@ -44,6 +44,11 @@ pub struct AssignmentId(pub u32);
 /// The most values a value picker lists.
 pub const MAX_PICKER_VALUES: usize = 500;
 
+/// The customers' columns and the aggregates of attached transactions.
+fn customer_columns(ds: &Dataset) -> Vec<&crate::table::Column> {
+    ds.ingested.table.columns.iter().chain(ds.transactions.iter().flat_map(|t| t.columns.iter())).collect()
+}
+
 /// A file-name-safe version of a name: letters, digits and dashes.
 fn slug(name: &str) -> String {
     let s: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
@@ -465,11 +470,13 @@ impl Session {
             }
             Request::SuggestTemplates { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                Ok(Response::Templates(templates::suggest(&ds.ingested.table)))
+                let columns = customer_columns(ds);
+                Ok(Response::Templates(templates::suggest(&columns)))
             }
             Request::FromTemplate { dataset, template } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                Ok(Response::Definition(Box::new(templates::build(&template, &ds.ingested.table))))
+                let columns = customer_columns(ds);
+                Ok(Response::Definition(Box::new(templates::build(&template, &columns))))
             }
             Request::OpenDefinition { name, bytes } => {
                 let text = String::from_utf8(bytes).map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;

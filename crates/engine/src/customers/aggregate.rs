@@ -260,11 +260,18 @@ pub fn customer_keys(customers: &Table, key_column: usize) -> Vec<Option<String>
 /// Joins aggregates onto customers with the given keys: the columns, and the report.
 pub fn join(aggregates: &Aggregates, keys: &[Option<String>]) -> (Vec<Column>, JoinReport) {
     let columns = aggregates.columns_for(keys);
+    let mut report = report(aggregates, keys);
+    report.columns = columns.iter().map(|c| c.name.clone()).collect();
+    (columns, report)
+}
+
+/// What joining onto customers with the given keys finds (without building the columns).
+pub fn report(aggregates: &Aggregates, keys: &[Option<String>]) -> JoinReport {
     let known: std::collections::HashSet<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut unmatched: Vec<(&String, &CustomerAgg)> = aggregates.by_key.iter().filter(|(k, _)| !known.contains(k.as_str())).collect();
     unmatched.sort_by(|a, b| a.0.cmp(b.0));
     let with = keys.iter().filter(|k| k.as_ref().is_some_and(|k| aggregates.by_key.contains_key(k))).count() as u64;
-    let report = JoinReport {
+    JoinReport {
         transaction_rows: aggregates.rows,
         unreadable_rows: aggregates.unreadable,
         unreadable_examples: aggregates.unreadable_examples.clone(),
@@ -273,7 +280,6 @@ pub fn join(aggregates: &Aggregates, keys: &[Option<String>]) -> (Vec<Column>, J
         unmatched_keys: unmatched.len() as u64,
         unmatched_rows: unmatched.iter().map(|(_, a)| a.rows + a.returns).sum(),
         unmatched_examples: unmatched.iter().take(MAX_EXAMPLES).map(|(k, _)| (*k).clone()).collect(),
-        columns: columns.iter().map(|c| c.name.clone()).collect(),
-    };
-    (columns, report)
+        columns: Vec::new(),
+    }
 }

@@ -13,8 +13,8 @@ mod mapping;
 mod money;
 pub mod sql;
 
-pub use aggregate::{customer_keys, join, key_text, Aggregates, JoinReport, COLUMNS, MAX_CATEGORY_SHARES};
+pub use aggregate::{customer_keys, join, key_text, report, Aggregates, JoinReport, COLUMNS, MAX_CATEGORY_SHARES};
 pub use errors::CustomersError;
 pub use mapping::{TransactionMapping, ValidMapping};
 pub use money::Money;
-pub use sql::is_aggregate;
+pub use sql::{aggregate_type, is_aggregate};

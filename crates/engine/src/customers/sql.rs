@@ -1,13 +1,25 @@
 //! The customer aggregates as SQL: a `GROUP BY` over the transactions table, joined onto the
 //! customers table by key compared as text, with the same definitions as the engine.
 
-use super::aggregate::COLUMNS;
 use super::mapping::TransactionMapping;
 use crate::rules::sql::Dialect;
+use crate::table::ColumnType;
 
 /// True for the names of aggregate columns (`orders`, `revenue`, …, `spend_share_<category>`).
 pub fn is_aggregate(name: &str) -> bool {
-    COLUMNS.contains(&name) || name.starts_with("spend_share_")
+    aggregate_type(name).is_some()
+}
+
+/// The type of an aggregate column, by name; `None` for other names.
+pub fn aggregate_type(name: &str) -> Option<ColumnType> {
+    match name {
+        "orders" | "returns" => Some(ColumnType::Integer),
+        "revenue" | "days_between_orders" => Some(ColumnType::Decimal),
+        "first_order_date" | "last_order_date" => Some(ColumnType::Date),
+        "categories_bought" => Some(ColumnType::Text),
+        n if n.starts_with("spend_share_") => Some(ColumnType::Decimal),
+        _ => None,
+    }
 }
 
 fn text_type(d: Dialect) -> &'static str {

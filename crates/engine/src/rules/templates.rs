@@ -8,7 +8,7 @@ use serde_json::Number;
 use super::condition::{Condition, Inclusive, Op, Unit};
 use super::definition::{Definition, Remainder, SegmentDef};
 use crate::stats::value_counts;
-use crate::table::{ColumnType, Table};
+use crate::table::{Column, ColumnType};
 
 /// Segment colours, in order (colour-blind-safe Tableau 10).
 pub const COLOURS: [&str; 10] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
@@ -46,6 +46,13 @@ pub enum Template {
         /// The employee-count column.
         employees: String,
     },
+    /// One overlapping segment per product category bought (a purchase share above 0).
+    ProductsBought {
+        /// The categories-bought column (categories joined by "; "), which the shares come with.
+        column: String,
+        /// The categories, most spent on first.
+        categories: Vec<String>,
+    },
     /// New, active, at risk, lapsed (and no purchases) from first and last order dates.
     Lifecycle {
         /// The first order date column.
@@ -82,8 +89,9 @@ fn definition(name: &str, segments: Vec<SegmentDef>, remainder: &str) -> Definit
     }
 }
 
-/// Builds the definition a template describes; `table` supplies the values of per-value templates.
-pub fn build(template: &Template, table: &Table) -> Definition {
+/// Builds the definition a template describes; `columns` (the customers' columns, with any
+/// transaction aggregates) supply the values of per-value templates.
+pub fn build(template: &Template, columns: &[&Column]) -> Definition {
     match template {
         Template::AgeBands { age } => {
             let bands = [("18–24", 18, 24), ("25–34", 25, 34), ("35–44", 35, 44), ("45–54", 45, 54), ("55–64", 55, 64)];
@@ -92,7 +100,7 @@ pub fn build(template: &Template, table: &Table) -> Definition {
             definition("Age bands", segments, "Under 18 or unknown")
         }
         Template::Values { column, max } => {
-            let mut values = table.column(column).map(|c| value_counts(&c.data)).unwrap_or_default();
+            let mut values = self_column(columns, column).map(|c| value_counts(&c.data)).unwrap_or_default();
             values.truncate(*max);
             let segments = values
                 .iter()
@@ -124,6 +132,16 @@ pub fn build(template: &Template, table: &Table) -> Definition {
             ];
             definition("Company size", segments, "Unknown size")
         }
+        Template::ProductsBought { categories, .. } => {
+            let segments = categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| segment(i, &format!("Bought {c}"), test(&format!("spend_share_{c}"), Op::Gt { value: 0.into() })))
+                .collect();
+            let mut def = definition("Products bought", segments, "Bought nothing");
+            def.mode = super::definition::Mode::Overlapping;
+            def
+        }
         Template::Lifecycle { first_order, last_order, new_days, active_days, at_risk_days } => {
             let within = |column: &str, n: u32| test(column, Op::InLast { n, unit: Unit::Days });
             let segments = vec![
@@ -137,13 +155,17 @@ pub fn build(template: &Template, table: &Table) -> Definition {
     }
 }
 
+fn self_column<'a>(columns: &[&'a Column], name: &str) -> Option<&'a Column> {
+    columns.iter().find(|c| c.name == name).copied()
+}
+
 /// The column a template most likely reads, guessed from names (`age`, `gender`...) and types.
-pub fn guess_column(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
-    let fits = |c: &&crate::table::Column| types.is_empty() || types.contains(&c.column_type());
+pub fn guess_column(columns: &[&Column], names: &[&str], types: &[ColumnType]) -> Option<String> {
+    let fits = |c: &&&Column| types.is_empty() || types.contains(&c.column_type());
     names
         .iter()
-        .find_map(|n| table.columns.iter().filter(fits).find(|c| c.name.to_lowercase() == *n))
-        .or_else(|| names.iter().find_map(|n| table.columns.iter().filter(fits).find(|c| c.name.to_lowercase().contains(n))))
+        .find_map(|n| columns.iter().filter(fits).find(|c| c.name.to_lowercase() == *n))
+        .or_else(|| names.iter().find_map(|n| columns.iter().filter(fits).find(|c| c.name.to_lowercase().contains(n))))
         .map(|c| c.name.clone())
 }
 
@@ -156,18 +178,18 @@ pub struct Suggestion {
     pub template: Template,
 }
 
-/// The templates `table` supports, with the columns each would read guessed from names and types.
-pub fn suggest(table: &Table) -> Vec<Suggestion> {
+/// The templates the columns support, with the columns each would read guessed from names and types.
+pub fn suggest(columns: &[&Column]) -> Vec<Suggestion> {
     use ColumnType::{Categorical, Date, Decimal, Integer, Text};
     let mut out = Vec::new();
     let mut push = |label: String, template: Template| out.push(Suggestion { label, template });
-    let age = guess_column(table, &["age", "age_years", "alter", "edad"], &[Integer, Decimal]);
+    let age = guess_column(columns, &["age", "age_years", "alter", "edad"], &[Integer, Decimal]);
     if let Some(age) = &age {
         push(format!("Age bands 18–24 … 65+ (from `{age}`)"), Template::AgeBands { age: age.clone() });
     }
-    let marital = guess_column(table, &["marital_status", "marital", "civil_status"], &[Categorical, Text]);
+    let marital = guess_column(columns, &["marital_status", "marital", "civil_status"], &[Categorical, Text]);
     let values = |name: &str, what: &str, names: &[&str]| {
-        guess_column(table, names, &[Categorical, Text, ColumnType::Boolean]).map(|c| (format!("{what} (one segment per value of `{c}`)"), c, name.to_string()))
+        guess_column(columns, names, &[Categorical, Text, ColumnType::Boolean]).map(|c| (format!("{what} (one segment per value of `{c}`)"), c, name.to_string()))
     };
     let per_value = [
         values("gender", "Gender", &["gender", "sex"]),
@@ -181,25 +203,33 @@ pub fn suggest(table: &Table) -> Vec<Suggestion> {
         push(label, Template::Values { column, max: 12 });
     }
     if let (Some(age), Some(marital)) = (&age, &marital) {
-        let partnered: Vec<String> = table
-            .column(marital)
+        let partnered: Vec<String> = columns
+            .iter()
+            .find(|c| c.name == *marital)
             .map(|c| value_counts(&c.data))
             .unwrap_or_default()
             .into_iter()
             .map(|v| v.value)
             .filter(|v| ["married", "partner", "couple", "cohabit", "civil union"].iter().any(|k| v.to_lowercase().contains(k)))
             .collect();
-        let children = guess_column(table, &["children", "kids", "num_children", "household_children"], &[Integer, Decimal]);
+        let children = guess_column(columns, &["children", "kids", "num_children", "household_children"], &[Integer, Decimal]);
         push(
             format!("Life stage (from `{age}`, `{marital}`{})", children.as_ref().map(|c| format!(", `{c}`")).unwrap_or_default()),
             Template::LifeStage { age: age.clone(), marital: marital.clone(), partnered, children },
         );
     }
-    if let Some(employees) = guess_column(table, &["employees", "employee_count", "headcount", "staff"], &[Integer, Decimal]) {
+    if let Some(employees) = guess_column(columns, &["employees", "employee_count", "headcount", "staff"], &[Integer, Decimal]) {
         push(format!("Company size 1–9 … 250+ (from `{employees}`)"), Template::CompanySize { employees });
     }
-    let first = guess_column(table, &["first_order_date", "first_order", "first_purchase"], &[Date, ColumnType::Datetime]);
-    let last = guess_column(table, &["last_order_date", "last_order", "last_purchase"], &[Date, ColumnType::Datetime]);
+    if let Some(bought) = guess_column(columns, &["categories_bought"], &[Text]) {
+        let categories: Vec<String> =
+            columns.iter().filter_map(|c| c.name.strip_prefix("spend_share_")).map(str::to_string).collect();
+        if !categories.is_empty() {
+            push(format!("Products bought: one segment per category (from `{bought}`)"), Template::ProductsBought { column: bought, categories });
+        }
+    }
+    let first = guess_column(columns, &["first_order_date", "first_order", "first_purchase"], &[Date, ColumnType::Datetime]);
+    let last = guess_column(columns, &["last_order_date", "last_order", "last_purchase"], &[Date, ColumnType::Datetime]);
     if let (Some(first_order), Some(last_order)) = (first, last) {
         push(
             format!("Lifecycle: new, active, at risk, lapsed (from `{first_order}`, `{last_order}`)"),

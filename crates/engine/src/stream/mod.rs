@@ -16,7 +16,9 @@ use crate::ingest::{
     ReadOptions, TextEncoding, MAX_EXAMPLES,
 };
 use crate::progress::Monitor;
-use crate::rules::{check, default_as_of, evaluate, schema_of, Definition, Mode, RulesError};
+use crate::customers::{customer_keys, join, report, Aggregates, CustomersError, JoinReport, TransactionMapping};
+use crate::rules::{check, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
+use crate::table::{ColumnType, Table};
 
 /// Records per part by default (the first part also decides the column types for the whole file).
 pub const PART_RECORDS: usize = 100_000;
@@ -31,6 +33,9 @@ pub enum StreamError {
     /// A part of the input could not be read as a table.
     #[error(transparent)]
     Ingest(#[from] IngestError),
+    /// The transactions do not fit the mapping.
+    #[error(transparent)]
+    Customers(#[from] CustomersError),
     /// The definition does not fit the data.
     #[error(transparent)]
     Rules(#[from] RulesError),
@@ -43,7 +48,6 @@ pub enum StreamError {
 }
 
 /// What to apply to a file, and how.
-#[derive(Debug, Clone, Copy)]
 pub struct RulesRun<'a> {
     /// The rule definition.
     pub definition: &'a Definition,
@@ -51,6 +55,8 @@ pub struct RulesRun<'a> {
     pub as_of: Option<i32>,
     /// Records per part ([`PART_RECORDS`] is a good default).
     pub part_records: usize,
+    /// A transactions file whose per-customer aggregates the rules may use.
+    pub transactions: Option<TransactionsInput<'a>>,
 }
 
 /// What applying a definition to a file did.
@@ -68,6 +74,10 @@ pub struct ApplySummary {
     pub first_part: Ingested,
     /// Warnings from every part.
     pub warnings: Vec<ImportWarning>,
+    /// What joining the transactions found (when given).
+    pub transactions: Option<JoinReport>,
+    /// The transaction mapping used (when transactions were given).
+    pub mapping: Option<TransactionMapping>,
 }
 
 /// One part of a file: its header and some of its records, ready for [`read_table_part`].
@@ -136,29 +146,102 @@ impl<R: Read> Parts<R> {
     }
 }
 
-/// Calls `f` with each part of `input` (read from the start) as a table.
-fn for_each_part<R: Read + Seek>(
-    name: &str,
-    input: &mut R,
-    options: &ReadOptions,
-    delimiter: u8,
-    size: usize,
-    mut f: impl FnMut(Ingested, bool) -> Result<(), StreamError>,
-) -> Result<(), StreamError> {
-    input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
-    let mut parts =
-        Parts::new(&mut *input, options.has_header, delimiter, size).map_err(StreamError::Read)?;
-    while let Some(part) = parts.next_part().map_err(StreamError::Read)? {
-        let ingested = read_table_part(
-            name,
-            &part.bytes,
-            options,
-            part.line_offset,
-            &mut crate::progress::Quiet,
-        )?;
-        f(ingested, part.first)?;
+/// A delimited file read in parts: the first part (which decides types for all), and a way to
+/// visit every part with those types pinned. UTF-16 files cannot be cut on byte boundaries, so
+/// they are read whole.
+struct PartedFile<'a, R> {
+    name: &'a str,
+    input: R,
+    first: Ingested,
+    pinned: ReadOptions,
+    whole: bool,
+    part_records: usize,
+}
+
+impl<'a, R: Read + Seek> PartedFile<'a, R> {
+    fn open(name: &'a str, mut input: R, options: &ReadOptions, part_records: usize, monitor: &mut dyn Monitor) -> Result<Self, StreamError> {
+        input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
+        let mut sniff = Vec::with_capacity(64 * 1024);
+        (&mut input).take(64 * 1024).read_to_end(&mut sniff).map_err(StreamError::Read)?;
+        let whole = sniff.starts_with(&[0xFF, 0xFE]) || sniff.starts_with(&[0xFE, 0xFF]);
+        input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
+        let first = if whole {
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(StreamError::Read)?;
+            read_table(name, &bytes, options, monitor)?
+        } else {
+            let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&sniff));
+            let mut parts = Parts::new(&mut input, options.has_header, delimiter, part_records).map_err(StreamError::Read)?;
+            match parts.next_part().map_err(StreamError::Read)? {
+                Some(part) => read_table_part(name, &part.bytes, options, part.line_offset, monitor)?,
+                None => read_table(name, &[], options, monitor)?,
+            }
+        };
+        let pinned = pin(&first, options);
+        Ok(PartedFile { name, input, first, pinned, whole, part_records })
     }
-    Ok(())
+
+    /// Calls `f(part, is_first)` for every part, from the start of the file.
+    fn visit(&mut self, mut f: impl FnMut(&Ingested, bool) -> Result<(), StreamError>) -> Result<(), StreamError> {
+        if self.whole {
+            return f(&self.first, true);
+        }
+        self.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
+        let delimiter = self.first.diagnostics.delimiter;
+        let mut parts = Parts::new(&mut self.input, self.pinned.has_header, delimiter, self.part_records).map_err(StreamError::Read)?;
+        while let Some(part) = parts.next_part().map_err(StreamError::Read)? {
+            let ingested = read_table_part(self.name, &part.bytes, &self.pinned, part.line_offset, &mut crate::progress::Quiet)?;
+            f(&ingested, part.first)?;
+        }
+        Ok(())
+    }
+}
+
+/// Transactions to aggregate per customer while applying a definition.
+pub struct TransactionsInput<'a> {
+    /// The file's name.
+    pub name: &'a str,
+    /// Its bytes.
+    pub input: &'a mut dyn ReadSeek,
+    /// How to read it.
+    pub options: &'a ReadOptions,
+    /// The mapping; when `None`, the definition's, else guessed.
+    pub mapping: Option<TransactionMapping>,
+}
+
+/// Anything readable and seekable (a file, bytes in memory).
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// Aggregates a transactions file part by part; returns the aggregates, the mapping used, and the
+/// latest transaction day.
+fn aggregate_transactions(
+    tx: &mut TransactionsInput<'_>,
+    customers: &Table,
+    stored: Option<&TransactionMapping>,
+    part_records: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<(Aggregates, TransactionMapping, Option<i32>), StreamError> {
+    let name = tx.name;
+    let mut file = PartedFile::open(name, &mut *tx.input, tx.options, part_records, monitor)?;
+    let mapping = match tx.mapping.clone().or_else(|| stored.cloned()).or_else(|| TransactionMapping::guess(&file.first.table, Some(customers))) {
+        Some(m) => m,
+        None => return Err(CustomersError::Mapping(vec![format!("{name}: no date and amount columns were found; name them with --date and --amount.")]).into()),
+    };
+    let valid = mapping.check(&file.first.table, Some(customers))?;
+    let mut aggregates = Aggregates::default();
+    let mut latest: Option<i32> = None;
+    file.visit(|part, _| {
+        aggregates.add(&part.table, &valid);
+        let date = part.table.columns.get(valid.date);
+        let max = date.and_then(|c| c.stats.numeric).map(|s| match date.map(|c| c.column_type()) {
+            Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
+            _ => s.max as i32,
+        });
+        latest = latest.max(max);
+        Ok(())
+    })?;
+    Ok((aggregates, mapping, latest))
 }
 
 /// Applies a rule definition to a file of any size, writing the file with the segment column
@@ -173,72 +256,51 @@ fn for_each_part<R: Read + Seek>(
 /// definition that does not fit, and write failures.
 pub fn apply_rules<R: Read + Seek, W: Write>(
     name: &str,
-    mut input: R,
+    input: R,
     options: &ReadOptions,
-    run: &RulesRun<'_>,
+    run: &mut RulesRun<'_>,
     mut out: W,
     monitor: &mut dyn Monitor,
 ) -> Result<ApplySummary, StreamError> {
-    let RulesRun {
-        definition: def,
-        as_of,
-        part_records,
-    } = *run;
-    // The first part decides types and formats for the whole file. UTF-16 cannot be cut on
-    // byte boundaries, so such a file is read whole.
-    input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
-    let mut sniff = Vec::with_capacity(64 * 1024);
-    (&mut input)
-        .take(64 * 1024)
-        .read_to_end(&mut sniff)
-        .map_err(StreamError::Read)?;
-    let utf16 = sniff.starts_with(&[0xFF, 0xFE]) || sniff.starts_with(&[0xFE, 0xFF]);
-    let mut whole = Vec::new();
-    let first = if utf16 {
-        input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
-        input.read_to_end(&mut whole).map_err(StreamError::Read)?;
-        read_table(name, &whole, options, monitor)?
-    } else {
-        let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&sniff));
-        input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
-        let mut parts = Parts::new(&mut input, options.has_header, delimiter, part_records)
-            .map_err(StreamError::Read)?;
-        match parts.next_part().map_err(StreamError::Read)? {
-            Some(part) => read_table_part(name, &part.bytes, options, part.line_offset, monitor)?,
-            None => read_table(name, &[], options, monitor)?,
-        }
-    };
-    let pinned = pin(&first, options);
-    let whole_in_head = utf16;
+    let (def, part_records) = (run.definition, run.part_records);
+    let mut file = PartedFile::open(name, input, options, part_records, monitor)?;
 
-    let schema = schema_of(&first.table);
-    let needs_as_of = def.as_of.is_none() && as_of.is_none() && crate::rules::uses_as_of(def);
-    let as_of = if needs_as_of {
-        let mut latest: Option<i32> = None;
-        let delimiter = first.diagnostics.delimiter;
-        if whole_in_head {
-            latest = default_as_of(def, &first.table);
-        } else {
-            for_each_part(
-                name,
-                &mut input,
-                &pinned,
-                delimiter,
-                part_records,
-                |part, _| {
-                    latest = latest.max(default_as_of(def, &part.table));
-                    Ok(())
-                },
-            )?;
-        }
-        latest
-    } else {
-        as_of
+    // Transactions: aggregated first, then joined onto each part of the customers.
+    let mut joined: Option<(Aggregates, usize)> = None;
+    let mut latest_transaction = None;
+    let mut mapping_used = None;
+    if let Some(tx) = run.transactions.as_mut() {
+        let (aggregates, mapping, latest) = aggregate_transactions(tx, &file.first.table, def.transactions.as_ref(), part_records, monitor)?;
+        let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
+        latest_transaction = latest;
+        mapping_used = Some(mapping);
+        joined = Some((aggregates, key));
+    }
+    let extra_for = |table: &Table| -> Vec<crate::table::Column> {
+        joined.as_ref().map(|(a, key)| join(a, &customer_keys(table, *key)).0).unwrap_or_default()
     };
-    let valid = check(def, &schema, as_of)?;
+    let mut def = def.clone();
+    if let Some(m) = &mapping_used {
+        def.transactions = Some(m.clone());
+    }
+    let first_extra = extra_for(&file.first.table);
+    let schema = schema_with(&file.first.table, &first_extra);
+    let as_of = match (def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def), latest_transaction) {
+        (false, _) => run.as_of,
+        (true, Some(latest)) => Some(latest + 1),
+        (true, None) => {
+            let mut latest: Option<i32> = None;
+            file.visit(|part, _| {
+                latest = latest.max(default_as_of(&def, &part.table));
+                Ok(())
+            })?;
+            latest
+        }
+    };
+    let valid = check(&def, &schema, as_of)?;
 
     let names: Vec<String> = match valid.mode {
-        Mode::FirstMatch => vec![crate::export::segment_column_name(&first.table, "segment")],
+        Mode::FirstMatch => vec![crate::export::segment_column_name(&file.first.table, "segment")],
         Mode::Overlapping => valid.segments.iter().map(|s| s.name.clone()).collect(),
     };
     let width = valid.segments.len() + usize::from(valid.mode == Mode::FirstMatch);
@@ -246,95 +308,51 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut excluded = vec![0u64; valid.segments.len()];
     let mut rows = 0u64;
     let mut warnings: Vec<ImportWarning> = Vec::new();
-    let mut run_part =
-        |ingested: &Ingested, with_header: bool, out: &mut W| -> Result<(), StreamError> {
-            let result = evaluate(&valid, &ingested.table);
-            for (e, x) in excluded.iter_mut().zip(&result.excluded_for_missing) {
-                *e += x;
-            }
-            match valid.mode {
-                Mode::FirstMatch => {
-                    for s in result.assignment.sizes().iter().zip(counts.iter_mut()) {
-                        *s.1 += s.0.count;
-                    }
-                    write_appended(
-                        &ingested.table,
-                        &names,
-                        |r, v| {
-                            v.push(
-                                result
-                                    .assignment
-                                    .segment_of(r)
-                                    .unwrap_or_default()
-                                    .to_string(),
-                            )
-                        },
-                        with_header,
-                        &mut *out,
-                    )?;
+    let mut keys_seen: Vec<Option<String>> = Vec::new();
+    file.visit(|ingested, with_header| {
+        let extra = extra_for(&ingested.table);
+        if let Some((_, key)) = &joined {
+            keys_seen.extend(customer_keys(&ingested.table, *key));
+        }
+        let result = evaluate_frame(&valid, &Frame::with_extra(&ingested.table, &extra, &valid));
+        for (e, x) in excluded.iter_mut().zip(&result.excluded_for_missing) {
+            *e += x;
+        }
+        match valid.mode {
+            Mode::FirstMatch => {
+                for (size, c) in result.assignment.sizes().iter().zip(counts.iter_mut()) {
+                    *c += size.count;
                 }
-                Mode::Overlapping => {
-                    for (flags, c) in result.flags.iter().zip(counts.iter_mut()) {
-                        *c += flags.iter().filter(|&&b| b).count() as u64;
-                    }
-                    let flag = |r: usize, v: &mut Vec<String>| {
-                        v.extend(
-                            result
-                                .flags
-                                .iter()
-                                .map(|f| f.get(r).copied().unwrap_or(false).to_string()),
-                        )
-                    };
-                    write_appended(&ingested.table, &names, flag, with_header, &mut *out)?;
+                let value = |r: usize, v: &mut Vec<String>| v.push(result.assignment.segment_of(r).unwrap_or_default().to_string());
+                write_appended(&ingested.table, &names, value, with_header, &mut out)?;
+            }
+            Mode::Overlapping => {
+                for (flags, c) in result.flags.iter().zip(counts.iter_mut()) {
+                    *c += flags.iter().filter(|&&b| b).count() as u64;
                 }
+                let flag = |r: usize, v: &mut Vec<String>| v.extend(result.flags.iter().map(|f| f.get(r).copied().unwrap_or(false).to_string()));
+                write_appended(&ingested.table, &names, flag, with_header, &mut out)?;
             }
-            rows += ingested.table.rows() as u64;
-            for w in &ingested.diagnostics.warnings {
-                merge_warning(&mut warnings, w);
-            }
-            monitor.progress("applying segments", rows, 0);
-            if monitor.is_cancelled() {
-                return Err(StreamError::Cancelled);
-            }
-            Ok(())
-        };
-    if whole_in_head {
-        run_part(&first, true, &mut out)?;
-    } else {
-        let delimiter = first.diagnostics.delimiter;
-        for_each_part(
-            name,
-            &mut input,
-            &pinned,
-            delimiter,
-            part_records,
-            |part, is_first| run_part(&part, is_first, &mut out),
-        )?;
-    }
-    out.flush()
-        .map_err(|e| StreamError::Export(ExportError::Io(e)))?;
+        }
+        rows += ingested.table.rows() as u64;
+        for w in &ingested.diagnostics.warnings {
+            merge_warning(&mut warnings, w);
+        }
+        monitor.progress("applying segments", rows, 0);
+        if monitor.is_cancelled() {
+            return Err(StreamError::Cancelled);
+        }
+        Ok(())
+    })?;
+    out.flush().map_err(|e| StreamError::Export(ExportError::Io(e)))?;
     let total = rows.max(1) as f64;
     let mut segment_names: Vec<String> = valid.segments.iter().map(|s| s.name.clone()).collect();
     if valid.mode == Mode::FirstMatch {
         segment_names.push(valid.remainder.clone());
     }
-    let segments = segment_names
-        .into_iter()
-        .zip(counts)
-        .map(|(name, count)| SegmentSize {
-            name,
-            count,
-            share: count as f64 / total,
-        })
-        .collect();
-    Ok(ApplySummary {
-        rows,
-        segments,
-        excluded_for_missing: excluded,
-        as_of,
-        first_part: first,
-        warnings,
-    })
+    let segments = segment_names.into_iter().zip(counts).map(|(name, count)| SegmentSize { name, count, share: count as f64 / total }).collect();
+    let transactions = joined.map(|(a, _)| report(&a, &keys_seen));
+    Ok(ApplySummary { rows, segments, excluded_for_missing: excluded, as_of, first_part: file.first, warnings, transactions, mapping: mapping_used })
 }
 
 /// Options that read every part like the first: its delimiter, types and formats.
