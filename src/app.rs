@@ -1,12 +1,12 @@
 //! The root component: the landing view until data is open, then the dataset workspace.
 
 use leptos::prelude::*;
-use segscope_engine::api::Request;
+use segscope_engine::api::{Request, Response};
 use segscope_engine::sample::SampleParams;
 
 use crate::components::{
     column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel,
-    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar,
+    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel,
 };
 use crate::state::AppState;
 
@@ -18,7 +18,14 @@ pub fn load_sample(state: AppState, customers: Option<u64>) {
     }
     leptos::task::spawn_local(async move {
         let response = state.request("Generating the sample customers…", Request::LoadSample { params }).await;
+        let loaded = matches!(response, Some(Response::Dataset(_)));
         state.show_dataset(response);
+        // The sample comes with its transactions, so value rules work at once.
+        if let Some(dataset) = state.dataset.get_untracked().map(|d| d.id).filter(|_| loaded) {
+            if let Some(Response::Attached(view)) = state.request("Adding the sample transactions…", Request::AttachSampleTransactions { dataset, params }).await {
+                state.transactions.set(Some(*view));
+            }
+        }
     });
 }
 
@@ -62,6 +69,7 @@ fn Workspace() -> impl IntoView {
     };
     view! {
         <ImportPanel/>
+        <TransactionsPanel/>
         <section class="card" aria-labelledby="preview-title">
             <h2 id="preview-title">"Preview"</h2>
             {move || preview().map(|rows| view! { <PreviewTable rows=rows id="preview"/> })}

@@ -1,7 +1,7 @@
 //! The signals the root owns: what is open, what is segmented, and what to tell the user.
 
 use leptos::prelude::*;
-use segscope_engine::api::{AssignmentView, DatasetView, Request, Response};
+use segscope_engine::api::{AssignmentView, AttachView, DatasetView, Request, Response};
 
 use crate::engine_client;
 
@@ -10,6 +10,8 @@ use crate::engine_client;
 pub struct AppState {
     /// The open dataset.
     pub dataset: RwSignal<Option<DatasetView>>,
+    /// Transactions attached to it (their per-customer aggregates are extra columns for rules).
+    pub transactions: RwSignal<Option<AttachView>>,
     /// The current segmentation of it.
     pub assignment: RwSignal<Option<AssignmentView>>,
     /// The last error, as a sentence for the user.
@@ -24,6 +26,7 @@ impl AppState {
         AppState {
             dataset: RwSignal::new(None),
             assignment: RwSignal::new(None),
+            transactions: RwSignal::new(None),
             error: RwSignal::new(None),
             busy: RwSignal::new(None),
         }
@@ -55,6 +58,9 @@ impl AppState {
                 .map(|d| d.id)
                 .filter(|&id| id != view.id);
             self.assignment.set(None);
+            if previous.is_some() {
+                self.transactions.set(None);
+            }
             self.dataset.set(Some(*view));
             if let Some(dataset) = previous {
                 leptos::task::spawn_local(async move {

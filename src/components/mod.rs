@@ -8,3 +8,4 @@ pub mod rules;
 pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;
+pub mod transactions_panel;

@@ -226,3 +226,61 @@ test('a derived field (months since signup) is usable in a rule and counts like 
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('transactions: the sample comes with them, value rules count like the CLI, and the SQL runs in DuckDB', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#transactions-summary');
+  assert.match(await page.textContent('#transactions-summary'), /sample-transactions\.csv: \d+ rows/);
+  assert.match(await page.textContent('#transactions-report'), /have none \(0 orders, no dates\)/);
+  const example = join(repoRoot, 'examples/segments/sample-value.json');
+  await page.setInputFiles('#open-definition', example);
+  await page.waitForSelector('li.segment-card[data-index="3"]');
+  const counts = await settled(page);
+  const summary = segscope('apply', '--definition', example, '--input', join(work, 'customers.csv'),
+    '--transactions', join(work, 'transactions.csv'), '--output', join(work, 'value.csv'), '--summary');
+  for (const [name, n] of counts) {
+    const line = summary.split('\n').find((l) => l.startsWith(name + ' '));
+    assert.equal(Number(line.slice(name.length).trim().split(/\s+/)[0]), n, `${name}\n${summary}`);
+  }
+  const sql = await download(page, '#download-sql');
+  const query = sql.bytes.toString('utf8').trim().replace(/;$/, '');
+  assert.match(query, /segscope_orders/);
+  const py = `
+import duckdb, json, sys
+con = duckdb.connect()
+con.execute("CREATE TABLE customers AS SELECT * FROM read_csv(?, header=true, nullstr=['', 'NA'], types={'customer_id': 'VARCHAR'})", [sys.argv[1]])
+con.execute("CREATE TABLE transactions AS SELECT * FROM read_csv(?, header=true, types={'customer_id': 'VARCHAR', 'order_id': 'VARCHAR', 'amount': 'DECIMAL(18,2)', 'order_date': 'DATE'})", [sys.argv[2]])
+print(json.dumps(dict(con.execute("SELECT segment, count(*) FROM (" + sys.argv[3] + ") GROUP BY segment").fetchall())))`;
+  const duck = JSON.parse(execFileSync('python3', ['-c', py, join(work, 'customers.csv'), join(work, 'transactions.csv'), query], { encoding: 'utf8' }));
+  for (const [name, n] of counts) assert.equal(duck[name] ?? 0, n, `DuckDB count for ${name}`);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+test('transactions from a file: keys match as text, and unmatched ones are reported', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.setInputFiles('#file-input', join(repoRoot, 'tests/e2e/fixtures/customers.csv'));
+  await page.waitForSelector('#dataset-summary');
+  await page.setInputFiles('#transactions-input', join(repoRoot, 'tests/e2e/fixtures/transactions.csv'));
+  await page.waitForSelector('#transactions-summary');
+  const report = await page.textContent('#transactions-report');
+  assert.match(report, /1 transactions of 1 customer keys that are not in the customers file were left out \(for example `7`\)/);
+  assert.match(report, /leading zeros/);
+  // An aggregate is a column like any other in the rule builder.
+  await page.click('#add-segment');
+  await setColumn(page, 'seg0-c0-column', 'orders');
+  await page.selectOption('#seg0-c0-op', 'ge');
+  await page.fill('#seg0-c0-value', '1');
+  const counts = await settled(page);
+  const ids = new Set(readFileSync(join(repoRoot, 'tests/e2e/fixtures/transactions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]).filter((k) => k.length === 5));
+  assert.equal(counts[0][1], ids.size, 'customers with at least one order');
+  await page.screenshot({ path: join(artifactsDir, 'transactions.png'), fullPage: true });
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

@@ -33,6 +33,7 @@ fn cuts_text(d: &Derived) -> String {
 /// The columns conditions can test: the data's, then the derived fields (with statistics once counted).
 pub fn all_columns(rules: Rules) -> Vec<ColumnView> {
     let mut cols = rules.app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
+    cols.extend(rules.app.transactions.with_untracked(|t| t.as_ref().map(|t| t.columns.clone()).unwrap_or_default()));
     let counted = rules.view.with_untracked(|v| v.as_ref().map(|v| v.derived_columns.clone()).unwrap_or_default());
     for d in rules.def.with_untracked(|d| d.derived.clone()) {
         let col = counted.iter().find(|c| c.name == d.name()).cloned().unwrap_or_else(|| ColumnView {

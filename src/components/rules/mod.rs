@@ -34,7 +34,9 @@ pub fn RuleBuilder() -> impl IntoView {
     let rules = Rules::new(app);
     // New data: count the same definition on it.
     Effect::new(move |_| {
+        app.transactions.track();
         if app.dataset.with(|d| d.as_ref().map(|d| d.id)).is_some() {
+            rules.layout.update(|v| *v += 1);
             rules.recount_soon();
         }
     });
@@ -173,6 +175,7 @@ fn TemplatePicker(
     let app = rules.app;
     let suggestions = RwSignal::new(Vec::new());
     Effect::new(move |_| {
+        app.transactions.track();
         let Some(dataset) = app.dataset.with(|d| d.as_ref().map(|d| d.id)) else { return };
         leptos::task::spawn_local(async move {
             if let Response::Templates(t) = crate::engine_client::call(Request::SuggestTemplates { dataset }).await {
@@ -352,11 +355,13 @@ fn RuleResults(
     let filtered: RwSignal<Option<(String, PreviewRows)>> = RwSignal::new(None);
     let dialect = RwSignal::new(Dialect::Duckdb);
     let table = RwSignal::new("customers".to_string());
+    let transactions_table = RwSignal::new("transactions".to_string());
     let sql = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let (definition, dialect, table) = (rules.def.get_untracked(), dialect.get_untracked(), table.get_untracked());
+        let transactions_table = app.transactions.with_untracked(Option::is_some).then(|| transactions_table.get_untracked());
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table }).await {
+            if let Some(Response::Files(files)) = app.request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table, transactions_table }).await {
                 for f in &files {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));
@@ -416,6 +421,10 @@ fn RuleResults(
             </select>
             <label for="sql-table">"table"</label>
             <input id="sql-table" type="text" prop:value=move || table.get() on:input=move |ev| table.set(event_target_value(&ev))/>
+            <Show when=move || app.transactions.with(Option::is_some)>
+                <label for="sql-transactions-table">"transactions table"</label>
+                <input id="sql-transactions-table" type="text" prop:value=move || transactions_table.get() on:input=move |ev| transactions_table.set(event_target_value(&ev))/>
+            </Show>
             <button id="download-sql" type="button" class="button" on:click=sql>"Download SQL"</button>
         </div>
         {move || filtered.get().map(|(name, rows)| view! {

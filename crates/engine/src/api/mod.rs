@@ -176,6 +176,13 @@ pub enum Request {
         /// The column mapping; guessed from names and types when `None`.
         mapping: Option<TransactionMapping>,
     },
+    /// Attach the built-in sample's transactions (generated with the same parameters as its customers).
+    AttachSampleTransactions {
+        /// The sample customers dataset.
+        dataset: DatasetId,
+        /// The sample's size and seed.
+        params: SampleParams,
+    },
     /// Change the mapping of attached transactions.
     Remap {
         /// The customers dataset.
@@ -494,6 +501,15 @@ impl Session {
                 let ingested = read_table(&name, &bytes, &options, monitor)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table)?;
+                let view = attached.view();
+                ds.transactions = Some(attached);
+                Ok(Response::Attached(Box::new(view)))
+            }
+            Request::AttachSampleTransactions { dataset, params } => {
+                let (_, bytes) = sample_csv(&params.check()?)?;
+                let ingested = read_table("sample-transactions.csv", &bytes, &ReadOptions::default(), monitor)?;
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let attached = transactions::Attached::new(ingested, None, &ds.ingested.table)?;
                 let view = attached.view();
                 ds.transactions = Some(attached);
                 Ok(Response::Attached(Box::new(view)))

@@ -1,0 +1,122 @@
+//! Transactions attached to the customers: the mapping, what the join found, and the columns it adds.
+
+use leptos::prelude::*;
+use segscope_engine::api::{AttachView, Request, Response};
+use segscope_engine::customers::TransactionMapping;
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::table::ColumnType;
+use wasm_bindgen::JsCast;
+
+use crate::state::{use_app, AppState};
+
+fn attach_file(state: AppState, file: web_sys::File) {
+    let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        let Ok(bytes) = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await else {
+            state.error.set(Some(format!("{name}: the browser could not read the file. Check that it is a file you can open, then try again.")));
+            return;
+        };
+        let request = Request::AttachTransactions { dataset, name: name.clone(), bytes, options: ReadOptions::default(), mapping: None };
+        if let Some(Response::Attached(view)) = state.request(&format!("Reading {name} and joining it to the customers…"), request).await {
+            state.transactions.set(Some(*view));
+        }
+    });
+}
+
+/// The transactions card: add a file, or review and change how it maps onto the customers.
+#[component]
+pub fn TransactionsPanel() -> impl IntoView {
+    let state = use_app();
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                attach_file(state, file);
+            }
+            input.set_value("");
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="transactions-title">
+            <h2 id="transactions-title">"Transactions"</h2>
+            {move || match state.transactions.get() {
+                None => view! {
+                    <p class="hint">"Add the customers' transactions (one row per order or order line: customer id, date, amount; optionally order id and category). Per-customer orders, revenue, first and last order date, days between orders, categories bought and returns become columns you can use in rules."</p>
+                }.into_any(),
+                Some(view) => view! { <Attached view=view/> }.into_any(),
+            }}
+            <div class="actions">
+                <label class="button" for="transactions-input">{move || if state.transactions.with(Option::is_some) { "Replace transactions file…" } else { "Add transactions…" }}</label>
+                <input id="transactions-input" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=on_file aria-label="Add a transactions file"/>
+            </div>
+        </section>
+    }
+}
+
+/// What was attached, with the mapping form.
+#[component]
+fn Attached(
+    /// The attached transactions.
+    view: AttachView,
+) -> impl IntoView {
+    let state = use_app();
+    let draft = RwSignal::new(view.mapping.clone());
+    let columns = view.transaction_columns.clone();
+    let pick = move |id: &'static str, label: &'static str, optional: bool, types: &'static [ColumnType], get: fn(&TransactionMapping) -> Option<String>, set: fn(&mut TransactionMapping, Option<String>)| {
+        let current = draft.with_untracked(|m| get(m)).unwrap_or_default();
+        let options: Vec<(String, ColumnType)> = columns.iter().filter(|(_, t)| types.contains(t)).cloned().collect();
+        view! {
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| { let v = event_target_value(&ev); draft.update(|m| set(m, (!v.is_empty()).then_some(v))); }>
+                {optional.then(|| view! { <option value="" selected=current.is_empty()>"(none)"</option> })}
+                {options.into_iter().map(|(n, t)| { let sel = n == current; let text = format!("{n} ({t})"); view! { <option value=n selected=sel>{text}</option> } }).collect_view()}
+            </select>
+        }
+    };
+    use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
+    const KEYS: &[ColumnType] = &[Text, Categorical, Integer];
+    const DATES: &[ColumnType] = &[Date, Datetime];
+    const NUMBERS: &[ColumnType] = &[Decimal, Integer];
+    const CATS: &[ColumnType] = &[Categorical, Text];
+    let remap = move |_| {
+        let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+        let mapping = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Attached(v)) = state.request("Joining the transactions again…", Request::Remap { dataset, mapping }).await {
+                state.transactions.set(Some(*v));
+            }
+        });
+    };
+    let detach = move |_| {
+        let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+        leptos::task::spawn_local(async move {
+            if state.request("Removing the transactions…", Request::Detach { dataset }).await.is_some() {
+                state.transactions.set(None);
+            }
+        });
+    };
+    view! {
+        <p id="transactions-summary" class="big">{format!("{}: {} rows", view.file, view.rows)}</p>
+        <ul id="transactions-report" class="facts-list">
+            {view.messages.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}
+            {view.latest.clone().map(|d| view! { <li>{format!("Latest transaction: {d}; the as-of date defaults to the day after.")}</li> })}
+        </ul>
+        {(!view.import_warnings.is_empty()).then(|| view! {
+            <ul class="warnings">{view.import_warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
+        })}
+        <p class="hint">{format!("Columns added to the customers: {}.", view.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", "))}</p>
+        <details class="settings">
+            <summary>"Transaction columns"</summary>
+            <div class="form-grid">
+                {pick("map-customer-id", "Customer id", false, KEYS, |m| Some(m.customer_id.clone()), |m, v| m.customer_id = v.unwrap_or_default())}
+                {pick("map-date", "Date", false, DATES, |m| Some(m.date.clone()), |m, v| m.date = v.unwrap_or_default())}
+                {pick("map-amount", "Amount (negative = return)", false, NUMBERS, |m| Some(m.amount.clone()), |m, v| m.amount = v.unwrap_or_default())}
+                {pick("map-order-id", "Order id", true, KEYS, |m| m.order_id.clone(), |m, v| m.order_id = v)}
+                {pick("map-category", "Category", true, CATS, |m| m.category.clone(), |m, v| m.category = v)}
+            </div>
+            <button id="remap" type="button" class="button primary" on:click=remap>"Join again with these columns"</button>
+            <button id="detach" type="button" class="button" on:click=detach>"Remove transactions"</button>
+        </details>
+    }
+}
