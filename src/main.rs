@@ -5,6 +5,7 @@ mod charts;
 mod components;
 mod download;
 mod engine_client;
+mod files;
 mod panic;
 mod state;
 

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use segscope_engine::api::Request;
 use segscope_engine::ingest::ReadOptions;
-use wasm_bindgen::JsCast;
 
 use crate::app::load_sample;
 use crate::state::{use_app, AppState};
@@ -11,25 +10,17 @@ use crate::state::{use_app, AppState};
 /// Reads a chosen or dropped file and sends it to the engine.
 fn open_file(state: AppState, file: web_sys::File) {
     leptos::task::spawn_local(async move {
-        let name = file.name();
-        state.busy.set(Some(format!("Reading {name}…")));
-        let bytes = match gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await {
-            Ok(b) => b,
-            Err(e) => {
+        state.busy.set(Some(format!("Reading {}…", file.name())));
+        let (name, bytes) = match crate::files::read_bytes(file).await {
+            Ok(read) => read,
+            Err(message) => {
                 state.busy.set(None);
-                state.error.set(Some(format!("{name}: the browser could not read the file ({e}). Check that it is a file you can open, then try again.")));
+                state.error.set(Some(message));
                 return;
             }
         };
         let response = state
-            .request(
-                &format!("Reading {name}…"),
-                Request::Ingest {
-                    name,
-                    bytes,
-                    options: ReadOptions::default(),
-                },
-            )
+            .request(&format!("Reading {name}…"), Request::Ingest { name, bytes, options: ReadOptions::default() })
             .await;
         state.show_dataset(response);
     });
@@ -45,12 +36,8 @@ pub fn DropZone(
     let state = use_app();
     let dragging = RwSignal::new(false);
     let on_change = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        if let Some(input) = input {
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                open_file(state, file);
-            }
-            input.set_value("");
+        if let Some(file) = crate::files::take_chosen_file(&ev) {
+            open_file(state, file);
         }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {

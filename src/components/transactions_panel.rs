@@ -5,17 +5,18 @@ use segscope_engine::api::{AttachView, Request, Response};
 use segscope_engine::customers::TransactionMapping;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::table::ColumnType;
-use wasm_bindgen::JsCast;
 
 use crate::state::{use_app, AppState};
 
 fn attach_file(state: AppState, file: web_sys::File) {
     let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
-        let name = file.name();
-        let Ok(bytes) = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await else {
-            state.error.set(Some(format!("{name}: the browser could not read the file. Check that it is a file you can open, then try again.")));
-            return;
+        let (name, bytes) = match crate::files::read_bytes(file).await {
+            Ok(read) => read,
+            Err(message) => {
+                state.error.set(Some(message));
+                return;
+            }
         };
         let request = Request::AttachTransactions { dataset, name: name.clone(), bytes, options: ReadOptions::default(), mapping: None };
         if let Some(Response::Attached(view)) = state.request(&format!("Reading {name} and joining it to the customers…"), request).await {
@@ -29,12 +30,8 @@ fn attach_file(state: AppState, file: web_sys::File) {
 pub fn TransactionsPanel() -> impl IntoView {
     let state = use_app();
     let on_file = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        if let Some(input) = input {
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                attach_file(state, file);
-            }
-            input.set_value("");
+        if let Some(file) = crate::files::take_chosen_file(&ev) {
+            attach_file(state, file);
         }
     };
     view! {
@@ -64,7 +61,7 @@ fn Attached(
     let draft = RwSignal::new(view.mapping.clone());
     let columns = view.transaction_columns.clone();
     let pick = move |id: &'static str, label: &'static str, optional: bool, types: &'static [ColumnType], get: fn(&TransactionMapping) -> Option<String>, set: fn(&mut TransactionMapping, Option<String>)| {
-        let current = draft.with_untracked(|m| get(m)).unwrap_or_default();
+        let current = draft.with_untracked(get).unwrap_or_default();
         let options: Vec<(String, ColumnType)> = columns.iter().filter(|(_, t)| types.contains(t)).cloned().collect();
         view! {
             <label for=id>{label}</label>

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 const fixture = join(repoRoot, 'tests', 'e2e', 'fixtures', 'customers.csv');
@@ -29,11 +29,6 @@ async function inkedPixels(page, selector) {
     for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) n++;
     return n;
   });
-}
-
-async function download(page, button) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
 }
 
 test('open a file, read its types, split it, chart it and download it with segments', async () => {

@@ -13,7 +13,7 @@
 // package.json of their own and no NODE_PATH. It only drives the installed Chromium; it never downloads one.
 
 import assert from 'node:assert/strict';
-import { createReadStream, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { extname, isAbsolute, join, resolve, sep } from 'node:path';
@@ -229,4 +229,10 @@ export async function newRecordedPage(browser, baseUrl) {
     },
     close: () => context.close(),
   };
+}
+
+/** Clicks `selector` and returns the download it starts: `{ name, bytes }`. */
+export async function download(page, selector) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
 }

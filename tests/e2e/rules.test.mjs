@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -27,11 +27,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function download(page, button) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
-}
 
 /** Sets a test's column by typing in its searchable column box. */
 async function setColumn(page, id, name) {

@@ -100,15 +100,14 @@ fn Toolbar(
 ) -> impl IntoView {
     let app = rules.app;
     let open = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        let Some(input) = input else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = crate::files::take_chosen_file(&ev) else { return };
         leptos::task::spawn_local(async move {
-            let name = file.name();
-            let Ok(bytes) = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await else {
-                app.error.set(Some(format!("{name}: the browser could not read the file.")));
-                return;
+            let (name, bytes) = match crate::files::read_bytes(file).await {
+                Ok(read) => read,
+                Err(message) => {
+                    app.error.set(Some(message));
+                    return;
+                }
             };
             if let Some(Response::Definition(def)) = app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await {
                 rules.replace(*def);
