@@ -182,6 +182,13 @@ test('start from a template, edit it, and undo back', async () => {
   const ages = await settled(page);
   assert.deepEqual(ages.map((c) => c[0]), ['18–24', '25–34', '35–44', '45–54', '55–64', '65+', 'Under 18 or unknown']);
   assert.equal(ages.reduce((n, c) => n + c[1], 0), 5000);
+  // Numbers in a range get a slider per bound; segments reorder by dragging.
+  assert.equal(await page.locator('li.segment-card[data-index="0"] input.slider').count(), 2);
+  await page.locator('li.segment-card[data-index="1"]').scrollIntoViewIfNeeded();
+  await page.dragAndDrop('li.segment-card[data-index="1"] .drag', 'li.segment-card[data-index="0"] .order');
+  await page.waitForFunction(() => document.querySelector('#segment-name-0')?.value === '25–34');
+  await page.click('#undo');
+  await page.waitForFunction(() => document.querySelector('#segment-name-0')?.value === '18–24');
   const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
   await page.selectOption('#rules-template', life);
   await page.waitForFunction(() => document.querySelector('#segment-name-0')?.value === 'Retired');

@@ -270,7 +270,13 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             };
             let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
             let kind = if is_date { "date" } else { "number" };
-            let (w1, w2) = (write.clone(), write);
+            let (w1, w2, w3, w4) = (write.clone(), write.clone(), write.clone(), write);
+            // Numbers get a slider per bound over the column's range; dates get date pickers.
+            let sliders = !is_date && stats.is_some();
+            let (lo, hi) = stats.map_or((0.0, 100.0), |s| (s.min, s.max));
+            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) { "1".to_string() } else { "any".to_string() };
+            let step2 = step.clone();
+            let column2 = column.clone();
             let inc_now = match inclusive {
                 Inclusive::Both => "both",
                 Inclusive::Neither => "neither",
@@ -280,10 +286,18 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             let (id_min, id_max, id_inc) = (id("min"), id("max"), id("inclusive"));
             view! {
                 <label class="visually-hidden" for=id_min.clone()>"From"</label>
-                <input id=id_min class="test-min" type=kind step="any" value=text(&min) on:input=move |ev| w1(0, event_target_value(&ev))/>
+                <input id=id_min class="test-min" type=kind step="any" prop:value=move || text(&state.get().0) on:input=move |ev| w1(0, event_target_value(&ev))/>
+                {sliders.then(|| view! {
+                    <input class="slider" type="range" aria-label=format!("From (slider) for {column}") min=lo.to_string() max=hi.to_string() step=step.clone()
+                        prop:value=move || text(&state.get().0) on:input=move |ev| w3(0, event_target_value(&ev))/>
+                })}
                 <span>"and"</span>
                 <label class="visually-hidden" for=id_max.clone()>"To"</label>
-                <input id=id_max class="test-max" type=kind step="any" value=text(&max) on:input=move |ev| w2(1, event_target_value(&ev))/>
+                <input id=id_max class="test-max" type=kind step="any" prop:value=move || text(&state.get().1) on:input=move |ev| w2(1, event_target_value(&ev))/>
+                {sliders.then(|| view! {
+                    <input class="slider" type="range" aria-label=format!("To (slider) for {column2}") min=lo.to_string() max=hi.to_string() step=step2
+                        prop:value=move || text(&state.get().1) on:input=move |ev| w4(1, event_target_value(&ev))/>
+                })}
                 <label class="visually-hidden" for=id_inc.clone()>"Ends included"</label>
                 <select id=id_inc class="test-inclusive" on:change=set_inc>
                     {[("both", "both ends included"), ("neither", "both ends excluded"), ("lower", "from included, to excluded"), ("upper", "from excluded, to included")]
