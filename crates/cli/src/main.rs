@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, convert, inspect, sample, sql};
+use commands::{apply, convert, inspect, rfm, sample, sql};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -31,6 +31,8 @@ enum Command {
     Sample(sample::SampleArgs),
     /// Append a rule definition's segment column to every row of a file of any size.
     Apply(apply::ApplyArgs),
+    /// RFM scores and named segments per customer from a transactions file.
+    Rfm(rfm::RfmArgs),
     /// Print SQL that applies a rule definition in DuckDB, BigQuery, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
 }
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Sample(args) => sample::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Sql(args) => sql::run(&args),
+        Command::Rfm(args) => rfm::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -294,3 +294,22 @@ fn sql_with_transactions_names_both_tables() {
     let sql = stdout(&o);
     assert!(sql.contains("FROM `crm`.`orders`") && sql.contains("FROM `crm`.`customers` AS c") && sql.contains("collect_set"), "{sql}");
 }
+
+#[test]
+fn rfm_writes_one_row_per_customer_like_the_pandas_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rfm.csv");
+    let cdnow = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/cdnow");
+    let input = cdnow.join("cdnow_sample.csv");
+    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--customer-id", "customer_id", "--date", "order_date", "--amount", "amount", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(cdnow.join("rfm_expected_rank.csv")).unwrap());
+    assert!(stderr(&o).contains("as of 1998-07-01"), "{}", stderr(&o));
+    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--method", "thresholds", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--r-thresholds"), "{}", stderr(&o));
+    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--bins", "4", "--method", "thresholds", "--r-thresholds", "30,90,365", "--f-thresholds", "2,3,5", "--m-thresholds", "20,50,100", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.lines().skip(1).all(|l| l.ends_with(",No purchases") || l.split(',').nth(4).is_some_and(|s| ["1", "2", "3", "4"].contains(&s))));
+}

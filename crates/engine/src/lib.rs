@@ -17,3 +17,4 @@ pub mod stats;
 pub mod stream;
 pub mod table;
 pub mod customers;
+pub mod rfm;

@@ -79,3 +79,44 @@ fn a_mapping_that_does_not_fit_names_every_problem() {
     assert!(err.contains("`when` is categorical, but the date must be date or datetime") || err.contains("`when` is text, but the date"), "{err}");
     assert!(err.contains("no column `amt`"), "{err}");
 }
+
+#[test]
+fn rfm_rules_ties_returns_and_no_purchases() {
+    use segscope_engine::rfm::{compute, Method, Monetary, Returns, RfmMap, RfmParams};
+    let customers = read("c.csv", b"customer_id\nA\nB\nC\nD\nE\n");
+    let transactions = read(
+        "t.csv",
+        b"customer_id,order_id,order_date,amount\nA,1,2024-03-01,10.00\nA,2,2024-03-10,10.00\nA,2,2024-03-12,-5.00\nB,3,2024-03-10,15.00\nC,4,2024-01-01,0.10\nC,5,2024-01-02,0.20\nD,6,2024-02-01,-3.00\n",
+    );
+    let m = TransactionMapping::guess(&transactions, Some(&customers)).unwrap().check(&transactions, Some(&customers)).unwrap();
+    let mut a = Aggregates::default();
+    a.add(&transactions, &m);
+    let keys = customer_keys(&customers, 0);
+    let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
+    let run = |params: RfmParams| compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of).unwrap();
+    let r = run(RfmParams { bins: 3, ..RfmParams::default() });
+    // A and B bought last on the same day: equal recency, equal R score; A's 2 orders beat B's 1.
+    assert_eq!(r.rows[0].recency_days, Some(1));
+    assert_eq!(r.rows[0].scores.unwrap()[0], r.rows[1].scores.unwrap()[0]);
+    assert_eq!(r.rows[0].frequency, 2, "the refund of order 2 is not an order");
+    // Net monetary: A 10 + 10 - 5 = 15 = B's 15: equal money, equal M score.
+    assert_eq!((r.rows[0].monetary.as_str(), r.rows[1].monetary.as_str()), ("15.00", "15.00"));
+    assert_eq!(r.rows[0].scores.unwrap()[2], r.rows[1].scores.unwrap()[2]);
+    // C's 0.10 + 0.20 is exactly 0.30.
+    assert_eq!(r.rows[2].monetary, "0.30");
+    // D only returned something, E has nothing: both "No purchases".
+    assert_eq!((r.names[r.rows[3].segment].as_str(), r.names[r.rows[4].segment].as_str()), ("No purchases", "No purchases"));
+    // Excluding returns: A's monetary is 20.
+    let r = run(RfmParams { bins: 3, returns: Returns::Exclude, ..RfmParams::default() });
+    assert_eq!(r.rows[0].monetary, "20.00");
+    // Mean order value: A 15 / 2 orders.
+    let r = run(RfmParams { bins: 3, monetary: Monetary::MeanOrder, ..RfmParams::default() });
+    assert_eq!(r.rows[0].monetary_value, 7.5);
+    // Thresholds: recency ≤ 1 day scores 3, ≤ 30 scores 2, older 1.
+    let r = run(RfmParams { bins: 3, method: Method::Thresholds { r: vec![1.0, 30.0], f: vec![2.0, 3.0], m: vec![1.0, 16.0] }, ..RfmParams::default() });
+    assert_eq!(r.rows[0].scores, Some([3, 2, 2]));
+    assert_eq!(r.rows[2].scores, Some([1, 2, 1]));
+    let bad = RfmParams { bins: 3, method: Method::Thresholds { r: vec![30.0, 1.0], f: vec![1.0, 2.0], m: vec![1.0, 2.0] }, ..RfmParams::default() }.check();
+    assert!(bad.unwrap_err().to_string().contains("recency thresholds must be 2 ascending numbers"));
+    assert!(RfmParams { bins: 6, ..RfmParams::default() }.check().unwrap_err().to_string().contains("bins must be 3, 4 or 5 (got 6)"));
+}

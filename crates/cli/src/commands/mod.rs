@@ -4,5 +4,6 @@ pub mod apply;
 pub mod convert;
 pub mod definition;
 pub mod inspect;
+pub mod rfm;
 pub mod sample;
 pub mod sql;

@@ -32,6 +32,21 @@ struct CustomerAgg {
     returns: u64,
 }
 
+/// What value analyses (RFM, CLV) read of one customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomerSummary {
+    /// Orders (purchases).
+    pub orders: u64,
+    /// All amounts, returns netted.
+    pub revenue: Money,
+    /// Purchases only (returns excluded).
+    pub purchases: Money,
+    /// First purchase day (days since 1970-01-01).
+    pub first: Option<i32>,
+    /// Last purchase day.
+    pub last: Option<i32>,
+}
+
 /// Aggregates of a transactions table, by customer key.
 #[derive(Debug, Clone, Default)]
 pub struct Aggregates {
@@ -116,6 +131,19 @@ impl Aggregates {
     /// Customers with at least one readable transaction.
     pub fn customers(&self) -> usize {
         self.by_key.len()
+    }
+
+    /// Every customer key with transactions, sorted (text order).
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.by_key.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    /// One customer's summary, if the key has transactions.
+    pub fn summary(&self, key: &str) -> Option<CustomerSummary> {
+        let a = self.by_key.get(key)?;
+        Some(CustomerSummary { orders: self.orders(a), revenue: a.revenue, purchases: a.gross, first: a.first, last: a.last })
     }
 
     fn orders(&self, a: &CustomerAgg) -> u64 {

@@ -20,9 +20,19 @@ impl Money {
     }
 
 
+    /// The units at a larger `scale` (for comparing amounts exactly).
+    pub fn units_at(self, scale: u8) -> i128 {
+        self.rescaled(scale)
+    }
+
     /// As a floating-point number (for display and rules).
     pub fn to_f64(self) -> f64 {
         self.units as f64 / 10f64.powi(i32::from(self.scale))
+    }
+
+    /// As text with `scale` decimals (at least its own), for exports.
+    pub fn to_text_at(self, scale: u8) -> String {
+        Money { units: self.rescaled(scale.max(self.scale)), scale: scale.max(self.scale) }.to_text()
     }
 
     /// As text with exactly `scale` decimals (for exports).

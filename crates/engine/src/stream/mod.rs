@@ -36,6 +36,9 @@ pub enum StreamError {
     /// The transactions do not fit the mapping.
     #[error(transparent)]
     Customers(#[from] CustomersError),
+    /// RFM could not be computed.
+    #[error(transparent)]
+    Rfm(#[from] crate::rfm::RfmError),
     /// The definition does not fit the data.
     #[error(transparent)]
     Rules(#[from] RulesError),
@@ -217,18 +220,18 @@ impl<T: Read + Seek> ReadSeek for T {}
 /// latest transaction day.
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
-    customers: &Table,
+    customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Aggregates, TransactionMapping, Option<i32>), StreamError> {
     let name = tx.name;
     let mut file = PartedFile::open(name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let mapping = match tx.mapping.clone().or_else(|| stored.cloned()).or_else(|| TransactionMapping::guess(&file.first.table, Some(customers))) {
+    let mapping = match tx.mapping.clone().or_else(|| stored.cloned()).or_else(|| TransactionMapping::guess(&file.first.table, customers)) {
         Some(m) => m,
         None => return Err(CustomersError::Mapping(vec![format!("{name}: no date and amount columns were found; name them with --date and --amount.")]).into()),
     };
-    let valid = mapping.check(&file.first.table, Some(customers))?;
+    let valid = mapping.check(&file.first.table, customers)?;
     let mut aggregates = Aggregates::default();
     let mut latest: Option<i32> = None;
     file.visit(|part, _| {
@@ -270,7 +273,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut latest_transaction = None;
     let mut mapping_used = None;
     if let Some(tx) = run.transactions.as_mut() {
-        let (aggregates, mapping, latest) = aggregate_transactions(tx, &file.first.table, def.transactions.as_ref(), part_records, monitor)?;
+        let (aggregates, mapping, latest) = aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
         let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
         latest_transaction = latest;
         mapping_used = Some(mapping);
@@ -414,4 +417,25 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
         }
     }
     all.push(w.clone());
+}
+
+/// RFM over a transactions file of any size: one row per customer key (sorted), as of `as_of`
+/// (default: the day after the last transaction). Returns the keys, the result and the mapping used.
+///
+/// # Errors
+/// [`StreamError`] for unreadable input or a mapping that does not fit, and RFM problems.
+pub fn rfm_from_transactions(
+    tx: &mut TransactionsInput<'_>,
+    params: &crate::rfm::ValidRfmParams,
+    map: &crate::rfm::RfmMap,
+    as_of: Option<i32>,
+    part_records: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
+    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let keys = aggregates.keys();
+    let as_of = as_of.or(latest.map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
+    let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
+    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of)?;
+    Ok((keys, result, mapping))
 }

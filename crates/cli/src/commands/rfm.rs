@@ -1,0 +1,101 @@
+//! `segscope rfm --transactions T.csv [mapping] [--as-of] [--bins 5] [--method …] --output rfm.csv`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use segscope_engine::progress::Quiet;
+use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
+use segscope_engine::rules::parse_iso_date;
+use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
+
+use crate::error::{create_file, CliError};
+use crate::read_args::ReadArgs;
+use crate::transaction_args::TransactionArgs;
+
+/// Arguments of `segscope rfm`.
+#[derive(Debug, Args)]
+pub struct RfmArgs {
+    #[command(flatten)]
+    pub transactions: TransactionArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// The analysis date (YYYY-MM-DD) [default: the day after the last transaction].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Scores 1..BINS: 3, 4 or 5.
+    #[arg(long, default_value_t = 5)]
+    pub bins: u8,
+    /// rank (1 + floor(B·w/N), equal values equal scores), quantile-equal-count (pandas qcut of
+    /// first ranks, ties by customer key) or thresholds (give --r-thresholds, --f-thresholds, --m-thresholds).
+    #[arg(long, default_value = "rank")]
+    pub method: String,
+    /// Recency cut points in days, ascending (thresholds method), e.g. 30,90,180,365.
+    #[arg(long, value_name = "LIST")]
+    pub r_thresholds: Option<String>,
+    /// Frequency cut points in orders, ascending.
+    #[arg(long, value_name = "LIST")]
+    pub f_thresholds: Option<String>,
+    /// Monetary cut points, ascending.
+    #[arg(long, value_name = "LIST")]
+    pub m_thresholds: Option<String>,
+    /// total (default) or mean (mean order value).
+    #[arg(long, default_value = "total")]
+    pub monetary: String,
+    /// net (default: returns netted) or exclude (returns left out).
+    #[arg(long, default_value = "net")]
+    pub returns: String,
+    /// Where to write one row per customer.
+    #[arg(long)]
+    pub output: PathBuf,
+}
+
+fn cuts(flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
+    let text = text.as_deref().ok_or_else(|| CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365.")))?;
+    text.split(',')
+        .map(|t| t.trim().parse::<f64>().map_err(|_| CliError::usage(format!("--{flag}-thresholds: `{t}` is not a number."))))
+        .collect()
+}
+
+/// Computes RFM and writes the CSV.
+pub fn run(args: &RfmArgs) -> Result<(), CliError> {
+    let method = match args.method.as_str() {
+        "rank" => Method::Rank,
+        "quantile-equal-count" | "quantile" => Method::QuantileEqualCount,
+        "thresholds" => Method::Thresholds { r: cuts("r", &args.r_thresholds)?, f: cuts("f", &args.f_thresholds)?, m: cuts("m", &args.m_thresholds)? },
+        other => return Err(CliError::usage(format!("--method `{other}` must be rank, quantile-equal-count or thresholds."))),
+    };
+    let monetary = match args.monetary.as_str() {
+        "total" => Monetary::Total,
+        "mean" | "mean-order" => Monetary::MeanOrder,
+        other => return Err(CliError::usage(format!("--monetary `{other}` must be total or mean."))),
+    };
+    let returns = match args.returns.as_str() {
+        "net" => Returns::Net,
+        "exclude" => Returns::Exclude,
+        other => return Err(CliError::usage(format!("--returns `{other}` must be net or exclude."))),
+    };
+    let params = RfmParams { bins: args.bins, method, monetary, returns }.check().map_err(|e| CliError::usage(e.to_string()))?;
+    let as_of = match &args.as_of {
+        Some(s) => Some(parse_iso_date(s).ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?),
+        None => None,
+    };
+    let path = args.transactions.transactions.as_ref().ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
+    let name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
+    let options = args.read.to_options()?;
+    let (mapping, _) = args.transactions.mapping(None)?;
+    let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
+    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(args.bins), as_of, PART_RECORDS, &mut Quiet)?;
+    let out_path = args.output.display().to_string();
+    write_csv(&keys, &result, create_file(&args.output)?).map_err(|source| CliError::File { path: out_path.clone(), source })?;
+    eprintln!(
+        "RFM of {} customers as of {} (customer id `{}`, date `{}`, amount `{}`{}) written to {out_path}",
+        keys.len(),
+        segscope_engine::ingest::values::date_from_days(result.as_of),
+        used.customer_id,
+        used.date,
+        used.amount,
+        used.order_id.map(|o| format!(", order id `{o}`")).unwrap_or_default()
+    );
+    Ok(())
+}

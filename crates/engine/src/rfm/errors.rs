@@ -1,0 +1,18 @@
+//! Why RFM cannot be computed.
+
+use thiserror::Error;
+
+/// An RFM problem; `Display` says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum RfmError {
+    /// The settings are not usable.
+    #[error("RFM settings: {0}")]
+    Params(String),
+    /// The segment map does not cover every R × F cell exactly once.
+    #[error("the RFM segment map: {0}")]
+    Map(String),
+    /// No customer has a purchase.
+    #[error("no customer has a purchase (a transaction with a positive amount); check the amount column and the mapping.")]
+    NoPurchases,
+}

@@ -1,0 +1,175 @@
+//! Named RFM segments: which R × F cells (and optionally which M scores) each covers.
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::RfmError;
+
+/// A named segment of the RFM grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfmSegment {
+    /// Its name.
+    pub name: String,
+    /// Its colour (`#rrggbb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The (R, F) score cells it covers.
+    pub cells: Vec<[u8; 2]>,
+    /// Only customers with one of these M scores (empty: any M). Such segments are tried first
+    /// in map order, and may overlap the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub m: Vec<u8>,
+}
+
+/// The segment map: every R × F cell covered exactly once by the segments without an M filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfmMap {
+    /// The segments, in order.
+    pub segments: Vec<RfmSegment>,
+    /// The name for customers with no purchase.
+    pub no_purchases: String,
+}
+
+fn seg(name: &str, color: &str, r: &[u8], f: &[u8]) -> RfmSegment {
+    let cells = r.iter().flat_map(|&r| f.iter().map(move |&f| [r, f])).collect();
+    RfmSegment { name: name.to_string(), color: Some(color.to_string()), cells, m: Vec::new() }
+}
+
+impl RfmMap {
+    /// The default map for `bins` (3, 4 or 5) bins, as documented in the README.
+    pub fn default_for(bins: u8) -> RfmMap {
+        let segments = match bins {
+            3 => vec![
+                seg("Champions", "#4e79a7", &[3], &[3]),
+                seg("Loyal", "#59a14f", &[2], &[3]),
+                seg("Potential loyalists", "#76b7b2", &[3], &[2]),
+                seg("New customers", "#edc948", &[3], &[1]),
+                seg("Need attention", "#f28e2b", &[2], &[1, 2]),
+                seg("At risk", "#e15759", &[1], &[3]),
+                seg("Hibernating", "#bab0ac", &[1], &[1, 2]),
+            ],
+            4 => vec![
+                seg("Champions", "#4e79a7", &[4], &[3, 4]),
+                seg("Loyal", "#59a14f", &[3], &[3, 4]),
+                seg("Potential loyalists", "#76b7b2", &[3, 4], &[2]),
+                seg("New customers", "#edc948", &[4], &[1]),
+                seg("Promising", "#b07aa1", &[3], &[1]),
+                seg("At risk", "#e15759", &[1, 2], &[3]),
+                seg("Can't lose them", "#ff9da7", &[1, 2], &[4]),
+                seg("Hibernating", "#bab0ac", &[1, 2], &[1, 2]),
+            ],
+            _ => vec![
+                seg("Champions", "#4e79a7", &[5], &[4, 5]),
+                seg("Loyal", "#59a14f", &[3, 4], &[4, 5]),
+                seg("Potential loyalists", "#76b7b2", &[4, 5], &[2, 3]),
+                seg("New customers", "#edc948", &[5], &[1]),
+                seg("Promising", "#b07aa1", &[4], &[1]),
+                seg("Need attention", "#f28e2b", &[3], &[3]),
+                seg("About to sleep", "#9c755f", &[3], &[1, 2]),
+                seg("At risk", "#e15759", &[1, 2], &[3, 4]),
+                seg("Can't lose them", "#ff9da7", &[1, 2], &[5]),
+                seg("Hibernating", "#bab0ac", &[1, 2], &[1, 2]),
+            ],
+        };
+        RfmMap { segments, no_purchases: "No purchases".to_string() }
+    }
+
+    /// Checks that every R × F cell of a `bins`-bin grid is covered exactly once by the segments
+    /// without an M filter, and that names are set and distinct.
+    ///
+    /// # Errors
+    /// [`RfmError::Map`] naming the cells left out or covered twice.
+    pub fn check(&self, bins: u8) -> Result<(), RfmError> {
+        let mut owner: Vec<Vec<Option<&str>>> = vec![vec![None; usize::from(bins)]; usize::from(bins)];
+        let mut problems = Vec::new();
+        for (i, s) in self.segments.iter().enumerate() {
+            if s.name.trim().is_empty() {
+                problems.push(format!("segment {} has no name", i + 1));
+            }
+            if self.segments.iter().take(i).any(|o| o.name == s.name) || s.name == self.no_purchases {
+                problems.push(format!("two segments are called “{}”", s.name));
+            }
+            for &[r, f] in &s.cells {
+                if !(1..=bins).contains(&r) || !(1..=bins).contains(&f) {
+                    problems.push(format!("“{}” names cell R{r} F{f}, outside the {bins}-bin grid", s.name));
+                    continue;
+                }
+                if !s.m.is_empty() {
+                    continue;
+                }
+                let slot = &mut owner[usize::from(r - 1)][usize::from(f - 1)];
+                match slot {
+                    Some(other) => problems.push(format!("cell R{r} F{f} is in both “{other}” and “{}”", s.name)),
+                    None => *slot = Some(&s.name),
+                }
+            }
+        }
+        for r in 1..=bins {
+            for f in 1..=bins {
+                if owner[usize::from(r - 1)][usize::from(f - 1)].is_none() {
+                    problems.push(format!("cell R{r} F{f} is in no segment (without an M filter)"));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(RfmError::Map(format!("{}; paint every cell with exactly one segment.", problems.join("; "))))
+        }
+    }
+
+    /// The index of the segment of scores (r, f, m): M-filtered segments first, in order.
+    pub fn segment_of(&self, r: u8, f: u8, m: u8) -> Option<usize> {
+        let has = |s: &RfmSegment| s.cells.contains(&[r, f]);
+        self.segments
+            .iter()
+            .position(|s| !s.m.is_empty() && has(s) && s.m.contains(&m))
+            .or_else(|| self.segments.iter().position(|s| s.m.is_empty() && has(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_maps_cover_every_cell_exactly_once() {
+        for bins in 3..=5 {
+            RfmMap::default_for(bins).check(bins).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_five_bin_map_is_the_documented_one() {
+        let m = RfmMap::default_for(5);
+        let name = |r, f| m.segments[m.segment_of(r, f, 1).unwrap()].name.as_str();
+        assert_eq!(name(5, 5), "Champions");
+        assert_eq!(name(4, 4), "Loyal");
+        assert_eq!(name(5, 1), "New customers");
+        assert_eq!(name(4, 1), "Promising");
+        assert_eq!(name(3, 3), "Need attention");
+        assert_eq!(name(3, 2), "About to sleep");
+        assert_eq!(name(2, 4), "At risk");
+        assert_eq!(name(1, 5), "Can't lose them");
+        assert_eq!(name(1, 1), "Hibernating");
+    }
+
+    #[test]
+    fn gaps_and_overlaps_are_named() {
+        let mut m = RfmMap::default_for(3);
+        m.segments[0].cells.push([2, 3]);
+        m.segments.pop();
+        let e = m.check(3).unwrap_err().to_string();
+        assert!(e.contains("cell R2 F3 is in both “Champions” and “Loyal”") && e.contains("cell R1 F1 is in no segment"), "{e}");
+    }
+
+    #[test]
+    fn m_filtered_segments_come_first() {
+        let mut m = RfmMap::default_for(3);
+        m.segments.push(RfmSegment { name: "Big spenders".into(), color: None, cells: vec![[3, 3]], m: vec![3] });
+        m.check(3).unwrap();
+        assert_eq!(m.segments[m.segment_of(3, 3, 3).unwrap()].name, "Big spenders");
+        assert_eq!(m.segments[m.segment_of(3, 3, 2).unwrap()].name, "Champions");
+    }
+}

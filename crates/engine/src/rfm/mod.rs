@@ -1,0 +1,220 @@
+//! RFM: recency, frequency and monetary scores per customer, and named segments from R and F.
+//!
+//! Read from the one customer table ([`crate::customers`]): `recency_days` is the as-of date
+//! minus the last purchase date, in whole days; `frequency` the number of orders; `monetary` the
+//! total amount (returns netted or excluded) or the mean order value. Amounts are compared
+//! exactly, so equal totals are equal. Scores run 1..B, higher is better; see [`Method`] for the
+//! three ways. Customers with no purchase get the map's "No purchases" segment.
+
+mod errors;
+mod map;
+mod params;
+mod score;
+pub mod sql;
+
+pub use errors::RfmError;
+pub use map::{RfmMap, RfmSegment};
+pub use params::{Method, Monetary, Returns, RfmParams, ValidRfmParams};
+pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
+
+use serde::{Deserialize, Serialize};
+
+use crate::assignment::{Assignment, Segment};
+use crate::customers::{Aggregates, Money};
+
+/// The RFM definition file's format tag.
+pub const FORMAT: &str = "segscope.rfm/1";
+
+/// An RFM segmentation as saved: settings, the segment map, the as-of date and the transaction mapping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RfmDefinition {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The analysis date (`YYYY-MM-DD`); default the day after the last transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// How transactions map onto customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<crate::customers::TransactionMapping>,
+    /// Scoring settings.
+    pub params: RfmParams,
+    /// Named segments.
+    pub map: RfmMap,
+}
+
+/// One customer's RFM values, scores and segment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RfmRow {
+    /// Days since the last purchase (none without purchases).
+    pub recency_days: Option<i64>,
+    /// Orders.
+    pub frequency: u64,
+    /// Total (or mean order value) as text at the amounts' precision.
+    pub monetary: String,
+    /// The monetary value as a number.
+    pub monetary_value: f64,
+    /// R, F and M scores (none without purchases).
+    pub scores: Option<[u8; 3]>,
+    /// Index of the segment: into the map's segments, or `map.segments.len()` for "No purchases".
+    pub segment: usize,
+}
+
+/// RFM for a list of customers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RfmResult {
+    /// One row per customer, in the order given.
+    pub rows: Vec<RfmRow>,
+    /// The as-of day (days since 1970-01-01).
+    pub as_of: i32,
+    /// Segment names: the map's, then "No purchases".
+    pub names: Vec<String>,
+}
+
+impl RfmResult {
+    /// The segments as an [`Assignment`] (one per customer row).
+    pub fn assignment(&self, title: &str) -> Assignment {
+        Assignment {
+            title: title.to_string(),
+            segments: self.names.iter().map(|n| Segment { name: n.clone() }).collect(),
+            codes: self.rows.iter().map(|r| r.segment as u32).collect(),
+        }
+    }
+}
+
+/// A total order on floats as integers, so mean order values rank like numbers.
+fn ordered(x: f64) -> i128 {
+    let bits = x.to_bits() as i64;
+    i128::from(bits ^ (((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// Computes RFM for customers with the given keys (`None`: a row without a key), as of `as_of`.
+///
+/// ```
+/// use segscope_engine::customers::{Aggregates, TransactionMapping};
+/// use segscope_engine::ingest::{read_table, ReadOptions};
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::rfm::{compute, RfmMap, RfmParams};
+///
+/// let csv = b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-03-01,5\nB,2024-02-01,30\n";
+/// let t = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
+/// let mapping = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
+/// let mut agg = Aggregates::default();
+/// agg.add(&t, &mapping);
+/// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
+/// let params = RfmParams { bins: 3, ..RfmParams::default() }.check().unwrap();
+/// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784).unwrap(); // as of 2024-03-02
+/// assert_eq!(r.rows[0].recency_days, Some(1));
+/// assert_eq!(r.rows[0].scores, Some([2, 2, 1]));
+/// assert_eq!(r.rows[1].monetary, "30");
+/// ```
+///
+/// # Errors
+/// [`RfmError::Map`] when the map does not fit the bins, and [`RfmError::NoPurchases`] when no
+/// customer has a purchase.
+pub fn compute(keys: &[Option<String>], aggregates: &Aggregates, params: &ValidRfmParams, map: &RfmMap, as_of: i32) -> Result<RfmResult, RfmError> {
+    let p = params.params();
+    map.check(p.bins)?;
+    let summaries: Vec<_> = keys.iter().map(|k| k.as_deref().and_then(|k| aggregates.summary(k))).collect();
+    let scale = summaries.iter().flatten().map(|s| s.revenue.scale.max(s.purchases.scale)).max().unwrap_or(0);
+    let money = |s: &crate::customers::CustomerSummary| -> Money {
+        match p.returns {
+            Returns::Net => s.revenue,
+            Returns::Exclude => s.purchases,
+        }
+    };
+    // Who is scored: customers with a purchase.
+    let scored: Vec<usize> = summaries.iter().enumerate().filter(|(_, s)| s.is_some_and(|s| s.orders > 0 && s.last.is_some())).map(|(i, _)| i).collect();
+    if scored.is_empty() {
+        return Err(RfmError::NoPurchases);
+    }
+    let (mut r_exact, mut f_exact, mut m_exact) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut r_float, mut f_float, mut m_float) = (Vec::new(), Vec::new(), Vec::new());
+    let mut scored_keys = Vec::new();
+    for &i in &scored {
+        let Some(s) = summaries[i] else { continue };
+        let recency = i64::from(as_of - s.last.unwrap_or(as_of));
+        let total = money(&s);
+        r_exact.push(i128::from(recency));
+        f_exact.push(i128::from(s.orders));
+        let m = match p.monetary {
+            Monetary::Total => total.to_f64(),
+            Monetary::MeanOrder => total.to_f64() / s.orders as f64,
+        };
+        m_exact.push(match p.monetary {
+            Monetary::Total => total.units_at(scale),
+            Monetary::MeanOrder => ordered(m),
+        });
+        r_float.push(recency as f64);
+        f_float.push(s.orders as f64);
+        m_float.push(m);
+        scored_keys.push(keys[i].clone().unwrap_or_default());
+    }
+    let b = p.bins;
+    let (r, f, m) = match &p.method {
+        Method::Rank => (rank_scores(&r_exact, b, Better::Lower), rank_scores(&f_exact, b, Better::Higher), rank_scores(&m_exact, b, Better::Higher)),
+        Method::QuantileEqualCount => (
+            quantile_scores(&r_exact, &scored_keys, b, Better::Lower),
+            quantile_scores(&f_exact, &scored_keys, b, Better::Higher),
+            quantile_scores(&m_exact, &scored_keys, b, Better::Higher),
+        ),
+        Method::Thresholds { r, f, m } => (
+            threshold_scores(&r_float, r, Better::Lower),
+            threshold_scores(&f_float, f, Better::Higher),
+            threshold_scores(&m_float, m, Better::Higher),
+        ),
+    };
+    let no_purchases = map.segments.len();
+    let mut rows: Vec<RfmRow> = summaries
+        .iter()
+        .map(|s| {
+            let total = s.map(|s| money(&s)).unwrap_or_default();
+            RfmRow {
+                recency_days: None,
+                frequency: s.map_or(0, |s| s.orders),
+                monetary: total.to_text_at(scale),
+                monetary_value: total.to_f64(),
+                scores: None,
+                segment: no_purchases,
+            }
+        })
+        .collect();
+    for (j, &i) in scored.iter().enumerate() {
+        let scores = [r[j], f[j], m[j]];
+        let row = &mut rows[i];
+        row.recency_days = Some(r_exact[j] as i64);
+        row.scores = Some(scores);
+        row.segment = map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
+        if p.monetary == Monetary::MeanOrder {
+            row.monetary = format!("{:.*}", usize::from(scale) + 2, m_float[j]);
+            row.monetary_value = m_float[j];
+        }
+    }
+    let mut names: Vec<String> = map.segments.iter().map(|s| s.name.clone()).collect();
+    names.push(map.no_purchases.clone());
+    Ok(RfmResult { rows, as_of, names })
+}
+
+/// The RFM CSV: `customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment`,
+/// one row per customer (keys as in the input).
+///
+/// # Errors
+/// Writing failed.
+pub fn write_csv<W: std::io::Write>(keys: &[String], result: &RfmResult, out: W) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    w.write_record(["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment"])?;
+    for (key, row) in keys.iter().zip(&result.rows) {
+        let score = |i: usize| row.scores.map(|s| s[i].to_string()).unwrap_or_default();
+        w.write_record([
+            key.clone(),
+            row.recency_days.map(|d| d.to_string()).unwrap_or_default(),
+            row.frequency.to_string(),
+            row.monetary.clone(),
+            score(0),
+            score(1),
+            score(2),
+            result.names.get(row.segment).cloned().unwrap_or_default(),
+        ])?;
+    }
+    w.flush()
+}

@@ -1,0 +1,1 @@
+//! RFM as SQL.
