@@ -1,7 +1,8 @@
 """Runs Segscope's generated SQL in DuckDB for tests/rules_duckdb.rs.
 
 Reads one JSON request per line on stdin: {"csv": path, "columns": {name: duckdb_type}, "query": sql}
-(a table named `customers`) or {"tables": [{"name", "csv", "columns"}, ...], "query": sql}
+(a table named `customers`) or {"tables": [{"name", "csv", "columns", "extra"?}, ...], "query": sql}
+("extra": more read_csv arguments, e.g. ", dateformat='%Y%m%d'").
 and answers one JSON line: {"rows": [[...], ...]} or {"error": "..."}. The CSV is loaded with the given
 column types, empty fields as NULL, into a table named `customers`, then the query runs.
 """
@@ -20,7 +21,7 @@ for line in sys.stdin:
             cols = ", ".join("'" + k.replace("'", "''") + "': '" + v + "'" for k, v in t["columns"].items())
             con.execute(
                 f"CREATE TABLE {t['name']} AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', escape='\"', "
-                f"nullstr='', columns={{{cols}}})",
+                f"nullstr='', columns={{{cols}}}{t.get('extra', '')})",
                 [t["csv"]],
             )
         rows = con.execute(req["query"]).fetchall()

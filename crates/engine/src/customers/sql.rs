@@ -22,7 +22,8 @@ pub fn aggregate_type(name: &str) -> Option<ColumnType> {
     }
 }
 
-fn text_type(d: Dialect) -> &'static str {
+/// The dialect's text type, for comparing keys as text.
+pub fn text_type(d: Dialect) -> &'static str {
     match d {
         Dialect::Duckdb => "VARCHAR",
         Dialect::Postgres => "TEXT",
@@ -30,7 +31,8 @@ fn text_type(d: Dialect) -> &'static str {
     }
 }
 
-fn days_between(d: Dialect, later: &str, earlier: &str) -> String {
+/// Whole days from `earlier` to `later` (dates).
+pub fn days_between(d: Dialect, later: &str, earlier: &str) -> String {
     match d {
         Dialect::Duckdb => format!("date_diff('day', {earlier}, {later})"),
         Dialect::Postgres => format!("({later} - {earlier})"),
@@ -42,6 +44,24 @@ fn days_between(d: Dialect, later: &str, earlier: &str) -> String {
 /// `segscope_orders AS (…), segscope_customers AS (…)`: the customers table with the aggregate
 /// columns `used` appended (customers without transactions: 0 orders, 0 revenue, NULL dates).
 pub fn ctes(m: &TransactionMapping, used: &[String], d: Dialect, customers: &str, transactions: &str) -> String {
+    let (orders, outer) = parts(m, used, d, transactions);
+    format!(
+        "{orders},\nsegscope_customers AS (\n  SELECT\n    c.*,\n    {}\n  FROM {} AS c\n  LEFT JOIN segscope_orders AS o ON CAST(c.{} AS {}) = o.segscope_key\n)",
+        outer.join(",\n    "),
+        d.table(customers),
+        d.ident(m.customer_key()),
+        text_type(d),
+    )
+}
+
+/// `segscope_orders AS (…)` alone: the per-customer aggregates of the transactions table
+/// (`segscope_key`, `orders`, `revenue`, `segscope_gross`, `first_order_date`, `last_order_date`, …).
+pub fn orders_cte(m: &TransactionMapping, d: Dialect, transactions: &str) -> String {
+    parts(m, &[], d, transactions).0
+}
+
+/// The orders CTE and the customer columns built from it (`o.` prefixed).
+fn parts(m: &TransactionMapping, used: &[String], d: Dialect, transactions: &str) -> (String, Vec<String>) {
     let q = |n: &str| d.ident(n);
     let (key, date, amount) = (q(&m.customer_id), q(&m.date), q(&m.amount));
     let day = format!("CAST({date} AS DATE)");
@@ -86,13 +106,10 @@ pub fn ctes(m: &TransactionMapping, used: &[String], d: Dialect, customers: &str
             outer.push(format!("o.segscope_share_{i} / NULLIF(o.segscope_gross, 0) AS {}", q(name)));
         }
     }
-    format!(
-        "segscope_orders AS (\n  SELECT\n    {}\n  FROM {}\n  WHERE {key} IS NOT NULL AND {date} IS NOT NULL AND {amount} IS NOT NULL\n  GROUP BY {key}\n),\nsegscope_customers AS (\n  SELECT\n    c.*,\n    {}\n  FROM {} AS c\n  LEFT JOIN segscope_orders AS o ON CAST(c.{} AS {}) = o.segscope_key\n)",
+    let orders = format!(
+        "segscope_orders AS (\n  SELECT\n    {}\n  FROM {}\n  WHERE {key} IS NOT NULL AND {date} IS NOT NULL AND {amount} IS NOT NULL\n  GROUP BY {key}\n)",
         inner.join(",\n    "),
         d.table(transactions),
-        outer.join(",\n    "),
-        d.table(customers),
-        q(m.customer_key()),
-        text_type(d),
-    )
+    );
+    (orders, outer)
 }
