@@ -153,3 +153,43 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     let v = rules(&mut s, d, def);
     assert!(v.problems[0].message.contains("computed from a transactions file"), "{:?}", v.problems);
 }
+
+#[test]
+fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
+    use segscope_engine::rfm::{RfmMap, RfmParams};
+    use segscope_engine::sample::sample_csv;
+    use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
+    let Response::Attached(_) = s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet) else { panic!() };
+    let Response::Rfm(v) = s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet) else { panic!() };
+    assert_eq!(v.grid.len(), 25);
+    assert_eq!(v.as_of, "2026-01-01");
+    assert!(v.as_of_is_default);
+    assert_eq!(v.distributions[0].iter().sum::<u64>(), v.scored);
+    assert_eq!(v.segments.last().unwrap().name, "No purchases");
+    assert_eq!(v.segments.iter().map(|x| x.count).sum::<u64>(), 1_000);
+    assert!(v.segments.iter().find(|x| x.name == "Champions").unwrap().count > 0, "the sample plants champions");
+    // The per-customer CSV equals RFM over the transactions file, for every customer with transactions.
+    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: d, dialect: None, customers_table: String::new(), transactions_table: String::new() }, &mut Quiet) else { panic!() };
+    let app = String::from_utf8(f[0].bytes.clone()).unwrap();
+    let (_, transactions) = sample_csv(&params.check().unwrap()).unwrap();
+    let mut input = std::io::Cursor::new(transactions);
+    let options = segscope_engine::ingest::ReadOptions::default();
+    let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: None };
+    let valid = RfmParams::default().check().unwrap();
+    let (keys, result, _) = rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();
+    let mut cli = Vec::new();
+    segscope_engine::rfm::write_csv(&keys, &result, &mut cli).unwrap();
+    let cli = String::from_utf8(cli).unwrap();
+    let app_lines: std::collections::HashSet<&str> = app.lines().collect();
+    assert!(cli.lines().all(|l| app_lines.contains(l)), "every line of the file-based RFM is in the app's");
+    assert!(app.lines().filter(|l| !cli.contains(*l)).all(|l| l.ends_with(",0,0.00,,,,No purchases")));
+    // The cell preview and the definition files.
+    let Response::Preview(p) = s.handle(Request::RfmCell { dataset: d, r: 5, f: 5, limit: 10 }, &mut Quiet) else { panic!() };
+    assert!(!p.rows.is_empty());
+    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: d, dialect: Some(Dialect::Duckdb), customers_table: "customers".into(), transactions_table: "transactions".into() }, &mut Quiet) else { panic!() };
+    assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("\"format\": \"segscope.rfm/1\""));
+    assert!(String::from_utf8(f[1].bytes.clone()).unwrap().contains("LEFT JOIN segscope_segmented"));
+}

@@ -5,10 +5,12 @@
 //! components changing. Results stay in the session and are referred to by id; responses carry
 //! small summaries for display, and files as bytes.
 
+mod rfm;
 mod rules;
 mod transactions;
 mod views;
 
+pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use transactions::AttachView;
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
@@ -26,6 +28,7 @@ use crate::export::{
 use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
 use crate::rules::sql::Dialect;
+use crate::rfm::{RfmError, RfmMap, RfmParams, RfmResult};
 use crate::rules::templates::{self, Suggestion, Template};
 use crate::customers::TransactionMapping;
 use crate::rules::{Definition, RulesError};
@@ -195,6 +198,39 @@ pub enum Request {
         /// The customers dataset.
         dataset: DatasetId,
     },
+    /// RFM scores and named segments of the customers, from their attached transactions.
+    Rfm {
+        /// The dataset (with transactions attached).
+        dataset: DatasetId,
+        /// Scoring settings.
+        params: RfmParams,
+        /// The segment map (the default for the bins when `None`).
+        map: Option<RfmMap>,
+        /// The as-of date (`YYYY-MM-DD`); the day after the last transaction when `None`.
+        as_of: Option<String>,
+    },
+    /// Customers in one cell of the latest RFM grid.
+    RfmCell {
+        /// The dataset.
+        dataset: DatasetId,
+        /// R score.
+        r: u8,
+        /// F score.
+        f: u8,
+        /// Rows to return.
+        limit: usize,
+    },
+    /// The latest RFM as files: the per-customer CSV, or the definition (JSON) and its SQL.
+    RfmFiles {
+        /// The dataset.
+        dataset: DatasetId,
+        /// `Some` for the definition and SQL in this dialect; `None` for the per-customer CSV.
+        dialect: Option<Dialect>,
+        /// The customers table name for the SQL.
+        customers_table: String,
+        /// The transactions table name for the SQL.
+        transactions_table: String,
+    },
     /// Drop a dataset and its assignments.
     Forget {
         /// The dataset.
@@ -224,6 +260,8 @@ pub enum Response {
     Templates(Vec<Suggestion>),
     /// Transactions were attached (or re-mapped).
     Attached(Box<AttachView>),
+    /// RFM was computed.
+    Rfm(Box<RfmView>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -249,6 +287,9 @@ pub enum EngineError {
     /// Writing an export failed.
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// RFM could not be computed.
+    #[error(transparent)]
+    Rfm(#[from] RfmError),
     /// Transactions could not be joined.
     #[error(transparent)]
     Customers(#[from] crate::customers::CustomersError),
@@ -277,6 +318,8 @@ struct Dataset {
     ingested: Ingested,
     assignments: BTreeMap<AssignmentId, Stored>,
     transactions: Option<transactions::Attached>,
+    /// The latest RFM: settings, map and result (for cell previews and downloads).
+    rfm: Option<(RfmParams, RfmMap, RfmResult)>,
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -336,6 +379,7 @@ impl Session {
                 ds.ingested = ingested;
                 ds.options = options;
                 ds.assignments.clear();
+                ds.rfm = None;
                 if let Some(t) = ds.transactions.as_mut() {
                     t.rejoin(&ds.ingested.table)?;
                 }
@@ -534,6 +578,35 @@ impl Session {
                 ds.transactions = None;
                 Ok(Response::Done)
             }
+            Request::Rfm { dataset, params, map, as_of } => {
+                let id = AssignmentId(self.fresh_id());
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let run = rfm::RfmRun { table: &ds.ingested.table, attached };
+                let (result, map, default) = run.compute(&params, map, as_of.as_deref())?;
+                let (view, stored) = run.view(id, &params, &map, &result, default);
+                ds.assignments.retain(|_, s| s.spec.get("kind").and_then(|k| k.as_str()) != Some("rfm"));
+                ds.assignments.insert(id, stored);
+                ds.rfm = Some((params, map, result));
+                Ok(Response::Rfm(Box::new(view)))
+            }
+            Request::RfmCell { dataset, r, f, limit } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let (_, _, result) = ds.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let rows: Vec<usize> = result.rows.iter().enumerate().filter(|(_, x)| x.scores.is_some_and(|s| s[0] == r && s[1] == f)).map(|(i, _)| i).take(limit).collect();
+                Ok(Response::Preview(PreviewRows::of(&ds.ingested.table, &rows)))
+            }
+            Request::RfmFiles { dataset, dialect, customers_table, transactions_table } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let (params, map, result) = ds.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let run = rfm::RfmRun { table: &ds.ingested.table, attached };
+                let files = match dialect {
+                    None => vec![run.csv(result).map_err(ExportError::Io)?],
+                    Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
+                };
+                Ok(Response::Files(files))
+            }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);
                 Ok(Response::Done)
@@ -559,6 +632,7 @@ impl Session {
                 ingested,
                 assignments: BTreeMap::new(),
                 transactions: None,
+                rfm: None,
             },
         );
         Ok(Response::Dataset(Box::new(view)))
