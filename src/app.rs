@@ -6,7 +6,7 @@ use segscope_engine::sample::SampleParams;
 
 use crate::components::{
     column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel,
-    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel,
+    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel, value::ValueWorkspace,
 };
 use crate::state::AppState;
 
@@ -77,6 +77,7 @@ fn Workspace() -> impl IntoView {
         <ColumnList/>
         <SplitPanel/>
         <RuleBuilder/>
+        <ValueWorkspace/>
         <section class="card open-another">
             <DropZone compact=true/>
         </section>

@@ -9,3 +9,4 @@ pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;
 pub mod transactions_panel;
+pub mod value;

@@ -12,6 +12,9 @@ use crate::charts::segment_sizes;
 pub fn SegmentChart(
     /// (segment name, rows) in display order.
     bars: Vec<(String, u64)>,
+    /// The canvas element's id.
+    #[prop(default = "segment-chart")]
+    id: &'static str,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let height = segment_sizes::height_for(bars.len());
@@ -31,6 +34,6 @@ pub fn SegmentChart(
         }
     });
     view! {
-        <canvas id="segment-chart" node_ref=canvas width="640" height=height.to_string() role="img" aria-label=label></canvas>
+        <canvas id=id class="chart" node_ref=canvas width="640" height=height.to_string() role="img" aria-label=label></canvas>
     }
 }

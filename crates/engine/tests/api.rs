@@ -193,3 +193,4 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("\"format\": \"segscope.rfm/1\""));
     assert!(String::from_utf8(f[1].bytes.clone()).unwrap().contains("LEFT JOIN segscope_segmented"));
 }
+

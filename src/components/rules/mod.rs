@@ -398,7 +398,7 @@ fn RuleResults(
             let names: Vec<String> = v.counts.iter().map(|c| c.size.name.clone()).collect();
             view! {
                 <div class="split-result">
-                    <SegmentChart bars=bars/>
+                    <SegmentChart bars=bars id="rules-chart"/>
                     <div>
                         <p class="hint">"Show customers in:"</p>
                         <ul class="segment-links">
