@@ -10,6 +10,14 @@ use segscope_engine::rules::{check, default_as_of, evaluate, schema_of, Definiti
 use segscope_engine::sample::{sample_csv, SampleParams};
 use segscope_engine::stream::{apply_rules, RulesRun};
 
+/// Applies `def` to CSV bytes read `part_records` records at a time: the summary and the output.
+fn apply_csv(csv: &[u8], def: &Definition, part_records: usize) -> Result<(segscope_engine::stream::ApplySummary, Vec<u8>), segscope_engine::stream::StreamError> {
+    let mut out = Vec::new();
+    let mut run = RulesRun { definition: def, as_of: None, part_records, transactions: None };
+    let summary = apply_rules("t.csv", Cursor::new(csv), &ReadOptions::default(), &mut run, &mut out, &mut Quiet)?;
+    Ok((summary, out))
+}
+
 fn example() -> Definition {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -77,16 +85,7 @@ fn default_as_of_spans_every_part() {
         .unwrap()
         .table;
     let expected_day = default_as_of(&def, &table).unwrap();
-    let mut out = Vec::new();
-    let s = apply_rules(
-        "t.csv",
-        Cursor::new(&csv[..]),
-        &ReadOptions::default(),
-        &mut RulesRun { definition: &def, as_of: None, part_records: 1, transactions: None },
-        &mut out,
-        &mut Quiet,
-    )
-    .unwrap();
+    let (s, out) = apply_csv(csv, &def, 1).unwrap();
     assert_eq!(
         s.as_of,
         Some(expected_day),
@@ -94,15 +93,7 @@ fn default_as_of_spans_every_part() {
     );
     assert_eq!(String::from_utf8(out).unwrap(), "id,joined,segment\n1,2024-01-01,Everyone else\n2,2024-03-10,recent\n3,2024-02-01,recent\n4,,Everyone else\n");
     def.as_of = Some("2024-02-15".into());
-    let s = apply_rules(
-        "t.csv",
-        Cursor::new(&csv[..]),
-        &ReadOptions::default(),
-        &mut RulesRun { definition: &def, as_of: None, part_records: 2, transactions: None },
-        &mut Vec::new(),
-        &mut Quiet,
-    )
-    .unwrap();
+    let (s, _) = apply_csv(csv, &def, 2).unwrap();
     assert_eq!(
         s.segments[0].count, 1,
         "only 2024-02-01 lies in 2024-01-06 ..< 2024-02-15"
@@ -117,15 +108,7 @@ fn errors_in_later_parts_name_lines_of_the_whole_file() {
         segscope_engine::rules::FORMAT
     ))
     .unwrap();
-    let err = apply_rules(
-        "t.csv",
-        Cursor::new(&csv[..]),
-        &ReadOptions::default(),
-        &mut RulesRun { definition: &def, as_of: None, part_records: 2, transactions: None },
-        &mut Vec::new(),
-        &mut Quiet,
-    )
-    .unwrap_err();
+    let err = apply_csv(csv, &def, 2).unwrap_err();
     assert!(
         err.to_string()
             .contains("t.csv: line 5, column 2 (`comment`)"),
