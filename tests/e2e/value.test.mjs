@@ -59,3 +59,35 @@ test('RFM grid on the sample equals segscope rfm, row for row', async () => {
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('every control on the full workspace has an accessible name', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#rfm-grid button.cell');
+  // Bring up the rule builder's controls too: a template fills every kind of editor.
+  const label = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', label);
+  await page.waitForSelector('li.segment-card');
+  await page.click('.derived summary');
+  await page.click('#add-derived');
+  await page.waitForSelector('#derived-kind-0');
+  const unnamed = await page.evaluate(() => {
+    const named = (el) => {
+      if (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.getAttribute('title')) return true;
+      if (el.labels && el.labels.length > 0 && [...el.labels].some((l) => l.textContent.trim())) return true;
+      if ((el.tagName === 'BUTTON' || el.tagName === 'SUMMARY') && el.textContent.trim()) return true;
+      return false;
+    };
+    return [...document.querySelectorAll('input, select, button, textarea')].filter((el) => !named(el)).map((el) => el.outerHTML.slice(0, 120));
+  });
+  assert.deepEqual(unnamed, [], 'controls without a label');
+  // Keyboard: Tab reaches the first control and Enter on "Add segment" adds one.
+  const before = await page.locator('li.segment-card').count();
+  await page.focus('#add-segment');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('li.segment-card').length === n + 1, before);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
