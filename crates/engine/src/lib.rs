@@ -18,3 +18,4 @@ pub mod stream;
 pub mod table;
 pub mod customers;
 pub mod rfm;
+pub mod clv;

@@ -29,6 +29,8 @@ struct CustomerAgg {
     first: Option<i32>,
     last: Option<i32>,
     spend: BTreeMap<String, Money>,
+    /// Purchases per day (days since 1970-01-01), for repeat-purchase models.
+    days: BTreeMap<i32, Money>,
     returns: u64,
 }
 
@@ -118,6 +120,8 @@ impl Aggregates {
                 }
                 a.first = Some(a.first.map_or(d, |f| f.min(d)));
                 a.last = Some(a.last.map_or(d, |l| l.max(d)));
+                let day = a.days.entry(d).or_default();
+                *day = *day + amount;
             }
             let purchase = if amount.units > 0 { amount } else { Money { units: 0, scale } };
             a.gross = a.gross + purchase;
@@ -138,6 +142,11 @@ impl Aggregates {
         let mut keys: Vec<String> = self.by_key.keys().cloned().collect();
         keys.sort();
         keys
+    }
+
+    /// One customer's purchases per day (days since 1970-01-01, in order), if the key has transactions.
+    pub fn purchase_days(&self, key: &str) -> Option<&BTreeMap<i32, Money>> {
+        self.by_key.get(key).map(|a| &a.days)
     }
 
     /// One customer's summary, if the key has transactions.

@@ -1,0 +1,28 @@
+//! Why lifetime value cannot be computed.
+
+use thiserror::Error;
+
+/// A CLV problem; `Display` says what to change.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ClvError {
+    /// The settings are not usable.
+    #[error("CLV settings: {0}")]
+    Params(String),
+    /// Too few repeat customers to fit the models.
+    #[error("only {repeat} customers bought more than once (at least {needed} are needed to fit the repeat-purchase models); use a longer calibration period or more data.")]
+    TooFewRepeat {
+        /// Customers with a repeat purchase.
+        repeat: usize,
+        /// The minimum.
+        needed: usize,
+    },
+    /// The optimiser could not find a fit.
+    #[error("the {model} model could not be fitted to this data ({reason}); check the transactions (dates, amounts) and the calibration period.")]
+    NoFit {
+        /// Which model.
+        model: &'static str,
+        /// Why.
+        reason: String,
+    },
+}

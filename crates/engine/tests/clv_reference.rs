@@ -1,0 +1,52 @@
+//! BG/NBD and Gamma-Gamma on the CDNOW sample (2,357 customers, 39-week calibration) agree with
+//! `lifetimes` 0.11.3 (`tests/data/cdnow/make_clv_expected.py` made the expected files): parameters,
+//! total log-likelihood, and per-customer expected purchases, P(alive), expected spend and 12-month
+//! CLV at 1% a month, to at least 4 significant figures.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use segscope_engine::clv::{fit_bgnbd, fit_gamma_gamma, lifetime_value, History, TimeUnit};
+
+fn close(got: f64, want: f64, what: &str) {
+    let rel = (got - want).abs() / want.abs().max(1e-12);
+    assert!(rel < 1e-4, "{what}: got {got}, lifetimes {want} (relative difference {rel:.2e})");
+}
+
+fn rows(text: &str) -> Vec<Vec<f64>> {
+    text.lines().skip(1).map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap_or(f64::NAN)).collect()).collect()
+}
+
+#[test]
+fn cdnow_fits_agree_with_lifetimes() {
+    let data = rows(include_str!("data/cdnow/cdnow_summary.csv"));
+    let expected: serde_json::Value = serde_json::from_str(include_str!("data/cdnow/clv_expected.json")).unwrap();
+    let per_customer = rows(include_str!("data/cdnow/clv_expected_customers.csv"));
+    let histories: Vec<History> = data.iter().map(|r| History { x: r[1], t_x: r[2], t: r[3] }).collect();
+    let bg = fit_bgnbd(&histories).unwrap();
+    assert!(bg.convergence.converged, "{:?}", bg.convergence);
+    let e = &expected["bgnbd"];
+    close(bg.params.r, e["r"].as_f64().unwrap(), "r");
+    close(bg.params.alpha, e["alpha"].as_f64().unwrap(), "alpha");
+    close(bg.params.a, e["a"].as_f64().unwrap(), "a");
+    close(bg.params.b, e["b"].as_f64().unwrap(), "b");
+    close(bg.log_likelihood, e["log_likelihood"].as_f64().unwrap(), "BG/NBD log-likelihood");
+    close(bg.params.expected_purchases_new(39.0), expected["unconditional_expected_39"].as_f64().unwrap(), "E[X(39)]");
+
+    let repeat: Vec<(f64, f64)> = data.iter().filter(|r| r[1] > 0.0).map(|r| (r[1], r[4])).collect();
+    let gg = fit_gamma_gamma(&repeat).unwrap();
+    let e = &expected["gamma_gamma"];
+    close(gg.params.p, e["p"].as_f64().unwrap(), "p");
+    close(gg.params.q, e["q"].as_f64().unwrap(), "q");
+    close(gg.params.gamma, e["v"].as_f64().unwrap(), "gamma (v)");
+    close(gg.log_likelihood, e["log_likelihood"].as_f64().unwrap(), "Gamma-Gamma log-likelihood");
+
+    for (h, (row, want)) in histories.iter().zip(data.iter().zip(&per_customer)) {
+        let id = row[0];
+        close(bg.params.expected_purchases(39.0, h), want[1], &format!("customer {id} expected purchases"));
+        close(bg.params.p_alive(h), want[2], &format!("customer {id} P(alive)"));
+        if h.x > 0.0 {
+            let spend = gg.params.expected_average_value(h.x, row[4]);
+            close(spend, want[3], &format!("customer {id} expected spend"));
+            close(lifetime_value(&bg.params, spend, h, 12, 0.01, TimeUnit::Weeks), want[4], &format!("customer {id} CLV"));
+        }
+    }
+}
