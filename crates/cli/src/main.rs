@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, convert, inspect, rfm, sample, sql};
+use commands::{apply, clv, convert, inspect, rfm, sample, sql};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -33,6 +33,8 @@ enum Command {
     Apply(apply::ApplyArgs),
     /// RFM scores and named segments per customer from a transactions file.
     Rfm(rfm::RfmArgs),
+    /// Customer lifetime value: historical, and predicted with BG/NBD and Gamma-Gamma.
+    Clv(clv::ClvArgs),
     /// Print SQL that applies a rule definition in DuckDB, BigQuery, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
 }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Apply(args) => apply::run(&args),
         Command::Sql(args) => sql::run(&args),
         Command::Rfm(args) => rfm::run(&args),
+        Command::Clv(args) => clv::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -313,3 +313,20 @@ fn rfm_writes_one_row_per_customer_like_the_pandas_reference() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.lines().skip(1).all(|l| l.ends_with(",No purchases") || l.split(',').nth(4).is_some_and(|s| ["1", "2", "3", "4"].contains(&s))));
 }
+
+#[test]
+fn clv_fits_prints_and_writes_customers_and_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clv.csv");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/cdnow/cdnow_sample.csv");
+    let o = segscope(&["clv", "--transactions", input.to_str().unwrap(), "--calibration-end", "1997-09-30", "--horizon-months", "12", "--discount-monthly", "0.01", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("BG/NBD: r = 0.24") && stdout(&o).contains("the simplex converged"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2358);
+    let params: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("clv.params.json")).unwrap()).unwrap();
+    assert!((params["bgnbd"]["params"]["a"].as_f64().unwrap() - 0.7929).abs() < 0.01);
+    assert_eq!(params["calibration"][0]["x"], 0);
+    let o = segscope(&["clv", "--transactions", input.to_str().unwrap(), "--discount-monthly", "2", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("monthly discount rate must be at least 0 and below 1"), "{}", stderr(&o));
+}

@@ -50,3 +50,41 @@ fn cdnow_fits_agree_with_lifetimes() {
         }
     }
 }
+
+#[test]
+fn histories_from_the_cdnow_transactions_reproduce_the_published_summary() {
+    use segscope_engine::clv::{histories, TimeUnit};
+    use segscope_engine::customers::{Aggregates, TransactionMapping};
+    use segscope_engine::ingest::{read_table, ReadOptions};
+    use segscope_engine::progress::Quiet;
+    let t = read_table("cdnow_sample.csv", include_bytes!("data/cdnow/cdnow_sample.csv"), &ReadOptions::default(), &mut Quiet).unwrap().table;
+    let m = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
+    let mut agg = Aggregates::default();
+    agg.add(&t, &m);
+    let summary = rows(include_str!("data/cdnow/cdnow_summary.csv"));
+    // The summary numbers customers 1..2357 in the order they first appear in the file.
+    let mut keys: Vec<Option<String>> = Vec::new();
+    let ids = &t.columns[0].data;
+    for r in 0..t.rows() {
+        let k = ids.label(r).map(str::to_string);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    assert_eq!(keys.len(), summary.len());
+    let cal_end = segscope_engine::rules::parse_iso_date("1997-09-30").unwrap();
+    let last = segscope_engine::rules::parse_iso_date("1998-06-30").unwrap();
+    let mut free = 0;
+    for (h, row) in histories(&agg, &keys, cal_end, last, TimeUnit::Weeks).iter().zip(&summary) {
+        // Customers whose only transactions have a zero amount made no purchase here; the
+        // published summary counts them with x = 0.
+        let Some(h) = h.history else {
+            assert_eq!(row[1], 0.0, "customer {}", row[0]);
+            free += 1;
+            continue;
+        };
+        assert_eq!(h.x, row[1], "customer {}", row[0]);
+        assert!((h.t_x - row[2]).abs() < 0.006 && (h.t - row[3]).abs() < 0.006, "customer {}: {h:?} vs {row:?}", row[0]);
+    }
+    assert_eq!(free, 8);
+}

@@ -7,12 +7,14 @@
 //! purchase day and `T` from the first purchase to the end of calibration, in days or weeks
 //! (days / 7). The Gamma-Gamma spend is the mean of the repeat days' purchases.
 
+mod analysis;
 pub mod bgnbd;
 mod errors;
 pub mod gamma_gamma;
 pub mod optimize;
 pub mod special;
 
+pub use analysis::{analyse, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams};
 pub use bgnbd::{BgNbd, History};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGamma;

@@ -36,6 +36,9 @@ pub enum StreamError {
     /// The transactions do not fit the mapping.
     #[error(transparent)]
     Customers(#[from] CustomersError),
+    /// Lifetime value could not be computed.
+    #[error(transparent)]
+    Clv(#[from] crate::clv::ClvError),
     /// RFM could not be computed.
     #[error(transparent)]
     Rfm(#[from] crate::rfm::RfmError),
@@ -437,5 +440,24 @@ pub fn rfm_from_transactions(
     let as_of = as_of.or(latest.map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of)?;
+    Ok((keys, result, mapping))
+}
+
+/// CLV over a transactions file of any size: one row per customer key (sorted). The data ends on
+/// the last transaction day.
+///
+/// # Errors
+/// [`StreamError`] for unreadable input, a mapping that does not fit, or data that cannot support a fit.
+pub fn clv_from_transactions(
+    tx: &mut TransactionsInput<'_>,
+    params: &crate::clv::ValidClvParams,
+    part_records: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
+    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let keys = aggregates.keys();
+    let last = latest.ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
+    let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
+    let result = crate::clv::analyse(&aggregates, &with_keys, params, last)?;
     Ok((keys, result, mapping))
 }

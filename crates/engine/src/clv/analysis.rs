@@ -1,0 +1,245 @@
+//! The whole CLV analysis of a customer list: historical value, the two fits, per-customer
+//! predictions, and the calibration/holdout check.
+
+use serde::{Deserialize, Serialize};
+
+use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
+use crate::customers::Aggregates;
+
+/// CLV settings as the user gave them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClvParams {
+    /// Months to predict.
+    pub horizon_months: u32,
+    /// Monthly discount rate (0.01 = 1% a month).
+    pub discount_monthly: f64,
+    /// Days or weeks.
+    #[serde(default)]
+    pub unit: TimeUnit,
+    /// End of the calibration period (`YYYY-MM-DD`); later purchases are the holdout used to check
+    /// the predictions. `None`: fit on everything, no holdout check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration_end: Option<String>,
+    /// Margin as a fraction of revenue (0.3 = 30%) for value in profit; `None`: revenue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+}
+
+impl Default for ClvParams {
+    fn default() -> Self {
+        ClvParams { horizon_months: 12, discount_monthly: 0.01, unit: TimeUnit::Weeks, calibration_end: None, margin: None }
+    }
+}
+
+/// Settings known to be usable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidClvParams {
+    params: ClvParams,
+    calibration_end: Option<i32>,
+}
+
+impl ClvParams {
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`ClvError::Params`] naming the setting that is out of range or unreadable.
+    pub fn check(&self) -> Result<ValidClvParams, ClvError> {
+        if !(1..=120).contains(&self.horizon_months) {
+            return Err(ClvError::Params(format!("the horizon must be 1 to 120 months (got {}).", self.horizon_months)));
+        }
+        if !(0.0..1.0).contains(&self.discount_monthly) {
+            return Err(ClvError::Params(format!("the monthly discount rate must be at least 0 and below 1 (got {}).", self.discount_monthly)));
+        }
+        if let Some(m) = self.margin {
+            if !(m > 0.0 && m <= 1.0) {
+                return Err(ClvError::Params(format!("the margin must be above 0 and at most 1, e.g. 0.3 for 30% (got {m}).")));
+            }
+        }
+        let calibration_end = match &self.calibration_end {
+            Some(s) => Some(crate::rules::parse_iso_date(s).ok_or_else(|| ClvError::Params(format!("the calibration end `{s}` is not a date; write it as YYYY-MM-DD.")))?),
+            None => None,
+        };
+        Ok(ValidClvParams { params: self.clone(), calibration_end })
+    }
+}
+
+/// One customer's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvRow {
+    /// Orders (all data).
+    pub orders: u64,
+    /// Revenue, returns netted (× margin when a margin is set).
+    pub historical_value: f64,
+    /// Mean order value.
+    pub average_order_value: Option<f64>,
+    /// Orders per year since the first purchase.
+    pub orders_per_year: Option<f64>,
+    /// Days from the first purchase to the end of the data.
+    pub tenure_days: Option<i64>,
+    /// Calibration repeat purchases, recency and age (model units).
+    pub x: Option<f64>,
+    /// Recency in model units.
+    pub t_x: Option<f64>,
+    /// Age in model units.
+    pub t: Option<f64>,
+    /// P(alive) at the end of calibration.
+    pub p_alive: Option<f64>,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: Option<f64>,
+    /// Expected mean spend per purchase (× margin when set).
+    pub expected_spend: Option<f64>,
+    /// Predicted lifetime value over the horizon, discounted.
+    pub clv: Option<f64>,
+    /// Purchases after calibration (holdout).
+    pub holdout_purchases: u32,
+}
+
+/// The calibration/holdout check: by calibration repeat purchases, mean actual vs predicted
+/// repeat purchases in the holdout period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationPoint {
+    /// Calibration repeat purchases (the last point counts this many or more).
+    pub x: u32,
+    /// Customers.
+    pub customers: u64,
+    /// Mean actual repeat purchases in the holdout.
+    pub actual: f64,
+    /// Mean predicted.
+    pub predicted: f64,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvResult {
+    /// Per customer, in the order given.
+    pub rows: Vec<ClvRow>,
+    /// The BG/NBD fit.
+    pub bgnbd: BgNbdFit,
+    /// The Gamma-Gamma fit.
+    pub gamma_gamma: GammaGammaFit,
+    /// The calibration period's last day and the data's last day (`YYYY-MM-DD`).
+    pub calibration_end: String,
+    /// The data's last day.
+    pub observation_end: String,
+    /// The holdout check (empty without a calibration end).
+    pub calibration: Vec<CalibrationPoint>,
+    /// Warnings for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Runs the analysis for customers with the given keys; `last_day` is the last transaction day.
+///
+/// # Errors
+/// [`ClvError`] when the data cannot support a fit.
+pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidClvParams, last_day: i32) -> Result<ClvResult, ClvError> {
+    let p = &params.params;
+    let unit = p.unit;
+    let cal_end = params.calibration_end.unwrap_or(last_day).min(last_day);
+    let hs = histories(aggregates, keys, cal_end, last_day, unit);
+    let data: Vec<_> = hs.iter().filter_map(|h| h.history).collect();
+    let bgnbd = fit_bgnbd(&data)?;
+    let spend_pairs: Vec<(f64, f64)> = hs.iter().filter_map(|h| Some((h.history?.x, h.repeat_spend?))).collect();
+    let gamma_gamma = fit_gamma_gamma(&spend_pairs)?;
+    let margin = p.margin.unwrap_or(1.0);
+    let horizon = f64::from(p.horizon_months) * unit.per_month();
+    let rows = keys
+        .iter()
+        .zip(&hs)
+        .map(|(k, ch)| {
+            let summary = k.as_deref().and_then(|k| aggregates.summary(k));
+            let orders = summary.map_or(0, |s| s.orders);
+            let revenue = summary.map_or(0.0, |s| s.revenue.to_f64());
+            let tenure = summary.and_then(|s| s.first).map(|f| i64::from(last_day - f));
+            let mut row = ClvRow {
+                orders,
+                historical_value: revenue * margin,
+                average_order_value: (orders > 0).then(|| revenue / orders as f64),
+                orders_per_year: tenure.filter(|_| orders > 0).map(|t| orders as f64 * 365.25 / (t as f64 + 1.0)),
+                tenure_days: tenure,
+                x: None,
+                t_x: None,
+                t: None,
+                p_alive: None,
+                expected_purchases: None,
+                expected_spend: None,
+                clv: None,
+                holdout_purchases: ch.holdout_purchases,
+            };
+            if let Some(h) = ch.history {
+                let b = &bgnbd.params;
+                row.x = Some(h.x);
+                row.t_x = Some(h.t_x);
+                row.t = Some(h.t);
+                row.p_alive = Some(b.p_alive(&h));
+                row.expected_purchases = Some(b.expected_purchases(horizon, &h));
+                // Customers without a repeat purchase get the population mean spend (x = 0).
+                let spend = gamma_gamma.params.expected_average_value(h.x, ch.repeat_spend.unwrap_or(0.0)) * margin;
+                row.expected_spend = Some(spend);
+                row.clv = Some(lifetime_value(b, spend, &h, p.horizon_months, p.discount_monthly, unit));
+            }
+            row
+        })
+        .collect();
+    let calibration = if params.calibration_end.is_some() && cal_end < last_day {
+        let holdout_len = f64::from(last_day - cal_end) / unit.days();
+        let mut groups: Vec<(u64, f64, f64)> = vec![(0, 0.0, 0.0); 8];
+        for ch in &hs {
+            let Some(h) = ch.history else { continue };
+            let g = (h.x as usize).min(7);
+            groups[g].0 += 1;
+            groups[g].1 += f64::from(ch.holdout_purchases);
+            groups[g].2 += bgnbd.params.expected_purchases(holdout_len, &h);
+        }
+        groups
+            .into_iter()
+            .enumerate()
+            .filter(|(_, g)| g.0 > 0)
+            .map(|(x, (n, actual, predicted))| CalibrationPoint { x: x as u32, customers: n, actual: actual / n as f64, predicted: predicted / n as f64 })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut warnings = Vec::new();
+    warnings.extend(gamma_gamma.correlation_warning());
+    if !bgnbd.convergence.converged {
+        warnings.push(format!("The BG/NBD fit did not converge ({}); treat its predictions with care.", bgnbd.convergence.reason));
+    }
+    if !gamma_gamma.convergence.converged {
+        warnings.push(format!("The Gamma-Gamma fit did not converge ({}); treat spend predictions with care.", gamma_gamma.convergence.reason));
+    }
+    let day = |d: i32| crate::ingest::values::date_from_days(d).to_string();
+    Ok(ClvResult { rows, bgnbd, gamma_gamma, calibration_end: day(cal_end), observation_end: day(last_day), calibration, warnings })
+}
+
+/// The per-customer CLV CSV.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_csv<W: std::io::Write>(keys: &[String], result: &ClvResult, out: W) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+    w.write_record([
+        "customer_id", "orders", "historical_value", "average_order_value", "orders_per_year", "tenure_days", "frequency", "recency", "T",
+        "p_alive", "expected_purchases", "expected_spend", "clv", "holdout_purchases",
+    ])?;
+    let f = |x: Option<f64>, d: usize| x.map(|x| format!("{x:.d$}")).unwrap_or_default();
+    for (key, r) in keys.iter().zip(&result.rows) {
+        w.write_record([
+            key.clone(),
+            r.orders.to_string(),
+            format!("{:.2}", r.historical_value),
+            f(r.average_order_value, 2),
+            f(r.orders_per_year, 3),
+            r.tenure_days.map(|t| t.to_string()).unwrap_or_default(),
+            f(r.x, 0),
+            f(r.t_x, 4),
+            f(r.t, 4),
+            f(r.p_alive, 6),
+            f(r.expected_purchases, 6),
+            f(r.expected_spend, 4),
+            f(r.clv, 4),
+            r.holdout_purchases.to_string(),
+        ])?;
+    }
+    w.flush()
+}
