@@ -194,3 +194,27 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     assert!(String::from_utf8(f[1].bytes.clone()).unwrap().contains("LEFT JOIN segscope_segmented"));
 }
 
+
+#[test]
+fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
+    use segscope_engine::clv::ClvParams;
+    use segscope_engine::rfm::RfmParams;
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
+    s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet);
+    s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet);
+    let clv = ClvParams { calibration_end: Some("2025-06-30".into()), ..ClvParams::default() };
+    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: clv }, &mut Quiet) else { panic!() };
+    assert!(v.bgnbd.convergence.converged && v.gamma_gamma.convergence.converged, "{:?} {:?}", v.bgnbd.convergence, v.gamma_gamma.convergence);
+    let mean = |name: &str| v.by_segment.iter().find(|x| x.segment == name).unwrap().mean_clv;
+    assert!(mean("Champions") > 3.0 * mean("Hibernating"), "champions {} vs hibernating {}", mean("Champions"), mean("Hibernating"));
+    assert!(!v.calibration.is_empty(), "a calibration end gives the holdout check");
+    assert!(v.distribution.iter().map(|b| b.1).sum::<u64>() > 900, "every predicted customer is in a band");
+    assert_eq!(v.top.len(), 20);
+    assert!(v.top.windows(2).all(|w| w[0].clv >= w[1].clv));
+    let Response::Files(f) = s.handle(Request::ClvFiles { dataset: d }, &mut Quiet) else { panic!() };
+    assert_eq!(String::from_utf8(f[0].bytes.clone()).unwrap().lines().count(), 1_001);
+    let Response::Error { message } = s.handle(Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() } }, &mut Quiet) else { panic!() };
+    assert!(message.contains("horizon must be 1 to 120 months"), "{message}");
+}

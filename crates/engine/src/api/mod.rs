@@ -5,11 +5,13 @@
 //! components changing. Results stay in the session and are referred to by id; responses carry
 //! small summaries for display, and files as bytes.
 
+mod clv;
 mod rfm;
 mod rules;
 mod transactions;
 mod views;
 
+pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use transactions::AttachView;
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
@@ -231,6 +233,18 @@ pub enum Request {
         /// The transactions table name for the SQL.
         transactions_table: String,
     },
+    /// Customer lifetime value from the attached transactions.
+    Clv {
+        /// The dataset (with transactions attached).
+        dataset: DatasetId,
+        /// Settings.
+        params: crate::clv::ClvParams,
+    },
+    /// The latest CLV as files: the per-customer CSV and the fitted parameters (JSON).
+    ClvFiles {
+        /// The dataset.
+        dataset: DatasetId,
+    },
     /// Drop a dataset and its assignments.
     Forget {
         /// The dataset.
@@ -262,6 +276,8 @@ pub enum Response {
     Attached(Box<AttachView>),
     /// RFM was computed.
     Rfm(Box<RfmView>),
+    /// Lifetime value was computed.
+    Clv(Box<ClvView>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -290,6 +306,9 @@ pub enum EngineError {
     /// RFM could not be computed.
     #[error(transparent)]
     Rfm(#[from] RfmError),
+    /// Lifetime value could not be computed.
+    #[error(transparent)]
+    Clv(#[from] crate::clv::ClvError),
     /// Transactions could not be joined.
     #[error(transparent)]
     Customers(#[from] crate::customers::CustomersError),
@@ -320,6 +339,8 @@ struct Dataset {
     transactions: Option<transactions::Attached>,
     /// The latest RFM: settings, map and result (for cell previews and downloads).
     rfm: Option<(RfmParams, RfmMap, RfmResult)>,
+    /// The latest CLV: settings and result (for downloads).
+    clv: Option<(crate::clv::ClvParams, crate::clv::ClvResult)>,
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -380,6 +401,7 @@ impl Session {
                 ds.options = options;
                 ds.assignments.clear();
                 ds.rfm = None;
+                ds.clv = None;
                 if let Some(t) = ds.transactions.as_mut() {
                     t.rejoin(&ds.ingested.table)?;
                 }
@@ -607,6 +629,19 @@ impl Session {
                 };
                 Ok(Response::Files(files))
             }
+            Request::Clv { dataset, params } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let (view, result) = clv::run(&ds.ingested.table, attached, &params, ds.rfm.as_ref().map(|r| &r.2))?;
+                ds.clv = Some((params, result));
+                Ok(Response::Clv(Box::new(view)))
+            }
+            Request::ClvFiles { dataset } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result).map_err(ExportError::Io)?))
+            }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);
                 Ok(Response::Done)
@@ -633,6 +668,7 @@ impl Session {
                 assignments: BTreeMap::new(),
                 transactions: None,
                 rfm: None,
+                clv: None,
             },
         );
         Ok(Response::Dataset(Box::new(view)))

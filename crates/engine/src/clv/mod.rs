@@ -102,14 +102,16 @@ pub fn fit_bgnbd(data: &[History]) -> Result<BgNbdFit, ClvError> {
     if repeat < MIN_REPEAT_CUSTOMERS {
         return Err(ClvError::TooFewRepeat { repeat, needed: MIN_REPEAT_CUSTOMERS });
     }
-    let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.total_log_likelihood(data);
+    // The mean negative log-likelihood (as lifetimes minimises), so the tolerance does not depend on N.
+    let n = data.len() as f64;
+    let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.total_log_likelihood(data) / n;
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0]).ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
     let params = BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] };
     if !cost.is_finite() || cost == f64::MAX {
         return Err(ClvError::NoFit { model: "BG/NBD", reason: "no parameters give a finite likelihood".into() });
     }
-    Ok(BgNbdFit { params, log_likelihood: -cost, convergence })
+    Ok(BgNbdFit { params, log_likelihood: -cost * n, convergence })
 }
 
 /// Fits Gamma-Gamma to repeat customers' (repeat purchases, mean spend).
@@ -121,12 +123,13 @@ pub fn fit_gamma_gamma(data: &[(f64, f64)]) -> Result<GammaGammaFit, ClvError> {
     if data.len() < MIN_REPEAT_CUSTOMERS {
         return Err(ClvError::TooFewRepeat { repeat: data.len(), needed: MIN_REPEAT_CUSTOMERS });
     }
-    let nll = |p: &[f64]| -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>();
+    let n = data.len() as f64;
+    let nll = |p: &[f64]| -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>() / n;
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0]).ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
     Ok(GammaGammaFit {
         params: GammaGamma { p: p[0], q: p[1], gamma: p[2] },
-        log_likelihood: -cost,
+        log_likelihood: -cost * n,
         convergence,
         frequency_spend_correlation: pearson(&data),
     })

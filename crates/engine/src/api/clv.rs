@@ -1,0 +1,150 @@
+//! Lifetime value through the boundary: fits, predictions summarised for display, and downloads.
+
+use serde::{Deserialize, Serialize};
+
+use super::transactions::Attached;
+use super::FileOut;
+use crate::clv::{analyse, write_csv, BgNbdFit, CalibrationPoint, ClvError, ClvParams, ClvResult, GammaGammaFit};
+use crate::customers::customer_keys;
+use crate::rfm::RfmResult;
+use crate::table::Table;
+
+/// One of the customers with the highest predicted value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopCustomer {
+    /// The customer key.
+    pub key: String,
+    /// Predicted lifetime value.
+    pub clv: f64,
+    /// P(alive).
+    pub p_alive: f64,
+    /// Orders so far.
+    pub orders: u64,
+    /// Value so far.
+    pub historical_value: f64,
+}
+
+/// Predicted value per segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentValue {
+    /// The segment.
+    pub segment: String,
+    /// Customers.
+    pub customers: u64,
+    /// Mean predicted value.
+    pub mean_clv: f64,
+    /// Total predicted value.
+    pub total_clv: f64,
+}
+
+/// Lifetime value as the Value workspace shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClvView {
+    /// The BG/NBD fit.
+    pub bgnbd: BgNbdFit,
+    /// The Gamma-Gamma fit.
+    pub gamma_gamma: GammaGammaFit,
+    /// Last day of calibration.
+    pub calibration_end: String,
+    /// Last day of the data.
+    pub observation_end: String,
+    /// Actual vs predicted holdout purchases by calibration repeat purchases.
+    pub calibration: Vec<CalibrationPoint>,
+    /// Warnings.
+    pub warnings: Vec<String>,
+    /// Customers per predicted-value band (label, count).
+    pub distribution: Vec<(String, u64)>,
+    /// The 20 customers with the highest predicted value.
+    pub top: Vec<TopCustomer>,
+    /// Predicted value by RFM segment (when RFM has been computed).
+    pub by_segment: Vec<SegmentValue>,
+    /// (days since the last purchase, P(alive)) for up to 2,000 customers.
+    pub p_alive_points: Vec<(f64, f64)>,
+    /// Total predicted value.
+    pub total_clv: f64,
+    /// The settings.
+    pub params: ClvParams,
+}
+
+/// Runs CLV for the customers; `rfm` (if computed) gives the segments to summarise by.
+pub(super) fn run(table: &Table, attached: &Attached, params: &ClvParams, rfm: Option<&RfmResult>) -> Result<(ClvView, ClvResult), ClvError> {
+    let valid = params.check()?;
+    let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
+    let keys = customer_keys(table, key);
+    let last = attached.latest.ok_or(ClvError::TooFewRepeat { repeat: 0, needed: crate::clv::MIN_REPEAT_CUSTOMERS })?;
+    let result = analyse(&attached.aggregates, &keys, &valid, last)?;
+    let values: Vec<f64> = result.rows.iter().filter_map(|r| r.clv).collect();
+    let mut sorted = values.clone();
+    sorted.sort_by(f64::total_cmp);
+    let edges = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0];
+    let mut distribution: Vec<(String, u64)> = Vec::new();
+    for (i, lo) in edges.iter().enumerate() {
+        let hi = edges.get(i + 1);
+        let n = values.iter().filter(|v| **v >= *lo && hi.is_none_or(|h| **v < *h)).count() as u64;
+        let label = match hi {
+            Some(h) => format!("{lo:.0}–{h:.0}"),
+            None => format!("{lo:.0}+"),
+        };
+        distribution.push((label, n));
+    }
+    let mut top: Vec<TopCustomer> = result
+        .rows
+        .iter()
+        .zip(&keys)
+        .filter_map(|(r, k)| Some(TopCustomer { key: k.clone()?, clv: r.clv?, p_alive: r.p_alive?, orders: r.orders, historical_value: r.historical_value }))
+        .collect();
+    top.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.key.cmp(&b.key)));
+    top.truncate(20);
+    let by_segment = rfm
+        .map(|rfm| {
+            rfm.names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let members: Vec<f64> = rfm.rows.iter().zip(&result.rows).filter(|(r, _)| r.segment == i).map(|(_, c)| c.clv.unwrap_or(0.0)).collect();
+                    let total: f64 = members.iter().sum();
+                    SegmentValue { segment: name.clone(), customers: members.len() as u64, mean_clv: if members.is_empty() { 0.0 } else { total / members.len() as f64 }, total_clv: total }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let unit_days = params.unit.days();
+    let step = (result.rows.len() / 2000).max(1);
+    let p_alive_points = result
+        .rows
+        .iter()
+        .step_by(step)
+        .filter_map(|r| Some(((r.t? - r.t_x?) * unit_days, r.p_alive?)))
+        .collect();
+    let view = ClvView {
+        bgnbd: result.bgnbd.clone(),
+        gamma_gamma: result.gamma_gamma.clone(),
+        calibration_end: result.calibration_end.clone(),
+        observation_end: result.observation_end.clone(),
+        calibration: result.calibration.clone(),
+        warnings: result.warnings.clone(),
+        distribution,
+        top,
+        by_segment,
+        p_alive_points,
+        total_clv: values.iter().sum(),
+        params: params.clone(),
+    };
+    Ok((view, result))
+}
+
+/// The per-customer CLV CSV and the fitted parameters as JSON.
+pub(super) fn files(table: &Table, attached: &Attached, params: &ClvParams, result: &ClvResult) -> Result<Vec<FileOut>, std::io::Error> {
+    let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
+    let keys: Vec<String> = customer_keys(table, key).into_iter().map(Option::unwrap_or_default).collect();
+    let mut csv = Vec::new();
+    write_csv(&keys, result, &mut csv)?;
+    let json = serde_json::json!({
+        "bgnbd": result.bgnbd, "gamma_gamma": result.gamma_gamma, "calibration_end": result.calibration_end,
+        "observation_end": result.observation_end, "calibration": result.calibration, "warnings": result.warnings, "settings": params,
+    });
+    Ok(vec![
+        FileOut { name: "clv.csv".into(), mime: "text/csv".into(), bytes: csv },
+        FileOut { name: "clv.params.json".into(), mime: "application/json".into(), bytes: (serde_json::to_string_pretty(&json).unwrap_or_default() + "\n").into_bytes() },
+    ])
+}
