@@ -42,6 +42,8 @@ fn request_name(request: &Request) -> &'static str {
         Request::Rfm { .. } => "rfm",
         Request::RfmCell { .. } => "rfm-cell",
         Request::RfmFiles { .. } => "rfm-files",
+        Request::Clv { .. } => "clv",
+        Request::ClvFiles { .. } => "clv-files",
         Request::FromTemplate { .. } => "from-template",
         Request::RulesSql { .. } => "rules-sql",
         Request::Forget { .. } => "forget",

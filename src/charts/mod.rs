@@ -2,3 +2,4 @@
 //! in the page and to SVG for downloads.
 
 pub mod segment_sizes;
+pub mod xy;

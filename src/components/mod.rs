@@ -10,3 +10,4 @@ pub mod split_panel;
 pub mod status_bar;
 pub mod transactions_panel;
 pub mod value;
+pub mod xy_chart;

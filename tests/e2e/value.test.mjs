@@ -33,7 +33,7 @@ test('RFM grid on the sample equals segscope rfm, row for row', async () => {
   assert.equal(cells.length, 25);
   assert.equal(cells.find((c) => c.r === '5' && c.f === '5').seg, 'Champions');
   assert.equal(cells.find((c) => c.r === '1' && c.f === '1').seg, 'Hibernating');
-  await page.locator('section.value').screenshot({ path: join(artifactsDir, 'rfm.png') });
+  await page.locator('section[aria-labelledby="value-title"]').screenshot({ path: join(artifactsDir, 'rfm.png') });
 
   // The per-customer CSV equals the command line's on the same transactions file.
   const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
@@ -87,6 +87,48 @@ test('every control on the full workspace has an accessible name', async () => {
   await page.focus('#add-segment');
   await page.keyboard.press('Enter');
   await page.waitForFunction((n) => document.querySelectorAll('li.segment-card').length === n + 1, before);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+test('CLV: fit on the sample with a holdout check, and the CSV agrees with segscope clv', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#rfm-grid button.cell');
+  await page.fill('#clv-calibration', '2025-06-30');
+  await page.dispatchEvent('#clv-calibration', 'change');
+  await page.click('#clv-fit');
+  await page.waitForSelector('#clv-fit-summary');
+  assert.match(await page.textContent('#clv-fit-summary'), /BG\/NBD r = .*Gamma-Gamma p = .*Calibration to 2025-06-30, data to 2025-12-31/);
+  assert.equal(await page.locator('#clv-top tbody tr').count(), 20);
+  const bySegment = Object.fromEntries(await page.$$eval('#clv-by-segment tbody tr', (rows) => rows.map((r) => [r.cells[0].textContent, Number(r.cells[2].textContent)])));
+  assert.ok(bySegment['Champions'] > 3 * bySegment['Hibernating'], JSON.stringify(bySegment));
+  const inked = await page.$eval('#clv-calibration-chart', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 2] < 200) n++;
+    return n;
+  });
+  assert.ok(inked > 500, 'the holdout chart has drawn');
+  await page.locator('section[aria-labelledby="clv-title"]').screenshot({ path: join(artifactsDir, 'clv.png') });
+
+  const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click('#clv-download')]);
+  const app = readFileSync(await csvFile.path(), 'utf8').trim().split('\n');
+  segscope('clv', '--transactions', join(work, 'transactions.csv'), '--calibration-end', '2025-06-30', '--output', join(work, 'clv.csv'));
+  const cli = readFileSync(join(work, 'clv.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(app[0], cli[0]);
+  const byKey = new Map(app.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
+  for (const line of cli.slice(1)) {
+    const want = line.split(',');
+    const got = byKey.get(want[0]);
+    assert.ok(got, `customer ${want[0]} missing from the app's CLV`);
+    for (let i = 1; i < want.length; i++) {
+      const [a, b] = [Number(got[i]), Number(want[i])];
+      assert.ok(got[i] === want[i] || Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(b)), `customer ${want[0]} column ${cli[0].split(',')[i]}: app ${got[i]}, CLI ${want[i]}`);
+    }
+  }
   rec.assertNoForeignRequests();
   rec.assertNoErrors();
   await rec.close();

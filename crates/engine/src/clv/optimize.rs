@@ -39,6 +39,10 @@ pub struct Convergence {
     pub reason: String,
 }
 
+/// Every parameter is kept within [10⁻⁴, 10⁴] (its log within ±9.21): beyond, the likelihood is
+/// treated as the worst value, so a fit running along a ridge stops at a bound (and says so).
+pub const LOG_BOUND: f64 = 9.210_340_371_976_184;
+
 struct Objective<'a>(&'a dyn Fn(&[f64]) -> f64);
 
 impl CostFunction for Objective<'_> {
@@ -46,6 +50,9 @@ impl CostFunction for Objective<'_> {
     type Output = f64;
 
     fn cost(&self, p: &LogParams) -> Result<f64, argmin::core::Error> {
+        if p.0.iter().any(|x| x.abs() > LOG_BOUND) {
+            return Ok(f64::MAX);
+        }
         let params: Vec<f64> = p.0.iter().map(|x| x.exp()).collect();
         let value = (self.0)(&params);
         // A non-finite likelihood is the worst possible value, so the simplex moves away.
@@ -64,11 +71,15 @@ pub fn minimise(negative_log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64]) 
         simplex.push(LogParams(v));
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
-    let result = Executor::new(Objective(negative_log_likelihood), solver).configure(|s| s.max_iters(20_000)).run().ok()?;
+    let result = Executor::new(Objective(negative_log_likelihood), solver).configure(|s| s.max_iters(5_000)).run().ok()?;
     let state = result.state();
-    let best = state.get_best_param()?.0.iter().map(|x| x.exp()).collect();
+    let logs = &state.get_best_param()?.0;
+    let at_bound = logs.iter().any(|x| x.abs() > LOG_BOUND - 0.01);
+    let best = logs.iter().map(|x| x.exp()).collect();
     let (converged, reason) = match state.get_termination_status() {
+        TerminationStatus::Terminated(TerminationReason::SolverConverged) if at_bound => (false, "stopped at a parameter bound (10⁻⁴ or 10⁴)".to_string()),
         TerminationStatus::Terminated(TerminationReason::SolverConverged) => (true, "the simplex converged".to_string()),
+        TerminationStatus::Terminated(TerminationReason::MaxItersReached) => (false, "the iteration limit (5,000) was reached".to_string()),
         TerminationStatus::Terminated(r) => (false, format!("{r:?}")),
         TerminationStatus::NotTerminated => (false, "not terminated".to_string()),
     };
