@@ -52,6 +52,18 @@ test('RFM grid on the sample equals segscope rfm, row for row', async () => {
   await page.selectOption('#rfm-paint', paint);
   await page.click('#rfm-grid button.cell[data-r="5"][data-f="5"]');
   await page.waitForSelector('#rfm-grid button.cell[data-r="5"][data-f="5"][data-segment="Loyal"]');
+  // A segment that also uses M: the best spenders of the top cell.
+  const champions = () => page.$$eval('#rfm-segments tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('input.rfm-name')?.value ?? r.cells[0].textContent, Number(r.cells[1].textContent)])));
+  await page.selectOption('#rfm-paint', '');
+  const before = await champions();
+  await page.click('#rfm-add-m-segment');
+  await page.waitForSelector('#rfm-m-0');
+  const big = await page.$eval('#rfm-paint', (s) => [...s.options].find((o) => o.text.includes('Big spenders')).value);
+  await page.selectOption('#rfm-paint', big);
+  await page.click('#rfm-grid button.cell[data-r="5"][data-f="4"]');
+  await page.waitForFunction(() => [...document.querySelectorAll('#rfm-segments tbody tr')].some((r) => r.querySelector('input.rfm-name')?.value === 'Big spenders' && Number(r.cells[1].textContent) > 0));
+  const after = await champions();
+  assert.equal(after['Champions'] + after['Big spenders'], before['Champions'], 'the M segment takes its customers from the cell\'s owner');
   // Equal-count bins: every R score holds about a fifth of the scored customers.
   await page.selectOption('#rfm-method', 'quantile');
   await page.waitForFunction(() => /equal-count bins/.test(document.querySelector('#rfm-as-of-used')?.textContent ?? ''));

@@ -2,6 +2,8 @@
 
 use clap::Args;
 use segscope_engine::customers::TransactionMapping;
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::table::ColumnType;
 
 use crate::error::CliError;
 
@@ -34,6 +36,16 @@ pub struct TransactionArgs {
 }
 
 impl TransactionArgs {
+    /// Read options for the transactions file: `base`, with the `--date` column read as a date
+    /// whatever its format (ISO, YYYYMMDD, day-first, month-first).
+    pub fn read_options(&self, base: &ReadOptions) -> ReadOptions {
+        let mut options = base.clone();
+        if let Some(date) = &self.date {
+            options.types.entry(date.clone()).or_insert(ColumnType::Date);
+        }
+        options
+    }
+
     fn any_flag(&self) -> bool {
         self.customer_id.is_some() || self.date.is_some() || self.amount.is_some() || self.order_id.is_some() || self.category.is_some() || self.quantity.is_some()
     }

@@ -330,3 +330,14 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("monthly discount rate must be at least 0 and below 1"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_named_date_column_is_read_as_a_date_whatever_its_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("t.csv"), dir.path().join("rfm.csv"));
+    // Day-first dates that inference alone would also read; and compact dates.
+    std::fs::write(&input, "cust,day,amt\nA,03/01/2024,10\nA,15/01/2024,5\nB,20240102,7\n").unwrap();
+    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--customer-id", "cust", "--date", "day", "--amount", "amt", "--bins", "3", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("as of 2024-01-16"), "{}", stderr(&o));
+}

@@ -34,6 +34,18 @@ pub fn RfmGrid(
                                 let label = format!("R{r} F{f}: {} customers, {}", cell.count, seg_name);
                                 let click = move |_| match value.paint.get_untracked() {
                                     Some(p) => value.edit_map(move |m| {
+                                        let uses_m = m.segments.get(p).is_some_and(|s| !s.m.is_empty());
+                                        if uses_m {
+                                            // A segment that also uses M takes the cell on top of its owner: toggle it.
+                                            if let Some(s) = m.segments.get_mut(p) {
+                                                if s.cells.contains(&[r, f]) {
+                                                    s.cells.retain(|c| *c != [r, f]);
+                                                } else {
+                                                    s.cells.push([r, f]);
+                                                }
+                                            }
+                                            return;
+                                        }
                                         for s in m.segments.iter_mut().filter(|s| s.m.is_empty()) {
                                             s.cells.retain(|c| *c != [r, f]);
                                         }

@@ -208,6 +208,23 @@ fn RfmResults(
     };
     let names: Vec<(usize, String)> = view.map.segments.iter().enumerate().map(|(i, s)| (i, s.name.clone())).collect();
     let labels = ["Recency (R)", "Frequency (F)", "Monetary (M)"];
+    // Segments that also use M: their M scores, editable.
+    let m_scores: Vec<Option<String>> = view
+        .map
+        .segments
+        .iter()
+        .map(|s| (!s.m.is_empty()).then(|| s.m.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")))
+        .collect();
+    let bins = view.params.bins;
+    let add_m_segment = move |_| {
+        value.edit_map(move |m| {
+            let mut name = "Big spenders".to_string();
+            while m.segments.iter().any(|s| s.name == name) {
+                name.push('′');
+            }
+            m.segments.insert(0, segscope_engine::rfm::RfmSegment { name, color: Some("#edc948".into()), cells: Vec::new(), m: vec![bins] });
+        });
+    };
     view! {
         <p id="rfm-as-of-used" class="hint">{format!("As of {}{}. {} of {} customers have a purchase and are scored. Scoring: {}", view.as_of, if view.as_of_is_default { " (the day after the last transaction)" } else { "" }, view.scored, view.customers, view.rule)}</p>
         <div class="form-row toolbar">
@@ -239,6 +256,16 @@ fn RfmResults(
                                         value.edit_map(move |m| if let Some(seg) = m.segments.get_mut(i) { seg.name = v });
                                     }/>
                                 })}
+                                {m_scores.get(i).cloned().flatten().map(|scores| {
+                                    let mid = format!("rfm-m-{i}");
+                                    view! {
+                                        <label for=mid.clone()>" M scores "</label>
+                                        <input id=mid class="rfm-m" type="text" value=scores on:change=move |ev| {
+                                            let v: Vec<u8> = event_target_value(&ev).split(',').filter_map(|t| t.trim().parse().ok()).collect();
+                                            value.edit_map(move |m| if let Some(seg) = m.segments.get_mut(i) { seg.m = v });
+                                        }/>
+                                    }
+                                })}
                                 <button type="button" class="link" on:click=move |_| {
                                     let Some(dataset) = value.app.dataset.get_untracked().map(|d| d.id) else { return };
                                     value.show(format!("Customers in “{title}”"), Request::Preview { dataset, segment: Some((assignment, i as u32)), offset: 0, limit: 20 });
@@ -255,6 +282,8 @@ fn RfmResults(
                 }).collect_view()}
             </tbody>
         </table>
+        <p class="hint">"A segment can also require M scores: it takes the customers of its cells whose M score is listed, before the other segments. Add one, then paint cells with it."</p>
+        <button id="rfm-add-m-segment" type="button" class="button small" on:click=add_m_segment>"+ Segment that also uses M"</button>
         <div class="split-result">
             {view.distributions.iter().enumerate().map(|(d, counts)| {
                 let bars: Vec<(String, u64)> = counts.iter().enumerate().map(|(k, n)| (format!("{}{}", ["R", "F", "M"][d], k + 1), *n)).collect();

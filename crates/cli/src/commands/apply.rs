@@ -57,7 +57,7 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     for r in &replaced {
         eprintln!("transaction mapping from the command line replaces the definition's {r}");
     }
-    let tx_options = ReadOptions::default();
+    let tx_options = args.transactions.read_options(&ReadOptions::default());
     let mut tx_file = match &args.transactions.transactions {
         Some(path) => Some((path.display().to_string(), std::fs::File::open(path).map_err(|source| CliError::File { path: path.display().to_string(), source })?)),
         None if def.transactions.is_some() => {

@@ -82,7 +82,7 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let path = args.transactions.transactions.as_ref().ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
-    let options = args.read.to_options()?;
+    let options = args.transactions.read_options(&args.read.to_options()?);
     let (mapping, _) = args.transactions.mapping(None)?;
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(args.bins), as_of, PART_RECORDS, &mut Quiet)?;
