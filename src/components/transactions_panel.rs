@@ -111,6 +111,7 @@ fn Attached(
                 {pick("map-amount", "Amount (negative = return)", false, NUMBERS, |m| Some(m.amount.clone()), |m, v| m.amount = v.unwrap_or_default())}
                 {pick("map-order-id", "Order id", true, KEYS, |m| m.order_id.clone(), |m, v| m.order_id = v)}
                 {pick("map-category", "Category", true, CATS, |m| m.category.clone(), |m, v| m.category = v)}
+                {pick("map-margin", "Margin (profit)", true, NUMBERS, |m| m.margin.clone(), |m, v| m.margin = v)}
             </div>
             <button id="remap" type="button" class="button primary" on:click=remap>"Join again with these columns"</button>
             <button id="detach" type="button" class="button" on:click=detach>"Remove transactions"</button>

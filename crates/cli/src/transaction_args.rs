@@ -33,6 +33,9 @@ pub struct TransactionArgs {
     /// The quantity column.
     #[arg(long, value_name = "COL")]
     pub quantity: Option<String>,
+    /// The margin (profit) column, for lifetime value in profit.
+    #[arg(long, value_name = "COL")]
+    pub margin_column: Option<String>,
 }
 
 impl TransactionArgs {
@@ -47,7 +50,7 @@ impl TransactionArgs {
     }
 
     fn any_flag(&self) -> bool {
-        self.customer_id.is_some() || self.date.is_some() || self.amount.is_some() || self.order_id.is_some() || self.category.is_some() || self.quantity.is_some()
+        self.customer_id.is_some() || self.date.is_some() || self.amount.is_some() || self.order_id.is_some() || self.category.is_some() || self.quantity.is_some() || self.margin_column.is_some()
     }
 
     /// The mapping to use: the flags given, over the mapping stored in the definition; `None` to
@@ -59,7 +62,7 @@ impl TransactionArgs {
         let mut m = match stored {
             Some(m) => m.clone(),
             None => match (&self.customer_id, &self.date, &self.amount) {
-                (Some(c), Some(d), Some(a)) => TransactionMapping { customer_id: c.clone(), date: d.clone(), amount: a.clone(), order_id: None, category: None, quantity: None, customer_key: None },
+                (Some(c), Some(d), Some(a)) => TransactionMapping { customer_id: c.clone(), date: d.clone(), amount: a.clone(), order_id: None, category: None, quantity: None, margin: None, customer_key: None },
                 _ => return Err(CliError::usage("give all of --customer-id, --date and --amount, or none of the mapping flags to have them guessed.".into())),
             },
         };
@@ -75,7 +78,7 @@ impl TransactionArgs {
         set("customer id", &mut m.customer_id, &self.customer_id);
         set("date", &mut m.date, &self.date);
         set("amount", &mut m.amount, &self.amount);
-        for (field, slot, value) in [("order id", &mut m.order_id, &self.order_id), ("category", &mut m.category, &self.category), ("quantity", &mut m.quantity, &self.quantity)] {
+        for (field, slot, value) in [("order id", &mut m.order_id, &self.order_id), ("category", &mut m.category, &self.category), ("quantity", &mut m.quantity, &self.quantity), ("margin", &mut m.margin, &self.margin_column)] {
             if let Some(v) = value {
                 if slot.as_ref() != Some(v) {
                     replaced.push(format!("{field}: {} → `{v}`", slot.as_deref().map_or("none".to_string(), |s| format!("`{s}`"))));

@@ -74,7 +74,7 @@ fn keys_match_as_text_exactly_and_problems_are_reported() {
 fn a_mapping_that_does_not_fit_names_every_problem() {
     let customers = read("c.csv", b"id,name\n1,Ann\n");
     let transactions = read("t.csv", b"customer,when,amount\n1,yesterday,5\n");
-    let m = TransactionMapping { customer_id: "customer".into(), date: "when".into(), amount: "amt".into(), order_id: None, category: None, quantity: None, customer_key: Some("id".into()) };
+    let m = TransactionMapping { customer_id: "customer".into(), date: "when".into(), amount: "amt".into(), order_id: None, category: None, quantity: None, margin: None, customer_key: Some("id".into()) };
     let err = m.check(&transactions, Some(&customers)).unwrap_err().to_string();
     assert!(err.contains("`when` is categorical, but the date must be date or datetime") || err.contains("`when` is text, but the date"), "{err}");
     assert!(err.contains("no column `amt`"), "{err}");
@@ -119,4 +119,18 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     let bad = RfmParams { bins: 3, method: Method::Thresholds { r: vec![30.0, 1.0], f: vec![1.0, 2.0], m: vec![1.0, 2.0] }, ..RfmParams::default() }.check();
     assert!(bad.unwrap_err().to_string().contains("recency thresholds must be 2 ascending numbers"));
     assert!(RfmParams { bins: 6, ..RfmParams::default() }.check().unwrap_err().to_string().contains("bins must be 3, 4 or 5 (got 6)"));
+}
+
+#[test]
+fn a_mapped_margin_column_is_summed_exactly() {
+    let customers = read("c.csv", b"customer_id\nA\n");
+    let transactions = read("t.csv", b"customer_id,order_date,amount,margin\nA,2024-01-01,10.00,2.10\nA,2024-01-05,20.00,4.20\nA,2024-01-09,-10.00,-2.10\n");
+    let m = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
+    assert_eq!(m.margin.as_deref(), Some("margin"));
+    let valid = m.check(&transactions, Some(&customers)).unwrap();
+    let mut a = Aggregates::default();
+    a.add(&transactions, &valid);
+    let s = a.summary("A").unwrap();
+    assert_eq!(s.margin.unwrap().to_text(), "4.20");
+    assert_eq!(s.revenue.to_text(), "20.00");
 }

@@ -133,6 +133,7 @@ proptest! {
             order_id: with_order_ids.then(|| "order_id".into()),
             category: with_categories.then(|| "category".into()),
             quantity: None,
+            margin: None,
             customer_key: None,
         };
         let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();

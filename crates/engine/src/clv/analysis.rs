@@ -69,7 +69,8 @@ impl ClvParams {
 pub struct ClvRow {
     /// Orders (all data).
     pub orders: u64,
-    /// Revenue, returns netted (× margin when a margin is set).
+    /// Value so far: the margin column's sum when one is mapped, else revenue with returns netted
+    /// (× the margin rate when one is set).
     pub historical_value: f64,
     /// Mean order value.
     pub average_order_value: Option<f64>,
@@ -150,10 +151,12 @@ pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidC
             let summary = k.as_deref().and_then(|k| aggregates.summary(k));
             let orders = summary.map_or(0, |s| s.orders);
             let revenue = summary.map_or(0.0, |s| s.revenue.to_f64());
+            // Value so far: the margin column when mapped, else revenue × the margin rate (if set).
+            let historical = summary.and_then(|s| s.margin).map_or(revenue * margin, |m| m.to_f64());
             let tenure = summary.and_then(|s| s.first).map(|f| i64::from(last_day - f));
             let mut row = ClvRow {
                 orders,
-                historical_value: revenue * margin,
+                historical_value: historical,
                 average_order_value: (orders > 0).then(|| revenue / orders as f64),
                 orders_per_year: tenure.filter(|_| orders > 0).map(|t| orders as f64 * 365.25 / (t as f64 + 1.0)),
                 tenure_days: tenure,

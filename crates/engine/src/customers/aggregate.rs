@@ -31,6 +31,8 @@ struct CustomerAgg {
     spend: BTreeMap<String, Money>,
     /// Purchases per day (days since 1970-01-01), for repeat-purchase models.
     days: BTreeMap<i32, Money>,
+    /// Sum of the margin column (when mapped), returns netted.
+    margin: Money,
     returns: u64,
 }
 
@@ -43,6 +45,8 @@ pub struct CustomerSummary {
     pub revenue: Money,
     /// Purchases only (returns excluded).
     pub purchases: Money,
+    /// Sum of the margin column, when one is mapped.
+    pub margin: Option<Money>,
     /// First purchase day (days since 1970-01-01).
     pub first: Option<i32>,
     /// Last purchase day.
@@ -55,6 +59,7 @@ pub struct Aggregates {
     by_key: HashMap<String, CustomerAgg>,
     uses_order_ids: bool,
     uses_categories: bool,
+    uses_margin: bool,
     /// Transaction rows read.
     pub rows: u64,
     /// Rows left out because their key, date or amount is missing or unreadable.
@@ -93,8 +98,11 @@ impl Aggregates {
         let (Some(keys), Some(dates), Some(amounts)) = (col(m.key), col(m.date), col(m.amount)) else { return };
         let orders = m.order_id.and_then(col);
         let categories = m.category.and_then(col);
+        let margins = m.margin.and_then(col);
+        let margin_scale = margins.map_or(0, scale_of);
         self.uses_order_ids |= orders.is_some();
         self.uses_categories |= categories.is_some();
+        self.uses_margin |= margins.is_some();
         let scale = scale_of(amounts);
         for r in 0..transactions.rows() {
             self.rows += 1;
@@ -109,6 +117,9 @@ impl Aggregates {
             let amount = Money::from_f64(x, scale);
             let a = self.by_key.entry(key).or_default();
             a.revenue = a.revenue + amount;
+            if let Some(x) = margins.and_then(|c| c.number(r)) {
+                a.margin = a.margin + Money::from_f64(x, margin_scale);
+            }
             if amount.units < 0 {
                 a.returns += 1;
             }
@@ -152,7 +163,14 @@ impl Aggregates {
     /// One customer's summary, if the key has transactions.
     pub fn summary(&self, key: &str) -> Option<CustomerSummary> {
         let a = self.by_key.get(key)?;
-        Some(CustomerSummary { orders: self.orders(a), revenue: a.revenue, purchases: a.gross, first: a.first, last: a.last })
+        Some(CustomerSummary {
+            orders: self.orders(a),
+            revenue: a.revenue,
+            purchases: a.gross,
+            margin: self.uses_margin.then_some(a.margin),
+            first: a.first,
+            last: a.last,
+        })
     }
 
     fn orders(&self, a: &CustomerAgg) -> u64 {

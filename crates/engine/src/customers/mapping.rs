@@ -1,4 +1,4 @@
-//! Which transaction columns hold the customer key, date, amount, order id, category and quantity.
+//! Which transaction columns hold the customer key, date, amount, order id, category, quantity and margin.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,9 @@ pub struct TransactionMapping {
     /// The quantity column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<String>,
+    /// The margin (profit) column, for lifetime value in profit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<String>,
     /// The customers table's key column, when it is named differently from `customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_key: Option<String>,
@@ -46,6 +49,8 @@ pub struct ValidMapping {
     pub category: Option<usize>,
     /// Quantity column.
     pub quantity: Option<usize>,
+    /// Margin column.
+    pub margin: Option<usize>,
     /// The customers table's key column index, when there is a customers table.
     pub customer_key: Option<usize>,
 }
@@ -70,6 +75,7 @@ impl TransactionMapping {
         let order_id = find(transactions, &["order_id", "orderid", "invoice", "transaction_id", "order"], &[Text, Categorical, Integer]).filter(|o| *o != customer_id);
         let category = find(transactions, &["category", "product_category", "department", "product"], &[Categorical, Text]);
         let quantity = find(transactions, &["quantity", "qty", "units"], &[Integer, Decimal]);
+        let margin = find(transactions, &["margin", "profit", "gross_profit"], &[Integer, Decimal]).filter(|m| *m != amount);
         let customer_key = customers.and_then(|c| {
             if c.column(&customer_id).is_some() {
                 None
@@ -77,7 +83,7 @@ impl TransactionMapping {
                 find(c, &key_names, &[Text, Categorical, Integer])
             }
         });
-        Some(TransactionMapping { customer_id, date, amount, order_id, category, quantity, customer_key })
+        Some(TransactionMapping { customer_id, date, amount, order_id, category, quantity, margin, customer_key })
     }
 
     /// The customers table's key column name.
@@ -116,6 +122,7 @@ impl TransactionMapping {
         let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, &keys, "order id"));
         let category = self.category.as_ref().map(|n| col(transactions, "transactions", n, &[Categorical, Text], "category"));
         let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
+        let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "margin"));
         let customer_key = customers.map(|c| col(c, "customers", self.customer_key(), &keys, "customer key"));
         match (key, date, amount) {
             (Some(key), Some(date), Some(amount)) if problems.is_empty() => Ok(ValidMapping {
@@ -126,6 +133,7 @@ impl TransactionMapping {
                 order_id: order_id.flatten(),
                 category: category.flatten(),
                 quantity: quantity.flatten(),
+                margin: margin.flatten(),
                 customer_key: customer_key.flatten(),
             }),
             _ => Err(CustomersError::Mapping(problems)),
