@@ -43,6 +43,7 @@ fn request_name(request: &Request) -> &'static str {
         Request::RfmCell { .. } => "rfm-cell",
         Request::RfmFiles { .. } => "rfm-files",
         Request::Clv { .. } => "clv",
+        Request::OpenRfmDefinition { .. } => "open-rfm-definition",
         Request::ClvFiles { .. } => "clv-files",
         Request::FromTemplate { .. } => "from-template",
         Request::RulesSql { .. } => "rules-sql",

@@ -145,3 +145,35 @@ test('CLV: fit on the sample with a holdout check, and the CSV agrees with segsc
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('a saved RFM segmentation opens again with its settings and map', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#rfm-grid button.cell');
+  await page.selectOption('#rfm-bins', '4');
+  await page.waitForFunction(() => document.querySelectorAll('#rfm-grid button.cell').length === 16);
+  await page.fill('#rfm-name-0', 'Best of all');
+  await page.dispatchEvent('#rfm-name-0', 'change');
+  await page.waitForSelector('#rfm-grid button.cell[data-segment="Best of all"]');
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.click('#rfm-download-definition');
+  for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  assert.equal(downloads.length, 2, 'the segment map and its SQL');
+  const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), path: await d.path() })));
+  const defFile = files.find((f) => f.name.endsWith('.json'));
+  const sqlFile = files.find((f) => f.name.endsWith('.sql'));
+  const def = JSON.parse(readFileSync(defFile.path, 'utf8'));
+  assert.equal(def.format, 'segscope.rfm/1');
+  assert.equal(def.params.bins, 4);
+  assert.match(readFileSync(sqlFile.path, 'utf8'), /Best of all/);
+  await page.goto(server.url + '?sample');
+  await page.waitForSelector('#rfm-grid button.cell');
+  await page.setInputFiles('#rfm-open', defFile.path);
+  await page.waitForSelector('#rfm-grid button.cell[data-segment="Best of all"]');
+  assert.equal(await page.$eval('#rfm-bins', (s) => s.value), '4');
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

@@ -341,3 +341,35 @@ fn the_named_date_column_is_read_as_a_date_whatever_its_format() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("as of 2024-01-16"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
+    use segscope_engine::rfm::{RfmDefinition, RfmMap, RfmParams, FORMAT};
+    let dir = tempfile::tempdir().unwrap();
+    sample_into(dir.path(), "300", "1");
+    let (c, t) = (dir.path().join("customers.csv"), dir.path().join("transactions.csv"));
+    let mut map = RfmMap::default_for(4);
+    map.segments[0].name = "Top".into();
+    let def = RfmDefinition { format: FORMAT.into(), as_of: Some("2026-01-01".into()), transactions: None, params: RfmParams { bins: 4, ..RfmParams::default() }, map };
+    let def_path = dir.path().join("rfm.json");
+    std::fs::write(&def_path, serde_json::to_string_pretty(&def).unwrap()).unwrap();
+    let out = dir.path().join("out.csv");
+    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--summary"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Top"), "{}", stdout(&o));
+    let applied = std::fs::read_to_string(&out).unwrap();
+    assert!(applied.lines().next().unwrap().ends_with(",rfm_segment"));
+    // The same definition through `segscope rfm`: the same segment for every customer with transactions.
+    let rfm = dir.path().join("rfm.csv");
+    let o = segscope(&["rfm", "--transactions", t.to_str().unwrap(), "--definition", def_path.to_str().unwrap(), "--output", rfm.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let by_key: std::collections::HashMap<String, String> =
+        applied.lines().skip(1).map(|l| (l.split(',').next().unwrap().to_string(), l.rsplit(',').next().unwrap().to_string())).collect();
+    for line in std::fs::read_to_string(&rfm).unwrap().lines().skip(1) {
+        let key = line.split(',').next().unwrap();
+        assert_eq!(by_key[key], line.rsplit(',').next().unwrap(), "customer {key}");
+    }
+    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("give them with --transactions FILE"), "{}", stderr(&o));
+}

@@ -109,7 +109,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                 <p class="hint">"Recency (days since the last purchase, as of the date below), frequency (orders) and monetary value score each customer 1 to B, higher is better. Named segments come from R and F."</p>
                 <div class="form-row toolbar">
                     <label for="rfm-bins">"Scores"</label>
-                    <select id="rfm-bins" on:change=move |ev| {
+                    <select id="rfm-bins" prop:value=move || value.params.with(|p| p.bins.to_string()) on:change=move |ev| {
                         let b = event_target_value(&ev).parse().unwrap_or(5);
                         value.params.update(|p| p.bins = b);
                         value.map.set(None);
@@ -118,7 +118,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                         {[3u8, 4, 5].into_iter().map(|b| view! { <option value=b.to_string() selected=b == 5>{format!("1–{b}")}</option> }).collect_view()}
                     </select>
                     <label for="rfm-method">"Method"</label>
-                    <select id="rfm-method" on:change=move |ev| {
+                    <select id="rfm-method" prop:value=move || value.params.with(|p| match p.method { Method::Rank => "rank", Method::QuantileEqualCount => "quantile", Method::Thresholds { .. } => "thresholds" }) on:change=move |ev| {
                         let m = match event_target_value(&ev).as_str() {
                             "quantile" => Method::QuantileEqualCount,
                             "thresholds" => Method::Thresholds { r: Vec::new(), f: Vec::new(), m: Vec::new() },
@@ -132,7 +132,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                         <option value="thresholds">"My thresholds"</option>
                     </select>
                     <label for="rfm-monetary">"Monetary"</label>
-                    <select id="rfm-monetary" on:change=move |ev| {
+                    <select id="rfm-monetary" prop:value=move || value.params.with(|p| if p.monetary == Monetary::MeanOrder { "mean" } else { "total" }) on:change=move |ev| {
                         let m = if event_target_value(&ev) == "mean" { Monetary::MeanOrder } else { Monetary::Total };
                         value.params.update(|p| p.monetary = m);
                         value.compute();
@@ -141,7 +141,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                         <option value="mean">"Mean order value"</option>
                     </select>
                     <label for="rfm-returns">"Returns"</label>
-                    <select id="rfm-returns" on:change=move |ev| {
+                    <select id="rfm-returns" prop:value=move || value.params.with(|p| if p.returns == Returns::Exclude { "exclude" } else { "net" }) on:change=move |ev| {
                         let r = if event_target_value(&ev) == "exclude" { Returns::Exclude } else { Returns::Net };
                         value.params.update(|p| p.returns = r);
                         value.compute();
@@ -150,7 +150,29 @@ pub fn ValueWorkspace() -> impl IntoView {
                         <option value="exclude">"Left out"</option>
                     </select>
                     <label for="rfm-as-of">"As of"</label>
-                    <input id="rfm-as-of" type="date" on:change=move |ev| { value.as_of.set(event_target_value(&ev)); value.compute(); }/>
+                    <input id="rfm-as-of" type="date" prop:value=move || value.as_of.get() on:change=move |ev| { value.as_of.set(event_target_value(&ev)); value.compute(); }/>
+                </div>
+                <div class="form-row toolbar">
+                    <label class="button" for="rfm-open">"Open RFM segmentation…"</label>
+                    <input id="rfm-open" class="visually-hidden" type="file" accept=".json,application/json" aria-label="Open a saved RFM segmentation"
+                        on:change=move |ev| {
+                            let Some(file) = crate::files::take_chosen_file(&ev) else { return };
+                            leptos::task::spawn_local(async move {
+                                let (name, bytes) = match crate::files::read_bytes(file).await {
+                                    Ok(read) => read,
+                                    Err(message) => {
+                                        app.error.set(Some(message));
+                                        return;
+                                    }
+                                };
+                                if let Some(Response::RfmDefinition(def)) = app.request("Opening the RFM segmentation…", Request::OpenRfmDefinition { name, bytes }).await {
+                                    value.params.set(def.params.clone());
+                                    value.map.set(Some(def.map.clone()));
+                                    value.as_of.set(def.as_of.clone().unwrap_or_default());
+                                    value.compute();
+                                }
+                            });
+                        }/>
                 </div>
                 <Show when=move || value.params.with(|p| matches!(p.method, Method::Thresholds { .. }))>
                     <div class="form-row toolbar">

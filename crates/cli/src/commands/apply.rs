@@ -8,7 +8,7 @@ use segscope_engine::rules::{parse_iso_date, Mode};
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
-use crate::commands::definition::load_definition;
+use crate::commands::definition::{load_any_definition, AnyDefinition};
 use crate::error::{create_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
@@ -16,7 +16,8 @@ use crate::transaction_args::TransactionArgs;
 /// Arguments of `segscope apply`.
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The segment definition (segscope.segments/1 JSON).
+    /// The segment definition: rule segments (segscope.segments/1) or a saved RFM segmentation
+    /// (segscope.rfm/1, which needs --transactions).
     #[arg(long)]
     pub definition: PathBuf,
     /// The customer file to segment.
@@ -41,7 +42,10 @@ pub struct ApplyArgs {
 /// Applies the definition, streaming the input to the output.
 pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
-    let def = load_definition(&args.definition)?;
+    let def = match load_any_definition(&args.definition)? {
+        AnyDefinition::Rules(def) => def,
+        AnyDefinition::Rfm(rfm) => return run_rfm(args, &rfm),
+    };
     let as_of = match &args.as_of {
         Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
             CliError::usage(format!(
@@ -116,6 +120,36 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
                 Mode::Overlapping => "(undecided: rows a segment's condition could not decide because of missing values; they are not flagged)",
             }
         );
+    }
+    eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
+    Ok(())
+}
+
+/// Applies a saved RFM segmentation: an `rfm_segment` column on every customer row.
+fn run_rfm(args: &ApplyArgs, def: &segscope_engine::rfm::RfmDefinition) -> Result<(), CliError> {
+    let options = args.read.to_options()?;
+    let path = args.transactions.transactions.as_ref().ok_or_else(|| {
+        CliError::usage(format!("{}: an RFM segmentation is computed from transactions; give them with --transactions FILE.", args.definition.display()))
+    })?;
+    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref())?;
+    for r in &replaced {
+        eprintln!("transaction mapping from the command line replaces the definition's {r}");
+    }
+    let tx_name = path.display().to_string();
+    let mut tx_file = std::fs::File::open(path).map_err(|source| CliError::File { path: tx_name.clone(), source })?;
+    let tx_options = args.transactions.read_options(&ReadOptions::default());
+    let mut tx = TransactionsInput { name: &tx_name, input: &mut tx_file, options: &tx_options, mapping };
+    let name = args.input.display().to_string();
+    let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
+    let summary = segscope_engine::stream::apply_rfm(&name, input, &options, def, &mut tx, create_file(&args.output)?, &mut Quiet)?;
+    if let Some(day) = summary.as_of {
+        eprintln!("RFM as of {}", segscope_engine::ingest::values::date_from_days(day));
+    }
+    if args.summary {
+        for s in &summary.segments {
+            println!("{:24}  {:>10}  {:>6.1}%", s.name, s.count, s.share * 100.0);
+        }
+        println!("{:24}  {:>10}", "total", summary.rows);
     }
     eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
     Ok(())

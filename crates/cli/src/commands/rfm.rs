@@ -47,6 +47,10 @@ pub struct RfmArgs {
     /// Where to write one row per customer.
     #[arg(long)]
     pub output: PathBuf,
+    /// A saved RFM segmentation (segscope.rfm/1) whose settings, segment map, as-of date and
+    /// mapping to use (the flags above are then ignored, except --as-of and the mapping flags).
+    #[arg(long)]
+    pub definition: Option<PathBuf>,
 }
 
 fn cuts(flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
@@ -74,8 +78,20 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "exclude" => Returns::Exclude,
         other => return Err(CliError::usage(format!("--returns `{other}` must be net or exclude."))),
     };
-    let params = RfmParams { bins: args.bins, method, monetary, returns }.check().map_err(|e| CliError::usage(e.to_string()))?;
-    let as_of = match &args.as_of {
+    let saved = match &args.definition {
+        Some(path) => match crate::commands::definition::load_any_definition(path)? {
+            crate::commands::definition::AnyDefinition::Rfm(def) => Some(def),
+            crate::commands::definition::AnyDefinition::Rules(_) => {
+                return Err(CliError::usage(format!("{}: this is a rule definition; `segscope rfm --definition` takes a saved RFM segmentation (segscope.rfm/1).", path.display())))
+            }
+        },
+        None => None,
+    };
+    let raw = saved.as_ref().map_or(RfmParams { bins: args.bins, method, monetary, returns }, |d| d.params.clone());
+    let params = raw.check().map_err(|e| CliError::usage(e.to_string()))?;
+    let map = saved.as_ref().map_or_else(|| RfmMap::default_for(args.bins), |d| d.map.clone());
+    let as_of_text = args.as_of.clone().or_else(|| saved.as_ref().and_then(|d| d.as_of.clone()));
+    let as_of = match &as_of_text {
         Some(s) => Some(parse_iso_date(s).ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?),
         None => None,
     };
@@ -83,9 +99,10 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
-    let (mapping, _) = args.transactions.mapping(None)?;
+    let (mapping, _) = args.transactions.mapping(saved.as_ref().and_then(|d| d.transactions.as_ref()))?;
+    let mapping = mapping.or_else(|| saved.as_ref().and_then(|d| d.transactions.clone()));
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
-    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(args.bins), as_of, PART_RECORDS, &mut Quiet)?;
+    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?).map_err(|source| CliError::File { path: out_path.clone(), source })?;
     eprintln!(

@@ -233,6 +233,13 @@ pub enum Request {
         /// The transactions table name for the SQL.
         transactions_table: String,
     },
+    /// Read a saved RFM segmentation (`segscope.rfm/1`).
+    OpenRfmDefinition {
+        /// The file's name.
+        name: String,
+        /// Its bytes.
+        bytes: Vec<u8>,
+    },
     /// Customer lifetime value from the attached transactions.
     Clv {
         /// The dataset (with transactions attached).
@@ -278,6 +285,8 @@ pub enum Response {
     Rfm(Box<RfmView>),
     /// Lifetime value was computed.
     Clv(Box<ClvView>),
+    /// A saved RFM segmentation was read.
+    RfmDefinition(Box<crate::rfm::RfmDefinition>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -628,6 +637,17 @@ impl Session {
                     Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
                 };
                 Ok(Response::Files(files))
+            }
+            Request::OpenRfmDefinition { name, bytes } => {
+                let bad = |why: String| RfmError::Params(format!("{name} is not a saved RFM segmentation: {why}"));
+                let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".into()))?;
+                let def: crate::rfm::RfmDefinition = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+                if def.format != crate::rfm::FORMAT {
+                    return Err(bad(format!("its format is `{}`, not `{}`", def.format, crate::rfm::FORMAT)).into());
+                }
+                def.params.check()?;
+                def.map.check(def.params.bins)?;
+                Ok(Response::RfmDefinition(Box::new(def)))
             }
             Request::Clv { dataset, params } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

@@ -461,3 +461,62 @@ pub fn clv_from_transactions(
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last)?;
     Ok((keys, result, mapping))
 }
+
+/// Applies a saved RFM segmentation (`segscope.rfm/1`) to a customers file of any size, with its
+/// transactions: appends an `rfm_segment` column to every row. RFM ranks all customers together,
+/// so the customers file is read twice (their keys, then the rows).
+///
+/// # Errors
+/// [`StreamError`] for unreadable input, a mapping that does not fit, or RFM problems.
+pub fn apply_rfm<R: Read + Seek, W: Write>(
+    name: &str,
+    input: R,
+    options: &ReadOptions,
+    def: &crate::rfm::RfmDefinition,
+    tx: &mut TransactionsInput<'_>,
+    mut out: W,
+    monitor: &mut dyn Monitor,
+) -> Result<ApplySummary, StreamError> {
+    let params = def.params.check()?;
+    let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
+    let (aggregates, mapping, latest) = aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
+    let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
+    let mut keys: Vec<Option<String>> = Vec::new();
+    file.visit(|part, _| {
+        keys.extend(customer_keys(&part.table, key));
+        Ok(())
+    })?;
+    let as_of = match &def.as_of {
+        Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
+        None => latest.map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
+    };
+    let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;
+    let names = vec![crate::export::segment_column_name(&file.first.table, "rfm_segment")];
+    let mut offset = 0usize;
+    let mut warnings: Vec<ImportWarning> = Vec::new();
+    file.visit(|part, with_header| {
+        let value = |r: usize, v: &mut Vec<String>| {
+            let segment = result.rows.get(offset + r).map(|row| row.segment).and_then(|s| result.names.get(s));
+            v.push(segment.cloned().unwrap_or_default());
+        };
+        write_appended(&part.table, &names, value, with_header, &mut out)?;
+        offset += part.table.rows();
+        for w in &part.diagnostics.warnings {
+            merge_warning(&mut warnings, w);
+        }
+        Ok(())
+    })?;
+    out.flush().map_err(|e| StreamError::Export(ExportError::Io(e)))?;
+    let assignment = result.assignment("RFM segments");
+    let report = report(&aggregates, &keys);
+    Ok(ApplySummary {
+        rows: keys.len() as u64,
+        segments: assignment.sizes(),
+        excluded_for_missing: Vec::new(),
+        as_of: Some(as_of),
+        first_part: file.first,
+        warnings,
+        transactions: Some(report),
+        mapping: Some(mapping),
+    })
+}
