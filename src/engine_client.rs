@@ -37,6 +37,7 @@ fn request_name(request: &Request) -> &'static str {
         Request::SuggestTemplates { .. } => "suggest-templates",
         Request::AttachTransactions { .. } => "attach-transactions",
         Request::AttachSampleTransactions { .. } => "attach-sample-transactions",
+        Request::CustomersFromTransactions { .. } => "customers-from-transactions",
         Request::Remap { .. } => "remap",
         Request::Detach { .. } => "detach",
         Request::Rfm { .. } => "rfm",

@@ -25,6 +25,17 @@ fn attach_file(state: AppState, file: web_sys::File) {
     });
 }
 
+/// Reads the open file as the transactions: the customers become one row per customer key in it.
+fn use_as_transactions(state: AppState) {
+    let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+    leptos::task::spawn_local(async move {
+        if let Some(Response::Derived { dataset, attached }) = state.request("Making the customer list from the transactions…", Request::CustomersFromTransactions { dataset }).await {
+            state.show_dataset(Some(Response::Dataset(dataset)));
+            state.transactions.set(Some(*attached));
+        }
+    });
+}
+
 /// The transactions card: add a file, or review and change how it maps onto the customers.
 #[component]
 pub fn TransactionsPanel() -> impl IntoView {
@@ -40,12 +51,16 @@ pub fn TransactionsPanel() -> impl IntoView {
             {move || match state.transactions.get() {
                 None => view! {
                     <p class="hint">"Add the customers' transactions (one row per order or order line: customer id, date, amount; optionally order id and category). Per-customer orders, revenue, first and last order date, days between orders, categories bought and returns become columns you can use in rules."</p>
+                    <p class="hint">"Is the open file itself the transactions? Then Segscope makes the customer list from it: one row per customer id."</p>
                 }.into_any(),
                 Some(view) => view! { <Attached view=view/> }.into_any(),
             }}
             <div class="actions">
                 <label class="button" for="transactions-input">{move || if state.transactions.with(Option::is_some) { "Replace transactions file…" } else { "Add transactions…" }}</label>
                 <input id="transactions-input" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=on_file aria-label="Add a transactions file"/>
+                <Show when=move || state.transactions.with(Option::is_none)>
+                    <button id="use-as-transactions" type="button" class="button" on:click=move |_| use_as_transactions(state)>"This file is the transactions"</button>
+                </Show>
             </div>
         </section>
     }

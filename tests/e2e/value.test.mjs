@@ -177,3 +177,40 @@ test('a saved RFM segmentation opens again with its settings and map', async () 
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes BG/NBD fit', async () => {
+  const cdnow = join(repoRoot, 'crates/engine/tests/data/cdnow');
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.setInputFiles('#file-input', join(cdnow, 'cdnow_sample.csv'));
+  await page.locator('section[aria-labelledby="transactions-title"]').screenshot({ path: join(artifactsDir, 'cdnow-transactions.png') });
+  await page.click('#use-as-transactions');
+  await page.waitForSelector('#rfm-grid button.cell');
+  assert.match(await page.textContent('#rfm-as-of-used'), /As of 1998-07-01/);
+  // RFM equals the pandas computation of the stated rules (make_expected.py), byte for byte.
+  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  assert.equal(csv, readFileSync(join(cdnow, 'rfm_expected_rank.csv'), 'utf8'));
+
+  // BG/NBD on the 39-week calibration agrees with lifetimes 0.11.3 fitted on the same purchases (positive amounts;
+  // make_clv_transactions_expected.py) to 4 significant figures.
+  await page.fill('#clv-calibration', '1997-09-30');
+  await page.dispatchEvent('#clv-calibration', 'change');
+  await page.click('#clv-fit');
+  await page.waitForSelector('#clv-fit-summary');
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.click('#clv-download');
+  for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), path: await d.path() })));
+  const params = JSON.parse(readFileSync(files.find((f) => f.name.endsWith('.json')).path, 'utf8'));
+  const expected = JSON.parse(readFileSync(join(cdnow, 'clv_transactions_expected.json'), 'utf8'));
+  for (const k of ['r', 'alpha', 'a', 'b']) {
+    const [got, want] = [params.bgnbd.params[k], expected.bgnbd[k]];
+    assert.ok(Math.abs(got - want) <= 1e-4 * Math.abs(want), `BG/NBD ${k}: app ${got}, lifetimes ${want}`);
+  }
+  assert.equal(readFileSync(files.find((f) => f.name.endsWith('.csv')).path, 'utf8').trim().split('\n').length, 2358);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

@@ -232,3 +232,35 @@ fn clv_without_a_calibration_end_fits_on_everything() {
     assert!(v.calibration.is_empty(), "no holdout without a calibration end");
     assert_eq!(v.calibration_end, v.observation_end);
 }
+
+fn ingest(s: &mut Session, name: &str, bytes: &[u8]) -> DatasetId {
+    match s.handle(Request::Ingest { name: name.into(), bytes: bytes.to_vec(), options: Default::default() }, &mut Quiet) {
+        Response::Dataset(d) => d.id,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_attached() {
+    let mut s = Session::new();
+    let file = b"customer_id,order_date,amount\n00017,2025-01-02,10.50\n17,2025-01-03,4.00\n00017,2025-02-01,-2.00\n,2025-02-02,3.00\n";
+    let t = ingest(&mut s, "orders.csv", file);
+    let Response::Derived { dataset, attached } = s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet) else { panic!() };
+    assert_eq!(dataset.rows, 2, "one row per key; `00017` and `17` are different customers");
+    assert_eq!(attached.report.unmatched_keys, 0);
+    assert_eq!(attached.mapping.customer_id, "customer_id");
+    let Response::Rfm(rfm) = s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet) else { panic!() };
+    assert_eq!(rfm.as_of, "2025-02-03");
+    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: dataset.id, dialect: None, customers_table: "c".into(), transactions_table: "t".into() }, &mut Quiet) else { panic!() };
+    let csv = String::from_utf8(f[0].bytes.clone()).unwrap();
+    assert!(csv.contains("\n00017,32,1,8.50,"), "a return is netted, not a purchase: {csv}");
+    assert!(csv.contains("\n17,31,1,4.00,"), "{csv}");
+}
+
+#[test]
+fn a_file_without_dates_and_amounts_cannot_be_read_as_transactions() {
+    let mut s = Session::new();
+    let t = ingest(&mut s, "people.csv", b"customer_id,name\n1,Ann\n2,Bob\n");
+    let Response::Error { message } = s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet) else { panic!() };
+    assert!(message.contains("people.csv has no date and amount columns"), "{message}");
+}

@@ -181,6 +181,12 @@ pub enum Request {
         /// The column mapping; guessed from names and types when `None`.
         mapping: Option<TransactionMapping>,
     },
+    /// Read a dataset as transactions: make a customers dataset with one row per customer key in it,
+    /// and attach the transactions to that (for a transactions file without a customers file).
+    CustomersFromTransactions {
+        /// The dataset that holds the transactions.
+        dataset: DatasetId,
+    },
     /// Attach the built-in sample's transactions (generated with the same parameters as its customers).
     AttachSampleTransactions {
         /// The sample customers dataset.
@@ -281,6 +287,13 @@ pub enum Response {
     Templates(Vec<Suggestion>),
     /// Transactions were attached (or re-mapped).
     Attached(Box<AttachView>),
+    /// A customers dataset was made from transactions, and the transactions attached to it.
+    Derived {
+        /// The new customers dataset.
+        dataset: Box<DatasetView>,
+        /// The attached transactions.
+        attached: Box<AttachView>,
+    },
     /// RFM was computed.
     Rfm(Box<RfmView>),
     /// Lifetime value was computed.
@@ -580,6 +593,7 @@ impl Session {
                 ds.transactions = Some(attached);
                 Ok(Response::Attached(Box::new(view)))
             }
+            Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
             Request::AttachSampleTransactions { dataset, params } => {
                 let (_, bytes) = sample_csv(&params.check()?)?;
                 let ingested = read_table("sample-transactions.csv", &bytes, &ReadOptions::default(), monitor)?;
@@ -676,6 +690,30 @@ impl Session {
         options: ReadOptions,
         monitor: &mut dyn Monitor,
     ) -> Result<Response, EngineError> {
+        Ok(Response::Dataset(self.open(name, bytes, options, monitor)?))
+    }
+
+    fn customers_from_transactions(&mut self, dataset: DatasetId, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
+        let transactions = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
+        let (key, bytes) = transactions::customer_list(&transactions.table)?;
+        let mut options = ReadOptions::default();
+        options.types.insert(key, crate::table::ColumnType::Text);
+        let name = format!("customers of {}", transactions.table.name);
+        let view = self.open(name, bytes, options, monitor)?;
+        let ds = self.datasets.get_mut(&view.id).ok_or(EngineError::UnknownDataset)?;
+        let attached = transactions::Attached::new(transactions, None, &ds.ingested.table)?;
+        let attached_view = attached.view();
+        ds.transactions = Some(attached);
+        Ok(Response::Derived { dataset: view, attached: Box::new(attached_view) })
+    }
+
+    fn open(
+        &mut self,
+        name: String,
+        bytes: Vec<u8>,
+        options: ReadOptions,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Box<DatasetView>, EngineError> {
         let ingested = read_table(&name, &bytes, &options, monitor)?;
         let id = DatasetId(self.fresh_id());
         let view = DatasetView::new(id, &ingested, &options);
@@ -691,6 +729,6 @@ impl Session {
                 clv: None,
             },
         );
-        Ok(Response::Dataset(Box::new(view)))
+        Ok(Box::new(view))
     }
 }

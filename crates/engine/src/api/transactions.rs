@@ -42,6 +42,35 @@ pub struct AttachView {
     pub latest: Option<String>,
 }
 
+/// The customer list of a transactions table: the key column's name (as guessed) and a CSV with
+/// one row per customer key that has a readable transaction, in text order.
+pub(super) fn customer_list(transactions: &Table) -> Result<(String, Vec<u8>), CustomersError> {
+    let mapping = TransactionMapping::guess(transactions, None).ok_or_else(|| {
+        CustomersError::Mapping(vec![format!(
+            "{} has no date and amount columns, so it cannot be read as transactions; check the column types, or add it as transactions to a customers file.",
+            transactions.name
+        )])
+    })?;
+    let valid = mapping.check(transactions, None)?;
+    let mut aggregates = Aggregates::default();
+    aggregates.add(transactions, &valid);
+    let keys = aggregates.keys();
+    if keys.is_empty() {
+        return Err(CustomersError::Mapping(vec![format!(
+            "no row of {} has a customer key (`{}`), a date (`{}`) and an amount (`{}`) that can be read.",
+            transactions.name, mapping.customer_id, mapping.date, mapping.amount
+        )]));
+    }
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let io = |e: csv::Error| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]);
+    w.write_record([mapping.customer_id.as_str()]).map_err(io)?;
+    for key in &keys {
+        w.write_record([key.as_str()]).map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]))?;
+    Ok((mapping.customer_id, bytes))
+}
+
 impl Attached {
     /// Aggregates `ingested` transactions with `mapping` (guessed when `None`) and joins them onto `customers`.
     pub fn new(ingested: Ingested, mapping: Option<TransactionMapping>, customers: &Table) -> Result<Self, CustomersError> {
