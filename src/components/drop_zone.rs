@@ -11,13 +11,9 @@ use crate::state::{use_app, AppState};
 fn open_file(state: AppState, file: web_sys::File) {
     leptos::task::spawn_local(async move {
         state.busy.set(Some(format!("Reading {}…", file.name())));
-        let (name, bytes) = match crate::files::read_bytes(file).await {
-            Ok(read) => read,
-            Err(message) => {
-                state.busy.set(None);
-                state.error.set(Some(message));
-                return;
-            }
+        let Some((name, bytes)) = crate::files::read_or_report(state, file).await else {
+            state.busy.set(None);
+            return;
         };
         let response = state
             .request(&format!("Reading {name}…"), Request::Ingest { name, bytes, options: ReadOptions::default() })

@@ -11,13 +11,7 @@ use crate::state::{use_app, AppState};
 fn attach_file(state: AppState, file: web_sys::File) {
     let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
-        let (name, bytes) = match crate::files::read_bytes(file).await {
-            Ok(read) => read,
-            Err(message) => {
-                state.error.set(Some(message));
-                return;
-            }
-        };
+        let Some((name, bytes)) = crate::files::read_or_report(state, file).await else { return };
         let request = Request::AttachTransactions { dataset, name: name.clone(), bytes, options: ReadOptions::default(), mapping: None };
         if let Some(Response::Attached(view)) = state.request(&format!("Reading {name} and joining it to the customers…"), request).await {
             state.transactions.set(Some(*view));

@@ -102,13 +102,7 @@ fn Toolbar(
     let open = move |ev: leptos::ev::Event| {
         let Some(file) = crate::files::take_chosen_file(&ev) else { return };
         leptos::task::spawn_local(async move {
-            let (name, bytes) = match crate::files::read_bytes(file).await {
-                Ok(read) => read,
-                Err(message) => {
-                    app.error.set(Some(message));
-                    return;
-                }
-            };
+            let Some((name, bytes)) = crate::files::read_or_report(app, file).await else { return };
             if let Some(Response::Definition(def)) = app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await {
                 rules.replace(*def);
             }

@@ -158,13 +158,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                         on:change=move |ev| {
                             let Some(file) = crate::files::take_chosen_file(&ev) else { return };
                             leptos::task::spawn_local(async move {
-                                let (name, bytes) = match crate::files::read_bytes(file).await {
-                                    Ok(read) => read,
-                                    Err(message) => {
-                                        app.error.set(Some(message));
-                                        return;
-                                    }
-                                };
+                                let Some((name, bytes)) = crate::files::read_or_report(app, file).await else { return };
                                 if let Some(Response::RfmDefinition(def)) = app.request("Opening the RFM segmentation…", Request::OpenRfmDefinition { name, bytes }).await {
                                     value.params.set(def.params.clone());
                                     value.map.set(Some(def.map.clone()));
