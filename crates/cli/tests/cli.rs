@@ -372,4 +372,8 @@ fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
     let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--output", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("give them with --transactions FILE"), "{}", stderr(&o));
+    // --as-of overrides the saved date, and says so.
+    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--as-of", "2026-06-30", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("replaces the definition's as-of date 2026-01-01") && stderr(&o).contains("RFM as of 2026-06-30"), "{}", stderr(&o));
 }

@@ -44,7 +44,15 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let def = match load_any_definition(&args.definition)? {
         AnyDefinition::Rules(def) => def,
-        AnyDefinition::Rfm(rfm) => return run_rfm(args, &rfm),
+        AnyDefinition::Rfm(mut rfm) => {
+            if let Some(s) = &args.as_of {
+                parse_iso_date(s).ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?;
+                if let Some(saved) = rfm.as_of.replace(s.clone()).filter(|saved| saved != s) {
+                    eprintln!("--as-of {s} replaces the definition's as-of date {saved}");
+                }
+            }
+            return run_rfm(args, &rfm);
+        }
     };
     let as_of = match &args.as_of {
         Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
