@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use segscope_engine::clv::{write_csv, ClvParams, TimeUnit};
+use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
 use segscope_engine::progress::Quiet;
 use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
 
@@ -48,7 +48,8 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         "weeks" => TimeUnit::Weeks,
         other => return Err(CliError::usage(format!("--unit `{other}` must be days or weeks."))),
     };
-    let params = ClvParams { horizon_months: args.horizon_months, discount_monthly: args.discount_monthly, unit, calibration_end: args.calibration_end.clone(), margin: args.margin }
+    let settings = ClvParams { horizon_months: args.horizon_months, discount_monthly: args.discount_monthly, unit, calibration_end: args.calibration_end.clone(), margin: args.margin };
+    let params = settings
         .check()
         .map_err(|e| CliError::usage(e.to_string()))?;
     let path = args.transactions.transactions.as_ref().ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
@@ -61,16 +62,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?).map_err(|source| CliError::File { path: out_path.clone(), source })?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));
-    let fits = serde_json::json!({
-        "bgnbd": result.bgnbd,
-        "gamma_gamma": result.gamma_gamma,
-        "calibration_end": result.calibration_end,
-        "observation_end": result.observation_end,
-        "calibration": result.calibration,
-        "warnings": result.warnings,
-        "settings": params_json(args, unit),
-    });
-    let text = serde_json::to_string_pretty(&fits).unwrap_or_default() + "\n";
+    let text = params_json(&settings, &result);
     std::fs::write(&json_path, text).map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
     let b = &result.bgnbd.params;
     let g = &result.gamma_gamma.params;
@@ -81,8 +73,4 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     }
     eprintln!("wrote {} customers to {out_path} and the fitted parameters to {}", keys.len(), json_path.display());
     Ok(())
-}
-
-fn params_json(args: &ClvArgs, unit: TimeUnit) -> serde_json::Value {
-    serde_json::json!({ "horizon_months": args.horizon_months, "discount_monthly": args.discount_monthly, "unit": unit, "calibration_end": args.calibration_end, "margin": args.margin })
 }

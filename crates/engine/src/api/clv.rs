@@ -139,12 +139,8 @@ pub(super) fn files(table: &Table, attached: &Attached, params: &ClvParams, resu
     let keys: Vec<String> = customer_keys(table, key).into_iter().map(Option::unwrap_or_default).collect();
     let mut csv = Vec::new();
     write_csv(&keys, result, &mut csv)?;
-    let json = serde_json::json!({
-        "bgnbd": result.bgnbd, "gamma_gamma": result.gamma_gamma, "calibration_end": result.calibration_end,
-        "observation_end": result.observation_end, "calibration": result.calibration, "warnings": result.warnings, "settings": params,
-    });
     Ok(vec![
         FileOut { name: "clv.csv".into(), mime: "text/csv".into(), bytes: csv },
-        FileOut { name: "clv.params.json".into(), mime: "application/json".into(), bytes: (serde_json::to_string_pretty(&json).unwrap_or_default() + "\n").into_bytes() },
+        FileOut { name: "clv.params.json".into(), mime: "application/json".into(), bytes: crate::clv::params_json(params, result).into_bytes() },
     ])
 }

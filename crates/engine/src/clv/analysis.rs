@@ -215,6 +215,20 @@ pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidC
     Ok(ClvResult { rows, bgnbd, gamma_gamma, calibration_end: day(cal_end), observation_end: day(last_day), calibration, warnings })
 }
 
+/// The `clv.params.json` file: the fits, the holdout check, the warnings and the settings used.
+pub fn params_json(params: &ClvParams, result: &ClvResult) -> String {
+    let json = serde_json::json!({
+        "bgnbd": result.bgnbd,
+        "gamma_gamma": result.gamma_gamma,
+        "calibration_end": result.calibration_end,
+        "observation_end": result.observation_end,
+        "calibration": result.calibration,
+        "warnings": result.warnings,
+        "settings": params,
+    });
+    serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+}
+
 /// The per-customer CLV CSV.
 ///
 /// # Errors

@@ -14,7 +14,7 @@ pub mod gamma_gamma;
 pub mod optimize;
 pub mod special;
 
-pub use analysis::{analyse, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams};
+pub use analysis::{analyse, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams};
 pub use bgnbd::{BgNbd, History};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGamma;
