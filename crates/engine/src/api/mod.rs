@@ -694,14 +694,14 @@ impl Session {
     }
 
     fn customers_from_transactions(&mut self, dataset: DatasetId, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
-        let transactions = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
-        let (key, bytes) = transactions::customer_list(&transactions.table)?;
+        let ingested = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
+        let mut attached = transactions::Attached::standalone(ingested)?;
         let mut options = ReadOptions::default();
-        options.types.insert(key, crate::table::ColumnType::Text);
-        let name = format!("customers of {}", transactions.table.name);
-        let view = self.open(name, bytes, options, monitor)?;
+        options.types.insert(attached.mapping.customer_id.clone(), crate::table::ColumnType::Text);
+        let name = format!("customers of {}", attached.ingested.table.name);
+        let view = self.open(name, attached.customer_list()?, options, monitor)?;
         let ds = self.datasets.get_mut(&view.id).ok_or(EngineError::UnknownDataset)?;
-        let attached = transactions::Attached::new(transactions, None, &ds.ingested.table)?;
+        attached.rejoin(&ds.ingested.table)?;
         let attached_view = attached.view();
         ds.transactions = Some(attached);
         Ok(Response::Derived { dataset: view, attached: Box::new(attached_view) })

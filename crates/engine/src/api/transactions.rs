@@ -42,35 +42,6 @@ pub struct AttachView {
     pub latest: Option<String>,
 }
 
-/// The customer list of a transactions table: the key column's name (as guessed) and a CSV with
-/// one row per customer key that has a readable transaction, in text order.
-pub(super) fn customer_list(transactions: &Table) -> Result<(String, Vec<u8>), CustomersError> {
-    let mapping = TransactionMapping::guess(transactions, None).ok_or_else(|| {
-        CustomersError::Mapping(vec![format!(
-            "{} has no date and amount columns, so it cannot be read as transactions; check the column types, or add it as transactions to a customers file.",
-            transactions.name
-        )])
-    })?;
-    let valid = mapping.check(transactions, None)?;
-    let mut aggregates = Aggregates::default();
-    aggregates.add(transactions, &valid);
-    let keys = aggregates.keys();
-    if keys.is_empty() {
-        return Err(CustomersError::Mapping(vec![format!(
-            "no row of {} has a customer key (`{}`), a date (`{}`) and an amount (`{}`) that can be read.",
-            transactions.name, mapping.customer_id, mapping.date, mapping.amount
-        )]));
-    }
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let io = |e: csv::Error| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]);
-    w.write_record([mapping.customer_id.as_str()]).map_err(io)?;
-    for key in &keys {
-        w.write_record([key.as_str()]).map_err(io)?;
-    }
-    let bytes = w.into_inner().map_err(|e| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]))?;
-    Ok((mapping.customer_id, bytes))
-}
-
 impl Attached {
     /// Aggregates `ingested` transactions with `mapping` (guessed when `None`) and joins them onto `customers`.
     pub fn new(ingested: Ingested, mapping: Option<TransactionMapping>, customers: &Table) -> Result<Self, CustomersError> {
@@ -78,16 +49,55 @@ impl Attached {
             Some(m) => m,
             None => return Err(CustomersError::Mapping(vec!["no date and amount columns were found in the transactions; choose them.".into()])),
         };
-        let valid = mapping.check(&ingested.table, Some(customers))?;
+        let mut attached = Self::aggregate(ingested, mapping, Some(customers))?;
+        attached.rejoin(customers)?;
+        Ok(attached)
+    }
+
+    /// Aggregates transactions that are the whole customer base (no customers file), with the mapping
+    /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
+    /// then [`Attached::rejoin`] onto them.
+    pub fn standalone(ingested: Ingested) -> Result<Self, CustomersError> {
+        let t = &ingested.table;
+        let mapping = TransactionMapping::guess(t, None).ok_or_else(|| {
+            CustomersError::Mapping(vec![format!(
+                "{} has no date and amount columns, so it cannot be read as transactions; check the column types, or add it as transactions to a customers file.",
+                t.name
+            )])
+        })?;
+        let attached = Self::aggregate(ingested, mapping, None)?;
+        if attached.aggregates.customers() == 0 {
+            let (t, m) = (&attached.ingested.table, &attached.mapping);
+            return Err(CustomersError::Mapping(vec![format!(
+                "no row of {} has a customer key (`{}`), a date (`{}`) and an amount (`{}`) that can be read.",
+                t.name, m.customer_id, m.date, m.amount
+            )]));
+        }
+        Ok(attached)
+    }
+
+    /// Checks `mapping` (against `customers` too, when given) and aggregates; not joined.
+    fn aggregate(ingested: Ingested, mapping: TransactionMapping, customers: Option<&Table>) -> Result<Self, CustomersError> {
+        let valid = mapping.check(&ingested.table, customers)?;
         let mut aggregates = Aggregates::default();
         aggregates.add(&ingested.table, &valid);
-        let key = valid.customer_key.unwrap_or(0);
-        let (columns, report) = join(&aggregates, &customer_keys(customers, key));
         let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
             Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
             _ => s.max as i32,
         });
-        Ok(Attached { ingested, mapping, aggregates, columns, report, latest })
+        Ok(Attached { ingested, mapping, aggregates, columns: Vec::new(), report: JoinReport::default(), latest })
+    }
+
+    /// The customers of the transactions as a CSV file: a header naming the key column, then one row per
+    /// customer key with a readable transaction, in text order.
+    pub fn customer_list(&self) -> Result<Vec<u8>, CustomersError> {
+        let failed = |e: String| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]);
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        w.write_record([self.mapping.customer_id.as_str()]).map_err(|e| failed(e.to_string()))?;
+        for key in self.aggregates.keys() {
+            w.write_record([key.as_str()]).map_err(|e| failed(e.to_string()))?;
+        }
+        w.into_inner().map_err(|e| failed(e.to_string()))
     }
 
     /// Joins again after the customers were read again (their keys may have changed).

@@ -258,7 +258,7 @@ fn column(name: String, data: ColumnData) -> Column {
 }
 
 /// What joining transactions onto customers found, for the user to review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct JoinReport {
     /// Transaction rows read.
     pub transaction_rows: u64,
