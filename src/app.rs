@@ -5,8 +5,9 @@ use segscope_engine::api::{Request, Response};
 use segscope_engine::sample::SampleParams;
 
 use crate::components::{
-    column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel,
-    preview_table::PreviewTable, rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel, value::ValueWorkspace,
+    column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel, preview_table::PreviewTable,
+    rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel,
+    value::ValueWorkspace,
 };
 use crate::state::AppState;
 
@@ -22,7 +23,10 @@ pub fn load_sample(state: AppState, customers: Option<u64>) {
         state.show_dataset(response);
         // The sample comes with its transactions, so value rules work at once.
         if let Some(dataset) = state.dataset.get_untracked().map(|d| d.id).filter(|_| loaded) {
-            if let Some(Response::Attached(view)) = state.request("Adding the sample transactions…", Request::AttachSampleTransactions { dataset, params }).await {
+            if let Some(Response::Attached(view)) = state
+                .request("Adding the sample transactions…", Request::AttachSampleTransactions { dataset, params })
+                .await
+            {
                 state.transactions.set(Some(*view));
             }
         }
@@ -62,11 +66,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Workspace() -> impl IntoView {
     let state = crate::state::use_app();
-    let preview = move || {
-        state
-            .dataset
-            .with(|d| d.as_ref().map(|d| d.preview.clone()))
-    };
+    let preview = move || state.dataset.with(|d| d.as_ref().map(|d| d.preview.clone()));
     view! {
         <ImportPanel/>
         <TransactionsPanel/>

@@ -17,7 +17,9 @@ async fn read_bytes(file: web_sys::File) -> Result<(String, Vec<u8>), String> {
     let name = file.name();
     match gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await {
         Ok(bytes) => Ok((name, bytes)),
-        Err(e) => Err(format!("{name}: the browser could not read the file ({e}). Check that it is a file you can open, then try again.")),
+        Err(e) => Err(format!(
+            "{name}: the browser could not read the file ({e}). Check that it is a file you can open, then try again."
+        )),
     }
 }
 

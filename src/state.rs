@@ -52,11 +52,7 @@ impl AppState {
     /// Shows a newly read dataset (the previous one stays until this succeeds).
     pub fn show_dataset(self, response: Option<Response>) {
         if let Some(Response::Dataset(view)) = response {
-            let previous = self
-                .dataset
-                .get_untracked()
-                .map(|d| d.id)
-                .filter(|&id| id != view.id);
+            let previous = self.dataset.get_untracked().map(|d| d.id).filter(|&id| id != view.id);
             self.assignment.set(None);
             if previous.is_some() {
                 self.transactions.set(None);

@@ -36,12 +36,7 @@ pub fn draw<DB: DrawingBackend>(
         return root.present();
     }
     let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
-    let longest = bars
-        .iter()
-        .map(|b| b.0.chars().count())
-        .max()
-        .unwrap_or(4)
-        .min(28) as u32;
+    let longest = bars.iter().map(|b| b.0.chars().count()).max().unwrap_or(4).min(28) as u32;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(28)
@@ -63,13 +58,8 @@ pub fn draw<DB: DrawingBackend>(
     chart.draw_series(bars.iter().enumerate().map(|(i, (_, count))| {
         let row = n - 1 - i;
         let color = PALETTE[i % PALETTE.len()];
-        let mut bar = Rectangle::new(
-            [
-                (0, SegmentValue::Exact(row)),
-                (*count, SegmentValue::Exact(row + 1)),
-            ],
-            color.filled(),
-        );
+        let mut bar =
+            Rectangle::new([(0, SegmentValue::Exact(row)), (*count, SegmentValue::Exact(row + 1))], color.filled());
         bar.set_margin(4, 4, 0, 0);
         bar
     }))?;

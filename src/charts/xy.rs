@@ -23,7 +23,12 @@ pub const COLOUR_NAMES: [&str; 3] = ["blue", "orange", "red"];
 ///
 /// # Errors
 /// The backend's drawing error.
-pub fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, series: &[Series], x_label: &str, y_label: &str) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+pub fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    series: &[Series],
+    x_label: &str,
+    y_label: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let all = series.iter().flat_map(|s| s.points.iter());
     let (mut x_max, mut y_max) = (1e-9f64, 1e-9f64);

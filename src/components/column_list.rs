@@ -61,12 +61,7 @@ fn ColumnCard(
             return;
         };
         let list = std::iter::once(String::new())
-            .chain(
-                typed
-                    .split(',')
-                    .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty()),
-            )
+            .chain(typed.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()))
             .collect();
         options.column_missing_tokens.insert(col.clone(), list);
         reread(state, options);

@@ -39,19 +39,11 @@ pub fn DropZone(
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|f| f.get(0))
-        {
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
             open_file(state, file);
         }
     };
-    let input_id = if compact {
-        "file-input-again"
-    } else {
-        "file-input"
-    };
+    let input_id = if compact { "file-input-again" } else { "file-input" };
     view! {
         <div
             class="drop-zone"

@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::Request;
-use segscope_engine::ingest::{
-    delimiter_label, DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding,
-};
+use segscope_engine::ingest::{delimiter_label, DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
 
 use crate::state::{use_app, AppState};
 
@@ -14,12 +12,7 @@ pub fn reread(state: AppState, options: ReadOptions) {
         return;
     };
     leptos::task::spawn_local(async move {
-        let response = state
-            .request(
-                "Reading the file again…",
-                Request::Reread { dataset, options },
-            )
-            .await;
+        let response = state.request("Reading the file again…", Request::Reread { dataset, options }).await;
         state.show_dataset(response);
     });
 }
@@ -91,9 +84,7 @@ fn ImportSettings(
         }
     };
     let o = draft.get_untracked();
-    let delimiter = o
-        .delimiter
-        .map_or("auto".to_string(), |b| (b as char).to_string());
+    let delimiter = o.delimiter.map_or("auto".to_string(), |b| (b as char).to_string());
     let encoding = o.encoding.map_or("auto", TextEncoding::label).to_string();
     let date_order = match o.date_order {
         None => "auto",
@@ -108,13 +99,7 @@ fn ImportSettings(
         Some(false) => "no",
     }
     .to_string();
-    let missing = o
-        .missing_tokens
-        .iter()
-        .filter(|t| !t.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let missing = o.missing_tokens.iter().filter(|t| !t.is_empty()).cloned().collect::<Vec<_>>().join(", ");
     let ragged = match o.ragged_rows {
         RaggedRows::Keep => "keep",
         RaggedRows::Skip => "skip",

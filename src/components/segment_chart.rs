@@ -20,10 +20,7 @@ pub fn SegmentChart(
     let height = segment_sizes::height_for(bars.len());
     let label = format!(
         "Bar chart of segment sizes: {}",
-        bars.iter()
-            .map(|(n, c)| format!("{n} {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        bars.iter().map(|(n, c)| format!("{n} {c}")).collect::<Vec<_>>().join(", ")
     );
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };

@@ -16,17 +16,10 @@ pub fn SplitPanel() -> impl IntoView {
     let column = RwSignal::new(String::new());
     let bands = RwSignal::new(4u32);
     let max_segments = RwSignal::new(12u32);
-    let columns = move || {
-        state
-            .dataset
-            .with(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default())
-    };
+    let columns = move || state.dataset.with(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
     let chosen_is_ordered = move || {
         let name = column.get();
-        columns()
-            .iter()
-            .find(|c| c.name == name)
-            .is_some_and(|c| c.column_type.is_ordered())
+        columns().iter().find(|c| c.name == name).is_some_and(|c| c.column_type.is_ordered())
     };
     let run = move |_| {
         let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else {
@@ -38,9 +31,8 @@ pub fn SplitPanel() -> impl IntoView {
             max_segments: max_segments.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Segmented(view)) = state
-                .request("Splitting…", Request::Split { dataset, params })
-                .await
+            if let Some(Response::Segmented(view)) =
+                state.request("Splitting…", Request::Split { dataset, params }).await
             {
                 state.assignment.set(Some(view));
             }
@@ -86,45 +78,25 @@ fn SplitResult(
     let (id, dataset) = (assignment.id, assignment.dataset);
     let show_segment = move |code: u32, name: String| {
         leptos::task::spawn_local(async move {
-            let request = Request::Preview {
-                dataset,
-                segment: Some((id, code)),
-                offset: 0,
-                limit: 20,
-            };
-            if let Some(Response::Preview(rows)) =
-                state.request("Finding customers…", request).await
-            {
+            let request = Request::Preview { dataset, segment: Some((id, code)), offset: 0, limit: 20 };
+            if let Some(Response::Preview(rows)) = state.request("Finding customers…", request).await {
                 filtered.set(Some((name, rows)));
             }
         });
     };
     let save = move |want_manifest: bool| {
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = state
-                .request(
-                    "Preparing the download…",
-                    Request::ExportCsv {
-                        dataset,
-                        assignment: id,
-                    },
-                )
-                .await
+            if let Some(Response::Files(files)) =
+                state.request("Preparing the download…", Request::ExportCsv { dataset, assignment: id }).await
             {
-                let file = files
-                    .into_iter()
-                    .find(|f| f.name.ends_with(".manifest.json") == want_manifest);
+                let file = files.into_iter().find(|f| f.name.ends_with(".manifest.json") == want_manifest);
                 if let Some(Err(message)) = file.as_ref().map(download::save) {
                     state.error.set(Some(message));
                 }
             }
         });
     };
-    let bars: Vec<(String, u64)> = assignment
-        .segments
-        .iter()
-        .map(|s| (s.name.clone(), s.count))
-        .collect();
+    let bars: Vec<(String, u64)> = assignment.segments.iter().map(|s| (s.name.clone(), s.count)).collect();
     view! {
         <h3 id="split-result-title">{assignment.title.clone()}</h3>
         <div class="split-result">

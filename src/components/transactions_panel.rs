@@ -12,8 +12,16 @@ fn attach_file(state: AppState, file: web_sys::File) {
     let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
         let Some((name, bytes)) = crate::files::read_or_report(state, file).await else { return };
-        let request = Request::AttachTransactions { dataset, name: name.clone(), bytes, options: ReadOptions::default(), mapping: None };
-        if let Some(Response::Attached(view)) = state.request(&format!("Reading {name} and joining it to the customers…"), request).await {
+        let request = Request::AttachTransactions {
+            dataset,
+            name: name.clone(),
+            bytes,
+            options: ReadOptions::default(),
+            mapping: None,
+        };
+        if let Some(Response::Attached(view)) =
+            state.request(&format!("Reading {name} and joining it to the customers…"), request).await
+        {
             state.transactions.set(Some(*view));
         }
     });
@@ -23,7 +31,10 @@ fn attach_file(state: AppState, file: web_sys::File) {
 fn use_as_transactions(state: AppState) {
     let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
-        if let Some(Response::Derived { dataset, attached }) = state.request("Making the customer list from the transactions…", Request::CustomersFromTransactions { dataset }).await {
+        if let Some(Response::Derived { dataset, attached }) = state
+            .request("Making the customer list from the transactions…", Request::CustomersFromTransactions { dataset })
+            .await
+        {
             state.show_dataset(Some(Response::Dataset(dataset)));
             state.transactions.set(Some(*attached));
         }
@@ -69,7 +80,12 @@ fn Attached(
     let state = use_app();
     let draft = RwSignal::new(view.mapping.clone());
     let columns = view.transaction_columns.clone();
-    let pick = move |id: &'static str, label: &'static str, optional: bool, types: &'static [ColumnType], get: fn(&TransactionMapping) -> Option<String>, set: fn(&mut TransactionMapping, Option<String>)| {
+    let pick = move |id: &'static str,
+                     label: &'static str,
+                     optional: bool,
+                     types: &'static [ColumnType],
+                     get: fn(&TransactionMapping) -> Option<String>,
+                     set: fn(&mut TransactionMapping, Option<String>)| {
         let current = draft.with_untracked(get).unwrap_or_default();
         let options: Vec<(String, ColumnType)> = columns.iter().filter(|(_, t)| types.contains(t)).cloned().collect();
         view! {
@@ -89,7 +105,9 @@ fn Attached(
         let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
         let mapping = draft.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Some(Response::Attached(v)) = state.request("Joining the transactions again…", Request::Remap { dataset, mapping }).await {
+            if let Some(Response::Attached(v)) =
+                state.request("Joining the transactions again…", Request::Remap { dataset, mapping }).await
+            {
                 state.transactions.set(Some(*v));
             }
         });

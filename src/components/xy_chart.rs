@@ -21,7 +21,8 @@ pub fn XyChart(
     /// What the chart shows, for screen readers (the series' names are added).
     description: String,
 ) -> impl IntoView {
-    let description = format!("{description}: {}", series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    let description =
+        format!("{description}: {}", series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };

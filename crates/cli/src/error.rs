@@ -54,18 +54,12 @@ impl CliError {
 
 /// Reads a whole input file, naming it in the error.
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::File {
-        path: path.display().to_string(),
-        source,
-    })
+    std::fs::read(path).map_err(|source| CliError::File { path: path.display().to_string(), source })
 }
 
 /// Creates an output file, naming it in the error.
 pub fn create_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
     std::fs::File::create(path)
         .map(std::io::BufWriter::new)
-        .map_err(|source| CliError::File {
-            path: path.display().to_string(),
-            source,
-        })
+        .map_err(|source| CliError::File { path: path.display().to_string(), source })
 }

@@ -38,15 +38,10 @@ pub struct ReadArgs {
 impl ReadArgs {
     /// The engine's read options, or a message naming the flag that is wrong.
     pub fn to_options(&self) -> Result<ReadOptions, CliError> {
-        let mut o = ReadOptions {
-            has_header: !self.no_header,
-            ..ReadOptions::default()
-        };
+        let mut o = ReadOptions { has_header: !self.no_header, ..ReadOptions::default() };
         if let Some(d) = &self.delimiter {
             o.delimiter = Some(parse_delimiter(d).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--delimiter `{d}` is not one character; use `,` `;` `|` or `tab`."
-                ))
+                CliError::usage(format!("--delimiter `{d}` is not one character; use `,` `;` `|` or `tab`."))
             })?);
         }
         if let Some(e) = &self.encoding {
@@ -57,25 +52,21 @@ impl ReadArgs {
             })?);
         }
         if let Some(d) = &self.date_order {
-            o.date_order = Some(DateOrder::from_label(d).ok_or_else(|| {
-                CliError::usage(format!("--date-order `{d}` must be dmy, mdy or ymd."))
-            })?);
+            o.date_order = Some(
+                DateOrder::from_label(d)
+                    .ok_or_else(|| CliError::usage(format!("--date-order `{d}` must be dmy, mdy or ymd.")))?,
+            );
         }
         if self.decimal_comma {
             o.decimal_comma = Some(true);
         }
         for t in &self.types {
             let (col, ty) = t.rsplit_once('=').ok_or_else(|| {
-                CliError::usage(format!(
-                    "--type `{t}` must look like COLUMN=TYPE, e.g. age=integer."
-                ))
+                CliError::usage(format!("--type `{t}` must look like COLUMN=TYPE, e.g. age=integer."))
             })?;
             let ty = ColumnType::from_label(ty).ok_or_else(|| {
                 let all: Vec<&str> = ColumnType::ALL.iter().map(|t| t.label()).collect();
-                CliError::usage(format!(
-                    "--type `{t}`: `{ty}` is not a type; use one of {}.",
-                    all.join(", ")
-                ))
+                CliError::usage(format!("--type `{t}`: `{ty}` is not a type; use one of {}.", all.join(", ")))
             })?;
             o.types.insert(col.to_string(), ty);
         }
@@ -84,11 +75,7 @@ impl ReadArgs {
             "keep" => RaggedRows::Keep,
             "skip" => RaggedRows::Skip,
             "fail" => RaggedRows::Fail,
-            other => {
-                return Err(CliError::usage(format!(
-                    "--bad-rows `{other}` must be keep, skip or fail."
-                )))
-            }
+            other => return Err(CliError::usage(format!("--bad-rows `{other}` must be keep, skip or fail."))),
         };
         Ok(o)
     }

@@ -50,12 +50,21 @@ impl TransactionArgs {
     }
 
     fn any_flag(&self) -> bool {
-        self.customer_id.is_some() || self.date.is_some() || self.amount.is_some() || self.order_id.is_some() || self.category.is_some() || self.quantity.is_some() || self.margin_column.is_some()
+        self.customer_id.is_some()
+            || self.date.is_some()
+            || self.amount.is_some()
+            || self.order_id.is_some()
+            || self.category.is_some()
+            || self.quantity.is_some()
+            || self.margin_column.is_some()
     }
 
     /// The mapping to use: the flags given, over the mapping stored in the definition; `None` to
     /// use the stored one (or guess). The second value says which stored fields the flags replaced.
-    pub fn mapping(&self, stored: Option<&TransactionMapping>) -> Result<(Option<TransactionMapping>, Vec<String>), CliError> {
+    pub fn mapping(
+        &self,
+        stored: Option<&TransactionMapping>,
+    ) -> Result<(Option<TransactionMapping>, Vec<String>), CliError> {
         if !self.any_flag() {
             return Ok((None, Vec::new()));
         }
@@ -78,10 +87,18 @@ impl TransactionArgs {
         set("customer id", &mut m.customer_id, &self.customer_id);
         set("date", &mut m.date, &self.date);
         set("amount", &mut m.amount, &self.amount);
-        for (field, slot, value) in [("order id", &mut m.order_id, &self.order_id), ("category", &mut m.category, &self.category), ("quantity", &mut m.quantity, &self.quantity), ("margin", &mut m.margin, &self.margin_column)] {
+        for (field, slot, value) in [
+            ("order id", &mut m.order_id, &self.order_id),
+            ("category", &mut m.category, &self.category),
+            ("quantity", &mut m.quantity, &self.quantity),
+            ("margin", &mut m.margin, &self.margin_column),
+        ] {
             if let Some(v) = value {
                 if slot.as_ref() != Some(v) {
-                    replaced.push(format!("{field}: {} → `{v}`", slot.as_deref().map_or("none".to_string(), |s| format!("`{s}`"))));
+                    replaced.push(format!(
+                        "{field}: {} → `{v}`",
+                        slot.as_deref().map_or("none".to_string(), |s| format!("`{s}`"))
+                    ));
                 }
                 *slot = Some(v.clone());
             }

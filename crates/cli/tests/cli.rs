@@ -5,18 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn segscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segscope"))
-        .args(args)
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_segscope")).args(args).output().unwrap()
 }
 
 fn data(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../engine/tests/data")
-        .join(name)
-        .display()
-        .to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data").join(name).display().to_string()
 }
 
 fn stdout(o: &Output) -> String {
@@ -35,12 +28,7 @@ fn inspect_json_reports_rows_types_and_detection() {
     assert_eq!(v["rows"], 3);
     assert_eq!(v["delimiter"], ";");
     assert_eq!(v["encoding"], "utf-8");
-    let types: Vec<&str> = v["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["type"].as_str().unwrap())
-        .collect();
+    let types: Vec<&str> = v["columns"].as_array().unwrap().iter().map(|c| c["type"].as_str().unwrap()).collect();
     assert_eq!(types, ["integer", "text", "decimal", "date"]);
     assert_eq!(v["columns"][2]["format"], "decimal comma");
 }
@@ -50,29 +38,14 @@ fn inspect_for_people_lists_columns_and_warnings() {
     let o = segscope(&["inspect", &data("latin1.csv")]);
     assert!(o.status.success());
     let out = stdout(&o);
-    assert!(
-        out.contains("3 rows × 3 columns") && out.contains("windows-1252"),
-        "{out}"
-    );
-    assert!(
-        out.contains("warning: The file is not valid UTF-8"),
-        "{out}"
-    );
+    assert!(out.contains("3 rows × 3 columns") && out.contains("windows-1252"), "{out}");
+    assert!(out.contains("warning: The file is not valid UTF-8"), "{out}");
 }
 
 #[test]
 fn read_options_are_shared_flags() {
-    let o = segscope(&[
-        "inspect",
-        &data("dates.csv"),
-        "--json",
-        "--date-order",
-        "mdy",
-        "--type",
-        "id=text",
-        "--na",
-        "x",
-    ]);
+    let o =
+        segscope(&["inspect", &data("dates.csv"), "--json", "--date-order", "mdy", "--type", "id=text", "--na", "x"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["columns"][0]["type"], "text");
@@ -87,21 +60,13 @@ fn read_options_are_shared_flags() {
 fn bad_files_and_flags_fail_with_a_message_and_exit_code() {
     let o = segscope(&["inspect", &data("unterminated_quote.csv")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("unterminated_quote.csv: line 3, column 2 (`comment`)"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("unterminated_quote.csv: line 3, column 2 (`comment`)"), "{}", stderr(&o));
     let o = segscope(&["inspect", "does-not-exist.csv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("does-not-exist.csv"));
     let o = segscope(&["inspect", &data("tab.tsv"), "--type", "score=money"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("`money` is not a type"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("`money` is not a type"), "{}", stderr(&o));
     let o = segscope(&["inspect", &data("tab.tsv"), "--delimiter", "::"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -112,8 +77,7 @@ fn convert_writes_original_text_as_json_objects() {
     let out = dir.path().join("out.json");
     let o = segscope(&["convert", &data("rfc4180.csv"), out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(
         v,
         serde_json::json!([
@@ -125,20 +89,9 @@ fn convert_writes_original_text_as_json_objects() {
 }
 
 fn sample_into(dir: &Path, customers: &str, seed: &str) -> (Vec<u8>, Vec<u8>) {
-    let o = segscope(&[
-        "sample",
-        "--out",
-        dir.to_str().unwrap(),
-        "--customers",
-        customers,
-        "--seed",
-        seed,
-    ]);
+    let o = segscope(&["sample", "--out", dir.to_str().unwrap(), "--customers", customers, "--seed", seed]);
     assert!(o.status.success(), "{}", stderr(&o));
-    (
-        std::fs::read(dir.join("customers.csv")).unwrap(),
-        std::fs::read(dir.join("transactions.csv")).unwrap(),
-    )
+    (std::fs::read(dir.join("customers.csv")).unwrap(), std::fs::read(dir.join("transactions.csv")).unwrap())
 }
 
 #[test]
@@ -150,22 +103,13 @@ fn sample_is_deterministic_and_inspectable() {
     let o = segscope(&["inspect", customers.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["rows"], 200);
-    let o = segscope(&[
-        "sample",
-        "--out",
-        a.path().to_str().unwrap(),
-        "--customers",
-        "0",
-    ]);
+    let o = segscope(&["sample", "--out", a.path().to_str().unwrap(), "--customers", "0"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("customers"), "{}", stderr(&o));
 }
 
 fn example() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/segments/sample-lifestyle.json")
-        .display()
-        .to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/segments/sample-lifestyle.json").display().to_string()
 }
 
 #[test]
@@ -186,22 +130,13 @@ fn apply_appends_segments_and_summarises() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(
-        out.contains("Young urban")
-            && out
-                .lines()
-                .any(|l| l.starts_with("total") && l.ends_with(" 300")),
-        "{out}"
-    );
+    assert!(out.contains("Young urban") && out.lines().any(|l| l.starts_with("total") && l.ends_with(" 300")), "{out}");
     let written = std::fs::read(&output).unwrap();
     let lines: Vec<&[u8]> = written.split(|&b| b == b'\n').collect();
     let original: Vec<&[u8]> = customers.split(|&b| b == b'\n').collect();
     assert_eq!(lines.len(), original.len());
     for (a, b) in lines.iter().zip(&original).filter(|(a, _)| !a.is_empty()) {
-        assert!(
-            a.starts_with(b) && a.get(b.len()) == Some(&b','),
-            "every row passes through with a segment appended"
-        );
+        assert!(a.starts_with(b) && a.get(b.len()) == Some(&b','), "every row passes through with a segment appended");
     }
 }
 
@@ -221,45 +156,19 @@ fn apply_reports_every_mismatch_with_another_file() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(
-        err.contains("(11 problems)") && err.contains("there is no column `urbanicity`"),
-        "{err}"
-    );
+    assert!(err.contains("(11 problems)") && err.contains("there is no column `urbanicity`"), "{err}");
 }
 
 #[test]
 fn sql_prints_each_dialect_and_rejects_unknown_ones() {
-    for (dialect, quote) in [
-        ("duckdb", "\"age\""),
-        ("postgres", "\"age\""),
-        ("bigquery", "`age`"),
-        ("spark", "`age`"),
-    ] {
-        let o = segscope(&[
-            "sql",
-            "--definition",
-            &example(),
-            "--dialect",
-            dialect,
-            "--table",
-            "crm.customers",
-        ]);
+    for (dialect, quote) in [("duckdb", "\"age\""), ("postgres", "\"age\""), ("bigquery", "`age`"), ("spark", "`age`")]
+    {
+        let o = segscope(&["sql", "--definition", &example(), "--dialect", dialect, "--table", "crm.customers"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let sql = stdout(&o);
-        assert!(
-            sql.contains(quote) && sql.contains("END AS") && sql.contains("FROM"),
-            "{sql}"
-        );
+        assert!(sql.contains(quote) && sql.contains("END AS") && sql.contains("FROM"), "{sql}");
     }
-    let o = segscope(&[
-        "sql",
-        "--definition",
-        &example(),
-        "--dialect",
-        "oracle",
-        "--table",
-        "t",
-    ]);
+    let o = segscope(&["sql", "--definition", &example(), "--dialect", "oracle", "--table", "t"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -273,26 +182,72 @@ fn apply_with_transactions_uses_customer_aggregates() {
     sample_into(dir.path(), "400", "1");
     let (c, t) = (dir.path().join("customers.csv"), dir.path().join("transactions.csv"));
     let out = dir.path().join("out.csv");
-    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--summary"]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        &value_example(),
+        "--input",
+        c.to_str().unwrap(),
+        "--transactions",
+        t.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--summary",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("Champions") && text.contains("Never bought"), "{text}");
     assert!(stderr(&o).contains("transactions: "), "{}", stderr(&o));
     // Without the transactions file, the definition says it needs one.
-    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        &value_example(),
+        "--input",
+        c.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--transactions FILE"), "{}", stderr(&o));
     // Mapping flags override the stored mapping, and say so.
-    let o = segscope(&["apply", "--definition", &value_example(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--category", "order_id"]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        &value_example(),
+        "--input",
+        c.to_str().unwrap(),
+        "--transactions",
+        t.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--category",
+        "order_id",
+    ]);
     assert!(stderr(&o).contains("replaces the definition's category: `category` → `order_id`"), "{}", stderr(&o));
 }
 
 #[test]
 fn sql_with_transactions_names_both_tables() {
-    let o = segscope(&["sql", "--definition", &value_example(), "--dialect", "spark", "--table", "crm.customers", "--transactions-table", "crm.orders"]);
+    let o = segscope(&[
+        "sql",
+        "--definition",
+        &value_example(),
+        "--dialect",
+        "spark",
+        "--table",
+        "crm.customers",
+        "--transactions-table",
+        "crm.orders",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let sql = stdout(&o);
-    assert!(sql.contains("FROM `crm`.`orders`") && sql.contains("FROM `crm`.`customers` AS c") && sql.contains("collect_set"), "{sql}");
+    assert!(
+        sql.contains("FROM `crm`.`orders`")
+            && sql.contains("FROM `crm`.`customers` AS c")
+            && sql.contains("collect_set"),
+        "{sql}"
+    );
 }
 
 #[test]
@@ -301,17 +256,58 @@ fn rfm_writes_one_row_per_customer_like_the_pandas_reference() {
     let out = dir.path().join("rfm.csv");
     let cdnow = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/cdnow");
     let input = cdnow.join("cdnow_sample.csv");
-    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--customer-id", "customer_id", "--date", "order_date", "--amount", "amount", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--customer-id",
+        "customer_id",
+        "--date",
+        "order_date",
+        "--amount",
+        "amount",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(cdnow.join("rfm_expected_rank.csv")).unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(cdnow.join("rfm_expected_rank.csv")).unwrap()
+    );
     assert!(stderr(&o).contains("as of 1998-07-01"), "{}", stderr(&o));
-    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--method", "thresholds", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--method",
+        "thresholds",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--r-thresholds"), "{}", stderr(&o));
-    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--bins", "4", "--method", "thresholds", "--r-thresholds", "30,90,365", "--f-thresholds", "2,3,5", "--m-thresholds", "20,50,100", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--bins",
+        "4",
+        "--method",
+        "thresholds",
+        "--r-thresholds",
+        "30,90,365",
+        "--f-thresholds",
+        "2,3,5",
+        "--m-thresholds",
+        "20,50,100",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.lines().skip(1).all(|l| l.ends_with(",No purchases") || l.split(',').nth(4).is_some_and(|s| ["1", "2", "3", "4"].contains(&s))));
+    assert!(text.lines().skip(1).all(
+        |l| l.ends_with(",No purchases") || l.split(',').nth(4).is_some_and(|s| ["1", "2", "3", "4"].contains(&s))
+    ));
 }
 
 #[test]
@@ -319,14 +315,35 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("clv.csv");
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/cdnow/cdnow_sample.csv");
-    let o = segscope(&["clv", "--transactions", input.to_str().unwrap(), "--calibration-end", "1997-09-30", "--horizon-months", "12", "--discount-monthly", "0.01", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "clv",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--calibration-end",
+        "1997-09-30",
+        "--horizon-months",
+        "12",
+        "--discount-monthly",
+        "0.01",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("BG/NBD: r = 0.24") && stdout(&o).contains("the simplex converged"), "{}", stdout(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2358);
-    let params: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("clv.params.json")).unwrap()).unwrap();
+    let params: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("clv.params.json")).unwrap()).unwrap();
     assert!((params["bgnbd"]["params"]["a"].as_f64().unwrap() - 0.7929).abs() < 0.01);
     assert_eq!(params["calibration"][0]["x"], 0);
-    let o = segscope(&["clv", "--transactions", input.to_str().unwrap(), "--discount-monthly", "2", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "clv",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--discount-monthly",
+        "2",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("monthly discount rate must be at least 0 and below 1"), "{}", stderr(&o));
 }
@@ -337,7 +354,21 @@ fn the_named_date_column_is_read_as_a_date_whatever_its_format() {
     let (input, out) = (dir.path().join("t.csv"), dir.path().join("rfm.csv"));
     // Day-first dates that inference alone would also read; and compact dates.
     std::fs::write(&input, "cust,day,amt\nA,03/01/2024,10\nA,15/01/2024,5\nB,20240102,7\n").unwrap();
-    let o = segscope(&["rfm", "--transactions", input.to_str().unwrap(), "--customer-id", "cust", "--date", "day", "--amount", "amt", "--bins", "3", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--customer-id",
+        "cust",
+        "--date",
+        "day",
+        "--amount",
+        "amt",
+        "--bins",
+        "3",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("as of 2024-01-16"), "{}", stderr(&o));
 }
@@ -350,30 +381,83 @@ fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
     let (c, t) = (dir.path().join("customers.csv"), dir.path().join("transactions.csv"));
     let mut map = RfmMap::default_for(4);
     map.segments[0].name = "Top".into();
-    let def = RfmDefinition { format: FORMAT.into(), as_of: Some("2026-01-01".into()), transactions: None, params: RfmParams { bins: 4, ..RfmParams::default() }, map };
+    let def = RfmDefinition {
+        format: FORMAT.into(),
+        as_of: Some("2026-01-01".into()),
+        transactions: None,
+        params: RfmParams { bins: 4, ..RfmParams::default() },
+        map,
+    };
     let def_path = dir.path().join("rfm.json");
     std::fs::write(&def_path, serde_json::to_string_pretty(&def).unwrap()).unwrap();
     let out = dir.path().join("out.csv");
-    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--output", out.to_str().unwrap(), "--summary"]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        def_path.to_str().unwrap(),
+        "--input",
+        c.to_str().unwrap(),
+        "--transactions",
+        t.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--summary",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Top"), "{}", stdout(&o));
     let applied = std::fs::read_to_string(&out).unwrap();
     assert!(applied.lines().next().unwrap().ends_with(",rfm_segment"));
     // The same definition through `segscope rfm`: the same segment for every customer with transactions.
     let rfm = dir.path().join("rfm.csv");
-    let o = segscope(&["rfm", "--transactions", t.to_str().unwrap(), "--definition", def_path.to_str().unwrap(), "--output", rfm.to_str().unwrap()]);
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        t.to_str().unwrap(),
+        "--definition",
+        def_path.to_str().unwrap(),
+        "--output",
+        rfm.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let by_key: std::collections::HashMap<String, String> =
-        applied.lines().skip(1).map(|l| (l.split(',').next().unwrap().to_string(), l.rsplit(',').next().unwrap().to_string())).collect();
+    let by_key: std::collections::HashMap<String, String> = applied
+        .lines()
+        .skip(1)
+        .map(|l| (l.split(',').next().unwrap().to_string(), l.rsplit(',').next().unwrap().to_string()))
+        .collect();
     for line in std::fs::read_to_string(&rfm).unwrap().lines().skip(1) {
         let key = line.split(',').next().unwrap();
         assert_eq!(by_key[key], line.rsplit(',').next().unwrap(), "customer {key}");
     }
-    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        def_path.to_str().unwrap(),
+        "--input",
+        c.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("give them with --transactions FILE"), "{}", stderr(&o));
     // --as-of overrides the saved date, and says so.
-    let o = segscope(&["apply", "--definition", def_path.to_str().unwrap(), "--input", c.to_str().unwrap(), "--transactions", t.to_str().unwrap(), "--as-of", "2026-06-30", "--output", out.to_str().unwrap()]);
+    let o = segscope(&[
+        "apply",
+        "--definition",
+        def_path.to_str().unwrap(),
+        "--input",
+        c.to_str().unwrap(),
+        "--transactions",
+        t.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("replaces the definition's as-of date 2026-01-01") && stderr(&o).contains("RFM as of 2026-06-30"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("replaces the definition's as-of date 2026-01-01")
+            && stderr(&o).contains("RFM as of 2026-06-30"),
+        "{}",
+        stderr(&o)
+    );
 }

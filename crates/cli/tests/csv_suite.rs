@@ -9,13 +9,7 @@ fn convert(csv: &[u8]) -> serde_json::Value {
     let (input, output) = (dir.path().join("in.csv"), dir.path().join("out.json"));
     std::fs::write(&input, csv).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_segscope"))
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            output.to_str().unwrap(),
-            "--delimiter",
-            ",",
-        ])
+        .args(["convert", input.to_str().unwrap(), output.to_str().unwrap(), "--delimiter", ","])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -31,11 +25,7 @@ fn csv_spectrum_cases() {
             b"first,last,address,city,zip\nJohn,Doe,120 any st.,\"Anytown, WW\",08123\n",
             json!([{"first":"John","last":"Doe","address":"120 any st.","city":"Anytown, WW","zip":"08123"}]),
         ),
-        (
-            "empty",
-            b"a,b,c\n1,\"\",\"\"\n2,3,4\n",
-            json!([{"a":"1","b":"","c":""},{"a":"2","b":"3","c":"4"}]),
-        ),
+        ("empty", b"a,b,c\n1,\"\",\"\"\n2,3,4\n", json!([{"a":"1","b":"","c":""},{"a":"2","b":"3","c":"4"}])),
         (
             "empty_crlf",
             b"a,b,c\r\n1,\"\",\"\"\r\n2,3,4\r\n",
@@ -66,21 +56,9 @@ fn csv_spectrum_cases() {
             b"a,b\n1,\"ha \n\"\"ha\"\" \nha\"\n3,4\n",
             json!([{"a":"1","b":"ha \n\"ha\" \nha"},{"a":"3","b":"4"}]),
         ),
-        (
-            "simple",
-            b"a,b,c\n1,2,3\n",
-            json!([{"a":"1","b":"2","c":"3"}]),
-        ),
-        (
-            "simple_crlf",
-            b"a,b,c\r\n1,2,3\r\n",
-            json!([{"a":"1","b":"2","c":"3"}]),
-        ),
-        (
-            "utf8",
-            "a,b,c\n1,2,3\n4,5,ʤ\n".as_bytes(),
-            json!([{"a":"1","b":"2","c":"3"},{"a":"4","b":"5","c":"ʤ"}]),
-        ),
+        ("simple", b"a,b,c\n1,2,3\n", json!([{"a":"1","b":"2","c":"3"}])),
+        ("simple_crlf", b"a,b,c\r\n1,2,3\r\n", json!([{"a":"1","b":"2","c":"3"}])),
+        ("utf8", "a,b,c\n1,2,3\n4,5,ʤ\n".as_bytes(), json!([{"a":"1","b":"2","c":"3"},{"a":"4","b":"5","c":"ʤ"}])),
     ];
     for (name, csv, expected) in cases {
         assert_eq!(convert(csv), expected, "case {name}");

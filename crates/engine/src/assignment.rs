@@ -58,20 +58,12 @@ impl Assignment {
         self.segments
             .iter()
             .zip(counts)
-            .map(|(s, count)| SegmentSize {
-                name: s.name.clone(),
-                count,
-                share: count as f64 / total,
-            })
+            .map(|(s, count)| SegmentSize { name: s.name.clone(), count, share: count as f64 / total })
             .collect()
     }
 
     /// The rows in segment `code`, in table order.
     pub fn rows_in(&self, code: u32) -> impl Iterator<Item = usize> + '_ {
-        self.codes
-            .iter()
-            .enumerate()
-            .filter(move |(_, &c)| c == code)
-            .map(|(r, _)| r)
+        self.codes.iter().enumerate().filter(move |(_, &c)| c == code).map(|(r, _)| r)
     }
 }

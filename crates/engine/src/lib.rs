@@ -7,15 +7,15 @@
 
 pub mod api;
 pub mod assignment;
+pub mod clv;
+pub mod customers;
 pub mod export;
 pub mod ingest;
 pub mod progress;
+pub mod rfm;
 pub mod rules;
 pub mod sample;
 pub mod split;
 pub mod stats;
 pub mod stream;
 pub mod table;
-pub mod customers;
-pub mod rfm;
-pub mod clv;

@@ -8,14 +8,21 @@ use segscope_engine::rules::{Definition, Mode};
 use segscope_engine::sample::SampleParams;
 
 fn sample(s: &mut Session) -> DatasetId {
-    match s.handle(Request::LoadSample { params: SampleParams { customers: 1_000, ..SampleParams::default() } }, &mut Quiet) {
+    match s.handle(
+        Request::LoadSample { params: SampleParams { customers: 1_000, ..SampleParams::default() } },
+        &mut Quiet,
+    ) {
         Response::Dataset(d) => d.id,
         other => panic!("{other:?}"),
     }
 }
 
 fn example() -> Definition {
-    Definition::from_json(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json")).unwrap()).unwrap()
+    Definition::from_json(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json"))
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 fn rules(s: &mut Session, dataset: DatasetId, definition: Definition) -> RulesView {
@@ -45,7 +52,11 @@ fn live_counts_cover_every_customer_and_overlaps_are_symmetric() {
         assert_eq!(o.overlap[i][i], o.counts[i].size.count, "the diagonal is the segment's size");
     }
     // The overlapping result exports one flag column per segment.
-    let Response::Files(files) = s.handle(Request::ExportCsv { dataset: d, assignment: o.assignment.unwrap() }, &mut Quiet) else { panic!() };
+    let Response::Files(files) =
+        s.handle(Request::ExportCsv { dataset: d, assignment: o.assignment.unwrap() }, &mut Quiet)
+    else {
+        panic!()
+    };
     let csv = String::from_utf8(files[1].bytes.clone()).unwrap();
     assert!(csv.lines().next().unwrap().ends_with(",New this half-year,Young urban,\"Families & \"\"affluent\"\" couples\",Engaged ✓ (2 of 3),\"Retired, not rural\""));
     for line in csv.lines().skip(1) {
@@ -74,12 +85,22 @@ fn saved_definitions_record_column_types_and_the_as_of_date() {
     def.columns.clear();
     let v = rules(&mut s, d, def.clone());
     assert!(v.as_of_is_default);
-    let Response::Files(files) = s.handle(Request::SaveDefinition { dataset: d, definition: def }, &mut Quiet) else { panic!() };
+    let Response::Files(files) = s.handle(Request::SaveDefinition { dataset: d, definition: def }, &mut Quiet) else {
+        panic!()
+    };
     assert_eq!(files[0].name, "life-stage-and-engagement.segments.json");
-    let Response::Definition(reopened) = s.handle(Request::OpenDefinition { name: files[0].name.clone(), bytes: files[0].bytes.clone() }, &mut Quiet) else { panic!() };
+    let Response::Definition(reopened) =
+        s.handle(Request::OpenDefinition { name: files[0].name.clone(), bytes: files[0].bytes.clone() }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert_eq!(reopened.as_of, v.as_of);
     assert_eq!(reopened.columns.len(), 8);
-    let Response::Error { message } = s.handle(Request::OpenDefinition { name: "x.json".into(), bytes: b"{\"format\": 1}".to_vec() }, &mut Quiet) else { panic!() };
+    let Response::Error { message } =
+        s.handle(Request::OpenDefinition { name: "x.json".into(), bytes: b"{\"format\": 1}".to_vec() }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert!(message.contains("x.json"), "{message}");
 }
 
@@ -88,7 +109,18 @@ fn sql_downloads_for_each_dialect() {
     let mut s = Session::new();
     let d = sample(&mut s);
     for dialect in Dialect::ALL {
-        let Response::Files(f) = s.handle(Request::RulesSql { dataset: d, definition: example(), dialect, table: "crm.customers".into(), transactions_table: None }, &mut Quiet) else { panic!() };
+        let Response::Files(f) = s.handle(
+            Request::RulesSql {
+                dataset: d,
+                definition: example(),
+                dialect,
+                table: "crm.customers".into(),
+                transactions_table: None,
+            },
+            &mut Quiet,
+        ) else {
+            panic!()
+        };
         assert!(f[0].name.ends_with(&format!(".{}.sql", dialect.label())));
         assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("END AS"));
     }
@@ -98,7 +130,10 @@ fn sql_downloads_for_each_dialect() {
 fn column_values_come_with_counts() {
     let mut s = Session::new();
     let d = sample(&mut s);
-    let Response::Values(v) = s.handle(Request::ColumnValues { dataset: d, column: "urbanicity".into() }, &mut Quiet) else { panic!() };
+    let Response::Values(v) = s.handle(Request::ColumnValues { dataset: d, column: "urbanicity".into() }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert_eq!(v.len(), 3);
     assert_eq!(v.iter().map(|x| x.count).sum::<u64>(), 1_000);
 }
@@ -108,9 +143,16 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     use segscope_engine::sample::sample_csv;
     let mut s = Session::new();
     let d = sample(&mut s);
-    let (_, transactions) = sample_csv(&SampleParams { customers: 1_000, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let (_, transactions) =
+        sample_csv(&SampleParams { customers: 1_000, ..SampleParams::default() }.check().unwrap()).unwrap();
     let Response::Attached(a) = s.handle(
-        Request::AttachTransactions { dataset: d, name: "transactions.csv".into(), bytes: transactions, options: Default::default(), mapping: None },
+        Request::AttachTransactions {
+            dataset: d,
+            name: "transactions.csv".into(),
+            bytes: transactions,
+            options: Default::default(),
+            mapping: None,
+        },
         &mut Quiet,
     ) else {
         panic!()
@@ -129,11 +171,24 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     assert_eq!(v.as_of.as_deref(), Some("2026-01-01"), "the day after the latest transaction (2025-12-31)");
     assert!(v.counts[0].size.count > 0 && v.counts[1].size.count > 0);
-    let Response::Files(f) = s.handle(Request::SaveDefinition { dataset: d, definition: def.clone() }, &mut Quiet) else { panic!() };
+    let Response::Files(f) = s.handle(Request::SaveDefinition { dataset: d, definition: def.clone() }, &mut Quiet)
+    else {
+        panic!()
+    };
     let saved = Definition::from_json(std::str::from_utf8(&f[0].bytes).unwrap()).unwrap();
-    assert_eq!(saved.transactions.as_ref().map(|m| m.amount.as_str()), Some("amount"), "the mapping is saved with the definition");
+    assert_eq!(
+        saved.transactions.as_ref().map(|m| m.amount.as_str()),
+        Some("amount"),
+        "the mapping is saved with the definition"
+    );
     let Response::Files(f) = s.handle(
-        Request::RulesSql { dataset: d, definition: def.clone(), dialect: Dialect::Bigquery, table: "crm.customers".into(), transactions_table: Some("crm.orders".into()) },
+        Request::RulesSql {
+            dataset: d,
+            definition: def.clone(),
+            dialect: Dialect::Bigquery,
+            table: "crm.customers".into(),
+            transactions_table: Some("crm.orders".into()),
+        },
         &mut Quiet,
     ) else {
         panic!()
@@ -144,7 +199,11 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     let Response::Templates(t) = s.handle(Request::SuggestTemplates { dataset: d }, &mut Quiet) else { panic!() };
     for wanted in ["Lifecycle", "Products bought"] {
         let found = t.iter().find(|x| x.label.starts_with(wanted)).unwrap_or_else(|| panic!("{wanted} missing"));
-        let Response::Definition(def) = s.handle(Request::FromTemplate { dataset: d, template: found.template.clone() }, &mut Quiet) else { panic!() };
+        let Response::Definition(def) =
+            s.handle(Request::FromTemplate { dataset: d, template: found.template.clone() }, &mut Quiet)
+        else {
+            panic!()
+        };
         let v = rules(&mut s, d, *def);
         assert!(v.problems.is_empty() && v.counts.iter().all(|c| c.size.count > 0), "{wanted}: {:?}", v);
     }
@@ -162,8 +221,14 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let mut s = Session::new();
     let d = sample(&mut s);
     let params = SampleParams { customers: 1_000, ..SampleParams::default() };
-    let Response::Attached(_) = s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet) else { panic!() };
-    let Response::Rfm(v) = s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet) else { panic!() };
+    let Response::Attached(_) = s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet) else {
+        panic!()
+    };
+    let Response::Rfm(v) =
+        s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert_eq!(v.grid.len(), 25);
     assert_eq!(v.as_of, "2026-01-01");
     assert!(v.as_of_is_default);
@@ -172,14 +237,25 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     assert_eq!(v.segments.iter().map(|x| x.count).sum::<u64>(), 1_000);
     assert!(v.segments.iter().find(|x| x.name == "Champions").unwrap().count > 0, "the sample plants champions");
     // The per-customer CSV equals RFM over the transactions file, for every customer with transactions.
-    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: d, dialect: None, customers_table: String::new(), transactions_table: String::new() }, &mut Quiet) else { panic!() };
+    let Response::Files(f) = s.handle(
+        Request::RfmFiles {
+            dataset: d,
+            dialect: None,
+            customers_table: String::new(),
+            transactions_table: String::new(),
+        },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
     let app = String::from_utf8(f[0].bytes.clone()).unwrap();
     let (_, transactions) = sample_csv(&params.check().unwrap()).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = segscope_engine::ingest::ReadOptions::default();
     let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: None };
     let valid = RfmParams::default().check().unwrap();
-    let (keys, result, _) = rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();
+    let (keys, result, _) =
+        rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();
     let mut cli = Vec::new();
     segscope_engine::rfm::write_csv(&keys, &result, &mut cli).unwrap();
     let cli = String::from_utf8(cli).unwrap();
@@ -187,13 +263,24 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     assert!(cli.lines().all(|l| app_lines.contains(l)), "every line of the file-based RFM is in the app's");
     assert!(app.lines().filter(|l| !cli.contains(*l)).all(|l| l.ends_with(",0,0.00,,,,No purchases")));
     // The cell preview and the definition files.
-    let Response::Preview(p) = s.handle(Request::RfmCell { dataset: d, r: 5, f: 5, limit: 10 }, &mut Quiet) else { panic!() };
+    let Response::Preview(p) = s.handle(Request::RfmCell { dataset: d, r: 5, f: 5, limit: 10 }, &mut Quiet) else {
+        panic!()
+    };
     assert!(!p.rows.is_empty());
-    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: d, dialect: Some(Dialect::Duckdb), customers_table: "customers".into(), transactions_table: "transactions".into() }, &mut Quiet) else { panic!() };
+    let Response::Files(f) = s.handle(
+        Request::RfmFiles {
+            dataset: d,
+            dialect: Some(Dialect::Duckdb),
+            customers_table: "customers".into(),
+            transactions_table: "transactions".into(),
+        },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
     assert!(String::from_utf8(f[0].bytes.clone()).unwrap().contains("\"format\": \"segscope.rfm/1\""));
     assert!(String::from_utf8(f[1].bytes.clone()).unwrap().contains("LEFT JOIN segscope_segmented"));
 }
-
 
 #[test]
 fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
@@ -209,16 +296,31 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     // The sample's drop-out is not identifiable for BG/NBD (lifetimes 0.11.3 also drives a to ~6e-8
     // on it): the fit stops at a bound and says so.
     assert!(v.gamma_gamma.convergence.converged, "{:?}", v.gamma_gamma.convergence);
-    assert!(v.bgnbd.convergence.converged || v.warnings.iter().any(|w| w.contains("did not converge") && w.contains("bound")), "{:?}", v.warnings);
+    assert!(
+        v.bgnbd.convergence.converged
+            || v.warnings.iter().any(|w| w.contains("did not converge") && w.contains("bound")),
+        "{:?}",
+        v.warnings
+    );
     let mean = |name: &str| v.by_segment.iter().find(|x| x.segment == name).unwrap().mean_clv;
-    assert!(mean("Champions") > 3.0 * mean("Hibernating"), "champions {} vs hibernating {}", mean("Champions"), mean("Hibernating"));
+    assert!(
+        mean("Champions") > 3.0 * mean("Hibernating"),
+        "champions {} vs hibernating {}",
+        mean("Champions"),
+        mean("Hibernating")
+    );
     assert!(!v.calibration.is_empty(), "a calibration end gives the holdout check");
     assert!(v.distribution.iter().map(|b| b.1).sum::<u64>() > 900, "every predicted customer is in a band");
     assert_eq!(v.top.len(), 20);
     assert!(v.top.windows(2).all(|w| w[0].clv >= w[1].clv));
     let Response::Files(f) = s.handle(Request::ClvFiles { dataset: d }, &mut Quiet) else { panic!() };
     assert_eq!(String::from_utf8(f[0].bytes.clone()).unwrap().lines().count(), 1_001);
-    let Response::Error { message } = s.handle(Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() } }, &mut Quiet) else { panic!() };
+    let Response::Error { message } = s.handle(
+        Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() } },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
     assert!(message.contains("horizon must be 1 to 120 months"), "{message}");
 }
 
@@ -227,14 +329,24 @@ fn clv_without_a_calibration_end_fits_on_everything() {
     use segscope_engine::clv::ClvParams;
     let mut s = Session::new();
     let d = sample(&mut s);
-    s.handle(Request::AttachSampleTransactions { dataset: d, params: SampleParams { customers: 1_000, ..SampleParams::default() } }, &mut Quiet);
-    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: ClvParams::default() }, &mut Quiet) else { panic!() };
+    s.handle(
+        Request::AttachSampleTransactions {
+            dataset: d,
+            params: SampleParams { customers: 1_000, ..SampleParams::default() },
+        },
+        &mut Quiet,
+    );
+    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: ClvParams::default() }, &mut Quiet) else {
+        panic!()
+    };
     assert!(v.calibration.is_empty(), "no holdout without a calibration end");
     assert_eq!(v.calibration_end, v.observation_end);
 }
 
 fn ingest(s: &mut Session, name: &str, bytes: &[u8]) -> DatasetId {
-    match s.handle(Request::Ingest { name: name.into(), bytes: bytes.to_vec(), options: Default::default() }, &mut Quiet) {
+    match s
+        .handle(Request::Ingest { name: name.into(), bytes: bytes.to_vec(), options: Default::default() }, &mut Quiet)
+    {
         Response::Dataset(d) => d.id,
         other => panic!("{other:?}"),
     }
@@ -245,13 +357,31 @@ fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_
     let mut s = Session::new();
     let file = b"customer_id,order_date,amount\n00017,2025-01-02,10.50\n17,2025-01-03,4.00\n00017,2025-02-01,-2.00\n,2025-02-02,3.00\n";
     let t = ingest(&mut s, "orders.csv", file);
-    let Response::Derived { dataset, attached } = s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet) else { panic!() };
+    let Response::Derived { dataset, attached } =
+        s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert_eq!(dataset.rows, 2, "one row per key; `00017` and `17` are different customers");
     assert_eq!(attached.report.unmatched_keys, 0);
     assert_eq!(attached.mapping.customer_id, "customer_id");
-    let Response::Rfm(rfm) = s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet) else { panic!() };
+    let Response::Rfm(rfm) =
+        s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet)
+    else {
+        panic!()
+    };
     assert_eq!(rfm.as_of, "2025-02-03");
-    let Response::Files(f) = s.handle(Request::RfmFiles { dataset: dataset.id, dialect: None, customers_table: "c".into(), transactions_table: "t".into() }, &mut Quiet) else { panic!() };
+    let Response::Files(f) = s.handle(
+        Request::RfmFiles {
+            dataset: dataset.id,
+            dialect: None,
+            customers_table: "c".into(),
+            transactions_table: "t".into(),
+        },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
     let csv = String::from_utf8(f[0].bytes.clone()).unwrap();
     assert!(csv.contains("\n00017,32,1,8.50,"), "a return is netted, not a purchase: {csv}");
     assert!(csv.contains("\n17,31,1,4.00,"), "{csv}");
@@ -261,6 +391,8 @@ fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_
 fn a_file_without_dates_and_amounts_cannot_be_read_as_transactions() {
     let mut s = Session::new();
     let t = ingest(&mut s, "people.csv", b"customer_id,name\n1,Ann\n2,Bob\n");
-    let Response::Error { message } = s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet) else { panic!() };
+    let Response::Error { message } = s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet) else {
+        panic!()
+    };
     assert!(message.contains("people.csv has no date and amount columns"), "{message}");
 }

@@ -46,7 +46,11 @@ fn cdnow_fits_agree_with_lifetimes() {
         if h.x > 0.0 {
             let spend = gg.params.expected_average_value(h.x, row[4]);
             close(spend, want[3], &format!("customer {id} expected spend"));
-            close(lifetime_value(&bg.params, spend, h, 12, 0.01, TimeUnit::Weeks), want[4], &format!("customer {id} CLV"));
+            close(
+                lifetime_value(&bg.params, spend, h, 12, 0.01, TimeUnit::Weeks),
+                want[4],
+                &format!("customer {id} CLV"),
+            );
         }
     }
 }
@@ -57,7 +61,14 @@ fn histories_from_the_cdnow_transactions_reproduce_the_published_summary() {
     use segscope_engine::customers::{Aggregates, TransactionMapping};
     use segscope_engine::ingest::{read_table, ReadOptions};
     use segscope_engine::progress::Quiet;
-    let t = read_table("cdnow_sample.csv", include_bytes!("data/cdnow/cdnow_sample.csv"), &ReadOptions::default(), &mut Quiet).unwrap().table;
+    let t = read_table(
+        "cdnow_sample.csv",
+        include_bytes!("data/cdnow/cdnow_sample.csv"),
+        &ReadOptions::default(),
+        &mut Quiet,
+    )
+    .unwrap()
+    .table;
     let m = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
     let mut agg = Aggregates::default();
     agg.add(&t, &m);
@@ -84,7 +95,11 @@ fn histories_from_the_cdnow_transactions_reproduce_the_published_summary() {
             continue;
         };
         assert_eq!(h.x, row[1], "customer {}", row[0]);
-        assert!((h.t_x - row[2]).abs() < 0.006 && (h.t - row[3]).abs() < 0.006, "customer {}: {h:?} vs {row:?}", row[0]);
+        assert!(
+            (h.t_x - row[2]).abs() < 0.006 && (h.t - row[3]).abs() < 0.006,
+            "customer {}: {h:?} vs {row:?}",
+            row[0]
+        );
     }
     assert_eq!(free, 8);
 }

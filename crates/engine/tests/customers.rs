@@ -13,7 +13,10 @@ fn read(name: &str, bytes: &[u8]) -> Table {
     read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap().table
 }
 
-fn attach(customers: &Table, transactions: &Table) -> (Vec<segscope_engine::table::Column>, segscope_engine::customers::JoinReport) {
+fn attach(
+    customers: &Table,
+    transactions: &Table,
+) -> (Vec<segscope_engine::table::Column>, segscope_engine::customers::JoinReport) {
     let mapping = TransactionMapping::guess(transactions, Some(customers)).unwrap();
     let valid = mapping.check(transactions, Some(customers)).unwrap();
     let mut a = Aggregates::default();
@@ -28,7 +31,13 @@ fn aggregates_of_the_sample_match_the_generators_own_numbers() {
     let (customers, transactions) = (read("customers.csv", &c), read("transactions.csv", &t));
     let mapping = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     assert_eq!(
-        (mapping.customer_id.as_str(), mapping.date.as_str(), mapping.amount.as_str(), mapping.order_id.as_deref(), mapping.category.as_deref()),
+        (
+            mapping.customer_id.as_str(),
+            mapping.date.as_str(),
+            mapping.amount.as_str(),
+            mapping.order_id.as_deref(),
+            mapping.category.as_deref()
+        ),
         ("customer_id", "order_date", "amount", Some("order_id"), Some("category"))
     );
     let (cols, report) = attach(&customers, &transactions);
@@ -37,7 +46,11 @@ fn aggregates_of_the_sample_match_the_generators_own_numbers() {
         let truth = customer(DEFAULT_SEED, i as u64);
         assert_eq!(col("orders").number(i), Some(truth.orders() as f64), "customer {}", truth.customer_id);
         let revenue = col("revenue").number(i).unwrap();
-        assert!((revenue - truth.net_spend_cents() as f64 / 100.0).abs() < 1e-6, "customer {} revenue {revenue}", truth.customer_id);
+        assert!(
+            (revenue - truth.net_spend_cents() as f64 / 100.0).abs() < 1e-6,
+            "customer {} revenue {revenue}",
+            truth.customer_id
+        );
         let last = col("last_order_date").number(i).map(|d| date_from_days(d as i32));
         assert_eq!(last, truth.last_order_date(), "customer {}", truth.customer_id);
     }
@@ -59,24 +72,47 @@ fn keys_match_as_text_exactly_and_problems_are_reported() {
     assert_eq!(col("orders"), &ColumnData::Integer(vec![Some(2), Some(1), Some(0)]));
     assert_eq!(col("revenue").number(0), Some(0.25), "0.10 + 0.20 - 0.05, summed exactly");
     assert_eq!(col("returns").number(0), Some(1.0));
-    assert_eq!(col("days_between_orders").number(0), Some(4.0), "purchases on Jan 5 and Jan 9; the Jan 20 refund is no order");
+    assert_eq!(
+        col("days_between_orders").number(0),
+        Some(4.0),
+        "purchases on Jan 5 and Jan 9; the Jan 20 refund is no order"
+    );
     assert_eq!(col("first_order_date").number(2), None, "no transactions: no dates");
     assert_eq!(col("categories_bought").label(0), Some("Toys"));
     assert_eq!(col("spend_share_Home").number(1), Some(1.0));
-    assert_eq!((report.unmatched_keys, report.unmatched_rows, report.unmatched_examples.clone()), (1, 1, vec!["17".to_string()]));
+    assert_eq!(
+        (report.unmatched_keys, report.unmatched_rows, report.unmatched_examples.clone()),
+        (1, 1, vec!["17".to_string()])
+    );
     assert_eq!(report.unreadable_rows, 1);
     assert_eq!(report.unreadable_examples[0].line, 6);
     let text = report.messages().join(" ");
-    assert!(text.contains("`17`") && text.contains("leading zeros") && text.contains("line 6: no readable date"), "{text}");
+    assert!(
+        text.contains("`17`") && text.contains("leading zeros") && text.contains("line 6: no readable date"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_mapping_that_does_not_fit_names_every_problem() {
     let customers = read("c.csv", b"id,name\n1,Ann\n");
     let transactions = read("t.csv", b"customer,when,amount\n1,yesterday,5\n");
-    let m = TransactionMapping { customer_id: "customer".into(), date: "when".into(), amount: "amt".into(), order_id: None, category: None, quantity: None, margin: None, customer_key: Some("id".into()) };
+    let m = TransactionMapping {
+        customer_id: "customer".into(),
+        date: "when".into(),
+        amount: "amt".into(),
+        order_id: None,
+        category: None,
+        quantity: None,
+        margin: None,
+        customer_key: Some("id".into()),
+    };
     let err = m.check(&transactions, Some(&customers)).unwrap_err().to_string();
-    assert!(err.contains("`when` is categorical, but the date must be date or datetime") || err.contains("`when` is text, but the date"), "{err}");
+    assert!(
+        err.contains("`when` is categorical, but the date must be date or datetime")
+            || err.contains("`when` is text, but the date"),
+        "{err}"
+    );
     assert!(err.contains("no column `amt`"), "{err}");
 }
 
@@ -88,12 +124,17 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         "t.csv",
         b"customer_id,order_id,order_date,amount\nA,1,2024-03-01,10.00\nA,2,2024-03-10,10.00\nA,2,2024-03-12,-5.00\nB,3,2024-03-10,15.00\nC,4,2024-01-01,0.10\nC,5,2024-01-02,0.20\nD,6,2024-02-01,-3.00\n",
     );
-    let m = TransactionMapping::guess(&transactions, Some(&customers)).unwrap().check(&transactions, Some(&customers)).unwrap();
+    let m = TransactionMapping::guess(&transactions, Some(&customers))
+        .unwrap()
+        .check(&transactions, Some(&customers))
+        .unwrap();
     let mut a = Aggregates::default();
     a.add(&transactions, &m);
     let keys = customer_keys(&customers, 0);
     let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
-    let run = |params: RfmParams| compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of).unwrap();
+    let run = |params: RfmParams| {
+        compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of).unwrap()
+    };
     let r = run(RfmParams { bins: 3, ..RfmParams::default() });
     // A and B bought last on the same day: equal recency, equal R score; A's 2 orders beat B's 1.
     assert_eq!(r.rows[0].recency_days, Some(1));
@@ -105,7 +146,10 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     // C's 0.10 + 0.20 is exactly 0.30.
     assert_eq!(r.rows[2].monetary, "0.30");
     // D only returned something, E has nothing: both "No purchases".
-    assert_eq!((r.names[r.rows[3].segment].as_str(), r.names[r.rows[4].segment].as_str()), ("No purchases", "No purchases"));
+    assert_eq!(
+        (r.names[r.rows[3].segment].as_str(), r.names[r.rows[4].segment].as_str()),
+        ("No purchases", "No purchases")
+    );
     // Excluding returns: A's monetary is 20.
     let r = run(RfmParams { bins: 3, returns: Returns::Exclude, ..RfmParams::default() });
     assert_eq!(r.rows[0].monetary, "20.00");
@@ -113,12 +157,25 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     let r = run(RfmParams { bins: 3, monetary: Monetary::MeanOrder, ..RfmParams::default() });
     assert_eq!(r.rows[0].monetary_value, 7.5);
     // Thresholds: recency ≤ 1 day scores 3, ≤ 30 scores 2, older 1.
-    let r = run(RfmParams { bins: 3, method: Method::Thresholds { r: vec![1.0, 30.0], f: vec![2.0, 3.0], m: vec![1.0, 16.0] }, ..RfmParams::default() });
+    let r = run(RfmParams {
+        bins: 3,
+        method: Method::Thresholds { r: vec![1.0, 30.0], f: vec![2.0, 3.0], m: vec![1.0, 16.0] },
+        ..RfmParams::default()
+    });
     assert_eq!(r.rows[0].scores, Some([3, 2, 2]));
     assert_eq!(r.rows[2].scores, Some([1, 2, 1]));
-    let bad = RfmParams { bins: 3, method: Method::Thresholds { r: vec![30.0, 1.0], f: vec![1.0, 2.0], m: vec![1.0, 2.0] }, ..RfmParams::default() }.check();
+    let bad = RfmParams {
+        bins: 3,
+        method: Method::Thresholds { r: vec![30.0, 1.0], f: vec![1.0, 2.0], m: vec![1.0, 2.0] },
+        ..RfmParams::default()
+    }
+    .check();
     assert!(bad.unwrap_err().to_string().contains("recency thresholds must be 2 ascending numbers"));
-    assert!(RfmParams { bins: 6, ..RfmParams::default() }.check().unwrap_err().to_string().contains("bins must be 3, 4 or 5 (got 6)"));
+    assert!(RfmParams { bins: 6, ..RfmParams::default() }
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("bins must be 3, 4 or 5 (got 6)"));
 }
 
 #[test]

@@ -12,7 +12,9 @@ use segscope_engine::customers::{customer_keys, join, Aggregates, TransactionMap
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::sql::{select_with, Dialect};
-use segscope_engine::rules::{check, evaluate_frame, schema_with, Condition, Definition, Frame, Mode, Op, SegmentDef, Unit};
+use segscope_engine::rules::{
+    check, evaluate_frame, schema_with, Condition, Definition, Frame, Mode, Op, SegmentDef, Unit,
+};
 use segscope_engine::table::ColumnType;
 
 const DAYS: [&str; 5] = ["2024-01-01", "2024-01-15", "2024-02-29", "2024-03-01", "2024-03-31"];
@@ -45,16 +47,26 @@ fn num(x: &str) -> serde_json::Number {
 fn leaf() -> impl Strategy<Value = Condition> {
     let t = |c: &str, op: Op| Condition::Test { column: c.into(), op };
     prop_oneof![
-        (0i64..4, any::<bool>()).prop_map(move |(v, lt)| t("orders", if lt { Op::Lt { value: v.into() } } else { Op::Ge { value: v.into() } })),
-        (prop::sample::select(vec!["-5", "0", "0.1", "0.3", "12.5", "12.6", "100"]), any::<bool>())
-            .prop_map(move |(v, lt)| t("revenue", if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } })),
+        (0i64..4, any::<bool>()).prop_map(move |(v, lt)| t(
+            "orders",
+            if lt { Op::Lt { value: v.into() } } else { Op::Ge { value: v.into() } }
+        )),
+        (prop::sample::select(vec!["-5", "0", "0.1", "0.3", "12.5", "12.6", "100"]), any::<bool>()).prop_map(
+            move |(v, lt)| t("revenue", if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } })
+        ),
         (0..DAYS.len(), any::<bool>(), any::<bool>()).prop_map(move |(d, first, after)| {
             let date = DAYS[d].to_string();
-            t(if first { "first_order_date" } else { "last_order_date" }, if after { Op::After { date } } else { Op::Before { date } })
+            t(
+                if first { "first_order_date" } else { "last_order_date" },
+                if after { Op::After { date } } else { Op::Before { date } },
+            )
         }),
-        prop::sample::select(vec![1u32, 17, 31, 60]).prop_map(move |n| t("last_order_date", Op::InLast { n, unit: Unit::Days })),
-        (prop::sample::select(vec!["0", "14", "29", "30.5", "45"]), any::<bool>())
-            .prop_map(move |(v, lt)| t("days_between_orders", if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } })),
+        prop::sample::select(vec![1u32, 17, 31, 60])
+            .prop_map(move |n| t("last_order_date", Op::InLast { n, unit: Unit::Days })),
+        (prop::sample::select(vec!["0", "14", "29", "30.5", "45"]), any::<bool>()).prop_map(move |(v, lt)| t(
+            "days_between_orders",
+            if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } }
+        )),
         (0i64..3).prop_map(move |v| t("returns", Op::Ge { value: v.into() })),
         any::<bool>().prop_map(move |m| t("last_order_date", if m { Op::IsMissing } else { Op::IsNotMissing })),
         Just(t("days_between_orders", Op::IsMissing)),
@@ -64,17 +76,25 @@ fn leaf() -> impl Strategy<Value = Condition> {
 fn category_leaf() -> impl Strategy<Value = Condition> {
     let t = |c: &str, op: Op| Condition::Test { column: c.into(), op };
     prop_oneof![
-        (0..CATEGORIES.len()).prop_map(move |c| t("categories_bought", Op::Contains { value: CATEGORIES[c].into(), case_insensitive: false })),
+        (0..CATEGORIES.len()).prop_map(move |c| t(
+            "categories_bought",
+            Op::Contains { value: CATEGORIES[c].into(), case_insensitive: false }
+        )),
         Just(t("categories_bought", Op::Is { value: "Home; Toys".into(), case_insensitive: false })),
-        (prop::sample::select(vec!["0", "0.5", "1"]), any::<bool>())
-            .prop_map(move |(v, lt)| t("spend_share_Toys", if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } })),
+        (prop::sample::select(vec!["0", "0.5", "1"]), any::<bool>()).prop_map(move |(v, lt)| t(
+            "spend_share_Toys",
+            if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } }
+        )),
     ]
 }
 
 fn condition(with_categories: bool) -> BoxedStrategy<Condition> {
     let leaf = if with_categories { prop_oneof![3 => leaf(), 1 => category_leaf()].boxed() } else { leaf().boxed() };
     leaf.prop_recursive(2, 8, 3, |inner| {
-        prop_oneof![prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::All), prop::collection::vec(inner, 1..3).prop_map(Condition::Any)]
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::All),
+            prop::collection::vec(inner, 1..3).prop_map(Condition::Any)
+        ]
     })
     .boxed()
 }

@@ -9,10 +9,7 @@ use segscope_engine::split::{split, SplitParams};
 use segscope_engine::table::Table;
 
 fn export(table: &Table, column: &str) -> Vec<u8> {
-    let params = SplitParams {
-        column: column.into(),
-        ..SplitParams::default()
-    };
+    let params = SplitParams { column: column.into(), ..SplitParams::default() };
     let assignment = split(table, &params.check(table).unwrap());
     let mut out = Vec::new();
     write_annotated_csv(table, &assignment, "segment", &mut out).unwrap();
@@ -20,26 +17,13 @@ fn export(table: &Table, column: &str) -> Vec<u8> {
 }
 
 fn read(bytes: &[u8], options: &ReadOptions) -> Table {
-    read_table("t.csv", bytes, options, &mut Quiet)
-        .unwrap()
-        .table
+    read_table("t.csv", bytes, options, &mut Quiet).unwrap().table
 }
 
 /// Parses CSV bytes into records of strings (lossy UTF-8), as any CSV reader would.
 fn parse(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    r.byte_records()
-        .map(|rec| {
-            rec.unwrap()
-                .iter()
-                .map(|f| String::from_utf8_lossy(f).into_owned())
-                .collect()
-        })
-        .collect()
+    let mut r = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+    r.byte_records().map(|rec| rec.unwrap().iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect()).collect()
 }
 
 #[test]
@@ -67,28 +51,16 @@ fn bom_and_windows_1252_bytes_are_kept() {
 fn short_rows_are_padded_so_the_segment_lines_up_and_skipped_rows_stay_out() {
     let input = include_bytes!("data/ragged.csv");
     let out = export(&read(input, &ReadOptions::default()), "id");
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "id,a,b,segment\n1,x,y,1\n2,x,,2\n3,x,y,z,3\n4,x,y,4\n"
-    );
-    let skip = ReadOptions {
-        ragged_rows: RaggedRows::Skip,
-        ..ReadOptions::default()
-    };
+    assert_eq!(String::from_utf8(out).unwrap(), "id,a,b,segment\n1,x,y,1\n2,x,,2\n3,x,y,z,3\n4,x,y,4\n");
+    let skip = ReadOptions { ragged_rows: RaggedRows::Skip, ..ReadOptions::default() };
     let out = export(&read(input, &skip), "id");
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "id,a,b,segment\n1,x,y,1\n4,x,y,4\n"
-    );
+    assert_eq!(String::from_utf8(out).unwrap(), "id,a,b,segment\n1,x,y,1\n4,x,y,4\n");
 }
 
 #[test]
 fn a_last_line_without_terminator_gets_none() {
     let out = export(&read(b"id;v\n1;a\n2;b", &ReadOptions::default()), "v");
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "id;v;segment\n1;a;a\n2;b;b"
-    );
+    assert_eq!(String::from_utf8(out).unwrap(), "id;v;segment\n1;a;a\n2;b;b");
 }
 
 fn field() -> impl Strategy<Value = String> {

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use segscope_engine::ingest::{
-    read_table, DateOrder, EncodingEvidence, ImportWarning, IngestErrorKind, Ingested, RaggedRows,
-    ReadOptions, TextEncoding,
+    read_table, DateOrder, EncodingEvidence, ImportWarning, IngestErrorKind, Ingested, RaggedRows, ReadOptions,
+    TextEncoding,
 };
 use segscope_engine::progress::Quiet;
 use segscope_engine::table::{ColumnData, ColumnType, Table};
@@ -21,10 +21,7 @@ fn read_with(name: &str, bytes: &[u8], options: &ReadOptions) -> Ingested {
 
 fn error(name: &str, bytes: &[u8], options: &ReadOptions) -> IngestErrorKind {
     let err = read_table(name, bytes, options, &mut Quiet).unwrap_err();
-    assert!(
-        err.to_string().starts_with(&format!("{name}: ")),
-        "message names the file: {err}"
-    );
+    assert!(err.to_string().starts_with(&format!("{name}: ")), "message names the file: {err}");
     err.kind
 }
 
@@ -37,76 +34,40 @@ fn rfc4180_quotes_escapes_and_embedded_newlines() {
     let r = read("rfc4180.csv", include_bytes!("data/rfc4180.csv"));
     let t = &r.table;
     assert_eq!(t.rows(), 3);
-    assert_eq!(
-        t.original_row(0),
-        ["00017", "Smith, Jane", "said \"hi\"", "12.50"]
-    );
+    assert_eq!(t.original_row(0), ["00017", "Smith, Jane", "said \"hi\"", "12.50"]);
     assert_eq!(t.original_row(1), ["00018", "Bob", "two\r\nlines", "3"]);
-    assert_eq!(
-        t.line_of(2),
-        Some(5),
-        "the embedded line break moves the next record to line 5"
-    );
+    assert_eq!(t.line_of(2), Some(5), "the embedded line break moves the next record to line 5");
     assert_eq!(r.diagnostics.line_terminator, "CRLF");
-    assert_eq!(
-        types(t),
-        [
-            ColumnType::Text,
-            ColumnType::Text,
-            ColumnType::Text,
-            ColumnType::Decimal
-        ]
-    );
+    assert_eq!(types(t), [ColumnType::Text, ColumnType::Text, ColumnType::Text, ColumnType::Decimal]);
 }
 
 #[test]
 fn semicolon_file_with_decimal_comma_and_day_first_dates() {
-    let r = read(
-        "semicolon_decimal_comma.csv",
-        include_bytes!("data/semicolon_decimal_comma.csv"),
-    );
+    let r = read("semicolon_decimal_comma.csv", include_bytes!("data/semicolon_decimal_comma.csv"));
     assert_eq!(r.diagnostics.delimiter, b';');
     let amount = r.table.column("amount").unwrap();
-    assert_eq!(
-        amount.data,
-        ColumnData::Decimal {
-            values: vec![Some(12.5), Some(1234.75), Some(7.0)],
-            scale: 2
-        }
-    );
+    assert_eq!(amount.data, ColumnData::Decimal { values: vec![Some(12.5), Some(1234.75), Some(7.0)], scale: 2 });
     let when = r.table.column("when").unwrap();
     assert_eq!(when.column_type(), ColumnType::Date);
     assert_eq!(when.format.date_order, Some(DateOrder::Dmy));
-    assert_eq!(
-        when.format_number(when.data.number(0).unwrap()),
-        "2024-12-31"
-    );
+    assert_eq!(when.format_number(when.data.number(0).unwrap()), "2024-12-31");
 }
 
 #[test]
 fn tab_and_pipe_delimiters_are_detected() {
     let tab = read("tab.tsv", include_bytes!("data/tab.tsv"));
     assert_eq!(tab.diagnostics.delimiter, b'\t');
-    assert_eq!(
-        types(&tab.table),
-        [ColumnType::Integer, ColumnType::Text, ColumnType::Decimal]
-    );
+    assert_eq!(types(&tab.table), [ColumnType::Integer, ColumnType::Text, ColumnType::Decimal]);
     let pipe = read("pipe.txt", include_bytes!("data/pipe.txt"));
     assert_eq!(pipe.diagnostics.delimiter, b'|');
-    assert_eq!(
-        pipe.table.column("flag").unwrap().data,
-        ColumnData::Boolean(vec![Some(true), Some(false), None])
-    );
+    assert_eq!(pipe.table.column("flag").unwrap().data, ColumnData::Boolean(vec![Some(true), Some(false), None]));
 }
 
 #[test]
 fn utf8_bom_is_detected_and_kept_out_of_the_first_name() {
     let r = read("bom_utf8.csv", include_bytes!("data/bom_utf8.csv"));
     assert!(r.diagnostics.bom);
-    assert_eq!(
-        r.diagnostics.encoding_evidence,
-        EncodingEvidence::ByteOrderMark
-    );
+    assert_eq!(r.diagnostics.encoding_evidence, EncodingEvidence::ByteOrderMark);
     assert_eq!(r.table.columns[0].name, "id");
     assert_eq!(r.table.original_row(0), ["1", "Zoë"]);
 }
@@ -117,20 +78,13 @@ fn latin1_falls_back_to_windows_1252_and_says_so() {
     assert_eq!(r.diagnostics.encoding, TextEncoding::Windows1252);
     assert_eq!(r.table.original_row(0), ["1", "José", "München"]);
     assert_eq!(r.table.original_row(2), ["3", "€ price", "Paris"]);
-    assert!(matches!(
-        r.diagnostics.warnings[0],
-        ImportWarning::EncodingGuessed { line: 2 }
-    ));
+    assert!(matches!(r.diagnostics.warnings[0], ImportWarning::EncodingGuessed { line: 2 }));
 }
 
 #[test]
 fn utf16_with_bom_is_read() {
     let mut bytes = vec![0xFF, 0xFE];
-    bytes.extend(
-        "id\tname\r\n1\tZoë\r\n"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes),
-    );
+    bytes.extend("id\tname\r\n1\tZoë\r\n".encode_utf16().flat_map(u16::to_le_bytes));
     let r = read("unicode.txt", &bytes);
     assert_eq!(r.diagnostics.encoding, TextEncoding::Utf16Le);
     assert_eq!(r.table.original_row(0), ["1", "Zoë"]);
@@ -140,119 +94,56 @@ fn utf16_with_bom_is_read() {
 fn ragged_rows_are_kept_by_default_and_reported_with_lines() {
     let r = read("ragged.csv", include_bytes!("data/ragged.csv"));
     assert_eq!(r.table.rows(), 4);
-    let w = r
-        .diagnostics
-        .warnings
-        .iter()
-        .find(|w| matches!(w, ImportWarning::RaggedRows { .. }))
-        .unwrap();
+    let w = r.diagnostics.warnings.iter().find(|w| matches!(w, ImportWarning::RaggedRows { .. })).unwrap();
     let text = w.to_string();
     assert!(
-        text.contains("2 rows")
-            && text.contains("line 3: 2 fields")
-            && text.contains("line 4: 4 fields"),
+        text.contains("2 rows") && text.contains("line 3: 2 fields") && text.contains("line 4: 4 fields"),
         "{text}"
     );
-    assert!(
-        r.table.column("b").unwrap().data.is_missing(1),
-        "the short row's missing field is missing"
-    );
+    assert!(r.table.column("b").unwrap().data.is_missing(1), "the short row's missing field is missing");
 }
 
 #[test]
 fn ragged_rows_can_be_skipped_or_stop_reading() {
-    let skip = ReadOptions {
-        ragged_rows: RaggedRows::Skip,
-        ..ReadOptions::default()
-    };
+    let skip = ReadOptions { ragged_rows: RaggedRows::Skip, ..ReadOptions::default() };
     let r = read_with("ragged.csv", include_bytes!("data/ragged.csv"), &skip);
     assert_eq!(r.table.rows(), 2);
-    let fail = ReadOptions {
-        ragged_rows: RaggedRows::Fail,
-        ..ReadOptions::default()
-    };
+    let fail = ReadOptions { ragged_rows: RaggedRows::Fail, ..ReadOptions::default() };
     let kind = error("ragged.csv", include_bytes!("data/ragged.csv"), &fail);
-    assert_eq!(
-        kind,
-        IngestErrorKind::RaggedRow {
-            line: 3,
-            found: 2,
-            expected: 3
-        }
-    );
+    assert_eq!(kind, IngestErrorKind::RaggedRow { line: 3, found: 2, expected: 3 });
 }
 
 #[test]
 fn unterminated_quote_names_line_and_column() {
-    let kind = error(
-        "unterminated_quote.csv",
-        include_bytes!("data/unterminated_quote.csv"),
-        &ReadOptions::default(),
-    );
-    assert_eq!(
-        kind,
-        IngestErrorKind::UnterminatedQuote {
-            line: 3,
-            column: 2,
-            column_name: "comment".into()
-        }
-    );
+    let kind = error("unterminated_quote.csv", include_bytes!("data/unterminated_quote.csv"), &ReadOptions::default());
+    assert_eq!(kind, IngestErrorKind::UnterminatedQuote { line: 3, column: 2, column_name: "comment".into() });
     assert!(kind.to_string().contains("line 3, column 2 (`comment`)"));
 }
 
 #[test]
 fn empty_header_only_and_headerless_files_are_clear_errors() {
+    assert_eq!(error("empty.csv", include_bytes!("data/empty.csv"), &ReadOptions::default()), IngestErrorKind::Empty);
     assert_eq!(
-        error(
-            "empty.csv",
-            include_bytes!("data/empty.csv"),
-            &ReadOptions::default()
-        ),
-        IngestErrorKind::Empty
-    );
-    assert_eq!(
-        error(
-            "header_only.csv",
-            include_bytes!("data/header_only.csv"),
-            &ReadOptions::default()
-        ),
+        error("header_only.csv", include_bytes!("data/header_only.csv"), &ReadOptions::default()),
         IngestErrorKind::NoRows
     );
-    let kind = error(
-        "no_header.csv",
-        include_bytes!("data/no_header.csv"),
-        &ReadOptions::default(),
-    );
+    let kind = error("no_header.csv", include_bytes!("data/no_header.csv"), &ReadOptions::default());
     assert!(matches!(kind, IngestErrorKind::NoHeader { .. }), "{kind:?}");
     assert!(kind.to_string().contains("no header row"));
 }
 
 #[test]
 fn no_header_option_names_columns() {
-    let options = ReadOptions {
-        has_header: false,
-        ..ReadOptions::default()
-    };
-    let r = read_with(
-        "no_header.csv",
-        include_bytes!("data/no_header.csv"),
-        &options,
-    );
+    let options = ReadOptions { has_header: false, ..ReadOptions::default() };
+    let r = read_with("no_header.csv", include_bytes!("data/no_header.csv"), &options);
     assert_eq!(r.table.rows(), 2);
     assert_eq!(r.table.columns[1].name, "column_2");
-    assert_eq!(
-        types(&r.table),
-        [ColumnType::Integer, ColumnType::Date, ColumnType::Decimal]
-    );
+    assert_eq!(types(&r.table), [ColumnType::Integer, ColumnType::Date, ColumnType::Decimal]);
 }
 
 #[test]
 fn binary_files_are_named() {
-    let kind = error(
-        "book.xlsx",
-        b"PK\x03\x04\x14\x00\x06\x00",
-        &ReadOptions::default(),
-    );
+    let kind = error("book.xlsx", b"PK\x03\x04\x14\x00\x06\x00", &ReadOptions::default());
     assert!(kind.to_string().contains("Excel workbook"), "{kind}");
     let kind = error("blob.bin", b"id,x\n1,\x00\x01\n", &ReadOptions::default());
     assert!(matches!(kind, IngestErrorKind::NotText { .. }));
@@ -266,19 +157,9 @@ fn missing_value_tokens_are_missing_and_configurable() {
     assert_eq!(income.stats.missing, 5);
     assert_eq!(r.table.column("region").unwrap().stats.missing, 2);
     let mut options = ReadOptions::default();
-    options
-        .column_missing_tokens
-        .insert("region".into(), vec![String::new()]);
-    let r = read_with(
-        "na_heavy.csv",
-        include_bytes!("data/na_heavy.csv"),
-        &options,
-    );
-    assert_eq!(
-        r.table.column("region").unwrap().stats.missing,
-        1,
-        "NULL is a value when only empty is missing"
-    );
+    options.column_missing_tokens.insert("region".into(), vec![String::new()]);
+    let r = read_with("na_heavy.csv", include_bytes!("data/na_heavy.csv"), &options);
+    assert_eq!(r.table.column("region").unwrap().stats.missing, 1, "NULL is a value when only empty is missing");
 }
 
 #[test]
@@ -292,13 +173,12 @@ fn date_formats_and_orders_are_decided_per_column() {
     assert_eq!(col("stamp").column_type(), ColumnType::Datetime);
     assert_eq!(col("mdy").data.number(0), col("dmy").data.number(0));
     assert!(col("ambiguous").format.date_order_ambiguous);
-    assert!(r.diagnostics.warnings.iter().any(
-        |w| matches!(w, ImportWarning::AmbiguousDateOrder { column, .. } if column == "ambiguous")
-    ));
-    let options = ReadOptions {
-        date_order: Some(DateOrder::Mdy),
-        ..ReadOptions::default()
-    };
+    assert!(r
+        .diagnostics
+        .warnings
+        .iter()
+        .any(|w| matches!(w, ImportWarning::AmbiguousDateOrder { column, .. } if column == "ambiguous")));
+    let options = ReadOptions { date_order: Some(DateOrder::Mdy), ..ReadOptions::default() };
     let r = read_with("dates.csv", include_bytes!("data/dates.csv"), &options);
     let amb = r.table.column("ambiguous").unwrap();
     assert_eq!(amb.format_number(amb.data.number(0).unwrap()), "2024-01-02");
@@ -306,85 +186,41 @@ fn date_formats_and_orders_are_decided_per_column() {
 
 #[test]
 fn leading_zero_ids_stay_text() {
-    let r = read(
-        "leading_zeros.csv",
-        include_bytes!("data/leading_zeros.csv"),
-    );
+    let r = read("leading_zeros.csv", include_bytes!("data/leading_zeros.csv"));
     let t = &r.table;
-    assert_eq!(
-        types(t),
-        [
-            ColumnType::Text,
-            ColumnType::Categorical,
-            ColumnType::Integer
-        ]
-    );
-    assert_eq!(
-        t.column("customer_id").unwrap().data.label(0),
-        Some("00017")
-    );
+    assert_eq!(types(t), [ColumnType::Text, ColumnType::Categorical, ColumnType::Integer]);
+    assert_eq!(t.column("customer_id").unwrap().data.label(0), Some("00017"));
     assert_eq!(t.column("zip").unwrap().data.label(1), Some("01234"));
 }
 
 #[test]
 fn chosen_types_apply_and_unreadable_values_are_reported() {
     let mut options = ReadOptions::default();
-    options
-        .types
-        .insert("customer_id".into(), ColumnType::Integer);
+    options.types.insert("customer_id".into(), ColumnType::Integer);
     options.types.insert("zip".into(), ColumnType::Date);
-    let r = read_with(
-        "leading_zeros.csv",
-        include_bytes!("data/leading_zeros.csv"),
-        &options,
-    );
+    let r = read_with("leading_zeros.csv", include_bytes!("data/leading_zeros.csv"), &options);
     let id = r.table.column("customer_id").unwrap();
-    assert_eq!(
-        id.data,
-        ColumnData::Integer(vec![Some(17), Some(18), Some(19), Some(20)])
-    );
+    assert_eq!(id.data, ColumnData::Integer(vec![Some(17), Some(18), Some(19), Some(20)]));
     assert!(id.type_chosen);
-    let warning = r
-        .diagnostics
-        .warnings
-        .iter()
-        .find(|w| matches!(w, ImportWarning::UnreadableValues { .. }))
-        .unwrap();
+    let warning = r.diagnostics.warnings.iter().find(|w| matches!(w, ImportWarning::UnreadableValues { .. })).unwrap();
     let text = warning.to_string();
-    assert!(
-        text.contains("`zip`: 4 values could not be read as date")
-            && text.contains("line 2: \"01234\""),
-        "{text}"
-    );
+    assert!(text.contains("`zip`: 4 values could not be read as date") && text.contains("line 2: \"01234\""), "{text}");
 }
 
 #[test]
 fn choosing_a_column_that_does_not_exist_lists_the_columns() {
     let mut options = ReadOptions::default();
     options.types.insert("agee".into(), ColumnType::Integer);
-    let kind = error(
-        "leading_zeros.csv",
-        include_bytes!("data/leading_zeros.csv"),
-        &options,
-    );
-    assert!(
-        kind.to_string().contains("no column named `agee`") && kind.to_string().contains("`age`"),
-        "{kind}"
-    );
+    let kind = error("leading_zeros.csv", include_bytes!("data/leading_zeros.csv"), &options);
+    assert!(kind.to_string().contains("no column named `agee`") && kind.to_string().contains("`age`"), "{kind}");
 }
 
 #[test]
 fn duplicate_and_empty_header_names_are_renamed_with_a_warning() {
-    let r = read(
-        "duplicate_headers.csv",
-        include_bytes!("data/duplicate_headers.csv"),
-    );
+    let r = read("duplicate_headers.csv", include_bytes!("data/duplicate_headers.csv"));
     let names: Vec<&str> = r.table.columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["id", "id_2", "column_3"]);
-    assert!(matches!(
-        r.diagnostics.warnings[0],
-        ImportWarning::RenamedColumns { .. }
-    ));
+    assert!(matches!(r.diagnostics.warnings[0], ImportWarning::RenamedColumns { .. }));
 }
 
 #[test]
@@ -397,21 +233,13 @@ fn column_statistics_are_computed() {
     let dates = read("dates.csv", include_bytes!("data/dates.csv"));
     let dmy = dates.table.column("dmy").unwrap();
     let n = dmy.stats.numeric.unwrap();
-    assert_eq!(
-        (dmy.format_number(n.min), dmy.format_number(n.max)),
-        ("2023-01-15".into(), "2024-12-31".into())
-    );
+    assert_eq!((dmy.format_number(n.min), dmy.format_number(n.max)), ("2023-01-15".into(), "2024-12-31".into()));
 }
 
 #[test]
 fn the_built_in_sample_reads_with_the_documented_types() {
     use segscope_engine::sample::{sample_csv, SampleParams};
-    let params = SampleParams {
-        customers: 300,
-        ..SampleParams::default()
-    }
-    .check()
-    .unwrap();
+    let params = SampleParams { customers: 300, ..SampleParams::default() }.check().unwrap();
     let (customers, transactions) = sample_csv(&params).unwrap();
     let c = read("customers.csv", &customers);
     assert_eq!(c.table.rows(), 300);
@@ -424,9 +252,5 @@ fn the_built_in_sample_reads_with_the_documented_types() {
     let t = read("transactions.csv", &transactions);
     assert_eq!(ty(&t.table, "amount"), ColumnType::Decimal);
     assert_eq!(ty(&t.table, "order_date"), ColumnType::Date);
-    assert!(
-        c.diagnostics.warnings.is_empty(),
-        "{:?}",
-        c.diagnostics.warnings
-    );
+    assert!(c.diagnostics.warnings.is_empty(), "{:?}", c.diagnostics.warnings);
 }

@@ -17,8 +17,13 @@ fn rfm(method: Method, part_records: usize) -> String {
     let options = ReadOptions::default();
     let mut tx = TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
     let params = RfmParams { method, ..RfmParams::default() }.check().unwrap();
-    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(5), None, part_records, &mut Quiet).unwrap();
-    assert_eq!((mapping.date.as_str(), mapping.order_id), ("order_date", None), "YYYYMMDD dates are read as dates; there is no order id");
+    let (keys, result, mapping) =
+        rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(5), None, part_records, &mut Quiet).unwrap();
+    assert_eq!(
+        (mapping.date.as_str(), mapping.order_id),
+        ("order_date", None),
+        "YYYYMMDD dates are read as dates; there is no order id"
+    );
     let mut out = Vec::new();
     write_csv(&keys, &result, &mut out).unwrap();
     String::from_utf8(out).unwrap()

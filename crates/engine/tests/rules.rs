@@ -3,9 +3,7 @@
 
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::{Frame, 
-    check, evaluate, schema_of, truth, Definition, Mode, RulesError, FORMAT,
-};
+use segscope_engine::rules::{check, evaluate, schema_of, truth, Definition, Frame, Mode, RulesError, FORMAT};
 use segscope_engine::table::Table;
 
 const CSV: &[u8] = b"id,age,income,country,joined,vip,email,seen
@@ -18,9 +16,7 @@ const CSV: &[u8] = b"id,age,income,country,joined,vip,email,seen
 ";
 
 fn table() -> Table {
-    read_table("t.csv", CSV, &ReadOptions::default(), &mut Quiet)
-        .unwrap()
-        .table
+    read_table("t.csv", CSV, &ReadOptions::default(), &mut Quiet).unwrap().table
 }
 
 fn def(json: &str) -> Definition {
@@ -36,51 +32,25 @@ fn ids(condition: &str) -> (Vec<usize>, Vec<usize>) {
     let v = check(&d, &schema_of(&t), None).unwrap_or_else(|e| panic!("{e}"));
     let tr = truth(&v.segments[0].check, &Frame::new(&t, &v));
     (
-        (0..t.rows())
-            .filter(|&r| tr.is_true(r))
-            .map(|r| r + 1)
-            .collect(),
-        (0..t.rows())
-            .filter(|&r| tr.is_unknown(r))
-            .map(|r| r + 1)
-            .collect(),
+        (0..t.rows()).filter(|&r| tr.is_true(r)).map(|r| r + 1).collect(),
+        (0..t.rows()).filter(|&r| tr.is_unknown(r)).map(|r| r + 1).collect(),
     )
 }
 
 #[test]
 fn number_comparisons_and_missing_is_unknown() {
-    assert_eq!(
-        ids(r#"{"column": "age", "op": "gt", "value": 30}"#),
-        (vec![2, 4, 6], vec![3])
-    );
-    assert_eq!(
-        ids(r#"{"column": "age", "op": "ge", "value": 30}"#).0,
-        [2, 4, 5, 6]
-    );
+    assert_eq!(ids(r#"{"column": "age", "op": "gt", "value": 30}"#), (vec![2, 4, 6], vec![3]));
+    assert_eq!(ids(r#"{"column": "age", "op": "ge", "value": 30}"#).0, [2, 4, 5, 6]);
     assert_eq!(ids(r#"{"column": "age", "op": "lt", "value": 30}"#).0, [1]);
-    assert_eq!(
-        ids(r#"{"column": "age", "op": "le", "value": 30}"#).0,
-        [1, 5]
-    );
+    assert_eq!(ids(r#"{"column": "age", "op": "le", "value": 30}"#).0, [1, 5]);
     assert_eq!(ids(r#"{"column": "age", "op": "eq", "value": 30}"#).0, [5]);
-    assert_eq!(
-        ids(r#"{"column": "age", "op": "ne", "value": 30}"#),
-        (vec![1, 2, 4, 6], vec![3])
-    );
-    assert_eq!(
-        ids(r#"{"column": "income", "op": "eq", "value": 1000.5}"#).0,
-        [1]
-    );
+    assert_eq!(ids(r#"{"column": "age", "op": "ne", "value": 30}"#), (vec![1, 2, 4, 6], vec![3]));
+    assert_eq!(ids(r#"{"column": "income", "op": "eq", "value": 1000.5}"#).0, [1]);
 }
 
 #[test]
 fn between_states_which_ends_are_included() {
-    let b = |inc: &str| {
-        ids(&format!(
-            r#"{{"column": "age", "op": "between", "min": 30, "max": 45{inc}}}"#
-        ))
-        .0
-    };
+    let b = |inc: &str| ids(&format!(r#"{{"column": "age", "op": "between", "min": 30, "max": 45{inc}}}"#)).0;
     assert_eq!(b(""), [2, 4, 5]);
     assert_eq!(b(r#", "inclusive": "neither""#), [2]);
     assert_eq!(b(r#", "inclusive": "lower""#), [2, 5]);
@@ -89,116 +59,50 @@ fn between_states_which_ends_are_included() {
 
 #[test]
 fn missing_tests_are_never_unknown() {
-    assert_eq!(
-        ids(r#"{"column": "age", "op": "is_missing"}"#),
-        (vec![3], vec![])
-    );
-    assert_eq!(
-        ids(r#"{"column": "email", "op": "is_not_missing"}"#),
-        (vec![1, 2, 3, 4, 6], vec![])
-    );
+    assert_eq!(ids(r#"{"column": "age", "op": "is_missing"}"#), (vec![3], vec![]));
+    assert_eq!(ids(r#"{"column": "email", "op": "is_not_missing"}"#), (vec![1, 2, 3, 4, 6], vec![]));
 }
 
 #[test]
 fn text_and_category_operators() {
+    assert_eq!(ids(r#"{"column": "country", "op": "is", "value": "France"}"#).0, [1, 3, 6]);
+    assert_eq!(ids(r#"{"column": "country", "op": "is", "value": "france"}"#).0, Vec::<usize>::new());
+    assert_eq!(ids(r#"{"column": "country", "op": "is", "value": "france", "case_insensitive": true}"#).0, [1, 3, 6]);
+    assert_eq!(ids(r#"{"column": "country", "op": "is_not", "value": "France"}"#).0, [2, 4, 5]);
+    assert_eq!(ids(r#"{"column": "country", "op": "any_of", "values": ["Spain", "Germany"]}"#).0, [2, 4]);
+    assert_eq!(ids(r#"{"column": "country", "op": "none_of", "values": ["Spain", "Germany"]}"#).0, [1, 3, 5, 6]);
+    assert_eq!(ids(r#"{"column": "email", "op": "ends_with", "value": "example.com"}"#), (vec![1, 4], vec![5]));
     assert_eq!(
-        ids(r#"{"column": "country", "op": "is", "value": "France"}"#).0,
-        [1, 3, 6]
+        ids(r#"{"column": "email", "op": "ends_with", "value": "example.com", "case_insensitive": true}"#).0,
+        [1, 4, 6]
     );
-    assert_eq!(
-        ids(r#"{"column": "country", "op": "is", "value": "france"}"#).0,
-        Vec::<usize>::new()
-    );
-    assert_eq!(
-        ids(r#"{"column": "country", "op": "is", "value": "france", "case_insensitive": true}"#).0,
-        [1, 3, 6]
-    );
-    assert_eq!(
-        ids(r#"{"column": "country", "op": "is_not", "value": "France"}"#).0,
-        [2, 4, 5]
-    );
-    assert_eq!(
-        ids(r#"{"column": "country", "op": "any_of", "values": ["Spain", "Germany"]}"#).0,
-        [2, 4]
-    );
-    assert_eq!(
-        ids(r#"{"column": "country", "op": "none_of", "values": ["Spain", "Germany"]}"#).0,
-        [1, 3, 5, 6]
-    );
-    assert_eq!(
-        ids(r#"{"column": "email", "op": "ends_with", "value": "example.com"}"#),
-        (vec![1, 4], vec![5])
-    );
-    assert_eq!(ids(r#"{"column": "email", "op": "ends_with", "value": "example.com", "case_insensitive": true}"#).0, [1, 4, 6]);
-    assert_eq!(
-        ids(r#"{"column": "email", "op": "starts_with", "value": "BOB"}"#).0,
-        [2]
-    );
-    assert_eq!(
-        ids(r#"{"column": "email", "op": "contains", "value": "mail"}"#).0,
-        [3]
-    );
-    assert_eq!(
-        ids(r#"{"column": "email", "op": "none_of", "values": ["carl@mail.fr"]}"#),
-        (vec![1, 2, 4, 6], vec![5])
-    );
+    assert_eq!(ids(r#"{"column": "email", "op": "starts_with", "value": "BOB"}"#).0, [2]);
+    assert_eq!(ids(r#"{"column": "email", "op": "contains", "value": "mail"}"#).0, [3]);
+    assert_eq!(ids(r#"{"column": "email", "op": "none_of", "values": ["carl@mail.fr"]}"#), (vec![1, 2, 4, 6], vec![5]));
 }
 
 #[test]
 fn date_operators_count_back_from_the_as_of_date() {
-    assert_eq!(
-        ids(r#"{"column": "joined", "op": "before", "date": "2023-06-01"}"#),
-        (vec![4, 6], vec![3])
-    );
-    assert_eq!(
-        ids(r#"{"column": "joined", "op": "after", "date": "2023-06-01"}"#).0,
-        [1, 5]
-    );
-    assert_eq!(
-        ids(r#"{"column": "joined", "op": "between", "min": "2023-06-01", "max": "2024-01-10"}"#).0,
-        [1, 2]
-    );
+    assert_eq!(ids(r#"{"column": "joined", "op": "before", "date": "2023-06-01"}"#), (vec![4, 6], vec![3]));
+    assert_eq!(ids(r#"{"column": "joined", "op": "after", "date": "2023-06-01"}"#).0, [1, 5]);
+    assert_eq!(ids(r#"{"column": "joined", "op": "between", "min": "2023-06-01", "max": "2024-01-10"}"#).0, [1, 2]);
     // as of 2024-02-01: the last 31 days are 2024-01-01 ..= 2024-01-31.
-    assert_eq!(
-        ids(r#"{"column": "joined", "op": "in_last", "n": 31, "unit": "days"}"#).0,
-        [1, 5]
-    );
-    assert_eq!(
-        ids(r#"{"column": "joined", "op": "in_last", "n": 8, "unit": "months"}"#).0,
-        [1, 2, 5]
-    );
+    assert_eq!(ids(r#"{"column": "joined", "op": "in_last", "n": 31, "unit": "days"}"#).0, [1, 5]);
+    assert_eq!(ids(r#"{"column": "joined", "op": "in_last", "n": 8, "unit": "months"}"#).0, [1, 2, 5]);
 }
 
 #[test]
 fn date_time_columns_compare_whole_days() {
-    assert_eq!(
-        ids(r#"{"column": "seen", "op": "after", "date": "2024-01-09"}"#).0,
-        [1, 5]
-    );
-    assert_eq!(
-        ids(r#"{"column": "seen", "op": "before", "date": "2024-01-10"}"#).0,
-        [2, 4, 6]
-    );
-    assert_eq!(
-        ids(r#"{"column": "seen", "op": "between", "min": "2024-01-09", "max": "2024-01-10"}"#).0,
-        [1, 2]
-    );
-    assert_eq!(
-        ids(r#"{"column": "seen", "op": "in_last", "n": 1, "unit": "days"}"#).0,
-        [5]
-    );
+    assert_eq!(ids(r#"{"column": "seen", "op": "after", "date": "2024-01-09"}"#).0, [1, 5]);
+    assert_eq!(ids(r#"{"column": "seen", "op": "before", "date": "2024-01-10"}"#).0, [2, 4, 6]);
+    assert_eq!(ids(r#"{"column": "seen", "op": "between", "min": "2024-01-09", "max": "2024-01-10"}"#).0, [1, 2]);
+    assert_eq!(ids(r#"{"column": "seen", "op": "in_last", "n": 1, "unit": "days"}"#).0, [5]);
 }
 
 #[test]
 fn boolean_operators() {
-    assert_eq!(
-        ids(r#"{"column": "vip", "op": "is_true"}"#),
-        (vec![1, 3, 6], vec![4])
-    );
-    assert_eq!(
-        ids(r#"{"column": "vip", "op": "is_false"}"#),
-        (vec![2, 5], vec![4])
-    );
+    assert_eq!(ids(r#"{"column": "vip", "op": "is_true"}"#), (vec![1, 3, 6], vec![4]));
+    assert_eq!(ids(r#"{"column": "vip", "op": "is_false"}"#), (vec![2, 5], vec![4]));
 }
 
 #[test]
@@ -206,27 +110,12 @@ fn groups_follow_three_valued_logic() {
     let gt30 = r#"{"column": "age", "op": "gt", "value": 30}"#;
     let france = r#"{"column": "country", "op": "is", "value": "France"}"#;
     // NOT (age > 30) does not match the customer with a missing age either.
-    assert_eq!(
-        ids(&format!(r#"{{"none": [{gt30}]}}"#)),
-        (vec![1, 5], vec![3])
-    );
+    assert_eq!(ids(&format!(r#"{{"none": [{gt30}]}}"#)), (vec![1, 5], vec![3]));
     // Unknown OR true is true; unknown AND false is false.
-    assert_eq!(
-        ids(&format!(r#"{{"any": [{gt30}, {france}]}}"#)),
-        (vec![1, 2, 3, 4, 6], vec![])
-    );
-    assert_eq!(
-        ids(&format!(r#"{{"all": [{gt30}, {france}]}}"#)),
-        (vec![6], vec![3])
-    );
+    assert_eq!(ids(&format!(r#"{{"any": [{gt30}, {france}]}}"#)), (vec![1, 2, 3, 4, 6], vec![]));
+    assert_eq!(ids(&format!(r#"{{"all": [{gt30}, {france}]}}"#)), (vec![6], vec![3]));
     let vip = r#"{"column": "vip", "op": "is_true"}"#;
-    assert_eq!(
-        ids(&format!(
-            r#"{{"at_least": 2, "of": [{gt30}, {france}, {vip}]}}"#
-        ))
-        .0,
-        [1, 3, 6]
-    );
+    assert_eq!(ids(&format!(r#"{{"at_least": 2, "of": [{gt30}, {france}, {vip}]}}"#)).0, [1, 3, 6]);
     let nested = format!(
         r#"{{"all": [{{"any": [{france}, {{"none": [{vip}]}}]}}, {{"column": "income", "op": "is_not_missing"}}]}}"#
     );
@@ -244,18 +133,9 @@ fn first_match_order_remainder_and_missing_exclusions() {
     ));
     let v = check(&d, &schema_of(&t), None).unwrap();
     let r = evaluate(&v, &t);
-    let names: Vec<&str> = (0..6)
-        .map(|i| r.assignment.segment_of(i).unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        ["French", "Rest", "French", "Over 40", "Rest", "Over 40"]
-    );
-    assert_eq!(
-        r.excluded_for_missing,
-        [1, 0],
-        "customer 3's age is missing"
-    );
+    let names: Vec<&str> = (0..6).map(|i| r.assignment.segment_of(i).unwrap()).collect();
+    assert_eq!(names, ["French", "Rest", "French", "Over 40", "Rest", "Over 40"]);
+    assert_eq!(r.excluded_for_missing, [1, 0], "customer 3's age is missing");
 }
 
 #[test]
@@ -286,68 +166,34 @@ fn every_problem_is_reported_at_once_naming_segment_and_condition() {
             {{"name": "C", "when": {{"column": "joined", "op": "in_last", "n": 3, "unit": "days"}}}}
         ]}}"#
     ));
-    let RulesError::Invalid(problems) = check(&d, &schema_of(&t), None).unwrap_err() else {
-        panic!()
-    };
+    let RulesError::Invalid(problems) = check(&d, &schema_of(&t), None).unwrap_err() else { panic!() };
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert_eq!(text.len(), 6, "{text:#?}");
     assert!(
-        text[0].starts_with(
-            "segment “A”, condition when.all[0] (`agee` gt): there is no column `agee`"
-        ),
+        text[0].starts_with("segment “A”, condition when.all[0] (`agee` gt): there is no column `agee`"),
         "{}",
         text[0]
     );
-    assert!(
-        text[1].contains("`gt` is for numbers, but `country` is text"),
-        "{}",
-        text[1]
-    );
-    assert!(
-        text[2].contains("when.all[2]: the `any` group is empty"),
-        "{}",
-        text[2]
-    );
-    assert!(
-        text[3].contains("segment “B”") && text[3].contains("at least 3 of"),
-        "{}",
-        text[3]
-    );
-    assert!(
-        text[4].contains("range is reversed: min 50 is above max 20"),
-        "{}",
-        text[4]
-    );
-    assert!(
-        text[5].contains("segment “C”") && text[5].contains("as-of date, which is not set"),
-        "{}",
-        text[5]
-    );
+    assert!(text[1].contains("`gt` is for numbers, but `country` is text"), "{}", text[1]);
+    assert!(text[2].contains("when.all[2]: the `any` group is empty"), "{}", text[2]);
+    assert!(text[3].contains("segment “B”") && text[3].contains("at least 3 of"), "{}", text[3]);
+    assert!(text[4].contains("range is reversed: min 50 is above max 20"), "{}", text[4]);
+    assert!(text[5].contains("segment “C”") && text[5].contains("as-of date, which is not set"), "{}", text[5]);
     // With no as-of date set and none given, "in the last" cannot be checked.
     let d = def(&format!(
         r#"{{"format": "{FORMAT}", "segments": [{{"name": "C", "when": {{"column": "joined", "op": "in_last", "n": 3, "unit": "days"}}}}]}}"#
     ));
-    assert!(check(&d, &schema_of(&t), None)
-        .unwrap_err()
-        .to_string()
-        .contains("as-of date, which is not set"));
+    assert!(check(&d, &schema_of(&t), None).unwrap_err().to_string().contains("as-of date, which is not set"));
 }
 
 #[test]
 fn declared_column_types_are_checked_against_the_file() {
     let t = table();
-    let d = def(&format!(
-        r#"{{"format": "{FORMAT}", "columns": {{"age": "date", "income": "integer"}}, "segments": []}}"#
-    ));
+    let d =
+        def(&format!(r#"{{"format": "{FORMAT}", "columns": {{"age": "date", "income": "integer"}}, "segments": []}}"#));
     let err = check(&d, &schema_of(&t), None).unwrap_err().to_string();
-    assert!(
-        err.contains("column `age` is integer in this data but date in the definition"),
-        "{err}"
-    );
-    assert!(
-        !err.contains("income"),
-        "integer and decimal are compatible: {err}"
-    );
+    assert!(err.contains("column `age` is integer in this data but date in the definition"), "{err}");
+    assert!(!err.contains("income"), "integer and decimal are compatible: {err}");
 }
 
 #[test]
@@ -413,31 +259,18 @@ fn json_round_trips_byte_for_byte() {
 
 #[test]
 fn unknown_fields_and_other_versions_are_errors_that_name_them() {
-    let err = Definition::from_json(&format!(
-        r#"{{"format": "{FORMAT}", "segments": [], "colour": 1}}"#
-    ))
-    .unwrap_err();
-    assert!(
-        err.contains("unknown field `colour`") && err.contains("line 1"),
-        "{err}"
-    );
+    let err = Definition::from_json(&format!(r#"{{"format": "{FORMAT}", "segments": [], "colour": 1}}"#)).unwrap_err();
+    assert!(err.contains("unknown field `colour`") && err.contains("line 1"), "{err}");
     let err = Definition::from_json(&format!(
         r#"{{"format": "{FORMAT}", "segments": [{{"name": "a", "when": {{"column": "age", "op": "gt", "value": 1, "unit": "days"}}}}]}}"#
     ))
     .unwrap_err();
-    assert!(
-        err.contains("when (column `age`): unknown field `unit`"),
-        "{err}"
-    );
-    let err =
-        Definition::from_json(r#"{"format": "segscope.segments/2", "segments": []}"#).unwrap_err();
+    assert!(err.contains("when (column `age`): unknown field `unit`"), "{err}");
+    let err = Definition::from_json(r#"{"format": "segscope.segments/2", "segments": []}"#).unwrap_err();
     assert!(err.contains("segscope.segments/2"), "{err}");
     let err = Definition::from_json(&format!(
         r#"{{"format": "{FORMAT}", "segments": [{{"name": "a", "when": {{"every": []}}}}]}}"#
     ))
     .unwrap_err();
-    assert!(
-        err.contains("expected one of `all`, `any`, `none`, `at_least` or `column`"),
-        "{err}"
-    );
+    assert!(err.contains("expected one of `all`, `any`, `none`, `at_least` or `column`"), "{err}");
 }

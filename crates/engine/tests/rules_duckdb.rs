@@ -30,22 +30,9 @@ const INTS: [i64; 5] = [-2, 0, 1, 3, 5];
 const DECS: [&str; 5] = ["-1.5", "0", "0.25", "1", "2.75"];
 const CATS: [&str; 5] = ["a", "B", "b", "Ä", "x, y"];
 const TEXTS: [&str; 6] = ["abc", "ABC", "xabcx", "O'Neil", "zé", "a\"b"];
-const DAYS: [&str; 5] = [
-    "2024-01-01",
-    "2024-01-15",
-    "2024-02-29",
-    "2024-03-01",
-    "2024-03-31",
-];
+const DAYS: [&str; 5] = ["2024-01-01", "2024-01-15", "2024-02-29", "2024-03-01", "2024-03-31"];
 
-type Row = (
-    Option<usize>,
-    Option<usize>,
-    Option<usize>,
-    Option<usize>,
-    Option<bool>,
-    Option<usize>,
-);
+type Row = (Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<bool>, Option<usize>);
 
 fn row() -> impl Strategy<Value = Row> {
     (
@@ -67,12 +54,7 @@ fn quote(s: &str) -> String {
 }
 
 fn csv(rows: &[Row]) -> String {
-    let mut out = COLUMNS
-        .iter()
-        .map(|c| quote(c.0))
-        .collect::<Vec<_>>()
-        .join(",")
-        + "\n";
+    let mut out = COLUMNS.iter().map(|c| quote(c.0)).collect::<Vec<_>>().join(",") + "\n";
     for (i, r) in rows.iter().enumerate() {
         let f = [
             (i + 1).to_string(),
@@ -93,42 +75,24 @@ fn num(x: &str) -> serde_json::Number {
 }
 
 fn leaf() -> impl Strategy<Value = Condition> {
-    let t = |column: &str, op: Op| Condition::Test {
-        column: column.into(),
-        op,
-    };
+    let t = |column: &str, op: Op| Condition::Test { column: column.into(), op };
     let ci = any::<bool>();
     prop_oneof![
         (0..6usize, 0..INTS.len()).prop_map(move |(o, k)| {
             let value = num(&INTS[k].to_string());
             let op = [
-                Op::Eq {
-                    value: value.clone(),
-                },
-                Op::Ne {
-                    value: value.clone(),
-                },
-                Op::Lt {
-                    value: value.clone(),
-                },
-                Op::Le {
-                    value: value.clone(),
-                },
-                Op::Gt {
-                    value: value.clone(),
-                },
+                Op::Eq { value: value.clone() },
+                Op::Ne { value: value.clone() },
+                Op::Lt { value: value.clone() },
+                Op::Le { value: value.clone() },
+                Op::Gt { value: value.clone() },
                 Op::Ge { value },
             ];
             t("n int", op[o].clone())
         }),
         (0..DECS.len(), 0..DECS.len(), 0..4usize).prop_map(move |(a, b, inc)| {
             let (a, b) = (a.min(b), a.max(b));
-            let inclusive = [
-                Inclusive::Both,
-                Inclusive::Neither,
-                Inclusive::Lower,
-                Inclusive::Upper,
-            ][inc];
+            let inclusive = [Inclusive::Both, Inclusive::Neither, Inclusive::Lower, Inclusive::Upper][inc];
             t(
                 "amount",
                 Op::Between {
@@ -140,63 +104,30 @@ fn leaf() -> impl Strategy<Value = Condition> {
         }),
         (0..DECS.len(), any::<bool>()).prop_map(move |(k, lt)| {
             let value = num(DECS[k]);
-            t(
-                "amount",
-                if lt {
-                    Op::Lt { value }
-                } else {
-                    Op::Ge { value }
-                },
-            )
+            t("amount", if lt { Op::Lt { value } } else { Op::Ge { value } })
         }),
-        (prop::collection::vec(0..CATS.len(), 1..3), 0..4usize, ci).prop_map(
-            move |(vals, o, ci)| {
-                let values: Vec<String> = vals.iter().map(|&k| CATS[k].to_string()).collect();
-                let value = values[0].clone();
-                let op = match o {
-                    0 => Op::Is {
-                        value,
-                        case_insensitive: ci,
-                    },
-                    1 => Op::IsNot {
-                        value,
-                        case_insensitive: ci,
-                    },
-                    2 => Op::AnyOf {
-                        values,
-                        case_insensitive: ci,
-                    },
-                    _ => Op::NoneOf {
-                        values,
-                        case_insensitive: ci,
-                    },
-                };
-                t("cat", op)
-            }
-        ),
-        (
-            prop::sample::select(vec!["a", "ab", "bc", "ABC", "'", "é", "\""]),
-            0..3usize,
-            ci
-        )
-            .prop_map(move |(v, o, ci)| {
+        (prop::collection::vec(0..CATS.len(), 1..3), 0..4usize, ci).prop_map(move |(vals, o, ci)| {
+            let values: Vec<String> = vals.iter().map(|&k| CATS[k].to_string()).collect();
+            let value = values[0].clone();
+            let op = match o {
+                0 => Op::Is { value, case_insensitive: ci },
+                1 => Op::IsNot { value, case_insensitive: ci },
+                2 => Op::AnyOf { values, case_insensitive: ci },
+                _ => Op::NoneOf { values, case_insensitive: ci },
+            };
+            t("cat", op)
+        }),
+        (prop::sample::select(vec!["a", "ab", "bc", "ABC", "'", "é", "\""]), 0..3usize, ci).prop_map(
+            move |(v, o, ci)| {
                 let value = v.to_string();
                 let op = match o {
-                    0 => Op::Contains {
-                        value,
-                        case_insensitive: ci,
-                    },
-                    1 => Op::StartsWith {
-                        value,
-                        case_insensitive: ci,
-                    },
-                    _ => Op::EndsWith {
-                        value,
-                        case_insensitive: ci,
-                    },
+                    0 => Op::Contains { value, case_insensitive: ci },
+                    1 => Op::StartsWith { value, case_insensitive: ci },
+                    _ => Op::EndsWith { value, case_insensitive: ci },
                 };
                 t("it's text", op)
-            }),
+            }
+        ),
         any::<bool>().prop_map(move |b| t("flag", if b { Op::IsTrue } else { Op::IsFalse })),
         (0..DAYS.len(), 0..3usize).prop_map(move |(k, o)| {
             let date = DAYS[k].to_string();
@@ -213,32 +144,38 @@ fn leaf() -> impl Strategy<Value = Condition> {
                 },
             )
         }),
-        (
-            prop::sample::select(vec![1u32, 14, 15, 31, 60]),
-            any::<bool>()
-        )
-            .prop_map(move |(n, days)| {
-                t(
-                    "day",
-                    Op::InLast {
-                        n: if days { n } else { n.min(3) },
-                        unit: if days { Unit::Days } else { Unit::Months },
-                    },
-                )
-            }),
-        (0..COLUMNS.len() - 1, any::<bool>()).prop_map(move |(c, m)| t(
-            COLUMNS[c + 1].0,
-            if m { Op::IsMissing } else { Op::IsNotMissing }
-        )),
+        (prop::sample::select(vec![1u32, 14, 15, 31, 60]), any::<bool>()).prop_map(move |(n, days)| {
+            t(
+                "day",
+                Op::InLast { n: if days { n } else { n.min(3) }, unit: if days { Unit::Days } else { Unit::Months } },
+            )
+        }),
+        (0..COLUMNS.len() - 1, any::<bool>())
+            .prop_map(move |(c, m)| t(COLUMNS[c + 1].0, if m { Op::IsMissing } else { Op::IsNotMissing })),
         // Derived fields (see `derived()`): whole years, months and days since `day`, and bands of `amount`.
         // Thresholds sit on the values these dates and as-of dates produce, so off-by-one errors show.
         (
             prop::sample::select(vec![
-                ("years since", -25i64), ("years since", -24), ("years since", 0), ("years since", 1),
-                ("months since", -288), ("months since", -287), ("months since", 0), ("months since", 1),
-                ("months since", 2), ("months since", 12), ("months since", 13), ("months since", 14),
-                ("days since", 0), ("days since", 1), ("days since", 29), ("days since", 30), ("days since", 31),
-                ("days since", 60), ("days since", 366), ("days since", 425),
+                ("years since", -25i64),
+                ("years since", -24),
+                ("years since", 0),
+                ("years since", 1),
+                ("months since", -288),
+                ("months since", -287),
+                ("months since", 0),
+                ("months since", 1),
+                ("months since", 2),
+                ("months since", 12),
+                ("months since", 13),
+                ("months since", 14),
+                ("days since", 0),
+                ("days since", 1),
+                ("days since", 29),
+                ("days since", 30),
+                ("days since", 31),
+                ("days since", 60),
+                ("days since", 366),
+                ("days since", 425),
             ]),
             any::<bool>(),
         )
@@ -246,8 +183,12 @@ fn leaf() -> impl Strategy<Value = Condition> {
                 let value = serde_json::Number::from(v);
                 t(f, if lt { Op::Lt { value } } else { Op::Ge { value } })
             }),
-        prop::collection::vec(prop::sample::select(vec!["low", "0 to under 1", "1 and over"]), 1..3)
-            .prop_map(move |v| t("amount band", Op::AnyOf { values: v.into_iter().map(String::from).collect(), case_insensitive: false })),
+        prop::collection::vec(prop::sample::select(vec!["low", "0 to under 1", "1 and over"]), 1..3).prop_map(
+            move |v| t(
+                "amount band",
+                Op::AnyOf { values: v.into_iter().map(String::from).collect(), case_insensitive: false }
+            )
+        ),
     ]
 }
 
@@ -271,9 +212,8 @@ fn condition() -> impl Strategy<Value = Condition> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::Any),
             prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::None),
-            prop::collection::vec(inner, 1..4).prop_flat_map(
-                |of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k, of: of.clone() })
-            ),
+            prop::collection::vec(inner, 1..4)
+                .prop_flat_map(|of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k, of: of.clone() })),
         ]
     })
 }
@@ -282,21 +222,13 @@ fn definition() -> impl Strategy<Value = Definition> {
     let as_of = prop::sample::select(vec!["2024-03-31", "2024-02-29", "2025-03-01", "2000-01-01"]);
     (prop::collection::vec(condition(), 1..4), any::<bool>(), as_of).prop_map(|(conds, overlapping, as_of)| {
         Definition {
-            mode: if overlapping {
-                Mode::Overlapping
-            } else {
-                Mode::FirstMatch
-            },
+            mode: if overlapping { Mode::Overlapping } else { Mode::FirstMatch },
             as_of: Some(as_of.into()),
             derived: derived(),
             segments: conds
                 .into_iter()
                 .enumerate()
-                .map(|(i, c)| SegmentDef {
-                    name: format!("Seg {i} 'q'"),
-                    color: None,
-                    condition: c,
-                })
+                .map(|(i, c)| SegmentDef { name: format!("Seg {i} 'q'"), color: None, condition: c })
                 .collect(),
             ..Definition::default()
         }

@@ -8,9 +8,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use segscope_engine::progress::{Monitor, Quiet};
 use segscope_engine::sample::{
-    customer, sample_csv, write_sample, Persona, SampleError, SampleParams, ValidSampleParams,
-    CATEGORIES, CHANNELS, COUNTRIES, CUSTOMER_HEADER, DEFAULT_SEED, GENDERS, LIFE_STAGES,
-    MARITAL_STATUSES, SIGNUP_START, TRANSACTION_HEADER, URBANICITIES, WINDOW_END, WINDOW_START,
+    customer, sample_csv, write_sample, Persona, SampleError, SampleParams, ValidSampleParams, CATEGORIES, CHANNELS,
+    COUNTRIES, CUSTOMER_HEADER, DEFAULT_SEED, GENDERS, LIFE_STAGES, MARITAL_STATUSES, SIGNUP_START, TRANSACTION_HEADER,
+    URBANICITIES, WINDOW_END, WINDOW_START,
 };
 
 fn params(customers: u64, seed: u64) -> ValidSampleParams {
@@ -50,10 +50,7 @@ struct TransactionRow {
 fn read(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
+    let rows = reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
     (header, rows)
 }
 
@@ -70,10 +67,7 @@ fn sample(customers: u64, seed: u64) -> Sample {
 fn parse(c: &[u8], t: &[u8]) -> Sample {
     let (header, rows) = read(c);
     assert_eq!(header, CUSTOMER_HEADER);
-    let customers = rows
-        .into_iter()
-        .map(|fields| CustomerRow { fields })
-        .collect();
+    let customers = rows.into_iter().map(|fields| CustomerRow { fields }).collect();
     let (header, rows) = read(t);
     assert_eq!(header, TRANSACTION_HEADER);
     let transactions = rows
@@ -86,10 +80,7 @@ fn parse(c: &[u8], t: &[u8]) -> Sample {
             category: f[4].clone(),
         })
         .collect();
-    Sample {
-        customers,
-        transactions,
-    }
+    Sample { customers, transactions }
 }
 
 fn as_of() -> NaiveDate {
@@ -105,11 +96,8 @@ struct Aggregate {
 }
 
 fn aggregates(s: &Sample) -> BTreeMap<String, Aggregate> {
-    let mut out: BTreeMap<String, Aggregate> = s
-        .customers
-        .iter()
-        .map(|c| (c.id().to_string(), Aggregate::default()))
-        .collect();
+    let mut out: BTreeMap<String, Aggregate> =
+        s.customers.iter().map(|c| (c.id().to_string(), Aggregate::default())).collect();
     for t in &s.transactions {
         let a = out.get_mut(&t.customer_id).unwrap();
         a.spend += t.amount;
@@ -159,10 +147,7 @@ fn headers_are_exactly_the_documented_ones() {
          signup_date,acquisition_channel,email_opt_in,web_visits_90d,app_sessions_90d,\
          support_tickets_12m,avg_rating"
     );
-    assert_eq!(
-        t.lines().next().unwrap(),
-        "customer_id,order_id,order_date,amount,category"
-    );
+    assert_eq!(t.lines().next().unwrap(), "customer_id,order_id,order_date,amount,category");
 }
 
 #[test]
@@ -174,11 +159,7 @@ fn default_sample_has_five_thousand_customers_and_forty_to_sixty_thousand_transa
     assert_eq!(s.customers.len(), 5_000);
     assert_eq!(summary.customers, 5_000);
     assert_eq!(summary.transactions, s.transactions.len() as u64);
-    assert!(
-        (40_000..=60_000).contains(&s.transactions.len()),
-        "{} transactions",
-        s.transactions.len()
-    );
+    assert!((40_000..=60_000).contains(&s.transactions.len()), "{} transactions", s.transactions.len());
     let refunds = s.transactions.iter().filter(|t| t.amount < 0.0).count();
     assert_eq!(summary.refunds, refunds as u64);
     let net: f64 = s.transactions.iter().map(|t| t.amount).sum();
@@ -210,11 +191,7 @@ fn customer_ids_keep_leading_zeros() {
     assert!(s.customers.iter().all(|c| c.id().len() == 7));
     let (_, t) = sample_csv(&params(5, 1)).unwrap();
     let text = String::from_utf8(t).unwrap();
-    assert!(text
-        .lines()
-        .nth(1)
-        .unwrap()
-        .starts_with("0000001,O0000001-001,"));
+    assert!(text.lines().nth(1).unwrap().starts_with("0000001,O0000001-001,"));
 }
 
 #[test]
@@ -237,15 +214,9 @@ fn order_ids_are_unique_per_order_and_refunds_repeat_an_earlier_order() {
 #[test]
 fn no_transaction_precedes_the_customers_signup() {
     let s = sample(5_000, DEFAULT_SEED);
-    let signups: BTreeMap<&str, NaiveDate> =
-        s.customers.iter().map(|c| (c.id(), c.signup())).collect();
+    let signups: BTreeMap<&str, NaiveDate> = s.customers.iter().map(|c| (c.id(), c.signup())).collect();
     for t in &s.transactions {
-        assert!(
-            t.date >= signups[t.customer_id.as_str()],
-            "{} {}",
-            t.customer_id,
-            t.order_id
-        );
+        assert!(t.date >= signups[t.customer_id.as_str()], "{} {}", t.customer_id, t.order_id);
     }
 }
 
@@ -321,11 +292,7 @@ fn persona_shares_match_the_documentation() {
     let p = personas(5_000, DEFAULT_SEED);
     for persona in Persona::ALL {
         let share = p.iter().filter(|&&x| x == persona).count() as f64 / p.len() as f64;
-        assert!(
-            (share - persona.share()).abs() < 0.025,
-            "{persona}: {share} vs {}",
-            persona.share()
-        );
+        assert!((share - persona.share()).abs() < 0.025, "{persona}: {share} vs {}", persona.share());
     }
 }
 
@@ -372,9 +339,7 @@ fn persona_means(n: u64, seed: u64) -> BTreeMap<Persona, [f64; 4]> {
             e.1[3] += 1.0;
         }
     }
-    sums.into_iter()
-        .map(|(k, (s, n))| (k, [0, 1, 2, 3].map(|i| s[i] / n[i])))
-        .collect()
+    sums.into_iter().map(|(k, (s, n))| (k, [0, 1, 2, 3].map(|i| s[i] / n[i]))).collect()
 }
 
 #[test]
@@ -416,19 +381,11 @@ fn lapsed_customers_last_ordered_long_before_the_window_end() {
     for i in 0..n {
         let c = customer(DEFAULT_SEED, i);
         if c.persona == Persona::Lapsed {
-            assert!(
-                c.last_order_date().is_none_or(|d| d < cutoff),
-                "{}",
-                c.customer_id
-            );
+            assert!(c.last_order_date().is_none_or(|d| d < cutoff), "{}", c.customer_id);
         } else {
             let last = c.last_order_date().unwrap();
             // Every active customer ordered within the last year.
-            assert!(
-                last >= NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-                "{}",
-                c.customer_id
-            );
+            assert!(last >= NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(), "{}", c.customer_id);
         }
     }
 }
@@ -441,22 +398,14 @@ fn one_time_buyers_and_customers_without_transactions_exist() {
     let once = agg.values().filter(|a| a.orders == 1).count() as f64 / 5_000.0;
     assert!((0.015..=0.05).contains(&none), "{none}");
     assert!(once > 0.08, "{once}");
-    let ids_with_rows: BTreeSet<&str> = s
-        .transactions
-        .iter()
-        .map(|t| t.customer_id.as_str())
-        .collect();
-    assert_eq!(
-        ids_with_rows.len(),
-        agg.values().filter(|a| a.orders > 0).count()
-    );
+    let ids_with_rows: BTreeSet<&str> = s.transactions.iter().map(|t| t.customer_id.as_str()).collect();
+    assert_eq!(ids_with_rows.len(), agg.values().filter(|a| a.orders > 0).count());
 }
 
 #[test]
 fn about_two_percent_of_rows_are_refunds() {
     let s = sample(5_000, DEFAULT_SEED);
-    let share = s.transactions.iter().filter(|t| t.amount < 0.0).count() as f64
-        / s.transactions.len() as f64;
+    let share = s.transactions.iter().filter(|t| t.amount < 0.0).count() as f64 / s.transactions.len() as f64;
     assert!((0.01..=0.03).contains(&share), "{share}");
 }
 
@@ -471,11 +420,7 @@ fn category_mixes_differ_by_persona() {
         }
     }
     let top = |p: Persona| {
-        CATEGORIES
-            .iter()
-            .max_by_key(|cat| counts.get(&(p, **cat)).copied().unwrap_or(0))
-            .copied()
-            .unwrap()
+        CATEGORIES.iter().max_by_key(|cat| counts.get(&(p, **cat)).copied().unwrap_or(0)).copied().unwrap()
     };
     assert_eq!(top(Persona::BargainHunter), "Fashion");
     assert_eq!(top(Persona::AffluentFamily), "Grocery");
@@ -485,22 +430,10 @@ fn category_mixes_differ_by_persona() {
 
 #[test]
 fn invalid_customer_counts_give_the_stated_error() {
-    let err = SampleParams {
-        customers: 0,
-        seed: 1,
-    }
-    .check()
-    .unwrap_err();
+    let err = SampleParams { customers: 0, seed: 1 }.check().unwrap_err();
     assert!(matches!(err, SampleError::CustomerCount { got: 0 }));
-    assert!(err
-        .to_string()
-        .starts_with("customers must be between 1 and 50,000,000 (got 0)"));
-    let err = SampleParams {
-        customers: 60_000_000,
-        seed: 1,
-    }
-    .check()
-    .unwrap_err();
+    assert!(err.to_string().starts_with("customers must be between 1 and 50,000,000 (got 0)"));
+    let err = SampleParams { customers: 60_000_000, seed: 1 }.check().unwrap_err();
     assert!(err.to_string().contains("(got 60,000,000)"), "{err}");
 }
 
@@ -522,10 +455,7 @@ impl Monitor for CancelAfter {
 #[test]
 fn cancelling_through_the_monitor_returns_cancelled() {
     let p = params(50_000, 1);
-    let mut monitor = CancelAfter {
-        after: 3,
-        reports: Vec::new(),
-    };
+    let mut monitor = CancelAfter { after: 3, reports: Vec::new() };
     let result = write_sample(&p, Vec::new(), Vec::new(), &mut monitor);
     assert!(matches!(result, Err(SampleError::Cancelled)), "{result:?}");
     assert_eq!(monitor.reports.len(), 3);
@@ -535,17 +465,11 @@ fn cancelling_through_the_monitor_returns_cancelled() {
 #[test]
 fn progress_is_reported_every_ten_thousand_customers() {
     let p = params(25_000, 1);
-    let mut monitor = CancelAfter {
-        after: usize::MAX,
-        reports: Vec::new(),
-    };
+    let mut monitor = CancelAfter { after: usize::MAX, reports: Vec::new() };
     write_sample(&p, std::io::sink(), std::io::sink(), &mut monitor).unwrap();
     let done: Vec<u64> = monitor.reports.iter().map(|r| r.1).collect();
     assert_eq!(done, [0, 10_000, 20_000, 25_000]);
-    assert!(monitor
-        .reports
-        .iter()
-        .all(|r| r.2 == 25_000 && !r.0.is_empty()));
+    assert!(monitor.reports.iter().all(|r| r.2 == 25_000 && !r.0.is_empty()));
 }
 
 // ---- Planted clusters: k-means on behavioural features recovers the personas. ----
@@ -560,13 +484,7 @@ fn behavioural_features(s: &Sample) -> Vec<Vec<f64>> {
         .map(|c| {
             let a = &agg[c.id()];
             let recency = a.last.map_or(never, |d| (as_of() - d).num_days() as f64);
-            vec![
-                a.orders as f64,
-                a.spend,
-                recency,
-                c.number("web_visits_90d"),
-                c.number("app_sessions_90d"),
-            ]
+            vec![a.orders as f64, a.spend, recency, c.number("web_visits_90d"), c.number("app_sessions_90d")]
         })
         .collect()
 }
@@ -593,15 +511,8 @@ fn kmeans(rows: &[Vec<f64>], k: usize, restarts: usize, seed: u64) -> Vec<usize>
     for _ in 0..restarts {
         let mut centres = vec![rows[rng.random_range(0..rows.len())].clone()];
         while centres.len() < k {
-            let d: Vec<f64> = rows
-                .iter()
-                .map(|r| {
-                    centres
-                        .iter()
-                        .map(|c| dist2(r, c))
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .collect();
+            let d: Vec<f64> =
+                rows.iter().map(|r| centres.iter().map(|c| dist2(r, c)).fold(f64::INFINITY, f64::min)).collect();
             let mut target = rng.random::<f64>() * d.iter().sum::<f64>();
             let mut chosen = rows.len() - 1;
             for (i, di) in d.iter().enumerate() {
@@ -617,19 +528,13 @@ fn kmeans(rows: &[Vec<f64>], k: usize, restarts: usize, seed: u64) -> Vec<usize>
         for _ in 0..100 {
             let mut changed = false;
             for (i, r) in rows.iter().enumerate() {
-                let l = (0..k)
-                    .min_by(|&a, &b| dist2(r, &centres[a]).total_cmp(&dist2(r, &centres[b])))
-                    .unwrap();
+                let l = (0..k).min_by(|&a, &b| dist2(r, &centres[a]).total_cmp(&dist2(r, &centres[b]))).unwrap();
                 changed |= l != labels[i];
                 labels[i] = l;
             }
             for (c, centre) in centres.iter_mut().enumerate() {
-                let members: Vec<&Vec<f64>> = rows
-                    .iter()
-                    .zip(&labels)
-                    .filter(|(_, &l)| l == c)
-                    .map(|(r, _)| r)
-                    .collect();
+                let members: Vec<&Vec<f64>> =
+                    rows.iter().zip(&labels).filter(|(_, &l)| l == c).map(|(r, _)| r).collect();
                 if !members.is_empty() {
                     for (j, x) in centre.iter_mut().enumerate() {
                         *x = members.iter().map(|m| m[j]).sum::<f64>() / members.len() as f64;
@@ -640,11 +545,7 @@ fn kmeans(rows: &[Vec<f64>], k: usize, restarts: usize, seed: u64) -> Vec<usize>
                 break;
             }
         }
-        let inertia: f64 = rows
-            .iter()
-            .zip(&labels)
-            .map(|(r, &l)| dist2(r, &centres[l]))
-            .sum();
+        let inertia: f64 = rows.iter().zip(&labels).map(|(r, &l)| dist2(r, &centres[l])).sum();
         if inertia < best.0 {
             best = (inertia, labels);
         }
@@ -671,10 +572,7 @@ fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
 }
 
 fn persona_labels(n: u64, seed: u64) -> Vec<usize> {
-    personas(n, seed)
-        .iter()
-        .map(|p| Persona::ALL.iter().position(|q| q == p).unwrap())
-        .collect()
+    personas(n, seed).iter().map(|p| Persona::ALL.iter().position(|q| q == p).unwrap()).collect()
 }
 
 #[test]
@@ -724,18 +622,10 @@ fn print_persona_table() {
     let p = personas(n, DEFAULT_SEED);
     let m = persona_means(n, DEFAULT_SEED);
     for persona in Persona::ALL {
-        let members: Vec<&CustomerRow> = s
-            .customers
-            .iter()
-            .zip(&p)
-            .filter(|(_, &q)| q == persona)
-            .map(|(c, _)| c)
-            .collect();
+        let members: Vec<&CustomerRow> =
+            s.customers.iter().zip(&p).filter(|(_, &q)| q == persona).map(|(c, _)| c).collect();
         let mean = |col: &str| {
-            let v: Vec<f64> = members
-                .iter()
-                .filter_map(|c| c.get(col).parse().ok())
-                .collect();
+            let v: Vec<f64> = members.iter().filter_map(|c| c.get(col).parse().ok()).collect();
             v.iter().sum::<f64>() / v.len() as f64
         };
         let [orders, spend, recency, value] = m[&persona];
@@ -776,10 +666,7 @@ fn print_persona_table() {
     }
     standardise(&mut rows);
     let labels = kmeans(&rows, 5, 5, 1);
-    println!(
-        "ARI (log-scaled features): {:.3}",
-        adjusted_rand_index(&labels, &truth)
-    );
+    println!("ARI (log-scaled features): {:.3}", adjusted_rand_index(&labels, &truth));
     for seed in [1, 2, 3, 99, 12_345] {
         let s = sample(n, seed);
         let truth = persona_labels(n, seed);
@@ -805,9 +692,5 @@ fn one_million_customers_stream_quickly() {
     let start = std::time::Instant::now();
     let summary = write_sample(&p, std::io::sink(), std::io::sink(), &mut Quiet).unwrap();
     let elapsed = start.elapsed();
-    println!(
-        "1,000,000 customers, {} transactions in {:.2} s",
-        summary.transactions,
-        elapsed.as_secs_f64()
-    );
+    println!("1,000,000 customers, {} transactions in {:.2} s", summary.transactions, elapsed.as_secs_f64());
 }

@@ -13,18 +13,13 @@ fn examples() -> PathBuf {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("missing {}: run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(
-        actual, expected,
-        "{name} changed; if intended, run with UPDATE_GOLDEN=1 and review the diff"
-    );
+    assert_eq!(actual, expected, "{name} changed; if intended, run with UPDATE_GOLDEN=1 and review the diff");
 }
 
 #[test]
@@ -32,8 +27,7 @@ fn example_definitions_round_trip_byte_for_byte() {
     for entry in std::fs::read_dir(examples()).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let def =
-            Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let def = Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(def.to_json(), text, "{}", path.display());
     }
 }
@@ -49,7 +43,16 @@ fn sql_for_each_dialect_matches_the_golden_files() {
         }
         let valid = check(&def, &schema, None).unwrap();
         for d in Dialect::ALL {
-            golden(&format!("{example}.{}.sql", d.label()), &select_with(&valid, d, "my_project.crm.customers", Some("my_project.crm.orders"), def.name.as_deref().unwrap_or(example)));
+            golden(
+                &format!("{example}.{}.sql", d.label()),
+                &select_with(
+                    &valid,
+                    d,
+                    "my_project.crm.customers",
+                    Some("my_project.crm.orders"),
+                    def.name.as_deref().unwrap_or(example),
+                ),
+            );
         }
     }
 }
@@ -57,30 +60,18 @@ fn sql_for_each_dialect_matches_the_golden_files() {
 #[test]
 fn identifiers_and_strings_are_quoted_for_each_dialect() {
     let name = "it's a \"name\" with `ticks` \\ and ü";
-    let got: Vec<(String, String)> = Dialect::ALL
-        .iter()
-        .map(|d| (d.ident(name), d.string(name)))
-        .collect();
+    let got: Vec<(String, String)> = Dialect::ALL.iter().map(|d| (d.ident(name), d.string(name))).collect();
     assert_eq!(
         got[0],
-        (
-            r#""it's a ""name"" with `ticks` \ and ü""#.into(),
-            r#"'it''s a "name" with `ticks` \ and ü'"#.into()
-        )
+        (r#""it's a ""name"" with `ticks` \ and ü""#.into(), r#"'it''s a "name" with `ticks` \ and ü'"#.into())
     );
     assert_eq!(
         got[1],
-        (
-            r#"`it's a "name" with \`ticks\` \\ and ü`"#.into(),
-            r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()
-        )
+        (r#"`it's a "name" with \`ticks\` \\ and ü`"#.into(), r#"'it\'s a "name" with `ticks` \\ and ü'"#.into())
     );
     assert_eq!(
         got[2],
-        (
-            r#"`it's a "name" with ``ticks`` \ and ü`"#.into(),
-            r#"'it\'s a "name" with `ticks` \\ and ü'"#.into()
-        )
+        (r#"`it's a "name" with ``ticks`` \ and ü`"#.into(), r#"'it\'s a "name" with `ticks` \\ and ü'"#.into())
     );
     assert_eq!(got[3], got[0]);
 }
@@ -89,7 +80,12 @@ fn identifiers_and_strings_are_quoted_for_each_dialect() {
 fn the_json_schema_lists_every_operator_and_field() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/segments.schema.json");
     let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let ops: Vec<&str> = schema["$defs"]["test"]["properties"]["op"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let ops: Vec<&str> = schema["$defs"]["test"]["properties"]["op"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let text = std::fs::read_to_string(examples().join("sample-lifestyle.json")).unwrap();
     let def = Definition::from_json(&text).unwrap();
     // Every field a definition serialises is a property of the schema.
@@ -97,12 +93,33 @@ fn the_json_schema_lists_every_operator_and_field() {
         assert!(schema["properties"].get(key).is_some(), "schema lacks top-level `{key}`");
     }
     for op in [
-        "eq", "ne", "lt", "le", "gt", "ge", "between", "is_missing", "is_not_missing", "is", "is_not", "any_of", "none_of", "contains",
-        "starts_with", "ends_with", "before", "after", "in_last", "is_true", "is_false",
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "between",
+        "is_missing",
+        "is_not_missing",
+        "is",
+        "is_not",
+        "any_of",
+        "none_of",
+        "contains",
+        "starts_with",
+        "ends_with",
+        "before",
+        "after",
+        "in_last",
+        "is_true",
+        "is_false",
     ] {
         assert!(ops.contains(&op), "schema lacks op `{op}`");
         // And the engine reads each one (an unknown op would be an error naming it).
-        let json = format!(r#"{{"format": "segscope.segments/1", "segments": [{{"name": "a", "when": {{"column": "x", "op": "{op}"}}}}]}}"#);
+        let json = format!(
+            r#"{{"format": "segscope.segments/1", "segments": [{{"name": "a", "when": {{"column": "x", "op": "{op}"}}}}]}}"#
+        );
         if let Err(e) = Definition::from_json(&json) {
             assert!(!e.contains("unknown variant"), "{op}: {e}");
         }

@@ -9,7 +9,8 @@ use segscope_engine::sample::{sample_csv, SampleParams};
 use segscope_engine::table::Table;
 
 fn sample() -> Table {
-    let (customers, _) = sample_csv(&SampleParams { customers: 2_000, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let (customers, _) =
+        sample_csv(&SampleParams { customers: 2_000, ..SampleParams::default() }.check().unwrap()).unwrap();
     read_table("customers.csv", &customers, &ReadOptions::default(), &mut Quiet).unwrap().table
 }
 
@@ -23,7 +24,9 @@ fn counts(template: &Template, table: &Table) -> Vec<(String, u64)> {
 fn the_sample_supports_the_demographic_and_geographic_templates() {
     let t = sample();
     let labels: Vec<String> = suggest(&t.columns.iter().collect::<Vec<_>>()).into_iter().map(|s| s.label).collect();
-    for wanted in ["Age bands", "Gender", "Marital status", "Country", "Region", "Urban / suburban / rural", "Life stage"] {
+    for wanted in
+        ["Age bands", "Gender", "Marital status", "Country", "Region", "Urban / suburban / rural", "Life stage"]
+    {
         assert!(labels.iter().any(|l| l.starts_with(wanted)), "{wanted} missing from {labels:#?}");
     }
     for s in suggest(&t.columns.iter().collect::<Vec<_>>()) {
@@ -34,7 +37,10 @@ fn the_sample_supports_the_demographic_and_geographic_templates() {
 
 #[test]
 fn age_bands_follow_the_stated_edges() {
-    let t = read_table("t.csv", b"id,age\n1,17\n2,18\n3,24\n4,25\n5,64\n6,65\n7,\n", &ReadOptions::default(), &mut Quiet).unwrap().table;
+    let t =
+        read_table("t.csv", b"id,age\n1,17\n2,18\n3,24\n4,25\n5,64\n6,65\n7,\n", &ReadOptions::default(), &mut Quiet)
+            .unwrap()
+            .table;
     let c = counts(&Template::AgeBands { age: "age".into() }, &t);
     let n = |name: &str| c.iter().find(|x| x.0 == name).unwrap().1;
     assert_eq!((n("18–24"), n("25–34"), n("55–64"), n("65+"), n("Under 18 or unknown")), (2, 1, 1, 1, 2));
@@ -50,7 +56,12 @@ fn life_stage_uses_the_mapped_columns() {
     )
     .unwrap()
     .table;
-    let template = Template::LifeStage { age: "age".into(), marital: "status".into(), partnered: vec!["Married".into(), "Partnered".into()], children: Some("kids".into()) };
+    let template = Template::LifeStage {
+        age: "age".into(),
+        marital: "status".into(),
+        partnered: vec!["Married".into(), "Partnered".into()],
+        children: Some("kids".into()),
+    };
     let def = build(&template, &t.columns.iter().collect::<Vec<_>>());
     let valid = check(&def, &schema_of(&t), None).unwrap();
     let r = evaluate(&valid, &t);
@@ -69,11 +80,32 @@ fn company_size_and_lifecycle_bands() {
     .unwrap()
     .table;
     let labels: Vec<String> = suggest(&t.columns.iter().collect::<Vec<_>>()).into_iter().map(|s| s.label).collect();
-    assert!(labels.iter().any(|l| l.starts_with("Company size")) && labels.iter().any(|l| l.starts_with("Lifecycle")), "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l.starts_with("Company size")) && labels.iter().any(|l| l.starts_with("Lifecycle")),
+        "{labels:?}"
+    );
     let size = counts(&Template::CompanySize { employees: "employees".into() }, &t);
     assert_eq!(size.iter().map(|x| x.1).collect::<Vec<_>>(), [1, 1, 1, 1, 1]);
     // As of 2024-12-31 (the day after the latest order): new ≤ 90 days since first order, active ≤ 90
     // days since last, at risk ≤ 180, lapsed older, and no purchases.
-    let lc = counts(&Template::Lifecycle { first_order: "first_order_date".into(), last_order: "last_order_date".into(), new_days: 90, active_days: 90, at_risk_days: 180 }, &t);
-    assert_eq!(lc, [("New".into(), 1), ("Active".into(), 1), ("At risk".into(), 1), ("Lapsed".into(), 1), ("No purchases".into(), 1)]);
+    let lc = counts(
+        &Template::Lifecycle {
+            first_order: "first_order_date".into(),
+            last_order: "last_order_date".into(),
+            new_days: 90,
+            active_days: 90,
+            at_risk_days: 180,
+        },
+        &t,
+    );
+    assert_eq!(
+        lc,
+        [
+            ("New".into(), 1),
+            ("Active".into(), 1),
+            ("At risk".into(), 1),
+            ("Lapsed".into(), 1),
+            ("No purchases".into(), 1)
+        ]
+    );
 }

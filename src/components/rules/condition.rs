@@ -163,7 +163,9 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
         let Some(c) = cols2.iter().find(|c| c.name == name).cloned() else { return };
         let p = p.clone();
         rules.restructure(move |d| {
-            at(d, seg, &p, |cond| *cond = Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], &c) })
+            at(d, seg, &p, |cond| {
+                *cond = Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], &c) }
+            })
         });
     };
     let p = path.clone();
@@ -210,11 +212,23 @@ fn set(rules: Rules, seg: usize, path: &[usize], field: &str, op: Op) {
     });
 }
 
-fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col: Option<ColumnView>, op: Op) -> AnyView {
+fn value_editor(
+    rules: Rules,
+    seg: usize,
+    path: Vec<usize>,
+    column: String,
+    col: Option<ColumnView>,
+    op: Op,
+) -> AnyView {
     let id = |f: &str| dom_id(seg, &path, f);
     let stats = col.as_ref().and_then(|c| c.stats.numeric);
     match op.clone() {
-        Op::Eq { value } | Op::Ne { value } | Op::Lt { value } | Op::Le { value } | Op::Gt { value } | Op::Ge { value } => {
+        Op::Eq { value }
+        | Op::Ne { value }
+        | Op::Lt { value }
+        | Op::Le { value }
+        | Op::Gt { value }
+        | Op::Ge { value } => {
             let current = RwSignal::new(value.to_string());
             let p = path.clone();
             let write = move |text: String| {
@@ -232,7 +246,11 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             };
             let write2 = write.clone();
             let (min, max) = stats.map_or((0.0, 100.0), |s| (s.min, s.max));
-            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) { "1".to_string() } else { "any".to_string() };
+            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) {
+                "1".to_string()
+            } else {
+                "any".to_string()
+            };
             let vid = id("value");
             view! {
                 <label class="visually-hidden" for=vid.clone()>"Value"</label>
@@ -247,7 +265,11 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             let state = RwSignal::new((min.clone(), max.clone(), inclusive));
             let p = path.clone();
             let write = move |which: u8, text: String| {
-                let v = if is_date { Some(serde_json::Value::String(text)) } else { number(&text).map(serde_json::Value::Number) };
+                let v = if is_date {
+                    Some(serde_json::Value::String(text))
+                } else {
+                    number(&text).map(serde_json::Value::Number)
+                };
                 state.update(|s| match (which, v) {
                     (0, Some(v)) => s.0 = v,
                     (1, Some(v)) => s.1 = v,
@@ -274,7 +296,11 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             // Numbers get a slider per bound over the column's range; dates get date pickers.
             let sliders = !is_date && stats.is_some();
             let (lo, hi) = stats.map_or((0.0, 100.0), |s| (s.min, s.max));
-            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) { "1".to_string() } else { "any".to_string() };
+            let step = if col.as_ref().is_some_and(|c| c.column_type == ColumnType::Integer) {
+                "1".to_string()
+            } else {
+                "any".to_string()
+            };
             let step2 = step.clone();
             let column2 = column.clone();
             let inc_now = match inclusive {
@@ -306,8 +332,11 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
             }
             .into_any()
         }
-        Op::Is { value, case_insensitive } | Op::IsNot { value, case_insensitive }
-        | Op::Contains { value, case_insensitive } | Op::StartsWith { value, case_insensitive } | Op::EndsWith { value, case_insensitive } => {
+        Op::Is { value, case_insensitive }
+        | Op::IsNot { value, case_insensitive }
+        | Op::Contains { value, case_insensitive }
+        | Op::StartsWith { value, case_insensitive }
+        | Op::EndsWith { value, case_insensitive } => {
             let state = RwSignal::new((value.clone(), case_insensitive));
             let p = path.clone();
             let op2 = op.clone();
@@ -323,7 +352,8 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
                 set(rules, seg, &p, "text", new);
             };
             let w2 = write.clone();
-            let categorical = col.as_ref().is_some_and(|c| c.column_type == ColumnType::Categorical) && matches!(op, Op::Is { .. } | Op::IsNot { .. });
+            let categorical = col.as_ref().is_some_and(|c| c.column_type == ColumnType::Categorical)
+                && matches!(op, Op::Is { .. } | Op::IsNot { .. });
             let vid = id("value");
             let cid = id("case");
             let input = if categorical {
@@ -380,7 +410,8 @@ fn value_editor(rules: Rules, seg: usize, path: Vec<usize>, column: String, col:
                     }
                 });
                 let values = chosen.get_untracked();
-                let new = if none { Op::NoneOf { values, case_insensitive } } else { Op::AnyOf { values, case_insensitive } };
+                let new =
+                    if none { Op::NoneOf { values, case_insensitive } } else { Op::AnyOf { values, case_insensitive } };
                 set(rules, seg, &p, "values", new);
             };
             let fid = id("filter");

@@ -11,7 +11,9 @@ use super::state::Rules;
 /// The dataset's columns of the given types.
 fn sources(rules: Rules, types: &[ColumnType]) -> Vec<String> {
     rules.app.dataset.with_untracked(|d| {
-        d.as_ref().map(|d| d.columns.iter().filter(|c| types.contains(&c.column_type)).map(|c| c.name.clone()).collect()).unwrap_or_default()
+        d.as_ref()
+            .map(|d| d.columns.iter().filter(|c| types.contains(&c.column_type)).map(|c| c.name.clone()).collect())
+            .unwrap_or_default()
     })
 }
 
@@ -61,7 +63,12 @@ pub fn DerivedFields(
             let n = d.derived.len() + 1;
             d.derived.push(match source {
                 Some(from) => Derived::Tenure { name: format!("tenure_months_{n}"), from, unit: TenureUnit::Months },
-                None => Derived::Bands { name: format!("band_{n}"), from: String::new(), cuts: vec![10.into()], labels: Vec::new() },
+                None => Derived::Bands {
+                    name: format!("band_{n}"),
+                    from: String::new(),
+                    cuts: vec![10.into()],
+                    labels: Vec::new(),
+                },
             });
         });
     };
@@ -98,7 +105,12 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
                 let name = x.name().to_string();
                 *x = match k.as_str() {
                     "age" => Derived::Age { name, from: date },
-                    "bands" => Derived::Bands { name, from: number, cuts: PRESETS[0].1.iter().map(|&c| c.into()).collect(), labels: Vec::new() },
+                    "bands" => Derived::Bands {
+                        name,
+                        from: number,
+                        cuts: PRESETS[0].1.iter().map(|&c| c.into()).collect(),
+                        labels: Vec::new(),
+                    },
                     _ => Derived::Tenure { name, from: date, unit: TenureUnit::Months },
                 };
             }
@@ -137,7 +149,8 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
         });
     };
     let set_cuts = move |text: String| {
-        let values: Vec<serde_json::Number> = text.split([',', ';', ' ']).filter(|t| !t.trim().is_empty()).filter_map(number).collect();
+        let values: Vec<serde_json::Number> =
+            text.split([',', ';', ' ']).filter(|t| !t.trim().is_empty()).filter_map(number).collect();
         rules.edit_value(format!("derived-cuts{j}"), move |def| {
             if let Some(Derived::Bands { cuts, labels, .. }) = def.derived.get_mut(j) {
                 *cuts = values;

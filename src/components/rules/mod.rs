@@ -48,13 +48,19 @@ pub fn RuleBuilder() -> impl IntoView {
             while d.segments.iter().any(|s| s.name == name) {
                 name.push('′');
             }
-            d.segments.push(SegmentDef { name, color: Some(colour(n)), condition: Condition::All(vec![new_test(&cols)]) });
+            d.segments.push(SegmentDef {
+                name,
+                color: Some(colour(n)),
+                condition: Condition::All(vec![new_test(&cols)]),
+            });
         });
     };
     let datalist = move || {
         rules.layout.track();
         rules.view.track();
-        let first = app.dataset.with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
+        let first = app
+            .dataset
+            .with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
         all_columns(rules)
             .into_iter()
             .enumerate()
@@ -103,7 +109,9 @@ fn Toolbar(
         let Some(file) = crate::files::take_chosen_file(&ev) else { return };
         leptos::task::spawn_local(async move {
             let Some((name, bytes)) = crate::files::read_or_report(app, file).await else { return };
-            if let Some(Response::Definition(def)) = app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await {
+            if let Some(Response::Definition(def)) =
+                app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await
+            {
                 rules.replace(*def);
             }
         });
@@ -112,7 +120,9 @@ fn Toolbar(
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let definition = rules.def.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Saving…", Request::SaveDefinition { dataset, definition }).await {
+            if let Some(Response::Files(files)) =
+                app.request("Saving…", Request::SaveDefinition { dataset, definition }).await
+            {
                 for f in &files {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));
@@ -184,7 +194,9 @@ fn TemplatePicker(
             select.set_value("");
         }
         leptos::task::spawn_local(async move {
-            if let Some(Response::Definition(def)) = app.request("Building the template…", Request::FromTemplate { dataset, template }).await {
+            if let Some(Response::Definition(def)) =
+                app.request("Building the template…", Request::FromTemplate { dataset, template }).await
+            {
                 rules.replace(*def);
             }
         });
@@ -214,7 +226,11 @@ fn SegmentCard(
     let count = move || {
         rules.view.with(|v| {
             v.as_ref().filter(|v| v.problems.is_empty()).and_then(|v| v.counts.get(i)).map(|c| {
-                let undecided = if c.undecided > 0 { format!(" · {} undecided (missing values)", c.undecided) } else { String::new() };
+                let undecided = if c.undecided > 0 {
+                    format!(" · {} undecided (missing values)", c.undecided)
+                } else {
+                    String::new()
+                };
                 format!("{} customers · {:.1}%{undecided}", c.size.count, c.size.share * 100.0)
             })
         })
@@ -237,11 +253,13 @@ fn SegmentCard(
             }
         })
     };
-    let delete = move |_| rules.restructure(move |d| {
-        if i < d.segments.len() {
-            d.segments.remove(i);
-        }
-    });
+    let delete = move |_| {
+        rules.restructure(move |d| {
+            if i < d.segments.len() {
+                d.segments.remove(i);
+            }
+        })
+    };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         let from = ev.data_transfer().and_then(|d| d.get_data("text/plain").ok()).and_then(|s| s.parse::<usize>().ok());
@@ -352,9 +370,13 @@ fn RuleResults(
     let sql = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let (definition, dialect, table) = (rules.def.get_untracked(), dialect.get_untracked(), table.get_untracked());
-        let transactions_table = app.transactions.with_untracked(Option::is_some).then(|| transactions_table.get_untracked());
+        let transactions_table =
+            app.transactions.with_untracked(Option::is_some).then(|| transactions_table.get_untracked());
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table, transactions_table }).await {
+            if let Some(Response::Files(files)) = app
+                .request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table, transactions_table })
+                .await
+            {
                 for f in &files {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));
@@ -367,7 +389,9 @@ fn RuleResults(
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let Some(assignment) = rules.view.with_untracked(|v| v.as_ref().and_then(|v| v.assignment)) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await {
+            if let Some(Response::Files(files)) =
+                app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await
+            {
                 if let Some(f) = files.iter().find(|f| f.name.ends_with(".csv")) {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));

@@ -7,11 +7,23 @@ use segscope_engine::table::ColumnType;
 /// The operator names (as in files) that fit a column type, in menu order.
 pub fn ops_for(ty: ColumnType) -> &'static [&'static str] {
     match ty {
-        ColumnType::Integer | ColumnType::Decimal => &["eq", "ne", "lt", "le", "gt", "ge", "between", "is_missing", "is_not_missing"],
-        ColumnType::Categorical | ColumnType::Text => {
-            &["is", "is_not", "any_of", "none_of", "contains", "starts_with", "ends_with", "is_missing", "is_not_missing"]
+        ColumnType::Integer | ColumnType::Decimal => {
+            &["eq", "ne", "lt", "le", "gt", "ge", "between", "is_missing", "is_not_missing"]
         }
-        ColumnType::Date | ColumnType::Datetime => &["before", "after", "between", "in_last", "is_missing", "is_not_missing"],
+        ColumnType::Categorical | ColumnType::Text => &[
+            "is",
+            "is_not",
+            "any_of",
+            "none_of",
+            "contains",
+            "starts_with",
+            "ends_with",
+            "is_missing",
+            "is_not_missing",
+        ],
+        ColumnType::Date | ColumnType::Datetime => {
+            &["before", "after", "between", "in_last", "is_missing", "is_not_missing"]
+        }
         ColumnType::Boolean => &["is_true", "is_false", "is_missing", "is_not_missing"],
     }
 }

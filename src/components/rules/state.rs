@@ -130,7 +130,9 @@ impl Rules {
 pub fn node_mut<'a>(c: &'a mut Condition, path: &[usize]) -> Option<&'a mut Condition> {
     let Some((&first, rest)) = path.split_first() else { return Some(c) };
     match c {
-        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => node_mut(v.get_mut(first)?, rest),
+        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
+            node_mut(v.get_mut(first)?, rest)
+        }
         Condition::Test { .. } => None,
     }
 }

@@ -20,7 +20,9 @@ pub fn ClvSection() -> impl IntoView {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let params = params.get_untracked();
         leptos::task::spawn_local(async move {
-            if let Some(Response::Clv(v)) = app.request("Fitting the lifetime value models…", Request::Clv { dataset, params }).await {
+            if let Some(Response::Clv(v)) =
+                app.request("Fitting the lifetime value models…", Request::Clv { dataset, params }).await
+            {
                 view.set(Some(*v));
             }
         });
@@ -28,7 +30,9 @@ pub fn ClvSection() -> impl IntoView {
     let download = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Preparing the download…", Request::ClvFiles { dataset }).await {
+            if let Some(Response::Files(files)) =
+                app.request("Preparing the download…", Request::ClvFiles { dataset }).await
+            {
                 for f in &files {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));

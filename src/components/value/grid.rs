@@ -14,8 +14,11 @@ pub fn RfmGrid(
     view: RfmView,
 ) -> impl IntoView {
     let b = usize::from(view.params.bins);
-    let colour = |seg: Option<usize>| seg.and_then(|i| view.map.segments.get(i)).and_then(|s| s.color.clone()).unwrap_or_else(|| "#dddddd".into());
-    let name = |seg: Option<usize>| seg.and_then(|i| view.map.segments.get(i)).map(|s| s.name.clone()).unwrap_or_default();
+    let colour = |seg: Option<usize>| {
+        seg.and_then(|i| view.map.segments.get(i)).and_then(|s| s.color.clone()).unwrap_or_else(|| "#dddddd".into())
+    };
+    let name =
+        |seg: Option<usize>| seg.and_then(|i| view.map.segments.get(i)).map(|s| s.name.clone()).unwrap_or_default();
     let rows: Vec<Vec<_>> = view.grid.chunks(b).map(|c| c.to_vec()).collect();
     view! {
         <table id="rfm-grid" class="rfm-grid">

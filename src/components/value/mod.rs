@@ -44,7 +44,9 @@ impl Value {
         let (params, map, as_of) = (self.params.get_untracked(), self.map.get_untracked(), self.as_of.get_untracked());
         let as_of = (!as_of.is_empty()).then_some(as_of);
         leptos::task::spawn_local(async move {
-            if let Some(Response::Rfm(v)) = self.app.request("Scoring RFM…", Request::Rfm { dataset, params, map, as_of }).await {
+            if let Some(Response::Rfm(v)) =
+                self.app.request("Scoring RFM…", Request::Rfm { dataset, params, map, as_of }).await
+            {
                 self.view.set(Some(*v));
             }
         });
@@ -52,7 +54,11 @@ impl Value {
 
     /// Changes the map (starting from the one in use) and recomputes.
     pub fn edit_map(self, f: impl FnOnce(&mut RfmMap)) {
-        let mut map = self.map.get_untracked().or_else(|| self.view.with_untracked(|v| v.as_ref().map(|v| v.map.clone()))).unwrap_or_else(|| RfmMap::default_for(self.params.with_untracked(|p| p.bins)));
+        let mut map = self
+            .map
+            .get_untracked()
+            .or_else(|| self.view.with_untracked(|v| v.as_ref().map(|v| v.map.clone())))
+            .unwrap_or_else(|| RfmMap::default_for(self.params.with_untracked(|p| p.bins)));
         f(&mut map);
         self.map.set(Some(map));
         self.compute();
@@ -90,7 +96,8 @@ pub fn ValueWorkspace() -> impl IntoView {
         app.dataset.track();
         value.compute();
     });
-    let thresholds = RwSignal::new(("30, 90, 180, 365".to_string(), "2, 3, 5, 10".to_string(), "50, 100, 250, 500".to_string()));
+    let thresholds =
+        RwSignal::new(("30, 90, 180, 365".to_string(), "2, 3, 5, 10".to_string(), "50, 100, 250, 500".to_string()));
     let set_method = move || {
         let method = match value.params.with_untracked(|p| p.method.clone()) {
             Method::Thresholds { .. } => {
@@ -199,7 +206,12 @@ fn RfmResults(
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let dialect = sql.then(|| dialect.get_untracked());
         leptos::task::spawn_local(async move {
-            let request = Request::RfmFiles { dataset, dialect, customers_table: "customers".into(), transactions_table: "transactions".into() };
+            let request = Request::RfmFiles {
+                dataset,
+                dialect,
+                customers_table: "customers".into(),
+                transactions_table: "transactions".into(),
+            };
             if let Some(Response::Files(files)) = app.request("Preparing the download…", request).await {
                 for f in &files {
                     if let Err(e) = download::save(f) {
@@ -213,7 +225,9 @@ fn RfmResults(
     let customers_csv = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await {
+            if let Some(Response::Files(files)) =
+                app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await
+            {
                 if let Some(f) = files.iter().find(|f| f.name.ends_with(".csv")) {
                     if let Err(e) = download::save(f) {
                         app.error.set(Some(e));
@@ -238,7 +252,15 @@ fn RfmResults(
             while m.segments.iter().any(|s| s.name == name) {
                 name.push('′');
             }
-            m.segments.insert(0, segscope_engine::rfm::RfmSegment { name, color: Some("#edc948".into()), cells: Vec::new(), m: vec![bins] });
+            m.segments.insert(
+                0,
+                segscope_engine::rfm::RfmSegment {
+                    name,
+                    color: Some("#edc948".into()),
+                    cells: Vec::new(),
+                    m: vec![bins],
+                },
+            );
         });
     };
     view! {

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::{parse_iso_date, Mode};
-use segscope_engine::ingest::ReadOptions;
 use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
 use crate::commands::definition::{load_any_definition, AnyDefinition};
@@ -46,7 +46,8 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
         AnyDefinition::Rules(def) => def,
         AnyDefinition::Rfm(mut rfm) => {
             if let Some(s) = &args.as_of {
-                parse_iso_date(s).ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?;
+                parse_iso_date(s)
+                    .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?;
                 if let Some(saved) = rfm.as_of.replace(s.clone()).filter(|saved| saved != s) {
                     eprintln!("--as-of {s} replaces the definition's as-of date {saved}");
                 }
@@ -55,11 +56,10 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
         }
     };
     let as_of = match &args.as_of {
-        Some(s) => Some(parse_iso_date(s).ok_or_else(|| {
-            CliError::usage(format!(
-                "--as-of `{s}` is not a date; write it as YYYY-MM-DD."
-            ))
-        })?),
+        Some(s) => Some(
+            parse_iso_date(s)
+                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
+        ),
         None => None,
     };
     let name = args.input.display().to_string();
@@ -71,13 +71,24 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     }
     let tx_options = args.transactions.read_options(&ReadOptions::default());
     let mut tx_file = match &args.transactions.transactions {
-        Some(path) => Some((path.display().to_string(), std::fs::File::open(path).map_err(|source| CliError::File { path: path.display().to_string(), source })?)),
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::File::open(path).map_err(|source| CliError::File { path: path.display().to_string(), source })?,
+        )),
         None if def.transactions.is_some() => {
-            return Err(CliError::usage(format!("{}: this definition uses a transactions file; give it with --transactions FILE.", args.definition.display())))
+            return Err(CliError::usage(format!(
+                "{}: this definition uses a transactions file; give it with --transactions FILE.",
+                args.definition.display()
+            )))
         }
         None => None,
     };
-    let transactions = tx_file.as_mut().map(|(n, f)| TransactionsInput { name: n.as_str(), input: f, options: &tx_options, mapping: mapping.clone() });
+    let transactions = tx_file.as_mut().map(|(n, f)| TransactionsInput {
+        name: n.as_str(),
+        input: f,
+        options: &tx_options,
+        mapping: mapping.clone(),
+    });
     let mut run = RulesRun { definition: &def, as_of, part_records: PART_RECORDS, transactions };
     let summary = apply_rules(&name, input, &options, &mut run, out, &mut Quiet)?;
     if let Some(report) = &summary.transactions {
@@ -95,30 +106,11 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
         );
     }
     if args.summary {
-        let width = summary
-            .segments
-            .iter()
-            .map(|s| s.name.chars().count())
-            .max()
-            .unwrap_or(7)
-            .max(7);
-        println!(
-            "{:width$}  {:>10}  {:>7}  {:>10}",
-            "segment", "customers", "share", "undecided"
-        );
+        let width = summary.segments.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);
+        println!("{:width$}  {:>10}  {:>7}  {:>10}", "segment", "customers", "share", "undecided");
         for (i, s) in summary.segments.iter().enumerate() {
-            let undecided = summary
-                .excluded_for_missing
-                .get(i)
-                .map(|n| n.to_string())
-                .unwrap_or_default();
-            println!(
-                "{:width$}  {:>10}  {:>6.1}%  {:>10}",
-                s.name,
-                s.count,
-                s.share * 100.0,
-                undecided
-            );
+            let undecided = summary.excluded_for_missing.get(i).map(|n| n.to_string()).unwrap_or_default();
+            println!("{:width$}  {:>10}  {:>6.1}%  {:>10}", s.name, s.count, s.share * 100.0, undecided);
         }
         println!("{:width$}  {:>10}", "total", summary.rows);
         println!(
@@ -137,7 +129,10 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
 fn run_rfm(args: &ApplyArgs, def: &segscope_engine::rfm::RfmDefinition) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let path = args.transactions.transactions.as_ref().ok_or_else(|| {
-        CliError::usage(format!("{}: an RFM segmentation is computed from transactions; give them with --transactions FILE.", args.definition.display()))
+        CliError::usage(format!(
+            "{}: an RFM segmentation is computed from transactions; give them with --transactions FILE.",
+            args.definition.display()
+        ))
     })?;
     let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref())?;
     for r in &replaced {
@@ -149,7 +144,15 @@ fn run_rfm(args: &ApplyArgs, def: &segscope_engine::rfm::RfmDefinition) -> Resul
     let mut tx = TransactionsInput { name: &tx_name, input: &mut tx_file, options: &tx_options, mapping };
     let name = args.input.display().to_string();
     let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
-    let summary = segscope_engine::stream::apply_rfm(&name, input, &options, def, &mut tx, create_file(&args.output)?, &mut Quiet)?;
+    let summary = segscope_engine::stream::apply_rfm(
+        &name,
+        input,
+        &options,
+        def,
+        &mut tx,
+        create_file(&args.output)?,
+        &mut Quiet,
+    )?;
     if let Some(day) = summary.as_of {
         eprintln!("RFM as of {}", segscope_engine::ingest::values::date_from_days(day));
     }

@@ -48,11 +48,19 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         "weeks" => TimeUnit::Weeks,
         other => return Err(CliError::usage(format!("--unit `{other}` must be days or weeks."))),
     };
-    let settings = ClvParams { horizon_months: args.horizon_months, discount_monthly: args.discount_monthly, unit, calibration_end: args.calibration_end.clone(), margin: args.margin };
-    let params = settings
-        .check()
-        .map_err(|e| CliError::usage(e.to_string()))?;
-    let path = args.transactions.transactions.as_ref().ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
+    let settings = ClvParams {
+        horizon_months: args.horizon_months,
+        discount_monthly: args.discount_monthly,
+        unit,
+        calibration_end: args.calibration_end.clone(),
+        margin: args.margin,
+    };
+    let params = settings.check().map_err(|e| CliError::usage(e.to_string()))?;
+    let path = args
+        .transactions
+        .transactions
+        .as_ref()
+        .ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
@@ -60,14 +68,22 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, _) = clv_from_transactions(&mut tx, &params, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();
-    write_csv(&keys, &result, create_file(&args.output)?).map_err(|source| CliError::File { path: out_path.clone(), source })?;
+    write_csv(&keys, &result, create_file(&args.output)?)
+        .map_err(|source| CliError::File { path: out_path.clone(), source })?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));
     let text = params_json(&settings, &result);
-    std::fs::write(&json_path, text).map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
+    std::fs::write(&json_path, text)
+        .map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
     let b = &result.bgnbd.params;
     let g = &result.gamma_gamma.params;
-    println!("BG/NBD: r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}; log-likelihood {:.2} ({})", b.r, b.alpha, b.a, b.b, result.bgnbd.log_likelihood, result.bgnbd.convergence.reason);
-    println!("Gamma-Gamma: p = {:.4}, q = {:.4}, gamma = {:.4}; log-likelihood {:.2}; frequency-spend correlation {:.3}", g.p, g.q, g.gamma, result.gamma_gamma.log_likelihood, result.gamma_gamma.frequency_spend_correlation);
+    println!(
+        "BG/NBD: r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}; log-likelihood {:.2} ({})",
+        b.r, b.alpha, b.a, b.b, result.bgnbd.log_likelihood, result.bgnbd.convergence.reason
+    );
+    println!(
+        "Gamma-Gamma: p = {:.4}, q = {:.4}, gamma = {:.4}; log-likelihood {:.2}; frequency-spend correlation {:.3}",
+        g.p, g.q, g.gamma, result.gamma_gamma.log_likelihood, result.gamma_gamma.frequency_spend_correlation
+    );
     for w in &result.warnings {
         eprintln!("warning: {w}");
     }

@@ -25,18 +25,9 @@ pub struct ConvertArgs {
 pub fn run(args: &ConvertArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let bytes = read_file(&args.input)?;
-    let table = read_table(
-        &args.input.display().to_string(),
-        &bytes,
-        &options,
-        &mut Quiet,
-    )?
-    .table;
+    let table = read_table(&args.input.display().to_string(), &bytes, &options, &mut Quiet)?.table;
     let path = args.output.display().to_string();
-    let io = |source| CliError::File {
-        path: path.clone(),
-        source,
-    };
+    let io = |source| CliError::File { path: path.clone(), source };
     let mut out = create_file(&args.output)?;
     let names: Vec<String> = table.columns.iter().map(|c| json_string(&c.name)).collect();
     out.write_all(b"[").map_err(io)?;
@@ -44,12 +35,7 @@ pub fn run(args: &ConvertArgs) -> Result<(), CliError> {
         let fields = table.original_row(row);
         let pairs: Vec<String> = names
             .iter()
-            .zip(
-                fields
-                    .iter()
-                    .map(|f| json_string(f))
-                    .chain(std::iter::repeat(String::from("null"))),
-            )
+            .zip(fields.iter().map(|f| json_string(f)).chain(std::iter::repeat(String::from("null"))))
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
         let sep = if row == 0 { "\n  " } else { ",\n  " };

@@ -30,10 +30,7 @@ pub fn run(args: &InspectArgs) -> Result<(), CliError> {
     let ingested = read_table(&name, &bytes, &options, &mut Quiet)?;
     let view = DatasetView::new(DatasetId(0), &ingested, &options);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json(&view)).unwrap_or_default()
-        );
+        println!("{}", serde_json::to_string_pretty(&json(&view)).unwrap_or_default());
     } else {
         print!("{}", human(&view));
     }
@@ -67,43 +64,21 @@ fn json(view: &DatasetView) -> serde_json::Value {
 
 fn human(view: &DatasetView) -> String {
     let d = &view.diagnostics;
-    let mut out = format!(
-        "{}: {} rows × {} columns\n",
-        view.name,
-        view.rows,
-        view.columns.len()
-    );
+    let mut out = format!("{}: {} rows × {} columns\n", view.name, view.rows, view.columns.len());
     out += &format!(
         "read as: delimiter `{}` ({}), encoding {}{}, {}, {} line endings\n",
         d.delimiter_label(),
-        if d.delimiter_detected {
-            "detected"
-        } else {
-            "chosen"
-        },
+        if d.delimiter_detected { "detected" } else { "chosen" },
         d.encoding.label(),
         if d.bom { " with byte order mark" } else { "" },
-        if d.has_header {
-            "header row"
-        } else {
-            "no header row"
-        },
+        if d.has_header { "header row" } else { "no header row" },
         d.line_terminator,
     );
     for w in &view.warning_messages {
         out += &format!("warning: {w}\n");
     }
-    let width = view
-        .columns
-        .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    out += &format!(
-        "\n{:width$}  {:11}  {:>8}  {:>8}  summary\n",
-        "column", "type", "missing", "distinct"
-    );
+    let width = view.columns.iter().map(|c| c.name.chars().count()).max().unwrap_or(6).max(6);
+    out += &format!("\n{:width$}  {:11}  {:>8}  {:>8}  summary\n", "column", "type", "missing", "distinct");
     for c in &view.columns {
         out += &format!(
             "{:width$}  {:11}  {:>8}  {:>8}  {}\n",
@@ -118,12 +93,7 @@ fn human(view: &DatasetView) -> String {
 }
 
 fn summary(c: &ColumnView) -> String {
-    let mut parts: Vec<String> = c
-        .summary
-        .iter()
-        .skip(2)
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
+    let mut parts: Vec<String> = c.summary.iter().skip(2).map(|(k, v)| format!("{k} {v}")).collect();
     if let Some(note) = &c.format_note {
         parts.push(format!("({note})"));
     }

@@ -54,9 +54,13 @@ pub struct RfmArgs {
 }
 
 fn cuts(flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
-    let text = text.as_deref().ok_or_else(|| CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365.")))?;
+    let text = text.as_deref().ok_or_else(|| {
+        CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365."))
+    })?;
     text.split(',')
-        .map(|t| t.trim().parse::<f64>().map_err(|_| CliError::usage(format!("--{flag}-thresholds: `{t}` is not a number."))))
+        .map(|t| {
+            t.trim().parse::<f64>().map_err(|_| CliError::usage(format!("--{flag}-thresholds: `{t}` is not a number.")))
+        })
         .collect()
 }
 
@@ -65,8 +69,16 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let method = match args.method.as_str() {
         "rank" => Method::Rank,
         "quantile-equal-count" | "quantile" => Method::QuantileEqualCount,
-        "thresholds" => Method::Thresholds { r: cuts("r", &args.r_thresholds)?, f: cuts("f", &args.f_thresholds)?, m: cuts("m", &args.m_thresholds)? },
-        other => return Err(CliError::usage(format!("--method `{other}` must be rank, quantile-equal-count or thresholds."))),
+        "thresholds" => Method::Thresholds {
+            r: cuts("r", &args.r_thresholds)?,
+            f: cuts("f", &args.f_thresholds)?,
+            m: cuts("m", &args.m_thresholds)?,
+        },
+        other => {
+            return Err(CliError::usage(format!(
+                "--method `{other}` must be rank, quantile-equal-count or thresholds."
+            )))
+        }
     };
     let monetary = match args.monetary.as_str() {
         "total" => Monetary::Total,
@@ -92,10 +104,17 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let map = saved.as_ref().map_or_else(|| RfmMap::default_for(args.bins), |d| d.map.clone());
     let as_of_text = args.as_of.clone().or_else(|| saved.as_ref().and_then(|d| d.as_of.clone()));
     let as_of = match &as_of_text {
-        Some(s) => Some(parse_iso_date(s).ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?),
+        Some(s) => Some(
+            parse_iso_date(s)
+                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
+        ),
         None => None,
     };
-    let path = args.transactions.transactions.as_ref().ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
+    let path = args
+        .transactions
+        .transactions
+        .as_ref()
+        .ok_or_else(|| CliError::usage("give the transactions file with --transactions FILE.".into()))?;
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
@@ -104,7 +123,8 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();
-    write_csv(&keys, &result, create_file(&args.output)?).map_err(|source| CliError::File { path: out_path.clone(), source })?;
+    write_csv(&keys, &result, create_file(&args.output)?)
+        .map_err(|source| CliError::File { path: out_path.clone(), source })?;
     eprintln!(
         "RFM of {} customers as of {} (customer id `{}`, date `{}`, amount `{}`{}) written to {out_path}",
         keys.len(),

@@ -38,23 +38,12 @@ impl Monitor for Stderr {
 
 /// Writes the sample files.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
-    let params = SampleParams {
-        customers: args.customers,
-        seed: args.seed,
-    }
-    .check()?;
-    std::fs::create_dir_all(&args.out).map_err(|source| CliError::File {
-        path: args.out.display().to_string(),
-        source,
-    })?;
+    let params = SampleParams { customers: args.customers, seed: args.seed }.check()?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|source| CliError::File { path: args.out.display().to_string(), source })?;
     let customers = args.out.join("customers.csv");
     let transactions = args.out.join("transactions.csv");
-    let summary = write_sample(
-        &params,
-        create_file(&customers)?,
-        create_file(&transactions)?,
-        &mut Stderr,
-    )?;
+    let summary = write_sample(&params, create_file(&customers)?, create_file(&transactions)?, &mut Stderr)?;
     println!(
         "wrote {} customers to {} and {} transactions to {}",
         summary.customers,

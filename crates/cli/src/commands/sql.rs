@@ -30,10 +30,7 @@ pub struct SqlArgs {
 /// Prints the SQL.
 pub fn run(args: &SqlArgs) -> Result<(), CliError> {
     let dialect = Dialect::from_label(&args.dialect).ok_or_else(|| {
-        CliError::usage(format!(
-            "--dialect `{}` must be duckdb, bigquery, spark or postgres.",
-            args.dialect
-        ))
+        CliError::usage(format!("--dialect `{}` must be duckdb, bigquery, spark or postgres.", args.dialect))
     })?;
     let def = load_definition(&args.definition)?;
     // Column types come from the definition's `columns`; a hand-written file may omit them, and
@@ -55,14 +52,9 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
             )
         })
         .collect();
-    let valid = check(&def, &schema, None).map_err(|source| CliError::Rules {
-        file: args.definition.display().to_string(),
-        source,
-    })?;
-    let title = def
-        .name
-        .clone()
-        .unwrap_or_else(|| args.definition.display().to_string());
+    let valid = check(&def, &schema, None)
+        .map_err(|source| CliError::Rules { file: args.definition.display().to_string(), source })?;
+    let title = def.name.clone().unwrap_or_else(|| args.definition.display().to_string());
     print!("{}", select_with(&valid, dialect, &args.table, Some(&args.transactions_table), &title));
     Ok(())
 }
@@ -71,17 +63,13 @@ fn type_from_ops(def: &segscope_engine::rules::Definition, column: &str) -> Colu
     use segscope_engine::rules::Condition;
     fn find(c: &Condition, column: &str) -> Option<ColumnType> {
         match c {
-            Condition::All(v)
-            | Condition::Any(v)
-            | Condition::None(v)
-            | Condition::AtLeast { of: v, .. } => v.iter().find_map(|c| find(c, column)),
+            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
+                v.iter().find_map(|c| find(c, column))
+            }
             Condition::Test { column: name, op } if name == column => match op {
-                Op::Eq { .. }
-                | Op::Ne { .. }
-                | Op::Lt { .. }
-                | Op::Le { .. }
-                | Op::Gt { .. }
-                | Op::Ge { .. } => Some(ColumnType::Decimal),
+                Op::Eq { .. } | Op::Ne { .. } | Op::Lt { .. } | Op::Le { .. } | Op::Gt { .. } | Op::Ge { .. } => {
+                    Some(ColumnType::Decimal)
+                }
                 Op::Between { min, .. } if min.is_string() => Some(ColumnType::Date),
                 Op::Between { .. } => Some(ColumnType::Decimal),
                 Op::Before { .. } | Op::After { .. } | Op::InLast { .. } => Some(ColumnType::Date),
@@ -92,8 +80,5 @@ fn type_from_ops(def: &segscope_engine::rules::Definition, column: &str) -> Colu
             Condition::Test { .. } => None,
         }
     }
-    def.segments
-        .iter()
-        .find_map(|s| find(&s.condition, column))
-        .unwrap_or(ColumnType::Text)
+    def.segments.iter().find_map(|s| find(&s.condition, column)).unwrap_or(ColumnType::Text)
 }

@@ -67,7 +67,12 @@ pub struct ClvView {
 }
 
 /// Runs CLV for the customers; `rfm` (if computed) gives the segments to summarise by.
-pub(super) fn run(table: &Table, attached: &Attached, params: &ClvParams, rfm: Option<&RfmResult>) -> Result<(ClvView, ClvResult), ClvError> {
+pub(super) fn run(
+    table: &Table,
+    attached: &Attached,
+    params: &ClvParams,
+    rfm: Option<&RfmResult>,
+) -> Result<(ClvView, ClvResult), ClvError> {
     let valid = params.check()?;
     let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
     let keys = customer_keys(table, key);
@@ -91,7 +96,15 @@ pub(super) fn run(table: &Table, attached: &Attached, params: &ClvParams, rfm: O
         .rows
         .iter()
         .zip(&keys)
-        .filter_map(|(r, k)| Some(TopCustomer { key: k.clone()?, clv: r.clv?, p_alive: r.p_alive?, orders: r.orders, historical_value: r.historical_value }))
+        .filter_map(|(r, k)| {
+            Some(TopCustomer {
+                key: k.clone()?,
+                clv: r.clv?,
+                p_alive: r.p_alive?,
+                orders: r.orders,
+                historical_value: r.historical_value,
+            })
+        })
         .collect();
     top.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.key.cmp(&b.key)));
     top.truncate(20);
@@ -101,21 +114,28 @@ pub(super) fn run(table: &Table, attached: &Attached, params: &ClvParams, rfm: O
                 .iter()
                 .enumerate()
                 .map(|(i, name)| {
-                    let members: Vec<f64> = rfm.rows.iter().zip(&result.rows).filter(|(r, _)| r.segment == i).map(|(_, c)| c.clv.unwrap_or(0.0)).collect();
+                    let members: Vec<f64> = rfm
+                        .rows
+                        .iter()
+                        .zip(&result.rows)
+                        .filter(|(r, _)| r.segment == i)
+                        .map(|(_, c)| c.clv.unwrap_or(0.0))
+                        .collect();
                     let total: f64 = members.iter().sum();
-                    SegmentValue { segment: name.clone(), customers: members.len() as u64, mean_clv: if members.is_empty() { 0.0 } else { total / members.len() as f64 }, total_clv: total }
+                    SegmentValue {
+                        segment: name.clone(),
+                        customers: members.len() as u64,
+                        mean_clv: if members.is_empty() { 0.0 } else { total / members.len() as f64 },
+                        total_clv: total,
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default();
     let unit_days = params.unit.days();
     let step = (result.rows.len() / 2000).max(1);
-    let p_alive_points = result
-        .rows
-        .iter()
-        .step_by(step)
-        .filter_map(|r| Some(((r.t? - r.t_x?) * unit_days, r.p_alive?)))
-        .collect();
+    let p_alive_points =
+        result.rows.iter().step_by(step).filter_map(|r| Some(((r.t? - r.t_x?) * unit_days, r.p_alive?))).collect();
     let view = ClvView {
         bgnbd: result.bgnbd.clone(),
         gamma_gamma: result.gamma_gamma.clone(),
@@ -134,13 +154,22 @@ pub(super) fn run(table: &Table, attached: &Attached, params: &ClvParams, rfm: O
 }
 
 /// The per-customer CLV CSV and the fitted parameters as JSON.
-pub(super) fn files(table: &Table, attached: &Attached, params: &ClvParams, result: &ClvResult) -> Result<Vec<FileOut>, std::io::Error> {
+pub(super) fn files(
+    table: &Table,
+    attached: &Attached,
+    params: &ClvParams,
+    result: &ClvResult,
+) -> Result<Vec<FileOut>, std::io::Error> {
     let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
     let keys: Vec<String> = customer_keys(table, key).into_iter().map(Option::unwrap_or_default).collect();
     let mut csv = Vec::new();
     write_csv(&keys, result, &mut csv)?;
     Ok(vec![
         FileOut { name: "clv.csv".into(), mime: "text/csv".into(), bytes: csv },
-        FileOut { name: "clv.params.json".into(), mime: "application/json".into(), bytes: crate::clv::params_json(params, result).into_bytes() },
+        FileOut {
+            name: "clv.params.json".into(),
+            mime: "application/json".into(),
+            bytes: crate::clv::params_json(params, result).into_bytes(),
+        },
     ])
 }

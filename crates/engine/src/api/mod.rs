@@ -13,8 +13,8 @@ mod views;
 
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
-pub use transactions::AttachView;
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
+pub use transactions::AttachView;
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 
 use std::collections::BTreeMap;
@@ -23,20 +23,17 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assignment::{Assignment, SegmentSize};
-use crate::export::{
-    write_appended,
-    segment_column_name, write_annotated_csv, ExportError, Manifest, MANIFEST_FORMAT,
-};
+use crate::customers::TransactionMapping;
+use crate::export::{segment_column_name, write_annotated_csv, write_appended, ExportError, Manifest, MANIFEST_FORMAT};
 use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
 use crate::progress::Monitor;
-use crate::rules::sql::Dialect;
 use crate::rfm::{RfmError, RfmMap, RfmParams, RfmResult};
+use crate::rules::sql::Dialect;
 use crate::rules::templates::{self, Suggestion, Template};
-use crate::customers::TransactionMapping;
 use crate::rules::{Definition, RulesError};
-use crate::stats::TopValue;
 use crate::sample::{sample_csv, SampleError, SampleParams};
 use crate::split::{split, SplitError, SplitParams};
+use crate::stats::TopValue;
 
 /// Refers to a dataset held by a [`Session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -58,7 +55,11 @@ fn customer_columns(ds: &Dataset) -> Vec<&crate::table::Column> {
 fn slug(name: &str) -> String {
     let s: String = name.chars().map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    if s.is_empty() { "segments".into() } else { s }
+    if s.is_empty() {
+        "segments".into()
+    } else {
+        s
+    }
 }
 
 /// Rows the dataset view shows before the user asks for more.
@@ -380,10 +381,7 @@ impl Session {
 
     /// Carries out one request. Failures become [`Response::Error`] with the user's message.
     pub fn handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Response {
-        self.try_handle(request, monitor)
-            .unwrap_or_else(|e| Response::Error {
-                message: e.to_string(),
-            })
+        self.try_handle(request, monitor).unwrap_or_else(|e| Response::Error { message: e.to_string() })
     }
 
     fn fresh_id(&mut self) -> u32 {
@@ -391,33 +389,17 @@ impl Session {
         self.next_id
     }
 
-    fn try_handle(
-        &mut self,
-        request: Request,
-        monitor: &mut dyn Monitor,
-    ) -> Result<Response, EngineError> {
+    fn try_handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
         match request {
-            Request::Ingest {
-                name,
-                bytes,
-                options,
-            } => self.ingest(name, bytes, options, monitor),
+            Request::Ingest { name, bytes, options } => self.ingest(name, bytes, options, monitor),
             Request::LoadSample { params } => {
                 let valid = params.check()?;
                 let (customers, _transactions) = sample_csv(&valid)?;
-                self.ingest(
-                    "sample-customers.csv".to_string(),
-                    customers,
-                    ReadOptions::default(),
-                    monitor,
-                )
+                self.ingest("sample-customers.csv".to_string(), customers, ReadOptions::default(), monitor)
             }
             Request::Reread { dataset, options } => {
                 let id = dataset;
-                let ds = self
-                    .datasets
-                    .get_mut(&id)
-                    .ok_or(EngineError::UnknownDataset)?;
+                let ds = self.datasets.get_mut(&id).ok_or(EngineError::UnknownDataset)?;
                 let ingested = read_table(&ds.ingested.table.name, &ds.file, &options, monitor)?;
                 ds.ingested = ingested;
                 ds.options = options;
@@ -427,33 +409,26 @@ impl Session {
                 if let Some(t) = ds.transactions.as_mut() {
                     t.rejoin(&ds.ingested.table)?;
                 }
-                Ok(Response::Dataset(Box::new(DatasetView::new(
-                    id,
-                    &ds.ingested,
-                    &ds.options,
-                ))))
+                Ok(Response::Dataset(Box::new(DatasetView::new(id, &ds.ingested, &ds.options))))
             }
-            Request::Preview {
-                dataset,
-                segment,
-                offset,
-                limit,
-            } => {
-                let ds = self
-                    .datasets
-                    .get(&dataset)
-                    .ok_or(EngineError::UnknownDataset)?;
+            Request::Preview { dataset, segment, offset, limit } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let table = &ds.ingested.table;
                 let rows: Vec<usize> = match segment {
                     Some((a, code)) => {
-                        let stored = ds
-                            .assignments
-                            .get(&a)
-                            .ok_or(EngineError::UnknownAssignment)?;
+                        let stored = ds.assignments.get(&a).ok_or(EngineError::UnknownAssignment)?;
                         match &stored.flags {
                             Some(flags) => flags
                                 .get(code as usize)
-                                .map(|(_, f)| f.iter().enumerate().filter(|(_, &b)| b).map(|(r, _)| r).skip(offset).take(limit).collect())
+                                .map(|(_, f)| {
+                                    f.iter()
+                                        .enumerate()
+                                        .filter(|(_, &b)| b)
+                                        .map(|(r, _)| r)
+                                        .skip(offset)
+                                        .take(limit)
+                                        .collect()
+                                })
                                 .unwrap_or_default(),
                             None => stored.assignment.rows_in(code).skip(offset).take(limit).collect(),
                         }
@@ -464,29 +439,18 @@ impl Session {
             }
             Request::Split { dataset, params } => {
                 let id = AssignmentId(self.fresh_id());
-                let ds = self
-                    .datasets
-                    .get_mut(&dataset)
-                    .ok_or(EngineError::UnknownDataset)?;
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid);
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
-                let spec = serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
+                let spec =
+                    serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
                 ds.assignments.insert(id, Stored { spec, assignment, flags: None });
                 Ok(Response::Segmented(view))
             }
-            Request::ExportCsv {
-                dataset,
-                assignment,
-            } => {
-                let ds = self
-                    .datasets
-                    .get(&dataset)
-                    .ok_or(EngineError::UnknownDataset)?;
-                let stored = ds
-                    .assignments
-                    .get(&assignment)
-                    .ok_or(EngineError::UnknownAssignment)?;
+            Request::ExportCsv { dataset, assignment } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let stored = ds.assignments.get(&assignment).ok_or(EngineError::UnknownAssignment)?;
                 let a = &stored.assignment;
                 let table = &ds.ingested.table;
                 let column = segment_column_name(table, "segment");
@@ -498,7 +462,9 @@ impl Session {
                     }
                     Some(flags) => {
                         let names: Vec<String> = flags.iter().map(|(n, _)| n.clone()).collect();
-                        let value = |r: usize, v: &mut Vec<String>| v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()));
+                        let value = |r: usize, v: &mut Vec<String>| {
+                            v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()))
+                        };
                         write_appended(table, &names, value, true, &mut csv)?;
                         let total = table.rows().max(1) as f64;
                         let sizes = flags
@@ -511,10 +477,7 @@ impl Session {
                         (names.join(", "), sizes)
                     }
                 };
-                let stem = table
-                    .name
-                    .rsplit_once('.')
-                    .map_or(table.name.as_str(), |(s, _)| s);
+                let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
                 let output_file = format!("{stem}-segments.csv");
                 let manifest = Manifest {
                     format: MANIFEST_FORMAT.to_string(),
@@ -534,11 +497,7 @@ impl Session {
                         mime: "application/json".into(),
                         bytes: manifest.to_json().into_bytes(),
                     },
-                    FileOut {
-                        name: output_file,
-                        mime: "text/csv".into(),
-                        bytes: csv,
-                    },
+                    FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
                 ]))
             }
             Request::ApplyRules { dataset, definition } => {
@@ -559,9 +518,16 @@ impl Session {
             }
             Request::SaveDefinition { dataset, definition } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let saved = rules::completed(&definition, rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() });
+                let saved = rules::completed(
+                    &definition,
+                    rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() },
+                );
                 let stem = slug(saved.name.as_deref().unwrap_or("segments"));
-                Ok(Response::Files(vec![FileOut { name: format!("{stem}.segments.json"), mime: "application/json".into(), bytes: saved.to_json().into_bytes() }]))
+                Ok(Response::Files(vec![FileOut {
+                    name: format!("{stem}.segments.json"),
+                    mime: "application/json".into(),
+                    bytes: saved.to_json().into_bytes(),
+                }]))
             }
             Request::SuggestTemplates { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -574,7 +540,8 @@ impl Session {
                 Ok(Response::Definition(Box::new(templates::build(&template, &columns))))
             }
             Request::OpenDefinition { name, bytes } => {
-                let text = String::from_utf8(bytes).map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;
                 let def = Definition::from_json(&text).map_err(|e| RulesError::Format(format!("{name}: {e}")))?;
                 Ok(Response::Definition(Box::new(def)))
             }
@@ -583,7 +550,11 @@ impl Session {
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
                 let text = rules::sql(&definition, customers, dialect, &table, transactions_table.as_deref())?;
                 let stem = slug(definition.name.as_deref().unwrap_or("segments"));
-                Ok(Response::Files(vec![FileOut { name: format!("{stem}.{}.sql", dialect.label()), mime: "application/sql".into(), bytes: text.into_bytes() }]))
+                Ok(Response::Files(vec![FileOut {
+                    name: format!("{stem}.{}.sql", dialect.label()),
+                    mime: "application/sql".into(),
+                    bytes: text.into_bytes(),
+                }]))
             }
             Request::AttachTransactions { dataset, name, bytes, options, mapping } => {
                 let ingested = read_table(&name, &bytes, &options, monitor)?;
@@ -638,7 +609,14 @@ impl Session {
             Request::RfmCell { dataset, r, f, limit } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let (_, _, result) = ds.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
-                let rows: Vec<usize> = result.rows.iter().enumerate().filter(|(_, x)| x.scores.is_some_and(|s| s[0] == r && s[1] == f)).map(|(i, _)| i).take(limit).collect();
+                let rows: Vec<usize> = result
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.scores.is_some_and(|s| s[0] == r && s[1] == f))
+                    .map(|(i, _)| i)
+                    .take(limit)
+                    .collect();
                 Ok(Response::Preview(PreviewRows::of(&ds.ingested.table, &rows)))
             }
             Request::RfmFiles { dataset, dialect, customers_table, transactions_table } => {
@@ -693,7 +671,11 @@ impl Session {
         Ok(Response::Dataset(self.open(name, bytes, options, monitor)?))
     }
 
-    fn customers_from_transactions(&mut self, dataset: DatasetId, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
+    fn customers_from_transactions(
+        &mut self,
+        dataset: DatasetId,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Response, EngineError> {
         let ingested = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
         let mut attached = transactions::Attached::standalone(ingested)?;
         let mut options = ReadOptions::default();

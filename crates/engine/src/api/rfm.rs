@@ -99,11 +99,21 @@ impl RfmRun<'_> {
     }
 
     /// Computes RFM with the given settings (the default map for the bins when `map` is `None`).
-    pub fn compute(&self, params: &RfmParams, map: Option<RfmMap>, as_of: Option<&str>) -> Result<(RfmResult, RfmMap, bool), RfmError> {
+    pub fn compute(
+        &self,
+        params: &RfmParams,
+        map: Option<RfmMap>,
+        as_of: Option<&str>,
+    ) -> Result<(RfmResult, RfmMap, bool), RfmError> {
         let valid = params.check()?;
         let map = map.unwrap_or_else(|| RfmMap::default_for(params.bins));
         let (as_of, default) = match as_of.filter(|s| !s.is_empty()) {
-            Some(s) => (parse_iso_date(s).ok_or_else(|| RfmError::Params(format!("the as-of date `{s}` is not a date; write it as YYYY-MM-DD.")))?, false),
+            Some(s) => (
+                parse_iso_date(s).ok_or_else(|| {
+                    RfmError::Params(format!("the as-of date `{s}` is not a date; write it as YYYY-MM-DD."))
+                })?,
+                false,
+            ),
             None => (self.attached.latest.map(|d| d + 1).ok_or(RfmError::NoPurchases)?, true),
         };
         let result = compute(&self.keys(), &self.attached.aggregates, &valid, &map, as_of)?;
@@ -111,7 +121,14 @@ impl RfmRun<'_> {
     }
 
     /// The view and what to store.
-    pub fn view(&self, id: AssignmentId, params: &RfmParams, map: &RfmMap, result: &RfmResult, as_of_is_default: bool) -> (RfmView, Stored) {
+    pub fn view(
+        &self,
+        id: AssignmentId,
+        params: &RfmParams,
+        map: &RfmMap,
+        result: &RfmResult,
+        as_of_is_default: bool,
+    ) -> (RfmView, Stored) {
         let b = usize::from(params.bins);
         let rows = &result.rows;
         let customers = rows.len() as u64;
@@ -120,14 +137,16 @@ impl RfmRun<'_> {
         let mut grid = Vec::with_capacity(b * b);
         for r in (1..=params.bins).rev() {
             for f in 1..=params.bins {
-                let in_cell: Vec<_> = scored.iter().filter(|x| x.scores.is_some_and(|s| s[0] == r && s[1] == f)).collect();
+                let in_cell: Vec<_> =
+                    scored.iter().filter(|x| x.scores.is_some_and(|s| s[0] == r && s[1] == f)).collect();
                 let count = in_cell.len() as u64;
                 grid.push(GridCell {
                     r,
                     f,
                     count,
                     share: count as f64 / scored.len().max(1) as f64,
-                    mean_monetary: (count > 0).then(|| in_cell.iter().map(|x| x.monetary_value).sum::<f64>() / count as f64),
+                    mean_monetary: (count > 0)
+                        .then(|| in_cell.iter().map(|x| x.monetary_value).sum::<f64>() / count as f64),
                     segment: map.segments.iter().position(|s| s.m.is_empty() && s.cells.contains(&[r, f])),
                 });
             }
@@ -145,10 +164,23 @@ impl RfmRun<'_> {
                     color: map.segments.get(i).and_then(|s| s.color.clone()),
                     count: members.len() as u64,
                     share: n / customers.max(1) as f64,
-                    revenue_share: if total_money == 0.0 { 0.0 } else { members.iter().map(|r| r.monetary_value).sum::<f64>() / total_money },
-                    mean_recency: (!recencies.is_empty()).then(|| recencies.iter().sum::<f64>() / recencies.len() as f64),
-                    mean_frequency: if n == 0.0 { 0.0 } else { members.iter().map(|r| r.frequency as f64).sum::<f64>() / n },
-                    mean_monetary: if n == 0.0 { 0.0 } else { members.iter().map(|r| r.monetary_value).sum::<f64>() / n },
+                    revenue_share: if total_money == 0.0 {
+                        0.0
+                    } else {
+                        members.iter().map(|r| r.monetary_value).sum::<f64>() / total_money
+                    },
+                    mean_recency: (!recencies.is_empty())
+                        .then(|| recencies.iter().sum::<f64>() / recencies.len() as f64),
+                    mean_frequency: if n == 0.0 {
+                        0.0
+                    } else {
+                        members.iter().map(|r| r.frequency as f64).sum::<f64>() / n
+                    },
+                    mean_monetary: if n == 0.0 {
+                        0.0
+                    } else {
+                        members.iter().map(|r| r.monetary_value).sum::<f64>() / n
+                    },
                 }
             })
             .collect();
@@ -194,7 +226,15 @@ impl RfmRun<'_> {
     }
 
     /// The RFM definition file and the SQL for `dialect`.
-    pub fn definition_files(&self, params: &RfmParams, map: &RfmMap, result: &RfmResult, dialect: Dialect, customers: &str, transactions: &str) -> Result<Vec<FileOut>, RfmError> {
+    pub fn definition_files(
+        &self,
+        params: &RfmParams,
+        map: &RfmMap,
+        result: &RfmResult,
+        dialect: Dialect,
+        customers: &str,
+        transactions: &str,
+    ) -> Result<Vec<FileOut>, RfmError> {
         let valid = params.check()?;
         let definition = RfmDefinition {
             format: FORMAT.to_string(),
@@ -205,10 +245,15 @@ impl RfmRun<'_> {
         };
         let mut json = serde_json::to_string_pretty(&definition).unwrap_or_default();
         json.push('\n');
-        let text = sql::select(&valid, map, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
+        let text =
+            sql::select(&valid, map, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
         Ok(vec![
             FileOut { name: "rfm.segments.json".into(), mime: "application/json".into(), bytes: json.into_bytes() },
-            FileOut { name: format!("rfm.{}.sql", dialect.label()), mime: "application/sql".into(), bytes: text.into_bytes() },
+            FileOut {
+                name: format!("rfm.{}.sql", dialect.label()),
+                mime: "application/sql".into(),
+                bytes: text.into_bytes(),
+            },
         ])
     }
 }

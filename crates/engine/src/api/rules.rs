@@ -2,14 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::transactions::{uses_aggregates, Attached};
 use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select_with, Dialect};
-use super::transactions::{uses_aggregates, Attached};
-use crate::rules::{check, collect_columns, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
-use crate::stats::{value_counts, TopValue};
+use crate::rules::{
+    check, collect_columns, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError,
+};
 use crate::stats::column_stats;
+use crate::stats::{value_counts, TopValue};
 use crate::table::{Column, Table, ValueFormat};
 
 /// One segment's live count.
@@ -96,10 +98,24 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         Ok(v) => v,
         Err(e) => {
             let problems = match e {
-                RulesError::Invalid(ps) => ps.into_iter().map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path }).collect(),
-                other => vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }],
+                RulesError::Invalid(ps) => ps
+                    .into_iter()
+                    .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
+                    .collect(),
+                other => {
+                    vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }]
+                }
             };
-            let view = RulesView { assignment: None, counts: Vec::new(), overlap: Vec::new(), as_of: None, as_of_is_default: false, problems, rows, derived_columns: Vec::new() };
+            let view = RulesView {
+                assignment: None,
+                counts: Vec::new(),
+                overlap: Vec::new(),
+                as_of: None,
+                as_of_is_default: false,
+                problems,
+                rows,
+                derived_columns: Vec::new(),
+            };
             return (view, None);
         }
     };
@@ -112,7 +128,13 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         .filter_map(|(i, d)| {
             let data = frame.column(table.columns.len() + i)?.clone();
             let stats = column_stats(&data);
-            Some(super::ColumnView::new(&Column { name: d.name.clone(), data, format: ValueFormat::default(), type_chosen: false, stats }))
+            Some(super::ColumnView::new(&Column {
+                name: d.name.clone(),
+                data,
+                format: ValueFormat::default(),
+                type_chosen: false,
+                stats,
+            }))
         })
         .collect();
     let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
@@ -123,7 +145,10 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
             let counts = sizes
                 .into_iter()
                 .enumerate()
-                .map(|(i, size)| RuleCount { size, undecided: result.excluded_for_missing.get(i).copied().unwrap_or(0) })
+                .map(|(i, size)| RuleCount {
+                    size,
+                    undecided: result.excluded_for_missing.get(i).copied().unwrap_or(0),
+                })
                 .collect();
             (counts, None)
         }
@@ -148,7 +173,16 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
     saved.as_of = as_of.clone();
     let spec = serde_json::json!({ "kind": "rules", "definition": serde_json::to_value(&saved).unwrap_or_default() });
     let stored = Stored { spec, assignment: result.assignment, flags };
-    let view = RulesView { assignment: Some(id), counts, overlap, as_of_is_default: def.as_of.is_none() && as_of.is_some(), as_of, problems: Vec::new(), rows, derived_columns };
+    let view = RulesView {
+        assignment: Some(id),
+        counts,
+        overlap,
+        as_of_is_default: def.as_of.is_none() && as_of.is_some(),
+        as_of,
+        problems: Vec::new(),
+        rows,
+        derived_columns,
+    };
     (view, Some(stored))
 }
 
@@ -178,7 +212,13 @@ pub(super) fn completed(def: &Definition, customers: Customers<'_>) -> Definitio
 }
 
 /// The SQL for `def` in `dialect`, checked against the table's columns.
-pub(super) fn sql(def: &Definition, customers: Customers<'_>, dialect: Dialect, table_name: &str, transactions: Option<&str>) -> Result<String, RulesError> {
+pub(super) fn sql(
+    def: &Definition,
+    customers: Customers<'_>,
+    dialect: Dialect,
+    table_name: &str,
+    transactions: Option<&str>,
+) -> Result<String, RulesError> {
     let def = completed(def, customers);
     let valid = check(&def, &schema_with(customers.table, customers.extra()), None)?;
     let title = def.name.clone().unwrap_or_else(|| "Rule segments".into());

@@ -44,10 +44,18 @@ pub struct AttachView {
 
 impl Attached {
     /// Aggregates `ingested` transactions with `mapping` (guessed when `None`) and joins them onto `customers`.
-    pub fn new(ingested: Ingested, mapping: Option<TransactionMapping>, customers: &Table) -> Result<Self, CustomersError> {
+    pub fn new(
+        ingested: Ingested,
+        mapping: Option<TransactionMapping>,
+        customers: &Table,
+    ) -> Result<Self, CustomersError> {
         let mapping = match mapping.or_else(|| TransactionMapping::guess(&ingested.table, Some(customers))) {
             Some(m) => m,
-            None => return Err(CustomersError::Mapping(vec!["no date and amount columns were found in the transactions; choose them.".into()])),
+            None => {
+                return Err(CustomersError::Mapping(vec![
+                    "no date and amount columns were found in the transactions; choose them.".into(),
+                ]))
+            }
         };
         let mut attached = Self::aggregate(ingested, mapping, Some(customers))?;
         attached.rejoin(customers)?;
@@ -77,13 +85,19 @@ impl Attached {
     }
 
     /// Checks `mapping` (against `customers` too, when given) and aggregates; not joined.
-    fn aggregate(ingested: Ingested, mapping: TransactionMapping, customers: Option<&Table>) -> Result<Self, CustomersError> {
+    fn aggregate(
+        ingested: Ingested,
+        mapping: TransactionMapping,
+        customers: Option<&Table>,
+    ) -> Result<Self, CustomersError> {
         let valid = mapping.check(&ingested.table, customers)?;
         let mut aggregates = Aggregates::default();
         aggregates.add(&ingested.table, &valid);
-        let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
-            Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
-            _ => s.max as i32,
+        let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| {
+            match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
+                Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
+                _ => s.max as i32,
+            }
         });
         Ok(Attached { ingested, mapping, aggregates, columns: Vec::new(), report: JoinReport::default(), latest })
     }

@@ -51,21 +51,13 @@ impl ColumnView {
     pub fn new(column: &Column) -> Self {
         let s = &column.stats;
         let mut summary = vec![
-            (
-                "missing".to_string(),
-                format!("{} of {}", s.missing, s.count),
-            ),
+            ("missing".to_string(), format!("{} of {}", s.missing, s.count)),
             ("distinct".to_string(), s.distinct.to_string()),
         ];
         if let Some(n) = &s.numeric {
-            for (label, x) in [
-                ("min", n.min),
-                ("q1", n.q1),
-                ("median", n.median),
-                ("q3", n.q3),
-                ("max", n.max),
-                ("mean", n.mean),
-            ] {
+            for (label, x) in
+                [("min", n.min), ("q1", n.q1), ("median", n.median), ("q3", n.q3), ("max", n.max), ("mean", n.mean)]
+            {
                 summary.push((label.to_string(), column.format_number(x)));
             }
         }
@@ -87,9 +79,7 @@ impl ColumnView {
                 },
                 if ambiguous { " (ambiguous: check)" } else { "" }
             )),
-            (None, _, Some(crate::ingest::values::DecimalStyle::Comma)) => {
-                Some("decimal comma".to_string())
-            }
+            (None, _, Some(crate::ingest::values::DecimalStyle::Comma)) => Some("decimal comma".to_string()),
             (None, _, Some(crate::ingest::values::DecimalStyle::DotGrouped)) => {
                 Some("thousands separators".to_string())
             }
@@ -116,12 +106,7 @@ impl DatasetView {
             name: table.name.clone(),
             rows: table.rows() as u64,
             columns: table.columns.iter().map(ColumnView::new).collect(),
-            warning_messages: ingested
-                .diagnostics
-                .warnings
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            warning_messages: ingested.diagnostics.warnings.iter().map(ToString::to_string).collect(),
             diagnostics: ingested.diagnostics.clone(),
             options: options.clone(),
             preview: PreviewRows::of(table, &rows),
@@ -143,10 +128,7 @@ impl PreviewRows {
     pub fn of(table: &Table, rows: &[usize]) -> Self {
         PreviewRows {
             header: table.columns.iter().map(|c| c.name.clone()).collect(),
-            rows: rows
-                .iter()
-                .map(|&r| (table.line_of(r).unwrap_or(0), table.original_row(r)))
-                .collect(),
+            rows: rows.iter().map(|&r| (table.line_of(r).unwrap_or(0), table.original_row(r))).collect(),
         }
     }
 }
@@ -170,12 +152,7 @@ pub struct AssignmentView {
 
 impl AssignmentView {
     /// Summarises an assignment.
-    pub fn new(
-        id: AssignmentId,
-        dataset: DatasetId,
-        column: &str,
-        assignment: &Assignment,
-    ) -> Self {
+    pub fn new(id: AssignmentId, dataset: DatasetId, column: &str, assignment: &Assignment) -> Self {
         AssignmentView {
             id,
             dataset,

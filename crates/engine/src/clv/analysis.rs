@@ -28,7 +28,13 @@ pub struct ClvParams {
 
 impl Default for ClvParams {
     fn default() -> Self {
-        ClvParams { horizon_months: 12, discount_monthly: 0.01, unit: TimeUnit::Weeks, calibration_end: None, margin: None }
+        ClvParams {
+            horizon_months: 12,
+            discount_monthly: 0.01,
+            unit: TimeUnit::Weeks,
+            calibration_end: None,
+            margin: None,
+        }
     }
 }
 
@@ -46,18 +52,28 @@ impl ClvParams {
     /// [`ClvError::Params`] naming the setting that is out of range or unreadable.
     pub fn check(&self) -> Result<ValidClvParams, ClvError> {
         if !(1..=120).contains(&self.horizon_months) {
-            return Err(ClvError::Params(format!("the horizon must be 1 to 120 months (got {}).", self.horizon_months)));
+            return Err(ClvError::Params(format!(
+                "the horizon must be 1 to 120 months (got {}).",
+                self.horizon_months
+            )));
         }
         if !(0.0..1.0).contains(&self.discount_monthly) {
-            return Err(ClvError::Params(format!("the monthly discount rate must be at least 0 and below 1 (got {}).", self.discount_monthly)));
+            return Err(ClvError::Params(format!(
+                "the monthly discount rate must be at least 0 and below 1 (got {}).",
+                self.discount_monthly
+            )));
         }
         if let Some(m) = self.margin {
             if !(m > 0.0 && m <= 1.0) {
-                return Err(ClvError::Params(format!("the margin must be above 0 and at most 1, e.g. 0.3 for 30% (got {m}).")));
+                return Err(ClvError::Params(format!(
+                    "the margin must be above 0 and at most 1, e.g. 0.3 for 30% (got {m})."
+                )));
             }
         }
         let calibration_end = match &self.calibration_end {
-            Some(s) => Some(crate::rules::parse_iso_date(s).ok_or_else(|| ClvError::Params(format!("the calibration end `{s}` is not a date; write it as YYYY-MM-DD.")))?),
+            Some(s) => Some(crate::rules::parse_iso_date(s).ok_or_else(|| {
+                ClvError::Params(format!("the calibration end `{s}` is not a date; write it as YYYY-MM-DD."))
+            })?),
             None => None,
         };
         Ok(ValidClvParams { params: self.clone(), calibration_end })
@@ -133,7 +149,12 @@ pub struct ClvResult {
 ///
 /// # Errors
 /// [`ClvError`] when the data cannot support a fit.
-pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidClvParams, last_day: i32) -> Result<ClvResult, ClvError> {
+pub fn analyse(
+    aggregates: &Aggregates,
+    keys: &[Option<String>],
+    params: &ValidClvParams,
+    last_day: i32,
+) -> Result<ClvResult, ClvError> {
     let p = &params.params;
     let unit = p.unit;
     let cal_end = params.calibration_end.unwrap_or(last_day).min(last_day);
@@ -198,7 +219,12 @@ pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidC
             .into_iter()
             .enumerate()
             .filter(|(_, g)| g.0 > 0)
-            .map(|(x, (n, actual, predicted))| CalibrationPoint { x: x as u32, customers: n, actual: actual / n as f64, predicted: predicted / n as f64 })
+            .map(|(x, (n, actual, predicted))| CalibrationPoint {
+                x: x as u32,
+                customers: n,
+                actual: actual / n as f64,
+                predicted: predicted / n as f64,
+            })
             .collect()
     } else {
         Vec::new()
@@ -206,13 +232,27 @@ pub fn analyse(aggregates: &Aggregates, keys: &[Option<String>], params: &ValidC
     let mut warnings = Vec::new();
     warnings.extend(gamma_gamma.correlation_warning());
     if !bgnbd.convergence.converged {
-        warnings.push(format!("The BG/NBD fit did not converge ({}); treat its predictions with care.", bgnbd.convergence.reason));
+        warnings.push(format!(
+            "The BG/NBD fit did not converge ({}); treat its predictions with care.",
+            bgnbd.convergence.reason
+        ));
     }
     if !gamma_gamma.convergence.converged {
-        warnings.push(format!("The Gamma-Gamma fit did not converge ({}); treat spend predictions with care.", gamma_gamma.convergence.reason));
+        warnings.push(format!(
+            "The Gamma-Gamma fit did not converge ({}); treat spend predictions with care.",
+            gamma_gamma.convergence.reason
+        ));
     }
     let day = |d: i32| crate::ingest::values::date_from_days(d).to_string();
-    Ok(ClvResult { rows, bgnbd, gamma_gamma, calibration_end: day(cal_end), observation_end: day(last_day), calibration, warnings })
+    Ok(ClvResult {
+        rows,
+        bgnbd,
+        gamma_gamma,
+        calibration_end: day(cal_end),
+        observation_end: day(last_day),
+        calibration,
+        warnings,
+    })
 }
 
 /// The `clv.params.json` file: the fits, the holdout check, the warnings and the settings used.
@@ -236,8 +276,20 @@ pub fn params_json(params: &ClvParams, result: &ClvResult) -> String {
 pub fn write_csv<W: std::io::Write>(keys: &[String], result: &ClvResult, out: W) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
     w.write_record([
-        "customer_id", "orders", "historical_value", "average_order_value", "orders_per_year", "tenure_days", "frequency", "recency", "T",
-        "p_alive", "expected_purchases", "expected_spend", "clv", "holdout_purchases",
+        "customer_id",
+        "orders",
+        "historical_value",
+        "average_order_value",
+        "orders_per_year",
+        "tenure_days",
+        "frequency",
+        "recency",
+        "T",
+        "p_alive",
+        "expected_purchases",
+        "expected_spend",
+        "clv",
+        "holdout_purchases",
     ])?;
     let f = |x: Option<f64>, d: usize| x.map(|x| format!("{x:.d$}")).unwrap_or_default();
     for (key, r) in keys.iter().zip(&result.rows) {

@@ -65,7 +65,8 @@ impl BgNbd {
         let hyp = hyp2f1(aa, bb, cc, z);
         let first = (a + b + h.x - 1.0) / (a - 1.0);
         let second = 1.0 - hyp * ((alpha + h.t) / (alpha + t + h.t)).powf(r + h.x);
-        let denominator = 1.0 + if h.x > 0.0 { (a / (b + h.x - 1.0)) * ((alpha + h.t) / (alpha + h.t_x)).powf(r + h.x) } else { 0.0 };
+        let denominator =
+            1.0 + if h.x > 0.0 { (a / (b + h.x - 1.0)) * ((alpha + h.t) / (alpha + h.t_x)).powf(r + h.x) } else { 0.0 };
         first * second / denominator
     }
 

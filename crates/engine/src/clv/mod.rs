@@ -105,8 +105,8 @@ pub fn fit_bgnbd(data: &[History]) -> Result<BgNbdFit, ClvError> {
     // The mean negative log-likelihood (as lifetimes minimises), so the tolerance does not depend on N.
     let n = data.len() as f64;
     let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.total_log_likelihood(data) / n;
-    let (p, cost, convergence) =
-        optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0]).ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
+    let (p, cost, convergence) = optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0])
+        .ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
     let params = BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] };
     if !cost.is_finite() || cost == f64::MAX {
         return Err(ClvError::NoFit { model: "BG/NBD", reason: "no parameters give a finite likelihood".into() });
@@ -124,9 +124,11 @@ pub fn fit_gamma_gamma(data: &[(f64, f64)]) -> Result<GammaGammaFit, ClvError> {
         return Err(ClvError::TooFewRepeat { repeat: data.len(), needed: MIN_REPEAT_CUSTOMERS });
     }
     let n = data.len() as f64;
-    let nll = |p: &[f64]| -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>() / n;
-    let (p, cost, convergence) =
-        optimize::minimise(&nll, &[1.0, 1.0, 1.0]).ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
+    let nll = |p: &[f64]| {
+        -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>() / n
+    };
+    let (p, cost, convergence) = optimize::minimise(&nll, &[1.0, 1.0, 1.0])
+        .ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
     Ok(GammaGammaFit {
         params: GammaGamma { p: p[0], q: p[1], gamma: p[2] },
         log_likelihood: -cost * n,
@@ -139,7 +141,8 @@ fn pearson(pairs: &[(f64, f64)]) -> f64 {
     let n = pairs.len() as f64;
     let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
     let cov: f64 = pairs.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
-    let (vx, vy): (f64, f64) = (pairs.iter().map(|(x, _)| (x - mx).powi(2)).sum(), pairs.iter().map(|(_, y)| (y - my).powi(2)).sum());
+    let (vx, vy): (f64, f64) =
+        (pairs.iter().map(|(x, _)| (x - mx).powi(2)).sum(), pairs.iter().map(|(_, y)| (y - my).powi(2)).sum());
     if vx == 0.0 || vy == 0.0 {
         0.0
     } else {
@@ -173,7 +176,13 @@ pub struct CustomerHistory {
 
 /// Builds each customer's history from the aggregates: calibration up to and including day
 /// `calibration_end`, holdout after it up to and including `observation_end`.
-pub fn histories(aggregates: &Aggregates, keys: &[Option<String>], calibration_end: i32, observation_end: i32, unit: TimeUnit) -> Vec<CustomerHistory> {
+pub fn histories(
+    aggregates: &Aggregates,
+    keys: &[Option<String>],
+    calibration_end: i32,
+    observation_end: i32,
+    unit: TimeUnit,
+) -> Vec<CustomerHistory> {
     let per = unit.days();
     keys.iter()
         .map(|k| {
@@ -182,12 +191,17 @@ pub fn histories(aggregates: &Aggregates, keys: &[Option<String>], calibration_e
             };
             let cal: Vec<(&i32, _)> = days.range(..=calibration_end).collect();
             // BTreeMap::range panics on an empty (reversed) range: no holdout when calibration runs to the end.
-            let holdout = if calibration_end < observation_end { days.range(calibration_end + 1..=observation_end).count() as u32 } else { 0 };
+            let holdout = if calibration_end < observation_end {
+                days.range(calibration_end + 1..=observation_end).count() as u32
+            } else {
+                0
+            };
             let (Some((&first, _)), Some((&last, _))) = (cal.first(), cal.last()) else {
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: holdout };
             };
             let x = cal.len() as f64 - 1.0;
-            let history = History { x, t_x: f64::from(last - first) / per, t: f64::from(calibration_end - first) / per };
+            let history =
+                History { x, t_x: f64::from(last - first) / per, t: f64::from(calibration_end - first) / per };
             let repeat: Vec<f64> = cal.iter().skip(1).map(|(_, m)| m.to_f64()).collect();
             let repeat_spend = (!repeat.is_empty()).then(|| repeat.iter().sum::<f64>() / repeat.len() as f64);
             CustomerHistory { history: Some(history), repeat_spend, holdout_purchases: holdout }

@@ -62,7 +62,10 @@ impl CostFunction for Objective<'_> {
 
 /// Minimises `negative_log_likelihood` over positive parameters, starting at `start`.
 /// Returns the parameters, the minimum and the convergence; `None` when the optimiser fails.
-pub fn minimise(negative_log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64]) -> Option<(Vec<f64>, f64, Convergence)> {
+pub fn minimise(
+    negative_log_likelihood: &dyn Fn(&[f64]) -> f64,
+    start: &[f64],
+) -> Option<(Vec<f64>, f64, Convergence)> {
     let base: Vec<f64> = start.iter().map(|x| x.ln()).collect();
     let mut simplex = vec![LogParams(base.clone())];
     for i in 0..base.len() {
@@ -71,15 +74,22 @@ pub fn minimise(negative_log_likelihood: &dyn Fn(&[f64]) -> f64, start: &[f64]) 
         simplex.push(LogParams(v));
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;
-    let result = Executor::new(Objective(negative_log_likelihood), solver).configure(|s| s.max_iters(5_000)).run().ok()?;
+    let result =
+        Executor::new(Objective(negative_log_likelihood), solver).configure(|s| s.max_iters(5_000)).run().ok()?;
     let state = result.state();
     let logs = &state.get_best_param()?.0;
     let at_bound = logs.iter().any(|x| x.abs() > LOG_BOUND - 0.01);
     let best = logs.iter().map(|x| x.exp()).collect();
     let (converged, reason) = match state.get_termination_status() {
-        TerminationStatus::Terminated(TerminationReason::SolverConverged) if at_bound => (false, "stopped at a parameter bound (10⁻⁴ or 10⁴)".to_string()),
-        TerminationStatus::Terminated(TerminationReason::SolverConverged) => (true, "the simplex converged".to_string()),
-        TerminationStatus::Terminated(TerminationReason::MaxItersReached) => (false, "the iteration limit (5,000) was reached".to_string()),
+        TerminationStatus::Terminated(TerminationReason::SolverConverged) if at_bound => {
+            (false, "stopped at a parameter bound (10⁻⁴ or 10⁴)".to_string())
+        }
+        TerminationStatus::Terminated(TerminationReason::SolverConverged) => {
+            (true, "the simplex converged".to_string())
+        }
+        TerminationStatus::Terminated(TerminationReason::MaxItersReached) => {
+            (false, "the iteration limit (5,000) was reached".to_string())
+        }
         TerminationStatus::Terminated(r) => (false, format!("{r:?}")),
         TerminationStatus::NotTerminated => (false, "not terminated".to_string()),
     };

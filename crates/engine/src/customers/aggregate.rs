@@ -15,7 +15,8 @@ use crate::table::{Column, ColumnData, Table, ValueFormat};
 pub const MAX_CATEGORY_SHARES: usize = 20;
 
 /// The names of the aggregate columns (before per-category shares).
-pub const COLUMNS: [&str; 7] = ["orders", "revenue", "first_order_date", "last_order_date", "days_between_orders", "categories_bought", "returns"];
+pub const COLUMNS: [&str; 7] =
+    ["orders", "revenue", "first_order_date", "last_order_date", "days_between_orders", "categories_bought", "returns"];
 
 /// One customer's transactions so far. `spend` holds purchases (positive amounts) per category.
 #[derive(Debug, Clone, Default)]
@@ -109,8 +110,15 @@ impl Aggregates {
             let (Some(key), Some(d), Some(x)) = (key_text(keys, r), day(dates, r), amounts.number(r)) else {
                 self.unreadable += 1;
                 if self.unreadable_examples.len() < MAX_EXAMPLES {
-                    let what = if keys.is_missing(r) { "no customer key" } else if dates.is_missing(r) { "no readable date" } else { "no readable amount" };
-                    self.unreadable_examples.push(Example { line: transactions.line_of(r).unwrap_or(0), found: what.into() });
+                    let what = if keys.is_missing(r) {
+                        "no customer key"
+                    } else if dates.is_missing(r) {
+                        "no readable date"
+                    } else {
+                        "no readable amount"
+                    };
+                    self.unreadable_examples
+                        .push(Example { line: transactions.line_of(r).unwrap_or(0), found: what.into() });
                 }
                 continue;
             };
@@ -201,10 +209,16 @@ impl Aggregates {
         let get = |k: &Option<String>| k.as_ref().and_then(|k| self.by_key.get(k));
         let scale = self.by_key.values().map(|a| a.revenue.scale).max().unwrap_or(0);
         let mut cols = vec![
-            ("orders", ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| self.orders(a) as i64))).collect())),
+            (
+                "orders",
+                ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| self.orders(a) as i64))).collect()),
+            ),
             (
                 "revenue",
-                ColumnData::Decimal { values: keys.iter().map(|k| Some(get(k).map_or(0.0, |a| a.revenue.to_f64()))).collect(), scale },
+                ColumnData::Decimal {
+                    values: keys.iter().map(|k| Some(get(k).map_or(0.0, |a| a.revenue.to_f64()))).collect(),
+                    scale,
+                },
             ),
             ("first_order_date", ColumnData::Date(keys.iter().map(|k| get(k).and_then(|a| a.first)).collect())),
             ("last_order_date", ColumnData::Date(keys.iter().map(|k| get(k).and_then(|a| a.last)).collect())),
@@ -228,11 +242,20 @@ impl Aggregates {
             cols.push((
                 "categories_bought",
                 ColumnData::Text(
-                    keys.iter().map(|k| get(k).filter(|a| !a.spend.is_empty()).map(|a| a.spend.keys().cloned().collect::<Vec<_>>().join("; "))).collect(),
+                    keys.iter()
+                        .map(|k| {
+                            get(k)
+                                .filter(|a| !a.spend.is_empty())
+                                .map(|a| a.spend.keys().cloned().collect::<Vec<_>>().join("; "))
+                        })
+                        .collect(),
                 ),
             ));
         }
-        cols.push(("returns", ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| a.returns as i64))).collect())));
+        cols.push((
+            "returns",
+            ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| a.returns as i64))).collect()),
+        ));
         let mut out: Vec<Column> = cols.into_iter().map(|(n, d)| column(n.to_string(), d)).collect();
         if self.uses_categories {
             for c in self.top_categories() {
@@ -299,7 +322,11 @@ impl JoinReport {
             out.push(format!(
                 "{} transactions have no customer key, date or amount and were left out ({}).",
                 self.unreadable_rows,
-                self.unreadable_examples.iter().map(|e| format!("line {}: {}", e.line, e.found)).collect::<Vec<_>>().join("; ")
+                self.unreadable_examples
+                    .iter()
+                    .map(|e| format!("line {}: {}", e.line, e.found))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             ));
         }
         out
@@ -323,7 +350,8 @@ pub fn join(aggregates: &Aggregates, keys: &[Option<String>]) -> (Vec<Column>, J
 /// What joining onto customers with the given keys finds (without building the columns).
 pub fn report(aggregates: &Aggregates, keys: &[Option<String>]) -> JoinReport {
     let known: std::collections::HashSet<&str> = keys.iter().flatten().map(String::as_str).collect();
-    let mut unmatched: Vec<(&String, &CustomerAgg)> = aggregates.by_key.iter().filter(|(k, _)| !known.contains(k.as_str())).collect();
+    let mut unmatched: Vec<(&String, &CustomerAgg)> =
+        aggregates.by_key.iter().filter(|(k, _)| !known.contains(k.as_str())).collect();
     unmatched.sort_by(|a, b| a.0.cmp(b.0));
     let with = keys.iter().filter(|k| k.as_ref().is_some_and(|k| aggregates.by_key.contains_key(k))).count() as u64;
     JoinReport {

@@ -60,7 +60,11 @@ fn find(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
     names
         .iter()
         .find_map(|n| table.columns.iter().find(|c| fits(c.column_type()) && c.name.to_lowercase() == *n))
-        .or_else(|| names.iter().find_map(|n| table.columns.iter().find(|c| fits(c.column_type()) && c.name.to_lowercase().contains(n))))
+        .or_else(|| {
+            names
+                .iter()
+                .find_map(|n| table.columns.iter().find(|c| fits(c.column_type()) && c.name.to_lowercase().contains(n)))
+        })
         .map(|c| c.name.clone())
 }
 
@@ -69,13 +73,26 @@ impl TransactionMapping {
     pub fn guess(transactions: &Table, customers: Option<&Table>) -> Option<Self> {
         use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
         let key_names = ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id"];
-        let customer_id = find(transactions, &key_names, &[Text, Categorical, Integer]).or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
-        let date = find(transactions, &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"], &[Date, Datetime])?;
-        let amount = find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], &[Decimal, Integer])?;
-        let order_id = find(transactions, &["order_id", "orderid", "invoice", "transaction_id", "order"], &[Text, Categorical, Integer]).filter(|o| *o != customer_id);
-        let category = find(transactions, &["category", "product_category", "department", "product"], &[Categorical, Text]);
+        let customer_id = find(transactions, &key_names, &[Text, Categorical, Integer])
+            .or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
+        let date = find(
+            transactions,
+            &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"],
+            &[Date, Datetime],
+        )?;
+        let amount =
+            find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], &[Decimal, Integer])?;
+        let order_id = find(
+            transactions,
+            &["order_id", "orderid", "invoice", "transaction_id", "order"],
+            &[Text, Categorical, Integer],
+        )
+        .filter(|o| *o != customer_id);
+        let category =
+            find(transactions, &["category", "product_category", "department", "product"], &[Categorical, Text]);
         let quantity = find(transactions, &["quantity", "qty", "units"], &[Integer, Decimal]);
-        let margin = find(transactions, &["margin", "profit", "gross_profit"], &[Integer, Decimal]).filter(|m| *m != amount);
+        let margin =
+            find(transactions, &["margin", "profit", "gross_profit"], &[Integer, Decimal]).filter(|m| *m != amount);
         let customer_key = customers.and_then(|c| {
             if c.column(&customer_id).is_some() {
                 None
@@ -100,7 +117,8 @@ impl TransactionMapping {
         let mut col = |table: &Table, which: &str, name: &str, types: &[ColumnType], what: &str| -> Option<usize> {
             match table.columns.iter().position(|c| c.name == name) {
                 None => {
-                    problems.push(format!("the {which} have no column `{name}`; the columns are {}.", table.column_list()));
+                    problems
+                        .push(format!("the {which} have no column `{name}`; the columns are {}.", table.column_list()));
                     None
                 }
                 Some(i) => {
@@ -108,7 +126,10 @@ impl TransactionMapping {
                     if types.contains(&ty) {
                         Some(i)
                     } else {
-                        problems.push(format!("`{name}` is {ty}, but the {what} must be {}; change its type when reading the file.", types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" or ")));
+                        problems.push(format!(
+                            "`{name}` is {ty}, but the {what} must be {}; change its type when reading the file.",
+                            types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" or ")
+                        ));
                         None
                     }
                 }
@@ -120,8 +141,10 @@ impl TransactionMapping {
         let date = col(transactions, "transactions", &self.date, &[Date, Datetime], "date");
         let amount = col(transactions, "transactions", &self.amount, &[Decimal, Integer], "amount");
         let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, &keys, "order id"));
-        let category = self.category.as_ref().map(|n| col(transactions, "transactions", n, &[Categorical, Text], "category"));
-        let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
+        let category =
+            self.category.as_ref().map(|n| col(transactions, "transactions", n, &[Categorical, Text], "category"));
+        let quantity =
+            self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
         let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "margin"));
         let customer_key = customers.map(|c| col(c, "customers", self.customer_key(), &keys, "customer key"));
         match (key, date, amount) {

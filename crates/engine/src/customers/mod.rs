@@ -13,7 +13,9 @@ mod mapping;
 mod money;
 pub mod sql;
 
-pub use aggregate::{customer_keys, join, key_text, report, Aggregates, CustomerSummary, JoinReport, COLUMNS, MAX_CATEGORY_SHARES};
+pub use aggregate::{
+    customer_keys, join, key_text, report, Aggregates, CustomerSummary, JoinReport, COLUMNS, MAX_CATEGORY_SHARES,
+};
 pub use errors::CustomersError;
 pub use mapping::{TransactionMapping, ValidMapping};
 pub use money::Money;

@@ -19,7 +19,6 @@ impl Money {
         self.units * 10i128.pow(u32::from(scale.saturating_sub(self.scale)))
     }
 
-
     /// The units at a larger `scale` (for comparing amounts exactly).
     pub fn units_at(self, scale: u8) -> i128 {
         self.rescaled(scale)

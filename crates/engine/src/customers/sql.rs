@@ -92,8 +92,12 @@ fn parts(m: &TransactionMapping, used: &[String], d: Dialect, transactions: &str
     if let Some(c) = &m.category {
         let cat = q(c);
         inner.push(match d {
-            Dialect::Spark => format!("NULLIF(array_join(array_sort(collect_set({cat})), '; '), '') AS categories_bought"),
-            Dialect::Postgres => format!("STRING_AGG(DISTINCT {cat}, '; ' ORDER BY {cat} COLLATE \"C\") AS categories_bought"),
+            Dialect::Spark => {
+                format!("NULLIF(array_join(array_sort(collect_set({cat})), '; '), '') AS categories_bought")
+            }
+            Dialect::Postgres => {
+                format!("STRING_AGG(DISTINCT {cat}, '; ' ORDER BY {cat} COLLATE \"C\") AS categories_bought")
+            }
             _ => format!("STRING_AGG(DISTINCT {cat}, '; ' ORDER BY {cat}) AS categories_bought"),
         });
         outer.push("o.categories_bought".to_string());

@@ -35,10 +35,7 @@ pub fn write_annotated_csv<W: Write>(
     out: W,
 ) -> Result<(), ExportError> {
     if assignment.rows() != table.rows() {
-        return Err(ExportError::RowMismatch {
-            assigned: assignment.rows(),
-            rows: table.rows(),
-        });
+        return Err(ExportError::RowMismatch { assigned: assignment.rows(), rows: table.rows() });
     }
     let names = [column_name.to_string()];
     write_appended(
@@ -68,21 +65,14 @@ pub fn write_appended<W: Write>(
     let width = table.columns.len();
     let delimiter = [source.delimiter];
     let bytes = &source.bytes;
-    let append = |out: &mut W,
-                  span: &RecordSpan,
-                  fields: &[String],
-                  cursor: &mut usize|
-     -> std::io::Result<()> {
+    let append = |out: &mut W, span: &RecordSpan, fields: &[String], cursor: &mut usize| -> std::io::Result<()> {
         out.write_all(bytes.get(*cursor..span.end).unwrap_or_default())?;
         for _ in span.fields..width {
             out.write_all(&delimiter)?;
         }
         for value in fields {
             out.write_all(&delimiter)?;
-            out.write_all(&quote(
-                &encode_text(value, source.encoding),
-                source.delimiter,
-            ))?;
+            out.write_all(&quote(&encode_text(value, source.encoding), source.delimiter))?;
         }
         *cursor = span.end;
         Ok(())
@@ -118,9 +108,7 @@ pub fn write_appended<W: Write>(
 
 /// Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180).
 fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
-    let needs = field
-        .iter()
-        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    let needs = field.iter().any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if !needs {
         return field.to_vec();
     }

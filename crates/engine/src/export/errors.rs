@@ -7,7 +7,9 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum ExportError {
     /// The assignment was made for a different table.
-    #[error("the segments were made for {assigned} rows but the data has {rows}; run the segmentation again on this data.")]
+    #[error(
+        "the segments were made for {assigned} rows but the data has {rows}; run the segmentation again on this data."
+    )]
     RowMismatch {
         /// Rows in the assignment.
         assigned: usize,
@@ -15,8 +17,6 @@ pub enum ExportError {
         rows: usize,
     },
     /// Writing failed (disk full, permission denied...).
-    #[error(
-        "could not write the export: {0}. Check there is space and permission to write there."
-    )]
+    #[error("could not write the export: {0}. Check there is space and permission to write there.")]
     Io(#[from] std::io::Error),
 }

@@ -55,10 +55,7 @@ pub struct Example {
 
 /// Shows examples as `line 3: "x"; line 9: "y"`.
 fn list_examples(list: &[Example]) -> String {
-    list.iter()
-        .map(|e| format!("line {}: {}", e.line, e.found))
-        .collect::<Vec<_>>()
-        .join("; ")
+    list.iter().map(|e| format!("line {}: {}", e.line, e.found)).collect::<Vec<_>>().join("; ")
 }
 
 /// A problem the import worked around; `Display` says what was done and what the user can change.

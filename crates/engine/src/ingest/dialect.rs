@@ -13,11 +13,7 @@ const SNIFF_RECORDS: usize = 100;
 pub fn sniff_delimiter(body: &[u8]) -> u8 {
     let sample = match body.get(..SNIFF_BYTES) {
         // Cut at the last line break so a partial last line does not count.
-        Some(head) => head
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .and_then(|i| head.get(..=i))
-            .unwrap_or(head),
+        Some(head) => head.iter().rposition(|&b| b == b'\n').and_then(|i| head.get(..=i)).unwrap_or(head),
         None => body,
     };
     let mut best: Option<(f64, usize, u8)> = None;
@@ -32,9 +28,7 @@ pub fn sniff_delimiter(body: &[u8]) -> u8 {
         let consistency = freq as f64 / counts.len() as f64;
         let better = match best {
             None => true,
-            Some((c, m, _)) => {
-                consistency > c + 1e-9 || ((consistency - c).abs() <= 1e-9 && mode > m)
-            }
+            Some((c, m, _)) => consistency > c + 1e-9 || ((consistency - c).abs() <= 1e-9 && mode > m),
         };
         if better {
             best = Some((consistency, mode, delimiter));
@@ -44,17 +38,8 @@ pub fn sniff_delimiter(body: &[u8]) -> u8 {
 }
 
 fn field_counts(sample: &[u8], delimiter: u8) -> Vec<usize> {
-    let mut reader = ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(sample);
-    reader
-        .byte_records()
-        .take(SNIFF_RECORDS)
-        .map_while(Result::ok)
-        .map(|r| r.len())
-        .collect()
+    let mut reader = ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(sample);
+    reader.byte_records().take(SNIFF_RECORDS).map_while(Result::ok).map(|r| r.len()).collect()
 }
 
 fn mode(counts: &[usize]) -> Option<(usize, usize)> {
@@ -84,18 +69,12 @@ mod tests {
 
     #[test]
     fn semicolon_wins_over_decimal_commas() {
-        assert_eq!(
-            sniff_delimiter(b"id;amount;n\n1;12,5;3\n2;3,25;4\n3;7;1\n"),
-            b';'
-        );
+        assert_eq!(sniff_delimiter(b"id;amount;n\n1;12,5;3\n2;3,25;4\n3;7;1\n"), b';');
     }
 
     #[test]
     fn quoted_delimiters_do_not_count() {
-        assert_eq!(
-            sniff_delimiter(b"name;city\n\"Smith, J\";Paris\n\"Doe, A\";Rome\n"),
-            b';'
-        );
+        assert_eq!(sniff_delimiter(b"name;city\n\"Smith, J\";Paris\n\"Doe, A\";Rome\n"), b';');
     }
 
     #[test]

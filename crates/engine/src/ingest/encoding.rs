@@ -36,9 +36,7 @@ impl TextEncoding {
     pub fn from_label(label: &str) -> Option<Self> {
         match label.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "utf-8" | "utf8" => Some(TextEncoding::Utf8),
-            "windows-1252" | "cp1252" | "latin-1" | "latin1" | "iso-8859-1" => {
-                Some(TextEncoding::Windows1252)
-            }
+            "windows-1252" | "cp1252" | "latin-1" | "latin1" | "iso-8859-1" => Some(TextEncoding::Windows1252),
             "utf-16le" | "utf-16" => Some(TextEncoding::Utf16Le),
             "utf-16be" => Some(TextEncoding::Utf16Be),
             _ => None,
@@ -104,9 +102,7 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> Result<Decoded<'_>,
     let (encoding, evidence) = match (chosen, detected) {
         (Some(c), _) => (c, EncodingEvidence::Chosen),
         (None, Some(d)) => (d, EncodingEvidence::ByteOrderMark),
-        (None, None) if std::str::from_utf8(rest).is_ok() => {
-            (TextEncoding::Utf8, EncodingEvidence::ValidUtf8)
-        }
+        (None, None) if std::str::from_utf8(rest).is_ok() => (TextEncoding::Utf8, EncodingEvidence::ValidUtf8),
         (None, None) => (TextEncoding::Windows1252, EncodingEvidence::FallbackGuess),
     };
     let first_invalid_line = match evidence {
@@ -115,16 +111,9 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> Result<Decoded<'_>,
     };
     let (body, field_encoding) = match encoding {
         TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
-            let codec = if encoding == TextEncoding::Utf16Le {
-                UTF_16LE
-            } else {
-                UTF_16BE
-            };
+            let codec = if encoding == TextEncoding::Utf16Le { UTF_16LE } else { UTF_16BE };
             let (text, _) = codec.decode_without_bom_handling(rest);
-            (
-                Cow::Owned(text.into_owned().into_bytes()),
-                TextEncoding::Utf8,
-            )
+            (Cow::Owned(text.into_owned().into_bytes()), TextEncoding::Utf8)
         }
         TextEncoding::Utf8 => {
             if let Some(line) = first_invalid_utf8_line(rest) {
@@ -140,19 +129,10 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> Result<Decoded<'_>,
     if field_encoding != TextEncoding::Utf8 || evidence != EncodingEvidence::ByteOrderMark {
         // A NUL byte in a file without a UTF-16 mark means binary data (or UTF-16 without a mark).
         if body.iter().take(1 << 16).any(|&b| b == 0) {
-            return Err(IngestErrorKind::NotText {
-                what: "binary data (it contains NUL bytes)",
-            });
+            return Err(IngestErrorKind::NotText { what: "binary data (it contains NUL bytes)" });
         }
     }
-    Ok(Decoded {
-        body,
-        field_encoding,
-        file_encoding: encoding,
-        evidence,
-        bom,
-        first_invalid_line,
-    })
+    Ok(Decoded { body, field_encoding, file_encoding: encoding, evidence, bom, first_invalid_line })
 }
 
 /// The 1-based line of the first byte sequence that is not valid UTF-8, if any.
@@ -192,10 +172,7 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"PAR1", "a Parquet file"),
         (b"SQLite format 3", "a SQLite database"),
     ];
-    SIGNATURES
-        .iter()
-        .find(|(sig, _)| bytes.starts_with(sig))
-        .map(|(_, what)| *what)
+    SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)).map(|(_, what)| *what)
 }
 
 #[cfg(test)]
@@ -238,10 +215,7 @@ mod tests {
 
     #[test]
     fn whitespace_only_is_empty() {
-        assert!(matches!(
-            decode(b" \r\n\n", None),
-            Err(IngestErrorKind::Empty)
-        ));
+        assert!(matches!(decode(b" \r\n\n", None), Err(IngestErrorKind::Empty)));
         assert!(matches!(decode(b"", None), Err(IngestErrorKind::Empty)));
     }
 

@@ -17,9 +17,7 @@ pub struct IngestError {
 #[non_exhaustive]
 pub enum IngestErrorKind {
     /// The file has no bytes, or only blank lines.
-    #[error(
-        "the file is empty. Choose a CSV or TSV file with a header row and at least one data row."
-    )]
+    #[error("the file is empty. Choose a CSV or TSV file with a header row and at least one data row.")]
     Empty,
     /// The file is a known binary format, not delimited text.
     #[error("this is {what}, not a CSV or TSV text file. Export or save it as CSV (comma- or semicolon-separated) and open that.")]
@@ -40,7 +38,9 @@ pub enum IngestErrorKind {
         first_line: String,
     },
     /// There is a header row but nothing below it.
-    #[error("the file has column names on line 1 but no data rows below them. Choose a file with at least one row of data.")]
+    #[error(
+        "the file has column names on line 1 but no data rows below them. Choose a file with at least one row of data."
+    )]
     NoRows,
     /// A quoted field is never closed, so the rest of the file became one value.
     #[error("line {line}, column {column} (`{column_name}`): a quoted value starts here but its closing quote (\") is never found, so the rest of the file would be read as one value. Fix the stray quote in that line, or double it (\"\") if it belongs to the value.")]
@@ -86,9 +86,6 @@ pub enum IngestErrorKind {
 impl IngestErrorKind {
     /// Attaches the file name the user knows the file by.
     pub fn in_file(self, file: &str) -> IngestError {
-        IngestError {
-            file: file.to_string(),
-            kind: self,
-        }
+        IngestError { file: file.to_string(), kind: self }
     }
 }

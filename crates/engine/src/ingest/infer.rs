@@ -5,9 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::cells::Cells;
 use super::diagnostics::{Example, ImportWarning, MAX_EXAMPLES};
 use super::options::DateOrder;
-use super::values::{
-    date_shape, parse_bool, parse_decimal, parse_int, DateLayout, DateShape, DecimalStyle,
-};
+use super::values::{date_shape, parse_bool, parse_decimal, parse_int, DateLayout, DateShape, DecimalStyle};
 use crate::table::{ColumnData, ColumnType, ValueFormat};
 
 /// At most this many distinct values for text to be read as categories.
@@ -46,12 +44,7 @@ pub struct BuiltColumn {
 /// Reads a column's cells as the chosen type, or as the type inferred from them.
 pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
     let values: Vec<Option<&str>> = (0..cells.len())
-        .map(|i| {
-            cells
-                .get(i)
-                .map(str::trim)
-                .filter(|v| !ctx.missing_tokens.iter().any(|t| t.trim() == *v))
-        })
+        .map(|i| cells.get(i).map(str::trim).filter(|v| !ctx.missing_tokens.iter().any(|t| t.trim() == *v)))
         .collect();
     let present = || values.iter().flatten().copied();
     let ty = ctx.chosen.unwrap_or_else(|| infer_type(present(), ctx));
@@ -59,23 +52,16 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
     let mut bad: Vec<usize> = Vec::new();
     let data = match ty {
         ColumnType::Integer => {
-            let out: Vec<Option<i64>> = values
-                .iter()
-                .map(|v| v.and_then(|s| parse_int(s, true)))
-                .collect();
+            let out: Vec<Option<i64>> = values.iter().map(|v| v.and_then(|s| parse_int(s, true))).collect();
             collect_bad(&values, &out, &mut bad);
             ColumnData::Integer(out)
         }
         ColumnType::Decimal => {
             let pinned = ctx.format.and_then(|f| f.decimal_style);
-            let style = pinned
-                .or_else(|| decimal_style(present(), ctx))
-                .unwrap_or(DecimalStyle::Dot);
+            let style = pinned.or_else(|| decimal_style(present(), ctx)).unwrap_or(DecimalStyle::Dot);
             format.decimal_style = Some(style);
-            let parsed: Vec<Option<(f64, u8)>> = values
-                .iter()
-                .map(|v| v.and_then(|s| parse_decimal(s, style)))
-                .collect();
+            let parsed: Vec<Option<(f64, u8)>> =
+                values.iter().map(|v| v.and_then(|s| parse_decimal(s, style))).collect();
             let scale = parsed.iter().flatten().map(|p| p.1).max().unwrap_or(0);
             let out: Vec<Option<f64>> = parsed.iter().map(|p| p.map(|p| p.0)).collect();
             collect_bad(&values, &out, &mut bad);
@@ -87,8 +73,7 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
             ColumnData::Boolean(out)
         }
         ColumnType::Date | ColumnType::Datetime => {
-            let shapes: Vec<Option<DateShape>> =
-                values.iter().map(|v| v.and_then(date_shape)).collect();
+            let shapes: Vec<Option<DateShape>> = values.iter().map(|v| v.and_then(date_shape)).collect();
             let pinned = ctx.format.and_then(|f| f.date_order);
             let (order, ambiguous) = date_order(shapes.iter().flatten(), pinned.or(ctx.date_order));
             format.date_layout = shapes.iter().flatten().next().map(|s| s.layout);
@@ -97,41 +82,24 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
                 format.date_order_ambiguous = ambiguous;
             }
             if ty == ColumnType::Date {
-                let out: Vec<Option<i32>> = shapes
-                    .iter()
-                    .map(|s| s.and_then(|s| s.days(order)))
-                    .collect();
+                let out: Vec<Option<i32>> = shapes.iter().map(|s| s.and_then(|s| s.days(order))).collect();
                 collect_bad(&values, &out, &mut bad);
                 ColumnData::Date(out)
             } else {
-                let out: Vec<Option<i64>> = shapes
-                    .iter()
-                    .map(|s| s.and_then(|s| s.seconds(order)))
-                    .collect();
+                let out: Vec<Option<i64>> = shapes.iter().map(|s| s.and_then(|s| s.seconds(order))).collect();
                 collect_bad(&values, &out, &mut bad);
                 ColumnData::Datetime(out)
             }
         }
         ColumnType::Categorical => {
-            let dictionary: Vec<String> = present()
-                .collect::<BTreeSet<&str>>()
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            let index: HashMap<&str, u32> = dictionary
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.as_str(), i as u32))
-                .collect();
-            let codes = values
-                .iter()
-                .map(|v| v.and_then(|s| index.get(s).copied()))
-                .collect();
+            let dictionary: Vec<String> =
+                present().collect::<BTreeSet<&str>>().into_iter().map(str::to_string).collect();
+            let index: HashMap<&str, u32> =
+                dictionary.iter().enumerate().map(|(i, s)| (s.as_str(), i as u32)).collect();
+            let codes = values.iter().map(|v| v.and_then(|s| index.get(s).copied())).collect();
             ColumnData::Categorical { dictionary, codes }
         }
-        ColumnType::Text => {
-            ColumnData::Text(values.iter().map(|v| v.map(str::to_string)).collect())
-        }
+        ColumnType::Text => ColumnData::Text(values.iter().map(|v| v.map(str::to_string)).collect()),
     };
     let mut warnings = Vec::new();
     if format.date_order_ambiguous {
@@ -155,30 +123,16 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
                 .collect(),
         });
     }
-    BuiltColumn {
-        data,
-        format,
-        warnings,
-    }
+    BuiltColumn { data, format, warnings }
 }
 
 /// Rows where text was present but the typed value is missing: values that could not be read.
 fn collect_bad<T>(values: &[Option<&str>], typed: &[Option<T>], bad: &mut Vec<usize>) {
-    bad.extend(
-        values
-            .iter()
-            .zip(typed)
-            .enumerate()
-            .filter(|(_, (v, t))| v.is_some() && t.is_none())
-            .map(|(r, _)| r),
-    );
+    bad.extend(values.iter().zip(typed).enumerate().filter(|(_, (v, t))| v.is_some() && t.is_none()).map(|(r, _)| r));
 }
 
 /// The most specific type every present value fits.
-fn infer_type<'a>(
-    values: impl Iterator<Item = &'a str> + Clone,
-    ctx: &ColumnContext<'_>,
-) -> ColumnType {
+fn infer_type<'a>(values: impl Iterator<Item = &'a str> + Clone, ctx: &ColumnContext<'_>) -> ColumnType {
     let mut probe = values.clone().peekable();
     if probe.peek().is_none() {
         return ColumnType::Text;
@@ -211,10 +165,7 @@ fn infer_type<'a>(
 }
 
 /// `Date` or `Datetime` when every value is a date of one layout that one day/month order reads.
-fn infer_date<'a>(
-    values: impl Iterator<Item = &'a str> + Clone,
-    order: Option<DateOrder>,
-) -> Option<ColumnType> {
+fn infer_date<'a>(values: impl Iterator<Item = &'a str> + Clone, order: Option<DateOrder>) -> Option<ColumnType> {
     let mut layout = None;
     let mut has_time = false;
     let mut shapes = Vec::new();
@@ -230,18 +181,11 @@ fn infer_date<'a>(
     if shapes.iter().any(|s| s.days(order).is_none()) {
         return None;
     }
-    Some(if has_time {
-        ColumnType::Datetime
-    } else {
-        ColumnType::Date
-    })
+    Some(if has_time { ColumnType::Datetime } else { ColumnType::Date })
 }
 
 /// The day/month order that reads every value, and whether both would.
-fn date_order<'a>(
-    shapes: impl Iterator<Item = &'a DateShape> + Clone,
-    chosen: Option<DateOrder>,
-) -> (DateOrder, bool) {
+fn date_order<'a>(shapes: impl Iterator<Item = &'a DateShape> + Clone, chosen: Option<DateOrder>) -> (DateOrder, bool) {
     if let Some(order) = chosen {
         return (order, false);
     }
@@ -262,17 +206,12 @@ fn has_leading_zero(v: &str) -> bool {
 }
 
 /// The one decimal style every value fits, honouring the user's decimal-comma choice.
-fn decimal_style<'a>(
-    values: impl Iterator<Item = &'a str> + Clone,
-    ctx: &ColumnContext<'_>,
-) -> Option<DecimalStyle> {
+fn decimal_style<'a>(values: impl Iterator<Item = &'a str> + Clone, ctx: &ColumnContext<'_>) -> Option<DecimalStyle> {
     let all = |style| values.clone().all(|v| parse_decimal(v, style).is_some());
     match ctx.decimal_comma {
         Some(true) => return all(DecimalStyle::Comma).then_some(DecimalStyle::Comma),
         Some(false) => {
-            return [DecimalStyle::Dot, DecimalStyle::DotGrouped]
-                .into_iter()
-                .find(|&s| all(s));
+            return [DecimalStyle::Dot, DecimalStyle::DotGrouped].into_iter().find(|&s| all(s));
         }
         None => {}
     }
@@ -283,9 +222,7 @@ fn decimal_style<'a>(
     // separated by commas, decides for the decimal comma.
     let comma_is_decimal = ctx.delimiter != b','
         || values.clone().any(|v| {
-            v.rsplit_once(',').is_some_and(|(_, frac)| {
-                frac.len() != 3 || v.contains('.') && v.find('.') < v.find(',')
-            })
+            v.rsplit_once(',').is_some_and(|(_, frac)| frac.len() != 3 || v.contains('.') && v.find('.') < v.find(','))
         });
     if comma_is_decimal && all(DecimalStyle::Comma) {
         return Some(DecimalStyle::Comma);

@@ -18,9 +18,7 @@ pub use dialect::sniff_delimiter;
 pub use encoding::{EncodingEvidence, TextEncoding};
 pub use errors::{IngestError, IngestErrorKind};
 pub use infer::MAX_CATEGORIES;
-pub use options::{
-    delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS,
-};
+pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS};
 
 use cells::Cells;
 use infer::{build_column, ColumnContext};
@@ -94,14 +92,8 @@ fn read(
 ) -> Result<Ingested, IngestErrorKind> {
     let decoded = encoding::decode(bytes, options.encoding)?;
     let body = decoded.body.as_ref();
-    let delimiter = options
-        .delimiter
-        .unwrap_or_else(|| dialect::sniff_delimiter(body));
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
+    let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(body));
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(body);
 
     let mut record = csv::ByteRecord::new();
     let mut header: Option<(RecordSpan, Vec<String>)> = None;
@@ -115,12 +107,10 @@ fn read(
     let (mut counted_to, mut line) = (0usize, 1u64);
     loop {
         let start = reader.position().byte() as usize;
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|e| IngestErrorKind::Csv {
-                line: e.position().map_or(0, csv::Position::line),
-                message: e.to_string(),
-            })?;
+        let more = reader.read_byte_record(&mut record).map_err(|e| IngestErrorKind::Csv {
+            line: e.position().map_or(0, csv::Position::line),
+            message: e.to_string(),
+        })?;
         if !more {
             break;
         }
@@ -133,21 +123,10 @@ fn read(
         counted_to = start;
         let end = content_end(body, start, reader.position().byte() as usize);
         let term_end = end + terminator_len(body.get(end..).unwrap_or_default());
-        let is_header =
-            options.has_header && header.is_none() && records.is_empty() && skipped.is_empty();
+        let is_header = options.has_header && header.is_none() && records.is_empty() && skipped.is_empty();
         let line = if is_header { line } else { line + line_offset };
-        let span = RecordSpan {
-            start,
-            end,
-            term_end,
-            line,
-            fields: record.len(),
-        };
-        let fields = || {
-            record
-                .iter()
-                .map(|f| encoding::decode_field(f, decoded.field_encoding))
-        };
+        let span = RecordSpan { start, end, term_end, line, fields: record.len() };
+        let fields = || record.iter().map(|f| encoding::decode_field(f, decoded.field_encoding));
         if header.is_none() && records.is_empty() && skipped.is_empty() {
             expected = record.len();
             columns = vec![Cells::default(); expected];
@@ -162,13 +141,7 @@ fn read(
                 ragged.push(span);
             }
             match options.ragged_rows {
-                RaggedRows::Fail => {
-                    return Err(IngestErrorKind::RaggedRow {
-                        line,
-                        found: record.len(),
-                        expected,
-                    })
-                }
+                RaggedRows::Fail => return Err(IngestErrorKind::RaggedRow { line, found: record.len(), expected }),
                 RaggedRows::Skip => {
                     skipped.push(span);
                     continue;
@@ -191,65 +164,39 @@ fn read(
             }
         }
     }
-    let last = records
-        .last()
-        .or(skipped.last())
-        .or(header.as_ref().map(|h| &h.0));
+    let last = records.last().or(skipped.last()).or(header.as_ref().map(|h| &h.0));
     if let Some(last) = last {
-        if let Some((offset, column)) = unclosed_quote(
-            body.get(last.start..last.term_end).unwrap_or_default(),
-            delimiter,
-        ) {
-            let line = last.line
-                + count_newlines(
-                    body.get(last.start..last.start + offset)
-                        .unwrap_or_default(),
-                );
+        if let Some((offset, column)) =
+            unclosed_quote(body.get(last.start..last.term_end).unwrap_or_default(), delimiter)
+        {
+            let line = last.line + count_newlines(body.get(last.start..last.start + offset).unwrap_or_default());
             let column_name = header
                 .as_ref()
                 .and_then(|h| h.1.get(column))
                 .cloned()
                 .unwrap_or_else(|| format!("column_{}", column + 1));
-            return Err(IngestErrorKind::UnterminatedQuote {
-                line,
-                column: column + 1,
-                column_name,
-            });
+            return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
         }
     }
     let (header_span, names) = match header {
         Some((span, names)) => {
             if looks_like_data(&names) {
-                let text =
-                    String::from_utf8_lossy(body.get(span.start..span.end).unwrap_or_default());
-                return Err(IngestErrorKind::NoHeader {
-                    first_line: text.chars().take(80).collect(),
-                });
+                let text = String::from_utf8_lossy(body.get(span.start..span.end).unwrap_or_default());
+                return Err(IngestErrorKind::NoHeader { first_line: text.chars().take(80).collect() });
             }
             (Some(span), names)
         }
-        None => (
-            None,
-            (1..=expected).map(|i| format!("column_{i}")).collect(),
-        ),
+        None => (None, (1..=expected).map(|i| format!("column_{i}")).collect()),
     };
     if records.is_empty() && skipped.is_empty() {
         return Err(IngestErrorKind::NoRows);
     }
     let (names, renamed) = unique_names(names);
-    for chosen in options
-        .types
-        .keys()
-        .chain(options.column_missing_tokens.keys())
-    {
+    for chosen in options.types.keys().chain(options.column_missing_tokens.keys()) {
         if !names.contains(chosen) {
             return Err(IngestErrorKind::UnknownColumn {
                 name: chosen.clone(),
-                available: names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                available: names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
             });
         }
     }
@@ -258,13 +205,8 @@ fn read(
     if let Some(line) = decoded.first_invalid_line {
         warnings.push(ImportWarning::EncodingGuessed { line });
     }
-    if matches!(
-        decoded.file_encoding,
-        TextEncoding::Utf16Le | TextEncoding::Utf16Be
-    ) {
-        warnings.push(ImportWarning::Utf16Transcoded {
-            encoding: decoded.file_encoding.label().to_string(),
-        });
+    if matches!(decoded.file_encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+        warnings.push(ImportWarning::Utf16Transcoded { encoding: decoded.file_encoding.label().to_string() });
     }
     if !renamed.is_empty() {
         warnings.push(ImportWarning::RenamedColumns { renamed });
@@ -273,13 +215,7 @@ fn read(
         warnings.push(ImportWarning::RaggedRows {
             count: ragged_count,
             expected,
-            examples: ragged
-                .iter()
-                .map(|s| Example {
-                    line: s.line,
-                    found: format!("{} fields", s.fields),
-                })
-                .collect(),
+            examples: ragged.iter().map(|s| Example { line: s.line, found: format!("{} fields", s.fields) }).collect(),
             policy: options.ragged_rows,
         });
     }
@@ -312,11 +248,8 @@ fn read(
         });
     }
     let first = header_span.or(records.first().copied());
-    let line_terminator = first
-        .map_or("LF", |s| {
-            terminator_name(body.get(s.end..s.term_end).unwrap_or_default())
-        })
-        .to_string();
+    let line_terminator =
+        first.map_or("LF", |s| terminator_name(body.get(s.end..s.term_end).unwrap_or_default())).to_string();
     let diagnostics = Diagnostics {
         file: name.to_string(),
         bytes: bytes.len() as u64,
@@ -339,14 +272,7 @@ fn read(
         records,
         skipped,
     };
-    Ok(Ingested {
-        table: Table {
-            name: name.to_string(),
-            columns: table_columns,
-            source,
-        },
-        diagnostics,
-    })
+    Ok(Ingested { table: Table { name: name.to_string(), columns: table_columns, source }, diagnostics })
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
@@ -427,8 +353,7 @@ fn looks_like_data(names: &[String]) -> bool {
         && names.iter().all(|n| {
             let n = n.trim();
             !n.is_empty()
-                && (values::parse_decimal(n, values::DecimalStyle::Dot).is_some()
-                    || values::date_shape(n).is_some())
+                && (values::parse_decimal(n, values::DecimalStyle::Dot).is_some() || values::date_shape(n).is_some())
         })
 }
 
@@ -437,11 +362,7 @@ fn unique_names(names: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     let mut renamed = Vec::new();
     for (i, name) in names.into_iter().enumerate() {
-        let base = if name.trim().is_empty() {
-            format!("column_{}", i + 1)
-        } else {
-            name.trim().to_string()
-        };
+        let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
         let mut candidate = base.clone();
         let mut k = 2;
         while out.contains(&candidate) {
@@ -471,9 +392,6 @@ mod tests {
     fn duplicate_and_empty_names_are_made_unique() {
         let (names, renamed) = unique_names(vec!["id".into(), "".into(), "id".into()]);
         assert_eq!(names, ["id", "column_2", "id_2"]);
-        assert_eq!(
-            renamed,
-            [(2, "column_2".to_string()), (3, "id_2".to_string())]
-        );
+        assert_eq!(renamed, [(2, "column_2".to_string()), (3, "id_2".to_string())]);
     }
 }

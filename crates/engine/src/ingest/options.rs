@@ -9,9 +9,7 @@ use super::encoding::TextEncoding;
 use crate::table::{ColumnType, ValueFormat};
 
 /// The tokens read as a missing value unless the user changes them.
-pub const DEFAULT_MISSING_TOKENS: &[&str] = &[
-    "", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A",
-];
+pub const DEFAULT_MISSING_TOKENS: &[&str] = &["", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "-", "#N/A"];
 
 /// Which part of a date like `03/04/2024` is the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,10 +85,7 @@ impl Default for ReadOptions {
             date_order: None,
             decimal_comma: None,
             types: BTreeMap::new(),
-            missing_tokens: DEFAULT_MISSING_TOKENS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            missing_tokens: DEFAULT_MISSING_TOKENS.iter().map(|s| s.to_string()).collect(),
             column_missing_tokens: BTreeMap::new(),
             ragged_rows: RaggedRows::Keep,
             formats: BTreeMap::new(),
@@ -101,9 +96,7 @@ impl Default for ReadOptions {
 impl ReadOptions {
     /// The missing-value tokens that apply to `column`.
     pub fn missing_tokens_for(&self, column: &str) -> &[String] {
-        self.column_missing_tokens
-            .get(column)
-            .map_or(&self.missing_tokens, |v| v)
+        self.column_missing_tokens.get(column).map_or(&self.missing_tokens, |v| v)
     }
 }
 

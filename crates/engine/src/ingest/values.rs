@@ -66,14 +66,7 @@ pub fn parse_decimal(s: &str, style: DecimalStyle) -> Option<(f64, u8)> {
     if !frac.bytes().all(|b| b.is_ascii_digit()) || (int_digits.is_empty() && frac.is_empty()) {
         return None;
     }
-    let mut text = format!(
-        "{sign}{}.{frac}",
-        if int_digits.is_empty() {
-            "0"
-        } else {
-            &int_digits
-        }
-    );
+    let mut text = format!("{sign}{}.{frac}", if int_digits.is_empty() { "0" } else { &int_digits });
     if let Some(exp) = exponent {
         let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -83,9 +76,7 @@ pub fn parse_decimal(s: &str, style: DecimalStyle) -> Option<(f64, u8)> {
         text.push_str(exp);
     }
     let value: f64 = text.parse().ok()?;
-    value
-        .is_finite()
-        .then_some((value, frac.len().min(u8::MAX as usize) as u8))
+    value.is_finite().then_some((value, frac.len().min(u8::MAX as usize) as u8))
 }
 
 /// `1.234.567` → `1234567` when every group after the first has exactly three digits.
@@ -156,13 +147,7 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
         if !(1900..=2100).contains(&y) || NaiveDate::from_ymd_opt(y as i32, m, d).is_none() {
             return None;
         }
-        return Some(DateShape {
-            layout: DateLayout::Compact,
-            a: y,
-            b: m,
-            c: d,
-            time,
-        });
+        return Some(DateShape { layout: DateLayout::Compact, a: y, b: m, c: d, time });
     }
     let sep = *bytes.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
     let mut parts = date_part.split(sep as char);
@@ -171,32 +156,18 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
         return None;
     }
     let num = |p: &str, max_len: usize| -> Option<u32> {
-        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse().ok())
-            .flatten()
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
     };
     if p1.len() == 4 {
         let (y, m, d) = (num(p1, 4)?, num(p2, 2)?, num(p3, 2)?);
         NaiveDate::from_ymd_opt(y as i32, m, d)?;
-        Some(DateShape {
-            layout: DateLayout::YearFirst,
-            a: y,
-            b: m,
-            c: d,
-            time,
-        })
+        Some(DateShape { layout: DateLayout::YearFirst, a: y, b: m, c: d, time })
     } else if p3.len() == 4 {
         let (a, b, y) = (num(p1, 2)?, num(p2, 2)?, num(p3, 4)?);
         if a == 0 || b == 0 || a > 31 || b > 31 || (a > 12 && b > 12) {
             return None;
         }
-        Some(DateShape {
-            layout: DateLayout::YearLast,
-            a,
-            b,
-            c: y,
-            time,
-        })
+        Some(DateShape { layout: DateLayout::YearLast, a, b, c: y, time })
     } else {
         None
     }
@@ -216,11 +187,7 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
 
 /// `HH:MM[:SS[.fff]]`, optional ` AM`/` PM`, optional `Z` or `±HH:MM` → (seconds, offset seconds).
 fn parse_time(t: &str) -> Option<(u32, i32)> {
-    let (t, pm) = match t
-        .get(t.len().saturating_sub(2)..)
-        .map(str::to_ascii_uppercase)
-        .as_deref()
-    {
+    let (t, pm) = match t.get(t.len().saturating_sub(2)..).map(str::to_ascii_uppercase).as_deref() {
         Some("AM") => (t.get(..t.len() - 2)?.trim_end(), Some(false)),
         Some("PM") => (t.get(..t.len() - 2)?.trim_end(), Some(true)),
         _ => (t, None),
@@ -232,13 +199,8 @@ fn parse_time(t: &str) -> Option<(u32, i32)> {
         if off.len() != 4 || !off.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let mins: i32 =
-            off.get(..2)?.parse::<i32>().ok()? * 60 + off.get(2..)?.parse::<i32>().ok()?;
-        let sign = if t.as_bytes().get(i) == Some(&b'-') {
-            -1
-        } else {
-            1
-        };
+        let mins: i32 = off.get(..2)?.parse::<i32>().ok()? * 60 + off.get(2..)?.parse::<i32>().ok()?;
+        let sign = if t.as_bytes().get(i) == Some(&b'-') { -1 } else { 1 };
         (t.get(..i)?, sign * mins * 60)
     } else {
         (t, 0)
@@ -249,10 +211,7 @@ fn parse_time(t: &str) -> Option<(u32, i32)> {
     let sec: u32 = match parts.next() {
         Some(s) => {
             let whole = s.split('.').next()?;
-            let frac_ok = s
-                .split('.')
-                .nth(1)
-                .is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+            let frac_ok = s.split('.').nth(1).is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
             if !frac_ok {
                 return None;
             }
@@ -274,9 +233,7 @@ fn parse_time(t: &str) -> Option<(u32, i32)> {
 }
 
 fn two_digits(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
+    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
 }
 
 /// Days since 1970-01-01 for a calendar date, if it exists.
@@ -341,14 +298,8 @@ mod tests {
         assert_eq!(parse_decimal("-.5", DecimalStyle::Dot), Some((-0.5, 1)));
         assert_eq!(parse_decimal("1e3", DecimalStyle::Dot), Some((1000.0, 0)));
         assert_eq!(parse_decimal("12,50", DecimalStyle::Comma), Some((12.5, 2)));
-        assert_eq!(
-            parse_decimal("1.234,5", DecimalStyle::Comma),
-            Some((1234.5, 1))
-        );
-        assert_eq!(
-            parse_decimal("1,234.5", DecimalStyle::DotGrouped),
-            Some((1234.5, 1))
-        );
+        assert_eq!(parse_decimal("1.234,5", DecimalStyle::Comma), Some((1234.5, 1)));
+        assert_eq!(parse_decimal("1,234.5", DecimalStyle::DotGrouped), Some((1234.5, 1)));
         assert_eq!(parse_decimal("1,23.5", DecimalStyle::DotGrouped), None);
         assert_eq!(parse_decimal("12,5", DecimalStyle::Dot), None);
         assert_eq!(parse_decimal("abc", DecimalStyle::Dot), None);
@@ -374,14 +325,8 @@ mod tests {
         let dmy = date_shape("31/12/2024").unwrap();
         assert_eq!(dmy.days(DateOrder::Dmy), days_from_ymd(2024, 12, 31));
         assert_eq!(dmy.days(DateOrder::Mdy), None);
-        assert_eq!(
-            date_shape("31.12.2024").unwrap().layout,
-            DateLayout::YearLast
-        );
-        assert_eq!(
-            date_shape("2024-1-5").unwrap().days(DateOrder::Dmy),
-            days_from_ymd(2024, 1, 5)
-        );
+        assert_eq!(date_shape("31.12.2024").unwrap().layout, DateLayout::YearLast);
+        assert_eq!(date_shape("2024-1-5").unwrap().days(DateOrder::Dmy), days_from_ymd(2024, 1, 5));
     }
 
     #[test]
@@ -389,16 +334,10 @@ mod tests {
         let s = date_shape("2024-01-05T10:30:00Z").unwrap();
         assert_eq!(s.time, Some((37_800, 0)));
         let s = date_shape("2024-01-05 10:30:15+01:00").unwrap();
-        assert_eq!(
-            s.seconds(DateOrder::Dmy),
-            Some(19727 * 86_400 + 37_815 - 3600)
-        );
+        assert_eq!(s.seconds(DateOrder::Dmy), Some(19727 * 86_400 + 37_815 - 3600));
         let s = date_shape("1/5/2024 3:15 PM").unwrap();
         assert_eq!(s.time, Some((15 * 3600 + 15 * 60, 0)));
         assert_eq!(date_shape("2024-01-05 25:00"), None);
-        assert_eq!(
-            date_shape("2024-01-05 10:30:00.123").unwrap().time,
-            Some((37_800, 0))
-        );
+        assert_eq!(date_shape("2024-01-05 10:30:00.123").unwrap().time, Some((37_800, 0)));
     }
 }

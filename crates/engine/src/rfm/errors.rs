@@ -13,6 +13,8 @@ pub enum RfmError {
     #[error("the RFM segment map: {0}")]
     Map(String),
     /// No customer has a purchase.
-    #[error("no customer has a purchase (a transaction with a positive amount); check the amount column and the mapping.")]
+    #[error(
+        "no customer has a purchase (a transaction with a positive amount); check the amount column and the mapping."
+    )]
     NoPurchases,
 }

@@ -161,7 +161,10 @@ mod tests {
         m.segments[0].cells.push([2, 3]);
         m.segments.pop();
         let e = m.check(3).unwrap_err().to_string();
-        assert!(e.contains("cell R2 F3 is in both “Champions” and “Loyal”") && e.contains("cell R1 F1 is in no segment"), "{e}");
+        assert!(
+            e.contains("cell R2 F3 is in both “Champions” and “Loyal”") && e.contains("cell R1 F1 is in no segment"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -112,7 +112,13 @@ fn ordered(x: f64) -> i128 {
 /// # Errors
 /// [`RfmError::Map`] when the map does not fit the bins, and [`RfmError::NoPurchases`] when no
 /// customer has a purchase.
-pub fn compute(keys: &[Option<String>], aggregates: &Aggregates, params: &ValidRfmParams, map: &RfmMap, as_of: i32) -> Result<RfmResult, RfmError> {
+pub fn compute(
+    keys: &[Option<String>],
+    aggregates: &Aggregates,
+    params: &ValidRfmParams,
+    map: &RfmMap,
+    as_of: i32,
+) -> Result<RfmResult, RfmError> {
     let p = params.params();
     map.check(p.bins)?;
     let summaries: Vec<_> = keys.iter().map(|k| k.as_deref().and_then(|k| aggregates.summary(k))).collect();
@@ -124,7 +130,12 @@ pub fn compute(keys: &[Option<String>], aggregates: &Aggregates, params: &ValidR
         }
     };
     // Who is scored: customers with a purchase.
-    let scored: Vec<usize> = summaries.iter().enumerate().filter(|(_, s)| s.is_some_and(|s| s.orders > 0 && s.last.is_some())).map(|(i, _)| i).collect();
+    let scored: Vec<usize> = summaries
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_some_and(|s| s.orders > 0 && s.last.is_some()))
+        .map(|(i, _)| i)
+        .collect();
     if scored.is_empty() {
         return Err(RfmError::NoPurchases);
     }
@@ -152,7 +163,11 @@ pub fn compute(keys: &[Option<String>], aggregates: &Aggregates, params: &ValidR
     }
     let b = p.bins;
     let (r, f, m) = match &p.method {
-        Method::Rank => (rank_scores(&r_exact, b, Better::Lower), rank_scores(&f_exact, b, Better::Higher), rank_scores(&m_exact, b, Better::Higher)),
+        Method::Rank => (
+            rank_scores(&r_exact, b, Better::Lower),
+            rank_scores(&f_exact, b, Better::Higher),
+            rank_scores(&m_exact, b, Better::Higher),
+        ),
         Method::QuantileEqualCount => (
             quantile_scores(&r_exact, &scored_keys, b, Better::Lower),
             quantile_scores(&f_exact, &scored_keys, b, Better::Higher),
@@ -202,7 +217,16 @@ pub fn compute(keys: &[Option<String>], aggregates: &Aggregates, params: &ValidR
 /// Writing failed.
 pub fn write_csv<W: std::io::Write>(keys: &[String], result: &RfmResult, out: W) -> std::io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    w.write_record(["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment"])?;
+    w.write_record([
+        "customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "r_score",
+        "f_score",
+        "m_score",
+        "rfm_segment",
+    ])?;
     for (key, row) in keys.iter().zip(&result.rows) {
         let score = |i: usize| row.scores.map(|s| s[i].to_string()).unwrap_or_default();
         w.write_record([

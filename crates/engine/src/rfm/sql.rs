@@ -44,7 +44,10 @@ fn score(d: Dialect, method: &Method, bins: u8, value: &str, lower_is_better: bo
                 div(d, &format!("{bins} * ({pos}) + COUNT(*) OVER () - 2"), "COUNT(*) OVER () - 1")
             )
         }
-        _ => format!("1 + {}", div(d, &format!("{bins} * (RANK() OVER (ORDER BY {value} {worst_first}) - 1)"), "COUNT(*) OVER ()")),
+        _ => format!(
+            "1 + {}",
+            div(d, &format!("{bins} * (RANK() OVER (ORDER BY {value} {worst_first}) - 1)"), "COUNT(*) OVER ()")
+        ),
     }
 }
 
@@ -56,7 +59,12 @@ fn segment_case(d: Dialect, map: &RfmMap) -> String {
         }
         let parts: Vec<String> = by_r
             .into_iter()
-            .map(|(r, fs)| format!("(r_score = {r} AND f_score IN ({}))", fs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")))
+            .map(|(r, fs)| {
+                format!(
+                    "(r_score = {r} AND f_score IN ({}))",
+                    fs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                )
+            })
             .collect();
         format!("({})", parts.join(" OR "))
     };
@@ -78,7 +86,15 @@ fn segment_case(d: Dialect, map: &RfmMap) -> String {
 /// The SQL: one row per customer key of the transactions table (`customer_id, recency_days,
 /// frequency, monetary, r_score, f_score, m_score, rfm_segment`), or, with a customers table,
 /// every customer with those columns appended.
-pub fn select(params: &ValidRfmParams, map: &RfmMap, mapping: &TransactionMapping, as_of: i32, d: Dialect, transactions: &str, customers: Option<&str>) -> String {
+pub fn select(
+    params: &ValidRfmParams,
+    map: &RfmMap,
+    mapping: &TransactionMapping,
+    as_of: i32,
+    d: Dialect,
+    transactions: &str,
+    customers: Option<&str>,
+) -> String {
     let p = params.params();
     let money = match p.returns {
         Returns::Net => "o.revenue",

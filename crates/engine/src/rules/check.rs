@@ -144,9 +144,7 @@ struct Checker {
 /// Parses `YYYY-MM-DD` to days since 1970-01-01.
 pub fn parse_iso_date(s: &str) -> Option<i32> {
     let shape = date_shape(s)?;
-    (shape.layout == DateLayout::YearFirst && shape.time.is_none())
-        .then(|| shape.days(DateOrder::Dmy))
-        .flatten()
+    (shape.layout == DateLayout::YearFirst && shape.time.is_none()).then(|| shape.days(DateOrder::Dmy)).flatten()
 }
 
 /// Checks `def` against the columns of the data it will run on.
@@ -162,20 +160,12 @@ pub fn check(
     schema: &[(String, ColumnType)],
     as_of: Option<i32>,
 ) -> Result<ValidDefinition, RulesError> {
-    let mut c = Checker {
-        schema: schema.to_vec(),
-        as_of: None,
-        problems: Vec::new(),
-        segment: "definition".into(),
-    };
+    let mut c = Checker { schema: schema.to_vec(), as_of: None, problems: Vec::new(), segment: "definition".into() };
     c.as_of = match &def.as_of {
         Some(s) => match parse_iso_date(s) {
             Some(d) => Some(d),
             None => {
-                c.problem(
-                    "",
-                    format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."),
-                );
+                c.problem("", format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."));
                 None
             }
         },
@@ -206,16 +196,10 @@ pub fn check(
         if def.segments.iter().take(i).any(|o| o.name == s.name)
             || (def.mode == Mode::FirstMatch && s.name == def.remainder.name)
         {
-            c.problem(
-                "",
-                "another segment has the same name; rename one of them.".into(),
-            );
+            c.problem("", "another segment has the same name; rename one of them.".into());
         }
         if let Some(check) = c.condition(&s.condition, "when") {
-            segments.push(ValidSegment {
-                name: s.name.clone(),
-                check,
-            });
+            segments.push(ValidSegment { name: s.name.clone(), check });
         }
     }
     if c.problems.is_empty() {
@@ -242,26 +226,16 @@ fn compatible(a: ColumnType, b: ColumnType) -> bool {
 
 impl Checker {
     fn problem(&mut self, path: &str, message: String) {
-        self.problems.push(Problem {
-            segment: self.segment.clone(),
-            path: path.to_string(),
-            message,
-        });
+        self.problems.push(Problem { segment: self.segment.clone(), path: path.to_string(), message });
     }
 
     fn group(&mut self, items: &[Condition], path: &str, key: &str) -> Option<Vec<Check>> {
         if items.is_empty() {
-            self.problem(
-                path,
-                format!("the `{key}` group is empty; add a condition or remove the group."),
-            );
+            self.problem(path, format!("the `{key}` group is empty; add a condition or remove the group."));
             return None;
         }
-        let checked: Vec<Option<Check>> = items
-            .iter()
-            .enumerate()
-            .map(|(i, c)| self.condition(c, &format!("{path}.{key}[{i}]")))
-            .collect();
+        let checked: Vec<Option<Check>> =
+            items.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{path}.{key}[{i}]"))).collect();
         checked.into_iter().collect()
     }
 
@@ -272,7 +246,13 @@ impl Checker {
             Condition::None(items) => self.group(items, path, "none").map(Check::None),
             Condition::AtLeast { k, of } => {
                 if *k == 0 || *k > of.len() {
-                    self.problem(path, format!("“at least {k} of” needs K between 1 and the number of conditions in the group ({}).", of.len()));
+                    self.problem(
+                        path,
+                        format!(
+                            "“at least {k} of” needs K between 1 and the number of conditions in the group ({}).",
+                            of.len()
+                        ),
+                    );
                 }
                 let checked = self.group(of, path, "of")?;
                 (*k >= 1 && *k <= of.len()).then_some(Check::AtLeast(*k, checked))
@@ -284,12 +264,7 @@ impl Checker {
     fn test(&mut self, name: &str, op: &Op, path: &str) -> Option<Check> {
         let path = &format!("{path} (`{name}` {})", op.name());
         let Some(column) = self.schema.iter().position(|(n, _)| n == name) else {
-            let available = self
-                .schema
-                .iter()
-                .map(|(n, _)| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let available = self.schema.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             let hint = if crate::customers::is_aggregate(name) {
                 " It is computed from a transactions file: add one (in the app, “Add transactions”; on the command line, --transactions)."
             } else {
@@ -298,23 +273,19 @@ impl Checker {
             self.problem(path, format!("there is no column `{name}`; the columns are {available}.{hint}"));
             return None;
         };
-        let ty = self
-            .schema
-            .get(column)
-            .map(|c| c.1)
-            .unwrap_or(ColumnType::Text);
+        let ty = self.schema.get(column).map(|c| c.1).unwrap_or(ColumnType::Text);
         let wrong = |this: &mut Self, fits: &str| {
-            this.problem(path, format!("`{}` is for {fits}, but `{name}` is {ty}; choose an operator for {ty} columns.", op.name()));
+            this.problem(
+                path,
+                format!("`{}` is for {fits}, but `{name}` is {ty}; choose an operator for {ty} columns.", op.name()),
+            );
             None
         };
         let numeric = matches!(ty, ColumnType::Integer | ColumnType::Decimal);
         let dated = matches!(ty, ColumnType::Date | ColumnType::Datetime);
         let textual = matches!(ty, ColumnType::Categorical | ColumnType::Text);
         match op {
-            Op::IsMissing | Op::IsNotMissing => Some(Check::Missing {
-                column,
-                missing: matches!(op, Op::IsMissing),
-            }),
+            Op::IsMissing | Op::IsNotMissing => Some(Check::Missing { column, missing: matches!(op, Op::IsMissing) }),
             Op::Eq { value }
             | Op::Ne { value }
             | Op::Lt { value }
@@ -332,17 +303,10 @@ impl Checker {
                     Op::Gt { .. } => Cmp::Gt,
                     _ => Cmp::Ge,
                 };
-                let bound = Bound {
-                    x: value.as_f64().unwrap_or(f64::NAN),
-                    literal: value.to_string(),
-                };
+                let bound = Bound { x: value.as_f64().unwrap_or(f64::NAN), literal: value.to_string() };
                 Some(Check::Compare { column, cmp, bound })
             }
-            Op::Between {
-                min,
-                max,
-                inclusive,
-            } => {
+            Op::Between { min, max, inclusive } => {
                 if !numeric && !dated {
                     return wrong(self, "numbers and dates");
                 }
@@ -352,87 +316,58 @@ impl Checker {
                 if lo.x > hi.x {
                     self.problem(
                         path,
-                        format!(
-                            "the range is reversed: min {} is above max {}; swap them.",
-                            lo.literal, hi.literal
-                        ),
+                        format!("the range is reversed: min {} is above max {}; swap them.", lo.literal, hi.literal),
                     );
                     return None;
                 }
                 if ty == ColumnType::Datetime {
                     // Whole days: from the start of `min` to the end of `max`.
-                    let lo = if lo_incl {
-                        day_start(lo.x)
-                    } else {
-                        day_start(lo.x + 1.0)
-                    };
-                    let hi = if hi_incl {
-                        day_start(hi.x + 1.0)
-                    } else {
-                        day_start(hi.x)
-                    };
-                    return Some(Check::Range {
-                        column,
-                        lo: (lo, true),
-                        hi: (hi, false),
-                    });
+                    let lo = if lo_incl { day_start(lo.x) } else { day_start(lo.x + 1.0) };
+                    let hi = if hi_incl { day_start(hi.x + 1.0) } else { day_start(hi.x) };
+                    return Some(Check::Range { column, lo: (lo, true), hi: (hi, false) });
                 }
-                Some(Check::Range {
-                    column,
-                    lo: (lo, lo_incl),
-                    hi: (hi, hi_incl),
-                })
+                Some(Check::Range { column, lo: (lo, lo_incl), hi: (hi, hi_incl) })
             }
             Op::Before { date } | Op::After { date } => {
                 if !dated {
                     return wrong(self, "dates");
                 }
                 let Some(day) = parse_iso_date(date) else {
-                    self.problem(
-                        path,
-                        format!("`{date}` is not a date; write it as YYYY-MM-DD."),
-                    );
+                    self.problem(path, format!("`{date}` is not a date; write it as YYYY-MM-DD."));
                     return None;
                 };
                 let after = matches!(op, Op::After { .. });
                 if ty == ColumnType::Datetime {
-                    let (cmp, at) = if after {
-                        (Cmp::Ge, day + 1)
-                    } else {
-                        (Cmp::Lt, day)
-                    };
-                    return Some(Check::Compare {
-                        column,
-                        cmp,
-                        bound: day_start(f64::from(at)),
-                    });
+                    let (cmp, at) = if after { (Cmp::Ge, day + 1) } else { (Cmp::Lt, day) };
+                    return Some(Check::Compare { column, cmp, bound: day_start(f64::from(at)) });
                 }
-                Some(Check::Compare {
-                    column,
-                    cmp: if after { Cmp::Gt } else { Cmp::Lt },
-                    bound: day_bound(day),
-                })
+                Some(Check::Compare { column, cmp: if after { Cmp::Gt } else { Cmp::Lt }, bound: day_bound(day) })
             }
             Op::InLast { n, unit } => {
                 if !dated {
                     return wrong(self, "dates");
                 }
                 let Some(as_of) = self.as_of else {
-                    self.problem(path, "“in the last” counts back from the as-of date, which is not set; set as_of (YYYY-MM-DD).".into());
+                    self.problem(
+                        path,
+                        "“in the last” counts back from the as-of date, which is not set; set as_of (YYYY-MM-DD)."
+                            .into(),
+                    );
                     return None;
                 };
                 let from = match unit {
                     Unit::Days => Some(as_of - *n as i32),
                     Unit::Months => {
                         let date = crate::ingest::values::date_from_days(as_of);
-                        date.checked_sub_months(chrono::Months::new(*n)).map(|d| {
-                            d.signed_duration_since(crate::ingest::values::epoch())
-                                .num_days() as i32
-                        })
+                        date.checked_sub_months(chrono::Months::new(*n))
+                            .map(|d| d.signed_duration_since(crate::ingest::values::epoch()).num_days() as i32)
                     }
                 };
                 let Some(from) = from else {
-                    self.problem(path, format!("{n} {unit:?} before the as-of date is out of range; choose a smaller number."));
+                    self.problem(
+                        path,
+                        format!("{n} {unit:?} before the as-of date is out of range; choose a smaller number."),
+                    );
                     return None;
                 };
                 if ty == ColumnType::Datetime {
@@ -442,20 +377,9 @@ impl Checker {
                         hi: (day_start(f64::from(as_of)), false),
                     });
                 }
-                Some(Check::Range {
-                    column,
-                    lo: (day_bound(from), true),
-                    hi: (day_bound(as_of), false),
-                })
+                Some(Check::Range { column, lo: (day_bound(from), true), hi: (day_bound(as_of), false) })
             }
-            Op::Is {
-                value,
-                case_insensitive,
-            }
-            | Op::IsNot {
-                value,
-                case_insensitive,
-            } => {
+            Op::Is { value, case_insensitive } | Op::IsNot { value, case_insensitive } => {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
@@ -463,60 +387,30 @@ impl Checker {
                     values: vec![fold(value, *case_insensitive)],
                     negate: matches!(op, Op::IsNot { .. }),
                 };
-                Some(Check::Text {
-                    column,
-                    test,
-                    case_insensitive: *case_insensitive,
-                })
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
-            Op::AnyOf {
-                values,
-                case_insensitive,
-            }
-            | Op::NoneOf {
-                values,
-                case_insensitive,
-            } => {
+            Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
                 if values.is_empty() {
-                    self.problem(
-                        path,
-                        "the list of values is empty; pick at least one value.".into(),
-                    );
+                    self.problem(path, "the list of values is empty; pick at least one value.".into());
                     return None;
                 }
                 let test = TextTest::OneOf {
                     values: values.iter().map(|v| fold(v, *case_insensitive)).collect(),
                     negate: matches!(op, Op::NoneOf { .. }),
                 };
-                Some(Check::Text {
-                    column,
-                    test,
-                    case_insensitive: *case_insensitive,
-                })
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
-            Op::Contains {
-                value,
-                case_insensitive,
-            }
-            | Op::StartsWith {
-                value,
-                case_insensitive,
-            }
-            | Op::EndsWith {
-                value,
-                case_insensitive,
-            } => {
+            Op::Contains { value, case_insensitive }
+            | Op::StartsWith { value, case_insensitive }
+            | Op::EndsWith { value, case_insensitive } => {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
                 if value.is_empty() {
-                    self.problem(
-                        path,
-                        "the text to look for is empty; type some text.".into(),
-                    );
+                    self.problem(path, "the text to look for is empty; type some text.".into());
                     return None;
                 }
                 let v = fold(value, *case_insensitive);
@@ -525,60 +419,36 @@ impl Checker {
                     Op::StartsWith { .. } => TextTest::StartsWith(v),
                     _ => TextTest::EndsWith(v),
                 };
-                Some(Check::Text {
-                    column,
-                    test,
-                    case_insensitive: *case_insensitive,
-                })
+                Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
             Op::IsTrue | Op::IsFalse => {
                 if ty != ColumnType::Boolean {
                     return wrong(self, "true/false columns");
                 }
-                Some(Check::Bool {
-                    column,
-                    want: matches!(op, Op::IsTrue),
-                })
+                Some(Check::Bool { column, want: matches!(op, Op::IsTrue) })
             }
         }
     }
 
-    fn bound(
-        &mut self,
-        v: &serde_json::Value,
-        ty: ColumnType,
-        path: &str,
-        which: &str,
-    ) -> Option<Bound> {
+    fn bound(&mut self, v: &serde_json::Value, ty: ColumnType, path: &str, which: &str) -> Option<Bound> {
         match (ty, v) {
             (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::Number(n)) => {
-                Some(Bound {
-                    x: n.as_f64().unwrap_or(f64::NAN),
-                    literal: n.to_string(),
-                })
+                Some(Bound { x: n.as_f64().unwrap_or(f64::NAN), literal: n.to_string() })
             }
-            (ColumnType::Date | ColumnType::Datetime, serde_json::Value::String(s)) => {
-                match parse_iso_date(s) {
-                    Some(d) => Some(day_bound(d)),
-                    None => {
-                        self.problem(
-                            path,
-                            format!("{which} `{s}` is not a date; write it as YYYY-MM-DD."),
-                        );
-                        None
-                    }
+            (ColumnType::Date | ColumnType::Datetime, serde_json::Value::String(s)) => match parse_iso_date(s) {
+                Some(d) => Some(day_bound(d)),
+                None => {
+                    self.problem(path, format!("{which} `{s}` is not a date; write it as YYYY-MM-DD."));
+                    None
                 }
-            }
+            },
             _ => {
                 let want = if matches!(ty, ColumnType::Date | ColumnType::Datetime) {
                     "a date in quotes (\"YYYY-MM-DD\")"
                 } else {
                     "a number"
                 };
-                self.problem(
-                    path,
-                    format!("{which} must be {want} for a {ty} column, found {v}."),
-                );
+                self.problem(path, format!("{which} must be {want} for a {ty} column, found {v}."));
                 None
             }
         }
@@ -595,19 +465,13 @@ pub fn fold(s: &str, case_insensitive: bool) -> String {
 }
 
 fn day_bound(day: i32) -> Bound {
-    Bound {
-        x: f64::from(day),
-        literal: crate::ingest::values::date_from_days(day).to_string(),
-    }
+    Bound { x: f64::from(day), literal: crate::ingest::values::date_from_days(day).to_string() }
 }
 
 /// The start (00:00:00) of a day, on the seconds scale of date-time columns.
 fn day_start(day: f64) -> Bound {
     let d = day.floor() as i32;
-    Bound {
-        x: f64::from(d) * 86_400.0,
-        literal: format!("{} 00:00:00", crate::ingest::values::date_from_days(d)),
-    }
+    Bound { x: f64::from(d) * 86_400.0, literal: format!("{} 00:00:00", crate::ingest::values::date_from_days(d)) }
 }
 
 impl Inclusive {

@@ -38,10 +38,7 @@ pub struct Remainder {
 
 impl Default for Remainder {
     fn default() -> Self {
-        Remainder {
-            name: "Everyone else".to_string(),
-            color: None,
-        }
+        Remainder { name: "Everyone else".to_string(), color: None }
     }
 }
 
@@ -127,10 +124,7 @@ mod condition_json {
     pub(in crate::rules) fn to_value(c: &Condition) -> Result<Value, serde_json::Error> {
         let mut m = Map::new();
         let list = |cs: &[Condition]| -> Result<Value, serde_json::Error> {
-            cs.iter()
-                .map(to_value)
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Array)
+            cs.iter().map(to_value).collect::<Result<Vec<_>, _>>().map(Value::Array)
         };
         match c {
             Condition::All(cs) => {
@@ -158,24 +152,23 @@ mod condition_json {
 
     pub(in crate::rules) fn from_value(v: &Value, path: &str) -> Result<Condition, String> {
         let Value::Object(m) = v else {
-            return Err(format!("{path}: expected an object like {{\"all\": [...]}} or {{\"column\": ..., \"op\": ...}}, found {v}"));
+            return Err(format!(
+                "{path}: expected an object like {{\"all\": [...]}} or {{\"column\": ..., \"op\": ...}}, found {v}"
+            ));
         };
         let list = |key: &str| -> Result<Vec<Condition>, String> {
             match m.get(key) {
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| from_value(c, &format!("{path}.{key}[{i}]")))
-                    .collect(),
+                Some(Value::Array(items)) => {
+                    items.iter().enumerate().map(|(i, c)| from_value(c, &format!("{path}.{key}[{i}]"))).collect()
+                }
                 _ => Err(format!("{path}.{key}: expected a list of conditions")),
             }
         };
         let only = |keys: &[&str]| -> Result<(), String> {
             match m.keys().find(|k| !keys.contains(&k.as_str())) {
-                Some(extra) => Err(format!(
-                    "{path}: unknown field `{extra}` (this kind of condition takes {})",
-                    keys.join(", ")
-                )),
+                Some(extra) => {
+                    Err(format!("{path}: unknown field `{extra}` (this kind of condition takes {})", keys.join(", ")))
+                }
                 None => Ok(()),
             }
         };
@@ -184,13 +177,10 @@ mod condition_json {
                 Some(Value::String(s)) => s.clone(),
                 _ => return Err(format!("{path}.column: expected a column name in quotes")),
             };
-            let rest: Map<String, Value> = m
-                .iter()
-                .filter(|(k, _)| *k != "column")
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let op: Op = serde_json::from_value(Value::Object(rest))
-                .map_err(|e| format!("{path} (column `{column}`): {e}"))?;
+            let rest: Map<String, Value> =
+                m.iter().filter(|(k, _)| *k != "column").map(|(k, v)| (k.clone(), v.clone())).collect();
+            let op: Op =
+                serde_json::from_value(Value::Object(rest)).map_err(|e| format!("{path} (column `{column}`): {e}"))?;
             return Ok(Condition::Test { column, op });
         }
         for (key, make) in [
@@ -209,17 +199,11 @@ mod condition_json {
                 .get("at_least")
                 .and_then(Value::as_u64)
                 .ok_or_else(|| format!("{path}.at_least: expected a whole number"))?;
-            return Ok(Condition::AtLeast {
-                k: k as usize,
-                of: list("of")?,
-            });
+            return Ok(Condition::AtLeast { k: k as usize, of: list("of")? });
         }
         Err(format!(
             "{path}: expected one of `all`, `any`, `none`, `at_least` or `column`, found fields {}",
-            m.keys()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            m.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ))
     }
 }

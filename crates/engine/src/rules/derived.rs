@@ -111,8 +111,15 @@ pub enum Computation {
 }
 
 /// Checks a derived field; problems go to `problems`.
-pub fn check_derived(d: &Derived, schema: &[(String, ColumnType)], as_of: Option<i32>, problems: &mut Vec<Problem>) -> Option<ValidDerived> {
-    let mut problem = |message: String| problems.push(Problem { segment: format!("derived field {}", d.name()), path: String::new(), message });
+pub fn check_derived(
+    d: &Derived,
+    schema: &[(String, ColumnType)],
+    as_of: Option<i32>,
+    problems: &mut Vec<Problem>,
+) -> Option<ValidDerived> {
+    let mut problem = |message: String| {
+        problems.push(Problem { segment: format!("derived field {}", d.name()), path: String::new(), message })
+    };
     if d.name().trim().is_empty() {
         problem("the derived field has no name; give it one.".into());
         return None;
@@ -133,7 +140,9 @@ pub fn check_derived(d: &Derived, schema: &[(String, ColumnType)], as_of: Option
                 return None;
             }
             let Some(as_of) = as_of else {
-                problem("age and tenure are counted up to the as-of date, which is not set; set as_of (YYYY-MM-DD).".into());
+                problem(
+                    "age and tenure are counted up to the as-of date, which is not set; set as_of (YYYY-MM-DD).".into(),
+                );
                 return None;
             };
             let unit = match d {
@@ -147,13 +156,19 @@ pub fn check_derived(d: &Derived, schema: &[(String, ColumnType)], as_of: Option
                 problem(format!("`{}` is {source_type}; bands are cut from a number column.", d.from()));
                 return None;
             }
-            let values: Vec<(f64, String)> = cuts.iter().map(|c| (c.as_f64().unwrap_or(f64::NAN), c.to_string())).collect();
+            let values: Vec<(f64, String)> =
+                cuts.iter().map(|c| (c.as_f64().unwrap_or(f64::NAN), c.to_string())).collect();
             if values.is_empty() || values.windows(2).any(|w| w[0].0 >= w[1].0) {
                 problem("the cut points must be one or more numbers in ascending order.".into());
                 return None;
             }
             if !labels.is_empty() && labels.len() != values.len() + 1 {
-                problem(format!("{} cut points make {} bands, but {} labels are given.", values.len(), values.len() + 1, labels.len()));
+                problem(format!(
+                    "{} cut points make {} bands, but {} labels are given.",
+                    values.len(),
+                    values.len() + 1,
+                    labels.len()
+                ));
                 return None;
             }
             let labels = if labels.is_empty() { default_labels(&values) } else { labels.clone() };
@@ -208,9 +223,14 @@ pub fn compute(v: &ValidDerived, source: &ColumnData) -> ColumnData {
         Computation::Bands(cuts, labels) => {
             let mut dictionary = labels.clone();
             dictionary.sort();
-            let code_of: Vec<u32> = labels.iter().map(|l| dictionary.iter().position(|d| d == l).unwrap_or(0) as u32).collect();
+            let code_of: Vec<u32> =
+                labels.iter().map(|l| dictionary.iter().position(|d| d == l).unwrap_or(0) as u32).collect();
             let codes = (0..n)
-                .map(|r| source.number(r).map(|x| code_of.get(cuts.iter().filter(|c| x >= c.0).count()).copied().unwrap_or(0)))
+                .map(|r| {
+                    source
+                        .number(r)
+                        .map(|x| code_of.get(cuts.iter().filter(|c| x >= c.0).count()).copied().unwrap_or(0))
+                })
                 .collect();
             ColumnData::Categorical { dictionary, codes }
         }
@@ -220,7 +240,8 @@ pub fn compute(v: &ValidDerived, source: &ColumnData) -> ColumnData {
 /// The SQL expression of a derived field, given its source column's quoted name.
 pub fn sql(v: &ValidDerived, source: &str, d: Dialect) -> String {
     let int = if d == Dialect::Bigquery { "INT64" } else { "BIGINT" };
-    let date = if v.source_type == ColumnType::Datetime { format!("CAST({source} AS DATE)") } else { source.to_string() };
+    let date =
+        if v.source_type == ColumnType::Datetime { format!("CAST({source} AS DATE)") } else { source.to_string() };
     let part = |p: &str| format!("EXTRACT({p} FROM {date})");
     match &v.kind {
         Computation::Since(unit, as_of) => {
@@ -233,7 +254,12 @@ pub fn sql(v: &ValidDerived, source: &str, d: Dialect) -> String {
                 },
                 TenureUnit::Years => {
                     let n = i64::from(a.year()) * 10_000 + i64::from(a.month()) * 100 + i64::from(a.day());
-                    format!("CAST(FLOOR(({n} - ({} * 10000 + {} * 100 + {})) / 10000.0) AS {int})", part("YEAR"), part("MONTH"), part("DAY"))
+                    format!(
+                        "CAST(FLOOR(({n} - ({} * 10000 + {} * 100 + {})) / 10000.0) AS {int})",
+                        part("YEAR"),
+                        part("MONTH"),
+                        part("DAY")
+                    )
                 }
                 TenureUnit::Months => {
                     let n = i64::from(a.year()) * 12 + i64::from(a.month());
@@ -273,7 +299,11 @@ mod tests {
         assert_eq!(since(TenureUnit::Years, day(2000, 1, 1), as_of), 26);
         assert_eq!(since(TenureUnit::Years, day(2000, 1, 2), as_of), 25);
         assert_eq!(since(TenureUnit::Years, day(2004, 2, 29), day(2026, 2, 28)), 21);
-        assert_eq!(since(TenureUnit::Years, day(2026, 1, 2), as_of), -1, "a date after as-of is negative, as FLOOR in SQL");
+        assert_eq!(
+            since(TenureUnit::Years, day(2026, 1, 2), as_of),
+            -1,
+            "a date after as-of is negative, as FLOOR in SQL"
+        );
     }
 
     #[test]

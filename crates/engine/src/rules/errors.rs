@@ -18,11 +18,7 @@ impl std::fmt::Display for Problem {
         if self.path.is_empty() {
             write!(f, "segment “{}”: {}", self.segment, self.message)
         } else {
-            write!(
-                f,
-                "segment “{}”, condition {}: {}",
-                self.segment, self.path, self.message
-            )
+            write!(f, "segment “{}”, condition {}: {}", self.segment, self.path, self.message)
         }
     }
 }

@@ -7,8 +7,8 @@
 //! as bit masks.
 
 use super::check::{Check, Cmp, TextTest, ValidDefinition};
-use super::derived::compute;
 use super::definition::Mode;
+use super::derived::compute;
 use crate::assignment::{Assignment, Segment};
 use crate::table::{Column, ColumnData, Table};
 
@@ -78,11 +78,7 @@ impl Truth {
     }
 
     fn not(self) -> Self {
-        Truth {
-            t: self.f,
-            f: self.t,
-            rows: self.rows,
-        }
+        Truth { t: self.f, f: self.t, rows: self.rows }
     }
 }
 
@@ -138,33 +134,18 @@ pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
     let rows = frame.rows();
     let column = |i: usize| frame.column(i);
     match check {
-        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| {
-            acc.and(&truth(c, table))
-        }),
-        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| {
-            acc.or(&truth(c, table))
-        }),
-        Check::None(items) => items
-            .iter()
-            .fold(Truth::constant(rows, false), |acc, c| {
-                acc.or(&truth(c, table))
-            })
-            .not(),
+        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| acc.and(&truth(c, table))),
+        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))),
+        Check::None(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))).not(),
         Check::AtLeast(k, items) => {
             let parts: Vec<Truth> = items.iter().map(|c| truth(c, table)).collect();
-            Truth::from_fn(rows, |r| {
-                Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k)
-            })
+            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k))
         }
         Check::Missing { column: c, missing } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
             None => Truth::constant(rows, false),
         },
-        Check::Compare {
-            column: c,
-            cmp,
-            bound,
-        } => match column(*c) {
+        Check::Compare { column: c, cmp, bound } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| {
                 data.number(r).map(|x| match cmp {
                     Cmp::Eq => x == bound.x,
@@ -188,34 +169,18 @@ pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
             None => Truth::constant(rows, false),
         },
         Check::Bool { column: c, want } => match column(*c) {
-            Some(ColumnData::Boolean(v)) => {
-                Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want))
-            }
+            Some(ColumnData::Boolean(v)) => Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want)),
             _ => Truth::constant(rows, false),
         },
-        Check::Text {
-            column: c,
-            test,
-            case_insensitive,
-        } => match column(*c) {
+        Check::Text { column: c, test, case_insensitive } => match column(*c) {
             // Categories: decide once per dictionary entry, then look codes up.
             Some(ColumnData::Categorical { dictionary, codes }) => {
-                let hits: Vec<bool> = dictionary
-                    .iter()
-                    .map(|v| text_matches(test, v, *case_insensitive))
-                    .collect();
+                let hits: Vec<bool> = dictionary.iter().map(|v| text_matches(test, v, *case_insensitive)).collect();
                 Truth::from_fn(rows, |r| {
-                    codes
-                        .get(r)
-                        .copied()
-                        .flatten()
-                        .map(|code| hits.get(code as usize).copied().unwrap_or(false))
+                    codes.get(r).copied().flatten().map(|code| hits.get(code as usize).copied().unwrap_or(false))
                 })
             }
-            Some(data) => Truth::from_fn(rows, |r| {
-                data.label(r)
-                    .map(|v| text_matches(test, v, *case_insensitive))
-            }),
+            Some(data) => Truth::from_fn(rows, |r| data.label(r).map(|v| text_matches(test, v, *case_insensitive))),
             None => Truth::constant(rows, false),
         },
     }
@@ -260,20 +225,12 @@ pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
 pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
     let rows = frame.rows();
     let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, frame)).collect();
-    let mut segments: Vec<Segment> = def
-        .segments
-        .iter()
-        .map(|s| Segment {
-            name: s.name.clone(),
-        })
-        .collect();
+    let mut segments: Vec<Segment> = def.segments.iter().map(|s| Segment { name: s.name.clone() }).collect();
     let mut excluded = vec![0u64; truths.len()];
     match def.mode {
         Mode::FirstMatch => {
             let remainder = segments.len() as u32;
-            segments.push(Segment {
-                name: def.remainder.clone(),
-            });
+            segments.push(Segment { name: def.remainder.clone() });
             let mut codes = vec![remainder; rows];
             for (r, code) in codes.iter_mut().enumerate() {
                 for (i, t) in truths.iter().enumerate() {
@@ -288,23 +245,11 @@ pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
                     }
                 }
             }
-            let assignment = Assignment {
-                title: "Rule segments (first match)".into(),
-                segments,
-                codes,
-            };
-            RuleResult {
-                assignment,
-                flags: Vec::new(),
-                excluded_for_missing: excluded,
-                truths,
-            }
+            let assignment = Assignment { title: "Rule segments (first match)".into(), segments, codes };
+            RuleResult { assignment, flags: Vec::new(), excluded_for_missing: excluded, truths }
         }
         Mode::Overlapping => {
-            let flags: Vec<Vec<bool>> = truths
-                .iter()
-                .map(|t| (0..rows).map(|r| t.is_true(r)).collect())
-                .collect();
+            let flags: Vec<Vec<bool>> = truths.iter().map(|t| (0..rows).map(|r| t.is_true(r)).collect()).collect();
             for (i, t) in truths.iter().enumerate() {
                 if let Some(e) = excluded.get_mut(i) {
                     *e = (0..rows).filter(|&r| t.is_unknown(r)).count() as u64;
@@ -312,28 +257,11 @@ pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
             }
             // The exclusive view of overlapping segments: the first segment a row is in, or none.
             let remainder = segments.len() as u32;
-            segments.push(Segment {
-                name: def.remainder.clone(),
-            });
-            let codes = (0..rows)
-                .map(|r| {
-                    truths
-                        .iter()
-                        .position(|t| t.is_true(r))
-                        .map_or(remainder, |i| i as u32)
-                })
-                .collect();
-            let assignment = Assignment {
-                title: "Rule segments (overlapping)".into(),
-                segments,
-                codes,
-            };
-            RuleResult {
-                assignment,
-                flags,
-                excluded_for_missing: excluded,
-                truths,
-            }
+            segments.push(Segment { name: def.remainder.clone() });
+            let codes =
+                (0..rows).map(|r| truths.iter().position(|t| t.is_true(r)).map_or(remainder, |i| i as u32)).collect();
+            let assignment = Assignment { title: "Rule segments (overlapping)".into(), segments, codes };
+            RuleResult { assignment, flags, excluded_for_missing: excluded, truths }
         }
     }
 }

@@ -16,9 +16,7 @@ mod eval;
 pub mod sql;
 pub mod templates;
 
-pub use check::{
-    check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment,
-};
+pub use check::{check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment};
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
@@ -58,10 +56,7 @@ pub fn default_as_of(def: &Definition, table: &Table) -> Option<i32> {
 /// The names of the columns a condition tests, in order of first use.
 pub fn collect_columns(c: &Condition, out: &mut Vec<String>) {
     match c {
-        Condition::All(v)
-        | Condition::Any(v)
-        | Condition::None(v)
-        | Condition::AtLeast { of: v, .. } => {
+        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
             v.iter().for_each(|c| collect_columns(c, out));
         }
         Condition::Test { column, .. } => {
@@ -77,9 +72,12 @@ pub fn collect_columns(c: &Condition, out: &mut Vec<String>) {
 pub fn uses_as_of(def: &Definition) -> bool {
     fn relative(c: &Condition) -> bool {
         match c {
-            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => v.iter().any(relative),
+            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
+                v.iter().any(relative)
+            }
             Condition::Test { op, .. } => matches!(op, Op::InLast { .. }),
         }
     }
-    def.derived.iter().any(|d| !matches!(d, derived::Derived::Bands { .. })) || def.segments.iter().any(|s| relative(&s.condition))
+    def.derived.iter().any(|d| !matches!(d, derived::Derived::Bands { .. }))
+        || def.segments.iter().any(|s| relative(&s.condition))
 }

@@ -28,12 +28,7 @@ pub enum Dialect {
 
 impl Dialect {
     /// Every dialect.
-    pub const ALL: [Dialect; 4] = [
-        Dialect::Duckdb,
-        Dialect::Bigquery,
-        Dialect::Spark,
-        Dialect::Postgres,
-    ];
+    pub const ALL: [Dialect; 4] = [Dialect::Duckdb, Dialect::Bigquery, Dialect::Spark, Dialect::Postgres];
 
     /// The dialect's name as typed on the command line (`duckdb`, `bigquery`, `spark`, `postgres`).
     pub fn label(self) -> &'static str {
@@ -47,9 +42,7 @@ impl Dialect {
 
     /// Parses a dialect name.
     pub fn from_label(s: &str) -> Option<Self> {
-        Dialect::ALL
-            .into_iter()
-            .find(|d| d.label() == s.trim().to_ascii_lowercase())
+        Dialect::ALL.into_iter().find(|d| d.label() == s.trim().to_ascii_lowercase())
     }
 
     /// The product's name, for comments.
@@ -96,10 +89,7 @@ impl Dialect {
 
     /// A table name, possibly qualified (`project.dataset.table`): each part quoted.
     pub fn table(self, name: &str) -> String {
-        name.split('.')
-            .map(|p| self.ident(p))
-            .collect::<Vec<_>>()
-            .join(".")
+        name.split('.').map(|p| self.ident(p)).collect::<Vec<_>>().join(".")
     }
 
     fn literal(self, bound: &Bound, ty: ColumnType) -> String {
@@ -123,12 +113,7 @@ impl Dialect {
 
 /// Writes the condition of one checked test or group.
 pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
-    let col = |i: usize| {
-        def.schema
-            .get(i)
-            .map(|(n, _)| d.ident(n))
-            .unwrap_or_default()
-    };
+    let col = |i: usize| def.schema.get(i).map(|(n, _)| d.ident(n)).unwrap_or_default();
     let ty = |i: usize| def.schema.get(i).map_or(ColumnType::Text, |c| c.1);
     let join = |items: &[Check], op: &str| {
         let parts: Vec<String> = items.iter().map(|c| condition(c, def, d)).collect();
@@ -139,17 +124,11 @@ pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
         Check::Any(items) => join(items, "OR"),
         Check::None(items) => format!("NOT {}", join(items, "OR")),
         Check::AtLeast(k, items) => {
-            let terms: Vec<String> = items
-                .iter()
-                .map(|c| format!("CASE WHEN {} THEN 1 ELSE 0 END", condition(c, def, d)))
-                .collect();
+            let terms: Vec<String> =
+                items.iter().map(|c| format!("CASE WHEN {} THEN 1 ELSE 0 END", condition(c, def, d))).collect();
             format!("(({}) >= {k})", terms.join(" + "))
         }
-        Check::Missing { column, missing } => format!(
-            "{} IS {}NULL",
-            col(*column),
-            if *missing { "" } else { "NOT " }
-        ),
+        Check::Missing { column, missing } => format!("{} IS {}NULL", col(*column), if *missing { "" } else { "NOT " }),
         Check::Compare { column, cmp, bound } => {
             let op = match cmp {
                 Cmp::Eq => "=",
@@ -171,31 +150,16 @@ pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
                 d.literal(&hi.0, ty(*column))
             )
         }
-        Check::Bool { column, want } => format!(
-            "{} = {}",
-            col(*column),
-            if *want { "TRUE" } else { "FALSE" }
-        ),
-        Check::Text {
-            column,
-            test,
-            case_insensitive,
-        } => {
-            let c = if *case_insensitive {
-                format!("LOWER({})", col(*column))
-            } else {
-                col(*column)
-            };
+        Check::Bool { column, want } => format!("{} = {}", col(*column), if *want { "TRUE" } else { "FALSE" }),
+        Check::Text { column, test, case_insensitive } => {
+            let c = if *case_insensitive { format!("LOWER({})", col(*column)) } else { col(*column) };
             match test {
                 TextTest::OneOf { values, negate } => match values.as_slice() {
                     [one] => format!("{c} {} {}", if *negate { "<>" } else { "=" }, d.string(one)),
                     many => format!(
                         "{c} {}IN ({})",
                         if *negate { "NOT " } else { "" },
-                        many.iter()
-                            .map(|v| d.string(v))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        many.iter().map(|v| d.string(v)).collect::<Vec<_>>().join(", ")
                     ),
                 },
                 TextTest::Contains(x) => d.contains(&c, &d.string(x)),
@@ -217,29 +181,15 @@ pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> Strin
         Mode::FirstMatch => {
             let mut s = String::from("CASE\n");
             for seg in &def.segments {
-                s += &format!(
-                    "    WHEN {} THEN {}\n",
-                    condition(&seg.check, def, d),
-                    d.string(&seg.name)
-                );
+                s += &format!("    WHEN {} THEN {}\n", condition(&seg.check, def, d), d.string(&seg.name));
             }
-            s += &format!(
-                "    ELSE {}\n  END AS {}",
-                d.string(&def.remainder),
-                d.ident(column)
-            );
+            s += &format!("    ELSE {}\n  END AS {}", d.string(&def.remainder), d.ident(column));
             s
         }
         Mode::Overlapping => def
             .segments
             .iter()
-            .map(|seg| {
-                format!(
-                    "COALESCE({}, FALSE) AS {}",
-                    condition(&seg.check, def, d),
-                    d.ident(&seg.name)
-                )
-            })
+            .map(|seg| format!("COALESCE({}, FALSE) AS {}", condition(&seg.check, def, d), d.ident(&seg.name)))
             .collect::<Vec<_>>()
             .join(",\n  "),
     }
@@ -256,14 +206,12 @@ pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> St
 /// As [`select`], naming the transactions table the aggregates are computed from.
 pub fn select_with(def: &ValidDefinition, d: Dialect, table: &str, transactions: Option<&str>, title: &str) -> String {
     let clean = |s: &str| s.replace(['\n', '\r'], " ");
-    let as_of = def
-        .as_of
-        .map(|a| format!(", as of {}", crate::ingest::values::date_from_days(a)))
-        .unwrap_or_default();
+    let as_of = def.as_of.map(|a| format!(", as of {}", crate::ingest::values::date_from_days(a))).unwrap_or_default();
     let mut ctes = Vec::new();
     let mut source = d.table(table);
     if let Some(m) = &def.transactions {
-        let used: Vec<String> = def.schema.iter().map(|(n, _)| n.clone()).filter(|n| crate::customers::is_aggregate(n)).collect();
+        let used: Vec<String> =
+            def.schema.iter().map(|(n, _)| n.clone()).filter(|n| crate::customers::is_aggregate(n)).collect();
         ctes.push(crate::customers::sql::ctes(m, &used, d, table, transactions.unwrap_or("transactions")));
         source = "segscope_customers".to_string();
     }

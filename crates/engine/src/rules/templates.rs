@@ -11,7 +11,8 @@ use crate::stats::value_counts;
 use crate::table::{Column, ColumnType};
 
 /// Segment colours, in order (colour-blind-safe Tableau 10).
-pub const COLOURS: [&str; 10] = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+pub const COLOURS: [&str; 10] =
+    ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
 /// A template and the columns it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,7 +74,10 @@ fn test(column: &str, op: Op) -> Condition {
 }
 
 fn range(column: &str, min: i64, max: i64) -> Condition {
-    test(column, Op::Between { min: Number::from(min).into(), max: Number::from(max).into(), inclusive: Inclusive::Both })
+    test(
+        column,
+        Op::Between { min: Number::from(min).into(), max: Number::from(max).into(), inclusive: Inclusive::Both },
+    )
 }
 
 fn segment(i: usize, name: &str, condition: Condition) -> SegmentDef {
@@ -95,7 +99,8 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
     match template {
         Template::AgeBands { age } => {
             let bands = [("18–24", 18, 24), ("25–34", 25, 34), ("35–44", 35, 44), ("45–54", 45, 54), ("55–64", 55, 64)];
-            let mut segments: Vec<SegmentDef> = bands.iter().enumerate().map(|(i, (n, lo, hi))| segment(i, n, range(age, *lo, *hi))).collect();
+            let mut segments: Vec<SegmentDef> =
+                bands.iter().enumerate().map(|(i, (n, lo, hi))| segment(i, n, range(age, *lo, *hi))).collect();
             segments.push(segment(5, "65+", test(age, Op::Ge { value: 65.into() })));
             definition("Age bands", segments, "Under 18 or unknown")
         }
@@ -105,7 +110,9 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
             let segments = values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| segment(i, &v.value, test(column, Op::Is { value: v.value.clone(), case_insensitive: false })))
+                .map(|(i, v)| {
+                    segment(i, &v.value, test(column, Op::Is { value: v.value.clone(), case_insensitive: false }))
+                })
                 .collect();
             definition(&format!("By {column}"), segments, "Other or unknown")
         }
@@ -136,7 +143,9 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
             let segments = categories
                 .iter()
                 .enumerate()
-                .map(|(i, c)| segment(i, &format!("Bought {c}"), test(&format!("spend_share_{c}"), Op::Gt { value: 0.into() })))
+                .map(|(i, c)| {
+                    segment(i, &format!("Bought {c}"), test(&format!("spend_share_{c}"), Op::Gt { value: 0.into() }))
+                })
                 .collect();
             let mut def = definition("Products bought", segments, "Bought nothing");
             def.mode = super::definition::Mode::Overlapping;
@@ -189,7 +198,8 @@ pub fn suggest(columns: &[&Column]) -> Vec<Suggestion> {
     }
     let marital = guess_column(columns, &["marital_status", "marital", "civil_status"], &[Categorical, Text]);
     let values = |name: &str, what: &str, names: &[&str]| {
-        guess_column(columns, names, &[Categorical, Text, ColumnType::Boolean]).map(|c| (format!("{what} (one segment per value of `{c}`)"), c, name.to_string()))
+        guess_column(columns, names, &[Categorical, Text, ColumnType::Boolean])
+            .map(|c| (format!("{what} (one segment per value of `{c}`)"), c, name.to_string()))
     };
     let per_value = [
         values("gender", "Gender", &["gender", "sex"]),
@@ -210,26 +220,39 @@ pub fn suggest(columns: &[&Column]) -> Vec<Suggestion> {
             .unwrap_or_default()
             .into_iter()
             .map(|v| v.value)
-            .filter(|v| ["married", "partner", "couple", "cohabit", "civil union"].iter().any(|k| v.to_lowercase().contains(k)))
+            .filter(|v| {
+                ["married", "partner", "couple", "cohabit", "civil union"].iter().any(|k| v.to_lowercase().contains(k))
+            })
             .collect();
-        let children = guess_column(columns, &["children", "kids", "num_children", "household_children"], &[Integer, Decimal]);
+        let children =
+            guess_column(columns, &["children", "kids", "num_children", "household_children"], &[Integer, Decimal]);
         push(
-            format!("Life stage (from `{age}`, `{marital}`{})", children.as_ref().map(|c| format!(", `{c}`")).unwrap_or_default()),
+            format!(
+                "Life stage (from `{age}`, `{marital}`{})",
+                children.as_ref().map(|c| format!(", `{c}`")).unwrap_or_default()
+            ),
             Template::LifeStage { age: age.clone(), marital: marital.clone(), partnered, children },
         );
     }
-    if let Some(employees) = guess_column(columns, &["employees", "employee_count", "headcount", "staff"], &[Integer, Decimal]) {
+    if let Some(employees) =
+        guess_column(columns, &["employees", "employee_count", "headcount", "staff"], &[Integer, Decimal])
+    {
         push(format!("Company size 1–9 … 250+ (from `{employees}`)"), Template::CompanySize { employees });
     }
     if let Some(bought) = guess_column(columns, &["categories_bought"], &[Text]) {
         let categories: Vec<String> =
             columns.iter().filter_map(|c| c.name.strip_prefix("spend_share_")).map(str::to_string).collect();
         if !categories.is_empty() {
-            push(format!("Products bought: one segment per category (from `{bought}`)"), Template::ProductsBought { column: bought, categories });
+            push(
+                format!("Products bought: one segment per category (from `{bought}`)"),
+                Template::ProductsBought { column: bought, categories },
+            );
         }
     }
-    let first = guess_column(columns, &["first_order_date", "first_order", "first_purchase"], &[Date, ColumnType::Datetime]);
-    let last = guess_column(columns, &["last_order_date", "last_order", "last_purchase"], &[Date, ColumnType::Datetime]);
+    let first =
+        guess_column(columns, &["first_order_date", "first_order", "first_purchase"], &[Date, ColumnType::Datetime]);
+    let last =
+        guess_column(columns, &["last_order_date", "last_order", "last_purchase"], &[Date, ColumnType::Datetime]);
     if let (Some(first_order), Some(last_order)) = (first, last) {
         push(
             format!("Lifecycle: new, active, at risk, lapsed (from `{first_order}`, `{last_order}`)"),

@@ -35,16 +35,11 @@ const TABLE_DAYS: usize = 2_557;
 pub(crate) fn date(d: i32) -> NaiveDate {
     static TABLE: OnceLock<Vec<NaiveDate>> = OnceLock::new();
     let table = TABLE.get_or_init(|| (0..TABLE_DAYS as i32).map(compute_date).collect());
-    usize::try_from(d)
-        .ok()
-        .and_then(|i| table.get(i).copied())
-        .unwrap_or_else(|| compute_date(d))
+    usize::try_from(d).ok().and_then(|i| table.get(i).copied()).unwrap_or_else(|| compute_date(d))
 }
 
 fn compute_date(d: i32) -> NaiveDate {
-    EPOCH
-        .checked_add_signed(chrono::TimeDelta::days(i64::from(d)))
-        .unwrap_or(EPOCH)
+    EPOCH.checked_add_signed(chrono::TimeDelta::days(i64::from(d))).unwrap_or(EPOCH)
 }
 
 /// `date` as ISO `YYYY-MM-DD` bytes, for years 0..=9999.
@@ -74,13 +69,7 @@ mod tests {
 
     #[test]
     fn day_numbers_match_chrono() {
-        for (y, m, d) in [
-            (2019, 1, 1),
-            (2020, 2, 29),
-            (2023, 1, 1),
-            (2024, 12, 31),
-            (2025, 12, 31),
-        ] {
+        for (y, m, d) in [(2019, 1, 1), (2020, 2, 29), (2023, 1, 1), (2024, 12, 31), (2025, 12, 31)] {
             let n = day(y, m, d);
             let expected = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(date(n), expected, "{y}-{m}-{d}");

@@ -20,10 +20,7 @@ impl Draw {
     pub(crate) fn for_customer(seed: u64, index: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(index);
-        Draw {
-            rng,
-            spare_normal: None,
-        }
+        Draw { rng, spare_normal: None }
     }
 
     /// Uniform in `[0, 1)`.
@@ -179,10 +176,7 @@ pub(crate) fn ln(x: f64) -> f64 {
     // ln(m) = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172: 2 (s + s^3/3 + s^5/5 + ...).
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let series = ATANH_COEFFICIENTS
-        .iter()
-        .rev()
-        .fold(0.0, |acc, &c| acc * s2 + c);
+    let series = ATANH_COEFFICIENTS.iter().rev().fold(0.0, |acc, &c| acc * s2 + c);
     let sum = s * series;
     f64::from(e) * LN2 + 2.0 * sum
 }
@@ -201,10 +195,7 @@ pub(crate) fn exp(x: f64) -> f64 {
     let k = (x / LN2).round();
     let r = x - k * LN2;
     // Taylor series of e^r for |r| <= 0.35, by Horner's rule.
-    let sum = EXP_COEFFICIENTS
-        .iter()
-        .rev()
-        .fold(0.0, |acc, &c| acc * r + c);
+    let sum = EXP_COEFFICIENTS.iter().rev().fold(0.0, |acc, &c| acc * r + c);
     let k = k as i32;
     // 2^k as an exact power of two (k is within the normal exponent range here).
     let scale = f64::from_bits(((k + 1023) as u64) << 52);
@@ -218,23 +209,15 @@ mod tests {
 
     #[test]
     fn ln_and_exp_match_the_platform_closely() {
-        for &x in &[
-            1e-300, 1e-10, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 1234.5, 1e300,
-        ] {
+        for &x in &[1e-300, 1e-10, 0.001, 0.3, 0.5, 0.999, 1.0, 1.5, 2.0, 10.0, 1234.5, 1e300] {
             let ours = ln(x);
             let std = x.ln();
-            assert!(
-                (ours - std).abs() <= 1e-13 * std.abs().max(1.0),
-                "ln({x}): {ours} vs {std}"
-            );
+            assert!((ours - std).abs() <= 1e-13 * std.abs().max(1.0), "ln({x}): {ours} vs {std}");
         }
         for &x in &[-700.0, -30.0, -1.0, -0.1, 0.0, 0.1, 1.0, 3.7, 30.0, 700.0] {
             let ours = exp(x);
             let std = x.exp();
-            assert!(
-                (ours - std).abs() <= 1e-13 * std,
-                "exp({x}): {ours} vs {std}"
-            );
+            assert!((ours - std).abs() <= 1e-13 * std, "exp({x}): {ours} vs {std}");
         }
     }
 
@@ -267,10 +250,7 @@ mod tests {
         for &lambda in &[0.5, 4.0, 12.0, 45.0] {
             let n = 20_000;
             let mean = (0..n).map(|_| f64::from(d.poisson(lambda))).sum::<f64>() / f64::from(n);
-            assert!(
-                (mean - lambda).abs() < 0.05 * lambda + 0.05,
-                "{lambda}: {mean}"
-            );
+            assert!((mean - lambda).abs() < 0.05 * lambda + 0.05, "{lambda}: {mean}");
         }
     }
 

@@ -32,9 +32,7 @@ pub enum SampleError {
         source: std::io::Error,
     },
     /// The caller asked the generator to stop before it finished.
-    #[error(
-        "generating the sample data was cancelled before it finished; nothing complete was written"
-    )]
+    #[error("generating the sample data was cancelled before it finished; nothing complete was written")]
     Cancelled,
 }
 
@@ -83,18 +81,12 @@ mod tests {
     #[test]
     fn customer_count_message_names_field_range_and_value() {
         let msg = SampleError::CustomerCount { got: 0 }.to_string();
-        assert!(
-            msg.starts_with("customers must be between 1 and 50,000,000 (got 0)"),
-            "{msg}"
-        );
+        assert!(msg.starts_with("customers must be between 1 and 50,000,000 (got 0)"), "{msg}");
     }
 
     #[test]
     fn io_message_names_the_file_and_what_to_do() {
-        let err = SampleError::Io {
-            file: "transactions",
-            source: std::io::Error::other("disk full"),
-        };
+        let err = SampleError::Io { file: "transactions", source: std::io::Error::other("disk full") };
         let msg = err.to_string();
         assert!(msg.contains("transactions file"), "{msg}");
         assert!(msg.contains("disk full"), "{msg}");

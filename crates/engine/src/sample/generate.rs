@@ -4,10 +4,7 @@ use super::calendar::{date, day};
 use super::draw::Draw;
 use super::geography::{region_weights, COUNTRIES as COUNTRY_TABLE};
 use super::personas::{Activity, Persona, Profile, CATEGORY_PRICE};
-use super::{
-    SampleCustomer, SampleTransaction, CATEGORIES, CHANNELS, GENDERS, MARITAL_STATUSES,
-    URBANICITIES,
-};
+use super::{SampleCustomer, SampleTransaction, CATEGORIES, CHANNELS, GENDERS, MARITAL_STATUSES, URBANICITIES};
 
 /// First day of the transaction window (2023-01-01).
 pub(crate) const WINDOW_START_DAY: i32 = day(2023, 1, 1);
@@ -36,34 +33,20 @@ pub(crate) fn generate(seed: u64, index: u64) -> SampleCustomer {
     let number = index + 1;
 
     let (mean_age, sd_age, min_age, max_age) = p.age;
-    let age = d
-        .gauss(mean_age, sd_age)
-        .round()
-        .clamp(f64::from(min_age), f64::from(max_age)) as u8;
-    let gender = if d.chance(GENDER_MISSING) {
-        None
-    } else {
-        Some(d.pick(&GENDERS, &p.gender))
-    };
+    let age = d.gauss(mean_age, sd_age).round().clamp(f64::from(min_age), f64::from(max_age)) as u8;
+    let gender = if d.chance(GENDER_MISSING) { None } else { Some(d.pick(&GENDERS, &p.gender)) };
     let marital_status = plausible_marital(d.pick(&MARITAL_STATUSES, &p.marital), age);
     let children = d.chance(p.children);
     let life_stage = life_stage(age, marital_status, children);
 
     let country_weights = COUNTRY_TABLE.map(|c| c.weight);
-    let country = COUNTRY_TABLE
-        .get(d.pick(&INDICES[..COUNTRY_TABLE.len()], &country_weights))
-        .unwrap_or(&COUNTRY_TABLE[0]);
+    let country =
+        COUNTRY_TABLE.get(d.pick(&INDICES[..COUNTRY_TABLE.len()], &country_weights)).unwrap_or(&COUNTRY_TABLE[0]);
     let urbanicity_index = d.pick(&INDICES[..URBANICITIES.len()], &p.urbanicity);
-    let urbanicity = URBANICITIES
-        .get(urbanicity_index)
-        .copied()
-        .unwrap_or_default();
+    let urbanicity = URBANICITIES.get(urbanicity_index).copied().unwrap_or_default();
     let mut weights = [0u32; 10];
     let regions = region_weights(country, urbanicity_index, &mut weights);
-    let region = country
-        .regions
-        .get(d.pick(&INDICES[..regions], &weights[..regions]))
-        .map_or("", |r| r.name);
+    let region = country.regions.get(d.pick(&INDICES[..regions], &weights[..regions])).map_or("", |r| r.name);
 
     let (mean_income, sd_income) = p.income;
     let income_value = (d.gauss(mean_income, sd_income).max(8_000.0) / 100.0).round() as u32 * 100;
@@ -75,9 +58,7 @@ pub(crate) fn generate(seed: u64, index: u64) -> SampleCustomer {
     let app_sessions_90d = d.noisy_count(p.app_sessions, 0.25);
     let support_tickets_12m = d.noisy_count(p.support_tickets, 0.4);
     let (mean_rating, rating_missing) = p.rating;
-    let rating_tenths = (d.gauss(mean_rating, 0.45) * 10.0)
-        .round()
-        .clamp(10.0, 50.0);
+    let rating_tenths = (d.gauss(mean_rating, 0.45) * 10.0).round().clamp(10.0, 50.0);
     let avg_rating = (!d.chance(rating_missing)).then_some(rating_tenths / 10.0);
 
     let (signup_day, order_days) = timing(&mut d, p);
@@ -141,12 +122,7 @@ fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
     let (signup_from, signup_to) = p.signup;
     let mut days = Vec::new();
     let signup = match p.activity {
-        Activity::Active {
-            orders_per_year,
-            rate_spread,
-            last_order_gap_days,
-            regular,
-        } => {
+        Activity::Active { orders_per_year, rate_spread, last_order_gap_days, regular } => {
             let rate = orders_per_year * d.spread(rate_spread);
             let gap = d.exponential(last_order_gap_days).min(365.0).round() as i32;
             let last = WINDOW_END_DAY - gap;
@@ -168,11 +144,7 @@ fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
             }
             signup
         }
-        Activity::Lapsed {
-            never_ordered,
-            first_order_from,
-            first_order_to,
-        } => {
+        Activity::Lapsed { never_ordered, first_order_from, first_order_to } => {
             if d.chance(never_ordered) {
                 d.between(signup_from, signup_to)
             } else {
@@ -191,12 +163,7 @@ fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
 }
 
 /// Orders on `order_days` (sorted), plus refunds of some of them, sorted by date.
-fn transactions(
-    d: &mut Draw,
-    p: &Profile,
-    number: u64,
-    order_days: &[i32],
-) -> Vec<SampleTransaction> {
+fn transactions(d: &mut Draw, p: &Profile, number: u64, order_days: &[i32]) -> Vec<SampleTransaction> {
     let mut out = Vec::with_capacity(order_days.len() + order_days.len() / 16 + 1);
     let mut refunds = Vec::new();
     let customer_level = d.spread(0.2);
@@ -212,8 +179,7 @@ fn transactions(
             let refund = if d.chance(FULL_REFUND) {
                 cents
             } else {
-                ((cents as f64 * (0.2 + 0.6 * d.unit())).round() as i64)
-                    .clamp(100.min(cents), cents)
+                ((cents as f64 * (0.2 + 0.6 * d.unit())).round() as i64).clamp(100.min(cents), cents)
             };
             refunds.push(SampleTransaction {
                 order_id: order_id.clone(),
@@ -222,12 +188,7 @@ fn transactions(
                 category,
             });
         }
-        out.push(SampleTransaction {
-            order_id,
-            order_date: date(order_day),
-            amount_cents: cents,
-            category,
-        });
+        out.push(SampleTransaction { order_id, order_date: date(order_day), amount_cents: cents, category });
     }
     if !refunds.is_empty() {
         out.extend(refunds);
@@ -303,9 +264,7 @@ mod tests {
             let mut previous = None;
             for t in &c.transactions {
                 assert!(t.order_date >= signup, "customer {index}");
-                assert!(
-                    t.order_date >= date(WINDOW_START_DAY) && t.order_date <= date(WINDOW_END_DAY)
-                );
+                assert!(t.order_date >= date(WINDOW_START_DAY) && t.order_date <= date(WINDOW_END_DAY));
                 if let Some(p) = previous {
                     assert!(t.order_date >= p);
                 }

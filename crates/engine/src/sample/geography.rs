@@ -16,11 +16,7 @@ pub(crate) struct Country {
 }
 
 const fn r(name: &'static str, weight: u32, metro: bool) -> Region {
-    Region {
-        name,
-        weight,
-        metro,
-    }
+    Region { name, weight, metro }
 }
 
 /// The countries the shop sells to, in the order of [`super::COUNTRIES`].

@@ -95,9 +95,7 @@ mod write;
 use chrono::NaiveDate;
 
 pub use errors::SampleError;
-pub use params::{
-    SampleParams, ValidSampleParams, DEFAULT_CUSTOMERS, DEFAULT_SEED, MAX_CUSTOMERS, MIN_CUSTOMERS,
-};
+pub use params::{SampleParams, ValidSampleParams, DEFAULT_CUSTOMERS, DEFAULT_SEED, MAX_CUSTOMERS, MIN_CUSTOMERS};
 pub use personas::Persona;
 pub use write::{sample_csv, write_sample, SampleSummary, PROGRESS_EVERY, STAGE};
 
@@ -122,57 +120,22 @@ pub const CUSTOMER_HEADER: [&str; 16] = [
 ];
 
 /// The header of `transactions.csv`, in column order.
-pub const TRANSACTION_HEADER: [&str; 5] = [
-    "customer_id",
-    "order_id",
-    "order_date",
-    "amount",
-    "category",
-];
+pub const TRANSACTION_HEADER: [&str; 5] = ["customer_id", "order_id", "order_date", "amount", "category"];
 
 /// Values of `gender` (besides empty for not recorded).
 pub const GENDERS: [&str; 3] = ["Female", "Male", "Non-binary"];
 /// Values of `marital_status`.
 pub const MARITAL_STATUSES: [&str; 4] = ["Single", "Married", "Divorced", "Widowed"];
 /// Values of `life_stage`.
-pub const LIFE_STAGES: [&str; 5] = [
-    "Single",
-    "Couple",
-    "Family with children",
-    "Empty nester",
-    "Retired",
-];
+pub const LIFE_STAGES: [&str; 5] = ["Single", "Couple", "Family with children", "Empty nester", "Retired"];
 /// Values of `country`.
-pub const COUNTRIES: [&str; 6] = [
-    "United Kingdom",
-    "Germany",
-    "France",
-    "Spain",
-    "Netherlands",
-    "Ireland",
-];
+pub const COUNTRIES: [&str; 6] = ["United Kingdom", "Germany", "France", "Spain", "Netherlands", "Ireland"];
 /// Values of `urbanicity`.
 pub const URBANICITIES: [&str; 3] = ["Urban", "Suburban", "Rural"];
 /// Values of `acquisition_channel`.
-pub const CHANNELS: [&str; 6] = [
-    "Organic search",
-    "Paid social",
-    "Referral",
-    "Email",
-    "Retail store",
-    "Affiliate",
-];
+pub const CHANNELS: [&str; 6] = ["Organic search", "Paid social", "Referral", "Email", "Retail store", "Affiliate"];
 /// Values of `category`.
-pub const CATEGORIES: [&str; 8] = [
-    "Grocery",
-    "Home",
-    "Fashion",
-    "Electronics",
-    "Beauty",
-    "Toys",
-    "Garden",
-    "Sports",
-];
+pub const CATEGORIES: [&str; 8] = ["Grocery", "Home", "Fashion", "Electronics", "Beauty", "Toys", "Garden", "Sports"];
 
 /// The earliest `signup_date` (2019-01-01).
 pub const SIGNUP_START: NaiveDate = const_date(2019, 1, 1);
@@ -235,10 +198,7 @@ pub struct SampleCustomer {
 impl SampleCustomer {
     /// Orders placed (transactions with a positive amount).
     pub fn orders(&self) -> usize {
-        self.transactions
-            .iter()
-            .filter(|t| t.amount_cents > 0)
-            .count()
+        self.transactions.iter().filter(|t| t.amount_cents > 0).count()
     }
 
     /// Sum of all transaction amounts in cents, refunds subtracted.
@@ -248,11 +208,7 @@ impl SampleCustomer {
 
     /// Date of the latest order, if any.
     pub fn last_order_date(&self) -> Option<NaiveDate> {
-        self.transactions
-            .iter()
-            .filter(|t| t.amount_cents > 0)
-            .map(|t| t.order_date)
-            .max()
+        self.transactions.iter().filter(|t| t.amount_cents > 0).map(|t| t.order_date).max()
     }
 }
 

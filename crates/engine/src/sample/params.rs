@@ -28,10 +28,7 @@ pub struct SampleParams {
 
 impl Default for SampleParams {
     fn default() -> Self {
-        SampleParams {
-            customers: DEFAULT_CUSTOMERS,
-            seed: DEFAULT_SEED,
-        }
+        SampleParams { customers: DEFAULT_CUSTOMERS, seed: DEFAULT_SEED }
     }
 }
 
@@ -69,9 +66,7 @@ impl SampleParams {
     /// ```
     pub fn check(self) -> Result<ValidSampleParams, SampleError> {
         if !(MIN_CUSTOMERS..=MAX_CUSTOMERS).contains(&self.customers) {
-            return Err(SampleError::CustomerCount {
-                got: self.customers,
-            });
+            return Err(SampleError::CustomerCount { got: self.customers });
         }
         Ok(ValidSampleParams(self))
     }
@@ -125,9 +120,6 @@ mod tests {
     #[test]
     fn bounds_are_accepted() {
         assert!(SampleParams::default().customers(1).check().is_ok());
-        assert!(SampleParams::default()
-            .customers(MAX_CUSTOMERS)
-            .check()
-            .is_ok());
+        assert!(SampleParams::default().customers(MAX_CUSTOMERS).check().is_ok());
     }
 }

@@ -10,9 +10,7 @@ use super::calendar::day;
 
 /// The hidden group a sample customer belongs to. It drives the customer's demographics,
 /// channel, behaviour, categories, spend and timing, and is never written to the files.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub enum Persona {
     /// Young urban app-first bargain hunters (30%): aged about 19–34, mostly single, urban,
     /// low income, acquired through paid social and affiliates, heavy app use; frequent small
@@ -179,12 +177,7 @@ const BARGAIN_HUNTER: Profile = Profile {
     support_tickets: 1.2,
     rating: (3.7, 0.25),
     signup: (day(2020, 6, 1), day(2025, 6, 30)),
-    activity: Activity::Active {
-        orders_per_year: 4.6,
-        rate_spread: 0.25,
-        last_order_gap_days: 25.0,
-        regular: false,
-    },
+    activity: Activity::Active { orders_per_year: 4.6, rate_spread: 0.25, last_order_gap_days: 25.0, regular: false },
     order_value: 27.0,
     categories: [10, 5, 35, 15, 25, 2, 1, 7],
     return_rate: 0.032,
@@ -205,12 +198,7 @@ const AFFLUENT_FAMILY: Profile = Profile {
     support_tickets: 2.0,
     rating: (4.3, 0.15),
     signup: (day(2019, 1, 1), day(2022, 12, 31)),
-    activity: Activity::Active {
-        orders_per_year: 7.0,
-        rate_spread: 0.15,
-        last_order_gap_days: 10.0,
-        regular: false,
-    },
+    activity: Activity::Active { orders_per_year: 7.0, rate_spread: 0.15, last_order_gap_days: 10.0, regular: false },
     order_value: 105.0,
     categories: [35, 18, 10, 5, 5, 17, 7, 3],
     return_rate: 0.015,
@@ -231,12 +219,7 @@ const RURAL_LOYALIST: Profile = Profile {
     support_tickets: 3.0,
     rating: (4.6, 0.10),
     signup: (day(2019, 1, 1), day(2022, 12, 31)),
-    activity: Activity::Active {
-        orders_per_year: 3.2,
-        rate_spread: 0.15,
-        last_order_gap_days: 40.0,
-        regular: true,
-    },
+    activity: Activity::Active { orders_per_year: 3.2, rate_spread: 0.15, last_order_gap_days: 40.0, regular: true },
     order_value: 50.0,
     categories: [44, 18, 4, 2, 6, 5, 20, 1],
     return_rate: 0.008,
@@ -257,12 +240,7 @@ const BUSY_PROFESSIONAL: Profile = Profile {
     support_tickets: 0.6,
     rating: (4.0, 0.40),
     signup: (day(2019, 6, 1), day(2025, 3, 31)),
-    activity: Activity::Active {
-        orders_per_year: 1.5,
-        rate_spread: 0.25,
-        last_order_gap_days: 90.0,
-        regular: false,
-    },
+    activity: Activity::Active { orders_per_year: 1.5, rate_spread: 0.25, last_order_gap_days: 90.0, regular: false },
     order_value: 160.0,
     categories: [5, 20, 15, 40, 5, 1, 2, 12],
     return_rate: 0.025,

@@ -68,12 +68,8 @@ pub fn write_sample<C: Write, T: Write>(
 ) -> Result<SampleSummary, SampleError> {
     let total = params.customers();
     let mut out = Writers {
-        customers: csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(customers),
-        transactions: csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(transactions),
+        customers: csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(customers),
+        transactions: csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(transactions),
         scratch: String::with_capacity(32),
     };
     out.headers()?;
@@ -116,12 +112,7 @@ pub fn sample_csv(params: &ValidSampleParams) -> Result<(Vec<u8>, Vec<u8>), Samp
     let n = usize::try_from(params.customers()).unwrap_or(usize::MAX);
     let mut customers = Vec::with_capacity(n.saturating_mul(130));
     let mut transactions = Vec::with_capacity(n.saturating_mul(500));
-    write_sample(
-        params,
-        &mut customers,
-        &mut transactions,
-        &mut crate::progress::Quiet,
-    )?;
+    write_sample(params, &mut customers, &mut transactions, &mut crate::progress::Quiet)?;
     Ok((customers, transactions))
 }
 
@@ -133,23 +124,13 @@ struct Writers<C: Write, T: Write> {
 
 impl<C: Write, T: Write> Writers<C, T> {
     fn headers(&mut self) -> Result<(), SampleError> {
-        self.customers
-            .write_record(CUSTOMER_HEADER)
-            .map_err(|e| SampleError::from_csv(CUSTOMERS_FILE, e))?;
-        self.transactions
-            .write_record(TRANSACTION_HEADER)
-            .map_err(|e| SampleError::from_csv(TRANSACTIONS_FILE, e))
+        self.customers.write_record(CUSTOMER_HEADER).map_err(|e| SampleError::from_csv(CUSTOMERS_FILE, e))?;
+        self.transactions.write_record(TRANSACTION_HEADER).map_err(|e| SampleError::from_csv(TRANSACTIONS_FILE, e))
     }
 
-    fn customer(
-        &mut self,
-        c: &SampleCustomer,
-        summary: &mut SampleSummary,
-    ) -> Result<(), SampleError> {
-        self.write_customer(c)
-            .map_err(|e| SampleError::from_csv(CUSTOMERS_FILE, e))?;
-        self.write_transactions(c)
-            .map_err(|e| SampleError::from_csv(TRANSACTIONS_FILE, e))?;
+    fn customer(&mut self, c: &SampleCustomer, summary: &mut SampleSummary) -> Result<(), SampleError> {
+        self.write_customer(c).map_err(|e| SampleError::from_csv(CUSTOMERS_FILE, e))?;
+        self.write_transactions(c).map_err(|e| SampleError::from_csv(TRANSACTIONS_FILE, e))?;
         summary.customers += 1;
         summary.transactions += c.transactions.len() as u64;
         if c.transactions.is_empty() {
@@ -215,14 +196,8 @@ impl<C: Write, T: Write> Writers<C, T> {
     }
 
     fn finish(mut self) -> Result<(), SampleError> {
-        self.customers.flush().map_err(|source| SampleError::Io {
-            file: CUSTOMERS_FILE,
-            source,
-        })?;
-        self.transactions.flush().map_err(|source| SampleError::Io {
-            file: TRANSACTIONS_FILE,
-            source,
-        })
+        self.customers.flush().map_err(|source| SampleError::Io { file: CUSTOMERS_FILE, source })?;
+        self.transactions.flush().map_err(|source| SampleError::Io { file: TRANSACTIONS_FILE, source })
     }
 }
 
@@ -256,12 +231,7 @@ mod tests {
     #[test]
     fn a_failing_transactions_writer_is_reported_as_io_on_that_file() {
         let params = SampleParams::default().customers(2_000).check().unwrap();
-        let err = write_sample(
-            &params,
-            Vec::new(),
-            FailingWriter,
-            &mut crate::progress::Quiet,
-        );
+        let err = write_sample(&params, Vec::new(), FailingWriter, &mut crate::progress::Quiet);
         match err {
             Err(SampleError::Io { file, .. }) => assert_eq!(file, "transactions"),
             other => panic!("expected Io, got {other:?}"),
@@ -278,10 +248,7 @@ mod tests {
             let amount = line.split(',').nth(3).unwrap();
             let (whole, cents) = amount.split_once('.').unwrap();
             assert_eq!(cents.len(), 2, "{line}");
-            assert!(whole
-                .trim_start_matches('-')
-                .chars()
-                .all(|c| c.is_ascii_digit()));
+            assert!(whole.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()));
             if amount.starts_with('-') {
                 negatives += 1;
             }

@@ -39,11 +39,7 @@ pub const OTHER: &str = "Other values";
 /// ```
 pub fn split(table: &Table, params: &ValidSplitParams) -> Assignment {
     let Some(column) = table.columns.get(params.column) else {
-        return Assignment {
-            title: String::new(),
-            segments: Vec::new(),
-            codes: Vec::new(),
-        };
+        return Assignment { title: String::new(), segments: Vec::new(), codes: Vec::new() };
     };
     if column.column_type().is_ordered() {
         split_bands(column, params.bands)
@@ -60,30 +56,16 @@ fn split_values(column: &Column, max_segments: u32) -> Assignment {
     let room = max_segments as usize;
     let grouped = values.len() > room;
     let kept = if grouped { room - 1 } else { values.len() };
-    let mut segments: Vec<Segment> = values
-        .iter()
-        .take(kept)
-        .map(|v| Segment {
-            name: v.value.clone(),
-        })
-        .collect();
-    let index: HashMap<&str, u32> = values
-        .iter()
-        .take(kept)
-        .enumerate()
-        .map(|(i, v)| (v.value.as_str(), i as u32))
-        .collect();
+    let mut segments: Vec<Segment> = values.iter().take(kept).map(|v| Segment { name: v.value.clone() }).collect();
+    let index: HashMap<&str, u32> =
+        values.iter().take(kept).enumerate().map(|(i, v)| (v.value.as_str(), i as u32)).collect();
     let other = segments.len() as u32;
     if grouped {
-        segments.push(Segment {
-            name: unique(OTHER, &segments),
-        });
+        segments.push(Segment { name: unique(OTHER, &segments) });
     }
     let missing = segments.len() as u32;
     if has_missing {
-        segments.push(Segment {
-            name: unique(MISSING, &segments),
-        });
+        segments.push(Segment { name: unique(MISSING, &segments) });
     }
     let codes = (0..n)
         .map(|r| match data.label(r) {
@@ -92,11 +74,7 @@ fn split_values(column: &Column, max_segments: u32) -> Assignment {
         })
         .collect();
     let title = format!("Split by {} ({} values)", column.name, values.len());
-    Assignment {
-        title,
-        segments,
-        codes,
-    }
+    Assignment { title, segments, codes }
 }
 
 /// `name`, or `name (2)` when a value of the column already has that name.
@@ -112,9 +90,8 @@ fn unique(name: &str, segments: &[Segment]) -> String {
 
 /// Quantile cut points as `pandas.qcut` computes them, with repeated edges dropped.
 pub fn quantile_edges(sorted: &[f64], bands: u32) -> Vec<f64> {
-    let mut edges: Vec<f64> = (0..=bands)
-        .filter_map(|i| quantile_sorted(sorted, f64::from(i) / f64::from(bands)))
-        .collect();
+    let mut edges: Vec<f64> =
+        (0..=bands).filter_map(|i| quantile_sorted(sorted, f64::from(i) / f64::from(bands))).collect();
     edges.dedup();
     edges
 }
@@ -132,28 +109,13 @@ fn split_bands(column: &Column, bands: u32) -> Assignment {
     sorted.sort_by(f64::total_cmp);
     let edges = quantile_edges(&sorted, bands);
     let mut segments: Vec<Segment> = if edges.len() >= 2 {
-        edges
-            .windows(2)
-            .enumerate()
-            .map(|(k, w)| Segment {
-                name: band_label(column, k == 0, w[0], w[1]),
-            })
-            .collect()
+        edges.windows(2).enumerate().map(|(k, w)| Segment { name: band_label(column, k == 0, w[0], w[1]) }).collect()
     } else {
-        edges
-            .first()
-            .map(|&e| {
-                vec![Segment {
-                    name: column.format_number(e),
-                }]
-            })
-            .unwrap_or_default()
+        edges.first().map(|&e| vec![Segment { name: column.format_number(e) }]).unwrap_or_default()
     };
     let missing = segments.len() as u32;
     if sorted.len() < n {
-        segments.push(Segment {
-            name: unique(MISSING, &segments),
-        });
+        segments.push(Segment { name: unique(MISSING, &segments) });
     }
     let codes = (0..n)
         .map(|r| match data.number(r) {
@@ -161,16 +123,8 @@ fn split_bands(column: &Column, bands: u32) -> Assignment {
             None => missing,
         })
         .collect();
-    let title = format!(
-        "Split by {} ({} equal-count bands)",
-        column.name,
-        edges.len().saturating_sub(1).max(1)
-    );
-    Assignment {
-        title,
-        segments,
-        codes,
-    }
+    let title = format!("Split by {} ({} equal-count bands)", column.name, edges.len().saturating_sub(1).max(1));
+    Assignment { title, segments, codes }
 }
 
 /// `18–31` for whole-number scales (integers, dates), `(31.5, 45]` otherwise.
@@ -183,20 +137,12 @@ fn band_label(column: &Column, first: bool, lo: f64, hi: f64) -> String {
             return if low == high {
                 column.format_number(low)
             } else {
-                format!(
-                    "{}–{}",
-                    column.format_number(low),
-                    column.format_number(high)
-                )
+                format!("{}–{}", column.format_number(low), column.format_number(high))
             };
         }
     }
     let open = if first { '[' } else { '(' };
-    format!(
-        "{open}{}, {}]",
-        column.format_number(lo),
-        column.format_number(hi)
-    )
+    format!("{open}{}, {}]", column.format_number(lo), column.format_number(hi))
 }
 
 #[cfg(test)]
@@ -229,12 +175,7 @@ mod tests {
     fn values_on_an_edge_go_to_the_lower_band() {
         let edges = [0.0, 10.0, 20.0];
         assert_eq!(
-            (
-                band_of(&edges, 0.0),
-                band_of(&edges, 10.0),
-                band_of(&edges, 10.5),
-                band_of(&edges, 20.0)
-            ),
+            (band_of(&edges, 0.0), band_of(&edges, 10.0), band_of(&edges, 10.5), band_of(&edges, 20.0)),
             (0, 0, 1, 1)
         );
     }

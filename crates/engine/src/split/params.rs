@@ -24,11 +24,7 @@ pub struct SplitParams {
 
 impl Default for SplitParams {
     fn default() -> Self {
-        SplitParams {
-            column: String::new(),
-            bands: 4,
-            max_segments: 12,
-        }
+        SplitParams { column: String::new(), bands: 4, max_segments: 12 }
     }
 }
 
@@ -50,16 +46,9 @@ impl SplitParams {
             .columns
             .iter()
             .position(|c| c.name == self.column)
-            .ok_or_else(|| SplitError::UnknownColumn {
-                name: self.column.clone(),
-                available: table.column_list(),
-            })?;
+            .ok_or_else(|| SplitError::UnknownColumn { name: self.column.clone(), available: table.column_list() })?;
         if !BANDS.contains(&self.bands) {
-            return Err(SplitError::Bands {
-                got: self.bands,
-                min: *BANDS.start(),
-                max: *BANDS.end(),
-            });
+            return Err(SplitError::Bands { got: self.bands, min: *BANDS.start(), max: *BANDS.end() });
         }
         if !MAX_SEGMENTS.contains(&self.max_segments) {
             return Err(SplitError::MaxSegments {
@@ -68,10 +57,6 @@ impl SplitParams {
                 max: *MAX_SEGMENTS.end(),
             });
         }
-        Ok(ValidSplitParams {
-            column,
-            bands: self.bands,
-            max_segments: self.max_segments,
-        })
+        Ok(ValidSplitParams { column, bands: self.bands, max_segments: self.max_segments })
     }
 }

@@ -73,7 +73,8 @@ pub fn value_counts(data: &ColumnData) -> Vec<TopValue> {
             *counts.entry(v).or_default() += 1;
         }
     }
-    let mut out: Vec<TopValue> = counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
+    let mut out: Vec<TopValue> =
+        counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out
 }
@@ -91,24 +92,12 @@ pub fn column_stats(data: &ColumnData) -> ColumnStats {
             d.len() as u64
         };
         let numeric = summarize_sorted(&values);
-        ColumnStats {
-            count,
-            missing,
-            distinct,
-            numeric,
-            top: Vec::new(),
-        }
+        ColumnStats { count, missing, distinct, numeric, top: Vec::new() }
     } else {
         let mut top = value_counts(data);
         let distinct = top.len() as u64;
         top.truncate(TOP_VALUES);
-        ColumnStats {
-            count,
-            missing,
-            distinct,
-            numeric: None,
-            top,
-        }
+        ColumnStats { count, missing, distinct, numeric: None, top }
     }
 }
 
@@ -135,16 +124,10 @@ mod tests {
         let data = ColumnData::Integer(vec![Some(7), Some(1), None, Some(3), Some(10), Some(4)]);
         let s = column_stats(&data);
         let n = s.numeric.unwrap();
-        assert_eq!(
-            (n.min, n.q1, n.median, n.q3, n.max),
-            (1.0, 3.0, 4.0, 7.0, 10.0)
-        );
+        assert_eq!((n.min, n.q1, n.median, n.q3, n.max), (1.0, 3.0, 4.0, 7.0, 10.0));
         assert!((n.mean - 5.0).abs() < 1e-12);
         assert_eq!((s.count, s.missing, s.distinct), (6, 1, 5));
-        let data = ColumnData::Decimal {
-            values: vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0)],
-            scale: 1,
-        };
+        let data = ColumnData::Decimal { values: vec![Some(1.0), Some(2.0), Some(3.0), Some(4.0)], scale: 1 };
         let n = column_stats(&data).numeric.unwrap();
         assert_eq!((n.q1, n.median, n.q3), (1.75, 2.5, 3.25));
     }
@@ -152,11 +135,7 @@ mod tests {
     #[test]
     fn top_values_are_sorted_by_count_then_value() {
         let data = ColumnData::Text(
-            ["b", "a", "b", "c", "a", "b"]
-                .iter()
-                .map(|s| Some(s.to_string()))
-                .chain([None])
-                .collect(),
+            ["b", "a", "b", "c", "a", "b"].iter().map(|s| Some(s.to_string())).chain([None]).collect(),
         );
         let s = column_stats(&data);
         let top: Vec<(&str, u64)> = s.top.iter().map(|t| (t.value.as_str(), t.count)).collect();

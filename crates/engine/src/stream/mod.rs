@@ -10,13 +10,13 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use thiserror::Error;
 
 use crate::assignment::SegmentSize;
+use crate::customers::{customer_keys, join, report, Aggregates, CustomersError, JoinReport, TransactionMapping};
 use crate::export::{write_appended, ExportError};
 use crate::ingest::{
-    read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested,
-    ReadOptions, TextEncoding, MAX_EXAMPLES,
+    read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested, ReadOptions, TextEncoding,
+    MAX_EXAMPLES,
 };
 use crate::progress::Monitor;
-use crate::customers::{customer_keys, join, report, Aggregates, CustomersError, JoinReport, TransactionMapping};
 use crate::rules::{check, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
 use crate::table::{ColumnType, Table};
 
@@ -111,14 +111,7 @@ impl<R: Read> Parts<R> {
             records.next_record(&mut header)?;
         }
         let header_lines = header.iter().filter(|&&b| b == b'\n').count() as u64;
-        Ok(Parts {
-            records,
-            size: size.max(1),
-            header,
-            header_lines,
-            first: true,
-            done: false,
-        })
+        Ok(Parts { records, size: size.max(1), header, header_lines, first: true, done: false })
     }
 
     fn next_part(&mut self) -> std::io::Result<Option<Part>> {
@@ -144,11 +137,7 @@ impl<R: Read> Parts<R> {
         // In the part, data starts right after the header's lines; in the file, at `first_line`.
         let line_offset = first_line.map_or(0, |l| l.saturating_sub(self.header_lines + 1));
         let first = std::mem::replace(&mut self.first, false);
-        Ok(Some(Part {
-            bytes,
-            first,
-            line_offset,
-        }))
+        Ok(Some(Part { bytes, first, line_offset }))
     }
 }
 
@@ -165,7 +154,13 @@ struct PartedFile<'a, R> {
 }
 
 impl<'a, R: Read + Seek> PartedFile<'a, R> {
-    fn open(name: &'a str, mut input: R, options: &ReadOptions, part_records: usize, monitor: &mut dyn Monitor) -> Result<Self, StreamError> {
+    fn open(
+        name: &'a str,
+        mut input: R,
+        options: &ReadOptions,
+        part_records: usize,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Self, StreamError> {
         input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
         let mut sniff = Vec::with_capacity(64 * 1024);
         (&mut input).take(64 * 1024).read_to_end(&mut sniff).map_err(StreamError::Read)?;
@@ -177,7 +172,8 @@ impl<'a, R: Read + Seek> PartedFile<'a, R> {
             read_table(name, &bytes, options, monitor)?
         } else {
             let delimiter = options.delimiter.unwrap_or_else(|| sniff_delimiter(&sniff));
-            let mut parts = Parts::new(&mut input, options.has_header, delimiter, part_records).map_err(StreamError::Read)?;
+            let mut parts =
+                Parts::new(&mut input, options.has_header, delimiter, part_records).map_err(StreamError::Read)?;
             match parts.next_part().map_err(StreamError::Read)? {
                 Some(part) => read_table_part(name, &part.bytes, options, part.line_offset, monitor)?,
                 None => read_table(name, &[], options, monitor)?,
@@ -194,9 +190,11 @@ impl<'a, R: Read + Seek> PartedFile<'a, R> {
         }
         self.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
         let delimiter = self.first.diagnostics.delimiter;
-        let mut parts = Parts::new(&mut self.input, self.pinned.has_header, delimiter, self.part_records).map_err(StreamError::Read)?;
+        let mut parts = Parts::new(&mut self.input, self.pinned.has_header, delimiter, self.part_records)
+            .map_err(StreamError::Read)?;
         while let Some(part) = parts.next_part().map_err(StreamError::Read)? {
-            let ingested = read_table_part(self.name, &part.bytes, &self.pinned, part.line_offset, &mut crate::progress::Quiet)?;
+            let ingested =
+                read_table_part(self.name, &part.bytes, &self.pinned, part.line_offset, &mut crate::progress::Quiet)?;
             f(&ingested, part.first)?;
         }
         Ok(())
@@ -230,9 +228,19 @@ fn aggregate_transactions(
 ) -> Result<(Aggregates, TransactionMapping, Option<i32>), StreamError> {
     let name = tx.name;
     let mut file = PartedFile::open(name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let mapping = match tx.mapping.clone().or_else(|| stored.cloned()).or_else(|| TransactionMapping::guess(&file.first.table, customers)) {
+    let mapping = match tx
+        .mapping
+        .clone()
+        .or_else(|| stored.cloned())
+        .or_else(|| TransactionMapping::guess(&file.first.table, customers))
+    {
         Some(m) => m,
-        None => return Err(CustomersError::Mapping(vec![format!("{name}: no date and amount columns were found; name them with --date and --amount.")]).into()),
+        None => {
+            return Err(CustomersError::Mapping(vec![format!(
+                "{name}: no date and amount columns were found; name them with --date and --amount."
+            )])
+            .into())
+        }
     };
     let valid = mapping.check(&file.first.table, customers)?;
     let mut aggregates = Aggregates::default();
@@ -276,7 +284,8 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut latest_transaction = None;
     let mut mapping_used = None;
     if let Some(tx) = run.transactions.as_mut() {
-        let (aggregates, mapping, latest) = aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
+        let (aggregates, mapping, latest) =
+            aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
         let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
         latest_transaction = latest;
         mapping_used = Some(mapping);
@@ -291,7 +300,8 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     }
     let first_extra = extra_for(&file.first.table);
     let schema = schema_with(&file.first.table, &first_extra);
-    let as_of = match (def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def), latest_transaction) {
+    let as_of = match (def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def), latest_transaction)
+    {
         (false, _) => run.as_of,
         (true, Some(latest)) => Some(latest + 1),
         (true, None) => {
@@ -329,14 +339,18 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
                 for (size, c) in result.assignment.sizes().iter().zip(counts.iter_mut()) {
                     *c += size.count;
                 }
-                let value = |r: usize, v: &mut Vec<String>| v.push(result.assignment.segment_of(r).unwrap_or_default().to_string());
+                let value = |r: usize, v: &mut Vec<String>| {
+                    v.push(result.assignment.segment_of(r).unwrap_or_default().to_string())
+                };
                 write_appended(&ingested.table, &names, value, with_header, &mut out)?;
             }
             Mode::Overlapping => {
                 for (flags, c) in result.flags.iter().zip(counts.iter_mut()) {
                     *c += flags.iter().filter(|&&b| b).count() as u64;
                 }
-                let flag = |r: usize, v: &mut Vec<String>| v.extend(result.flags.iter().map(|f| f.get(r).copied().unwrap_or(false).to_string()));
+                let flag = |r: usize, v: &mut Vec<String>| {
+                    v.extend(result.flags.iter().map(|f| f.get(r).copied().unwrap_or(false).to_string()))
+                };
                 write_appended(&ingested.table, &names, flag, with_header, &mut out)?;
             }
         }
@@ -356,9 +370,22 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     if valid.mode == Mode::FirstMatch {
         segment_names.push(valid.remainder.clone());
     }
-    let segments = segment_names.into_iter().zip(counts).map(|(name, count)| SegmentSize { name, count, share: count as f64 / total }).collect();
+    let segments = segment_names
+        .into_iter()
+        .zip(counts)
+        .map(|(name, count)| SegmentSize { name, count, share: count as f64 / total })
+        .collect();
     let transactions = joined.map(|(a, _)| report(&a, &keys_seen));
-    Ok(ApplySummary { rows, segments, excluded_for_missing: excluded, as_of, first_part: file.first, warnings, transactions, mapping: mapping_used })
+    Ok(ApplySummary {
+        rows,
+        segments,
+        excluded_for_missing: excluded,
+        as_of,
+        first_part: file.first,
+        warnings,
+        transactions,
+        mapping: mapping_used,
+    })
 }
 
 /// Options that read every part like the first: its delimiter, types and formats.
@@ -381,34 +408,15 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     use ImportWarning as W;
     for existing in all.iter_mut() {
         match (existing, w) {
-            (
-                W::RaggedRows {
-                    count, examples, ..
-                },
-                W::RaggedRows {
-                    count: c,
-                    examples: e,
-                    ..
-                },
-            ) => {
+            (W::RaggedRows { count, examples, .. }, W::RaggedRows { count: c, examples: e, .. }) => {
                 *count += c;
                 examples.extend(e.iter().cloned());
                 examples.truncate(MAX_EXAMPLES);
                 return;
             }
             (
-                W::UnreadableValues {
-                    column,
-                    count,
-                    examples,
-                    ..
-                },
-                W::UnreadableValues {
-                    column: col,
-                    count: c,
-                    examples: e,
-                    ..
-                },
+                W::UnreadableValues { column, count, examples, .. },
+                W::UnreadableValues { column: col, count: c, examples: e, .. },
             ) if column == col => {
                 *count += c;
                 examples.extend(e.iter().cloned());
@@ -479,7 +487,8 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
 ) -> Result<ApplySummary, StreamError> {
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
-    let (aggregates, mapping, latest) = aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
+    let (aggregates, mapping, latest) =
+        aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
     let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {
@@ -487,7 +496,9 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
         Ok(())
     })?;
     let as_of = match &def.as_of {
-        Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
+        Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| {
+            crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."))
+        })?,
         None => latest.map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
     };
     let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;

@@ -13,11 +13,7 @@ pub struct Records<R> {
 impl<R: BufRead> Records<R> {
     /// Records of `reader`, whose fields are separated by `delimiter`.
     pub fn new(reader: R, delimiter: u8) -> Self {
-        Records {
-            reader,
-            delimiter,
-            line: 1,
-        }
+        Records { reader, delimiter, line: 1 }
     }
 
     /// Appends the next record's bytes (with its terminator) to `buf` and returns the line it
@@ -78,13 +74,6 @@ mod tests {
                 None => break,
             }
         }
-        assert_eq!(
-            got,
-            [
-                (1, "a,b\r\n".into()),
-                (2, "1,\"x\r\ny\"\r\n".into()),
-                (4, "2,\"q\"\"\n3,5\" tall\n".into())
-            ]
-        );
+        assert_eq!(got, [(1, "a,b\r\n".into()), (2, "1,\"x\r\ny\"\r\n".into()), (4, "2,\"q\"\"\n3,5\" tall\n".into())]);
     }
 }

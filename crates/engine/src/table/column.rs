@@ -55,17 +55,12 @@ impl ColumnType {
 
     /// Parses a type name as written by [`ColumnType::label`].
     pub fn from_label(label: &str) -> Option<Self> {
-        ColumnType::ALL
-            .into_iter()
-            .find(|t| t.label() == label.trim().to_ascii_lowercase())
+        ColumnType::ALL.into_iter().find(|t| t.label() == label.trim().to_ascii_lowercase())
     }
 
     /// True for types whose values are ordered numbers (integers, decimals, dates, date-times).
     pub fn is_ordered(self) -> bool {
-        matches!(
-            self,
-            ColumnType::Integer | ColumnType::Decimal | ColumnType::Date | ColumnType::Datetime
-        )
+        matches!(self, ColumnType::Integer | ColumnType::Decimal | ColumnType::Date | ColumnType::Datetime)
     }
 }
 
@@ -164,18 +159,10 @@ impl ColumnData {
     /// The value of `row` as text (the category, the text, `true`/`false`) for unordered types.
     pub fn label(&self, row: usize) -> Option<&str> {
         match self {
-            ColumnData::Boolean(v) => {
-                v.get(row)
-                    .copied()
-                    .flatten()
-                    .map(|b| if b { "true" } else { "false" })
+            ColumnData::Boolean(v) => v.get(row).copied().flatten().map(|b| if b { "true" } else { "false" }),
+            ColumnData::Categorical { dictionary, codes } => {
+                codes.get(row).copied().flatten().and_then(|c| dictionary.get(c as usize)).map(String::as_str)
             }
-            ColumnData::Categorical { dictionary, codes } => codes
-                .get(row)
-                .copied()
-                .flatten()
-                .and_then(|c| dictionary.get(c as usize))
-                .map(String::as_str),
             ColumnData::Text(v) => v.get(row).and_then(|s| s.as_deref()),
             _ => None,
         }
@@ -221,13 +208,9 @@ impl Column {
     pub fn format_number(&self, x: f64) -> String {
         match &self.data {
             ColumnData::Date(_) => date_from_days(x.floor() as i32).to_string(),
-            ColumnData::Datetime(_) => datetime_from_seconds(x.floor() as i64)
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
+            ColumnData::Datetime(_) => datetime_from_seconds(x.floor() as i64).format("%Y-%m-%d %H:%M:%S").to_string(),
             ColumnData::Integer(_) if x.fract() == 0.0 => format!("{x:.0}"),
-            ColumnData::Decimal { scale, .. }
-                if x.fract() == 0.0 || (x * 10f64.powi(*scale as i32)).fract() == 0.0 =>
-            {
+            ColumnData::Decimal { scale, .. } if x.fract() == 0.0 || (x * 10f64.powi(*scale as i32)).fract() == 0.0 => {
                 format!("{x:.*}", *scale as usize)
             }
             _ => format_significant(x),

@@ -48,17 +48,11 @@ impl Source {
     /// Splits one record of the source into its fields' original text.
     pub fn fields(&self, span: &RecordSpan) -> Vec<String> {
         let bytes = self.bytes.get(span.start..span.end).unwrap_or_default();
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(self.delimiter).has_headers(false).flexible(true).from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         match reader.read_byte_record(&mut record) {
-            Ok(true) => record
-                .iter()
-                .map(|f| decode_field(f, self.encoding).into_owned())
-                .collect(),
+            Ok(true) => record.iter().map(|f| decode_field(f, self.encoding).into_owned()).collect(),
             _ => Vec::new(),
         }
     }
@@ -88,20 +82,12 @@ impl Table {
 
     /// The column names, comma-separated, for messages that list what exists.
     pub fn column_list(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| format!("`{}`", c.name))
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
     }
 
     /// The original text of every field of `row`, exactly as in the file.
     pub fn original_row(&self, row: usize) -> Vec<String> {
-        self.source
-            .records
-            .get(row)
-            .map(|span| self.source.fields(span))
-            .unwrap_or_default()
+        self.source.records.get(row).map(|span| self.source.fields(span)).unwrap_or_default()
     }
 
     /// The 1-based line of the file where `row` starts.

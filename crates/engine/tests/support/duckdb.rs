@@ -37,11 +37,7 @@ pub fn duckdb(request: &serde_json::Value) -> Vec<Vec<serde_json::Value>> {
     );
     let answer: serde_json::Value = serde_json::from_str(&line).unwrap();
     if let Some(e) = answer.get("error") {
-        panic!(
-            "DuckDB rejected the query: {e}\n{}",
-            request["query"].as_str().unwrap_or_default()
-        );
+        panic!("DuckDB rejected the query: {e}\n{}", request["query"].as_str().unwrap_or_default());
     }
     serde_json::from_value(answer["rows"].clone()).unwrap()
 }
-
