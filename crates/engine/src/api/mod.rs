@@ -10,12 +10,14 @@ mod rfm;
 mod rules;
 mod transactions;
 mod views;
+mod wire;
 
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use transactions::AttachView;
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
+pub use wire::{Journal, JournalLog, Progress, ReplaceKey};
 
 use std::collections::BTreeMap;
 
@@ -74,6 +76,7 @@ pub enum Request {
         /// The file's name.
         name: String,
         /// The file's bytes.
+        #[serde(skip)]
         bytes: Vec<u8>,
         /// How to read it.
         options: ReadOptions,
@@ -153,6 +156,7 @@ pub enum Request {
         /// The file's name.
         name: String,
         /// The file's bytes.
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
     /// The SQL that applies a definition in a warehouse.
@@ -176,6 +180,7 @@ pub enum Request {
         /// The transactions file's name.
         name: String,
         /// Its bytes.
+        #[serde(skip)]
         bytes: Vec<u8>,
         /// How to read it.
         options: ReadOptions,
@@ -245,6 +250,7 @@ pub enum Request {
         /// The file's name.
         name: String,
         /// Its bytes.
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
     /// Customer lifetime value from the attached transactions.
@@ -268,7 +274,7 @@ pub enum Request {
 
 /// The engine's answer to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "response", rename_all = "kebab-case")]
+#[serde(tag = "response", content = "body", rename_all = "kebab-case")]
 pub enum Response {
     /// A dataset was read.
     Dataset(Box<DatasetView>),
@@ -364,6 +370,8 @@ struct Dataset {
     rfm: Option<(RfmParams, RfmMap, RfmResult)>,
     /// The latest CLV: settings and result (for downloads).
     clv: Option<(crate::clv::ClvParams, crate::clv::ClvResult)>,
+    /// The id the rule segments of this dataset are kept under, once rules were applied.
+    rules_id: Option<AssignmentId>,
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -501,8 +509,12 @@ impl Session {
                 ]))
             }
             Request::ApplyRules { dataset, definition } => {
-                let id = AssignmentId(self.fresh_id());
+                // One id per dataset for its rule segments, whatever was applied before: so a live
+                // count leaves the session as if only it had run (`wire::Journal::Replaceable`).
+                let kept = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.rules_id;
+                let id = kept.unwrap_or_else(|| AssignmentId(self.fresh_id()));
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                ds.rules_id = Some(id);
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
                 let (view, stored) = rules::apply(id, &definition, customers);
                 // Keep only the latest rule result: live counts make one per edit.
@@ -709,6 +721,7 @@ impl Session {
                 transactions: None,
                 rfm: None,
                 clv: None,
+                rules_id: None,
             },
         );
         Ok(Box::new(view))

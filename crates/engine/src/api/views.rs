@@ -171,6 +171,7 @@ pub struct FileOut {
     pub name: String,
     /// MIME type.
     pub mime: String,
-    /// Contents.
+    /// Contents (they cross the worker boundary beside the JSON, see `wire`).
+    #[serde(skip)]
     pub bytes: Vec<u8>,
 }
