@@ -1,9 +1,9 @@
 //! The signals the root owns: what is open, what is segmented, and what to tell the user.
 
 use leptos::prelude::*;
-use segscope_engine::api::{AssignmentView, AttachView, DatasetView, Request, Response};
+use segscope_engine::api::{AssignmentView, AttachView, DatasetView, FileOut, Request, Response};
 
-use crate::engine_client;
+use crate::engine_client::{self, Activity, Outcome};
 
 /// App-wide state, provided as context by [`crate::app::App`].
 #[derive(Clone, Copy)]
@@ -16,35 +16,67 @@ pub struct AppState {
     pub assignment: RwSignal<Option<AssignmentView>>,
     /// The last error, as a sentence for the user.
     pub error: RwSignal<Option<String>>,
-    /// What the engine is doing, while it is busy.
-    pub busy: RwSignal<Option<String>>,
+    /// Something the user should know that is not an error ("Cancelled…").
+    pub notice: RwSignal<Option<String>>,
+    /// What the engine is doing (running request, progress, queue).
+    pub activity: RwSignal<Activity>,
 }
 
 impl AppState {
-    /// Fresh state with nothing open.
+    /// Fresh state with nothing open; starts the engine's worker.
     pub fn new() -> Self {
-        AppState {
+        let state = AppState {
             dataset: RwSignal::new(None),
             assignment: RwSignal::new(None),
             transactions: RwSignal::new(None),
             error: RwSignal::new(None),
-            busy: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            activity: RwSignal::new(Activity::default()),
+        };
+        engine_client::start(move |a| state.activity.set(a));
+        state
+    }
+
+    /// Sends `request` (`busy` says what it does while it runs); shows an error response and
+    /// returns the rest. `None` also when the user cancelled it.
+    pub async fn request(self, busy: &str, request: Request) -> Option<Response> {
+        self.outcome(busy, request, None).await.map(|(r, _)| r)
+    }
+
+    /// Like [`AppState::request`], for a request that reads `file` (it crosses to the engine as
+    /// a handle; its bytes are never copied on the page).
+    pub async fn request_with_file(self, busy: &str, request: Request, file: web_sys::File) -> Option<Response> {
+        self.outcome(busy, request, Some(file.into())).await.map(|(r, _)| r)
+    }
+
+    /// Sends a request that answers with files and downloads those `pick` keeps.
+    pub async fn download(self, busy: &str, request: Request, pick: impl Fn(&FileOut) -> bool) {
+        let Some((Response::Files(files), contents)) = self.outcome(busy, request, None).await else { return };
+        for (file, blob) in files.iter().zip(&contents).filter(|(f, _)| pick(f)) {
+            if let Err(e) = crate::download::save(&file.name, blob) {
+                self.error.set(Some(e));
+            }
         }
     }
 
-    /// Sends `request` with a busy message; shows an error response and returns the rest.
-    pub async fn request(self, busy: &str, request: Request) -> Option<Response> {
-        self.busy.set(Some(busy.to_string()));
-        let response = engine_client::call(request).await;
-        self.busy.set(None);
-        match response {
-            Response::Error { message } => {
+    async fn outcome(
+        self,
+        busy: &str,
+        request: Request,
+        file: Option<web_sys::Blob>,
+    ) -> Option<(Response, Vec<web_sys::Blob>)> {
+        match engine_client::send(busy, request, file).await {
+            Outcome::Cancelled => {
+                self.notice.set(Some(engine_client::CANCELLED.to_string()));
+                None
+            }
+            Outcome::Answered { response: Response::Error { message }, .. } => {
                 self.error.set(Some(message));
                 None
             }
-            other => {
+            Outcome::Answered { response, files } => {
                 self.error.set(None);
-                Some(other)
+                Some((response, files))
             }
         }
     }
@@ -60,7 +92,7 @@ impl AppState {
             self.dataset.set(Some(*view));
             if let Some(dataset) = previous {
                 leptos::task::spawn_local(async move {
-                    engine_client::call(Request::Forget { dataset }).await;
+                    engine_client::call("Closing the previous data…", Request::Forget { dataset }).await;
                 });
             }
         }

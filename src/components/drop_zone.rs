@@ -10,14 +10,9 @@ use crate::state::{use_app, AppState};
 /// Reads a chosen or dropped file and sends it to the engine.
 fn open_file(state: AppState, file: web_sys::File) {
     leptos::task::spawn_local(async move {
-        state.busy.set(Some(format!("Reading {}…", file.name())));
-        let Some((name, bytes)) = crate::files::read_or_report(state, file).await else {
-            state.busy.set(None);
-            return;
-        };
-        let response = state
-            .request(&format!("Reading {name}…"), Request::Ingest { name, bytes, options: ReadOptions::default() })
-            .await;
+        let name = file.name();
+        let request = Request::Ingest { name: name.clone(), bytes: Vec::new(), options: ReadOptions::default() };
+        let response = state.request_with_file(&format!("Reading {name}…"), request, file).await;
         state.show_dataset(response);
     });
 }

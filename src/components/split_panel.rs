@@ -6,7 +6,6 @@ use segscope_engine::split::SplitParams;
 
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
-use crate::download;
 use crate::state::use_app;
 
 /// The split form, the segment table and chart, and the downloads.
@@ -85,16 +84,9 @@ fn SplitResult(
         });
     };
     let save = move |want_manifest: bool| {
-        leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) =
-                state.request("Preparing the download…", Request::ExportCsv { dataset, assignment: id }).await
-            {
-                let file = files.into_iter().find(|f| f.name.ends_with(".manifest.json") == want_manifest);
-                if let Some(Err(message)) = file.as_ref().map(download::save) {
-                    state.error.set(Some(message));
-                }
-            }
-        });
+        let request = Request::ExportCsv { dataset, assignment: id };
+        let pick = move |f: &segscope_engine::api::FileOut| f.name.ends_with(".manifest.json") == want_manifest;
+        leptos::task::spawn_local(state.download("Preparing the download…", request, pick));
     };
     let bars: Vec<(String, u64)> = assignment.segments.iter().map(|s| (s.name.clone(), s.count)).collect();
     view! {

@@ -11,16 +11,16 @@ use crate::state::{use_app, AppState};
 fn attach_file(state: AppState, file: web_sys::File) {
     let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
-        let Some((name, bytes)) = crate::files::read_or_report(state, file).await else { return };
+        let name = file.name();
         let request = Request::AttachTransactions {
             dataset,
             name: name.clone(),
-            bytes,
+            bytes: Vec::new(),
             options: ReadOptions::default(),
             mapping: None,
         };
         if let Some(Response::Attached(view)) =
-            state.request(&format!("Reading {name} and joining it to the customers…"), request).await
+            state.request_with_file(&format!("Reading {name} and joining it to the customers…"), request, file).await
         {
             state.transactions.set(Some(*view));
         }

@@ -13,6 +13,27 @@ pub trait Monitor {
     fn is_cancelled(&self) -> bool;
 }
 
+/// The marker a long step returns when its [`Monitor`] asked it to stop; every module error has
+/// a `Cancelled` case made from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cancelled;
+
+/// Reports progress every `every` units of `total`, and returns [`Cancelled`] when asked to stop.
+///
+/// # Errors
+/// [`Cancelled`] when `monitor` says so (checked at each report).
+pub fn tick(monitor: &mut dyn Monitor, stage: &str, done: u64, total: u64, every: u64) -> Result<(), Cancelled> {
+    if done % every.max(1) != 0 {
+        return Ok(());
+    }
+    monitor.progress(stage, done, total);
+    if monitor.is_cancelled() {
+        Err(Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
 /// A monitor that ignores progress and never cancels.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Quiet;

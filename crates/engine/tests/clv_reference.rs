@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use segscope_engine::clv::{fit_bgnbd, fit_gamma_gamma, lifetime_value, History, TimeUnit};
+use segscope_engine::progress::Quiet;
 
 fn close(got: f64, want: f64, what: &str) {
     let rel = (got - want).abs() / want.abs().max(1e-12);
@@ -21,7 +22,7 @@ fn cdnow_fits_agree_with_lifetimes() {
     let expected: serde_json::Value = serde_json::from_str(include_str!("data/cdnow/clv_expected.json")).unwrap();
     let per_customer = rows(include_str!("data/cdnow/clv_expected_customers.csv"));
     let histories: Vec<History> = data.iter().map(|r| History { x: r[1], t_x: r[2], t: r[3] }).collect();
-    let bg = fit_bgnbd(&histories).unwrap();
+    let bg = fit_bgnbd(&histories, &mut Quiet).unwrap();
     assert!(bg.convergence.converged, "{:?}", bg.convergence);
     let e = &expected["bgnbd"];
     close(bg.params.r, e["r"].as_f64().unwrap(), "r");
@@ -32,7 +33,7 @@ fn cdnow_fits_agree_with_lifetimes() {
     close(bg.params.expected_purchases_new(39.0), expected["unconditional_expected_39"].as_f64().unwrap(), "E[X(39)]");
 
     let repeat: Vec<(f64, f64)> = data.iter().filter(|r| r[1] > 0.0).map(|r| (r[1], r[4])).collect();
-    let gg = fit_gamma_gamma(&repeat).unwrap();
+    let gg = fit_gamma_gamma(&repeat, &mut Quiet).unwrap();
     let e = &expected["gamma_gamma"];
     close(gg.params.p, e["p"].as_f64().unwrap(), "p");
     close(gg.params.q, e["q"].as_f64().unwrap(), "q");

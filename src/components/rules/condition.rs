@@ -490,7 +490,9 @@ fn column_values(rules: Rules, column: String) -> RwSignal<Vec<(String, u64)>> {
     let values = RwSignal::new(Vec::new());
     let Some(dataset) = rules.app.dataset.get_untracked().map(|d| d.id) else { return values };
     leptos::task::spawn_local(async move {
-        if let Response::Values(v) = crate::engine_client::call(Request::ColumnValues { dataset, column }).await {
+        if let Response::Values(v) =
+            crate::engine_client::call("Listing the values…", Request::ColumnValues { dataset, column }).await
+        {
             values.set(v.into_iter().map(|t| (t.value, t.count)).collect());
         }
     });

@@ -15,7 +15,6 @@ use wasm_bindgen::JsCast;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::charts::segment_sizes::PALETTE;
-use crate::download;
 use crate::state::use_app;
 use condition::{condition_view, new_test};
 use derived::{all_columns, DerivedFields};
@@ -108,9 +107,9 @@ fn Toolbar(
     let open = move |ev: leptos::ev::Event| {
         let Some(file) = crate::files::take_chosen_file(&ev) else { return };
         leptos::task::spawn_local(async move {
-            let Some((name, bytes)) = crate::files::read_or_report(app, file).await else { return };
+            let request = Request::OpenDefinition { name: file.name(), bytes: Vec::new() };
             if let Some(Response::Definition(def)) =
-                app.request("Opening the definition…", Request::OpenDefinition { name, bytes }).await
+                app.request_with_file("Opening the definition…", request, file).await
             {
                 rules.replace(*def);
             }
@@ -119,17 +118,7 @@ fn Toolbar(
     let save = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let definition = rules.def.get_untracked();
-        leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) =
-                app.request("Saving…", Request::SaveDefinition { dataset, definition }).await
-            {
-                for f in &files {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
-        });
+        leptos::task::spawn_local(app.download("Saving…", Request::SaveDefinition { dataset, definition }, |_| true));
     };
     view! {
         {move || {
@@ -181,7 +170,9 @@ fn TemplatePicker(
         app.transactions.track();
         let Some(dataset) = app.dataset.with(|d| d.as_ref().map(|d| d.id)) else { return };
         leptos::task::spawn_local(async move {
-            if let Response::Templates(t) = crate::engine_client::call(Request::SuggestTemplates { dataset }).await {
+            if let Response::Templates(t) =
+                crate::engine_client::call("Looking for templates…", Request::SuggestTemplates { dataset }).await
+            {
                 suggestions.set(t);
             }
         });
@@ -373,31 +364,19 @@ fn RuleResults(
         let transactions_table =
             app.transactions.with_untracked(Option::is_some).then(|| transactions_table.get_untracked());
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) = app
-                .request("Writing SQL…", Request::RulesSql { dataset, definition, dialect, table, transactions_table })
-                .await
-            {
-                for f in &files {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
+            app.download(
+                "Writing SQL…",
+                Request::RulesSql { dataset, definition, dialect, table, transactions_table },
+                |_| true,
+            )
+            .await;
         });
     };
     let csv = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let Some(assignment) = rules.view.with_untracked(|v| v.as_ref().and_then(|v| v.assignment)) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) =
-                app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await
-            {
-                if let Some(f) = files.iter().find(|f| f.name.ends_with(".csv")) {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
+            app.download("Preparing the download…", Request::ExportCsv { dataset, assignment }, |_| true).await;
         });
     };
     let show = move |code: u32, name: String| {

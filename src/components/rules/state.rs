@@ -113,7 +113,8 @@ impl Rules {
             *s
         });
         leptos::task::spawn_local(async move {
-            let response = crate::engine_client::call(Request::ApplyRules { dataset, definition }).await;
+            let response =
+                crate::engine_client::call("Counting customers…", Request::ApplyRules { dataset, definition }).await;
             if self.sequence.get_value() != seq.unwrap_or(0) {
                 return; // a newer edit is on its way
             }

@@ -7,7 +7,6 @@ use segscope_engine::clv::{ClvParams, TimeUnit};
 use super::super::segment_chart::SegmentChart;
 use super::super::xy_chart::XyChart;
 use crate::charts::xy::Series;
-use crate::download;
 use crate::state::use_app;
 
 /// The CLV section.
@@ -30,15 +29,7 @@ pub fn ClvSection() -> impl IntoView {
     let download = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) =
-                app.request("Preparing the download…", Request::ClvFiles { dataset }).await
-            {
-                for f in &files {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
+            app.download("Preparing the download…", Request::ClvFiles { dataset }, |_| true).await;
         });
     };
     let number = |s: &str| s.trim().replace(',', ".").parse::<f64>().ok();

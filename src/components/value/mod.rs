@@ -11,7 +11,6 @@ use segscope_engine::rules::sql::Dialect;
 
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
-use crate::download;
 use crate::state::{use_app, AppState};
 use clv::ClvSection;
 use grid::RfmGrid;
@@ -165,8 +164,8 @@ pub fn ValueWorkspace() -> impl IntoView {
                         on:change=move |ev| {
                             let Some(file) = crate::files::take_chosen_file(&ev) else { return };
                             leptos::task::spawn_local(async move {
-                                let Some((name, bytes)) = crate::files::read_or_report(app, file).await else { return };
-                                if let Some(Response::RfmDefinition(def)) = app.request("Opening the RFM segmentation…", Request::OpenRfmDefinition { name, bytes }).await {
+                                let request = Request::OpenRfmDefinition { name: file.name(), bytes: Vec::new() };
+                                if let Some(Response::RfmDefinition(def)) = app.request_with_file("Opening the RFM segmentation…", request, file).await {
                                     value.params.set(def.params.clone());
                                     value.map.set(Some(def.map.clone()));
                                     value.as_of.set(def.as_of.clone().unwrap_or_default());
@@ -212,28 +211,14 @@ fn RfmResults(
                 customers_table: "customers".into(),
                 transactions_table: "transactions".into(),
             };
-            if let Some(Response::Files(files)) = app.request("Preparing the download…", request).await {
-                for f in &files {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
+            app.download("Preparing the download…", request, |_| true).await;
         });
     };
     let assignment = view.assignment;
     let customers_csv = move |_| {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Files(files)) =
-                app.request("Preparing the download…", Request::ExportCsv { dataset, assignment }).await
-            {
-                if let Some(f) = files.iter().find(|f| f.name.ends_with(".csv")) {
-                    if let Err(e) = download::save(f) {
-                        app.error.set(Some(e));
-                    }
-                }
-            }
+            app.download("Preparing the download…", Request::ExportCsv { dataset, assignment }, |_| true).await;
         });
     };
     let names: Vec<(usize, String)> = view.map.segments.iter().enumerate().map(|(i, s)| (i, s.name.clone())).collect();

@@ -72,12 +72,13 @@ pub(super) fn run(
     attached: &Attached,
     params: &ClvParams,
     rfm: Option<&RfmResult>,
+    monitor: &mut dyn crate::progress::Monitor,
 ) -> Result<(ClvView, ClvResult), ClvError> {
     let valid = params.check()?;
     let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
     let keys = customer_keys(table, key);
     let last = attached.latest.ok_or(ClvError::TooFewRepeat { repeat: 0, needed: crate::clv::MIN_REPEAT_CUSTOMERS })?;
-    let result = analyse(&attached.aggregates, &keys, &valid, last)?;
+    let result = analyse(&attached.aggregates, &keys, &valid, last, monitor)?;
     let values: Vec<f64> = result.rows.iter().filter_map(|r| r.clv).collect();
     let mut sorted = values.clone();
     sorted.sort_by(f64::total_cmp);

@@ -571,7 +571,7 @@ impl Session {
             Request::AttachTransactions { dataset, name, bytes, options, mapping } => {
                 let ingested = read_table(&name, &bytes, &options, monitor)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table)?;
+                let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.transactions = Some(attached);
                 Ok(Response::Attached(Box::new(view)))
@@ -581,7 +581,7 @@ impl Session {
                 let (_, bytes) = sample_csv(&params.check()?)?;
                 let ingested = read_table("sample-transactions.csv", &bytes, &ReadOptions::default(), monitor)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached = transactions::Attached::new(ingested, None, &ds.ingested.table)?;
+                let attached = transactions::Attached::new(ingested, None, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.transactions = Some(attached);
                 Ok(Response::Attached(Box::new(view)))
@@ -589,7 +589,7 @@ impl Session {
             Request::Remap { dataset, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let old = ds.transactions.take().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                match transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table) {
+                match transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table, monitor) {
                     Ok(attached) => {
                         let view = attached.view();
                         ds.transactions = Some(attached);
@@ -656,7 +656,8 @@ impl Session {
             Request::Clv { dataset, params } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                let (view, result) = clv::run(&ds.ingested.table, attached, &params, ds.rfm.as_ref().map(|r| &r.2))?;
+                let (view, result) =
+                    clv::run(&ds.ingested.table, attached, &params, ds.rfm.as_ref().map(|r| &r.2), monitor)?;
                 ds.clv = Some((params, result));
                 Ok(Response::Clv(Box::new(view)))
             }
@@ -689,7 +690,7 @@ impl Session {
         monitor: &mut dyn Monitor,
     ) -> Result<Response, EngineError> {
         let ingested = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
-        let mut attached = transactions::Attached::standalone(ingested)?;
+        let mut attached = transactions::Attached::standalone(ingested, monitor)?;
         let mut options = ReadOptions::default();
         options.types.insert(attached.mapping.customer_id.clone(), crate::table::ColumnType::Text);
         let name = format!("customers of {}", attached.ingested.table.name);

@@ -48,6 +48,7 @@ impl Attached {
         ingested: Ingested,
         mapping: Option<TransactionMapping>,
         customers: &Table,
+        monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
         let mapping = match mapping.or_else(|| TransactionMapping::guess(&ingested.table, Some(customers))) {
             Some(m) => m,
@@ -57,7 +58,7 @@ impl Attached {
                 ]))
             }
         };
-        let mut attached = Self::aggregate(ingested, mapping, Some(customers))?;
+        let mut attached = Self::aggregate(ingested, mapping, Some(customers), monitor)?;
         attached.rejoin(customers)?;
         Ok(attached)
     }
@@ -65,7 +66,7 @@ impl Attached {
     /// Aggregates transactions that are the whole customer base (no customers file), with the mapping
     /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
     /// then [`Attached::rejoin`] onto them.
-    pub fn standalone(ingested: Ingested) -> Result<Self, CustomersError> {
+    pub fn standalone(ingested: Ingested, monitor: &mut dyn crate::progress::Monitor) -> Result<Self, CustomersError> {
         let t = &ingested.table;
         let mapping = TransactionMapping::guess(t, None).ok_or_else(|| {
             CustomersError::Mapping(vec![format!(
@@ -73,7 +74,7 @@ impl Attached {
                 t.name
             )])
         })?;
-        let attached = Self::aggregate(ingested, mapping, None)?;
+        let attached = Self::aggregate(ingested, mapping, None, monitor)?;
         if attached.aggregates.customers() == 0 {
             let (t, m) = (&attached.ingested.table, &attached.mapping);
             return Err(CustomersError::Mapping(vec![format!(
@@ -89,10 +90,11 @@ impl Attached {
         ingested: Ingested,
         mapping: TransactionMapping,
         customers: Option<&Table>,
+        monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
         let valid = mapping.check(&ingested.table, customers)?;
         let mut aggregates = Aggregates::default();
-        aggregates.add(&ingested.table, &valid);
+        aggregates.add_monitored(&ingested.table, &valid, monitor)?;
         let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| {
             match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
                 Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
 use crate::customers::Aggregates;
+use crate::progress::Monitor;
 
 /// CLV settings as the user gave them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,21 +149,22 @@ pub struct ClvResult {
 /// Runs the analysis for customers with the given keys; `last_day` is the last transaction day.
 ///
 /// # Errors
-/// [`ClvError`] when the data cannot support a fit.
+/// [`ClvError`] when the data cannot support a fit or `monitor` cancels.
 pub fn analyse(
     aggregates: &Aggregates,
     keys: &[Option<String>],
     params: &ValidClvParams,
     last_day: i32,
+    monitor: &mut dyn Monitor,
 ) -> Result<ClvResult, ClvError> {
     let p = &params.params;
     let unit = p.unit;
     let cal_end = params.calibration_end.unwrap_or(last_day).min(last_day);
     let hs = histories(aggregates, keys, cal_end, last_day, unit);
     let data: Vec<_> = hs.iter().filter_map(|h| h.history).collect();
-    let bgnbd = fit_bgnbd(&data)?;
+    let bgnbd = fit_bgnbd(&data, monitor)?;
     let spend_pairs: Vec<(f64, f64)> = hs.iter().filter_map(|h| Some((h.history?.x, h.repeat_spend?))).collect();
-    let gamma_gamma = fit_gamma_gamma(&spend_pairs)?;
+    let gamma_gamma = fit_gamma_gamma(&spend_pairs, monitor)?;
     let margin = p.margin.unwrap_or(1.0);
     let horizon = f64::from(p.horizon_months) * unit.per_month();
     let rows = keys

@@ -17,6 +17,9 @@ pub enum ClvError {
         /// The minimum.
         needed: usize,
     },
+    /// The user cancelled the fit.
+    #[error("Cancelled; nothing was changed.")]
+    Cancelled,
     /// The optimiser could not find a fit.
     #[error("the {model} model could not be fitted to this data ({reason}); check the transactions (dates, amounts) and the calibration period.")]
     NoFit {
@@ -25,4 +28,10 @@ pub enum ClvError {
         /// Why.
         reason: String,
     },
+}
+
+impl From<crate::progress::Cancelled> for ClvError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        ClvError::Cancelled
+    }
 }

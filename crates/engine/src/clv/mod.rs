@@ -23,6 +23,7 @@ pub use optimize::Convergence;
 use serde::{Deserialize, Serialize};
 
 use crate::customers::Aggregates;
+use crate::progress::Monitor;
 
 /// Customers with a repeat purchase needed before the models are fitted.
 pub const MIN_REPEAT_CUSTOMERS: usize = 10;
@@ -96,8 +97,8 @@ impl GammaGammaFit {
 ///
 /// # Errors
 /// [`ClvError::TooFewRepeat`] when fewer than [`MIN_REPEAT_CUSTOMERS`] customers bought again, and
-/// [`ClvError::NoFit`] when the optimiser fails.
-pub fn fit_bgnbd(data: &[History]) -> Result<BgNbdFit, ClvError> {
+/// [`ClvError::NoFit`] when the optimiser fails, [`ClvError::Cancelled`] when `monitor` asks to stop.
+pub fn fit_bgnbd(data: &[History], monitor: &mut dyn Monitor) -> Result<BgNbdFit, ClvError> {
     let repeat = data.iter().filter(|h| h.x > 0.0).count();
     if repeat < MIN_REPEAT_CUSTOMERS {
         return Err(ClvError::TooFewRepeat { repeat, needed: MIN_REPEAT_CUSTOMERS });
@@ -105,8 +106,9 @@ pub fn fit_bgnbd(data: &[History]) -> Result<BgNbdFit, ClvError> {
     // The mean negative log-likelihood (as lifetimes minimises), so the tolerance does not depend on N.
     let n = data.len() as f64;
     let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.total_log_likelihood(data) / n;
-    let (p, cost, convergence) = optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0])
-        .ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
+    let (p, cost, convergence) =
+        optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0], "Fitting BG/NBD, evaluation", monitor)?
+            .ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
     let params = BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] };
     if !cost.is_finite() || cost == f64::MAX {
         return Err(ClvError::NoFit { model: "BG/NBD", reason: "no parameters give a finite likelihood".into() });
@@ -118,7 +120,7 @@ pub fn fit_bgnbd(data: &[History]) -> Result<BgNbdFit, ClvError> {
 ///
 /// # Errors
 /// [`ClvError::TooFewRepeat`] and [`ClvError::NoFit`] as [`fit_bgnbd`].
-pub fn fit_gamma_gamma(data: &[(f64, f64)]) -> Result<GammaGammaFit, ClvError> {
+pub fn fit_gamma_gamma(data: &[(f64, f64)], monitor: &mut dyn Monitor) -> Result<GammaGammaFit, ClvError> {
     let data: Vec<(f64, f64)> = data.iter().copied().filter(|(x, m)| *x > 0.0 && *m > 0.0).collect();
     if data.len() < MIN_REPEAT_CUSTOMERS {
         return Err(ClvError::TooFewRepeat { repeat: data.len(), needed: MIN_REPEAT_CUSTOMERS });
@@ -127,8 +129,9 @@ pub fn fit_gamma_gamma(data: &[(f64, f64)]) -> Result<GammaGammaFit, ClvError> {
     let nll = |p: &[f64]| {
         -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>() / n
     };
-    let (p, cost, convergence) = optimize::minimise(&nll, &[1.0, 1.0, 1.0])
-        .ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
+    let (p, cost, convergence) =
+        optimize::minimise(&nll, &[1.0, 1.0, 1.0], "Fitting Gamma-Gamma, evaluation", monitor)?
+            .ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
     Ok(GammaGammaFit {
         params: GammaGamma { p: p[0], q: p[1], gamma: p[2] },
         log_likelihood: -cost * n,

@@ -95,8 +95,22 @@ fn scale_of(data: &ColumnData) -> u8 {
 impl Aggregates {
     /// Adds the rows of (a part of) a transactions table.
     pub fn add(&mut self, transactions: &Table, m: &ValidMapping) {
+        // Quiet never cancels.
+        let _ = self.add_monitored(transactions, m, &mut crate::progress::Quiet);
+    }
+
+    /// [`Aggregates::add`], reporting the rows done to `monitor`.
+    ///
+    /// # Errors
+    /// [`crate::progress::Cancelled`] when `monitor` asks to stop (the aggregates are then partial).
+    pub fn add_monitored(
+        &mut self,
+        transactions: &Table,
+        m: &ValidMapping,
+        monitor: &mut dyn crate::progress::Monitor,
+    ) -> Result<(), crate::progress::Cancelled> {
         let col = |i: usize| transactions.columns.get(i).map(|c| &c.data);
-        let (Some(keys), Some(dates), Some(amounts)) = (col(m.key), col(m.date), col(m.amount)) else { return };
+        let (Some(keys), Some(dates), Some(amounts)) = (col(m.key), col(m.date), col(m.amount)) else { return Ok(()) };
         let orders = m.order_id.and_then(col);
         let categories = m.category.and_then(col);
         let margins = m.margin.and_then(col);
@@ -105,7 +119,9 @@ impl Aggregates {
         self.uses_categories |= categories.is_some();
         self.uses_margin |= margins.is_some();
         let scale = scale_of(amounts);
+        let total = transactions.rows() as u64;
         for r in 0..transactions.rows() {
+            crate::progress::tick(monitor, "Adding up the transactions", r as u64, total, 1 << 16)?;
             self.rows += 1;
             let (Some(key), Some(d), Some(x)) = (key_text(keys, r), day(dates, r), amounts.number(r)) else {
                 self.unreadable += 1;
@@ -149,6 +165,7 @@ impl Aggregates {
                 *s = *s + purchase;
             }
         }
+        Ok(())
     }
 
     /// Customers with at least one readable transaction.

@@ -12,4 +12,13 @@ pub enum CustomersError {
     /// No transactions file was given where one is needed.
     #[error("this needs a transactions file (customer key, date, amount); add one.")]
     NoTransactions,
+    /// The user cancelled.
+    #[error("Cancelled; nothing was changed.")]
+    Cancelled,
+}
+
+impl From<crate::progress::Cancelled> for CustomersError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        CustomersError::Cancelled
+    }
 }

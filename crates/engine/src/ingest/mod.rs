@@ -158,7 +158,7 @@ fn read(
         }
         records.push(span);
         if records.len() % PROGRESS_EVERY == 0 {
-            monitor.progress("reading rows", start as u64, body.len() as u64);
+            monitor.progress("Reading rows", start as u64, body.len() as u64);
             if monitor.is_cancelled() {
                 return Err(IngestErrorKind::Cancelled);
             }
@@ -222,7 +222,7 @@ fn read(
     let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
     let mut table_columns = Vec::with_capacity(columns.len());
     for (i, (cells, name)) in columns.iter().zip(&names).enumerate() {
-        monitor.progress("reading columns", i as u64, columns.len() as u64);
+        monitor.progress("Typing columns", i as u64, columns.len() as u64);
         if monitor.is_cancelled() {
             return Err(IngestErrorKind::Cancelled);
         }

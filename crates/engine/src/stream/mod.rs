@@ -466,7 +466,7 @@ pub fn clv_from_transactions(
     let keys = aggregates.keys();
     let last = latest.ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
-    let result = crate::clv::analyse(&aggregates, &with_keys, params, last)?;
+    let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
     Ok((keys, result, mapping))
 }
 

@@ -1,0 +1,128 @@
+//! The worker's message loop (wasm only).
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use segscope_engine::api::{Progress, Request, Response, Session};
+use segscope_engine::progress::Monitor;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+}
+
+/// Shortest gap between two progress messages of one stage, in milliseconds.
+const PROGRESS_EVERY_MS: f64 = 50.0;
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(fields: &[(&str, JsValue)]) {
+    let message = Object::new();
+    for (key, value) in fields {
+        let _ = Reflect::set(&message, &JsValue::from_str(key), value);
+    }
+    if let Err(e) = scope().post_message(&message) {
+        web_sys::console::error_2(&"segscope-worker: could not post a message".into(), &e);
+    }
+}
+
+/// Installs the message handler and tells the page the engine is ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        post(&[("kind", "panic".into()), ("message", info.to_string().into())]);
+    }));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&[("kind", "ready".into())]);
+}
+
+fn on_message(event: MessageEvent) {
+    let data = event.data();
+    let field = |name: &str| Reflect::get(&data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let id = field("id");
+    let response = match receive(&field("request"), field("file")) {
+        Ok(request) => {
+            let mut monitor = Posting { id: id.clone(), stage: String::new(), last_ms: f64::NEG_INFINITY };
+            SESSION.with(|s| s.borrow_mut().handle(request, &mut monitor))
+        }
+        Err(message) => Response::Error { message },
+    };
+    reply(id, response);
+}
+
+/// The request as sent by the page, with its file's bytes read from the `Blob`.
+fn receive(json: &JsValue, file: JsValue) -> Result<Request, String> {
+    let text = json.as_string().ok_or("The page sent a request the engine cannot read; reload the page.")?;
+    let mut request: Request = serde_json::from_str(&text)
+        .map_err(|e| format!("The page sent a request the engine cannot read ({e}); reload the page."))?;
+    if let Some(blob) = file.dyn_ref::<Blob>() {
+        let unreadable = |e: JsValue| {
+            format!(
+                "The browser could not read the file ({}). Check that it is a file you can open, then try again.",
+                e.as_string().unwrap_or_else(|| format!("{e:?}"))
+            )
+        };
+        let reader = FileReaderSync::new().map_err(unreadable)?;
+        let buffer = reader.read_as_array_buffer(blob).map_err(unreadable)?;
+        request.put_file(Uint8Array::new(&buffer).to_vec());
+    }
+    Ok(request)
+}
+
+fn reply(id: JsValue, mut response: Response) {
+    let blobs = Array::new();
+    for bytes in response.take_files() {
+        let parts = Array::of1(&Uint8Array::from(bytes.as_slice()));
+        match Blob::new_with_u8_array_sequence(&parts) {
+            Ok(blob) => {
+                blobs.push(&blob);
+            }
+            Err(_) => {
+                response = Response::Error {
+                    message: "The browser could not hold the download in memory; close other tabs and try again."
+                        .into(),
+                };
+                break;
+            }
+        }
+    }
+    let json = serde_json::to_string(&response).unwrap_or_else(|e| {
+        serde_json::to_string(&Response::Error { message: format!("The engine could not send its answer ({e}).") })
+            .unwrap_or_default()
+    });
+    post(&[("kind", "response".into()), ("id", id), ("response", json.into()), ("files", blobs.into())]);
+}
+
+/// Posts progress to the page: at every new stage, else at most every [`PROGRESS_EVERY_MS`].
+struct Posting {
+    id: JsValue,
+    stage: String,
+    last_ms: f64,
+}
+
+impl Monitor for Posting {
+    fn progress(&mut self, stage: &str, done: u64, total: u64) {
+        let now = scope().performance().map_or(0.0, |p| p.now());
+        if stage == self.stage && now - self.last_ms < PROGRESS_EVERY_MS && done < total {
+            return;
+        }
+        self.last_ms = now;
+        if stage != self.stage {
+            self.stage = stage.to_string();
+        }
+        let progress = Progress { stage: stage.to_string(), done, total };
+        if let Ok(json) = serde_json::to_string(&progress) {
+            post(&[("kind", "progress".into()), ("id", self.id.clone()), ("progress", json.into())]);
+        }
+    }
+
+    /// The worker is stopped from outside to cancel; it never asks the engine to stop.
+    fn is_cancelled(&self) -> bool {
+        false
+    }
+}
