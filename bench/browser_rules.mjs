@@ -1,27 +1,66 @@
-// Times the live-count update in the real app: headless Chromium, the release build, a 100,000-customer
-// sample (?sample=100000), the example definition opened through the UI. Reads the engine's own timing
+// Times the live-count update in the real app: headless Chromium, the release build, a sample of CUSTOMERS
+// customers (?sample=CUSTOMERS), the example definition opened through the UI. Reads the engine's own timing
 // of each apply-rules request (data-engine-ms-apply-rules on <html>) and prints the median as JSON.
+//
+//   node bench/browser_rules.mjs [CUSTOMERS] [REPEATS]     (run by scripts/bench.sh; needs dist/ and Chromium)
+//
+// The engine runs on the page's thread: generating and reading the sample (and then its transactions) blocks the
+// page for a time that grows with CUSTOMERS, so every wait's timeout does too: 2 minutes plus 1.2 ms per customer
+// (about 22 minutes at 1,000,000). SEGSCOPE_BENCH_TIMEOUT_MS overrides it. A crash or an error on the page (for
+// example running out of memory) fails at once, with what the page said.
 import { join } from 'node:path';
 import { startServer, launchBrowser, repoRoot } from '../tests/e2e/harness.mjs';
 
 const customers = Number(process.argv[2] ?? 100000);
 const repeats = Number(process.argv[3] ?? 11);
-const server = await startServer();
-const browser = await launchBrowser();
-const page = await (await browser.newContext()).newPage();
-await page.goto(server.url + `?sample=${customers}`);
-await page.waitForSelector('#dataset-summary', { timeout: 120000 });
-await page.setInputFiles('#open-definition', join(repoRoot, 'examples/segments/sample-lifestyle.json'));
-await page.waitForSelector('li.segment-card[data-index="4"]');
-const times = [];
-for (let i = 0; i < repeats; i++) {
-  await page.evaluate(() => document.documentElement.removeAttribute('data-engine-ms-apply-rules'));
-  await page.fill('#segment-name-0', `New this half-year ${i}`); // any edit triggers a recount
-  await page.waitForFunction(() => document.documentElement.hasAttribute('data-engine-ms-apply-rules'), null, { timeout: 60000 });
-  times.push(Number(await page.evaluate(() => document.documentElement.getAttribute('data-engine-ms-apply-rules'))));
+if (!Number.isInteger(customers) || customers < 1 || !Number.isInteger(repeats) || repeats < 1) {
+  console.error('usage: node bench/browser_rules.mjs [CUSTOMERS] [REPEATS]   (positive integers)');
+  process.exit(2);
 }
-times.sort((a, b) => a - b);
-const ingest = Number(await page.evaluate(() => document.documentElement.getAttribute('data-engine-ms-load-sample')));
-console.log(JSON.stringify({ wasm_ms: times[Math.floor(times.length / 2)], wasm_sample_ms: ingest, chromium: browser.version() }));
-await browser.close();
-await server.close();
+const timeout = Number(process.env.SEGSCOPE_BENCH_TIMEOUT_MS) || 120_000 + Math.ceil(customers * 1.2);
+
+let server, browser;
+try {
+  server = await startServer(); // fails with a clear message when dist/ is missing
+  browser = await launchBrowser(); // ... or when playwright-core or Chromium is
+  const page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(timeout);
+  page.setDefaultNavigationTimeout(timeout);
+  // Fails every wait below as soon as the page crashes or reports an error, instead of at the timeout.
+  let failed;
+  const failure = new Promise((_, reject) => {
+    failed = reject;
+  });
+  failure.catch(() => {}); // handled where it is raced
+  page.on('crash', () => failed(new Error(`the page crashed with ${customers.toLocaleString('en')} customers (out of memory?)`)));
+  page.on('pageerror', (e) => failed(new Error(`the page reported an error: ${e.message}`)));
+  const step = async (what, promise) => {
+    const started = Date.now();
+    try {
+      return await Promise.race([promise, failure]);
+    } catch (e) {
+      throw new Error(`${what}: ${e.message} (after ${((Date.now() - started) / 1000).toFixed(0)} s; timeout ${timeout / 1000} s)`);
+    }
+  };
+
+  await step('opening the page', page.goto(server.url + `?sample=${customers}`));
+  await step('generating and reading the sample', page.waitForSelector('#dataset-summary'));
+  await step('opening the definition', page.setInputFiles('#open-definition', join(repoRoot, 'examples/segments/sample-lifestyle.json')));
+  await step('counting the segments', page.waitForSelector('li.segment-card[data-index="4"]'));
+  const times = [];
+  for (let i = 0; i < repeats; i++) {
+    await step('clearing the timing', page.evaluate(() => document.documentElement.removeAttribute('data-engine-ms-apply-rules')));
+    await step('editing a segment name', page.fill('#segment-name-0', `New this half-year ${i}`)); // any edit triggers a recount
+    await step(`recount ${i + 1} of ${repeats}`, page.waitForFunction(() => document.documentElement.hasAttribute('data-engine-ms-apply-rules')));
+    times.push(Number(await page.evaluate(() => document.documentElement.getAttribute('data-engine-ms-apply-rules'))));
+  }
+  times.sort((a, b) => a - b);
+  const ingest = Number(await page.evaluate(() => document.documentElement.getAttribute('data-engine-ms-load-sample')));
+  console.log(JSON.stringify({ wasm_ms: times[Math.floor(times.length / 2)], wasm_sample_ms: ingest, chromium: browser.version() }));
+} catch (e) {
+  console.error(`bench/browser_rules.mjs: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  await server?.close();
+}

@@ -472,6 +472,77 @@ fn progress_is_reported_every_ten_thousand_customers() {
     assert!(monitor.reports.iter().all(|r| r.2 == 25_000 && !r.0.is_empty()));
 }
 
+// ---- Planted drop-out: BG/NBD identifies it. ----
+
+/// BG/NBD on the sample's transactions (default CLV settings: weeks, fitted on everything), with
+/// the persona and P(alive) of every customer who bought.
+fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::clv::BgNbdFit, Vec<(Persona, f64)>) {
+    use segscope_engine::clv::ClvParams;
+    use segscope_engine::ingest::ReadOptions;
+    use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
+    let (_, transactions) = sample_csv(p).unwrap();
+    let mut input = std::io::Cursor::new(transactions);
+    let options = ReadOptions::default();
+    let mut tx = TransactionsInput { name: "transactions.csv", input: &mut input, options: &options, mapping: None };
+    let clv = ClvParams::default().check().unwrap();
+    let (keys, result, _) = clv_from_transactions(&mut tx, &clv, PART_RECORDS, &mut Quiet).unwrap();
+    let p_alive = keys
+        .iter()
+        .zip(&result.rows)
+        .filter_map(|(key, row)| {
+            let index = key.parse::<u64>().unwrap() - 1;
+            Some((customer(seed, index).persona, row.p_alive?))
+        })
+        .collect();
+    (result.bgnbd, p_alive)
+}
+
+#[test]
+fn default_sample_bgnbd_converges_inside_bounds_with_spread_p_alive() {
+    use segscope_engine::clv::optimize::LOG_BOUND;
+    let (fit, p_alive) = bgnbd_on_the_sample(&SampleParams::default().check().unwrap(), DEFAULT_SEED);
+    assert!(fit.convergence.converged, "{:?}", fit.convergence);
+    let b = fit.params;
+    for (name, value) in [("r", b.r), ("alpha", b.alpha), ("a", b.a), ("b", b.b)] {
+        // At least a factor of 10 away from the optimiser's bounds (1e-4 and 1e4).
+        assert!(value.ln().abs() < LOG_BOUND - 10f64.ln(), "{name} = {value} is at a bound: {b:?}");
+    }
+    let n = p_alive.len() as f64;
+    let share = |keep: &dyn Fn(f64) -> bool| p_alive.iter().filter(|(_, p)| keep(*p)).count() as f64 / n;
+    let (low, high) = (share(&|p| p < 0.5), share(&|p| p > 0.9));
+    assert!(low >= 0.04, "{low} of customers have P(alive) below 0.5");
+    assert!(high >= 0.8, "{high} of customers have P(alive) above 0.9");
+    // The low P(alive)s are where the drop-out was planted: the lapsed persona.
+    let low_lapsed = p_alive.iter().filter(|(persona, p)| *p < 0.5 && *persona == Persona::Lapsed).count() as f64;
+    assert!(low_lapsed >= 0.9 * low * n, "{low_lapsed} of {} customers below 0.5 are lapsed", low * n);
+    let mean = |persona: Persona| {
+        let of: Vec<f64> = p_alive.iter().filter(|(q, _)| *q == persona).map(|(_, p)| *p).collect();
+        of.iter().sum::<f64>() / of.len() as f64
+    };
+    assert!(mean(Persona::Lapsed) < 0.8, "lapsed mean P(alive) {}", mean(Persona::Lapsed));
+    assert!(mean(Persona::AffluentFamily) > 0.95, "champions' mean P(alive) {}", mean(Persona::AffluentFamily));
+}
+
+#[test]
+fn lapsed_buyers_who_ordered_again_drop_out_after_a_few_orders() {
+    let n = 5_000;
+    let mut ordering = 0;
+    let mut repeat = 0;
+    for i in 0..n {
+        let c = customer(DEFAULT_SEED, i);
+        if c.persona != Persona::Lapsed || c.orders() == 0 {
+            continue;
+        }
+        ordering += 1;
+        if c.orders() > 1 {
+            repeat += 1;
+        }
+    }
+    let share = f64::from(repeat) / f64::from(ordering);
+    // A drop-out probability of 50-75% after each order: about a third order again.
+    assert!((0.25..=0.5).contains(&share), "{share} of ordering lapsed buyers ordered again");
+}
+
 // ---- Planted clusters: k-means on behavioural features recovers the personas. ----
 
 /// Behavioural features per customer: orders, net spend, days since last order (days since
@@ -667,6 +738,23 @@ fn print_persona_table() {
     standardise(&mut rows);
     let labels = kmeans(&rows, 5, 5, 1);
     println!("ARI (log-scaled features): {:.3}", adjusted_rand_index(&labels, &truth));
+    let (fit, p_alive) = bgnbd_on_the_sample(&params(n, DEFAULT_SEED), DEFAULT_SEED);
+    println!("BG/NBD (weeks, fitted on everything): {:?}, {}", fit.params, fit.convergence.reason);
+    let bought = p_alive.len() as f64;
+    println!(
+        "P(alive) below 0.5: {:.3}, above 0.9: {:.3} of {bought} customers who bought",
+        p_alive.iter().filter(|(_, p)| *p < 0.5).count() as f64 / bought,
+        p_alive.iter().filter(|(_, p)| *p > 0.9).count() as f64 / bought
+    );
+    for persona in Persona::ALL {
+        let of: Vec<f64> = p_alive.iter().filter(|(q, _)| *q == persona).map(|(_, p)| *p).collect();
+        let low = of.iter().filter(|p| **p < 0.5).count();
+        println!(
+            "{persona}: mean P(alive) {:.3}, {low} of {} below 0.5",
+            of.iter().sum::<f64>() / of.len() as f64,
+            of.len()
+        );
+    }
     for seed in [1, 2, 3, 99, 12_345] {
         let s = sample(n, seed);
         let truth = persona_labels(n, seed);

@@ -20,9 +20,6 @@ const FULL_REFUND: f64 = 0.75;
 /// Most orders one customer can have (order numbers have three digits).
 const MAX_ORDERS: usize = 999;
 
-/// Lapsed buyers' repeat orders come at most this many days after their first.
-const LAPSED_REPEAT_DAYS: i32 = 90;
-
 const INDICES: [usize; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /// The customer at `index` (0-based; `customer_id` is `index + 1`) of the sample with `seed`.
@@ -144,15 +141,30 @@ fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
             }
             signup
         }
-        Activity::Lapsed { never_ordered, first_order_from, first_order_to } => {
+        Activity::Lapsed {
+            never_ordered,
+            first_order_from,
+            first_order_to,
+            orders_per_year,
+            rate_spread,
+            drop_out: (drop_out_min, drop_out_max),
+            last_order_by,
+        } => {
             if d.chance(never_ordered) {
                 d.between(signup_from, signup_to)
             } else {
                 let first = d.between(first_order_from, first_order_to);
+                let mean_gap = 365.25 / (orders_per_year * d.spread(rate_spread));
+                let drop_out = drop_out_min + (drop_out_max - drop_out_min) * d.unit();
                 days.push(first);
-                let orders = d.pick(&[1, 2, 3], &[75, 20, 5]);
-                for _ in 1..orders {
-                    days.push(first + d.between(1, LAPSED_REPEAT_DAYS));
+                // After each order: drop out for good, or order again after an exponential gap.
+                let mut t = f64::from(first);
+                while days.len() < MAX_ORDERS && !d.chance(drop_out) {
+                    t += d.exponential(mean_gap).max(1.0);
+                    if t > f64::from(last_order_by) {
+                        break;
+                    }
+                    days.push(t.round() as i32);
                 }
                 (first - d.between(0, 45)).max(signup_from)
             }

@@ -31,13 +31,24 @@
 //! | [`Persona::AffluentFamily`]: affluent suburban families, **the champions** | 20% | 30–56 (mean 42), married with children, 80% suburban, income ≈ €96k, search / email / referral / store, 78% opt-in, signed up before 2023 | ≈ 22 | ≈ €115 | ≈ €2,500 | ≈ 11 | 30 / 20 | Grocery, Home, Toys |
 //! | [`Persona::RuralLoyalist`]: retired rural loyalists | 18% | 62–90 (mean 72), retired or empty nesters, 75% rural, income ≈ €33k, retail store / email, 85% opt-in, most support tickets (≈3), highest ratings (≈4.6), signed up before 2023 | ≈ 10, at a steady interval | ≈ €54 | ≈ €530 | ≈ 40 | 9 / 0.5 | Grocery, Garden, Home |
 //! | [`Persona::BusyProfessional`]: busy urban professionals | 14% | 26–56 (mean 38), 70% urban, income ≈ €74k, search / referral / affiliate | ≈ 4.5 | ≈ €245 | ≈ €1,100 | ≈ 94 | 26 / 12 | Electronics, Home, Sports, Fashion |
-//! | [`Persona::Lapsed`]: lapsed one-time buyers | 18% | any age (mean 42) and place, income ≈ €45k, paid social / affiliate, 20% opt-in, rating mostly empty | 1 (three in four of those who ordered), 2–3, or none (one in six) | ≈ €52 | ≈ €57 | ≈ 850; last order Jan 2023 – Jun 2024 | 0.6 / 0.2 | mixed |
+//! | [`Persona::Lapsed`]: lapsed one-time and occasional buyers | 18% | any age (mean 42) and place, income ≈ €45k, paid social / affiliate, 20% opt-in, rating mostly empty | 1 (three in five of those who ordered), 2 or more until they dropped out (two in five; mostly 2–3), or none (one in six) | ≈ €52 | ≈ €72 | ≈ 845; last order Jan 2023 – Jun 2024 | 0.6 / 0.2 | mixed |
 //!
 //! Planted value structure:
 //! - **Champions**: affluent families order most often, most recently and spend most.
 //! - **Lapsed**: lapsed buyers' last order is at least 18 months before the window end;
 //!   every customer of the other personas ordered within the last year of the window.
-//! - **One-time buyers**: about three in four ordering lapsed buyers ordered exactly once.
+//! - **Drop-out**: lapsed buyers stop buying at a random time. From their first order (January
+//!   2023 – March 2024) they order at their own rate (about 10 a year, so a repeat order comes
+//!   about five weeks later), and after every order they drop out for good with their own
+//!   probability, drawn once per customer between 50% and 75%; none of them orders after June
+//!   2024. So BG/NBD can identify drop-out: on the default sample, fitted in weeks on all
+//!   transactions ([`crate::clv::ClvParams::default`]), it converges inside its bounds (r ≈ 2.05,
+//!   α ≈ 25.7, a ≈ 0.009, b ≈ 0.26) and puts about 5% of the customers who bought below a
+//!   P(alive) of 0.5, nearly all of them lapsed buyers who ordered more than once, and about 94%
+//!   above 0.9. The other personas do not drop out (every customer of theirs ordered in the
+//!   window's last year), so nearly all their P(alive)s are above 0.9; BG/NBD gives anyone
+//!   with a single order a P(alive) of 1.
+//! - **One-time buyers**: about three in five ordering lapsed buyers ordered exactly once.
 //! - **No transactions**: about one in six lapsed customers (≈3% of all) never ordered.
 //! - **Regular buyers**: retired loyalists order at a steady interval (low spread of days
 //!   between orders); the other active personas order at random times.

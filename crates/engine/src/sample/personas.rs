@@ -29,9 +29,11 @@ pub enum Persona {
     /// through search and referrals; few but large orders, mostly electronics and home, less
     /// recent than the other active personas.
     BusyProfessional,
-    /// Lapsed one-time buyers (18%): any age and place, came through paid channels; one order
-    /// (sometimes two or three within 90 days) between January 2023 and June 2024 and nothing
-    /// since, almost no visits. About one in six never ordered at all (≈3% of all customers).
+    /// Lapsed one-time and occasional buyers (18%): any age and place, came through paid
+    /// channels, almost no visits. They order between January 2023 and June 2024 until they drop
+    /// out: after every order a customer stops for good with their own probability (50–75%), so
+    /// three in five ordered once and the rest a few times, weeks apart, and nothing since. About
+    /// one in six never ordered at all (≈3% of all customers).
     Lapsed,
 }
 
@@ -52,7 +54,7 @@ impl Persona {
             Persona::AffluentFamily => "Affluent suburban families",
             Persona::RuralLoyalist => "Retired rural loyalists",
             Persona::BusyProfessional => "Busy urban professionals",
-            Persona::Lapsed => "Lapsed one-time buyers",
+            Persona::Lapsed => "Lapsed one-time and occasional buyers",
         }
     }
 
@@ -102,7 +104,9 @@ pub(crate) enum Activity {
         /// Orders come at a steady interval (rather than at random times).
         regular: bool,
     },
-    /// A short burst of orders early in the window, then nothing.
+    /// Orders early in the window until the customer drops out: orders come at the customer's own
+    /// rate, after every order the customer stops for good with their own drop-out probability,
+    /// and nobody orders after `last_order_by`.
     Lapsed {
         /// Probability of never ordering at all.
         never_ordered: f64,
@@ -110,6 +114,15 @@ pub(crate) enum Activity {
         first_order_from: i32,
         /// First order no later than this day.
         first_order_to: i32,
+        /// Mean orders per year until the customer drops out.
+        orders_per_year: f64,
+        /// Log-scale spread of a customer's own rate around the persona's.
+        rate_spread: f64,
+        /// The range of a customer's probability of dropping out after each order, drawn
+        /// uniformly once per customer.
+        drop_out: (f64, f64),
+        /// No order after this day.
+        last_order_by: i32,
     },
 }
 
@@ -265,6 +278,10 @@ const LAPSED: Profile = Profile {
         never_ordered: 0.17,
         first_order_from: day(2023, 1, 1),
         first_order_to: day(2024, 3, 31),
+        orders_per_year: 10.0,
+        rate_spread: 0.3,
+        drop_out: (0.5, 0.75),
+        last_order_by: day(2024, 6, 30),
     },
     order_value: 45.0,
     categories: [15, 15, 20, 15, 10, 10, 5, 10],
