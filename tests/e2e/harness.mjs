@@ -231,8 +231,37 @@ export async function newRecordedPage(browser, baseUrl) {
   };
 }
 
-/** Clicks `selector` and returns the download it starts: `{ name, bytes }`. */
-export async function download(page, selector) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
+/**
+ * Clicks `selector` and returns the download it starts: `{ name, bytes }`. When the click downloads several files (a
+ * CSV and its manifest, a definition and its SQL), `endsWith` picks the one whose name ends so.
+ */
+export async function download(page, selector, endsWith = null) {
+  const all = await downloads(page, selector, endsWith ? (names) => names.some((n) => n.endsWith(endsWith)) : () => true);
+  return endsWith ? all.find((d) => d.name.endsWith(endsWith)) : all[0];
+}
+
+/**
+ * Clicks `selector` and collects the downloads it starts until `done(names)` is true (or 20 s pass):
+ * `[{ name, bytes }]` in the order they came.
+ */
+export async function downloads(page, selector, done) {
+  const got = [];
+  const pending = [];
+  const onDownload = (dl) => pending.push(dl);
+  page.on('download', onDownload);
+  try {
+    await page.click(selector);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      while (pending.length) {
+        const dl = pending.shift();
+        got.push({ name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) });
+      }
+      if (got.length && done(got.map((d) => d.name))) return got;
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`clicking ${selector} did not download the expected files (got: ${got.map((d) => d.name).join(', ') || 'none'})`);
+  } finally {
+    page.off('download', onDownload);
+  }
 }

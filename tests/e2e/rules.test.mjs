@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -146,7 +146,11 @@ test('build segments, compare live counts with the CLI, save, reopen, download C
   await page.waitForSelector('#remainder-count');
 
   // Download the data with segments: every row, its segment as the CLI wrote it.
-  const csv = await download(page, '#rules-download-csv');
+  // The CSV comes with its manifest (DECISIONS 12).
+  const files = await downloads(page, '#rules-download-csv', (names) => names.length === 2);
+  const csv = files.find((f) => f.name.endsWith('.csv'));
+  const manifest = JSON.parse(files.find((f) => f.name.endsWith('.csv.manifest.json')).bytes.toString('utf8'));
+  assert.equal(manifest.output_file, csv.name);
   const rows = parseCsv(csv.bytes.toString('utf8'));
   const cli = parseCsv(readFileSync(join(work, 'out.csv'), 'utf8'));
   assert.equal(rows.length, 5001);
