@@ -11,6 +11,11 @@ fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/segments")
 }
 
+/// Definitions with derived fields of every kind: as the app saves them, and chained by hand.
+fn derived_definitions() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/definitions")
+}
+
 fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -23,7 +28,7 @@ fn golden(name: &str, actual: &str) {
 
 #[test]
 fn example_definitions_round_trip_byte_for_byte() {
-    for entry in std::fs::read_dir(examples()).unwrap() {
+    for entry in std::fs::read_dir(examples()).unwrap().chain(std::fs::read_dir(derived_definitions()).unwrap()) {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let def = Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -33,8 +38,15 @@ fn example_definitions_round_trip_byte_for_byte() {
 
 #[test]
 fn sql_for_each_dialect_matches_the_golden_files() {
-    for example in ["sample-lifestyle", "sample-tenure-income", "sample-value"] {
-        let text = std::fs::read_to_string(examples().join(format!("{example}.json"))).unwrap();
+    let derived = derived_definitions();
+    for (dir, example) in [
+        (examples(), "sample-lifestyle"),
+        (examples(), "sample-tenure-income"),
+        (examples(), "sample-value"),
+        (derived.clone(), "sample-derived-saved"),
+        (derived, "sample-derived-chained"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{example}.json"))).unwrap();
         let def = Definition::from_json(&text).unwrap();
         // The schema `segscope sql` checks against: the definition's own.
         let valid = check(&def, &implied_schema(&def), None).unwrap();
