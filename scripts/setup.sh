@@ -16,7 +16,9 @@
 #     and it must also equal Trunk.toml's [tools] wasm_bindgen
 #   - Node >= 20 and the npm tools in tools/ (binaryen 132 for wasm-opt, playwright-core) via npm ci
 #   - Chromium (Debian package) for the browser tests; never a Playwright-downloaded browser
-#   - Python duckdb + pandas for reference tests (skipped when importable)
+#   - Python duckdb + pandas for reference tests, and pyspark for the Spark warehouse tests (skipped when importable)
+#   - PostgreSQL (Debian's postgresql; no `main` cluster: the tests start a throwaway one) and a Java runtime >= 17
+#     (default-jre-headless) for Spark: the exported SQL is tested in DuckDB, PostgreSQL and Spark
 #
 # Environment knobs:
 #   SEGSCOPE_WASM_FALLBACK=1   force the Debian rustc-web/build-std fallback even if rustup could add the target
@@ -66,6 +68,8 @@ _segscope_install() {
   local TRUNK_VERSION="0.21.14"
   local WASM_OPT_VERSION="version_132"
   local NODE_MIN_MAJOR=20
+  local PYSPARK_VERSION="4.0.1"
+  local JAVA_MIN_MAJOR=17
   local t0=$SECONDS
   local installed=()
 
@@ -96,6 +100,14 @@ _segscope_install() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
       || die "apt-get install $* failed"
     installed+=("apt:$*")
+  }
+
+  # ---- root helper: run one command as root (directly, or with sudo) ----
+  as_root() {
+    if [[ $(id -u) -eq 0 ]]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else die "need root to run: $*  (not root and no sudo)"
+    fi
   }
 
   # ---- 1. Rust (rustup toolchain) ----
@@ -266,26 +278,66 @@ export SEGSCOPE_WASM_MODE=$mode
   fi
   ok "$chrome"
 
-  # ---- 8. Python packages for reference tests ----
+  # ---- 8. Python packages for reference tests and the Spark warehouse tests ----
   ensure_python_packages() {
     if [[ "${SEGSCOPE_SKIP_PYTHON:-0}" == 1 ]]; then say "Python packages: skipped (SEGSCOPE_SKIP_PYTHON=1)"; return 0; fi
-    say "Python: duckdb, pandas"
+    say "Python: duckdb, pandas, pyspark"
     command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv python3-pip
-    if python3 -c 'import duckdb, pandas' >/dev/null 2>&1; then ok "duckdb, pandas importable"; return 0; fi
-    if python3 -m pip --version >/dev/null 2>&1 && python3 -m pip install --quiet duckdb pandas 2>/dev/null; then
-      installed+=("pip: duckdb pandas")
+    if python3 -c 'import duckdb, pandas, pyspark' >/dev/null 2>&1; then ok "duckdb, pandas, pyspark importable"; return 0; fi
+    local m missing=() pkgs=()
+    for m in duckdb pandas pyspark; do
+      python3 -c "import $m" >/dev/null 2>&1 || missing+=("$m")
+    done
+    for m in "${missing[@]}"; do
+      if [[ "$m" == pyspark ]]; then pkgs+=("pyspark==$PYSPARK_VERSION"); else pkgs+=("$m"); fi
+    done
+    say "pip install ${pkgs[*]} (pyspark is a download of about 430 MB)"
+    if python3 -m pip --version >/dev/null 2>&1 && python3 -m pip install --quiet "${pkgs[@]}" 2>/dev/null; then
+      installed+=("pip: ${pkgs[*]}")
     else
       # Debian's system Python refuses pip installs (PEP 668): use a project venv, put first on PATH by _segscope_env.
       say "pip install into the system Python failed or pip is missing: using a venv in .tools/venv"
-      python3 -m venv .tools/venv >/dev/null 2>&1 || { apt_install python3-venv; python3 -m venv .tools/venv; }
-      .tools/venv/bin/python3 -m pip install --quiet duckdb pandas
-      installed+=("venv pip: duckdb pandas")
+      if [[ ! -x .tools/venv/bin/python3 ]]; then
+        python3 -m venv .tools/venv >/dev/null 2>&1 || { apt_install python3-venv; python3 -m venv .tools/venv; }
+      fi
+      .tools/venv/bin/python3 -m pip install --quiet duckdb pandas "pyspark==$PYSPARK_VERSION"
+      installed+=("venv pip: duckdb pandas pyspark==$PYSPARK_VERSION")
       _segscope_env
     fi
-    python3 -c 'import duckdb, pandas' || die "duckdb/pandas still not importable"
-    ok "duckdb, pandas"
+    python3 -c 'import duckdb, pandas, pyspark' || die "duckdb/pandas/pyspark still not importable"
+    ok "duckdb, pandas, pyspark"
   }
   ensure_python_packages
+
+  # ---- 9. PostgreSQL for the warehouse tests (they start their own throwaway cluster) ----
+  say "PostgreSQL"
+  pg_bindir() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n1; }
+  local pg_bin
+  pg_bin="$(pg_bindir || true)"
+  if [[ -z "$pg_bin" || ! -x "$pg_bin/initdb" || ! -x "$pg_bin/pg_ctl" || ! -x "$pg_bin/psql" ]]; then
+    # Only the binaries are needed: keep the package from creating (and starting) its own `main` cluster.
+    as_root mkdir -p /etc/postgresql-common/createcluster.d
+    printf 'create_main_cluster = false\n' | as_root tee /etc/postgresql-common/createcluster.d/segscope.conf >/dev/null
+    apt_install postgresql
+    pg_bin="$(pg_bindir || true)"
+    [[ -n "$pg_bin" && -x "$pg_bin/initdb" && -x "$pg_bin/pg_ctl" && -x "$pg_bin/psql" ]] \
+      || die "initdb, pg_ctl and psql are still not in /usr/lib/postgresql/*/bin after apt-get install postgresql"
+  fi
+  if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+    die "as root, the PostgreSQL tests run their cluster as the postgres system user, which is missing (reinstall postgresql-common)"
+  fi
+  ok "$("$pg_bin/postgres" --version) ($pg_bin)"
+
+  # ---- 10. A Java runtime for Spark ----
+  say "Java >= $JAVA_MIN_MAJOR (for Spark)"
+  java_major() { java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1; }
+  if ! command -v java >/dev/null 2>&1; then
+    as_root mkdir -p /usr/share/man/man1   # slim images lack it and the JRE's postinst links a man page there
+    apt_install default-jre-headless
+  fi
+  [[ "$(java_major)" -ge "$JAVA_MIN_MAJOR" ]] \
+    || die "java on PATH is $(java -version 2>&1 | head -n1); Spark $PYSPARK_VERSION needs Java $JAVA_MIN_MAJOR or newer (apt-get install openjdk-17-jre-headless, and put it first on PATH)"
+  ok "$(java -version 2>&1 | head -n1)"
 
   if [[ ${#installed[@]} -eq 0 ]]; then
     say "all tools present, nothing installed ($((SECONDS - t0))s)"

@@ -5,11 +5,15 @@
 use std::path::PathBuf;
 
 use segscope_engine::rules::sql::{select_with, Dialect};
-use segscope_engine::rules::{check, Definition};
-use segscope_engine::table::ColumnType;
+use segscope_engine::rules::{check, implied_schema, Definition};
 
 fn examples() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/segments")
+}
+
+/// Definitions with derived fields of every kind: as the app saves them, and chained by hand.
+fn derived_definitions() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/definitions")
 }
 
 fn golden(name: &str, actual: &str) {
@@ -24,7 +28,7 @@ fn golden(name: &str, actual: &str) {
 
 #[test]
 fn example_definitions_round_trip_byte_for_byte() {
-    for entry in std::fs::read_dir(examples()).unwrap() {
+    for entry in std::fs::read_dir(examples()).unwrap().chain(std::fs::read_dir(derived_definitions()).unwrap()) {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         let def = Definition::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -34,14 +38,18 @@ fn example_definitions_round_trip_byte_for_byte() {
 
 #[test]
 fn sql_for_each_dialect_matches_the_golden_files() {
-    for example in ["sample-lifestyle", "sample-tenure-income", "sample-value"] {
-        let text = std::fs::read_to_string(examples().join(format!("{example}.json"))).unwrap();
+    let derived = derived_definitions();
+    for (dir, example) in [
+        (examples(), "sample-lifestyle"),
+        (examples(), "sample-tenure-income"),
+        (examples(), "sample-value"),
+        (derived.clone(), "sample-derived-saved"),
+        (derived, "sample-derived-chained"),
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{example}.json"))).unwrap();
         let def = Definition::from_json(&text).unwrap();
-        let mut schema: Vec<(String, ColumnType)> = def.columns.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        for name in ["orders", "last_order_date", "spend_share_Toys"] {
-            schema.push((name.into(), segscope_engine::customers::aggregate_type(name).unwrap()));
-        }
-        let valid = check(&def, &schema, None).unwrap();
+        // The schema `segscope sql` checks against: the definition's own.
+        let valid = check(&def, &implied_schema(&def), None).unwrap();
         for d in Dialect::ALL {
             golden(
                 &format!("{example}.{}.sql", d.label()),

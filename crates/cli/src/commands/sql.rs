@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::rules::sql::{select_with, Dialect};
-use segscope_engine::rules::{check, collect_columns, Op};
-use segscope_engine::table::ColumnType;
+use segscope_engine::rules::{check, implied_schema};
 
 use crate::commands::definition::load_definition;
 use crate::error::CliError;
@@ -34,51 +33,11 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
     })?;
     let def = load_definition(&args.definition)?;
     // Column types come from the definition's `columns`; a hand-written file may omit them, and
-    // then each column's type follows from the operators used on it.
-    let mut names = Vec::new();
-    for s in &def.segments {
-        collect_columns(&s.condition, &mut names);
-    }
-    let schema: Vec<(String, ColumnType)> = names
-        .iter()
-        .map(|n| {
-            (
-                n.clone(),
-                def.columns
-                    .get(n)
-                    .copied()
-                    .or_else(|| segscope_engine::customers::aggregate_type(n))
-                    .unwrap_or_else(|| type_from_ops(&def, n)),
-            )
-        })
-        .collect();
+    // then each column's type follows from the aggregates, derived fields and operators using it.
+    let schema = implied_schema(&def);
     let valid = check(&def, &schema, None)
         .map_err(|source| CliError::Rules { file: args.definition.display().to_string(), source })?;
     let title = def.name.clone().unwrap_or_else(|| args.definition.display().to_string());
     print!("{}", select_with(&valid, dialect, &args.table, Some(&args.transactions_table), &title));
     Ok(())
-}
-
-fn type_from_ops(def: &segscope_engine::rules::Definition, column: &str) -> ColumnType {
-    use segscope_engine::rules::Condition;
-    fn find(c: &Condition, column: &str) -> Option<ColumnType> {
-        match c {
-            Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
-                v.iter().find_map(|c| find(c, column))
-            }
-            Condition::Test { column: name, op } if name == column => match op {
-                Op::Eq { .. } | Op::Ne { .. } | Op::Lt { .. } | Op::Le { .. } | Op::Gt { .. } | Op::Ge { .. } => {
-                    Some(ColumnType::Decimal)
-                }
-                Op::Between { min, .. } if min.is_string() => Some(ColumnType::Date),
-                Op::Between { .. } => Some(ColumnType::Decimal),
-                Op::Before { .. } | Op::After { .. } | Op::InLast { .. } => Some(ColumnType::Date),
-                Op::IsTrue | Op::IsFalse => Some(ColumnType::Boolean),
-                Op::IsMissing | Op::IsNotMissing => None,
-                _ => Some(ColumnType::Text),
-            },
-            Condition::Test { .. } => None,
-        }
-    }
-    def.segments.iter().find_map(|s| find(&s.condition, column)).unwrap_or(ColumnType::Text)
 }

@@ -95,9 +95,12 @@ fn parts(m: &TransactionMapping, used: &[String], d: Dialect, transactions: &str
             Dialect::Spark => {
                 format!("NULLIF(array_join(array_sort(collect_set({cat})), '; '), '') AS categories_bought")
             }
-            Dialect::Postgres => {
-                format!("STRING_AGG(DISTINCT {cat}, '; ' ORDER BY {cat} COLLATE \"C\") AS categories_bought")
-            }
+            // With DISTINCT, PostgreSQL wants the ORDER BY expression to be the aggregated one; both
+            // are byte-ordered ("C", like the engine), and the result goes back to the database's
+            // collation so that LOWER() on it folds every letter, not only ASCII ones.
+            Dialect::Postgres => format!(
+                "STRING_AGG(DISTINCT {cat} COLLATE \"C\", '; ' ORDER BY {cat} COLLATE \"C\") COLLATE \"default\" AS categories_bought"
+            ),
             _ => format!("STRING_AGG(DISTINCT {cat}, '; ' ORDER BY {cat}) AS categories_bought"),
         });
         outer.push("o.categories_bought".to_string());

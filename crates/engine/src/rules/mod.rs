@@ -67,6 +67,76 @@ pub fn collect_columns(c: &Condition, out: &mut Vec<String>) {
     }
 }
 
+/// The columns a definition reads from the data, typed from the definition alone, for writing its
+/// SQL without the data (`segscope sql`): the sources of its derived fields and the columns its
+/// conditions test, leaving out the derived fields themselves (the SQL computes them). A column's
+/// type is the one recorded in `columns`, else the aggregate's (`orders`, `last_order_date`, …),
+/// else what its derived fields need (a date for age and tenure, a number for bands), else what
+/// the operators used on it need; text when nothing tells.
+///
+/// ```
+/// use segscope_engine::rules::{check, implied_schema, Definition};
+/// use segscope_engine::table::ColumnType;
+///
+/// let def = Definition::from_json(r#"{"format": "segscope.segments/1", "as_of": "2026-01-01",
+///   "derived": [{"kind": "tenure", "name": "tenure_months", "from": "signup_date", "unit": "months"}],
+///   "segments": [{"name": "New", "when": {"column": "tenure_months", "op": "lt", "value": 12}}]}"#).unwrap();
+/// let schema = implied_schema(&def);
+/// assert_eq!(schema, [("signup_date".to_string(), ColumnType::Date)]);
+/// assert!(check(&def, &schema, None).is_ok());
+/// ```
+pub fn implied_schema(def: &Definition) -> Vec<(String, ColumnType)> {
+    let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
+    for s in &def.segments {
+        collect_columns(&s.condition, &mut names);
+    }
+    let mut out: Vec<(String, ColumnType)> = Vec::new();
+    for name in names {
+        if def.derived.iter().any(|d| d.name() == name) || out.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let ty = def
+            .columns
+            .get(&name)
+            .copied()
+            .or_else(|| crate::customers::aggregate_type(&name))
+            .or_else(|| type_for_derived(def, &name))
+            .or_else(|| def.segments.iter().find_map(|s| type_from_ops(&s.condition, &name)))
+            .unwrap_or(ColumnType::Text);
+        out.push((name, ty));
+    }
+    out
+}
+
+/// The type a derived field needs its source column to have.
+fn type_for_derived(def: &Definition, column: &str) -> Option<ColumnType> {
+    def.derived.iter().find(|d| d.from() == column).map(|d| match d {
+        derived::Derived::Bands { .. } => ColumnType::Decimal,
+        derived::Derived::Age { .. } | derived::Derived::Tenure { .. } => ColumnType::Date,
+    })
+}
+
+/// The type the first operator used on `column` needs; `None` when no test on it tells.
+fn type_from_ops(c: &Condition, column: &str) -> Option<ColumnType> {
+    match c {
+        Condition::All(v) | Condition::Any(v) | Condition::None(v) | Condition::AtLeast { of: v, .. } => {
+            v.iter().find_map(|c| type_from_ops(c, column))
+        }
+        Condition::Test { column: name, op } if name == column => match op {
+            Op::Eq { .. } | Op::Ne { .. } | Op::Lt { .. } | Op::Le { .. } | Op::Gt { .. } | Op::Ge { .. } => {
+                Some(ColumnType::Decimal)
+            }
+            Op::Between { min, .. } if min.is_string() => Some(ColumnType::Date),
+            Op::Between { .. } => Some(ColumnType::Decimal),
+            Op::Before { .. } | Op::After { .. } | Op::InLast { .. } => Some(ColumnType::Date),
+            Op::IsTrue | Op::IsFalse => Some(ColumnType::Boolean),
+            Op::IsMissing | Op::IsNotMissing => None,
+            _ => Some(ColumnType::Text),
+        },
+        Condition::Test { .. } => None,
+    }
+}
+
 /// True when the definition counts anything from the as-of date: an "in the last" test, or an age
 /// or tenure field.
 pub fn uses_as_of(def: &Definition) -> bool {

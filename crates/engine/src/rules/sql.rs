@@ -174,6 +174,20 @@ pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
     }
 }
 
+/// Appends the schema indices of the columns `check` tests.
+fn columns_read(check: &Check, out: &mut Vec<usize>) {
+    match check {
+        Check::All(items) | Check::Any(items) | Check::None(items) | Check::AtLeast(_, items) => {
+            items.iter().for_each(|c| columns_read(c, out));
+        }
+        Check::Compare { column, .. }
+        | Check::Range { column, .. }
+        | Check::Text { column, .. }
+        | Check::Bool { column, .. }
+        | Check::Missing { column, .. } => out.push(*column),
+    }
+}
+
 /// The segment column(s): `CASE WHEN … END AS segment`, or one `COALESCE(…, FALSE) AS "name"` per
 /// segment in overlapping mode.
 pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> String {
@@ -196,9 +210,9 @@ pub fn segment_columns(def: &ValidDefinition, d: Dialect, column: &str) -> Strin
 }
 
 /// A complete `SELECT *, <segments> FROM table;` with a comment saying what it is. Customer
-/// aggregates (when the definition uses a transactions file) are computed first from
-/// `transactions` (default `transactions`), then derived fields, in `WITH` clauses; both appear
-/// in the output.
+/// aggregates (when the definition uses a transactions file; the spend shares it reads) are
+/// computed first from `transactions` (default `transactions`), then derived fields (a field of a
+/// derived field in a later step), in `WITH` clauses; both appear in the output.
 pub fn select(def: &ValidDefinition, d: Dialect, table: &str, title: &str) -> String {
     select_with(def, d, table, None, title)
 }
@@ -210,22 +224,48 @@ pub fn select_with(def: &ValidDefinition, d: Dialect, table: &str, transactions:
     let mut ctes = Vec::new();
     let mut source = d.table(table);
     if let Some(m) = &def.transactions {
-        let used: Vec<String> =
-            def.schema.iter().map(|(n, _)| n.clone()).filter(|n| crate::customers::is_aggregate(n)).collect();
+        // Only the aggregates the definition reads, in name order: the same SQL whether the schema is the
+        // data's (the app) or the definition's own (`segscope sql`).
+        let mut read = Vec::new();
+        for seg in &def.segments {
+            columns_read(&seg.check, &mut read);
+        }
+        read.extend(def.derived.iter().map(|v| v.source));
+        let mut used: Vec<String> = read
+            .into_iter()
+            .filter_map(|i| def.schema.get(i).map(|(n, _)| n.clone()))
+            .filter(|n| crate::customers::is_aggregate(n))
+            .collect();
+        used.sort();
+        used.dedup();
         ctes.push(crate::customers::sql::ctes(m, &used, d, table, transactions.unwrap_or("transactions")));
         source = "segscope_customers".to_string();
     }
     if !def.derived.is_empty() {
-        let fields: Vec<String> = def
-            .derived
-            .iter()
-            .map(|v| {
-                let from = def.schema.get(v.source).map(|(n, _)| d.ident(n)).unwrap_or_default();
-                format!("    {} AS {}", super::derived::sql(v, &from, d), d.ident(&v.name))
-            })
-            .collect();
-        ctes.push(format!("segscope_derived AS (\n  SELECT\n    *,\n{}\n  FROM {source}\n)", fields.join(",\n")));
-        source = "segscope_derived".to_string();
+        // A field computed from another derived field goes in a later step: one SELECT cannot refer
+        // to the names it defines (PostgreSQL, BigQuery). Step 0 reads only the data's columns.
+        let first_derived = def.schema.len().saturating_sub(def.derived.len());
+        let mut steps: Vec<usize> = Vec::with_capacity(def.derived.len());
+        for v in &def.derived {
+            let step = v.source.checked_sub(first_derived).and_then(|i| steps.get(i)).map_or(0, |s| s + 1);
+            steps.push(step);
+        }
+        for step in 0..=steps.iter().copied().max().unwrap_or(0) {
+            let fields: Vec<String> = def
+                .derived
+                .iter()
+                .zip(&steps)
+                .filter(|(_, s)| **s == step)
+                .map(|(v, _)| {
+                    let from = def.schema.get(v.source).map(|(n, _)| d.ident(n)).unwrap_or_default();
+                    format!("    {} AS {}", super::derived::sql(v, &from, d), d.ident(&v.name))
+                })
+                .collect();
+            let name =
+                if step == 0 { "segscope_derived".to_string() } else { format!("segscope_derived_{}", step + 1) };
+            ctes.push(format!("{name} AS (\n  SELECT\n    *,\n{}\n  FROM {source}\n)", fields.join(",\n")));
+            source = name;
+        }
     }
     let with = if ctes.is_empty() { String::new() } else { format!("WITH {}\n", ctes.join(",\n")) };
     format!(

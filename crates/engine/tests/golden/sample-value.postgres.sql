@@ -9,7 +9,7 @@ WITH segscope_orders AS (
     MAX(CASE WHEN "amount" > 0 THEN CAST("order_date" AS DATE) END) AS last_order_date,
     SUM(CASE WHEN "amount" < 0 THEN 1 ELSE 0 END) AS returns,
     SUM(CASE WHEN "amount" > 0 THEN "amount" ELSE 0 END) AS segscope_gross,
-    STRING_AGG(DISTINCT "category", '; ' ORDER BY "category" COLLATE "C") AS categories_bought,
+    STRING_AGG(DISTINCT "category" COLLATE "C", '; ' ORDER BY "category" COLLATE "C") COLLATE "default" AS categories_bought,
     SUM(CASE WHEN "category" = 'Toys' AND "amount" > 0 THEN "amount" ELSE 0 END) AS segscope_share_0
   FROM "my_project"."crm"."orders"
   WHERE "customer_id" IS NOT NULL AND "order_date" IS NOT NULL AND "amount" IS NOT NULL

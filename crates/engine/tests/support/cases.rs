@@ -1,0 +1,376 @@
+//! Cases for the warehouse tests: data Segscope read, the SQL it exports for a warehouse, and the engine's
+//! answer for every customer. A case passes when the warehouse, running the SQL as exported, gives every
+//! customer exactly the engine's segment (or flags, or RFM scores).
+//!
+//! The cases: every example definition (`examples/segments/*.json`, and the definitions with derived
+//! fields in `tests/data/definitions/`) on the built-in sample; a seeded sample of the random definitions
+//! of the DuckDB property tests (`rules_duckdb.rs`, `customers_duckdb.rs`); and the RFM SQL for each
+//! scoring method.
+#![allow(dead_code)]
+
+#[path = "random_aggregates.rs"]
+mod random_aggregates;
+#[path = "random_rules.rs"]
+mod random_rules;
+#[path = "warehouse.rs"]
+mod warehouse;
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use segscope_engine::customers::{customer_keys, join, key_text, Aggregates};
+use segscope_engine::ingest::{read_table, ReadOptions};
+use segscope_engine::progress::Quiet;
+use segscope_engine::rfm::{self, Method, Monetary, Returns, RfmMap, RfmParams, RfmResult};
+use segscope_engine::rules::sql::select_with;
+use segscope_engine::rules::{
+    check, evaluate, evaluate_frame, implied_schema, schema_of, schema_with, Definition, Frame, Mode, RuleResult,
+    ValidDefinition,
+};
+use segscope_engine::sample::{sample_csv, SampleParams};
+use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::table::Table;
+use serde_json::Value;
+pub use warehouse::{TableFile, Warehouse};
+
+/// Customers in the sample the example definitions run on.
+pub const SAMPLE_CUSTOMERS: u64 = 2_000;
+
+/// One comparison between the engine and a warehouse.
+pub struct Case {
+    /// What the case is, for messages.
+    pub label: String,
+    /// The tables the SQL reads.
+    pub tables: Vec<TableFile>,
+    /// The SQL, exactly as exported.
+    pub sql: String,
+    /// The result column holding the customer key.
+    pub key: String,
+    /// The result columns compared.
+    pub outputs: Vec<String>,
+    /// The engine's values of `outputs`, by customer key.
+    pub expected: BTreeMap<String, Vec<Value>>,
+}
+
+impl Case {
+    /// Runs the case in `w`; the error says what differs (a few customers at most) and shows the SQL.
+    pub fn check(&self, w: Warehouse) -> Result<(), String> {
+        let tables: Vec<Value> = self.tables.iter().map(|t| t.request(w)).collect();
+        let request = serde_json::json!({"tables": tables, "query": self.sql});
+        let answer = w
+            .query(&request)
+            .map_err(|e| format!("{}: {} rejected the SQL: {e}\n{}", self.label, w.name(), self.sql))?;
+        let index = |name: &str| {
+            answer.columns.iter().position(|c| c == name).ok_or_else(|| {
+                format!("{}: the result has no column `{name}`; it has {:?}.", self.label, answer.columns)
+            })
+        };
+        let key = index(&self.key)?;
+        let outputs = self.outputs.iter().map(|o| index(o)).collect::<Result<Vec<_>, _>>()?;
+        let mut got: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for row in &answer.rows {
+            let values = outputs.iter().map(|&i| row.get(i).cloned().unwrap_or(Value::Null)).collect();
+            if got.insert(key_of(row.get(key).unwrap_or(&Value::Null)), values).is_some() {
+                return Err(format!("{}: {} returned a customer twice.\n{}", self.label, w.name(), self.sql));
+            }
+        }
+        let mut problems = Vec::new();
+        for (k, want) in &self.expected {
+            match got.get(k) {
+                None => problems.push(format!("customer {k} is missing (the engine says {want:?})")),
+                Some(have) if have != want => {
+                    problems.push(format!("customer {k}: the engine says {want:?}, {} says {have:?}", w.name()))
+                }
+                Some(_) => {}
+            }
+        }
+        problems
+            .extend(got.keys().filter(|k| !self.expected.contains_key(*k)).map(|k| format!("customer {k} is extra")));
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let shown = problems.iter().take(5).cloned().collect::<Vec<_>>().join("\n  ");
+        Err(format!(
+            "{}: {} of {} customers differ from the engine in {} (columns {:?}):\n  {shown}\n{}",
+            self.label,
+            problems.len(),
+            self.expected.len(),
+            w.name(),
+            self.outputs,
+            self.sql
+        ))
+    }
+}
+
+/// Runs every case in `w` and fails listing each case that differs from the engine.
+pub fn check_all(w: Warehouse, cases: &[Case]) {
+    assert!(!cases.is_empty(), "no cases to run");
+    let failures: Vec<String> = cases.iter().filter_map(|c| c.check(w).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from the engine in {}:\n\n{}",
+        failures.len(),
+        cases.len(),
+        w.version(),
+        failures.join("\n\n")
+    );
+}
+
+fn key_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The result columns and per-customer values of a rule result: `segment` in first-match mode, one
+/// true/false column per segment when overlapping.
+fn rule_expectations(
+    valid: &ValidDefinition,
+    result: &RuleResult,
+    keys: &[String],
+) -> (Vec<String>, BTreeMap<String, Vec<Value>>) {
+    let outputs: Vec<String> = match valid.mode {
+        Mode::FirstMatch => vec!["segment".into()],
+        Mode::Overlapping => valid.segments.iter().map(|s| s.name.clone()).collect(),
+    };
+    let expected = keys
+        .iter()
+        .enumerate()
+        .map(|(r, k)| {
+            let values = match valid.mode {
+                Mode::FirstMatch => vec![result.assignment.segment_of(r).map_or(Value::Null, |s| s.into())],
+                Mode::Overlapping => result.flags.iter().map(|f| Value::Bool(f[r])).collect(),
+            };
+            (k.clone(), values)
+        })
+        .collect();
+    (outputs, expected)
+}
+
+fn keys_of(table: &Table, column: &str) -> Vec<String> {
+    let c = table.columns.iter().find(|c| c.name == column).unwrap_or_else(|| panic!("no key column {column}"));
+    (0..table.rows()).map(|r| key_text(&c.data, r).unwrap_or_default()).collect()
+}
+
+/// The built-in sample as Segscope reads it (`segscope sample`, seed 1): customers and transactions.
+pub fn sample_tables() -> (Table, Table) {
+    let params = SampleParams { customers: SAMPLE_CUSTOMERS, seed: 1 }.check().unwrap();
+    let (customers, transactions) = sample_csv(&params).unwrap();
+    let read = |name: &str, bytes: &[u8]| read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap().table;
+    (read("customers.csv", &customers), read("transactions.csv", &transactions))
+}
+
+/// The example definitions: `examples/segments/*.json`, then `tests/data/definitions/*.json`, sorted by name.
+pub fn example_files() -> Vec<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in [manifest.join("../../examples/segments"), manifest.join("tests/data/definitions")] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    out
+}
+
+/// Every example definition on the sample, its aggregates computed from the sample's transactions when it
+/// uses them. The SQL is the one `segscope sql` prints, which is also the app's.
+pub fn examples(w: Warehouse, dir: &Path) -> Vec<Case> {
+    let (customers, transactions) = sample_tables();
+    let customers_file = TableFile::write(&customers, "customers", dir);
+    let transactions_file = TableFile::write(&transactions, "transactions", dir);
+    let mut cases = Vec::new();
+    for path in example_files() {
+        let label = path.file_name().unwrap().to_string_lossy().into_owned();
+        let def = Definition::from_json(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let (extra, key, tables) = match &def.transactions {
+            Some(m) => {
+                let valid_mapping = m.check(&transactions, Some(&customers)).unwrap();
+                let mut aggregates = Aggregates::default();
+                aggregates.add(&transactions, &valid_mapping);
+                let key = customers.columns.iter().position(|c| c.name == m.customer_key()).unwrap();
+                let (extra, _) = join(&aggregates, &customer_keys(&customers, key));
+                (extra, m.customer_key().to_string(), vec![customers_file.clone(), transactions_file.clone()])
+            }
+            None => (Vec::new(), "customer_id".to_string(), vec![customers_file.clone()]),
+        };
+        let valid = check(&def, &schema_with(&customers, &extra), None).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let result = evaluate_frame(&valid, &Frame::with_extra(&customers, &extra, &valid));
+        let title = def.name.clone().unwrap_or_else(|| label.clone());
+        let sql = select_with(&valid, w.dialect(), "customers", Some("transactions"), &title);
+        let from_definition = check(&def, &implied_schema(&def), None).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(
+            select_with(&from_definition, w.dialect(), "customers", Some("transactions"), &title),
+            sql,
+            "{label}: `segscope sql` (the definition alone) and the app (the data) write different SQL"
+        );
+        let (outputs, expected) = rule_expectations(&valid, &result, &keys_of(&customers, &key));
+        cases.push(Case { label: format!("{label} on the sample"), tables, sql, key, outputs, expected });
+    }
+    cases
+}
+
+/// `n` values of `strategy`, always the same ones for the same seed.
+fn seeded<S: Strategy>(strategy: S, n: usize, seed: u8) -> Vec<S::Value> {
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    (0..n).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect()
+}
+
+/// `n` random definitions over random data, drawn as `rules_duckdb.rs` draws them, with a fixed seed.
+pub fn random_rules(w: Warehouse, dir: &Path, n: usize, seed: u8) -> Vec<Case> {
+    let strategy = (proptest::collection::vec(random_rules::row(), 1..30), random_rules::definition());
+    seeded(strategy, n, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (rows, def))| {
+            let table = random_rules::read(&random_rules::csv(&rows));
+            let valid = check(&def, &schema_of(&table), None).unwrap();
+            let result = evaluate(&valid, &table);
+            let case_dir = subdir(dir, &format!("rules-{i}"));
+            let file = TableFile::write(&table, "customers", &case_dir);
+            let sql = select_with(&valid, w.dialect(), "customers", None, "test");
+            let (outputs, expected) = rule_expectations(&valid, &result, &keys_of(&table, "id"));
+            Case {
+                label: format!("random rules {i} (seed {seed})"),
+                tables: vec![file],
+                sql,
+                key: "id".into(),
+                outputs,
+                expected,
+            }
+        })
+        .collect()
+}
+
+/// `n` random rules on customer aggregates, drawn as `customers_duckdb.rs` draws them, with a fixed seed
+/// (draws with nothing to compare are left out).
+pub fn random_aggregates(w: Warehouse, dir: &Path, n: usize, seed: u8) -> Vec<Case> {
+    seeded(random_aggregates::input(), n * 3, seed)
+        .iter()
+        .filter_map(random_aggregates::prepare)
+        .take(n)
+        .enumerate()
+        .map(|(i, p)| {
+            let case_dir = subdir(dir, &format!("aggregates-{i}"));
+            let tables = vec![
+                TableFile::write(&p.customers, "customers", &case_dir),
+                TableFile::write(&p.transactions, "transactions", &case_dir),
+            ];
+            let sql = select_with(&p.valid, w.dialect(), "customers", Some("transactions"), "test");
+            let (outputs, expected) = rule_expectations(&p.valid, &p.engine, &keys_of(&p.customers, "customer_id"));
+            Case {
+                label: format!("random aggregate rules {i} (seed {seed})"),
+                tables,
+                sql,
+                key: "customer_id".into(),
+                outputs,
+                expected,
+            }
+        })
+        .collect()
+}
+
+/// The RFM result columns compared.
+const RFM_OUTPUTS: [&str; 5] = ["recency_days", "r_score", "f_score", "m_score", "rfm_segment"];
+
+fn rfm_expected(keys: &[String], result: &RfmResult) -> BTreeMap<String, Vec<Value>> {
+    keys.iter()
+        .zip(&result.rows)
+        .map(|(k, row)| {
+            let mut values = vec![row.recency_days.map_or(Value::Null, Value::from)];
+            values.extend((0..3).map(|i| row.scores.map_or(Value::Null, |s| Value::from(s[i]))));
+            values.push(result.names[row.segment].clone().into());
+            (k.clone(), values)
+        })
+        .collect()
+}
+
+/// The RFM SQL for each scoring method (with both monetary measures and both return rules) on the CDNOW
+/// sample, one row per customer key of the transactions; and the rank method on the built-in sample's
+/// customers, with those who never bought.
+pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
+    const CDNOW: &[u8] = include_bytes!("../data/cdnow/cdnow_sample.csv");
+    let transactions = read_table("cdnow_sample.csv", CDNOW, &ReadOptions::default(), &mut Quiet).unwrap().table;
+    let cdnow_file = TableFile::write(&transactions, "transactions", &subdir(dir, "cdnow"));
+    let methods = [
+        ("rank method", RfmParams::default()),
+        (
+            "equal-count bins with three bins",
+            RfmParams { bins: 3, method: Method::QuantileEqualCount, ..RfmParams::default() },
+        ),
+        (
+            "thresholds, mean order value, returns excluded",
+            RfmParams {
+                bins: 4,
+                method: Method::Thresholds {
+                    r: vec![30.0, 90.0, 365.0],
+                    f: vec![2.0, 3.0, 6.0],
+                    m: vec![20.0, 35.5, 80.0],
+                },
+                monetary: Monetary::MeanOrder,
+                returns: Returns::Exclude,
+            },
+        ),
+    ];
+    let mut cases = Vec::new();
+    for (name, params) in methods {
+        let valid = params.clone().check().unwrap();
+        let map = RfmMap::default_for(params.bins);
+        let mut input = Cursor::new(CDNOW);
+        let options = ReadOptions::default();
+        let mut tx =
+            TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
+        let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
+        let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", None);
+        cases.push(Case {
+            label: format!("RFM on CDNOW, {name}"),
+            tables: vec![cdnow_file.clone()],
+            sql,
+            key: "customer_id".into(),
+            outputs: RFM_OUTPUTS.map(String::from).to_vec(),
+            expected: rfm_expected(&keys, &result),
+        });
+    }
+    // The sample's customers: every customer, scored or "No purchases".
+    let (customers, transactions) = sample_tables();
+    let sample_dir = subdir(dir, "sample");
+    let params = RfmParams::default();
+    let valid = params.clone().check().unwrap();
+    let map = RfmMap::default_for(params.bins);
+    let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
+    let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
+    let mut aggregates = Aggregates::default();
+    aggregates.add(&transactions, &valid_mapping);
+    let key = customers.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap();
+    let with_keys = customer_keys(&customers, key);
+    let latest = transactions.column(&mapping.date).and_then(|c| c.stats.numeric).map(|s| s.max as i32).unwrap();
+    let result = rfm::compute(&with_keys, &aggregates, &valid, &map, latest + 1).unwrap();
+    let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", Some("customers"));
+    cases.push(Case {
+        label: "RFM on the sample's customers, rank method".into(),
+        tables: vec![
+            TableFile::write(&customers, "customers", &sample_dir),
+            TableFile::write(&transactions, "transactions", &sample_dir),
+        ],
+        sql,
+        key: mapping.customer_key().to_string(),
+        outputs: RFM_OUTPUTS.map(String::from).to_vec(),
+        expected: rfm_expected(&keys_of(&customers, mapping.customer_key()), &result),
+    });
+    cases
+}
+
+/// `dir/name`, created.
+fn subdir(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::create_dir_all(&path).unwrap();
+    path
+}
