@@ -115,6 +115,17 @@ _segscope_install() {
   command -v cargo >/dev/null 2>&1 || die "cargo not found. Install Rust with rustup (https://rustup.rs), then re-run."
   command -v rustc >/dev/null 2>&1 || die "rustc not found. Install Rust with rustup (https://rustup.rs), then re-run."
   ok "$(rustc --version) ($(command -v rustc))"
+  # rustfmt and clippy: scripts/test.sh checks formatting and lints before the tests.
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null 2>&1; then
+      say "rustup component add rustfmt clippy"
+      rustup component add rustfmt clippy || die "could not add rustfmt and clippy: run rustup component add rustfmt clippy"
+      installed+=("rustfmt clippy")
+    else
+      die "cargo fmt and cargo clippy are needed: install rustfmt and clippy for your Rust toolchain"
+    fi
+  fi
+  ok "$(cargo fmt --version), $(cargo clippy --version)"
 
   # ---- 2. Cargo.lock, wasm-bindgen version, Trunk.toml agreement ----
   [[ -f Trunk.toml ]] || die "Trunk.toml is missing from $root"
