@@ -292,7 +292,7 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet);
     s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet);
     let clv = ClvParams { calibration_end: Some("2025-06-30".into()), ..ClvParams::default() };
-    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: clv }, &mut Quiet) else { panic!() };
+    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: clv, by: None }, &mut Quiet) else { panic!() };
     // The sample's lapsed buyers drop out, so BG/NBD's drop-out is identifiable: both fits converge
     // inside their bounds, without a warning.
     assert!(v.gamma_gamma.convergence.converged, "{:?}", v.gamma_gamma.convergence);
@@ -312,7 +312,7 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     let Response::Files(f) = s.handle(Request::ClvFiles { dataset: d }, &mut Quiet) else { panic!() };
     assert_eq!(String::from_utf8(f[0].bytes.clone()).unwrap().lines().count(), 1_001);
     let Response::Error { message } = s.handle(
-        Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() } },
+        Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() }, by: None },
         &mut Quiet,
     ) else {
         panic!()
@@ -332,7 +332,8 @@ fn clv_without_a_calibration_end_fits_on_everything() {
         },
         &mut Quiet,
     );
-    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: ClvParams::default() }, &mut Quiet) else {
+    let Response::Clv(v) = s.handle(Request::Clv { dataset: d, params: ClvParams::default(), by: None }, &mut Quiet)
+    else {
         panic!()
     };
     assert!(v.calibration.is_empty(), "no holdout without a calibration end");

@@ -47,7 +47,7 @@ fn a_session() -> Vec<Request> {
         Request::ApplyRules { dataset: d, definition: value },
         Request::ApplyRules { dataset: d, definition: edited.clone() },
         Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None },
-        Request::Clv { dataset: d, params: ClvParams::default() },
+        Request::Clv { dataset: d, params: ClvParams::default(), by: None },
         Request::Preview { dataset: d, segment: None, offset: 0, limit: 5 },
         Request::RulesSql {
             dataset: d,
@@ -127,7 +127,8 @@ fn long_steps_report_progress_and_stop_when_asked() {
     s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut attach);
     assert!(attach.stages.iter().any(|st| st == "Adding up the transactions"), "{:?}", attach.stages);
     let mut fit = StopAfter { left: 3, stages: Vec::new() };
-    let Response::Error { message } = s.handle(Request::Clv { dataset: d, params: ClvParams::default() }, &mut fit)
+    let Response::Error { message } =
+        s.handle(Request::Clv { dataset: d, params: ClvParams::default(), by: None }, &mut fit)
     else {
         panic!("a cancelled fit is not a result")
     };

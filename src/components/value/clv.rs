@@ -20,7 +20,7 @@ pub fn ClvSection() -> impl IntoView {
         let params = params.get_untracked();
         leptos::task::spawn_local(async move {
             if let Some(Response::Clv(v)) =
-                app.request("Fitting the lifetime value models…", Request::Clv { dataset, params }).await
+                app.request("Fitting the lifetime value models…", Request::Clv { dataset, params, by: None }).await
             {
                 view.set(Some(*v));
             }

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
-use super::FileOut;
+use super::{AssignmentId, FileOut};
+use crate::assignment::Assignment;
 use crate::clv::{analyse, write_csv, BgNbdFit, CalibrationPoint, ClvError, ClvParams, ClvResult, GammaGammaFit};
 use crate::customers::customer_keys;
-use crate::rfm::RfmResult;
 use crate::table::Table;
 
 /// One of the customers with the highest predicted value.
@@ -58,6 +58,8 @@ pub struct ClvView {
     pub top: Vec<TopCustomer>,
     /// Predicted value by RFM segment (when RFM has been computed).
     pub by_segment: Vec<SegmentValue>,
+    /// The segmentation `by_segment` is by: its id and name.
+    pub by_segmentation: Option<(AssignmentId, String)>,
     /// (days since the last purchase, P(alive)) for up to 2,000 customers.
     pub p_alive_points: Vec<(f64, f64)>,
     /// Total predicted value.
@@ -66,12 +68,13 @@ pub struct ClvView {
     pub params: ClvParams,
 }
 
-/// Runs CLV for the customers; `rfm` (if computed) gives the segments to summarise by.
+/// Runs CLV for the customers; `by` (a segmentation's id, name and assignment) gives the segments
+/// to summarise value by.
 pub(super) fn run(
     table: &Table,
     attached: &Attached,
     params: &ClvParams,
-    rfm: Option<&RfmResult>,
+    by: Option<(AssignmentId, String, &Assignment)>,
     monitor: &mut dyn crate::progress::Monitor,
 ) -> Result<(ClvView, ClvResult), ClvError> {
     let valid = params.check()?;
@@ -109,17 +112,20 @@ pub(super) fn run(
         .collect();
     top.sort_by(|a, b| b.clv.total_cmp(&a.clv).then_with(|| a.key.cmp(&b.key)));
     top.truncate(20);
-    let by_segment = rfm
-        .map(|rfm| {
-            rfm.names
+    let by_segment = by
+        .as_ref()
+        .map(|(_, _, assignment)| {
+            assignment
+                .segments
                 .iter()
                 .enumerate()
-                .map(|(i, name)| {
-                    let members: Vec<f64> = rfm
-                        .rows
+                .map(|(i, segment)| {
+                    let name = &segment.name;
+                    let members: Vec<f64> = assignment
+                        .codes
                         .iter()
                         .zip(&result.rows)
-                        .filter(|(r, _)| r.segment == i)
+                        .filter(|(&code, _)| code as usize == i)
                         .map(|(_, c)| c.clv.unwrap_or(0.0))
                         .collect();
                     let total: f64 = members.iter().sum();
@@ -147,6 +153,7 @@ pub(super) fn run(
         distribution,
         top,
         by_segment,
+        by_segmentation: by.map(|(id, name, _)| (id, name)),
         p_alive_points,
         total_clv: values.iter().sum(),
         params: params.clone(),

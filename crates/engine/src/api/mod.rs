@@ -8,6 +8,7 @@
 mod clv;
 mod rfm;
 mod rules;
+mod segmentations;
 mod transactions;
 mod views;
 mod wire;
@@ -15,6 +16,7 @@ mod wire;
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
+pub use segmentations::{SegmentationKind, SegmentationView};
 pub use transactions::AttachView;
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 pub use wire::{Journal, JournalLog, Progress, ReplaceKey};
@@ -36,6 +38,7 @@ use crate::rules::{Definition, RulesError};
 use crate::sample::{sample_csv, SampleError, SampleParams};
 use crate::split::{split, SplitError, SplitParams};
 use crate::stats::TopValue;
+use segmentations::{Data, Made, Spec, Store};
 
 /// Refers to a dataset held by a [`Session`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -66,6 +69,21 @@ fn slug(name: &str) -> String {
 
 /// Rows the dataset view shows before the user asks for more.
 pub const PREVIEW_ROWS: usize = 20;
+
+/// Which files of a segmentation to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "files", rename_all = "kebab-case")]
+pub enum SegmentationFiles {
+    /// The customer table with its segment column(s), and the manifest.
+    Csv,
+    /// The definition file (rules: `segscope.segments/1`; RFM: `segscope.rfm/1`).
+    Definition,
+    /// The SQL that applies it in a warehouse.
+    Sql {
+        /// The SQL dialect.
+        dialect: Dialect,
+    },
+}
 
 /// Something the app asks the engine to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,11 +277,58 @@ pub enum Request {
         dataset: DatasetId,
         /// Settings.
         params: crate::clv::ClvParams,
+        /// The segmentation to summarise value by (the current one when `None`).
+        #[serde(default)]
+        by: Option<AssignmentId>,
     },
     /// The latest CLV as files: the per-customer CSV and the fitted parameters (JSON).
     ClvFiles {
         /// The dataset.
         dataset: DatasetId,
+    },
+    /// The segmentations of a dataset, in the order made.
+    Segmentations {
+        /// The dataset.
+        dataset: DatasetId,
+    },
+    /// Give a segmentation another name.
+    RenameSegmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// Its new name.
+        name: String,
+    },
+    /// Copy a segmentation (the copy is not changed by its workspace).
+    DuplicateSegmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
+    /// Remove a segmentation.
+    DeleteSegmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
+    /// Make a segmentation the current one (what views show by default).
+    SetCurrentSegmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
+    /// A segmentation's files, whichever kind made it.
+    SegmentationFiles {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// Which files.
+        files: SegmentationFiles,
     },
     /// Drop a dataset and its assignments.
     Forget {
@@ -307,6 +372,8 @@ pub enum Response {
     Clv(Box<ClvView>),
     /// A saved RFM segmentation was read.
     RfmDefinition(Box<crate::rfm::RfmDefinition>),
+    /// The segmentations of a dataset.
+    Segmentations(Vec<SegmentationView>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -350,6 +417,12 @@ pub enum EngineError {
     /// An assignment id the session does not hold.
     #[error("those segments are no longer available; make them again.")]
     UnknownAssignment,
+    /// A segmentation could not be made again on changed data.
+    #[error("{0}")]
+    Stale(String),
+    /// A segmentation could not be made.
+    #[error("{0}")]
+    Segmentation(String),
 }
 
 /// A segmentation held for a dataset: how it was made (for the manifest) and its result.
@@ -364,14 +437,43 @@ struct Dataset {
     file: Vec<u8>,
     options: ReadOptions,
     ingested: Ingested,
-    assignments: BTreeMap<AssignmentId, Stored>,
     transactions: Option<transactions::Attached>,
-    /// The latest RFM: settings, map and result (for cell previews and downloads).
-    rfm: Option<(RfmParams, RfmMap, RfmResult)>,
+    /// Its segmentations, whichever workspace made them.
+    segmentations: Store,
     /// The latest CLV: settings and result (for downloads).
     clv: Option<(crate::clv::ClvParams, crate::clv::ClvResult)>,
-    /// The id the rule segments of this dataset are kept under, once rules were applied.
-    rules_id: Option<AssignmentId>,
+}
+
+impl Dataset {
+    /// Makes every segmentation again after the data or its transactions changed (DECISIONS 19);
+    /// the CLV fit no longer matches the data and is dropped.
+    fn changed(&mut self, why: &str) {
+        let data = Data { table: &self.ingested.table, attached: self.transactions.as_ref() };
+        self.segmentations.refresh(&data, why);
+        self.clv = None;
+    }
+
+    /// The made segmentation `id`; a stale one is an error that says why.
+    fn made(&self, id: AssignmentId) -> Result<&Made, EngineError> {
+        let entry = self.segmentations.get(id).ok_or(EngineError::UnknownAssignment)?;
+        entry.made.as_ref().ok_or_else(|| {
+            EngineError::Stale(format!(
+                "\"{}\" is out of date: {}",
+                entry.name,
+                entry.stale.clone().unwrap_or_default()
+            ))
+        })
+    }
+
+    /// The RFM segmentation the Value workspace works on.
+    fn rfm(&self) -> Result<(&RfmParams, &RfmMap, &RfmResult), EngineError> {
+        let id = self.segmentations.working(SegmentationKind::Rfm).ok_or(EngineError::UnknownAssignment)?;
+        let made = self.made(id)?;
+        match (&self.segmentations.get(id).map(|e| &e.spec), &made.rfm) {
+            (Some(Spec::Rfm { params, map, .. }), Some(result)) => Ok((params, map, result)),
+            _ => Err(EngineError::UnknownAssignment),
+        }
+    }
 }
 
 /// The engine's state for one user: open datasets and their segmentations.
@@ -397,6 +499,78 @@ impl Session {
         self.next_id
     }
 
+    /// The id of the segmentation the workspace of `kind` edits on `dataset` (given once, then kept).
+    fn working_id(&mut self, dataset: DatasetId, kind: SegmentationKind) -> Result<AssignmentId, EngineError> {
+        let kept = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.segmentations.working(kind);
+        let id = match kept {
+            Some(id) => id,
+            None => AssignmentId(self.fresh_id()),
+        };
+        if let Some(ds) = self.datasets.get_mut(&dataset) {
+            ds.segmentations.set_working(kind, id);
+        }
+        Ok(id)
+    }
+
+    /// A segmentation's files: its CSV with the manifest, its definition, or its SQL.
+    fn segmentation_files(
+        &self,
+        ds: &Dataset,
+        segmentation: AssignmentId,
+        files: SegmentationFiles,
+    ) -> Result<Vec<FileOut>, EngineError> {
+        let entry = ds.segmentations.get(segmentation).ok_or(EngineError::UnknownAssignment)?;
+        let stem = slug(&entry.name);
+        let table = &ds.ingested.table;
+        let customers = rules::Customers { table, attached: ds.transactions.as_ref() };
+        let no_definition = || {
+            EngineError::Segmentation(format!(
+                "\"{}\" is a split by column: it has no definition or SQL; download its CSV.",
+                entry.name
+            ))
+        };
+        match (files, &entry.spec) {
+            (SegmentationFiles::Csv, _) => {
+                let input = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
+                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(input)))
+            }
+            (_, Spec::Split(_)) => Err(no_definition()),
+            (SegmentationFiles::Definition, Spec::Rules(def)) => {
+                let saved = rules::completed(def, customers);
+                Ok(vec![FileOut {
+                    name: format!("{stem}.segments.json"),
+                    mime: "application/json".into(),
+                    bytes: saved.to_json().into_bytes(),
+                }])
+            }
+            (SegmentationFiles::Sql { dialect }, Spec::Rules(def)) => {
+                let text = rules::sql(def, customers, dialect, "customers", None)?;
+                Ok(vec![FileOut {
+                    name: format!("{stem}.{}.sql", dialect.label()),
+                    mime: "application/sql".into(),
+                    bytes: text.into_bytes(),
+                }])
+            }
+            (wanted, Spec::Rfm { params, map, .. }) => {
+                let made = ds.made(segmentation)?;
+                let result = made.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let run = rfm::RfmRun { table, attached };
+                let dialect = match wanted {
+                    SegmentationFiles::Sql { dialect } => dialect,
+                    _ => Dialect::Duckdb,
+                };
+                let mut out = run.definition_files(params, map, result, dialect, "customers", "transactions")?;
+                let keep_sql = matches!(wanted, SegmentationFiles::Sql { .. });
+                out.retain(|f| f.name.ends_with(".sql") == keep_sql);
+                for f in &mut out {
+                    f.name = f.name.replacen("rfm", &stem, 1);
+                }
+                Ok(out)
+            }
+        }
+    }
+
     fn try_handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
         match request {
             Request::Ingest { name, bytes, options } => self.ingest(name, bytes, options, monitor),
@@ -411,12 +585,10 @@ impl Session {
                 let ingested = read_table(&ds.ingested.table.name, &ds.file, &options, monitor)?;
                 ds.ingested = ingested;
                 ds.options = options;
-                ds.assignments.clear();
-                ds.rfm = None;
-                ds.clv = None;
                 if let Some(t) = ds.transactions.as_mut() {
                     t.rejoin(&ds.ingested.table)?;
                 }
+                ds.changed("The data was read again");
                 Ok(Response::Dataset(Box::new(DatasetView::new(id, &ds.ingested, &ds.options))))
             }
             Request::Preview { dataset, segment, offset, limit } => {
@@ -424,7 +596,7 @@ impl Session {
                 let table = &ds.ingested.table;
                 let rows: Vec<usize> = match segment {
                     Some((a, code)) => {
-                        let stored = ds.assignments.get(&a).ok_or(EngineError::UnknownAssignment)?;
+                        let stored = &ds.made(a)?.stored;
                         match &stored.flags {
                             Some(flags) => flags
                                 .get(code as usize)
@@ -446,81 +618,38 @@ impl Session {
                 Ok(Response::Preview(PreviewRows::of(table, &rows)))
             }
             Request::Split { dataset, params } => {
-                let id = AssignmentId(self.fresh_id());
+                let id = self.working_id(dataset, SegmentationKind::Split)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid);
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
-                let spec =
-                    serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
-                ds.assignments.insert(id, Stored { spec, assignment, flags: None });
+                ds.segmentations.put(id, Spec::Split(params.clone()), segmentations::split_made(&params, assignment));
                 Ok(Response::Segmented(view))
             }
             Request::ExportCsv { dataset, assignment } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let stored = ds.assignments.get(&assignment).ok_or(EngineError::UnknownAssignment)?;
-                let a = &stored.assignment;
                 let table = &ds.ingested.table;
-                let column = segment_column_name(table, "segment");
-                let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
-                let (column, sizes) = match &stored.flags {
-                    None => {
-                        write_annotated_csv(table, a, &column, &mut csv)?;
-                        (column, a.sizes())
-                    }
-                    Some(flags) => {
-                        let names: Vec<String> = flags.iter().map(|(n, _)| n.clone()).collect();
-                        let value = |r: usize, v: &mut Vec<String>| {
-                            v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()))
-                        };
-                        write_appended(table, &names, value, true, &mut csv)?;
-                        let total = table.rows().max(1) as f64;
-                        let sizes = flags
-                            .iter()
-                            .map(|(name, f)| {
-                                let count = f.iter().filter(|&&b| b).count() as u64;
-                                SegmentSize { name: name.clone(), count, share: count as f64 / total }
-                            })
-                            .collect();
-                        (names.join(", "), sizes)
-                    }
-                };
                 let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
-                let output_file = format!("{stem}-segments.csv");
-                let manifest = Manifest {
-                    format: MANIFEST_FORMAT.to_string(),
-                    segscope_version: env!("CARGO_PKG_VERSION").to_string(),
-                    input_file: table.name.clone(),
-                    input_bytes: ds.ingested.diagnostics.bytes,
-                    read_options: ds.options.clone(),
-                    diagnostics: ds.ingested.diagnostics.clone(),
-                    segmentation: stored.spec.clone(),
-                    segment_column: column,
-                    output_file: output_file.clone(),
-                    segments: sizes,
-                };
-                Ok(Response::Files(vec![
-                    FileOut {
-                        name: format!("{output_file}.manifest.json"),
-                        mime: "application/json".into(),
-                        bytes: manifest.to_json().into_bytes(),
-                    },
-                    FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
-                ]))
+                Ok(Response::Files(csv_files(ds, assignment, format!("{stem}-segments.csv"))?))
             }
             Request::ApplyRules { dataset, definition } => {
-                // One id per dataset for its rule segments, whatever was applied before: so a live
-                // count leaves the session as if only it had run (`wire::Journal::Replaceable`).
-                let kept = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.rules_id;
-                let id = kept.unwrap_or_else(|| AssignmentId(self.fresh_id()));
+                // One working id per dataset for its rule segments, whatever was applied before: so a
+                // live count leaves the session as if only it had run (`wire::Journal::Replaceable`).
+                let id = self.working_id(dataset, SegmentationKind::Rules)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                ds.rules_id = Some(id);
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
                 let (view, stored) = rules::apply(id, &definition, customers);
-                // Keep only the latest rule result: live counts make one per edit.
-                ds.assignments.retain(|_, s| s.spec.get("kind").and_then(|k| k.as_str()) != Some("rules"));
-                if let Some(stored) = stored {
-                    ds.assignments.insert(id, stored);
+                let rows = ds.ingested.table.rows();
+                let name = segmentations::rules_name(&definition);
+                match stored {
+                    Some(stored) => {
+                        let made = segmentations::rules_made(&view, stored, &definition, rows);
+                        ds.segmentations.put(id, Spec::Rules(Box::new(definition)), made);
+                    }
+                    None => {
+                        let why = segmentations::rules_problem(&view);
+                        ds.segmentations.put_stale(id, Spec::Rules(Box::new(definition)), name, why);
+                    }
                 }
                 Ok(Response::Rules(Box::new(view)))
             }
@@ -574,6 +703,7 @@ impl Session {
                 let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.transactions = Some(attached);
+                ds.changed("The transactions changed");
                 Ok(Response::Attached(Box::new(view)))
             }
             Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
@@ -584,6 +714,7 @@ impl Session {
                 let attached = transactions::Attached::new(ingested, None, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.transactions = Some(attached);
+                ds.changed("The transactions changed");
                 Ok(Response::Attached(Box::new(view)))
             }
             Request::Remap { dataset, mapping } => {
@@ -593,6 +724,7 @@ impl Session {
                     Ok(attached) => {
                         let view = attached.view();
                         ds.transactions = Some(attached);
+                        ds.changed("The transactions changed");
                         Ok(Response::Attached(Box::new(view)))
                     }
                     Err(e) => {
@@ -604,23 +736,25 @@ impl Session {
             Request::Detach { dataset } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 ds.transactions = None;
+                ds.changed("The transactions were removed");
                 Ok(Response::Done)
             }
             Request::Rfm { dataset, params, map, as_of } => {
-                let id = AssignmentId(self.fresh_id());
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let id = self.working_id(dataset, SegmentationKind::Rfm)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let (result, map, default) = run.compute(&params, map, as_of.as_deref())?;
                 let (view, stored) = run.view(id, &params, &map, &result, default);
-                ds.assignments.retain(|_, s| s.spec.get("kind").and_then(|k| k.as_str()) != Some("rfm"));
-                ds.assignments.insert(id, stored);
-                ds.rfm = Some((params, map, result));
+                let spec = Spec::Rfm { params, map, as_of };
+                ds.segmentations.put(id, spec, segmentations::rfm_made(&view, stored, result));
                 Ok(Response::Rfm(Box::new(view)))
             }
             Request::RfmCell { dataset, r, f, limit } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let (_, _, result) = ds.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let (_, _, result) = ds.rfm()?;
                 let rows: Vec<usize> = result
                     .rows
                     .iter()
@@ -633,7 +767,7 @@ impl Session {
             }
             Request::RfmFiles { dataset, dialect, customers_table, transactions_table } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let (params, map, result) = ds.rfm.as_ref().ok_or(EngineError::UnknownAssignment)?;
+                let (params, map, result) = ds.rfm()?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let files = match dialect {
@@ -653,13 +787,61 @@ impl Session {
                 def.map.check(def.params.bins)?;
                 Ok(Response::RfmDefinition(Box::new(def)))
             }
-            Request::Clv { dataset, params } => {
+            Request::Clv { dataset, params, by } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                let (view, result) =
-                    clv::run(&ds.ingested.table, attached, &params, ds.rfm.as_ref().map(|r| &r.2), monitor)?;
+                // Value by segment: the chosen segmentation, else the current one (if it can be used).
+                let by = match by {
+                    Some(id) => Some(ds.made(id).map(|m| (id, m))?),
+                    None => ds.segmentations.current().and_then(|e| Some((e.id, e.made.as_ref()?))),
+                };
+                let by = by.and_then(|(id, m)| {
+                    let name = ds.segmentations.get(id)?.name.clone();
+                    Some((id, name, &m.stored.assignment))
+                });
+                let (view, result) = clv::run(&ds.ingested.table, attached, &params, by, monitor)?;
                 ds.clv = Some((params, result));
                 Ok(Response::Clv(Box::new(view)))
+            }
+            Request::Segmentations { dataset } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::RenameSegmentation { dataset, segmentation, name } => {
+                if name.trim().is_empty() {
+                    return Err(EngineError::Segmentation("A segmentation needs a name; type one.".into()));
+                }
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                if !ds.segmentations.rename(segmentation, &name) {
+                    return Err(EngineError::UnknownAssignment);
+                }
+                Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::DuplicateSegmentation { dataset, segmentation } => {
+                self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let new_id = AssignmentId(self.fresh_id());
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                ds.segmentations.duplicate(segmentation, new_id, &data).map_err(EngineError::Segmentation)?;
+                Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::DeleteSegmentation { dataset, segmentation } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                if !ds.segmentations.remove(segmentation) {
+                    return Err(EngineError::UnknownAssignment);
+                }
+                Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::SetCurrentSegmentation { dataset, segmentation } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                if !ds.segmentations.set_current(segmentation) {
+                    return Err(EngineError::UnknownAssignment);
+                }
+                Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::SegmentationFiles { dataset, segmentation, files } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Files(self.segmentation_files(ds, segmentation, files)?))
             }
             Request::ClvFiles { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -714,17 +896,60 @@ impl Session {
         let view = DatasetView::new(id, &ingested, &options);
         self.datasets.insert(
             id,
-            Dataset {
-                file: bytes,
-                options,
-                ingested,
-                assignments: BTreeMap::new(),
-                transactions: None,
-                rfm: None,
-                clv: None,
-                rules_id: None,
-            },
+            Dataset { file: bytes, options, ingested, transactions: None, segmentations: Store::default(), clv: None },
         );
         Ok(Box::new(view))
     }
+}
+
+/// The customer table with the segmentation's column(s) appended, as `output_file`, and its
+/// manifest beside it (DECISIONS 12).
+fn csv_files(ds: &Dataset, assignment: AssignmentId, output_file: String) -> Result<Vec<FileOut>, EngineError> {
+    let stored = &ds.made(assignment)?.stored;
+    let a = &stored.assignment;
+    let table = &ds.ingested.table;
+    let column = segment_column_name(table, "segment");
+    let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
+    let (column, sizes) = match &stored.flags {
+        None => {
+            write_annotated_csv(table, a, &column, &mut csv)?;
+            (column, a.sizes())
+        }
+        Some(flags) => {
+            let names: Vec<String> = flags.iter().map(|(n, _)| n.clone()).collect();
+            let value = |r: usize, v: &mut Vec<String>| {
+                v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()))
+            };
+            write_appended(table, &names, value, true, &mut csv)?;
+            let total = table.rows().max(1) as f64;
+            let sizes = flags
+                .iter()
+                .map(|(name, f)| {
+                    let count = f.iter().filter(|&&b| b).count() as u64;
+                    SegmentSize { name: name.clone(), count, share: count as f64 / total }
+                })
+                .collect();
+            (names.join(", "), sizes)
+        }
+    };
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT.to_string(),
+        segscope_version: env!("CARGO_PKG_VERSION").to_string(),
+        input_file: table.name.clone(),
+        input_bytes: ds.ingested.diagnostics.bytes,
+        read_options: ds.options.clone(),
+        diagnostics: ds.ingested.diagnostics.clone(),
+        segmentation: stored.spec.clone(),
+        segment_column: column,
+        output_file: output_file.clone(),
+        segments: sizes,
+    };
+    Ok(vec![
+        FileOut {
+            name: format!("{output_file}.manifest.json"),
+            mime: "application/json".into(),
+            bytes: manifest.to_json().into_bytes(),
+        },
+        FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
+    ])
 }

@@ -81,6 +81,12 @@ impl Request {
             Request::Clv { .. } => "clv",
             Request::ClvFiles { .. } => "clv-files",
             Request::Forget { .. } => "forget",
+            Request::Segmentations { .. } => "segmentations",
+            Request::RenameSegmentation { .. } => "rename-segmentation",
+            Request::DuplicateSegmentation { .. } => "duplicate-segmentation",
+            Request::DeleteSegmentation { .. } => "delete-segmentation",
+            Request::SetCurrentSegmentation { .. } => "set-current-segmentation",
+            Request::SegmentationFiles { .. } => "segmentation-files",
         }
     }
 
@@ -98,7 +104,9 @@ impl Request {
             | Request::RfmCell { .. }
             | Request::RfmFiles { .. }
             | Request::OpenRfmDefinition { .. }
-            | Request::ClvFiles { .. } => Journal::Read,
+            | Request::ClvFiles { .. }
+            | Request::Segmentations { .. }
+            | Request::SegmentationFiles { .. } => Journal::Read,
             Request::ApplyRules { dataset, .. } => Journal::Replaceable(ReplaceKey::Rules(*dataset)),
             Request::Ingest { .. }
             | Request::LoadSample { .. }
@@ -111,7 +119,11 @@ impl Request {
             | Request::Detach { .. }
             | Request::Rfm { .. }
             | Request::Clv { .. }
-            | Request::Forget { .. } => Journal::Change,
+            | Request::Forget { .. }
+            | Request::RenameSegmentation { .. }
+            | Request::DuplicateSegmentation { .. }
+            | Request::DeleteSegmentation { .. }
+            | Request::SetCurrentSegmentation { .. } => Journal::Change,
         }
     }
 

@@ -1,0 +1,348 @@
+//! The segmentations of an open customer table (DECISIONS 18–19): every workspace (split, rules,
+//! RFM; clusters later) creates or updates one here, and profiles, CLV by segment and downloads
+//! take its id whatever kind made it.
+//!
+//! Each workspace edits one working segmentation per dataset (a live rule count replaces the
+//! rule segmentation in place); "Duplicate" keeps a copy the workspace no longer changes. When the
+//! data or its transactions change, [`Store::refresh`] makes every segmentation again from its
+//! spec, or marks it stale with the reason: one rule for every kind.
+
+use serde::{Deserialize, Serialize};
+
+use super::transactions::Attached;
+use super::{rfm, rules, AssignmentId, Stored};
+use crate::rfm::{RfmMap, RfmParams, RfmResult};
+use crate::rules::Definition;
+use crate::split::{split, SplitParams};
+use crate::table::Table;
+
+/// Which workspace made a segmentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SegmentationKind {
+    /// Split by one column.
+    Split,
+    /// Rule segments.
+    Rules,
+    /// RFM scores and named segments.
+    Rfm,
+}
+
+impl SegmentationKind {
+    /// The kind as the user reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SegmentationKind::Split => "Split by column",
+            SegmentationKind::Rules => "Rules",
+            SegmentationKind::Rfm => "RFM",
+        }
+    }
+
+    /// True when the kind can be written as a definition file and as warehouse SQL.
+    pub fn has_definition(self) -> bool {
+        matches!(self, SegmentationKind::Rules | SegmentationKind::Rfm)
+    }
+}
+
+/// How a segmentation is made again from the data.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Spec {
+    /// Split parameters.
+    Split(SplitParams),
+    /// A rule definition.
+    Rules(Box<Definition>),
+    /// RFM settings, map and as-of date (`None`: the day after the last transaction).
+    Rfm { params: RfmParams, map: RfmMap, as_of: Option<String> },
+}
+
+impl Spec {
+    fn kind(&self) -> SegmentationKind {
+        match self {
+            Spec::Split(_) => SegmentationKind::Split,
+            Spec::Rules(_) => SegmentationKind::Rules,
+            Spec::Rfm { .. } => SegmentationKind::Rfm,
+        }
+    }
+}
+
+/// A segmentation's result on the current data.
+pub(super) struct Made {
+    /// The assignment, its manifest spec and (overlapping rules) flags.
+    pub stored: Stored,
+    /// The RFM result, for RFM segmentations (cell previews, per-customer files).
+    pub rfm: Option<RfmResult>,
+    /// Customers in no real segment (the remainder, "No purchases", or in no overlapping segment).
+    pub unassigned: u64,
+    /// The as-of date used, when it matters.
+    pub as_of: Option<String>,
+    /// The name the workspace gives it.
+    pub default_name: String,
+}
+
+/// One segmentation in the store.
+pub(super) struct Entry {
+    pub id: AssignmentId,
+    pub name: String,
+    renamed: bool,
+    pub spec: Spec,
+    /// `None` while stale.
+    pub made: Option<Made>,
+    pub stale: Option<String>,
+}
+
+/// What the customer table is, for making segmentations again.
+pub(super) struct Data<'a> {
+    pub table: &'a Table,
+    pub attached: Option<&'a Attached>,
+}
+
+/// Makes a segmentation from its spec; the error is the sentence the user sees.
+pub(super) fn make(id: AssignmentId, spec: &Spec, data: &Data<'_>) -> Result<Made, String> {
+    match spec {
+        Spec::Split(params) => {
+            let valid = params.check(data.table).map_err(|e| format!("Cannot split: {e}"))?;
+            Ok(split_made(params, split(data.table, &valid)))
+        }
+        Spec::Rules(definition) => {
+            let customers = rules::Customers { table: data.table, attached: data.attached };
+            let (view, stored) = rules::apply(id, definition, customers);
+            match stored {
+                Some(stored) => Ok(rules_made(&view, stored, definition, data.table.rows())),
+                None => Err(rules_problem(&view)),
+            }
+        }
+        Spec::Rfm { params, map, as_of } => {
+            let attached = data.attached.ok_or_else(|| crate::customers::CustomersError::NoTransactions.to_string())?;
+            let run = rfm::RfmRun { table: data.table, attached };
+            let (result, map, default) =
+                run.compute(params, Some(map.clone()), as_of.as_deref()).map_err(|e| e.to_string())?;
+            let (view, stored) = run.view(id, params, &map, &result, default);
+            Ok(rfm_made(&view, stored, result))
+        }
+    }
+}
+
+/// A split's result.
+pub(super) fn split_made(params: &SplitParams, assignment: crate::assignment::Assignment) -> Made {
+    let spec = serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
+    let default_name = assignment.title.clone();
+    Made { stored: Stored { spec, assignment, flags: None }, rfm: None, unassigned: 0, as_of: None, default_name }
+}
+
+/// Rule segments' result, from the live count's view.
+pub(super) fn rules_made(view: &rules::RulesView, stored: Stored, definition: &Definition, rows: usize) -> Made {
+    let unassigned = match &stored.flags {
+        Some(flags) => (0..rows).filter(|&r| !flags.iter().any(|(_, f)| f.get(r) == Some(&true))).count() as u64,
+        None => view.counts.last().map_or(0, |c| c.size.count),
+    };
+    Made { stored, rfm: None, unassigned, as_of: view.as_of.clone(), default_name: rules_name(definition) }
+}
+
+/// The name rule segments get until the user renames them.
+pub(super) fn rules_name(definition: &Definition) -> String {
+    definition.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "Rule segments".into())
+}
+
+/// Why rule segments cannot be made: their first problem.
+pub(super) fn rules_problem(view: &rules::RulesView) -> String {
+    view.problems.first().map_or_else(
+        || "the rules do not fit the data.".to_string(),
+        |p| format!("the rules have {} problem(s), the first: {}", view.problems.len(), p.message),
+    )
+}
+
+/// RFM's result, from its view.
+pub(super) fn rfm_made(view: &rfm::RfmView, stored: Stored, result: RfmResult) -> Made {
+    let unassigned = view.segments.iter().find(|s| s.name == view.map.no_purchases).map_or(0, |s| s.count);
+    Made { stored, rfm: Some(result), unassigned, as_of: Some(view.as_of.clone()), default_name: "RFM segments".into() }
+}
+
+/// A segmentation as the Segmentations view lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentationView {
+    /// Its id (the id its assignment is downloaded and previewed by).
+    pub id: AssignmentId,
+    /// Its name.
+    pub name: String,
+    /// Which workspace made it.
+    pub kind: SegmentationKind,
+    /// The kind as the user reads it.
+    pub kind_label: String,
+    /// Number of segments (the remainder included).
+    pub segments: usize,
+    /// Customers in no real segment.
+    pub unassigned: u64,
+    /// Customers in all.
+    pub rows: u64,
+    /// The as-of date used, when it matters (`YYYY-MM-DD`).
+    pub as_of: Option<String>,
+    /// Why it could not be made again on the current data, when it could not.
+    pub stale: Option<String>,
+    /// True when it is the one views show by default.
+    pub current: bool,
+    /// True when it is the one its workspace edits (a duplicate is not).
+    pub working: bool,
+    /// True when it can be downloaded as a definition and as SQL.
+    pub has_definition: bool,
+}
+
+/// Every segmentation of one dataset, in the order made.
+#[derive(Default)]
+pub(super) struct Store {
+    entries: Vec<Entry>,
+    current: Option<AssignmentId>,
+    /// The segmentation each workspace edits.
+    working: Vec<(SegmentationKind, AssignmentId)>,
+}
+
+impl Store {
+    /// The id the workspace of `kind` edits, if it made one already.
+    pub fn working(&self, kind: SegmentationKind) -> Option<AssignmentId> {
+        self.working.iter().find(|(k, _)| *k == kind).map(|(_, id)| *id)
+    }
+
+    /// Remembers `id` as the one the workspace of `kind` edits.
+    pub fn set_working(&mut self, kind: SegmentationKind, id: AssignmentId) {
+        self.working.retain(|(k, _)| *k != kind);
+        self.working.push((kind, id));
+    }
+
+    /// Puts a made segmentation under `id` (a new entry, or the same entry updated: a name the user
+    /// gave is kept), and makes it current.
+    pub fn put(&mut self, id: AssignmentId, spec: Spec, made: Made) {
+        match self.entries.iter_mut().find(|e| e.id == id) {
+            Some(e) => {
+                if !e.renamed {
+                    e.name = made.default_name.clone();
+                }
+                e.spec = spec;
+                e.made = Some(made);
+                e.stale = None;
+            }
+            None => self.entries.push(Entry {
+                id,
+                name: made.default_name.clone(),
+                renamed: false,
+                spec,
+                made: Some(made),
+                stale: None,
+            }),
+        }
+        self.current = Some(id);
+    }
+
+    /// Keeps `id` (new or existing) as stale: it cannot be made now (rule segments with problems
+    /// while the user edits them), and makes it current, as [`Store::put`] would.
+    pub fn put_stale(&mut self, id: AssignmentId, spec: Spec, name: String, why: String) {
+        match self.entries.iter_mut().find(|e| e.id == id) {
+            Some(e) => {
+                if !e.renamed {
+                    e.name = name;
+                }
+                e.spec = spec;
+                e.made = None;
+                e.stale = Some(why);
+            }
+            None => self.entries.push(Entry { id, name, renamed: false, spec, made: None, stale: Some(why) }),
+        }
+        self.current = Some(id);
+    }
+
+    /// Removes a segmentation (a workspace's working one is made again when it next runs).
+    pub fn remove(&mut self, id: AssignmentId) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.id != id);
+        if self.current == Some(id) {
+            self.current = self.entries.last().map(|e| e.id);
+        }
+        self.entries.len() != before
+    }
+
+    /// The segmentation with this id.
+    pub fn get(&self, id: AssignmentId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Renames it; the workspace keeps the name from then on.
+    pub fn rename(&mut self, id: AssignmentId, name: &str) -> bool {
+        match self.entries.iter_mut().find(|e| e.id == id) {
+            Some(e) => {
+                e.name = name.trim().to_string();
+                e.renamed = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Copies `id` under `new_id` as "NAME (copy)": a copy no workspace edits.
+    pub fn duplicate(&mut self, id: AssignmentId, new_id: AssignmentId, data: &Data<'_>) -> Result<(), String> {
+        let entry = self.get(id).ok_or_else(|| "that segmentation no longer exists.".to_string())?;
+        let (spec, name) = (entry.spec.clone(), format!("{} (copy)", entry.name));
+        let made = make(new_id, &spec, data)?;
+        self.entries.push(Entry { id: new_id, name, renamed: true, spec, made: Some(made), stale: None });
+        self.current = Some(new_id);
+        Ok(())
+    }
+
+    /// Makes `id` the current segmentation.
+    pub fn set_current(&mut self, id: AssignmentId) -> bool {
+        let known = self.get(id).is_some();
+        if known {
+            self.current = Some(id);
+        }
+        known
+    }
+
+    /// The current segmentation, if any.
+    pub fn current(&self) -> Option<&Entry> {
+        self.current.and_then(|id| self.get(id))
+    }
+
+    /// Makes every segmentation again on changed data, or marks it stale with `why` and the reason.
+    pub fn refresh(&mut self, data: &Data<'_>, why: &str) {
+        for e in &mut self.entries {
+            match make(e.id, &e.spec, data) {
+                Ok(made) => {
+                    if !e.renamed {
+                        e.name = made.default_name.clone();
+                    }
+                    e.made = Some(made);
+                    e.stale = None;
+                }
+                Err(reason) => {
+                    e.made = None;
+                    e.stale = Some(format!("{why}, and it could not be made again: {reason}"));
+                }
+            }
+        }
+    }
+
+    /// The list for the Segmentations view, in the order made.
+    pub fn views(&self) -> Vec<SegmentationView> {
+        self.entries
+            .iter()
+            .map(|e| {
+                let kind = e.spec.kind();
+                SegmentationView {
+                    id: e.id,
+                    name: e.name.clone(),
+                    kind,
+                    kind_label: kind.label().to_string(),
+                    segments: e.made.as_ref().map_or(0, |m| match &m.stored.flags {
+                        Some(flags) => flags.len(),
+                        None => m.stored.assignment.segments.len(),
+                    }),
+                    unassigned: e.made.as_ref().map_or(0, |m| m.unassigned),
+                    rows: e.made.as_ref().map_or(0, |m| m.stored.assignment.rows() as u64),
+                    as_of: e.made.as_ref().and_then(|m| m.as_of.clone()),
+                    stale: e.stale.clone(),
+                    current: self.current == Some(e.id),
+                    working: self.working(kind) == Some(e.id),
+                    has_definition: kind.has_definition(),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,211 @@
+//! Segmentations as first-class things: split, rules and RFM all land in one list per dataset,
+//! can be renamed, duplicated, deleted and made current, download from one place, are made again
+//! (or marked stale with the reason) when the data changes, and CLV is summarised by any of them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use segscope_engine::api::{
+    AssignmentId, DatasetId, Request, Response, SegmentationFiles, SegmentationKind, SegmentationView, Session,
+};
+use segscope_engine::clv::ClvParams;
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::progress::Quiet;
+use segscope_engine::rfm::RfmParams;
+use segscope_engine::rules::sql::Dialect;
+use segscope_engine::rules::Definition;
+use segscope_engine::sample::SampleParams;
+use segscope_engine::split::SplitParams;
+use segscope_engine::table::ColumnType;
+
+const D: DatasetId = DatasetId(1);
+
+fn lifestyle() -> Definition {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json");
+    Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn ok(s: &mut Session, request: Request) -> Response {
+    let kind = request.kind();
+    let response = s.handle(request, &mut Quiet);
+    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
+    response
+}
+
+fn list(s: &mut Session) -> Vec<SegmentationView> {
+    match ok(s, Request::Segmentations { dataset: D }) {
+        Response::Segmentations(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The sample with transactions, and one segmentation of each kind: (split, rules, rfm) ids.
+fn three_kinds(s: &mut Session) -> (AssignmentId, AssignmentId, AssignmentId) {
+    let params = SampleParams { customers: 800, ..SampleParams::default() };
+    ok(s, Request::LoadSample { params });
+    ok(s, Request::AttachSampleTransactions { dataset: D, params });
+    let Response::Segmented(split) =
+        ok(s, Request::Split { dataset: D, params: SplitParams { column: "region".into(), ..SplitParams::default() } })
+    else {
+        panic!()
+    };
+    let Response::Rules(rules) = ok(s, Request::ApplyRules { dataset: D, definition: lifestyle() }) else { panic!() };
+    let Response::Rfm(rfm) = ok(s, Request::Rfm { dataset: D, params: RfmParams::default(), map: None, as_of: None })
+    else {
+        panic!()
+    };
+    (split.id, rules.assignment.unwrap(), rfm.assignment)
+}
+
+#[test]
+fn every_workspace_adds_to_one_list_in_the_order_made() {
+    let mut s = Session::new();
+    let (split, rules, rfm) = three_kinds(&mut s);
+    let l = list(&mut s);
+    let kinds: Vec<_> = l.iter().map(|v| (v.id, v.kind, v.name.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (split, SegmentationKind::Split, "Split by region (44 values)"),
+            (rules, SegmentationKind::Rules, "Life stage and engagement"),
+            (rfm, SegmentationKind::Rfm, "RFM segments"),
+        ]
+    );
+    assert!(l[2].current, "the latest made is current");
+    assert!(l.iter().all(|v| v.rows == 800 && v.stale.is_none() && v.working));
+    assert_eq!(l[1].segments, 6, "five segments and the remainder");
+    assert!(l[1].unassigned > 0 && l[1].unassigned < 800, "the remainder is unassigned");
+    assert!(l[2].unassigned > 0, "customers without purchases are unassigned in RFM");
+    assert_eq!(l[0].unassigned, 0);
+    assert!(!l[0].has_definition && l[1].has_definition && l[2].has_definition);
+}
+
+#[test]
+fn a_live_recount_updates_the_same_segmentation_and_keeps_its_new_name() {
+    let mut s = Session::new();
+    let (_, rules, _) = three_kinds(&mut s);
+    ok(&mut s, Request::RenameSegmentation { dataset: D, segmentation: rules, name: "Lifestyle Q1".into() });
+    let mut edited = lifestyle();
+    edited.segments.truncate(2);
+    let Response::Rules(v) = ok(&mut s, Request::ApplyRules { dataset: D, definition: edited }) else { panic!() };
+    assert_eq!(v.assignment, Some(rules), "the same id");
+    let l = list(&mut s);
+    assert_eq!(l.len(), 3);
+    let r = l.iter().find(|v| v.id == rules).unwrap();
+    assert_eq!((r.name.as_str(), r.segments), ("Lifestyle Q1", 3));
+    // An empty name is refused with a sentence.
+    let Response::Error { message } =
+        s.handle(Request::RenameSegmentation { dataset: D, segmentation: rules, name: "  ".into() }, &mut Quiet)
+    else {
+        panic!()
+    };
+    assert_eq!(message, "A segmentation needs a name; type one.");
+}
+
+#[test]
+fn a_duplicate_stays_as_it_was_when_its_workspace_edits_on() {
+    let mut s = Session::new();
+    let (_, rules, _) = three_kinds(&mut s);
+    let Response::Segmentations(l) = ok(&mut s, Request::DuplicateSegmentation { dataset: D, segmentation: rules })
+    else {
+        panic!()
+    };
+    let copy = l.last().unwrap().clone();
+    assert_eq!(copy.name, "Life stage and engagement (copy)");
+    assert!(copy.current && !copy.working);
+    let mut edited = lifestyle();
+    edited.segments.truncate(1);
+    ok(&mut s, Request::ApplyRules { dataset: D, definition: edited });
+    let l = list(&mut s);
+    assert_eq!(l.iter().find(|v| v.id == rules).unwrap().segments, 2);
+    assert_eq!(l.iter().find(|v| v.id == copy.id).unwrap().segments, 6, "the copy is unchanged");
+    // Delete it; the current one moves to the latest left.
+    ok(&mut s, Request::DeleteSegmentation { dataset: D, segmentation: copy.id });
+    let l = list(&mut s);
+    assert_eq!(l.len(), 3);
+    ok(&mut s, Request::SetCurrentSegmentation { dataset: D, segmentation: rules });
+    assert!(list(&mut s).iter().find(|v| v.id == rules).unwrap().current);
+}
+
+#[test]
+fn every_segmentation_downloads_its_csv_with_manifest_and_its_definition_and_sql_where_it_has_them() {
+    let mut s = Session::new();
+    let (split, rules, rfm) = three_kinds(&mut s);
+    for id in [split, rules, rfm] {
+        let Response::Files(files) =
+            ok(&mut s, Request::SegmentationFiles { dataset: D, segmentation: id, files: SegmentationFiles::Csv })
+        else {
+            panic!()
+        };
+        let names: Vec<_> = files.iter().map(|f| f.name.as_str()).collect();
+        let csv = files.iter().find(|f| f.name.ends_with(".csv")).unwrap();
+        assert!(names.contains(&format!("{}.manifest.json", csv.name).as_str()), "{names:?}");
+        assert_eq!(String::from_utf8_lossy(&csv.bytes).lines().count(), 801, "{names:?}");
+    }
+    let Response::Error { message } = s.handle(
+        Request::SegmentationFiles { dataset: D, segmentation: split, files: SegmentationFiles::Definition },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
+    assert!(message.contains("has no definition or SQL"), "{message}");
+    for id in [rules, rfm] {
+        let def = ok(
+            &mut s,
+            Request::SegmentationFiles { dataset: D, segmentation: id, files: SegmentationFiles::Definition },
+        );
+        let sql = ok(
+            &mut s,
+            Request::SegmentationFiles {
+                dataset: D,
+                segmentation: id,
+                files: SegmentationFiles::Sql { dialect: Dialect::Postgres },
+            },
+        );
+        let (Response::Files(def), Response::Files(sql)) = (def, sql) else { panic!() };
+        assert!(def.len() == 1 && def[0].name.ends_with(".json"), "{:?}", def[0].name);
+        assert!(sql.len() == 1 && sql[0].name.ends_with(".postgres.sql"), "{:?}", sql[0].name);
+    }
+}
+
+#[test]
+fn changed_data_makes_each_segmentation_again_or_marks_it_stale_with_the_reason() {
+    let mut s = Session::new();
+    let (split, rules, rfm) = three_kinds(&mut s);
+    let before = list(&mut s);
+    // `age` read as text: the rules compare it as a number, so they cannot be made again.
+    let mut options = ReadOptions::default();
+    options.types.insert("age".into(), ColumnType::Text);
+    ok(&mut s, Request::Reread { dataset: D, options });
+    let after = list(&mut s);
+    let get = |l: &[SegmentationView], id| l.iter().find(|v| v.id == id).unwrap().clone();
+    assert_eq!(get(&after, split).segments, get(&before, split).segments);
+    assert!(get(&after, split).stale.is_none() && get(&after, rfm).stale.is_none());
+    let stale = get(&after, rules).stale.expect("the rules are stale");
+    assert!(stale.starts_with("The data was read again, and it could not be made again: "), "{stale}");
+    assert!(stale.contains("age"), "{stale}");
+    // A stale segmentation's download says why instead of giving old rows.
+    let Response::Error { message } = s.handle(
+        Request::SegmentationFiles { dataset: D, segmentation: rules, files: SegmentationFiles::Csv },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
+    assert!(message.contains("is out of date"), "{message}");
+    // Without transactions, RFM cannot be made.
+    ok(&mut s, Request::Detach { dataset: D });
+    let stale = get(&list(&mut s), rfm).stale.expect("RFM is stale");
+    assert!(stale.contains("transactions"), "{stale}");
+}
+
+#[test]
+fn lifetime_value_is_summarised_by_any_segmentation() {
+    let mut s = Session::new();
+    let (split, _, _) = three_kinds(&mut s);
+    let Response::Clv(v) = ok(&mut s, Request::Clv { dataset: D, params: ClvParams::default(), by: Some(split) })
+    else {
+        panic!()
+    };
+    assert_eq!(v.by_segmentation, Some((split, "Split by region (44 values)".to_string())));
+    let Response::Segmentations(l) = ok(&mut s, Request::Segmentations { dataset: D }) else { panic!() };
+    assert_eq!(v.by_segment.len(), l[0].segments);
+    assert_eq!(v.by_segment.iter().map(|b| b.customers).sum::<u64>(), 800);
+}
