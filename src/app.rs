@@ -1,4 +1,5 @@
-//! The root component: the landing view until data is open, then the dataset workspace.
+//! The root component: the landing view until data is open, then the shell: navigation between
+//! workspaces, routed by the URL fragment (`routes`).
 
 use leptos::prelude::*;
 use segscope_engine::api::{Request, Response};
@@ -7,8 +8,10 @@ use segscope_engine::sample::SampleParams;
 use crate::components::{
     column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel, preview_table::PreviewTable,
     rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel,
-    value::ValueWorkspace,
+    value::{ClvWorkspace, ValueWorkspace},
 };
+use crate::routes::Route;
+use crate::workspaces::segmentations::SegmentationsWorkspace;
 use crate::state::AppState;
 
 /// Loads the built-in sample customers (`customers` of them; the default size when `None`).
@@ -33,7 +36,8 @@ pub fn load_sample(state: AppState, customers: Option<u64>) {
     });
 }
 
-/// The whole app.
+/// The whole app: the header, the status bar, the navigation between workspaces and the
+/// workspace the URL fragment names.
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
@@ -48,23 +52,88 @@ pub fn App() -> impl IntoView {
     if let Some(customers) = sample {
         load_sample(state, customers);
     }
+    // The URL fragment is outside Leptos: follow it (links, back, forward, reload).
+    let on_hash = window_event_listener_untyped("hashchange", move |_| go(state, Route::current()));
+    on_cleanup(move || on_hash.remove());
     view! {
         <header class="top">
             <h1>"Segscope"</h1>
             <p class="tagline">"Customer segmentation in your browser. Your data never leaves this computer."</p>
         </header>
         <StatusBar/>
-        <main>
-            <Show when=move || state.dataset.with(Option::is_some) fallback=|| view! { <DropZone/> }>
-                <Workspace/>
-            </Show>
-        </main>
+        <Show when=move || state.dataset.with(Option::is_some) fallback=|| view! { <main class="landing"><DropZone/></main> }>
+            <div class="shell">
+                <Navigation/>
+                <main class="workspaces">
+                    <Workspace route=Route::Data><DataWorkspace/></Workspace>
+                    <Workspace route=Route::Split><SplitPanel/></Workspace>
+                    <Workspace route=Route::Rules><RuleBuilder/></Workspace>
+                    <Workspace route=Route::Rfm><ValueWorkspace/></Workspace>
+                    <Workspace route=Route::Clv><ClvWorkspace/></Workspace>
+                    <Workspace route=Route::Segmentations><SegmentationsWorkspace/></Workspace>
+                </main>
+            </div>
+        </Show>
     }
 }
 
-/// The dataset workspace: what was read, its columns, and the split.
+/// Shows `route`, and brings what it lists up to date.
+fn go(state: AppState, route: Route) {
+    state.route.set(route);
+    if matches!(route, Route::Segmentations | Route::Clv) {
+        leptos::task::spawn_local(state.refresh_segmentations());
+    }
+}
+
+/// The side navigation: one link per workspace, grouped.
 #[component]
-fn Workspace() -> impl IntoView {
+fn Navigation() -> impl IntoView {
+    let state = crate::state::use_app();
+    let mut group = None;
+    let items = Route::ALL
+        .into_iter()
+        .map(|r| {
+            let heading = (r.group() != group).then(|| r.group()).flatten();
+            group = r.group();
+            let current = move || state.route.get() == r;
+            view! {
+                {heading.map(|h| view! { <li class="nav-group" aria-hidden="true">{h}</li> })}
+                <li>
+                    <a href=r.href() id=format!("nav-{}", r.path().replace('/', "-")) class:active=current
+                        class:nested=r.group().is_some()
+                        aria-current=move || current().then_some("page")>{r.label()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="side" aria-label="Workspaces">
+            <ul>{items}</ul>
+            <p class="nav-data">{move || state.dataset.with(|d| d.as_ref().map(|d| format!("{}: {} rows", d.name, d.rows)))}</p>
+        </nav>
+    }
+}
+
+/// One workspace: kept alive while hidden, so its settings and results stay as the user left them.
+#[component]
+fn Workspace(
+    /// The workspace this is.
+    route: Route,
+    /// Its content.
+    children: Children,
+) -> impl IntoView {
+    let state = crate::state::use_app();
+    view! {
+        <div class="workspace" id=format!("workspace-{}", route.path().replace('/', "-"))
+            class:hidden=move || state.route.get() != route>
+            {children()}
+        </div>
+    }
+}
+
+/// The data workspace: what was read, its columns, the transactions, and opening another file.
+#[component]
+fn DataWorkspace() -> impl IntoView {
     let state = crate::state::use_app();
     let preview = move || state.dataset.with(|d| d.as_ref().map(|d| d.preview.clone()));
     view! {
@@ -75,9 +144,6 @@ fn Workspace() -> impl IntoView {
             {move || preview().map(|rows| view! { <PreviewTable rows=rows id="preview"/> })}
         </section>
         <ColumnList/>
-        <SplitPanel/>
-        <RuleBuilder/>
-        <ValueWorkspace/>
         <section class="card open-another">
             <DropZone compact=true/>
         </section>

@@ -7,7 +7,9 @@ mod download;
 mod engine_client;
 mod files;
 mod panic;
+mod routes;
 mod state;
+mod workspaces;
 
 fn main() {
     panic::install_hook();

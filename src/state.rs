@@ -1,9 +1,10 @@
 //! The signals the root owns: what is open, what is segmented, and what to tell the user.
 
 use leptos::prelude::*;
-use segscope_engine::api::{AssignmentView, AttachView, DatasetView, FileOut, Request, Response};
+use segscope_engine::api::{AssignmentView, AttachView, DatasetView, FileOut, Journal, Request, Response, SegmentationView};
 
 use crate::engine_client::{self, Activity, Outcome};
+use crate::routes::Route;
 
 /// App-wide state, provided as context by [`crate::app::App`].
 #[derive(Clone, Copy)]
@@ -20,6 +21,10 @@ pub struct AppState {
     pub notice: RwSignal<Option<String>>,
     /// What the engine is doing (running request, progress, queue).
     pub activity: RwSignal<Activity>,
+    /// The open dataset's segmentations, as the engine last listed them.
+    pub segmentations: RwSignal<Vec<SegmentationView>>,
+    /// The workspace shown (from the URL fragment).
+    pub route: RwSignal<Route>,
 }
 
 impl AppState {
@@ -32,6 +37,8 @@ impl AppState {
             error: RwSignal::new(None),
             notice: RwSignal::new(None),
             activity: RwSignal::new(Activity::default()),
+            segmentations: RwSignal::new(Vec::new()),
+            route: RwSignal::new(Route::current()),
         };
         engine_client::start(move |a| state.activity.set(a));
         state
@@ -65,6 +72,7 @@ impl AppState {
         request: Request,
         file: Option<web_sys::Blob>,
     ) -> Option<(Response, Vec<web_sys::Blob>)> {
+        let changes = request.journal() != Journal::Read;
         match engine_client::send(busy, request, file).await {
             Outcome::Cancelled => {
                 self.notice.set(Some(engine_client::CANCELLED.to_string()));
@@ -76,7 +84,28 @@ impl AppState {
             }
             Outcome::Answered { response, files } => {
                 self.error.set(None);
+                if let Response::Segmentations(list) = &response {
+                    self.segmentations.set(list.clone());
+                } else if changes {
+                    leptos::task::spawn_local(self.refresh_segmentations());
+                }
                 Some((response, files))
+            }
+        }
+    }
+
+    /// Asks the engine for the open dataset's segmentations again.
+    pub async fn refresh_segmentations(self) {
+        let Some(dataset) = self.dataset.get_untracked().map(|d| d.id) else {
+            self.segmentations.set(Vec::new());
+            return;
+        };
+        if let Response::Segmentations(list) =
+            engine_client::call("Listing the segmentations…", Request::Segmentations { dataset }).await
+        {
+            // Only if the same data is still open (a new file may have opened meanwhile).
+            if self.dataset.get_untracked().map(|d| d.id) == Some(dataset) {
+                self.segmentations.set(list);
             }
         }
     }
@@ -86,6 +115,7 @@ impl AppState {
         if let Some(Response::Dataset(view)) = response {
             let previous = self.dataset.get_untracked().map(|d| d.id).filter(|&id| id != view.id);
             self.assignment.set(None);
+            self.segmentations.set(Vec::new());
             if previous.is_some() {
                 self.transactions.set(None);
             }

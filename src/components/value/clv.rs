@@ -1,7 +1,7 @@
 //! Lifetime value in the Value workspace: settings, the fits, charts and tables, downloads.
 
 use leptos::prelude::*;
-use segscope_engine::api::{ClvView, Request, Response};
+use segscope_engine::api::{AssignmentId, ClvView, Request, Response};
 use segscope_engine::clv::{ClvParams, TimeUnit};
 
 use super::super::segment_chart::SegmentChart;
@@ -15,12 +15,15 @@ pub fn ClvSection() -> impl IntoView {
     let app = use_app();
     let params = RwSignal::new(ClvParams::default());
     let view = RwSignal::new(None::<ClvView>);
+    // The segmentation to summarise value by: `None` is the current one.
+    let by = RwSignal::new(None::<AssignmentId>);
     let fit = move || {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let params = params.get_untracked();
+        let by = by.get_untracked();
         leptos::task::spawn_local(async move {
             if let Some(Response::Clv(v)) =
-                app.request("Fitting the lifetime value models…", Request::Clv { dataset, params, by: None }).await
+                app.request("Fitting the lifetime value models…", Request::Clv { dataset, params, by }).await
             {
                 view.set(Some(*v));
             }
@@ -51,6 +54,13 @@ pub fn ClvSection() -> impl IntoView {
                 <input id="clv-calibration" type="date" on:change=move |ev| { let v = event_target_value(&ev); params.update(|p| p.calibration_end = (!v.is_empty()).then_some(v)); }/>
                 <label for="clv-margin">"Margin (% of revenue, optional)"</label>
                 <input id="clv-margin" type="number" min="0" max="100" step="1" on:change=move |ev| { let v = number(&event_target_value(&ev)); params.update(|p| p.margin = v.filter(|m| *m > 0.0).map(|m| m / 100.0)); }/>
+                <label for="clv-by">"Value by segment of"</label>
+                <select id="clv-by" on:change=move |ev| by.set(event_target_value(&ev).parse().ok().map(AssignmentId))>
+                    <option value="" selected=true>"the current segmentation"</option>
+                    {move || app.segmentations.get().into_iter().filter(|s| s.stale.is_none()).map(|s| view! {
+                        <option value=s.id.0.to_string() selected=move || by.get() == Some(s.id)>{s.name.clone()}</option>
+                    }).collect_view()}
+                </select>
                 <button id="clv-fit" type="button" class="button primary" on:click=move |_| fit()>"Fit and predict"</button>
             </div>
             {move || view.get().map(|v| {
@@ -96,7 +106,7 @@ pub fn ClvSection() -> impl IntoView {
                         </table>
                         {(!v.by_segment.is_empty()).then(|| view! {
                             <table id="clv-by-segment" class="segments">
-                                <caption>"Predicted value by RFM segment"</caption>
+                                <caption>{format!("Predicted value by segment of \u{201c}{}\u{201d}", v.by_segmentation.as_ref().map_or("", |(_, n)| n.as_str()))}</caption>
                                 <thead><tr><th scope="col">"Segment"</th><th scope="col" class="num">"Customers"</th><th scope="col" class="num">"Mean CLV"</th><th scope="col" class="num">"Total CLV"</th></tr></thead>
                                 <tbody>{v.by_segment.iter().map(|s| view! {
                                     <tr><td>{s.segment.clone()}</td><td class="num">{s.customers}</td><td class="num">{format!("{:.2}", s.mean_clv)}</td><td class="num">{format!("{:.0}", s.total_clv)}</td></tr>

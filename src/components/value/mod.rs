@@ -186,7 +186,36 @@ pub fn ValueWorkspace() -> impl IntoView {
                 </Show>
                 {move || value.view.get().map(|v| view! { <RfmResults value=value view=v/> })}
             </section>
+        </Show>
+        <NeedsTransactions what="RFM"/>
+    }
+}
+
+/// The lifetime value workspace (it needs transactions).
+#[component]
+pub fn ClvWorkspace() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Show when=move || app.transactions.with(Option::is_some)>
             <ClvSection/>
+        </Show>
+        <NeedsTransactions what="Lifetime value"/>
+    }
+}
+
+/// Says what to do when a workspace needs transactions and there are none.
+#[component]
+fn NeedsTransactions(
+    /// What needs them.
+    what: &'static str,
+) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Show when=move || app.transactions.with(Option::is_none)>
+            <section class="card needs-transactions">
+                <h2>{what}</h2>
+                <p>{format!("{what} needs transactions (customer key, date, amount). Add a transactions file in ")}<a href="#/data">"Data"</a>"."</p>
+            </section>
         </Show>
     }
 }

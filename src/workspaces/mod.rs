@@ -1,0 +1,3 @@
+//! One folder or file per workspace of the app shell: presentation only.
+
+pub mod segmentations;
