@@ -6,13 +6,19 @@ use segscope_engine::api::{Request, Response};
 use segscope_engine::sample::SampleParams;
 
 use crate::components::{
-    column_list::ColumnList, drop_zone::DropZone, import_panel::ImportPanel, preview_table::PreviewTable,
-    rules::RuleBuilder, split_panel::SplitPanel, status_bar::StatusBar, transactions_panel::TransactionsPanel,
+    column_list::ColumnList,
+    drop_zone::DropZone,
+    import_panel::ImportPanel,
+    preview_table::PreviewTable,
+    rules::RuleBuilder,
+    split_panel::SplitPanel,
+    status_bar::StatusBar,
+    transactions_panel::TransactionsPanel,
     value::{ClvWorkspace, ValueWorkspace},
 };
 use crate::routes::Route;
-use crate::workspaces::segmentations::SegmentationsWorkspace;
 use crate::state::AppState;
+use crate::workspaces::segmentations::SegmentationsWorkspace;
 
 /// Loads the built-in sample customers (`customers` of them; the default size when `None`).
 pub fn load_sample(state: AppState, customers: Option<u64>) {

@@ -20,8 +20,7 @@ pub enum Route {
 
 impl Route {
     /// Every workspace, in the navigation's order.
-    pub const ALL: [Route; 6] =
-        [Route::Data, Route::Split, Route::Rules, Route::Rfm, Route::Clv, Route::Segmentations];
+    pub const ALL: [Route; 6] = [Route::Data, Route::Split, Route::Rules, Route::Rfm, Route::Clv, Route::Segmentations];
 
     /// The workspace a URL fragment names (`#/segment/rules`); the data workspace for anything else.
     pub fn from_hash(hash: &str) -> Route {

@@ -1,7 +1,9 @@
 //! The signals the root owns: what is open, what is segmented, and what to tell the user.
 
 use leptos::prelude::*;
-use segscope_engine::api::{AssignmentView, AttachView, DatasetView, FileOut, Journal, Request, Response, SegmentationView};
+use segscope_engine::api::{
+    AssignmentView, AttachView, DatasetView, FileOut, Journal, Request, Response, SegmentationView,
+};
 
 use crate::engine_client::{self, Activity, Outcome};
 use crate::routes::Route;

@@ -20,6 +20,8 @@ fn describe(running: &Running) -> (String, Option<f64>) {
 pub fn StatusBar() -> impl IntoView {
     let state = use_app();
     let running = move || state.activity.with(|a| a.running.clone());
+    // One fixed panel at the bottom of the window: it never moves the page's content (a button
+    // must not jump away between pressing and releasing it).
     view! {
         <div class="status" aria-live="polite">
             {move || {
@@ -46,19 +48,19 @@ pub fn StatusBar() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| state.notice.set(None)>"Dismiss"</button>
                 </div>
             })}
+            {move || state.activity.with(|a| a.failed.clone()).map(|message| view! {
+                <div id="engine-failed" class="error" role="alert"><p>{message}</p></div>
+            })}
+            {move || {
+                state.error.get().map(|message| {
+                    view! {
+                        <div id="error" class="error" role="alert">
+                            <p>{message}</p>
+                            <button type="button" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                        </div>
+                    }
+                })
+            }}
         </div>
-        {move || state.activity.with(|a| a.failed.clone()).map(|message| view! {
-            <div id="engine-failed" class="error" role="alert"><p>{message}</p></div>
-        })}
-        {move || {
-            state.error.get().map(|message| {
-                view! {
-                    <div id="error" class="error" role="alert">
-                        <p>{message}</p>
-                        <button type="button" on:click=move |_| state.error.set(None)>"Dismiss"</button>
-                    </div>
-                }
-            })
-        }}
     }
 }

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 const fixture = join(repoRoot, 'tests', 'e2e', 'fixtures', 'customers.csv');
@@ -39,7 +39,7 @@ test('open a file, read its types, split it, chart it and download it with segme
   await page.screenshot({ path: join(artifactsDir, 'landing.png'), fullPage: true });
 
   await page.setInputFiles('#file-input', fixture);
-  await page.waitForSelector('#dataset-summary');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   assert.equal(await page.textContent('#dataset-summary'), '40 rows × 6 columns');
   const diagnostics = await page.textContent('#diagnostics');
   assert.match(diagnostics, /utf-8/);
@@ -67,6 +67,7 @@ test('open a file, read its types, split it, chart it and download it with segme
   assert.equal(await type('age'), 'decimal', 'earlier choices are kept');
 
   // Split by a category.
+  await goTo(page, 'segment/split');
   await page.selectOption('#split-column', 'country');
   await page.click('#run-split');
   await page.waitForSelector('#segment-table tbody tr');
@@ -112,6 +113,7 @@ test('open a file, read its types, split it, chart it and download it with segme
   assert.deepEqual(Object.values(counts), [10, 10, 10, 10], 'quartiles of 40 distinct values hold 10 each');
 
   // A bad file: a clear error, and the open data stays.
+  await goTo(page, 'data');
   await page.setInputFiles('#file-input-again', { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.from('') });
   await page.waitForSelector('#error');
   assert.match(await page.textContent('#error'), /empty\.csv: the file is empty/);
@@ -130,9 +132,10 @@ test('?sample opens the built-in sample data directly', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
   await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   assert.equal(await page.textContent('#dataset-summary'), '5000 rows × 16 columns');
   assert.equal(await page.$eval('select.type-select[data-column="signup_date"]', (s) => s.value), 'date');
+  await goTo(page, 'segment/split');
   await page.selectOption('#split-column', 'life_stage');
   await page.click('#run-split');
   await page.waitForSelector('#segment-table tbody tr');

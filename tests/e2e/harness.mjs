@@ -265,3 +265,14 @@ export async function downloads(page, selector, done) {
     page.off('download', onDownload);
   }
 }
+
+/**
+ * Opens a workspace of the app shell from its navigation link (`data`, `segment/split`, `segment/rules`,
+ * `segment/rfm`, `value/clv`, `segmentations`) and waits until it shows.
+ */
+export async function goTo(page, path) {
+  const id = path.replace('/', '-');
+  await page.click(`#nav-${id}`);
+  await page.waitForSelector(`#workspace-${id}:not(.hidden)`);
+  await page.waitForFunction((h) => location.hash === h, `#/${path}`);
+}

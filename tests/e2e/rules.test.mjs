@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -62,8 +62,8 @@ async function settled(page) {
 test('build segments, compare live counts with the CLI, save, reopen, download CSV and SQL', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
 
   // 1. Young adults: age < 30.
   await page.click('#add-segment');
@@ -121,8 +121,8 @@ test('build segments, compare live counts with the CLI, save, reopen, download C
   }
 
   // Reload the page and open the saved definition: the same segments and counts come back.
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   await page.setInputFiles('#open-definition', defPath);
   await page.waitForSelector('li.segment-card[data-index="2"]');
   assert.deepEqual(await settled(page), counts);
@@ -177,8 +177,8 @@ print(json.dumps(dict(rows)))`;
 test('start from a template, edit it, and undo back', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   await page.waitForSelector('#rules-template option:has-text("Age bands")', { state: 'attached' });
   const label = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Age bands')).value);
   await page.selectOption('#rules-template', label);
@@ -207,8 +207,8 @@ test('start from a template, edit it, and undo back', async () => {
 test('a derived field (months since signup) is usable in a rule and counts like the CLI', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   await page.fill('#rules-as-of', '2026-01-01');
   await page.click('.derived summary');
   await page.click('#add-derived');
@@ -241,6 +241,7 @@ test('transactions: the sample comes with them, value rules count like the CLI, 
   assert.match(await page.textContent('#transactions-summary'), /sample-transactions\.csv: \d+ rows/);
   assert.match(await page.textContent('#transactions-report'), /have none \(0 orders, no dates\)/);
   const example = join(repoRoot, 'examples/segments/sample-value.json');
+  await goTo(page, 'segment/rules');
   await page.setInputFiles('#open-definition', example);
   await page.waitForSelector('li.segment-card[data-index="3"]');
   const counts = await settled(page);
@@ -271,13 +272,14 @@ test('transactions from a file: keys match as text, and unmatched ones are repor
   const { page } = rec;
   await page.goto(server.url);
   await page.setInputFiles('#file-input', join(repoRoot, 'tests/e2e/fixtures/customers.csv'));
-  await page.waitForSelector('#dataset-summary');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   await page.setInputFiles('#transactions-input', join(repoRoot, 'tests/e2e/fixtures/transactions.csv'));
   await page.waitForSelector('#transactions-summary');
   const report = await page.textContent('#transactions-report');
   assert.match(report, /1 transactions of 1 customer keys that are not in the customers file were left out \(for example `7`\)/);
   assert.match(report, /leading zeros/);
   // An aggregate is a column like any other in the rule builder.
+  await goTo(page, 'segment/rules');
   await page.click('#add-segment');
   await setColumn(page, 'seg0-c0-column', 'orders');
   await page.selectOption('#seg0-c0-op', 'ge');

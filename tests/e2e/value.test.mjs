@@ -6,7 +6,7 @@ import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo } from './harness.mjs';
 
 let server, browser;
 const work = mkdtempSync(join(tmpdir(), 'segscope-value-'));
@@ -26,7 +26,7 @@ after(async () => {
 test('RFM grid on the sample equals segscope rfm, row for row', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
+  await page.goto(server.url + '?sample#/segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell');
   assert.match(await page.textContent('#rfm-as-of-used'), /As of 2026-01-01 \(the day after the last transaction\)/);
   const cells = await page.$$eval('#rfm-grid button.cell', (bs) => bs.map((b) => ({ r: b.dataset.r, f: b.dataset.f, n: Number(b.querySelector('.count').textContent), seg: b.dataset.segment })));
@@ -75,8 +75,8 @@ test('RFM grid on the sample equals segscope rfm, row for row', async () => {
 test('every control on the full workspace has an accessible name', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#rfm-grid button.cell');
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
   // Bring up the rule builder's controls too: a template fills every kind of editor.
   const label = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
   await page.selectOption('#rules-template', label);
@@ -107,8 +107,8 @@ test('every control on the full workspace has an accessible name', async () => {
 test('CLV: fit on the sample with a holdout check, and the CSV agrees with segscope clv', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#rfm-grid button.cell');
+  await page.goto(server.url + '?sample#/value/clv');
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
   await page.fill('#clv-calibration', '2025-06-30');
   await page.dispatchEvent('#clv-calibration', 'change');
   await page.click('#clv-fit');
@@ -149,7 +149,7 @@ test('CLV: fit on the sample with a holdout check, and the CSV agrees with segsc
 test('a saved RFM segmentation opens again with its settings and map', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url + '?sample');
+  await page.goto(server.url + '?sample#/segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell');
   await page.selectOption('#rfm-bins', '4');
   await page.waitForFunction(() => document.querySelectorAll('#rfm-grid button.cell').length === 16);
@@ -168,7 +168,7 @@ test('a saved RFM segmentation opens again with its settings and map', async () 
   assert.equal(def.format, 'segscope.rfm/1');
   assert.equal(def.params.bins, 4);
   assert.match(readFileSync(sqlFile.path, 'utf8'), /Best of all/);
-  await page.goto(server.url + '?sample');
+  await page.goto(server.url + '?sample#/segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell');
   await page.setInputFiles('#rfm-open', defFile.path);
   await page.waitForSelector('#rfm-grid button.cell[data-segment="Best of all"]');
@@ -186,6 +186,7 @@ test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes
   await page.setInputFiles('#file-input', join(cdnow, 'cdnow_sample.csv'));
   await page.locator('section[aria-labelledby="transactions-title"]').screenshot({ path: join(artifactsDir, 'cdnow-transactions.png') });
   await page.click('#use-as-transactions');
+  await goTo(page, 'segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell');
   assert.match(await page.textContent('#rfm-as-of-used'), /As of 1998-07-01/);
   // RFM equals the pandas computation of the stated rules (make_expected.py), byte for byte.
@@ -194,6 +195,7 @@ test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes
 
   // BG/NBD on the 39-week calibration agrees with lifetimes 0.11.3 fitted on the same purchases (positive amounts;
   // make_clv_transactions_expected.py) to 4 significant figures.
+  await goTo(page, 'value/clv');
   await page.fill('#clv-calibration', '1997-09-30');
   await page.dispatchEvent('#clv-calibration', 'change');
   await page.click('#clv-fit');

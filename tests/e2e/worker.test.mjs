@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createWriteStream, mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo } from './harness.mjs';
 
 const CUSTOMERS = 1_000_000;
 const work = mkdtempSync(join(tmpdir(), 'segscope-worker-'));
@@ -53,8 +53,8 @@ test('a 1,000,000-customer file: progress, a responsive page, Cancel keeps the o
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
-  await page.goto(server.url + '?sample');
-  await page.waitForSelector('#dataset-summary');
+  await page.goto(server.url + '?sample#/segment/split');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
   assert.equal(await page.textContent('#dataset-summary'), '5000 rows × 16 columns');
 
   // Something to keep: a split, and its download.
@@ -72,9 +72,12 @@ test('a 1,000,000-customer file: progress, a responsive page, Cancel keeps the o
   const first = await progress();
   await page.waitForFunction((v) => Number(document.querySelector('#busy-progress')?.value) > v, first ?? 0);
   assert.match(await page.textContent('#busy'), /Reading big-customers\.csv…/);
-  // Typing into a field works while the engine reads.
+  // Typing into a field works while the engine reads, and other workspaces can be browsed.
   await page.fill('#split-max', '9');
   assert.equal(await page.inputValue('#split-max'), '9');
+  await goTo(page, 'segment/rules');
+  await goTo(page, 'segment/split');
+  assert.ok(await page.isVisible('#busy-progress'), 'still running');
   await page.screenshot({ path: join(artifactsDir, 'worker-progress.png') });
 
   // Cancel: it takes effect at once, and the open data is untouched.
@@ -108,5 +111,16 @@ test('a 1,000,000-customer file: progress, a responsive page, Cancel keeps the o
 
   rec.assertNoForeignRequests();
   rec.assertNoErrors();
+  await rec.close();
+});
+
+test('when the engine cannot start, the page says so in a sentence', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page, context } = rec;
+  await context.route(/segscope-worker_loader\.js$/, (route) => route.abort());
+  await page.goto(server.url);
+  await page.waitForSelector('#engine-failed');
+  assert.match(await page.textContent('#engine-failed'), /The analysis engine could not start in this browser .*Web Workers and WebAssembly/);
+  rec.assertNoForeignRequests();
   await rec.close();
 });

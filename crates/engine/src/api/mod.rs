@@ -642,6 +642,13 @@ impl Session {
                 let rows = ds.ingested.table.rows();
                 let name = segmentations::rules_name(&definition);
                 match stored {
+                    // No segments: no segmentation yet (an existing one waits, stale, for segments).
+                    _ if definition.segments.is_empty() => {
+                        if ds.segmentations.get(id).is_some() {
+                            let why = "it has no segments yet; add one in Rules.".to_string();
+                            ds.segmentations.put_stale(id, Spec::Rules(Box::new(definition)), name, why);
+                        }
+                    }
                     Some(stored) => {
                         let made = segmentations::rules_made(&view, stored, &definition, rows);
                         ds.segmentations.put(id, Spec::Rules(Box::new(definition)), made);

@@ -104,6 +104,9 @@ pub(super) fn make(id: AssignmentId, spec: &Spec, data: &Data<'_>) -> Result<Mad
             let valid = params.check(data.table).map_err(|e| format!("Cannot split: {e}"))?;
             Ok(split_made(params, split(data.table, &valid)))
         }
+        Spec::Rules(definition) if definition.segments.is_empty() => {
+            Err("it has no segments yet; add one in Rules.".into())
+        }
         Spec::Rules(definition) => {
             let customers = rules::Customers { table: data.table, attached: data.attached };
             let (view, stored) = rules::apply(id, definition, customers);
@@ -191,7 +194,10 @@ pub struct SegmentationView {
 #[derive(Default)]
 pub(super) struct Store {
     entries: Vec<Entry>,
-    current: Option<AssignmentId>,
+    /// The one the user made current, if any. Without a choice (or when the chosen one is stale),
+    /// the current segmentation is the latest usable one: so it never depends on how many live
+    /// counts ran, only on what they left.
+    chosen: Option<AssignmentId>,
     /// The segmentation each workspace edits.
     working: Vec<(SegmentationKind, AssignmentId)>,
 }
@@ -209,7 +215,7 @@ impl Store {
     }
 
     /// Puts a made segmentation under `id` (a new entry, or the same entry updated: a name the user
-    /// gave is kept), and makes it current.
+    /// gave is kept).
     pub fn put(&mut self, id: AssignmentId, spec: Spec, made: Made) {
         match self.entries.iter_mut().find(|e| e.id == id) {
             Some(e) => {
@@ -229,11 +235,10 @@ impl Store {
                 stale: None,
             }),
         }
-        self.current = Some(id);
     }
 
     /// Keeps `id` (new or existing) as stale: it cannot be made now (rule segments with problems
-    /// while the user edits them), and makes it current, as [`Store::put`] would.
+    /// while the user edits them).
     pub fn put_stale(&mut self, id: AssignmentId, spec: Spec, name: String, why: String) {
         match self.entries.iter_mut().find(|e| e.id == id) {
             Some(e) => {
@@ -246,15 +251,14 @@ impl Store {
             }
             None => self.entries.push(Entry { id, name, renamed: false, spec, made: None, stale: Some(why) }),
         }
-        self.current = Some(id);
     }
 
     /// Removes a segmentation (a workspace's working one is made again when it next runs).
     pub fn remove(&mut self, id: AssignmentId) -> bool {
         let before = self.entries.len();
         self.entries.retain(|e| e.id != id);
-        if self.current == Some(id) {
-            self.current = self.entries.last().map(|e| e.id);
+        if self.chosen == Some(id) {
+            self.chosen = None;
         }
         self.entries.len() != before
     }
@@ -282,7 +286,6 @@ impl Store {
         let (spec, name) = (entry.spec.clone(), format!("{} (copy)", entry.name));
         let made = make(new_id, &spec, data)?;
         self.entries.push(Entry { id: new_id, name, renamed: true, spec, made: Some(made), stale: None });
-        self.current = Some(new_id);
         Ok(())
     }
 
@@ -290,14 +293,15 @@ impl Store {
     pub fn set_current(&mut self, id: AssignmentId) -> bool {
         let known = self.get(id).is_some();
         if known {
-            self.current = Some(id);
+            self.chosen = Some(id);
         }
         known
     }
 
-    /// The current segmentation, if any.
+    /// The current segmentation: the one the user chose, else the latest that is not stale.
     pub fn current(&self) -> Option<&Entry> {
-        self.current.and_then(|id| self.get(id))
+        let usable = |e: &&Entry| e.made.is_some();
+        self.chosen.and_then(|id| self.get(id)).filter(usable).or_else(|| self.entries.iter().rev().find(usable))
     }
 
     /// Makes every segmentation again on changed data, or marks it stale with `why` and the reason.
@@ -321,6 +325,7 @@ impl Store {
 
     /// The list for the Segmentations view, in the order made.
     pub fn views(&self) -> Vec<SegmentationView> {
+        let current = self.current().map(|e| e.id);
         self.entries
             .iter()
             .map(|e| {
@@ -338,7 +343,7 @@ impl Store {
                     rows: e.made.as_ref().map_or(0, |m| m.stored.assignment.rows() as u64),
                     as_of: e.made.as_ref().and_then(|m| m.as_of.clone()),
                     stale: e.stale.clone(),
-                    current: self.current == Some(e.id),
+                    current: current == Some(e.id),
                     working: self.working(kind) == Some(e.id),
                     has_definition: kind.has_definition(),
                 }

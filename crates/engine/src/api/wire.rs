@@ -107,7 +107,12 @@ impl Request {
             | Request::ClvFiles { .. }
             | Request::Segmentations { .. }
             | Request::SegmentationFiles { .. } => Journal::Read,
-            Request::ApplyRules { dataset, .. } => Journal::Replaceable(ReplaceKey::Rules(*dataset)),
+            // A definition with no segments makes no segmentation (or marks the existing one stale), so
+            // only counts of real segments replace each other.
+            Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {
+                Journal::Replaceable(ReplaceKey::Rules(*dataset))
+            }
+            Request::ApplyRules { .. } => Journal::Change,
             Request::Ingest { .. }
             | Request::LoadSample { .. }
             | Request::Reread { .. }
@@ -271,7 +276,14 @@ mod tests {
     #[test]
     fn live_rule_counts_replace_each_other_and_reads_are_not_journalled() {
         let d = DatasetId(1);
-        let rules = Request::ApplyRules { dataset: d, definition: Default::default() };
+        let mut definition = crate::rules::Definition::default();
+        assert_eq!(Request::ApplyRules { dataset: d, definition: definition.clone() }.journal(), Journal::Change);
+        definition.segments.push(crate::rules::SegmentDef {
+            name: "All".into(),
+            color: None,
+            condition: crate::rules::Condition::All(Vec::new()),
+        });
+        let rules = Request::ApplyRules { dataset: d, definition };
         assert_eq!(rules.journal(), Journal::Replaceable(ReplaceKey::Rules(d)));
         let preview = Request::Preview { dataset: d, segment: None, offset: 0, limit: 5 };
         assert_eq!(preview.journal(), Journal::Read);

@@ -1,0 +1,118 @@
+// Segmentations as a person uses them: make a split, rule segments and RFM in their workspaces; all three are
+// listed in Segmentations; rename one; make each current in turn and download its CSV + manifest (and its
+// definition and SQL where it has them); change a column type and see each made again or marked stale; and the
+// workspaces have URLs (reload, back and forward land where they should).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo } from './harness.mjs';
+import { parseCsv } from './csv.mjs';
+
+let server, browser;
+
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const row = (kind) => `#segmentations-table tbody tr[data-kind="${kind}"]`;
+
+test('split, rules and RFM in one list: rename, make current, download each, stale after a type change', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/split');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  // RFM is scored as soon as the sample's transactions arrive: let it finish first, so the order is known.
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
+  await page.selectOption('#split-column', 'region');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+
+  await goTo(page, 'segment/rules');
+  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
+  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', life);
+  await page.waitForSelector('li.segment-card');
+  await page.waitForSelector('#remainder-count');
+
+  await goTo(page, 'segment/rfm');
+  await page.waitForSelector('#rfm-grid button.cell');
+
+  await goTo(page, 'segmentations');
+  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 3);
+  const kinds = await page.$$eval('#segmentations-table tbody tr', (rows) => rows.map((r) => r.dataset.kind));
+  assert.deepEqual(kinds, ['rfm', 'split', 'rules'], 'in the order made');
+  await page.screenshot({ path: join(artifactsDir, 'segmentations.png'), fullPage: true });
+
+  // Rename the rule segments.
+  await page.fill(`${row('rules')} .segmentation-name`, 'Lifestyle Q1');
+  await page.dispatchEvent(`${row('rules')} .segmentation-name`, 'change');
+  await page.waitForFunction((sel) => document.querySelector(sel)?.value === 'Lifestyle Q1' && !document.querySelector('#busy'), `${row('rules')} .segmentation-name`);
+
+  // Each in turn: make it current, download its CSV with the manifest, and its definition and SQL where it has them.
+  for (const kind of ['split', 'rules', 'rfm']) {
+    await page.click(`${row(kind)} .make-current`);
+    await page.waitForSelector(`${row(kind)}.current`);
+    const files = await downloads(page, `${row(kind)} .download-csv`, (names) => names.length === 2);
+    const csv = files.find((f) => f.name.endsWith('.csv'));
+    const manifest = JSON.parse(files.find((f) => f.name === `${csv.name}.manifest.json`).bytes.toString('utf8'));
+    const rows = parseCsv(csv.bytes.toString('utf8'));
+    assert.equal(rows.length, 5001, `${kind}: every customer`);
+    assert.equal(rows[0].at(-1), 'segment');
+    assert.equal(manifest.output_file, csv.name);
+    assert.equal(manifest.segments.reduce((n, s) => n + s.count, 0), 5000, `${kind}: the manifest counts everyone`);
+    if (kind === 'rules') assert.match(csv.name, /lifestyle-q1\.csv$/, 'named after the segmentation');
+    if (kind === 'split') {
+      assert.equal(await page.locator(`${row(kind)} .download-definition`).count(), 0, 'a split has no definition');
+      continue;
+    }
+    const [definition] = await downloads(page, `${row(kind)} .download-definition`, (names) => names.length === 1);
+    const parsed = JSON.parse(definition.bytes.toString('utf8'));
+    assert.equal(parsed.format, kind === 'rules' ? 'segscope.segments/1' : 'segscope.rfm/1');
+    await page.selectOption('#segmentations-dialect', 'postgres');
+    const [sql] = await downloads(page, `${row(kind)} .download-sql`, (names) => names.length === 1);
+    assert.match(sql.name, /\.postgres\.sql$/);
+    assert.match(sql.bytes.toString('utf8'), /SELECT/i);
+  }
+
+  // Read `age` as text: the rules compare it as a number, so they go stale with the reason; the others are made again.
+  await goTo(page, 'data');
+  await page.selectOption('select.type-select[data-column="age"]', 'text');
+  await page.waitForSelector('article[data-column="age"] .badge');
+  await goTo(page, 'segmentations');
+  await page.waitForSelector(`${row('rules')}.stale`);
+  assert.match(await page.textContent(`${row('rules')} .stale-reason`), /The data was read again, and it could not be made again: .*age/);
+  assert.equal(await page.locator(`${row('split')}.stale`).count(), 0);
+  assert.equal(await page.locator(`${row('rfm')}.stale`).count(), 0);
+  assert.ok(await page.isDisabled(`${row('rules')} .download-csv`), 'a stale segmentation cannot be downloaded');
+
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+test('workspaces have URLs: reload lands on #/segment/rfm, back and forward move between workspaces', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/rfm');
+  await page.waitForSelector('#rfm-grid button.cell');
+  await page.reload();
+  await page.waitForSelector('#workspace-segment-rfm:not(.hidden) #rfm-grid button.cell');
+  assert.equal(await page.getAttribute('#nav-segment-rfm', 'aria-current'), 'page');
+  await goTo(page, 'value/clv');
+  await page.goBack();
+  await page.waitForSelector('#workspace-segment-rfm:not(.hidden)');
+  await page.goForward();
+  await page.waitForSelector('#workspace-value-clv:not(.hidden)');
+  assert.ok(page.url().endsWith('?sample#/value/clv'), page.url());
+  await page.screenshot({ path: join(artifactsDir, 'shell-clv.png') });
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
