@@ -17,8 +17,11 @@ pub struct AppState {
     pub transactions: RwSignal<Option<AttachView>>,
     /// The current segmentation of it.
     pub assignment: RwSignal<Option<AssignmentView>>,
-    /// The last error, as a sentence for the user.
+    /// The last error, as a sentence for the user. It stays until dismissed or until the kind of
+    /// request that failed succeeds.
     pub error: RwSignal<Option<String>>,
+    /// The kind of request (`Request::kind`) whose failure `error` shows, if a request failed.
+    pub error_from: StoredValue<Option<&'static str>>,
     /// Something the user should know that is not an error ("Cancelled…").
     pub notice: RwSignal<Option<String>>,
     /// What the engine is doing (running request, progress, queue).
@@ -37,6 +40,7 @@ impl AppState {
             assignment: RwSignal::new(None),
             transactions: RwSignal::new(None),
             error: RwSignal::new(None),
+            error_from: StoredValue::new(None),
             notice: RwSignal::new(None),
             activity: RwSignal::new(Activity::default()),
             segmentations: RwSignal::new(Vec::new()),
@@ -75,6 +79,7 @@ impl AppState {
         file: Option<web_sys::Blob>,
     ) -> Option<(Response, Vec<web_sys::Blob>)> {
         let changes = request.journal() != Journal::Read;
+        let kind = request.kind();
         match engine_client::send(busy, request, file).await {
             Outcome::Cancelled => {
                 self.notice.set(Some(engine_client::CANCELLED.to_string()));
@@ -82,10 +87,14 @@ impl AppState {
             }
             Outcome::Answered { response: Response::Error { message }, .. } => {
                 self.error.set(Some(message));
+                self.error_from.set_value(Some(kind));
                 None
             }
             Outcome::Answered { response, files } => {
-                self.error.set(None);
+                if self.error_from.get_value() == Some(kind) {
+                    self.error.set(None);
+                    self.error_from.set_value(None);
+                }
                 if let Response::Segmentations(list) = &response {
                     self.segmentations.set(list.clone());
                 } else if changes {

@@ -109,14 +109,14 @@ fn SegmentationRow(
             <td class="num">{s.segments}</td>
             <td class="num">{s.unassigned}</td>
             <td>{s.as_of.clone().unwrap_or_else(|| "—".into())}</td>
-            <td class="actions"><div class="row-actions">
+            <td class="cell-actions"><div class="row-actions">
                 <button type="button" class="button download-csv" disabled=!usable on:click=move |_| files(SegmentationFiles::Csv)>"CSV + manifest"</button>
                 {s.has_definition.then(|| view! {
                     <button type="button" class="button download-definition" disabled=!usable on:click=move |_| files(SegmentationFiles::Definition)>"Definition"</button>
                     <button type="button" class="button download-sql" disabled=!usable on:click=move |_| files(SegmentationFiles::Sql { dialect: dialect.get_untracked() })>"SQL"</button>
                 })}
             </div></td>
-            <td class="actions"><div class="row-actions">
+            <td class="cell-actions"><div class="row-actions">
                 <button type="button" class="button duplicate" on:click=move |_| {
                     if let Some(dataset) = dataset() {
                         change(app, "Duplicating…", Request::DuplicateSegmentation { dataset, segmentation: id });
