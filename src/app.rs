@@ -2,8 +2,8 @@
 //! workspaces, routed by the URL fragment (`routes`).
 
 use leptos::prelude::*;
+use segscope_engine::api::SampleParams;
 use segscope_engine::api::{Request, Response};
-use segscope_engine::sample::SampleParams;
 
 use crate::components::{
     column_list::ColumnList,

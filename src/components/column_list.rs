@@ -1,8 +1,8 @@
 //! Each column with its type (changeable) and a small statistics summary.
 
 use leptos::prelude::*;
+use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
-use segscope_engine::table::ColumnType;
 
 use super::import_panel::reread;
 use crate::state::use_app;

@@ -1,8 +1,8 @@
 //! Where a file comes in: drop it, pick it, or try the sample data.
 
 use leptos::prelude::*;
+use segscope_engine::api::ReadOptions;
 use segscope_engine::api::Request;
-use segscope_engine::ingest::ReadOptions;
 
 use crate::app::load_sample;
 use crate::state::{use_app, AppState};

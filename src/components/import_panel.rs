@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::Request;
-use segscope_engine::ingest::{delimiter_label, DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
+use segscope_engine::api::{DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
 
 use crate::state::{use_app, AppState};
 
@@ -45,7 +45,7 @@ pub fn ImportPanel() -> impl IntoView {
                         <dt>"Encoding"</dt>
                         <dd>{format!("{} ({})", diag.encoding.label(), evidence_text(diag.encoding_evidence))}</dd>
                         <dt>"Delimiter"</dt>
-                        <dd>{format!("{} ({})", delimiter_label(diag.delimiter), if diag.delimiter_detected { "detected" } else { "chosen" })}</dd>
+                        <dd>{format!("{} ({})", diag.delimiter_label(), if diag.delimiter_detected { "detected" } else { "chosen" })}</dd>
                         <dt>"Header row"</dt>
                         <dd>{if diag.has_header { "yes" } else { "no" }}</dd>
                         <dt>"Line endings"</dt>

@@ -1,8 +1,8 @@
 //! "Split by column": one segment per value, or equal-count bands of a number or date.
 
 use leptos::prelude::*;
+use segscope_engine::api::SplitParams;
 use segscope_engine::api::{AssignmentView, PreviewRows, Request, Response};
-use segscope_engine::split::SplitParams;
 
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;

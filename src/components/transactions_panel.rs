@@ -1,10 +1,10 @@
 //! Transactions attached to the customers: the mapping, what the join found, and the columns it adds.
 
 use leptos::prelude::*;
+use segscope_engine::api::ColumnType;
+use segscope_engine::api::ReadOptions;
+use segscope_engine::api::TransactionMapping;
 use segscope_engine::api::{AttachView, Request, Response};
-use segscope_engine::customers::TransactionMapping;
-use segscope_engine::ingest::ReadOptions;
-use segscope_engine::table::ColumnType;
 
 use crate::state::{use_app, AppState};
 

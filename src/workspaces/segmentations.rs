@@ -2,8 +2,8 @@
 //! rename, duplicate, delete, choose the current one, and download any of them from one place.
 
 use leptos::prelude::*;
+use segscope_engine::api::Dialect;
 use segscope_engine::api::{AssignmentId, Request, SegmentationFiles, SegmentationView};
-use segscope_engine::rules::sql::Dialect;
 
 use crate::state::{use_app, AppState};
 

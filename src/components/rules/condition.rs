@@ -1,9 +1,9 @@
 //! Editing a condition tree: groups (all / any / none / at least K) and tests on columns.
 
 use leptos::prelude::*;
+use segscope_engine::api::ColumnType;
 use segscope_engine::api::{ColumnView, Request, Response};
-use segscope_engine::rules::{Condition, Inclusive, Op, Unit};
-use segscope_engine::table::ColumnType;
+use segscope_engine::api::{Condition, Inclusive, Op, Unit};
 
 use super::ops::{default_op, label, number, ops_for};
 use super::state::{at, children_mut, Rules};

@@ -1,9 +1,9 @@
 //! Derived fields in the rule builder: age, tenure and bands, usable in conditions by name.
 
 use leptos::prelude::*;
+use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
-use segscope_engine::rules::derived::{Derived, TenureUnit, PRESETS};
-use segscope_engine::table::ColumnType;
+use segscope_engine::api::{Derived, TenureUnit, PRESETS};
 
 use super::ops::number;
 use super::state::Rules;

@@ -7,9 +7,9 @@ mod overlap;
 mod state;
 
 use leptos::prelude::*;
+use segscope_engine::api::Dialect;
+use segscope_engine::api::{Condition, Mode, SegmentDef};
 use segscope_engine::api::{PreviewRows, Request, Response};
-use segscope_engine::rules::sql::Dialect;
-use segscope_engine::rules::{Condition, Mode, SegmentDef};
 use wasm_bindgen::JsCast;
 
 use super::preview_table::PreviewTable;

@@ -1,8 +1,8 @@
 //! Which operators fit which column type, their labels, and sensible starting values.
 
+use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
-use segscope_engine::rules::{Inclusive, Op, Unit};
-use segscope_engine::table::ColumnType;
+use segscope_engine::api::{Inclusive, Op, Unit};
 
 /// The operator names (as in files) that fit a column type, in menu order.
 pub fn ops_for(ty: ColumnType) -> &'static [&'static str] {
@@ -79,9 +79,9 @@ pub fn default_op(op: &str, col: &ColumnView) -> Op {
     let n = col.stats.numeric;
     let mid = n.map_or(0.0, |s| s.median);
     let top = col.stats.top.first().map(|t| t.value.clone()).unwrap_or_default();
-    let day = |x: f64| -> String {
-        let days = if col.column_type == ColumnType::Datetime { (x / 86_400.0).floor() } else { x.floor() };
-        segscope_engine::ingest::values::date_from_days(days as i32).to_string()
+    // The engine's summary shows a date column's quartiles as dates (`YYYY-MM-DD`, with a time for date-times).
+    let day = |label: &str| -> String {
+        col.summary.iter().find(|(l, _)| l == label).map(|(_, v)| v.chars().take(10).collect()).unwrap_or_default()
     };
     let ci = false;
     match op {
@@ -91,11 +91,9 @@ pub fn default_op(op: &str, col: &ColumnView) -> Op {
         "le" => Op::Le { value: round_number(mid, col.column_type) },
         "gt" => Op::Gt { value: round_number(mid, col.column_type) },
         "ge" => Op::Ge { value: round_number(mid, col.column_type) },
-        "between" if matches!(col.column_type, ColumnType::Date | ColumnType::Datetime) => Op::Between {
-            min: day(n.map_or(0.0, |s| s.q1)).into(),
-            max: day(n.map_or(0.0, |s| s.q3)).into(),
-            inclusive: Inclusive::Both,
-        },
+        "between" if matches!(col.column_type, ColumnType::Date | ColumnType::Datetime) => {
+            Op::Between { min: day("q1").into(), max: day("q3").into(), inclusive: Inclusive::Both }
+        }
         "between" => Op::Between {
             min: serde_json::Value::Number(round_number(n.map_or(0.0, |s| s.q1), col.column_type)),
             max: serde_json::Value::Number(round_number(n.map_or(0.0, |s| s.q3), col.column_type)),
@@ -108,8 +106,8 @@ pub fn default_op(op: &str, col: &ColumnView) -> Op {
         "contains" => Op::Contains { value: String::new(), case_insensitive: true },
         "starts_with" => Op::StartsWith { value: String::new(), case_insensitive: true },
         "ends_with" => Op::EndsWith { value: String::new(), case_insensitive: true },
-        "before" => Op::Before { date: day(mid) },
-        "after" => Op::After { date: day(mid) },
+        "before" => Op::Before { date: day("median") },
+        "after" => Op::After { date: day("median") },
         "in_last" => Op::InLast { n: 90, unit: Unit::Days },
         "is_true" => Op::IsTrue,
         "is_false" => Op::IsFalse,

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::RulesView;
-use segscope_engine::rules::{Definition, Mode};
+use segscope_engine::api::{Definition, Mode};
 
 /// A matrix of customers matching each pair of segments (count and % of the row's segment).
 #[component]

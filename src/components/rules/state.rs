@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use segscope_engine::api::{Condition, Definition};
 use segscope_engine::api::{Request, Response, RulesView};
-use segscope_engine::rules::{Condition, Definition};
 
 use crate::state::AppState;
 

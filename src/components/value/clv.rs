@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{AssignmentId, ClvView, Request, Response};
-use segscope_engine::clv::{ClvParams, TimeUnit};
+use segscope_engine::api::{ClvParams, TimeUnit};
 
 use super::super::segment_chart::SegmentChart;
 use super::super::xy_chart::XyChart;

@@ -5,9 +5,9 @@ mod clv;
 mod grid;
 
 use leptos::prelude::*;
+use segscope_engine::api::Dialect;
+use segscope_engine::api::{Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::api::{PreviewRows, Request, Response, RfmView};
-use segscope_engine::rfm::{Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::rules::sql::Dialect;
 
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
@@ -268,7 +268,7 @@ fn RfmResults(
             }
             m.segments.insert(
                 0,
-                segscope_engine::rfm::RfmSegment {
+                segscope_engine::api::RfmSegment {
                     name,
                     color: Some("#edc948".into()),
                     cells: Vec::new(),

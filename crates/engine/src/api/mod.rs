@@ -17,6 +17,18 @@ pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use segmentations::{SegmentationKind, SegmentationView};
+
+// The types that cross the boundary inside requests and responses, so the page depends on `api` only.
+pub use crate::clv::{ClvParams, TimeUnit};
+pub use crate::customers::TransactionMapping;
+pub use crate::ingest::{DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
+pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
+pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
+pub use crate::rules::sql::Dialect;
+pub use crate::rules::{Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit};
+pub use crate::sample::SampleParams;
+pub use crate::split::SplitParams;
+pub use crate::table::ColumnType;
 pub use transactions::AttachView;
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 pub use wire::{Journal, JournalLog, Progress, ReplaceKey};
@@ -27,16 +39,14 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assignment::{Assignment, SegmentSize};
-use crate::customers::TransactionMapping;
 use crate::export::{segment_column_name, write_annotated_csv, write_appended, ExportError, Manifest, MANIFEST_FORMAT};
-use crate::ingest::{read_table, IngestError, Ingested, ReadOptions};
+use crate::ingest::{read_table, IngestError, Ingested};
 use crate::progress::Monitor;
-use crate::rfm::{RfmError, RfmMap, RfmParams, RfmResult};
-use crate::rules::sql::Dialect;
+use crate::rfm::{RfmError, RfmResult};
 use crate::rules::templates::{self, Suggestion, Template};
-use crate::rules::{Definition, RulesError};
-use crate::sample::{sample_csv, SampleError, SampleParams};
-use crate::split::{split, SplitError, SplitParams};
+use crate::rules::RulesError;
+use crate::sample::{sample_csv, SampleError};
+use crate::split::{split, SplitError};
 use crate::stats::TopValue;
 use segmentations::{Data, Made, Spec, Store};
 
