@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::progress::Quiet;
-use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
+use segscope_engine::rfm::{parse_thresholds, write_csv, Dimension, Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::rules::parse_iso_date;
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
 
@@ -53,15 +53,11 @@ pub struct RfmArgs {
     pub definition: Option<PathBuf>,
 }
 
-fn cuts(flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
+fn cuts(dimension: Dimension, flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
     let text = text.as_deref().ok_or_else(|| {
         CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365."))
     })?;
-    text.split(',')
-        .map(|t| {
-            t.trim().parse::<f64>().map_err(|_| CliError::usage(format!("--{flag}-thresholds: `{t}` is not a number.")))
-        })
-        .collect()
+    parse_thresholds(dimension, text).map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Computes RFM and writes the CSV.
@@ -70,9 +66,9 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "rank" => Method::Rank,
         "quantile-equal-count" | "quantile" => Method::QuantileEqualCount,
         "thresholds" => Method::Thresholds {
-            r: cuts("r", &args.r_thresholds)?,
-            f: cuts("f", &args.f_thresholds)?,
-            m: cuts("m", &args.m_thresholds)?,
+            r: cuts(Dimension::Recency, "r", &args.r_thresholds)?,
+            f: cuts(Dimension::Frequency, "f", &args.f_thresholds)?,
+            m: cuts(Dimension::Monetary, "m", &args.m_thresholds)?,
         },
         other => {
             return Err(CliError::usage(format!(

@@ -46,21 +46,26 @@ pub struct ValidClvParams {
     calibration_end: Option<i32>,
 }
 
+/// Months CLV can predict.
+pub const HORIZON_MONTHS: std::ops::RangeInclusive<u32> = 1..=120;
+
 impl ClvParams {
     /// Checks the settings.
     ///
     /// # Errors
     /// [`ClvError::Params`] naming the setting that is out of range or unreadable.
     pub fn check(&self) -> Result<ValidClvParams, ClvError> {
-        if !(1..=120).contains(&self.horizon_months) {
+        if !HORIZON_MONTHS.contains(&self.horizon_months) {
             return Err(ClvError::Params(format!(
-                "the horizon must be 1 to 120 months (got {}).",
+                "the horizon must be a whole number of months from {} to {} (got {}).",
+                HORIZON_MONTHS.start(),
+                HORIZON_MONTHS.end(),
                 self.horizon_months
             )));
         }
         if !(0.0..1.0).contains(&self.discount_monthly) {
             return Err(ClvError::Params(format!(
-                "the monthly discount rate must be at least 0 and below 1 (got {}).",
+                "the monthly discount rate must be at least 0 and below 1, e.g. 0.01 for 1% a month (got {}).",
                 self.discount_monthly
             )));
         }

@@ -16,7 +16,9 @@ mod eval;
 pub mod sql;
 pub mod templates;
 
-pub use check::{check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment};
+pub use check::{
+    check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment, IN_LAST_DAYS, IN_LAST_MONTHS,
+};
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
