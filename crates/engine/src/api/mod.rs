@@ -771,7 +771,7 @@ impl Session {
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let files = match dialect {
-                    None => vec![run.csv(result).map_err(ExportError::Io)?],
+                    None => vec![run.csv(result)?],
                     Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
                 };
                 Ok(Response::Files(files))
@@ -847,7 +847,7 @@ impl Session {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result).map_err(ExportError::Io)?))
+                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result)?))
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);

@@ -71,7 +71,7 @@ impl<'a> Customers<'a> {
     /// The default as-of day: the day after the latest transaction when transactions are attached,
     /// else the day after the latest date in the columns the definition uses.
     fn default_as_of(&self, def: &Definition) -> Option<i32> {
-        match self.attached.and_then(|a| a.latest) {
+        match self.attached.and_then(|a| a.aggregates.latest()) {
             Some(latest) => Some(latest + 1),
             None => default_as_of(def, self.table),
         }

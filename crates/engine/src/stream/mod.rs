@@ -10,7 +10,9 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use thiserror::Error;
 
 use crate::assignment::SegmentSize;
-use crate::customers::{customer_keys, join, report, Aggregates, CustomersError, JoinReport, TransactionMapping};
+use crate::customers::{
+    choose_mapping, customer_keys, join, key_column, report, Aggregates, CustomersError, JoinReport, TransactionMapping,
+};
 use crate::export::{write_appended, ExportError};
 use crate::ingest::{
     read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested, ReadOptions, TextEncoding,
@@ -18,7 +20,7 @@ use crate::ingest::{
 };
 use crate::progress::Monitor;
 use crate::rules::{check, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
-use crate::table::{ColumnType, Table};
+use crate::table::Table;
 
 /// Records per part by default (the first part also decides the column types for the whole file).
 pub const PART_RECORDS: usize = 100_000;
@@ -217,45 +219,24 @@ pub struct TransactionsInput<'a> {
 pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
-/// Aggregates a transactions file part by part; returns the aggregates, the mapping used, and the
-/// latest transaction day.
+/// Aggregates a transactions file part by part; returns the aggregates (with the latest
+/// transaction day, [`Aggregates::latest`]) and the mapping used: `tx.mapping`, else `stored`, else
+/// guessed ([`choose_mapping`]).
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
     part_records: usize,
     monitor: &mut dyn Monitor,
-) -> Result<(Aggregates, TransactionMapping, Option<i32>), StreamError> {
-    let name = tx.name;
-    let mut file = PartedFile::open(name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let mapping = match tx
-        .mapping
-        .clone()
-        .or_else(|| stored.cloned())
-        .or_else(|| TransactionMapping::guess(&file.first.table, customers))
-    {
-        Some(m) => m,
-        None => {
-            return Err(CustomersError::Mapping(vec![format!(
-                "{name}: no date and amount columns were found; name them with --date and --amount."
-            )])
-            .into())
-        }
-    };
-    let valid = mapping.check(&file.first.table, customers)?;
+) -> Result<(Aggregates, TransactionMapping), StreamError> {
+    let mut file = PartedFile::open(tx.name, &mut *tx.input, tx.options, part_records, monitor)?;
+    let valid = choose_mapping(&file.first.table, customers, tx.mapping.clone().or_else(|| stored.cloned()))?;
     let mut aggregates = Aggregates::default();
-    let mut latest: Option<i32> = None;
     file.visit(|part, _| {
         aggregates.add(&part.table, &valid);
-        let date = part.table.columns.get(valid.date);
-        let max = date.and_then(|c| c.stats.numeric).map(|s| match date.map(|c| c.column_type()) {
-            Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
-            _ => s.max as i32,
-        });
-        latest = latest.max(max);
         Ok(())
     })?;
-    Ok((aggregates, mapping, latest))
+    Ok((aggregates, valid.mapping))
 }
 
 /// Applies a rule definition to a file of any size, writing the file with the segment column
@@ -284,10 +265,10 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut latest_transaction = None;
     let mut mapping_used = None;
     if let Some(tx) = run.transactions.as_mut() {
-        let (aggregates, mapping, latest) =
+        let (aggregates, mapping) =
             aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
-        let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
-        latest_transaction = latest;
+        let key = key_column(&file.first.table, &mapping)?;
+        latest_transaction = aggregates.latest();
         mapping_used = Some(mapping);
         joined = Some((aggregates, key));
     }
@@ -443,9 +424,10 @@ pub fn rfm_from_transactions(
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
     let keys = aggregates.keys();
-    let as_of = as_of.or(latest.map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
+    let as_of =
+        as_of.or(aggregates.latest().map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of)?;
     Ok((keys, result, mapping))
@@ -462,9 +444,9 @@ pub fn clv_from_transactions(
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
     let keys = aggregates.keys();
-    let last = latest.ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
+    let last = aggregates.latest().ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
     Ok((keys, result, mapping))
@@ -487,9 +469,9 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
 ) -> Result<ApplySummary, StreamError> {
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
-    let (aggregates, mapping, latest) =
+    let (aggregates, mapping) =
         aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
-    let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
+    let key = key_column(&file.first.table, &mapping)?;
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {
         keys.extend(customer_keys(&part.table, key));
@@ -499,7 +481,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
         Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| {
             crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."))
         })?,
-        None => latest.map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
+        None => aggregates.latest().map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
     };
     let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;
     let names = vec![crate::export::segment_column_name(&file.first.table, "rfm_segment")];
