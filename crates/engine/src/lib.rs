@@ -9,6 +9,7 @@ pub mod api;
 pub mod assignment;
 pub mod clv;
 pub mod customers;
+pub mod dates;
 pub mod export;
 pub mod ingest;
 pub mod progress;

@@ -221,6 +221,15 @@ fn in_last_n_and_band_cuts_are_range_checked_with_the_range_in_the_sentence() {
 }
 
 #[test]
+fn a_bad_as_of_date_is_the_shared_sentence() {
+    let t = table();
+    let d = def(&format!(r#"{{"format": "{FORMAT}", "as_of": "01/02/2024", "segments": []}}"#));
+    let RulesError::Invalid(problems) = check(&d, &schema_of(&t), None).unwrap_err() else { panic!() };
+    let shared = segscope_engine::dates::parse_date(segscope_engine::dates::DateField::AsOf, "01/02/2024").unwrap_err();
+    assert_eq!(problems[0].message, shared.to_string());
+}
+
+#[test]
 fn declared_column_types_are_checked_against_the_file() {
     let t = table();
     let d =

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::{parse_iso_date, Mode};
+use segscope_engine::rules::Mode;
 use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
 use crate::commands::definition::{load_any_definition, AnyDefinition};
@@ -42,25 +43,17 @@ pub struct ApplyArgs {
 /// Applies the definition, streaming the input to the output.
 pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
+    let as_of = parse_optional(DateField::AsOf, args.as_of.as_deref())?;
     let def = match load_any_definition(&args.definition)? {
         AnyDefinition::Rules(def) => def,
         AnyDefinition::Rfm(mut rfm) => {
-            if let Some(s) = &args.as_of {
-                parse_iso_date(s)
-                    .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?;
+            if let Some(s) = args.as_of.as_ref().filter(|_| as_of.is_some()) {
                 if let Some(saved) = rfm.as_of.replace(s.clone()).filter(|saved| saved != s) {
                     eprintln!("--as-of {s} replaces the definition's as-of date {saved}");
                 }
             }
             return run_rfm(args, &rfm);
         }
-    };
-    let as_of = match &args.as_of {
-        Some(s) => Some(
-            parse_iso_date(s)
-                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
-        ),
-        None => None,
     };
     let name = args.input.display().to_string();
     let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;

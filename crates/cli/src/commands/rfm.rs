@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{parse_thresholds, write_csv, Dimension, Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::rules::parse_iso_date;
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
 
 use crate::error::{create_file, CliError};
@@ -86,6 +86,8 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "exclude" => Returns::Exclude,
         other => return Err(CliError::usage(format!("--returns `{other}` must be net or exclude."))),
     };
+    // The typed date first: a mistake in it stops the run before any file is read.
+    parse_optional(DateField::AsOf, args.as_of.as_deref())?;
     let saved = match &args.definition {
         Some(path) => match crate::commands::definition::load_any_definition(path)? {
             crate::commands::definition::AnyDefinition::Rfm(def) => Some(def),
@@ -98,14 +100,8 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let raw = saved.as_ref().map_or(RfmParams { bins: args.bins, method, monetary, returns }, |d| d.params.clone());
     let params = raw.check().map_err(|e| CliError::usage(e.to_string()))?;
     let map = saved.as_ref().map_or_else(|| RfmMap::default_for(args.bins), |d| d.map.clone());
-    let as_of_text = args.as_of.clone().or_else(|| saved.as_ref().and_then(|d| d.as_of.clone()));
-    let as_of = match &as_of_text {
-        Some(s) => Some(
-            parse_iso_date(s)
-                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
-        ),
-        None => None,
-    };
+    let typed = args.as_of.as_deref().filter(|s| !s.trim().is_empty());
+    let as_of = typed.or_else(|| saved.as_ref().and_then(|d| d.as_of.as_deref()));
     let path = args
         .transactions
         .transactions

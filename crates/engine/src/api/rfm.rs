@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
 use super::{AssignmentId, EngineError, FileOut, Stored};
+use crate::dates::resolve_as_of;
 use crate::export::ExportError;
 use crate::ingest::values::date_from_days;
 use crate::rfm::{compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, FORMAT};
-use crate::rules::parse_iso_date;
 use crate::rules::sql::Dialect;
 use crate::table::Table;
 
@@ -93,7 +93,9 @@ pub(super) struct RfmRun<'a> {
 }
 
 impl RfmRun<'_> {
-    /// Computes RFM with the given settings (the default map for the bins when `map` is `None`).
+    /// Computes RFM with the given settings (the default map for the bins when `map` is `None`), as
+    /// of the typed date or the default one ([`crate::dates::resolve_as_of`]); the last value says
+    /// whether the as-of date is the default.
     pub fn compute(
         &self,
         params: &RfmParams,
@@ -102,18 +104,11 @@ impl RfmRun<'_> {
     ) -> Result<(RfmResult, RfmMap, bool), EngineError> {
         let valid = params.check()?;
         let map = map.unwrap_or_else(|| RfmMap::default_for(params.bins));
-        let (as_of, default) = match as_of.filter(|s| !s.is_empty()) {
-            Some(s) => (
-                parse_iso_date(s).ok_or_else(|| {
-                    RfmError::Params(format!("the as-of date `{s}` is not a date; write it as YYYY-MM-DD."))
-                })?,
-                false,
-            ),
-            None => (self.attached.aggregates.latest().map(|d| d + 1).ok_or(RfmError::NoPurchases)?, true),
-        };
+        let as_of = resolve_as_of(as_of, self.attached.aggregates.latest(), || None).map_err(RfmError::from)?;
+        let as_of = as_of.ok_or(RfmError::NoPurchases)?;
         let keys = self.attached.keys(self.table)?;
-        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of)?;
-        Ok((result, map, default))
+        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of.day)?;
+        Ok((result, map, as_of.is_default))
     }
 
     /// The view and what to store.

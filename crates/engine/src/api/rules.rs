@@ -8,7 +8,7 @@ use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select_with, Dialect};
 use crate::rules::{
-    check, collect_columns, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError,
+    check, collect_columns, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError,
 };
 use crate::stats::column_stats;
 use crate::stats::{value_counts, TopValue};
@@ -68,13 +68,13 @@ impl<'a> Customers<'a> {
         self.attached.map_or(&[], |a| a.columns.as_slice())
     }
 
-    /// The default as-of day: the day after the latest transaction when transactions are attached,
-    /// else the day after the latest date in the columns the definition uses.
+    /// The default as-of day ([`crate::dates::default_as_of`]): the day after the latest
+    /// transaction when transactions are attached, else the day after the latest date in the
+    /// columns the definition uses.
     fn default_as_of(&self, def: &Definition) -> Option<i32> {
-        match self.attached.and_then(|a| a.aggregates.latest()) {
-            Some(latest) => Some(latest + 1),
-            None => default_as_of(def, self.table),
-        }
+        crate::dates::default_as_of(self.attached.and_then(|a| a.aggregates.latest()), || {
+            latest_date_used(def, self.table)
+        })
     }
 
     /// The definition with the attached transactions' mapping recorded when it uses aggregates.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
 use crate::customers::Aggregates;
+use crate::dates::DateField;
 use crate::progress::Monitor;
 
 /// CLV settings as the user gave them.
@@ -53,7 +54,8 @@ impl ClvParams {
     /// Checks the settings.
     ///
     /// # Errors
-    /// [`ClvError::Params`] naming the setting that is out of range or unreadable.
+    /// [`ClvError::Params`] naming the setting that is out of range (with the range), and
+    /// [`ClvError::Date`] for a calibration end that is not a date.
     pub fn check(&self) -> Result<ValidClvParams, ClvError> {
         if !HORIZON_MONTHS.contains(&self.horizon_months) {
             return Err(ClvError::Params(format!(
@@ -76,12 +78,7 @@ impl ClvParams {
                 )));
             }
         }
-        let calibration_end = match &self.calibration_end {
-            Some(s) => Some(crate::rules::parse_iso_date(s).ok_or_else(|| {
-                ClvError::Params(format!("the calibration end `{s}` is not a date; write it as YYYY-MM-DD."))
-            })?),
-            None => None,
-        };
+        let calibration_end = crate::dates::parse_optional(DateField::CalibrationEnd, self.calibration_end.as_deref())?;
         Ok(ValidClvParams { params: self.clone(), calibration_end })
     }
 }

@@ -17,6 +17,9 @@ pub enum ClvError {
         /// The minimum.
         needed: usize,
     },
+    /// A typed date (the calibration end) cannot be read.
+    #[error(transparent)]
+    Date(#[from] crate::dates::DateError),
     /// The user cancelled the fit.
     #[error("Cancelled; nothing was changed.")]
     Cancelled,

@@ -17,4 +17,7 @@ pub enum RfmError {
         "no customer has a purchase (a transaction with a positive amount); check the amount column and the mapping."
     )]
     NoPurchases,
+    /// A typed date (the as-of date) cannot be read.
+    #[error(transparent)]
+    Date(#[from] crate::dates::DateError),
 }

@@ -169,10 +169,10 @@ pub fn check(
 ) -> Result<ValidDefinition, RulesError> {
     let mut c = Checker { schema: schema.to_vec(), as_of: None, problems: Vec::new(), segment: "definition".into() };
     c.as_of = match &def.as_of {
-        Some(s) => match parse_iso_date(s) {
-            Some(d) => Some(d),
-            None => {
-                c.problem("", format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."));
+        Some(s) => match crate::dates::parse_date(crate::dates::DateField::AsOf, s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                c.problem("", e.to_string());
                 None
             }
         },

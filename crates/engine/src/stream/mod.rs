@@ -19,7 +19,7 @@ use crate::ingest::{
     MAX_EXAMPLES,
 };
 use crate::progress::Monitor;
-use crate::rules::{check, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
+use crate::rules::{check, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError};
 use crate::table::Table;
 
 /// Records per part by default (the first part also decides the column types for the whole file).
@@ -281,18 +281,18 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     }
     let first_extra = extra_for(&file.first.table);
     let schema = schema_with(&file.first.table, &first_extra);
-    let as_of = match (def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def), latest_transaction)
-    {
-        (false, _) => run.as_of,
-        (true, Some(latest)) => Some(latest + 1),
-        (true, None) => {
-            let mut latest: Option<i32> = None;
+    let as_of = if def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def) {
+        // The latest date the definition uses is read only without a transaction date (one extra pass).
+        let mut latest_used: Option<i32> = None;
+        if latest_transaction.is_none() {
             file.visit(|part, _| {
-                latest = latest.max(default_as_of(&def, &part.table));
+                latest_used = latest_used.max(latest_date_used(&def, &part.table));
                 Ok(())
             })?;
-            latest
         }
+        crate::dates::default_as_of(latest_transaction, || latest_used)
+    } else {
+        run.as_of
     };
     let valid = check(&def, &schema, as_of)?;
 
@@ -411,25 +411,28 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     all.push(w.clone());
 }
 
-/// RFM over a transactions file of any size: one row per customer key (sorted), as of `as_of`
-/// (default: the day after the last transaction). Returns the keys, the result and the mapping used.
+/// RFM over a transactions file of any size: one row per customer key (sorted), as of the typed
+/// `as_of` (`YYYY-MM-DD`) or by default the day after the last transaction
+/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result and the mapping used.
 ///
 /// # Errors
-/// [`StreamError`] for unreadable input or a mapping that does not fit, and RFM problems.
+/// [`StreamError`] for unreadable input or a mapping that does not fit, an as-of date that is not
+/// a date, and RFM problems.
 pub fn rfm_from_transactions(
     tx: &mut TransactionsInput<'_>,
     params: &crate::rfm::ValidRfmParams,
     map: &crate::rfm::RfmMap,
-    as_of: Option<i32>,
+    as_of: Option<&str>,
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
+    let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
+    as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
     let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     let keys = aggregates.keys();
-    let as_of =
-        as_of.or(aggregates.latest().map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
-    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of)?;
+    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day)?;
     Ok((keys, result, mapping))
 }
 
@@ -477,12 +480,10 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
         keys.extend(customer_keys(&part.table, key));
         Ok(())
     })?;
-    let as_of = match &def.as_of {
-        Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| {
-            crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."))
-        })?,
-        None => aggregates.latest().map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
-    };
+    let as_of = crate::dates::resolve_as_of(def.as_of.as_deref(), aggregates.latest(), || None)
+        .map_err(crate::rfm::RfmError::from)?
+        .ok_or(crate::rfm::RfmError::NoPurchases)?
+        .day;
     let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;
     let names = vec![crate::export::segment_column_name(&file.first.table, "rfm_segment")];
     let mut offset = 0usize;
