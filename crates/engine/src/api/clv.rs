@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::transactions::Attached;
 use super::{AssignmentId, EngineError, FileOut};
 use crate::assignment::Assignment;
-use crate::clv::{analyse, write_csv, BgNbdFit, CalibrationPoint, ClvError, ClvParams, ClvResult, GammaGammaFit};
+use crate::clv::{analyse, last_day, write_csv, BgNbdFit, CalibrationPoint, ClvParams, ClvResult, GammaGammaFit};
 use crate::export::ExportError;
 use crate::table::Table;
 
@@ -79,10 +79,7 @@ pub(super) fn run(
 ) -> Result<(ClvView, ClvResult), EngineError> {
     let valid = params.check()?;
     let keys = attached.keys(table)?;
-    let last = attached
-        .aggregates
-        .latest()
-        .ok_or(ClvError::TooFewRepeat { repeat: 0, needed: crate::clv::MIN_REPEAT_CUSTOMERS })?;
+    let last = last_day(&attached.aggregates, &attached.mapping.date)?;
     let result = analyse(&attached.aggregates, &keys, &valid, last, monitor)?;
     let values: Vec<f64> = result.rows.iter().filter_map(|r| r.clv).collect();
     let mut sorted = values.clone();

@@ -83,6 +83,15 @@ impl ClvParams {
     }
 }
 
+/// The last day of the data CLV is fitted to: the latest transaction date
+/// ([`Aggregates::latest`]). The app and the command line both start a fit here.
+///
+/// # Errors
+/// [`ClvError::NoDates`] naming `date_column` when no transaction has a readable date.
+pub fn last_day(aggregates: &Aggregates, date_column: &str) -> Result<i32, ClvError> {
+    aggregates.latest().ok_or_else(|| ClvError::NoDates { column: date_column.to_string() })
+}
+
 /// One customer's value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClvRow {

@@ -15,7 +15,8 @@ pub mod optimize;
 pub mod special;
 
 pub use analysis::{
-    analyse, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams, HORIZON_MONTHS,
+    analyse, last_day, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams,
+    HORIZON_MONTHS,
 };
 pub use bgnbd::{BgNbd, History};
 pub use errors::ClvError;

@@ -437,7 +437,7 @@ pub fn rfm_from_transactions(
 }
 
 /// CLV over a transactions file of any size: one row per customer key (sorted). The data ends on
-/// the last transaction day.
+/// the last transaction day ([`crate::clv::last_day`], as in the app).
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input, a mapping that does not fit, or data that cannot support a fit.
@@ -448,8 +448,8 @@ pub fn clv_from_transactions(
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
     let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
-    let last = aggregates.latest().ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
     Ok((keys, result, mapping))
