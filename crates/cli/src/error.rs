@@ -24,7 +24,10 @@ pub enum CliError {
     /// The input could not be read as a table.
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    /// A definition file could not be read or does not fit the data.
+    /// A definition file could not be read (the message names the file).
+    #[error(transparent)]
+    Definition(#[from] segscope_engine::definitions::DefinitionFileError),
+    /// A definition does not fit the data.
     #[error("{file}: {source}")]
     Rules {
         /// The definition file.

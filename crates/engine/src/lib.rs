@@ -10,6 +10,7 @@ pub mod assignment;
 pub mod clv;
 pub mod customers;
 pub mod dates;
+pub mod definitions;
 pub mod export;
 pub mod ingest;
 pub mod progress;

@@ -4,12 +4,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::dates::{parse_optional, DateField};
+use segscope_engine::definitions::AnyDefinition;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::Mode;
 use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
-use crate::commands::definition::{load_any_definition, AnyDefinition};
+use crate::commands::definition::load_any_definition;
 use crate::error::{create_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;

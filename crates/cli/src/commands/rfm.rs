@@ -89,12 +89,7 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     // The typed date first: a mistake in it stops the run before any file is read.
     parse_optional(DateField::AsOf, args.as_of.as_deref())?;
     let saved = match &args.definition {
-        Some(path) => match crate::commands::definition::load_any_definition(path)? {
-            crate::commands::definition::AnyDefinition::Rfm(def) => Some(def),
-            crate::commands::definition::AnyDefinition::Rules(_) => {
-                return Err(CliError::usage(format!("{}: this is a rule definition; `segscope rfm --definition` takes a saved RFM segmentation (segscope.rfm/1).", path.display())))
-            }
-        },
+        Some(path) => Some(crate::commands::definition::load_rfm_definition(path)?),
         None => None,
     };
     let raw = saved.as_ref().map_or(RfmParams { bins: args.bins, method, monetary, returns }, |d| d.params.clone());

@@ -96,16 +96,11 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
     let rows = table.rows() as u64;
     let valid = match check(def, &schema_with(table, customers.extra()), default) {
         Ok(v) => v,
-        Err(e) => {
-            let problems = match e {
-                RulesError::Invalid(ps) => ps
-                    .into_iter()
-                    .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
-                    .collect(),
-                other => {
-                    vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }]
-                }
-            };
+        Err(RulesError::Invalid(ps)) => {
+            let problems = ps
+                .into_iter()
+                .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
+                .collect();
             let view = RulesView {
                 assignment: None,
                 counts: Vec::new(),
