@@ -29,7 +29,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub output: PathBuf,
     /// The analysis date (YYYY-MM-DD) for "in the last N days" when the definition sets none
-    /// [default: the day after the latest date in the columns the definition uses].
+    /// [default: the day after the latest transaction with --transactions, else the day after the
+    /// latest date in the columns the definition uses].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Print the number of customers per segment.
@@ -93,11 +94,13 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }
-    if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none()) {
-        eprintln!(
-            "as of {} (the day after the latest date in the columns the definition uses)",
-            segscope_engine::ingest::values::date_from_days(day)
-        );
+    if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none() && as_of.is_none()) {
+        let why = if summary.transactions.is_some() {
+            "the day after the latest transaction"
+        } else {
+            "the day after the latest date in the columns the definition uses"
+        };
+        eprintln!("as of {} ({why})", segscope_engine::ingest::values::date_from_days(day));
     }
     if args.summary {
         let width = summary.segments.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);

@@ -45,7 +45,7 @@ pub struct RulesView {
     pub overlap: Vec<Vec<u64>>,
     /// The as-of date used (`YYYY-MM-DD`), if any condition needs one.
     pub as_of: Option<String>,
-    /// True when `as_of` is the default (the day after the latest date used), not set by the user.
+    /// True when `as_of` is the default ([`crate::dates::default_as_of`]), not set by the user.
     pub as_of_is_default: bool,
     /// Problems that stop the definition from being applied; empty when it applied.
     pub problems: Vec<ProblemView>,

@@ -243,8 +243,10 @@ fn aggregate_transactions(
 /// (first match) or one true/false column per segment (overlapping) appended.
 ///
 /// The file is read `part_records` records at a time ([`PART_RECORDS`] is a good default). Column
-/// types are decided from the first part (or as `options` choose) and then pinned for the rest. Without an as-of date in the definition or in `as_of`, relative date
-/// tests count back from the day after the latest date in the columns they use (one extra pass).
+/// types are decided from the first part (or as `options` choose) and then pinned for the rest.
+/// Without an as-of date in the definition or in `as_of`, relative date tests count back from the
+/// default ([`crate::dates::default_as_of`]): the day after the latest transaction, else the day
+/// after the latest date in the columns they use (one extra pass).
 ///
 /// # Errors
 /// [`StreamError`] naming the file, line and column for unreadable input, every problem of a
