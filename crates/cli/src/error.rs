@@ -10,6 +10,9 @@ pub enum CliError {
     /// A flag or argument is wrong.
     #[error("{0}")]
     Usage(String),
+    /// A typed `--as-of` date is not a date: the engine's sentence.
+    #[error(transparent)]
+    Date(#[from] segscope_engine::dates::DateError),
     /// A file could not be read or written.
     #[error("{path}: {source}. Check the path and that you may read or write it.")]
     File {
@@ -21,7 +24,10 @@ pub enum CliError {
     /// The input could not be read as a table.
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    /// A definition file could not be read or does not fit the data.
+    /// A definition file could not be read (the message names the file).
+    #[error(transparent)]
+    Definition(#[from] segscope_engine::definitions::DefinitionFileError),
+    /// A definition does not fit the data.
     #[error("{file}: {source}")]
     Rules {
         /// The definition file.
@@ -46,7 +52,7 @@ impl CliError {
     /// The process exit code: 2 for usage errors, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) => 2,
+            CliError::Usage(_) | CliError::Date(_) => 2,
             _ => 1,
         }
     }

@@ -36,6 +36,10 @@ pub struct TransactionArgs {
     /// The margin (profit) column, for lifetime value in profit.
     #[arg(long, value_name = "COL")]
     pub margin_column: Option<String>,
+    /// The customers file's key column, when it is named differently from the transactions'
+    /// customer id column [default: guessed from names].
+    #[arg(long, value_name = "COL")]
+    pub customer_key: Option<String>,
 }
 
 impl TransactionArgs {
@@ -57,6 +61,7 @@ impl TransactionArgs {
             || self.category.is_some()
             || self.quantity.is_some()
             || self.margin_column.is_some()
+            || self.customer_key.is_some()
     }
 
     /// The mapping to use: the flags given, over the mapping stored in the definition; `None` to
@@ -92,6 +97,7 @@ impl TransactionArgs {
             ("category", &mut m.category, &self.category),
             ("quantity", &mut m.quantity, &self.quantity),
             ("margin", &mut m.margin, &self.margin_column),
+            ("customer key", &mut m.customer_key, &self.customer_key),
         ] {
             if let Some(v) = value {
                 if slot.as_ref() != Some(v) {

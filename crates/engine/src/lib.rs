@@ -9,6 +9,8 @@ pub mod api;
 pub mod assignment;
 pub mod clv;
 pub mod customers;
+pub mod dates;
+pub mod definitions;
 pub mod export;
 pub mod ingest;
 pub mod progress;

@@ -317,7 +317,7 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     ) else {
         panic!()
     };
-    assert!(message.contains("horizon must be 1 to 120 months"), "{message}");
+    assert!(message.contains("horizon must be a whole number of months from 1 to 120"), "{message}");
 }
 
 #[test]

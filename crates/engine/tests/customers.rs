@@ -191,3 +191,21 @@ fn a_mapped_margin_column_is_summed_exactly() {
     assert_eq!(s.margin.unwrap().to_text(), "4.20");
     assert_eq!(s.revenue.to_text(), "20.00");
 }
+
+#[test]
+fn the_latest_date_counts_every_dated_row_and_the_key_column_is_never_guessed_silently() {
+    let t = read(
+        "t.csv",
+        b"customer_id,order_date,amount\nA,2024-01-10,20\nA,2024-02-01,-5\n,2024-03-01,7\nB,2024-01-20,\n",
+    );
+    let valid = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
+    let mut a = Aggregates::default();
+    a.add(&t, &valid);
+    // A return and a row without a key still date the data: the as-of default is the day after.
+    assert_eq!(a.latest().map(date_from_days).map(|d| d.to_string()).as_deref(), Some("2024-03-01"));
+    let customers = read("c.csv", b"id,name\nA,Ann\n");
+    let err = segscope_engine::customers::key_column(&customers, &valid.mapping).unwrap_err().to_string();
+    assert!(err.contains("c.csv has no column `customer_id`") && err.contains("`id`, `name`"), "{err}");
+    let err = valid.mapping.check(&t, Some(&customers)).unwrap_err().to_string();
+    assert!(err.contains(&segscope_engine::customers::key_column(&customers, &valid.mapping).unwrap_err().to_string()));
+}

@@ -187,6 +187,49 @@ fn every_problem_is_reported_at_once_naming_segment_and_condition() {
 }
 
 #[test]
+fn in_last_n_and_band_cuts_are_range_checked_with_the_range_in_the_sentence() {
+    let t = table();
+    let problems = |segments: &str, derived: &str| -> Vec<String> {
+        let d = def(&format!(
+            r#"{{"format": "{FORMAT}", "as_of": "2024-02-01", "derived": [{derived}], "segments": [{segments}]}}"#
+        ));
+        match check(&d, &schema_of(&t), None) {
+            Ok(_) => Vec::new(),
+            Err(RulesError::Invalid(ps)) => ps.iter().map(|p| p.message.clone()).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let in_last = |n: u32, unit: &str| {
+        problems(
+            &format!(r#"{{"name": "s", "when": {{"column": "joined", "op": "in_last", "n": {n}, "unit": "{unit}"}}}}"#),
+            "",
+        )
+    };
+    assert_eq!(in_last(0, "days"), ["N in “in the last N days” must be a whole number from 1 to 36500 (got 0)."]);
+    assert_eq!(
+        in_last(1201, "months"),
+        ["N in “in the last N months” must be a whole number from 1 to 1200 (got 1201)."]
+    );
+    assert!(in_last(36_500, "days").is_empty() && in_last(1_200, "months").is_empty() && in_last(1, "days").is_empty());
+    let bands =
+        |cuts: &str| problems("", &format!(r#"{{"kind": "bands", "name": "b", "from": "age", "cuts": [{cuts}]}}"#));
+    assert_eq!(bands(""), ["bands need from 1 to 19 cut points, making 2 to 20 bands (got 0)."]);
+    let twenty: Vec<String> = (1..=20).map(|i| i.to_string()).collect();
+    assert_eq!(bands(&twenty.join(",")), ["bands need from 1 to 19 cut points, making 2 to 20 bands (got 20)."]);
+    assert_eq!(bands("30, 20"), ["the cut points must be in ascending order, each above the one before (got 30, 20)."]);
+    assert!(bands(&twenty[..19].join(",")).is_empty());
+}
+
+#[test]
+fn a_bad_as_of_date_is_the_shared_sentence() {
+    let t = table();
+    let d = def(&format!(r#"{{"format": "{FORMAT}", "as_of": "01/02/2024", "segments": []}}"#));
+    let RulesError::Invalid(problems) = check(&d, &schema_of(&t), None).unwrap_err() else { panic!() };
+    let shared = segscope_engine::dates::parse_date(segscope_engine::dates::DateField::AsOf, "01/02/2024").unwrap_err();
+    assert_eq!(problems[0].message, shared.to_string());
+}
+
+#[test]
 fn declared_column_types_are_checked_against_the_file() {
     let t = table();
     let d =

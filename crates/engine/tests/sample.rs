@@ -432,7 +432,7 @@ fn category_mixes_differ_by_persona() {
 fn invalid_customer_counts_give_the_stated_error() {
     let err = SampleParams { customers: 0, seed: 1 }.check().unwrap_err();
     assert!(matches!(err, SampleError::CustomerCount { got: 0 }));
-    assert!(err.to_string().starts_with("customers must be between 1 and 50,000,000 (got 0)"));
+    assert!(err.to_string().starts_with("the number of customers must be a whole number from 1 to 50,000,000 (got 0)"));
     let err = SampleParams { customers: 60_000_000, seed: 1 }.check().unwrap_err();
     assert!(err.to_string().contains("(got 60,000,000)"), "{err}");
 }

@@ -3,12 +3,14 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use segscope_engine::dates::{parse_optional, DateField};
+use segscope_engine::definitions::AnyDefinition;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::{parse_iso_date, Mode};
+use segscope_engine::rules::Mode;
 use segscope_engine::stream::{apply_rules, RulesRun, TransactionsInput, PART_RECORDS};
 
-use crate::commands::definition::{load_any_definition, AnyDefinition};
+use crate::commands::definition::load_any_definition;
 use crate::error::{create_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
@@ -27,7 +29,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub output: PathBuf,
     /// The analysis date (YYYY-MM-DD) for "in the last N days" when the definition sets none
-    /// [default: the day after the latest date in the columns the definition uses].
+    /// [default: the day after the latest transaction with --transactions, else the day after the
+    /// latest date in the columns the definition uses].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Print the number of customers per segment.
@@ -42,25 +45,17 @@ pub struct ApplyArgs {
 /// Applies the definition, streaming the input to the output.
 pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
+    let as_of = parse_optional(DateField::AsOf, args.as_of.as_deref())?;
     let def = match load_any_definition(&args.definition)? {
         AnyDefinition::Rules(def) => def,
         AnyDefinition::Rfm(mut rfm) => {
-            if let Some(s) = &args.as_of {
-                parse_iso_date(s)
-                    .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?;
+            if let Some(s) = args.as_of.as_ref().filter(|_| as_of.is_some()) {
                 if let Some(saved) = rfm.as_of.replace(s.clone()).filter(|saved| saved != s) {
                     eprintln!("--as-of {s} replaces the definition's as-of date {saved}");
                 }
             }
             return run_rfm(args, &rfm);
         }
-    };
-    let as_of = match &args.as_of {
-        Some(s) => Some(
-            parse_iso_date(s)
-                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
-        ),
-        None => None,
     };
     let name = args.input.display().to_string();
     let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
@@ -99,11 +94,13 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     for w in &summary.warnings {
         eprintln!("warning: {w}");
     }
-    if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none()) {
-        eprintln!(
-            "as of {} (the day after the latest date in the columns the definition uses)",
-            segscope_engine::ingest::values::date_from_days(day)
-        );
+    if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none() && as_of.is_none()) {
+        let why = if summary.transactions.is_some() {
+            "the day after the latest transaction"
+        } else {
+            "the day after the latest date in the columns the definition uses"
+        };
+        eprintln!("as of {} ({why})", segscope_engine::ingest::values::date_from_days(day));
     }
     if args.summary {
         let width = summary.segments.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);

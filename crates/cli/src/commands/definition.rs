@@ -1,44 +1,26 @@
-//! Reading a segment definition file, shared by `apply` and `sql`.
+//! Reading a segment definition file, shared by `apply`, `rfm` and `sql`: the file is read here,
+//! and read and checked by the engine's readers ([`segscope_engine::definitions`]), the same the
+//! app uses, so a file gets the same sentences in both.
 
 use std::path::Path;
 
-use segscope_engine::rules::{Definition, RulesError};
+use segscope_engine::definitions::{read_any, read_rfm, read_rules, AnyDefinition};
+use segscope_engine::rfm::RfmDefinition;
+use segscope_engine::rules::Definition;
 
 use crate::error::{read_file, CliError};
 
-/// Reads and parses a definition file, naming it in errors.
+/// Reads a rule definition file (`segscope.segments/1`).
 pub fn load_definition(path: &Path) -> Result<Definition, CliError> {
-    let bytes = read_file(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError::usage(format!("{}: a definition file must be UTF-8 JSON.", path.display())))?;
-    Definition::from_json(&text)
-        .map_err(|e| CliError::Rules { file: path.display().to_string(), source: RulesError::Format(e) })
+    Ok(read_rules(&path.display().to_string(), &read_file(path)?)?)
 }
 
-/// A definition file: rule segments or a saved RFM segmentation, told apart by its `format`.
-pub enum AnyDefinition {
-    /// `segscope.segments/1`.
-    Rules(Definition),
-    /// `segscope.rfm/1`.
-    Rfm(segscope_engine::rfm::RfmDefinition),
+/// Reads and checks a saved RFM segmentation (`segscope.rfm/1`).
+pub fn load_rfm_definition(path: &Path) -> Result<RfmDefinition, CliError> {
+    Ok(read_rfm(&path.display().to_string(), &read_file(path)?)?)
 }
 
-/// Reads a definition file of either kind.
+/// Reads a definition file of either kind, told apart by its `format`.
 pub fn load_any_definition(path: &Path) -> Result<AnyDefinition, CliError> {
-    let bytes = read_file(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| CliError::usage(format!("{}: a definition file must be UTF-8 JSON.", path.display())))?;
-    let format = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(str::to_string));
-    if format.as_deref() == Some(segscope_engine::rfm::FORMAT) {
-        let def = serde_json::from_str(&text).map_err(|e| CliError::Rules {
-            file: path.display().to_string(),
-            source: RulesError::Format(e.to_string()),
-        })?;
-        return Ok(AnyDefinition::Rfm(def));
-    }
-    Definition::from_json(&text)
-        .map(AnyDefinition::Rules)
-        .map_err(|e| CliError::Rules { file: path.display().to_string(), source: RulesError::Format(e) })
+    Ok(read_any(&path.display().to_string(), &read_file(path)?)?)
 }

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::progress::Quiet;
-use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::rules::parse_iso_date;
+use segscope_engine::rfm::{parse_thresholds, write_csv, Dimension, Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
 
 use crate::error::{create_file, CliError};
@@ -53,15 +53,11 @@ pub struct RfmArgs {
     pub definition: Option<PathBuf>,
 }
 
-fn cuts(flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
+fn cuts(dimension: Dimension, flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
     let text = text.as_deref().ok_or_else(|| {
         CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365."))
     })?;
-    text.split(',')
-        .map(|t| {
-            t.trim().parse::<f64>().map_err(|_| CliError::usage(format!("--{flag}-thresholds: `{t}` is not a number.")))
-        })
-        .collect()
+    parse_thresholds(dimension, text).map_err(|e| CliError::usage(e.to_string()))
 }
 
 /// Computes RFM and writes the CSV.
@@ -70,9 +66,9 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "rank" => Method::Rank,
         "quantile-equal-count" | "quantile" => Method::QuantileEqualCount,
         "thresholds" => Method::Thresholds {
-            r: cuts("r", &args.r_thresholds)?,
-            f: cuts("f", &args.f_thresholds)?,
-            m: cuts("m", &args.m_thresholds)?,
+            r: cuts(Dimension::Recency, "r", &args.r_thresholds)?,
+            f: cuts(Dimension::Frequency, "f", &args.f_thresholds)?,
+            m: cuts(Dimension::Monetary, "m", &args.m_thresholds)?,
         },
         other => {
             return Err(CliError::usage(format!(
@@ -90,26 +86,17 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "exclude" => Returns::Exclude,
         other => return Err(CliError::usage(format!("--returns `{other}` must be net or exclude."))),
     };
+    // The typed date first: a mistake in it stops the run before any file is read.
+    parse_optional(DateField::AsOf, args.as_of.as_deref())?;
     let saved = match &args.definition {
-        Some(path) => match crate::commands::definition::load_any_definition(path)? {
-            crate::commands::definition::AnyDefinition::Rfm(def) => Some(def),
-            crate::commands::definition::AnyDefinition::Rules(_) => {
-                return Err(CliError::usage(format!("{}: this is a rule definition; `segscope rfm --definition` takes a saved RFM segmentation (segscope.rfm/1).", path.display())))
-            }
-        },
+        Some(path) => Some(crate::commands::definition::load_rfm_definition(path)?),
         None => None,
     };
     let raw = saved.as_ref().map_or(RfmParams { bins: args.bins, method, monetary, returns }, |d| d.params.clone());
     let params = raw.check().map_err(|e| CliError::usage(e.to_string()))?;
     let map = saved.as_ref().map_or_else(|| RfmMap::default_for(args.bins), |d| d.map.clone());
-    let as_of_text = args.as_of.clone().or_else(|| saved.as_ref().and_then(|d| d.as_of.clone()));
-    let as_of = match &as_of_text {
-        Some(s) => Some(
-            parse_iso_date(s)
-                .ok_or_else(|| CliError::usage(format!("--as-of `{s}` is not a date; write it as YYYY-MM-DD.")))?,
-        ),
-        None => None,
-    };
+    let typed = args.as_of.as_deref().filter(|s| !s.trim().is_empty());
+    let as_of = typed.or_else(|| saved.as_ref().and_then(|d| d.as_of.as_deref()));
     let path = args
         .transactions
         .transactions

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
-use super::{AssignmentId, FileOut};
+use super::{AssignmentId, EngineError, FileOut};
 use crate::assignment::Assignment;
-use crate::clv::{analyse, write_csv, BgNbdFit, CalibrationPoint, ClvError, ClvParams, ClvResult, GammaGammaFit};
-use crate::customers::customer_keys;
+use crate::clv::{analyse, last_day, write_csv, BgNbdFit, CalibrationPoint, ClvParams, ClvResult, GammaGammaFit};
+use crate::export::ExportError;
 use crate::table::Table;
 
 /// One of the customers with the highest predicted value.
@@ -76,11 +76,10 @@ pub(super) fn run(
     params: &ClvParams,
     by: Option<(AssignmentId, String, &Assignment)>,
     monitor: &mut dyn crate::progress::Monitor,
-) -> Result<(ClvView, ClvResult), ClvError> {
+) -> Result<(ClvView, ClvResult), EngineError> {
     let valid = params.check()?;
-    let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
-    let keys = customer_keys(table, key);
-    let last = attached.latest.ok_or(ClvError::TooFewRepeat { repeat: 0, needed: crate::clv::MIN_REPEAT_CUSTOMERS })?;
+    let keys = attached.keys(table)?;
+    let last = last_day(&attached.aggregates, &attached.mapping.date)?;
     let result = analyse(&attached.aggregates, &keys, &valid, last, monitor)?;
     let values: Vec<f64> = result.rows.iter().filter_map(|r| r.clv).collect();
     let mut sorted = values.clone();
@@ -167,11 +166,10 @@ pub(super) fn files(
     attached: &Attached,
     params: &ClvParams,
     result: &ClvResult,
-) -> Result<Vec<FileOut>, std::io::Error> {
-    let key = table.columns.iter().position(|c| c.name == attached.mapping.customer_key()).unwrap_or(0);
-    let keys: Vec<String> = customer_keys(table, key).into_iter().map(Option::unwrap_or_default).collect();
+) -> Result<Vec<FileOut>, EngineError> {
+    let keys: Vec<String> = attached.keys(table)?.into_iter().map(Option::unwrap_or_default).collect();
     let mut csv = Vec::new();
-    write_csv(&keys, result, &mut csv)?;
+    write_csv(&keys, result, &mut csv).map_err(ExportError::Io)?;
     Ok(vec![
         FileOut { name: "clv.csv".into(), mime: "text/csv".into(), bytes: csv },
         FileOut {

@@ -421,6 +421,9 @@ pub enum EngineError {
     /// A rule definition could not be read or does not fit.
     #[error(transparent)]
     Rules(#[from] RulesError),
+    /// A definition file could not be read.
+    #[error(transparent)]
+    Definition(#[from] crate::definitions::DefinitionFileError),
     /// A dataset id the session does not hold (it was closed).
     #[error("that data is no longer open; open the file again.")]
     UnknownDataset,
@@ -698,10 +701,7 @@ impl Session {
                 Ok(Response::Definition(Box::new(templates::build(&template, &columns))))
             }
             Request::OpenDefinition { name, bytes } => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| RulesError::Format(format!("{name} is not UTF-8 text; a definition file is JSON.")))?;
-                let def = Definition::from_json(&text).map_err(|e| RulesError::Format(format!("{name}: {e}")))?;
-                Ok(Response::Definition(Box::new(def)))
+                Ok(Response::Definition(Box::new(crate::definitions::read_rules(&name, &bytes)?)))
             }
             Request::RulesSql { dataset, definition, dialect, table, transactions_table } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -788,21 +788,13 @@ impl Session {
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let files = match dialect {
-                    None => vec![run.csv(result).map_err(ExportError::Io)?],
+                    None => vec![run.csv(result)?],
                     Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
                 };
                 Ok(Response::Files(files))
             }
             Request::OpenRfmDefinition { name, bytes } => {
-                let bad = |why: String| RfmError::Params(format!("{name} is not a saved RFM segmentation: {why}"));
-                let text = String::from_utf8(bytes).map_err(|_| bad("it is not UTF-8 text".into()))?;
-                let def: crate::rfm::RfmDefinition = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-                if def.format != crate::rfm::FORMAT {
-                    return Err(bad(format!("its format is `{}`, not `{}`", def.format, crate::rfm::FORMAT)).into());
-                }
-                def.params.check()?;
-                def.map.check(def.params.bins)?;
-                Ok(Response::RfmDefinition(Box::new(def)))
+                Ok(Response::RfmDefinition(Box::new(crate::definitions::read_rfm(&name, &bytes)?)))
             }
             Request::Clv { dataset, params, by } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -864,7 +856,7 @@ impl Session {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result).map_err(ExportError::Io)?))
+                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result)?))
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
-use super::{AssignmentId, FileOut, Stored};
-use crate::customers::customer_keys;
+use super::{AssignmentId, EngineError, FileOut, Stored};
+use crate::dates::resolve_as_of;
+use crate::export::ExportError;
 use crate::ingest::values::date_from_days;
 use crate::rfm::{compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, FORMAT};
-use crate::rules::parse_iso_date;
 use crate::rules::sql::Dialect;
 use crate::table::Table;
 
@@ -93,31 +93,22 @@ pub(super) struct RfmRun<'a> {
 }
 
 impl RfmRun<'_> {
-    fn keys(&self) -> Vec<Option<String>> {
-        let key = self.table.columns.iter().position(|c| c.name == self.attached.mapping.customer_key()).unwrap_or(0);
-        customer_keys(self.table, key)
-    }
-
-    /// Computes RFM with the given settings (the default map for the bins when `map` is `None`).
+    /// Computes RFM with the given settings (the default map for the bins when `map` is `None`), as
+    /// of the typed date or the default one ([`crate::dates::resolve_as_of`]); the last value says
+    /// whether the as-of date is the default.
     pub fn compute(
         &self,
         params: &RfmParams,
         map: Option<RfmMap>,
         as_of: Option<&str>,
-    ) -> Result<(RfmResult, RfmMap, bool), RfmError> {
+    ) -> Result<(RfmResult, RfmMap, bool), EngineError> {
         let valid = params.check()?;
         let map = map.unwrap_or_else(|| RfmMap::default_for(params.bins));
-        let (as_of, default) = match as_of.filter(|s| !s.is_empty()) {
-            Some(s) => (
-                parse_iso_date(s).ok_or_else(|| {
-                    RfmError::Params(format!("the as-of date `{s}` is not a date; write it as YYYY-MM-DD."))
-                })?,
-                false,
-            ),
-            None => (self.attached.latest.map(|d| d + 1).ok_or(RfmError::NoPurchases)?, true),
-        };
-        let result = compute(&self.keys(), &self.attached.aggregates, &valid, &map, as_of)?;
-        Ok((result, map, default))
+        let as_of = resolve_as_of(as_of, self.attached.aggregates.latest(), || None).map_err(RfmError::from)?;
+        let as_of = as_of.ok_or(RfmError::NoPurchases)?;
+        let keys = self.attached.keys(self.table)?;
+        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of.day)?;
+        Ok((result, map, as_of.is_default))
     }
 
     /// The view and what to store.
@@ -218,10 +209,10 @@ impl RfmRun<'_> {
     }
 
     /// The per-customer RFM CSV, keyed by the customers' key column.
-    pub fn csv(&self, result: &RfmResult) -> Result<FileOut, std::io::Error> {
-        let keys: Vec<String> = self.keys().into_iter().map(Option::unwrap_or_default).collect();
+    pub fn csv(&self, result: &RfmResult) -> Result<FileOut, EngineError> {
+        let keys: Vec<String> = self.attached.keys(self.table)?.into_iter().map(Option::unwrap_or_default).collect();
         let mut bytes = Vec::new();
-        write_csv(&keys, result, &mut bytes)?;
+        write_csv(&keys, result, &mut bytes).map_err(ExportError::Io)?;
         Ok(FileOut { name: "rfm.csv".into(), mime: "text/csv".into(), bytes })
     }
 

@@ -8,7 +8,7 @@ use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
 use crate::rules::sql::{select_with, Dialect};
 use crate::rules::{
-    check, collect_columns, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError,
+    check, collect_columns, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError,
 };
 use crate::stats::column_stats;
 use crate::stats::{value_counts, TopValue};
@@ -45,7 +45,7 @@ pub struct RulesView {
     pub overlap: Vec<Vec<u64>>,
     /// The as-of date used (`YYYY-MM-DD`), if any condition needs one.
     pub as_of: Option<String>,
-    /// True when `as_of` is the default (the day after the latest date used), not set by the user.
+    /// True when `as_of` is the default ([`crate::dates::default_as_of`]), not set by the user.
     pub as_of_is_default: bool,
     /// Problems that stop the definition from being applied; empty when it applied.
     pub problems: Vec<ProblemView>,
@@ -68,13 +68,13 @@ impl<'a> Customers<'a> {
         self.attached.map_or(&[], |a| a.columns.as_slice())
     }
 
-    /// The default as-of day: the day after the latest transaction when transactions are attached,
-    /// else the day after the latest date in the columns the definition uses.
+    /// The default as-of day ([`crate::dates::default_as_of`]): the day after the latest
+    /// transaction when transactions are attached, else the day after the latest date in the
+    /// columns the definition uses.
     fn default_as_of(&self, def: &Definition) -> Option<i32> {
-        match self.attached.and_then(|a| a.latest) {
-            Some(latest) => Some(latest + 1),
-            None => default_as_of(def, self.table),
-        }
+        crate::dates::default_as_of(self.attached.and_then(|a| a.aggregates.latest()), || {
+            latest_date_used(def, self.table)
+        })
     }
 
     /// The definition with the attached transactions' mapping recorded when it uses aggregates.
@@ -96,16 +96,11 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
     let rows = table.rows() as u64;
     let valid = match check(def, &schema_with(table, customers.extra()), default) {
         Ok(v) => v,
-        Err(e) => {
-            let problems = match e {
-                RulesError::Invalid(ps) => ps
-                    .into_iter()
-                    .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
-                    .collect(),
-                other => {
-                    vec![ProblemView { segment: "definition".into(), path: String::new(), message: other.to_string() }]
-                }
-            };
+        Err(RulesError::Invalid(ps)) => {
+            let problems = ps
+                .into_iter()
+                .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
+                .collect();
             let view = RulesView {
                 assignment: None,
                 counts: Vec::new(),

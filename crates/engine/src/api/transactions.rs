@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::ColumnView;
-use crate::customers::{customer_keys, join, Aggregates, CustomersError, JoinReport, TransactionMapping};
+use crate::customers::{
+    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, TransactionMapping,
+    ValidMapping,
+};
 use crate::ingest::Ingested;
 use crate::rules::{collect_columns, Definition};
 use crate::table::{Column, ColumnType, Table};
@@ -15,8 +18,6 @@ pub(super) struct Attached {
     pub aggregates: Aggregates,
     pub columns: Vec<Column>,
     pub report: JoinReport,
-    /// The latest transaction date (days since 1970-01-01).
-    pub latest: Option<i32>,
 }
 
 /// What the app shows about attached transactions.
@@ -50,15 +51,8 @@ impl Attached {
         customers: &Table,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
-        let mapping = match mapping.or_else(|| TransactionMapping::guess(&ingested.table, Some(customers))) {
-            Some(m) => m,
-            None => {
-                return Err(CustomersError::Mapping(vec![
-                    "no date and amount columns were found in the transactions; choose them.".into(),
-                ]))
-            }
-        };
-        let mut attached = Self::aggregate(ingested, mapping, Some(customers), monitor)?;
+        let valid = choose_mapping(&ingested.table, Some(customers), mapping)?;
+        let mut attached = Self::aggregate(ingested, &valid, monitor)?;
         attached.rejoin(customers)?;
         Ok(attached)
     }
@@ -67,41 +61,22 @@ impl Attached {
     /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
     /// then [`Attached::rejoin`] onto them.
     pub fn standalone(ingested: Ingested, monitor: &mut dyn crate::progress::Monitor) -> Result<Self, CustomersError> {
-        let t = &ingested.table;
-        let mapping = TransactionMapping::guess(t, None).ok_or_else(|| {
-            CustomersError::Mapping(vec![format!(
-                "{} has no date and amount columns, so it cannot be read as transactions; check the column types, or add it as transactions to a customers file.",
-                t.name
-            )])
-        })?;
-        let attached = Self::aggregate(ingested, mapping, None, monitor)?;
-        if attached.aggregates.customers() == 0 {
-            let (t, m) = (&attached.ingested.table, &attached.mapping);
-            return Err(CustomersError::Mapping(vec![format!(
-                "no row of {} has a customer key (`{}`), a date (`{}`) and an amount (`{}`) that can be read.",
-                t.name, m.customer_id, m.date, m.amount
-            )]));
-        }
+        let valid = choose_mapping(&ingested.table, None, None)?;
+        let attached = Self::aggregate(ingested, &valid, monitor)?;
+        attached.aggregates.require_customers(&attached.ingested.table.name, &attached.mapping)?;
         Ok(attached)
     }
 
-    /// Checks `mapping` (against `customers` too, when given) and aggregates; not joined.
+    /// Aggregates with a checked mapping; not joined.
     fn aggregate(
         ingested: Ingested,
-        mapping: TransactionMapping,
-        customers: Option<&Table>,
+        valid: &ValidMapping,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
-        let valid = mapping.check(&ingested.table, customers)?;
         let mut aggregates = Aggregates::default();
-        aggregates.add_monitored(&ingested.table, &valid, monitor)?;
-        let latest = ingested.table.columns.get(valid.date).and_then(|c| c.stats.numeric).map(|s| {
-            match ingested.table.columns.get(valid.date).map(|c| c.column_type()) {
-                Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
-                _ => s.max as i32,
-            }
-        });
-        Ok(Attached { ingested, mapping, aggregates, columns: Vec::new(), report: JoinReport::default(), latest })
+        aggregates.add_monitored(&ingested.table, valid, monitor)?;
+        let mapping = valid.mapping.clone();
+        Ok(Attached { ingested, mapping, aggregates, columns: Vec::new(), report: JoinReport::default() })
     }
 
     /// The customers of the transactions as a CSV file: a header naming the key column, then one row per
@@ -118,11 +93,16 @@ impl Attached {
 
     /// Joins again after the customers were read again (their keys may have changed).
     pub fn rejoin(&mut self, customers: &Table) -> Result<(), CustomersError> {
-        let valid = self.mapping.check(&self.ingested.table, Some(customers))?;
-        let (columns, report) = join(&self.aggregates, &customer_keys(customers, valid.customer_key.unwrap_or(0)));
+        self.mapping.check(&self.ingested.table, Some(customers))?;
+        let (columns, report) = join(&self.aggregates, &self.keys(customers)?);
         self.columns = columns;
         self.report = report;
         Ok(())
+    }
+
+    /// The customers' keys in row order, from the key column [`key_column`] finds.
+    pub fn keys(&self, customers: &Table) -> Result<Vec<Option<String>>, CustomersError> {
+        Ok(customer_keys(customers, key_column(customers, &self.mapping)?))
     }
 
     /// The view for the app.
@@ -137,7 +117,7 @@ impl Attached {
             messages: self.report.messages(),
             report: self.report.clone(),
             columns: self.columns.iter().map(ColumnView::new).collect(),
-            latest: self.latest.map(|d| crate::ingest::values::date_from_days(d).to_string()),
+            latest: self.aggregates.latest().map(|d| crate::ingest::values::date_from_days(d).to_string()),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
 use crate::customers::Aggregates;
+use crate::dates::DateField;
 use crate::progress::Monitor;
 
 /// CLV settings as the user gave them.
@@ -46,21 +47,27 @@ pub struct ValidClvParams {
     calibration_end: Option<i32>,
 }
 
+/// Months CLV can predict.
+pub const HORIZON_MONTHS: std::ops::RangeInclusive<u32> = 1..=120;
+
 impl ClvParams {
     /// Checks the settings.
     ///
     /// # Errors
-    /// [`ClvError::Params`] naming the setting that is out of range or unreadable.
+    /// [`ClvError::Params`] naming the setting that is out of range (with the range), and
+    /// [`ClvError::Date`] for a calibration end that is not a date.
     pub fn check(&self) -> Result<ValidClvParams, ClvError> {
-        if !(1..=120).contains(&self.horizon_months) {
+        if !HORIZON_MONTHS.contains(&self.horizon_months) {
             return Err(ClvError::Params(format!(
-                "the horizon must be 1 to 120 months (got {}).",
+                "the horizon must be a whole number of months from {} to {} (got {}).",
+                HORIZON_MONTHS.start(),
+                HORIZON_MONTHS.end(),
                 self.horizon_months
             )));
         }
         if !(0.0..1.0).contains(&self.discount_monthly) {
             return Err(ClvError::Params(format!(
-                "the monthly discount rate must be at least 0 and below 1 (got {}).",
+                "the monthly discount rate must be at least 0 and below 1, e.g. 0.01 for 1% a month (got {}).",
                 self.discount_monthly
             )));
         }
@@ -71,14 +78,18 @@ impl ClvParams {
                 )));
             }
         }
-        let calibration_end = match &self.calibration_end {
-            Some(s) => Some(crate::rules::parse_iso_date(s).ok_or_else(|| {
-                ClvError::Params(format!("the calibration end `{s}` is not a date; write it as YYYY-MM-DD."))
-            })?),
-            None => None,
-        };
+        let calibration_end = crate::dates::parse_optional(DateField::CalibrationEnd, self.calibration_end.as_deref())?;
         Ok(ValidClvParams { params: self.clone(), calibration_end })
     }
+}
+
+/// The last day of the data CLV is fitted to: the latest transaction date
+/// ([`Aggregates::latest`]). The app and the command line both start a fit here.
+///
+/// # Errors
+/// [`ClvError::NoDates`] naming `date_column` when no transaction has a readable date.
+pub fn last_day(aggregates: &Aggregates, date_column: &str) -> Result<i32, ClvError> {
+    aggregates.latest().ok_or_else(|| ClvError::NoDates { column: date_column.to_string() })
 }
 
 /// One customer's value.

@@ -17,6 +17,15 @@ pub enum ClvError {
         /// The minimum.
         needed: usize,
     },
+    /// A typed date (the calibration end) cannot be read.
+    #[error(transparent)]
+    Date(#[from] crate::dates::DateError),
+    /// No transaction has a readable date, so there is no purchase history.
+    #[error("no transaction has a readable date in `{column}`, so there is no purchase history to fit lifetime value to; check that the mapping's date column is right and how its dates are read (for example day-first or month-first).")]
+    NoDates {
+        /// The mapped date column.
+        column: String,
+    },
     /// The user cancelled the fit.
     #[error("Cancelled; nothing was changed.")]
     Cancelled,

@@ -14,7 +14,10 @@ pub mod gamma_gamma;
 pub mod optimize;
 pub mod special;
 
-pub use analysis::{analyse, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams};
+pub use analysis::{
+    analyse, last_day, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams,
+    HORIZON_MONTHS,
+};
 pub use bgnbd::{BgNbd, History};
 pub use errors::ClvError;
 pub use gamma_gamma::GammaGamma;

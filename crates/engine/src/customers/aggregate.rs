@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::mapping::ValidMapping;
+use super::errors::CustomersError;
+use super::mapping::{TransactionMapping, ValidMapping};
 use super::money::Money;
 use crate::ingest::{Example, MAX_EXAMPLES};
 use crate::stats::column_stats;
@@ -67,6 +68,8 @@ pub struct Aggregates {
     pub unreadable: u64,
     /// The first few of them.
     pub unreadable_examples: Vec<Example>,
+    /// The latest date in any row read (see [`Aggregates::latest`]).
+    latest: Option<i32>,
 }
 
 /// The text of a key value, compared exactly (`00017` is not `17`).
@@ -123,6 +126,9 @@ impl Aggregates {
         for r in 0..transactions.rows() {
             crate::progress::tick(monitor, "Adding up the transactions", r as u64, total, 1 << 16)?;
             self.rows += 1;
+            if let Some(d) = day(dates, r) {
+                self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
+            }
             let (Some(key), Some(d), Some(x)) = (key_text(keys, r), day(dates, r), amounts.number(r)) else {
                 self.unreadable += 1;
                 if self.unreadable_examples.len() < MAX_EXAMPLES {
@@ -171,6 +177,30 @@ impl Aggregates {
     /// Customers with at least one readable transaction.
     pub fn customers(&self) -> usize {
         self.by_key.len()
+    }
+
+    /// The latest transaction date (days since 1970-01-01) in any row read, whatever its key and
+    /// amount; `None` when no row has a readable date. The default as-of date is the day after
+    /// ([`crate::dates::default_as_of`]).
+    pub fn latest(&self) -> Option<i32> {
+        self.latest
+    }
+
+    /// Checks that transactions read as the whole customer base (no customers file) found a
+    /// customer: a row with a readable key, date and amount.
+    ///
+    /// # Errors
+    /// [`CustomersError::NoReadableRows`] naming the file and the mapped columns.
+    pub fn require_customers(&self, file: &str, mapping: &TransactionMapping) -> Result<(), CustomersError> {
+        if self.by_key.is_empty() {
+            return Err(CustomersError::NoReadableRows {
+                file: file.to_string(),
+                customer_id: mapping.customer_id.clone(),
+                date: mapping.date.clone(),
+                amount: mapping.amount.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Every customer key with transactions, sorted (text order).

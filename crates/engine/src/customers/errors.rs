@@ -9,6 +9,34 @@ pub enum CustomersError {
     /// The mapping names columns that are missing or of the wrong type (every problem listed).
     #[error("the transaction columns do not fit: {}", .0.join(" "))]
     Mapping(Vec<String>),
+    /// The customers table has no column named as the mapping's customer key.
+    #[error("the customers file {file} has no column `{column}` to join the transactions on; its columns are {columns}. Choose which of them is the customers' key (the mapping's customer key), or name that column `{column}` in the file.")]
+    NoKeyColumn {
+        /// The customers file.
+        file: String,
+        /// The key column looked for.
+        column: String,
+        /// The columns there are, as a list.
+        columns: String,
+    },
+    /// No date and amount columns could be guessed in the transactions.
+    #[error("{file} has no date and amount columns, so it cannot be read as transactions; check the column types (the date must be read as a date, the amount as a number), or choose the columns of the transaction mapping.")]
+    NoGuess {
+        /// The transactions file.
+        file: String,
+    },
+    /// Transactions that are the whole customer base have no row that can be aggregated.
+    #[error("no row of {file} has a customer key (`{customer_id}`), a date (`{date}`) and an amount (`{amount}`) that can be read; check the mapping and how the columns are read.")]
+    NoReadableRows {
+        /// The transactions file.
+        file: String,
+        /// The customer key column.
+        customer_id: String,
+        /// The date column.
+        date: String,
+        /// The amount column.
+        amount: String,
+    },
     /// No transactions file was given where one is needed.
     #[error("this needs a transactions file (customer key, date, amount); add one.")]
     NoTransactions,

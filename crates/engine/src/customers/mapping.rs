@@ -108,7 +108,8 @@ impl TransactionMapping {
         self.customer_key.as_deref().unwrap_or(&self.customer_id)
     }
 
-    /// Checks the mapping against the tables (every problem at once).
+    /// Checks the mapping against the tables (every problem at once); the customers' key column is
+    /// found by [`key_column`], with its sentence.
     ///
     /// # Errors
     /// [`CustomersError::Mapping`] naming each column that is missing or of the wrong type.
@@ -146,7 +147,15 @@ impl TransactionMapping {
         let quantity =
             self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
         let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "margin"));
-        let customer_key = customers.map(|c| col(c, "customers", self.customer_key(), &keys, "customer key"));
+        let mut no_key = None;
+        let customer_key = customers.map(|c| match key_column(c, self) {
+            Ok(_) => col(c, "customers", self.customer_key(), &keys, "customer key"),
+            Err(e) => {
+                no_key = Some(e.to_string());
+                None
+            }
+        });
+        problems.extend(no_key);
         match (key, date, amount) {
             (Some(key), Some(date), Some(amount)) if problems.is_empty() => Ok(ValidMapping {
                 mapping: self.clone(),
@@ -162,4 +171,52 @@ impl TransactionMapping {
             _ => Err(CustomersError::Mapping(problems)),
         }
     }
+}
+
+/// The customers table's key column: the one named by the mapping's
+/// [`customer_key`](TransactionMapping::customer_key). Every join of transactions onto customers
+/// (rules, RFM, CLV; in the app and on the command line) finds the key with this; nothing falls
+/// back to another column.
+///
+/// ```
+/// use segscope_engine::customers::{key_column, TransactionMapping};
+/// use segscope_engine::ingest::{read_table, ReadOptions};
+/// use segscope_engine::progress::Quiet;
+///
+/// let t = read_table("t.csv", b"customer_id,order_date,amount\nA,2024-01-01,10\n", &ReadOptions::default(), &mut Quiet).unwrap().table;
+/// let c = read_table("c.csv", b"name,id\nAda,A\n", &ReadOptions::default(), &mut Quiet).unwrap().table;
+/// let mut m = TransactionMapping::guess(&t, None).unwrap();
+/// let err = key_column(&c, &m).unwrap_err().to_string();
+/// assert!(err.starts_with("the customers file c.csv has no column `customer_id`"), "{err}");
+/// m.customer_key = Some("id".into());
+/// assert_eq!(key_column(&c, &m).unwrap(), 1);
+/// ```
+///
+/// # Errors
+/// [`CustomersError::NoKeyColumn`] naming the column looked for and the columns there are.
+pub fn key_column(customers: &Table, mapping: &TransactionMapping) -> Result<usize, CustomersError> {
+    let column = mapping.customer_key();
+    customers.columns.iter().position(|c| c.name == column).ok_or_else(|| CustomersError::NoKeyColumn {
+        file: customers.name.clone(),
+        column: column.to_string(),
+        columns: customers.column_list(),
+    })
+}
+
+/// The mapping to use for `transactions`: `chosen` when given, else guessed from column names and
+/// types ([`TransactionMapping::guess`]); checked against the tables ([`TransactionMapping::check`]).
+/// The app's attach and the command line's streaming runs both start here.
+///
+/// # Errors
+/// [`CustomersError::NoGuess`] when nothing is chosen and no date and amount columns are found, and
+/// [`CustomersError::Mapping`] as [`TransactionMapping::check`].
+pub fn choose_mapping(
+    transactions: &Table,
+    customers: Option<&Table>,
+    chosen: Option<TransactionMapping>,
+) -> Result<ValidMapping, CustomersError> {
+    let mapping = chosen
+        .or_else(|| TransactionMapping::guess(transactions, customers))
+        .ok_or_else(|| CustomersError::NoGuess { file: transactions.name.clone() })?;
+    mapping.check(transactions, customers)
 }

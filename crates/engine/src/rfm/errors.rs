@@ -14,7 +14,10 @@ pub enum RfmError {
     Map(String),
     /// No customer has a purchase.
     #[error(
-        "no customer has a purchase (a transaction with a positive amount); check the amount column and the mapping."
+        "no customer has a dated purchase (a transaction with a readable date and a positive amount); check the date and amount columns and the mapping."
     )]
     NoPurchases,
+    /// A typed date (the as-of date) cannot be read.
+    #[error(transparent)]
+    Date(#[from] crate::dates::DateError),
 }

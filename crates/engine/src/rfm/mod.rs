@@ -14,7 +14,7 @@ pub mod sql;
 
 pub use errors::RfmError;
 pub use map::{RfmMap, RfmSegment};
-pub use params::{Method, Monetary, Returns, RfmParams, ValidRfmParams};
+pub use params::{parse_thresholds, Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
 pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
 
 use serde::{Deserialize, Serialize};

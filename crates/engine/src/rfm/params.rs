@@ -81,24 +81,82 @@ impl ValidRfmParams {
     }
 }
 
+/// The numbers of bins RFM scores can have.
+pub const BINS: std::ops::RangeInclusive<u8> = 3..=5;
+
+/// One of the three RFM dimensions, for messages about its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// Recency, in days.
+    Recency,
+    /// Frequency, in orders.
+    Frequency,
+    /// Monetary, in money.
+    Monetary,
+}
+
+impl Dimension {
+    /// Its name in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dimension::Recency => "recency",
+            Dimension::Frequency => "frequency",
+            Dimension::Monetary => "monetary",
+        }
+    }
+}
+
+/// Reads typed cut points for one dimension: numbers separated by commas (`30, 90, 180, 365`).
+/// Their count and order are checked by [`RfmParams::check`].
+///
+/// ```
+/// use segscope_engine::rfm::{parse_thresholds, Dimension};
+///
+/// assert_eq!(parse_thresholds(Dimension::Recency, "30, 90,180").unwrap(), [30.0, 90.0, 180.0]);
+/// let err = parse_thresholds(Dimension::Frequency, "2,three").unwrap_err().to_string();
+/// assert_eq!(err, "RFM settings: frequency thresholds must be numbers separated by commas, e.g. 30,90,180,365 (`three` is not a number).");
+/// ```
+///
+/// # Errors
+/// [`RfmError::Params`] naming the dimension and the text that is not a number.
+pub fn parse_thresholds(dimension: Dimension, text: &str) -> Result<Vec<f64>, RfmError> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
+                RfmError::Params(format!(
+                    "{} thresholds must be numbers separated by commas, e.g. 30,90,180,365 (`{t}` is not a number).",
+                    dimension.label()
+                ))
+            })
+        })
+        .collect()
+}
+
 impl RfmParams {
     /// Checks the settings.
     ///
     /// # Errors
-    /// [`RfmError::Params`] naming what is wrong: bins other than 3, 4 or 5, or thresholds that
-    /// are not B − 1 ascending numbers.
+    /// [`RfmError::Params`] naming what is wrong: bins other than 3, 4 or 5 ([`BINS`]), or
+    /// thresholds that are not B − 1 finite numbers in ascending order.
     pub fn check(&self) -> Result<ValidRfmParams, RfmError> {
-        if !(3..=5).contains(&self.bins) {
-            return Err(RfmError::Params(format!("bins must be 3, 4 or 5 (got {}).", self.bins)));
+        if !BINS.contains(&self.bins) {
+            return Err(RfmError::Params(format!(
+                "the number of bins must be 3, 4 or 5 (got {}); choose 5 for the usual 1–5 scores.",
+                self.bins
+            )));
         }
         if let Method::Thresholds { r, f, m } = &self.method {
-            for (name, cuts) in [("recency", r), ("frequency", f), ("monetary", m)] {
+            for (dimension, cuts) in [(Dimension::Recency, r), (Dimension::Frequency, f), (Dimension::Monetary, m)] {
                 let want = usize::from(self.bins) - 1;
                 if cuts.len() != want || cuts.windows(2).any(|w| w[0] >= w[1]) || cuts.iter().any(|c| !c.is_finite()) {
+                    let got = cuts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                    let got = if got.is_empty() { "none".to_string() } else { got };
                     return Err(RfmError::Params(format!(
-                        "{name} thresholds must be {want} ascending numbers for {} bins (got {}).",
+                        "{} thresholds must be {want} ascending numbers for {} bins, each above the one before (got {got}).",
+                        dimension.label(),
                         self.bins,
-                        cuts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
                     )));
                 }
             }

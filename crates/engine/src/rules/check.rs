@@ -134,6 +134,11 @@ pub struct ValidDefinition {
     pub schema: Vec<(String, ColumnType)>,
 }
 
+/// The N of “in the last N days”: 1 day to 100 years.
+pub const IN_LAST_DAYS: std::ops::RangeInclusive<u32> = 1..=36_500;
+/// The N of “in the last N months”: 1 month to 100 years.
+pub const IN_LAST_MONTHS: std::ops::RangeInclusive<u32> = 1..=1_200;
+
 struct Checker {
     schema: Vec<(String, ColumnType)>,
     as_of: Option<i32>,
@@ -154,7 +159,9 @@ pub fn parse_iso_date(s: &str) -> Option<i32> {
 /// # Errors
 /// [`RulesError::Invalid`] listing every problem: unknown columns, operators that do not fit a
 /// column's type, unreadable values, reversed ranges, empty groups, `at_least` larger than its
-/// group, duplicate segment names, a missing as-of date for relative tests.
+/// group, duplicate segment names, an unreadable or missing as-of date for relative tests, an N of
+/// “in the last N days/months” outside [`IN_LAST_DAYS`] / [`IN_LAST_MONTHS`], bands with too few
+/// or too many cut points.
 pub fn check(
     def: &Definition,
     schema: &[(String, ColumnType)],
@@ -162,10 +169,10 @@ pub fn check(
 ) -> Result<ValidDefinition, RulesError> {
     let mut c = Checker { schema: schema.to_vec(), as_of: None, problems: Vec::new(), segment: "definition".into() };
     c.as_of = match &def.as_of {
-        Some(s) => match parse_iso_date(s) {
-            Some(d) => Some(d),
-            None => {
-                c.problem("", format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."));
+        Some(s) => match crate::dates::parse_date(crate::dates::DateField::AsOf, s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                c.problem("", e.to_string());
                 None
             }
         },
@@ -346,6 +353,21 @@ impl Checker {
             Op::InLast { n, unit } => {
                 if !dated {
                     return wrong(self, "dates");
+                }
+                let (range, unit_name) = match unit {
+                    Unit::Days => (IN_LAST_DAYS, "days"),
+                    Unit::Months => (IN_LAST_MONTHS, "months"),
+                };
+                if !range.contains(n) {
+                    self.problem(
+                        path,
+                        format!(
+                            "N in “in the last N {unit_name}” must be a whole number from {} to {} (got {n}).",
+                            range.start(),
+                            range.end()
+                        ),
+                    );
+                    return None;
                 }
                 let Some(as_of) = self.as_of else {
                     self.problem(

@@ -88,6 +88,10 @@ pub const PRESETS: &[(&str, &[i64])] = &[
     ("income tiers (25k, 50k, 100k)", &[25_000, 50_000, 100_000]),
 ];
 
+/// How many cut points a bands field may have: 2 to 20 bands, as a split by column
+/// ([`crate::split::BANDS`]).
+pub const BAND_CUTS: std::ops::RangeInclusive<usize> = 1..=19;
+
 /// A derived field checked against the columns it reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidDerived {
@@ -158,8 +162,20 @@ pub fn check_derived(
             }
             let values: Vec<(f64, String)> =
                 cuts.iter().map(|c| (c.as_f64().unwrap_or(f64::NAN), c.to_string())).collect();
-            if values.is_empty() || values.windows(2).any(|w| w[0].0 >= w[1].0) {
-                problem("the cut points must be one or more numbers in ascending order.".into());
+            if !BAND_CUTS.contains(&values.len()) {
+                problem(format!(
+                    "bands need from {} to {} cut points, making {} to {} bands (got {}).",
+                    BAND_CUTS.start(),
+                    BAND_CUTS.end(),
+                    BAND_CUTS.start() + 1,
+                    BAND_CUTS.end() + 1,
+                    values.len()
+                ));
+                return None;
+            }
+            if values.windows(2).any(|w| w[0].0 >= w[1].0) {
+                let got = values.iter().map(|v| v.1.as_str()).collect::<Vec<_>>().join(", ");
+                problem(format!("the cut points must be in ascending order, each above the one before (got {got})."));
                 return None;
             }
             if !labels.is_empty() && labels.len() != values.len() + 1 {

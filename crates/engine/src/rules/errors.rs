@@ -23,13 +23,11 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A definition that cannot be read or applied; `Display` lists what to change.
+/// A definition that cannot be applied; `Display` lists what to change. (A file that cannot be read
+/// is a [`crate::definitions::DefinitionFileError`].)
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum RulesError {
-    /// The file is not a readable definition.
-    #[error("the definition file cannot be read: {0}")]
-    Format(String),
     /// The definition does not fit the data (or is inconsistent); every problem is listed.
     #[error("the definition does not fit this data ({} problem{}):\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),

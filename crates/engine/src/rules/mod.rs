@@ -16,7 +16,9 @@ mod eval;
 pub mod sql;
 pub mod templates;
 
-pub use check::{check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment};
+pub use check::{
+    check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment, IN_LAST_DAYS, IN_LAST_MONTHS,
+};
 pub use condition::{Condition, Inclusive, Op, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Problem, RulesError};
@@ -34,9 +36,15 @@ pub fn schema_with(table: &Table, extra: &[crate::table::Column]) -> Vec<(String
     table.columns.iter().chain(extra).map(|c| (c.name.clone(), c.column_type())).collect()
 }
 
-/// The default as-of day for `def` on `table` (days since 1970-01-01): the day after the latest
-/// date in the date columns the definition tests, or `None` when it tests none.
+/// The default as-of day for `def` on `table` without transactions (days since 1970-01-01): the
+/// day after [`latest_date_used`] ([`crate::dates::default_as_of`]), or `None` when it uses no date.
 pub fn default_as_of(def: &Definition, table: &Table) -> Option<i32> {
+    crate::dates::default_as_of(None, || latest_date_used(def, table))
+}
+
+/// The latest date (days since 1970-01-01) in the date columns `def` reads from `table` (tests and
+/// derived fields' sources), or `None` when it reads none.
+pub fn latest_date_used(def: &Definition, table: &Table) -> Option<i32> {
     let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
@@ -50,7 +58,6 @@ pub fn default_as_of(def: &Definition, table: &Table) -> Option<i32> {
             _ => None,
         })
         .max()
-        .map(|d| d + 1)
 }
 
 /// The names of the columns a condition tests, in order of first use.

@@ -10,7 +10,7 @@ use super::params::{MAX_CUSTOMERS, MIN_CUSTOMERS};
 pub enum SampleError {
     /// The requested number of customers is outside the supported range.
     #[error(
-        "customers must be between {} and {} (got {}); choose a number in that range",
+        "the number of customers must be a whole number from {} to {} (got {}); choose a number in that range",
         Thousands(MIN_CUSTOMERS),
         Thousands(MAX_CUSTOMERS),
         Thousands(*got)
@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn customer_count_message_names_field_range_and_value() {
         let msg = SampleError::CustomerCount { got: 0 }.to_string();
-        assert!(msg.starts_with("customers must be between 1 and 50,000,000 (got 0)"), "{msg}");
+        assert!(
+            msg.starts_with("the number of customers must be a whole number from 1 to 50,000,000 (got 0)"),
+            "{msg}"
+        );
     }
 
     #[test]

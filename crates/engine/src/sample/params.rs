@@ -61,7 +61,7 @@ impl SampleParams {
     /// assert_eq!(valid.customers(), 1_000);
     ///
     /// let err = SampleParams::default().customers(0).check().unwrap_err();
-    /// assert!(err.to_string().starts_with("customers must be between 1 and 50,000,000 (got 0)"));
+    /// assert!(err.to_string().starts_with("the number of customers must be a whole number from 1 to 50,000,000 (got 0)"));
     /// # Ok::<(), segscope_engine::sample::SampleError>(())
     /// ```
     pub fn check(self) -> Result<ValidSampleParams, SampleError> {

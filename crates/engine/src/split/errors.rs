@@ -15,7 +15,7 @@ pub enum SplitError {
         available: String,
     },
     /// The number of bands is out of range.
-    #[error("bands must be between {min} and {max} (got {got}).")]
+    #[error("the number of bands must be a whole number from {min} to {max} (got {got}).")]
     Bands {
         /// The value given.
         got: u32,
@@ -25,7 +25,7 @@ pub enum SplitError {
         max: u32,
     },
     /// The number of segments is out of range.
-    #[error("the most segments to show must be between {min} and {max} (got {got}).")]
+    #[error("the most segments to show must be a whole number from {min} to {max} (got {got}).")]
     MaxSegments {
         /// The value given.
         got: u32,

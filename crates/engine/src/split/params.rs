@@ -60,3 +60,21 @@ impl SplitParams {
         Ok(ValidSplitParams { column, bands: self.bands, max_segments: self.max_segments })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read_table, ReadOptions};
+
+    #[test]
+    fn numbers_out_of_range_say_the_range() {
+        let t = read_table("t.csv", b"spend\n1\n2\n", &ReadOptions::default(), &mut crate::progress::Quiet).unwrap();
+        let params = |bands, max_segments| SplitParams { column: "spend".into(), bands, max_segments };
+        let err = params(1, 12).check(&t.table).unwrap_err().to_string();
+        assert_eq!(err, "the number of bands must be a whole number from 2 to 20 (got 1).");
+        let err = params(4, 101).check(&t.table).unwrap_err().to_string();
+        assert_eq!(err, "the most segments to show must be a whole number from 2 to 100 (got 101).");
+        assert!(params(20, 100).check(&t.table).is_ok());
+    }
+}

@@ -10,15 +10,17 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use thiserror::Error;
 
 use crate::assignment::SegmentSize;
-use crate::customers::{customer_keys, join, report, Aggregates, CustomersError, JoinReport, TransactionMapping};
+use crate::customers::{
+    choose_mapping, customer_keys, join, key_column, report, Aggregates, CustomersError, JoinReport, TransactionMapping,
+};
 use crate::export::{write_appended, ExportError};
 use crate::ingest::{
     read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested, ReadOptions, TextEncoding,
     MAX_EXAMPLES,
 };
 use crate::progress::Monitor;
-use crate::rules::{check, default_as_of, evaluate_frame, schema_with, Definition, Frame, Mode, RulesError};
-use crate::table::{ColumnType, Table};
+use crate::rules::{check, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError};
+use crate::table::Table;
 
 /// Records per part by default (the first part also decides the column types for the whole file).
 pub const PART_RECORDS: usize = 100_000;
@@ -217,53 +219,34 @@ pub struct TransactionsInput<'a> {
 pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
-/// Aggregates a transactions file part by part; returns the aggregates, the mapping used, and the
-/// latest transaction day.
+/// Aggregates a transactions file part by part; returns the aggregates (with the latest
+/// transaction day, [`Aggregates::latest`]) and the mapping used: `tx.mapping`, else `stored`, else
+/// guessed ([`choose_mapping`]).
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
     part_records: usize,
     monitor: &mut dyn Monitor,
-) -> Result<(Aggregates, TransactionMapping, Option<i32>), StreamError> {
-    let name = tx.name;
-    let mut file = PartedFile::open(name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let mapping = match tx
-        .mapping
-        .clone()
-        .or_else(|| stored.cloned())
-        .or_else(|| TransactionMapping::guess(&file.first.table, customers))
-    {
-        Some(m) => m,
-        None => {
-            return Err(CustomersError::Mapping(vec![format!(
-                "{name}: no date and amount columns were found; name them with --date and --amount."
-            )])
-            .into())
-        }
-    };
-    let valid = mapping.check(&file.first.table, customers)?;
+) -> Result<(Aggregates, TransactionMapping), StreamError> {
+    let mut file = PartedFile::open(tx.name, &mut *tx.input, tx.options, part_records, monitor)?;
+    let valid = choose_mapping(&file.first.table, customers, tx.mapping.clone().or_else(|| stored.cloned()))?;
     let mut aggregates = Aggregates::default();
-    let mut latest: Option<i32> = None;
     file.visit(|part, _| {
         aggregates.add(&part.table, &valid);
-        let date = part.table.columns.get(valid.date);
-        let max = date.and_then(|c| c.stats.numeric).map(|s| match date.map(|c| c.column_type()) {
-            Some(ColumnType::Datetime) => (s.max / 86_400.0).floor() as i32,
-            _ => s.max as i32,
-        });
-        latest = latest.max(max);
         Ok(())
     })?;
-    Ok((aggregates, mapping, latest))
+    Ok((aggregates, valid.mapping))
 }
 
 /// Applies a rule definition to a file of any size, writing the file with the segment column
 /// (first match) or one true/false column per segment (overlapping) appended.
 ///
 /// The file is read `part_records` records at a time ([`PART_RECORDS`] is a good default). Column
-/// types are decided from the first part (or as `options` choose) and then pinned for the rest. Without an as-of date in the definition or in `as_of`, relative date
-/// tests count back from the day after the latest date in the columns they use (one extra pass).
+/// types are decided from the first part (or as `options` choose) and then pinned for the rest.
+/// Without an as-of date in the definition or in `as_of`, relative date tests count back from the
+/// default ([`crate::dates::default_as_of`]): the day after the latest transaction, else the day
+/// after the latest date in the columns they use (one extra pass).
 ///
 /// # Errors
 /// [`StreamError`] naming the file, line and column for unreadable input, every problem of a
@@ -284,10 +267,10 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut latest_transaction = None;
     let mut mapping_used = None;
     if let Some(tx) = run.transactions.as_mut() {
-        let (aggregates, mapping, latest) =
+        let (aggregates, mapping) =
             aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
-        let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
-        latest_transaction = latest;
+        let key = key_column(&file.first.table, &mapping)?;
+        latest_transaction = aggregates.latest();
         mapping_used = Some(mapping);
         joined = Some((aggregates, key));
     }
@@ -300,18 +283,18 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     }
     let first_extra = extra_for(&file.first.table);
     let schema = schema_with(&file.first.table, &first_extra);
-    let as_of = match (def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def), latest_transaction)
-    {
-        (false, _) => run.as_of,
-        (true, Some(latest)) => Some(latest + 1),
-        (true, None) => {
-            let mut latest: Option<i32> = None;
+    let as_of = if def.as_of.is_none() && run.as_of.is_none() && crate::rules::uses_as_of(&def) {
+        // The latest date the definition uses is read only without a transaction date (one extra pass).
+        let mut latest_used: Option<i32> = None;
+        if latest_transaction.is_none() {
             file.visit(|part, _| {
-                latest = latest.max(default_as_of(&def, &part.table));
+                latest_used = latest_used.max(latest_date_used(&def, &part.table));
                 Ok(())
             })?;
-            latest
         }
+        crate::dates::default_as_of(latest_transaction, || latest_used)
+    } else {
+        run.as_of
     };
     let valid = check(&def, &schema, as_of)?;
 
@@ -430,29 +413,33 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     all.push(w.clone());
 }
 
-/// RFM over a transactions file of any size: one row per customer key (sorted), as of `as_of`
-/// (default: the day after the last transaction). Returns the keys, the result and the mapping used.
+/// RFM over a transactions file of any size: one row per customer key (sorted), as of the typed
+/// `as_of` (`YYYY-MM-DD`) or by default the day after the last transaction
+/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result and the mapping used.
 ///
 /// # Errors
-/// [`StreamError`] for unreadable input or a mapping that does not fit, and RFM problems.
+/// [`StreamError`] for unreadable input or a mapping that does not fit, an as-of date that is not
+/// a date, and RFM problems.
 pub fn rfm_from_transactions(
     tx: &mut TransactionsInput<'_>,
     params: &crate::rfm::ValidRfmParams,
     map: &crate::rfm::RfmMap,
-    as_of: Option<i32>,
+    as_of: Option<&str>,
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
+    as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     let keys = aggregates.keys();
-    let as_of = as_of.or(latest.map(|d| d + 1)).ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
-    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of)?;
+    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day)?;
     Ok((keys, result, mapping))
 }
 
 /// CLV over a transactions file of any size: one row per customer key (sorted). The data ends on
-/// the last transaction day.
+/// the last transaction day ([`crate::clv::last_day`], as in the app).
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input, a mapping that does not fit, or data that cannot support a fit.
@@ -462,9 +449,9 @@ pub fn clv_from_transactions(
     part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping, latest) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
-    let last = latest.ok_or(StreamError::Rfm(crate::rfm::RfmError::NoPurchases))?;
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
     Ok((keys, result, mapping))
@@ -487,20 +474,18 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
 ) -> Result<ApplySummary, StreamError> {
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
-    let (aggregates, mapping, latest) =
+    let (aggregates, mapping) =
         aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
-    let key = file.first.table.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap_or(0);
+    let key = key_column(&file.first.table, &mapping)?;
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {
         keys.extend(customer_keys(&part.table, key));
         Ok(())
     })?;
-    let as_of = match &def.as_of {
-        Some(s) => crate::rules::parse_iso_date(s).ok_or_else(|| {
-            crate::rfm::RfmError::Params(format!("as_of `{s}` is not a date; write it as YYYY-MM-DD."))
-        })?,
-        None => latest.map(|d| d + 1).ok_or(crate::rfm::RfmError::NoPurchases)?,
-    };
+    let as_of = crate::dates::resolve_as_of(def.as_of.as_deref(), aggregates.latest(), || None)
+        .map_err(crate::rfm::RfmError::from)?
+        .ok_or(crate::rfm::RfmError::NoPurchases)?
+        .day;
     let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;
     let names = vec![crate::export::segment_column_name(&file.first.table, "rfm_segment")];
     let mut offset = 0usize;

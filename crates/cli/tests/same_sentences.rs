@@ -1,0 +1,323 @@
+//! One sentence per mistake (DECISIONS 21): the same bad input given to the app's path (the
+//! engine's `api::Session`, which the worker runs) and to the `segscope` binary gets the same
+//! sentence. The command line may add `error: ` in front; the app's whole message must appear in
+//! its output verbatim.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use std::path::Path;
+use std::process::Command;
+
+use segscope_engine::api::{DatasetId, Request, Response, Session};
+use segscope_engine::clv::ClvParams;
+use segscope_engine::customers::TransactionMapping;
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::progress::Quiet;
+use segscope_engine::rfm::{Method, RfmDefinition, RfmMap, RfmParams};
+use segscope_engine::rules::Definition;
+use segscope_engine::sample::SampleParams;
+use segscope_engine::table::ColumnType;
+
+const BAD_DATE: &str = "2024-13-45";
+
+const CUSTOMERS: &str = "customer_id,name,signup\nA,Ann,2024-01-05\nB,Bob,2024-02-01\nC,Cy,2024-03-10\n";
+const CUSTOMERS_WITHOUT_KEY: &str = "id,name\nA,Ann\nB,Bob\n";
+const TRANSACTIONS: &str = "customer_id,order_date,amount\nA,2024-01-10,20.00\nA,2024-02-11,15.50\n\
+                            B,2024-02-03,40.00\nC,2024-03-12,9.99\nC,2024-03-20,12.00\n";
+const UNDATED: &str = "customer_id,order_date,amount\nA,,20.00\nB,,40.00\n";
+
+/// Recent sign-ups: needs an as-of date.
+const RECENT: &str = r#"{"format": "segscope.segments/1", "segments": [{"name": "Recent", "when": {"column": "signup", "op": "in_last", "n": 30, "unit": "days"}}]}"#;
+/// Buyers: needs the transactions' aggregates.
+const BUYERS: &str = r#"{"format": "segscope.segments/1", "segments": [{"name": "Buyers", "when": {"column": "orders", "op": "gt", "value": 0}}]}"#;
+
+/// A folder with the files both paths read; the command line runs inside it, so both name the
+/// files the same way.
+struct Files(tempfile::TempDir);
+
+impl Files {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write("customers.csv", CUSTOMERS);
+        write("customers_without_key.csv", CUSTOMERS_WITHOUT_KEY);
+        write("transactions.csv", TRANSACTIONS);
+        write("undated.csv", UNDATED);
+        write("recent.json", RECENT);
+        write("buyers.json", BUYERS);
+        let mut bad_as_of: Definition = serde_json::from_str(RECENT).unwrap();
+        bad_as_of.as_of = Some(BAD_DATE.into());
+        write("recent_bad_as_of.json", &bad_as_of.to_json());
+        Files(dir)
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) {
+        std::fs::write(self.path().join(name), bytes).unwrap();
+    }
+
+    fn bytes(&self, name: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(name)).unwrap()
+    }
+
+    /// Runs `segscope` in the folder; it must fail. Returns what it wrote to stderr.
+    fn cli_error(&self, args: &[&str]) -> String {
+        let o = Command::new(env!("CARGO_BIN_EXE_segscope")).current_dir(self.path()).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(!o.status.success(), "segscope {args:?} should fail; stderr: {err}");
+        err
+    }
+}
+
+/// The app's message for a request that must fail.
+fn app_error(s: &mut Session, request: Request) -> String {
+    match s.handle(request, &mut Quiet) {
+        Response::Error { message } => message,
+        other => panic!("the request should fail: {other:?}"),
+    }
+}
+
+fn ingest(s: &mut Session, files: &Files, name: &str) -> DatasetId {
+    let request = Request::Ingest { name: name.into(), bytes: files.bytes(name), options: ReadOptions::default() };
+    match s.handle(request, &mut Quiet) {
+        Response::Dataset(d) => d.id,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The customers with `transactions_file` attached (the mapping named, the date read as a date).
+fn with_transactions(s: &mut Session, files: &Files, transactions_file: &str) -> DatasetId {
+    let d = ingest(s, files, "customers.csv");
+    let mut options = ReadOptions::default();
+    options.types.insert("order_date".into(), ColumnType::Date);
+    let mapping = TransactionMapping {
+        customer_id: "customer_id".into(),
+        date: "order_date".into(),
+        amount: "amount".into(),
+        order_id: None,
+        category: None,
+        quantity: None,
+        margin: None,
+        customer_key: None,
+    };
+    let request = Request::AttachTransactions {
+        dataset: d,
+        name: transactions_file.into(),
+        bytes: files.bytes(transactions_file),
+        options,
+        mapping: Some(mapping),
+    };
+    match s.handle(request, &mut Quiet) {
+        Response::Attached(_) => d,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The command line's output contains the app's message, word for word.
+#[track_caller]
+fn same(app: &str, cli: &str) {
+    assert!(cli.contains(app), "the command line does not say what the app says.\n app: {app}\n cli: {cli}");
+}
+
+const TX: [&str; 8] = [
+    "--transactions",
+    "transactions.csv",
+    "--customer-id",
+    "customer_id",
+    "--date",
+    "order_date",
+    "--amount",
+    "amount",
+];
+
+fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+    head.iter().chain(tail).copied().collect()
+}
+
+#[test]
+fn a_bad_as_of_date_reads_the_same_for_rules_rfm_and_the_cli() {
+    let files = Files::new();
+    let sentence =
+        segscope_engine::dates::parse_date(segscope_engine::dates::DateField::AsOf, BAD_DATE).unwrap_err().to_string();
+    let mut s = Session::new();
+
+    // Rules: the as-of date typed in the rule builder is the definition's.
+    let d = ingest(&mut s, &files, "customers.csv");
+    let mut def: Definition = serde_json::from_str(RECENT).unwrap();
+    def.as_of = Some(BAD_DATE.into());
+    let view = match s.handle(Request::ApplyRules { dataset: d, definition: def }, &mut Quiet) {
+        Response::Rules(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let problem = &view.problems.first().expect("a problem").message;
+    assert!(problem.contains(&sentence), "{problem}");
+    // … in a definition file given to `apply`: the same problem, word for word.
+    let base = ["apply", "--input", "customers.csv", "--output", "out.csv", "--definition"];
+    same(problem, &files.cli_error(&args(&base, &["recent_bad_as_of.json"])));
+    // … and as `--as-of`: the same sentence.
+    same(&sentence, &files.cli_error(&args(&base, &["recent.json", "--as-of", BAD_DATE])));
+
+    // RFM.
+    let d = with_transactions(&mut s, &files, "transactions.csv");
+    let app = app_error(
+        &mut s,
+        Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: Some(BAD_DATE.into()) },
+    );
+    assert_eq!(app, sentence);
+    same(&app, &files.cli_error(&args(&["rfm", "--output", "rfm.csv", "--as-of", BAD_DATE], &TX)));
+
+    // A saved RFM segmentation applied with `--as-of`.
+    let def = RfmDefinition {
+        format: segscope_engine::rfm::FORMAT.into(),
+        as_of: None,
+        transactions: None,
+        params: RfmParams::default(),
+        map: RfmMap::default_for(5),
+    };
+    files.write("rfm.json", &serde_json::to_vec(&def).unwrap());
+    let apply = ["apply", "--definition", "rfm.json", "--input", "customers.csv", "--output", "o.csv", "--as-of"];
+    same(&app, &files.cli_error(&args(&apply, &[BAD_DATE, "--transactions", "transactions.csv"])));
+}
+
+#[test]
+fn a_bad_calibration_end_reads_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = with_transactions(&mut s, &files, "transactions.csv");
+    let params = ClvParams { calibration_end: Some(BAD_DATE.into()), ..ClvParams::default() };
+    let app = app_error(&mut s, Request::Clv { dataset: d, params, by: None });
+    assert!(app.starts_with("the calibration end `2024-13-45` is not a date; write it as YYYY-MM-DD"), "{app}");
+    same(&app, &files.cli_error(&args(&["clv", "--output", "clv.csv", "--calibration-end", BAD_DATE], &TX)));
+}
+
+#[test]
+fn a_missing_customer_key_column_reads_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = ingest(&mut s, &files, "customers_without_key.csv");
+    let request = Request::AttachTransactions {
+        dataset: d,
+        name: "transactions.csv".into(),
+        bytes: files.bytes("transactions.csv"),
+        options: ReadOptions::default(),
+        mapping: None,
+    };
+    let app = app_error(&mut s, request);
+    assert!(
+        app.contains("the customers file customers_without_key.csv has no column `customer_id` to join the transactions on; its columns are `id`, `name`."),
+        "{app}"
+    );
+    let cli = files.cli_error(&[
+        "apply",
+        "--definition",
+        "buyers.json",
+        "--input",
+        "customers_without_key.csv",
+        "--transactions",
+        "transactions.csv",
+        "--output",
+        "out.csv",
+    ]);
+    same(&app, &cli);
+}
+
+#[test]
+fn a_definition_that_is_not_json_or_has_another_format_reads_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let cases: [(&str, &[u8]); 4] = [
+        ("not-json.json", b"segment,rule\nVIP,spend > 100\n"),
+        ("other-version.json", br#"{"format": "segscope.segments/9", "segments": []}"#),
+        ("no-format.json", br#"{"segments": []}"#),
+        (
+            "bad-condition.json",
+            br#"{"format": "segscope.segments/1", "segments": [{"name": "A", "when": {"colum": "x"}}]}"#,
+        ),
+    ];
+    for (name, bytes) in cases {
+        files.write(name, bytes);
+        let app = app_error(&mut s, Request::OpenDefinition { name: name.into(), bytes: bytes.to_vec() });
+        assert!(app.starts_with(&format!("{name}: ")), "the message names the file: {app}");
+        same(&app, &files.cli_error(&["sql", "--definition", name, "--dialect", "duckdb", "--table", "customers"]));
+        same(&app, &files.cli_error(&["apply", "--definition", name, "--input", "customers.csv", "--output", "o.csv"]));
+    }
+    // An RFM file opened as rule segments says what it is.
+    files.write("rfm-as-rules.json", br#"{"format": "segscope.rfm/1"}"#);
+    let app =
+        app_error(&mut s, Request::OpenDefinition { name: "x.json".into(), bytes: files.bytes("rfm-as-rules.json") });
+    assert!(app.contains("it holds a saved RFM segmentation"), "{app}");
+    // The same mistakes in an RFM file.
+    for (name, bytes) in [cases[0], ("rules-as-rfm.json", BUYERS.as_bytes())] {
+        files.write(name, bytes);
+        let app = app_error(&mut s, Request::OpenRfmDefinition { name: name.into(), bytes: bytes.to_vec() });
+        same(&app, &files.cli_error(&args(&["rfm", "--output", "o.csv", "--definition", name], &TX)));
+    }
+}
+
+#[test]
+fn an_rfm_map_that_does_not_fit_its_bins_reads_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let def = RfmDefinition {
+        format: segscope_engine::rfm::FORMAT.into(),
+        as_of: None,
+        transactions: None,
+        params: RfmParams { bins: 4, ..RfmParams::default() },
+        map: RfmMap::default_for(5),
+    };
+    let bytes = serde_json::to_vec_pretty(&def).unwrap();
+    files.write("rfm4.json", &bytes);
+    let app = app_error(&mut s, Request::OpenRfmDefinition { name: "rfm4.json".into(), bytes });
+    assert!(app.starts_with("rfm4.json: the RFM segment map: "), "{app}");
+    same(&app, &files.cli_error(&args(&["rfm", "--output", "o.csv", "--definition", "rfm4.json"], &TX)));
+    let apply = ["apply", "--definition", "rfm4.json", "--input", "customers.csv", "--output", "o.csv"];
+    same(&app, &files.cli_error(&args(&apply, &["--transactions", "transactions.csv"])));
+}
+
+#[test]
+fn clv_on_transactions_without_dates_reads_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = with_transactions(&mut s, &files, "undated.csv");
+    let app = app_error(&mut s, Request::Clv { dataset: d, params: ClvParams::default(), by: None });
+    assert!(app.starts_with("no transaction has a readable date in `order_date`"), "{app}");
+    let mut tx = TX;
+    tx[1] = "undated.csv";
+    same(&app, &files.cli_error(&args(&["clv", "--output", "clv.csv"], &tx)));
+}
+
+#[test]
+fn out_of_range_numbers_read_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = with_transactions(&mut s, &files, "transactions.csv");
+    let clv = |s: &mut Session, params: ClvParams| app_error(s, Request::Clv { dataset: d, params, by: None });
+    let rfm =
+        |s: &mut Session, params: RfmParams| app_error(s, Request::Rfm { dataset: d, params, map: None, as_of: None });
+
+    let app = clv(&mut s, ClvParams { horizon_months: 0, ..ClvParams::default() });
+    assert!(app.contains("the horizon must be a whole number of months from 1 to 120 (got 0)."), "{app}");
+    same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--horizon-months", "0"], &TX)));
+
+    let app = clv(&mut s, ClvParams { discount_monthly: 1.5, ..ClvParams::default() });
+    same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--discount-monthly", "1.5"], &TX)));
+
+    let app = clv(&mut s, ClvParams { margin: Some(30.0), ..ClvParams::default() });
+    same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--margin", "30"], &TX)));
+
+    let app = rfm(&mut s, RfmParams { bins: 7, ..RfmParams::default() });
+    assert!(app.contains("the number of bins must be 3, 4 or 5 (got 7)"), "{app}");
+    same(&app, &files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "7"], &TX)));
+
+    let method = Method::Thresholds { r: vec![90.0, 30.0], f: vec![2.0, 3.0], m: vec![50.0, 100.0] };
+    let app = rfm(&mut s, RfmParams { bins: 3, method, ..RfmParams::default() });
+    let thresholds = ["--method", "thresholds", "--r-thresholds", "90,30", "--f-thresholds", "2,3", "--m-thresholds"];
+    let cli = files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "3"], &args(&thresholds, &["50,100"])));
+    same(&app, &cli);
+
+    let app =
+        app_error(&mut s, Request::LoadSample { params: SampleParams { customers: 0, ..SampleParams::default() } });
+    same(&app, &files.cli_error(&["sample", "--out", "sample", "--customers", "0"]));
+}
