@@ -77,6 +77,11 @@ fn slug(name: &str) -> String {
     }
 }
 
+/// A file name without its extension (`customers.csv` → `customers`).
+fn file_stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+}
+
 /// Rows the dataset view shows before the user asks for more.
 pub const PREVIEW_ROWS: usize = 20;
 
@@ -544,8 +549,7 @@ impl Session {
         };
         match (files, &entry.spec) {
             (SegmentationFiles::Csv, _) => {
-                let input = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
-                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(input)))
+                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))))
             }
             (_, Spec::Split(_)) => Err(no_definition()),
             (SegmentationFiles::Definition, Spec::Rules(def)) => {
@@ -641,8 +645,7 @@ impl Session {
             }
             Request::ExportCsv { dataset, assignment } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let table = &ds.ingested.table;
-                let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s);
+                let stem = file_stem(&ds.ingested.table.name);
                 Ok(Response::Files(csv_files(ds, assignment, format!("{stem}-segments.csv"))?))
             }
             Request::ApplyRules { dataset, definition } => {

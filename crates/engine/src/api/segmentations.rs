@@ -101,7 +101,7 @@ pub(super) struct Data<'a> {
 pub(super) fn make(id: AssignmentId, spec: &Spec, data: &Data<'_>) -> Result<Made, String> {
     match spec {
         Spec::Split(params) => {
-            let valid = params.check(data.table).map_err(|e| format!("Cannot split: {e}"))?;
+            let valid = params.check(data.table).map_err(|e| super::EngineError::from(e).to_string())?;
             Ok(split_made(params, split(data.table, &valid)))
         }
         Spec::Rules(definition) if definition.segments.is_empty() => {

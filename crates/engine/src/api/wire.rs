@@ -132,17 +132,6 @@ impl Request {
         }
     }
 
-    /// True when the request reads an input file whose bytes travel beside its JSON.
-    pub fn has_file(&self) -> bool {
-        matches!(
-            self,
-            Request::Ingest { .. }
-                | Request::AttachTransactions { .. }
-                | Request::OpenDefinition { .. }
-                | Request::OpenRfmDefinition { .. }
-        )
-    }
-
     /// Moves the input file's bytes out of the request (empty when it has none).
     pub fn take_file(&mut self) -> Vec<u8> {
         match self {
