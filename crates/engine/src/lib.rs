@@ -21,3 +21,4 @@ pub mod split;
 pub mod stats;
 pub mod stream;
 pub mod table;
+pub mod typed;

@@ -29,6 +29,7 @@ pub use crate::rules::{Condition, Definition, Inclusive, Mode, Op, SegmentDef, U
 pub use crate::sample::SampleParams;
 pub use crate::split::SplitParams;
 pub use crate::table::ColumnType;
+pub use crate::typed::Typed;
 pub use transactions::AttachView;
 pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 pub use wire::{Journal, JournalLog, Progress, ReplaceKey};

@@ -1,0 +1,274 @@
+//! Numbers as a person typed them, and the one reader that turns them into checked values.
+//!
+//! Every number a user can type (a horizon, a band count, thresholds, a discount, the N of
+//! "in the last N days", a sample size) travels from the page or the command line as
+//! [`Typed`]: either a number already (from a definition file or a program) or the text as
+//! typed. The engine reads it here, once, with the allowed range in the sentence, so the app
+//! and the CLI answer the same mistake with the same words.
+//!
+//! ```
+//! use segscope_engine::typed::Typed;
+//!
+//! let typed: Typed<u32> = Typed::Text(" 12 ".into());
+//! assert_eq!(typed.read("the horizon in months", 1..=120).unwrap(), 12);
+//! let err = Typed::<u32>::Text("12.5".into()).read("the horizon in months", 1..=120).unwrap_err();
+//! assert_eq!(err.to_string(), "the horizon in months must be a whole number from 1 to 120 (got `12.5`).");
+//! let discount: Typed<f64> = Typed::Text("1%".into());
+//! assert_eq!(discount.read_fraction("the monthly discount rate", 0.0..1.0).unwrap(), 0.01);
+//! ```
+
+use std::fmt::Display;
+use std::ops::{Bound, RangeBounds};
+
+use serde::{Deserialize, Serialize};
+
+/// A setting's value as it arrived: a number, or the text a person typed, read by [`Typed::read`].
+///
+/// In JSON it is the number itself (`12`) or a string (`"12"`), so definition files written
+/// with numbers keep loading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Typed<T> {
+    /// A number.
+    Value(T),
+    /// The text as typed; read and checked by the engine.
+    Text(String),
+}
+
+impl<T> From<T> for Typed<T> {
+    fn from(value: T) -> Self {
+        Typed::Value(value)
+    }
+}
+
+impl<T: Default> Default for Typed<T> {
+    fn default() -> Self {
+        Typed::Value(T::default())
+    }
+}
+
+impl<T: Display> Display for Typed<T> {
+    /// The value as a person would type it again.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Typed::Value(v) => v.fmt(f),
+            Typed::Text(t) => f.write_str(t.trim()),
+        }
+    }
+}
+
+/// A typed setting that is not a number of the kind it must be, or lies outside its range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} must be {kind}{} (got `{got}`).", if range.is_empty() { String::new() } else { format!(" {range}") })]
+pub struct TypedError {
+    /// The setting, as the sentence names it ("the horizon in months").
+    pub what: String,
+    /// "a whole number", "a number", "numbers separated by commas"…
+    pub kind: &'static str,
+    /// The allowed range in words ("from 1 to 120", "at least 0 and below 1").
+    pub range: String,
+    /// What was typed (or the number given), trimmed.
+    pub got: String,
+}
+
+/// A kind of number a setting can hold: whole (`u8`, `u32`, `usize`, `i64`…) or decimal (`f64`).
+pub trait Number: Copy + PartialOrd + Display {
+    /// True for whole-number types.
+    const WHOLE: bool;
+    /// The value of `x` when it is one of this type (whole and in the type's range, for whole types).
+    fn from_f64(x: f64) -> Option<Self>;
+}
+
+macro_rules! whole {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            const WHOLE: bool = true;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+            fn from_f64(x: f64) -> Option<Self> {
+                (x.fract() == 0.0 && x >= <$t>::MIN as f64 && x <= <$t>::MAX as f64).then(|| x as $t)
+            }
+        }
+    )*};
+}
+whole!(u8, u16, u32, u64, usize, i32, i64);
+
+impl Number for f64 {
+    const WHOLE: bool = false;
+    fn from_f64(x: f64) -> Option<Self> {
+        x.is_finite().then_some(x)
+    }
+}
+
+/// The number in a person's text: `12`, ` 12.5 `, `12,5` (a decimal comma), `1e3`.
+/// `None` for anything else, including `1,000` (a thousands separator or a decimal comma?).
+fn number_in(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let t = match t.split_once(',') {
+        Some((int, frac)) if !t.contains('.') && !frac.contains(',') && frac.len() != 3 => format!("{int}.{frac}"),
+        Some(_) => return None,
+        None => t.to_string(),
+    };
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// The range in words, for the sentence.
+fn range_words<T: Display>(range: &impl RangeBounds<T>) -> String {
+    match (range.start_bound(), range.end_bound()) {
+        (Bound::Included(a), Bound::Included(b)) => format!("from {a} to {b}"),
+        (Bound::Included(a), Bound::Excluded(b)) => format!("at least {a} and below {b}"),
+        (Bound::Excluded(a), Bound::Included(b)) => format!("above {a} and at most {b}"),
+        (Bound::Excluded(a), Bound::Excluded(b)) => format!("above {a} and below {b}"),
+        (Bound::Included(a), Bound::Unbounded) => format!("of at least {a}"),
+        (Bound::Excluded(a), Bound::Unbounded) => format!("above {a}"),
+        (Bound::Unbounded, Bound::Included(b)) => format!("of at most {b}"),
+        (Bound::Unbounded, Bound::Excluded(b)) => format!("below {b}"),
+        (Bound::Unbounded, Bound::Unbounded) => String::new(),
+    }
+}
+
+impl<T: Number> Typed<T> {
+    /// The value, read from the text when it was typed and checked against `range`.
+    /// `what` names the setting in the sentence ("the horizon in months").
+    ///
+    /// # Errors
+    /// [`TypedError`] saying what kind of number, which range, and what was typed.
+    pub fn read(&self, what: &str, range: impl RangeBounds<T>) -> Result<T, TypedError> {
+        let err = || TypedError {
+            what: what.to_string(),
+            kind: if T::WHOLE { "a whole number" } else { "a number" },
+            range: range_words(&range),
+            got: self.to_string(),
+        };
+        let value = match self {
+            Typed::Value(v) => *v,
+            Typed::Text(t) => number_in(t).and_then(T::from_f64).ok_or_else(err)?,
+        };
+        if range.contains(&value) {
+            Ok(value)
+        } else {
+            Err(err())
+        }
+    }
+}
+
+impl Typed<f64> {
+    /// A fraction, typed either as one (`0.3`) or as a percentage (`30%`, `30 %`); checked against
+    /// `range` (as a fraction). `what` names the setting in the sentence.
+    ///
+    /// # Errors
+    /// [`TypedError`] when it is not a number or not in the range; the range is said both ways
+    /// ("at least 0 and below 1 (0% to 100%)").
+    pub fn read_fraction(&self, what: &str, range: impl RangeBounds<f64>) -> Result<f64, TypedError> {
+        let percent = |b: Bound<&f64>| match b {
+            Bound::Included(x) | Bound::Excluded(x) => format!("{}%", x * 100.0),
+            Bound::Unbounded => String::new(),
+        };
+        let err = || TypedError {
+            what: what.to_string(),
+            kind: "a number",
+            range: format!(
+                "{}, as a fraction or a percentage ({} to {})",
+                range_words(&range),
+                percent(range.start_bound()),
+                percent(range.end_bound())
+            ),
+            got: self.to_string(),
+        };
+        let value = match self {
+            Typed::Value(v) => *v,
+            Typed::Text(t) => match t.trim().strip_suffix('%') {
+                Some(p) => number_in(p).map(|x| x / 100.0).ok_or_else(err)?,
+                None => number_in(t).ok_or_else(err)?,
+            },
+        };
+        if value.is_finite() && range.contains(&value) {
+            Ok(value)
+        } else {
+            Err(err())
+        }
+    }
+}
+
+impl<T: Number> Typed<Vec<T>> {
+    /// A list of numbers, typed separated by commas, semicolons or spaces (`30, 90, 180`); each
+    /// checked to be a number of the kind. Count and order are for the caller to check.
+    ///
+    /// # Errors
+    /// [`TypedError`] naming the first item that is not a number.
+    pub fn read_list(&self, what: &str) -> Result<Vec<T>, TypedError> {
+        let err = |got: &str| TypedError {
+            what: what.to_string(),
+            kind: if T::WHOLE { "whole numbers separated by commas" } else { "numbers separated by commas" },
+            range: "such as 30, 90, 180".to_string(),
+            got: got.to_string(),
+        };
+        match self {
+            Typed::Value(v) => Ok(v.clone()),
+            Typed::Text(t) => t
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<f64>().ok().and_then(T::from_f64).ok_or_else(|| err(s)))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_are_read_from_text_and_checked_against_their_range() {
+        assert_eq!(Typed::<u32>::Text("7".into()).read("n", 1..=10), Ok(7));
+        assert_eq!(Typed::<u32>::Value(7).read("n", 1..=10), Ok(7));
+        assert_eq!(Typed::<u32>::Text("7.0".into()).read("n", 1..=10), Ok(7));
+        let e = Typed::<u32>::Text("0".into()).read("the number of bands", 1..=10).unwrap_err();
+        assert_eq!(e.to_string(), "the number of bands must be a whole number from 1 to 10 (got `0`).");
+        let e = Typed::<u8>::Text("-3".into()).read("bins", 3..=5).unwrap_err();
+        assert_eq!(e.to_string(), "bins must be a whole number from 3 to 5 (got `-3`).");
+        assert!(Typed::<u32>::Text("".into()).read("n", 1..=10).is_err());
+        assert!(Typed::<u32>::Text("ten".into()).read("n", 1..=10).is_err());
+    }
+
+    #[test]
+    fn decimals_accept_a_decimal_comma_but_not_an_ambiguous_thousands_comma() {
+        assert_eq!(Typed::<f64>::Text("12,5".into()).read("x", ..), Ok(12.5));
+        assert_eq!(Typed::<f64>::Text(" 12.5 ".into()).read("x", ..), Ok(12.5));
+        assert!(Typed::<f64>::Text("1,000".into()).read("x", ..).is_err());
+        assert!(Typed::<f64>::Text("NaN".into()).read("x", ..).is_err());
+        assert!(Typed::<f64>::Text("inf".into()).read("x", ..).is_err());
+        let e = Typed::<f64>::Text("abc".into()).read("the value", ..).unwrap_err();
+        assert_eq!(e.to_string(), "the value must be a number (got `abc`).");
+    }
+
+    #[test]
+    fn fractions_are_read_as_fractions_or_percentages() {
+        assert_eq!(Typed::<f64>::Text("30%".into()).read_fraction("m", 0.0..=1.0), Ok(0.3));
+        assert_eq!(Typed::<f64>::Text("30 %".into()).read_fraction("m", 0.0..=1.0), Ok(0.3));
+        assert_eq!(Typed::<f64>::Text("0.3".into()).read_fraction("m", 0.0..=1.0), Ok(0.3));
+        let e = Typed::<f64>::Text("150%".into()).read_fraction("the margin", 0.0..=1.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the margin must be a number from 0 to 1, as a fraction or a percentage (0% to 100%) (got `150%`)."
+        );
+    }
+
+    #[test]
+    fn lists_are_split_on_commas_and_name_the_item_that_is_not_a_number() {
+        assert_eq!(Typed::<Vec<f64>>::Text("30, 90;180 365".into()).read_list("t"), Ok(vec![30.0, 90.0, 180.0, 365.0]));
+        let e = Typed::<Vec<f64>>::Text("2,three".into()).read_list("the frequency thresholds").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the frequency thresholds must be numbers separated by commas such as 30, 90, 180 (got `three`)."
+        );
+    }
+
+    #[test]
+    fn typed_values_cross_json_as_numbers_or_strings() {
+        let n: Typed<u32> = serde_json::from_str("12").unwrap();
+        assert_eq!(n, Typed::Value(12));
+        let t: Typed<u32> = serde_json::from_str("\"12\"").unwrap();
+        assert_eq!(t, Typed::Text("12".into()));
+        assert_eq!(serde_json::to_string(&Typed::<u32>::Value(12)).unwrap(), "12");
+    }
+}
