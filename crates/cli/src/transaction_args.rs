@@ -1,11 +1,9 @@
 //! The transaction mapping flags shared by every subcommand that reads transactions.
 
 use clap::Args;
-use segscope_engine::customers::TransactionMapping;
+use segscope_engine::customers::{MappingOverrides, TransactionMapping};
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::table::ColumnType;
-
-use crate::error::CliError;
 
 /// A transactions file and which of its columns hold what (guessed from names when not given).
 #[derive(Debug, Clone, Default, Args)]
@@ -53,62 +51,20 @@ impl TransactionArgs {
         options
     }
 
-    fn any_flag(&self) -> bool {
-        self.customer_id.is_some()
-            || self.date.is_some()
-            || self.amount.is_some()
-            || self.order_id.is_some()
-            || self.category.is_some()
-            || self.quantity.is_some()
-            || self.margin_column.is_some()
-            || self.customer_key.is_some()
-    }
-
-    /// The mapping to use: the flags given, over the mapping stored in the definition; `None` to
-    /// use the stored one (or guess). The second value says which stored fields the flags replaced.
-    pub fn mapping(
-        &self,
-        stored: Option<&TransactionMapping>,
-    ) -> Result<(Option<TransactionMapping>, Vec<String>), CliError> {
-        if !self.any_flag() {
-            return Ok((None, Vec::new()));
-        }
-        let mut m = match stored {
-            Some(m) => m.clone(),
-            None => match (&self.customer_id, &self.date, &self.amount) {
-                (Some(c), Some(d), Some(a)) => TransactionMapping { customer_id: c.clone(), date: d.clone(), amount: a.clone(), order_id: None, category: None, quantity: None, margin: None, customer_key: None },
-                _ => return Err(CliError::usage("give all of --customer-id, --date and --amount, or none of the mapping flags to have them guessed.".into())),
-            },
+    /// The columns the flags name, and which fields of the `stored` mapping (a definition's) they
+    /// replace, one line each. Columns not named come from the stored mapping, else from the guess.
+    pub fn mapping(&self, stored: Option<&TransactionMapping>) -> (MappingOverrides, Vec<String>) {
+        let named = MappingOverrides {
+            customer_id: self.customer_id.clone(),
+            date: self.date.clone(),
+            amount: self.amount.clone(),
+            order_id: self.order_id.clone(),
+            category: self.category.clone(),
+            quantity: self.quantity.clone(),
+            margin: self.margin_column.clone(),
+            customer_key: self.customer_key.clone(),
         };
-        let mut replaced = Vec::new();
-        let mut set = |field: &str, slot: &mut String, value: &Option<String>| {
-            if let Some(v) = value {
-                if slot != v {
-                    replaced.push(format!("{field}: `{slot}` → `{v}`"));
-                }
-                *slot = v.clone();
-            }
-        };
-        set("customer id", &mut m.customer_id, &self.customer_id);
-        set("date", &mut m.date, &self.date);
-        set("amount", &mut m.amount, &self.amount);
-        for (field, slot, value) in [
-            ("order id", &mut m.order_id, &self.order_id),
-            ("category", &mut m.category, &self.category),
-            ("quantity", &mut m.quantity, &self.quantity),
-            ("margin", &mut m.margin, &self.margin_column),
-            ("customer key", &mut m.customer_key, &self.customer_key),
-        ] {
-            if let Some(v) = value {
-                if slot.as_ref() != Some(v) {
-                    replaced.push(format!(
-                        "{field}: {} → `{v}`",
-                        slot.as_deref().map_or("none".to_string(), |s| format!("`{s}`"))
-                    ));
-                }
-                *slot = Some(v.clone());
-            }
-        }
-        Ok((Some(m), if stored.is_some() { replaced } else { Vec::new() }))
+        let replaced = stored.map(|m| named.changes(m)).unwrap_or_default();
+        (named, replaced)
     }
 }

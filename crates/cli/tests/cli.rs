@@ -461,3 +461,38 @@ fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
         stderr(&o)
     );
 }
+
+#[test]
+fn mapping_flags_replace_only_the_columns_they_name_in_the_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rfm.csv");
+    let cdnow = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/cdnow");
+    let input = cdnow.join("cdnow_sample.csv");
+    // Only the amount is named: the customer id and date columns are guessed, as with no flags.
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--amount",
+        "amount",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(cdnow.join("rfm_expected_rank.csv")).unwrap()
+    );
+    // A named column that is not there gets the engine's mapping sentence.
+    let o = segscope(&[
+        "rfm",
+        "--transactions",
+        input.to_str().unwrap(),
+        "--customer-id",
+        "nope",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("have no column `nope`"), "{}", stderr(&o));
+}

@@ -151,7 +151,7 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
             name: "transactions.csv".into(),
             bytes: transactions,
             options: Default::default(),
-            mapping: None,
+            mapping: Default::default(),
         },
         &mut Quiet,
     ) else {
@@ -252,7 +252,7 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let (_, transactions) = sample_csv(&params.check().unwrap()).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = segscope_engine::ingest::ReadOptions::default();
-    let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: None };
+    let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: Default::default() };
     let valid = RfmParams::default().check().unwrap();
     let (keys, result, _) =
         rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();

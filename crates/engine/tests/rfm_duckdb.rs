@@ -22,7 +22,12 @@ fn check(params: RfmParams) {
     let map = RfmMap::default_for(params.bins);
     let mut input = Cursor::new(CDNOW);
     let options = ReadOptions::default();
-    let mut tx = TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
+    let mut tx = TransactionsInput {
+        name: "cdnow_sample.csv",
+        input: &mut input,
+        options: &options,
+        mapping: Default::default(),
+    };
     let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
     let query = sql::select(&valid, &map, &mapping, result.as_of, Dialect::Duckdb, "transactions", None);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cdnow/cdnow_sample.csv");

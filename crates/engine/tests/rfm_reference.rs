@@ -15,7 +15,12 @@ const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 fn rfm(method: Method, part_records: usize) -> String {
     let mut input = Cursor::new(CDNOW);
     let options = ReadOptions::default();
-    let mut tx = TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
+    let mut tx = TransactionsInput {
+        name: "cdnow_sample.csv",
+        input: &mut input,
+        options: &options,
+        mapping: Default::default(),
+    };
     let params = RfmParams { method, ..RfmParams::default() }.check().unwrap();
     let (keys, result, mapping) =
         rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(5), None, part_records, &mut Quiet).unwrap();

@@ -483,7 +483,12 @@ fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::cl
     let (_, transactions) = sample_csv(p).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = ReadOptions::default();
-    let mut tx = TransactionsInput { name: "transactions.csv", input: &mut input, options: &options, mapping: None };
+    let mut tx = TransactionsInput {
+        name: "transactions.csv",
+        input: &mut input,
+        options: &options,
+        mapping: Default::default(),
+    };
     let clv = ClvParams::default().check().unwrap();
     let (keys, result, _) = clv_from_transactions(&mut tx, &clv, PART_RECORDS, &mut Quiet).unwrap();
     let p_alive = keys

@@ -113,7 +113,7 @@ fn transactions_in_parts_give_the_same_segments_as_in_memory() {
             name: "transactions.csv".into(),
             bytes: transactions.clone(),
             options: ReadOptions::default(),
-            mapping: None,
+            mapping: Default::default(),
         },
         &mut Quiet,
     );
@@ -140,7 +140,7 @@ fn transactions_in_parts_give_the_same_segments_as_in_memory() {
                 name: "transactions.csv",
                 input: &mut tx,
                 options: &options,
-                mapping: None,
+                mapping: Default::default(),
             }),
         };
         let summary = apply_rules(

@@ -60,7 +60,7 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     let name = args.input.display().to_string();
     let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
     let out = create_file(&args.output)?;
-    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref())?;
+    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref());
     for r in &replaced {
         eprintln!("transaction mapping from the command line replaces the definition's {r}");
     }
@@ -131,7 +131,7 @@ fn run_rfm(args: &ApplyArgs, def: &segscope_engine::rfm::RfmDefinition) -> Resul
             args.definition.display()
         ))
     })?;
-    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref())?;
+    let (mapping, replaced) = args.transactions.mapping(def.transactions.as_ref());
     for r in &replaced {
         eprintln!("transaction mapping from the command line replaces the definition's {r}");
     }

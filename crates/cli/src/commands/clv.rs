@@ -64,7 +64,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
-    let (mapping, _) = args.transactions.mapping(None)?;
+    let (mapping, _) = args.transactions.mapping(None);
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, _) = clv_from_transactions(&mut tx, &params, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();

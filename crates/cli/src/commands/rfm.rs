@@ -105,8 +105,12 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
-    let (mapping, _) = args.transactions.mapping(saved.as_ref().and_then(|d| d.transactions.as_ref()))?;
-    let mapping = mapping.or_else(|| saved.as_ref().and_then(|d| d.transactions.clone()));
+    // A saved definition's mapping, with the columns the flags name put over it.
+    let (named, _) = args.transactions.mapping(None);
+    let mapping = match saved.as_ref().and_then(|d| d.transactions.clone()) {
+        Some(stored) => named.over(stored).into(),
+        None => named,
+    };
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();

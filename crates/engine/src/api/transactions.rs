@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ColumnView;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, TransactionMapping,
-    ValidMapping,
+    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, MappingOverrides,
+    TransactionMapping, ValidMapping,
 };
 use crate::ingest::Ingested;
 use crate::rules::{collect_columns, Definition};
@@ -51,7 +51,7 @@ impl Attached {
         customers: &Table,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
-        let valid = choose_mapping(&ingested.table, Some(customers), mapping)?;
+        let valid = choose_mapping(&ingested.table, Some(customers), mapping, &MappingOverrides::default())?;
         let mut attached = Self::aggregate(ingested, &valid, monitor)?;
         attached.rejoin(customers)?;
         Ok(attached)
@@ -61,7 +61,7 @@ impl Attached {
     /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
     /// then [`Attached::rejoin`] onto them.
     pub fn standalone(ingested: Ingested, monitor: &mut dyn crate::progress::Monitor) -> Result<Self, CustomersError> {
-        let valid = choose_mapping(&ingested.table, None, None)?;
+        let valid = choose_mapping(&ingested.table, None, None, &MappingOverrides::default())?;
         let attached = Self::aggregate(ingested, &valid, monitor)?;
         attached.aggregates.require_customers(&attached.ingested.table.name, &attached.mapping)?;
         Ok(attached)

@@ -203,20 +203,199 @@ pub fn key_column(customers: &Table, mapping: &TransactionMapping) -> Result<usi
     })
 }
 
+/// Columns named one by one (the command line's `--customer-id`, `--date`… flags) over a mapping
+/// that is stored or guessed: each named field replaces that field, the others stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappingOverrides {
+    /// The transactions' customer key column.
+    pub customer_id: Option<String>,
+    /// The transaction date column.
+    pub date: Option<String>,
+    /// The amount column.
+    pub amount: Option<String>,
+    /// The order id column.
+    pub order_id: Option<String>,
+    /// The product category column.
+    pub category: Option<String>,
+    /// The quantity column.
+    pub quantity: Option<String>,
+    /// The margin column.
+    pub margin: Option<String>,
+    /// The customers table's key column.
+    pub customer_key: Option<String>,
+}
+
+impl From<TransactionMapping> for MappingOverrides {
+    /// Every column of a whole mapping, named.
+    fn from(m: TransactionMapping) -> Self {
+        MappingOverrides {
+            customer_id: Some(m.customer_id),
+            date: Some(m.date),
+            amount: Some(m.amount),
+            order_id: m.order_id,
+            category: m.category,
+            quantity: m.quantity,
+            margin: m.margin,
+            customer_key: m.customer_key,
+        }
+    }
+}
+
+impl MappingOverrides {
+    /// True when no column is named.
+    pub fn is_empty(&self) -> bool {
+        *self == MappingOverrides::default()
+    }
+
+    /// The mapping the named columns make on their own, when they name the three a mapping needs.
+    fn complete(&self) -> Option<TransactionMapping> {
+        let (Some(customer_id), Some(date), Some(amount)) = (&self.customer_id, &self.date, &self.amount) else {
+            return None;
+        };
+        Some(self.over(TransactionMapping {
+            customer_id: customer_id.clone(),
+            date: date.clone(),
+            amount: amount.clone(),
+            order_id: None,
+            category: None,
+            quantity: None,
+            margin: None,
+            customer_key: None,
+        }))
+    }
+
+    /// `base` with the named columns put in. A field of `base` that was not named and now names the
+    /// same column as a named one is dropped (a guessed order id that is the chosen customer id).
+    pub fn over(&self, base: TransactionMapping) -> TransactionMapping {
+        let mut m = base;
+        let named: Vec<&String> =
+            [&self.customer_id, &self.date, &self.amount, &self.order_id, &self.category, &self.quantity, &self.margin]
+                .into_iter()
+                .flatten()
+                .collect();
+        for (slot, value) in [
+            (&mut m.order_id, &self.order_id),
+            (&mut m.category, &self.category),
+            (&mut m.quantity, &self.quantity),
+            (&mut m.margin, &self.margin),
+        ] {
+            match value {
+                Some(v) => *slot = Some(v.clone()),
+                None if slot.as_ref().is_some_and(|s| named.contains(&s)) => *slot = None,
+                None => {}
+            }
+        }
+        for (slot, value) in
+            [(&mut m.customer_id, &self.customer_id), (&mut m.date, &self.date), (&mut m.amount, &self.amount)]
+        {
+            if let Some(v) = value {
+                slot.clone_from(v);
+            }
+        }
+        if let Some(k) = &self.customer_key {
+            m.customer_key = Some(k.clone());
+        }
+        m
+    }
+
+    /// What the named columns change in `base`, one line a field (`date: `day` → `order_date``),
+    /// for saying which parts of a stored mapping the command line replaced.
+    pub fn changes(&self, base: &TransactionMapping) -> Vec<String> {
+        let after = self.over(base.clone());
+        let show = |v: Option<&str>| v.map_or("none".to_string(), |s| format!("`{s}`"));
+        [
+            ("customer id", Some(base.customer_id.as_str()), Some(after.customer_id.as_str())),
+            ("date", Some(base.date.as_str()), Some(after.date.as_str())),
+            ("amount", Some(base.amount.as_str()), Some(after.amount.as_str())),
+            ("order id", base.order_id.as_deref(), after.order_id.as_deref()),
+            ("category", base.category.as_deref(), after.category.as_deref()),
+            ("quantity", base.quantity.as_deref(), after.quantity.as_deref()),
+            ("margin", base.margin.as_deref(), after.margin.as_deref()),
+            ("customer key", base.customer_key.as_deref(), after.customer_key.as_deref()),
+        ]
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| format!("{field}: {} → {}", show(before), show(after)))
+        .collect()
+    }
+}
+
 /// The mapping to use for `transactions`: `chosen` when given, else guessed from column names and
-/// types ([`TransactionMapping::guess`]); checked against the tables ([`TransactionMapping::check`]).
+/// types ([`TransactionMapping::guess`]), with the `overrides` put over it (so naming only the date
+/// column keeps the rest of the guess); checked against the tables ([`TransactionMapping::check`]).
 /// The app's attach and the command line's streaming runs both start here.
 ///
+/// ```
+/// use segscope_engine::customers::{choose_mapping, MappingOverrides};
+/// use segscope_engine::ingest::{read_table, ReadOptions};
+/// use segscope_engine::progress::Quiet;
+///
+/// let csv = b"customer_id,order_date,shipped,amount\nA,2024-01-01,2024-01-03,10\n";
+/// let t = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
+/// let only_date = MappingOverrides { date: Some("shipped".into()), ..MappingOverrides::default() };
+/// let m = choose_mapping(&t, None, None, &only_date).unwrap().mapping;
+/// assert_eq!((m.customer_id.as_str(), m.date.as_str(), m.amount.as_str()), ("customer_id", "shipped", "amount"));
+/// ```
+///
 /// # Errors
-/// [`CustomersError::NoGuess`] when nothing is chosen and no date and amount columns are found, and
-/// [`CustomersError::Mapping`] as [`TransactionMapping::check`].
+/// [`CustomersError::NoGuess`] when nothing is chosen, no date and amount columns are found and the
+/// overrides do not name all three of customer id, date and amount, and [`CustomersError::Mapping`]
+/// as [`TransactionMapping::check`].
 pub fn choose_mapping(
     transactions: &Table,
     customers: Option<&Table>,
     chosen: Option<TransactionMapping>,
+    overrides: &MappingOverrides,
 ) -> Result<ValidMapping, CustomersError> {
-    let mapping = chosen
-        .or_else(|| TransactionMapping::guess(transactions, customers))
-        .ok_or_else(|| CustomersError::NoGuess { file: transactions.name.clone() })?;
+    let mapping = match chosen.or_else(|| TransactionMapping::guess(transactions, customers)) {
+        Some(base) => overrides.over(base),
+        None => overrides.complete().ok_or_else(|| CustomersError::NoGuess { file: transactions.name.clone() })?,
+    };
     mapping.check(transactions, customers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guessed() -> TransactionMapping {
+        TransactionMapping {
+            customer_id: "customer_id".into(),
+            date: "order_date".into(),
+            amount: "amount".into(),
+            order_id: Some("invoice".into()),
+            category: Some("category".into()),
+            quantity: None,
+            margin: None,
+            customer_key: None,
+        }
+    }
+
+    #[test]
+    fn named_columns_replace_only_their_fields() {
+        let named = MappingOverrides { date: Some("shipped".into()), ..MappingOverrides::default() };
+        let m = named.over(guessed());
+        assert_eq!(m, TransactionMapping { date: "shipped".into(), ..guessed() });
+        assert_eq!(named.changes(&guessed()), ["date: `order_date` → `shipped`"]);
+    }
+
+    #[test]
+    fn a_guessed_field_that_names_a_chosen_column_is_dropped() {
+        let named = MappingOverrides { customer_id: Some("invoice".into()), ..MappingOverrides::default() };
+        let m = named.over(guessed());
+        assert_eq!((m.customer_id.as_str(), m.order_id), ("invoice", None));
+    }
+
+    #[test]
+    fn the_three_required_columns_named_make_a_mapping_without_a_guess() {
+        let named = MappingOverrides {
+            customer_id: Some("c".into()),
+            date: Some("d".into()),
+            amount: Some("a".into()),
+            ..MappingOverrides::default()
+        };
+        assert_eq!(named.complete().map(|m| m.amount), Some("a".to_string()));
+        assert_eq!(MappingOverrides { date: Some("d".into()), ..MappingOverrides::default() }.complete(), None);
+        assert!(MappingOverrides::default().is_empty());
+    }
 }

@@ -11,7 +11,8 @@ use thiserror::Error;
 
 use crate::assignment::SegmentSize;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, report, Aggregates, CustomersError, JoinReport, TransactionMapping,
+    choose_mapping, customer_keys, join, key_column, report, Aggregates, CustomersError, JoinReport, MappingOverrides,
+    TransactionMapping,
 };
 use crate::export::{write_appended, ExportError};
 use crate::ingest::{
@@ -211,8 +212,9 @@ pub struct TransactionsInput<'a> {
     pub input: &'a mut dyn ReadSeek,
     /// How to read it.
     pub options: &'a ReadOptions,
-    /// The mapping; when `None`, the definition's, else guessed.
-    pub mapping: Option<TransactionMapping>,
+    /// The columns named for the mapping; the others come from the definition's stored mapping,
+    /// else from the guess ([`choose_mapping`]).
+    pub mapping: MappingOverrides,
 }
 
 /// Anything readable and seekable (a file, bytes in memory).
@@ -220,8 +222,8 @@ pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
 /// Aggregates a transactions file part by part; returns the aggregates (with the latest
-/// transaction day, [`Aggregates::latest`]) and the mapping used: `tx.mapping`, else `stored`, else
-/// guessed ([`choose_mapping`]).
+/// transaction day, [`Aggregates::latest`]) and the mapping used: the columns `tx.mapping` names over
+/// `stored`, else over the guess ([`choose_mapping`]).
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
@@ -230,7 +232,7 @@ fn aggregate_transactions(
     monitor: &mut dyn Monitor,
 ) -> Result<(Aggregates, TransactionMapping), StreamError> {
     let mut file = PartedFile::open(tx.name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let valid = choose_mapping(&file.first.table, customers, tx.mapping.clone().or_else(|| stored.cloned()))?;
+    let valid = choose_mapping(&file.first.table, customers, stored.cloned(), &tx.mapping)?;
     let mut aggregates = Aggregates::default();
     file.visit(|part, _| {
         aggregates.add(&part.table, &valid);

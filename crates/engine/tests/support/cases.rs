@@ -326,8 +326,12 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
         let map = RfmMap::default_for(params.bins);
         let mut input = Cursor::new(CDNOW);
         let options = ReadOptions::default();
-        let mut tx =
-            TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
+        let mut tx = TransactionsInput {
+            name: "cdnow_sample.csv",
+            input: &mut input,
+            options: &options,
+            mapping: Default::default(),
+        };
         let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
         let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {
