@@ -1,7 +1,6 @@
 //! Transactions attached to the customers: the mapping, what the join found, and the columns it adds.
 
 use leptos::prelude::*;
-use segscope_engine::api::ColumnType;
 use segscope_engine::api::ReadOptions;
 use segscope_engine::api::TransactionMapping;
 use segscope_engine::api::{AttachView, Request, Response};
@@ -79,28 +78,31 @@ fn Attached(
 ) -> impl IntoView {
     let state = use_app();
     let draft = RwSignal::new(view.mapping.clone());
-    let columns = view.transaction_columns.clone();
+    let types = view.transaction_columns.clone();
+    // One field of the form: the columns the engine says can fill it (`choices`), shown with their type.
     let pick = move |id: &'static str,
                      label: &'static str,
-                     optional: bool,
-                     types: &'static [ColumnType],
+                     none: Option<&'static str>,
+                     choices: &[String],
                      get: fn(&TransactionMapping) -> Option<String>,
                      set: fn(&mut TransactionMapping, Option<String>)| {
         let current = draft.with_untracked(get).unwrap_or_default();
-        let options: Vec<(String, ColumnType)> = columns.iter().filter(|(_, t)| types.contains(t)).cloned().collect();
+        let options: Vec<(String, String)> = choices
+            .iter()
+            .map(|n| {
+                let text = types.iter().find(|(c, _)| c == n).map_or_else(|| n.clone(), |(_, t)| format!("{n} ({t})"));
+                (n.clone(), text)
+            })
+            .collect();
         view! {
             <label for=id>{label}</label>
             <select id=id on:change=move |ev| { let v = event_target_value(&ev); draft.update(|m| set(m, (!v.is_empty()).then_some(v))); }>
-                {optional.then(|| view! { <option value="" selected=current.is_empty()>"(none)"</option> })}
-                {options.into_iter().map(|(n, t)| { let sel = n == current; let text = format!("{n} ({t})"); view! { <option value=n selected=sel>{text}</option> } }).collect_view()}
+                {none.map(|none| view! { <option value="" selected=current.is_empty()>{none}</option> })}
+                {options.into_iter().map(|(n, text)| { let sel = n == current; view! { <option value=n selected=sel>{text}</option> } }).collect_view()}
             </select>
         }
     };
-    use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
-    const KEYS: &[ColumnType] = &[Text, Categorical, Integer];
-    const DATES: &[ColumnType] = &[Date, Datetime];
-    const NUMBERS: &[ColumnType] = &[Decimal, Integer];
-    const CATS: &[ColumnType] = &[Categorical, Text];
+    let choices = view.choices.clone();
     let remap = move |_| {
         let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
         let mapping = draft.get_untracked();
@@ -120,8 +122,12 @@ fn Attached(
             }
         });
     };
+    let unjoined = view.unjoined.clone();
     view! {
         <p id="transactions-summary" class="big">{format!("{}: {} rows", view.file, view.rows)}</p>
+        {unjoined.clone().map(|why| view! {
+            <p id="transactions-unjoined" class="warnings unjoined" role="alert">{format!("Not joined to the customers yet: {why}")}</p>
+        })}
         <ul id="transactions-report" class="facts-list">
             {view.messages.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}
             {view.latest.clone().map(|d| view! { <li>{format!("Latest transaction: {d}; the as-of date defaults to the day after.")}</li> })}
@@ -129,16 +135,19 @@ fn Attached(
         {(!view.import_warnings.is_empty()).then(|| view! {
             <ul class="warnings">{view.import_warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
         })}
-        <p class="hint">{format!("Columns added to the customers: {}.", view.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", "))}</p>
-        <details class="settings">
+        {(!view.columns.is_empty()).then(|| view! {
+            <p class="hint">{format!("Columns added to the customers: {}.", view.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", "))}</p>
+        })}
+        <details class="settings" open=unjoined.is_some()>
             <summary>"Transaction columns"</summary>
             <div class="form-grid">
-                {pick("map-customer-id", "Customer id", false, KEYS, |m| Some(m.customer_id.clone()), |m, v| m.customer_id = v.unwrap_or_default())}
-                {pick("map-date", "Date", false, DATES, |m| Some(m.date.clone()), |m, v| m.date = v.unwrap_or_default())}
-                {pick("map-amount", "Amount (negative = return)", false, NUMBERS, |m| Some(m.amount.clone()), |m, v| m.amount = v.unwrap_or_default())}
-                {pick("map-order-id", "Order id", true, KEYS, |m| m.order_id.clone(), |m, v| m.order_id = v)}
-                {pick("map-category", "Category", true, CATS, |m| m.category.clone(), |m, v| m.category = v)}
-                {pick("map-margin", "Margin (profit)", true, NUMBERS, |m| m.margin.clone(), |m, v| m.margin = v)}
+                {pick("map-customer-id", "Customer id", None, &choices.keys, |m| Some(m.customer_id.clone()), |m, v| m.customer_id = v.unwrap_or_default())}
+                {pick("map-customer-key", "Customers' key (in the customers file)", Some("(the customer id's name)"), &choices.customer_keys, |m| m.customer_key.clone(), |m, v| m.customer_key = v)}
+                {pick("map-date", "Date", None, &choices.dates, |m| Some(m.date.clone()), |m, v| m.date = v.unwrap_or_default())}
+                {pick("map-amount", "Amount (negative = return)", None, &choices.numbers, |m| Some(m.amount.clone()), |m, v| m.amount = v.unwrap_or_default())}
+                {pick("map-order-id", "Order id", Some("(none)"), &choices.keys, |m| m.order_id.clone(), |m, v| m.order_id = v)}
+                {pick("map-category", "Category", Some("(none)"), &choices.categories, |m| m.category.clone(), |m, v| m.category = v)}
+                {pick("map-margin", "Margin (profit)", Some("(none)"), &choices.numbers, |m| m.margin.clone(), |m, v| m.margin = v)}
             </div>
             <button id="remap" type="button" class="button primary" on:click=remap>"Join again with these columns"</button>
             <button id="detach" type="button" class="button" on:click=detach>"Remove transactions"</button>

@@ -204,7 +204,9 @@ fn a_missing_customer_key_column_reads_the_same() {
         options: ReadOptions::default(),
         mapping: None,
     };
-    let app = app_error(&mut s, request);
+    // The app keeps the transactions and asks for the key, with the sentence the CLI fails with.
+    let Response::Attached(attached) = s.handle(request, &mut Quiet) else { panic!("the transactions are kept") };
+    let app = attached.unjoined.expect("not joined");
     assert!(
         app.contains("the customers file customers_without_key.csv has no column `customer_id` to join the transactions on; its columns are `id`, `name`."),
         "{app}"

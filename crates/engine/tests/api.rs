@@ -393,3 +393,38 @@ fn a_file_without_dates_and_amounts_cannot_be_read_as_transactions() {
     };
     assert!(message.contains("people.csv has no date and amount columns"), "{message}");
 }
+
+#[test]
+fn transactions_whose_key_the_customers_lack_are_kept_until_the_user_names_the_key() {
+    let mut s = Session::new();
+    let Response::Dataset(d) = s.handle(
+        Request::Ingest {
+            name: "people.csv".into(),
+            bytes: b"ref,name\nA,Ada\nB,Bo\n".to_vec(),
+            options: Default::default(),
+        },
+        &mut Quiet,
+    ) else {
+        panic!()
+    };
+    let attach = Request::AttachTransactions {
+        dataset: d.id,
+        name: "orders.csv".into(),
+        bytes: b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-02-01,5\nB,2024-03-01,7\n".to_vec(),
+        options: Default::default(),
+        mapping: None,
+    };
+    let r = s.handle(attach, &mut Quiet);
+    let Response::Attached(a) = r else { panic!("{r:?}") };
+    let why = a.unjoined.clone().expect("not joined: the customers have no `customer_id`");
+    assert!(why.contains("has no column `customer_id`") && why.contains("`ref`, `name`"), "{why}");
+    assert_eq!(a.choices.customer_keys, ["ref", "name"]);
+    assert_eq!(a.choices.dates, ["order_date"]);
+    assert!(a.columns.is_empty());
+    let mut mapping = a.mapping.clone();
+    mapping.customer_key = Some("ref".into());
+    let Response::Attached(a) = s.handle(Request::Remap { dataset: d.id, mapping }, &mut Quiet) else { panic!() };
+    assert_eq!(a.unjoined, None);
+    assert_eq!(a.report.unmatched_keys, 0);
+    assert!(a.columns.iter().any(|c| c.name == "orders"));
+}

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ColumnView;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, MappingOverrides,
-    TransactionMapping, ValidMapping,
+    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, MappingChoices,
+    MappingOverrides, TransactionMapping, ValidMapping,
 };
 use crate::ingest::Ingested;
 use crate::rules::{collect_columns, Definition};
@@ -18,6 +18,10 @@ pub(super) struct Attached {
     pub aggregates: Aggregates,
     pub columns: Vec<Column>,
     pub report: JoinReport,
+    /// Why the transactions are not joined onto the customers (no key column there), as a sentence.
+    pub unjoined: Option<String>,
+    /// The columns the mapping form can offer.
+    pub choices: MappingChoices,
 }
 
 /// What the app shows about attached transactions.
@@ -41,6 +45,11 @@ pub struct AttachView {
     pub columns: Vec<ColumnView>,
     /// The latest transaction date (`YYYY-MM-DD`): the default as-of date is the day after.
     pub latest: Option<String>,
+    /// Why the transactions are read but not joined onto the customers: their key column was not
+    /// found. The user chooses it in the mapping form ([`MappingChoices::customer_keys`]).
+    pub unjoined: Option<String>,
+    /// The columns each field of the mapping form can take.
+    pub choices: MappingChoices,
 }
 
 impl Attached {
@@ -51,9 +60,18 @@ impl Attached {
         customers: &Table,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
-        let valid = choose_mapping(&ingested.table, Some(customers), mapping, &MappingOverrides::default())?;
+        let none = MappingOverrides::default();
+        let valid = match choose_mapping(&ingested.table, Some(customers), mapping.clone(), &none) {
+            // The transactions fit; only the customers' key is not found. They are read and added up,
+            // and the view asks for the key instead of the user's file being refused.
+            Err(CustomersError::NoKeyColumn { .. }) => choose_mapping(&ingested.table, None, mapping, &none)?,
+            other => other?,
+        };
         let mut attached = Self::aggregate(ingested, &valid, monitor)?;
-        attached.rejoin(customers)?;
+        match attached.rejoin(customers) {
+            Err(e @ CustomersError::NoKeyColumn { .. }) => attached.unjoined = Some(e.to_string()),
+            other => other?,
+        }
         Ok(attached)
     }
 
@@ -76,7 +94,16 @@ impl Attached {
         let mut aggregates = Aggregates::default();
         aggregates.add_monitored(&ingested.table, valid, monitor)?;
         let mapping = valid.mapping.clone();
-        Ok(Attached { ingested, mapping, aggregates, columns: Vec::new(), report: JoinReport::default() })
+        let choices = MappingChoices::new(&ingested.table, None);
+        Ok(Attached {
+            ingested,
+            mapping,
+            aggregates,
+            columns: Vec::new(),
+            report: JoinReport::default(),
+            unjoined: None,
+            choices,
+        })
     }
 
     /// The customers of the transactions as a CSV file: a header naming the key column, then one row per
@@ -93,10 +120,14 @@ impl Attached {
 
     /// Joins again after the customers were read again (their keys may have changed).
     pub fn rejoin(&mut self, customers: &Table) -> Result<(), CustomersError> {
+        self.columns.clear();
+        self.report = JoinReport::default();
+        self.choices = MappingChoices::new(&self.ingested.table, Some(customers));
         self.mapping.check(&self.ingested.table, Some(customers))?;
         let (columns, report) = join(&self.aggregates, &self.keys(customers)?);
         self.columns = columns;
         self.report = report;
+        self.unjoined = None;
         Ok(())
     }
 
@@ -118,6 +149,8 @@ impl Attached {
             report: self.report.clone(),
             columns: self.columns.iter().map(ColumnView::new).collect(),
             latest: self.aggregates.latest().map(|d| crate::ingest::values::date_from_days(d).to_string()),
+            unjoined: self.unjoined.clone(),
+            choices: self.choices.clone(),
         }
     }
 }

@@ -32,6 +32,48 @@ pub struct TransactionMapping {
     pub customer_key: Option<String>,
 }
 
+/// The types a key column (customer id, order id, the customers' key) can have.
+const KEY_TYPES: &[ColumnType] = &[ColumnType::Text, ColumnType::Categorical, ColumnType::Integer];
+/// The types a date column can have.
+const DATE_TYPES: &[ColumnType] = &[ColumnType::Date, ColumnType::Datetime];
+/// The types an amount, quantity or margin column can have.
+const NUMBER_TYPES: &[ColumnType] = &[ColumnType::Decimal, ColumnType::Integer];
+/// The types a category column can have.
+const CATEGORY_TYPES: &[ColumnType] = &[ColumnType::Categorical, ColumnType::Text];
+
+/// The columns that can fill each field of a mapping (those of a type the field accepts, in file
+/// order): the choices of the app's mapping form, so it offers only what [`TransactionMapping::check`]
+/// accepts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappingChoices {
+    /// For the transactions' customer key and the order id.
+    pub keys: Vec<String>,
+    /// For the date.
+    pub dates: Vec<String>,
+    /// For the amount, quantity and margin.
+    pub numbers: Vec<String>,
+    /// For the category.
+    pub categories: Vec<String>,
+    /// For the customers table's key column.
+    pub customer_keys: Vec<String>,
+}
+
+impl MappingChoices {
+    /// The choices `transactions` (and `customers`, for their key) offer.
+    pub fn new(transactions: &Table, customers: Option<&Table>) -> Self {
+        let of = |table: &Table, types: &[ColumnType]| -> Vec<String> {
+            table.columns.iter().filter(|c| types.contains(&c.column_type())).map(|c| c.name.clone()).collect()
+        };
+        MappingChoices {
+            keys: of(transactions, KEY_TYPES),
+            dates: of(transactions, DATE_TYPES),
+            numbers: of(transactions, NUMBER_TYPES),
+            categories: of(transactions, CATEGORY_TYPES),
+            customer_keys: customers.map(|c| of(c, KEY_TYPES)).unwrap_or_default(),
+        }
+    }
+}
+
 /// A mapping checked against the tables: column indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidMapping {
@@ -71,35 +113,30 @@ fn find(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
 impl TransactionMapping {
     /// Guesses the mapping from column names and types; `None` when no date or amount is found.
     pub fn guess(transactions: &Table, customers: Option<&Table>) -> Option<Self> {
-        use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
         let key_names = ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id"];
-        let customer_id = find(transactions, &key_names, &[Text, Categorical, Integer])
+        let customer_id = find(transactions, &key_names, KEY_TYPES)
             .or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
         let date = find(
             transactions,
             &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"],
-            &[Date, Datetime],
+            DATE_TYPES,
         )?;
-        let amount =
-            find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], &[Decimal, Integer])?;
-        let order_id = find(
-            transactions,
-            &["order_id", "orderid", "invoice", "transaction_id", "order"],
-            &[Text, Categorical, Integer],
-        )
-        .filter(|o| *o != customer_id);
-        let category =
-            find(transactions, &["category", "product_category", "department", "product"], &[Categorical, Text]);
-        let quantity = find(transactions, &["quantity", "qty", "units"], &[Integer, Decimal]);
-        let margin =
-            find(transactions, &["margin", "profit", "gross_profit"], &[Integer, Decimal]).filter(|m| *m != amount);
-        let customer_key = customers.and_then(|c| {
-            if c.column(&customer_id).is_some() {
-                None
-            } else {
-                find(c, &key_names, &[Text, Categorical, Integer])
-            }
-        });
+        let amount = find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], NUMBER_TYPES)?;
+        let order_id = find(transactions, &["order_id", "orderid", "invoice", "transaction_id", "order"], KEY_TYPES)
+            .filter(|o| *o != customer_id);
+        let category = find(transactions, &["category", "product_category", "department", "product"], CATEGORY_TYPES);
+        let quantity = find(transactions, &["quantity", "qty", "units"], NUMBER_TYPES);
+        let margin = find(transactions, &["margin", "profit", "gross_profit"], NUMBER_TYPES).filter(|m| *m != amount);
+        let customer_key =
+            customers.and_then(
+                |c| {
+                    if c.column(&customer_id).is_some() {
+                        None
+                    } else {
+                        find(c, &key_names, KEY_TYPES)
+                    }
+                },
+            );
         Some(TransactionMapping { customer_id, date, amount, order_id, category, quantity, margin, customer_key })
     }
 
@@ -112,7 +149,8 @@ impl TransactionMapping {
     /// found by [`key_column`], with its sentence.
     ///
     /// # Errors
-    /// [`CustomersError::Mapping`] naming each column that is missing or of the wrong type.
+    /// [`CustomersError::Mapping`] naming each column that is missing or of the wrong type;
+    /// [`CustomersError::NoKeyColumn`] when the customers' key column is the only one missing.
     pub fn check(&self, transactions: &Table, customers: Option<&Table>) -> Result<ValidMapping, CustomersError> {
         let mut problems = Vec::new();
         let mut col = |table: &Table, which: &str, name: &str, types: &[ColumnType], what: &str| -> Option<usize> {
@@ -136,26 +174,29 @@ impl TransactionMapping {
                 }
             }
         };
-        use ColumnType::{Categorical, Date, Datetime, Decimal, Integer, Text};
-        let keys = [Text, Categorical, Integer];
-        let key = col(transactions, "transactions", &self.customer_id, &keys, "customer key");
-        let date = col(transactions, "transactions", &self.date, &[Date, Datetime], "date");
-        let amount = col(transactions, "transactions", &self.amount, &[Decimal, Integer], "amount");
-        let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, &keys, "order id"));
-        let category =
-            self.category.as_ref().map(|n| col(transactions, "transactions", n, &[Categorical, Text], "category"));
-        let quantity =
-            self.quantity.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "quantity"));
-        let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, &[Integer, Decimal], "margin"));
+        let keys = KEY_TYPES;
+        let key = col(transactions, "transactions", &self.customer_id, keys, "customer key");
+        let date = col(transactions, "transactions", &self.date, DATE_TYPES, "date");
+        let amount = col(transactions, "transactions", &self.amount, NUMBER_TYPES, "amount");
+        let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, keys, "order id"));
+        let category = self.category.as_ref().map(|n| col(transactions, "transactions", n, CATEGORY_TYPES, "category"));
+        let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, NUMBER_TYPES, "quantity"));
+        let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, NUMBER_TYPES, "margin"));
         let mut no_key = None;
         let customer_key = customers.map(|c| match key_column(c, self) {
-            Ok(_) => col(c, "customers", self.customer_key(), &keys, "customer key"),
+            Ok(_) => col(c, "customers", self.customer_key(), keys, "customer key"),
             Err(e) => {
-                no_key = Some(e.to_string());
+                no_key = Some(e);
                 None
             }
         });
-        problems.extend(no_key);
+        // A missing customers' key alone keeps its own error, so the app can ask for the key.
+        if let Some(e) = no_key {
+            if problems.is_empty() {
+                return Err(e);
+            }
+            problems.push(e.to_string());
+        }
         match (key, date, amount) {
             (Some(key), Some(date), Some(amount)) if problems.is_empty() => Ok(ValidMapping {
                 mapping: self.clone(),

@@ -17,6 +17,6 @@ pub use aggregate::{
     customer_keys, join, key_text, report, Aggregates, CustomerSummary, JoinReport, COLUMNS, MAX_CATEGORY_SHARES,
 };
 pub use errors::CustomersError;
-pub use mapping::{choose_mapping, key_column, MappingOverrides, TransactionMapping, ValidMapping};
+pub use mapping::{choose_mapping, key_column, MappingChoices, MappingOverrides, TransactionMapping, ValidMapping};
 pub use money::Money;
 pub use sql::{aggregate_type, is_aggregate};
