@@ -1,0 +1,55 @@
+// Takes the README's screenshots from the release build in dist/ (headless Chromium, 1440 × 900), so they can be
+// taken again whenever the app's look changes:
+//
+//   bash scripts/build.sh && node docs/screenshots.mjs        (writes docs/screenshot-*.png)
+//
+// Each one walks the flow a person would, on the built-in sample (?sample).
+import { join } from 'node:path';
+import { startServer, launchBrowser, repoRoot, goTo } from '../tests/e2e/harness.mjs';
+
+const out = (name) => join(repoRoot, 'docs', `screenshot-${name}.png`);
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  const shot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => !document.querySelector('#busy'));
+    await page.screenshot({ path: out(name) });
+    console.log(`docs/screenshot-${name}.png`);
+  };
+
+  await page.goto(server.url + '?sample#/segment/rfm');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  await page.waitForSelector('#rfm-grid button.cell');
+  await shot('rfm');
+
+  await goTo(page, 'segment/split');
+  await page.selectOption('#split-column', 'country');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+  await shot('split');
+
+  await goTo(page, 'segment/rules');
+  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
+  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', life);
+  await page.waitForSelector('li.segment-card');
+  await page.waitForSelector('#remainder-count');
+  await shot('rules');
+
+  await goTo(page, 'value/clv');
+  await page.click('#clv-fit');
+  await page.waitForSelector('#clv-fit-summary');
+  await shot('clv');
+
+  await goTo(page, 'segmentations');
+  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 3);
+  await shot('segmentations');
+} finally {
+  await browser.close();
+  await server.close();
+}
