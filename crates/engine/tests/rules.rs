@@ -179,7 +179,9 @@ fn every_problem_is_reported_at_once_naming_segment_and_condition() {
     assert!(text[1].contains("`gt` is for numbers, but `country` is text"), "{}", text[1]);
     assert!(text[2].contains("when.all[2]: the `any` group is empty"), "{}", text[2]);
     assert!(
-        text[3].contains("segment “B”") && text[3].contains("“at least K of”") && text[3].ends_with("from 1 to 1 (got `3`)."),
+        text[3].contains("segment “B”")
+            && text[3].contains("“at least K of”")
+            && text[3].ends_with("from 1 to 1 (got `3`)."),
         "{}",
         text[3]
     );
@@ -240,7 +242,10 @@ fn sentences(when: &str, derived: &str) -> Vec<String> {
 
 #[test]
 fn numbers_typed_as_text_count_like_the_numbers_they_say() {
-    assert_eq!(ids(r#"{"column": "age", "op": "gt", "value": " 30 "}"#), ids(r#"{"column": "age", "op": "gt", "value": 30}"#));
+    assert_eq!(
+        ids(r#"{"column": "age", "op": "gt", "value": " 30 "}"#),
+        ids(r#"{"column": "age", "op": "gt", "value": 30}"#)
+    );
     assert_eq!(ids(r#"{"column": "income", "op": "eq", "value": "1000,5"}"#).0, [1]);
     assert_eq!(ids(r#"{"column": "age", "op": "between", "min": "30", "max": "45"}"#).0, [2, 4, 5]);
     assert_eq!(ids(r#"{"column": "joined", "op": "in_last", "n": "31", "unit": "days"}"#).0, [1, 5]);

@@ -60,6 +60,18 @@ pub struct RulesView {
     /// also when the definition has problems: computed when the field itself checks, else its type
     /// alone with no statistics.
     pub derived_columns: Vec<super::ColumnView>,
+    /// The operator menu for a derived field the builder has not had counted yet (just added, or
+    /// renamed while typing), by type, for each type a derived field can have: the type's
+    /// operators with starting values for a field without statistics.
+    pub new_field_operators: Vec<(ColumnType, Vec<crate::rules::OperatorChoice>)>,
+}
+
+/// See [`RulesView::new_field_operators`]: age and tenure are whole numbers, bands are categories.
+fn new_field_operators() -> Vec<(ColumnType, Vec<crate::rules::OperatorChoice>)> {
+    [ColumnType::Integer, ColumnType::Categorical]
+        .into_iter()
+        .map(|t| (t, crate::rules::operators(t, &crate::stats::ColumnStats::default())))
+        .collect()
 }
 
 /// Applies `def` to `table`; returns the view and, when valid, the result to store.
@@ -118,6 +130,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
                 problems,
                 rows,
                 derived_columns,
+                new_field_operators: new_field_operators(),
             };
             return (view, None);
         }
@@ -170,6 +183,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         problems: Vec::new(),
         rows,
         derived_columns,
+        new_field_operators: new_field_operators(),
     };
     (view, Some(stored))
 }
@@ -202,7 +216,8 @@ fn derived_columns(def: &Definition, customers: Customers<'_>, default_as_of: Op
             _ => ColumnData::Integer(Vec::new()),
         });
         let stats = column_stats(&data);
-        let column = Column { name: d.name().to_string(), data, format: ValueFormat::default(), type_chosen: false, stats };
+        let column =
+            Column { name: d.name().to_string(), data, format: ValueFormat::default(), type_chosen: false, stats };
         views.push(super::ColumnView::new(&column));
         if valid.is_some() {
             schema.push((column.name.clone(), d.column_type()));

@@ -8,10 +8,10 @@ use super::condition::{Condition, Inclusive, Op, TypedNumber, Unit};
 use super::definition::{Definition, Mode};
 use super::derived::{check_derived, read_cuts, Derived, ValidDerived};
 use super::errors::{Place, Problem, RulesError};
-use crate::typed::{Typed, TypedError};
 use crate::ingest::values::{date_shape, DateLayout};
 use crate::ingest::DateOrder;
 use crate::table::ColumnType;
+use crate::typed::{Typed, TypedError};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,7 +375,11 @@ impl Checker {
 
     fn group(&mut self, items: &mut [Condition], path: &str, at: &[usize], key: &str) -> Option<Vec<Check>> {
         if items.is_empty() {
-            self.problem(path, self.at(at), format!("the `{key}` group is empty; add a condition or remove the group."));
+            self.problem(
+                path,
+                self.at(at),
+                format!("the `{key}` group is empty; add a condition or remove the group."),
+            );
             return None;
         }
         let checked: Vec<Option<Check>> = items
@@ -399,7 +403,13 @@ impl Checker {
                 let k = if n == 0 {
                     None // the empty group is the problem
                 } else {
-                    self.whole(k, "K in “at least K of”, at most the number of conditions in the group,", 1..=n, path, at)
+                    self.whole(
+                        k,
+                        "K in “at least K of”, at most the number of conditions in the group,",
+                        1..=n,
+                        path,
+                        at,
+                    )
                 };
                 let checked = self.group(of, path, at, "of")?;
                 k.map(|k| Check::AtLeast(k, checked))
@@ -552,7 +562,8 @@ impl Checker {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
-                let test = TextTest::OneOf { values: vec![fold(value, *case_insensitive)], negate: op_name == "is_not" };
+                let test =
+                    TextTest::OneOf { values: vec![fold(value, *case_insensitive)], negate: op_name == "is_not" };
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
             Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
@@ -611,7 +622,14 @@ impl Checker {
 
     /// An end of a range: a number (given, or typed and read into `v`) for number columns, a date for
     /// date columns.
-    fn bound(&mut self, v: &mut serde_json::Value, ty: ColumnType, path: &str, at: &[usize], which: &str) -> Option<Bound> {
+    fn bound(
+        &mut self,
+        v: &mut serde_json::Value,
+        ty: ColumnType,
+        path: &str,
+        at: &[usize],
+        which: &str,
+    ) -> Option<Bound> {
         let number_bound = |n: &Number| Bound { x: n.as_f64().unwrap_or(f64::NAN), literal: n.to_string() };
         match (ty, &*v) {
             (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::Number(n)) => Some(number_bound(n)),

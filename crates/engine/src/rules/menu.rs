@@ -40,14 +40,18 @@ const START_IN_LAST: u32 = 90;
 /// assert_eq!(labels, ["is true", "is false", "is missing", "is not missing"]);
 /// ```
 pub fn operators(column_type: ColumnType, stats: &ColumnStats) -> Vec<OperatorChoice> {
-    starts(column_type, stats).into_iter().map(|start| OperatorChoice { label: start.label().to_string(), start }).collect()
+    starts(column_type, stats)
+        .into_iter()
+        .map(|start| OperatorChoice { label: start.label().to_string(), start })
+        .collect()
 }
 
 /// The starting operators, in menu order.
 fn starts(ty: ColumnType, stats: &ColumnStats) -> Vec<Op> {
     let n = stats.numeric;
     let number = |pick: fn(&crate::stats::NumericSummary) -> f64| round_number(n.as_ref().map_or(0.0, pick), ty);
-    let day = |pick: fn(&crate::stats::NumericSummary) -> f64| n.as_ref().map_or(String::new(), |s| day_text(pick(s), ty));
+    let day =
+        |pick: fn(&crate::stats::NumericSummary) -> f64| n.as_ref().map_or(String::new(), |s| day_text(pick(s), ty));
     let top = stats.top.first().map(|t| t.value.clone()).unwrap_or_default();
     let missing = [Op::IsMissing, Op::IsNotMissing];
     let mut ops = match ty {

@@ -24,8 +24,8 @@ pub use check::{
 pub use condition::{Condition, Inclusive, Op, TypedNumber, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Place, Problem, RulesError};
-pub use menu::{operators, OperatorChoice};
 pub use eval::{evaluate, evaluate_frame, truth, Frame, RuleResult, Truth};
+pub use menu::{operators, OperatorChoice};
 
 use crate::table::{ColumnType, Table};
 

@@ -95,7 +95,10 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
             if lt { Op::Lt { value: Number::from(v).into() } } else { Op::Ge { value: Number::from(v).into() } }
         )),
         (prop::sample::select(vec!["-5", "0", "0.1", "0.3", "12.5", "12.6", "100"]), any::<bool>()).prop_map(
-            move |(v, lt)| t("revenue", if lt { Op::Lt { value: num(v).into() } } else { Op::Ge { value: num(v).into() } })
+            move |(v, lt)| t(
+                "revenue",
+                if lt { Op::Lt { value: num(v).into() } } else { Op::Ge { value: num(v).into() } }
+            )
         ),
         (0..DAYS.len(), any::<bool>(), any::<bool>()).prop_map(move |(d, first, after)| {
             let date = DAYS[d].to_string();

@@ -155,7 +155,10 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
         (prop::sample::select(vec![1u32, 14, 15, 31, 60]), any::<bool>()).prop_map(move |(n, days)| {
             t(
                 "day",
-                Op::InLast { n: (if days { n } else { n.min(3) }).into(), unit: if days { Unit::Days } else { Unit::Months } },
+                Op::InLast {
+                    n: (if days { n } else { n.min(3) }).into(),
+                    unit: if days { Unit::Days } else { Unit::Months },
+                },
             )
         }),
         (0..COLUMNS.len() - 1, any::<bool>())
@@ -222,8 +225,9 @@ pub fn condition() -> impl Strategy<Value = Condition> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::Any),
             prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::None),
-            prop::collection::vec(inner, 1..4)
-                .prop_flat_map(|of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k: k.into(), of: of.clone() })),
+            prop::collection::vec(inner, 1..4).prop_flat_map(
+                |of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k: k.into(), of: of.clone() })
+            ),
         ]
     })
 }
