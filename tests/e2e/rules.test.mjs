@@ -292,3 +292,60 @@ test('transactions from a file: keys match as text, and unmatched ones are repor
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('typed values: the engine reads them, its sentence stands beside the condition, and fixing it brings the count back', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/rules');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  const count = () => page.textContent('li.segment-card[data-index="0"] .segment-count');
+  const sentence = async (id, text) => {
+    await page.waitForFunction(([id, text]) => document.querySelector(`#${id}`)?.textContent === text, [id, text]);
+    assert.equal(await count(), '', 'no count while the definition has a problem');
+  };
+  const fixed = async (id) => {
+    await page.waitForFunction((id) => !document.querySelector(`#${id}`), id);
+    await page.waitForFunction(() => /^\d+ customers/.test(document.querySelector('li.segment-card[data-index="0"] .segment-count').textContent));
+  };
+
+  // A number the engine cannot read: its sentence names the segment, the condition and what is allowed.
+  await page.click('#add-segment');
+  await setColumn(page, 'seg0-c0-column', 'age');
+  await page.selectOption('#seg0-c0-op', 'lt');
+  await page.fill('#seg0-c0-value', 'abc');
+  await sentence('seg0-c0-problems', 'segment “Segment 1”, condition when.all[0] (`age` lt): the value `age` is compared with must be a number (got `abc`).');
+  await page.fill('#seg0-c0-value', '30');
+  await fixed('seg0-c0-problems');
+  const young = await count();
+
+  // "In the last N days": N out of range, either way, with the range in the sentence.
+  await page.click('li.segment-card[data-index="0"] .group.root > .group-actions .add-condition');
+  await setColumn(page, 'seg0-c1-column', 'signup_date');
+  await page.selectOption('#seg0-c1-op', 'in_last');
+  const range = (n) => `segment “Segment 1”, condition when.all[1] (\`signup_date\` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got \`${n}\`).`;
+  await page.fill('#seg0-c1-n', '0');
+  await sentence('seg0-c1-problems', range('0'));
+  await page.fill('#seg0-c1-n', '99999');
+  await sentence('seg0-c1-problems', range('99999'));
+  await page.fill('#seg0-c1-n', '365');
+  await fixed('seg0-c1-problems');
+  assert.notEqual(await count(), young, 'the second condition counts');
+
+  // Typed cut points of a derived field: the sentence stands beside the field.
+  await page.click('.derived summary');
+  await page.click('#add-derived');
+  await page.selectOption('#derived-kind-0', 'bands');
+  await page.fill('#derived-cuts-0', '18, x');
+  await page.waitForFunction(() => document.querySelector('#derived-problems-0')?.textContent.endsWith('the cut points must be numbers separated by commas such as 30, 90, 180 (got `x`).'));
+  await page.fill('#derived-cuts-0', '18, 65');
+  await fixed('derived-problems-0');
+
+  // The saved definition holds the numbers read, never the text typed.
+  const saved = JSON.parse((await download(page, '#save-definition')).bytes.toString('utf8'));
+  assert.equal(saved.segments[0].when.all[0].value, 30);
+  assert.equal(saved.segments[0].when.all[1].n, 365);
+  assert.deepEqual(saved.derived[0].cuts, [18, 65]);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});

@@ -323,3 +323,44 @@ fn out_of_range_numbers_read_the_same() {
         app_error(&mut s, Request::LoadSample { params: SampleParams { customers: 0, ..SampleParams::default() } });
     same(&app, &files.cli_error(&["sample", "--out", "sample", "--customers", "0"]));
 }
+
+#[test]
+fn a_typed_rule_number_out_of_range_or_not_a_number_reads_the_same_as_in_a_file() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = ingest(&mut s, &files, "customers.csv");
+    // In the rule builder the N of “in the last N days” and a threshold arrive as typed; in a file, as numbers
+    // (or text): the app's live count and `apply` say the same sentence.
+    let cases = [
+        (r#""n": "0""#, r#""n": 0"#, "N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."),
+        (r#""n": "99999""#, r#""n": 99999"#, "(got `99999`)."),
+        (r#""n": "ten""#, r#""n": "ten""#, "(got `ten`)."),
+    ];
+    for (typed, in_file, says) in cases {
+        let def = |n: &str| {
+            format!(
+                r#"{{"format": "segscope.segments/1", "as_of": "2024-04-01", "segments": [{{"name": "Recent", "when": {{"column": "signup", "op": "in_last", {n}, "unit": "days"}}}}]}}"#
+            )
+        };
+        let definition: Definition = serde_json::from_str(&def(typed)).unwrap();
+        let view = match s.handle(Request::ApplyRules { dataset: d, definition }, &mut Quiet) {
+            Response::Rules(v) => v,
+            other => panic!("{other:?}"),
+        };
+        let app = &view.problems.first().expect("a problem").message;
+        assert!(app.ends_with(says), "{app}");
+        files.write("typed.json", def(in_file).as_bytes());
+        same(
+            app,
+            &files.cli_error(&[
+                "apply",
+                "--input",
+                "customers.csv",
+                "--output",
+                "out.csv",
+                "--definition",
+                "typed.json",
+            ]),
+        );
+    }
+}

@@ -25,14 +25,33 @@ use serde::{Deserialize, Serialize};
 /// A setting's value as it arrived: a number, or the text a person typed, read by [`Typed::read`].
 ///
 /// In JSON it is the number itself (`12`) or a string (`"12"`), so definition files written
-/// with numbers keep loading.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// with numbers keep loading. A number that is not of the setting's kind (`-5` or `1.5` for a
+/// whole number of days) is kept as its text, so reading it says the allowed range instead of
+/// the file failing to load.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Typed<T> {
     /// A number.
     Value(T),
     /// The text as typed; read and checked by the engine.
     Text(String),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Typed<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a number, or a number written in quotes")]
+        enum Raw<T> {
+            Value(T),
+            OtherNumber(serde_json::Number),
+            Text(String),
+        }
+        Ok(match Raw::<T>::deserialize(deserializer)? {
+            Raw::Value(v) => Typed::Value(v),
+            Raw::OtherNumber(n) => Typed::Text(n.to_string()),
+            Raw::Text(t) => Typed::Text(t),
+        })
+    }
 }
 
 impl<T> From<T> for Typed<T> {
@@ -189,6 +208,21 @@ impl Typed<f64> {
     }
 }
 
+/// The items of a typed list: split on commas, semicolons and white space, empty items dropped.
+fn list_items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty())
+}
+
+/// The error for an item of a typed list that is not a number.
+fn list_error(what: &str, whole: bool, got: &str) -> TypedError {
+    TypedError {
+        what: what.to_string(),
+        kind: if whole { "whole numbers separated by commas" } else { "numbers separated by commas" },
+        range: "such as 30, 90, 180".to_string(),
+        got: got.to_string(),
+    }
+}
+
 impl<T: Number> Typed<Vec<T>> {
     /// A list of numbers, typed separated by commas, semicolons or spaces (`30, 90, 180`); each
     /// checked to be a number of the kind. Count and order are for the caller to check.
@@ -196,19 +230,76 @@ impl<T: Number> Typed<Vec<T>> {
     /// # Errors
     /// [`TypedError`] naming the first item that is not a number.
     pub fn read_list(&self, what: &str) -> Result<Vec<T>, TypedError> {
-        let err = |got: &str| TypedError {
-            what: what.to_string(),
-            kind: if T::WHOLE { "whole numbers separated by commas" } else { "numbers separated by commas" },
-            range: "such as 30, 90, 180".to_string(),
-            got: got.to_string(),
-        };
         match self {
             Typed::Value(v) => Ok(v.clone()),
-            Typed::Text(t) => t
-                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(|s| s.parse::<f64>().ok().and_then(T::from_f64).ok_or_else(|| err(s)))
+            Typed::Text(t) => list_items(t)
+                .map(|s| s.parse::<f64>().ok().and_then(T::from_f64).ok_or_else(|| list_error(what, T::WHOLE, s)))
                 .collect(),
+        }
+    }
+}
+
+impl<T: Display> Typed<Vec<T>> {
+    /// The list as a person would type it again: `30, 90, 180`, or the text as typed.
+    pub fn text(&self) -> String {
+        match self {
+            Typed::Value(v) => v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            Typed::Text(t) => t.trim().to_string(),
+        }
+    }
+}
+
+/// The JSON number for a number a person typed: whole numbers stay whole (`30` and `1e3` are
+/// written `30` and `1000`, not `30.0`), and so do long whole numbers (`12345678901234567890`).
+fn json_number(text: &str) -> Option<serde_json::Number> {
+    /// Whole numbers up to this size are exact as `f64`.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let t = text.trim();
+    if let Ok(i) = t.parse::<i64>() {
+        return Some(i.into());
+    }
+    if let Ok(u) = t.parse::<u64>() {
+        return Some(u.into());
+    }
+    let x = number_in(t)?;
+    if x.fract() == 0.0 && x.abs() <= EXACT {
+        #[allow(clippy::cast_possible_truncation)]
+        return Some((x as i64).into());
+    }
+    serde_json::Number::from_f64(x)
+}
+
+impl Typed<serde_json::Number> {
+    /// A number of any size, kept as JSON writes it (for values that are written back into files
+    /// and SQL, such as a rule's threshold): a number given as a number is kept digit for digit, a
+    /// typed one is read (`30`, ` 12.5 `, `12,5`, `1e3`) and written plainly (`30`, `12.5`, `1000`).
+    /// `what` names it in the sentence.
+    ///
+    /// # Errors
+    /// [`TypedError`] when the text is not a number.
+    pub fn read_number(&self, what: &str) -> Result<serde_json::Number, TypedError> {
+        match self {
+            Typed::Value(n) => Ok(n.clone()),
+            Typed::Text(t) => json_number(t).ok_or_else(|| TypedError {
+                what: what.to_string(),
+                kind: "a number",
+                range: String::new(),
+                got: t.trim().to_string(),
+            }),
+        }
+    }
+}
+
+impl Typed<Vec<serde_json::Number>> {
+    /// A list of numbers kept as JSON writes them (see [`Typed::read_number`]), typed separated by
+    /// commas, semicolons or spaces. Count and order are for the caller to check.
+    ///
+    /// # Errors
+    /// [`TypedError`] naming the first item that is not a number.
+    pub fn read_numbers(&self, what: &str) -> Result<Vec<serde_json::Number>, TypedError> {
+        match self {
+            Typed::Value(v) => Ok(v.clone()),
+            Typed::Text(t) => list_items(t).map(|s| json_number(s).ok_or_else(|| list_error(what, false, s))).collect(),
         }
     }
 }
@@ -270,5 +361,38 @@ mod tests {
         let t: Typed<u32> = serde_json::from_str("\"12\"").unwrap();
         assert_eq!(t, Typed::Text("12".into()));
         assert_eq!(serde_json::to_string(&Typed::<u32>::Value(12)).unwrap(), "12");
+        assert_eq!(serde_json::to_string(&Typed::<u32>::Text("12".into())).unwrap(), "\"12\"");
+    }
+
+    #[test]
+    fn a_number_of_the_wrong_kind_in_a_file_is_read_with_the_range_in_the_sentence() {
+        let n: Typed<u32> = serde_json::from_str("-5").unwrap();
+        assert_eq!(n, Typed::Text("-5".into()));
+        let e = n.read("N in “in the last N days”", 1..=36_500).unwrap_err();
+        assert_eq!(e.to_string(), "N in “in the last N days” must be a whole number from 1 to 36500 (got `-5`).");
+        let half: Typed<u32> = serde_json::from_str("1.5").unwrap();
+        assert!(half.read("n", 1..=10).is_err());
+        let e = serde_json::from_str::<Typed<u32>>("true").unwrap_err().to_string();
+        assert!(e.contains("a number, or a number written in quotes"), "{e}");
+    }
+
+    #[test]
+    fn json_numbers_keep_their_digits_and_typed_ones_are_written_plainly() {
+        let n = |t: &str| Typed::<serde_json::Number>::Text(t.into()).read_number("the value").map(|n| n.to_string());
+        assert_eq!(n("30").as_deref(), Ok("30"));
+        assert_eq!(n(" 12.5 ").as_deref(), Ok("12.5"));
+        assert_eq!(n("12,5").as_deref(), Ok("12.5"));
+        assert_eq!(n("1e3").as_deref(), Ok("1000"));
+        assert_eq!(n("-7").as_deref(), Ok("-7"));
+        assert_eq!(n("abc").unwrap_err().to_string(), "the value must be a number (got `abc`).");
+        assert_eq!(n("").unwrap_err().to_string(), "the value must be a number (got ``).");
+        let given: Typed<serde_json::Number> = serde_json::from_str("12345678901234567890").unwrap();
+        assert_eq!(given.read_number("x").unwrap().to_string(), "12345678901234567890");
+        let cuts = Typed::<Vec<serde_json::Number>>::Text("18, 25;35 45.5".into());
+        let read: Vec<String> = cuts.read_numbers("the cut points").unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(read, ["18", "25", "35", "45.5"]);
+        let e = Typed::<Vec<serde_json::Number>>::Text("18, x".into()).read_numbers("the cut points").unwrap_err();
+        assert_eq!(e.to_string(), "the cut points must be numbers separated by commas such as 30, 90, 180 (got `x`).");
+        assert_eq!(Typed::Value(vec![serde_json::Number::from(18), 25.into()]).text(), "18, 25");
     }
 }

@@ -1,7 +1,7 @@
 //! The app's boundary: requests in, responses out, as the browser uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use segscope_engine::api::{DatasetId, Request, Response, RulesView, Session};
+use segscope_engine::api::{DatasetId, Request, Response, RulesView, SegmentationFiles, Session};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::sql::Dialect;
 use segscope_engine::rules::{Definition, Mode};
@@ -102,6 +102,106 @@ fn saved_definitions_record_column_types_and_the_as_of_date() {
         panic!()
     };
     assert!(message.contains("x.json"), "{message}");
+}
+
+#[test]
+fn a_definition_typed_in_the_builder_counts_and_downloads_with_numbers() {
+    let mut s = Session::new();
+    let d = sample(&mut s);
+    let definition = |young: &str, n: &str, cuts: &str| {
+        Definition::from_json(&format!(
+            r#"{{"format": "segscope.segments/1", "as_of": "2026-01-01",
+            "derived": [{{"kind": "bands", "name": "age_band", "from": "age", "cuts": {cuts}}}],
+            "segments": [
+                {{"name": "Young", "when": {{"column": "age", "op": "lt", "value": {young}}}}},
+                {{"name": "Recent", "when": {{"column": "signup_date", "op": "in_last", "n": {n}, "unit": "days"}}}},
+                {{"name": "Middle", "when": {{"column": "age_band", "op": "is", "value": "30 to under 50"}}}}]}}"#
+        ))
+        .unwrap()
+    };
+    let typed = definition(r#"" 30 ""#, r#""365""#, r#""30, 50""#);
+    let numbers = definition("30", "365", "[30, 50]");
+    let v = rules(&mut s, d, typed.clone());
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(v.counts, rules(&mut s, d, numbers.clone()).counts, "typed text counts like the numbers it says");
+    let v = rules(&mut s, d, typed.clone());
+    let saved = |r: Response| match r {
+        Response::Files(f) => String::from_utf8(f[0].bytes.clone()).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let file = saved(s.handle(Request::SaveDefinition { dataset: d, definition: typed.clone() }, &mut Quiet));
+    let json: serde_json::Value = serde_json::from_str(&file).unwrap();
+    assert_eq!(json["segments"][0]["when"]["value"], serde_json::json!(30));
+    assert_eq!(json["segments"][1]["when"]["n"], serde_json::json!(365));
+    assert_eq!(json["derived"][0]["cuts"], serde_json::json!([30, 50]));
+    let from_numbers = saved(s.handle(Request::SaveDefinition { dataset: d, definition: numbers }, &mut Quiet));
+    assert_eq!(file, from_numbers, "the same file as the numbers make");
+    // The stored segmentation's definition and SQL downloads hold the numbers too.
+    let segmentation = v.assignment.unwrap();
+    let files = SegmentationFiles::Definition;
+    let stored = saved(s.handle(Request::SegmentationFiles { dataset: d, segmentation, files }, &mut Quiet));
+    assert_eq!(stored, file);
+    let files = SegmentationFiles::Sql { dialect: Dialect::Duckdb };
+    let sql = saved(s.handle(Request::SegmentationFiles { dataset: d, segmentation, files }, &mut Quiet));
+    assert!(sql.contains("< 30") && !sql.contains("' 30 '"), "{sql}");
+    // Text that is not a number cannot be saved: the sentence says which value and why.
+    let bad = definition(r#""abc""#, "365", "[30, 50]");
+    let Response::Error { message } = s.handle(Request::SaveDefinition { dataset: d, definition: bad }, &mut Quiet)
+    else {
+        panic!()
+    };
+    assert!(
+        message.ends_with("segment “Young”, condition when (`age` lt): the value `age` is compared with must be a number (got `abc`)."),
+        "{message}"
+    );
+}
+
+#[test]
+fn every_field_the_rule_builder_offers_comes_with_its_operator_menu() {
+    use segscope_engine::sample::sample_csv;
+    let mut s = Session::new();
+    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
+    let Response::Dataset(data) = s.handle(Request::LoadSample { params }, &mut Quiet) else {
+        panic!()
+    };
+    let first = |c: &segscope_engine::api::ColumnView| c.operators.first().map(|o| o.start.name());
+    let column = |name: &str| data.columns.iter().find(|c| c.name == name).unwrap();
+    assert_eq!(first(column("age")), Some("eq"));
+    assert_eq!(first(column("signup_date")), Some("before"));
+    assert_eq!(first(column("urbanicity")), Some("is"));
+    assert_eq!(first(column("email_opt_in")), Some("is_true"));
+    // The aggregates of attached transactions.
+    let (_, transactions) = sample_csv(&params.check().unwrap()).unwrap();
+    let request = Request::AttachTransactions {
+        dataset: data.id,
+        name: "transactions.csv".into(),
+        bytes: transactions,
+        options: Default::default(),
+        mapping: None,
+    };
+    let Response::Attached(a) = s.handle(request, &mut Quiet) else { panic!() };
+    let aggregate = |name: &str| a.columns.iter().find(|c| c.name == name).unwrap();
+    assert_eq!(first(aggregate("orders")), Some("eq"));
+    assert_eq!(first(aggregate("last_order_date")), Some("before"));
+    // Derived fields, also while the definition has a problem elsewhere; one that cannot be computed
+    // yet (no column chosen) has its type's menu.
+    let def = Definition::from_json(
+        r#"{"format": "segscope.segments/1", "as_of": "2026-01-01", "derived": [
+            {"kind": "bands", "name": "age_band", "from": "age", "cuts": [30, 50]},
+            {"kind": "tenure", "name": "tenure", "from": "", "unit": "months"}],
+          "segments": [{"name": "A", "when": {"column": "age", "op": "gt", "value": "abc"}}]}"#,
+    )
+    .unwrap();
+    let v = rules(&mut s, data.id, def);
+    assert!(!v.problems.is_empty());
+    let names: Vec<&str> = v.derived_columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["age_band", "tenure"]);
+    assert_eq!(
+        serde_json::to_value(&v.derived_columns[0].operators[0].start).unwrap(),
+        serde_json::json!({"op": "is", "value": "30 to under 50"}),
+        "the most frequent band"
+    );
+    assert_eq!(v.derived_columns[1].operators[0].label, "=");
 }
 
 #[test]

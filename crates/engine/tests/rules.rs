@@ -3,7 +3,9 @@
 
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
-use segscope_engine::rules::{check, evaluate, schema_of, truth, Definition, Frame, Mode, RulesError, FORMAT};
+use segscope_engine::rules::{
+    check, evaluate, schema_of, truth, with_numbers, Definition, Frame, Mode, Place, RulesError, FORMAT,
+};
 use segscope_engine::table::Table;
 
 const CSV: &[u8] = b"id,age,income,country,joined,vip,email,seen
@@ -176,7 +178,13 @@ fn every_problem_is_reported_at_once_naming_segment_and_condition() {
     );
     assert!(text[1].contains("`gt` is for numbers, but `country` is text"), "{}", text[1]);
     assert!(text[2].contains("when.all[2]: the `any` group is empty"), "{}", text[2]);
-    assert!(text[3].contains("segment “B”") && text[3].contains("at least 3 of"), "{}", text[3]);
+    assert!(
+        text[3].contains("segment “B”")
+            && text[3].contains("“at least K of”")
+            && text[3].ends_with("from 1 to 1 (got `3`)."),
+        "{}",
+        text[3]
+    );
     assert!(text[4].contains("range is reversed: min 50 is above max 20"), "{}", text[4]);
     assert!(text[5].contains("segment “C”") && text[5].contains("as-of date, which is not set"), "{}", text[5]);
     // With no as-of date set and none given, "in the last" cannot be checked.
@@ -205,10 +213,10 @@ fn in_last_n_and_band_cuts_are_range_checked_with_the_range_in_the_sentence() {
             "",
         )
     };
-    assert_eq!(in_last(0, "days"), ["N in “in the last N days” must be a whole number from 1 to 36500 (got 0)."]);
+    assert_eq!(in_last(0, "days"), ["N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."]);
     assert_eq!(
         in_last(1201, "months"),
-        ["N in “in the last N months” must be a whole number from 1 to 1200 (got 1201)."]
+        ["N in “in the last N months” must be a whole number from 1 to 1200 (got `1201`)."]
     );
     assert!(in_last(36_500, "days").is_empty() && in_last(1_200, "months").is_empty() && in_last(1, "days").is_empty());
     let bands =
@@ -218,6 +226,139 @@ fn in_last_n_and_band_cuts_are_range_checked_with_the_range_in_the_sentence() {
     assert_eq!(bands(&twenty.join(",")), ["bands need from 1 to 19 cut points, making 2 to 20 bands (got 20)."]);
     assert_eq!(bands("30, 20"), ["the cut points must be in ascending order, each above the one before (got 30, 20)."]);
     assert!(bands(&twenty[..19].join(",")).is_empty());
+}
+
+/// Every problem of a one-segment definition (segment `s`, as of 2024-02-01) as its whole sentence.
+fn sentences(when: &str, derived: &str) -> Vec<String> {
+    let d = def(&format!(
+        r#"{{"format": "{FORMAT}", "as_of": "2024-02-01", "derived": [{derived}], "segments": [{{"name": "s", "when": {when}}}]}}"#
+    ));
+    match check(&d, &schema_of(&table()), None) {
+        Ok(_) => Vec::new(),
+        Err(RulesError::Invalid(ps)) => ps.iter().map(ToString::to_string).collect(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn numbers_typed_as_text_count_like_the_numbers_they_say() {
+    assert_eq!(
+        ids(r#"{"column": "age", "op": "gt", "value": " 30 "}"#),
+        ids(r#"{"column": "age", "op": "gt", "value": 30}"#)
+    );
+    assert_eq!(ids(r#"{"column": "income", "op": "eq", "value": "1000,5"}"#).0, [1]);
+    assert_eq!(ids(r#"{"column": "age", "op": "between", "min": "30", "max": "45"}"#).0, [2, 4, 5]);
+    assert_eq!(ids(r#"{"column": "joined", "op": "in_last", "n": "31", "unit": "days"}"#).0, [1, 5]);
+    let two_of = r#"{"at_least": "2", "of": [
+        {"column": "age", "op": "ge", "value": "40"}, {"column": "vip", "op": "is_true"}, {"column": "country", "op": "is", "value": "France"}]}"#;
+    assert_eq!(ids(two_of).0, [1, 3, 6]);
+    let bands = r#"{"kind": "bands", "name": "band", "from": "age", "cuts": "30, 40"}"#;
+    assert!(sentences(r#"{"column": "band", "op": "is", "value": "30 to under 40"}"#, bands).is_empty());
+}
+
+#[test]
+fn a_typed_value_that_is_not_a_number_says_segment_condition_and_what_is_allowed() {
+    let one = |when: &str| sentences(when, "");
+    assert_eq!(
+        one(r#"{"column": "age", "op": "gt", "value": "abc"}"#),
+        ["segment “s”, condition when (`age` gt): the value `age` is compared with must be a number (got `abc`)."]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "in_last", "n": "0", "unit": "days"}"#),
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "in_last", "n": "99999", "unit": "days"}"#),
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `99999`)."]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "in_last", "n": "2.5", "unit": "months"}"#),
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N months” must be a whole number from 1 to 1200 (got `2.5`)."]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "in_last", "n": -3, "unit": "days"}"#),
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `-3`)."],
+        "a file's number of the wrong kind reads as the same sentence"
+    );
+    assert_eq!(
+        one(r#"{"column": "age", "op": "between", "min": "abc", "max": ""}"#),
+        [
+            "segment “s”, condition when (`age` between): min must be a number (got `abc`).",
+            "segment “s”, condition when (`age` between): max must be a number (got ``)."
+        ]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "before", "date": ""}"#),
+        ["segment “s”, condition when (`joined` before): the date is empty; choose one (YYYY-MM-DD)."]
+    );
+    assert_eq!(
+        one(r#"{"column": "joined", "op": "after", "date": "01/02/2024"}"#),
+        ["segment “s”, condition when (`joined` after): the date `01/02/2024` is not a date; write it as YYYY-MM-DD."]
+    );
+    assert_eq!(
+        one(r#"{"at_least": "x", "of": [{"column": "vip", "op": "is_true"}, {"column": "vip", "op": "is_false"}]}"#),
+        ["segment “s”, condition when: K in “at least K of”, at most the number of conditions in the group, must be a whole number from 1 to 2 (got `x`)."]
+    );
+    assert_eq!(
+        sentences(r#"{"column": "vip", "op": "is_true"}"#, r#"{"kind": "bands", "name": "b", "from": "age", "cuts": "18, x"}"#),
+        ["segment “derived field b”: the cut points must be numbers separated by commas such as 30, 90, 180 (got `x`)."]
+    );
+}
+
+#[test]
+fn each_problem_says_where_it_is_by_position() {
+    let d = def(&format!(
+        r#"{{"format": "{FORMAT}", "as_of": "2024-02-01",
+            "derived": [{{"kind": "bands", "name": "b", "from": "country", "cuts": [1]}}],
+            "segments": [
+                {{"name": "A", "when": {{"all": [{{"column": "vip", "op": "is_true"}}, {{"any": [{{"column": "age", "op": "gt", "value": "x"}}]}}]}}}},
+                {{"name": "", "when": {{"column": "vip", "op": "is_true"}}}}
+            ]}}"#
+    ));
+    let RulesError::Invalid(problems) = check(&d, &schema_of(&table()), None).unwrap_err() else { panic!() };
+    let places: Vec<Place> = problems.iter().map(|p| p.place.clone()).collect();
+    assert_eq!(places, [Place::Derived(0), Place::Condition { segment: 0, at: vec![1, 0] }, Place::Segment(1)]);
+}
+
+#[test]
+fn a_definition_with_typed_text_is_saved_with_the_numbers_read() {
+    let t = table();
+    let d = def(&format!(
+        r#"{{"format": "{FORMAT}", "as_of": "2024-02-01",
+            "derived": [{{"kind": "bands", "name": "b", "from": "age", "cuts": "18; 25 35"}}],
+            "segments": [{{"name": "s", "when": {{"at_least": " 1 ", "of": [
+                {{"column": "age", "op": "ge", "value": " 30 "}},
+                {{"column": "income", "op": "between", "min": "1000,5", "max": "2e3"}},
+                {{"column": "joined", "op": "in_last", "n": "90", "unit": "days"}},
+                {{"column": "joined", "op": "between", "min": "2024-01-01", "max": "2024-01-31"}},
+                {{"column": "nosuch", "op": "lt", "value": "7"}}
+            ]}}}}]}}"#
+    ));
+    let saved = with_numbers(&d, &schema_of(&t)).unwrap().to_json();
+    for number in [
+        r#""at_least": 1"#,
+        r#""value": 30"#,
+        r#""min": 1000.5"#,
+        r#""max": 2000"#,
+        r#""n": 90"#,
+        r#""value": 7"#,
+        "\"cuts\": [\n        18,\n        25,\n        35\n      ]",
+    ] {
+        assert!(saved.contains(number), "{number} in\n{saved}");
+    }
+    assert!(saved.contains(r#""min": "2024-01-01""#), "dates stay dates:\n{saved}");
+    // A number out of range is saved as the number it is (the check says the range); text that is not a
+    // number cannot be saved, and the sentence says why.
+    let d = def(&format!(
+        r#"{{"format": "{FORMAT}", "segments": [{{"name": "s", "when": {{"all": [
+            {{"column": "joined", "op": "in_last", "n": "0", "unit": "days"}},
+            {{"column": "age", "op": "gt", "value": "abc"}}]}}}}]}}"#
+    ));
+    let err = with_numbers(&d, &schema_of(&t)).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "the definition does not fit this data (1 problem):\n  - segment “s”, condition when.all[1] (`age` gt): the value `age` is compared with must be a number (got `abc`)."
+    );
 }
 
 #[test]

@@ -1,19 +1,32 @@
 //! Editing a condition tree: groups (all / any / none / at least K) and tests on columns.
+//!
+//! What the user types goes into the definition as typed ([`Typed::Text`], or the text of a date
+//! or a range's end); the engine's check reads it and its sentences are shown beside the
+//! condition they concern. The operators offered, their labels and their starting values are the
+//! engine's menu for the column ([`ColumnView::operators`]).
 
 use leptos::prelude::*;
 use segscope_engine::api::ColumnType;
-use segscope_engine::api::{ColumnView, Request, Response};
+use segscope_engine::api::{ColumnView, Place, Request, Response, Typed};
 use segscope_engine::api::{Condition, Inclusive, Op, Unit};
 
-use super::ops::{default_op, label, number, ops_for};
+use super::problems::ProblemsAt;
 use super::state::{at, children_mut, Rules};
 
-/// A new test on the dataset's first column, for "+ Condition".
+/// A test on `column` with the first operator of its menu.
+fn first_test(column: &ColumnView) -> Option<Condition> {
+    let op = column.operators.first()?.start.clone();
+    Some(Condition::Test { column: column.name.clone(), op })
+}
+
+/// A new test on the dataset's first column that is not free text, for "+ Condition".
 pub fn new_test(columns: &[ColumnView]) -> Condition {
-    match columns.iter().find(|c| c.column_type != ColumnType::Text).or(columns.first()) {
-        Some(c) => Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], c) },
-        None => Condition::All(Vec::new()),
-    }
+    columns
+        .iter()
+        .find(|c| c.column_type != ColumnType::Text)
+        .or(columns.first())
+        .and_then(first_test)
+        .unwrap_or(Condition::All(Vec::new()))
 }
 
 fn columns(rules: Rules) -> Vec<ColumnView> {
@@ -39,13 +52,12 @@ pub fn condition_view(rules: Rules, seg: usize, path: Vec<usize>, cond: Conditio
 
 fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> AnyView {
     let (kind, k, items) = match group {
-        Condition::All(v) => ("all", 1, v),
-        Condition::Any(v) => ("any", 1, v),
-        Condition::None(v) => ("none", 1, v),
+        Condition::All(v) => ("all", Typed::Value(1), v),
+        Condition::Any(v) => ("any", Typed::Value(1), v),
+        Condition::None(v) => ("none", Typed::Value(1), v),
         Condition::AtLeast { k, of } => ("at_least", k, of),
-        Condition::Test { .. } => ("all", 1, Vec::new()),
+        Condition::Test { .. } => ("all", Typed::Value(1), Vec::new()),
     };
-    let n = items.len();
     let root = path.is_empty();
     let kind_id = dom_id(seg, &path, "group");
     let p = path.clone();
@@ -58,7 +70,7 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
                 *c = match v.as_str() {
                     "any" => Condition::Any(items),
                     "none" => Condition::None(items),
-                    "at_least" => Condition::AtLeast { k: 1, of: items },
+                    "at_least" => Condition::AtLeast { k: Typed::Value(1), of: items },
                     _ => Condition::All(items),
                 };
             })
@@ -66,12 +78,12 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
     };
     let p = path.clone();
     let set_k = move |ev: leptos::ev::Event| {
-        let Ok(value) = event_target_value(&ev).parse::<usize>() else { return };
+        let typed = Typed::Text(event_target_value(&ev));
         let p = p.clone();
         rules.edit_value(key(seg, &p, "k"), move |d| {
             at(d, seg, &p, |c| {
                 if let Condition::AtLeast { k, .. } = c {
-                    *k = value;
+                    *k = typed;
                 }
             })
         });
@@ -100,6 +112,7 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
         })
         .collect_view();
     let k_id = dom_id(seg, &path, "k");
+    let problems = view! { <ProblemsAt rules=rules place=place(seg, &path) id=dom_id(seg, &path, "problems")/> };
     view! {
         <div class="group" class:root=root>
             <div class="group-head">
@@ -112,10 +125,11 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
                 </select>
                 {(kind == "at_least").then(|| view! {
                     <label for=k_id.clone()>"K ="</label>
-                    <input id=k_id class="k" type="number" min="1" max=n.to_string() value=k.to_string() on:input=set_k/>
+                    <input id=k_id class="k" type="text" inputmode="numeric" value=k.to_string() on:input=set_k/>
                 })}
                 {(!root).then_some(remove)}
             </div>
+            {problems}
             <ul class="children">{children}</ul>
             <div class="group-actions">
                 <button type="button" class="button small add-condition" on:click=move |_| add(false)>"+ Condition"</button>
@@ -145,14 +159,12 @@ fn remove_button(rules: Rules, seg: usize, path: Vec<usize>, what: &'static str)
 }
 
 fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op) -> AnyView {
-    let cols = columns(rules);
-    let col = cols.iter().find(|c| c.name == column).cloned();
+    let col = columns(rules).into_iter().find(|c| c.name == column);
     let ty = col.as_ref().map_or(ColumnType::Text, |c| c.column_type);
     let list_id = "rule-columns".to_string();
     let column_id = dom_id(seg, &path, "column");
     let op_id = dom_id(seg, &path, "op");
     let p = path.clone();
-    let cols2 = cols.clone();
     let current_column = column.clone();
     let set_column = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
@@ -160,29 +172,31 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
         if name == current_column {
             return;
         }
-        let Some(c) = cols2.iter().find(|c| c.name == name).cloned() else { return };
+        let Some(test) = columns(rules).iter().find(|c| c.name == name).and_then(first_test) else { return };
         let p = p.clone();
-        rules.restructure(move |d| {
-            at(d, seg, &p, |cond| {
-                *cond = Condition::Test { column: c.name.clone(), op: default_op(ops_for(c.column_type)[0], &c) }
-            })
-        });
+        rules.restructure(move |d| at(d, seg, &p, |cond| *cond = test));
     };
     let p = path.clone();
-    let col2 = col.clone();
+    let name = column.clone();
     let set_op = move |ev: leptos::ev::Event| {
-        let name = event_target_value(&ev);
-        let Some(c) = col2.clone() else { return };
+        let chosen = event_target_value(&ev);
+        let menu = columns(rules).into_iter().find(|c| c.name == name).map(|c| c.operators).unwrap_or_default();
+        let Some(start) = menu.into_iter().find(|o| o.start.name() == chosen).map(|o| o.start) else { return };
         let p = p.clone();
         rules.restructure(move |d| {
             at(d, seg, &p, |cond| {
                 if let Condition::Test { op, .. } = cond {
-                    *op = default_op(&name, &c);
+                    *op = start;
                 }
             })
         });
     };
     let current = op.name();
+    // The engine's menu for the column; for a column it does not know, the operator as it is.
+    let options: Vec<(&'static str, String)> = match col.as_ref().filter(|c| !c.operators.is_empty()) {
+        Some(c) => c.operators.iter().map(|o| (o.start.name(), o.label.clone())).collect(),
+        None => vec![(current, op.label().to_string())],
+    };
     let editor = value_editor(rules, seg, path.clone(), column.clone(), col, op);
     view! {
         <div class="test" data-column=column.clone()>
@@ -191,13 +205,19 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
                 title=format!("{column} ({ty})") autocomplete="off"/>
             <label class="visually-hidden" for=op_id.clone()>"Operator"</label>
             <select id=op_id class="test-op" on:change=set_op>
-                {ops_for(ty).iter().map(|o| view! { <option value=*o selected=*o == current>{label(o)}</option> }).collect_view()}
+                {options.into_iter().map(|(name, label)| view! { <option value=name selected=name == current>{label}</option> }).collect_view()}
             </select>
             {editor}
-            {remove_button(rules, seg, path, "condition")}
+            {remove_button(rules, seg, path.clone(), "condition")}
         </div>
+        <ProblemsAt rules=rules place=place(seg, &path) id=dom_id(seg, &path, "problems")/>
     }
     .into_any()
+}
+
+/// The place of the condition at `path` of segment `seg`, as the engine's problems name it.
+fn place(seg: usize, path: &[usize]) -> Place {
+    Place::Condition { segment: seg, at: path.to_vec() }
 }
 
 /// Writes a new operator for the test at `path` (a value edit: the editor stays as it is).
@@ -233,14 +253,14 @@ fn value_editor(
             let p = path.clone();
             let write = move |text: String| {
                 current.set(text.clone());
-                let Some(n) = number(&text) else { return };
+                let value = Typed::Text(text);
                 let new = match &op {
-                    Op::Eq { .. } => Op::Eq { value: n },
-                    Op::Ne { .. } => Op::Ne { value: n },
-                    Op::Lt { .. } => Op::Lt { value: n },
-                    Op::Le { .. } => Op::Le { value: n },
-                    Op::Gt { .. } => Op::Gt { value: n },
-                    _ => Op::Ge { value: n },
+                    Op::Eq { .. } => Op::Eq { value },
+                    Op::Ne { .. } => Op::Ne { value },
+                    Op::Lt { .. } => Op::Lt { value },
+                    Op::Le { .. } => Op::Le { value },
+                    Op::Gt { .. } => Op::Gt { value },
+                    _ => Op::Ge { value },
                 };
                 set(rules, seg, &p, "value", new);
             };
@@ -254,27 +274,21 @@ fn value_editor(
             let vid = id("value");
             view! {
                 <label class="visually-hidden" for=vid.clone()>"Value"</label>
-                <input id=vid class="test-value" type="number" step=step.clone() prop:value=move || current.get() on:input=move |ev| write(event_target_value(&ev))/>
+                <input id=vid class="test-value" type="text" inputmode="decimal" prop:value=move || current.get() on:input=move |ev| write(event_target_value(&ev))/>
                 <input class="slider" type="range" aria-label=format!("Value of {column} (slider)") min=min.to_string() max=max.to_string() step=step
                     prop:value=move || current.get() on:input=move |ev| write2(event_target_value(&ev))/>
             }
             .into_any()
         }
         Op::Between { min, max, inclusive } => {
-            let is_date = min.is_string();
+            let is_date =
+                col.as_ref().is_some_and(|c| matches!(c.column_type, ColumnType::Date | ColumnType::Datetime));
             let state = RwSignal::new((min.clone(), max.clone(), inclusive));
             let p = path.clone();
+            // Both ends go to the engine as typed; it reads numbers on number columns and dates on date columns.
             let write = move |which: u8, text: String| {
-                let v = if is_date {
-                    Some(serde_json::Value::String(text))
-                } else {
-                    number(&text).map(serde_json::Value::Number)
-                };
-                state.update(|s| match (which, v) {
-                    (0, Some(v)) => s.0 = v,
-                    (1, Some(v)) => s.1 = v,
-                    _ => {}
-                });
+                let v = serde_json::Value::String(text);
+                state.update(|s| if which == 0 { s.0 = v } else { s.1 = v });
                 let (a, b, inc) = state.get_untracked();
                 set(rules, seg, &p, "between", Op::Between { min: a, max: b, inclusive: inc });
             };
@@ -291,7 +305,7 @@ fn value_editor(
                 set(rules, seg, &p, "inclusive", Op::Between { min: a, max: b, inclusive: inc });
             };
             let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            let kind = if is_date { "date" } else { "number" };
+            let (kind, mode) = if is_date { ("date", "none") } else { ("text", "decimal") };
             let (w1, w2, w3, w4) = (write.clone(), write.clone(), write.clone(), write);
             // Numbers get a slider per bound over the column's range; dates get date pickers.
             let sliders = !is_date && stats.is_some();
@@ -312,14 +326,14 @@ fn value_editor(
             let (id_min, id_max, id_inc) = (id("min"), id("max"), id("inclusive"));
             view! {
                 <label class="visually-hidden" for=id_min.clone()>"From"</label>
-                <input id=id_min class="test-min" type=kind step="any" prop:value=move || text(&state.get().0) on:input=move |ev| w1(0, event_target_value(&ev))/>
+                <input id=id_min class="test-min" type=kind inputmode=mode prop:value=move || text(&state.get().0) on:input=move |ev| w1(0, event_target_value(&ev))/>
                 {sliders.then(|| view! {
                     <input class="slider" type="range" aria-label=format!("From (slider) for {column}") min=lo.to_string() max=hi.to_string() step=step.clone()
                         prop:value=move || text(&state.get().0) on:input=move |ev| w3(0, event_target_value(&ev))/>
                 })}
                 <span>"and"</span>
                 <label class="visually-hidden" for=id_max.clone()>"To"</label>
-                <input id=id_max class="test-max" type=kind step="any" prop:value=move || text(&state.get().1) on:input=move |ev| w2(1, event_target_value(&ev))/>
+                <input id=id_max class="test-max" type=kind inputmode=mode prop:value=move || text(&state.get().1) on:input=move |ev| w2(1, event_target_value(&ev))/>
                 {sliders.then(|| view! {
                     <input class="slider" type="range" aria-label=format!("To (slider) for {column2}") min=lo.to_string() max=hi.to_string() step=step2
                         prop:value=move || text(&state.get().1) on:input=move |ev| w4(1, event_target_value(&ev))/>
@@ -455,7 +469,7 @@ fn value_editor(
             .into_any()
         }
         Op::InLast { n, unit } => {
-            let state = RwSignal::new((n, unit));
+            let state = RwSignal::new((n.clone(), unit));
             let p = path.clone();
             let write = move || {
                 let (n, unit) = state.get_untracked();
@@ -465,8 +479,10 @@ fn value_editor(
             let (nid, uid) = (id("n"), id("unit"));
             view! {
                 <label class="visually-hidden" for=nid.clone()>"How many"</label>
-                <input id=nid class="test-n" type="number" min="1" value=n.to_string() on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<u32>() { state.update(|s| s.0 = v); write(); }
+                <input id=nid class="test-n" type="text" inputmode="numeric" value=n.to_string() on:input=move |ev| {
+                    let typed = Typed::Text(event_target_value(&ev));
+                    state.update(|s| s.0 = typed);
+                    write();
                 }/>
                 <label class="visually-hidden" for=uid.clone()>"Unit"</label>
                 <select id=uid class="test-unit" on:change=move |ev| {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
-use segscope_engine::api::{Derived, TenureUnit, PRESETS};
+use segscope_engine::api::{Derived, Place, TenureUnit, Typed, PRESETS};
 
-use super::ops::number;
+use super::problems::ProblemsAt;
 use super::state::Rules;
 
 /// The dataset's columns of the given types.
@@ -27,16 +27,20 @@ fn numbers() -> &'static [ColumnType] {
 
 fn cuts_text(d: &Derived) -> String {
     match d {
-        Derived::Bands { cuts, .. } => cuts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        Derived::Bands { cuts, .. } => cuts.text(),
         _ => String::new(),
     }
 }
 
-/// The columns conditions can test: the data's, then the derived fields (with statistics once counted).
+/// The fields conditions can test, each with the engine's operator menu: the data's columns, the
+/// aggregates of attached transactions, then the derived fields as last counted (a derived field
+/// not counted yet, just added or renamed, has its type and the engine's menu for that type).
 pub fn all_columns(rules: Rules) -> Vec<ColumnView> {
     let mut cols = rules.app.dataset.with_untracked(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
     cols.extend(rules.app.transactions.with_untracked(|t| t.as_ref().map(|t| t.columns.clone()).unwrap_or_default()));
-    let counted = rules.view.with_untracked(|v| v.as_ref().map(|v| v.derived_columns.clone()).unwrap_or_default());
+    let (counted, menus) = rules.view.with_untracked(|v| {
+        v.as_ref().map(|v| (v.derived_columns.clone(), v.new_field_operators.clone())).unwrap_or_default()
+    });
     for d in rules.def.with_untracked(|d| d.derived.clone()) {
         let col = counted.iter().find(|c| c.name == d.name()).cloned().unwrap_or_else(|| ColumnView {
             name: d.name().to_string(),
@@ -45,6 +49,7 @@ pub fn all_columns(rules: Rules) -> Vec<ColumnView> {
             format_note: None,
             stats: Default::default(),
             summary: Vec::new(),
+            operators: menus.iter().find(|(t, _)| *t == d.column_type()).map(|(_, m)| m.clone()).unwrap_or_default(),
         });
         cols.push(col);
     }
@@ -66,7 +71,7 @@ pub fn DerivedFields(
                 None => Derived::Bands {
                     name: format!("band_{n}"),
                     from: String::new(),
-                    cuts: vec![10.into()],
+                    cuts: Typed::Value(vec![10.into()]),
                     labels: Vec::new(),
                 },
             });
@@ -108,7 +113,7 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
                     "bands" => Derived::Bands {
                         name,
                         from: number,
-                        cuts: PRESETS[0].1.iter().map(|&c| c.into()).collect(),
+                        cuts: Typed::Value(PRESETS[0].1.iter().map(|&c| c.into()).collect()),
                         labels: Vec::new(),
                     },
                     _ => Derived::Tenure { name, from: date, unit: TenureUnit::Months },
@@ -148,12 +153,11 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
             }
         });
     };
+    // The cut points go to the engine as typed; it reads them and says what is wrong beside the field.
     let set_cuts = move |text: String| {
-        let values: Vec<serde_json::Number> =
-            text.split([',', ';', ' ']).filter(|t| !t.trim().is_empty()).filter_map(number).collect();
         rules.edit_value(format!("derived-cuts{j}"), move |def| {
             if let Some(Derived::Bands { cuts, labels, .. }) = def.derived.get_mut(j) {
-                *cuts = values;
+                *cuts = Typed::Text(text);
                 labels.clear();
             }
         });
@@ -221,6 +225,7 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
             <label for=nid.clone()>"named"</label>
             <input id=nid type="text" value=d.name().to_string() on:input=set_name/>
             <button type="button" class="icon remove" aria-label="Remove this derived field" title="Remove this derived field" on:click=remove>"×"</button>
+            <ProblemsAt rules=rules place=Place::Derived(j) id=format!("derived-problems-{j}")/>
         </li>
     }
 }

@@ -2,13 +2,13 @@
 
 mod condition;
 mod derived;
-mod ops;
 mod overlap;
+mod problems;
 mod state;
 
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
-use segscope_engine::api::{Condition, Mode, SegmentDef};
+use segscope_engine::api::{Condition, Mode, Place, SegmentDef};
 use segscope_engine::api::{PreviewRows, Request, Response};
 use wasm_bindgen::JsCast;
 
@@ -19,6 +19,7 @@ use crate::state::use_app;
 use condition::{condition_view, new_test};
 use derived::{all_columns, DerivedFields};
 use overlap::OverlapMatrix;
+use problems::ProblemsAt;
 use state::Rules;
 
 fn colour(i: usize) -> String {
@@ -292,6 +293,7 @@ fn SegmentCard(
                     <button type="button" class="button small delete-segment" on:click=delete>"Delete"</button>
                 </span>
             </div>
+            <ProblemsAt rules=rules place=Place::Segment(i) id=format!("segment-problems-{i}")/>
             {condition_view(rules, i, Vec::new(), segment.condition)}
         </li>
     }
@@ -328,23 +330,14 @@ fn Remainder(
     })
 }
 
-/// What stops the definition from being applied.
+/// What stops the definition from being applied, for the definition as a whole (its as-of date, its
+/// recorded column types); the other problems stand beside the condition, segment or field they concern.
 #[component]
 fn Problems(
     /// The builder's state.
     rules: Rules,
 ) -> impl IntoView {
-    move || {
-        rules.view.with(|v| {
-            v.as_ref().filter(|v| !v.problems.is_empty()).map(|v| {
-                view! {
-                    <ul id="rule-problems" class="warnings" role="alert">
-                        {v.problems.iter().map(|p| view! { <li>{p.message.clone()}</li> }).collect_view()}
-                    </ul>
-                }
-            })
-        })
-    }
+    view! { <ProblemsAt rules=rules place=Place::Definition id="rule-problems".to_string()/> }
 }
 
 /// Chart, overlaps, a sample of customers, and downloads.

@@ -25,7 +25,7 @@ pub use crate::ingest::{DateOrder, EncodingEvidence, RaggedRows, ReadOptions, Te
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;
-pub use crate::rules::{Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit};
+pub use crate::rules::{Condition, Definition, Inclusive, Mode, Op, OperatorChoice, Place, SegmentDef, Unit};
 pub use crate::sample::SampleParams;
 pub use crate::split::SplitParams;
 pub use crate::table::ColumnType;
@@ -554,7 +554,7 @@ impl Session {
             }
             (_, Spec::Split(_)) => Err(no_definition()),
             (SegmentationFiles::Definition, Spec::Rules(def)) => {
-                let saved = rules::completed(def, customers);
+                let saved = rules::completed(def, customers)?;
                 Ok(vec![FileOut {
                     name: format!("{stem}.segments.json"),
                     mime: "application/json".into(),
@@ -686,7 +686,7 @@ impl Session {
                 let saved = rules::completed(
                     &definition,
                     rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() },
-                );
+                )?;
                 let stem = slug(saved.name.as_deref().unwrap_or("segments"));
                 Ok(Response::Files(vec![FileOut {
                     name: format!("{stem}.segments.json"),

@@ -6,13 +6,15 @@ use super::transactions::{uses_aggregates, Attached};
 use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
+use crate::rules::derived::{check_derived, compute};
 use crate::rules::sql::{select_with, Dialect};
 use crate::rules::{
-    check, collect_columns, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError,
+    check, collect_columns, evaluate_frame, latest_date_used, schema_with, with_numbers, Definition, Frame, Mode,
+    Place, RulesError,
 };
 use crate::stats::column_stats;
 use crate::stats::{value_counts, TopValue};
-use crate::table::{Column, Table, ValueFormat};
+use crate::table::{Column, ColumnData, ColumnType, Table, ValueFormat};
 
 /// One segment's live count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +34,9 @@ pub struct ProblemView {
     pub path: String,
     /// The whole sentence.
     pub message: String,
+    /// Where it is by position, so the rule builder shows it next to the condition, segment or
+    /// derived field it concerns.
+    pub place: Place,
 }
 
 /// The result of applying a rule definition, as the rule builder shows it.
@@ -51,8 +56,22 @@ pub struct RulesView {
     pub problems: Vec<ProblemView>,
     /// Rows in the data.
     pub rows: u64,
-    /// The derived fields as columns (type and statistics), for the condition editor.
+    /// Every derived field as a column (type, statistics, operator menu) for the condition editor,
+    /// also when the definition has problems: computed when the field itself checks, else its type
+    /// alone with no statistics.
     pub derived_columns: Vec<super::ColumnView>,
+    /// The operator menu for a derived field the builder has not had counted yet (just added, or
+    /// renamed while typing), by type, for each type a derived field can have: the type's
+    /// operators with starting values for a field without statistics.
+    pub new_field_operators: Vec<(ColumnType, Vec<crate::rules::OperatorChoice>)>,
+}
+
+/// See [`RulesView::new_field_operators`]: age and tenure are whole numbers, bands are categories.
+fn new_field_operators() -> Vec<(ColumnType, Vec<crate::rules::OperatorChoice>)> {
+    [ColumnType::Integer, ColumnType::Categorical]
+        .into_iter()
+        .map(|t| (t, crate::rules::operators(t, &crate::stats::ColumnStats::default())))
+        .collect()
 }
 
 /// Applies `def` to `table`; returns the view and, when valid, the result to store.
@@ -94,12 +113,13 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
     let def = &customers.with_mapping(def);
     let default = customers.default_as_of(def);
     let rows = table.rows() as u64;
+    let derived_columns = derived_columns(def, customers, default);
     let valid = match check(def, &schema_with(table, customers.extra()), default) {
         Ok(v) => v,
         Err(RulesError::Invalid(ps)) => {
             let problems = ps
                 .into_iter()
-                .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path })
+                .map(|p| ProblemView { message: p.to_string(), segment: p.segment, path: p.path, place: p.place })
                 .collect();
             let view = RulesView {
                 assignment: None,
@@ -109,29 +129,14 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
                 as_of_is_default: false,
                 problems,
                 rows,
-                derived_columns: Vec::new(),
+                derived_columns,
+                new_field_operators: new_field_operators(),
             };
             return (view, None);
         }
     };
     let frame = Frame::with_extra(table, customers.extra(), &valid);
     let result = evaluate_frame(&valid, &frame);
-    let derived_columns = valid
-        .derived
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| {
-            let data = frame.column(table.columns.len() + i)?.clone();
-            let stats = column_stats(&data);
-            Some(super::ColumnView::new(&Column {
-                name: d.name.clone(),
-                data,
-                format: ValueFormat::default(),
-                type_chosen: false,
-                stats,
-            }))
-        })
-        .collect();
     let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
@@ -164,7 +169,8 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         }
     };
     let as_of = valid.as_of.filter(|_| needs_as_of(def)).map(|d| date_from_days(d).to_string());
-    let mut saved = completed(def, customers);
+    // The definition checked, so its numbers read: the spec holds numbers, never typed text.
+    let mut saved = completed(def, customers).unwrap_or_else(|_| def.clone());
     saved.as_of = as_of.clone();
     let spec = serde_json::json!({ "kind": "rules", "definition": serde_json::to_value(&saved).unwrap_or_default() });
     let stored = Stored { spec, assignment: result.assignment, flags };
@@ -177,6 +183,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         problems: Vec::new(),
         rows,
         derived_columns,
+        new_field_operators: new_field_operators(),
     };
     (view, Some(stored))
 }
@@ -186,11 +193,49 @@ fn needs_as_of(def: &Definition) -> bool {
     def.as_of.is_some() || crate::rules::uses_as_of(def)
 }
 
-/// The definition as it is saved: the types of the columns it uses recorded, and the as-of date
-/// fixed when a condition needs one, so applying the file elsewhere reproduces these segments.
-pub(super) fn completed(def: &Definition, customers: Customers<'_>) -> Definition {
+/// Every derived field of `def` as a column for the condition editor (see
+/// [`RulesView::derived_columns`]), whatever the rest of the definition says.
+fn derived_columns(def: &Definition, customers: Customers<'_>, default_as_of: Option<i32>) -> Vec<super::ColumnView> {
     let table = customers.table;
-    let mut out = customers.with_mapping(def);
+    let as_of = match &def.as_of {
+        Some(s) => crate::dates::parse_date(crate::dates::DateField::AsOf, s).ok(),
+        None => default_as_of,
+    };
+    let mut schema = schema_with(table, customers.extra());
+    let mut computed: Vec<Column> = Vec::new();
+    let mut problems = Vec::new(); // the check says them
+    let mut views = Vec::new();
+    for (j, d) in def.derived.iter().enumerate() {
+        let valid = check_derived(d, j, &schema, as_of, &mut problems);
+        let data = valid.as_ref().and_then(|v| {
+            let source = table.columns.iter().chain(customers.extra()).chain(&computed).nth(v.source)?;
+            Some(compute(v, &source.data))
+        });
+        let data = data.unwrap_or_else(|| match d.column_type() {
+            ColumnType::Categorical => ColumnData::Categorical { dictionary: Vec::new(), codes: Vec::new() },
+            _ => ColumnData::Integer(Vec::new()),
+        });
+        let stats = column_stats(&data);
+        let column =
+            Column { name: d.name().to_string(), data, format: ValueFormat::default(), type_chosen: false, stats };
+        views.push(super::ColumnView::new(&column));
+        if valid.is_some() {
+            schema.push((column.name.clone(), d.column_type()));
+            computed.push(column);
+        }
+    }
+    views
+}
+
+/// The definition as it is saved: numbers typed as text read ([`with_numbers`]), the types of the
+/// columns it uses recorded, and the as-of date fixed when a condition needs one, so applying the
+/// file elsewhere reproduces these segments.
+///
+/// # Errors
+/// [`RulesError::Invalid`] when a typed number is not a number (saving it would keep the text).
+pub(super) fn completed(def: &Definition, customers: Customers<'_>) -> Result<Definition, RulesError> {
+    let table = customers.table;
+    let mut out = with_numbers(&customers.with_mapping(def), &schema_with(table, customers.extra()))?;
     let mut names: Vec<String> = def.derived.iter().map(|d| d.from().to_string()).collect();
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
@@ -203,7 +248,7 @@ pub(super) fn completed(def: &Definition, customers: Customers<'_>) -> Definitio
     if out.as_of.is_none() && needs_as_of(def) {
         out.as_of = customers.default_as_of(def).map(|d| date_from_days(d).to_string());
     }
-    out
+    Ok(out)
 }
 
 /// The SQL for `def` in `dialect`, checked against the table's columns.
@@ -214,7 +259,7 @@ pub(super) fn sql(
     table_name: &str,
     transactions: Option<&str>,
 ) -> Result<String, RulesError> {
-    let def = completed(def, customers);
+    let def = completed(def, customers)?;
     let valid = check(&def, &schema_with(customers.table, customers.extra()), None)?;
     let title = def.name.clone().unwrap_or_else(|| "Rule segments".into());
     Ok(select_with(&valid, dialect, table_name, transactions, &title))

@@ -44,6 +44,13 @@ pub struct ColumnView {
     pub stats: ColumnStats,
     /// The statistics as label/value pairs for display (dates shown as dates).
     pub summary: Vec<(String, String)>,
+    /// The rule builder's operator menu for it ([`crate::rules::operators`]): the operators that
+    /// fit its type, in menu order, each with its label and starting values from its statistics.
+    /// It travels with the column rather than by a request of its own: it depends on nothing but
+    /// the type and statistics the view already carries, and the builder needs it at once, while
+    /// drawing a condition, for every field it offers (the data's columns, the aggregates of
+    /// attached transactions in [`super::AttachView`], the derived fields in [`super::RulesView`]).
+    pub operators: Vec<crate::rules::OperatorChoice>,
 }
 
 impl ColumnView {
@@ -90,6 +97,7 @@ impl ColumnView {
             column_type: column.column_type(),
             type_chosen: column.type_chosen,
             format_note,
+            operators: crate::rules::operators(column.column_type(), &column.stats),
             stats: column.stats.clone(),
             summary,
         }

@@ -1,12 +1,17 @@
 //! Checking a definition against the columns it will run on: every mismatch is reported at once.
 
-use super::condition::{Condition, Inclusive, Op, Unit};
+use std::ops::RangeBounds;
+
+use serde_json::Number;
+
+use super::condition::{Condition, Inclusive, Op, TypedNumber, Unit};
 use super::definition::{Definition, Mode};
-use super::derived::{check_derived, ValidDerived};
-use super::errors::{Problem, RulesError};
+use super::derived::{check_derived, read_cuts, Derived, ValidDerived};
+use super::errors::{Place, Problem, RulesError};
 use crate::ingest::values::{date_shape, DateLayout};
 use crate::ingest::DateOrder;
 use crate::table::ColumnType;
+use crate::typed::{Typed, TypedError};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +148,12 @@ struct Checker {
     schema: Vec<(String, ColumnType)>,
     as_of: Option<i32>,
     problems: Vec<Problem>,
+    /// The problems that are typed numbers which are not numbers at all (a copy of each): they
+    /// stop a definition from being saved, see [`with_numbers`].
+    unreadable: Vec<Problem>,
     segment: String,
+    /// The segment's position, for [`Place`].
+    index: usize,
 }
 
 /// Parses `YYYY-MM-DD` to days since 1970-01-01.
@@ -152,27 +162,84 @@ pub fn parse_iso_date(s: &str) -> Option<i32> {
     (shape.layout == DateLayout::YearFirst && shape.time.is_none()).then(|| shape.days(DateOrder::Dmy)).flatten()
 }
 
+/// What checking a definition found.
+struct Checked {
+    /// The definition with every typed number replaced by the number read (where it is one).
+    numbers: Definition,
+    /// The checked definition, when nothing is wrong.
+    valid: Option<ValidDefinition>,
+    /// Every problem.
+    problems: Vec<Problem>,
+    /// The problems that are typed numbers which are not numbers.
+    unreadable: Vec<Problem>,
+}
+
 /// Checks `def` against the columns of the data it will run on.
 ///
-/// `as_of` is the analysis day to use when the definition does not fix one.
+/// `as_of` is the analysis day to use when the definition does not fix one. Numbers may be
+/// typed text ([`crate::typed::Typed`]): the check reads them, each with its allowed range or
+/// form in the sentence.
 ///
 /// # Errors
 /// [`RulesError::Invalid`] listing every problem: unknown columns, operators that do not fit a
-/// column's type, unreadable values, reversed ranges, empty groups, `at_least` larger than its
-/// group, duplicate segment names, an unreadable or missing as-of date for relative tests, an N of
-/// “in the last N days/months” outside [`IN_LAST_DAYS`] / [`IN_LAST_MONTHS`], bands with too few
-/// or too many cut points.
+/// column's type, values that are not numbers or dates, reversed ranges, empty groups, a K of
+/// `at_least` outside 1 to the group's size, duplicate segment names, an unreadable or missing
+/// as-of date for relative tests, an N of “in the last N days/months” outside [`IN_LAST_DAYS`] /
+/// [`IN_LAST_MONTHS`], bands with too few or too many cut points.
 pub fn check(
     def: &Definition,
     schema: &[(String, ColumnType)],
     as_of: Option<i32>,
 ) -> Result<ValidDefinition, RulesError> {
-    let mut c = Checker { schema: schema.to_vec(), as_of: None, problems: Vec::new(), segment: "definition".into() };
+    let checked = run(def, schema, as_of);
+    match checked.valid {
+        Some(valid) if checked.problems.is_empty() => Ok(valid),
+        _ => Err(RulesError::Invalid(checked.problems)),
+    }
+}
+
+/// `def` as it is saved: every number typed as text (a threshold, a range's ends on a number
+/// column, the N of “in the last N”, the K of “at least K of”, band cut points) replaced by the
+/// number read, so files hold plain numbers. Other problems (an unknown column, a number out of
+/// range) do not stop it: a definition being built can be saved and finished later.
+///
+/// ```
+/// use segscope_engine::rules::{with_numbers, Definition};
+/// use segscope_engine::table::ColumnType;
+///
+/// let def = Definition::from_json(r#"{"format": "segscope.segments/1", "segments": [
+///   {"name": "Adults", "when": {"column": "age", "op": "ge", "value": " 18 "}}]}"#).unwrap();
+/// let saved = with_numbers(&def, &[("age".into(), ColumnType::Integer)]).unwrap();
+/// assert!(saved.to_json().contains(r#""value": 18"#));
+/// ```
+///
+/// # Errors
+/// [`RulesError::Invalid`] listing the typed values that are not numbers, each as [`check`] says it.
+pub fn with_numbers(def: &Definition, schema: &[(String, ColumnType)]) -> Result<Definition, RulesError> {
+    let checked = run(def, schema, None);
+    if checked.unreadable.is_empty() {
+        Ok(checked.numbers)
+    } else {
+        Err(RulesError::Invalid(checked.unreadable))
+    }
+}
+
+/// The check itself: walks a copy of `def`, reading typed numbers into it as it goes.
+fn run(def: &Definition, schema: &[(String, ColumnType)], as_of: Option<i32>) -> Checked {
+    let mut c = Checker {
+        schema: schema.to_vec(),
+        as_of: None,
+        problems: Vec::new(),
+        unreadable: Vec::new(),
+        segment: "definition".into(),
+        index: 0,
+    };
+    let mut numbers = def.clone();
     c.as_of = match &def.as_of {
         Some(s) => match crate::dates::parse_date(crate::dates::DateField::AsOf, s) {
             Ok(d) => Some(d),
             Err(e) => {
-                c.problem("", e.to_string());
+                c.problem("", Place::Definition, e.to_string());
                 None
             }
         },
@@ -182,46 +249,61 @@ pub fn check(
         match schema.iter().find(|(n, _)| n == name) {
             Some((_, actual)) if !compatible(*declared, *actual) => c.problem(
                 "",
+                Place::Definition,
                 format!("column `{name}` is {actual} in this data but {declared} in the definition; choose {declared} for it when reading the file."),
             ),
             _ => {}
         }
     }
     let mut derived = Vec::new();
-    for d in &def.derived {
-        if let Some(v) = check_derived(d, &c.schema, c.as_of, &mut c.problems) {
+    for (j, d) in numbers.derived.iter_mut().enumerate() {
+        if let Derived::Bands { cuts, .. } = d {
+            match read_cuts(cuts) {
+                Ok(read) => *cuts = Typed::Value(read),
+                Err(e) => {
+                    let p = Problem {
+                        segment: format!("derived field {}", d.name()),
+                        path: String::new(),
+                        message: e.to_string(),
+                        place: Place::Derived(j),
+                    };
+                    c.unreadable.push(p.clone());
+                    c.problems.push(p);
+                    continue;
+                }
+            }
+        }
+        if let Some(v) = check_derived(d, j, &c.schema, c.as_of, &mut c.problems) {
             c.schema.push((v.name.clone(), d.column_type()));
             derived.push(v);
         }
     }
     let mut segments = Vec::new();
-    for (i, s) in def.segments.iter().enumerate() {
+    for (i, s) in numbers.segments.iter_mut().enumerate() {
         c.segment = s.name.clone();
+        c.index = i;
         if s.name.trim().is_empty() {
-            c.problem("", format!("segment {} has no name; give it one.", i + 1));
+            c.problem("", Place::Segment(i), format!("segment {} has no name; give it one.", i + 1));
         }
         if def.segments.iter().take(i).any(|o| o.name == s.name)
             || (def.mode == Mode::FirstMatch && s.name == def.remainder.name)
         {
-            c.problem("", "another segment has the same name; rename one of them.".into());
+            c.problem("", Place::Segment(i), "another segment has the same name; rename one of them.".into());
         }
-        if let Some(check) = c.condition(&s.condition, "when") {
+        if let Some(check) = c.condition(&mut s.condition, "when", &[]) {
             segments.push(ValidSegment { name: s.name.clone(), check });
         }
     }
-    if c.problems.is_empty() {
-        Ok(ValidDefinition {
-            mode: def.mode,
-            segments,
-            remainder: def.remainder.name.clone(),
-            as_of: c.as_of,
-            derived,
-            transactions: def.transactions.clone(),
-            schema: c.schema,
-        })
-    } else {
-        Err(RulesError::Invalid(c.problems))
-    }
+    let valid = c.problems.is_empty().then(|| ValidDefinition {
+        mode: def.mode,
+        segments,
+        remainder: def.remainder.name.clone(),
+        as_of: c.as_of,
+        derived,
+        transactions: def.transactions.clone(),
+        schema: c.schema,
+    });
+    Checked { numbers, valid, problems: c.problems, unreadable: c.unreadable }
 }
 
 /// Integer and decimal columns are interchangeable for rules; other types must match.
@@ -232,44 +314,143 @@ fn compatible(a: ColumnType, b: ColumnType) -> bool {
 }
 
 impl Checker {
-    fn problem(&mut self, path: &str, message: String) {
-        self.problems.push(Problem { segment: self.segment.clone(), path: path.to_string(), message });
+    fn problem(&mut self, path: &str, place: Place, message: String) {
+        self.problems.push(Problem { segment: self.segment.clone(), path: path.to_string(), message, place });
     }
 
-    fn group(&mut self, items: &[Condition], path: &str, key: &str) -> Option<Vec<Check>> {
+    /// The place of the condition at `at` in the current segment.
+    fn at(&self, at: &[usize]) -> Place {
+        Place::Condition { segment: self.index, at: at.to_vec() }
+    }
+
+    /// A typed number that is not a number: a problem that also stops saving.
+    fn unreadable(&mut self, path: &str, at: &[usize], e: &TypedError) {
+        self.problem(path, self.at(at), e.to_string());
+        if let Some(p) = self.problems.last() {
+            self.unreadable.push(p.clone());
+        }
+    }
+
+    /// A typed number of any size (kept as JSON writes it), read into `typed`.
+    fn number(&mut self, typed: &mut TypedNumber, what: &str, path: &str, at: &[usize]) -> Option<Number> {
+        match typed.read_number(what) {
+            Ok(n) => {
+                *typed = Typed::Value(n.clone());
+                Some(n)
+            }
+            Err(e) => {
+                self.unreadable(path, at, &e);
+                None
+            }
+        }
+    }
+
+    /// A typed whole number checked against `range`. A whole number out of range is written into
+    /// `typed` anyway (it is saved as typed; the check says the range); text that is not a whole
+    /// number stays text and stops saving.
+    fn whole<T: crate::typed::Number>(
+        &mut self,
+        typed: &mut Typed<T>,
+        what: &str,
+        range: impl RangeBounds<T>,
+        path: &str,
+        at: &[usize],
+    ) -> Option<T> {
+        let read = typed.read(what, range);
+        if let Ok(v) = typed.read(what, ..) {
+            *typed = Typed::Value(v);
+        }
+        match read {
+            Ok(v) => Some(v),
+            Err(e) if matches!(typed, Typed::Text(_)) => {
+                self.unreadable(path, at, &e);
+                None
+            }
+            Err(e) => {
+                self.problem(path, self.at(at), e.to_string());
+                None
+            }
+        }
+    }
+
+    fn group(&mut self, items: &mut [Condition], path: &str, at: &[usize], key: &str) -> Option<Vec<Check>> {
         if items.is_empty() {
-            self.problem(path, format!("the `{key}` group is empty; add a condition or remove the group."));
+            self.problem(
+                path,
+                self.at(at),
+                format!("the `{key}` group is empty; add a condition or remove the group."),
+            );
             return None;
         }
-        let checked: Vec<Option<Check>> =
-            items.iter().enumerate().map(|(i, c)| self.condition(c, &format!("{path}.{key}[{i}]"))).collect();
+        let checked: Vec<Option<Check>> = items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, c)| {
+                let child: Vec<usize> = at.iter().copied().chain([i]).collect();
+                self.condition(c, &format!("{path}.{key}[{i}]"), &child)
+            })
+            .collect();
         checked.into_iter().collect()
     }
 
-    fn condition(&mut self, c: &Condition, path: &str) -> Option<Check> {
+    fn condition(&mut self, c: &mut Condition, path: &str, at: &[usize]) -> Option<Check> {
         match c {
-            Condition::All(items) => self.group(items, path, "all").map(Check::All),
-            Condition::Any(items) => self.group(items, path, "any").map(Check::Any),
-            Condition::None(items) => self.group(items, path, "none").map(Check::None),
+            Condition::All(items) => self.group(items, path, at, "all").map(Check::All),
+            Condition::Any(items) => self.group(items, path, at, "any").map(Check::Any),
+            Condition::None(items) => self.group(items, path, at, "none").map(Check::None),
             Condition::AtLeast { k, of } => {
-                if *k == 0 || *k > of.len() {
-                    self.problem(
+                let n = of.len();
+                let k = if n == 0 {
+                    None // the empty group is the problem
+                } else {
+                    self.whole(
+                        k,
+                        "K in “at least K of”, at most the number of conditions in the group,",
+                        1..=n,
                         path,
-                        format!(
-                            "“at least {k} of” needs K between 1 and the number of conditions in the group ({}).",
-                            of.len()
-                        ),
-                    );
-                }
-                let checked = self.group(of, path, "of")?;
-                (*k >= 1 && *k <= of.len()).then_some(Check::AtLeast(*k, checked))
+                        at,
+                    )
+                };
+                let checked = self.group(of, path, at, "of")?;
+                k.map(|k| Check::AtLeast(k, checked))
             }
-            Condition::Test { column, op } => self.test(column, op, path),
+            Condition::Test { column, op } => self.test(column, op, path, at),
         }
     }
 
-    fn test(&mut self, name: &str, op: &Op, path: &str) -> Option<Check> {
-        let path = &format!("{path} (`{name}` {})", op.name());
+    fn test(&mut self, name: &str, op: &mut Op, path: &str, at: &[usize]) -> Option<Check> {
+        let op_name = op.name();
+        let path = &format!("{path} (`{name}` {op_name})");
+        // Numbers whose kind does not depend on the column are read first, so that a definition
+        // being built (an unknown column, say) still saves them as numbers.
+        let cmp = match op {
+            Op::Eq { .. } => Some(Cmp::Eq),
+            Op::Ne { .. } => Some(Cmp::Ne),
+            Op::Lt { .. } => Some(Cmp::Lt),
+            Op::Le { .. } => Some(Cmp::Le),
+            Op::Gt { .. } => Some(Cmp::Gt),
+            Op::Ge { .. } => Some(Cmp::Ge),
+            _ => None,
+        };
+        let number = match op {
+            Op::Eq { value }
+            | Op::Ne { value }
+            | Op::Lt { value }
+            | Op::Le { value }
+            | Op::Gt { value }
+            | Op::Ge { value } => self.number(value, &format!("the value `{name}` is compared with"), path, at),
+            _ => None,
+        };
+        let in_last = match op {
+            Op::InLast { n, unit } => {
+                let (range, unit_name) = match unit {
+                    Unit::Days => (IN_LAST_DAYS, "days"),
+                    Unit::Months => (IN_LAST_MONTHS, "months"),
+                };
+                self.whole(n, &format!("N in “in the last N {unit_name}”"), range, path, at)
+            }
+            _ => None,
+        };
         let Some(column) = self.schema.iter().position(|(n, _)| n == name) else {
             let available = self.schema.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ");
             let hint = if crate::customers::is_aggregate(name) {
@@ -277,14 +458,15 @@ impl Checker {
             } else {
                 ""
             };
-            self.problem(path, format!("there is no column `{name}`; the columns are {available}.{hint}"));
+            self.problem(path, self.at(at), format!("there is no column `{name}`; the columns are {available}.{hint}"));
             return None;
         };
         let ty = self.schema.get(column).map(|c| c.1).unwrap_or(ColumnType::Text);
         let wrong = |this: &mut Self, fits: &str| {
             this.problem(
                 path,
-                format!("`{}` is for {fits}, but `{name}` is {ty}; choose an operator for {ty} columns.", op.name()),
+                this.at(at),
+                format!("`{op_name}` is for {fits}, but `{name}` is {ty}; choose an operator for {ty} columns."),
             );
             None
         };
@@ -293,36 +475,26 @@ impl Checker {
         let textual = matches!(ty, ColumnType::Categorical | ColumnType::Text);
         match op {
             Op::IsMissing | Op::IsNotMissing => Some(Check::Missing { column, missing: matches!(op, Op::IsMissing) }),
-            Op::Eq { value }
-            | Op::Ne { value }
-            | Op::Lt { value }
-            | Op::Le { value }
-            | Op::Gt { value }
-            | Op::Ge { value } => {
+            Op::Eq { .. } | Op::Ne { .. } | Op::Lt { .. } | Op::Le { .. } | Op::Gt { .. } | Op::Ge { .. } => {
                 if !numeric {
                     return wrong(self, "numbers");
                 }
-                let cmp = match op {
-                    Op::Eq { .. } => Cmp::Eq,
-                    Op::Ne { .. } => Cmp::Ne,
-                    Op::Lt { .. } => Cmp::Lt,
-                    Op::Le { .. } => Cmp::Le,
-                    Op::Gt { .. } => Cmp::Gt,
-                    _ => Cmp::Ge,
-                };
+                let value = number?;
                 let bound = Bound { x: value.as_f64().unwrap_or(f64::NAN), literal: value.to_string() };
-                Some(Check::Compare { column, cmp, bound })
+                Some(Check::Compare { column, cmp: cmp?, bound })
             }
             Op::Between { min, max, inclusive } => {
                 if !numeric && !dated {
                     return wrong(self, "numbers and dates");
                 }
                 let (lo_incl, hi_incl) = inclusive.ends();
-                let lo = self.bound(min, ty, path, "min")?;
-                let hi = self.bound(max, ty, path, "max")?;
+                let lo = self.bound(min, ty, path, at, "min");
+                let hi = self.bound(max, ty, path, at, "max");
+                let (lo, hi) = (lo?, hi?);
                 if lo.x > hi.x {
                     self.problem(
                         path,
+                        self.at(at),
                         format!("the range is reversed: min {} is above max {}; swap them.", lo.literal, hi.literal),
                     );
                     return None;
@@ -339,55 +511,40 @@ impl Checker {
                 if !dated {
                     return wrong(self, "dates");
                 }
-                let Some(day) = parse_iso_date(date) else {
-                    self.problem(path, format!("`{date}` is not a date; write it as YYYY-MM-DD."));
-                    return None;
-                };
-                let after = matches!(op, Op::After { .. });
+                let day = self.date(date, path, at, "the date")?;
+                let after = op_name == "after";
                 if ty == ColumnType::Datetime {
                     let (cmp, at) = if after { (Cmp::Ge, day + 1) } else { (Cmp::Lt, day) };
                     return Some(Check::Compare { column, cmp, bound: day_start(f64::from(at)) });
                 }
                 Some(Check::Compare { column, cmp: if after { Cmp::Gt } else { Cmp::Lt }, bound: day_bound(day) })
             }
-            Op::InLast { n, unit } => {
+            Op::InLast { unit, .. } => {
                 if !dated {
                     return wrong(self, "dates");
                 }
-                let (range, unit_name) = match unit {
-                    Unit::Days => (IN_LAST_DAYS, "days"),
-                    Unit::Months => (IN_LAST_MONTHS, "months"),
-                };
-                if !range.contains(n) {
-                    self.problem(
-                        path,
-                        format!(
-                            "N in “in the last N {unit_name}” must be a whole number from {} to {} (got {n}).",
-                            range.start(),
-                            range.end()
-                        ),
-                    );
-                    return None;
-                }
+                let n = in_last?;
                 let Some(as_of) = self.as_of else {
                     self.problem(
                         path,
+                        self.at(at),
                         "“in the last” counts back from the as-of date, which is not set; set as_of (YYYY-MM-DD)."
                             .into(),
                     );
                     return None;
                 };
                 let from = match unit {
-                    Unit::Days => Some(as_of - *n as i32),
+                    Unit::Days => i32::try_from(n).ok().map(|n| as_of - n),
                     Unit::Months => {
                         let date = crate::ingest::values::date_from_days(as_of);
-                        date.checked_sub_months(chrono::Months::new(*n))
+                        date.checked_sub_months(chrono::Months::new(n))
                             .map(|d| d.signed_duration_since(crate::ingest::values::epoch()).num_days() as i32)
                     }
                 };
                 let Some(from) = from else {
                     self.problem(
                         path,
+                        self.at(at),
                         format!("{n} {unit:?} before the as-of date is out of range; choose a smaller number."),
                     );
                     return None;
@@ -405,10 +562,8 @@ impl Checker {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
-                let test = TextTest::OneOf {
-                    values: vec![fold(value, *case_insensitive)],
-                    negate: matches!(op, Op::IsNot { .. }),
-                };
+                let test =
+                    TextTest::OneOf { values: vec![fold(value, *case_insensitive)], negate: op_name == "is_not" };
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
             Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
@@ -416,12 +571,12 @@ impl Checker {
                     return wrong(self, "text and categories");
                 }
                 if values.is_empty() {
-                    self.problem(path, "the list of values is empty; pick at least one value.".into());
+                    self.problem(path, self.at(at), "the list of values is empty; pick at least one value.".into());
                     return None;
                 }
                 let test = TextTest::OneOf {
                     values: values.iter().map(|v| fold(v, *case_insensitive)).collect(),
-                    negate: matches!(op, Op::NoneOf { .. }),
+                    negate: op_name == "none_of",
                 };
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
@@ -432,13 +587,13 @@ impl Checker {
                     return wrong(self, "text and categories");
                 }
                 if value.is_empty() {
-                    self.problem(path, "the text to look for is empty; type some text.".into());
+                    self.problem(path, self.at(at), "the text to look for is empty; type some text.".into());
                     return None;
                 }
                 let v = fold(value, *case_insensitive);
-                let test = match op {
-                    Op::Contains { .. } => TextTest::Contains(v),
-                    Op::StartsWith { .. } => TextTest::StartsWith(v),
+                let test = match op_name {
+                    "contains" => TextTest::Contains(v),
+                    "starts_with" => TextTest::StartsWith(v),
                     _ => TextTest::EndsWith(v),
                 };
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
@@ -447,30 +602,54 @@ impl Checker {
                 if ty != ColumnType::Boolean {
                     return wrong(self, "true/false columns");
                 }
-                Some(Check::Bool { column, want: matches!(op, Op::IsTrue) })
+                Some(Check::Bool { column, want: op_name == "is_true" })
             }
         }
     }
 
-    fn bound(&mut self, v: &serde_json::Value, ty: ColumnType, path: &str, which: &str) -> Option<Bound> {
-        match (ty, v) {
-            (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::Number(n)) => {
-                Some(Bound { x: n.as_f64().unwrap_or(f64::NAN), literal: n.to_string() })
+    /// A typed date (`YYYY-MM-DD`); `what` names it in the sentence.
+    fn date(&mut self, text: &str, path: &str, at: &[usize], what: &str) -> Option<i32> {
+        if text.trim().is_empty() {
+            self.problem(path, self.at(at), format!("{what} is empty; choose one (YYYY-MM-DD)."));
+            return None;
+        }
+        let day = parse_iso_date(text.trim());
+        if day.is_none() {
+            self.problem(path, self.at(at), format!("{what} `{text}` is not a date; write it as YYYY-MM-DD."));
+        }
+        day
+    }
+
+    /// An end of a range: a number (given, or typed and read into `v`) for number columns, a date for
+    /// date columns.
+    fn bound(
+        &mut self,
+        v: &mut serde_json::Value,
+        ty: ColumnType,
+        path: &str,
+        at: &[usize],
+        which: &str,
+    ) -> Option<Bound> {
+        let number_bound = |n: &Number| Bound { x: n.as_f64().unwrap_or(f64::NAN), literal: n.to_string() };
+        match (ty, &*v) {
+            (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::Number(n)) => Some(number_bound(n)),
+            (ColumnType::Integer | ColumnType::Decimal, serde_json::Value::String(s)) => {
+                let mut typed = Typed::Text(s.clone());
+                let n = self.number(&mut typed, which, path, at)?;
+                *v = serde_json::Value::Number(n.clone());
+                Some(number_bound(&n))
             }
-            (ColumnType::Date | ColumnType::Datetime, serde_json::Value::String(s)) => match parse_iso_date(s) {
-                Some(d) => Some(day_bound(d)),
-                None => {
-                    self.problem(path, format!("{which} `{s}` is not a date; write it as YYYY-MM-DD."));
-                    None
-                }
-            },
+            (ColumnType::Date | ColumnType::Datetime, serde_json::Value::String(s)) => {
+                let s = s.clone();
+                self.date(&s, path, at, which).map(day_bound)
+            }
             _ => {
                 let want = if matches!(ty, ColumnType::Date | ColumnType::Datetime) {
                     "a date in quotes (\"YYYY-MM-DD\")"
                 } else {
                     "a number"
                 };
-                self.problem(path, format!("{which} must be {want} for a {ty} column, found {v}."));
+                self.problem(path, self.at(at), format!("{which} must be {want} for a {ty} column, found {v}."));
                 None
             }
         }

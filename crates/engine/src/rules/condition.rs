@@ -3,6 +3,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 
+use crate::typed::Typed;
+
+/// A number in a condition: as written in a file, or as typed in the rule builder (text the
+/// check reads, see [`super::check`]; saved definitions hold the number read).
+pub type TypedNumber = Typed<Number>;
+
 /// Which ends of a `between` range are included.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -56,36 +62,37 @@ pub enum Op {
     /// Number equals.
     Eq {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number differs.
     Ne {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number is less than.
     Lt {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number is at most.
     Le {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number is more than.
     Gt {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number is at least.
     Ge {
         /// The number.
-        value: Number,
+        value: TypedNumber,
     },
     /// Number or date within a range.
     Between {
-        /// Lower bound: a number, or a date `YYYY-MM-DD` for date columns.
+        /// Lower bound: a number (or a number as typed, in quotes) for number columns, a date
+        /// `YYYY-MM-DD` for date columns.
         min: serde_json::Value,
         /// Upper bound.
         max: serde_json::Value,
@@ -165,8 +172,8 @@ pub enum Op {
     },
     /// Date is within the last `n` days or months before the as-of date (the as-of day excluded).
     InLast {
-        /// How many.
-        n: u32,
+        /// How many: 1 to 36500 days or 1 to 1200 months ([`super::IN_LAST_DAYS`], [`super::IN_LAST_MONTHS`]).
+        n: Typed<u32>,
         /// Days or months.
         unit: Unit,
     },
@@ -216,8 +223,8 @@ pub enum Condition {
     None(Vec<Condition>),
     /// At least `k` of the conditions hold.
     AtLeast {
-        /// How many must hold.
-        k: usize,
+        /// How many must hold: 1 to the number of conditions.
+        k: Typed<usize>,
         /// The conditions.
         of: Vec<Condition>,
     },

@@ -137,7 +137,7 @@ mod condition_json {
                 m.insert("none".into(), list(cs)?);
             }
             Condition::AtLeast { k, of } => {
-                m.insert("at_least".into(), Value::from(*k));
+                m.insert("at_least".into(), serde_json::to_value(k)?);
                 m.insert("of".into(), list(of)?);
             }
             Condition::Test { column, op } => {
@@ -197,9 +197,9 @@ mod condition_json {
             only(&["at_least", "of"])?;
             let k = m
                 .get("at_least")
-                .and_then(Value::as_u64)
+                .and_then(|v| serde_json::from_value(v.clone()).ok())
                 .ok_or_else(|| format!("{path}.at_least: expected a whole number"))?;
-            return Ok(Condition::AtLeast { k: k as usize, of: list("of")? });
+            return Ok(Condition::AtLeast { k, of: list("of")? });
         }
         Err(format!(
             "{path}: expected one of `all`, `any`, `none`, `at_least` or `column`, found fields {}",

@@ -5,10 +5,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 
-use super::errors::Problem;
+use super::errors::{Place, Problem};
 use super::sql::Dialect;
 use crate::ingest::values::date_from_days;
 use crate::table::{ColumnData, ColumnType};
+use crate::typed::{Typed, TypedError};
 use chrono::Datelike;
 
 /// The unit of a tenure.
@@ -49,8 +50,8 @@ pub enum Derived {
         name: String,
         /// The number column.
         from: String,
-        /// Ascending cut points.
-        cuts: Vec<Number>,
+        /// Ascending cut points (a list of numbers, or the list as typed: `"25, 35, 45"`).
+        cuts: Typed<Vec<Number>>,
         /// One label per band (one more than cuts); default "under 25", "25 to under 35", "65 and over".
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         labels: Vec<String>,
@@ -114,15 +115,29 @@ pub enum Computation {
     Bands(Vec<(f64, String)>, Vec<String>),
 }
 
-/// Checks a derived field; problems go to `problems`.
+/// A bands field's cut points, read when typed (`25, 35, 45`).
+///
+/// # Errors
+/// [`TypedError`] naming the first cut point that is not a number.
+pub fn read_cuts(cuts: &Typed<Vec<Number>>) -> Result<Vec<Number>, TypedError> {
+    cuts.read_numbers("the cut points")
+}
+
+/// Checks a derived field, the `index`-th of its definition; problems go to `problems`.
 pub fn check_derived(
     d: &Derived,
+    index: usize,
     schema: &[(String, ColumnType)],
     as_of: Option<i32>,
     problems: &mut Vec<Problem>,
 ) -> Option<ValidDerived> {
     let mut problem = |message: String| {
-        problems.push(Problem { segment: format!("derived field {}", d.name()), path: String::new(), message })
+        problems.push(Problem {
+            segment: format!("derived field {}", d.name()),
+            path: String::new(),
+            message,
+            place: Place::Derived(index),
+        })
     };
     if d.name().trim().is_empty() {
         problem("the derived field has no name; give it one.".into());
@@ -160,6 +175,13 @@ pub fn check_derived(
                 problem(format!("`{}` is {source_type}; bands are cut from a number column.", d.from()));
                 return None;
             }
+            let cuts = match read_cuts(cuts) {
+                Ok(cuts) => cuts,
+                Err(e) => {
+                    problem(e.to_string());
+                    return None;
+                }
+            };
             let values: Vec<(f64, String)> =
                 cuts.iter().map(|c| (c.as_f64().unwrap_or(f64::NAN), c.to_string())).collect();
             if !BAND_CUTS.contains(&values.len()) {

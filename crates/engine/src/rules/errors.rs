@@ -1,5 +1,6 @@
 //! Why a definition cannot be used, every problem at once.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// One problem in a definition: where it is and what to change.
@@ -11,6 +12,30 @@ pub struct Problem {
     pub path: String,
     /// What is wrong and what to do.
     pub message: String,
+    /// Where it is, by position, for a program to point at it (the rule builder shows the
+    /// sentence next to the condition or field it concerns).
+    pub place: Place,
+}
+
+/// Where in a definition a problem is, by position.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    /// The definition as a whole: its as-of date, its recorded column types.
+    #[default]
+    Definition,
+    /// A derived field, by its position in the definition's `derived`.
+    Derived(usize),
+    /// A segment itself (its name), by its position.
+    Segment(usize),
+    /// A condition of a segment: the segment's position and the child positions from the
+    /// segment's root condition down (`[]` is the root itself).
+    Condition {
+        /// The segment's position.
+        segment: usize,
+        /// The child positions from the root condition down.
+        at: Vec<usize>,
+    },
 }
 
 impl std::fmt::Display for Problem {

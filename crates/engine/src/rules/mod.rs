@@ -13,16 +13,19 @@ mod definition;
 pub mod derived;
 mod errors;
 mod eval;
+mod menu;
 pub mod sql;
 pub mod templates;
 
 pub use check::{
-    check, parse_iso_date, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment, IN_LAST_DAYS, IN_LAST_MONTHS,
+    check, parse_iso_date, with_numbers, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment, IN_LAST_DAYS,
+    IN_LAST_MONTHS,
 };
-pub use condition::{Condition, Inclusive, Op, Unit};
+pub use condition::{Condition, Inclusive, Op, TypedNumber, Unit};
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
-pub use errors::{Problem, RulesError};
+pub use errors::{Place, Problem, RulesError};
 pub use eval::{evaluate, evaluate_frame, truth, Frame, RuleResult, Truth};
+pub use menu::{operators, OperatorChoice};
 
 use crate::table::{ColumnType, Table};
 

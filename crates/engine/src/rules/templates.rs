@@ -69,6 +69,11 @@ pub enum Template {
     },
 }
 
+/// A whole number as a condition's value.
+fn num(x: i64) -> super::condition::TypedNumber {
+    Number::from(x).into()
+}
+
 fn test(column: &str, op: Op) -> Condition {
     Condition::Test { column: column.to_string(), op }
 }
@@ -101,7 +106,7 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
             let bands = [("18–24", 18, 24), ("25–34", 25, 34), ("35–44", 35, 44), ("45–54", 45, 54), ("55–64", 55, 64)];
             let mut segments: Vec<SegmentDef> =
                 bands.iter().enumerate().map(|(i, (n, lo, hi))| segment(i, n, range(age, *lo, *hi))).collect();
-            segments.push(segment(5, "65+", test(age, Op::Ge { value: 65.into() })));
+            segments.push(segment(5, "65+", test(age, Op::Ge { value: num(65) })));
             definition("Age bands", segments, "Under 18 or unknown")
         }
         Template::Values { column, max } => {
@@ -118,13 +123,13 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
         }
         Template::LifeStage { age, marital, partnered, children } => {
             let couple = test(marital, Op::AnyOf { values: partnered.clone(), case_insensitive: true });
-            let mut segments = vec![segment(0, "Retired", test(age, Op::Ge { value: 65.into() }))];
+            let mut segments = vec![segment(0, "Retired", test(age, Op::Ge { value: num(65) }))];
             if let Some(kids) = children {
-                segments.push(segment(1, "Family with children", test(kids, Op::Gt { value: 0.into() })));
+                segments.push(segment(1, "Family with children", test(kids, Op::Gt { value: num(0) })));
             }
             let mut nester = vec![range(age, 45, 64), couple.clone()];
             if let Some(kids) = children {
-                nester.push(Condition::Any(vec![test(kids, Op::Eq { value: 0.into() }), test(kids, Op::IsMissing)]));
+                nester.push(Condition::Any(vec![test(kids, Op::Eq { value: num(0) }), test(kids, Op::IsMissing)]));
             }
             segments.push(segment(2, "Empty nester", Condition::All(nester)));
             segments.push(segment(3, "Couple", couple));
@@ -135,7 +140,7 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
                 segment(0, "Micro (1–9)", range(employees, 1, 9)),
                 segment(1, "Small (10–49)", range(employees, 10, 49)),
                 segment(2, "Medium (50–249)", range(employees, 50, 249)),
-                segment(3, "Large (250+)", test(employees, Op::Ge { value: 250.into() })),
+                segment(3, "Large (250+)", test(employees, Op::Ge { value: num(250) })),
             ];
             definition("Company size", segments, "Unknown size")
         }
@@ -144,7 +149,7 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    segment(i, &format!("Bought {c}"), test(&format!("spend_share_{c}"), Op::Gt { value: 0.into() }))
+                    segment(i, &format!("Bought {c}"), test(&format!("spend_share_{c}"), Op::Gt { value: num(0) }))
                 })
                 .collect();
             let mut def = definition("Products bought", segments, "Bought nothing");
@@ -152,7 +157,7 @@ pub fn build(template: &Template, columns: &[&Column]) -> Definition {
             def
         }
         Template::Lifecycle { first_order, last_order, new_days, active_days, at_risk_days } => {
-            let within = |column: &str, n: u32| test(column, Op::InLast { n, unit: Unit::Days });
+            let within = |column: &str, n: u32| test(column, Op::InLast { n: n.into(), unit: Unit::Days });
             let segments = vec![
                 segment(0, "New", within(first_order, *new_days)),
                 segment(1, "Active", within(last_order, *active_days)),

@@ -13,6 +13,7 @@ use segscope_engine::rules::{
     ValidDefinition,
 };
 use segscope_engine::table::{Column, ColumnType, Table};
+use serde_json::Number;
 
 /// The order dates.
 pub const DAYS: [&str; 5] = ["2024-01-01", "2024-01-15", "2024-02-29", "2024-03-01", "2024-03-31"];
@@ -91,10 +92,13 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
     prop_oneof![
         (0i64..4, any::<bool>()).prop_map(move |(v, lt)| t(
             "orders",
-            if lt { Op::Lt { value: v.into() } } else { Op::Ge { value: v.into() } }
+            if lt { Op::Lt { value: Number::from(v).into() } } else { Op::Ge { value: Number::from(v).into() } }
         )),
         (prop::sample::select(vec!["-5", "0", "0.1", "0.3", "12.5", "12.6", "100"]), any::<bool>()).prop_map(
-            move |(v, lt)| t("revenue", if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } })
+            move |(v, lt)| t(
+                "revenue",
+                if lt { Op::Lt { value: num(v).into() } } else { Op::Ge { value: num(v).into() } }
+            )
         ),
         (0..DAYS.len(), any::<bool>(), any::<bool>()).prop_map(move |(d, first, after)| {
             let date = DAYS[d].to_string();
@@ -104,12 +108,12 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
             )
         }),
         prop::sample::select(vec![1u32, 17, 31, 60])
-            .prop_map(move |n| t("last_order_date", Op::InLast { n, unit: Unit::Days })),
+            .prop_map(move |n| t("last_order_date", Op::InLast { n: n.into(), unit: Unit::Days })),
         (prop::sample::select(vec!["0", "14", "29", "30.5", "45"]), any::<bool>()).prop_map(move |(v, lt)| t(
             "days_between_orders",
-            if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } }
+            if lt { Op::Lt { value: num(v).into() } } else { Op::Ge { value: num(v).into() } }
         )),
-        (0i64..3).prop_map(move |v| t("returns", Op::Ge { value: v.into() })),
+        (0i64..3).prop_map(move |v| t("returns", Op::Ge { value: Number::from(v).into() })),
         any::<bool>().prop_map(move |m| t("last_order_date", if m { Op::IsMissing } else { Op::IsNotMissing })),
         Just(t("days_between_orders", Op::IsMissing)),
     ]
@@ -130,7 +134,7 @@ pub fn category_leaf() -> impl Strategy<Value = Condition> {
         Just(t("categories_bought", Op::Contains { value: "ä b".into(), case_insensitive: true })),
         (prop::sample::select(vec!["0", "0.5", "1"]), any::<bool>()).prop_map(move |(v, lt)| t(
             "spend_share_Toys",
-            if lt { Op::Lt { value: num(v) } } else { Op::Ge { value: num(v) } }
+            if lt { Op::Lt { value: num(v).into() } } else { Op::Ge { value: num(v).into() } }
         )),
     ]
 }

@@ -9,6 +9,7 @@ use segscope_engine::progress::Quiet;
 use segscope_engine::rules::derived::{Derived, TenureUnit};
 use segscope_engine::rules::{Condition, Definition, Inclusive, Mode, Op, SegmentDef, Unit};
 use segscope_engine::table::{ColumnType, Table};
+use segscope_engine::typed::Typed;
 
 /// The columns: name, Segscope type, DuckDB type.
 pub const COLUMNS: [(&str, ColumnType, &str); 7] = [
@@ -84,7 +85,9 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
     let ci = any::<bool>();
     prop_oneof![
         (0..6usize, 0..INTS.len()).prop_map(move |(o, k)| {
-            let value = num(&INTS[k].to_string());
+            // Half of them as a person types them: the check reads the text.
+            let value: Typed<serde_json::Number> =
+                if k % 2 == 0 { num(&INTS[k].to_string()).into() } else { Typed::Text(format!(" {} ", INTS[k])) };
             let op = [
                 Op::Eq { value: value.clone() },
                 Op::Ne { value: value.clone() },
@@ -108,7 +111,7 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
             )
         }),
         (0..DECS.len(), any::<bool>()).prop_map(move |(k, lt)| {
-            let value = num(DECS[k]);
+            let value = num(DECS[k]).into();
             t("amount", if lt { Op::Lt { value } } else { Op::Ge { value } })
         }),
         (prop::collection::vec(0..CATS.len(), 1..3), 0..4usize, ci).prop_map(move |(vals, o, ci)| {
@@ -152,7 +155,10 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
         (prop::sample::select(vec![1u32, 14, 15, 31, 60]), any::<bool>()).prop_map(move |(n, days)| {
             t(
                 "day",
-                Op::InLast { n: if days { n } else { n.min(3) }, unit: if days { Unit::Days } else { Unit::Months } },
+                Op::InLast {
+                    n: (if days { n } else { n.min(3) }).into(),
+                    unit: if days { Unit::Days } else { Unit::Months },
+                },
             )
         }),
         (0..COLUMNS.len() - 1, any::<bool>())
@@ -185,7 +191,7 @@ pub fn leaf() -> impl Strategy<Value = Condition> {
             any::<bool>(),
         )
             .prop_map(move |((f, v), lt)| {
-                let value = serde_json::Number::from(v);
+                let value: Typed<serde_json::Number> = serde_json::Number::from(v).into();
                 t(f, if lt { Op::Lt { value } } else { Op::Ge { value } })
             }),
         prop::collection::vec(prop::sample::select(vec!["low", "0 to under 1", "1 and over"]), 1..3).prop_map(
@@ -206,7 +212,7 @@ pub fn derived() -> Vec<Derived> {
         Derived::Bands {
             name: "amount band".into(),
             from: "amount".into(),
-            cuts: vec![num("0"), num("1")],
+            cuts: Typed::Text("0, 1".into()),
             labels: vec!["low".into(), "0 to under 1".into(), "1 and over".into()],
         },
     ]
@@ -219,8 +225,9 @@ pub fn condition() -> impl Strategy<Value = Condition> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
             prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::Any),
             prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::None),
-            prop::collection::vec(inner, 1..4)
-                .prop_flat_map(|of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k, of: of.clone() })),
+            prop::collection::vec(inner, 1..4).prop_flat_map(
+                |of| (1..=of.len()).prop_map(move |k| Condition::AtLeast { k: k.into(), of: of.clone() })
+            ),
         ]
     })
 }
