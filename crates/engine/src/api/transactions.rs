@@ -7,6 +7,7 @@ use crate::customers::{
     choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, TransactionMapping,
     ValidMapping,
 };
+use crate::export::{write_records, ExportError};
 use crate::ingest::Ingested;
 use crate::rules::{collect_columns, Definition};
 use crate::table::{Column, ColumnType, Table};
@@ -80,15 +81,20 @@ impl Attached {
     }
 
     /// The customers of the transactions as a CSV file: a header naming the key column, then one row per
-    /// customer key with a readable transaction, in text order.
-    pub fn customer_list(&self) -> Result<Vec<u8>, CustomersError> {
-        let failed = |e: String| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]);
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        w.write_record([self.mapping.customer_id.as_str()]).map_err(|e| failed(e.to_string()))?;
-        for key in self.aggregates.keys() {
-            w.write_record([key.as_str()]).map_err(|e| failed(e.to_string()))?;
-        }
-        w.into_inner().map_err(|e| failed(e.to_string()))
+    /// customer key with a readable transaction, in text order; writing reports to `monitor`.
+    pub fn customer_list(&self, monitor: &mut dyn crate::progress::Monitor) -> Result<Vec<u8>, ExportError> {
+        let keys = self.aggregates.keys();
+        let mut out = Vec::new();
+        let key = |i: usize, fields: &mut Vec<String>| fields.extend(keys.get(i).cloned());
+        write_records(
+            "Listing the customers",
+            &[self.mapping.customer_id.as_str()],
+            keys.len(),
+            key,
+            &mut out,
+            monitor,
+        )?;
+        Ok(out)
     }
 
     /// Joins again after the customers were read again (their keys may have changed).
