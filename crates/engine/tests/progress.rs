@@ -14,7 +14,7 @@ use segscope_engine::api::{DatasetId, Request, Response, SegmentationFiles, Segm
 use segscope_engine::customers::{Aggregates, TransactionMapping};
 use segscope_engine::export::{write_annotated_csv, ExportError};
 use segscope_engine::ingest::{read_table, ReadOptions};
-use segscope_engine::progress::{Quiet, CANCELLED};
+use segscope_engine::progress::{Cancelled, Quiet, Stage, CANCELLED};
 use segscope_engine::rfm::{self, RfmError, RfmMap, RfmParams};
 use segscope_engine::rules::{check, evaluate, schema_of, truth, Definition, Frame, RulesError};
 use segscope_engine::sample::SampleParams;
@@ -45,6 +45,27 @@ fn advances_to_the_total(monitor: &CancelAfter, stage: &str, total: u64) {
     assert_eq!(reports.first(), Some(&(0, total)), "{reports:?}");
     assert_eq!(reports.last(), Some(&(total, total)), "{reports:?}");
     assert!(reports.windows(2).all(|w| w[0].0 <= w[1].0 && w[1].1 == total), "{reports:?}");
+}
+
+#[test]
+fn a_stage_reports_its_start_every_interval_and_its_end_once() {
+    let mut seen = CancelAfter::never();
+    let mut stage = Stage::start(&mut seen, "Counting", 10, 4).unwrap();
+    for _ in 0..10 {
+        stage.step().unwrap();
+    }
+    stage.finish().unwrap();
+    assert_eq!(seen.of("Counting"), [(0, 10), (4, 10), (8, 10), (10, 10)]);
+    let mut exact = CancelAfter::never();
+    let mut stage = Stage::start(&mut exact, "Counting", 8, 4).unwrap();
+    stage.advance(8).unwrap();
+    stage.finish().unwrap();
+    assert_eq!(exact.of("Counting"), [(0, 8), (8, 8)], "the end is reported once");
+    let mut stop = CancelAfter::reports(2);
+    let mut stage = Stage::start(&mut stop, "Counting", 10, 4).unwrap();
+    let stopped = (0..10).map(|_| stage.step()).find(Result::is_err);
+    assert_eq!(stopped, Some(Err(Cancelled)));
+    assert_eq!(stop.of("Counting"), [(0, 10), (4, 10)]);
 }
 
 #[test]
