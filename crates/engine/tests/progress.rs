@@ -1,7 +1,7 @@
 //! Long steps report progress and stop when asked: split, rule evaluation, RFM scoring and the
 //! exports each report a fraction that advances to its total on a table of 200,000 rows, and return
-//! their module's `Cancelled` error when the monitor asks; through the session, a cancelled request
-//! leaves the dataset and its segmentations as they were.
+//! their module's `Cancelled` error when the monitor asks. (Through the session, a cancelled request
+//! leaving everything as it was: `segmentations.rs`.)
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "support/monitor.rs"]
@@ -10,14 +10,12 @@ mod monitor;
 use std::sync::OnceLock;
 
 use monitor::CancelAfter;
-use segscope_engine::api::{DatasetId, Request, Response, SegmentationFiles, SegmentationView, Session};
 use segscope_engine::customers::{Aggregates, TransactionMapping};
 use segscope_engine::export::{write_annotated_csv, ExportError};
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::{Cancelled, Quiet, Stage, CANCELLED};
 use segscope_engine::rfm::{self, RfmError, RfmMap, RfmParams};
 use segscope_engine::rules::{check, evaluate, schema_of, truth, Definition, Frame, RulesError};
-use segscope_engine::sample::SampleParams;
 use segscope_engine::split::{split, SplitError, SplitParams};
 use segscope_engine::table::Table;
 
@@ -166,84 +164,4 @@ fn the_csv_export_reports_every_row_and_stops_when_asked() {
     let result = write_annotated_csv(t, &a, "segment", Vec::new(), &mut stop);
     assert!(matches!(result, Err(ExportError::Cancelled)), "{result:?}");
     assert_eq!(result.unwrap_err().to_string(), CANCELLED);
-}
-
-const D: DatasetId = DatasetId(1);
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
-
-fn list(s: &mut Session) -> Vec<SegmentationView> {
-    match ok(s, Request::Segmentations { dataset: D }) {
-        Response::Segmentations(v) => v,
-        other => panic!("{other:?}"),
-    }
-}
-
-fn files(s: &mut Session, request: Request) -> Vec<(String, Vec<u8>)> {
-    match ok(s, request) {
-        Response::Files(f) => f.into_iter().map(|f| (f.name, f.bytes)).collect(),
-        other => panic!("{other:?}"),
-    }
-}
-
-fn lifestyle() -> Definition {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json");
-    Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-#[test]
-fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
-    let mut s = Session::new();
-    let params = SampleParams { customers: 800, ..SampleParams::default() };
-    ok(&mut s, Request::LoadSample { params });
-    ok(&mut s, Request::AttachSampleTransactions { dataset: D, params });
-    let region = SplitParams { column: "region".into(), ..SplitParams::default() };
-    let Response::Segmented(first) = ok(&mut s, Request::Split { dataset: D, params: region }) else { panic!() };
-    ok(&mut s, Request::ApplyRules { dataset: D, definition: lifestyle() });
-    ok(&mut s, Request::Rfm { dataset: D, params: RfmParams::default(), map: None, as_of: None });
-    let before = list(&mut s);
-    let csv = |segmentation| Request::SegmentationFiles { dataset: D, segmentation, files: SegmentationFiles::Csv };
-    let exported: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
-    let rfm_csv = || Request::RfmFiles {
-        dataset: D,
-        dialect: None,
-        customers_table: "customers".into(),
-        transactions_table: "transactions".into(),
-    };
-    let rfm_file = files(&mut s, rfm_csv());
-
-    let mut edited = lifestyle();
-    edited.segments.truncate(2);
-    let mut reread = ReadOptions::default();
-    reread.missing_tokens.push("Urban".into());
-    let age = SplitParams { column: "age".into(), ..SplitParams::default() };
-    let rfm4 = RfmParams { bins: 4, ..RfmParams::default() };
-    let cancelled: Vec<(Request, CancelAfter)> = vec![
-        (Request::Split { dataset: D, params: age }, CancelAfter::in_stage("Splitting by", 2)),
-        (Request::ApplyRules { dataset: D, definition: edited }, CancelAfter::in_stage("Counting", 1)),
-        (Request::Rfm { dataset: D, params: rfm4, map: None, as_of: None }, CancelAfter::in_stage("Scoring", 1)),
-        // Reading again makes every segmentation again; RFM, made last, is cancelled after the others.
-        (Request::Reread { dataset: D, options: reread.clone() }, CancelAfter::in_stage("Scoring", 1)),
-        (Request::Reread { dataset: D, options: reread }, CancelAfter::in_stage("Splitting by", 1)),
-        (Request::Detach { dataset: D }, CancelAfter::in_stage("Counting", 1)),
-        (Request::AttachSampleTransactions { dataset: D, params }, CancelAfter::in_stage("Scoring", 1)),
-        (Request::DuplicateSegmentation { dataset: D, segmentation: first.id }, CancelAfter::in_stage("Split", 1)),
-        (csv(first.id), CancelAfter::in_stage("Writing", 1)),
-        (rfm_csv(), CancelAfter::in_stage("Writing", 1)),
-    ];
-    for (request, mut monitor) in cancelled {
-        let kind = request.kind();
-        let response = s.handle(request, &mut monitor);
-        assert_eq!(response, Response::Error { message: CANCELLED.into() }, "{kind}: {:?}", monitor.stages());
-        assert_eq!(list(&mut s), before, "{kind}");
-    }
-    // The data, its read options (in the manifests), its transactions and every result are as before.
-    let after: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
-    assert!(after == exported, "the downloads changed");
-    assert!(files(&mut s, rfm_csv()) == rfm_file, "the RFM scores changed");
 }
