@@ -23,9 +23,13 @@ use segscope_engine::table::ColumnType;
 
 const D: DatasetId = DatasetId(1);
 
-fn lifestyle() -> Definition {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json");
+fn definition(name: &str) -> Definition {
+    let path = format!("{}/../../examples/segments/{name}", env!("CARGO_MANIFEST_DIR"));
     Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn lifestyle() -> Definition {
+    definition("sample-lifestyle.json")
 }
 
 fn ok(s: &mut Session, request: Request) -> Response {
@@ -227,6 +231,7 @@ fn lifetime_value_is_summarised_by_any_segmentation() {
 fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
     let mut s = Session::new();
     let (split, _, _) = three_kinds(&mut s);
+    let value_counts = ok(&mut s, Request::ApplyRules { dataset: D, definition: definition("sample-value.json") });
     let before = list(&mut s);
     let csv = |segmentation| Request::SegmentationFiles { dataset: D, segmentation, files: SegmentationFiles::Csv };
     let exported: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
@@ -240,8 +245,13 @@ fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
 
     let mut edited = lifestyle();
     edited.segments.truncate(2);
+    // Read again with the first customer's key (and a common value) as missing: the join changes.
+    let Response::Preview(first) = ok(&mut s, Request::Preview { dataset: D, segment: None, offset: 0, limit: 1 })
+    else {
+        panic!()
+    };
     let mut reread = ReadOptions::default();
-    reread.missing_tokens.push("Urban".into());
+    reread.missing_tokens.extend([first.rows[0].1[0].clone(), "Urban".into()]);
     let age = SplitParams { column: "age".into(), ..SplitParams::default() };
     let rfm4 = RfmParams { bins: 4, ..RfmParams::default() };
     let params = SampleParams { customers: 800, ..SampleParams::default() };
@@ -252,7 +262,7 @@ fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
         // Reading again makes every segmentation again; RFM, made last, is cancelled after the others.
         (Request::Reread { dataset: D, options: reread.clone() }, CancelAfter::in_stage("Scoring", 1)),
         (Request::Reread { dataset: D, options: reread }, CancelAfter::in_stage("Splitting by", 1)),
-        (Request::Detach { dataset: D }, CancelAfter::in_stage("Counting", 1)),
+        (Request::Detach { dataset: D }, CancelAfter::in_stage("Splitting by", 1)),
         (Request::AttachSampleTransactions { dataset: D, params }, CancelAfter::in_stage("Scoring", 1)),
         (Request::DuplicateSegmentation { dataset: D, segmentation: split }, CancelAfter::in_stage("Split", 1)),
         (csv(split), CancelAfter::in_stage("Writing", 1)),
@@ -268,4 +278,7 @@ fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
     let after: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
     assert!(after == exported, "the downloads changed");
     assert!(files(&mut s, rfm_csv()) == rfm_file, "the RFM scores changed");
+    // Counted again, rules on the aggregates joined onto the customers find what they found before.
+    let value = Request::ApplyRules { dataset: D, definition: definition("sample-value.json") };
+    assert_eq!(ok(&mut s, value), value_counts, "the joined aggregates changed");
 }

@@ -530,7 +530,7 @@ impl Dataset {
     ) -> Result<(), EngineError> {
         let old_ingested = std::mem::replace(&mut self.ingested, ingested);
         let old_options = std::mem::replace(&mut self.options, options);
-        let old_join = self.transactions.as_mut().map(|t| (std::mem::take(&mut t.columns), t.report.clone()));
+        let old_join = self.transactions.as_mut().map(transactions::Attached::take_join);
         let result = match self.transactions.as_mut().map(|t| t.rejoin(&self.ingested.table)) {
             Some(Err(e)) => Err(e.into()),
             _ => self.changed("The data was read again", monitor),
@@ -538,9 +538,8 @@ impl Dataset {
         if result.is_err() {
             self.ingested = old_ingested;
             self.options = old_options;
-            if let (Some(t), Some((columns, report))) = (self.transactions.as_mut(), old_join) {
-                t.columns = columns;
-                t.report = report;
+            if let (Some(t), Some(join)) = (self.transactions.as_mut(), old_join) {
+                t.put_join(join);
             }
         }
         result

@@ -21,6 +21,12 @@ pub(super) struct Attached {
     pub report: JoinReport,
 }
 
+/// What joining transactions onto the customers made: the aggregate columns and the report.
+pub(super) struct Join {
+    columns: Vec<Column>,
+    report: JoinReport,
+}
+
 /// What the app shows about attached transactions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachView {
@@ -95,6 +101,18 @@ impl Attached {
             monitor,
         )?;
         Ok(out)
+    }
+
+    /// Takes out what joining onto the customers made, so that a re-read that is undone can put it
+    /// back with [`Attached::put_join`] (every field [`Attached::rejoin`] sets is in [`Join`]).
+    pub fn take_join(&mut self) -> Join {
+        Join { columns: std::mem::take(&mut self.columns), report: std::mem::take(&mut self.report) }
+    }
+
+    /// Puts back what [`Attached::take_join`] took out.
+    pub fn put_join(&mut self, join: Join) {
+        self.columns = join.columns;
+        self.report = join.report;
     }
 
     /// Joins again after the customers were read again (their keys may have changed).
