@@ -1,5 +1,6 @@
 //! What the command line reports when a command fails.
 
+use segscope_engine::export::ExportError;
 use segscope_engine::ingest::IngestError;
 use segscope_engine::sample::SampleError;
 use thiserror::Error;
@@ -41,6 +42,9 @@ pub enum CliError {
     /// The sample could not be generated.
     #[error(transparent)]
     Sample(#[from] SampleError),
+    /// An output could not be written (other than a failed write, which is [`CliError::File`]).
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 impl CliError {
@@ -68,4 +72,13 @@ pub fn create_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs:
     std::fs::File::create(path)
         .map(std::io::BufWriter::new)
         .map_err(|source| CliError::File { path: path.display().to_string(), source })
+}
+
+/// What writing the output file `path` failed with: a failed write names the file, as
+/// [`create_file`]'s errors do.
+pub fn write_failed(path: &str, e: ExportError) -> CliError {
+    match e {
+        ExportError::Io(source) => CliError::File { path: path.to_string(), source },
+        other => CliError::Export(other),
+    }
 }

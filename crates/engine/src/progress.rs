@@ -13,6 +13,10 @@ pub trait Monitor {
     fn is_cancelled(&self) -> bool;
 }
 
+/// What every cancelled step says (each module's `Cancelled` error displays it): the request
+/// stopped before it changed anything.
+pub const CANCELLED: &str = "Cancelled; nothing was changed.";
+
 /// The marker a long step returns when its [`Monitor`] asked it to stop; every module error has
 /// a `Cancelled` case made from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,5 +46,77 @@ impl Monitor for Quiet {
     fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
     fn is_cancelled(&self) -> bool {
         false
+    }
+}
+
+/// One stage of a long step counted in units (rows, customers): reports its start, then whenever
+/// at least `every` units were added since the last report, and its end; each report checks for
+/// cancel. Adding a unit between reports costs a comparison, so it fits per-row loops.
+pub struct Stage<'m> {
+    monitor: &'m mut dyn Monitor,
+    name: String,
+    done: u64,
+    total: u64,
+    every: u64,
+    /// The units done at the last report.
+    reported: u64,
+    next: u64,
+}
+
+impl<'m> Stage<'m> {
+    /// Starts the stage `name` of `total` units, reporting 0 done.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `monitor` says so.
+    pub fn start(
+        monitor: &'m mut dyn Monitor,
+        name: impl Into<String>,
+        total: u64,
+        every: u64,
+    ) -> Result<Self, Cancelled> {
+        let mut stage = Stage { monitor, name: name.into(), done: 0, total, every: every.max(1), reported: 0, next: 0 };
+        stage.report()?;
+        Ok(stage)
+    }
+
+    /// One more unit done.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when a report is due and the monitor says so.
+    #[inline]
+    pub fn step(&mut self) -> Result<(), Cancelled> {
+        self.advance(1)
+    }
+
+    /// `units` more units done.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when a report is due and the monitor says so.
+    #[inline]
+    pub fn advance(&mut self, units: u64) -> Result<(), Cancelled> {
+        self.done = self.done.saturating_add(units);
+        if self.done >= self.next {
+            self.report()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Reports every unit done (unless the last report said so already).
+    ///
+    /// # Errors
+    /// [`Cancelled`] when the monitor says so.
+    pub fn finish(mut self) -> Result<(), Cancelled> {
+        if self.reported == self.total {
+            return Ok(());
+        }
+        self.done = self.total;
+        self.report()
+    }
+
+    fn report(&mut self) -> Result<(), Cancelled> {
+        self.next = self.done.saturating_add(self.every);
+        self.reported = self.done.min(self.total);
+        tick(self.monitor, &self.name, self.reported, self.total, 1)
     }
 }

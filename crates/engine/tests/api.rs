@@ -357,7 +357,7 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let (keys, result, _) =
         rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();
     let mut cli = Vec::new();
-    segscope_engine::rfm::write_csv(&keys, &result, &mut cli).unwrap();
+    segscope_engine::rfm::write_csv(&keys, &result, &mut cli, &mut Quiet).unwrap();
     let cli = String::from_utf8(cli).unwrap();
     let app_lines: std::collections::HashSet<&str> = app.lines().collect();
     assert!(cli.lines().all(|l| app_lines.contains(l)), "every line of the file-based RFM is in the app's");

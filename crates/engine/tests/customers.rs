@@ -133,7 +133,7 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     let keys = customer_keys(&customers, 0);
     let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
     let run = |params: RfmParams| {
-        compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of).unwrap()
+        compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of, &mut Quiet).unwrap()
     };
     let r = run(RfmParams { bins: 3, ..RfmParams::default() });
     // A and B bought last on the same day: equal recency, equal R score; A's 2 orders beat B's 1.

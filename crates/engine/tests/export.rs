@@ -10,9 +10,9 @@ use segscope_engine::table::Table;
 
 fn export(table: &Table, column: &str) -> Vec<u8> {
     let params = SplitParams { column: column.into(), ..SplitParams::default() };
-    let assignment = split(table, &params.check(table).unwrap());
+    let assignment = split(table, &params.check(table).unwrap(), &mut Quiet).unwrap();
     let mut out = Vec::new();
-    write_annotated_csv(table, &assignment, "segment", &mut out).unwrap();
+    write_annotated_csv(table, &assignment, "segment", &mut out, &mut Quiet).unwrap();
     out
 }
 

@@ -30,7 +30,7 @@ fn rfm(method: Method, part_records: usize) -> String {
         "YYYYMMDD dates are read as dates; there is no order id"
     );
     let mut out = Vec::new();
-    write_csv(&keys, &result, &mut out).unwrap();
+    write_csv(&keys, &result, &mut out, &mut Quiet).unwrap();
     String::from_utf8(out).unwrap()
 }
 

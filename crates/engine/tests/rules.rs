@@ -134,7 +134,7 @@ fn first_match_order_remainder_and_missing_exclusions() {
         ], "remainder": {{"name": "Rest"}}}}"#
     ));
     let v = check(&d, &schema_of(&t), None).unwrap();
-    let r = evaluate(&v, &t);
+    let r = evaluate(&v, &t, &mut Quiet).unwrap();
     let names: Vec<&str> = (0..6).map(|i| r.assignment.segment_of(i).unwrap()).collect();
     assert_eq!(names, ["French", "Rest", "French", "Over 40", "Rest", "Over 40"]);
     assert_eq!(r.excluded_for_missing, [1, 0], "customer 3's age is missing");
@@ -149,7 +149,7 @@ fn overlapping_mode_gives_flags() {
             {{"name": "French", "when": {{"column": "country", "op": "is", "value": "France"}}}}
         ]}}"#
     ));
-    let r = evaluate(&check(&d, &schema_of(&t), None).unwrap(), &t);
+    let r = evaluate(&check(&d, &schema_of(&t), None).unwrap(), &t, &mut Quiet).unwrap();
     assert_eq!(r.flags[0], [false, false, false, true, false, true]);
     assert_eq!(r.flags[1], [true, false, true, false, false, true]);
 }

@@ -11,6 +11,7 @@ mod random_rules;
 use duckdb_support::duckdb;
 use proptest::prelude::*;
 use random_rules::{csv, definition, read, row, COLUMNS};
+use segscope_engine::progress::Quiet;
 use segscope_engine::rules::sql::{select, Dialect};
 use segscope_engine::rules::{check, evaluate, schema_of, Mode};
 
@@ -22,7 +23,7 @@ proptest! {
         let text = csv(&rows);
         let table = read(&text);
         let valid = check(&def, &schema_of(&table), None).unwrap();
-        let engine = evaluate(&valid, &table);
+        let engine = evaluate(&valid, &table, &mut Quiet).unwrap();
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("customers.csv");

@@ -1,12 +1,16 @@
 //! Behaviour of the built-in sample-data generator, read back through its CSV files.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/monitor.rs"]
+mod monitor;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use monitor::CancelAfter;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use segscope_engine::progress::{Monitor, Quiet};
+use segscope_engine::progress::Quiet;
 use segscope_engine::sample::{
     customer, sample_csv, write_sample, Persona, SampleError, SampleParams, ValidSampleParams, CATEGORIES, CHANNELS,
     COUNTRIES, CUSTOMER_HEADER, DEFAULT_SEED, GENDERS, LIFE_STAGES, MARITAL_STATUSES, SIGNUP_START, TRANSACTION_HEADER,
@@ -437,25 +441,10 @@ fn invalid_customer_counts_give_the_stated_error() {
     assert!(err.to_string().contains("(got 60,000,000)"), "{err}");
 }
 
-/// Cancels once it has seen `after` progress reports.
-struct CancelAfter {
-    after: usize,
-    reports: Vec<(String, u64, u64)>,
-}
-
-impl Monitor for CancelAfter {
-    fn progress(&mut self, stage: &str, done: u64, total: u64) {
-        self.reports.push((stage.to_string(), done, total));
-    }
-    fn is_cancelled(&self) -> bool {
-        self.reports.len() >= self.after
-    }
-}
-
 #[test]
 fn cancelling_through_the_monitor_returns_cancelled() {
     let p = params(50_000, 1);
-    let mut monitor = CancelAfter { after: 3, reports: Vec::new() };
+    let mut monitor = CancelAfter::reports(3);
     let result = write_sample(&p, Vec::new(), Vec::new(), &mut monitor);
     assert!(matches!(result, Err(SampleError::Cancelled)), "{result:?}");
     assert_eq!(monitor.reports.len(), 3);
@@ -465,7 +454,7 @@ fn cancelling_through_the_monitor_returns_cancelled() {
 #[test]
 fn progress_is_reported_every_ten_thousand_customers() {
     let p = params(25_000, 1);
-    let mut monitor = CancelAfter { after: usize::MAX, reports: Vec::new() };
+    let mut monitor = CancelAfter::never();
     write_sample(&p, std::io::sink(), std::io::sink(), &mut monitor).unwrap();
     let done: Vec<u64> = monitor.reports.iter().map(|r| r.1).collect();
     assert_eq!(done, [0, 10_000, 20_000, 25_000]);

@@ -1,14 +1,19 @@
 //! Segmentations as first-class things: split, rules and RFM all land in one list per dataset,
 //! can be renamed, duplicated, deleted and made current, download from one place, are made again
 //! (or marked stale with the reason) when the data changes, and CLV is summarised by any of them.
+//! A request its monitor cancels leaves the dataset and every segmentation as they were.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "support/monitor.rs"]
+mod monitor;
+
+use monitor::CancelAfter;
 use segscope_engine::api::{
     AssignmentId, DatasetId, Request, Response, SegmentationFiles, SegmentationKind, SegmentationView, Session,
 };
 use segscope_engine::clv::ClvParams;
 use segscope_engine::ingest::ReadOptions;
-use segscope_engine::progress::Quiet;
+use segscope_engine::progress::{Quiet, CANCELLED};
 use segscope_engine::rfm::RfmParams;
 use segscope_engine::rules::sql::Dialect;
 use segscope_engine::rules::Definition;
@@ -18,9 +23,13 @@ use segscope_engine::table::ColumnType;
 
 const D: DatasetId = DatasetId(1);
 
-fn lifestyle() -> Definition {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/segments/sample-lifestyle.json");
+fn definition(name: &str) -> Definition {
+    let path = format!("{}/../../examples/segments/{name}", env!("CARGO_MANIFEST_DIR"));
     Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn lifestyle() -> Definition {
+    definition("sample-lifestyle.json")
 }
 
 fn ok(s: &mut Session, request: Request) -> Response {
@@ -33,6 +42,14 @@ fn ok(s: &mut Session, request: Request) -> Response {
 fn list(s: &mut Session) -> Vec<SegmentationView> {
     match ok(s, Request::Segmentations { dataset: D }) {
         Response::Segmentations(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The names and bytes of the files a request answers with.
+fn files(s: &mut Session, request: Request) -> Vec<(String, Vec<u8>)> {
+    match ok(s, request) {
+        Response::Files(f) => f.into_iter().map(|f| (f.name, f.bytes)).collect(),
         other => panic!("{other:?}"),
     }
 }
@@ -208,4 +225,60 @@ fn lifetime_value_is_summarised_by_any_segmentation() {
     let Response::Segmentations(l) = ok(&mut s, Request::Segmentations { dataset: D }) else { panic!() };
     assert_eq!(v.by_segment.len(), l[0].segments);
     assert_eq!(v.by_segment.iter().map(|b| b.customers).sum::<u64>(), 800);
+}
+
+#[test]
+fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
+    let mut s = Session::new();
+    let (split, _, _) = three_kinds(&mut s);
+    let value_counts = ok(&mut s, Request::ApplyRules { dataset: D, definition: definition("sample-value.json") });
+    let before = list(&mut s);
+    let csv = |segmentation| Request::SegmentationFiles { dataset: D, segmentation, files: SegmentationFiles::Csv };
+    let exported: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
+    let rfm_csv = || Request::RfmFiles {
+        dataset: D,
+        dialect: None,
+        customers_table: "customers".into(),
+        transactions_table: "transactions".into(),
+    };
+    let rfm_file = files(&mut s, rfm_csv());
+
+    let mut edited = lifestyle();
+    edited.segments.truncate(2);
+    // Read again with the first customer's key (and a common value) as missing: the join changes.
+    let Response::Preview(first) = ok(&mut s, Request::Preview { dataset: D, segment: None, offset: 0, limit: 1 })
+    else {
+        panic!()
+    };
+    let mut reread = ReadOptions::default();
+    reread.missing_tokens.extend([first.rows[0].1[0].clone(), "Urban".into()]);
+    let age = SplitParams { column: "age".into(), ..SplitParams::default() };
+    let rfm4 = RfmParams { bins: 4, ..RfmParams::default() };
+    let params = SampleParams { customers: 800, ..SampleParams::default() };
+    let cancelled: Vec<(Request, CancelAfter)> = vec![
+        (Request::Split { dataset: D, params: age }, CancelAfter::in_stage("Splitting by", 2)),
+        (Request::ApplyRules { dataset: D, definition: edited }, CancelAfter::in_stage("Counting", 1)),
+        (Request::Rfm { dataset: D, params: rfm4, map: None, as_of: None }, CancelAfter::in_stage("Scoring", 1)),
+        // Reading again makes every segmentation again; RFM, made last, is cancelled after the others.
+        (Request::Reread { dataset: D, options: reread.clone() }, CancelAfter::in_stage("Scoring", 1)),
+        (Request::Reread { dataset: D, options: reread }, CancelAfter::in_stage("Splitting by", 1)),
+        (Request::Detach { dataset: D }, CancelAfter::in_stage("Splitting by", 1)),
+        (Request::AttachSampleTransactions { dataset: D, params }, CancelAfter::in_stage("Scoring", 1)),
+        (Request::DuplicateSegmentation { dataset: D, segmentation: split }, CancelAfter::in_stage("Split", 1)),
+        (csv(split), CancelAfter::in_stage("Writing", 1)),
+        (rfm_csv(), CancelAfter::in_stage("Writing", 1)),
+    ];
+    for (request, mut monitor) in cancelled {
+        let kind = request.kind();
+        let response = s.handle(request, &mut monitor);
+        assert_eq!(response, Response::Error { message: CANCELLED.into() }, "{kind}: {:?}", monitor.stages());
+        assert_eq!(list(&mut s), before, "{kind}");
+    }
+    // The data, its read options (in the manifests), its transactions and every result are as before.
+    let after: Vec<_> = before.iter().map(|v| files(&mut s, csv(v.id))).collect();
+    assert!(after == exported, "the downloads changed");
+    assert!(files(&mut s, rfm_csv()) == rfm_file, "the RFM scores changed");
+    // Counted again, rules on the aggregates joined onto the customers find what they found before.
+    let value = Request::ApplyRules { dataset: D, definition: definition("sample-value.json") };
+    assert_eq!(ok(&mut s, value), value_counts, "the joined aggregates changed");
 }

@@ -17,7 +17,7 @@ fn sample() -> Table {
 fn counts(template: &Template, table: &Table) -> Vec<(String, u64)> {
     let def = build(template, &table.columns.iter().collect::<Vec<_>>());
     let valid = check(&def, &schema_of(table), default_as_of(&def, table)).unwrap_or_else(|e| panic!("{e}"));
-    evaluate(&valid, table).assignment.sizes().into_iter().map(|s| (s.name, s.count)).collect()
+    evaluate(&valid, table, &mut Quiet).unwrap().assignment.sizes().into_iter().map(|s| (s.name, s.count)).collect()
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn life_stage_uses_the_mapped_columns() {
     };
     let def = build(&template, &t.columns.iter().collect::<Vec<_>>());
     let valid = check(&def, &schema_of(&t), None).unwrap();
-    let r = evaluate(&valid, &t);
+    let r = evaluate(&valid, &t, &mut Quiet).unwrap();
     let got: Vec<&str> = (0..5).map(|i| r.assignment.segment_of(i).unwrap()).collect();
     assert_eq!(got, ["Retired", "Family with children", "Empty nester", "Couple", "Single"]);
 }

@@ -3,6 +3,10 @@
 //! worker) answers exactly as the original does.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "support/monitor.rs"]
+mod monitor;
+
+use monitor::CancelAfter;
 use segscope_engine::api::{JournalLog, Request, Response, Session};
 use segscope_engine::clv::ClvParams;
 use segscope_engine::progress::Quiet;
@@ -101,41 +105,23 @@ fn a_session_rebuilt_from_its_journal_answers_as_the_original() {
     }
 }
 
-/// A monitor that asks to stop after `left` progress reports, and counts what it saw.
-struct StopAfter {
-    left: u32,
-    stages: Vec<String>,
-}
-
-impl segscope_engine::progress::Monitor for StopAfter {
-    fn progress(&mut self, stage: &str, _done: u64, _total: u64) {
-        if self.stages.last().map(String::as_str) != Some(stage) {
-            self.stages.push(stage.to_string());
-        }
-        self.left = self.left.saturating_sub(1);
-    }
-    fn is_cancelled(&self) -> bool {
-        self.left == 0
-    }
-}
-
 #[test]
 fn long_steps_report_progress_and_stop_when_asked() {
     let mut s = Session::new();
     let params = SampleParams { customers: 600, ..SampleParams::default() };
     let d = segscope_engine::api::DatasetId(1);
     s.handle(Request::LoadSample { params }, &mut Quiet);
-    let mut attach = StopAfter { left: u32::MAX, stages: Vec::new() };
+    let mut attach = CancelAfter::never();
     s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut attach);
-    assert!(attach.stages.iter().any(|st| st == "Adding up the transactions"), "{:?}", attach.stages);
-    let mut fit = StopAfter { left: 3, stages: Vec::new() };
+    assert!(attach.stages().contains(&"Adding up the transactions"), "{:?}", attach.stages());
+    let mut fit = CancelAfter::reports(3);
     let Response::Error { message } =
         s.handle(Request::Clv { dataset: d, params: ClvParams::default(), by: None }, &mut fit)
     else {
         panic!("a cancelled fit is not a result")
     };
     assert_eq!(message, "Cancelled; nothing was changed.");
-    assert_eq!(fit.stages, ["Fitting BG/NBD, evaluation"]);
+    assert_eq!(fit.stages(), ["Fitting BG/NBD, evaluation"]);
     // Nothing was kept: the files of a CLV that never finished do not exist.
     assert!(matches!(s.handle(Request::ClvFiles { dataset: d }, &mut Quiet), Response::Error { .. }));
 }

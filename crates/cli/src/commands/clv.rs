@@ -7,7 +7,7 @@ use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
 use segscope_engine::progress::Quiet;
 use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
 
-use crate::error::{create_file, CliError};
+use crate::error::{create_file, write_failed, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -68,8 +68,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, _) = clv_from_transactions(&mut tx, &params, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();
-    write_csv(&keys, &result, create_file(&args.output)?)
-        .map_err(|source| CliError::File { path: out_path.clone(), source })?;
+    write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));
     let text = params_json(&settings, &result);
     std::fs::write(&json_path, text)

@@ -8,7 +8,7 @@ use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{parse_thresholds, write_csv, Dimension, Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
 
-use crate::error::{create_file, CliError};
+use crate::error::{create_file, write_failed, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -114,8 +114,7 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
     let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, PART_RECORDS, &mut Quiet)?;
     let out_path = args.output.display().to_string();
-    write_csv(&keys, &result, create_file(&args.output)?)
-        .map_err(|source| CliError::File { path: out_path.clone(), source })?;
+    write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     eprintln!(
         "RFM of {} customers as of {} (customer id `{}`, date `{}`, amount `{}`{}) written to {out_path}",
         keys.len(),

@@ -6,7 +6,6 @@ use super::transactions::Attached;
 use super::{AssignmentId, EngineError, FileOut};
 use crate::assignment::Assignment;
 use crate::clv::{analyse, last_day, write_csv, BgNbdFit, CalibrationPoint, ClvParams, ClvResult, GammaGammaFit};
-use crate::export::ExportError;
 use crate::table::Table;
 
 /// One of the customers with the highest predicted value.
@@ -160,16 +159,17 @@ pub(super) fn run(
     Ok((view, result))
 }
 
-/// The per-customer CLV CSV and the fitted parameters as JSON.
+/// The per-customer CLV CSV and the fitted parameters as JSON; writing reports to `monitor`.
 pub(super) fn files(
     table: &Table,
     attached: &Attached,
     params: &ClvParams,
     result: &ClvResult,
+    monitor: &mut dyn crate::progress::Monitor,
 ) -> Result<Vec<FileOut>, EngineError> {
     let keys: Vec<String> = attached.keys(table)?.into_iter().map(Option::unwrap_or_default).collect();
     let mut csv = Vec::new();
-    write_csv(&keys, result, &mut csv).map_err(ExportError::Io)?;
+    write_csv(&keys, result, &mut csv, monitor)?;
     Ok(vec![
         FileOut { name: "clv.csv".into(), mime: "text/csv".into(), bytes: csv },
         FileOut {

@@ -407,7 +407,7 @@ pub enum EngineError {
     #[error(transparent)]
     Ingest(#[from] IngestError),
     /// Splitting failed.
-    #[error("Cannot split: {0}")]
+    #[error("{}", cannot_split(.0))]
     Split(#[from] SplitError),
     /// Generating the sample failed.
     #[error(transparent)]
@@ -444,6 +444,36 @@ pub enum EngineError {
     Segmentation(String),
 }
 
+/// "Cannot split: …", except for a cancel, which says what every cancel says.
+fn cannot_split(e: &SplitError) -> String {
+    match e {
+        SplitError::Cancelled => e.to_string(),
+        _ => format!("Cannot split: {e}"),
+    }
+}
+
+impl EngineError {
+    /// True when the request stopped because its monitor asked (whichever step was running);
+    /// the message is then [`crate::progress::CANCELLED`] (or reading's own sentence).
+    pub fn is_cancelled(&self) -> bool {
+        use crate::clv::ClvError;
+        use crate::customers::CustomersError;
+        match self {
+            EngineError::Ingest(e) => matches!(e.kind, crate::ingest::IngestErrorKind::Cancelled),
+            _ => matches!(
+                self,
+                EngineError::Split(SplitError::Cancelled)
+                    | EngineError::Sample(SampleError::Cancelled)
+                    | EngineError::Export(ExportError::Cancelled)
+                    | EngineError::Rfm(RfmError::Cancelled)
+                    | EngineError::Clv(ClvError::Cancelled)
+                    | EngineError::Customers(CustomersError::Cancelled)
+                    | EngineError::Rules(RulesError::Cancelled)
+            ),
+        }
+    }
+}
+
 /// A segmentation held for a dataset: how it was made (for the manifest) and its result.
 struct Stored {
     spec: serde_json::Value,
@@ -464,12 +494,55 @@ struct Dataset {
 }
 
 impl Dataset {
-    /// Makes every segmentation again after the data or its transactions changed (DECISIONS 19);
-    /// the CLV fit no longer matches the data and is dropped.
-    fn changed(&mut self, why: &str) {
+    /// Makes every segmentation again after the data or its transactions changed (DECISIONS 19),
+    /// reporting to `monitor`; the CLV fit no longer matches the data and is dropped. A cancel
+    /// changes nothing.
+    fn changed(&mut self, why: &str, monitor: &mut dyn Monitor) -> Result<(), EngineError> {
         let data = Data { table: &self.ingested.table, attached: self.transactions.as_ref() };
-        self.segmentations.refresh(&data, why);
+        self.segmentations.refresh(&data, why, monitor)?;
         self.clv = None;
+        Ok(())
+    }
+
+    /// Puts `transactions` in place (attached, re-mapped or removed) and makes every segmentation
+    /// again; when that is cancelled, the old transactions are put back and nothing has changed.
+    fn set_transactions(
+        &mut self,
+        transactions: Option<transactions::Attached>,
+        why: &str,
+        monitor: &mut dyn Monitor,
+    ) -> Result<(), EngineError> {
+        let old = std::mem::replace(&mut self.transactions, transactions);
+        let result = self.changed(why, monitor);
+        if result.is_err() {
+            self.transactions = old;
+        }
+        result
+    }
+
+    /// Puts the data read again in place, joins the transactions onto it again and makes every
+    /// segmentation again; when any of that fails or is cancelled, the dataset is left as it was.
+    fn reread(
+        &mut self,
+        ingested: Ingested,
+        options: ReadOptions,
+        monitor: &mut dyn Monitor,
+    ) -> Result<(), EngineError> {
+        let old_ingested = std::mem::replace(&mut self.ingested, ingested);
+        let old_options = std::mem::replace(&mut self.options, options);
+        let old_join = self.transactions.as_mut().map(transactions::Attached::take_join);
+        let result = match self.transactions.as_mut().map(|t| t.rejoin(&self.ingested.table)) {
+            Some(Err(e)) => Err(e.into()),
+            _ => self.changed("The data was read again", monitor),
+        };
+        if result.is_err() {
+            self.ingested = old_ingested;
+            self.options = old_options;
+            if let (Some(t), Some(join)) = (self.transactions.as_mut(), old_join) {
+                t.put_join(join);
+            }
+        }
+        result
     }
 
     /// The made segmentation `id`; a stale one is an error that says why.
@@ -531,12 +604,14 @@ impl Session {
         Ok(id)
     }
 
-    /// A segmentation's files: its CSV with the manifest, its definition, or its SQL.
+    /// A segmentation's files: its CSV with the manifest (writing reports to `monitor`), its
+    /// definition, or its SQL.
     fn segmentation_files(
         &self,
         ds: &Dataset,
         segmentation: AssignmentId,
         files: SegmentationFiles,
+        monitor: &mut dyn Monitor,
     ) -> Result<Vec<FileOut>, EngineError> {
         let entry = ds.segmentations.get(segmentation).ok_or(EngineError::UnknownAssignment)?;
         let stem = slug(&entry.name);
@@ -550,7 +625,7 @@ impl Session {
         };
         match (files, &entry.spec) {
             (SegmentationFiles::Csv, _) => {
-                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))))
+                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))), monitor)
             }
             (_, Spec::Split(_)) => Err(no_definition()),
             (SegmentationFiles::Definition, Spec::Rules(def)) => {
@@ -601,12 +676,7 @@ impl Session {
                 let id = dataset;
                 let ds = self.datasets.get_mut(&id).ok_or(EngineError::UnknownDataset)?;
                 let ingested = read_table(&ds.ingested.table.name, &ds.file, &options, monitor)?;
-                ds.ingested = ingested;
-                ds.options = options;
-                if let Some(t) = ds.transactions.as_mut() {
-                    t.rejoin(&ds.ingested.table)?;
-                }
-                ds.changed("The data was read again");
+                ds.reread(ingested, options, monitor)?;
                 Ok(Response::Dataset(Box::new(DatasetView::new(id, &ds.ingested, &ds.options))))
             }
             Request::Preview { dataset, segment, offset, limit } => {
@@ -639,7 +709,7 @@ impl Session {
                 let id = self.working_id(dataset, SegmentationKind::Split)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let valid = params.check(&ds.ingested.table)?;
-                let assignment = split(&ds.ingested.table, &valid);
+                let assignment = split(&ds.ingested.table, &valid, monitor)?;
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
                 ds.segmentations.put(id, Spec::Split(params.clone()), segmentations::split_made(&params, assignment));
                 Ok(Response::Segmented(view))
@@ -647,7 +717,7 @@ impl Session {
             Request::ExportCsv { dataset, assignment } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let stem = file_stem(&ds.ingested.table.name);
-                Ok(Response::Files(csv_files(ds, assignment, format!("{stem}-segments.csv"))?))
+                Ok(Response::Files(csv_files(ds, assignment, format!("{stem}-segments.csv"), monitor)?))
             }
             Request::ApplyRules { dataset, definition } => {
                 // One working id per dataset for its rule segments, whatever was applied before: so a
@@ -655,14 +725,14 @@ impl Session {
                 let id = self.working_id(dataset, SegmentationKind::Rules)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
-                let (view, stored) = rules::apply(id, &definition, customers);
+                let (view, stored) = rules::apply(id, &definition, customers, monitor)?;
                 let rows = ds.ingested.table.rows();
                 let name = segmentations::rules_name(&definition);
                 match stored {
                     // No segments: no segmentation yet (an existing one waits, stale, for segments).
                     _ if definition.segments.is_empty() => {
                         if ds.segmentations.get(id).is_some() {
-                            let why = "it has no segments yet; add one in Rules.".to_string();
+                            let why = segmentations::NO_SEGMENTS.to_string();
                             ds.segmentations.put_stale(id, Spec::Rules(Box::new(definition)), name, why);
                         }
                     }
@@ -723,8 +793,7 @@ impl Session {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
-                ds.transactions = Some(attached);
-                ds.changed("The transactions changed");
+                ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
             }
             Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
@@ -734,30 +803,21 @@ impl Session {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = transactions::Attached::new(ingested, None, &ds.ingested.table, monitor)?;
                 let view = attached.view();
-                ds.transactions = Some(attached);
-                ds.changed("The transactions changed");
+                ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
             }
             Request::Remap { dataset, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let old = ds.transactions.take().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                match transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table, monitor) {
-                    Ok(attached) => {
-                        let view = attached.view();
-                        ds.transactions = Some(attached);
-                        ds.changed("The transactions changed");
-                        Ok(Response::Attached(Box::new(view)))
-                    }
-                    Err(e) => {
-                        ds.transactions = Some(old);
-                        Err(e.into())
-                    }
-                }
+                let old = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
+                let attached =
+                    transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table, monitor)?;
+                let view = attached.view();
+                ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
+                Ok(Response::Attached(Box::new(view)))
             }
             Request::Detach { dataset } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                ds.transactions = None;
-                ds.changed("The transactions were removed");
+                ds.set_transactions(None, "The transactions were removed", monitor)?;
                 Ok(Response::Done)
             }
             Request::Rfm { dataset, params, map, as_of } => {
@@ -767,7 +827,7 @@ impl Session {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
-                let (result, map, default) = run.compute(&params, map, as_of.as_deref())?;
+                let (result, map, default) = run.compute(&params, map, as_of.as_deref(), monitor)?;
                 let (view, stored) = run.view(id, &params, &map, &result, default);
                 let spec = Spec::Rfm { params, map, as_of };
                 ds.segmentations.put(id, spec, segmentations::rfm_made(&view, stored, result));
@@ -792,7 +852,7 @@ impl Session {
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let files = match dialect {
-                    None => vec![run.csv(result)?],
+                    None => vec![run.csv(result, monitor)?],
                     Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
                 };
                 Ok(Response::Files(files))
@@ -835,7 +895,7 @@ impl Session {
                 let new_id = AssignmentId(self.fresh_id());
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
-                ds.segmentations.duplicate(segmentation, new_id, &data).map_err(EngineError::Segmentation)?;
+                ds.segmentations.duplicate(segmentation, new_id, &data, monitor)?;
                 Ok(Response::Segmentations(ds.segmentations.views()))
             }
             Request::DeleteSegmentation { dataset, segmentation } => {
@@ -854,13 +914,13 @@ impl Session {
             }
             Request::SegmentationFiles { dataset, segmentation, files } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                Ok(Response::Files(self.segmentation_files(ds, segmentation, files)?))
+                Ok(Response::Files(self.segmentation_files(ds, segmentation, files, monitor)?))
             }
             Request::ClvFiles { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result)?))
+                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result, monitor)?))
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);
@@ -889,7 +949,7 @@ impl Session {
         let mut options = ReadOptions::default();
         options.types.insert(attached.mapping.customer_id.clone(), crate::table::ColumnType::Text);
         let name = format!("customers of {}", attached.ingested.table.name);
-        let view = self.open(name, attached.customer_list()?, options, monitor)?;
+        let view = self.open(name, attached.customer_list(monitor)?, options, monitor)?;
         let ds = self.datasets.get_mut(&view.id).ok_or(EngineError::UnknownDataset)?;
         attached.rejoin(&ds.ingested.table)?;
         let attached_view = attached.view();
@@ -916,8 +976,13 @@ impl Session {
 }
 
 /// The customer table with the segmentation's column(s) appended, as `output_file`, and its
-/// manifest beside it (DECISIONS 12).
-fn csv_files(ds: &Dataset, assignment: AssignmentId, output_file: String) -> Result<Vec<FileOut>, EngineError> {
+/// manifest beside it (DECISIONS 12); writing reports to `monitor`.
+fn csv_files(
+    ds: &Dataset,
+    assignment: AssignmentId,
+    output_file: String,
+    monitor: &mut dyn Monitor,
+) -> Result<Vec<FileOut>, EngineError> {
     let stored = &ds.made(assignment)?.stored;
     let a = &stored.assignment;
     let table = &ds.ingested.table;
@@ -925,7 +990,7 @@ fn csv_files(ds: &Dataset, assignment: AssignmentId, output_file: String) -> Res
     let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
     let (column, sizes) = match &stored.flags {
         None => {
-            write_annotated_csv(table, a, &column, &mut csv)?;
+            write_annotated_csv(table, a, &column, &mut csv, monitor)?;
             (column, a.sizes())
         }
         Some(flags) => {
@@ -933,7 +998,7 @@ fn csv_files(ds: &Dataset, assignment: AssignmentId, output_file: String) -> Res
             let value = |r: usize, v: &mut Vec<String>| {
                 v.extend(flags.iter().map(|(_, f)| f.get(r).copied().unwrap_or(false).to_string()))
             };
-            write_appended(table, &names, value, true, &mut csv)?;
+            write_appended(table, &names, value, true, &mut csv, monitor)?;
             let total = table.rows().max(1) as f64;
             let sizes = flags
                 .iter()

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::transactions::Attached;
 use super::{AssignmentId, EngineError, FileOut, Stored};
 use crate::dates::resolve_as_of;
-use crate::export::ExportError;
 use crate::ingest::values::date_from_days;
+use crate::progress::Monitor;
 use crate::rfm::{compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, FORMAT};
 use crate::rules::sql::Dialect;
 use crate::table::Table;
@@ -95,19 +95,20 @@ pub(super) struct RfmRun<'a> {
 impl RfmRun<'_> {
     /// Computes RFM with the given settings (the default map for the bins when `map` is `None`), as
     /// of the typed date or the default one ([`crate::dates::resolve_as_of`]); the last value says
-    /// whether the as-of date is the default.
+    /// whether the as-of date is the default. Scoring reports to `monitor`.
     pub fn compute(
         &self,
         params: &RfmParams,
         map: Option<RfmMap>,
         as_of: Option<&str>,
+        monitor: &mut dyn Monitor,
     ) -> Result<(RfmResult, RfmMap, bool), EngineError> {
         let valid = params.check()?;
         let map = map.unwrap_or_else(|| RfmMap::default_for(params.bins));
         let as_of = resolve_as_of(as_of, self.attached.aggregates.latest(), || None).map_err(RfmError::from)?;
         let as_of = as_of.ok_or(RfmError::NoPurchases)?;
         let keys = self.attached.keys(self.table)?;
-        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of.day)?;
+        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of.day, monitor)?;
         Ok((result, map, as_of.is_default))
     }
 
@@ -208,11 +209,11 @@ impl RfmRun<'_> {
         (view, stored)
     }
 
-    /// The per-customer RFM CSV, keyed by the customers' key column.
-    pub fn csv(&self, result: &RfmResult) -> Result<FileOut, EngineError> {
+    /// The per-customer RFM CSV, keyed by the customers' key column; writing reports to `monitor`.
+    pub fn csv(&self, result: &RfmResult, monitor: &mut dyn Monitor) -> Result<FileOut, EngineError> {
         let keys: Vec<String> = self.attached.keys(self.table)?.into_iter().map(Option::unwrap_or_default).collect();
         let mut bytes = Vec::new();
-        write_csv(&keys, result, &mut bytes).map_err(ExportError::Io)?;
+        write_csv(&keys, result, &mut bytes, monitor)?;
         Ok(FileOut { name: "rfm.csv".into(), mime: "text/csv".into(), bytes })
     }
 

@@ -6,6 +6,7 @@ use super::transactions::{uses_aggregates, Attached};
 use super::{AssignmentId, Stored};
 use crate::assignment::SegmentSize;
 use crate::ingest::values::date_from_days;
+use crate::progress::Monitor;
 use crate::rules::derived::{check_derived, compute};
 use crate::rules::sql::{select_with, Dialect};
 use crate::rules::{
@@ -74,7 +75,6 @@ fn new_field_operators() -> Vec<(ColumnType, Vec<crate::rules::OperatorChoice>)>
         .collect()
 }
 
-/// Applies `def` to `table`; returns the view and, when valid, the result to store.
 /// The customers' data: the table and the aggregate columns of attached transactions (if any).
 #[derive(Clone, Copy)]
 pub(super) struct Customers<'a> {
@@ -108,7 +108,17 @@ impl<'a> Customers<'a> {
     }
 }
 
-pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>) -> (RulesView, Option<Stored>) {
+/// Applies `def` to the customers; returns the view and, when valid, the result to store (a
+/// definition that does not fit has its problems in the view). Evaluation reports to `monitor`.
+///
+/// # Errors
+/// [`RulesError::Cancelled`] when `monitor` asks to stop.
+pub(super) fn apply(
+    id: AssignmentId,
+    def: &Definition,
+    customers: Customers<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<(RulesView, Option<Stored>), RulesError> {
     let table = customers.table;
     let def = &customers.with_mapping(def);
     let default = customers.default_as_of(def);
@@ -132,11 +142,12 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
                 derived_columns,
                 new_field_operators: new_field_operators(),
             };
-            return (view, None);
+            return Ok((view, None));
         }
+        Err(e) => return Err(e),
     };
     let frame = Frame::with_extra(table, customers.extra(), &valid);
-    let result = evaluate_frame(&valid, &frame);
+    let result = evaluate_frame(&valid, &frame, monitor)?;
     let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
@@ -185,7 +196,7 @@ pub(super) fn apply(id: AssignmentId, def: &Definition, customers: Customers<'_>
         derived_columns,
         new_field_operators: new_field_operators(),
     };
-    (view, Some(stored))
+    Ok((view, Some(stored)))
 }
 
 /// True when the as-of date matters to the definition (set, or used by a condition or field).

@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
-use super::{rfm, rules, AssignmentId, Stored};
+use super::{rfm, rules, AssignmentId, EngineError, Stored};
+use crate::customers::CustomersError;
+use crate::progress::Monitor;
 use crate::rfm::{RfmMap, RfmParams, RfmResult};
 use crate::rules::Definition;
 use crate::split::{split, SplitParams};
@@ -97,29 +99,35 @@ pub(super) struct Data<'a> {
     pub attached: Option<&'a Attached>,
 }
 
-/// Makes a segmentation from its spec; the error is the sentence the user sees.
-pub(super) fn make(id: AssignmentId, spec: &Spec, data: &Data<'_>) -> Result<Made, String> {
+/// Why rule segments without segments are not a segmentation yet.
+pub(super) const NO_SEGMENTS: &str = "it has no segments yet; add one in Rules.";
+
+/// Makes a segmentation from its spec, reporting to `monitor`. The error's sentence is what the
+/// user sees; a cancel is an error too ([`EngineError::is_cancelled`]).
+pub(super) fn make(
+    id: AssignmentId,
+    spec: &Spec,
+    data: &Data<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<Made, EngineError> {
     match spec {
         Spec::Split(params) => {
-            let valid = params.check(data.table).map_err(|e| super::EngineError::from(e).to_string())?;
-            Ok(split_made(params, split(data.table, &valid)))
+            let valid = params.check(data.table)?;
+            Ok(split_made(params, split(data.table, &valid, monitor)?))
         }
-        Spec::Rules(definition) if definition.segments.is_empty() => {
-            Err("it has no segments yet; add one in Rules.".into())
-        }
+        Spec::Rules(definition) if definition.segments.is_empty() => Err(EngineError::Segmentation(NO_SEGMENTS.into())),
         Spec::Rules(definition) => {
             let customers = rules::Customers { table: data.table, attached: data.attached };
-            let (view, stored) = rules::apply(id, definition, customers);
+            let (view, stored) = rules::apply(id, definition, customers, monitor)?;
             match stored {
                 Some(stored) => Ok(rules_made(&view, stored, definition, data.table.rows())),
-                None => Err(rules_problem(&view)),
+                None => Err(EngineError::Segmentation(rules_problem(&view))),
             }
         }
         Spec::Rfm { params, map, as_of } => {
-            let attached = data.attached.ok_or_else(|| crate::customers::CustomersError::NoTransactions.to_string())?;
+            let attached = data.attached.ok_or(CustomersError::NoTransactions)?;
             let run = rfm::RfmRun { table: data.table, attached };
-            let (result, map, default) =
-                run.compute(params, Some(map.clone()), as_of.as_deref()).map_err(|e| e.to_string())?;
+            let (result, map, default) = run.compute(params, Some(map.clone()), as_of.as_deref(), monitor)?;
             let (view, stored) = run.view(id, params, &map, &result, default);
             Ok(rfm_made(&view, stored, result))
         }
@@ -280,11 +288,19 @@ impl Store {
         }
     }
 
-    /// Copies `id` under `new_id` as "NAME (copy)": a copy no workspace edits.
-    pub fn duplicate(&mut self, id: AssignmentId, new_id: AssignmentId, data: &Data<'_>) -> Result<(), String> {
-        let entry = self.get(id).ok_or_else(|| "that segmentation no longer exists.".to_string())?;
+    /// Copies `id` under `new_id` as "NAME (copy)": a copy no workspace edits, made again from its
+    /// spec (reporting to `monitor`).
+    pub fn duplicate(
+        &mut self,
+        id: AssignmentId,
+        new_id: AssignmentId,
+        data: &Data<'_>,
+        monitor: &mut dyn Monitor,
+    ) -> Result<(), EngineError> {
+        let missing = || EngineError::Segmentation("that segmentation no longer exists.".into());
+        let entry = self.get(id).ok_or_else(missing)?;
         let (spec, name) = (entry.spec.clone(), format!("{} (copy)", entry.name));
-        let made = make(new_id, &spec, data)?;
+        let made = make(new_id, &spec, data, monitor)?;
         self.entries.push(Entry { id: new_id, name, renamed: true, spec, made: Some(made), stale: None });
         Ok(())
     }
@@ -304,10 +320,21 @@ impl Store {
         self.chosen.and_then(|id| self.get(id)).filter(usable).or_else(|| self.entries.iter().rev().find(usable))
     }
 
-    /// Makes every segmentation again on changed data, or marks it stale with `why` and the reason.
-    pub fn refresh(&mut self, data: &Data<'_>, why: &str) {
-        for e in &mut self.entries {
-            match make(e.id, &e.spec, data) {
+    /// Makes every segmentation again on changed data, or marks it stale with `why` and the reason,
+    /// reporting to `monitor`. Every one is made before any is replaced, so a cancel changes nothing.
+    ///
+    /// # Errors
+    /// Only a cancel ([`EngineError::is_cancelled`]); a segmentation that cannot be made is stale.
+    pub fn refresh(&mut self, data: &Data<'_>, why: &str, monitor: &mut dyn Monitor) -> Result<(), EngineError> {
+        let mut remade = Vec::with_capacity(self.entries.len());
+        for e in &self.entries {
+            match make(e.id, &e.spec, data, monitor) {
+                Err(cancel) if cancel.is_cancelled() => return Err(cancel),
+                result => remade.push(result),
+            }
+        }
+        for (e, result) in self.entries.iter_mut().zip(remade) {
+            match result {
                 Ok(made) => {
                     if !e.renamed {
                         e.name = made.default_name.clone();
@@ -321,6 +348,7 @@ impl Store {
                 }
             }
         }
+        Ok(())
     }
 
     /// The list for the Segmentations view, in the order made.

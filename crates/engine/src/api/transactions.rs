@@ -7,6 +7,7 @@ use crate::customers::{
     choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, MappingChoices,
     MappingOverrides, TransactionMapping, ValidMapping,
 };
+use crate::export::{write_records, ExportError};
 use crate::ingest::Ingested;
 use crate::rules::{collect_columns, Definition};
 use crate::table::{Column, ColumnType, Table};
@@ -22,6 +23,14 @@ pub(super) struct Attached {
     pub unjoined: Option<String>,
     /// The columns the mapping form can offer.
     pub choices: MappingChoices,
+}
+
+/// What joining transactions onto the customers made: the aggregate columns and the report.
+pub(super) struct Join {
+    columns: Vec<Column>,
+    report: JoinReport,
+    unjoined: Option<String>,
+    choices: MappingChoices,
 }
 
 /// What the app shows about attached transactions.
@@ -107,15 +116,39 @@ impl Attached {
     }
 
     /// The customers of the transactions as a CSV file: a header naming the key column, then one row per
-    /// customer key with a readable transaction, in text order.
-    pub fn customer_list(&self) -> Result<Vec<u8>, CustomersError> {
-        let failed = |e: String| CustomersError::Mapping(vec![format!("the customer list could not be written: {e}")]);
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        w.write_record([self.mapping.customer_id.as_str()]).map_err(|e| failed(e.to_string()))?;
-        for key in self.aggregates.keys() {
-            w.write_record([key.as_str()]).map_err(|e| failed(e.to_string()))?;
+    /// customer key with a readable transaction, in text order; writing reports to `monitor`.
+    pub fn customer_list(&self, monitor: &mut dyn crate::progress::Monitor) -> Result<Vec<u8>, ExportError> {
+        let keys = self.aggregates.keys();
+        let mut out = Vec::new();
+        let key = |i: usize, fields: &mut Vec<String>| fields.extend(keys.get(i).cloned());
+        write_records(
+            "Listing the customers",
+            &[self.mapping.customer_id.as_str()],
+            keys.len(),
+            key,
+            &mut out,
+            monitor,
+        )?;
+        Ok(out)
+    }
+
+    /// Takes out what joining onto the customers made, so that a re-read that is undone can put it
+    /// back with [`Attached::put_join`] (every field [`Attached::rejoin`] sets is in [`Join`]).
+    pub fn take_join(&mut self) -> Join {
+        Join {
+            columns: std::mem::take(&mut self.columns),
+            report: std::mem::take(&mut self.report),
+            unjoined: self.unjoined.take(),
+            choices: std::mem::take(&mut self.choices),
         }
-        w.into_inner().map_err(|e| failed(e.to_string()))
+    }
+
+    /// Puts back what [`Attached::take_join`] took out.
+    pub fn put_join(&mut self, join: Join) {
+        self.columns = join.columns;
+        self.report = join.report;
+        self.unjoined = join.unjoined;
+        self.choices = join.choices;
     }
 
     /// Joins again after the customers were read again (their keys may have changed).

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
 use crate::customers::Aggregates;
 use crate::dates::DateField;
+use crate::export::{write_records, ExportError};
 use crate::progress::Monitor;
 
 /// CLV settings as the user gave them.
@@ -282,13 +283,17 @@ pub fn params_json(params: &ClvParams, result: &ClvResult) -> String {
     serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
 }
 
-/// The per-customer CLV CSV.
+/// The per-customer CLV CSV; reports the rows written to `monitor`.
 ///
 /// # Errors
-/// Writing failed.
-pub fn write_csv<W: std::io::Write>(keys: &[String], result: &ClvResult, out: W) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    w.write_record([
+/// [`ExportError::Io`] when writing fails, [`ExportError::Cancelled`] when `monitor` asks to stop.
+pub fn write_csv<W: std::io::Write>(
+    keys: &[String],
+    result: &ClvResult,
+    out: W,
+    monitor: &mut dyn Monitor,
+) -> Result<(), ExportError> {
+    let header = [
         "customer_id",
         "orders",
         "historical_value",
@@ -303,10 +308,11 @@ pub fn write_csv<W: std::io::Write>(keys: &[String], result: &ClvResult, out: W)
         "expected_spend",
         "clv",
         "holdout_purchases",
-    ])?;
+    ];
     let f = |x: Option<f64>, d: usize| x.map(|x| format!("{x:.d$}")).unwrap_or_default();
-    for (key, r) in keys.iter().zip(&result.rows) {
-        w.write_record([
+    let record = |i: usize, fields: &mut Vec<String>| {
+        let (Some(key), Some(r)) = (keys.get(i), result.rows.get(i)) else { return };
+        fields.extend([
             key.clone(),
             r.orders.to_string(),
             format!("{:.2}", r.historical_value),
@@ -321,7 +327,8 @@ pub fn write_csv<W: std::io::Write>(keys: &[String], result: &ClvResult, out: W)
             f(r.expected_spend, 4),
             f(r.clv, 4),
             r.holdout_purchases.to_string(),
-        ])?;
-    }
-    w.flush()
+        ]);
+    };
+    let rows = keys.len().min(result.rows.len());
+    write_records("Writing the lifetime values", &header, rows, record, out, monitor)
 }

@@ -27,7 +27,7 @@ pub enum ClvError {
         column: String,
     },
     /// The user cancelled the fit.
-    #[error("Cancelled; nothing was changed.")]
+    #[error("{}", crate::progress::CANCELLED)]
     Cancelled,
     /// The optimiser could not find a fit.
     #[error("the {model} model could not be fitted to this data ({reason}); check the transactions (dates, amounts) and the calibration period.")]

@@ -41,7 +41,7 @@ pub enum CustomersError {
     #[error("this needs a transactions file (customer key, date, amount); add one.")]
     NoTransactions,
     /// The user cancelled.
-    #[error("Cancelled; nothing was changed.")]
+    #[error("{}", crate::progress::CANCELLED)]
     Cancelled,
 }
 

@@ -5,7 +5,14 @@ use std::io::Write;
 use super::errors::ExportError;
 use crate::assignment::Assignment;
 use crate::ingest::encoding::encode_text;
+use crate::progress::{Monitor, Stage};
 use crate::table::{RecordSpan, Table};
+
+/// Rows written between two progress reports.
+const REPORT_EVERY: u64 = 1 << 16;
+
+/// The stage writing reports.
+const STAGE: &str = "Writing the data with its segments";
 
 /// The name of the appended column: `segment`, or `segment_2`... when the table has one.
 pub fn segment_column_name(table: &Table, wanted: &str) -> String {
@@ -23,16 +30,18 @@ pub fn segment_column_name(table: &Table, wanted: &str) -> String {
 /// Every byte of the input is passed through unchanged (byte order mark, quoting, line
 /// terminators, encoding): the new field is inserted before each line terminator. Rows with
 /// fewer fields than the header get empty fields first, so the segment column lines up; rows the
-/// user chose to leave out at import are left out here too.
+/// user chose to leave out at import are left out here too. Reports the rows written to
+/// `monitor` ("Writing the data with its segments").
 ///
 /// # Errors
-/// [`ExportError::RowMismatch`] when the assignment is for another table, and
-/// [`ExportError::Io`] when writing fails.
+/// [`ExportError::RowMismatch`] when the assignment is for another table,
+/// [`ExportError::Io`] when writing fails, and [`ExportError::Cancelled`] when `monitor` asks to stop.
 pub fn write_annotated_csv<W: Write>(
     table: &Table,
     assignment: &Assignment,
     column_name: &str,
     out: W,
+    monitor: &mut dyn Monitor,
 ) -> Result<(), ExportError> {
     if assignment.rows() != table.rows() {
         return Err(ExportError::RowMismatch { assigned: assignment.rows(), rows: table.rows() });
@@ -44,23 +53,27 @@ pub fn write_annotated_csv<W: Write>(
         |row, values| values.push(assignment.segment_of(row).unwrap_or_default().to_string()),
         true,
         out,
+        monitor,
     )
 }
 
 /// Writes the table's file with columns appended: `names` in the header (when `with_header`),
 /// and per row the values `values(row, &mut buffer)` pushes. Passes every input byte through as
 /// [`write_annotated_csv`] does; without the header, neither the byte order mark nor the header
-/// line is written (for the later parts of a file written in parts).
+/// line is written (for the later parts of a file written in parts). Reports the rows written to
+/// `monitor`.
 ///
 /// # Errors
-/// [`ExportError::Io`] when writing fails.
+/// [`ExportError::Io`] when writing fails, [`ExportError::Cancelled`] when `monitor` asks to stop.
 pub fn write_appended<W: Write>(
     table: &Table,
     names: &[String],
     mut values: impl FnMut(usize, &mut Vec<String>),
     with_header: bool,
     mut out: W,
+    monitor: &mut dyn Monitor,
 ) -> Result<(), ExportError> {
+    let mut stage = Stage::start(monitor, STAGE, table.source.records.len() as u64, REPORT_EVERY)?;
     let source = &table.source;
     let width = table.columns.len();
     let delimiter = [source.delimiter];
@@ -89,6 +102,7 @@ pub fn write_appended<W: Write>(
     let mut skipped = source.skipped.iter().peekable();
     let mut buffer = Vec::with_capacity(names.len());
     for (row, span) in source.records.iter().enumerate() {
+        stage.step()?;
         while let Some(skip) = skipped.next_if(|s| s.start < span.start) {
             out.write_all(bytes.get(cursor..skip.start).unwrap_or_default())?;
             cursor = skip.term_end;
@@ -103,6 +117,7 @@ pub fn write_appended<W: Write>(
     }
     out.write_all(bytes.get(cursor..).unwrap_or_default())?;
     out.flush()?;
+    stage.finish()?;
     Ok(())
 }
 

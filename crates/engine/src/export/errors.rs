@@ -19,4 +19,13 @@ pub enum ExportError {
     /// Writing failed (disk full, permission denied...).
     #[error("could not write the export: {0}. Check there is space and permission to write there.")]
     Io(#[from] std::io::Error),
+    /// The caller's monitor asked to stop.
+    #[error("{}", crate::progress::CANCELLED)]
+    Cancelled,
+}
+
+impl From<crate::progress::Cancelled> for ExportError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        ExportError::Cancelled
+    }
 }

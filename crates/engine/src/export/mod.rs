@@ -1,9 +1,13 @@
-//! Files a user downloads: the data with its segments appended, and the manifest beside it.
+//! Files a user downloads: the data with its segments appended, the manifest beside it, and the
+//! tables the engine makes (per-customer scores and values). Writing reports progress and stops
+//! when the caller's monitor asks ([`ExportError::Cancelled`]).
 
 mod annotated;
 mod errors;
 mod manifest;
+mod records;
 
 pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub use errors::ExportError;
 pub use manifest::{Manifest, MANIFEST_FORMAT};
+pub use records::write_records;

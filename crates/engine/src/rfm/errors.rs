@@ -20,4 +20,13 @@ pub enum RfmError {
     /// A typed date (the as-of date) cannot be read.
     #[error(transparent)]
     Date(#[from] crate::dates::DateError),
+    /// The caller's monitor asked to stop.
+    #[error("{}", crate::progress::CANCELLED)]
+    Cancelled,
+}
+
+impl From<crate::progress::Cancelled> for RfmError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        RfmError::Cancelled
+    }
 }

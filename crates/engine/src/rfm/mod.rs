@@ -21,6 +21,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::assignment::{Assignment, Segment};
 use crate::customers::{Aggregates, Money};
+use crate::export::{write_records, ExportError};
+use crate::progress::{Monitor, Stage};
+
+/// Customers between two progress reports.
+const REPORT_EVERY: u64 = 1 << 16;
 
 /// The RFM definition file's format tag.
 pub const FORMAT: &str = "segscope.rfm/1";
@@ -88,7 +93,9 @@ fn ordered(x: f64) -> i128 {
     i128::from(bits ^ (((bits >> 63) as u64) >> 1) as i64)
 }
 
-/// Computes RFM for customers with the given keys (`None`: a row without a key), as of `as_of`.
+/// Computes RFM for customers with the given keys (`None`: a row without a key), as of `as_of`,
+/// reporting to `monitor` as "Scoring RFM": the customers are visited five times (their
+/// summaries, the R, F and M scores, their rows), so the stage counts five times the customers.
 ///
 /// ```
 /// use segscope_engine::customers::{Aggregates, TransactionMapping};
@@ -103,25 +110,32 @@ fn ordered(x: f64) -> i128 {
 /// agg.add(&t, &mapping);
 /// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
 /// let params = RfmParams { bins: 3, ..RfmParams::default() }.check().unwrap();
-/// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784).unwrap(); // as of 2024-03-02
+/// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784, &mut Quiet).unwrap(); // as of 2024-03-02
 /// assert_eq!(r.rows[0].recency_days, Some(1));
 /// assert_eq!(r.rows[0].scores, Some([2, 2, 1]));
 /// assert_eq!(r.rows[1].monetary, "30");
 /// ```
 ///
 /// # Errors
-/// [`RfmError::Map`] when the map does not fit the bins, and [`RfmError::NoPurchases`] when no
-/// customer has a purchase.
+/// [`RfmError::Map`] when the map does not fit the bins, [`RfmError::NoPurchases`] when no
+/// customer has a purchase, and [`RfmError::Cancelled`] when `monitor` asks to stop.
 pub fn compute(
     keys: &[Option<String>],
     aggregates: &Aggregates,
     params: &ValidRfmParams,
     map: &RfmMap,
     as_of: i32,
+    monitor: &mut dyn Monitor,
 ) -> Result<RfmResult, RfmError> {
     let p = params.params();
     map.check(p.bins)?;
-    let summaries: Vec<_> = keys.iter().map(|k| k.as_deref().and_then(|k| aggregates.summary(k))).collect();
+    let n = keys.len() as u64;
+    let mut stage = Stage::start(monitor, "Scoring RFM", 5 * n, REPORT_EVERY)?;
+    let mut summaries = Vec::with_capacity(keys.len());
+    for k in keys {
+        stage.step()?;
+        summaries.push(k.as_deref().and_then(|k| aggregates.summary(k)));
+    }
     let scale = summaries.iter().flatten().map(|s| s.revenue.scale.max(s.purchases.scale)).max().unwrap_or(0);
     let money = |s: &crate::customers::CustomerSummary| -> Money {
         match p.returns {
@@ -162,38 +176,38 @@ pub fn compute(
         scored_keys.push(keys[i].clone().unwrap_or_default());
     }
     let b = p.bins;
-    let (r, f, m) = match &p.method {
-        Method::Rank => (
-            rank_scores(&r_exact, b, Better::Lower),
-            rank_scores(&f_exact, b, Better::Higher),
-            rank_scores(&m_exact, b, Better::Higher),
-        ),
-        Method::QuantileEqualCount => (
-            quantile_scores(&r_exact, &scored_keys, b, Better::Lower),
-            quantile_scores(&f_exact, &scored_keys, b, Better::Higher),
-            quantile_scores(&m_exact, &scored_keys, b, Better::Higher),
-        ),
-        Method::Thresholds { r, f, m } => (
-            threshold_scores(&r_float, r, Better::Lower),
-            threshold_scores(&f_float, f, Better::Higher),
-            threshold_scores(&m_float, m, Better::Higher),
-        ),
+    let score = |dimension: Dimension, exact: &[i128], float: &[f64], better: Better| match &p.method {
+        Method::Rank => rank_scores(exact, b, better),
+        Method::QuantileEqualCount => quantile_scores(exact, &scored_keys, b, better),
+        Method::Thresholds { r, f, m } => {
+            let cuts = match dimension {
+                Dimension::Recency => r,
+                Dimension::Frequency => f,
+                Dimension::Monetary => m,
+            };
+            threshold_scores(float, cuts, better)
+        }
     };
+    let r = score(Dimension::Recency, &r_exact, &r_float, Better::Lower);
+    stage.advance(n)?;
+    let f = score(Dimension::Frequency, &f_exact, &f_float, Better::Higher);
+    stage.advance(n)?;
+    let m = score(Dimension::Monetary, &m_exact, &m_float, Better::Higher);
+    stage.advance(n)?;
     let no_purchases = map.segments.len();
-    let mut rows: Vec<RfmRow> = summaries
-        .iter()
-        .map(|s| {
-            let total = s.map(|s| money(&s)).unwrap_or_default();
-            RfmRow {
-                recency_days: None,
-                frequency: s.map_or(0, |s| s.orders),
-                monetary: total.to_text_at(scale),
-                monetary_value: total.to_f64(),
-                scores: None,
-                segment: no_purchases,
-            }
-        })
-        .collect();
+    let mut rows: Vec<RfmRow> = Vec::with_capacity(summaries.len());
+    for s in &summaries {
+        stage.step()?;
+        let total = s.map(|s| money(&s)).unwrap_or_default();
+        rows.push(RfmRow {
+            recency_days: None,
+            frequency: s.map_or(0, |s| s.orders),
+            monetary: total.to_text_at(scale),
+            monetary_value: total.to_f64(),
+            scores: None,
+            segment: no_purchases,
+        });
+    }
     for (j, &i) in scored.iter().enumerate() {
         let scores = [r[j], f[j], m[j]];
         let row = &mut rows[i];
@@ -207,29 +221,27 @@ pub fn compute(
     }
     let mut names: Vec<String> = map.segments.iter().map(|s| s.name.clone()).collect();
     names.push(map.no_purchases.clone());
+    stage.finish()?;
     Ok(RfmResult { rows, as_of, names })
 }
 
 /// The RFM CSV: `customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_segment`,
-/// one row per customer (keys as in the input).
+/// one row per customer (keys as in the input); reports the rows written to `monitor`.
 ///
 /// # Errors
-/// Writing failed.
-pub fn write_csv<W: std::io::Write>(keys: &[String], result: &RfmResult, out: W) -> std::io::Result<()> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-    w.write_record([
-        "customer_id",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "r_score",
-        "f_score",
-        "m_score",
-        "rfm_segment",
-    ])?;
-    for (key, row) in keys.iter().zip(&result.rows) {
+/// [`ExportError::Io`] when writing fails, [`ExportError::Cancelled`] when `monitor` asks to stop.
+pub fn write_csv<W: std::io::Write>(
+    keys: &[String],
+    result: &RfmResult,
+    out: W,
+    monitor: &mut dyn Monitor,
+) -> Result<(), ExportError> {
+    let header =
+        ["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment"];
+    let record = |i: usize, fields: &mut Vec<String>| {
+        let (Some(key), Some(row)) = (keys.get(i), result.rows.get(i)) else { return };
         let score = |i: usize| row.scores.map(|s| s[i].to_string()).unwrap_or_default();
-        w.write_record([
+        fields.extend([
             key.clone(),
             row.recency_days.map(|d| d.to_string()).unwrap_or_default(),
             row.frequency.to_string(),
@@ -238,7 +250,8 @@ pub fn write_csv<W: std::io::Write>(keys: &[String], result: &RfmResult, out: W)
             score(1),
             score(2),
             result.names.get(row.segment).cloned().unwrap_or_default(),
-        ])?;
-    }
-    w.flush()
+        ]);
+    };
+    let rows = keys.len().min(result.rows.len());
+    write_records("Writing the RFM scores", &header, rows, record, out, monitor)
 }

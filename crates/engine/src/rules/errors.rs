@@ -56,4 +56,13 @@ pub enum RulesError {
     /// The definition does not fit the data (or is inconsistent); every problem is listed.
     #[error("the definition does not fit this data ({} problem{}):\n{}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),
+    /// The caller's monitor asked to stop the evaluation.
+    #[error("{}", crate::progress::CANCELLED)]
+    Cancelled,
+}
+
+impl From<crate::progress::Cancelled> for RulesError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        RulesError::Cancelled
+    }
 }

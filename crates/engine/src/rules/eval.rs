@@ -4,13 +4,25 @@
 //! a customer whose age is missing, and neither does `NOT (age > 30)`. Groups combine with
 //! Kleene logic exactly as SQL's `AND`, `OR` and `NOT` do, so the exported SQL gives the same
 //! segments; "at least K of" counts the conditions that are true. Rows are evaluated 64 at a time
-//! as bit masks.
+//! as bit masks, in chunks of 65,536 rows between two progress reports.
+
+use std::ops::Range;
 
 use super::check::{Check, Cmp, TextTest, ValidDefinition};
 use super::definition::Mode;
 use super::derived::compute;
+use super::errors::RulesError;
 use crate::assignment::{Assignment, Segment};
+use crate::progress::{tick, Monitor};
 use crate::table::{Column, ColumnData, Table};
+
+/// Rows evaluated between two progress reports: large, so a live count stays as fast as without
+/// them, and a multiple of 64, so the chunks' bit masks join word by word.
+const CHUNK: usize = 1 << 16;
+const _: () = assert!(CHUNK % 64 == 0);
+
+/// The stage evaluation reports.
+const STAGE: &str = "Counting the rule segments";
 
 /// Per row: is the condition true, and is it false (neither: unknown).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,11 +33,14 @@ pub struct Truth {
 }
 
 impl Truth {
-    fn from_fn(rows: usize, mut value: impl FnMut(usize) -> Option<bool>) -> Self {
-        let words = rows.div_ceil(64);
+    /// The truth of the rows in `rows` (bit `i` is row `rows.start + i`), from `value(row)`.
+    fn from_fn(rows: Range<usize>, mut value: impl FnMut(usize) -> Option<bool>) -> Self {
+        let (start, len) = (rows.start, rows.len());
+        let words = len.div_ceil(64);
         let (mut t, mut f) = (vec![0u64; words], vec![0u64; words]);
-        for r in 0..rows {
-            let (w, b) = (r / 64, 1u64 << (r % 64));
+        for r in rows {
+            let i = r - start;
+            let (w, b) = (i / 64, 1u64 << (i % 64));
             match value(r) {
                 Some(true) => {
                     if let Some(x) = t.get_mut(w) {
@@ -40,11 +55,27 @@ impl Truth {
                 None => {}
             }
         }
-        Truth { t, f, rows }
+        Truth { t, f, rows: len }
     }
 
+    /// `rows` rows that are all `value`.
     fn constant(rows: usize, value: bool) -> Self {
-        Truth::from_fn(rows, |_| Some(value))
+        Truth::from_fn(0..rows, |_| Some(value))
+    }
+
+    /// No rows yet, with room for `rows`.
+    fn with_capacity(rows: usize) -> Self {
+        let words = rows.div_ceil(64);
+        Truth { t: Vec::with_capacity(words), f: Vec::with_capacity(words), rows: 0 }
+    }
+
+    /// Appends the rows of `part` after these, whose number is a multiple of 64 (every chunk but
+    /// the last is `CHUNK` rows), so the words join as they are.
+    fn append(&mut self, part: Truth) {
+        debug_assert_eq!(self.rows % 64, 0, "only whole words of rows are appended to");
+        self.t.extend(part.t);
+        self.f.extend(part.f);
+        self.rows += part.rows;
     }
 
     /// True when row `r` matches.
@@ -130,20 +161,25 @@ impl<'a> Frame<'a> {
 
 /// Evaluates one checked condition on every row of the frame.
 pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
-    let table = frame;
-    let rows = frame.rows();
+    truth_in(check, frame, 0..frame.rows())
+}
+
+/// Evaluates one checked condition on the rows `rows` of the frame (bit `i` is row `rows.start + i`).
+fn truth_in(check: &Check, frame: &Frame<'_>, rows: Range<usize>) -> Truth {
     let column = |i: usize| frame.column(i);
+    let part = |c: &Check| truth_in(c, frame, rows.clone());
+    let (start, len) = (rows.start, rows.len());
     match check {
-        Check::All(items) => items.iter().fold(Truth::constant(rows, true), |acc, c| acc.and(&truth(c, table))),
-        Check::Any(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))),
-        Check::None(items) => items.iter().fold(Truth::constant(rows, false), |acc, c| acc.or(&truth(c, table))).not(),
+        Check::All(items) => items.iter().fold(Truth::constant(len, true), |acc, c| acc.and(&part(c))),
+        Check::Any(items) => items.iter().fold(Truth::constant(len, false), |acc, c| acc.or(&part(c))),
+        Check::None(items) => items.iter().fold(Truth::constant(len, false), |acc, c| acc.or(&part(c))).not(),
         Check::AtLeast(k, items) => {
-            let parts: Vec<Truth> = items.iter().map(|c| truth(c, table)).collect();
-            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r)).count() >= *k))
+            let parts: Vec<Truth> = items.iter().map(part).collect();
+            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r - start)).count() >= *k))
         }
         Check::Missing { column: c, missing } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
-            None => Truth::constant(rows, false),
+            None => Truth::constant(len, false),
         },
         Check::Compare { column: c, cmp, bound } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| {
@@ -156,7 +192,7 @@ pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
                     Cmp::Ge => x >= bound.x,
                 })
             }),
-            None => Truth::constant(rows, false),
+            None => Truth::constant(len, false),
         },
         Check::Range { column: c, lo, hi } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| {
@@ -166,11 +202,11 @@ pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
                     above && below
                 })
             }),
-            None => Truth::constant(rows, false),
+            None => Truth::constant(len, false),
         },
         Check::Bool { column: c, want } => match column(*c) {
             Some(ColumnData::Boolean(v)) => Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want)),
-            _ => Truth::constant(rows, false),
+            _ => Truth::constant(len, false),
         },
         Check::Text { column: c, test, case_insensitive } => match column(*c) {
             // Categories: decide once per dictionary entry, then look codes up.
@@ -181,7 +217,7 @@ pub fn truth(check: &Check, frame: &Frame<'_>) -> Truth {
                 })
             }
             Some(data) => Truth::from_fn(rows, |r| data.label(r).map(|v| text_matches(test, v, *case_insensitive))),
-            None => Truth::constant(rows, false),
+            None => Truth::constant(len, false),
         },
     }
 }
@@ -216,15 +252,41 @@ pub struct RuleResult {
     pub truths: Vec<Truth>,
 }
 
-/// Applies a checked definition to `table`.
-pub fn evaluate(def: &ValidDefinition, table: &Table) -> RuleResult {
-    evaluate_frame(def, &Frame::new(table, def))
+/// Applies a checked definition to `table` ([`evaluate_frame`] on its [`Frame`]).
+///
+/// # Errors
+/// [`RulesError::Cancelled`] when `monitor` asks to stop.
+pub fn evaluate(def: &ValidDefinition, table: &Table, monitor: &mut dyn Monitor) -> Result<RuleResult, RulesError> {
+    evaluate_frame(def, &Frame::new(table, def), monitor)
 }
 
-/// Applies a checked definition to a frame already holding its derived fields.
-pub fn evaluate_frame(def: &ValidDefinition, frame: &Frame<'_>) -> RuleResult {
+/// Applies a checked definition to a frame already holding its derived fields, reporting the rows
+/// evaluated to `monitor` ("Counting the rule segments") every 65,536 rows.
+///
+/// # Errors
+/// [`RulesError::Cancelled`] when `monitor` asks to stop.
+pub fn evaluate_frame(
+    def: &ValidDefinition,
+    frame: &Frame<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<RuleResult, RulesError> {
     let rows = frame.rows();
-    let truths: Vec<Truth> = def.segments.iter().map(|s| truth(&s.check, frame)).collect();
+    let total = rows as u64;
+    let mut truths: Vec<Truth> = def.segments.iter().map(|_| Truth::with_capacity(rows)).collect();
+    for start in (0..rows).step_by(CHUNK) {
+        tick(monitor, STAGE, start as u64, total, 1)?;
+        let chunk = start..rows.min(start + CHUNK);
+        for (t, s) in truths.iter_mut().zip(&def.segments) {
+            t.append(truth_in(&s.check, frame, chunk.clone()));
+        }
+    }
+    let result = assign(def, truths, rows);
+    tick(monitor, STAGE, total, total, 1)?;
+    Ok(result)
+}
+
+/// The segments of every row, from each segment's truth.
+fn assign(def: &ValidDefinition, truths: Vec<Truth>, rows: usize) -> RuleResult {
     let mut segments: Vec<Segment> = def.segments.iter().map(|s| Segment { name: s.name.clone() }).collect();
     let mut excluded = vec![0u64; truths.len()];
     match def.mode {

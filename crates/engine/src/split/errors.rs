@@ -34,4 +34,13 @@ pub enum SplitError {
         /// Largest allowed.
         max: u32,
     },
+    /// The caller's monitor asked to stop.
+    #[error("{}", crate::progress::CANCELLED)]
+    Cancelled,
+}
+
+impl From<crate::progress::Cancelled> for SplitError {
+    fn from(_: crate::progress::Cancelled) -> Self {
+        SplitError::Cancelled
+    }
 }

@@ -15,6 +15,7 @@ pub use params::{SplitParams, ValidSplitParams, BANDS, MAX_SEGMENTS};
 use std::collections::HashMap;
 
 use crate::assignment::{Assignment, Segment};
+use crate::progress::{Cancelled, Monitor, Stage};
 use crate::stats::{quantile_sorted, value_counts};
 use crate::table::{Column, ColumnData, Table};
 
@@ -23,7 +24,11 @@ pub const MISSING: &str = "Missing";
 /// The name of the segment grouping the rarest values.
 pub const OTHER: &str = "Other values";
 
-/// Splits `table` by one column.
+/// Rows assigned between two progress reports.
+const REPORT_EVERY: u64 = 1 << 16;
+
+/// Splits `table` by one column, reporting to `monitor` as "Splitting by COLUMN": each row is
+/// visited twice (counted or sorted, then assigned), so the stage counts twice the rows.
 ///
 /// ```
 /// use segscope_engine::ingest::{read_table, ReadOptions};
@@ -33,26 +38,44 @@ pub const OTHER: &str = "Other values";
 /// let csv = b"id,age\n1,20\n2,30\n3,40\n4,50\n5,\n";
 /// let table = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
 /// let params = SplitParams { column: "age".into(), bands: 2, ..SplitParams::default() };
-/// let a = split(&table, &params.check(&table).unwrap());
+/// let a = split(&table, &params.check(&table).unwrap(), &mut Quiet).unwrap();
 /// let names: Vec<_> = (0..5).map(|r| a.segment_of(r).unwrap()).collect();
 /// assert_eq!(names, ["20–35", "20–35", "36–50", "36–50", "Missing"]);
 /// ```
-pub fn split(table: &Table, params: &ValidSplitParams) -> Assignment {
+///
+/// # Errors
+/// [`SplitError::Cancelled`] when `monitor` asks to stop.
+pub fn split(table: &Table, params: &ValidSplitParams, monitor: &mut dyn Monitor) -> Result<Assignment, SplitError> {
     let Some(column) = table.columns.get(params.column) else {
-        return Assignment { title: String::new(), segments: Vec::new(), codes: Vec::new() };
+        return Ok(Assignment { title: String::new(), segments: Vec::new(), codes: Vec::new() });
     };
-    if column.column_type().is_ordered() {
-        split_bands(column, params.bands)
+    let rows = column.data.len() as u64;
+    let mut stage = Stage::start(monitor, format!("Splitting by {}", column.name), 2 * rows, REPORT_EVERY)?;
+    let assignment = if column.column_type().is_ordered() {
+        split_bands(column, params.bands, &mut stage)?
     } else {
-        split_values(column, params.max_segments)
-    }
+        split_values(column, params.max_segments, &mut stage)?
+    };
+    stage.finish()?;
+    Ok(assignment)
 }
 
-fn split_values(column: &Column, max_segments: u32) -> Assignment {
+/// The code of every row, from `code(row)`, one step of `stage` each.
+fn assign(rows: usize, stage: &mut Stage<'_>, mut code: impl FnMut(usize) -> u32) -> Result<Vec<u32>, Cancelled> {
+    let mut codes = Vec::with_capacity(rows);
+    for r in 0..rows {
+        stage.step()?;
+        codes.push(code(r));
+    }
+    Ok(codes)
+}
+
+fn split_values(column: &Column, max_segments: u32, stage: &mut Stage<'_>) -> Result<Assignment, Cancelled> {
     let data = &column.data;
     let n = data.len();
     let values = value_counts(data);
     let has_missing = (0..n).any(|r| data.is_missing(r));
+    stage.advance(n as u64)?;
     let room = max_segments as usize;
     let grouped = values.len() > room;
     let kept = if grouped { room - 1 } else { values.len() };
@@ -67,14 +90,12 @@ fn split_values(column: &Column, max_segments: u32) -> Assignment {
     if has_missing {
         segments.push(Segment { name: unique(MISSING, &segments) });
     }
-    let codes = (0..n)
-        .map(|r| match data.label(r) {
-            Some(v) => index.get(v).copied().unwrap_or(other),
-            None => missing,
-        })
-        .collect();
+    let codes = assign(n, stage, |r| match data.label(r) {
+        Some(v) => index.get(v).copied().unwrap_or(other),
+        None => missing,
+    })?;
     let title = format!("Split by {} ({} values)", column.name, values.len());
-    Assignment { title, segments, codes }
+    Ok(Assignment { title, segments, codes })
 }
 
 /// `name`, or `name (2)` when a value of the column already has that name.
@@ -102,11 +123,12 @@ pub fn band_of(edges: &[f64], x: f64) -> usize {
     above.saturating_sub(1).min(edges.len().saturating_sub(2))
 }
 
-fn split_bands(column: &Column, bands: u32) -> Assignment {
+fn split_bands(column: &Column, bands: u32, stage: &mut Stage<'_>) -> Result<Assignment, Cancelled> {
     let data = &column.data;
     let n = data.len();
     let mut sorted: Vec<f64> = (0..n).filter_map(|r| data.number(r)).collect();
     sorted.sort_by(f64::total_cmp);
+    stage.advance(n as u64)?;
     let edges = quantile_edges(&sorted, bands);
     let mut segments: Vec<Segment> = if edges.len() >= 2 {
         edges.windows(2).enumerate().map(|(k, w)| Segment { name: band_label(column, k == 0, w[0], w[1]) }).collect()
@@ -117,14 +139,12 @@ fn split_bands(column: &Column, bands: u32) -> Assignment {
     if sorted.len() < n {
         segments.push(Segment { name: unique(MISSING, &segments) });
     }
-    let codes = (0..n)
-        .map(|r| match data.number(r) {
-            Some(x) => band_of(&edges, x) as u32,
-            None => missing,
-        })
-        .collect();
+    let codes = assign(n, stage, |r| match data.number(r) {
+        Some(x) => band_of(&edges, x) as u32,
+        None => missing,
+    })?;
     let title = format!("Split by {} ({} equal-count bands)", column.name, edges.len().saturating_sub(1).max(1));
-    Assignment { title, segments, codes }
+    Ok(Assignment { title, segments, codes })
 }
 
 /// `18–31` for whole-number scales (integers, dates), `(31.5, 45]` otherwise.

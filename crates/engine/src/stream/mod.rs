@@ -19,7 +19,7 @@ use crate::ingest::{
     read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested, ReadOptions, TextEncoding,
     MAX_EXAMPLES,
 };
-use crate::progress::Monitor;
+use crate::progress::{Monitor, Quiet};
 use crate::rules::{check, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError};
 use crate::table::Table;
 
@@ -196,8 +196,7 @@ impl<'a, R: Read + Seek> PartedFile<'a, R> {
         let mut parts = Parts::new(&mut self.input, self.pinned.has_header, delimiter, self.part_records)
             .map_err(StreamError::Read)?;
         while let Some(part) = parts.next_part().map_err(StreamError::Read)? {
-            let ingested =
-                read_table_part(self.name, &part.bytes, &self.pinned, part.line_offset, &mut crate::progress::Quiet)?;
+            let ingested = read_table_part(self.name, &part.bytes, &self.pinned, part.line_offset, &mut Quiet)?;
             f(&ingested, part.first)?;
         }
         Ok(())
@@ -315,7 +314,8 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
         if let Some((_, key)) = &joined {
             keys_seen.extend(customer_keys(&ingested.table, *key));
         }
-        let result = evaluate_frame(&valid, &Frame::with_extra(&ingested.table, &extra, &valid));
+        // Each part is reported whole below; its evaluation and writing are quick.
+        let result = evaluate_frame(&valid, &Frame::with_extra(&ingested.table, &extra, &valid), &mut Quiet)?;
         for (e, x) in excluded.iter_mut().zip(&result.excluded_for_missing) {
             *e += x;
         }
@@ -327,7 +327,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
                 let value = |r: usize, v: &mut Vec<String>| {
                     v.push(result.assignment.segment_of(r).unwrap_or_default().to_string())
                 };
-                write_appended(&ingested.table, &names, value, with_header, &mut out)?;
+                write_appended(&ingested.table, &names, value, with_header, &mut out, &mut Quiet)?;
             }
             Mode::Overlapping => {
                 for (flags, c) in result.flags.iter().zip(counts.iter_mut()) {
@@ -336,7 +336,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
                 let flag = |r: usize, v: &mut Vec<String>| {
                     v.extend(result.flags.iter().map(|f| f.get(r).copied().unwrap_or(false).to_string()))
                 };
-                write_appended(&ingested.table, &names, flag, with_header, &mut out)?;
+                write_appended(&ingested.table, &names, flag, with_header, &mut out, &mut Quiet)?;
             }
         }
         rows += ingested.table.rows() as u64;
@@ -436,7 +436,7 @@ pub fn rfm_from_transactions(
     let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
-    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day)?;
+    let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day, monitor)?;
     Ok((keys, result, mapping))
 }
 
@@ -488,7 +488,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
         .map_err(crate::rfm::RfmError::from)?
         .ok_or(crate::rfm::RfmError::NoPurchases)?
         .day;
-    let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of)?;
+    let result = crate::rfm::compute(&keys, &aggregates, &params, &def.map, as_of, monitor)?;
     let names = vec![crate::export::segment_column_name(&file.first.table, "rfm_segment")];
     let mut offset = 0usize;
     let mut warnings: Vec<ImportWarning> = Vec::new();
@@ -497,7 +497,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
             let segment = result.rows.get(offset + r).map(|row| row.segment).and_then(|s| result.names.get(s));
             v.push(segment.cloned().unwrap_or_default());
         };
-        write_appended(&part.table, &names, value, with_header, &mut out)?;
+        write_appended(&part.table, &names, value, with_header, &mut out, &mut Quiet)?;
         offset += part.table.rows();
         for w in &part.diagnostics.warnings {
             merge_warning(&mut warnings, w);

@@ -202,7 +202,7 @@ pub fn examples(w: Warehouse, dir: &Path) -> Vec<Case> {
             None => (Vec::new(), "customer_id".to_string(), vec![customers_file.clone()]),
         };
         let valid = check(&def, &schema_with(&customers, &extra), None).unwrap_or_else(|e| panic!("{label}: {e}"));
-        let result = evaluate_frame(&valid, &Frame::with_extra(&customers, &extra, &valid));
+        let result = evaluate_frame(&valid, &Frame::with_extra(&customers, &extra, &valid), &mut Quiet).unwrap();
         let title = def.name.clone().unwrap_or_else(|| label.clone());
         let sql = select_with(&valid, w.dialect(), "customers", Some("transactions"), &title);
         let from_definition = check(&def, &implied_schema(&def), None).unwrap_or_else(|e| panic!("{label}: {e}"));
@@ -233,7 +233,7 @@ pub fn random_rules(w: Warehouse, dir: &Path, n: usize, seed: u8) -> Vec<Case> {
         .map(|(i, (rows, def))| {
             let table = random_rules::read(&random_rules::csv(&rows));
             let valid = check(&def, &schema_of(&table), None).unwrap();
-            let result = evaluate(&valid, &table);
+            let result = evaluate(&valid, &table, &mut Quiet).unwrap();
             let case_dir = subdir(dir, &format!("rules-{i}"));
             let file = TableFile::write(&table, "customers", &case_dir);
             let sql = select_with(&valid, w.dialect(), "customers", None, "test");
@@ -356,7 +356,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let key = customers.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap();
     let with_keys = customer_keys(&customers, key);
     let latest = transactions.column(&mapping.date).and_then(|c| c.stats.numeric).map(|s| s.max as i32).unwrap();
-    let result = rfm::compute(&with_keys, &aggregates, &valid, &map, latest + 1).unwrap();
+    let result = rfm::compute(&with_keys, &aggregates, &valid, &map, latest + 1, &mut Quiet).unwrap();
     let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", Some("customers"));
     cases.push(Case {
         label: "RFM on the sample's customers, rank method".into(),

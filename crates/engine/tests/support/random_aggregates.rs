@@ -268,6 +268,6 @@ pub fn prepare(input: &Input) -> Option<Prepared> {
         ..Definition::default()
     };
     let valid = check(&def, &schema_with(&customers, &extra), None).unwrap_or_else(|e| panic!("{e}"));
-    let engine = evaluate_frame(&valid, &Frame::with_extra(&customers, &extra, &valid));
+    let engine = evaluate_frame(&valid, &Frame::with_extra(&customers, &extra, &valid), &mut Quiet).unwrap();
     Some(Prepared { customers_csv, transactions_csv, customers, transactions, extra, def, valid, engine })
 }
