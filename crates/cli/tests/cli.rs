@@ -385,7 +385,7 @@ fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
         format: FORMAT.into(),
         as_of: Some("2026-01-01".into()),
         transactions: None,
-        params: RfmParams { bins: 4, ..RfmParams::default() },
+        params: RfmParams { bins: 4.into(), ..RfmParams::default() },
         map,
     };
     let def_path = dir.path().join("rfm.json");

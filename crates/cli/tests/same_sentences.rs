@@ -264,7 +264,7 @@ fn an_rfm_map_that_does_not_fit_its_bins_reads_the_same() {
         format: segscope_engine::rfm::FORMAT.into(),
         as_of: None,
         transactions: None,
-        params: RfmParams { bins: 4, ..RfmParams::default() },
+        params: RfmParams { bins: 4.into(), ..RfmParams::default() },
         map: RfmMap::default_for(5),
     };
     let bytes = serde_json::to_vec_pretty(&def).unwrap();
@@ -297,27 +297,27 @@ fn out_of_range_numbers_read_the_same() {
     let rfm =
         |s: &mut Session, params: RfmParams| app_error(s, Request::Rfm { dataset: d, params, map: None, as_of: None });
 
-    let app = clv(&mut s, ClvParams { horizon_months: 0, ..ClvParams::default() });
+    let app = clv(&mut s, ClvParams { horizon_months: 0.into(), ..ClvParams::default() });
     assert!(app.contains("the horizon must be a whole number of months from 1 to 120 (got 0)."), "{app}");
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--horizon-months", "0"], &TX)));
 
-    let app = clv(&mut s, ClvParams { discount_monthly: 1.5, ..ClvParams::default() });
+    let app = clv(&mut s, ClvParams { discount_monthly: 1.5.into(), ..ClvParams::default() });
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--discount-monthly", "1.5"], &TX)));
 
-    let app = clv(&mut s, ClvParams { margin: Some(30.0), ..ClvParams::default() });
+    let app = clv(&mut s, ClvParams { margin: Some(30.0.into()), ..ClvParams::default() });
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--margin", "30"], &TX)));
 
-    let app = rfm(&mut s, RfmParams { bins: 7, ..RfmParams::default() });
+    let app = rfm(&mut s, RfmParams { bins: 7.into(), ..RfmParams::default() });
     assert!(app.contains("the number of bins must be 3, 4 or 5 (got 7)"), "{app}");
     same(&app, &files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "7"], &TX)));
 
-    let method = Method::Thresholds { r: vec![90.0, 30.0], f: vec![2.0, 3.0], m: vec![50.0, 100.0] };
-    let app = rfm(&mut s, RfmParams { bins: 3, method, ..RfmParams::default() });
+    let method = Method::Thresholds { r: vec![90.0, 30.0].into(), f: vec![2.0, 3.0].into(), m: vec![50.0, 100.0].into() };
+    let app = rfm(&mut s, RfmParams { bins: 3.into(), method, ..RfmParams::default() });
     let thresholds = ["--method", "thresholds", "--r-thresholds", "90,30", "--f-thresholds", "2,3", "--m-thresholds"];
     let cli = files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "3"], &args(&thresholds, &["50,100"])));
     same(&app, &cli);
 
     let app =
-        app_error(&mut s, Request::LoadSample { params: SampleParams { customers: 0, ..SampleParams::default() } });
+        app_error(&mut s, Request::LoadSample { params: SampleParams { customers: 0.into(), ..SampleParams::default() } });
     same(&app, &files.cli_error(&["sample", "--out", "sample", "--customers", "0"]));
 }

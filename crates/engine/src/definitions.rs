@@ -132,12 +132,14 @@ pub fn read_rules(file: &str, bytes: &[u8]) -> Result<Definition, DefinitionFile
 pub fn read_rfm(file: &str, bytes: &[u8]) -> Result<RfmDefinition, DefinitionFileError> {
     let fail = |problem: FileProblem| DefinitionFileError { file: file.to_string(), problem };
     let text = open(file, bytes, crate::rfm::FORMAT)?;
-    let def: RfmDefinition = serde_json::from_str(text).map_err(|e| {
+    let mut def: RfmDefinition = serde_json::from_str(text).map_err(|e| {
         fail(FileProblem::Shape { what: "an RFM segmentation (segscope.rfm/1)", detail: e.to_string() })
     })?;
-    def.params.check().map_err(|e| fail(e.into()))?;
-    def.map.check(def.params.bins).map_err(|e| fail(e.into()))?;
+    let valid = def.params.check().map_err(|e| fail(e.into()))?;
+    def.map.check(valid.bins()).map_err(|e| fail(e.into()))?;
     parse_optional(DateField::AsOf, def.as_of.as_deref()).map_err(|e| fail(e.into()))?;
+    // As checked: a file that wrote its numbers as text (`"bins": "5"`) opens with plain numbers.
+    def.params = valid.params();
     Ok(def)
 }
 
@@ -176,7 +178,7 @@ mod tests {
             format: crate::rfm::FORMAT.into(),
             as_of: as_of.map(str::to_string),
             transactions: None,
-            params: crate::rfm::RfmParams { bins, ..Default::default() },
+            params: crate::rfm::RfmParams { bins: bins.into(), ..Default::default() },
             map: map.clone(),
         };
         serde_json::to_vec(&def).unwrap()

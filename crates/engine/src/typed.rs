@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// In JSON it is the number itself (`12`) or a string (`"12"`), so definition files written
 /// with numbers keep loading.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Typed<T> {
     /// A number.
@@ -71,12 +71,39 @@ pub struct TypedError {
     pub got: String,
 }
 
+impl<T> Typed<T> {
+    /// True for text that is empty or only spaces: an optional setting left blank (a cleared
+    /// margin field), which its check reads as "not set".
+    pub fn is_blank(&self) -> bool {
+        matches!(self, Typed::Text(t) if t.trim().is_empty())
+    }
+}
+
 /// A kind of number a setting can hold: whole (`u8`, `u32`, `usize`, `i64`…) or decimal (`f64`).
 pub trait Number: Copy + PartialOrd + Display {
     /// True for whole-number types.
     const WHOLE: bool;
     /// The value of `x` when it is one of this type (whole and in the type's range, for whole types).
     fn from_f64(x: f64) -> Option<Self>;
+    /// The number as a sentence writes it: whole numbers with comma thousands separators
+    /// (`50,000,000`, DECISIONS 24), decimals as they are.
+    fn words(self) -> String {
+        self.to_string()
+    }
+}
+
+/// Digits with comma thousands separators: `50000000` → `50,000,000`, `-1234` → `-1,234`.
+pub fn thousands(n: impl Display) -> String {
+    let text = n.to_string();
+    let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 macro_rules! whole {
@@ -86,6 +113,9 @@ macro_rules! whole {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
             fn from_f64(x: f64) -> Option<Self> {
                 (x.fract() == 0.0 && x >= <$t>::MIN as f64 && x <= <$t>::MAX as f64).then(|| x as $t)
+            }
+            fn words(self) -> String {
+                thousands(self)
             }
         }
     )*};
@@ -112,8 +142,9 @@ fn number_in(text: &str) -> Option<f64> {
 }
 
 /// The range in words, for the sentence.
-fn range_words<T: Display>(range: &impl RangeBounds<T>) -> String {
-    match (range.start_bound(), range.end_bound()) {
+fn range_words<T: Number>(range: &impl RangeBounds<T>) -> String {
+    let words = |b: Bound<&T>| b.map(|x| x.words());
+    match (words(range.start_bound()), words(range.end_bound())) {
         (Bound::Included(a), Bound::Included(b)) => format!("from {a} to {b}"),
         (Bound::Included(a), Bound::Excluded(b)) => format!("at least {a} and below {b}"),
         (Bound::Excluded(a), Bound::Included(b)) => format!("above {a} and at most {b}"),
@@ -127,6 +158,14 @@ fn range_words<T: Display>(range: &impl RangeBounds<T>) -> String {
 }
 
 impl<T: Number> Typed<T> {
+    /// What was given, for the sentence: the text as typed (trimmed), or the number in words.
+    fn got(&self) -> String {
+        match self {
+            Typed::Value(v) => v.words(),
+            Typed::Text(t) => t.trim().to_string(),
+        }
+    }
+
     /// The value, read from the text when it was typed and checked against `range`.
     /// `what` names the setting in the sentence ("the horizon in months").
     ///
@@ -137,7 +176,7 @@ impl<T: Number> Typed<T> {
             what: what.to_string(),
             kind: if T::WHOLE { "a whole number" } else { "a number" },
             range: range_words(&range),
-            got: self.to_string(),
+            got: self.got(),
         };
         let value = match self {
             Typed::Value(v) => *v,
@@ -172,7 +211,7 @@ impl Typed<f64> {
                 percent(range.start_bound()),
                 percent(range.end_bound())
             ),
-            got: self.to_string(),
+            got: self.got(),
         };
         let value = match self {
             Typed::Value(v) => *v,
@@ -207,8 +246,16 @@ impl<T: Number> Typed<Vec<T>> {
             Typed::Text(t) => t
                 .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
                 .filter(|s| !s.is_empty())
-                .map(|s| s.parse::<f64>().ok().and_then(T::from_f64).ok_or_else(|| err(s)))
+                .map(|s| number_in(s).and_then(T::from_f64).ok_or_else(|| err(s)))
                 .collect(),
+        }
+    }
+
+    /// The list as a person would type it again: `30, 90, 180` (the text as typed, trimmed).
+    pub fn text(&self) -> String {
+        match self {
+            Typed::Value(v) => v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            Typed::Text(t) => t.trim().to_string(),
         }
     }
 }
@@ -261,6 +308,31 @@ mod tests {
             e.to_string(),
             "the frequency thresholds must be numbers separated by commas such as 30, 90, 180 (got `three`)."
         );
+    }
+
+    #[test]
+    fn large_whole_numbers_in_a_range_have_thousands_separators() {
+        let e = Typed::<u64>::Text("0".into()).read("the number of customers", 1..=50_000_000).unwrap_err();
+        assert_eq!(e.to_string(), "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
+        let e = Typed::<u64>::Value(60_000_000).read("the number of customers", 1..=50_000_000).unwrap_err();
+        assert!(e.to_string().ends_with("(got `60,000,000`)."), "{e}");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(-1_234_567_i64), "-1,234,567");
+        assert_eq!(thousands(1_234_567_890_u64), "1,234,567,890");
+    }
+
+    #[test]
+    fn blank_text_is_an_optional_setting_left_empty() {
+        assert!(Typed::<f64>::Text("  ".into()).is_blank());
+        assert!(!Typed::<f64>::Text("0".into()).is_blank());
+        assert!(!Typed::<f64>::Value(0.0).is_blank());
+    }
+
+    #[test]
+    fn a_list_reads_back_as_it_would_be_typed() {
+        assert_eq!(Typed::<Vec<f64>>::Value(vec![30.0, 90.5]).text(), "30, 90.5");
+        assert_eq!(Typed::<Vec<f64>>::Text(" 1,2 ".into()).text(), "1,2");
     }
 
     #[test]

@@ -18,8 +18,8 @@ use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
 const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 
 fn check(params: RfmParams) {
-    let valid = params.clone().check().unwrap();
-    let map = RfmMap::default_for(params.bins);
+    let valid = params.check().unwrap();
+    let map = RfmMap::default_for(valid.bins());
     let mut input = Cursor::new(CDNOW);
     let options = ReadOptions::default();
     let mut tx = TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
@@ -48,14 +48,14 @@ fn rank_method() {
 
 #[test]
 fn equal_count_bins_with_three_bins() {
-    check(RfmParams { bins: 3, method: Method::QuantileEqualCount, ..RfmParams::default() });
+    check(RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() });
 }
 
 #[test]
 fn thresholds_mean_order_value_and_returns_excluded() {
     check(RfmParams {
-        bins: 4,
-        method: Method::Thresholds { r: vec![30.0, 90.0, 365.0], f: vec![2.0, 3.0, 6.0], m: vec![20.0, 35.5, 80.0] },
+        bins: 4.into(),
+        method: Method::Thresholds { r: vec![30.0, 90.0, 365.0].into(), f: vec![2.0, 3.0, 6.0].into(), m: vec![20.0, 35.5, 80.0].into() },
         monetary: Monetary::MeanOrder,
         returns: Returns::Exclude,
     });

@@ -39,8 +39,8 @@ fn list(s: &mut Session) -> Vec<SegmentationView> {
 
 /// The sample with transactions, and one segmentation of each kind: (split, rules, rfm) ids.
 fn three_kinds(s: &mut Session) -> (AssignmentId, AssignmentId, AssignmentId) {
-    let params = SampleParams { customers: 800, ..SampleParams::default() };
-    ok(s, Request::LoadSample { params });
+    let params = SampleParams { customers: 800.into(), ..SampleParams::default() };
+    ok(s, Request::LoadSample { params: params.clone() });
     ok(s, Request::AttachSampleTransactions { dataset: D, params });
     let Response::Segmented(split) =
         ok(s, Request::Split { dataset: D, params: SplitParams { column: "region".into(), ..SplitParams::default() } })

@@ -459,8 +459,8 @@ struct Dataset {
     transactions: Option<transactions::Attached>,
     /// Its segmentations, whichever workspace made them.
     segmentations: Store,
-    /// The latest CLV: settings and result (for downloads).
-    clv: Option<(crate::clv::ClvParams, crate::clv::ClvResult)>,
+    /// The latest CLV: checked settings and result (for downloads).
+    clv: Option<(crate::clv::ValidClvParams, crate::clv::ClvResult)>,
 }
 
 impl Dataset {
@@ -485,7 +485,7 @@ impl Dataset {
     }
 
     /// The RFM segmentation the Value workspace works on.
-    fn rfm(&self) -> Result<(&RfmParams, &RfmMap, &RfmResult), EngineError> {
+    fn rfm(&self) -> Result<(&crate::rfm::ValidRfmParams, &RfmMap, &RfmResult), EngineError> {
         let id = self.segmentations.working(SegmentationKind::Rfm).ok_or(EngineError::UnknownAssignment)?;
         let made = self.made(id)?;
         match (&self.segmentations.get(id).map(|e| &e.spec), &made.rfm) {
@@ -641,6 +641,8 @@ impl Session {
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid);
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
+                // Kept and recorded as checked: plain numbers, never the typed text.
+                let params = valid.params();
                 ds.segmentations.put(id, Spec::Split(params.clone()), segmentations::split_made(&params, assignment));
                 Ok(Response::Segmented(view))
             }
@@ -767,9 +769,10 @@ impl Session {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
-                let (result, map, default) = run.compute(&params, map, as_of.as_deref())?;
-                let (view, stored) = run.view(id, &params, &map, &result, default);
-                let spec = Spec::Rfm { params, map, as_of };
+                let valid = params.check()?;
+                let (result, map, default) = run.compute(&valid, map, as_of.as_deref())?;
+                let (view, stored) = run.view(id, &valid, &map, &result, default);
+                let spec = Spec::Rfm { params: valid, map, as_of };
                 ds.segmentations.put(id, spec, segmentations::rfm_made(&view, stored, result));
                 Ok(Response::Rfm(Box::new(view)))
             }
@@ -812,8 +815,9 @@ impl Session {
                     let name = ds.segmentations.get(id)?.name.clone();
                     Some((id, name, &m.stored.assignment))
                 });
-                let (view, result) = clv::run(&ds.ingested.table, attached, &params, by, monitor)?;
-                ds.clv = Some((params, result));
+                let valid = params.check()?;
+                let (view, result) = clv::run(&ds.ingested.table, attached, &valid, by, monitor)?;
+                ds.clv = Some((valid, result));
                 Ok(Response::Clv(Box::new(view)))
             }
             Request::Segmentations { dataset } => {

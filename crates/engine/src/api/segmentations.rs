@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
 use super::{rfm, rules, AssignmentId, Stored};
-use crate::rfm::{RfmMap, RfmParams, RfmResult};
+use crate::rfm::{RfmMap, RfmResult, ValidRfmParams};
 use crate::rules::Definition;
 use crate::split::{split, SplitParams};
 use crate::table::Table;
@@ -52,8 +52,8 @@ pub(super) enum Spec {
     Split(SplitParams),
     /// A rule definition.
     Rules(Box<Definition>),
-    /// RFM settings, map and as-of date (`None`: the day after the last transaction).
-    Rfm { params: RfmParams, map: RfmMap, as_of: Option<String> },
+    /// RFM settings (checked), map and as-of date (`None`: the day after the last transaction).
+    Rfm { params: ValidRfmParams, map: RfmMap, as_of: Option<String> },
 }
 
 impl Spec {

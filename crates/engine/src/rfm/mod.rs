@@ -14,7 +14,7 @@ pub mod sql;
 
 pub use errors::RfmError;
 pub use map::{RfmMap, RfmSegment};
-pub use params::{parse_thresholds, Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
+pub use params::{Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
 pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
 
 use serde::{Deserialize, Serialize};
@@ -102,7 +102,7 @@ fn ordered(x: f64) -> i128 {
 /// let mut agg = Aggregates::default();
 /// agg.add(&t, &mapping);
 /// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
-/// let params = RfmParams { bins: 3, ..RfmParams::default() }.check().unwrap();
+/// let params = RfmParams { bins: 3.into(), ..RfmParams::default() }.check().unwrap();
 /// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784).unwrap(); // as of 2024-03-02
 /// assert_eq!(r.rows[0].recency_days, Some(1));
 /// assert_eq!(r.rows[0].scores, Some([2, 2, 1]));
@@ -119,7 +119,7 @@ pub fn compute(
     map: &RfmMap,
     as_of: i32,
 ) -> Result<RfmResult, RfmError> {
-    let p = params.params();
+    let p = params;
     map.check(p.bins)?;
     let summaries: Vec<_> = keys.iter().map(|k| k.as_deref().and_then(|k| aggregates.summary(k))).collect();
     let scale = summaries.iter().flatten().map(|s| s.revenue.scale.max(s.purchases.scale)).max().unwrap_or(0);

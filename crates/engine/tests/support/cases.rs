@@ -158,7 +158,7 @@ fn keys_of(table: &Table, column: &str) -> Vec<String> {
 
 /// The built-in sample as Segscope reads it (`segscope sample`, seed 1): customers and transactions.
 pub fn sample_tables() -> (Table, Table) {
-    let params = SampleParams { customers: SAMPLE_CUSTOMERS, seed: 1 }.check().unwrap();
+    let params = SampleParams { customers: SAMPLE_CUSTOMERS.into(), seed: 1 }.check().unwrap();
     let (customers, transactions) = sample_csv(&params).unwrap();
     let read = |name: &str, bytes: &[u8]| read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap().table;
     (read("customers.csv", &customers), read("transactions.csv", &transactions))
@@ -304,16 +304,16 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
         ("rank method", RfmParams::default()),
         (
             "equal-count bins with three bins",
-            RfmParams { bins: 3, method: Method::QuantileEqualCount, ..RfmParams::default() },
+            RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() },
         ),
         (
             "thresholds, mean order value, returns excluded",
             RfmParams {
-                bins: 4,
+                bins: 4.into(),
                 method: Method::Thresholds {
-                    r: vec![30.0, 90.0, 365.0],
-                    f: vec![2.0, 3.0, 6.0],
-                    m: vec![20.0, 35.5, 80.0],
+                    r: vec![30.0, 90.0, 365.0].into(),
+                    f: vec![2.0, 3.0, 6.0].into(),
+                    m: vec![20.0, 35.5, 80.0].into(),
                 },
                 monetary: Monetary::MeanOrder,
                 returns: Returns::Exclude,
@@ -323,7 +323,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
     for (name, params) in methods {
         let valid = params.clone().check().unwrap();
-        let map = RfmMap::default_for(params.bins);
+        let map = RfmMap::default_for(valid.bins());
         let mut input = Cursor::new(CDNOW);
         let options = ReadOptions::default();
         let mut tx =
@@ -344,7 +344,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let sample_dir = subdir(dir, "sample");
     let params = RfmParams::default();
     let valid = params.clone().check().unwrap();
-    let map = RfmMap::default_for(params.bins);
+    let map = RfmMap::default_for(valid.bins());
     let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
     let mut aggregates = Aggregates::default();
