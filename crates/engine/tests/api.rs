@@ -221,7 +221,9 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let mut s = Session::new();
     let d = sample(&mut s);
     let params = SampleParams { customers: 1_000.into(), ..SampleParams::default() };
-    let Response::Attached(_) = s.handle(Request::AttachSampleTransactions { dataset: d, params: params.clone() }, &mut Quiet) else {
+    let Response::Attached(_) =
+        s.handle(Request::AttachSampleTransactions { dataset: d, params: params.clone() }, &mut Quiet)
+    else {
         panic!()
     };
     let Response::Rfm(v) =

@@ -55,7 +55,11 @@ fn equal_count_bins_with_three_bins() {
 fn thresholds_mean_order_value_and_returns_excluded() {
     check(RfmParams {
         bins: 4.into(),
-        method: Method::Thresholds { r: vec![30.0, 90.0, 365.0].into(), f: vec![2.0, 3.0, 6.0].into(), m: vec![20.0, 35.5, 80.0].into() },
+        method: Method::Thresholds {
+            r: vec![30.0, 90.0, 365.0].into(),
+            f: vec![2.0, 3.0, 6.0].into(),
+            m: vec![20.0, 35.5, 80.0].into(),
+        },
         monetary: Monetary::MeanOrder,
         returns: Returns::Exclude,
     });

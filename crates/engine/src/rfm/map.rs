@@ -170,7 +170,12 @@ mod tests {
     #[test]
     fn m_filtered_segments_come_first() {
         let mut m = RfmMap::default_for(3);
-        m.segments.push(RfmSegment { name: "Big spenders".into(), color: None, cells: vec![[3, 3]], m: vec![3].into() });
+        m.segments.push(RfmSegment {
+            name: "Big spenders".into(),
+            color: None,
+            cells: vec![[3, 3]],
+            m: vec![3].into(),
+        });
         m.check(3).unwrap();
         assert_eq!(m.segments[m.segment_of(3, 3, 3).unwrap()].name, "Big spenders");
         assert_eq!(m.segments[m.segment_of(3, 3, 2).unwrap()].name, "Champions");

@@ -18,7 +18,14 @@ fn div(d: Dialect, a: &str, b: &str) -> String {
     }
 }
 
-fn score(d: Dialect, method: &Method<Vec<f64>>, bins: u8, value: &str, lower_is_better: bool, cuts: Option<&[f64]>) -> String {
+fn score(
+    d: Dialect,
+    method: &Method<Vec<f64>>,
+    bins: u8,
+    value: &str,
+    lower_is_better: bool,
+    cuts: Option<&[f64]>,
+) -> String {
     let worst_first = if lower_is_better { "DESC" } else { "ASC" };
     let key = if d == Dialect::Postgres { "segscope_key COLLATE \"C\"" } else { "segscope_key" };
     match (method, cuts) {
