@@ -209,6 +209,18 @@ mod tests {
     }
 
     #[test]
+    fn an_rfm_file_with_numbers_written_as_text_opens_with_plain_numbers() {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&rfm_json(4, &crate::rfm::RfmMap::default_for(4), None)).unwrap();
+        v["params"]["bins"] = "4".into();
+        let def = read_rfm("r.json", &serde_json::to_vec(&v).unwrap()).unwrap();
+        assert_eq!(def.params.bins, crate::typed::Typed::Value(4));
+        v["params"]["bins"] = "four".into();
+        let e = read_rfm("r.json", &serde_json::to_vec(&v).unwrap()).unwrap_err().to_string();
+        assert_eq!(e, "r.json: RFM settings: the number of bins must be a whole number from 3 to 5 (got `four`).");
+    }
+
+    #[test]
     fn an_rfm_as_of_date_is_checked_on_reading() {
         let bytes = rfm_json(5, &crate::rfm::RfmMap::default_for(5), Some("yesterday"));
         let e = read_rfm("r.json", &bytes).unwrap_err().to_string();

@@ -337,6 +337,14 @@ pub enum Request {
         /// The segmentation.
         segmentation: AssignmentId,
     },
+    /// A segmentation's segments and sizes as it is now (its workspace shows them again after the
+    /// data was read again and the store made it again); a stale one is an error that says why.
+    Segmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
     /// A segmentation's files, whichever kind made it.
     SegmentationFiles {
         /// The dataset.
@@ -855,6 +863,16 @@ impl Session {
                     return Err(EngineError::UnknownAssignment);
                 }
                 Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::Segmentation { dataset, segmentation } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let made = ds.made(segmentation)?;
+                let column = match ds.segmentations.get(segmentation).map(|e| &e.spec) {
+                    Some(Spec::Split(params)) => params.column.as_str(),
+                    _ => "",
+                };
+                let view = AssignmentView::new(segmentation, dataset, column, &made.stored.assignment);
+                Ok(Response::Segmented(view))
             }
             Request::SegmentationFiles { dataset, segmentation, files } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
