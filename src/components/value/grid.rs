@@ -13,7 +13,7 @@ pub fn RfmGrid(
     /// The result.
     view: RfmView,
 ) -> impl IntoView {
-    let b = usize::from(view.params.bins);
+    let b = usize::from(view.bins);
     let colour = |seg: Option<usize>| {
         seg.and_then(|i| view.map.segments.get(i)).and_then(|s| s.color.clone()).unwrap_or_else(|| "#dddddd".into())
     };
