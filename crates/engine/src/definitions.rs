@@ -136,10 +136,11 @@ pub fn read_rfm(file: &str, bytes: &[u8]) -> Result<RfmDefinition, DefinitionFil
         fail(FileProblem::Shape { what: "an RFM segmentation (segscope.rfm/1)", detail: e.to_string() })
     })?;
     let valid = def.params.check().map_err(|e| fail(e.into()))?;
-    def.map.check(valid.bins()).map_err(|e| fail(e.into()))?;
+    let map = def.map.check(valid.bins()).map_err(|e| fail(e.into()))?;
     parse_optional(DateField::AsOf, def.as_of.as_deref()).map_err(|e| fail(e.into()))?;
     // As checked: a file that wrote its numbers as text (`"bins": "5"`) opens with plain numbers.
     def.params = valid.params();
+    def.map = map.map().clone();
     Ok(def)
 }
 

@@ -251,6 +251,36 @@ impl<T: Number> Typed<Vec<T>> {
         }
     }
 
+    /// A list of whole numbers (`4, 5`), each checked against `range`. `what` names the setting.
+    ///
+    /// # Errors
+    /// [`TypedError`] naming the first item that is not a whole number in the range.
+    pub fn read_list_in(&self, what: &str, range: impl RangeBounds<T>) -> Result<Vec<T>, TypedError> {
+        let err = |got: String| TypedError {
+            what: what.to_string(),
+            kind: if T::WHOLE { "whole numbers" } else { "numbers" },
+            range: format!("{} separated by commas", range_words(&range)),
+            got,
+        };
+        let items = match self {
+            Typed::Value(v) => v.iter().map(|x| (Some(*x), x.words())).collect::<Vec<_>>(),
+            Typed::Text(t) => t
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(|s| (number_in(s).and_then(T::from_f64), s.to_string()))
+                .collect(),
+        };
+        items.into_iter().map(|(x, got)| x.filter(|x| range.contains(x)).ok_or_else(|| err(got))).collect()
+    }
+
+    /// True for an empty list, or text with nothing in it (a list left blank).
+    pub fn is_empty_list(&self) -> bool {
+        match self {
+            Typed::Value(v) => v.is_empty(),
+            Typed::Text(t) => t.trim().is_empty(),
+        }
+    }
+
     /// The list as a person would type it again: `30, 90, 180` (the text as typed, trimmed).
     pub fn text(&self) -> String {
         match self {
@@ -327,6 +357,17 @@ mod tests {
         assert!(Typed::<f64>::Text("  ".into()).is_blank());
         assert!(!Typed::<f64>::Text("0".into()).is_blank());
         assert!(!Typed::<f64>::Value(0.0).is_blank());
+    }
+
+    #[test]
+    fn a_list_in_a_range_names_the_item_outside_it() {
+        assert_eq!(Typed::<Vec<u8>>::Text("4, 5".into()).read_list_in("m", 1..=5), Ok(vec![4, 5]));
+        let e = Typed::<Vec<u8>>::Text("4,7".into()).read_list_in("the M scores", 1..=5).unwrap_err();
+        assert_eq!(e.to_string(), "the M scores must be whole numbers from 1 to 5 separated by commas (got `7`).");
+        assert!(Typed::<Vec<u8>>::Value(vec![0]).read_list_in("m", 1..=5).is_err());
+        assert!(Typed::<Vec<u8>>::Text("4.5".into()).read_list_in("m", 1..=5).is_err());
+        assert!(Typed::<Vec<u8>>::Text(" ".into()).is_empty_list() && Typed::<Vec<u8>>::Value(vec![]).is_empty_list());
+        assert!(!Typed::<Vec<u8>>::Text("x".into()).is_empty_list());
     }
 
     #[test]

@@ -24,7 +24,15 @@ fn check(params: RfmParams) {
     let options = ReadOptions::default();
     let mut tx = TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
     let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
-    let query = sql::select(&valid, &map, &mapping, result.as_of, Dialect::Duckdb, "transactions", None);
+    let query = sql::select(
+        &valid,
+        &map.check(valid.bins()).unwrap(),
+        &mapping,
+        result.as_of,
+        Dialect::Duckdb,
+        "transactions",
+        None,
+    );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cdnow/cdnow_sample.csv");
     let rows = duckdb(&serde_json::json!({
         "tables": [{"name": "transactions", "csv": path, "columns": {"customer_id": "VARCHAR", "order_date": "DATE", "quantity": "INTEGER", "amount": "DECIMAL(18,2)"}, "extra": ", dateformat='%Y%m%d'"}],

@@ -250,12 +250,8 @@ fn RfmResults(
     let names: Vec<(usize, String)> = view.map.segments.iter().enumerate().map(|(i, s)| (i, s.name.clone())).collect();
     let labels = ["Recency (R)", "Frequency (F)", "Monetary (M)"];
     // Segments that also use M: their M scores, editable.
-    let m_scores: Vec<Option<String>> = view
-        .map
-        .segments
-        .iter()
-        .map(|s| (!s.m.is_empty()).then(|| s.m.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")))
-        .collect();
+    let m_scores: Vec<Option<String>> =
+        view.map.segments.iter().map(|s| (!s.m.is_empty_list()).then(|| s.m.text())).collect();
     let bins = view.bins;
     let add_m_segment = move |_| {
         value.edit_map(move |m| {
@@ -269,7 +265,7 @@ fn RfmResults(
                     name,
                     color: Some("#edc948".into()),
                     cells: Vec::new(),
-                    m: vec![bins],
+                    m: vec![bins].into(),
                 },
             );
         });
@@ -310,7 +306,8 @@ fn RfmResults(
                                     view! {
                                         <label for=mid.clone()>" M scores "</label>
                                         <input id=mid class="rfm-m" type="text" value=scores on:change=move |ev| {
-                                            let v: Vec<u8> = event_target_value(&ev).split(',').filter_map(|t| t.trim().parse().ok()).collect();
+                                            // As typed: the engine reads the scores and says what is wrong.
+                                            let v = Typed::Text(event_target_value(&ev));
                                             value.edit_map(move |m| if let Some(seg) = m.segments.get_mut(i) { seg.m = v });
                                         }/>
                                     }

@@ -493,7 +493,7 @@ impl Dataset {
     }
 
     /// The RFM segmentation the Value workspace works on.
-    fn rfm(&self) -> Result<(&crate::rfm::ValidRfmParams, &RfmMap, &RfmResult), EngineError> {
+    fn rfm(&self) -> Result<(&crate::rfm::ValidRfmParams, &crate::rfm::ValidRfmMap, &RfmResult), EngineError> {
         let id = self.segmentations.working(SegmentationKind::Rfm).ok_or(EngineError::UnknownAssignment)?;
         let made = self.made(id)?;
         match (&self.segmentations.get(id).map(|e| &e.spec), &made.rfm) {
@@ -778,7 +778,7 @@ impl Session {
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
                 let valid = params.check()?;
-                let (result, map, default) = run.compute(&valid, map, as_of.as_deref())?;
+                let (result, map, default) = run.compute(&valid, map.as_ref(), as_of.as_deref())?;
                 let (view, stored) = run.view(id, &valid, &map, &result, default);
                 let spec = Spec::Rfm { params: valid, map, as_of };
                 ds.segmentations.put(id, spec, segmentations::rfm_made(&view, stored, result));

@@ -8,7 +8,8 @@ use crate::dates::resolve_as_of;
 use crate::export::ExportError;
 use crate::ingest::values::date_from_days;
 use crate::rfm::{
-    compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, ValidRfmParams, FORMAT,
+    compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, ValidRfmMap,
+    ValidRfmParams, FORMAT,
 };
 use crate::rules::sql::Dialect;
 use crate::table::Table;
@@ -103,14 +104,17 @@ impl RfmRun<'_> {
     pub fn compute(
         &self,
         valid: &ValidRfmParams,
-        map: Option<RfmMap>,
+        map: Option<&RfmMap>,
         as_of: Option<&str>,
-    ) -> Result<(RfmResult, RfmMap, bool), EngineError> {
-        let map = map.unwrap_or_else(|| RfmMap::default_for(valid.bins()));
+    ) -> Result<(RfmResult, ValidRfmMap, bool), EngineError> {
+        let map = match map {
+            Some(map) => map.check(valid.bins())?,
+            None => RfmMap::default_for(valid.bins()).check(valid.bins())?,
+        };
         let as_of = resolve_as_of(as_of, self.attached.aggregates.latest(), || None).map_err(RfmError::from)?;
         let as_of = as_of.ok_or(RfmError::NoPurchases)?;
         let keys = self.attached.keys(self.table)?;
-        let result = compute(&keys, &self.attached.aggregates, valid, &map, as_of.day)?;
+        let result = compute(&keys, &self.attached.aggregates, valid, map.map(), as_of.day)?;
         Ok((result, map, as_of.is_default))
     }
 
@@ -119,10 +123,11 @@ impl RfmRun<'_> {
         &self,
         id: AssignmentId,
         valid: &ValidRfmParams,
-        map: &RfmMap,
+        checked: &ValidRfmMap,
         result: &RfmResult,
         as_of_is_default: bool,
     ) -> (RfmView, Stored) {
+        let map = checked.map();
         let bins = valid.bins();
         let b = usize::from(bins);
         let rows = &result.rows;
@@ -142,7 +147,8 @@ impl RfmRun<'_> {
                     share: count as f64 / scored.len().max(1) as f64,
                     mean_monetary: (count > 0)
                         .then(|| in_cell.iter().map(|x| x.monetary_value).sum::<f64>() / count as f64),
-                    segment: map.segments.iter().position(|s| s.m.is_empty() && s.cells.contains(&[r, f])),
+                    segment: (0..map.segments.len())
+                        .find(|&i| checked.m_scores(i).is_empty() && map.segments[i].cells.contains(&[r, f])),
                 });
             }
         }
@@ -225,7 +231,7 @@ impl RfmRun<'_> {
     pub fn definition_files(
         &self,
         valid: &ValidRfmParams,
-        map: &RfmMap,
+        checked: &ValidRfmMap,
         result: &RfmResult,
         dialect: Dialect,
         customers: &str,
@@ -236,12 +242,12 @@ impl RfmRun<'_> {
             as_of: Some(date_from_days(result.as_of).to_string()),
             transactions: Some(self.attached.mapping.clone()),
             params: valid.params(),
-            map: map.clone(),
+            map: checked.map().clone(),
         };
         let mut json = serde_json::to_string_pretty(&definition).unwrap_or_default();
         json.push('\n');
         let text =
-            sql::select(valid, map, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
+            sql::select(valid, checked, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
         Ok(vec![
             FileOut { name: "rfm.segments.json".into(), mime: "application/json".into(), bytes: json.into_bytes() },
             FileOut {

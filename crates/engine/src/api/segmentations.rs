@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::transactions::Attached;
 use super::{rfm, rules, AssignmentId, Stored};
-use crate::rfm::{RfmMap, RfmResult, ValidRfmParams};
+use crate::rfm::{RfmResult, ValidRfmMap, ValidRfmParams};
 use crate::rules::Definition;
 use crate::split::{split, SplitParams};
 use crate::table::Table;
@@ -52,8 +52,8 @@ pub(super) enum Spec {
     Split(SplitParams),
     /// A rule definition.
     Rules(Box<Definition>),
-    /// RFM settings (checked), map and as-of date (`None`: the day after the last transaction).
-    Rfm { params: ValidRfmParams, map: RfmMap, as_of: Option<String> },
+    /// RFM settings and map (checked), and as-of date (`None`: the day after the last transaction).
+    Rfm { params: ValidRfmParams, map: ValidRfmMap, as_of: Option<String> },
 }
 
 impl Spec {
@@ -119,7 +119,7 @@ pub(super) fn make(id: AssignmentId, spec: &Spec, data: &Data<'_>) -> Result<Mad
             let attached = data.attached.ok_or_else(|| crate::customers::CustomersError::NoTransactions.to_string())?;
             let run = rfm::RfmRun { table: data.table, attached };
             let (result, map, default) =
-                run.compute(params, Some(map.clone()), as_of.as_deref()).map_err(|e| e.to_string())?;
+                run.compute(params, Some(map.map()), as_of.as_deref()).map_err(|e| e.to_string())?;
             let (view, stored) = run.view(id, params, &map, &result, default);
             Ok(rfm_made(&view, stored, result))
         }

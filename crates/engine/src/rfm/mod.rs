@@ -13,7 +13,7 @@ mod score;
 pub mod sql;
 
 pub use errors::RfmError;
-pub use map::{RfmMap, RfmSegment};
+pub use map::{RfmMap, RfmSegment, ValidRfmMap};
 pub use params::{Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
 pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
 
@@ -120,7 +120,7 @@ pub fn compute(
     as_of: i32,
 ) -> Result<RfmResult, RfmError> {
     let p = params;
-    map.check(p.bins)?;
+    let valid_map = map.check(p.bins)?;
     let summaries: Vec<_> = keys.iter().map(|k| k.as_deref().and_then(|k| aggregates.summary(k))).collect();
     let scale = summaries.iter().flatten().map(|s| s.revenue.scale.max(s.purchases.scale)).max().unwrap_or(0);
     let money = |s: &crate::customers::CustomerSummary| -> Money {
@@ -199,7 +199,7 @@ pub fn compute(
         let row = &mut rows[i];
         row.recency_days = Some(r_exact[j] as i64);
         row.scores = Some(scores);
-        row.segment = map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
+        row.segment = valid_map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
         if p.monetary == Monetary::MeanOrder {
             row.monetary = format!("{:.*}", usize::from(scale) + 2, m_float[j]);
             row.monetary_value = m_float[j];
