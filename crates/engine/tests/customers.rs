@@ -176,7 +176,7 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         .check()
         .unwrap_err()
         .to_string()
-        .contains("bins must be 3, 4 or 5 (got 6)"));
+        .contains("the number of bins must be a whole number from 3 to 5 (got `6`)"));
 }
 
 #[test]

@@ -200,16 +200,17 @@ mod tests {
         );
     }
 
+    /// The 3-bin map with "Big spenders": cell R3 F3 with the M scores as typed.
+    fn with_big_spenders(m: &str) -> RfmMap {
+        let mut map = RfmMap::default_for(3);
+        let m = Typed::Text(m.into());
+        map.segments.push(RfmSegment { name: "Big spenders".into(), color: None, cells: vec![[3, 3]], m });
+        map
+    }
+
     #[test]
     fn m_filtered_segments_come_first() {
-        let mut m = RfmMap::default_for(3);
-        m.segments.push(RfmSegment {
-            name: "Big spenders".into(),
-            color: None,
-            cells: vec![[3, 3]],
-            m: Typed::Text("3".into()),
-        });
-        let valid = m.check(3).unwrap();
+        let valid = with_big_spenders("3").check(3).unwrap();
         assert_eq!(valid.map().segments[valid.segment_of(3, 3, 3).unwrap()].name, "Big spenders");
         assert_eq!(valid.map().segments[valid.segment_of(3, 3, 2).unwrap()].name, "Champions");
         assert_eq!(valid.map().segments.last().unwrap().m, Typed::Value(vec![3]), "read as numbers");
@@ -217,14 +218,7 @@ mod tests {
 
     #[test]
     fn m_scores_must_be_scores_of_the_grid() {
-        let mut m = RfmMap::default_for(3);
-        m.segments.push(RfmSegment {
-            name: "Big spenders".into(),
-            color: None,
-            cells: vec![[3, 3]],
-            m: Typed::Text("3, 4".into()),
-        });
-        let e = m.check(3).unwrap_err().to_string();
+        let e = with_big_spenders("3, 4").check(3).unwrap_err().to_string();
         assert_eq!(
             e,
             "the RFM segment map: the M scores of “Big spenders” must be whole numbers from 1 to 3 separated by commas (got `4`)."

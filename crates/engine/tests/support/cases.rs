@@ -329,15 +329,8 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
         let mut tx =
             TransactionsInput { name: "cdnow_sample.csv", input: &mut input, options: &options, mapping: None };
         let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
-        let sql = rfm::sql::select(
-            &valid,
-            &map.check(valid.bins()).unwrap(),
-            &mapping,
-            result.as_of,
-            w.dialect(),
-            "transactions",
-            None,
-        );
+        let checked = map.check(valid.bins()).unwrap();
+        let sql = rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {
             label: format!("RFM on CDNOW, {name}"),
             tables: vec![cdnow_file.clone()],
@@ -361,15 +354,9 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let with_keys = customer_keys(&customers, key);
     let latest = transactions.column(&mapping.date).and_then(|c| c.stats.numeric).map(|s| s.max as i32).unwrap();
     let result = rfm::compute(&with_keys, &aggregates, &valid, &map, latest + 1).unwrap();
-    let sql = rfm::sql::select(
-        &valid,
-        &map.check(valid.bins()).unwrap(),
-        &mapping,
-        result.as_of,
-        w.dialect(),
-        "transactions",
-        Some("customers"),
-    );
+    let checked = map.check(valid.bins()).unwrap();
+    let sql =
+        rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", Some("customers"));
     cases.push(Case {
         label: "RFM on the sample's customers, rank method".into(),
         tables: vec![
