@@ -93,7 +93,7 @@ pub trait Number: Copy + PartialOrd + Display {
 }
 
 /// Digits with comma thousands separators: `50000000` → `50,000,000`, `-1234` → `-1,234`.
-pub fn thousands(n: impl Display) -> String {
+fn thousands(n: impl Display) -> String {
     let text = n.to_string();
     let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
     let mut out = String::from(sign);
@@ -228,6 +228,11 @@ impl Typed<f64> {
     }
 }
 
+/// The items of a typed list: separated by commas, semicolons or spaces.
+fn list_items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty())
+}
+
 impl<T: Number> Typed<Vec<T>> {
     /// A list of numbers, typed separated by commas, semicolons or spaces (`30, 90, 180`); each
     /// checked to be a number of the kind. Count and order are for the caller to check.
@@ -243,11 +248,7 @@ impl<T: Number> Typed<Vec<T>> {
         };
         match self {
             Typed::Value(v) => Ok(v.clone()),
-            Typed::Text(t) => t
-                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(|s| number_in(s).and_then(T::from_f64).ok_or_else(|| err(s)))
-                .collect(),
+            Typed::Text(t) => list_items(t).map(|s| number_in(s).and_then(T::from_f64).ok_or_else(|| err(s))).collect(),
         }
     }
 
@@ -264,11 +265,7 @@ impl<T: Number> Typed<Vec<T>> {
         };
         let items = match self {
             Typed::Value(v) => v.iter().map(|x| (Some(*x), x.words())).collect::<Vec<_>>(),
-            Typed::Text(t) => t
-                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(|s| (number_in(s).and_then(T::from_f64), s.to_string()))
-                .collect(),
+            Typed::Text(t) => list_items(t).map(|s| (number_in(s).and_then(T::from_f64), s.to_string())).collect(),
         };
         items.into_iter().map(|(x, got)| x.filter(|x| range.contains(x)).ok_or_else(|| err(got))).collect()
     }
