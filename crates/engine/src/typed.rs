@@ -85,17 +85,22 @@ pub trait Number: Copy + PartialOrd + Display {
     const WHOLE: bool;
     /// The value of `x` when it is one of this type (whole and in the type's range, for whole types).
     fn from_f64(x: f64) -> Option<Self>;
-    /// The number as a sentence writes it: whole numbers with comma thousands separators
-    /// (`50,000,000`, DECISIONS 24), decimals as they are.
+    /// The number as a range in a sentence writes it: whole numbers of five digits or more with
+    /// comma thousands separators (`50,000,000`, DECISIONS 24; four digits stay `1200`, as SI
+    /// style writes them), decimals as they are.
     fn words(self) -> String {
         self.to_string()
     }
 }
 
-/// Digits with comma thousands separators: `50000000` → `50,000,000`, `-1234` → `-1,234`.
+/// Digits with comma thousands separators from five digits on: `50000000` → `50,000,000`,
+/// `-12345` → `-12,345`, `1200` stays `1200`.
 fn thousands(n: impl Display) -> String {
     let text = n.to_string();
     let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
+    if digits.len() < 5 {
+        return text;
+    }
     let mut out = String::from(sign);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -158,14 +163,6 @@ fn range_words<T: Number>(range: &impl RangeBounds<T>) -> String {
 }
 
 impl<T: Number> Typed<T> {
-    /// What was given, for the sentence: the text as typed (trimmed), or the number in words.
-    fn got(&self) -> String {
-        match self {
-            Typed::Value(v) => v.words(),
-            Typed::Text(t) => t.trim().to_string(),
-        }
-    }
-
     /// The value, read from the text when it was typed and checked against `range`.
     /// `what` names the setting in the sentence ("the horizon in months").
     ///
@@ -176,7 +173,7 @@ impl<T: Number> Typed<T> {
             what: what.to_string(),
             kind: if T::WHOLE { "a whole number" } else { "a number" },
             range: range_words(&range),
-            got: self.got(),
+            got: self.to_string(),
         };
         let value = match self {
             Typed::Value(v) => *v,
@@ -211,7 +208,7 @@ impl Typed<f64> {
                 percent(range.start_bound()),
                 percent(range.end_bound())
             ),
-            got: self.got(),
+            got: self.to_string(),
         };
         let value = match self {
             Typed::Value(v) => *v,
@@ -264,7 +261,7 @@ impl<T: Number> Typed<Vec<T>> {
             got,
         };
         let items = match self {
-            Typed::Value(v) => v.iter().map(|x| (Some(*x), x.words())).collect::<Vec<_>>(),
+            Typed::Value(v) => v.iter().map(|x| (Some(*x), x.to_string())).collect::<Vec<_>>(),
             Typed::Text(t) => list_items(t).map(|s| (number_in(s).and_then(T::from_f64), s.to_string())).collect(),
         };
         items.into_iter().map(|(x, got)| x.filter(|x| range.contains(x)).ok_or_else(|| err(got))).collect()
@@ -338,13 +335,15 @@ mod tests {
     }
 
     #[test]
-    fn large_whole_numbers_in_a_range_have_thousands_separators() {
+    fn large_whole_numbers_in_a_range_have_thousands_separators_from_five_digits() {
         let e = Typed::<u64>::Text("0".into()).read("the number of customers", 1..=50_000_000).unwrap_err();
         assert_eq!(e.to_string(), "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
         let e = Typed::<u64>::Value(60_000_000).read("the number of customers", 1..=50_000_000).unwrap_err();
-        assert!(e.to_string().ends_with("(got `60,000,000`)."), "{e}");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
+        assert!(e.to_string().ends_with("(got `60000000`)."), "what was given, as given: {e}");
+        let e = Typed::<u32>::Text("0".into()).read("N", 1..=1200).unwrap_err();
+        assert_eq!(e.to_string(), "N must be a whole number from 1 to 1200 (got `0`).");
+        assert_eq!(thousands(9_999), "9999");
+        assert_eq!(thousands(10_000), "10,000");
         assert_eq!(thousands(-1_234_567_i64), "-1,234,567");
         assert_eq!(thousands(1_234_567_890_u64), "1,234,567,890");
     }
