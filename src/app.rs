@@ -2,8 +2,8 @@
 //! workspaces, routed by the URL fragment (`routes`).
 
 use leptos::prelude::*;
-use segscope_engine::api::SampleParams;
 use segscope_engine::api::{Request, Response};
+use segscope_engine::api::{SampleParams, Typed};
 
 use crate::components::{
     column_list::ColumnList,
@@ -20,14 +20,16 @@ use crate::routes::Route;
 use crate::state::AppState;
 use crate::workspaces::segmentations::SegmentationsWorkspace;
 
-/// Loads the built-in sample customers (`customers` of them; the default size when `None`).
-pub fn load_sample(state: AppState, customers: Option<u64>) {
+/// Loads the built-in sample customers: `customers` of them, as typed (the engine reads and checks
+/// the number); the default size when `None`.
+pub fn load_sample(state: AppState, customers: Option<String>) {
     let mut params = SampleParams::default();
     if let Some(n) = customers {
-        params.customers = n;
+        params.customers = Typed::Text(n);
     }
     leptos::task::spawn_local(async move {
-        let response = state.request("Generating the sample customers…", Request::LoadSample { params }).await;
+        let request = Request::LoadSample { params: params.clone() };
+        let response = state.request("Generating the sample customers…", request).await;
         let loaded = matches!(response, Some(Response::Dataset(_)));
         state.show_dataset(response);
         // The sample comes with its transactions, so value rules work at once.
@@ -48,10 +50,12 @@ pub fn load_sample(state: AppState, customers: Option<u64>) {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
-    // `?sample` loads the built-in sample; `?sample=100000` a sample of that many customers.
+    // `?sample` loads the built-in sample; `?sample=100000` a sample of that many customers (the
+    // number as written in the address: the engine reads it, and says so if it cannot).
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
     let sample = query.trim_start_matches('?').split('&').find_map(|p| match p.split_once('=') {
-        Some(("sample", n)) => Some(n.parse::<u64>().ok()),
+        Some(("sample", "")) => Some(None),
+        Some(("sample", n)) => Some(Some(n.to_string())),
         None if p == "sample" => Some(None),
         _ => None,
     });

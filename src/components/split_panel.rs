@@ -1,8 +1,8 @@
 //! "Split by column": one segment per value, or equal-count bands of a number or date.
 
 use leptos::prelude::*;
-use segscope_engine::api::SplitParams;
 use segscope_engine::api::{AssignmentView, PreviewRows, Request, Response};
+use segscope_engine::api::{SegmentationKind, SplitParams, Typed};
 
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
@@ -13,8 +13,35 @@ use crate::state::use_app;
 pub fn SplitPanel() -> impl IntoView {
     let state = use_app();
     let column = RwSignal::new(String::new());
-    let bands = RwSignal::new(4u32);
-    let max_segments = RwSignal::new(12u32);
+    // The numbers as typed: the engine's check reads them and says what is wrong.
+    let bands = RwSignal::new("4".to_string());
+    let max_segments = RwSignal::new("12".to_string());
+    // Why the split shown before can no longer be made (the data was read again), if it cannot.
+    let stale = RwSignal::new(None::<String>);
+    // After the data is read again the engine makes the split again (or marks it stale): show
+    // that one, as Rules and RFM show their recount.
+    Effect::new(move |_| {
+        let working = state.segmentations.with(|list| {
+            list.iter().find(|s| s.kind == SegmentationKind::Split && s.working).map(|s| (s.id, s.stale.clone()))
+        });
+        let Some((id, why)) = working else {
+            stale.set(None);
+            return;
+        };
+        stale.set(why.clone());
+        let shown = state.assignment.with_untracked(|a| a.as_ref().map(|a| a.id));
+        if why.is_some() || shown == Some(id) {
+            return;
+        }
+        let Some(dataset) = state.dataset.get_untracked().map(|d| d.id) else { return };
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Segmented(view)) =
+                state.request("Showing the split…", Request::Segmentation { dataset, segmentation: id }).await
+            {
+                state.assignment.set(Some(view));
+            }
+        });
+    });
     let columns = move || state.dataset.with(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
     let chosen_is_ordered = move || {
         let name = column.get();
@@ -26,8 +53,8 @@ pub fn SplitPanel() -> impl IntoView {
         };
         let params = SplitParams {
             column: column.get_untracked(),
-            bands: bands.get_untracked(),
-            max_segments: max_segments.get_untracked(),
+            bands: Typed::Text(bands.get_untracked()),
+            max_segments: Typed::Text(max_segments.get_untracked()),
         };
         leptos::task::spawn_local(async move {
             if let Some(Response::Segmented(view)) =
@@ -51,16 +78,17 @@ pub fn SplitPanel() -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <Show when=chosen_is_ordered fallback=move || view! {
-                    <label for="split-max">"Most segments"</label>
-                    <input id="split-max" type="number" min="2" max="100" prop:value=move || max_segments.get().to_string()
-                        on:change=move |ev| max_segments.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                    <label for="split-max">"Most segments (2–100)"</label>
+                    <input id="split-max" type="text" inputmode="numeric" size="4" prop:value=move || max_segments.get()
+                        on:change=move |ev| max_segments.set(event_target_value(&ev))/>
                 }>
-                    <label for="split-bands">"Bands"</label>
-                    <input id="split-bands" type="number" min="2" max="20" prop:value=move || bands.get().to_string()
-                        on:change=move |ev| bands.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                    <label for="split-bands">"Bands (2–20)"</label>
+                    <input id="split-bands" type="text" inputmode="numeric" size="4" prop:value=move || bands.get()
+                        on:change=move |ev| bands.set(event_target_value(&ev))/>
                 </Show>
                 <button id="run-split" type="button" class="button primary" disabled=move || column.get().is_empty() on:click=run>"Split"</button>
             </div>
+            {move || stale.get().map(|why| view! { <p id="split-stale" class="stale-reason">{why}</p> })}
             {move || state.assignment.get().map(|a| view! { <SplitResult assignment=a/> })}
         </section>
     }

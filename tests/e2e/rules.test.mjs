@@ -322,7 +322,7 @@ test('typed values: the engine reads them, its sentence stands beside the condit
   await page.click('li.segment-card[data-index="0"] .group.root > .group-actions .add-condition');
   await setColumn(page, 'seg0-c1-column', 'signup_date');
   await page.selectOption('#seg0-c1-op', 'in_last');
-  const range = (n) => `segment “Segment 1”, condition when.all[1] (\`signup_date\` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got \`${n}\`).`;
+  const range = (n) => `segment “Segment 1”, condition when.all[1] (\`signup_date\` in_last): N in “in the last N days” must be a whole number from 1 to 36,500 (got \`${n}\`).`;
   await page.fill('#seg0-c1-n', '0');
   await sentence('seg0-c1-problems', range('0'));
   await page.fill('#seg0-c1-n', '99999');

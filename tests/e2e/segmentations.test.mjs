@@ -1,7 +1,7 @@
 // Segmentations as a person uses them: make a split, rule segments and RFM in their workspaces; all three are
 // listed in Segmentations; rename one; make each current in turn and download its CSV + manifest (and its
-// definition and SQL where it has them); change a column type and see each made again or marked stale; and the
-// workspaces have URLs (reload, back and forward land where they should).
+// definition and SQL where it has them); change a column type and see each made again or marked stale (the Split
+// workspace shows its split made again); and the workspaces have URLs (reload, back and forward land where they should).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -91,6 +91,12 @@ test('split, rules and RFM in one list: rename, make current, download each, sta
   assert.equal(await page.locator(`${row('split')}.stale`).count(), 0);
   assert.equal(await page.locator(`${row('rfm')}.stale`).count(), 0);
   assert.ok(await page.isDisabled(`${row('rules')} .download-csv`), 'a stale segmentation cannot be downloaded');
+  // The Split workspace shows the split the engine made again on the re-read data, without running it again.
+  await goTo(page, 'segment/split');
+  await page.waitForSelector('#workspace-segment-split #split-result-title');
+  assert.match(await page.textContent('#split-result-title'), /^Split by region/);
+  assert.ok((await page.locator('#segment-table tbody tr').count()) > 1, 'its segments are listed');
+  assert.equal(await page.locator('#split-stale').count(), 0, 'it is not stale');
 
   rec.assertNoForeignRequests();
   rec.assertNoErrors();

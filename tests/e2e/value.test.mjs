@@ -1,5 +1,6 @@
 // The Value workspace: RFM on the sample, read the grid, paint a cell, see a cell's customers, and
-// download the per-customer RFM CSV and compare it with `segscope rfm` on the same file, row for row.
+// download the per-customer RFM CSV and compare it with `segscope rfm` on the same file, row for row; numbers typed
+// wrong in CLV, RFM and split get the engine's sentence with the range.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
@@ -212,6 +213,82 @@ test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes
     assert.ok(Math.abs(got - want) <= 1e-4 * Math.abs(want), `BG/NBD ${k}: app ${got}, lifetimes ${want}`);
   }
   assert.equal(readFileSync(files.find((f) => f.name.endsWith('.csv')).path, 'utf8').trim().split('\n').length, 2358);
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+// What a person types in a number field goes to the engine as typed; the engine's check answers, and its sentence
+// (with the allowed range) is what the status panel shows. The page reads no number itself.
+test('typed settings: the engine says what is wrong with a number, with its range', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  const error = async (sentence) => {
+    await page.waitForFunction((s) => document.querySelector('#error p')?.textContent === s, sentence);
+  };
+  const type = async (selector, text) => {
+    await page.fill(selector, text);
+    await page.dispatchEvent(selector, 'change');
+  };
+  await page.goto(server.url + '?sample#/value/clv');
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
+  assert.equal(await page.inputValue('#clv-horizon'), '12');
+  assert.equal(await page.inputValue('#clv-discount'), '1%');
+
+  // CLV: a horizon that is not a number, then one out of range.
+  await type('#clv-horizon', 'abc');
+  await page.click('#clv-fit');
+  await error('CLV settings: the horizon in months must be a whole number from 1 to 120 (got `abc`).');
+  await type('#clv-horizon', '0');
+  await page.click('#clv-fit');
+  await error('CLV settings: the horizon in months must be a whole number from 1 to 120 (got `0`).');
+  await type('#clv-horizon', '6');
+  await type('#clv-discount', '150%');
+  await page.click('#clv-fit');
+  await error('CLV settings: the monthly discount rate must be a number at least 0 and below 1, as a fraction or a percentage (0% to 100%) (got `150%`).');
+  // Fixed: a percentage and a fraction both read; the fit runs and the error goes.
+  await type('#clv-discount', '2%');
+  await type('#clv-margin', '0.3');
+  await page.click('#clv-fit');
+  await page.waitForSelector('#clv-fit-summary');
+  assert.match(await page.textContent('#clv-fit-summary'), /Total predicted value over 6 months/);
+  await page.waitForSelector('#error', { state: 'detached' });
+
+  // RFM: a threshold list with an item that is not a number.
+  await goTo(page, 'segment/rfm');
+  await page.selectOption('#rfm-method', 'thresholds');
+  await page.waitForSelector('#rfm-r-cuts');
+  await type('#rfm-r-cuts', '30,x,90');
+  await error('RFM settings: the recency thresholds must be numbers separated by commas such as 30, 90, 180 (got `x`).');
+  // Four ascending cuts for five bins: scored again, the error goes.
+  await type('#rfm-r-cuts', '30, 90, 180, 365');
+  await page.waitForFunction(() => /your cut points/.test(document.querySelector('#rfm-as-of-used')?.textContent ?? ''));
+  await page.waitForSelector('#error', { state: 'detached' });
+  // An M score outside the grid.
+  await page.click('#rfm-add-m-segment');
+  await page.waitForSelector('#rfm-m-0');
+  await type('#rfm-m-0', '4, 9');
+  await error('the RFM segment map: the M scores of “Big spenders” must be whole numbers from 1 to 5 separated by commas (got `9`).');
+
+  // Split: bands typed as a word.
+  await goTo(page, 'segment/split');
+  await page.selectOption('#split-column', 'age');
+  await type('#split-bands', 'four');
+  await page.click('#run-split');
+  await error('Cannot split: the number of bands must be a whole number from 2 to 20 (got `four`).');
+
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+test('?sample=0 gets the engine\'s sentence for the sample size', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample=0');
+  await page.waitForSelector('#error');
+  assert.equal(await page.textContent('#error p'), 'the number of customers must be a whole number from 1 to 50,000,000 (got `0`).');
+  assert.equal(await page.locator('#try-sample').count(), 1, 'the landing view stays, with the sample one click away');
   rec.assertNoForeignRequests();
   rec.assertNoErrors();
   await rec.close();

@@ -324,7 +324,7 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
         "--horizon-months",
         "12",
         "--discount-monthly",
-        "0.01",
+        "1%",
         "--output",
         out.to_str().unwrap(),
     ]);
@@ -335,6 +335,10 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("clv.params.json")).unwrap()).unwrap();
     assert!((params["bgnbd"]["params"]["a"].as_f64().unwrap() - 0.7929).abs() < 0.01);
     assert_eq!(params["calibration"][0]["x"], 0);
+    // The settings as checked: plain numbers, the percentage as a fraction.
+    assert_eq!(params["settings"]["horizon_months"], 12);
+    assert_eq!(params["settings"]["discount_monthly"], 0.01);
+    assert_eq!(params["settings"]["calibration_end"], "1997-09-30");
     let o = segscope(&[
         "clv",
         "--transactions",
@@ -345,7 +349,7 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("monthly discount rate must be at least 0 and below 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("monthly discount rate must be a number at least 0 and below 1"), "{}", stderr(&o));
 }
 
 #[test]
@@ -385,7 +389,7 @@ fn a_saved_rfm_segmentation_applies_to_customers_and_drives_segscope_rfm() {
         format: FORMAT.into(),
         as_of: Some("2026-01-01".into()),
         transactions: None,
-        params: RfmParams { bins: 4, ..RfmParams::default() },
+        params: RfmParams { bins: 4.into(), ..RfmParams::default() },
         map,
     };
     let def_path = dir.path().join("rfm.json");

@@ -14,8 +14,9 @@ use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{Method, RfmDefinition, RfmMap, RfmParams};
 use segscope_engine::rules::Definition;
-use segscope_engine::sample::SampleParams;
+use segscope_engine::sample::{SampleParams, DEFAULT_SEED};
 use segscope_engine::table::ColumnType;
+use segscope_engine::typed::Typed;
 
 const BAD_DATE: &str = "2024-13-45";
 
@@ -266,7 +267,7 @@ fn an_rfm_map_that_does_not_fit_its_bins_reads_the_same() {
         format: segscope_engine::rfm::FORMAT.into(),
         as_of: None,
         transactions: None,
-        params: RfmParams { bins: 4, ..RfmParams::default() },
+        params: RfmParams { bins: 4.into(), ..RfmParams::default() },
         map: RfmMap::default_for(5),
     };
     let bytes = serde_json::to_vec_pretty(&def).unwrap();
@@ -299,28 +300,87 @@ fn out_of_range_numbers_read_the_same() {
     let rfm =
         |s: &mut Session, params: RfmParams| app_error(s, Request::Rfm { dataset: d, params, map: None, as_of: None });
 
-    let app = clv(&mut s, ClvParams { horizon_months: 0, ..ClvParams::default() });
-    assert!(app.contains("the horizon must be a whole number of months from 1 to 120 (got 0)."), "{app}");
+    let app = clv(&mut s, ClvParams { horizon_months: 0.into(), ..ClvParams::default() });
+    assert_eq!(app, "CLV settings: the horizon in months must be a whole number from 1 to 120 (got `0`).");
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--horizon-months", "0"], &TX)));
 
-    let app = clv(&mut s, ClvParams { discount_monthly: 1.5, ..ClvParams::default() });
+    let app = clv(&mut s, ClvParams { discount_monthly: 1.5.into(), ..ClvParams::default() });
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--discount-monthly", "1.5"], &TX)));
 
-    let app = clv(&mut s, ClvParams { margin: Some(30.0), ..ClvParams::default() });
+    let app = clv(&mut s, ClvParams { margin: Some(30.0.into()), ..ClvParams::default() });
     same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--margin", "30"], &TX)));
 
-    let app = rfm(&mut s, RfmParams { bins: 7, ..RfmParams::default() });
-    assert!(app.contains("the number of bins must be 3, 4 or 5 (got 7)"), "{app}");
+    let app = rfm(&mut s, RfmParams { bins: 7.into(), ..RfmParams::default() });
+    assert_eq!(app, "RFM settings: the number of bins must be a whole number from 3 to 5 (got `7`).");
     same(&app, &files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "7"], &TX)));
 
-    let method = Method::Thresholds { r: vec![90.0, 30.0], f: vec![2.0, 3.0], m: vec![50.0, 100.0] };
-    let app = rfm(&mut s, RfmParams { bins: 3, method, ..RfmParams::default() });
+    let method =
+        Method::Thresholds { r: vec![90.0, 30.0].into(), f: vec![2.0, 3.0].into(), m: vec![50.0, 100.0].into() };
+    let app = rfm(&mut s, RfmParams { bins: 3.into(), method, ..RfmParams::default() });
     let thresholds = ["--method", "thresholds", "--r-thresholds", "90,30", "--f-thresholds", "2,3", "--m-thresholds"];
     let cli = files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "3"], &args(&thresholds, &["50,100"])));
     same(&app, &cli);
 
+    let app = app_error(
+        &mut s,
+        Request::LoadSample { params: SampleParams { customers: 0.into(), ..SampleParams::default() } },
+    );
+    same(&app, &files.cli_error(&["sample", "--out", "sample", "--customers", "0"]));
+}
+
+/// What a person types in the app's fields (sent as text, [`Typed::Text`]) and on the command
+/// line reads the same: the engine reads both, and its sentence says the allowed range.
+#[test]
+fn typed_mistakes_read_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = with_transactions(&mut s, &files, "transactions.csv");
+    fn text<T>(t: &str) -> Typed<T> {
+        Typed::Text(t.to_string())
+    }
+    let clv = |s: &mut Session, params: ClvParams| app_error(s, Request::Clv { dataset: d, params, by: None });
+    let rfm =
+        |s: &mut Session, params: RfmParams| app_error(s, Request::Rfm { dataset: d, params, map: None, as_of: None });
+
+    // The CLV horizon: not a number, and out of range.
+    for typed in ["abc", "0"] {
+        let app = clv(&mut s, ClvParams { horizon_months: text(typed), ..ClvParams::default() });
+        assert_eq!(
+            app,
+            format!("CLV settings: the horizon in months must be a whole number from 1 to 120 (got `{typed}`).")
+        );
+        same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--horizon-months", typed], &TX)));
+    }
+
+    // A discount typed as a percentage.
+    let app = clv(&mut s, ClvParams { discount_monthly: text("150%"), ..ClvParams::default() });
+    assert_eq!(
+        app,
+        "CLV settings: the monthly discount rate must be a number at least 0 and below 1, as a fraction or a percentage (0% to 100%) (got `150%`)."
+    );
+    same(&app, &files.cli_error(&args(&["clv", "--output", "c.csv", "--discount-monthly", "150%"], &TX)));
+
+    // RFM bins typed.
+    let app = rfm(&mut s, RfmParams { bins: text("7"), ..RfmParams::default() });
+    assert_eq!(app, "RFM settings: the number of bins must be a whole number from 3 to 5 (got `7`).");
+    same(&app, &files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "7"], &TX)));
+
+    // A threshold list with an item that is not a number.
+    let method = Method::Thresholds { r: text("30,x,90"), f: text("2,3,5"), m: text("50,100,200") };
+    let app = rfm(&mut s, RfmParams { bins: text("4"), method, ..RfmParams::default() });
+    assert_eq!(
+        app,
+        "RFM settings: the recency thresholds must be numbers separated by commas such as 30, 90, 180 (got `x`)."
+    );
+    let thresholds =
+        ["--method", "thresholds", "--r-thresholds", "30,x,90", "--f-thresholds", "2,3,5", "--m-thresholds"];
+    let cli = files.cli_error(&args(&["rfm", "--output", "r.csv", "--bins", "4"], &args(&thresholds, &["50,100,200"])));
+    same(&app, &cli);
+
+    // The sample size (`?sample=0` in the app's address).
     let app =
-        app_error(&mut s, Request::LoadSample { params: SampleParams { customers: 0, ..SampleParams::default() } });
+        app_error(&mut s, Request::LoadSample { params: SampleParams { customers: text("0"), seed: DEFAULT_SEED } });
+    assert_eq!(app, "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
     same(&app, &files.cli_error(&["sample", "--out", "sample", "--customers", "0"]));
 }
 
@@ -332,7 +392,7 @@ fn a_typed_rule_number_out_of_range_or_not_a_number_reads_the_same_as_in_a_file(
     // In the rule builder the N of “in the last N days” and a threshold arrive as typed; in a file, as numbers
     // (or text): the app's live count and `apply` say the same sentence.
     let cases = [
-        (r#""n": "0""#, r#""n": 0"#, "N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."),
+        (r#""n": "0""#, r#""n": 0"#, "N in “in the last N days” must be a whole number from 1 to 36,500 (got `0`)."),
         (r#""n": "99999""#, r#""n": 99999"#, "(got `99999`)."),
         (r#""n": "ten""#, r#""n": "ten""#, "(got `ten`)."),
     ];

@@ -132,12 +132,15 @@ pub fn read_rules(file: &str, bytes: &[u8]) -> Result<Definition, DefinitionFile
 pub fn read_rfm(file: &str, bytes: &[u8]) -> Result<RfmDefinition, DefinitionFileError> {
     let fail = |problem: FileProblem| DefinitionFileError { file: file.to_string(), problem };
     let text = open(file, bytes, crate::rfm::FORMAT)?;
-    let def: RfmDefinition = serde_json::from_str(text).map_err(|e| {
+    let mut def: RfmDefinition = serde_json::from_str(text).map_err(|e| {
         fail(FileProblem::Shape { what: "an RFM segmentation (segscope.rfm/1)", detail: e.to_string() })
     })?;
-    def.params.check().map_err(|e| fail(e.into()))?;
-    def.map.check(def.params.bins).map_err(|e| fail(e.into()))?;
+    let valid = def.params.check().map_err(|e| fail(e.into()))?;
+    let map = def.map.check(valid.bins()).map_err(|e| fail(e.into()))?;
     parse_optional(DateField::AsOf, def.as_of.as_deref()).map_err(|e| fail(e.into()))?;
+    // As checked: a file that wrote its numbers as text (`"bins": "5"`) opens with plain numbers.
+    def.params = valid.params();
+    def.map = map.map().clone();
     Ok(def)
 }
 
@@ -176,7 +179,7 @@ mod tests {
             format: crate::rfm::FORMAT.into(),
             as_of: as_of.map(str::to_string),
             transactions: None,
-            params: crate::rfm::RfmParams { bins, ..Default::default() },
+            params: crate::rfm::RfmParams { bins: bins.into(), ..Default::default() },
             map: map.clone(),
         };
         serde_json::to_vec(&def).unwrap()
@@ -204,6 +207,18 @@ mod tests {
         let e = read_rfm("r.json", &rfm_json(4, &crate::rfm::RfmMap::default_for(5), None)).unwrap_err().to_string();
         assert!(e.starts_with("r.json: the RFM segment map: "), "{e}");
         assert!(e.contains("outside the 4-bin grid"), "{e}");
+    }
+
+    #[test]
+    fn an_rfm_file_with_numbers_written_as_text_opens_with_plain_numbers() {
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&rfm_json(4, &crate::rfm::RfmMap::default_for(4), None)).unwrap();
+        v["params"]["bins"] = "4".into();
+        let def = read_rfm("r.json", &serde_json::to_vec(&v).unwrap()).unwrap();
+        assert_eq!(def.params.bins, crate::typed::Typed::Value(4));
+        v["params"]["bins"] = "four".into();
+        let e = read_rfm("r.json", &serde_json::to_vec(&v).unwrap()).unwrap_err().to_string();
+        assert_eq!(e, "r.json: RFM settings: the number of bins must be a whole number from 3 to 5 (got `four`).");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 /// with numbers keep loading. A number that is not of the setting's kind (`-5` or `1.5` for a
 /// whole number of days) is kept as its text, so reading it says the allowed range instead of
 /// the file failing to load.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Typed<T> {
     /// A number.
@@ -90,12 +90,44 @@ pub struct TypedError {
     pub got: String,
 }
 
+impl<T> Typed<T> {
+    /// True for text that is empty or only spaces: an optional setting left blank (a cleared
+    /// margin field), which its check reads as "not set".
+    pub fn is_blank(&self) -> bool {
+        matches!(self, Typed::Text(t) if t.trim().is_empty())
+    }
+}
+
 /// A kind of number a setting can hold: whole (`u8`, `u32`, `usize`, `i64`…) or decimal (`f64`).
 pub trait Number: Copy + PartialOrd + Display {
     /// True for whole-number types.
     const WHOLE: bool;
     /// The value of `x` when it is one of this type (whole and in the type's range, for whole types).
     fn from_f64(x: f64) -> Option<Self>;
+    /// The number as a range in a sentence writes it: whole numbers of five digits or more with
+    /// comma thousands separators (`50,000,000`, DECISIONS 24; four digits stay `1200`, as SI
+    /// style writes them), decimals as they are.
+    fn words(self) -> String {
+        self.to_string()
+    }
+}
+
+/// Digits with comma thousands separators from five digits on: `50000000` → `50,000,000`,
+/// `-12345` → `-12,345`, `1200` stays `1200`.
+fn thousands(n: impl Display) -> String {
+    let text = n.to_string();
+    let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
+    if digits.len() < 5 {
+        return text;
+    }
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 macro_rules! whole {
@@ -105,6 +137,9 @@ macro_rules! whole {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
             fn from_f64(x: f64) -> Option<Self> {
                 (x.fract() == 0.0 && x >= <$t>::MIN as f64 && x <= <$t>::MAX as f64).then(|| x as $t)
+            }
+            fn words(self) -> String {
+                thousands(self)
             }
         }
     )*};
@@ -131,8 +166,9 @@ fn number_in(text: &str) -> Option<f64> {
 }
 
 /// The range in words, for the sentence.
-fn range_words<T: Display>(range: &impl RangeBounds<T>) -> String {
-    match (range.start_bound(), range.end_bound()) {
+fn range_words<T: Number>(range: &impl RangeBounds<T>) -> String {
+    let words = |b: Bound<&T>| b.map(|x| x.words());
+    match (words(range.start_bound()), words(range.end_bound())) {
         (Bound::Included(a), Bound::Included(b)) => format!("from {a} to {b}"),
         (Bound::Included(a), Bound::Excluded(b)) => format!("at least {a} and below {b}"),
         (Bound::Excluded(a), Bound::Included(b)) => format!("above {a} and at most {b}"),
@@ -233,8 +269,34 @@ impl<T: Number> Typed<Vec<T>> {
         match self {
             Typed::Value(v) => Ok(v.clone()),
             Typed::Text(t) => list_items(t)
-                .map(|s| s.parse::<f64>().ok().and_then(T::from_f64).ok_or_else(|| list_error(what, T::WHOLE, s)))
+                .map(|s| number_in(s).and_then(T::from_f64).ok_or_else(|| list_error(what, T::WHOLE, s)))
                 .collect(),
+        }
+    }
+
+    /// A list of whole numbers (`4, 5`), each checked against `range`. `what` names the setting.
+    ///
+    /// # Errors
+    /// [`TypedError`] naming the first item that is not a whole number in the range.
+    pub fn read_list_in(&self, what: &str, range: impl RangeBounds<T>) -> Result<Vec<T>, TypedError> {
+        let err = |got: String| TypedError {
+            what: what.to_string(),
+            kind: if T::WHOLE { "whole numbers" } else { "numbers" },
+            range: format!("{} separated by commas", range_words(&range)),
+            got,
+        };
+        let items = match self {
+            Typed::Value(v) => v.iter().map(|x| (Some(*x), x.to_string())).collect::<Vec<_>>(),
+            Typed::Text(t) => list_items(t).map(|s| (number_in(s).and_then(T::from_f64), s.to_string())).collect(),
+        };
+        items.into_iter().map(|(x, got)| x.filter(|x| range.contains(x)).ok_or_else(|| err(got))).collect()
+    }
+
+    /// True for an empty list, or text with nothing in it (a list left blank).
+    pub fn is_empty_list(&self) -> bool {
+        match self {
+            Typed::Value(v) => v.is_empty(),
+            Typed::Text(t) => t.trim().is_empty(),
         }
     }
 }
@@ -355,6 +417,44 @@ mod tests {
     }
 
     #[test]
+    fn large_whole_numbers_in_a_range_have_thousands_separators_from_five_digits() {
+        let e = Typed::<u64>::Text("0".into()).read("the number of customers", 1..=50_000_000).unwrap_err();
+        assert_eq!(e.to_string(), "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
+        let e = Typed::<u64>::Value(60_000_000).read("the number of customers", 1..=50_000_000).unwrap_err();
+        assert!(e.to_string().ends_with("(got `60000000`)."), "what was given, as given: {e}");
+        let e = Typed::<u32>::Text("0".into()).read("N", 1..=1200).unwrap_err();
+        assert_eq!(e.to_string(), "N must be a whole number from 1 to 1200 (got `0`).");
+        assert_eq!(thousands(9_999), "9999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(-1_234_567_i64), "-1,234,567");
+        assert_eq!(thousands(1_234_567_890_u64), "1,234,567,890");
+    }
+
+    #[test]
+    fn blank_text_is_an_optional_setting_left_empty() {
+        assert!(Typed::<f64>::Text("  ".into()).is_blank());
+        assert!(!Typed::<f64>::Text("0".into()).is_blank());
+        assert!(!Typed::<f64>::Value(0.0).is_blank());
+    }
+
+    #[test]
+    fn a_list_in_a_range_names_the_item_outside_it() {
+        assert_eq!(Typed::<Vec<u8>>::Text("4, 5".into()).read_list_in("m", 1..=5), Ok(vec![4, 5]));
+        let e = Typed::<Vec<u8>>::Text("4,7".into()).read_list_in("the M scores", 1..=5).unwrap_err();
+        assert_eq!(e.to_string(), "the M scores must be whole numbers from 1 to 5 separated by commas (got `7`).");
+        assert!(Typed::<Vec<u8>>::Value(vec![0]).read_list_in("m", 1..=5).is_err());
+        assert!(Typed::<Vec<u8>>::Text("4.5".into()).read_list_in("m", 1..=5).is_err());
+        assert!(Typed::<Vec<u8>>::Text(" ".into()).is_empty_list() && Typed::<Vec<u8>>::Value(vec![]).is_empty_list());
+        assert!(!Typed::<Vec<u8>>::Text("x".into()).is_empty_list());
+    }
+
+    #[test]
+    fn a_list_reads_back_as_it_would_be_typed() {
+        assert_eq!(Typed::<Vec<f64>>::Value(vec![30.0, 90.5]).text(), "30, 90.5");
+        assert_eq!(Typed::<Vec<f64>>::Text(" 1,2 ".into()).text(), "1,2");
+    }
+
+    #[test]
     fn typed_values_cross_json_as_numbers_or_strings() {
         let n: Typed<u32> = serde_json::from_str("12").unwrap();
         assert_eq!(n, Typed::Value(12));
@@ -369,7 +469,7 @@ mod tests {
         let n: Typed<u32> = serde_json::from_str("-5").unwrap();
         assert_eq!(n, Typed::Text("-5".into()));
         let e = n.read("N in “in the last N days”", 1..=36_500).unwrap_err();
-        assert_eq!(e.to_string(), "N in “in the last N days” must be a whole number from 1 to 36500 (got `-5`).");
+        assert_eq!(e.to_string(), "N in “in the last N days” must be a whole number from 1 to 36,500 (got `-5`).");
         let half: Typed<u32> = serde_json::from_str("1.5").unwrap();
         assert!(half.read("n", 1..=10).is_err());
         let e = serde_json::from_str::<Typed<u32>>("true").unwrap_err().to_string();

@@ -9,7 +9,7 @@ use segscope_engine::sample::SampleParams;
 
 fn sample(s: &mut Session) -> DatasetId {
     match s.handle(
-        Request::LoadSample { params: SampleParams { customers: 1_000, ..SampleParams::default() } },
+        Request::LoadSample { params: SampleParams { customers: 1_000.into(), ..SampleParams::default() } },
         &mut Quiet,
     ) {
         Response::Dataset(d) => d.id,
@@ -160,8 +160,8 @@ fn a_definition_typed_in_the_builder_counts_and_downloads_with_numbers() {
 fn every_field_the_rule_builder_offers_comes_with_its_operator_menu() {
     use segscope_engine::sample::sample_csv;
     let mut s = Session::new();
-    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
-    let Response::Dataset(data) = s.handle(Request::LoadSample { params }, &mut Quiet) else {
+    let params = SampleParams { customers: 1_000.into(), ..SampleParams::default() };
+    let Response::Dataset(data) = s.handle(Request::LoadSample { params: params.clone() }, &mut Quiet) else {
         panic!()
     };
     let first = |c: &segscope_engine::api::ColumnView| c.operators.first().map(|o| o.start.name());
@@ -244,7 +244,7 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
     let mut s = Session::new();
     let d = sample(&mut s);
     let (_, transactions) =
-        sample_csv(&SampleParams { customers: 1_000, ..SampleParams::default() }.check().unwrap()).unwrap();
+        sample_csv(&SampleParams { customers: 1_000.into(), ..SampleParams::default() }.check().unwrap()).unwrap();
     let Response::Attached(a) = s.handle(
         Request::AttachTransactions {
             dataset: d,
@@ -320,8 +320,10 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
     let mut s = Session::new();
     let d = sample(&mut s);
-    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
-    let Response::Attached(_) = s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet) else {
+    let params = SampleParams { customers: 1_000.into(), ..SampleParams::default() };
+    let Response::Attached(_) =
+        s.handle(Request::AttachSampleTransactions { dataset: d, params: params.clone() }, &mut Quiet)
+    else {
         panic!()
     };
     let Response::Rfm(v) =
@@ -388,7 +390,7 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     use segscope_engine::rfm::RfmParams;
     let mut s = Session::new();
     let d = sample(&mut s);
-    let params = SampleParams { customers: 1_000, ..SampleParams::default() };
+    let params = SampleParams { customers: 1_000.into(), ..SampleParams::default() };
     s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut Quiet);
     s.handle(Request::Rfm { dataset: d, params: RfmParams::default(), map: None, as_of: None }, &mut Quiet);
     let clv = ClvParams { calibration_end: Some("2025-06-30".into()), ..ClvParams::default() };
@@ -412,12 +414,12 @@ fn clv_on_the_sample_ranks_champions_above_hibernating_customers() {
     let Response::Files(f) = s.handle(Request::ClvFiles { dataset: d }, &mut Quiet) else { panic!() };
     assert_eq!(String::from_utf8(f[0].bytes.clone()).unwrap().lines().count(), 1_001);
     let Response::Error { message } = s.handle(
-        Request::Clv { dataset: d, params: ClvParams { horizon_months: 0, ..ClvParams::default() }, by: None },
+        Request::Clv { dataset: d, params: ClvParams { horizon_months: 0.into(), ..ClvParams::default() }, by: None },
         &mut Quiet,
     ) else {
         panic!()
     };
-    assert!(message.contains("horizon must be a whole number of months from 1 to 120"), "{message}");
+    assert_eq!(message, "CLV settings: the horizon in months must be a whole number from 1 to 120 (got `0`).");
 }
 
 #[test]
@@ -428,7 +430,7 @@ fn clv_without_a_calibration_end_fits_on_everything() {
     s.handle(
         Request::AttachSampleTransactions {
             dataset: d,
-            params: SampleParams { customers: 1_000, ..SampleParams::default() },
+            params: SampleParams { customers: 1_000.into(), ..SampleParams::default() },
         },
         &mut Quiet,
     );

@@ -27,7 +27,7 @@ fn attach(
 #[test]
 fn aggregates_of_the_sample_match_the_generators_own_numbers() {
     let n = 600;
-    let (c, t) = sample_csv(&SampleParams { customers: n, ..SampleParams::default() }.check().unwrap()).unwrap();
+    let (c, t) = sample_csv(&SampleParams { customers: n.into(), ..SampleParams::default() }.check().unwrap()).unwrap();
     let (customers, transactions) = (read("customers.csv", &c), read("transactions.csv", &t));
     let mapping = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     assert_eq!(
@@ -133,9 +133,10 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     let keys = customer_keys(&customers, 0);
     let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
     let run = |params: RfmParams| {
-        compute(&keys, &a, &params.check().unwrap(), &RfmMap::default_for(params.bins), as_of, &mut Quiet).unwrap()
+        let valid = params.check().unwrap();
+        compute(&keys, &a, &valid, &RfmMap::default_for(valid.bins()), as_of, &mut Quiet).unwrap()
     };
-    let r = run(RfmParams { bins: 3, ..RfmParams::default() });
+    let r = run(RfmParams { bins: 3.into(), ..RfmParams::default() });
     // A and B bought last on the same day: equal recency, equal R score; A's 2 orders beat B's 1.
     assert_eq!(r.rows[0].recency_days, Some(1));
     assert_eq!(r.rows[0].scores.unwrap()[0], r.rows[1].scores.unwrap()[0]);
@@ -151,31 +152,31 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         ("No purchases", "No purchases")
     );
     // Excluding returns: A's monetary is 20.
-    let r = run(RfmParams { bins: 3, returns: Returns::Exclude, ..RfmParams::default() });
+    let r = run(RfmParams { bins: 3.into(), returns: Returns::Exclude, ..RfmParams::default() });
     assert_eq!(r.rows[0].monetary, "20.00");
     // Mean order value: A 15 / 2 orders.
-    let r = run(RfmParams { bins: 3, monetary: Monetary::MeanOrder, ..RfmParams::default() });
+    let r = run(RfmParams { bins: 3.into(), monetary: Monetary::MeanOrder, ..RfmParams::default() });
     assert_eq!(r.rows[0].monetary_value, 7.5);
     // Thresholds: recency ≤ 1 day scores 3, ≤ 30 scores 2, older 1.
     let r = run(RfmParams {
-        bins: 3,
-        method: Method::Thresholds { r: vec![1.0, 30.0], f: vec![2.0, 3.0], m: vec![1.0, 16.0] },
+        bins: 3.into(),
+        method: Method::Thresholds { r: vec![1.0, 30.0].into(), f: vec![2.0, 3.0].into(), m: vec![1.0, 16.0].into() },
         ..RfmParams::default()
     });
     assert_eq!(r.rows[0].scores, Some([3, 2, 2]));
     assert_eq!(r.rows[2].scores, Some([1, 2, 1]));
     let bad = RfmParams {
-        bins: 3,
-        method: Method::Thresholds { r: vec![30.0, 1.0], f: vec![1.0, 2.0], m: vec![1.0, 2.0] },
+        bins: 3.into(),
+        method: Method::Thresholds { r: vec![30.0, 1.0].into(), f: vec![1.0, 2.0].into(), m: vec![1.0, 2.0].into() },
         ..RfmParams::default()
     }
     .check();
     assert!(bad.unwrap_err().to_string().contains("recency thresholds must be 2 ascending numbers"));
-    assert!(RfmParams { bins: 6, ..RfmParams::default() }
+    assert!(RfmParams { bins: 6.into(), ..RfmParams::default() }
         .check()
         .unwrap_err()
         .to_string()
-        .contains("bins must be 3, 4 or 5 (got 6)"));
+        .contains("the number of bins must be a whole number from 3 to 5 (got `6`)"));
 }
 
 #[test]

@@ -239,7 +239,7 @@ fn column_statistics_are_computed() {
 #[test]
 fn the_built_in_sample_reads_with_the_documented_types() {
     use segscope_engine::sample::{sample_csv, SampleParams};
-    let params = SampleParams { customers: 300, ..SampleParams::default() }.check().unwrap();
+    let params = SampleParams { customers: 300.into(), ..SampleParams::default() }.check().unwrap();
     let (customers, transactions) = sample_csv(&params).unwrap();
     let c = read("customers.csv", &customers);
     assert_eq!(c.table.rows(), 300);

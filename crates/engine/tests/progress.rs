@@ -129,7 +129,7 @@ fn rfm_scoring_reports_every_customer_and_stops_when_asked() {
     aggregates.add(&t, &mapping);
     let keys: Vec<Option<String>> = aggregates.keys().into_iter().map(Some).collect();
     let params = RfmParams::default().check().unwrap();
-    let map = RfmMap::default_for(RfmParams::default().bins);
+    let map = RfmMap::default_for(params.bins());
     let as_of = aggregates.latest().unwrap() + 1;
     let mut seen = CancelAfter::never();
     let result = rfm::compute(&keys, &aggregates, &params, &map, as_of, &mut seen).unwrap();

@@ -18,8 +18,8 @@ use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
 const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 
 fn check(params: RfmParams) {
-    let valid = params.clone().check().unwrap();
-    let map = RfmMap::default_for(params.bins);
+    let valid = params.check().unwrap();
+    let map = RfmMap::default_for(valid.bins());
     let mut input = Cursor::new(CDNOW);
     let options = ReadOptions::default();
     let mut tx = TransactionsInput {
@@ -29,7 +29,15 @@ fn check(params: RfmParams) {
         mapping: Default::default(),
     };
     let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
-    let query = sql::select(&valid, &map, &mapping, result.as_of, Dialect::Duckdb, "transactions", None);
+    let query = sql::select(
+        &valid,
+        &map.check(valid.bins()).unwrap(),
+        &mapping,
+        result.as_of,
+        Dialect::Duckdb,
+        "transactions",
+        None,
+    );
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cdnow/cdnow_sample.csv");
     let rows = duckdb(&serde_json::json!({
         "tables": [{"name": "transactions", "csv": path, "columns": {"customer_id": "VARCHAR", "order_date": "DATE", "quantity": "INTEGER", "amount": "DECIMAL(18,2)"}, "extra": ", dateformat='%Y%m%d'"}],
@@ -53,14 +61,18 @@ fn rank_method() {
 
 #[test]
 fn equal_count_bins_with_three_bins() {
-    check(RfmParams { bins: 3, method: Method::QuantileEqualCount, ..RfmParams::default() });
+    check(RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() });
 }
 
 #[test]
 fn thresholds_mean_order_value_and_returns_excluded() {
     check(RfmParams {
-        bins: 4,
-        method: Method::Thresholds { r: vec![30.0, 90.0, 365.0], f: vec![2.0, 3.0, 6.0], m: vec![20.0, 35.5, 80.0] },
+        bins: 4.into(),
+        method: Method::Thresholds {
+            r: vec![30.0, 90.0, 365.0].into(),
+            f: vec![2.0, 3.0, 6.0].into(),
+            m: vec![20.0, 35.5, 80.0].into(),
+        },
         monetary: Monetary::MeanOrder,
         returns: Returns::Exclude,
     });

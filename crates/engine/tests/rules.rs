@@ -213,7 +213,7 @@ fn in_last_n_and_band_cuts_are_range_checked_with_the_range_in_the_sentence() {
             "",
         )
     };
-    assert_eq!(in_last(0, "days"), ["N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."]);
+    assert_eq!(in_last(0, "days"), ["N in “in the last N days” must be a whole number from 1 to 36,500 (got `0`)."]);
     assert_eq!(
         in_last(1201, "months"),
         ["N in “in the last N months” must be a whole number from 1 to 1200 (got `1201`)."]
@@ -265,11 +265,11 @@ fn a_typed_value_that_is_not_a_number_says_segment_condition_and_what_is_allowed
     );
     assert_eq!(
         one(r#"{"column": "joined", "op": "in_last", "n": "0", "unit": "days"}"#),
-        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `0`)."]
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36,500 (got `0`)."]
     );
     assert_eq!(
         one(r#"{"column": "joined", "op": "in_last", "n": "99999", "unit": "days"}"#),
-        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `99999`)."]
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36,500 (got `99999`)."]
     );
     assert_eq!(
         one(r#"{"column": "joined", "op": "in_last", "n": "2.5", "unit": "months"}"#),
@@ -277,7 +277,7 @@ fn a_typed_value_that_is_not_a_number_says_segment_condition_and_what_is_allowed
     );
     assert_eq!(
         one(r#"{"column": "joined", "op": "in_last", "n": -3, "unit": "days"}"#),
-        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36500 (got `-3`)."],
+        ["segment “s”, condition when (`joined` in_last): N in “in the last N days” must be a whole number from 1 to 36,500 (got `-3`)."],
         "a file's number of the wrong kind reads as the same sentence"
     );
     assert_eq!(

@@ -18,7 +18,7 @@ use segscope_engine::sample::{
 };
 
 fn params(customers: u64, seed: u64) -> ValidSampleParams {
-    SampleParams { customers, seed }.check().unwrap()
+    SampleParams { customers: customers.into(), seed }.check().unwrap()
 }
 
 /// A customers.csv row as read back.
@@ -434,11 +434,13 @@ fn category_mixes_differ_by_persona() {
 
 #[test]
 fn invalid_customer_counts_give_the_stated_error() {
-    let err = SampleParams { customers: 0, seed: 1 }.check().unwrap_err();
-    assert!(matches!(err, SampleError::CustomerCount { got: 0 }));
-    assert!(err.to_string().starts_with("the number of customers must be a whole number from 1 to 50,000,000 (got 0)"));
-    let err = SampleParams { customers: 60_000_000, seed: 1 }.check().unwrap_err();
-    assert!(err.to_string().contains("(got 60,000,000)"), "{err}");
+    let err = SampleParams { customers: 0.into(), seed: 1 }.check().unwrap_err();
+    assert!(matches!(&err, SampleError::CustomerCount(e) if e.got == "0"));
+    assert_eq!(err.to_string(), "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
+    let err = SampleParams { customers: 60_000_000.into(), seed: 1 }.check().unwrap_err();
+    assert!(err.to_string().contains("from 1 to 50,000,000 (got `60000000`)"), "{err}");
+    let typed = SampleParams { customers: segscope_engine::typed::Typed::Text("2.5".into()), seed: 1 };
+    assert!(typed.check().unwrap_err().to_string().ends_with("(got `2.5`)."));
 }
 
 #[test]

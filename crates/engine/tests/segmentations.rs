@@ -56,8 +56,8 @@ fn files(s: &mut Session, request: Request) -> Vec<(String, Vec<u8>)> {
 
 /// The sample with transactions, and one segmentation of each kind: (split, rules, rfm) ids.
 fn three_kinds(s: &mut Session) -> (AssignmentId, AssignmentId, AssignmentId) {
-    let params = SampleParams { customers: 800, ..SampleParams::default() };
-    ok(s, Request::LoadSample { params });
+    let params = SampleParams { customers: 800.into(), ..SampleParams::default() };
+    ok(s, Request::LoadSample { params: params.clone() });
     ok(s, Request::AttachSampleTransactions { dataset: D, params });
     let Response::Segmented(split) =
         ok(s, Request::Split { dataset: D, params: SplitParams { column: "region".into(), ..SplitParams::default() } })
@@ -142,6 +142,57 @@ fn a_duplicate_stays_as_it_was_when_its_workspace_edits_on() {
     assert!(list(&mut s).iter().find(|v| v.id == rules).unwrap().current);
 }
 
+/// The numbers a workspace sends as typed are recorded as the checked plain numbers (the manifest's
+/// spec, the definition download), never the text.
+#[test]
+fn typed_numbers_are_recorded_as_plain_numbers() {
+    use segscope_engine::api::Typed;
+    use segscope_engine::rfm::Method;
+    let mut s = Session::new();
+    three_kinds(&mut s);
+    let params = SplitParams { column: "age".into(), bands: Typed::Text(" 3 ".into()), ..SplitParams::default() };
+    let Response::Segmented(split) = ok(&mut s, Request::Split { dataset: D, params }) else { panic!() };
+    let Response::Files(files) =
+        ok(&mut s, Request::SegmentationFiles { dataset: D, segmentation: split.id, files: SegmentationFiles::Csv })
+    else {
+        panic!()
+    };
+    let manifest: serde_json::Value = serde_json::from_slice(&files[0].bytes).unwrap();
+    assert_eq!(manifest["segmentation"]["params"]["bands"], 3, "{}", manifest["segmentation"]);
+    fn text<T>(t: &str) -> Typed<T> {
+        Typed::Text(t.to_string())
+    }
+    let method = Method::Thresholds { r: text("30; 90"), f: text("2, 4"), m: text("50 100") };
+    let params = RfmParams { bins: text("3"), method, ..RfmParams::default() };
+    let Response::Rfm(rfm) = ok(&mut s, Request::Rfm { dataset: D, params, map: None, as_of: None }) else { panic!() };
+    assert_eq!((rfm.bins, &rfm.params.bins), (3, &Typed::Value(3)));
+    let Response::Files(files) = ok(
+        &mut s,
+        Request::SegmentationFiles { dataset: D, segmentation: rfm.assignment, files: SegmentationFiles::Definition },
+    ) else {
+        panic!()
+    };
+    let saved: serde_json::Value = serde_json::from_slice(&files[0].bytes).unwrap();
+    assert_eq!(saved["params"]["bins"], 3);
+    assert_eq!(
+        saved["params"]["method"],
+        serde_json::json!({"kind": "thresholds", "r": [30.0, 90.0], "f": [2.0, 4.0], "m": [50.0, 100.0]})
+    );
+    let clv = ClvParams {
+        horizon_months: text("6"),
+        discount_monthly: text("2%"),
+        margin: Some(text("30%")),
+        ..ClvParams::default()
+    };
+    let Response::Clv(v) = ok(&mut s, Request::Clv { dataset: D, params: clv, by: None }) else { panic!() };
+    assert_eq!((&v.params.horizon_months, &v.params.discount_monthly), (&Typed::Value(6), &Typed::Value(0.02)));
+    let Response::Files(files) = ok(&mut s, Request::ClvFiles { dataset: D }) else { panic!() };
+    let json: serde_json::Value = serde_json::from_slice(&files[1].bytes).unwrap();
+    assert_eq!(json["settings"]["horizon_months"], 6);
+    assert_eq!(json["settings"]["discount_monthly"], 0.02);
+    assert_eq!(json["settings"]["margin"], 0.3);
+}
+
 #[test]
 fn every_segmentation_downloads_its_csv_with_manifest_and_its_definition_and_sql_where_it_has_them() {
     let mut s = Session::new();
@@ -207,6 +258,18 @@ fn changed_data_makes_each_segmentation_again_or_marks_it_stale_with_the_reason(
         panic!()
     };
     assert!(message.contains("is out of date"), "{message}");
+    // The split, made again, shows as its workspace showed it; a stale one says why.
+    let Response::Segmented(view) = ok(&mut s, Request::Segmentation { dataset: D, segmentation: split }) else {
+        panic!()
+    };
+    assert_eq!((view.id, view.column.as_str()), (split, "region"));
+    assert_eq!(view.segments.len(), get(&after, split).segments);
+    assert_eq!(view.rows, 800);
+    let Response::Error { message } = s.handle(Request::Segmentation { dataset: D, segmentation: rules }, &mut Quiet)
+    else {
+        panic!()
+    };
+    assert!(message.contains("is out of date"), "{message}");
     // Without transactions, RFM cannot be made.
     ok(&mut s, Request::Detach { dataset: D });
     let stale = get(&list(&mut s), rfm).stale.expect("RFM is stale");
@@ -253,8 +316,8 @@ fn a_cancelled_request_leaves_the_dataset_and_its_segmentations_as_they_were() {
     let mut reread = ReadOptions::default();
     reread.missing_tokens.extend([first.rows[0].1[0].clone(), "Urban".into()]);
     let age = SplitParams { column: "age".into(), ..SplitParams::default() };
-    let rfm4 = RfmParams { bins: 4, ..RfmParams::default() };
-    let params = SampleParams { customers: 800, ..SampleParams::default() };
+    let rfm4 = RfmParams { bins: 4.into(), ..RfmParams::default() };
+    let params = SampleParams { customers: 800.into(), ..SampleParams::default() };
     let cancelled: Vec<(Request, CancelAfter)> = vec![
         (Request::Split { dataset: D, params: age }, CancelAfter::in_stage("Splitting by", 2)),
         (Request::ApplyRules { dataset: D, definition: edited }, CancelAfter::in_stage("Counting", 1)),

@@ -32,7 +32,7 @@ fn example() -> Definition {
 #[test]
 fn parts_give_the_same_bytes_as_one_table() {
     let (customers, _) =
-        sample_csv(&SampleParams { customers: 2_500, ..SampleParams::default() }.check().unwrap()).unwrap();
+        sample_csv(&SampleParams { customers: 2_500.into(), ..SampleParams::default() }.check().unwrap()).unwrap();
     let def = example();
     let table = read_table("customers.csv", &customers, &ReadOptions::default(), &mut Quiet).unwrap().table;
     let valid = check(&def, &schema_of(&table), None).unwrap();
@@ -91,7 +91,7 @@ fn transactions_in_parts_give_the_same_segments_as_in_memory() {
     use segscope_engine::api::{Request, Response, Session};
     use segscope_engine::stream::TransactionsInput;
     let (customers, transactions) =
-        sample_csv(&SampleParams { customers: 400, ..SampleParams::default() }.check().unwrap()).unwrap();
+        sample_csv(&SampleParams { customers: 400.into(), ..SampleParams::default() }.check().unwrap()).unwrap();
     let def = Definition::from_json(
         r#"{"format": "segscope.segments/1", "segments": [
             {"name": "Champions", "when": {"all": [{"column": "orders", "op": "ge", "value": 12}, {"column": "last_order_date", "op": "in_last", "n": 60, "unit": "days"}]}},

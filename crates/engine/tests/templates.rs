@@ -10,7 +10,7 @@ use segscope_engine::table::Table;
 
 fn sample() -> Table {
     let (customers, _) =
-        sample_csv(&SampleParams { customers: 2_000, ..SampleParams::default() }.check().unwrap()).unwrap();
+        sample_csv(&SampleParams { customers: 2_000.into(), ..SampleParams::default() }.check().unwrap()).unwrap();
     read_table("customers.csv", &customers, &ReadOptions::default(), &mut Quiet).unwrap().table
 }
 

@@ -37,14 +37,14 @@ fn definition(name: &str) -> Definition {
 
 /// A session as a user builds it: the sample, a split, live rule counts, RFM, CLV, downloads.
 fn a_session() -> Vec<Request> {
-    let params = SampleParams { customers: 600, ..SampleParams::default() };
+    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
     let d = segscope_engine::api::DatasetId(1);
     let split = SplitParams { column: "region".into(), ..SplitParams::default() };
     let value = definition("sample-value.json");
     let mut edited = value.clone();
     edited.name = Some("Edited".into());
     vec![
-        Request::LoadSample { params },
+        Request::LoadSample { params: params.clone() },
         Request::AttachSampleTransactions { dataset: d, params },
         Request::Split { dataset: d, params: split },
         Request::ApplyRules { dataset: d, definition: definition("sample-lifestyle.json") },
@@ -108,9 +108,9 @@ fn a_session_rebuilt_from_its_journal_answers_as_the_original() {
 #[test]
 fn long_steps_report_progress_and_stop_when_asked() {
     let mut s = Session::new();
-    let params = SampleParams { customers: 600, ..SampleParams::default() };
+    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
     let d = segscope_engine::api::DatasetId(1);
-    s.handle(Request::LoadSample { params }, &mut Quiet);
+    s.handle(Request::LoadSample { params: params.clone() }, &mut Quiet);
     let mut attach = CancelAfter::never();
     s.handle(Request::AttachSampleTransactions { dataset: d, params }, &mut attach);
     assert!(attach.stages().contains(&"Adding up the transactions"), "{:?}", attach.stages());

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{AssignmentId, ClvView, Request, Response};
-use segscope_engine::api::{ClvParams, TimeUnit};
+use segscope_engine::api::{ClvParams, TimeUnit, Typed};
 
 use super::super::segment_chart::SegmentChart;
 use super::super::xy_chart::XyChart;
@@ -35,25 +35,25 @@ pub fn ClvSection() -> impl IntoView {
             app.download("Preparing the download…", Request::ClvFiles { dataset }, |_| true).await;
         });
     };
-    let number = |s: &str| s.trim().replace(',', ".").parse::<f64>().ok();
     view! {
         <section class="card value" aria-labelledby="clv-title">
             <h2 id="clv-title">"Value: customer lifetime value"</h2>
             <p class="hint">"Historical value, and predicted value: BG/NBD for repeat purchases and Gamma-Gamma for spend, fitted by maximum likelihood (as the lifetimes package does). Set a calibration end to check the predictions against the purchases after it."</p>
+            // The numbers go to the engine as typed: its check reads them and says what is wrong.
             <div class="form-row toolbar">
-                <label for="clv-horizon">"Horizon (months)"</label>
-                <input id="clv-horizon" type="number" min="1" max="120" value="12" on:change=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0); params.update(|p| p.horizon_months = v); }/>
-                <label for="clv-discount">"Discount per month (%)"</label>
-                <input id="clv-discount" type="number" min="0" step="0.1" value="1" on:change=move |ev| { if let Some(v) = number(&event_target_value(&ev)) { params.update(|p| p.discount_monthly = v / 100.0); } }/>
+                <label for="clv-horizon">"Horizon (months, 1–120)"</label>
+                <input id="clv-horizon" type="text" inputmode="numeric" size="4" value="12" on:change=move |ev| { let v = Typed::Text(event_target_value(&ev)); params.update(|p| p.horizon_months = v); }/>
+                <label for="clv-discount">"Discount per month (1% or 0.01)"</label>
+                <input id="clv-discount" type="text" inputmode="decimal" size="6" value="1%" on:change=move |ev| { let v = Typed::Text(event_target_value(&ev)); params.update(|p| p.discount_monthly = v); }/>
                 <label for="clv-unit">"Time unit"</label>
                 <select id="clv-unit" on:change=move |ev| { let u = if event_target_value(&ev) == "days" { TimeUnit::Days } else { TimeUnit::Weeks }; params.update(|p| p.unit = u); }>
                     <option value="weeks" selected=true>"weeks"</option>
                     <option value="days">"days"</option>
                 </select>
                 <label for="clv-calibration">"Calibration ends"</label>
-                <input id="clv-calibration" type="date" on:change=move |ev| { let v = event_target_value(&ev); params.update(|p| p.calibration_end = (!v.is_empty()).then_some(v)); }/>
-                <label for="clv-margin">"Margin (% of revenue, optional)"</label>
-                <input id="clv-margin" type="number" min="0" max="100" step="1" on:change=move |ev| { let v = number(&event_target_value(&ev)); params.update(|p| p.margin = v.filter(|m| *m > 0.0).map(|m| m / 100.0)); }/>
+                <input id="clv-calibration" type="date" on:change=move |ev| { let v = event_target_value(&ev); params.update(|p| p.calibration_end = Some(v)); }/>
+                <label for="clv-margin">"Margin of revenue (optional: 30% or 0.3)"</label>
+                <input id="clv-margin" type="text" inputmode="decimal" size="6" on:change=move |ev| { let v = Typed::Text(event_target_value(&ev)); params.update(|p| p.margin = Some(v)); }/>
                 <label for="clv-by">"Value by segment of"</label>
                 <select id="clv-by" on:change=move |ev| by.set(event_target_value(&ev).parse().ok().map(AssignmentId))>
                     <option value="" selected=true>"the current segmentation"</option>

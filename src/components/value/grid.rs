@@ -13,7 +13,7 @@ pub fn RfmGrid(
     /// The result.
     view: RfmView,
 ) -> impl IntoView {
-    let b = usize::from(view.params.bins);
+    let b = usize::from(view.bins);
     let colour = |seg: Option<usize>| {
         seg.and_then(|i| view.map.segments.get(i)).and_then(|s| s.color.clone()).unwrap_or_else(|| "#dddddd".into())
     };
@@ -37,7 +37,7 @@ pub fn RfmGrid(
                                 let label = format!("R{r} F{f}: {} customers, {}", cell.count, seg_name);
                                 let click = move |_| match value.paint.get_untracked() {
                                     Some(p) => value.edit_map(move |m| {
-                                        let uses_m = m.segments.get(p).is_some_and(|s| !s.m.is_empty());
+                                        let uses_m = m.segments.get(p).is_some_and(|s| !s.m.is_empty_list());
                                         if uses_m {
                                             // A segment that also uses M takes the cell on top of its owner: toggle it.
                                             if let Some(s) = m.segments.get_mut(p) {
@@ -49,7 +49,7 @@ pub fn RfmGrid(
                                             }
                                             return;
                                         }
-                                        for s in m.segments.iter_mut().filter(|s| s.m.is_empty()) {
+                                        for s in m.segments.iter_mut().filter(|s| s.m.is_empty_list()) {
                                             s.cells.retain(|c| *c != [r, f]);
                                         }
                                         if let Some(s) = m.segments.get_mut(p) {

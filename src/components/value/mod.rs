@@ -6,7 +6,7 @@ mod grid;
 
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
-use segscope_engine::api::{Method, Monetary, Returns, RfmMap, RfmParams};
+use segscope_engine::api::{Method, Monetary, Returns, RfmMap, RfmParams, Typed};
 use segscope_engine::api::{PreviewRows, Request, Response, RfmView};
 
 use super::preview_table::PreviewTable;
@@ -51,13 +51,10 @@ impl Value {
         });
     }
 
-    /// Changes the map (starting from the one in use) and recomputes.
+    /// Changes the map in use (the edited one, else the one of the result shown) and recomputes.
     pub fn edit_map(self, f: impl FnOnce(&mut RfmMap)) {
-        let mut map = self
-            .map
-            .get_untracked()
-            .or_else(|| self.view.with_untracked(|v| v.as_ref().map(|v| v.map.clone())))
-            .unwrap_or_else(|| RfmMap::default_for(self.params.with_untracked(|p| p.bins)));
+        let shown = || self.view.with_untracked(|v| v.as_ref().map(|v| v.map.clone()));
+        let Some(mut map) = self.map.get_untracked().or_else(shown) else { return };
         f(&mut map);
         self.map.set(Some(map));
         self.compute();
@@ -71,10 +68,6 @@ impl Value {
             }
         });
     }
-}
-
-fn cuts(text: &str) -> Vec<f64> {
-    text.split(',').filter_map(|t| t.trim().parse().ok()).collect()
 }
 
 /// The Value workspace (shown once transactions are attached).
@@ -99,9 +92,10 @@ pub fn ValueWorkspace() -> impl IntoView {
         RwSignal::new(("30, 90, 180, 365".to_string(), "2, 3, 5, 10".to_string(), "50, 100, 250, 500".to_string()));
     let set_method = move || {
         let method = match value.params.with_untracked(|p| p.method.clone()) {
+            // The cut points as typed: the engine reads them and says what is wrong.
             Method::Thresholds { .. } => {
                 let (r, f, m) = thresholds.get_untracked();
-                Method::Thresholds { r: cuts(&r), f: cuts(&f), m: cuts(&m) }
+                Method::Thresholds { r: Typed::Text(r), f: Typed::Text(f), m: Typed::Text(m) }
             }
             other => other,
         };
@@ -116,7 +110,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                 <div class="form-row toolbar">
                     <label for="rfm-bins">"Scores"</label>
                     <select id="rfm-bins" prop:value=move || value.params.with(|p| p.bins.to_string()) on:change=move |ev| {
-                        let b = event_target_value(&ev).parse().unwrap_or(5);
+                        let b = Typed::Text(event_target_value(&ev));
                         value.params.update(|p| p.bins = b);
                         value.map.set(None);
                         set_method();
@@ -127,7 +121,7 @@ pub fn ValueWorkspace() -> impl IntoView {
                     <select id="rfm-method" prop:value=move || value.params.with(|p| match p.method { Method::Rank => "rank", Method::QuantileEqualCount => "quantile", Method::Thresholds { .. } => "thresholds" }) on:change=move |ev| {
                         let m = match event_target_value(&ev).as_str() {
                             "quantile" => Method::QuantileEqualCount,
-                            "thresholds" => Method::Thresholds { r: Vec::new(), f: Vec::new(), m: Vec::new() },
+                            "thresholds" => Method::Thresholds { r: Typed::default(), f: Typed::default(), m: Typed::default() },
                             _ => Method::Rank,
                         };
                         value.params.update(|p| p.method = m);
@@ -166,6 +160,9 @@ pub fn ValueWorkspace() -> impl IntoView {
                             leptos::task::spawn_local(async move {
                                 let request = Request::OpenRfmDefinition { name: file.name(), bytes: Vec::new() };
                                 if let Some(Response::RfmDefinition(def)) = app.request_with_file("Opening the RFM segmentation…", request, file).await {
+                                    if let Method::Thresholds { r, f, m } = &def.params.method {
+                                        thresholds.set((r.text(), f.text(), m.text()));
+                                    }
                                     value.params.set(def.params.clone());
                                     value.map.set(Some(def.map.clone()));
                                     value.as_of.set(def.as_of.clone().unwrap_or_default());
@@ -253,13 +250,9 @@ fn RfmResults(
     let names: Vec<(usize, String)> = view.map.segments.iter().enumerate().map(|(i, s)| (i, s.name.clone())).collect();
     let labels = ["Recency (R)", "Frequency (F)", "Monetary (M)"];
     // Segments that also use M: their M scores, editable.
-    let m_scores: Vec<Option<String>> = view
-        .map
-        .segments
-        .iter()
-        .map(|s| (!s.m.is_empty()).then(|| s.m.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")))
-        .collect();
-    let bins = view.params.bins;
+    let m_scores: Vec<Option<String>> =
+        view.map.segments.iter().map(|s| (!s.m.is_empty_list()).then(|| s.m.text())).collect();
+    let bins = view.bins;
     let add_m_segment = move |_| {
         value.edit_map(move |m| {
             let mut name = "Big spenders".to_string();
@@ -272,7 +265,7 @@ fn RfmResults(
                     name,
                     color: Some("#edc948".into()),
                     cells: Vec::new(),
-                    m: vec![bins],
+                    m: vec![bins].into(),
                 },
             );
         });
@@ -313,7 +306,8 @@ fn RfmResults(
                                     view! {
                                         <label for=mid.clone()>" M scores "</label>
                                         <input id=mid class="rfm-m" type="text" value=scores on:change=move |ev| {
-                                            let v: Vec<u8> = event_target_value(&ev).split(',').filter_map(|t| t.trim().parse().ok()).collect();
+                                            // As typed: the engine reads the scores and says what is wrong.
+                                            let v = Typed::Text(event_target_value(&ev));
                                             value.edit_map(move |m| if let Some(seg) = m.segments.get_mut(i) { seg.m = v });
                                         }/>
                                     }

@@ -1,4 +1,4 @@
-//! `segscope clv --transactions T.csv [mapping] --horizon-months 12 --discount-monthly 0.01 --output clv.csv`.
+//! `segscope clv --transactions T.csv [mapping] --horizon-months 12 --discount-monthly 1% --output clv.csv`.
 
 use std::path::PathBuf;
 
@@ -6,6 +6,7 @@ use clap::Args;
 use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
 use segscope_engine::progress::Quiet;
 use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
+use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
 use crate::read_args::ReadArgs;
@@ -18,21 +19,21 @@ pub struct ClvArgs {
     pub transactions: TransactionArgs,
     #[command(flatten)]
     pub read: ReadArgs,
-    /// Months to predict.
-    #[arg(long, default_value_t = 12)]
-    pub horizon_months: u32,
-    /// Monthly discount rate (0.01 = 1% a month).
-    #[arg(long, default_value_t = 0.01)]
-    pub discount_monthly: f64,
+    /// Months to predict, 1 to 120.
+    #[arg(long, value_name = "MONTHS", default_value = "12")]
+    pub horizon_months: String,
+    /// Monthly discount rate, as a fraction or a percentage (0.01 or 1% = 1% a month).
+    #[arg(long, value_name = "RATE", default_value = "0.01")]
+    pub discount_monthly: String,
     /// The models' time unit: days or weeks.
     #[arg(long, default_value = "weeks")]
     pub unit: String,
     /// End of the calibration period (YYYY-MM-DD): later purchases check the predictions.
     #[arg(long, value_name = "DATE")]
     pub calibration_end: Option<String>,
-    /// Margin as a fraction of revenue (0.3 = 30%), for value in profit.
-    #[arg(long)]
-    pub margin: Option<f64>,
+    /// Margin as a fraction or a percentage of revenue (0.3 or 30%), for value in profit.
+    #[arg(long, value_name = "RATE")]
+    pub margin: Option<String>,
     /// Where to write one row per customer.
     #[arg(long)]
     pub output: PathBuf,
@@ -48,12 +49,13 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         "weeks" => TimeUnit::Weeks,
         other => return Err(CliError::usage(format!("--unit `{other}` must be days or weeks."))),
     };
+    // The numbers as typed: the engine reads them, so a mistake gets the app's sentence.
     let settings = ClvParams {
-        horizon_months: args.horizon_months,
-        discount_monthly: args.discount_monthly,
+        horizon_months: Typed::Text(args.horizon_months.clone()),
+        discount_monthly: Typed::Text(args.discount_monthly.clone()),
         unit,
         calibration_end: args.calibration_end.clone(),
-        margin: args.margin,
+        margin: args.margin.clone().map(Typed::Text),
     };
     let params = settings.check().map_err(|e| CliError::usage(e.to_string()))?;
     let path = args
@@ -70,7 +72,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));
-    let text = params_json(&settings, &result);
+    let text = params_json(&params, &result);
     std::fs::write(&json_path, text)
         .map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
     let b = &result.bgnbd.params;

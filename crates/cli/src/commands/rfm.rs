@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::progress::Quiet;
-use segscope_engine::rfm::{parse_thresholds, write_csv, Dimension, Method, Monetary, Returns, RfmMap, RfmParams};
+use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
+use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
 use crate::read_args::ReadArgs;
@@ -23,8 +24,8 @@ pub struct RfmArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Scores 1..BINS: 3, 4 or 5.
-    #[arg(long, default_value_t = 5)]
-    pub bins: u8,
+    #[arg(long, default_value = "5")]
+    pub bins: String,
     /// rank (1 + floor(B·w/N), equal values equal scores), quantile-equal-count (pandas qcut of
     /// first ranks, ties by customer key) or thresholds (give --r-thresholds, --f-thresholds, --m-thresholds).
     #[arg(long, default_value = "rank")]
@@ -53,11 +54,12 @@ pub struct RfmArgs {
     pub definition: Option<PathBuf>,
 }
 
-fn cuts(dimension: Dimension, flag: &str, text: &Option<String>) -> Result<Vec<f64>, CliError> {
-    let text = text.as_deref().ok_or_else(|| {
+/// The cut points as typed (the engine reads them); the flag must be given.
+fn cuts(flag: &str, text: &Option<String>) -> Result<Typed<Vec<f64>>, CliError> {
+    let text = text.clone().ok_or_else(|| {
         CliError::usage(format!("the thresholds method needs --{flag}-thresholds, e.g. 30,90,180,365."))
     })?;
-    parse_thresholds(dimension, text).map_err(|e| CliError::usage(e.to_string()))
+    Ok(Typed::Text(text))
 }
 
 /// Computes RFM and writes the CSV.
@@ -66,9 +68,9 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         "rank" => Method::Rank,
         "quantile-equal-count" | "quantile" => Method::QuantileEqualCount,
         "thresholds" => Method::Thresholds {
-            r: cuts(Dimension::Recency, "r", &args.r_thresholds)?,
-            f: cuts(Dimension::Frequency, "f", &args.f_thresholds)?,
-            m: cuts(Dimension::Monetary, "m", &args.m_thresholds)?,
+            r: cuts("r", &args.r_thresholds)?,
+            f: cuts("f", &args.f_thresholds)?,
+            m: cuts("m", &args.m_thresholds)?,
         },
         other => {
             return Err(CliError::usage(format!(
@@ -92,9 +94,10 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         Some(path) => Some(crate::commands::definition::load_rfm_definition(path)?),
         None => None,
     };
-    let raw = saved.as_ref().map_or(RfmParams { bins: args.bins, method, monetary, returns }, |d| d.params.clone());
+    let typed = RfmParams { bins: Typed::Text(args.bins.clone()), method, monetary, returns };
+    let raw = saved.as_ref().map_or(typed, |d| d.params.clone());
     let params = raw.check().map_err(|e| CliError::usage(e.to_string()))?;
-    let map = saved.as_ref().map_or_else(|| RfmMap::default_for(args.bins), |d| d.map.clone());
+    let map = saved.as_ref().map_or_else(|| RfmMap::default_for(params.bins()), |d| d.map.clone());
     let typed = args.as_of.as_deref().filter(|s| !s.trim().is_empty());
     let as_of = typed.or_else(|| saved.as_ref().and_then(|d| d.as_of.as_deref()));
     let path = args

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use segscope_engine::progress::Monitor;
 use segscope_engine::sample::{write_sample, SampleParams, DEFAULT_CUSTOMERS, DEFAULT_SEED};
+use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, CliError};
 
@@ -14,9 +15,9 @@ pub struct SampleArgs {
     /// The folder to write customers.csv and transactions.csv into (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// How many customers.
-    #[arg(long, default_value_t = DEFAULT_CUSTOMERS)]
-    pub customers: u64,
+    /// How many customers, 1 to 50,000,000.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CUSTOMERS.to_string())]
+    pub customers: String,
     /// The seed; the same seed and count always give the same files.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
@@ -38,7 +39,8 @@ impl Monitor for Stderr {
 
 /// Writes the sample files.
 pub fn run(args: &SampleArgs) -> Result<(), CliError> {
-    let params = SampleParams { customers: args.customers, seed: args.seed }.check()?;
+    // The count as typed: the engine reads it, so a mistake gets the app's sentence.
+    let params = SampleParams { customers: Typed::Text(args.customers.clone()), seed: args.seed }.check()?;
     std::fs::create_dir_all(&args.out)
         .map_err(|source| CliError::File { path: args.out.display().to_string(), source })?;
     let customers = args.out.join("customers.csv");

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use super::transactions::Attached;
 use super::{AssignmentId, EngineError, FileOut};
 use crate::assignment::Assignment;
-use crate::clv::{analyse, last_day, write_csv, BgNbdFit, CalibrationPoint, ClvParams, ClvResult, GammaGammaFit};
+use crate::clv::{
+    analyse, last_day, write_csv, BgNbdFit, CalibrationPoint, ClvParams, ClvResult, GammaGammaFit, ValidClvParams,
+};
 use crate::table::Table;
 
 /// One of the customers with the highest predicted value.
@@ -63,23 +65,22 @@ pub struct ClvView {
     pub p_alive_points: Vec<(f64, f64)>,
     /// Total predicted value.
     pub total_clv: f64,
-    /// The settings.
+    /// The settings as checked (plain numbers).
     pub params: ClvParams,
 }
 
-/// Runs CLV for the customers; `by` (a segmentation's id, name and assignment) gives the segments
-/// to summarise value by.
+/// Runs CLV for the customers with checked settings; `by` (a segmentation's id, name and
+/// assignment) gives the segments to summarise value by.
 pub(super) fn run(
     table: &Table,
     attached: &Attached,
-    params: &ClvParams,
+    valid: &ValidClvParams,
     by: Option<(AssignmentId, String, &Assignment)>,
     monitor: &mut dyn crate::progress::Monitor,
 ) -> Result<(ClvView, ClvResult), EngineError> {
-    let valid = params.check()?;
     let keys = attached.keys(table)?;
     let last = last_day(&attached.aggregates, &attached.mapping.date)?;
-    let result = analyse(&attached.aggregates, &keys, &valid, last, monitor)?;
+    let result = analyse(&attached.aggregates, &keys, valid, last, monitor)?;
     let values: Vec<f64> = result.rows.iter().filter_map(|r| r.clv).collect();
     let mut sorted = values.clone();
     sorted.sort_by(f64::total_cmp);
@@ -137,7 +138,7 @@ pub(super) fn run(
                 .collect()
         })
         .unwrap_or_default();
-    let unit_days = params.unit.days();
+    let unit_days = valid.unit().days();
     let step = (result.rows.len() / 2000).max(1);
     let p_alive_points =
         result.rows.iter().step_by(step).filter_map(|r| Some(((r.t? - r.t_x?) * unit_days, r.p_alive?))).collect();
@@ -154,7 +155,7 @@ pub(super) fn run(
         by_segmentation: by.map(|(id, name, _)| (id, name)),
         p_alive_points,
         total_clv: values.iter().sum(),
-        params: params.clone(),
+        params: valid.params(),
     };
     Ok((view, result))
 }
@@ -163,7 +164,7 @@ pub(super) fn run(
 pub(super) fn files(
     table: &Table,
     attached: &Attached,
-    params: &ClvParams,
+    params: &ValidClvParams,
     result: &ClvResult,
     monitor: &mut dyn crate::progress::Monitor,
 ) -> Result<Vec<FileOut>, EngineError> {

@@ -337,6 +337,14 @@ pub enum Request {
         /// The segmentation.
         segmentation: AssignmentId,
     },
+    /// A segmentation's segments and sizes as it is now (its workspace shows them again after the
+    /// data was read again and the store made it again); a stale one is an error that says why.
+    Segmentation {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
     /// A segmentation's files, whichever kind made it.
     SegmentationFiles {
         /// The dataset.
@@ -489,8 +497,8 @@ struct Dataset {
     transactions: Option<transactions::Attached>,
     /// Its segmentations, whichever workspace made them.
     segmentations: Store,
-    /// The latest CLV: settings and result (for downloads).
-    clv: Option<(crate::clv::ClvParams, crate::clv::ClvResult)>,
+    /// The latest CLV: checked settings and result (for downloads).
+    clv: Option<(crate::clv::ValidClvParams, crate::clv::ClvResult)>,
 }
 
 impl Dataset {
@@ -558,7 +566,7 @@ impl Dataset {
     }
 
     /// The RFM segmentation the Value workspace works on.
-    fn rfm(&self) -> Result<(&RfmParams, &RfmMap, &RfmResult), EngineError> {
+    fn rfm(&self) -> Result<(&crate::rfm::ValidRfmParams, &crate::rfm::ValidRfmMap, &RfmResult), EngineError> {
         let id = self.segmentations.working(SegmentationKind::Rfm).ok_or(EngineError::UnknownAssignment)?;
         let made = self.made(id)?;
         match (&self.segmentations.get(id).map(|e| &e.spec), &made.rfm) {
@@ -711,6 +719,8 @@ impl Session {
                 let valid = params.check(&ds.ingested.table)?;
                 let assignment = split(&ds.ingested.table, &valid, monitor)?;
                 let view = AssignmentView::new(id, dataset, &params.column, &assignment);
+                // Kept and recorded as checked: plain numbers, never the typed text.
+                let params = valid.params();
                 ds.segmentations.put(id, Spec::Split(params.clone()), segmentations::split_made(&params, assignment));
                 Ok(Response::Segmented(view))
             }
@@ -827,9 +837,10 @@ impl Session {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 let run = rfm::RfmRun { table: &ds.ingested.table, attached };
-                let (result, map, default) = run.compute(&params, map, as_of.as_deref(), monitor)?;
-                let (view, stored) = run.view(id, &params, &map, &result, default);
-                let spec = Spec::Rfm { params, map, as_of };
+                let valid = params.check()?;
+                let (result, map, default) = run.compute(&valid, map.as_ref(), as_of.as_deref(), monitor)?;
+                let (view, stored) = run.view(id, &valid, &map, &result, default);
+                let spec = Spec::Rfm { params: valid, map, as_of };
                 ds.segmentations.put(id, spec, segmentations::rfm_made(&view, stored, result));
                 Ok(Response::Rfm(Box::new(view)))
             }
@@ -872,8 +883,9 @@ impl Session {
                     let name = ds.segmentations.get(id)?.name.clone();
                     Some((id, name, &m.stored.assignment))
                 });
-                let (view, result) = clv::run(&ds.ingested.table, attached, &params, by, monitor)?;
-                ds.clv = Some((params, result));
+                let valid = params.check()?;
+                let (view, result) = clv::run(&ds.ingested.table, attached, &valid, by, monitor)?;
+                ds.clv = Some((valid, result));
                 Ok(Response::Clv(Box::new(view)))
             }
             Request::Segmentations { dataset } => {
@@ -911,6 +923,16 @@ impl Session {
                     return Err(EngineError::UnknownAssignment);
                 }
                 Ok(Response::Segmentations(ds.segmentations.views()))
+            }
+            Request::Segmentation { dataset, segmentation } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let made = ds.made(segmentation)?;
+                let column = match ds.segmentations.get(segmentation).map(|e| &e.spec) {
+                    Some(Spec::Split(params)) => params.column.as_str(),
+                    _ => "",
+                };
+                let view = AssignmentView::new(segmentation, dataset, column, &made.stored.assignment);
+                Ok(Response::Segmented(view))
             }
             Request::SegmentationFiles { dataset, segmentation, files } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;

@@ -7,7 +7,10 @@ use super::{AssignmentId, EngineError, FileOut, Stored};
 use crate::dates::resolve_as_of;
 use crate::ingest::values::date_from_days;
 use crate::progress::Monitor;
-use crate::rfm::{compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, FORMAT};
+use crate::rfm::{
+    compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, ValidRfmMap,
+    ValidRfmParams, FORMAT,
+};
 use crate::rules::sql::Dialect;
 use crate::table::Table;
 
@@ -58,8 +61,10 @@ pub struct RfmView {
     pub as_of: String,
     /// True when it is the default (the day after the last transaction).
     pub as_of_is_default: bool,
-    /// The settings.
+    /// The settings as checked (plain numbers).
     pub params: RfmParams,
+    /// Scores run 1..bins (the checked number of bins).
+    pub bins: u8,
     /// The segment map used.
     pub map: RfmMap,
     /// The scoring rule in a sentence.
@@ -77,9 +82,9 @@ pub struct RfmView {
 }
 
 /// The scoring rule in a sentence, for the UI and the docs.
-pub fn rule(params: &RfmParams) -> String {
-    let b = params.bins;
-    match &params.method {
+pub fn rule(params: &ValidRfmParams) -> String {
+    let b = params.bins();
+    match params.method() {
         Method::Rank => format!("score = 1 + floor({b} × w / N), where N customers are scored and w of them have a strictly worse value; equal values get equal scores."),
         Method::QuantileEqualCount => format!("{b} equal-count bins by rank, ties broken by customer key (pandas.qcut of rank(method=\"first\"))."),
         Method::Thresholds { .. } => "your cut points: recency at most the first cut scores highest; frequency and monetary at or above the last cut score highest.".to_string(),
@@ -93,22 +98,24 @@ pub(super) struct RfmRun<'a> {
 }
 
 impl RfmRun<'_> {
-    /// Computes RFM with the given settings (the default map for the bins when `map` is `None`), as
+    /// Computes RFM with checked settings (the default map for the bins when `map` is `None`), as
     /// of the typed date or the default one ([`crate::dates::resolve_as_of`]); the last value says
     /// whether the as-of date is the default. Scoring reports to `monitor`.
     pub fn compute(
         &self,
-        params: &RfmParams,
-        map: Option<RfmMap>,
+        valid: &ValidRfmParams,
+        map: Option<&RfmMap>,
         as_of: Option<&str>,
         monitor: &mut dyn Monitor,
-    ) -> Result<(RfmResult, RfmMap, bool), EngineError> {
-        let valid = params.check()?;
-        let map = map.unwrap_or_else(|| RfmMap::default_for(params.bins));
+    ) -> Result<(RfmResult, ValidRfmMap, bool), EngineError> {
+        let map = match map {
+            Some(map) => map.check(valid.bins())?,
+            None => RfmMap::default_for(valid.bins()).check(valid.bins())?,
+        };
         let as_of = resolve_as_of(as_of, self.attached.aggregates.latest(), || None).map_err(RfmError::from)?;
         let as_of = as_of.ok_or(RfmError::NoPurchases)?;
         let keys = self.attached.keys(self.table)?;
-        let result = compute(&keys, &self.attached.aggregates, &valid, &map, as_of.day, monitor)?;
+        let result = compute(&keys, &self.attached.aggregates, valid, map.map(), as_of.day, monitor)?;
         Ok((result, map, as_of.is_default))
     }
 
@@ -116,19 +123,21 @@ impl RfmRun<'_> {
     pub fn view(
         &self,
         id: AssignmentId,
-        params: &RfmParams,
-        map: &RfmMap,
+        valid: &ValidRfmParams,
+        checked: &ValidRfmMap,
         result: &RfmResult,
         as_of_is_default: bool,
     ) -> (RfmView, Stored) {
-        let b = usize::from(params.bins);
+        let map = checked.map();
+        let bins = valid.bins();
+        let b = usize::from(bins);
         let rows = &result.rows;
         let customers = rows.len() as u64;
         let scored: Vec<_> = rows.iter().filter(|r| r.scores.is_some()).collect();
         let total_money: f64 = rows.iter().map(|r| r.monetary_value).sum();
         let mut grid = Vec::with_capacity(b * b);
-        for r in (1..=params.bins).rev() {
-            for f in 1..=params.bins {
+        for r in (1..=bins).rev() {
+            for f in 1..=bins {
                 let in_cell: Vec<_> =
                     scored.iter().filter(|x| x.scores.is_some_and(|s| s[0] == r && s[1] == f)).collect();
                 let count = in_cell.len() as u64;
@@ -139,7 +148,8 @@ impl RfmRun<'_> {
                     share: count as f64 / scored.len().max(1) as f64,
                     mean_monetary: (count > 0)
                         .then(|| in_cell.iter().map(|x| x.monetary_value).sum::<f64>() / count as f64),
-                    segment: map.segments.iter().position(|s| s.m.is_empty() && s.cells.contains(&[r, f])),
+                    segment: (0..map.segments.len())
+                        .find(|&i| checked.m_scores(i).is_empty() && map.segments[i].cells.contains(&[r, f])),
                 });
             }
         }
@@ -188,9 +198,10 @@ impl RfmRun<'_> {
             assignment: id,
             as_of: date_from_days(result.as_of).to_string(),
             as_of_is_default,
-            params: params.clone(),
+            params: valid.params(),
+            bins,
             map: map.clone(),
-            rule: rule(params),
+            rule: rule(valid),
             grid,
             segments,
             distributions,
@@ -201,7 +212,7 @@ impl RfmRun<'_> {
             format: FORMAT.to_string(),
             as_of: Some(view.as_of.clone()),
             transactions: Some(self.attached.mapping.clone()),
-            params: params.clone(),
+            params: valid.params(),
             map: map.clone(),
         };
         let spec = serde_json::json!({ "kind": "rfm", "definition": definition });
@@ -220,25 +231,24 @@ impl RfmRun<'_> {
     /// The RFM definition file and the SQL for `dialect`.
     pub fn definition_files(
         &self,
-        params: &RfmParams,
-        map: &RfmMap,
+        valid: &ValidRfmParams,
+        checked: &ValidRfmMap,
         result: &RfmResult,
         dialect: Dialect,
         customers: &str,
         transactions: &str,
     ) -> Result<Vec<FileOut>, RfmError> {
-        let valid = params.check()?;
         let definition = RfmDefinition {
             format: FORMAT.to_string(),
             as_of: Some(date_from_days(result.as_of).to_string()),
             transactions: Some(self.attached.mapping.clone()),
-            params: params.clone(),
-            map: map.clone(),
+            params: valid.params(),
+            map: checked.map().clone(),
         };
         let mut json = serde_json::to_string_pretty(&definition).unwrap_or_default();
         json.push('\n');
         let text =
-            sql::select(&valid, map, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
+            sql::select(valid, checked, &self.attached.mapping, result.as_of, dialect, transactions, Some(customers));
         Ok(vec![
             FileOut { name: "rfm.segments.json".into(), mime: "application/json".into(), bytes: json.into_bytes() },
             FileOut {

@@ -13,7 +13,7 @@ use super::transactions::Attached;
 use super::{rfm, rules, AssignmentId, EngineError, Stored};
 use crate::customers::CustomersError;
 use crate::progress::Monitor;
-use crate::rfm::{RfmMap, RfmParams, RfmResult};
+use crate::rfm::{RfmResult, ValidRfmMap, ValidRfmParams};
 use crate::rules::Definition;
 use crate::split::{split, SplitParams};
 use crate::table::Table;
@@ -54,8 +54,8 @@ pub(super) enum Spec {
     Split(SplitParams),
     /// A rule definition.
     Rules(Box<Definition>),
-    /// RFM settings, map and as-of date (`None`: the day after the last transaction).
-    Rfm { params: RfmParams, map: RfmMap, as_of: Option<String> },
+    /// RFM settings and map (checked), and as-of date (`None`: the day after the last transaction).
+    Rfm { params: ValidRfmParams, map: ValidRfmMap, as_of: Option<String> },
 }
 
 impl Spec {
@@ -127,7 +127,7 @@ pub(super) fn make(
         Spec::Rfm { params, map, as_of } => {
             let attached = data.attached.ok_or(CustomersError::NoTransactions)?;
             let run = rfm::RfmRun { table: data.table, attached };
-            let (result, map, default) = run.compute(params, Some(map.clone()), as_of.as_deref(), monitor)?;
+            let (result, map, default) = run.compute(params, Some(map.map()), as_of.as_deref(), monitor)?;
             let (view, stored) = run.view(id, params, &map, &result, default);
             Ok(rfm_made(&view, stored, result))
         }

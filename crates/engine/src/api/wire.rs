@@ -86,6 +86,7 @@ impl Request {
             Request::DuplicateSegmentation { .. } => "duplicate-segmentation",
             Request::DeleteSegmentation { .. } => "delete-segmentation",
             Request::SetCurrentSegmentation { .. } => "set-current-segmentation",
+            Request::Segmentation { .. } => "segmentation",
             Request::SegmentationFiles { .. } => "segmentation-files",
         }
     }
@@ -106,6 +107,7 @@ impl Request {
             | Request::OpenRfmDefinition { .. }
             | Request::ClvFiles { .. }
             | Request::Segmentations { .. }
+            | Request::Segmentation { .. }
             | Request::SegmentationFiles { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.

@@ -1,6 +1,8 @@
 //! The whole CLV analysis of a customer list: historical value, the two fits, per-customer
 //! predictions, and the calibration/holdout check.
 
+use std::ops::Bound;
+
 use serde::{Deserialize, Serialize};
 
 use super::{fit_bgnbd, fit_gamma_gamma, histories, lifetime_value, BgNbdFit, ClvError, GammaGammaFit, TimeUnit};
@@ -8,32 +10,35 @@ use crate::customers::Aggregates;
 use crate::dates::DateField;
 use crate::export::{write_records, ExportError};
 use crate::progress::Monitor;
+use crate::typed::Typed;
 
-/// CLV settings as the user gave them.
+/// CLV settings as the user gave them: the numbers as numbers or as typed ([`Typed`]), read and
+/// checked by [`ClvParams::check`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClvParams {
-    /// Months to predict.
-    pub horizon_months: u32,
-    /// Monthly discount rate (0.01 = 1% a month).
-    pub discount_monthly: f64,
+    /// Months to predict ([`HORIZON_MONTHS`]).
+    pub horizon_months: Typed<u32>,
+    /// Monthly discount rate, as a fraction or a percentage (`0.01` or `1%` = 1% a month).
+    pub discount_monthly: Typed<f64>,
     /// Days or weeks.
     #[serde(default)]
     pub unit: TimeUnit,
     /// End of the calibration period (`YYYY-MM-DD`); later purchases are the holdout used to check
-    /// the predictions. `None`: fit on everything, no holdout check.
+    /// the predictions. `None` (or blank): fit on everything, no holdout check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_end: Option<String>,
-    /// Margin as a fraction of revenue (0.3 = 30%) for value in profit; `None`: revenue.
+    /// Margin as a fraction or a percentage of revenue (`0.3` or `30%`) for value in profit;
+    /// `None` (or blank): revenue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub margin: Option<f64>,
+    pub margin: Option<Typed<f64>>,
 }
 
 impl Default for ClvParams {
     fn default() -> Self {
         ClvParams {
-            horizon_months: 12,
-            discount_monthly: 0.01,
+            horizon_months: 12.into(),
+            discount_monthly: 0.01.into(),
             unit: TimeUnit::Weeks,
             calibration_end: None,
             margin: None,
@@ -41,46 +46,87 @@ impl Default for ClvParams {
     }
 }
 
-/// Settings known to be usable.
+/// Settings known to be usable, as plain numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidClvParams {
-    params: ClvParams,
+    horizon_months: u32,
+    discount_monthly: f64,
+    unit: TimeUnit,
     calibration_end: Option<i32>,
+    margin: Option<f64>,
 }
 
 /// Months CLV can predict.
 pub const HORIZON_MONTHS: std::ops::RangeInclusive<u32> = 1..=120;
 
+/// Monthly discount rates CLV accepts: at least 0 and below 1 (100%).
+pub const DISCOUNT_MONTHLY: std::ops::Range<f64> = 0.0..1.0;
+
+/// Margins CLV accepts: above 0 and at most 1 (100%).
+pub const MARGIN: (Bound<f64>, Bound<f64>) = (Bound::Excluded(0.0), Bound::Included(1.0));
+
 impl ClvParams {
-    /// Checks the settings.
+    /// Reads and checks the settings.
+    ///
+    /// ```
+    /// use segscope_engine::clv::ClvParams;
+    /// use segscope_engine::typed::Typed;
+    ///
+    /// let typed = ClvParams { discount_monthly: Typed::Text("2%".into()), ..ClvParams::default() };
+    /// assert_eq!(typed.check().unwrap().discount_monthly(), 0.02);
+    /// let bad = ClvParams { horizon_months: Typed::Text("abc".into()), ..ClvParams::default() };
+    /// assert_eq!(
+    ///     bad.check().unwrap_err().to_string(),
+    ///     "CLV settings: the horizon in months must be a whole number from 1 to 120 (got `abc`)."
+    /// );
+    /// ```
     ///
     /// # Errors
-    /// [`ClvError::Params`] naming the setting that is out of range (with the range), and
-    /// [`ClvError::Date`] for a calibration end that is not a date.
+    /// [`ClvError::Params`] naming the setting that is not a number or out of range (with the
+    /// range), and [`ClvError::Date`] for a calibration end that is not a date.
     pub fn check(&self) -> Result<ValidClvParams, ClvError> {
-        if !HORIZON_MONTHS.contains(&self.horizon_months) {
-            return Err(ClvError::Params(format!(
-                "the horizon must be a whole number of months from {} to {} (got {}).",
-                HORIZON_MONTHS.start(),
-                HORIZON_MONTHS.end(),
-                self.horizon_months
-            )));
-        }
-        if !(0.0..1.0).contains(&self.discount_monthly) {
-            return Err(ClvError::Params(format!(
-                "the monthly discount rate must be at least 0 and below 1, e.g. 0.01 for 1% a month (got {}).",
-                self.discount_monthly
-            )));
-        }
-        if let Some(m) = self.margin {
-            if !(m > 0.0 && m <= 1.0) {
-                return Err(ClvError::Params(format!(
-                    "the margin must be above 0 and at most 1, e.g. 0.3 for 30% (got {m})."
-                )));
-            }
-        }
+        let horizon_months = self.horizon_months.read("the horizon in months", HORIZON_MONTHS)?;
+        let discount_monthly = self.discount_monthly.read_fraction("the monthly discount rate", DISCOUNT_MONTHLY)?;
+        let margin = match self.margin.as_ref().filter(|m| !m.is_blank()) {
+            Some(m) => Some(m.read_fraction("the margin", MARGIN)?),
+            None => None,
+        };
         let calibration_end = crate::dates::parse_optional(DateField::CalibrationEnd, self.calibration_end.as_deref())?;
-        Ok(ValidClvParams { params: self.clone(), calibration_end })
+        Ok(ValidClvParams { horizon_months, discount_monthly, unit: self.unit, calibration_end, margin })
+    }
+}
+
+impl ValidClvParams {
+    /// Months to predict.
+    pub fn horizon_months(&self) -> u32 {
+        self.horizon_months
+    }
+
+    /// Monthly discount rate as a fraction (0.01 = 1% a month).
+    pub fn discount_monthly(&self) -> f64 {
+        self.discount_monthly
+    }
+
+    /// Days or weeks.
+    pub fn unit(&self) -> TimeUnit {
+        self.unit
+    }
+
+    /// Margin as a fraction of revenue, when set.
+    pub fn margin(&self) -> Option<f64> {
+        self.margin
+    }
+
+    /// The settings as checked, with plain numbers and the calibration end as `YYYY-MM-DD`: what
+    /// the view shows and `clv.params.json` records (never the typed text).
+    pub fn params(&self) -> ClvParams {
+        ClvParams {
+            horizon_months: self.horizon_months.into(),
+            discount_monthly: self.discount_monthly.into(),
+            unit: self.unit,
+            calibration_end: self.calibration_end.map(|d| crate::ingest::values::date_from_days(d).to_string()),
+            margin: self.margin.map(Typed::Value),
+        }
     }
 }
 
@@ -169,7 +215,7 @@ pub fn analyse(
     last_day: i32,
     monitor: &mut dyn Monitor,
 ) -> Result<ClvResult, ClvError> {
-    let p = &params.params;
+    let p = params;
     let unit = p.unit;
     let cal_end = params.calibration_end.unwrap_or(last_day).min(last_day);
     let hs = histories(aggregates, keys, cal_end, last_day, unit);
@@ -269,8 +315,9 @@ pub fn analyse(
     })
 }
 
-/// The `clv.params.json` file: the fits, the holdout check, the warnings and the settings used.
-pub fn params_json(params: &ClvParams, result: &ClvResult) -> String {
+/// The `clv.params.json` file: the fits, the holdout check, the warnings and the settings used
+/// (as checked: plain numbers).
+pub fn params_json(params: &ValidClvParams, result: &ClvResult) -> String {
     let json = serde_json::json!({
         "bgnbd": result.bgnbd,
         "gamma_gamma": result.gamma_gamma,
@@ -278,7 +325,7 @@ pub fn params_json(params: &ClvParams, result: &ClvResult) -> String {
         "observation_end": result.observation_end,
         "calibration": result.calibration,
         "warnings": result.warnings,
-        "settings": params,
+        "settings": params.params(),
     });
     serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
 }

@@ -6,9 +6,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum ClvError {
-    /// The settings are not usable.
+    /// A setting is not a number of its kind or lies outside its range.
     #[error("CLV settings: {0}")]
-    Params(String),
+    Params(#[from] crate::typed::TypedError),
     /// Too few repeat customers to fit the models.
     #[error("only {repeat} customers bought more than once (at least {needed} are needed to fit the repeat-purchase models); use a longer calibration period or more data.")]
     TooFewRepeat {

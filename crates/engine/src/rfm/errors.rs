@@ -9,6 +9,9 @@ pub enum RfmError {
     /// The settings are not usable.
     #[error("RFM settings: {0}")]
     Params(String),
+    /// A setting is not a number of its kind or lies outside its range.
+    #[error("RFM settings: {0}")]
+    Setting(#[from] crate::typed::TypedError),
     /// The segment map does not cover every R × F cell exactly once.
     #[error("the RFM segment map: {0}")]
     Map(String),

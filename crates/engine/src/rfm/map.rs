@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::RfmError;
+use crate::typed::Typed;
 
 /// A named segment of the RFM grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,10 +16,10 @@ pub struct RfmSegment {
     pub color: Option<String>,
     /// The (R, F) score cells it covers.
     pub cells: Vec<[u8; 2]>,
-    /// Only customers with one of these M scores (empty: any M). Such segments are tried first
-    /// in map order, and may overlap the others.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub m: Vec<u8>,
+    /// Only customers with one of these M scores (empty: any M), as numbers or as typed (`4, 5`);
+    /// read by [`RfmMap::check`]. Such segments are tried first in map order, and may overlap the others.
+    #[serde(default, skip_serializing_if = "Typed::is_empty_list")]
+    pub m: Typed<Vec<u8>>,
 }
 
 /// The segment map: every R × F cell covered exactly once by the segments without an M filter.
@@ -33,7 +34,7 @@ pub struct RfmMap {
 
 fn seg(name: &str, color: &str, r: &[u8], f: &[u8]) -> RfmSegment {
     let cells = r.iter().flat_map(|&r| f.iter().map(move |&f| [r, f])).collect();
-    RfmSegment { name: name.to_string(), color: Some(color.to_string()), cells, m: Vec::new() }
+    RfmSegment { name: name.to_string(), color: Some(color.to_string()), cells, m: Typed::default() }
 }
 
 impl RfmMap {
@@ -75,15 +76,23 @@ impl RfmMap {
         RfmMap { segments, no_purchases: "No purchases".to_string() }
     }
 
-    /// Checks that every R × F cell of a `bins`-bin grid is covered exactly once by the segments
-    /// without an M filter, and that names are set and distinct.
+    /// Checks the map against a `bins`-bin grid: every R × F cell covered exactly once by the
+    /// segments without an M filter, names set and distinct, and every M filter read as scores
+    /// 1..bins. Returns the map with its M filters as plain numbers.
     ///
     /// # Errors
-    /// [`RfmError::Map`] naming the cells left out or covered twice.
-    pub fn check(&self, bins: u8) -> Result<(), RfmError> {
+    /// [`RfmError::Map`] naming the cells left out or covered twice, or the M scores that are not
+    /// whole numbers in 1..bins.
+    pub fn check(&self, bins: u8) -> Result<ValidRfmMap, RfmError> {
+        let m = self
+            .segments
+            .iter()
+            .map(|s| s.m.read_list_in(&format!("the M scores of “{}”", s.name), 1..=bins))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| RfmError::Map(e.to_string()))?;
         let mut owner: Vec<Vec<Option<&str>>> = vec![vec![None; usize::from(bins)]; usize::from(bins)];
         let mut problems = Vec::new();
-        for (i, s) in self.segments.iter().enumerate() {
+        for (i, (s, m)) in self.segments.iter().zip(&m).enumerate() {
             if s.name.trim().is_empty() {
                 problems.push(format!("segment {} has no name", i + 1));
             }
@@ -95,7 +104,7 @@ impl RfmMap {
                     problems.push(format!("“{}” names cell R{r} F{f}, outside the {bins}-bin grid", s.name));
                     continue;
                 }
-                if !s.m.is_empty() {
+                if !m.is_empty() {
                     continue;
                 }
                 let slot = &mut owner[usize::from(r - 1)][usize::from(f - 1)];
@@ -112,20 +121,44 @@ impl RfmMap {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(RfmError::Map(format!("{}; paint every cell with exactly one segment.", problems.join("; "))))
+        if !problems.is_empty() {
+            return Err(RfmError::Map(format!("{}; paint every cell with exactly one segment.", problems.join("; "))));
         }
+        let mut map = self.clone();
+        for (s, m) in map.segments.iter_mut().zip(&m) {
+            s.m = Typed::Value(m.clone());
+        }
+        Ok(ValidRfmMap { map, m })
+    }
+}
+
+/// A segment map that fits its bins ([`RfmMap::check`]), its M filters read as scores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRfmMap {
+    /// The map, its M filters as plain numbers (what views show and definition files save).
+    map: RfmMap,
+    /// Each segment's M scores (empty: any M).
+    m: Vec<Vec<u8>>,
+}
+
+impl ValidRfmMap {
+    /// The map as checked, its M filters as plain numbers.
+    pub fn map(&self) -> &RfmMap {
+        &self.map
+    }
+
+    /// The M scores segment `i` requires (empty: any M).
+    pub fn m_scores(&self, i: usize) -> &[u8] {
+        self.m.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// The index of the segment of scores (r, f, m): M-filtered segments first, in order.
     pub fn segment_of(&self, r: u8, f: u8, m: u8) -> Option<usize> {
-        let has = |s: &RfmSegment| s.cells.contains(&[r, f]);
-        self.segments
-            .iter()
-            .position(|s| !s.m.is_empty() && has(s) && s.m.contains(&m))
-            .or_else(|| self.segments.iter().position(|s| s.m.is_empty() && has(s)))
+        let has = |i: usize| self.map.segments.get(i).is_some_and(|s| s.cells.contains(&[r, f]));
+        let n = self.map.segments.len();
+        (0..n)
+            .find(|&i| has(i) && self.m_scores(i).contains(&m))
+            .or_else(|| (0..n).find(|&i| has(i) && self.m_scores(i).is_empty()))
     }
 }
 
@@ -142,8 +175,8 @@ mod tests {
 
     #[test]
     fn the_five_bin_map_is_the_documented_one() {
-        let m = RfmMap::default_for(5);
-        let name = |r, f| m.segments[m.segment_of(r, f, 1).unwrap()].name.as_str();
+        let m = RfmMap::default_for(5).check(5).unwrap();
+        let name = |r, f| m.map().segments[m.segment_of(r, f, 1).unwrap()].name.as_str();
         assert_eq!(name(5, 5), "Champions");
         assert_eq!(name(4, 4), "Loyal");
         assert_eq!(name(5, 1), "New customers");
@@ -167,12 +200,28 @@ mod tests {
         );
     }
 
+    /// The 3-bin map with "Big spenders": cell R3 F3 with the M scores as typed.
+    fn with_big_spenders(m: &str) -> RfmMap {
+        let mut map = RfmMap::default_for(3);
+        let m = Typed::Text(m.into());
+        map.segments.push(RfmSegment { name: "Big spenders".into(), color: None, cells: vec![[3, 3]], m });
+        map
+    }
+
     #[test]
     fn m_filtered_segments_come_first() {
-        let mut m = RfmMap::default_for(3);
-        m.segments.push(RfmSegment { name: "Big spenders".into(), color: None, cells: vec![[3, 3]], m: vec![3] });
-        m.check(3).unwrap();
-        assert_eq!(m.segments[m.segment_of(3, 3, 3).unwrap()].name, "Big spenders");
-        assert_eq!(m.segments[m.segment_of(3, 3, 2).unwrap()].name, "Champions");
+        let valid = with_big_spenders("3").check(3).unwrap();
+        assert_eq!(valid.map().segments[valid.segment_of(3, 3, 3).unwrap()].name, "Big spenders");
+        assert_eq!(valid.map().segments[valid.segment_of(3, 3, 2).unwrap()].name, "Champions");
+        assert_eq!(valid.map().segments.last().unwrap().m, Typed::Value(vec![3]), "read as numbers");
+    }
+
+    #[test]
+    fn m_scores_must_be_scores_of_the_grid() {
+        let e = with_big_spenders("3, 4").check(3).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "the RFM segment map: the M scores of “Big spenders” must be whole numbers from 1 to 3 separated by commas (got `4`)."
+        );
     }
 }

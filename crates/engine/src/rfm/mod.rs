@@ -13,8 +13,8 @@ mod score;
 pub mod sql;
 
 pub use errors::RfmError;
-pub use map::{RfmMap, RfmSegment};
-pub use params::{parse_thresholds, Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
+pub use map::{RfmMap, RfmSegment, ValidRfmMap};
+pub use params::{Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
 pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
 
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,7 @@ fn ordered(x: f64) -> i128 {
 /// let mut agg = Aggregates::default();
 /// agg.add(&t, &mapping);
 /// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
-/// let params = RfmParams { bins: 3, ..RfmParams::default() }.check().unwrap();
+/// let params = RfmParams { bins: 3.into(), ..RfmParams::default() }.check().unwrap();
 /// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784, &mut Quiet).unwrap(); // as of 2024-03-02
 /// assert_eq!(r.rows[0].recency_days, Some(1));
 /// assert_eq!(r.rows[0].scores, Some([2, 2, 1]));
@@ -127,8 +127,8 @@ pub fn compute(
     as_of: i32,
     monitor: &mut dyn Monitor,
 ) -> Result<RfmResult, RfmError> {
-    let p = params.params();
-    map.check(p.bins)?;
+    let p = params;
+    let valid_map = map.check(p.bins)?;
     let n = keys.len() as u64;
     let mut stage = Stage::start(monitor, "Scoring RFM", 5 * n, REPORT_EVERY)?;
     let mut summaries = Vec::with_capacity(keys.len());
@@ -213,7 +213,7 @@ pub fn compute(
         let row = &mut rows[i];
         row.recency_days = Some(r_exact[j] as i64);
         row.scores = Some(scores);
-        row.segment = map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
+        row.segment = valid_map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
         if p.monetary == Monetary::MeanOrder {
             row.monetary = format!("{:.*}", usize::from(scale) + 2, m_float[j]);
             row.monetary_value = m_float[j];

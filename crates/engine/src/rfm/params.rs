@@ -3,11 +3,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::RfmError;
+use crate::typed::Typed;
 
-/// How R, F and M values become scores 1..B (higher is better).
+/// How R, F and M values become scores 1..B (higher is better). `C` is how the cut points are
+/// held: as given ([`Typed`]: numbers, or the list as typed) in [`RfmParams`], as checked numbers
+/// in [`ValidRfmParams`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Method {
+pub enum Method<C = Typed<Vec<f64>>> {
     /// `score = 1 + floor(B × w / N)`: w customers have a strictly worse value, N customers are
     /// scored. Equal values always get equal scores. The default.
     Rank,
@@ -18,11 +21,11 @@ pub enum Method {
     /// cut scores 1, … at or above the last scores B.
     Thresholds {
         /// Recency cuts in days.
-        r: Vec<f64>,
+        r: C,
         /// Frequency cuts in orders.
-        f: Vec<f64>,
+        f: C,
         /// Monetary cuts in money.
-        m: Vec<f64>,
+        m: C,
     },
 }
 
@@ -48,12 +51,13 @@ pub enum Returns {
     Exclude,
 }
 
-/// RFM settings as the user gave them.
+/// RFM settings as the user gave them: the numbers as numbers or as typed, read and checked by
+/// [`RfmParams::check`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RfmParams {
-    /// Scores 1..bins (3, 4 or 5).
-    pub bins: u8,
+    /// Scores 1..bins ([`BINS`]: 3, 4 or 5).
+    pub bins: Typed<u8>,
     /// How values become scores.
     pub method: Method,
     /// What M measures.
@@ -66,18 +70,41 @@ pub struct RfmParams {
 
 impl Default for RfmParams {
     fn default() -> Self {
-        RfmParams { bins: 5, method: Method::Rank, monetary: Monetary::Total, returns: Returns::Net }
+        RfmParams { bins: 5.into(), method: Method::Rank, monetary: Monetary::Total, returns: Returns::Net }
     }
 }
 
-/// Settings known to be usable.
+/// Settings known to be usable: the number of bins and the cut points as plain numbers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidRfmParams(pub(super) RfmParams);
+pub struct ValidRfmParams {
+    pub(super) bins: u8,
+    pub(super) method: Method<Vec<f64>>,
+    pub(super) monetary: Monetary,
+    pub(super) returns: Returns,
+}
 
 impl ValidRfmParams {
-    /// The settings.
-    pub fn params(&self) -> &RfmParams {
-        &self.0
+    /// Scores run 1..bins.
+    pub fn bins(&self) -> u8 {
+        self.bins
+    }
+
+    /// How values become scores, with the checked cut points.
+    pub fn method(&self) -> &Method<Vec<f64>> {
+        &self.method
+    }
+
+    /// The settings as checked, with plain numbers: what views show and definition files save
+    /// (never the typed text).
+    pub fn params(&self) -> RfmParams {
+        let method = match &self.method {
+            Method::Rank => Method::Rank,
+            Method::QuantileEqualCount => Method::QuantileEqualCount,
+            Method::Thresholds { r, f, m } => {
+                Method::Thresholds { r: r.clone().into(), f: f.clone().into(), m: m.clone().into() }
+            }
+        };
+        RfmParams { bins: self.bins.into(), method, monetary: self.monetary, returns: self.returns }
     }
 }
 
@@ -106,61 +133,62 @@ impl Dimension {
     }
 }
 
-/// Reads typed cut points for one dimension: numbers separated by commas (`30, 90, 180, 365`).
-/// Their count and order are checked by [`RfmParams::check`].
-///
-/// ```
-/// use segscope_engine::rfm::{parse_thresholds, Dimension};
-///
-/// assert_eq!(parse_thresholds(Dimension::Recency, "30, 90,180").unwrap(), [30.0, 90.0, 180.0]);
-/// let err = parse_thresholds(Dimension::Frequency, "2,three").unwrap_err().to_string();
-/// assert_eq!(err, "RFM settings: frequency thresholds must be numbers separated by commas, e.g. 30,90,180,365 (`three` is not a number).");
-/// ```
-///
-/// # Errors
-/// [`RfmError::Params`] naming the dimension and the text that is not a number.
-pub fn parse_thresholds(dimension: Dimension, text: &str) -> Result<Vec<f64>, RfmError> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
-                RfmError::Params(format!(
-                    "{} thresholds must be numbers separated by commas, e.g. 30,90,180,365 (`{t}` is not a number).",
-                    dimension.label()
-                ))
-            })
-        })
-        .collect()
+/// The cut points of one dimension as numbers ([`Typed::read_list`]); their count and order are
+/// checked by [`RfmParams::check`].
+fn cuts(dimension: Dimension, typed: &Typed<Vec<f64>>) -> Result<Vec<f64>, RfmError> {
+    Ok(typed.read_list(&format!("the {} thresholds", dimension.label()))?)
 }
 
 impl RfmParams {
-    /// Checks the settings.
+    /// Reads and checks the settings.
+    ///
+    /// ```
+    /// use segscope_engine::rfm::{Method, RfmParams};
+    /// use segscope_engine::typed::Typed;
+    ///
+    /// fn text<T>(t: &str) -> Typed<T> {
+    ///     Typed::Text(t.to_string())
+    /// }
+    /// let method = Method::Thresholds { r: text("30, 90"), f: text("2,4"), m: text("50;100") };
+    /// let valid = RfmParams { bins: text("3"), method, ..RfmParams::default() }.check().unwrap();
+    /// assert_eq!(valid.bins(), 3);
+    /// let err = RfmParams { bins: 7.into(), ..RfmParams::default() }.check().unwrap_err();
+    /// assert_eq!(err.to_string(), "RFM settings: the number of bins must be a whole number from 3 to 5 (got `7`).");
+    /// let method = Method::Thresholds { r: text("30,x,90"), f: text("2,4"), m: text("50,100") };
+    /// let err = RfmParams { bins: 4.into(), method, ..RfmParams::default() }.check().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "RFM settings: the recency thresholds must be numbers separated by commas such as 30, 90, 180 (got `x`)."
+    /// );
+    /// ```
     ///
     /// # Errors
-    /// [`RfmError::Params`] naming what is wrong: bins other than 3, 4 or 5 ([`BINS`]), or
-    /// thresholds that are not B − 1 finite numbers in ascending order.
+    /// [`RfmError::Setting`] for bins that are not 3, 4 or 5 ([`BINS`]) or cut points that are not
+    /// numbers, and [`RfmError::Params`] for cut points that are not B − 1 numbers in ascending order.
     pub fn check(&self) -> Result<ValidRfmParams, RfmError> {
-        if !BINS.contains(&self.bins) {
-            return Err(RfmError::Params(format!(
-                "the number of bins must be 3, 4 or 5 (got {}); choose 5 for the usual 1–5 scores.",
-                self.bins
-            )));
-        }
-        if let Method::Thresholds { r, f, m } = &self.method {
+        let bins = self.bins.read("the number of bins", BINS)?;
+        let method = match &self.method {
+            Method::Rank => Method::Rank,
+            Method::QuantileEqualCount => Method::QuantileEqualCount,
+            Method::Thresholds { r, f, m } => Method::Thresholds {
+                r: cuts(Dimension::Recency, r)?,
+                f: cuts(Dimension::Frequency, f)?,
+                m: cuts(Dimension::Monetary, m)?,
+            },
+        };
+        if let Method::Thresholds { r, f, m } = &method {
             for (dimension, cuts) in [(Dimension::Recency, r), (Dimension::Frequency, f), (Dimension::Monetary, m)] {
-                let want = usize::from(self.bins) - 1;
+                let want = usize::from(bins) - 1;
                 if cuts.len() != want || cuts.windows(2).any(|w| w[0] >= w[1]) || cuts.iter().any(|c| !c.is_finite()) {
                     let got = cuts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                     let got = if got.is_empty() { "none".to_string() } else { got };
                     return Err(RfmError::Params(format!(
-                        "{} thresholds must be {want} ascending numbers for {} bins, each above the one before (got {got}).",
+                        "{} thresholds must be {want} ascending numbers for {bins} bins, each above the one before (got {got}).",
                         dimension.label(),
-                        self.bins,
                     )));
                 }
             }
         }
-        Ok(ValidRfmParams(self.clone()))
+        Ok(ValidRfmParams { bins, method, monetary: self.monetary, returns: self.returns })
     }
 }

@@ -1,7 +1,7 @@
 //! RFM as SQL: per-customer recency, frequency and monetary from a transactions table, scores
 //! with window functions that follow the engine's rules exactly, and the named segment.
 
-use super::map::RfmMap;
+use super::map::ValidRfmMap;
 use super::params::{Method, Monetary, Returns, ValidRfmParams};
 use crate::customers::sql::{days_between, orders_cte, text_type};
 use crate::customers::TransactionMapping;
@@ -18,7 +18,14 @@ fn div(d: Dialect, a: &str, b: &str) -> String {
     }
 }
 
-fn score(d: Dialect, method: &Method, bins: u8, value: &str, lower_is_better: bool, cuts: Option<&[f64]>) -> String {
+fn score(
+    d: Dialect,
+    method: &Method<Vec<f64>>,
+    bins: u8,
+    value: &str,
+    lower_is_better: bool,
+    cuts: Option<&[f64]>,
+) -> String {
     let worst_first = if lower_is_better { "DESC" } else { "ASC" };
     let key = if d == Dialect::Postgres { "segscope_key COLLATE \"C\"" } else { "segscope_key" };
     match (method, cuts) {
@@ -51,7 +58,8 @@ fn score(d: Dialect, method: &Method, bins: u8, value: &str, lower_is_better: bo
     }
 }
 
-fn segment_case(d: Dialect, map: &RfmMap) -> String {
+fn segment_case(d: Dialect, valid: &ValidRfmMap) -> String {
+    let map = valid.map();
     let cells = |s: &super::map::RfmSegment| {
         let mut by_r: std::collections::BTreeMap<u8, Vec<u8>> = std::collections::BTreeMap::new();
         for &[r, f] in &s.cells {
@@ -69,15 +77,16 @@ fn segment_case(d: Dialect, map: &RfmMap) -> String {
         format!("({})", parts.join(" OR "))
     };
     let mut s = String::from("CASE");
-    for seg in map.segments.iter().filter(|s| !s.m.is_empty()) {
+    let with_m = |i: &usize| !valid.m_scores(*i).is_empty();
+    for (i, seg) in map.segments.iter().enumerate().filter(|(i, _)| with_m(i)) {
         s += &format!(
             "\n      WHEN {} AND m_score IN ({}) THEN {}",
             cells(seg),
-            seg.m.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            valid.m_scores(i).iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
             d.string(&seg.name)
         );
     }
-    for seg in map.segments.iter().filter(|s| s.m.is_empty()) {
+    for (_, seg) in map.segments.iter().enumerate().filter(|(i, _)| !with_m(i)) {
         s += &format!("\n      WHEN {} THEN {}", cells(seg), d.string(&seg.name));
     }
     s + "\n    END"
@@ -88,14 +97,14 @@ fn segment_case(d: Dialect, map: &RfmMap) -> String {
 /// every customer with those columns appended.
 pub fn select(
     params: &ValidRfmParams,
-    map: &RfmMap,
+    map: &ValidRfmMap,
     mapping: &TransactionMapping,
     as_of: i32,
     d: Dialect,
     transactions: &str,
     customers: Option<&str>,
 ) -> String {
-    let p = params.params();
+    let p = params;
     let money = match p.returns {
         Returns::Net => "o.revenue",
         Returns::Exclude => "o.segscope_gross",
@@ -128,7 +137,7 @@ pub fn select(
         },
         d.product()
     );
-    let no = d.string(&map.no_purchases);
+    let no = d.string(&map.map().no_purchases);
     match customers {
         None => format!(
             "{head}WITH {body}\nSELECT\n  o.segscope_key AS customer_id,\n  s.recency_days,\n  o.orders AS frequency,\n  {monetary} AS monetary,\n  s.r_score,\n  s.f_score,\n  s.m_score,\n  COALESCE(s.rfm_segment, {no}) AS rfm_segment\nFROM segscope_orders AS o\nLEFT JOIN segscope_segmented AS s ON s.segscope_key = o.segscope_key\nORDER BY customer_id;\n"

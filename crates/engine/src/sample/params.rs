@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::errors::SampleError;
+use crate::typed::Typed;
 
 /// The seed used when none is given, so the default sample is the same everywhere.
 pub const DEFAULT_SEED: u64 = 20_230_101;
@@ -16,19 +17,20 @@ pub const MIN_CUSTOMERS: u64 = 1;
 /// The most customers a sample can have.
 pub const MAX_CUSTOMERS: u64 = 50_000_000;
 
-/// What to generate: the number of customers and the seed. Check it with
-/// [`SampleParams::check`] to get the [`ValidSampleParams`] the generator takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What to generate: the number of customers (a number, or as typed: `?sample=N` in the app,
+/// `--customers N` on the command line) and the seed. Check it with [`SampleParams::check`] to
+/// get the [`ValidSampleParams`] the generator takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SampleParams {
     /// How many customers to generate ([`MIN_CUSTOMERS`]..=[`MAX_CUSTOMERS`]).
-    pub customers: u64,
+    pub customers: Typed<u64>,
     /// The seed; the same seed and customer count always give the same bytes.
     pub seed: u64,
 }
 
 impl Default for SampleParams {
     fn default() -> Self {
-        SampleParams { customers: DEFAULT_CUSTOMERS, seed: DEFAULT_SEED }
+        SampleParams { customers: DEFAULT_CUSTOMERS.into(), seed: DEFAULT_SEED }
     }
 }
 
@@ -36,7 +38,7 @@ impl SampleParams {
     /// Sets the number of customers.
     #[must_use]
     pub fn customers(mut self, customers: u64) -> Self {
-        self.customers = customers;
+        self.customers = customers.into();
         self
     }
 
@@ -51,45 +53,49 @@ impl SampleParams {
     ///
     /// # Errors
     ///
-    /// [`SampleError::CustomerCount`] when `customers` is outside
-    /// [`MIN_CUSTOMERS`]..=[`MAX_CUSTOMERS`].
+    /// [`SampleError::CustomerCount`] when `customers` is not a whole number from
+    /// [`MIN_CUSTOMERS`] to [`MAX_CUSTOMERS`].
     ///
     /// ```
     /// use segscope_engine::sample::SampleParams;
+    /// use segscope_engine::typed::Typed;
     ///
     /// let valid = SampleParams::default().customers(1_000).check()?;
     /// assert_eq!(valid.customers(), 1_000);
     ///
     /// let err = SampleParams::default().customers(0).check().unwrap_err();
-    /// assert!(err.to_string().starts_with("the number of customers must be a whole number from 1 to 50,000,000 (got 0)"));
+    /// assert_eq!(err.to_string(), "the number of customers must be a whole number from 1 to 50,000,000 (got `0`).");
+    /// let typed = SampleParams { customers: Typed::Text("lots".into()), ..SampleParams::default() };
+    /// assert!(typed.check().unwrap_err().to_string().ends_with("(got `lots`)."));
     /// # Ok::<(), segscope_engine::sample::SampleError>(())
     /// ```
-    pub fn check(self) -> Result<ValidSampleParams, SampleError> {
-        if !(MIN_CUSTOMERS..=MAX_CUSTOMERS).contains(&self.customers) {
-            return Err(SampleError::CustomerCount { got: self.customers });
-        }
-        Ok(ValidSampleParams(self))
+    pub fn check(&self) -> Result<ValidSampleParams, SampleError> {
+        let customers = self.customers.read("the number of customers", MIN_CUSTOMERS..=MAX_CUSTOMERS)?;
+        Ok(ValidSampleParams { customers, seed: self.seed })
     }
 }
 
 /// Sample parameters that passed [`SampleParams::check`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ValidSampleParams(SampleParams);
+pub struct ValidSampleParams {
+    customers: u64,
+    seed: u64,
+}
 
 impl ValidSampleParams {
     /// The number of customers to generate.
     pub fn customers(&self) -> u64 {
-        self.0.customers
+        self.customers
     }
 
     /// The seed.
     pub fn seed(&self) -> u64 {
-        self.0.seed
+        self.seed
     }
 
-    /// The parameters as given.
+    /// The parameters as checked, with plain numbers.
     pub fn params(&self) -> SampleParams {
-        self.0
+        SampleParams { customers: self.customers.into(), seed: self.seed }
     }
 }
 
@@ -101,20 +107,20 @@ mod tests {
     #[test]
     fn defaults_are_five_thousand_customers_and_the_documented_seed() {
         let p = SampleParams::default();
-        assert_eq!(p.customers, 5_000);
+        assert_eq!(p.customers, Typed::Value(5_000));
         assert_eq!(p.seed, DEFAULT_SEED);
     }
 
     #[test]
     fn zero_customers_is_rejected() {
         let err = SampleParams::default().customers(0).check();
-        assert!(matches!(err, Err(SampleError::CustomerCount { got: 0 })));
+        assert!(matches!(err, Err(SampleError::CustomerCount(e)) if e.got == "0"));
     }
 
     #[test]
     fn more_than_fifty_million_customers_is_rejected() {
         let err = SampleParams::default().customers(MAX_CUSTOMERS + 1).check();
-        assert!(matches!(err, Err(SampleError::CustomerCount { got }) if got == MAX_CUSTOMERS + 1));
+        assert!(matches!(err, Err(SampleError::CustomerCount(e)) if e.got == "50000001"));
     }
 
     #[test]

@@ -14,26 +14,9 @@ pub enum SplitError {
         /// The table's columns.
         available: String,
     },
-    /// The number of bands is out of range.
-    #[error("the number of bands must be a whole number from {min} to {max} (got {got}).")]
-    Bands {
-        /// The value given.
-        got: u32,
-        /// Smallest allowed.
-        min: u32,
-        /// Largest allowed.
-        max: u32,
-    },
-    /// The number of segments is out of range.
-    #[error("the most segments to show must be a whole number from {min} to {max} (got {got}).")]
-    MaxSegments {
-        /// The value given.
-        got: u32,
-        /// Smallest allowed.
-        min: u32,
-        /// Largest allowed.
-        max: u32,
-    },
+    /// A number (the bands, the most segments) is not a whole number in its range.
+    #[error(transparent)]
+    Number(#[from] crate::typed::TypedError),
     /// The caller's monitor asked to stop.
     #[error("{}", crate::progress::CANCELLED)]
     Cancelled,

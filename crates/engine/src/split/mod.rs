@@ -37,7 +37,7 @@ const REPORT_EVERY: u64 = 1 << 16;
 ///
 /// let csv = b"id,age\n1,20\n2,30\n3,40\n4,50\n5,\n";
 /// let table = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
-/// let params = SplitParams { column: "age".into(), bands: 2, ..SplitParams::default() };
+/// let params = SplitParams { column: "age".into(), bands: 2.into(), ..SplitParams::default() };
 /// let a = split(&table, &params.check(&table).unwrap(), &mut Quiet).unwrap();
 /// let names: Vec<_> = (0..5).map(|r| a.segment_of(r).unwrap()).collect();
 /// assert_eq!(names, ["20–35", "20–35", "36–50", "36–50", "Missing"]);

@@ -158,7 +158,7 @@ fn keys_of(table: &Table, column: &str) -> Vec<String> {
 
 /// The built-in sample as Segscope reads it (`segscope sample`, seed 1): customers and transactions.
 pub fn sample_tables() -> (Table, Table) {
-    let params = SampleParams { customers: SAMPLE_CUSTOMERS, seed: 1 }.check().unwrap();
+    let params = SampleParams { customers: SAMPLE_CUSTOMERS.into(), seed: 1 }.check().unwrap();
     let (customers, transactions) = sample_csv(&params).unwrap();
     let read = |name: &str, bytes: &[u8]| read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap().table;
     (read("customers.csv", &customers), read("transactions.csv", &transactions))
@@ -304,16 +304,16 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
         ("rank method", RfmParams::default()),
         (
             "equal-count bins with three bins",
-            RfmParams { bins: 3, method: Method::QuantileEqualCount, ..RfmParams::default() },
+            RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() },
         ),
         (
             "thresholds, mean order value, returns excluded",
             RfmParams {
-                bins: 4,
+                bins: 4.into(),
                 method: Method::Thresholds {
-                    r: vec![30.0, 90.0, 365.0],
-                    f: vec![2.0, 3.0, 6.0],
-                    m: vec![20.0, 35.5, 80.0],
+                    r: vec![30.0, 90.0, 365.0].into(),
+                    f: vec![2.0, 3.0, 6.0].into(),
+                    m: vec![20.0, 35.5, 80.0].into(),
                 },
                 monetary: Monetary::MeanOrder,
                 returns: Returns::Exclude,
@@ -323,7 +323,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
     for (name, params) in methods {
         let valid = params.clone().check().unwrap();
-        let map = RfmMap::default_for(params.bins);
+        let map = RfmMap::default_for(valid.bins());
         let mut input = Cursor::new(CDNOW);
         let options = ReadOptions::default();
         let mut tx = TransactionsInput {
@@ -333,7 +333,8 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             mapping: Default::default(),
         };
         let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
-        let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", None);
+        let checked = map.check(valid.bins()).unwrap();
+        let sql = rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {
             label: format!("RFM on CDNOW, {name}"),
             tables: vec![cdnow_file.clone()],
@@ -348,7 +349,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let sample_dir = subdir(dir, "sample");
     let params = RfmParams::default();
     let valid = params.clone().check().unwrap();
-    let map = RfmMap::default_for(params.bins);
+    let map = RfmMap::default_for(valid.bins());
     let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
     let mut aggregates = Aggregates::default();
@@ -357,7 +358,9 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let with_keys = customer_keys(&customers, key);
     let latest = transactions.column(&mapping.date).and_then(|c| c.stats.numeric).map(|s| s.max as i32).unwrap();
     let result = rfm::compute(&with_keys, &aggregates, &valid, &map, latest + 1, &mut Quiet).unwrap();
-    let sql = rfm::sql::select(&valid, &map, &mapping, result.as_of, w.dialect(), "transactions", Some("customers"));
+    let checked = map.check(valid.bins()).unwrap();
+    let sql =
+        rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", Some("customers"));
     cases.push(Case {
         label: "RFM on the sample's customers, rank method".into(),
         tables: vec![
