@@ -1,6 +1,7 @@
 //! One visible thing per module.
 
 pub mod column_list;
+pub mod dialect_select;
 pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use segscope_engine::api::Dialect;
 use segscope_engine::api::{AssignmentId, Request, SegmentationFiles, SegmentationView};
 
+use crate::components::dialect_select::DialectSelect;
 use crate::state::{use_app, AppState};
 
 /// Sends a change to the list (rename, duplicate, delete, make current); the answer is the new list.
@@ -24,21 +25,7 @@ pub fn SegmentationsWorkspace() -> impl IntoView {
             <h2 id="segmentations-title">"Segmentations"</h2>
             <p class="hint">"Every segmentation of this data, in the order made: splits, rule segments and RFM. The current one is what other views use by default (for example lifetime value by segment). Each workspace keeps editing its own; duplicate one to keep a copy as it is now."</p>
             <div class="form-row toolbar">
-                <label for="segmentations-dialect">"SQL for"</label>
-                <select id="segmentations-dialect" on:change=move |ev| {
-                    let d = match event_target_value(&ev).as_str() {
-                        "bigquery" => Dialect::Bigquery,
-                        "spark" => Dialect::Spark,
-                        "postgres" => Dialect::Postgres,
-                        _ => Dialect::Duckdb,
-                    };
-                    dialect.set(d);
-                }>
-                    <option value="duckdb" selected=true>"DuckDB"</option>
-                    <option value="bigquery">"BigQuery"</option>
-                    <option value="spark">"Spark"</option>
-                    <option value="postgres">"PostgreSQL"</option>
-                </select>
+                <DialectSelect id="segmentations-dialect" dialect=dialect/>
             </div>
             {move || {
                 let list = app.segmentations.get();

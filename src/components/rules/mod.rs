@@ -12,6 +12,7 @@ use segscope_engine::api::{Condition, Mode, Place, SegmentDef};
 use segscope_engine::api::{PreviewRows, Request, Response};
 use wasm_bindgen::JsCast;
 
+use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::charts::segment_sizes::PALETTE;
@@ -404,10 +405,7 @@ fn RuleResults(
         <OverlapMatrix view=rules.view def=rules.def/>
         <div class="form-row toolbar">
             <button id="rules-download-csv" type="button" class="button primary" disabled=move || rules.view.with(|v| v.as_ref().and_then(|v| v.assignment).is_none()) on:click=csv>"Download CSV with segments"</button>
-            <label for="sql-dialect">"SQL for"</label>
-            <select id="sql-dialect" on:change=move |ev| dialect.set(Dialect::from_label(&event_target_value(&ev)).unwrap_or(Dialect::Duckdb))>
-                {Dialect::ALL.into_iter().map(|d| view! { <option value=d.label()>{d.product()}</option> }).collect_view()}
-            </select>
+            <DialectSelect id="sql-dialect" dialect=dialect/>
             <label for="sql-table">"table"</label>
             <input id="sql-table" type="text" prop:value=move || table.get() on:input=move |ev| table.set(event_target_value(&ev))/>
             <Show when=move || app.transactions.with(Option::is_some)>

@@ -9,6 +9,7 @@ use segscope_engine::api::Dialect;
 use segscope_engine::api::{Method, Monetary, Returns, RfmMap, RfmParams, Typed};
 use segscope_engine::api::{PreviewRows, Request, Response, RfmView};
 
+use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::state::{use_app, AppState};
@@ -340,10 +341,7 @@ fn RfmResults(
         <div class="form-row toolbar">
             <button id="rfm-download-csv" type="button" class="button primary" on:click=move |_| files(false)>"Download RFM per customer (CSV)"</button>
             <button id="rfm-download-customers" type="button" class="button" on:click=customers_csv>"Download customers with RFM segment"</button>
-            <label for="rfm-dialect">"SQL for"</label>
-            <select id="rfm-dialect" on:change=move |ev| dialect.set(Dialect::from_label(&event_target_value(&ev)).unwrap_or(Dialect::Duckdb))>
-                {Dialect::ALL.into_iter().map(|d| view! { <option value=d.label()>{d.product()}</option> }).collect_view()}
-            </select>
+            <DialectSelect id="rfm-dialect" dialect=dialect/>
             <button id="rfm-download-definition" type="button" class="button" on:click=move |_| files(true)>"Download segment map (JSON) and SQL"</button>
         </div>
         {move || value.preview.get().map(|(title, rows)| view! {
