@@ -266,7 +266,11 @@ def main():
         rows.extend(j.get("rows", []))
         notes.extend(j.get("notes", []))
     order = {s: i for i, s in enumerate(sizes)}
-    rows.sort(key=lambda r: (order.get(r["size"], 99), 0 if "(page)" in r["step"] else 1))
+    steps = ["load customers (page)", "load transactions (page)", "RFM (page)", "load both + RFM (page)",
+             "rule recount (page)", "CLV fit (page)", "longest main-thread task (page)", "rule recount (native)",
+             "read customers (native, bench_rules)", "RFM read+score+write (native)"]
+    rows.sort(key=lambda r: (order.get(r["size"], 99), steps.index(r["step"]) if r["step"] in steps else 99,
+                             0 if r["tool"].startswith("segscope") else 1))
     targets(rows)
     result = {"machine": at_start, "loadavg_at_end": list(os.getloadavg()), "chromium": browser.get("chromium"),
               "date": time.strftime("%Y-%m-%d %H:%M"), "sizes": sizes, "rows": rows, "notes": notes}
