@@ -20,6 +20,7 @@
 // A step that fails (the page crashed, the engine's error shown in #engine-failed or #error, a timeout) is recorded as
 // failed with the reason, the tool's later steps that need it are recorded as not run, and the other tools still run.
 // Timeouts: 1 minute plus 0.6 ms per customer per step (10 minutes at 1,000,000), SEGSCOPE_BENCH_TIMEOUT_MS overrides.
+// SEGSCOPE_BENCH_DIST serves another web build instead of dist/ (used to compare build settings).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -265,7 +266,7 @@ async function peers(server, which) {
 
 let segServer, benchServer;
 try {
-  segServer = await startServer(); // dist/ under /tools/segscope/
+  segServer = await startServer({ root: process.env.SEGSCOPE_BENCH_DIST || 'dist' }); // dist/ under /tools/segscope/
   benchServer = await startServer({ root: 'bench', prefix: '/bench/' });
   if (only.has('segscope')) await segscope(segServer);
   for (const which of ['duckdb', 'papaparse']) {
