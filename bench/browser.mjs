@@ -140,11 +140,17 @@ async function segscope(server) {
         }).observe({ type: 'longtask', buffered: true });
       });
       // The engine's own errors, raced against every wait.
-      const engineError = () => page.waitForSelector('#engine-failed, #error', { timeout: 0 })
+      const engineError = () => page.waitForSelector('#engine-failed p, #error p', { timeout: 0 })
         .then(async (el) => { throw new Error(`the page says: ${(await el.textContent()).trim().slice(0, 300)}`); });
       const wait = (p, step) => guard(Promise.race([p, engineError()]), step);
       const attr = (kind) => page.evaluate((k) => document.documentElement.getAttribute(`data-engine-ms-${k}`), kind).then((v) => (v == null ? null : Number(v)));
 
+      // The longest main-thread task so far, also when a step fails on a page that is still alive.
+      const longestTask = async () => {
+        const [longest, count] = await page.evaluate(() => [Math.max(0, ...window.__longTasks), window.__longTasks.length]);
+        record('longest main-thread task (page)', longest, null, 1, { long_tasks: count, ...(current === 'done' ? {} : { note: `up to the failure at ${current}` }) });
+      };
+      try {
       await guard(page.goto(server.url), 'opening the page');
       await guard(page.waitForSelector('#file-input', { state: 'attached' }), 'opening the page');
 
@@ -197,9 +203,12 @@ async function segscope(server) {
         })(), current));
         record(current, await attr('clv'), clvPeak, 1);
       }
-      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
-      const count = await page.evaluate(() => window.__longTasks.length);
-      record('longest main-thread task (page)', longest, null, 1, { long_tasks: count });
+      current = 'done';
+      await longestTask();
+      } catch (e) {
+        await Promise.race([longestTask(), new Promise((r) => setTimeout(r, 5000))]).catch(() => {});
+        throw e;
+      }
     });
   } catch (e) {
     log(`segscope failed at ${current}: ${e.message}`);
