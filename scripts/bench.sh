@@ -1,22 +1,36 @@
 #!/usr/bin/env bash
-# scripts/bench.sh: benchmarks, printed as ratios against peers measured in the same run.
+# scripts/bench.sh: the benchmark of issue #14, Segscope against its peers measured in the same run, as one table
+# (stdout) and JSON (.bench/results.json). Data: the built-in sample (`segscope sample --customers N`: customers.csv
+# and about ten transactions a customer in transactions.csv, seeded) at each size, 100,000 and 1,000,000 by default.
 #
-#   Rule re-evaluation (the live counts; issue target: well under 100 ms on 100,000 customers), on the built-in
-#   sample (`segscope sample --customers N`) with examples/segments/sample-lifestyle.json:
-#     - the engine natively (release build, median of 21),
-#     - the same engine in headless Chromium (the release web build reading the sample's customers.csv; the median
-#       of 11 edits, timed from the page posting the request to the worker's answer) -- the "page step",
-#     - peer: DuckDB (Python package, 1 thread) running the SQL Segscope exports for the same definition.
+#   Natively (bench/bench.py), each tool a whole process, time and peak resident memory from wait4:
+#     - rule recount: the engine's bench_rules example (median of 21) against DuckDB (Python, 1 thread) running the SQL
+#       Segscope exports for examples/segments/sample-lifestyle.json (bench/duckdb_rules.py, median of 21);
+#     - RFM, read + RFM + write of transactions.csv: `segscope rfm` against polars and DuckDB (bench/native_rfm.py,
+#       bench/rfm.duckdb.sql), median of 3 (1 above 1,000,000 customers); their recency/frequency/monetary are checked
+#       against Segscope's for every customer.
+#   In headless Chromium (bench/browser.mjs; the "page steps"), each tool in a fresh browser, peak memory = the browser's
+#   process tree (RSS from /proc every 200 ms):
+#     - Segscope, the release web build (dist/): customers.csv chosen in the Data workspace, then transactions.csv (the
+#       app scores RFM by itself), rule recounts (median of 11), the CLV fit (100,000 customers and fewer), the longest
+#       main-thread task (PerformanceObserver 'longtask');
+#     - DuckDB-WASM (bench/page/, npm @duckdb/duckdb-wasm served from the same origin): read_csv of both files, RFM as
+#       SQL (bench/rfm.duckdb.sql), the rule SQL (median of 11);
+#     - PapaParse: both files parsed to typed arrays.
+#   A step that fails (a crashed page, an engine error, a timeout) is a row with its reason; the run goes on.
 #
-#   bash scripts/bench.sh [--native] [CUSTOMERS]     (CUSTOMERS: default 1000000)
-#     --native   skip the page step: needs only cargo and Python's duckdb (no web build, Node or Chromium).
+#   bash scripts/bench.sh [--native] [--sizes N,N,...] [--json FILE] [CUSTOMERS]
+#     --native     skip the page steps: needs only cargo and Python's duckdb and polars (no web build, Node or Chromium).
+#     --sizes      customer counts (default 100000,1000000); CUSTOMERS alone is the same as --sizes CUSTOMERS.
+#     --json       where to write the results (default .bench/results.json).
 #
 # It builds what it runs, from a fresh clone:
 #   - always: `cargo build --release -p segscope-cli` (target/release/segscope) and the engine's bench_rules example;
-#   - page step: sources scripts/setup.sh (installs trunk, wasm-bindgen, Node tools and Chromium when missing), then
-#     runs scripts/build.sh when dist/ is missing or older than the app's sources. Its timeouts grow with CUSTOMERS.
-# The sample is generated afresh into .bench/CUSTOMERS/ on every run (1,000,000 customers: about 8 s, 600 MB).
-# Environment: PYTHON (default python3) runs DuckDB; CARGO_TARGET_DIR is honoured.
+#   - page steps: sources scripts/setup.sh (installs trunk, wasm-bindgen, Node tools and Chromium when missing), runs
+#     scripts/build.sh when dist/ is missing or older than the app's sources, and `npm ci` in bench/ (DuckDB-WASM,
+#     PapaParse; bench/node_modules, gitignored) when bench/package-lock.json is newer than its node_modules.
+# The sample is generated afresh into .bench/N/ on every run (1,000,000 customers: about 8 s, 600 MB).
+# Environment: PYTHON (default python3) runs DuckDB and polars; CARGO_TARGET_DIR is honoured.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,21 +43,40 @@ on_error() { printf '\nbench: ERROR: exit %s from: %s (line %s)\n' "$1" "$2" "$3
 trap 'on_error $? "$BASH_COMMAND" $LINENO' ERR
 say() { printf '== bench: %s\n' "$*" >&2; }
 
-usage="usage: bash scripts/bench.sh [--native] [CUSTOMERS]   (CUSTOMERS default 1000000)"
+usage="usage: bash scripts/bench.sh [--native] [--sizes N,N,...] [--json FILE] [CUSTOMERS]   (sizes default 100000,1000000)"
 page=1
-customers=1000000
-for arg in "$@"; do
-  case "$arg" in
+sizes=100000,1000000
+json_out=.bench/results.json
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --native) page=0 ;;
+    --sizes)
+      [[ $# -ge 2 ]] || die "--sizes needs a list, e.g. --sizes 100000. $usage"
+      sizes="$2"
+      shift
+      ;;
+    --sizes=*) sizes="${1#--sizes=}" ;;
+    --json)
+      [[ $# -ge 2 ]] || die "--json needs a file. $usage"
+      json_out="$2"
+      shift
+      ;;
+    --json=*) json_out="${1#--json=}" ;;
     -h | --help)
       echo "$usage"
       exit 0
       ;;
-    *[!0-9]* | '') die "unknown argument '$arg'. $usage" ;;
-    *) customers=$((10#$arg)) ;;
+    *[!0-9]* | '') die "unknown argument '$1'. $usage" ;;
+    *) sizes=$((10#$1)) ;;
   esac
+  shift
 done
-[[ "$customers" -ge 1 ]] || die "CUSTOMERS must be at least 1 (got $customers). $usage"
+size_list=()
+IFS=, read -r -a size_list <<<"$sizes"
+[[ ${#size_list[@]} -ge 1 ]] || die "--sizes is empty. $usage"
+for n in "${size_list[@]}"; do
+  [[ "$n" =~ ^[0-9]+$ ]] && [[ $((10#$n)) -ge 1 ]] || die "each size must be a whole number of customers of at least 1 (got '$n'). $usage"
+done
 
 # ---- What the page step needs: scripts/setup.sh installs it (and puts it on PATH); then the web build. ----
 if [[ $page -eq 1 ]]; then
@@ -79,11 +112,11 @@ fi
 # ---- What the native steps need. ----
 command -v cargo >/dev/null 2>&1 || die "cargo is not on PATH: install Rust with rustup (https://rustup.rs)."
 py="${PYTHON:-python3}"
-command -v "$py" >/dev/null 2>&1 || die "$py is not on PATH: the DuckDB peer needs Python 3 (or set PYTHON=/path/to/python3)."
-if ! duckdb_version="$("$py" -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null)"; then
-  die "$py cannot import duckdb, which the DuckDB peer needs: run bash scripts/setup.sh (it installs it), or
-       $py -m pip install duckdb, or set PYTHON to a Python that has it."
-fi
+command -v "$py" >/dev/null 2>&1 || die "$py is not on PATH: the DuckDB and polars peers need Python 3 (or set PYTHON=/path/to/python3)."
+for m in duckdb polars; do
+  "$py" -c "import $m" 2>/dev/null || die "$py cannot import $m, which the native peers need: run bash scripts/setup.sh
+       (it installs it), or $py -m pip install $m, or set PYTHON to a Python that has it."
+done
 
 say "building (release): segscope (segscope-cli) and the bench_rules example (segscope-engine)"
 cargo build --release --quiet -p segscope-cli || die "cargo build --release -p segscope-cli failed (see above)"
@@ -95,43 +128,37 @@ bench_rules="$target/release/examples/bench_rules"
 [[ -x "$segscope" ]] || die "$segscope is missing after the build (is the cargo target directory elsewhere? set CARGO_TARGET_DIR)"
 [[ -x "$bench_rules" ]] || die "$bench_rules is missing after the build (set CARGO_TARGET_DIR if the target directory is elsewhere)"
 
-work=".bench/$customers"
-def=examples/segments/sample-lifestyle.json
-say "sample: $customers customers into $work/ (segscope sample)"
-rm -rf "$work"
-mkdir -p "$work"
-"$segscope" sample --out "$work" --customers "$customers" >/dev/null \
-  || die "segscope sample --customers $customers failed (see above)"
-"$segscope" sql --definition "$def" --dialect duckdb --table customers >"$work/rules.duckdb.sql" \
-  || die "segscope sql --definition $def failed (see above)"
-
-say "engine (native)"
-native=$("$bench_rules" "$work/customers.csv" "$def" 21) || die "the native benchmark ($bench_rules) failed (see above)"
-say "DuckDB $duckdb_version"
-duck=$("$py" bench/duckdb_rules.py "$work/customers.csv" "$work/rules.duckdb.sql" 21) \
-  || die "the DuckDB benchmark (bench/duckdb_rules.py) failed (see above)"
-wasm=null
+# ---- The page steps' own npm packages (DuckDB-WASM, PapaParse) in bench/node_modules. ----
 if [[ $page -eq 1 ]]; then
-  say "engine in Chromium (wasm): $work/customers.csv chosen in the release web build"
-  wasm=$(node bench/browser_rules.mjs "$customers" 11 "$work/customers.csv") || die "the page step (bench/browser_rules.mjs) failed (see above)"
+  if [[ ! -f bench/node_modules/.package-lock.json ]] || [[ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
+    say "npm ci in bench/ (@duckdb/duckdb-wasm, papaparse)"
+    (cd bench && npm ci --no-audit --no-fund >&2) || die "npm ci in bench/ failed (see above): the page steps need DuckDB-WASM and PapaParse"
+  fi
 fi
 
-"$py" - "$native" "$duck" "$wasm" "$customers" <<'PY'
-import json, sys
-n, d, w, customers = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3]), int(sys.argv[4])
-segs = n["segments"]
-print(f"\nRule re-evaluation, {customers:,} customers, {segs} segments (examples/segments/sample-lifestyle.json):")
-print(f"  engine, native release        {n['evaluate_ms']:8.2f} ms")
-if w is not None:
-    print(f"  engine, wasm in {w['chromium'][:20]:<14}{w['wasm_ms']:8.2f} ms   (target: well under 100 ms)")
-else:
-    print("  engine, wasm in Chromium          --   (skipped: --native)")
-print(f"  DuckDB {d['duckdb_version']:<8} (1 thread, SQL) {d['duckdb_ms']:8.2f} ms")
-if w is not None:
-    print(f"  ratio wasm / DuckDB            {w['wasm_ms'] / d['duckdb_ms']:8.2f}")
-print(f"  ratio native / DuckDB          {n['evaluate_ms'] / d['duckdb_ms']:8.2f}")
-line = f"  (reading the file: native {n['ingest_ms']:.0f} ms"
-if w is not None:
-    line += f"; reading customers.csv in the page: {w['wasm_read_ms']:.0f} ms"
-print(line + ")")
-PY
+def=examples/segments/sample-lifestyle.json
+browser_json=()
+for n in "${size_list[@]}"; do
+  n=$((10#$n))
+  work=".bench/$n"
+  say "sample: $n customers into $work/ (segscope sample)"
+  rm -rf "$work"
+  mkdir -p "$work"
+  "$segscope" sample --out "$work" --customers "$n" >/dev/null 2>&1 \
+    || die "segscope sample --customers $n failed (run it by hand to see why)"
+  "$segscope" sql --definition "$def" --dialect duckdb --table customers >"$work/rules.duckdb.sql" \
+    || die "segscope sql --definition $def failed (see above)"
+done
+if [[ $page -eq 1 ]]; then
+  for n in "${size_list[@]}"; do
+    n=$((10#$n))
+    say "page steps, $n customers (bench/browser.mjs: Segscope, DuckDB-WASM, PapaParse in headless Chromium)"
+    # A failing step is recorded in the JSON; only a failure of the driver itself lands here, and the run goes on.
+    node bench/browser.mjs --dir ".bench/$n" --customers "$n" --out ".bench/$n/browser.json" \
+      || say "bench/browser.mjs failed for $n customers (see above); its rows are missing from the table"
+    browser_json+=(--browser-json ".bench/$n/browser.json")
+  done
+fi
+
+"$py" bench/bench.py --segscope "$segscope" --bench-rules "$bench_rules" --sizes "$(IFS=,; echo "${size_list[*]}")" \
+  --work .bench --json "$json_out" --python "$(command -v "$py")" "${browser_json[@]}"

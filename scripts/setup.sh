@@ -16,7 +16,7 @@
 #     and it must also equal Trunk.toml's [tools] wasm_bindgen
 #   - Node >= 20 and the npm tools in tools/ (binaryen 132 for wasm-opt, playwright-core) via npm ci
 #   - Chromium (Debian package) for the browser tests; never a Playwright-downloaded browser
-#   - Python duckdb + pandas for reference tests, and pyspark for the Spark warehouse tests (skipped when importable)
+#   - Python duckdb + pandas for reference tests, polars for the benchmark, and pyspark for the Spark warehouse tests (skipped when importable)
 #   - PostgreSQL (Debian's postgresql; no `main` cluster: the tests start a throwaway one) and a Java runtime >= 17
 #     (default-jre-headless) for Spark: the exported SQL is tested in DuckDB, PostgreSQL and Spark
 #
@@ -292,11 +292,11 @@ export SEGSCOPE_WASM_MODE=$mode
   # ---- 8. Python packages for reference tests and the Spark warehouse tests ----
   ensure_python_packages() {
     if [[ "${SEGSCOPE_SKIP_PYTHON:-0}" == 1 ]]; then say "Python packages: skipped (SEGSCOPE_SKIP_PYTHON=1)"; return 0; fi
-    say "Python: duckdb, pandas, pyspark"
+    say "Python: duckdb, pandas, polars, pyspark"
     command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv python3-pip
-    if python3 -c 'import duckdb, pandas, pyspark' >/dev/null 2>&1; then ok "duckdb, pandas, pyspark importable"; return 0; fi
+    if python3 -c 'import duckdb, pandas, polars, pyspark' >/dev/null 2>&1; then ok "duckdb, pandas, polars, pyspark importable"; return 0; fi
     local m missing=() pkgs=()
-    for m in duckdb pandas pyspark; do
+    for m in duckdb pandas polars pyspark; do
       python3 -c "import $m" >/dev/null 2>&1 || missing+=("$m")
     done
     for m in "${missing[@]}"; do
@@ -311,12 +311,12 @@ export SEGSCOPE_WASM_MODE=$mode
       if [[ ! -x .tools/venv/bin/python3 ]]; then
         python3 -m venv .tools/venv >/dev/null 2>&1 || { apt_install python3-venv; python3 -m venv .tools/venv; }
       fi
-      .tools/venv/bin/python3 -m pip install --quiet duckdb pandas "pyspark==$PYSPARK_VERSION"
-      installed+=("venv pip: duckdb pandas pyspark==$PYSPARK_VERSION")
+      .tools/venv/bin/python3 -m pip install --quiet duckdb pandas polars "pyspark==$PYSPARK_VERSION"
+      installed+=("venv pip: duckdb pandas polars pyspark==$PYSPARK_VERSION")
       _segscope_env
     fi
-    python3 -c 'import duckdb, pandas, pyspark' || die "duckdb/pandas/pyspark still not importable"
-    ok "duckdb, pandas, pyspark"
+    python3 -c 'import duckdb, pandas, polars, pyspark' || die "duckdb/pandas/polars/pyspark still not importable"
+    ok "duckdb, pandas, polars, pyspark"
   }
   ensure_python_packages
 
