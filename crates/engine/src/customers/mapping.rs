@@ -113,12 +113,14 @@ fn find(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
 impl TransactionMapping {
     /// Guesses the mapping from column names and types; `None` when no date or amount is found.
     pub fn guess(transactions: &Table, customers: Option<&Table>) -> Option<Self> {
-        let key_names = ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id"];
+        // An e-mail address is the key of exports that have no customer id (Shopify's orders export).
+        let key_names =
+            ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id", "email"];
         let customer_id = find(transactions, &key_names, KEY_TYPES)
             .or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
         let date = find(
             transactions,
-            &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"],
+            &["order_date", "transaction_date", "purchase_date", "invoice_date", "date", "created_at", "created at"],
             DATE_TYPES,
         )?;
         let amount = find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], NUMBER_TYPES)?;

@@ -119,9 +119,9 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
             let mut out: Vec<Option<f64>> = Vec::with_capacity(values.len());
             for v in &values {
                 // A value in another currency than the column's is not one of its amounts.
-                let n = v.and_then(|s| parse_number(s, chosen.style)).filter(|n| {
-                    chosen.currency.is_none() || n.currency.is_none() || n.currency == chosen.currency
-                });
+                let n = v
+                    .and_then(|s| parse_number(s, chosen.style))
+                    .filter(|n| chosen.currency.is_none() || n.currency.is_none() || n.currency == chosen.currency);
                 if let Some(n) = n {
                     parenthesized |= n.parenthesized;
                     scale = scale.max(n.decimals);
@@ -359,7 +359,8 @@ fn mixed_conventions(values: &[Option<&str>]) -> Option<NotNumbers> {
     let (mut point, mut comma) = (None, None);
     for (r, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
-        let reads_point = parse_number(v, DecimalStyle::Dot).is_some() || parse_number(v, DecimalStyle::DotGrouped).is_some();
+        let reads_point =
+            parse_number(v, DecimalStyle::Dot).is_some() || parse_number(v, DecimalStyle::DotGrouped).is_some();
         let reads_comma = parse_number(v, DecimalStyle::Comma).is_some();
         match (reads_point, reads_comma) {
             (false, false) => return None,
@@ -462,7 +463,8 @@ mod tests {
     fn a_column_mixing_decimal_point_and_decimal_comma_is_reported_not_guessed() {
         let b = read(&["1,234.50", "12.00", "1.234,50", "7,25"]);
         assert_ne!(b.data.column_type(), ColumnType::Decimal);
-        let [ImportWarning::MixedNumberConventions { column, point, comma, read_as_text: true }] = b.warnings.as_slice()
+        let [ImportWarning::MixedNumberConventions { column, point, comma, read_as_text: true }] =
+            b.warnings.as_slice()
         else {
             panic!("{:?}", b.warnings)
         };

@@ -399,8 +399,20 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
     }
 }
 
-const MONTHS: [&str; 12] =
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// True when `word` is `name` in full or its first three letters, in any case.
@@ -780,7 +792,9 @@ mod tests {
             assert_eq!((shape.layout, shape.days(DateOrder::Mdy), shape.time), (layout, jan15, None), "{text}");
         }
         assert_eq!(date_shape("5 Sept 2024").and_then(|s| s.days(DateOrder::Dmy)), days_from_ymd(2024, 9, 5));
-        for text in ["31-Feb-2024", "15-Janu-2024", "15 Jan, 2024x", "Jan 2024", "15-Jan 2024", "Jan 15,2024 x", "10 apples"] {
+        for text in
+            ["31-Feb-2024", "15-Janu-2024", "15 Jan, 2024x", "Jan 2024", "15-Jan 2024", "Jan 15,2024 x", "10 apples"]
+        {
             assert_eq!(date_shape(text), None, "{text}");
         }
     }
