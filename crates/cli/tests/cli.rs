@@ -348,27 +348,22 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
     assert!(stderr(&o).contains("monthly discount rate must be at least 0 and below 1"), "{}", stderr(&o));
 }
 
+/// `segscope rfm` on `transactions` with the customer id, date and amount columns named, more
+/// flags, and the output file.
+fn rfm(transactions: &str, [customer, date, amount]: [&str; 3], more: &[&str], out: &Path) -> Output {
+    let mut args = vec!["rfm", "--transactions", transactions, "--customer-id", customer, "--date", date];
+    args.extend(["--amount", amount, "--output", out.to_str().unwrap()]);
+    args.extend(more);
+    segscope(&args)
+}
+
 #[test]
 fn the_named_date_column_is_read_as_a_date_whatever_its_format() {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("t.csv"), dir.path().join("rfm.csv"));
     // Day-first dates that inference alone would also read; and compact dates.
     std::fs::write(&input, "cust,day,amt\nA,03/01/2024,10\nA,15/01/2024,5\nB,20240102,7\n").unwrap();
-    let o = segscope(&[
-        "rfm",
-        "--transactions",
-        input.to_str().unwrap(),
-        "--customer-id",
-        "cust",
-        "--date",
-        "day",
-        "--amount",
-        "amt",
-        "--bins",
-        "3",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = rfm(input.to_str().unwrap(), ["cust", "day", "amt"], &["--bins", "3"], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("as of 2024-01-16"), "{}", stderr(&o));
 }
@@ -512,21 +507,7 @@ fn a_shopify_orders_export_gives_each_customer_their_orders_and_spend() {
     // and 50 days (dan, 02-10).
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rfm.csv");
-    let o = segscope(&[
-        "rfm",
-        "--transactions",
-        &data("shopify_orders.csv"),
-        "--customer-id",
-        "Email",
-        "--date",
-        "Created at",
-        "--amount",
-        "Total",
-        "--order-id",
-        "Name",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = rfm(&data("shopify_orders.csv"), ["Email", "Created at", "Total"], &["--order-id", "Name"], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("RFM of 4 customers as of 2024-03-31"), "{}", stderr(&o));
     let rows: Vec<Vec<String>> = std::fs::read_to_string(&out)
@@ -569,19 +550,7 @@ fn a_date_column_that_holds_no_dates_is_named_with_two_of_its_values() {
         "Name,Email,Created at,Total\n#1,a@x.com,the 15th of January,10.00\n#2,b@x.com,end of March,5.00\n",
     )
     .unwrap();
-    let o = segscope(&[
-        "rfm",
-        "--transactions",
-        input.to_str().unwrap(),
-        "--customer-id",
-        "Email",
-        "--date",
-        "Created at",
-        "--amount",
-        "Total",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = rfm(input.to_str().unwrap(), ["Email", "Created at", "Total"], &[], &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(

@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use segscope_engine::ingest::values::{date_shape, parse_decimal, parse_int, DecimalStyle};
+use segscope_engine::ingest::values::{date_shape, parse_int, parse_number, DecimalStyle};
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
 
@@ -48,8 +48,8 @@ fn main() {
             )
         };
         let int = time(&|s| parse_int(s, false).is_some());
-        let dot = time(&|s| parse_decimal(s, DecimalStyle::Dot).is_some());
-        let grouped = time(&|s| parse_decimal(s, DecimalStyle::DotGrouped).is_some());
+        let dot = time(&|s| parse_number(s, DecimalStyle::Dot).is_some());
+        let grouped = time(&|s| parse_number(s, DecimalStyle::DotGrouped).is_some());
         let date = time(&|s| date_shape(s).is_some());
         println!("{name:>12}: int {int:6.1} ns · decimal {dot:6.1} ns · grouped {grouped:6.1} ns · date {date:6.1} ns per cell");
     }

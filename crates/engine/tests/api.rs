@@ -447,6 +447,19 @@ fn ingest(s: &mut Session, name: &str, bytes: &[u8]) -> DatasetId {
     }
 }
 
+/// RFM with the default settings: the as-of date used and the per-customer CSV download.
+fn rfm_csv(s: &mut Session, dataset: DatasetId) -> (String, String) {
+    let Response::Rfm(rfm) =
+        s.handle(Request::Rfm { dataset, params: Default::default(), map: None, as_of: None }, &mut Quiet)
+    else {
+        panic!()
+    };
+    let files =
+        Request::RfmFiles { dataset, dialect: None, customers_table: "c".into(), transactions_table: "t".into() };
+    let Response::Files(f) = s.handle(files, &mut Quiet) else { panic!() };
+    (rfm.as_of, String::from_utf8(f[0].bytes.clone()).unwrap())
+}
+
 #[test]
 fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_attached() {
     let mut s = Session::new();
@@ -460,24 +473,8 @@ fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_
     assert_eq!(dataset.rows, 2, "one row per key; `00017` and `17` are different customers");
     assert_eq!(attached.report.unmatched_keys, 0);
     assert_eq!(attached.mapping.customer_id, "customer_id");
-    let Response::Rfm(rfm) =
-        s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet)
-    else {
-        panic!()
-    };
-    assert_eq!(rfm.as_of, "2025-02-03");
-    let Response::Files(f) = s.handle(
-        Request::RfmFiles {
-            dataset: dataset.id,
-            dialect: None,
-            customers_table: "c".into(),
-            transactions_table: "t".into(),
-        },
-        &mut Quiet,
-    ) else {
-        panic!()
-    };
-    let csv = String::from_utf8(f[0].bytes.clone()).unwrap();
+    let (as_of, csv) = rfm_csv(&mut s, dataset.id);
+    assert_eq!(as_of, "2025-02-03");
     assert!(csv.contains("\n00017,32,1,8.50,"), "a return is netted, not a purchase: {csv}");
     assert!(csv.contains("\n17,31,1,4.00,"), "{csv}");
 }
@@ -549,25 +546,9 @@ fn a_shopify_orders_export_opened_alone_gives_each_customer_their_orders() {
     assert_eq!((m.customer_id.as_str(), m.date.as_str(), m.amount.as_str()), ("Email", "Created at", "Total"));
     let mapping = segscope_engine::customers::TransactionMapping { order_id: Some("Name".into()), ..m.clone() };
     assert!(matches!(s.handle(Request::Remap { dataset: dataset.id, mapping }, &mut Quiet), Response::Attached(_)));
-    let Response::Rfm(rfm) =
-        s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet)
-    else {
-        panic!()
-    };
+    let (as_of, csv) = rfm_csv(&mut s, dataset.id);
     // The last order is 2024-03-30 21:45 -0400 (01:45 on the 31st in UTC): the day written counts.
-    assert_eq!(rfm.as_of, "2024-03-31");
-    let Response::Files(f) = s.handle(
-        Request::RfmFiles {
-            dataset: dataset.id,
-            dialect: None,
-            customers_table: "c".into(),
-            transactions_table: "t".into(),
-        },
-        &mut Quiet,
-    ) else {
-        panic!()
-    };
-    let csv = String::from_utf8(f[0].bytes.clone()).unwrap();
+    assert_eq!(as_of, "2024-03-31");
     // By hand (see the CLI test): ann 3 orders 131.75, bob 1 / 30.00, cara 2 / 144.99, dan 1 / 12.00.
     for row in [
         "ann@example.com,3,3,131.75,",
