@@ -305,31 +305,39 @@ fn has_leading_zero(v: &str) -> bool {
     matches!(body.as_bytes(), [b'0', b'0'..=b'9', ..])
 }
 
-/// Reads every present value in `style`: `None` when one does not read; else the row of the first
-/// value with a currency (and that currency), and the row of the first in another currency.
-fn reads_all(values: &[Option<&str>], style: DecimalStyle) -> Option<(Option<(usize, &'static str)>, Option<usize>)> {
-    let mut first: Option<(usize, &'static str)> = None;
-    let mut other = None;
+/// The currencies of a column's values: the row of the first value with a currency (and that
+/// currency), and the row of the first in another currency.
+#[derive(Debug, Clone, Copy, Default)]
+struct Currencies {
+    first: Option<(usize, &'static str)>,
+    other: Option<usize>,
+}
+
+/// Reads every present value in `style`: `None` when one does not read; else their currencies.
+fn reads_all(values: &[Option<&str>], style: DecimalStyle) -> Option<Currencies> {
+    let mut seen = Currencies::default();
     for (r, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
         let n = parse_number(v, style)?;
-        if let (Some(c), None) = (n.currency, other) {
-            match first {
-                None => first = Some((r, c)),
-                Some((_, f)) if f != c => other = Some(r),
+        if let (Some(c), None) = (n.currency, seen.other) {
+            match seen.first {
+                None => seen.first = Some((r, c)),
+                Some((_, f)) if f != c => seen.other = Some(r),
                 Some(_) => {}
             }
         }
     }
-    Some((first, other))
+    Some(seen)
 }
 
 /// The one decimal style and currency every value fits, honouring the user's decimal-comma choice.
 fn number_format(values: &[Option<&str>], ctx: &ColumnContext<'_>) -> Result<NumberFormat, NotNumbers> {
     let fits = |style: DecimalStyle| {
-        reads_all(values, style).map(|(first, other)| match (first, other) {
-            (Some((first, _)), Some(other)) => Err(NotNumbers::MixedCurrencies { style, first, other }),
-            (first, _) => Ok(NumberFormat { style, currency: first.map(|f| f.1) }),
+        reads_all(values, style).map(|seen| match seen {
+            Currencies { first: Some((first, _)), other: Some(other) } => {
+                Err(NotNumbers::MixedCurrencies { style, first, other })
+            }
+            Currencies { first, .. } => Ok(NumberFormat { style, currency: first.map(|f| f.1) }),
         })
     };
     let found = match ctx.decimal_comma {
