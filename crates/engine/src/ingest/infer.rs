@@ -241,12 +241,13 @@ fn infer_type(
     if present(values).all(|v| parse_int(v, false).is_some()) {
         return (ColumnType::Integer, None, None);
     }
+    // Numbers first (text fails at its first value), then leading zeros (a pass over every value).
     let mut refused = None;
-    if !present(values).any(has_leading_zero) {
-        match number_format(values, ctx) {
-            Ok(f) => return (ColumnType::Decimal, Some(f), None),
-            Err(reason) => refused = Some(reason),
-        }
+    match number_format(values, ctx) {
+        Err(NotNumbers::No) => {}
+        _ if present(values).any(has_leading_zero) => {}
+        Ok(f) => return (ColumnType::Decimal, Some(f), None),
+        Err(reason) => refused = Some(reason),
     }
     let mut distinct: BTreeSet<&str> = BTreeSet::new();
     let mut count = 0usize;
@@ -343,8 +344,9 @@ fn number_format(values: &[Option<&str>], ctx: &ColumnContext<'_>) -> Result<Num
     let found = match ctx.decimal_comma {
         Some(true) => fits(DecimalStyle::Comma),
         Some(false) => fits(DecimalStyle::Dot).or_else(|| fits(DecimalStyle::DotGrouped)),
+        // Whether a comma is a decimal comma looks at every value: only when they all read with one.
         None => fits(DecimalStyle::Dot)
-            .or_else(|| comma_is_decimal(present(values), ctx.delimiter).then(|| fits(DecimalStyle::Comma)).flatten())
+            .or_else(|| fits(DecimalStyle::Comma).filter(|_| comma_is_decimal(present(values), ctx.delimiter)))
             .or_else(|| fits(DecimalStyle::DotGrouped)),
     };
     found.unwrap_or_else(|| Err(mixed_conventions(values).unwrap_or(NotNumbers::No)))
