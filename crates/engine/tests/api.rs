@@ -161,7 +161,9 @@ fn every_field_the_rule_builder_offers_comes_with_its_operator_menu() {
     use segscope_engine::sample::sample_csv;
     let mut s = Session::new();
     let params = SampleParams { customers: 1_000, ..SampleParams::default() };
-    let Response::Dataset(data) = s.handle(Request::LoadSample { params }, &mut Quiet) else { panic!() };
+    let Response::Dataset(data) = s.handle(Request::LoadSample { params }, &mut Quiet) else {
+        panic!()
+    };
     let first = |c: &segscope_engine::api::ColumnView| c.operators.first().map(|o| o.start.name());
     let column = |name: &str| data.columns.iter().find(|c| c.name == name).unwrap();
     assert_eq!(first(column("age")), Some("eq"));
