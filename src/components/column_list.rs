@@ -74,7 +74,7 @@ fn ColumnCard(
                 {ColumnType::ALL.into_iter().map(|t| view! { <option value=t.label() selected=t == current>{t.label()}</option> }).collect_view()}
             </select>
             {column.type_chosen.then(|| view! { <span class="badge">"chosen"</span> })}
-            {column.format_note.clone().map(|n| view! { <span class="badge">{n}</span> })}
+            {column.format_notes.iter().map(|n| view! { <span class="badge format-note">{n.clone()}</span> }).collect_view()}
             <details class="column-missing">
                 <summary>"Missing values"</summary>
                 <label for=tokens_id.clone()>"Read as missing here (comma-separated; empty always counts)"</label>

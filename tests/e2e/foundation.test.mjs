@@ -128,6 +128,29 @@ test('open a file, read its types, split it, chart it and download it with segme
   await rec.close();
 });
 
+test('the import view names a column\'s currency, month names and ignored UTC offsets; the preview keeps the text', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.waitForSelector('#try-sample');
+  await page.setInputFiles('#file-input', join(repoRoot, 'crates', 'engine', 'tests', 'data', 'retail_values.csv'));
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  const type = (col) => page.$eval(`select.type-select[data-column="${col}"]`, (s) => s.value);
+  const notes = (col) => page.$$eval(`article[data-column="${col}"] .format-note`, (b) => b.map((e) => e.textContent));
+  assert.equal(await type('price_usd'), 'decimal');
+  assert.deepEqual(await notes('price_usd'), ['thousands separators', 'currency $']);
+  assert.deepEqual(await notes('price_eur'), ['decimal comma', 'currency €']);
+  assert.deepEqual(await notes('refund'), ['currency $', 'negatives in parentheses']);
+  assert.equal(await type('ordered_on'), 'date');
+  assert.deepEqual(await notes('ordered_on'), ['month names (15-Jan-2024)']);
+  assert.equal(await type('ordered_at'), 'datetime');
+  assert.deepEqual(await notes('ordered_at'), ['UTC offsets ignored: dates and times as written']);
+  assert.equal(await page.textContent('#preview tbody tr:first-child td:nth-child(3)'), '$1,234.50', 'the preview shows the text as written');
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
 test('?sample opens the built-in sample data directly', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;

@@ -352,27 +352,22 @@ fn clv_fits_prints_and_writes_customers_and_parameters() {
     assert!(stderr(&o).contains("monthly discount rate must be a number at least 0 and below 1"), "{}", stderr(&o));
 }
 
+/// `segscope rfm` on `transactions` with the customer id, date and amount columns named, more
+/// flags, and the output file.
+fn rfm(transactions: &str, [customer, date, amount]: [&str; 3], more: &[&str], out: &Path) -> Output {
+    let mut args = vec!["rfm", "--transactions", transactions, "--customer-id", customer, "--date", date];
+    args.extend(["--amount", amount, "--output", out.to_str().unwrap()]);
+    args.extend(more);
+    segscope(&args)
+}
+
 #[test]
 fn the_named_date_column_is_read_as_a_date_whatever_its_format() {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("t.csv"), dir.path().join("rfm.csv"));
     // Day-first dates that inference alone would also read; and compact dates.
     std::fs::write(&input, "cust,day,amt\nA,03/01/2024,10\nA,15/01/2024,5\nB,20240102,7\n").unwrap();
-    let o = segscope(&[
-        "rfm",
-        "--transactions",
-        input.to_str().unwrap(),
-        "--customer-id",
-        "cust",
-        "--date",
-        "day",
-        "--amount",
-        "amt",
-        "--bins",
-        "3",
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = rfm(input.to_str().unwrap(), ["cust", "day", "amt"], &["--bins", "3"], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("as of 2024-01-16"), "{}", stderr(&o));
 }
@@ -499,4 +494,72 @@ fn mapping_flags_replace_only_the_columns_they_name_in_the_guess() {
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("have no column `nope`"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_shopify_orders_export_gives_each_customer_their_orders_and_spend() {
+    // One row per line item; the order's fields (Total, Financial Status…) only on its first row,
+    // `Created at` like `2024-01-15 10:23:45 -0500` on every row. By hand, from the fixture:
+    //   ann@example.com  #1001 2024-01-15 52.50, #1004 2024-02-03 18.00, #1006 2024-03-28 61.25
+    //                    → frequency 3, monetary 52.50 + 18.00 + 61.25 = 131.75
+    //   bob@example.com  #1002 2024-01-20 30.00                → 1, 30.00
+    //   cara@example.com #1003 2024-01-31 99.99, #1007 2024-03-30 45.00 → 2, 144.99
+    //   dan@example.com  #1005 2024-02-10 12.00                → 1, 12.00
+    // The later line items (empty Total) are not orders of their own. The last order is
+    // 2024-03-30 21:45 -0400, 01:45 on the 31st in UTC: the calendar date written counts, so the
+    // as-of date is 2024-03-31 and recency is 3 (ann, last 03-28), 71 (bob, 01-20), 1 (cara, 03-30)
+    // and 50 days (dan, 02-10).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rfm.csv");
+    let o = rfm(&data("shopify_orders.csv"), ["Email", "Created at", "Total"], &["--order-id", "Name"], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("RFM of 4 customers as of 2024-03-31"), "{}", stderr(&o));
+    let rows: Vec<Vec<String>> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(4).map(str::to_string).collect())
+        .collect();
+    let expected = [
+        ["ann@example.com", "3", "3", "131.75"],
+        ["bob@example.com", "71", "1", "30.00"],
+        ["cara@example.com", "1", "2", "144.99"],
+        ["dan@example.com", "50", "1", "12.00"],
+    ];
+    assert_eq!(rows, expected.map(|r| r.map(str::to_string).to_vec()));
+}
+
+#[test]
+fn inspect_shows_currencies_month_names_and_ignored_offsets() {
+    let o = segscope(&["inspect", &data("retail_values.csv"), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let col = |i: usize| &v["columns"][i];
+    assert_eq!((col(1)["type"].as_str(), col(1)["currency"].as_str()), (Some("decimal"), Some("$")));
+    assert_eq!(col(1)["format"], "thousands separators, currency $");
+    assert_eq!(col(2)["format"], "decimal comma, currency €");
+    assert_eq!(col(3)["format"], "currency $, negatives in parentheses");
+    assert_eq!(col(4)["format"], "month names (15-Jan-2024)");
+    assert_eq!(col(6)["format"], "UTC offsets ignored: dates and times as written");
+    let o = segscope(&["inspect", &data("retail_values.csv")]);
+    assert!(stdout(&o).contains("(decimal comma, currency €)"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_date_column_that_holds_no_dates_is_named_with_two_of_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("orders.csv"), dir.path().join("rfm.csv"));
+    std::fs::write(
+        &input,
+        "Name,Email,Created at,Total\n#1,a@x.com,the 15th of January,10.00\n#2,b@x.com,end of March,5.00\n",
+    )
+    .unwrap();
+    let o = rfm(input.to_str().unwrap(), ["Email", "Created at", "Total"], &[], &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`Created at` is text, not a date: its values look like `the 15th of January`, `end of March`."),
+        "{err}"
+    );
+    assert!(!err.contains("amount"), "the amount is not blamed: {err}");
 }

@@ -88,9 +88,8 @@ fn ingest(s: &mut Session, files: &Files, name: &str) -> DatasetId {
     }
 }
 
-/// The customers with `transactions_file` attached (the mapping named, the date read as a date).
-fn with_transactions(s: &mut Session, files: &Files, transactions_file: &str) -> DatasetId {
-    let d = ingest(s, files, "customers.csv");
+/// The request that attaches `transactions_file` to dataset `d` (the mapping named, the date read as a date).
+fn attach(d: DatasetId, files: &Files, transactions_file: &str) -> Request {
     let mut options = ReadOptions::default();
     options.types.insert("order_date".into(), ColumnType::Date);
     let mapping = TransactionMapping {
@@ -103,14 +102,19 @@ fn with_transactions(s: &mut Session, files: &Files, transactions_file: &str) ->
         margin: None,
         customer_key: None,
     };
-    let request = Request::AttachTransactions {
+    Request::AttachTransactions {
         dataset: d,
         name: transactions_file.into(),
         bytes: files.bytes(transactions_file),
         options,
         mapping: Some(mapping),
-    };
-    match s.handle(request, &mut Quiet) {
+    }
+}
+
+/// The customers with `transactions_file` attached (the mapping named, the date read as a date).
+fn with_transactions(s: &mut Session, files: &Files, transactions_file: &str) -> DatasetId {
+    let d = ingest(s, files, "customers.csv");
+    match s.handle(attach(d, files, transactions_file), &mut Quiet) {
         Response::Attached(_) => d,
         other => panic!("{other:?}"),
     }
@@ -280,12 +284,16 @@ fn an_rfm_map_that_does_not_fit_its_bins_reads_the_same() {
 }
 
 #[test]
-fn clv_on_transactions_without_dates_reads_the_same() {
+fn a_date_column_without_values_reads_the_same_before_any_analysis() {
     let files = Files::new();
     let mut s = Session::new();
-    let d = with_transactions(&mut s, &files, "undated.csv");
-    let app = app_error(&mut s, Request::Clv { dataset: d, params: ClvParams::default(), by: None });
-    assert!(app.starts_with("no transaction has a readable date in `order_date`"), "{app}");
+    let d = ingest(&mut s, &files, "customers.csv");
+    // A date column with no value cannot be the date: the mapping says so, naming it, before any analysis.
+    let app = app_error(&mut s, attach(d, &files, "undated.csv"));
+    assert!(
+        app.ends_with("`order_date` is empty: no row has a value; choose the column that holds the date."),
+        "{app}"
+    );
     let mut tx = TX;
     tx[1] = "undated.csv";
     same(&app, &files.cli_error(&args(&["clv", "--output", "clv.csv"], &tx)));
@@ -422,5 +430,33 @@ fn a_typed_rule_number_out_of_range_or_not_a_number_reads_the_same_as_in_a_file(
                 "typed.json",
             ]),
         );
+    }
+}
+
+#[test]
+fn a_date_or_amount_column_that_cannot_be_used_reads_the_same_and_names_that_column() {
+    let files = Files::new();
+    // Dates that are not dates (the app reads the column as text; the command line, asked for a
+    // date, reads no value), and amounts that are not numbers.
+    files
+        .write("text_dates.csv", b"customer_id,order_date,amount\nA,the 15th of January,20.00\nB,end of March,40.00\n");
+    files.write("text_amounts.csv", b"customer_id,order_date,amount\nA,2024-01-10,twenty\nB,2024-02-03,n.a.\n");
+    for (file, column, values) in [
+        ("text_dates.csv", "order_date", "`the 15th of January`, `end of March`"),
+        ("text_amounts.csv", "amount", "`twenty`, `n.a.`"),
+    ] {
+        let mut s = Session::new();
+        let d = ingest(&mut s, &files, "customers.csv");
+        let mut request = attach(d, &files, file);
+        if let Request::AttachTransactions { options, .. } = &mut request {
+            *options = ReadOptions::default(); // as the app reads it: types inferred
+        }
+        let app = app_error(&mut s, request);
+        assert!(app.contains(&format!("`{column}` is text, not a ")), "{app}");
+        assert!(app.contains(&format!("its values look like {values}.")), "{app}");
+        let other = if column == "amount" { "order_date" } else { "amount" };
+        assert!(!app.contains(&format!("`{other}`")), "only `{column}` is named: {app}");
+        let tx = ["--transactions", file, "--customer-id", "customer_id", "--date", "order_date", "--amount", "amount"];
+        same(&app, &files.cli_error(&args(&["rfm", "--output", "rfm.csv"], &tx)));
     }
 }

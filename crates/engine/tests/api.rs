@@ -451,6 +451,19 @@ fn ingest(s: &mut Session, name: &str, bytes: &[u8]) -> DatasetId {
     }
 }
 
+/// RFM with the default settings: the as-of date used and the per-customer CSV download.
+fn rfm_csv(s: &mut Session, dataset: DatasetId) -> (String, String) {
+    let Response::Rfm(rfm) =
+        s.handle(Request::Rfm { dataset, params: Default::default(), map: None, as_of: None }, &mut Quiet)
+    else {
+        panic!()
+    };
+    let files =
+        Request::RfmFiles { dataset, dialect: None, customers_table: "c".into(), transactions_table: "t".into() };
+    let Response::Files(f) = s.handle(files, &mut Quiet) else { panic!() };
+    (rfm.as_of, String::from_utf8(f[0].bytes.clone()).unwrap())
+}
+
 #[test]
 fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_attached() {
     let mut s = Session::new();
@@ -464,24 +477,8 @@ fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_
     assert_eq!(dataset.rows, 2, "one row per key; `00017` and `17` are different customers");
     assert_eq!(attached.report.unmatched_keys, 0);
     assert_eq!(attached.mapping.customer_id, "customer_id");
-    let Response::Rfm(rfm) =
-        s.handle(Request::Rfm { dataset: dataset.id, params: Default::default(), map: None, as_of: None }, &mut Quiet)
-    else {
-        panic!()
-    };
-    assert_eq!(rfm.as_of, "2025-02-03");
-    let Response::Files(f) = s.handle(
-        Request::RfmFiles {
-            dataset: dataset.id,
-            dialect: None,
-            customers_table: "c".into(),
-            transactions_table: "t".into(),
-        },
-        &mut Quiet,
-    ) else {
-        panic!()
-    };
-    let csv = String::from_utf8(f[0].bytes.clone()).unwrap();
+    let (as_of, csv) = rfm_csv(&mut s, dataset.id);
+    assert_eq!(as_of, "2025-02-03");
     assert!(csv.contains("\n00017,32,1,8.50,"), "a return is netted, not a purchase: {csv}");
     assert!(csv.contains("\n17,31,1,4.00,"), "{csv}");
 }
@@ -529,4 +526,70 @@ fn transactions_whose_key_the_customers_lack_are_kept_until_the_user_names_the_k
     assert_eq!(a.unjoined, None);
     assert_eq!(a.report.unmatched_keys, 0);
     assert!(a.columns.iter().any(|c| c.name == "orders"));
+}
+
+const SHOPIFY: &[u8] = include_bytes!("data/shopify_orders.csv");
+
+#[test]
+fn a_shopify_orders_export_opened_alone_gives_each_customer_their_orders() {
+    let mut s = Session::new();
+    let request =
+        Request::Ingest { name: "orders_export.csv".into(), bytes: SHOPIFY.to_vec(), options: Default::default() };
+    let Response::Dataset(view) = s.handle(request, &mut Quiet) else { panic!() };
+    let t = view.id;
+    let created = view.columns.iter().find(|c| c.name == "Created at").unwrap();
+    assert_eq!(created.column_type, segscope_engine::table::ColumnType::Datetime);
+    assert_eq!(created.format_notes, ["UTC offsets ignored: dates and times as written"]);
+    let Response::Derived { dataset, attached } =
+        s.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet)
+    else {
+        panic!()
+    };
+    // Guessed from Shopify's names: the e-mail is the customer, `Created at` the date, `Total` the amount.
+    let m = &attached.mapping;
+    assert_eq!((m.customer_id.as_str(), m.date.as_str(), m.amount.as_str()), ("Email", "Created at", "Total"));
+    let mapping = segscope_engine::customers::TransactionMapping { order_id: Some("Name".into()), ..m.clone() };
+    assert!(matches!(s.handle(Request::Remap { dataset: dataset.id, mapping }, &mut Quiet), Response::Attached(_)));
+    let (as_of, csv) = rfm_csv(&mut s, dataset.id);
+    // The last order is 2024-03-30 21:45 -0400 (01:45 on the 31st in UTC): the day written counts.
+    assert_eq!(as_of, "2024-03-31");
+    // By hand (see the CLI test): ann 3 orders 131.75, bob 1 / 30.00, cara 2 / 144.99, dan 1 / 12.00.
+    for row in [
+        "ann@example.com,3,3,131.75,",
+        "bob@example.com,71,1,30.00,",
+        "cara@example.com,1,2,144.99,",
+        "dan@example.com,50,1,12.00,",
+    ] {
+        assert!(csv.contains(&format!("\n{row}")), "{row} in {csv}");
+    }
+}
+
+#[test]
+fn a_mapped_date_column_of_text_is_named_with_two_of_its_values_not_the_amount() {
+    let mut s = Session::new();
+    let c = ingest(&mut s, "customers.csv", b"Email,name\nann@example.com,Ann\nbob@example.com,Bob\n");
+    let orders = b"Name,Email,Created at,Total\n#1001,ann@example.com,the 15th of January,52.50\n#1002,bob@example.com,end of January,30.00\n#1003,ann@example.com,the 15th of January,8.00\n";
+    let mapping = segscope_engine::customers::TransactionMapping {
+        customer_id: "Email".into(),
+        date: "Created at".into(),
+        amount: "Total".into(),
+        order_id: Some("Name".into()),
+        category: None,
+        quantity: None,
+        margin: None,
+        customer_key: None,
+    };
+    let attach = Request::AttachTransactions {
+        dataset: c,
+        name: "orders.csv".into(),
+        bytes: orders.to_vec(),
+        options: Default::default(),
+        mapping: Some(mapping),
+    };
+    let Response::Error { message } = s.handle(attach, &mut Quiet) else { panic!("the dates cannot be read") };
+    assert!(
+        message.contains("`Created at` is text, not a date: its values look like `the 15th of January`, `end of January`. Choose the column that holds the date, or write its dates in a form Segscope reads: 2024-01-15,"),
+        "{message}"
+    );
+    assert!(!message.contains("`Total`") && !message.contains("amount"), "the amount is not blamed: {message}");
 }

@@ -122,3 +122,22 @@ proptest! {
         prop_assert_eq!(out.len(), input.len() + added);
     }
 }
+
+#[test]
+fn currencies_month_names_and_offsets_pass_through_unchanged() {
+    for input in [&include_bytes!("data/retail_values.csv")[..], &include_bytes!("data/shopify_orders.csv")[..]] {
+        let table = read(input, &ReadOptions::default());
+        let name = table.columns.first().unwrap().name.clone();
+        let out = export(&table, &name);
+        // Every input record, byte for byte, then `,` and the segment.
+        let text = String::from_utf8(out).unwrap();
+        for (line_in, line_out) in String::from_utf8(input.to_vec()).unwrap().lines().zip(text.lines()) {
+            assert!(line_out.starts_with(line_in) && line_out.len() > line_in.len(), "{line_in} → {line_out}");
+        }
+        assert_eq!(text.lines().count(), input.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count());
+        for r in 0..table.rows() {
+            let fields = parse(input, b',').get(r + 1).cloned().unwrap();
+            assert_eq!(table.original_row(r), fields);
+        }
+    }
+}

@@ -254,3 +254,58 @@ fn the_built_in_sample_reads_with_the_documented_types() {
     assert_eq!(ty(&t.table, "order_date"), ColumnType::Date);
     assert!(c.diagnostics.warnings.is_empty(), "{:?}", c.diagnostics.warnings);
 }
+
+fn decimals(t: &Table, name: &str) -> Vec<Option<f64>> {
+    match &t.column(name).unwrap().data {
+        ColumnData::Decimal { values, .. } => values.clone(),
+        other => panic!("{name} is not decimal: {other:?}"),
+    }
+}
+
+#[test]
+fn values_as_real_exports_write_them_are_numbers_and_dates() {
+    let r = read("retail_values.csv", include_bytes!("data/retail_values.csv"));
+    let t = &r.table;
+    assert!(r.diagnostics.warnings.is_empty(), "{:?}", r.diagnostics.warnings);
+    use ColumnType::*;
+    assert_eq!(types(t), [Text, Decimal, Decimal, Decimal, Date, Date, Datetime]);
+    assert_eq!(decimals(t, "price_usd"), [Some(1234.5), Some(12.0), Some(-1000.0)]);
+    assert_eq!(decimals(t, "price_eur"), [Some(1234.5), Some(12.0), Some(-7.25)]);
+    assert_eq!(decimals(t, "refund"), [Some(-12.0), Some(-3.5), Some(-1.0)]);
+    let format = |n: &str| t.column(n).unwrap().format.clone();
+    assert_eq!(format("price_usd").currency.as_deref(), Some("$"));
+    assert_eq!(format("price_eur").currency.as_deref(), Some("€"));
+    assert_eq!(format("refund").notes(), ["currency $", "negatives in parentheses"]);
+    let day = |y, m, d| segscope_engine::ingest::values::days_from_ymd(y, m, d);
+    let dates = vec![day(2024, 1, 15), day(2024, 2, 3), day(2023, 12, 28)];
+    assert_eq!(t.column("ordered_on").unwrap().data, ColumnData::Date(dates.clone()));
+    assert_eq!(t.column("shipped_on").unwrap().data, ColumnData::Date(dates.clone()));
+    // Date-times keep the calendar date and time as written, whatever the offset.
+    let ColumnData::Datetime(at) = &t.column("ordered_at").unwrap().data else { panic!() };
+    let at_days: Vec<Option<i32>> = at.iter().map(|s| s.map(|s| s.div_euclid(86_400) as i32)).collect();
+    assert_eq!(at_days, dates);
+    assert_eq!(at.first().copied().flatten().map(|s| s.rem_euclid(86_400)), Some(10 * 3600 + 23 * 60 + 45));
+    assert!(format("ordered_at").utc_offsets_ignored);
+    // The table keeps the text as written.
+    assert_eq!(
+        t.original_row(0),
+        ["A1", "$1,234.50", "1.234,50 €", "(12.00)", "15-Jan-2024", "Jan 15, 2024", "2024-01-15T10:23:45-05:00"]
+    );
+}
+
+#[test]
+fn a_column_mixing_number_conventions_or_currencies_is_reported_and_stays_text() {
+    let csv = "id;total;price\n1;1,234.50;$12.00\n2;1.234,50;€3.00\n3;12.00;$1.00\n";
+    let r = read("mixed.csv", csv.as_bytes());
+    assert_eq!(types(&r.table)[1..], [ColumnType::Text, ColumnType::Text]);
+    let messages: Vec<String> = r.diagnostics.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        matches!(
+            r.diagnostics.warnings.as_slice(),
+            [ImportWarning::MixedNumberConventions { .. }, ImportWarning::MixedCurrencies { .. }]
+        ),
+        "{messages:?}"
+    );
+    assert!(messages[0].starts_with("Column `total` writes numbers two ways: \"1,234.50\" on line 2 (decimal point, commas between thousands) and \"1.234,50\" on line 3 (decimal comma, dots between thousands)"), "{}", messages[0]);
+    assert!(messages[1].starts_with("Column `price` has amounts in more than one currency (\"$12.00\" on line 2, \"€3.00\" on line 3), so it was read as text"), "{}", messages[1]);
+}

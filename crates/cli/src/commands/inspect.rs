@@ -54,7 +54,8 @@ fn json(view: &DatasetView) -> serde_json::Value {
             "name": c.name,
             "type": c.column_type,
             "type_chosen": c.type_chosen,
-            "format": c.format_note,
+            "format": (!c.format_notes.is_empty()).then(|| c.format_notes.join(", ")),
+            "currency": c.currency,
             "stats": c.stats,
             "summary": c.summary.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
@@ -94,8 +95,8 @@ fn human(view: &DatasetView) -> String {
 
 fn summary(c: &ColumnView) -> String {
     let mut parts: Vec<String> = c.summary.iter().skip(2).map(|(k, v)| format!("{k} {v}")).collect();
-    if let Some(note) = &c.format_note {
-        parts.push(format!("({note})"));
+    if !c.format_notes.is_empty() {
+        parts.push(format!("({})", c.format_notes.join(", ")));
     }
     parts.join(" · ")
 }

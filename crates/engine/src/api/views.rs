@@ -38,8 +38,12 @@ pub struct ColumnView {
     pub column_type: ColumnType,
     /// True when the user chose the type.
     pub type_chosen: bool,
-    /// How values were read, when notable ("day-first dates", "decimal comma").
-    pub format_note: Option<String>,
+    /// How values were read, one phrase each, when notable ("day-first dates", "decimal comma",
+    /// "currency €", "UTC offsets ignored: dates and times as written"): [`crate::table::ValueFormat::notes`].
+    pub format_notes: Vec<String>,
+    /// The currency written with the column's numbers (`$`, `€`, `USD`), when it has one.
+    #[serde(default)]
+    pub currency: Option<String>,
     /// Its statistics.
     pub stats: ColumnStats,
     /// The statistics as label/value pairs for display (dates shown as dates).
@@ -75,28 +79,12 @@ impl ColumnView {
         } else if s.distinct > 0 && s.numeric.is_none() {
             summary.push(("unique".to_string(), "every value differs".to_string()));
         }
-        let f = &column.format;
-        let format_note = match (f.date_order, f.date_order_ambiguous, f.decimal_style) {
-            (Some(order), ambiguous, _) => Some(format!(
-                "{}{}",
-                match order {
-                    crate::ingest::DateOrder::Dmy => "day-first dates",
-                    crate::ingest::DateOrder::Mdy => "month-first dates",
-                    crate::ingest::DateOrder::Ymd => "year-first dates",
-                },
-                if ambiguous { " (ambiguous: check)" } else { "" }
-            )),
-            (None, _, Some(crate::ingest::values::DecimalStyle::Comma)) => Some("decimal comma".to_string()),
-            (None, _, Some(crate::ingest::values::DecimalStyle::DotGrouped)) => {
-                Some("thousands separators".to_string())
-            }
-            _ => None,
-        };
         ColumnView {
             name: column.name.clone(),
             column_type: column.column_type(),
             type_chosen: column.type_chosen,
-            format_note,
+            format_notes: column.format.notes(),
+            currency: column.format.currency.clone(),
             operators: crate::rules::operators(column.column_type(), &column.stats),
             stats: column.stats.clone(),
             summary,

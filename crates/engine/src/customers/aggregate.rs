@@ -68,6 +68,9 @@ pub struct Aggregates {
     pub unreadable: u64,
     /// The first few of them.
     pub unreadable_examples: Vec<Example>,
+    /// Rows without a customer key, without a readable date and without a readable amount (a row
+    /// can lack several), for saying which column is the problem.
+    without: [u64; 3],
     /// The latest date in any row read (see [`Aggregates::latest`]).
     latest: Option<i32>,
 }
@@ -131,13 +134,15 @@ impl Aggregates {
             }
             let (Some(key), Some(d), Some(x)) = (key_text(keys, r), day(dates, r), amounts.number(r)) else {
                 self.unreadable += 1;
+                let lacks = [keys.is_missing(r), dates.is_missing(r), amounts.is_missing(r)];
+                for (n, lacking) in self.without.iter_mut().zip(lacks) {
+                    *n += u64::from(lacking);
+                }
                 if self.unreadable_examples.len() < MAX_EXAMPLES {
-                    let what = if keys.is_missing(r) {
-                        "no customer key"
-                    } else if dates.is_missing(r) {
-                        "no readable date"
-                    } else {
-                        "no readable amount"
+                    let what = match lacks {
+                        [true, ..] => "no customer key",
+                        [_, true, _] => "no readable date",
+                        _ => "no readable amount",
                     };
                     self.unreadable_examples
                         .push(Example { line: transactions.line_of(r).unwrap_or(0), found: what.into() });
@@ -190,14 +195,26 @@ impl Aggregates {
     /// customer: a row with a readable key, date and amount.
     ///
     /// # Errors
-    /// [`CustomersError::NoReadableRows`] naming the file and the mapped columns.
+    /// [`CustomersError::NoReadableRows`] naming the file, the mapped columns and how many rows
+    /// each of them leaves without a value (so the sentence names the column that is the problem).
     pub fn require_customers(&self, file: &str, mapping: &TransactionMapping) -> Result<(), CustomersError> {
         if self.by_key.is_empty() {
+            let [key, date, amount] = self.without;
+            let lacking: Vec<String> = [
+                (key, &mapping.customer_id, "no customer key"),
+                (date, &mapping.date, "no readable date"),
+                (amount, &mapping.amount, "no readable amount"),
+            ]
+            .into_iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, column, what)| format!("{n} of {} rows have {what} in `{column}`", self.rows))
+            .collect();
             return Err(CustomersError::NoReadableRows {
                 file: file.to_string(),
                 customer_id: mapping.customer_id.clone(),
                 date: mapping.date.clone(),
                 amount: mapping.amount.clone(),
+                lacking: lacking.join(", "),
             });
         }
         Ok(())

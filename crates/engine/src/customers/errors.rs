@@ -26,7 +26,7 @@ pub enum CustomersError {
         file: String,
     },
     /// Transactions that are the whole customer base have no row that can be aggregated.
-    #[error("no row of {file} has a customer key (`{customer_id}`), a date (`{date}`) and an amount (`{amount}`) that can be read; check the mapping and how the columns are read.")]
+    #[error("no row of {file} has a customer key (`{customer_id}`), a date (`{date}`) and an amount (`{amount}`) that can all be read: {lacking}. Check that the mapping names the right columns and how they are read.")]
     NoReadableRows {
         /// The transactions file.
         file: String,
@@ -36,6 +36,8 @@ pub enum CustomersError {
         date: String,
         /// The amount column.
         amount: String,
+        /// How many rows lack each, as a list (`12 of 12 rows have no readable date in `Created at``).
+        lacking: String,
     },
     /// No transactions file was given where one is needed.
     #[error("this needs a transactions file (customer key, date, amount); add one.")]

@@ -113,12 +113,14 @@ fn find(table: &Table, names: &[&str], types: &[ColumnType]) -> Option<String> {
 impl TransactionMapping {
     /// Guesses the mapping from column names and types; `None` when no date or amount is found.
     pub fn guess(transactions: &Table, customers: Option<&Table>) -> Option<Self> {
-        let key_names = ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id"];
+        // An e-mail address is the key of exports that have no customer id (Shopify's orders export).
+        let key_names =
+            ["customer_id", "customerid", "customer", "client_id", "member_id", "account_id", "user_id", "email"];
         let customer_id = find(transactions, &key_names, KEY_TYPES)
             .or_else(|| transactions.columns.first().map(|c| c.name.clone()))?;
         let date = find(
             transactions,
-            &["order_date", "transaction_date", "purchase_date", "invoice_date", "date"],
+            &["order_date", "transaction_date", "purchase_date", "invoice_date", "date", "created_at", "created at"],
             DATE_TYPES,
         )?;
         let amount = find(transactions, &["amount", "revenue", "sales", "total", "value", "price"], NUMBER_TYPES)?;
@@ -153,38 +155,30 @@ impl TransactionMapping {
     /// [`CustomersError::NoKeyColumn`] when the customers' key column is the only one missing.
     pub fn check(&self, transactions: &Table, customers: Option<&Table>) -> Result<ValidMapping, CustomersError> {
         let mut problems = Vec::new();
-        let mut col = |table: &Table, which: &str, name: &str, types: &[ColumnType], what: &str| -> Option<usize> {
-            match table.columns.iter().position(|c| c.name == name) {
-                None => {
-                    problems
-                        .push(format!("the {which} have no column `{name}`; the columns are {}.", table.column_list()));
+        let mut col = |table: &Table, which: &str, name: &str, holds: Holds, what: &str| -> Option<usize> {
+            let Some(i) = table.columns.iter().position(|c| c.name == name) else {
+                problems.push(format!("the {which} have no column `{name}`; the columns are {}.", table.column_list()));
+                return None;
+            };
+            match column_problem(table, i, holds, what) {
+                None => Some(i),
+                Some(p) => {
+                    problems.push(p);
                     None
-                }
-                Some(i) => {
-                    let ty = table.columns.get(i).map_or(ColumnType::Text, |c| c.column_type());
-                    if types.contains(&ty) {
-                        Some(i)
-                    } else {
-                        problems.push(format!(
-                            "`{name}` is {ty}, but the {what} must be {}; change its type when reading the file.",
-                            types.iter().map(|t| t.label()).collect::<Vec<_>>().join(" or ")
-                        ));
-                        None
-                    }
                 }
             }
         };
-        let keys = KEY_TYPES;
-        let key = col(transactions, "transactions", &self.customer_id, keys, "customer key");
-        let date = col(transactions, "transactions", &self.date, DATE_TYPES, "date");
-        let amount = col(transactions, "transactions", &self.amount, NUMBER_TYPES, "amount");
-        let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, keys, "order id"));
-        let category = self.category.as_ref().map(|n| col(transactions, "transactions", n, CATEGORY_TYPES, "category"));
-        let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, NUMBER_TYPES, "quantity"));
-        let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, NUMBER_TYPES, "margin"));
+        let key = col(transactions, "transactions", &self.customer_id, Holds::Keys, "customer key");
+        let date = col(transactions, "transactions", &self.date, Holds::Dates, "date");
+        let amount = col(transactions, "transactions", &self.amount, Holds::Numbers, "amount");
+        let order_id = self.order_id.as_ref().map(|n| col(transactions, "transactions", n, Holds::Keys, "order id"));
+        let category =
+            self.category.as_ref().map(|n| col(transactions, "transactions", n, Holds::Categories, "category"));
+        let quantity = self.quantity.as_ref().map(|n| col(transactions, "transactions", n, Holds::Numbers, "quantity"));
+        let margin = self.margin.as_ref().map(|n| col(transactions, "transactions", n, Holds::Numbers, "margin"));
         let mut no_key = None;
         let customer_key = customers.map(|c| match key_column(c, self) {
-            Ok(_) => col(c, "customers", self.customer_key(), keys, "customer key"),
+            Ok(_) => col(c, "customers", self.customer_key(), Holds::Keys, "customer key"),
             Err(e) => {
                 no_key = Some(e);
                 None
@@ -212,6 +206,75 @@ impl TransactionMapping {
             _ => Err(CustomersError::Mapping(problems)),
         }
     }
+}
+
+/// What a mapped column must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    /// A customer key or order id.
+    Keys,
+    /// The transaction date.
+    Dates,
+    /// The amount, quantity or margin.
+    Numbers,
+    /// The product category.
+    Categories,
+}
+
+impl Holds {
+    fn types(self) -> &'static [ColumnType] {
+        match self {
+            Holds::Keys => KEY_TYPES,
+            Holds::Dates => DATE_TYPES,
+            Holds::Numbers => NUMBER_TYPES,
+            Holds::Categories => CATEGORY_TYPES,
+        }
+    }
+}
+
+/// The forms of dates and numbers Segscope reads, for messages that ask for them.
+const DATE_FORMS: &str = "2024-01-15, 15/01/2024, 01/15/2024, 15-Jan-2024, Jan 15 2024, 20240115, each optionally with a time and a UTC offset (2024-01-15 10:23:45 -0500)";
+const NUMBER_FORMS: &str = "1234.50, 1,234.50, 1.234,50, $12.00, 12,00 €, (12.00)";
+
+/// Why column `i` of `table` cannot be the mapping's `what`, as a sentence that names the column,
+/// shows two of its values and says what to do; `None` when it can. A column of the right type in
+/// which no value could be read (a date column of text the command line's `--date` asked for) is
+/// as unusable as a text column, and gets the same sentence.
+fn column_problem(table: &Table, i: usize, holds: Holds, what: &str) -> Option<String> {
+    let column = table.columns.get(i)?;
+    let ty = column.column_type();
+    let nothing_read = column.stats.count > 0 && column.stats.missing == column.stats.count;
+    if holds.types().contains(&ty) && !nothing_read {
+        return None;
+    }
+    let name = &column.name;
+    let examples = table.text_examples(i, 2);
+    if examples.is_empty() {
+        return Some(format!("`{name}` is empty: no row has a value; choose the column that holds the {what}."));
+    }
+    let shown = examples.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+    if nothing_read && matches!(holds, Holds::Keys | Holds::Categories) {
+        return Some(format!(
+            "`{name}` has no value that can be used: its values look like {shown}, and every one is read as missing; choose the column that holds the {what}, or change which values are read as missing."
+        ));
+    }
+    let kind = match ty {
+        _ if nothing_read => "text",
+        ColumnType::Text | ColumnType::Categorical => "text",
+        other => other.label(),
+    };
+    Some(match holds {
+        Holds::Dates => format!(
+            "`{name}` is {kind}, not a date: its values look like {shown}. Choose the column that holds the {what}, or write its dates in a form Segscope reads: {DATE_FORMS}."
+        ),
+        Holds::Numbers => format!(
+            "`{name}` is {kind}, not a number: its values look like {shown}. Choose the column that holds the {what}, or write its values as numbers in one convention and one currency: {NUMBER_FORMS}."
+        ),
+        Holds::Keys | Holds::Categories => format!(
+            "`{name}` is {kind} (its values look like {shown}), but the {what} must be {}; change its type when reading the file, or choose another column.",
+            holds.types().iter().map(|t| t.label()).collect::<Vec<_>>().join(" or ")
+        ),
+    })
 }
 
 /// The customers table's key column: the one named by the mapping's

@@ -107,6 +107,31 @@ pub enum ImportWarning {
         /// The first few.
         examples: Vec<Example>,
     },
+    /// A column of numbers written two ways: with a decimal point and with a decimal comma.
+    #[error("Column `{column}` writes numbers two ways: {} on line {} (decimal point, commas between thousands) and {} on line {} (decimal comma, dots between thousands), so {}", .point.found, .point.line, .comma.found, .comma.line, mixed_conventions_action(*.read_as_text))]
+    MixedNumberConventions {
+        /// The column.
+        column: String,
+        /// The first value that reads only with a decimal point.
+        point: Example,
+        /// The first value that reads only with a decimal comma.
+        comma: Example,
+        /// True when the column was read as text (its type was inferred); false when the user chose
+        /// decimal and the style that reads the most values was used.
+        read_as_text: bool,
+    },
+    /// A column of amounts in more than one currency.
+    #[error("Column `{column}` has amounts in more than one currency ({} on line {}, {} on line {}), so {}", .first.found, .first.line, .other.found, .other.line, mixed_currencies_action(*.read_as_text))]
+    MixedCurrencies {
+        /// The column.
+        column: String,
+        /// The first value with a currency.
+        first: Example,
+        /// The first value in another currency.
+        other: Example,
+        /// True when the column was read as text (its type was inferred); false when the user chose decimal.
+        read_as_text: bool,
+    },
     /// Header names that were empty or repeated and got new names.
     #[error("Some column names were empty or repeated and were renamed: {}.", .renamed.iter().map(|(a, b)| format!("column {a} → `{b}`")).collect::<Vec<_>>().join(", "))]
     RenamedColumns {
@@ -120,6 +145,22 @@ fn ragged_action(policy: RaggedRows) -> &'static str {
         RaggedRows::Keep => "They were kept: missing fields are read as missing values and extra fields are ignored. Check the delimiter and quoting, or choose to leave these rows out.",
         RaggedRows::Skip => "They were left out of the table and of downloads, as chosen. Choose \"keep\" to include them.",
         RaggedRows::Fail => "Reading stopped.",
+    }
+}
+
+fn mixed_conventions_action(read_as_text: bool) -> &'static str {
+    if read_as_text {
+        "it was read as text rather than guessed value by value. Write the column one way; or choose the decimal type for it (with the decimal comma on or off), and the values written the other way are listed as unreadable."
+    } else {
+        "it was read as decimal as chosen, with the convention most of its values use; the values written the other way are treated as missing (listed as unreadable). Write the column one way."
+    }
+}
+
+fn mixed_currencies_action(read_as_text: bool) -> &'static str {
+    if read_as_text {
+        "it was read as text: adding these amounts up would mix currencies. Convert them to one currency, or split the file by currency; or choose the decimal type for it to read the numbers anyway."
+    } else {
+        "it was read as decimal as chosen: its sums and averages mix currencies. Convert the amounts to one currency, or split the file by currency."
     }
 }
 

@@ -353,7 +353,7 @@ fn looks_like_data(names: &[String]) -> bool {
         && names.iter().all(|n| {
             let n = n.trim();
             !n.is_empty()
-                && (values::parse_decimal(n, values::DecimalStyle::Dot).is_some() || values::date_shape(n).is_some())
+                && (values::parse_number(n, values::DecimalStyle::Dot).is_some() || values::date_shape(n).is_some())
         })
 }
 

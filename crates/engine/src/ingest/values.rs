@@ -1,7 +1,25 @@
 //! Reading one text value as a number, boolean, date or date-time.
 //!
-//! Hand-written scanners rather than regular expressions: these run once per cell of every
-//! file, and they also report the shape a column must agree on (decimal style, date order).
+//! Hand-written scanners rather than regular expressions: these run once per cell of every file,
+//! so none allocates, and they also report the shape a column must agree on (decimal style,
+//! currency, date layout and day/month order), which [`super::infer`] decides from the whole column.
+//!
+//! What is read:
+//! - **Numbers** ([`parse_number`]): `1234.5`, `-0.25`, `1e3`; with the column's grouping convention
+//!   ([`DecimalStyle`]: `1,234.50` or `1.234,50`); with a currency symbol or code before or after
+//!   ([`CURRENCIES`]: `$1,234.50`, `1.234,50 €`, `USD 12.00`, `12.00 USD`, with or without a space);
+//!   negatives as `-12.00`, `-$12.00`, `$-12.00`, or in accounting parentheses `(12.00)`, `($12.00)`.
+//! - **Dates** ([`date_shape`]): `2024-12-31`, `2024/12/31`, `20241231`, `31/12/2024` or `12/31/2024`
+//!   (the order decided per column), `31.12.2024`, and English month names, three letters or in full,
+//!   any case: `15-Jan-2024`, `15 Jan 2024`, `15-January-2024`, `Jan 15 2024`, `Jan 15, 2024`,
+//!   `January 15, 2024`.
+//! - **Date-times**: any of those dates with `HH:MM[:SS[.fff]]` after a space (or `T`), an optional
+//!   `AM`/`PM` and an optional UTC offset: `Z`, `UTC`, `+01:00`, `-0500`, `+01`, with or without a
+//!   space before it (`2024-01-15 10:23:45 -0500`, `2024-01-15T10:23:45-05:00`). **The offset is read
+//!   and then ignored**: the time and the calendar date stay as written, so `2024-01-15 22:10:00 -0500`
+//!   is 22:10 on 15 January (not 03:10 on the 16th in UTC), and day-level work (order dates, recency,
+//!   RFM, lifetime value) counts the day the file shows. The column's [`crate::table::ValueFormat`]
+//!   records that offsets were present, and the import view says so.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -20,6 +38,33 @@ pub enum DecimalStyle {
     DotGrouped,
 }
 
+impl DecimalStyle {
+    /// The style as the import view and warnings name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecimalStyle::Dot => "decimal point",
+            DecimalStyle::Comma => "decimal comma",
+            DecimalStyle::DotGrouped => "thousands separators",
+        }
+    }
+}
+
+/// The currency symbols and codes read around a number, as written (codes in capitals).
+pub const CURRENCIES: &[&str] = &["$", "€", "£", "¥", "₹", "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"];
+
+/// A number as written in one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    /// The value (negative for `-12`, `(12)`, `-$12`, `$-12`).
+    pub value: f64,
+    /// How many digits follow the decimal separator.
+    pub decimals: u8,
+    /// The currency symbol or code written with it (one of [`CURRENCIES`]).
+    pub currency: Option<&'static str>,
+    /// True for an accounting negative: `(12.00)`.
+    pub parenthesized: bool,
+}
+
 /// Parses an integer; with `allow_leading_zeros` false, `007` is rejected (it is an identifier).
 pub fn parse_int(s: &str, allow_leading_zeros: bool) -> Option<i64> {
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
@@ -32,77 +77,213 @@ pub fn parse_int(s: &str, allow_leading_zeros: bool) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Parses a decimal number written in `style`; returns the value and its number of decimals.
-pub fn parse_decimal(s: &str, style: DecimalStyle) -> Option<(f64, u8)> {
-    let (sign, body) = match s.as_bytes().first()? {
-        b'-' => ("-", s.get(1..)?),
-        b'+' => ("", s.get(1..)?),
-        _ => ("", s),
-    };
-    let (int_sep, dec_sep) = match style {
-        DecimalStyle::Dot => (None, '.'),
-        DecimalStyle::Comma => (Some('.'), ','),
-        DecimalStyle::DotGrouped => (Some(','), '.'),
-    };
-    let (mantissa, exponent) = match style {
-        DecimalStyle::Dot => match body.find(['e', 'E']) {
-            Some(i) => (body.get(..i)?, Some(body.get(i + 1..)?)),
-            None => (body, None),
-        },
-        _ => (body, None),
-    };
-    let (int_part, frac_part) = match mantissa.split_once(dec_sep) {
-        Some((i, f)) => (i, Some(f)),
-        None => (mantissa, None),
-    };
-    let int_digits = match int_sep {
-        Some(sep) if int_part.contains(sep) => grouped_digits(int_part, sep)?,
-        _ => int_part.to_string(),
-    };
-    if !int_digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let frac = frac_part.unwrap_or("");
-    if !frac.bytes().all(|b| b.is_ascii_digit()) || (int_digits.is_empty() && frac.is_empty()) {
-        return None;
-    }
-    let mut text = format!("{sign}{}.{frac}", if int_digits.is_empty() { "0" } else { &int_digits });
-    if let Some(exp) = exponent {
-        let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        text.push('e');
-        text.push_str(exp);
-    }
-    let value: f64 = text.parse().ok()?;
-    value.is_finite().then_some((value, frac.len().min(u8::MAX as usize) as u8))
+/// The parts of a written number around its digits: sign, currency, parentheses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumberParts<'a> {
+    /// True when a minus sign or accounting parentheses make it negative.
+    pub negative: bool,
+    /// The currency symbol or code, before or after the digits.
+    pub currency: Option<&'static str>,
+    /// True for `(12.00)`.
+    pub parenthesized: bool,
+    /// The digits with their separators (and exponent): `1,234.50`.
+    pub body: &'a str,
 }
 
-/// `1.234.567` → `1234567` when every group after the first has exactly three digits.
-fn grouped_digits(int_part: &str, sep: char) -> Option<String> {
-    let mut groups = int_part.split(sep);
-    let first = groups.next()?;
-    if first.is_empty() || first.len() > 3 {
+/// Spaces allowed between a currency and its number: a space, a no-break space, a narrow no-break space.
+fn strip_space_start(s: &str) -> &str {
+    s.trim_start_matches([' ', '\u{a0}', '\u{202f}'])
+}
+
+fn strip_space_end(s: &str) -> &str {
+    s.trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+}
+
+fn leading_currency(s: &str) -> Option<(&'static str, &str)> {
+    // Most cells start with a digit: no table lookup for them.
+    if s.as_bytes().first().is_none_or(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.')) {
         return None;
     }
-    let mut out = first.to_string();
-    for g in groups {
-        if g.len() != 3 {
+    CURRENCIES.iter().find_map(|&c| s.strip_prefix(c).map(|rest| (c, strip_space_start(rest))))
+}
+
+fn trailing_currency(s: &str) -> Option<(&'static str, &str)> {
+    if s.as_bytes().last().is_none_or(u8::is_ascii_digit) {
+        return None;
+    }
+    CURRENCIES.iter().find_map(|&c| s.strip_suffix(c).map(|rest| (c, strip_space_end(rest))))
+}
+
+/// Splits a number as written into sign, currency, parentheses and the digits, without checking
+/// the digits (see [`parse_number`]). `None` when the signs or currencies do not fit together
+/// (`(-12)`, `$12 €`, `--12`).
+pub fn number_parts(s: &str) -> Option<NumberParts<'_>> {
+    let (parenthesized, s) = match s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => (true, inner.trim()),
+        None => (false, s),
+    };
+    let sign = |s: &str| -> (Option<bool>, usize) {
+        match s.as_bytes().first() {
+            Some(b'-') => (Some(true), 1),
+            Some(b'+') => (Some(false), 1),
+            _ => (None, 0),
+        }
+    };
+    let (mut signed, skip) = sign(s);
+    let mut rest = s.get(skip..)?;
+    let mut currency = None;
+    if let Some((c, after)) = leading_currency(rest) {
+        currency = Some(c);
+        rest = after;
+        if signed.is_none() {
+            let (s2, skip2) = sign(rest);
+            signed = s2;
+            rest = rest.get(skip2..)?;
+        }
+    } else if let Some((c, before)) = trailing_currency(rest) {
+        currency = Some(c);
+        rest = before;
+    }
+    if parenthesized && signed.is_some() {
+        return None;
+    }
+    Some(NumberParts { negative: parenthesized || signed == Some(true), currency, parenthesized, body: rest })
+}
+
+/// Exact powers of ten: an integer below 2^53 divided by one is the correctly rounded decimal.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// Parses a number written in `style`, with an optional currency and accounting negative (see the
+/// module docs); `None` when it is not one. Allocates nothing.
+pub fn parse_number(s: &str, style: DecimalStyle) -> Option<Number> {
+    let parts = number_parts(s)?;
+    // An exponent only on a plain number: `$1e3` and `(1e3)` are not amounts anyone writes.
+    let plain = parts.currency.is_none() && !parts.parenthesized;
+    let (value, decimals) = parse_body(parts.body, style, parts.negative, plain)?;
+    Some(Number { value, decimals, currency: parts.currency, parenthesized: parts.parenthesized })
+}
+
+/// The digits of a number: integer part (grouped as `style` allows), fraction, exponent.
+fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: bool) -> Option<(f64, u8)> {
+    let (group, point) = match style {
+        DecimalStyle::Dot => (None, b'.'),
+        DecimalStyle::Comma => (Some(b'.'), b','),
+        DecimalStyle::DotGrouped => (Some(b','), b'.'),
+    };
+    let bytes = body.as_bytes();
+    let (mantissa, exponent) = match style {
+        DecimalStyle::Dot if allow_exponent => match bytes.iter().position(|b| matches!(b, b'e' | b'E')) {
+            Some(i) => (bytes.get(..i)?, Some(bytes.get(i + 1..)?)),
+            None => (bytes, None),
+        },
+        _ => (bytes, None),
+    };
+    let (int_part, frac) = match mantissa.iter().position(|&b| b == point) {
+        Some(i) => (mantissa.get(..i)?, mantissa.get(i + 1..)?),
+        None => (mantissa, &[][..]),
+    };
+    if !frac.iter().all(u8::is_ascii_digit) || (int_part.is_empty() && frac.is_empty()) {
+        return None;
+    }
+    // Integer digits: when grouped, the first group has one to three digits and every later one three.
+    let grouped = group.is_some_and(|g| int_part.contains(&g));
+    let (mut m, mut digits, mut group_len, mut first_group) = (0u64, 0usize, 0usize, true);
+    for &b in int_part {
+        if grouped && Some(b) == group {
+            if (first_group && !(1..=3).contains(&group_len)) || (!first_group && group_len != 3) {
+                return None;
+            }
+            (first_group, group_len) = (false, 0);
+            continue;
+        }
+        if !b.is_ascii_digit() {
             return None;
         }
-        out.push_str(g);
+        group_len += 1;
+        digits += 1;
+        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
     }
-    Some(out)
+    if grouped && group_len != 3 {
+        return None;
+    }
+    for &b in frac {
+        digits += 1;
+        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+    }
+    let decimals = frac.len().min(usize::from(u8::MAX)) as u8;
+    let value = match exponent {
+        None if digits <= 15 => {
+            let x = m as f64 / POW10.get(frac.len()).copied()?;
+            if negative {
+                -x
+            } else {
+                x
+            }
+        }
+        _ => slow_value(int_part, group, frac, exponent, negative)?,
+    };
+    value.is_finite().then_some((value, decimals))
+}
+
+/// Long or exponent numbers: the digits copied to a buffer on the stack and parsed by the standard
+/// library (correctly rounded); a heap buffer only past 64 characters.
+fn slow_value(int_part: &[u8], group: Option<u8>, frac: &[u8], exponent: Option<&[u8]>, negative: bool) -> Option<f64> {
+    if let Some(exp) = exponent {
+        let digits = exp.strip_prefix(b"+").or_else(|| exp.strip_prefix(b"-")).unwrap_or(exp);
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+    }
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    let needed = int_part.len() + frac.len() + exponent.map_or(0, <[u8]>::len) + 4;
+    let buf: &mut [u8] = if needed <= stack.len() {
+        &mut stack
+    } else {
+        heap.resize(needed, 0);
+        &mut heap
+    };
+    let mut n = 0;
+    let mut push = |b: u8| {
+        if let Some(slot) = buf.get_mut(n) {
+            *slot = b;
+            n += 1;
+        }
+    };
+    if negative {
+        push(b'-');
+    }
+    push(b'0');
+    int_part.iter().filter(|&&b| Some(b) != group).for_each(|&b| push(b));
+    push(b'.');
+    frac.iter().for_each(|&b| push(b));
+    push(b'0');
+    if let Some(exp) = exponent {
+        push(b'e');
+        exp.iter().for_each(|&b| push(b));
+    }
+    std::str::from_utf8(buf.get(..n)?).ok()?.parse().ok()
 }
 
 /// Parses a boolean word: true/false, yes/no, y/n, t/f (any case). `1`/`0` stay numbers.
 pub fn parse_bool(s: &str) -> Option<bool> {
-    match s.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "t" => Some(true),
-        "false" | "no" | "n" | "f" => Some(false),
-        _ => None,
+    let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
+    if is(["true", "yes", "y", "t"]) {
+        Some(true)
+    } else if is(["false", "no", "n", "f"]) {
+        Some(false)
+    } else {
+        None
     }
+}
+
+/// A time of day as written after a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOfDay {
+    /// Seconds since midnight, as written (fractions of a second dropped).
+    pub seconds: u32,
+    /// The UTC offset written after it, in seconds (`Z` is 0), if any. Read, then ignored: see the module docs.
+    pub offset: Option<i32>,
 }
 
 /// The shape of a date-like value before its day/month order is decided.
@@ -110,14 +291,15 @@ pub fn parse_bool(s: &str) -> Option<bool> {
 pub struct DateShape {
     /// How the date part is written.
     pub layout: DateLayout,
-    /// First number (year for year-first layouts).
+    /// First number: the year for year-first, compact and month-name layouts, else the first of
+    /// day and month.
     pub a: u32,
-    /// Second number.
+    /// Second number: the month for year-first, compact and month-name layouts.
     pub b: u32,
-    /// Third number.
+    /// Third number: the day for year-first, compact and month-name layouts, else the year.
     pub c: u32,
-    /// Seconds since midnight, plus a UTC offset in seconds, when a time is present.
-    pub time: Option<(u32, i32)>,
+    /// The time of day, when one is written.
+    pub time: Option<TimeOfDay>,
 }
 
 /// How the date part of a value is laid out.
@@ -130,10 +312,39 @@ pub enum DateLayout {
     Compact,
     /// `31/12/2024`, `12-31-2024`, `31.12.2024`: day and month order to be decided.
     YearLast,
+    /// `15-Jan-2024`, `15 January 2024`: the day, then the month's name.
+    DayMonthName,
+    /// `Jan 15 2024`, `January 15, 2024`: the month's name, then the day.
+    MonthNameFirst,
 }
 
-/// Recognises a date or date-time value without deciding day/month order.
+impl DateLayout {
+    /// The layout as the import view names it, with an example.
+    pub fn label(self) -> &'static str {
+        match self {
+            DateLayout::YearFirst => "year first (2024-12-31)",
+            DateLayout::Compact => "YYYYMMDD (20241231)",
+            DateLayout::YearLast => "year last (31/12/2024)",
+            DateLayout::DayMonthName => "month names (15-Jan-2024)",
+            DateLayout::MonthNameFirst => "month names (Jan 15, 2024)",
+        }
+    }
+}
+
+/// Recognises a date or date-time value without deciding day/month order (see the module docs
+/// for what is read).
 pub fn date_shape(s: &str) -> Option<DateShape> {
+    let first = *s.as_bytes().first()?;
+    if first.is_ascii_alphabetic() {
+        return named_month_date(s);
+    }
+    numeric_date(s).or_else(|| {
+        (first.is_ascii_digit() && s.bytes().any(|b| b.is_ascii_alphabetic())).then(|| named_month_date(s)).flatten()
+    })
+}
+
+/// `2024-12-31`, `20241231`, `31/12/2024`, each with an optional time.
+fn numeric_date(s: &str) -> Option<DateShape> {
     let (date_part, time_part) = split_date_time(s);
     let time = match time_part {
         Some(t) => Some(parse_time(t)?),
@@ -155,15 +366,12 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
     if parts.next().is_some() {
         return None;
     }
-    let num = |p: &str, max_len: usize| -> Option<u32> {
-        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
-    };
     if p1.len() == 4 {
-        let (y, m, d) = (num(p1, 4)?, num(p2, 2)?, num(p3, 2)?);
+        let (y, m, d) = (digits(p1, 4)?, digits(p2, 2)?, digits(p3, 2)?);
         NaiveDate::from_ymd_opt(y as i32, m, d)?;
         Some(DateShape { layout: DateLayout::YearFirst, a: y, b: m, c: d, time })
     } else if p3.len() == 4 {
-        let (a, b, y) = (num(p1, 2)?, num(p2, 2)?, num(p3, 4)?);
+        let (a, b, y) = (digits(p1, 2)?, digits(p2, 2)?, digits(p3, 4)?);
         if a == 0 || b == 0 || a > 31 || b > 31 || (a > 12 && b > 12) {
             return None;
         }
@@ -173,9 +381,15 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
     }
 }
 
+/// One to `max_len` ASCII digits as a number.
+fn digits(p: &str, max_len: usize) -> Option<u32> {
+    (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+}
+
 fn split_date_time(s: &str) -> (&str, Option<&str>) {
+    // ISO's `T` between a date and a time: after the date, before a digit (not the T of `UTC`).
     if let Some(i) = s.find('T') {
-        if i >= 8 {
+        if i >= 8 && s.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
             return (s.get(..i).unwrap_or(s), s.get(i + 1..));
         }
     }
@@ -185,37 +399,178 @@ fn split_date_time(s: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// `HH:MM[:SS[.fff]]`, optional ` AM`/` PM`, optional `Z` or `±HH:MM` → (seconds, offset seconds).
-fn parse_time(t: &str) -> Option<(u32, i32)> {
-    let (t, pm) = match t.get(t.len().saturating_sub(2)..).map(str::to_ascii_uppercase).as_deref() {
-        Some("AM") => (t.get(..t.len() - 2)?.trim_end(), Some(false)),
-        Some("PM") => (t.get(..t.len() - 2)?.trim_end(), Some(true)),
-        _ => (t, None),
-    };
-    let (clock, offset) = if let Some(c) = t.strip_suffix('Z') {
-        (c, 0)
-    } else if let Some(i) = t.rfind(['+', '-']).filter(|&i| i >= 4) {
-        let off = t.get(i + 1..)?.replace(':', "");
-        if off.len() != 4 || !off.bytes().all(|b| b.is_ascii_digit()) {
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/// True when `word` is `name` in full or its first three letters, in any case.
+fn names(word: &[u8], name: &str) -> bool {
+    let name = name.as_bytes();
+    word.eq_ignore_ascii_case(name) || (word.len() == 3 && name.get(..3).is_some_and(|n| word.eq_ignore_ascii_case(n)))
+}
+
+/// 1–12 for an English month name (`Jan`, `january`, `Sept`).
+fn month_number(word: &[u8]) -> Option<u32> {
+    if word.eq_ignore_ascii_case(b"sept") {
+        return Some(9);
+    }
+    MONTHS.iter().position(|m| names(word, m)).map(|i| i as u32 + 1)
+}
+
+/// A cursor over the bytes of a date with month names.
+struct Scan<'a> {
+    s: &'a str,
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.at).copied()
+    }
+
+    fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
+        let start = self.at;
+        while self.peek().is_some_and(&f) {
+            self.at += 1;
+        }
+        self.s.as_bytes().get(start..self.at).unwrap_or_default()
+    }
+
+    fn number(&mut self, lengths: std::ops::RangeInclusive<usize>) -> Option<u32> {
+        let d = self.take_while(|b| b.is_ascii_digit());
+        lengths.contains(&d.len()).then(|| d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0')))
+    }
+
+    fn word(&mut self) -> &'a [u8] {
+        self.take_while(|b| b.is_ascii_alphabetic())
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        let hit = self.peek() == Some(b);
+        self.at += usize::from(hit);
+        hit
+    }
+
+    fn rest(&self) -> &'a str {
+        self.s.get(self.at..).unwrap_or_default()
+    }
+}
+
+/// `15-Jan-2024`, `15 January 2024`, `Jan 15 2024`, `January 15, 2024` (optionally after a weekday,
+/// `Monday, January 15, 2024`), each with an optional time after a space.
+fn named_month_date(s: &str) -> Option<DateShape> {
+    let mut p = Scan { s, at: 0 };
+    if p.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+        let save = p.at;
+        let word = p.word();
+        if WEEKDAYS.iter().any(|w| names(word, w)) && p.eat(b',') {
+            p.take_while(|b| b == b' ');
+        } else {
+            p.at = save;
+        }
+    }
+    let (layout, year, month, day) = if p.peek().is_some_and(|b| b.is_ascii_digit()) {
+        let day = p.number(1..=2)?;
+        let sep = p.peek().filter(|b| matches!(b, b'-' | b' ' | b'/' | b'.'))?;
+        p.at += 1;
+        let month = month_number(p.word())?;
+        if !p.eat(sep) {
             return None;
         }
-        let mins: i32 = off.get(..2)?.parse::<i32>().ok()? * 60 + off.get(2..)?.parse::<i32>().ok()?;
-        let sign = if t.as_bytes().get(i) == Some(&b'-') { -1 } else { 1 };
-        (t.get(..i)?, sign * mins * 60)
+        (DateLayout::DayMonthName, p.number(4..=4)?, month, day)
     } else {
-        (t, 0)
+        let month = month_number(p.word())?;
+        p.eat(b'.'); // `Jan. 15, 2024`
+        let sep = p.peek().filter(|b| matches!(b, b' ' | b'-'))?;
+        p.at += 1;
+        let day = p.number(1..=2)?;
+        // `Jan 15 2024`, `Jan 15, 2024`, `Jan-15-2024`.
+        let joined = if sep == b' ' {
+            p.eat(b',');
+            p.eat(b' ')
+        } else {
+            p.eat(b'-')
+        };
+        if !joined {
+            return None;
+        }
+        (DateLayout::MonthNameFirst, p.number(4..=4)?, month, day)
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let rest = p.rest();
+    let time = match rest.strip_prefix(' ') {
+        Some(t) => Some(parse_time(t.trim())?),
+        None if rest.is_empty() => None,
+        None => return None,
+    };
+    Some(DateShape { layout, a: year, b: month, c: day, time })
+}
+
+/// Splits a UTC offset off the end of a time: `Z`, `UTC`, `GMT`, `±HH`, `±HHMM`, `±HH:MM`
+/// (with or without a space before it). `None` when what follows the sign is not an offset.
+fn split_offset(t: &str) -> Option<(&str, Option<i32>)> {
+    for zone in ["Z", "z", "UTC", "GMT"] {
+        if let Some(clock) = t.strip_suffix(zone) {
+            return Some((clock.trim_end(), Some(0)));
+        }
+    }
+    // The clock has at least `H:MM`, so a sign at position 4 or later starts an offset.
+    let Some(i) = t.rfind(['+', '-']).filter(|&i| i >= 4) else { return Some((t, None)) };
+    let two = |d: &[u8]| -> Option<i32> {
+        match d {
+            [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i32::from(a - b'0') * 10 + i32::from(b - b'0')),
+            _ => None,
+        }
+    };
+    let (h, m) = match t.as_bytes().get(i + 1..)? {
+        [h1, h2] => (two(&[*h1, *h2])?, 0),
+        [h1, h2, m1, m2] => (two(&[*h1, *h2])?, two(&[*m1, *m2])?),
+        [h1, h2, b':', m1, m2] => (two(&[*h1, *h2])?, two(&[*m1, *m2])?),
+        _ => return None,
+    };
+    if h > 14 || m > 59 {
+        return None;
+    }
+    let sign = if t.as_bytes().get(i) == Some(&b'-') { -1 } else { 1 };
+    Some((t.get(..i)?.trim_end(), Some(sign * (h * 60 + m) * 60)))
+}
+
+/// `HH:MM[:SS[.fff]]`, an optional ` AM`/` PM` and an optional UTC offset.
+fn parse_time(t: &str) -> Option<TimeOfDay> {
+    let (t, offset) = split_offset(t)?;
+    let upper_tail = t.len().checked_sub(2).and_then(|i| t.get(i..)).unwrap_or_default();
+    let (clock, pm) = if upper_tail.eq_ignore_ascii_case("AM") {
+        (t.get(..t.len() - 2)?.trim_end(), Some(false))
+    } else if upper_tail.eq_ignore_ascii_case("PM") {
+        (t.get(..t.len() - 2)?.trim_end(), Some(true))
+    } else {
+        (t, None)
     };
     let mut parts = clock.split(':');
-    let h: u32 = two_digits(parts.next()?)?;
-    let m: u32 = two_digits(parts.next()?)?;
+    let h: u32 = digits(parts.next()?, 2)?;
+    let m: u32 = digits(parts.next()?, 2)?;
     let sec: u32 = match parts.next() {
         Some(s) => {
-            let whole = s.split('.').next()?;
-            let frac_ok = s.split('.').nth(1).is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-            if !frac_ok {
+            let (whole, frac) = match s.split_once('.') {
+                Some((whole, frac)) => (whole, Some(frac)),
+                None => (s, None),
+            };
+            if frac.is_some_and(|f| f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit())) {
                 return None;
             }
-            two_digits(whole)?
+            digits(whole, 2)?
         }
         None => 0,
     };
@@ -229,11 +584,7 @@ fn parse_time(t: &str) -> Option<(u32, i32)> {
         None => h,
     };
     NaiveTime::from_hms_opt(h, m, sec)?;
-    Some((h * 3600 + m * 60 + sec, offset))
-}
-
-fn two_digits(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    Some(TimeOfDay { seconds: h * 3600 + m * 60 + sec, offset })
 }
 
 /// Days since 1970-01-01 for a calendar date, if it exists.
@@ -258,10 +609,13 @@ pub fn datetime_from_seconds(seconds: i64) -> NaiveDateTime {
 }
 
 impl DateShape {
-    /// Days since 1970-01-01 with the given day/month order (ignored for year-first layouts).
+    /// Days since 1970-01-01 with the given day/month order (ignored for every layout but
+    /// [`DateLayout::YearLast`]). The calendar date as written, whatever the UTC offset.
     pub fn days(&self, order: DateOrder) -> Option<i32> {
         match self.layout {
-            DateLayout::YearFirst | DateLayout::Compact => days_from_ymd(self.a, self.b, self.c),
+            DateLayout::YearFirst | DateLayout::Compact | DateLayout::DayMonthName | DateLayout::MonthNameFirst => {
+                days_from_ymd(self.a, self.b, self.c)
+            }
             DateLayout::YearLast => match order {
                 DateOrder::Dmy => days_from_ymd(self.c, self.b, self.a),
                 DateOrder::Mdy => days_from_ymd(self.c, self.a, self.b),
@@ -270,17 +624,26 @@ impl DateShape {
         }
     }
 
-    /// Seconds since 1970-01-01T00:00:00 in UTC when an offset was written, else as written.
+    /// Seconds since 1970-01-01T00:00:00 of the date and time as written: a UTC offset is ignored
+    /// (see the module docs), so the day of the result is the calendar date in the file.
     pub fn seconds(&self, order: DateOrder) -> Option<i64> {
         let days = self.days(order)? as i64;
-        let (secs, offset) = self.time.unwrap_or((0, 0));
-        Some(days * 86_400 + secs as i64 - offset as i64)
+        Some(days * 86_400 + self.time.map_or(0, |t| i64::from(t.seconds)))
+    }
+
+    /// True when a UTC offset was written after the time.
+    pub fn has_offset(&self) -> bool {
+        self.time.is_some_and(|t| t.offset.is_some())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn num(s: &str, style: DecimalStyle) -> Option<(f64, u8, Option<&'static str>)> {
+        parse_number(s, style).map(|n| (n.value, n.decimals, n.currency))
+    }
 
     #[test]
     fn leading_zero_integers_are_identifiers_unless_allowed() {
@@ -294,24 +657,103 @@ mod tests {
 
     #[test]
     fn decimals_in_each_style() {
-        assert_eq!(parse_decimal("12.50", DecimalStyle::Dot), Some((12.5, 2)));
-        assert_eq!(parse_decimal("-.5", DecimalStyle::Dot), Some((-0.5, 1)));
-        assert_eq!(parse_decimal("1e3", DecimalStyle::Dot), Some((1000.0, 0)));
-        assert_eq!(parse_decimal("12,50", DecimalStyle::Comma), Some((12.5, 2)));
-        assert_eq!(parse_decimal("1.234,5", DecimalStyle::Comma), Some((1234.5, 1)));
-        assert_eq!(parse_decimal("1,234.5", DecimalStyle::DotGrouped), Some((1234.5, 1)));
-        assert_eq!(parse_decimal("1,23.5", DecimalStyle::DotGrouped), None);
-        assert_eq!(parse_decimal("12,5", DecimalStyle::Dot), None);
-        assert_eq!(parse_decimal("abc", DecimalStyle::Dot), None);
-        assert_eq!(parse_decimal(".", DecimalStyle::Dot), None);
-        assert_eq!(parse_decimal("inf", DecimalStyle::Dot), None);
+        assert_eq!(num("12.50", DecimalStyle::Dot), Some((12.5, 2, None)));
+        assert_eq!(num("-.5", DecimalStyle::Dot), Some((-0.5, 1, None)));
+        assert_eq!(num("+3", DecimalStyle::Dot), Some((3.0, 0, None)));
+        assert_eq!(num("1e3", DecimalStyle::Dot), Some((1000.0, 0, None)));
+        assert_eq!(num("2.5E-2", DecimalStyle::Dot), Some((0.025, 1, None)));
+        assert_eq!(num("12,50", DecimalStyle::Comma), Some((12.5, 2, None)));
+        assert_eq!(num("1.234,5", DecimalStyle::Comma), Some((1234.5, 1, None)));
+        assert_eq!(num("1.234.567", DecimalStyle::Comma), Some((1_234_567.0, 0, None)));
+        assert_eq!(num("1,234.5", DecimalStyle::DotGrouped), Some((1234.5, 1, None)));
+        assert_eq!(num("12.5", DecimalStyle::DotGrouped), Some((12.5, 1, None)));
+        assert_eq!(num("1,23.5", DecimalStyle::DotGrouped), None);
+        assert_eq!(num("1234,567.5", DecimalStyle::DotGrouped), None);
+        assert_eq!(num(",234.5", DecimalStyle::DotGrouped), None);
+        assert_eq!(num("1,234,", DecimalStyle::DotGrouped), None);
+        assert_eq!(num("12,5", DecimalStyle::Dot), None);
+        assert_eq!(num("1,234.50", DecimalStyle::Comma), None);
+        assert_eq!(num("abc", DecimalStyle::Dot), None);
+        assert_eq!(num(".", DecimalStyle::Dot), None);
+        assert_eq!(num("", DecimalStyle::Dot), None);
+        assert_eq!(num("-", DecimalStyle::Dot), None);
+        assert_eq!(num("inf", DecimalStyle::Dot), None);
+        assert_eq!(num("1e", DecimalStyle::Dot), None);
+        assert_eq!(num("1e400", DecimalStyle::Dot), None);
+    }
+
+    #[test]
+    fn currency_symbols_and_codes_before_or_after_the_number() {
+        assert_eq!(num("$1,234.50", DecimalStyle::DotGrouped), Some((1234.5, 2, Some("$"))));
+        assert_eq!(num("1.234,50 €", DecimalStyle::Comma), Some((1234.5, 2, Some("€"))));
+        assert_eq!(num("1.234,50\u{a0}€", DecimalStyle::Comma), Some((1234.5, 2, Some("€"))));
+        assert_eq!(num("€12", DecimalStyle::Dot), Some((12.0, 0, Some("€"))));
+        assert_eq!(num("£ 9.99", DecimalStyle::Dot), Some((9.99, 2, Some("£"))));
+        assert_eq!(num("¥1,200", DecimalStyle::DotGrouped), Some((1200.0, 0, Some("¥"))));
+        assert_eq!(num("USD 12.00", DecimalStyle::Dot), Some((12.0, 2, Some("USD"))));
+        assert_eq!(num("12.00 EUR", DecimalStyle::Dot), Some((12.0, 2, Some("EUR"))));
+        assert_eq!(num("12.00GBP", DecimalStyle::Dot), Some((12.0, 2, Some("GBP"))));
+        // One currency, on one side; no exponent on an amount.
+        assert_eq!(num("$12 €", DecimalStyle::Dot), None);
+        assert_eq!(num("$", DecimalStyle::Dot), None);
+        assert_eq!(num("$1e3", DecimalStyle::Dot), None);
+        assert_eq!(num("usd 12", DecimalStyle::Dot), None);
+    }
+
+    #[test]
+    fn accounting_and_signed_negatives() {
+        assert_eq!(num("(12.00)", DecimalStyle::Dot), Some((-12.0, 2, None)));
+        assert_eq!(num("($12.00)", DecimalStyle::Dot), Some((-12.0, 2, Some("$"))));
+        assert_eq!(num("(1.234,50 €)", DecimalStyle::Comma), Some((-1234.5, 2, Some("€"))));
+        assert_eq!(num("-$12.00", DecimalStyle::Dot), Some((-12.0, 2, Some("$"))));
+        assert_eq!(num("$-12.00", DecimalStyle::Dot), Some((-12.0, 2, Some("$"))));
+        assert_eq!(num("-12,00 €", DecimalStyle::Comma), Some((-12.0, 2, Some("€"))));
+        assert!(parse_number("(12.00)", DecimalStyle::Dot).is_some_and(|n| n.parenthesized));
+        assert!(parse_number("-12.00", DecimalStyle::Dot).is_some_and(|n| !n.parenthesized));
+        assert_eq!(num("(-12.00)", DecimalStyle::Dot), None);
+        assert_eq!(num("-$-12.00", DecimalStyle::Dot), None);
+        assert_eq!(num("(12.00", DecimalStyle::Dot), None);
+        assert_eq!(num("()", DecimalStyle::Dot), None);
+    }
+
+    #[test]
+    fn numbers_read_exactly_as_the_standard_parser_reads_them() {
+        let mut cases: Vec<String> = vec![
+            "0.1".into(),
+            "0.30000000000000004".into(),
+            "123456789012345.6".into(),
+            "9007199254740993".into(),
+            "1234567890123456789012345678901234567890.5".into(),
+            "0.000000000000000000000000001".into(),
+            "1".repeat(80),
+            format!("{}.{}", "7".repeat(40), "3".repeat(40)),
+        ];
+        // A deterministic spread of digit strings and decimal places.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 10_000_000_000_000_000).to_string();
+            let point = (x >> 60) as usize % (digits.len() + 1);
+            let (i, f) = digits.split_at(point);
+            cases.push(format!("{i}.{f}"));
+            cases.push(format!("-{i}.{f}"));
+        }
+        for c in cases {
+            let expected: f64 = c.parse().unwrap();
+            let got = parse_number(&c, DecimalStyle::Dot).map(|n| n.value);
+            assert_eq!(got.map(f64::to_bits), Some(expected.to_bits()), "{c}");
+        }
     }
 
     #[test]
     fn boolean_words_but_not_digits() {
         assert_eq!(parse_bool("Yes"), Some(true));
         assert_eq!(parse_bool("FALSE"), Some(false));
+        assert_eq!(parse_bool("t"), Some(true));
         assert_eq!(parse_bool("1"), None);
+        assert_eq!(parse_bool("yess"), None);
     }
 
     #[test]
@@ -330,14 +772,80 @@ mod tests {
     }
 
     #[test]
-    fn date_times_with_offsets_and_am_pm() {
+    fn month_names_in_every_layout() {
+        let jan15 = days_from_ymd(2024, 1, 15);
+        for (text, layout) in [
+            ("15-Jan-2024", DateLayout::DayMonthName),
+            ("15 Jan 2024", DateLayout::DayMonthName),
+            ("15-January-2024", DateLayout::DayMonthName),
+            ("15 JANUARY 2024", DateLayout::DayMonthName),
+            ("15/jan/2024", DateLayout::DayMonthName),
+            ("Jan 15 2024", DateLayout::MonthNameFirst),
+            ("Jan 15, 2024", DateLayout::MonthNameFirst),
+            ("Jan. 15, 2024", DateLayout::MonthNameFirst),
+            ("January 15, 2024", DateLayout::MonthNameFirst),
+            ("january 15 2024", DateLayout::MonthNameFirst),
+            ("Monday, January 15, 2024", DateLayout::MonthNameFirst),
+            ("Mon, 15 Jan 2024", DateLayout::DayMonthName),
+        ] {
+            let shape = date_shape(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!((shape.layout, shape.days(DateOrder::Mdy), shape.time), (layout, jan15, None), "{text}");
+        }
+        assert_eq!(date_shape("5 Sept 2024").and_then(|s| s.days(DateOrder::Dmy)), days_from_ymd(2024, 9, 5));
+        for text in
+            ["31-Feb-2024", "15-Janu-2024", "15 Jan, 2024x", "Jan 2024", "15-Jan 2024", "Jan 15,2024 x", "10 apples"]
+        {
+            assert_eq!(date_shape(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn month_name_dates_with_times() {
+        let s = date_shape("15-Jan-2024 10:23:45").unwrap();
+        assert_eq!(s.time, Some(TimeOfDay { seconds: 37_425, offset: None }));
+        let s = date_shape("Jan 15, 2024 3:15 PM").unwrap();
+        assert_eq!(s.time.map(|t| t.seconds), Some(15 * 3600 + 15 * 60));
+        let s = date_shape("Mon, 15 Jan 2024 10:23:45 -0500").unwrap();
+        assert_eq!(s.time, Some(TimeOfDay { seconds: 37_425, offset: Some(-5 * 3600) }));
+    }
+
+    #[test]
+    fn date_times_with_offsets_keep_the_written_calendar_date_and_time() {
+        let jan15 = days_from_ymd(2024, 1, 15).unwrap() as i64;
+        let written = jan15 * 86_400 + 10 * 3600 + 23 * 60 + 45;
+        for (text, offset) in [
+            ("2024-01-15 10:23:45 -0500", -5 * 3600),
+            ("2024-01-15T10:23:45-05:00", -5 * 3600),
+            ("2024-01-15T10:23:45Z", 0),
+            ("2024-01-15 10:23:45+0100", 3600),
+            ("2024-01-15 10:23:45 +01", 3600),
+            ("2024-01-15 10:23:45 UTC", 0),
+            ("2024-01-15T10:23:45.123+05:30", 5 * 3600 + 30 * 60),
+        ] {
+            let s = date_shape(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(s.time.and_then(|t| t.offset), Some(offset), "{text}");
+            assert_eq!(s.seconds(DateOrder::Dmy), Some(written), "{text}");
+            assert!(s.has_offset());
+        }
+        // Late in the evening west of UTC: still the day written, not the next UTC day.
+        let late = date_shape("2024-01-15 22:10:00 -0500").unwrap();
+        assert_eq!(late.seconds(DateOrder::Dmy).map(|s| s.div_euclid(86_400)), Some(jan15));
+        assert_eq!(late.days(DateOrder::Dmy), Some(jan15 as i32));
+        for text in ["2024-01-15 10:23:45 -1:00", "2024-01-15 10:23:45 +2500", "2024-01-15 10:23:45 -05:0"] {
+            assert_eq!(date_shape(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn date_times_with_am_pm_and_fractions() {
         let s = date_shape("2024-01-05T10:30:00Z").unwrap();
-        assert_eq!(s.time, Some((37_800, 0)));
-        let s = date_shape("2024-01-05 10:30:15+01:00").unwrap();
-        assert_eq!(s.seconds(DateOrder::Dmy), Some(19727 * 86_400 + 37_815 - 3600));
+        assert_eq!(s.time, Some(TimeOfDay { seconds: 37_800, offset: Some(0) }));
         let s = date_shape("1/5/2024 3:15 PM").unwrap();
-        assert_eq!(s.time, Some((15 * 3600 + 15 * 60, 0)));
+        assert_eq!(s.time, Some(TimeOfDay { seconds: 15 * 3600 + 15 * 60, offset: None }));
+        assert_eq!(date_shape("1/5/2024 12:15 am").unwrap().time.map(|t| t.seconds), Some(15 * 60));
         assert_eq!(date_shape("2024-01-05 25:00"), None);
-        assert_eq!(date_shape("2024-01-05 10:30:00.123").unwrap().time, Some((37_800, 0)));
+        assert_eq!(date_shape("2024-01-05 13:00 PM"), None);
+        assert_eq!(date_shape("2024-01-05 10:30:00.123").unwrap().time.map(|t| t.seconds), Some(37_800));
+        assert_eq!(date_shape("2024-01-05 10:30:00."), None);
     }
 }

@@ -237,6 +237,10 @@ fn aggregate_transactions(
         aggregates.add(&part.table, &valid);
         Ok(())
     })?;
+    // Transactions that are the whole customer base need a customer (as in the app).
+    if customers.is_none() {
+        aggregates.require_customers(tx.name, &valid.mapping)?;
+    }
     Ok((aggregates, valid.mapping))
 }
 
@@ -407,6 +411,13 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
                 examples.extend(e.iter().cloned());
                 examples.truncate(MAX_EXAMPLES);
                 return;
+            }
+            // Written two ways, or in two currencies: the first part's examples say it.
+            (W::MixedNumberConventions { column, .. }, W::MixedNumberConventions { column: col, .. })
+            | (W::MixedCurrencies { column, .. }, W::MixedCurrencies { column: col, .. })
+                if column == col =>
+            {
+                return
             }
             (a, b) if a == b => return,
             _ => {}

@@ -81,6 +81,49 @@ pub struct ValueFormat {
     pub date_order: Option<DateOrder>,
     /// True when the day/month order could not be decided from the data.
     pub date_order_ambiguous: bool,
+    /// For numbers: the currency symbol or code written with them, as written (`$`, `€`, `USD`),
+    /// when the column has one (a column in two currencies is read as text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// For numbers: true when negatives are written in accounting parentheses, `(12.00)`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parenthesized_negatives: bool,
+    /// For dates and date-times: true when times carry UTC offsets (`-0500`, `+01:00`, `Z`). They
+    /// are ignored: times and calendar dates are kept as written (see [`crate::ingest::values`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub utc_offsets_ignored: bool,
+}
+
+impl ValueFormat {
+    /// What is notable about how the values were read, one short phrase each, in the order the
+    /// import view shows them: `day-first dates`, `decimal comma`, `currency €`, ….
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(layout @ (DateLayout::DayMonthName | DateLayout::MonthNameFirst)) = self.date_layout {
+            notes.push(layout.label().to_string());
+        }
+        if let Some(order) = self.date_order {
+            let name = match order {
+                DateOrder::Dmy => "day-first dates",
+                DateOrder::Mdy => "month-first dates",
+                DateOrder::Ymd => "year-first dates",
+            };
+            notes.push(format!("{name}{}", if self.date_order_ambiguous { " (ambiguous: check)" } else { "" }));
+        }
+        if self.utc_offsets_ignored {
+            notes.push("UTC offsets ignored: dates and times as written".to_string());
+        }
+        if let Some(style @ (DecimalStyle::Comma | DecimalStyle::DotGrouped)) = self.decimal_style {
+            notes.push(style.label().to_string());
+        }
+        if let Some(c) = &self.currency {
+            notes.push(format!("currency {c}"));
+        }
+        if self.parenthesized_negatives {
+            notes.push("negatives in parentheses".to_string());
+        }
+        notes
+    }
 }
 
 /// A column's values, stored by type. `None` is a missing value.
@@ -99,7 +142,8 @@ pub enum ColumnData {
     Boolean(Vec<Option<bool>>),
     /// Days since 1970-01-01.
     Date(Vec<Option<i32>>),
-    /// Seconds since 1970-01-01T00:00:00 (UTC when the file gave an offset, else as written).
+    /// Seconds since 1970-01-01T00:00:00 of the date and time as written (a UTC offset in the file
+    /// is ignored, so the day is the calendar date written).
     Datetime(Vec<Option<i64>>),
     /// Categories: a sorted dictionary and one code per row.
     Categorical {

@@ -10,6 +10,9 @@ pub use column::{format_significant, Column, ColumnData, ColumnType, ValueFormat
 
 use crate::ingest::encoding::{decode_field, TextEncoding};
 
+/// How many rows [`Table::text_examples`] looks at, at most.
+pub const EXAMPLE_SCAN_ROWS: usize = 100_000;
+
 /// Where one record lies in the source bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordSpan {
@@ -88,6 +91,24 @@ impl Table {
     /// The original text of every field of `row`, exactly as in the file.
     pub fn original_row(&self, row: usize) -> Vec<String> {
         self.source.records.get(row).map(|span| self.source.fields(span)).unwrap_or_default()
+    }
+
+    /// Up to `n` different values of column `column` as written in the file (trimmed, empty ones
+    /// skipped), from the first rows: what a message shows when a column cannot be used. Looks at
+    /// no more than [`EXAMPLE_SCAN_ROWS`] rows.
+    pub fn text_examples(&self, column: usize, n: usize) -> Vec<String> {
+        let mut found: Vec<String> = Vec::with_capacity(n);
+        for span in self.source.records.iter().take(EXAMPLE_SCAN_ROWS) {
+            if found.len() >= n {
+                break;
+            }
+            let fields = self.source.fields(span);
+            let Some(text) = fields.get(column).map(|t| t.trim()).filter(|t| !t.is_empty()) else { continue };
+            if !found.iter().any(|f| f == text) {
+                found.push(text.to_string());
+            }
+        }
+        found
     }
 
     /// The 1-based line of the file where `row` starts.

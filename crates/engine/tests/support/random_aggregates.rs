@@ -245,7 +245,16 @@ pub fn prepare(input: &Input) -> Option<Prepared> {
     .ok()?
     .table;
     let mapping = mapping(input);
-    let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
+    let valid_mapping = match mapping.check(&transactions, Some(&customers)) {
+        Ok(valid) => valid,
+        // A mapped column with no value in any row cannot be used, and the mapping says which: nothing to compare.
+        Err(segscope_engine::customers::CustomersError::Mapping(problems))
+            if problems.iter().all(|p| p.contains("is empty: no row has a value")) =>
+        {
+            return None
+        }
+        Err(e) => panic!("{e}"),
+    };
     let mut aggregates = Aggregates::default();
     aggregates.add(&transactions, &valid_mapping);
     let (extra, _) = join(&aggregates, &customer_keys(&customers, 0));
