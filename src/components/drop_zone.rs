@@ -53,13 +53,13 @@ pub fn DropZone(
         >
             {(!compact).then(|| view! {
                 <h2>"Open your customer data"</h2>
-                <p>"Drop a CSV or TSV file here (customers, or transactions). It is read on this computer; nothing is uploaded."</p>
+                <p>"Drop a CSV or TSV file here (customers, or transactions; also .csv.gz, JSON Lines, .xlsx, .xls or .ods). It is read on this computer; nothing is uploaded."</p>
             })}
             <div class="actions">
                 <label class="button primary" for=input_id>
                     {if compact { "Open another file…" } else { "Choose a file…" }}
                 </label>
-                <input id=input_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain" on:change=on_change aria-label="Choose a CSV or TSV file"/>
+                <input id=input_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.gz,.jsonl,.ndjson,.xlsx,.xls,.ods,text/csv,text/tab-separated-values,text/plain" on:change=on_change aria-label="Choose a CSV, TSV, JSON Lines or spreadsheet file"/>
                 <button id=if compact { "try-sample-again" } else { "try-sample" } type="button" class="button" on:click=move |_| load_sample(state, None)>
                     "Try the sample data"
                 </button>

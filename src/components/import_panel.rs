@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::Request;
-use segscope_engine::api::{DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
+use segscope_engine::api::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 
 use crate::state::{use_app, AppState};
 
@@ -42,6 +42,18 @@ pub fn ImportPanel() -> impl IntoView {
                         {format!("{} rows × {} columns", d.rows, d.columns.len())}
                     </p>
                     <dl id="diagnostics" class="facts">
+                        {(diag.format != FileFormat::Csv).then(|| view! {
+                            <dt>"Format"</dt>
+                            <dd id="import-format">{if diag.format.is_converted() {
+                                format!("{} (read as CSV; exports hold its values as CSV)", diag.format.label())
+                            } else {
+                                diag.format.label().to_string()
+                            }}</dd>
+                        })}
+                        {diag.sheet.clone().map(|sheet| view! {
+                            <dt>"Sheet"</dt>
+                            <dd id="import-sheet-read">{sheet}</dd>
+                        })}
                         <dt>"Encoding"</dt>
                         <dd>{format!("{} ({})", diag.encoding.label(), evidence_text(diag.encoding_evidence))}</dd>
                         <dt>"Delimiter"</dt>
@@ -56,7 +68,7 @@ pub fn ImportPanel() -> impl IntoView {
                             {d.warning_messages.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                         </ul>
                     })}
-                    <ImportSettings options=options/>
+                    <ImportSettings options=options sheets=diag.sheets.clone() sheet=diag.sheet.clone()/>
                 </section>
             }
         })}
@@ -68,6 +80,10 @@ pub fn ImportPanel() -> impl IntoView {
 fn ImportSettings(
     /// The options the file was read with.
     options: ReadOptions,
+    /// A workbook's sheets (empty for other files).
+    sheets: Vec<String>,
+    /// The sheet read.
+    sheet: Option<String>,
 ) -> impl IntoView {
     let state = use_app();
     let draft = RwSignal::new(options);
@@ -106,7 +122,27 @@ fn ImportSettings(
         RaggedRows::Fail => "fail",
     }
     .to_string();
+    // Choosing another sheet reads it at once; the column choices of the previous sheet are dropped.
+    let sheet_picker = (sheets.len() > 1).then(|| {
+        let current = sheet.unwrap_or_default();
+        view! {
+            <label for="import-sheet">"Sheet"</label>
+            <select id="import-sheet" on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                draft.update(|o| {
+                    o.sheet = Some(chosen);
+                    o.types.clear();
+                    o.column_missing_tokens.clear();
+                    o.formats.clear();
+                });
+                reread(state, draft.get_untracked());
+            }>
+                {sheets.into_iter().map(|s| { let selected = s == current; let value = s.clone(); view! { <option value=value selected=selected>{s}</option> } }).collect_view()}
+            </select>
+        }
+    });
     view! {
+        {sheet_picker.map(|picker| view! { <div class="form-grid sheet-picker">{picker}</div> })}
         <details class="settings">
             <summary>"Import settings"</summary>
             <div class="form-grid">

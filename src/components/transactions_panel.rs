@@ -61,7 +61,7 @@ pub fn TransactionsPanel() -> impl IntoView {
             }}
             <div class="actions">
                 <label class="button" for="transactions-input">{move || if state.transactions.with(Option::is_some) { "Replace transactions file…" } else { "Add transactions…" }}</label>
-                <input id="transactions-input" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,text/csv" on:change=on_file aria-label="Add a transactions file"/>
+                <input id="transactions-input" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.gz,.jsonl,.ndjson,.xlsx,.xls,.ods,text/csv" on:change=on_file aria-label="Add a transactions file"/>
                 <Show when=move || state.transactions.with(Option::is_none)>
                     <button id="use-as-transactions" type="button" class="button" on:click=move |_| use_as_transactions(state)>"This file is the transactions"</button>
                 </Show>

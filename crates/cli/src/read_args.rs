@@ -1,4 +1,5 @@
-//! The read options every subcommand that reads a file accepts: the import view's choices.
+//! The read options every subcommand that reads a file accepts: the import view's choices. The
+//! input may be CSV/TSV, gzip-compressed CSV, JSON Lines, or a sheet of an .xlsx, .xls or .ods file.
 
 use clap::Args;
 use segscope_engine::ingest::{parse_delimiter, DateOrder, RaggedRows, ReadOptions, TextEncoding};
@@ -30,6 +31,9 @@ pub struct ReadArgs {
     /// An extra token read as a missing value, in every column (repeatable). Defaults: empty, NA, N/A, null, NULL, -, #N/A.
     #[arg(long = "na", value_name = "TOKEN")]
     pub na: Vec<String>,
+    /// The sheet of an Excel or OpenDocument workbook (.xlsx, .xls, .ods) to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Rows with the wrong number of fields: keep (default), skip, or fail.
     #[arg(long, value_name = "WHAT", default_value = "keep")]
     pub bad_rows: String,
@@ -71,6 +75,7 @@ impl ReadArgs {
             o.types.insert(col.to_string(), ty);
         }
         o.missing_tokens.extend(self.na.iter().cloned());
+        o.sheet.clone_from(&self.sheet);
         o.ragged_rows = match self.bad_rows.as_str() {
             "keep" => RaggedRows::Keep,
             "skip" => RaggedRows::Skip,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::api::{ColumnView, DatasetId, DatasetView};
-use segscope_engine::ingest::read_table;
+use segscope_engine::ingest::{read_table, Diagnostics, FileFormat};
 use segscope_engine::progress::Quiet;
 
 use crate::error::{read_file, CliError};
@@ -41,7 +41,9 @@ fn json(view: &DatasetView) -> serde_json::Value {
     let d = &view.diagnostics;
     serde_json::json!({
         "file": view.name,
-        "format": if d.delimiter == b'\t' { "tsv" } else { "csv" },
+        "format": format_tag(d),
+        "sheet": d.sheet,
+        "sheets": d.sheets,
         "encoding": d.encoding.label(),
         "encoding_evidence": d.encoding_evidence,
         "bom": d.bom,
@@ -63,6 +65,21 @@ fn json(view: &DatasetView) -> serde_json::Value {
     })
 }
 
+/// `csv`, `tsv`, `csv.gz`, `tsv.gz`, `jsonl`, `xlsx`, `xls` or `ods`.
+fn format_tag(d: &Diagnostics) -> &'static str {
+    let tsv = d.delimiter == b'\t';
+    match d.format {
+        FileFormat::Csv if tsv => "tsv",
+        FileFormat::Csv => "csv",
+        FileFormat::GzipCsv if tsv => "tsv.gz",
+        FileFormat::GzipCsv => "csv.gz",
+        FileFormat::JsonLines => "jsonl",
+        FileFormat::Xlsx => "xlsx",
+        FileFormat::Xls => "xls",
+        FileFormat::Ods => "ods",
+    }
+}
+
 fn human(view: &DatasetView) -> String {
     let d = &view.diagnostics;
     let mut out = format!("{}: {} rows × {} columns\n", view.name, view.rows, view.columns.len());
@@ -75,6 +92,13 @@ fn human(view: &DatasetView) -> String {
         if d.has_header { "header row" } else { "no header row" },
         d.line_terminator,
     );
+    if d.format != FileFormat::Csv {
+        out += &format!("file: {}", d.format.label());
+        if let Some(sheet) = &d.sheet {
+            out += &format!(", sheet `{sheet}` (sheets: {})", d.sheets.join(", "));
+        }
+        out += if d.format.is_converted() { ", read as the CSV it converts to\n" } else { "\n" };
+    }
     for w in &view.warning_messages {
         out += &format!("warning: {w}\n");
     }

@@ -21,7 +21,7 @@ pub use segmentations::{SegmentationKind, SegmentationView};
 // The types that cross the boundary inside requests and responses, so the page depends on `api` only.
 pub use crate::clv::{ClvParams, TimeUnit};
 pub use crate::customers::{MappingChoices, TransactionMapping};
-pub use crate::ingest::{DateOrder, EncodingEvidence, RaggedRows, ReadOptions, TextEncoding};
+pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;

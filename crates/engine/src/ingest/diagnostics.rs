@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::encoding::{EncodingEvidence, TextEncoding};
+use super::formats::FileFormat;
 use super::options::{delimiter_label, RaggedRows};
 use crate::table::ColumnType;
 
@@ -17,6 +18,15 @@ pub struct Diagnostics {
     pub file: String,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// What kind of file it is; a gzip file's contents, a JSON Lines file or a sheet are read as CSV.
+    #[serde(default)]
+    pub format: FileFormat,
+    /// A workbook's sheets, in the workbook's order (empty for other formats).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// The file's encoding.
     pub encoding: TextEncoding,
     /// How the encoding was decided.

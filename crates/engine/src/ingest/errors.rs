@@ -78,6 +78,46 @@ pub enum IngestErrorKind {
         /// The reader's description.
         message: String,
     },
+    /// A compressed file expands past what is read from one.
+    #[error("it expands past {limit} when decompressed, more than Segscope reads from a compressed file. Decompress it (for example `gzip -d`) and open the CSV with the command-line tool, `segscope`, which reads large files in parts.")]
+    TooLarge {
+        /// The limit, as a person reads it (`2 GB`).
+        limit: String,
+    },
+    /// A compressed file or workbook is damaged or not what its first bytes say.
+    #[error("this {what} could not be read ({message}). {advice}")]
+    Unreadable {
+        /// What the file looked like (`gzip file`, `Excel workbook (.xlsx)`).
+        what: &'static str,
+        /// The reader's description.
+        message: String,
+        /// What to do.
+        advice: &'static str,
+    },
+    /// A JSON Lines line is not a JSON object.
+    #[error("line {line} is not one JSON object ({message}). Each line of a JSON Lines file must hold one object, like {{\"id\": 1, \"city\": \"Ghent\"}}.")]
+    JsonLine {
+        /// 1-based line.
+        line: u64,
+        /// What was found.
+        message: String,
+    },
+    /// The sheet chosen is not in the workbook.
+    #[error("there is no sheet named `{name}` in this workbook. Its sheets are: {available}.")]
+    UnknownSheet {
+        /// The name that was given.
+        name: String,
+        /// The workbook's sheet names, comma-separated.
+        available: String,
+    },
+    /// The sheet chosen has no cells with values.
+    #[error("the sheet `{sheet}` is empty. Choose a sheet with a header row and data; the workbook's sheets are: {available}.")]
+    EmptySheet {
+        /// The sheet read.
+        sheet: String,
+        /// The workbook's sheet names, comma-separated.
+        available: String,
+    },
     /// The user stopped the import.
     #[error("reading was cancelled; the previous data is unchanged.")]
     Cancelled,

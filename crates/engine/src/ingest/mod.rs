@@ -9,6 +9,7 @@ mod diagnostics;
 mod dialect;
 pub mod encoding;
 mod errors;
+pub mod formats;
 mod infer;
 mod options;
 pub mod values;
@@ -17,6 +18,7 @@ pub use diagnostics::{Diagnostics, Example, ImportWarning, MAX_EXAMPLES};
 pub use dialect::sniff_delimiter;
 pub use encoding::{EncodingEvidence, TextEncoding};
 pub use errors::{IngestError, IngestErrorKind};
+pub use formats::FileFormat;
 pub use infer::MAX_CATEGORIES;
 pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS};
 
@@ -65,7 +67,33 @@ pub fn read_table(
     options: &ReadOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Ingested, IngestError> {
-    read(name, bytes, options, 0, monitor).map_err(|kind| kind.in_file(name))
+    read_any_format(name, bytes, options, monitor).map_err(|kind| kind.in_file(name))
+}
+
+/// Turns a gzip, JSON Lines or spreadsheet file into delimited text, then reads that.
+fn read_any_format(
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    monitor: &mut dyn Monitor,
+) -> Result<Ingested, IngestErrorKind> {
+    let delimited = formats::to_delimited(name, bytes, options)?;
+    let mut ingested = if delimited.format.is_converted() {
+        // Segscope wrote this text: comma-separated UTF-8, whatever was chosen for CSV files.
+        let options = ReadOptions { delimiter: Some(b','), encoding: Some(TextEncoding::Utf8), ..options.clone() };
+        read(name, &delimited.bytes, &options, 0, monitor)?
+    } else {
+        read(name, &delimited.bytes, options, 0, monitor)?
+    };
+    let d = &mut ingested.diagnostics;
+    d.bytes = bytes.len() as u64;
+    d.format = delimited.format;
+    d.sheets = delimited.sheets;
+    d.sheet = delimited.sheet;
+    if delimited.format.is_converted() {
+        d.delimiter_detected = false;
+    }
+    Ok(ingested)
 }
 
 /// Reads one part of a larger file: `bytes` hold the file's header and some of its records, and
@@ -253,6 +281,9 @@ fn read(
     let diagnostics = Diagnostics {
         file: name.to_string(),
         bytes: bytes.len() as u64,
+        format: FileFormat::Csv,
+        sheets: Vec::new(),
+        sheet: None,
         encoding: decoded.file_encoding,
         encoding_evidence: decoded.evidence,
         bom: !decoded.bom.is_empty(),

@@ -70,6 +70,9 @@ pub struct ReadOptions {
     pub column_missing_tokens: BTreeMap<String, Vec<String>>,
     /// What to do with rows that have the wrong number of fields.
     pub ragged_rows: RaggedRows,
+    /// The sheet of a workbook (.xlsx, .xls, .ods) to read; `None` reads the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// Per-column decimal style and date order, by column name: pins how values are read (used
     /// when a large file is read in parts, so every part reads like the first).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -88,6 +91,7 @@ impl Default for ReadOptions {
             missing_tokens: DEFAULT_MISSING_TOKENS.iter().map(|s| s.to_string()).collect(),
             column_missing_tokens: BTreeMap::new(),
             ragged_rows: RaggedRows::Keep,
+            sheet: None,
             formats: BTreeMap::new(),
         }
     }

@@ -145,8 +145,8 @@ impl<R: Read> Parts<R> {
 }
 
 /// A delimited file read in parts: the first part (which decides types for all), and a way to
-/// visit every part with those types pinned. UTF-16 files cannot be cut on byte boundaries, so
-/// they are read whole.
+/// visit every part with those types pinned. UTF-16 files cannot be cut on byte boundaries, and
+/// gzip, JSON Lines and spreadsheet files are converted to CSV first, so they are read whole.
 struct PartedFile<'a, R> {
     name: &'a str,
     input: R,
@@ -167,7 +167,10 @@ impl<'a, R: Read + Seek> PartedFile<'a, R> {
         input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
         let mut sniff = Vec::with_capacity(64 * 1024);
         (&mut input).take(64 * 1024).read_to_end(&mut sniff).map_err(StreamError::Read)?;
-        let whole = sniff.starts_with(&[0xFF, 0xFE]) || sniff.starts_with(&[0xFE, 0xFF]);
+        // gzip, JSON Lines and workbooks are turned into CSV whole (with a size limit), then read whole.
+        let whole = sniff.starts_with(&[0xFF, 0xFE])
+            || sniff.starts_with(&[0xFE, 0xFF])
+            || crate::ingest::formats::detect(name, &sniff) != crate::ingest::FileFormat::Csv;
         input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
         let first = if whole {
             let mut bytes = Vec::new();

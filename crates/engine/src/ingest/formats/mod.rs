@@ -1,0 +1,163 @@
+//! Files that are not delimited text, turned into delimited text once, at the front of the reader.
+//!
+//! A gzip file is decompressed: its contents are the original file, and exports pass them through
+//! unchanged. A JSON Lines file or a spreadsheet's sheet is written as CSV (comma-separated,
+//! UTF-8): that CSV is the "original" the preview and exports show. Every format is then read by
+//! the same CSV reader, so types, missing values and warnings work the same way for all.
+
+mod gzip;
+mod json_lines;
+mod spreadsheet;
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::IngestErrorKind;
+use super::options::ReadOptions;
+
+pub use gzip::MAX_EXPANDED_BYTES;
+
+/// What kind of file was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    /// Delimited text (CSV, TSV, ...).
+    #[default]
+    Csv,
+    /// Delimited text compressed with gzip (`.csv.gz`).
+    GzipCsv,
+    /// JSON Lines (`.jsonl`, `.ndjson`): one JSON object per line.
+    JsonLines,
+    /// An Excel workbook (`.xlsx`, `.xlsm`, `.xlsb`).
+    Xlsx,
+    /// An old Excel workbook (`.xls`).
+    Xls,
+    /// An OpenDocument spreadsheet (`.ods`).
+    Ods,
+}
+
+impl FileFormat {
+    /// The format as a user reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "CSV",
+            FileFormat::GzipCsv => "gzip-compressed CSV",
+            FileFormat::JsonLines => "JSON Lines",
+            FileFormat::Xlsx => "Excel workbook (.xlsx)",
+            FileFormat::Xls => "Excel 97-2003 workbook (.xls)",
+            FileFormat::Ods => "OpenDocument spreadsheet (.ods)",
+        }
+    }
+
+    /// True when the text read is CSV written by Segscope (JSON Lines, spreadsheets), not the file's own.
+    pub fn is_converted(self) -> bool {
+        matches!(self, FileFormat::JsonLines | FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods)
+    }
+}
+
+/// Decides a file's format from its first bytes, then from its name's extension.
+pub fn detect(name: &str, bytes: &[u8]) -> FileFormat {
+    let lower = name.to_ascii_lowercase();
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return FileFormat::GzipCsv;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return if lower.ends_with(".ods") { FileFormat::Ods } else { FileFormat::Xlsx };
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return FileFormat::Xls;
+    }
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || json_lines::looks_like(bytes) {
+        return FileFormat::JsonLines;
+    }
+    FileFormat::Csv
+}
+
+/// A file as delimited text.
+#[derive(Debug)]
+pub struct Delimited<'a> {
+    /// The text to read as CSV.
+    pub bytes: Cow<'a, [u8]>,
+    /// What the file was.
+    pub format: FileFormat,
+    /// A workbook's sheets, in the workbook's order (empty for other formats).
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+}
+
+/// Turns `bytes` (a file called `name`) into delimited text.
+///
+/// # Errors
+/// [`IngestErrorKind::TooLarge`] when a gzip file expands past [`MAX_EXPANDED_BYTES`],
+/// [`IngestErrorKind::Unreadable`] when a gzip file or workbook is damaged,
+/// [`IngestErrorKind::JsonLine`] for a JSON Lines line that is not a JSON object,
+/// [`IngestErrorKind::UnknownSheet`] / [`IngestErrorKind::EmptySheet`] for the sheet chosen.
+pub fn to_delimited<'a>(name: &str, bytes: &'a [u8], options: &ReadOptions) -> Result<Delimited<'a>, IngestErrorKind> {
+    to_delimited_limited(name, bytes, options, MAX_EXPANDED_BYTES)
+}
+
+fn to_delimited_limited<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    options: &ReadOptions,
+    limit: u64,
+) -> Result<Delimited<'a>, IngestErrorKind> {
+    let format = detect(name, bytes);
+    let plain = |bytes: Cow<'a, [u8]>| Delimited { bytes, format, sheets: Vec::new(), sheet: None };
+    match format {
+        FileFormat::Csv => Ok(plain(Cow::Borrowed(bytes))),
+        FileFormat::GzipCsv => Ok(plain(Cow::Owned(gzip::decompress(bytes, limit)?))),
+        FileFormat::JsonLines => Ok(plain(Cow::Owned(json_lines::to_csv(bytes)?))),
+        FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods => {
+            let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref())?;
+            Ok(Delimited { bytes: Cow::Owned(sheet.csv), format, sheets: sheet.sheets, sheet: Some(sheet.sheet) })
+        }
+    }
+}
+
+/// Quotes a value for the CSV Segscope writes (comma-separated, quoted only when needed).
+fn push_field(out: &mut Vec<u8>, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
+        out.push(b'"');
+        out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(value.as_bytes());
+    }
+}
+
+/// Writes one CSV record with a LF terminator.
+fn push_record<'v>(out: &mut Vec<u8>, values: impl IntoIterator<Item = &'v str>) {
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_field(out, v);
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_by_their_first_bytes_then_by_name() {
+        assert_eq!(detect("a.csv", b"\x1f\x8b\x08rest"), FileFormat::GzipCsv);
+        assert_eq!(detect("a.xlsx", b"PK\x03\x04rest"), FileFormat::Xlsx);
+        assert_eq!(detect("a.ods", b"PK\x03\x04rest"), FileFormat::Ods);
+        assert_eq!(detect("a", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), FileFormat::Xls);
+        assert_eq!(detect("a.ndjson", b"x"), FileFormat::JsonLines);
+        assert_eq!(detect("a.txt", b"  {\"a\": 1}\n{\"a\": 2}\n"), FileFormat::JsonLines);
+        assert_eq!(detect("a.csv", b"a,b\n1,2\n"), FileFormat::Csv);
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        push_record(&mut out, ["a", "b,c", "say \"hi\"", " x"]);
+        assert_eq!(out, b"a,\"b,c\",\"say \"\"hi\"\"\",\" x\"\n");
+    }
+}

@@ -1,0 +1,110 @@
+//! gzip-compressed CSV, JSON Lines and Excel workbooks read to the same typed table as their CSV
+//! twin (fixtures made by `tests/data/make_formats.py`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+use segscope_engine::ingest::{read_table, FileFormat, IngestErrorKind, Ingested, ReadOptions};
+use segscope_engine::progress::Quiet;
+use segscope_engine::table::ColumnType;
+
+const CSV: &[u8] = include_bytes!("data/transactions.csv");
+const GZ: &[u8] = include_bytes!("data/transactions.csv.gz");
+const JSONL: &[u8] = include_bytes!("data/transactions.jsonl");
+const XLSX: &[u8] = include_bytes!("data/transactions.xlsx");
+
+fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Ingested {
+    read_table(name, bytes, options, &mut Quiet).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn orders() -> ReadOptions {
+    ReadOptions { sheet: Some("Orders".into()), ..ReadOptions::default() }
+}
+
+fn twin() -> Ingested {
+    read("transactions.csv", CSV, &ReadOptions::default())
+}
+
+#[test]
+fn the_csv_twin_has_the_types_the_others_must_match() {
+    let t = twin().table;
+    let types: Vec<ColumnType> = t.columns.iter().map(|c| c.column_type()).collect();
+    assert_eq!(types, [ColumnType::Categorical, ColumnType::Date, ColumnType::Decimal, ColumnType::Categorical]);
+    assert_eq!(t.rows(), 60);
+}
+
+#[test]
+fn gzip_csv_reads_like_its_twin_and_keeps_the_original_bytes() {
+    let gz = read("transactions.csv.gz", GZ, &ReadOptions::default());
+    let csv = twin();
+    assert_eq!(gz.table.columns, csv.table.columns);
+    assert_eq!(gz.diagnostics.format, FileFormat::GzipCsv);
+    assert_eq!(gz.diagnostics.bytes, GZ.len() as u64);
+    // The decompressed bytes are the original file: exports pass them through.
+    assert_eq!(gz.table.source.bytes, CSV);
+}
+
+#[test]
+fn json_lines_read_like_the_twin() {
+    let j = read("transactions.jsonl", JSONL, &ReadOptions::default());
+    assert_eq!(j.table.columns, twin().table.columns);
+    assert_eq!(j.diagnostics.format, FileFormat::JsonLines);
+    assert_eq!(j.table.original_row(0), ["00002", "2024-06-06", "173.72", "web"]);
+}
+
+#[test]
+fn the_orders_sheet_reads_like_the_twin_with_serials_as_dates() {
+    let x = read("transactions.xlsx", XLSX, &orders());
+    assert_eq!(x.table.columns, twin().table.columns);
+    assert_eq!(x.diagnostics.format, FileFormat::Xlsx);
+    assert_eq!(x.diagnostics.sheets, ["Summary", "Orders"]);
+    assert_eq!(x.diagnostics.sheet.as_deref(), Some("Orders"));
+    // The "original" of a sheet is the CSV it is written as.
+    assert_eq!(x.table.source.bytes, CSV);
+}
+
+#[test]
+fn the_first_sheet_is_read_by_default_with_merged_headers_named() {
+    let x = read("transactions.xlsx", XLSX, &ReadOptions::default());
+    assert_eq!(x.diagnostics.sheet.as_deref(), Some("Summary"));
+    let names: Vec<&str> = x.table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["region", "column_2", "updated"]);
+    assert_eq!(x.table.original_row(0), ["North", "3", "2024-03-31 12:00:00"]);
+    assert_eq!(x.table.original_row(1), ["South", "5", "2024-04-01"]);
+    assert_eq!(x.table.columns[1].column_type(), ColumnType::Integer);
+}
+
+#[test]
+fn a_sheet_that_is_not_there_lists_the_sheets() {
+    let options = ReadOptions { sheet: Some("Customers".into()), ..ReadOptions::default() };
+    let err = read_table("transactions.xlsx", XLSX, &options, &mut Quiet).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "transactions.xlsx: there is no sheet named `Customers` in this workbook. Its sheets are: `Summary`, `Orders`."
+    );
+}
+
+#[test]
+fn a_corrupt_workbook_is_named_and_says_what_to_do() {
+    let mut broken = XLSX.to_vec();
+    broken.truncate(600);
+    let err = read_table("broken.xlsx", &broken, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(matches!(err.kind, IngestErrorKind::Unreadable { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.starts_with("broken.xlsx: this Excel workbook (.xlsx) could not be read ("), "{text}");
+    assert!(text.contains("save the sheet as CSV"), "{text}");
+}
+
+#[test]
+fn a_line_that_is_not_an_object_is_named_by_its_number() {
+    let err = read_table("orders.jsonl", b"{\"a\": 1}\n{\"a\": 2}\n\"three\"\n", &ReadOptions::default(), &mut Quiet)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "orders.jsonl: line 3 is not one JSON object (`\"three\"` is not a JSON object). Each line of a JSON Lines file must hold one object, like {\"id\": 1, \"city\": \"Ghent\"}."
+    );
+}
+
+#[test]
+fn a_damaged_gzip_file_is_named() {
+    let err = read_table("orders.csv.gz", &GZ[..40], &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().starts_with("orders.csv.gz: this gzip file could not be read ("), "{err}");
+}
