@@ -12,6 +12,9 @@ mod errors;
 pub mod formats;
 mod infer;
 mod options;
+pub mod records;
+mod rows;
+mod typed_cell;
 pub mod values;
 
 pub use diagnostics::{Diagnostics, Example, ImportWarning, MAX_EXAMPLES};
@@ -21,6 +24,8 @@ pub use errors::{IngestError, IngestErrorKind};
 pub use formats::FileFormat;
 pub use infer::MAX_CATEGORIES;
 pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS};
+pub use rows::{RowReader, Visited, SAMPLE_RECORDS};
+pub use typed_cell::{cell_of, CellReader, CellValue};
 
 use cells::Cells;
 use infer::{build_column, ColumnContext};
@@ -343,7 +348,7 @@ fn terminator_name(t: &[u8]) -> &'static str {
 
 /// When a record ends inside a quoted field: the byte offset of that field's opening quote and
 /// the 0-based field index.
-fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<(usize, usize)> {
+pub(crate) fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<(usize, usize)> {
     let mut field = 0;
     let mut at_field_start = true;
     let mut open: Option<usize> = None;

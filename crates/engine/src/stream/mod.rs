@@ -1,9 +1,7 @@
 //! Files of any size: read in parts of whole records, each part read, segmented and written like
 //! a small file, so memory stays bounded by the part size, not the file size.
 
-mod records;
-
-pub use records::Records;
+pub use crate::ingest::records::Records;
 
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 

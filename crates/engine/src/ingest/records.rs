@@ -3,17 +3,28 @@
 
 use std::io::BufRead;
 
+/// The longest record read (64 MiB): a quoted value still open past it is taken for a stray quote
+/// rather than read on until it swallows the rest of the file.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
 /// Reads raw records (bytes with their line terminators) one at a time.
 pub struct Records<R> {
     reader: R,
     delimiter: u8,
     line: u64,
+    unterminated: bool,
 }
 
 impl<R: BufRead> Records<R> {
     /// Records of `reader`, whose fields are separated by `delimiter`.
     pub fn new(reader: R, delimiter: u8) -> Self {
-        Records { reader, delimiter, line: 1 }
+        Records { reader, delimiter, line: 1, unterminated: false }
+    }
+
+    /// True when the record read last ended inside a quoted value: the input ended, or the record
+    /// passed [`MAX_RECORD_BYTES`], before its closing quote.
+    pub fn unterminated(&self) -> bool {
+        self.unterminated
     }
 
     /// Appends the next record's bytes (with its terminator) to `buf` and returns the line it
@@ -25,9 +36,12 @@ impl<R: BufRead> Records<R> {
         let start_line = self.line;
         let (mut in_quotes, mut at_field_start) = (false, true);
         let mut read_any = false;
+        let record_start = buf.len();
+        self.unterminated = false;
         loop {
             let from = buf.len();
             if self.reader.read_until(b'\n', buf)? == 0 {
+                self.unterminated = in_quotes;
                 return Ok(read_any.then_some(start_line));
             }
             read_any = true;
@@ -53,6 +67,10 @@ impl<R: BufRead> Records<R> {
             }
             self.line += 1;
             if !in_quotes {
+                return Ok(Some(start_line));
+            }
+            if buf.len() - record_start > MAX_RECORD_BYTES {
+                self.unterminated = true;
                 return Ok(Some(start_line));
             }
         }

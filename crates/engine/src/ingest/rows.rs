@@ -1,0 +1,450 @@
+//! A file of any size read a record at a time, straight into typed values: a leading sample of
+//! records is read as a table (which decides every column's type and conventions, and which the
+//! import view shows), then every record of the file is visited with only the columns asked for,
+//! read as the sample decided ([`CellReader`]). Memory is the sample and one record, whatever the
+//! file's size; no cell becomes a `String`.
+//!
+//! Plain delimited text (UTF-8 or Windows-1252) and gzip-compressed delimited text stream. UTF-16
+//! files, JSON Lines and spreadsheets are first turned into delimited text whole
+//! ([`super::formats`]), then read the same way.
+
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Cursor, Read};
+
+use flate2::bufread::MultiGzDecoder;
+
+use super::encoding::{decode, decode_field, TextEncoding};
+use super::errors::{IngestError, IngestErrorKind};
+use super::formats::{self, FileFormat};
+use super::options::{RaggedRows, ReadOptions};
+use super::records::Records;
+use super::typed_cell::{cell_of, CellReader, CellValue};
+use super::{dialect, read_table_part, ImportWarning, Ingested, MAX_EXAMPLES};
+use crate::progress::Monitor;
+
+/// Records in the leading sample by default (it decides the column types for the whole file).
+pub const SAMPLE_RECORDS: usize = 100_000;
+
+/// How often (in records) visiting reports progress and checks for cancellation.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// A file opened for reading a record at a time: its leading sample, read as a table, and the rest.
+pub struct RowReader<'r> {
+    name: String,
+    sample: Ingested,
+    rest: Records<Box<dyn BufRead + 'r>>,
+    readers: Vec<CellReader>,
+    ragged_rows: RaggedRows,
+    /// The file's size in bytes as read (for progress), 0 when unknown.
+    size: u64,
+}
+
+/// What visiting every record found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visited {
+    /// Data records visited (the sample's and the rest's; ragged records left out are not counted).
+    pub rows: u64,
+    /// The sample's warnings, with counts of the whole file where they count rows (ragged rows).
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl<'r> RowReader<'r> {
+    /// Opens `input` (a file called `name`, `size` bytes when known, else 0) and reads its first
+    /// `sample_records` records as a table.
+    ///
+    /// # Errors
+    /// As [`super::read_table`] for the sample (empty file, no header, a chosen column the file
+    /// lacks...), or reading the input failed, or `monitor` cancelled.
+    pub fn open<R: Read + 'r>(
+        name: &str,
+        input: R,
+        size: u64,
+        options: &ReadOptions,
+        sample_records: usize,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Self, IngestError> {
+        open(name, input, size, options, sample_records.max(1), monitor).map_err(|k| k.in_file(name))
+    }
+
+    /// The leading sample, read as a table (column types decided for the whole file).
+    pub fn sample(&self) -> &Ingested {
+        &self.sample
+    }
+
+    /// Visits every data record of the file, from the first (the sample's) to the last, calling
+    /// `f(line, cells)` with the 1-based line the record starts on and the cells of `columns`
+    /// (indexes into the sample's columns), in that order. Returns the sample and what was found.
+    ///
+    /// # Errors
+    /// Reading the input failed, a quoted value never ends (an error naming its line: it is never
+    /// read as one value that swallows the rest of the file), a ragged row under
+    /// [`RaggedRows::Fail`], or `monitor` cancelled.
+    pub fn visit(
+        mut self,
+        columns: &[usize],
+        label: &str,
+        monitor: &mut dyn Monitor,
+        mut f: impl FnMut(u64, &[CellValue<'_>]),
+    ) -> Result<(Ingested, Visited), IngestError> {
+        let name = self.name.clone();
+        let visited = self.visit_all(columns, label, monitor, &mut f).map_err(|k| k.in_file(&name))?;
+        Ok((self.sample, visited))
+    }
+
+    fn visit_all(
+        &mut self,
+        columns: &[usize],
+        label: &str,
+        monitor: &mut dyn Monitor,
+        f: &mut dyn FnMut(u64, &[CellValue<'_>]),
+    ) -> Result<Visited, IngestErrorKind> {
+        let table = &self.sample.table;
+        let mut rows = 0u64;
+        let mut cells: Vec<CellValue<'_>> = Vec::with_capacity(columns.len());
+        for r in 0..table.rows() {
+            cells.clear();
+            cells.extend(
+                columns.iter().map(|&c| table.columns.get(c).map_or(CellValue::Missing, |c| cell_of(&c.data, r))),
+            );
+            f(table.line_of(r).unwrap_or(0), &cells);
+            rows += 1;
+            tick(monitor, label, rows, 0, self.size)?;
+        }
+        let diagnostics = &self.sample.diagnostics;
+        let (delimiter, encoding) = (diagnostics.delimiter, diagnostics.encoding);
+        let expected = table.columns.len();
+        let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+        let mut splitter = FieldSplitter::new(delimiter);
+        let mut raw = Vec::new();
+        let mut ragged = 0u64;
+        let mut ragged_examples = Vec::new();
+        let mut consumed = 0u64;
+        // Buffers kept from record to record (emptied and refilled in place, so no record allocates).
+        let mut spare_text: Vec<Option<Cow<'static, str>>> = Vec::with_capacity(columns.len());
+        let mut spare_cells: Vec<CellValue<'static>> = Vec::with_capacity(columns.len());
+        loop {
+            raw.clear();
+            let Some(line) = self.rest.next_record(&mut raw).map_err(read_failed)? else { break };
+            consumed += raw.len() as u64;
+            if self.rest.unterminated() {
+                let (offset, column) = super::unclosed_quote(&raw, delimiter).unwrap_or((0, 0));
+                let line = line + raw.get(..offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+                let column_name = names.get(column).cloned().unwrap_or_else(|| format!("column_{}", column + 1));
+                return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
+            }
+            let fields = splitter.split(&raw);
+            if fields == 0 {
+                continue; // a blank line, as the table reader skips them
+            }
+            if fields != expected {
+                ragged += 1;
+                if ragged_examples.len() < MAX_EXAMPLES {
+                    ragged_examples.push(super::Example { line, found: format!("{fields} fields") });
+                }
+                match self.ragged_rows {
+                    RaggedRows::Fail => return Err(IngestErrorKind::RaggedRow { line, found: fields, expected }),
+                    RaggedRows::Skip => continue,
+                    RaggedRows::Keep => {}
+                }
+            }
+            let mut text: Vec<Option<Cow<'_, str>>> = recycle(std::mem::take(&mut spare_text));
+            text.extend(columns.iter().map(|&c| splitter.field(c).map(|b| decode_field(b, encoding))));
+            let mut cells: Vec<CellValue<'_>> = recycle_cells(std::mem::take(&mut spare_cells));
+            cells.extend(columns.iter().zip(&text).map(|(&c, t)| match self.readers.get(c) {
+                Some(reader) => reader.read(t.as_deref()),
+                None => CellValue::Missing,
+            }));
+            f(line, &cells);
+            spare_cells = recycle_cells(cells);
+            spare_text = recycle(text);
+            rows += 1;
+            tick(monitor, label, rows, consumed, self.size)?;
+        }
+        let mut warnings = self.sample.diagnostics.warnings.clone();
+        if ragged > 0 {
+            add_ragged(&mut warnings, ragged, ragged_examples, expected, self.ragged_rows);
+        }
+        Ok(Visited { rows, warnings })
+    }
+}
+
+/// An empty vector of another lifetime in the same allocation (in-place collection: the buffer is
+/// reused, nothing is allocated).
+fn recycle<'a, 'b, T: ?Sized + ToOwned>(v: Vec<Option<Cow<'a, T>>>) -> Vec<Option<Cow<'b, T>>> {
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// [`recycle`] for cell values.
+fn recycle_cells<'a, 'b>(v: Vec<CellValue<'a>>) -> Vec<CellValue<'b>> {
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+fn tick(monitor: &mut dyn Monitor, label: &str, rows: u64, done: u64, size: u64) -> Result<(), IngestErrorKind> {
+    if rows % PROGRESS_EVERY == 0 {
+        monitor.progress(label, done, size);
+        if monitor.is_cancelled() {
+            return Err(IngestErrorKind::Cancelled);
+        }
+    }
+    Ok(())
+}
+
+fn read_failed(e: std::io::Error) -> IngestErrorKind {
+    IngestErrorKind::Unreadable {
+        what: "file",
+        message: e.to_string(),
+        advice: "Check that the file is complete and readable, then open it again.",
+    }
+}
+
+/// Counts ragged rows after the sample into the sample's warning (or adds one).
+fn add_ragged(
+    warnings: &mut Vec<ImportWarning>,
+    more: u64,
+    more_examples: Vec<super::Example>,
+    columns: usize,
+    ragged_rows: RaggedRows,
+) {
+    for w in warnings.iter_mut() {
+        if let ImportWarning::RaggedRows { count, examples, .. } = w {
+            *count += more;
+            examples.extend(more_examples);
+            examples.truncate(MAX_EXAMPLES);
+            return;
+        }
+    }
+    warnings.push(ImportWarning::RaggedRows {
+        count: more,
+        expected: columns,
+        examples: more_examples,
+        policy: ragged_rows,
+    });
+}
+
+fn open<'r, R: Read + 'r>(
+    name: &str,
+    input: R,
+    size: u64,
+    options: &ReadOptions,
+    sample_records: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<RowReader<'r>, IngestErrorKind> {
+    let mut reader: Box<dyn BufRead + 'r> = Box::new(BufReader::with_capacity(1 << 20, input));
+    let first = reader.fill_buf().map_err(read_failed)?;
+    let mut format = formats::detect(name, first);
+    if format == FileFormat::GzipCsv {
+        let inner: Box<dyn BufRead + 'r> = Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader)));
+        reader = inner;
+        // What the archive holds decides how it is read; the file's own format is gzip.
+        let first = reader.fill_buf().map_err(read_failed)?;
+        if formats::detect(name.trim_end_matches(".gz"), first) != FileFormat::Csv || is_utf16(first) {
+            return open_whole(name, reader, size, options, sample_records, FileFormat::GzipCsv, monitor);
+        }
+    } else if format != FileFormat::Csv || is_utf16(first) {
+        return open_whole(name, reader, size, options, sample_records, format, monitor);
+    } else {
+        format = FileFormat::Csv;
+    }
+    let first = reader.fill_buf().map_err(read_failed)?;
+    let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(first));
+    let mut rest = Records::new(reader, delimiter);
+    let mut bytes = Vec::new();
+    let wanted = sample_records + usize::from(options.has_header);
+    for _ in 0..wanted {
+        if rest.next_record(&mut bytes).map_err(read_failed)?.is_none() || rest.unterminated() {
+            break;
+        }
+    }
+    let options = ReadOptions { delimiter: Some(delimiter), ..options.clone() };
+    let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
+    sample.diagnostics.format = format;
+    sample.diagnostics.delimiter_detected = options.delimiter.is_none();
+    Ok(finish_open(name, sample, rest, &options, size))
+}
+
+fn is_utf16(first: &[u8]) -> bool {
+    first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF])
+}
+
+/// A file that must be converted whole (UTF-16, JSON Lines, a spreadsheet, or gzip holding one):
+/// converted to delimited UTF-8 text, which is then read like any other.
+fn open_whole<'r>(
+    name: &str,
+    mut reader: Box<dyn BufRead + 'r>,
+    size: u64,
+    options: &ReadOptions,
+    sample_records: usize,
+    format: FileFormat,
+    monitor: &mut dyn Monitor,
+) -> Result<RowReader<'r>, IngestErrorKind> {
+    let mut bytes = Vec::new();
+    let limit = formats::MAX_EXPANDED_BYTES;
+    (&mut reader).take(limit + 1).read_to_end(&mut bytes).map_err(read_failed)?;
+    if bytes.len() as u64 > limit {
+        return Err(IngestErrorKind::TooLarge { limit: "2 GB".into() });
+    }
+    drop(reader);
+    let (body, file_encoding, delimiter, chosen, converted, read_format, sheets, sheet) = {
+        let delimited = formats::to_delimited(name.trim_end_matches(".gz"), &bytes, options)?;
+        let converted = delimited.format.is_converted();
+        let mut chosen = options.clone();
+        if converted {
+            chosen.delimiter = Some(b',');
+            chosen.encoding = Some(TextEncoding::Utf8);
+        }
+        let decoded = decode(&delimited.bytes, chosen.encoding)?;
+        let delimiter = chosen.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(&decoded.body));
+        let body: Vec<u8> = decoded.body.into_owned();
+        (body, decoded.file_encoding, delimiter, chosen, converted, delimited.format, delimited.sheets, delimited.sheet)
+    };
+    drop(bytes);
+    let pinned = ReadOptions { delimiter: Some(delimiter), encoding: Some(TextEncoding::Utf8), ..chosen };
+    let cursor: Box<dyn BufRead + 'r> = Box::new(Cursor::new(body));
+    let mut rest = Records::new(cursor, delimiter);
+    let mut sample_bytes = Vec::new();
+    for _ in 0..sample_records + usize::from(options.has_header) {
+        if rest.next_record(&mut sample_bytes).map_err(read_failed)?.is_none() || rest.unterminated() {
+            break;
+        }
+    }
+    let mut sample = read_table_part(name, &sample_bytes, &pinned, 0, monitor).map_err(|e| e.kind)?;
+    let d = &mut sample.diagnostics;
+    d.format = if converted { read_format } else { format };
+    d.sheets = sheets;
+    d.sheet = sheet;
+    d.delimiter_detected = options.delimiter.is_none() && !converted;
+    if matches!(file_encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be) {
+        d.encoding = file_encoding;
+        d.warnings.push(ImportWarning::Utf16Transcoded { encoding: file_encoding.label().to_string() });
+    }
+    Ok(finish_open(name, sample, rest, &pinned, size))
+}
+
+fn finish_open<'r>(
+    name: &str,
+    mut sample: Ingested,
+    rest: Records<Box<dyn BufRead + 'r>>,
+    options: &ReadOptions,
+    size: u64,
+) -> RowReader<'r> {
+    sample.diagnostics.bytes = size;
+    let readers = sample
+        .table
+        .columns
+        .iter()
+        .map(|c| CellReader::for_column(c, options.missing_tokens_for(&c.name), options.date_order))
+        .collect();
+    RowReader { name: name.to_string(), sample, rest, readers, ragged_rows: options.ragged_rows, size }
+}
+
+/// Splits one raw record into its fields (unquoted) with `csv-core`, the parser the `csv` crate
+/// uses, so fields read exactly as the table reader reads them.
+struct FieldSplitter {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    fields: usize,
+}
+
+impl FieldSplitter {
+    fn new(delimiter: u8) -> Self {
+        FieldSplitter {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: Vec::new(),
+            ends: vec![0; 64],
+            fields: 0,
+        }
+    }
+
+    /// Splits `raw` (one whole record, with or without its terminator); returns its field count
+    /// (0 for a blank line).
+    fn split(&mut self, raw: &[u8]) -> usize {
+        // Unquoting never makes a field longer, so the output fits in the record's length.
+        if self.out.len() < raw.len() {
+            self.out.resize(raw.len(), 0);
+        }
+        loop {
+            self.core.reset();
+            let (mut input, mut nout, mut nend) = (raw, 0usize, 0usize);
+            let full = loop {
+                let (res, nin, o, e) = self.core.read_record(
+                    input,
+                    self.out.get_mut(nout..).unwrap_or_default(),
+                    self.ends.get_mut(nend..).unwrap_or_default(),
+                );
+                input = input.get(nin..).unwrap_or_default();
+                nout += o;
+                nend += e;
+                match res {
+                    csv_core::ReadRecordResult::Record => break false,
+                    csv_core::ReadRecordResult::End => break false,
+                    csv_core::ReadRecordResult::OutputEndsFull => break true,
+                    csv_core::ReadRecordResult::OutputFull => {
+                        let grown = self.out.len() * 2 + 64;
+                        self.out.resize(grown, 0);
+                    }
+                    csv_core::ReadRecordResult::InputEmpty => {}
+                }
+            };
+            if full {
+                let grown = self.ends.len() * 2;
+                self.ends.resize(grown, 0);
+                continue;
+            }
+            self.fields = nend;
+            return nend;
+        }
+    }
+
+    /// Field `i` of the record split last (`None` past its end).
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.fields {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.out.get(start..*self.ends.get(i)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Quiet;
+
+    fn visit_all(csv: &[u8], sample: usize, columns: &[usize]) -> (Vec<(u64, Vec<String>)>, Visited) {
+        let reader =
+            RowReader::open("t.csv", csv, csv.len() as u64, &ReadOptions::default(), sample, &mut Quiet).unwrap();
+        let mut got = Vec::new();
+        let (_, visited) = reader
+            .visit(columns, "Reading", &mut Quiet, |line, cells| {
+                got.push((line, cells.iter().map(|c| format!("{c:?}")).collect()));
+            })
+            .unwrap();
+        (got, visited)
+    }
+
+    #[test]
+    fn every_sample_size_visits_the_same_values_and_lines() {
+        let csv = b"id,amount,note\r\n7,1.50,\"two\r\nlines\"\r\n\r\n8,NA,x\r\n9,\"2,000.25\",\"q\"\"\"\r\n10,oops,y";
+        let whole = visit_all(csv, 100, &[0, 1, 2]);
+        assert_eq!(whole.1.rows, 4);
+        assert_eq!(whole.0.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5, 6, 7]);
+        for sample in 1..4 {
+            let (got, visited) = visit_all(csv, sample, &[0, 1, 2]);
+            assert_eq!(visited.rows, 4, "sample {sample}");
+            assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 5, 6, 7], "sample {sample}");
+            assert_eq!(
+                got.iter().map(|r| r.1[0].clone()).collect::<Vec<_>>(),
+                whole.0.iter().map(|r| r.1[0].clone()).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_after_the_sample_is_an_error_with_its_line() {
+        let csv = b"id,note\n1,a\n2,b\n3,\"never\n4,c\n";
+        let reader = RowReader::open("t.csv", &csv[..], 0, &ReadOptions::default(), 1, &mut Quiet).unwrap();
+        let err = reader.visit(&[0], "Reading", &mut Quiet, |_, _| {}).unwrap_err();
+        assert!(matches!(err.kind, IngestErrorKind::UnterminatedQuote { line: 4, column: 2, .. }), "{err}");
+    }
+}

@@ -1,0 +1,196 @@
+//! One cell read as its column's decided type, for files read a record at a time: a leading sample
+//! of the file decides each column's type and conventions ([`super::infer`]), and every later cell
+//! is read with them, the way [`super::infer::build_column`] reads a pinned column.
+
+use super::options::DateOrder;
+use super::values::{date_shape, parse_bool, parse_int, parse_number, DecimalStyle, CURRENCIES};
+use crate::table::{Column, ColumnData, ColumnType};
+
+/// One cell's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellValue<'a> {
+    /// Empty, a missing-value token, or no field in a short row.
+    Missing,
+    /// Text was there but does not read as the column's type.
+    Unreadable,
+    /// A whole number.
+    Integer(i64),
+    /// A decimal number and how many digits follow its decimal separator.
+    Decimal {
+        /// The value.
+        value: f64,
+        /// Digits after the decimal separator.
+        decimals: u8,
+    },
+    /// `true` / `false`.
+    Boolean(bool),
+    /// Days since 1970-01-01.
+    Date(i32),
+    /// Seconds since 1970-01-01T00:00:00, as written.
+    Datetime(i64),
+    /// Text or a category, trimmed.
+    Text(&'a str),
+}
+
+impl CellValue<'_> {
+    /// The value as a number (dates as days, date-times as seconds), as [`ColumnData::number`] reads it.
+    pub fn number(&self) -> Option<f64> {
+        match *self {
+            CellValue::Integer(x) => Some(x as f64),
+            CellValue::Decimal { value, .. } => Some(value),
+            CellValue::Date(d) => Some(f64::from(d)),
+            CellValue::Datetime(s) => Some(s as f64),
+            _ => None,
+        }
+    }
+
+    /// The calendar day (days since 1970-01-01) of a date or date-time.
+    pub fn day(&self) -> Option<i32> {
+        match *self {
+            CellValue::Date(d) => Some(d),
+            CellValue::Datetime(s) => i32::try_from(s.div_euclid(86_400)).ok(),
+            _ => None,
+        }
+    }
+
+    /// Digits after the decimal separator (0 for anything but a decimal).
+    pub fn decimals(&self) -> u8 {
+        match *self {
+            CellValue::Decimal { decimals, .. } => decimals,
+            _ => 0,
+        }
+    }
+
+    /// True for a missing cell (not for one that does not read).
+    pub fn is_missing(&self) -> bool {
+        matches!(self, CellValue::Missing)
+    }
+
+    /// The value as key text, as [`crate::customers::key_text`] gives it for a table's column:
+    /// integers as digits, text and categories as written, booleans as `true`/`false`; other
+    /// types are not keys. Integers are written into `buf`.
+    pub fn key_text<'b>(&'b self, buf: &'b mut String) -> Option<&'b str> {
+        match *self {
+            CellValue::Integer(x) => {
+                use std::fmt::Write;
+                buf.clear();
+                let _ = write!(buf, "{x}");
+                Some(buf.as_str())
+            }
+            CellValue::Text(s) => Some(s),
+            CellValue::Boolean(b) => Some(if b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+}
+
+/// How one column's cells are read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Integer,
+    Decimal { style: DecimalStyle, currency: Option<&'static str> },
+    Boolean,
+    Date(DateOrder),
+    Datetime(DateOrder),
+    Text,
+}
+
+/// Reads cells of one column with the type and conventions a leading sample decided.
+#[derive(Debug, Clone)]
+pub struct CellReader {
+    kind: Kind,
+    missing: Vec<String>,
+}
+
+impl CellReader {
+    /// A reader for more cells of `column` (read from a leading sample), with the file's missing
+    /// tokens for it and the user's day/month order, if chosen.
+    pub fn for_column(column: &Column, missing_tokens: &[String], date_order: Option<DateOrder>) -> Self {
+        let f = &column.format;
+        let order = f.date_order.or(date_order).unwrap_or(DateOrder::Dmy);
+        let kind = match column.column_type() {
+            ColumnType::Integer => Kind::Integer,
+            ColumnType::Decimal => Kind::Decimal {
+                style: f.decimal_style.unwrap_or(DecimalStyle::Dot),
+                currency: f.currency.as_deref().and_then(|c| CURRENCIES.iter().copied().find(|k| *k == c)),
+            },
+            ColumnType::Boolean => Kind::Boolean,
+            ColumnType::Date => Kind::Date(order),
+            ColumnType::Datetime => Kind::Datetime(order),
+            ColumnType::Categorical | ColumnType::Text => Kind::Text,
+        };
+        CellReader { kind, missing: missing_tokens.iter().map(|t| t.trim().to_string()).collect() }
+    }
+
+    /// Reads one cell's text (`None`: the row has no field here).
+    pub fn read<'a>(&self, cell: Option<&'a str>) -> CellValue<'a> {
+        let Some(v) = cell.map(str::trim) else { return CellValue::Missing };
+        if self.missing.iter().any(|t| t == v) {
+            return CellValue::Missing;
+        }
+        let value = match self.kind {
+            Kind::Integer => parse_int(v, true).map(CellValue::Integer),
+            Kind::Decimal { style, currency } => parse_number(v, style)
+                // A value in another currency than the column's is not one of its amounts.
+                .filter(|n| currency.is_none() || n.currency.is_none() || n.currency == currency)
+                .map(|n| CellValue::Decimal { value: n.value, decimals: n.decimals }),
+            Kind::Boolean => parse_bool(v).map(CellValue::Boolean),
+            Kind::Date(order) => date_shape(v).and_then(|s| s.days(order)).map(CellValue::Date),
+            Kind::Datetime(order) => date_shape(v).and_then(|s| s.seconds(order)).map(CellValue::Datetime),
+            Kind::Text => Some(CellValue::Text(v)),
+        };
+        value.unwrap_or(CellValue::Unreadable)
+    }
+}
+
+/// Row `row` of a typed column as a cell value (for the rows of a sample that is already typed).
+pub fn cell_of(data: &ColumnData, row: usize) -> CellValue<'_> {
+    let got = match data {
+        ColumnData::Integer(v) => v.get(row).copied().flatten().map(CellValue::Integer),
+        ColumnData::Decimal { values, scale } => {
+            values.get(row).copied().flatten().map(|value| CellValue::Decimal { value, decimals: *scale })
+        }
+        ColumnData::Boolean(v) => v.get(row).copied().flatten().map(CellValue::Boolean),
+        ColumnData::Date(v) => v.get(row).copied().flatten().map(CellValue::Date),
+        ColumnData::Datetime(v) => v.get(row).copied().flatten().map(CellValue::Datetime),
+        ColumnData::Categorical { .. } | ColumnData::Text(_) => data.label(row).map(CellValue::Text),
+    };
+    got.unwrap_or(CellValue::Missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read_table, ReadOptions, DEFAULT_MISSING_TOKENS};
+    use crate::progress::Quiet;
+
+    fn readers(csv: &str) -> Vec<CellReader> {
+        let read = read_table("t.csv", csv.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap();
+        let missing: Vec<String> = DEFAULT_MISSING_TOKENS.iter().map(|s| s.to_string()).collect();
+        read.table.columns.iter().map(|c| CellReader::for_column(c, &missing, None)).collect()
+    }
+
+    #[test]
+    fn later_cells_read_with_the_conventions_the_sample_decided() {
+        let r = readers("id,amount,day,at\n00017,\"1.234,50 €\",31/12/2024,2024-01-15 10:23:45 -0500\n");
+        assert_eq!(r[0].read(Some(" 00018 ")), CellValue::Text("00018"));
+        assert_eq!(r[1].read(Some("2.000,25 €")), CellValue::Decimal { value: 2000.25, decimals: 2 });
+        // Another currency than the column's is not one of its amounts.
+        assert_eq!(r[1].read(Some("$3,00")), CellValue::Unreadable);
+        assert_eq!(r[2].read(Some("01/02/2025")).day(), crate::ingest::values::days_from_ymd(2025, 2, 1));
+        assert_eq!(
+            r[3].read(Some("2024-01-16 23:00:00 +0100")).day(),
+            crate::ingest::values::days_from_ymd(2024, 1, 16)
+        );
+        assert_eq!(r[1].read(Some("NA")), CellValue::Missing);
+        assert_eq!(r[1].read(None), CellValue::Missing);
+    }
+
+    #[test]
+    fn integer_keys_are_their_digits_like_a_tables_keys() {
+        let r = readers("id\n17\n18\n");
+        let mut buf = String::new();
+        let v = r[0].read(Some("+19"));
+        assert_eq!(v.key_text(&mut buf), Some("19"));
+    }
+}
