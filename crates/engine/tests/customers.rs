@@ -19,8 +19,7 @@ fn attach(
 ) -> (Vec<segscope_engine::table::Column>, segscope_engine::customers::JoinReport) {
     let mapping = TransactionMapping::guess(transactions, Some(customers)).unwrap();
     let valid = mapping.check(transactions, Some(customers)).unwrap();
-    let mut a = Aggregates::default();
-    a.add(transactions, &valid);
+    let a = Aggregates::from_table(transactions, &valid);
     join(&a, &customer_keys(customers, valid.customer_key.unwrap()))
 }
 
@@ -124,8 +123,7 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         .unwrap()
         .check(&transactions, Some(&customers))
         .unwrap();
-    let mut a = Aggregates::default();
-    a.add(&transactions, &m);
+    let a = Aggregates::from_table(&transactions, &m);
     let keys = customer_keys(&customers, 0);
     let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
     let run = |params: RfmParams| {
@@ -182,8 +180,7 @@ fn a_mapped_margin_column_is_summed_exactly() {
     let m = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     assert_eq!(m.margin.as_deref(), Some("margin"));
     let valid = m.check(&transactions, Some(&customers)).unwrap();
-    let mut a = Aggregates::default();
-    a.add(&transactions, &valid);
+    let a = Aggregates::from_table(&transactions, &valid);
     let s = a.summary("A").unwrap();
     assert_eq!(s.margin.unwrap().to_text(), "4.20");
     assert_eq!(s.revenue.to_text(), "20.00");
@@ -196,8 +193,7 @@ fn the_latest_date_counts_every_dated_row_and_the_key_column_is_never_guessed_si
         b"customer_id,order_date,amount\nA,2024-01-10,20\nA,2024-02-01,-5\n,2024-03-01,7\nB,2024-01-20,\n",
     );
     let valid = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
-    let mut a = Aggregates::default();
-    a.add(&t, &valid);
+    let a = Aggregates::from_table(&t, &valid);
     // A return and a row without a key still date the data: the as-of default is the day after.
     assert_eq!(a.latest().map(date_from_days).map(|d| d.to_string()).as_deref(), Some("2024-03-01"));
     let customers = read("c.csv", b"id,name\nA,Ann\n");

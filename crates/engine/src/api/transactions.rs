@@ -100,8 +100,9 @@ impl Attached {
         valid: &ValidMapping,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, CustomersError> {
-        let mut aggregates = Aggregates::default();
-        aggregates.add_monitored(&ingested.table, valid, monitor)?;
+        let mut builder = crate::customers::AggregatesBuilder::default();
+        builder.add_monitored(&ingested.table, valid, monitor)?;
+        let aggregates = builder.finish();
         let mapping = valid.mapping.clone();
         let choices = MappingChoices::new(&ingested.table, None);
         Ok(Attached {

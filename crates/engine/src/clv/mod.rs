@@ -195,14 +195,13 @@ pub fn histories(
             let Some(days) = k.as_deref().and_then(|k| aggregates.purchase_days(k)) else {
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: 0 };
             };
-            let cal: Vec<(&i32, _)> = days.range(..=calibration_end).collect();
-            // BTreeMap::range panics on an empty (reversed) range: no holdout when calibration runs to the end.
+            let cal: Vec<(i32, _)> = days.up_to(calibration_end).iter().collect();
             let holdout = if calibration_end < observation_end {
-                days.range(calibration_end + 1..=observation_end).count() as u32
+                days.after(calibration_end).up_to(observation_end).len() as u32
             } else {
                 0
             };
-            let (Some((&first, _)), Some((&last, _))) = (cal.first(), cal.last()) else {
+            let (Some(&(first, _)), Some(&(last, _))) = (cal.first(), cal.last()) else {
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: holdout };
             };
             let x = cal.len() as f64 - 1.0;

@@ -1,14 +1,23 @@
-//! Per-customer aggregates of transactions, built part by part (so files of any size work) and
-//! joined onto the customers by key, text-exact.
+//! Per-customer aggregates of transactions, built row by row as a file streams by (so files of any
+//! size work, and only what later analyses need is kept), and joined onto the customers by key,
+//! text-exact.
+//!
+//! Built in two steps: an [`AggregatesBuilder`] takes rows (a customer's slot found by hashing the
+//! key; per-customer totals kept as they come; each readable row also logged in 32 bytes), and
+//! [`AggregatesBuilder::finish`] groups the log by customer once (a counting sort, so rows keep
+//! file order) into compact columns: purchases per day, distinct orders, spend per category. The
+//! result never depends on how the rows were split into parts.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
+use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 
 use super::errors::CustomersError;
 use super::mapping::{TransactionMapping, ValidMapping};
 use super::money::Money;
-use crate::ingest::{Example, MAX_EXAMPLES};
+use crate::ingest::{cell_of, Example, MAX_EXAMPLES};
 use crate::stats::column_stats;
 use crate::table::{Column, ColumnData, Table, ValueFormat};
 
@@ -19,23 +28,111 @@ pub const MAX_CATEGORY_SHARES: usize = 20;
 pub const COLUMNS: [&str; 7] =
     ["orders", "revenue", "first_order_date", "last_order_date", "days_between_orders", "categories_bought", "returns"];
 
-/// One customer's transactions so far. `spend` holds purchases (positive amounts) per category.
-#[derive(Debug, Clone, Default)]
-struct CustomerAgg {
+/// Customer keys to their slot. FxHash: fast and the same on every machine (nothing depends on
+/// the map's order: keys are sorted wherever they are listed).
+type KeyIndex = std::collections::HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
+
+/// One customer's totals, kept as rows come.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
     /// Purchase rows (positive amounts).
     rows: u64,
-    order_ids: BTreeSet<String>,
+    /// Return rows (negative amounts).
+    returns: u64,
+    /// All amounts, returns netted.
     revenue: Money,
     /// Purchases before returns (positive amounts), for shares of spend.
     gross: Money,
-    first: Option<i32>,
-    last: Option<i32>,
-    spend: BTreeMap<String, Money>,
-    /// Purchases per day (days since 1970-01-01), for repeat-purchase models.
-    days: BTreeMap<i32, Money>,
     /// Sum of the margin column (when mapped), returns netted.
     margin: Money,
-    returns: u64,
+    first: Option<i32>,
+    last: Option<i32>,
+    /// Distinct order ids among purchases (set by [`AggregatesBuilder::finish`]).
+    orders: u64,
+}
+
+/// No category on a logged row.
+const NO_CATEGORY: u32 = u32::MAX;
+
+/// One readable row as logged for grouping: 32 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Logged {
+    slot: u32,
+    day: i32,
+    category: u32,
+    has_order: bool,
+    scale: u8,
+    units: i64,
+    /// A 64-bit SipHash of the order id (distinct orders of one customer are counted by it; two
+    /// different ids of one customer sharing a hash is a chance of about 1 in 10^17).
+    order: u64,
+}
+
+/// One transaction row as the aggregates take it: `None` where the row has no readable value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TransactionRow<'a> {
+    /// The customer key, as text ([`key_text`]).
+    pub key: Option<&'a str>,
+    /// The day (days since 1970-01-01).
+    pub day: Option<i32>,
+    /// The amount.
+    pub amount: Option<Money>,
+    /// The order id, when one is mapped.
+    pub order: Option<&'a str>,
+    /// The category, when one is mapped.
+    pub category: Option<&'a str>,
+    /// The margin, when one is mapped.
+    pub margin: Option<Money>,
+    /// The 1-based line of the row, for examples.
+    pub line: u64,
+}
+
+/// Takes transaction rows; [`AggregatesBuilder::finish`] turns them into [`Aggregates`].
+#[derive(Debug, Clone, Default)]
+pub struct AggregatesBuilder {
+    index: KeyIndex,
+    slots: Vec<Slot>,
+    log: Vec<Logged>,
+    categories: Vec<Box<str>>,
+    category_index: std::collections::HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>,
+    counts: Counts,
+}
+
+/// What every row adds up to, whatever its customer.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    uses_order_ids: bool,
+    uses_categories: bool,
+    uses_margin: bool,
+    rows: u64,
+    unreadable: u64,
+    unreadable_examples: Vec<Example>,
+    /// Rows without a customer key, without a readable date and without a readable amount (a row
+    /// can lack several), for saying which column is the problem.
+    without: [u64; 3],
+    latest: Option<i32>,
+}
+
+/// Aggregates of a transactions file, by customer key.
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    index: KeyIndex,
+    slots: Vec<Slot>,
+    /// Per customer, `day_starts[s]..day_starts[s + 1]` into `days` / `day_units`: purchase days
+    /// in order and what was bought each day, in units of `scale`.
+    day_starts: Vec<usize>,
+    days: Vec<i32>,
+    day_units: Vec<i64>,
+    /// Per customer, `spend_starts[s]..spend_starts[s + 1]` into `spend_category` / `spend_units`:
+    /// categories bought (in text order) and purchases in each, in units of `scale`.
+    spend_starts: Vec<usize>,
+    spend_category: Vec<u32>,
+    spend_units: Vec<i64>,
+    /// Category names, in text order (a category's number is its place here).
+    categories: Vec<String>,
+    /// The scale of `day_units` and `spend_units`: the most decimals of any amount.
+    scale: u8,
+    counts: Counts,
 }
 
 /// What value analyses (RFM, CLV) read of one customer.
@@ -55,24 +152,42 @@ pub struct CustomerSummary {
     pub last: Option<i32>,
 }
 
-/// Aggregates of a transactions table, by customer key.
-#[derive(Debug, Clone, Default)]
-pub struct Aggregates {
-    by_key: HashMap<String, CustomerAgg>,
-    uses_order_ids: bool,
-    uses_categories: bool,
-    uses_margin: bool,
-    /// Transaction rows read.
-    pub rows: u64,
-    /// Rows left out because their key, date or amount is missing or unreadable.
-    pub unreadable: u64,
-    /// The first few of them.
-    pub unreadable_examples: Vec<Example>,
-    /// Rows without a customer key, without a readable date and without a readable amount (a row
-    /// can lack several), for saying which column is the problem.
-    without: [u64; 3],
-    /// The latest date in any row read (see [`Aggregates::latest`]).
-    latest: Option<i32>,
+/// One customer's purchases per day, days in order.
+#[derive(Debug, Clone, Copy)]
+pub struct PurchaseDays<'a> {
+    days: &'a [i32],
+    units: &'a [i64],
+    scale: u8,
+}
+
+impl<'a> PurchaseDays<'a> {
+    /// Days with a purchase.
+    pub fn len(&self) -> usize {
+        self.days.len()
+    }
+
+    /// True when there is no purchase day.
+    pub fn is_empty(&self) -> bool {
+        self.days.is_empty()
+    }
+
+    /// Each day (days since 1970-01-01) and what was bought that day.
+    pub fn iter(&self) -> impl Iterator<Item = (i32, Money)> + 'a {
+        let scale = self.scale;
+        self.days.iter().zip(self.units).map(move |(&d, &u)| (d, Money { units: i128::from(u), scale }))
+    }
+
+    /// The days up to and including `day`.
+    pub fn up_to(&self, day: i32) -> PurchaseDays<'a> {
+        let n = self.days.partition_point(|&d| d <= day);
+        PurchaseDays { days: &self.days[..n], units: &self.units[..n], scale: self.scale }
+    }
+
+    /// The days after `day`.
+    pub fn after(&self, day: i32) -> PurchaseDays<'a> {
+        let n = self.days.partition_point(|&d| d <= day);
+        PurchaseDays { days: &self.days[n..], units: &self.units[n..], scale: self.scale }
+    }
 }
 
 /// The text of a key value, compared exactly (`00017` is not `17`).
@@ -83,14 +198,6 @@ pub fn key_text(data: &ColumnData, row: usize) -> Option<String> {
     }
 }
 
-fn day(data: &ColumnData, row: usize) -> Option<i32> {
-    match data {
-        ColumnData::Date(v) => v.get(row).copied().flatten(),
-        ColumnData::Datetime(v) => v.get(row).copied().flatten().map(|s| s.div_euclid(86_400) as i32),
-        _ => None,
-    }
-}
-
 fn scale_of(data: &ColumnData) -> u8 {
     match data {
         ColumnData::Decimal { scale, .. } => *scale,
@@ -98,14 +205,90 @@ fn scale_of(data: &ColumnData) -> u8 {
     }
 }
 
-impl Aggregates {
+/// A 64-bit hash of an order id, the same on every machine and in every run.
+fn order_hash(id: &str) -> u64 {
+    #[allow(deprecated)] // SipHasher's keys are fixed (0, 0): the same hash everywhere, as wanted here.
+    let mut h = std::hash::SipHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl AggregatesBuilder {
+    /// Adds one transaction row.
+    pub fn add_row(&mut self, row: &TransactionRow<'_>) {
+        let c = &mut self.counts;
+        c.rows += 1;
+        if let Some(d) = row.day {
+            c.latest = Some(c.latest.map_or(d, |l| l.max(d)));
+        }
+        let units = row.amount.and_then(|m| i64::try_from(m.units).ok().map(|u| (u, m.scale)));
+        let (Some(key), Some(day), Some((units, scale))) = (row.key, row.day, units) else {
+            c.unreadable += 1;
+            let lacks = [row.key.is_none(), row.day.is_none(), units.is_none()];
+            for (n, lacking) in c.without.iter_mut().zip(lacks) {
+                *n += u64::from(lacking);
+            }
+            if c.unreadable_examples.len() < MAX_EXAMPLES {
+                let what = match lacks {
+                    [true, ..] => "no customer key",
+                    [_, true, _] => "no readable date",
+                    _ => "no readable amount",
+                };
+                c.unreadable_examples.push(Example { line: row.line, found: what.into() });
+            }
+            return;
+        };
+        let slot = match self.index.get(key) {
+            Some(&s) => s,
+            None => {
+                let s = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                self.index.insert(key.into(), s);
+                self.slots.push(Slot::default());
+                s
+            }
+        };
+        let Some(a) = self.slots.get_mut(slot as usize) else { return };
+        let amount = Money { units: i128::from(units), scale };
+        a.revenue = a.revenue + amount;
+        if let Some(m) = row.margin {
+            a.margin = a.margin + m;
+        }
+        if units < 0 {
+            a.returns += 1;
+        }
+        if units > 0 {
+            // Orders and their dates are purchases (positive amounts); returns only net the revenue.
+            a.rows += 1;
+            a.first = Some(a.first.map_or(day, |f| f.min(day)));
+            a.last = Some(a.last.map_or(day, |l| l.max(day)));
+            a.gross = a.gross + amount;
+        }
+        let category = match row.category {
+            None => NO_CATEGORY,
+            Some(name) => match self.category_index.get(name) {
+                Some(&i) => i,
+                None => {
+                    let i = u32::try_from(self.categories.len()).unwrap_or(NO_CATEGORY);
+                    self.category_index.insert(name.into(), i);
+                    self.categories.push(name.into());
+                    i
+                }
+            },
+        };
+        let (has_order, order) = match row.order {
+            Some(id) => (true, order_hash(id)),
+            None => (false, 0),
+        };
+        self.log.push(Logged { slot, day, category, has_order, scale, units, order });
+    }
+
     /// Adds the rows of (a part of) a transactions table.
     pub fn add(&mut self, transactions: &Table, m: &ValidMapping) {
         // Quiet never cancels.
         let _ = self.add_monitored(transactions, m, &mut crate::progress::Quiet);
     }
 
-    /// [`Aggregates::add`], reporting the rows done to `monitor`.
+    /// [`AggregatesBuilder::add`], reporting the rows done to `monitor`.
     ///
     /// # Errors
     /// [`crate::progress::Cancelled`] when `monitor` asks to stop (the aggregates are then partial).
@@ -117,78 +300,179 @@ impl Aggregates {
     ) -> Result<(), crate::progress::Cancelled> {
         let col = |i: usize| transactions.columns.get(i).map(|c| &c.data);
         let (Some(keys), Some(dates), Some(amounts)) = (col(m.key), col(m.date), col(m.amount)) else { return Ok(()) };
-        let orders = m.order_id.and_then(col);
-        let categories = m.category.and_then(col);
-        let margins = m.margin.and_then(col);
-        let margin_scale = margins.map_or(0, scale_of);
-        self.uses_order_ids |= orders.is_some();
-        self.uses_categories |= categories.is_some();
-        self.uses_margin |= margins.is_some();
-        let scale = scale_of(amounts);
+        let (orders, categories, margins) = (m.order_id.and_then(col), m.category.and_then(col), m.margin.and_then(col));
+        self.uses(orders.is_some(), categories.is_some(), margins.is_some());
+        let (scale, margin_scale) = (scale_of(amounts), margins.map_or(0, scale_of));
         let total = transactions.rows() as u64;
+        let mut key_buf = String::new();
+        let mut order_buf = String::new();
         for r in 0..transactions.rows() {
             crate::progress::tick(monitor, "Adding up the transactions", r as u64, total, 1 << 16)?;
-            self.rows += 1;
-            if let Some(d) = day(dates, r) {
-                self.latest = Some(self.latest.map_or(d, |l| l.max(d)));
-            }
-            let (Some(key), Some(d), Some(x)) = (key_text(keys, r), day(dates, r), amounts.number(r)) else {
-                self.unreadable += 1;
-                let lacks = [keys.is_missing(r), dates.is_missing(r), amounts.is_missing(r)];
-                for (n, lacking) in self.without.iter_mut().zip(lacks) {
-                    *n += u64::from(lacking);
-                }
-                if self.unreadable_examples.len() < MAX_EXAMPLES {
-                    let what = match lacks {
-                        [true, ..] => "no customer key",
-                        [_, true, _] => "no readable date",
-                        _ => "no readable amount",
-                    };
-                    self.unreadable_examples
-                        .push(Example { line: transactions.line_of(r).unwrap_or(0), found: what.into() });
-                }
-                continue;
+            let key = cell_of(keys, r);
+            let order = orders.map(|o| cell_of(o, r));
+            let row = TransactionRow {
+                key: key.key_text(&mut key_buf),
+                day: cell_of(dates, r).day(),
+                amount: amounts.number(r).map(|x| Money::from_f64(x, scale)),
+                order: order.as_ref().and_then(|o| o.key_text(&mut order_buf)),
+                category: categories.and_then(|c| c.label(r)),
+                margin: margins.and_then(|c| c.number(r)).map(|x| Money::from_f64(x, margin_scale)),
+                line: transactions.line_of(r).unwrap_or(0),
             };
-            let amount = Money::from_f64(x, scale);
-            let a = self.by_key.entry(key).or_default();
-            a.revenue = a.revenue + amount;
-            if let Some(x) = margins.and_then(|c| c.number(r)) {
-                a.margin = a.margin + Money::from_f64(x, margin_scale);
-            }
-            if amount.units < 0 {
-                a.returns += 1;
-            }
-            // Orders and their dates are purchases (positive amounts); returns only net the revenue.
-            if amount.units > 0 {
-                a.rows += 1;
-                if let Some(id) = orders.and_then(|o| key_text(o, r)) {
-                    a.order_ids.insert(id);
-                }
-                a.first = Some(a.first.map_or(d, |f| f.min(d)));
-                a.last = Some(a.last.map_or(d, |l| l.max(d)));
-                let day = a.days.entry(d).or_default();
-                *day = *day + amount;
-            }
-            let purchase = if amount.units > 0 { amount } else { Money { units: 0, scale } };
-            a.gross = a.gross + purchase;
-            if let Some(c) = categories.and_then(|c| c.label(r)) {
-                let s = a.spend.entry(c.to_string()).or_default();
-                *s = *s + purchase;
-            }
+            self.add_row(&row);
         }
         Ok(())
     }
 
+    /// Records which optional columns are mapped (they change what is counted: orders by order id,
+    /// shares of spend, margin).
+    pub fn uses(&mut self, order_ids: bool, categories: bool, margin: bool) {
+        let c = &mut self.counts;
+        c.uses_order_ids |= order_ids;
+        c.uses_categories |= categories;
+        c.uses_margin |= margin;
+    }
+
+    /// Groups the rows by customer into [`Aggregates`].
+    pub fn finish(self) -> Aggregates {
+        let AggregatesBuilder { index, mut slots, log, categories, counts, .. } = self;
+        let n = slots.len();
+        let scale = log.iter().map(|l| l.scale).max().unwrap_or(0);
+        let at_scale = |l: &Logged| -> i64 {
+            let factor = 10i64.checked_pow(u32::from(scale - l.scale.min(scale))).unwrap_or(i64::MAX);
+            l.units.saturating_mul(factor)
+        };
+        // Categories renumbered in text order, so lists and shares come out sorted by name.
+        let mut by_name: Vec<u32> = (0..categories.len() as u32).collect();
+        by_name.sort_by(|&a, &b| categories.get(a as usize).cmp(&categories.get(b as usize)));
+        let mut rank = vec![0u32; categories.len()];
+        for (place, &id) in by_name.iter().enumerate() {
+            if let Some(r) = rank.get_mut(id as usize) {
+                *r = place as u32;
+            }
+        }
+        let names: Vec<String> = by_name.iter().filter_map(|&id| categories.get(id as usize)).map(|c| c.to_string()).collect();
+        drop(categories);
+        // Counting sort by slot (stable: a customer's rows stay in file order).
+        let mut starts = vec![0usize; n + 1];
+        for l in &log {
+            if let Some(s) = starts.get_mut(l.slot as usize + 1) {
+                *s += 1;
+            }
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; log.len()];
+        for (i, l) in log.iter().enumerate() {
+            if let Some(at) = next.get_mut(l.slot as usize) {
+                if let Some(o) = order.get_mut(*at) {
+                    *o = i as u32;
+                }
+                *at += 1;
+            }
+        }
+        let (mut day_starts, mut days, mut day_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+        let (mut spend_starts, mut spend_category, mut spend_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+        let mut rows: Vec<Logged> = Vec::new();
+        let mut hashes: Vec<u64> = Vec::new();
+        let mut spend: Vec<(u32, i64)> = Vec::new();
+        for (s, slot) in slots.iter_mut().enumerate() {
+            day_starts.push(days.len());
+            spend_starts.push(spend_category.len());
+            rows.clear();
+            let range = starts[s]..starts[s + 1];
+            rows.extend(order.get(range).unwrap_or_default().iter().filter_map(|&i| log.get(i as usize)).copied());
+            // Purchases per day.
+            rows.sort_by_key(|l| l.day);
+            for l in rows.iter().filter(|l| l.units > 0) {
+                let u = at_scale(l);
+                match (days.last(), day_units.last_mut()) {
+                    (Some(&d), Some(total)) if d == l.day && days.len() > *day_starts.last().unwrap_or(&0) => {
+                        *total = i64::saturating_add(*total, u);
+                    }
+                    _ => {
+                        days.push(l.day);
+                        day_units.push(u);
+                    }
+                }
+            }
+            // Distinct orders among purchases.
+            hashes.clear();
+            hashes.extend(rows.iter().filter(|l| l.units > 0 && l.has_order).map(|l| l.order));
+            hashes.sort_unstable();
+            hashes.dedup();
+            slot.orders = if counts.uses_order_ids { hashes.len() as u64 } else { slot.rows };
+            // Spend per category (a return names its category with nothing spent).
+            spend.clear();
+            spend.extend(
+                rows.iter()
+                    .filter(|l| l.category != NO_CATEGORY)
+                    .map(|l| (rank.get(l.category as usize).copied().unwrap_or(0), if l.units > 0 { at_scale(l) } else { 0 })),
+            );
+            spend.sort_by_key(|&(c, _)| c);
+            for &(c, u) in &spend {
+                match (spend_category.last(), spend_units.last_mut()) {
+                    (Some(&last), Some(total)) if last == c && spend_category.len() > *spend_starts.last().unwrap_or(&0) => {
+                        *total = i64::saturating_add(*total, u);
+                    }
+                    _ => {
+                        spend_category.push(c);
+                        spend_units.push(u);
+                    }
+                }
+            }
+        }
+        day_starts.push(days.len());
+        spend_starts.push(spend_category.len());
+        drop(log);
+        days.shrink_to_fit();
+        day_units.shrink_to_fit();
+        Aggregates {
+            index,
+            slots,
+            day_starts,
+            days,
+            day_units,
+            spend_starts,
+            spend_category,
+            spend_units,
+            categories: names,
+            scale,
+            counts,
+        }
+    }
+}
+
+impl Aggregates {
+    /// The aggregates of a whole transactions table.
+    pub fn from_table(transactions: &Table, m: &ValidMapping) -> Aggregates {
+        let mut b = AggregatesBuilder::default();
+        b.add(transactions, m);
+        b.finish()
+    }
+
+    /// Transaction rows read.
+    pub fn rows(&self) -> u64 {
+        self.counts.rows
+    }
+
+    /// Rows left out because their key, date or amount is missing or unreadable.
+    pub fn unreadable(&self) -> u64 {
+        self.counts.unreadable
+    }
+
     /// Customers with at least one readable transaction.
     pub fn customers(&self) -> usize {
-        self.by_key.len()
+        self.slots.len()
     }
 
     /// The latest transaction date (days since 1970-01-01) in any row read, whatever its key and
     /// amount; `None` when no row has a readable date. The default as-of date is the day after
     /// ([`crate::dates::default_as_of`]).
     pub fn latest(&self) -> Option<i32> {
-        self.latest
+        self.counts.latest
     }
 
     /// Checks that transactions read as the whole customer base (no customers file) found a
@@ -198,8 +482,8 @@ impl Aggregates {
     /// [`CustomersError::NoReadableRows`] naming the file, the mapped columns and how many rows
     /// each of them leaves without a value (so the sentence names the column that is the problem).
     pub fn require_customers(&self, file: &str, mapping: &TransactionMapping) -> Result<(), CustomersError> {
-        if self.by_key.is_empty() {
-            let [key, date, amount] = self.without;
+        if self.slots.is_empty() {
+            let [key, date, amount] = self.counts.without;
             let lacking: Vec<String> = [
                 (key, &mapping.customer_id, "no customer key"),
                 (date, &mapping.date, "no readable date"),
@@ -207,7 +491,7 @@ impl Aggregates {
             ]
             .into_iter()
             .filter(|(n, _, _)| *n > 0)
-            .map(|(n, column, what)| format!("{n} of {} rows have {what} in `{column}`", self.rows))
+            .map(|(n, column, what)| format!("{n} of {} rows have {what} in `{column}`", self.counts.rows))
             .collect();
             return Err(CustomersError::NoReadableRows {
                 file: file.to_string(),
@@ -222,117 +506,128 @@ impl Aggregates {
 
     /// Every customer key with transactions, sorted (text order).
     pub fn keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.by_key.keys().cloned().collect();
+        let mut keys: Vec<String> = self.index.keys().map(|k| k.to_string()).collect();
         keys.sort();
         keys
     }
 
-    /// One customer's purchases per day (days since 1970-01-01, in order), if the key has transactions.
-    pub fn purchase_days(&self, key: &str) -> Option<&BTreeMap<i32, Money>> {
-        self.by_key.get(key).map(|a| &a.days)
+    fn slot(&self, key: &str) -> Option<(usize, &Slot)> {
+        let s = *self.index.get(key)? as usize;
+        Some((s, self.slots.get(s)?))
+    }
+
+    fn range(starts: &[usize], s: usize) -> std::ops::Range<usize> {
+        let start = starts.get(s).copied().unwrap_or(0);
+        start..starts.get(s + 1).copied().unwrap_or(start)
+    }
+
+    /// One customer's purchases per day (days in order), if the key has transactions.
+    pub fn purchase_days(&self, key: &str) -> Option<PurchaseDays<'_>> {
+        let (s, _) = self.slot(key)?;
+        let r = Self::range(&self.day_starts, s);
+        Some(PurchaseDays {
+            days: self.days.get(r.clone()).unwrap_or_default(),
+            units: self.day_units.get(r).unwrap_or_default(),
+            scale: self.scale,
+        })
+    }
+
+    /// One customer's categories (in text order) and purchases in each.
+    fn spend(&self, s: usize) -> impl Iterator<Item = (u32, Money)> + '_ {
+        let r = Self::range(&self.spend_starts, s);
+        let scale = self.scale;
+        self.spend_category
+            .get(r.clone())
+            .unwrap_or_default()
+            .iter()
+            .zip(self.spend_units.get(r).unwrap_or_default())
+            .map(move |(&c, &u)| (c, Money { units: i128::from(u), scale }))
     }
 
     /// One customer's summary, if the key has transactions.
     pub fn summary(&self, key: &str) -> Option<CustomerSummary> {
-        let a = self.by_key.get(key)?;
+        let (_, a) = self.slot(key)?;
         Some(CustomerSummary {
-            orders: self.orders(a),
+            orders: a.orders,
             revenue: a.revenue,
             purchases: a.gross,
-            margin: self.uses_margin.then_some(a.margin),
+            margin: self.counts.uses_margin.then_some(a.margin),
             first: a.first,
             last: a.last,
         })
     }
 
-    fn orders(&self, a: &CustomerAgg) -> u64 {
-        if self.uses_order_ids {
-            a.order_ids.len() as u64
-        } else {
-            a.rows
-        }
-    }
-
-    /// The categories by total spend, largest first (at most [`MAX_CATEGORY_SHARES`]).
-    fn top_categories(&self) -> Vec<String> {
-        let mut totals: BTreeMap<&str, Money> = BTreeMap::new();
-        for a in self.by_key.values() {
-            for (c, m) in &a.spend {
+    /// The categories by total spend, largest first (at most [`MAX_CATEGORY_SHARES`]), as numbers.
+    fn top_categories(&self) -> Vec<u32> {
+        let mut totals: BTreeMap<u32, Money> = BTreeMap::new();
+        for s in 0..self.slots.len() {
+            for (c, m) in self.spend(s) {
                 let t = totals.entry(c).or_default();
-                *t = *t + *m;
+                *t = *t + m;
             }
         }
-        let mut v: Vec<(&str, Money)> = totals.into_iter().collect();
-        v.sort_by(|a, b| b.1.to_f64().total_cmp(&a.1.to_f64()).then_with(|| a.0.cmp(b.0)));
-        v.into_iter().take(MAX_CATEGORY_SHARES).map(|(c, _)| c.to_string()).collect()
+        let mut v: Vec<(u32, Money)> = totals.into_iter().collect();
+        v.sort_by(|a, b| b.1.to_f64().total_cmp(&a.1.to_f64()).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter().take(MAX_CATEGORY_SHARES).map(|(c, _)| c).collect()
     }
 
     /// The aggregate columns for customers with the given keys, in that order; customers with no
     /// transactions get 0 orders, 0 revenue and missing dates.
     pub fn columns_for(&self, keys: &[Option<String>]) -> Vec<Column> {
-        let get = |k: &Option<String>| k.as_ref().and_then(|k| self.by_key.get(k));
-        let scale = self.by_key.values().map(|a| a.revenue.scale).max().unwrap_or(0);
+        let found: Vec<Option<(usize, &Slot)>> = keys.iter().map(|k| k.as_deref().and_then(|k| self.slot(k))).collect();
+        let get = |i: usize| found.get(i).copied().flatten().map(|(_, a)| a);
+        let n = keys.len();
+        let scale = self.slots.iter().map(|a| a.revenue.scale).max().unwrap_or(0);
         let mut cols = vec![
-            (
-                "orders",
-                ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| self.orders(a) as i64))).collect()),
-            ),
+            ("orders", ColumnData::Integer((0..n).map(|i| Some(get(i).map_or(0, |a| a.orders as i64))).collect())),
             (
                 "revenue",
                 ColumnData::Decimal {
-                    values: keys.iter().map(|k| Some(get(k).map_or(0.0, |a| a.revenue.to_f64()))).collect(),
+                    values: (0..n).map(|i| Some(get(i).map_or(0.0, |a| a.revenue.to_f64()))).collect(),
                     scale,
                 },
             ),
-            ("first_order_date", ColumnData::Date(keys.iter().map(|k| get(k).and_then(|a| a.first)).collect())),
-            ("last_order_date", ColumnData::Date(keys.iter().map(|k| get(k).and_then(|a| a.last)).collect())),
+            ("first_order_date", ColumnData::Date((0..n).map(|i| get(i).and_then(|a| a.first)).collect())),
+            ("last_order_date", ColumnData::Date((0..n).map(|i| get(i).and_then(|a| a.last)).collect())),
             (
                 "days_between_orders",
                 ColumnData::Decimal {
-                    values: keys
-                        .iter()
-                        .map(|k| {
-                            let a = get(k)?;
-                            let n = self.orders(a);
+                    values: (0..n)
+                        .map(|i| {
+                            let a = get(i)?;
                             let span = a.last? - a.first?;
-                            (n >= 2).then(|| f64::from(span) / (n - 1) as f64)
+                            (a.orders >= 2).then(|| f64::from(span) / (a.orders - 1) as f64)
                         })
                         .collect(),
                     scale: 1,
                 },
             ),
         ];
-        if self.uses_categories {
+        if self.counts.uses_categories {
+            let names = |s: usize| -> Option<String> {
+                let list: Vec<&str> =
+                    self.spend(s).filter_map(|(c, _)| self.categories.get(c as usize)).map(String::as_str).collect();
+                (!list.is_empty()).then(|| list.join("; "))
+            };
             cols.push((
                 "categories_bought",
-                ColumnData::Text(
-                    keys.iter()
-                        .map(|k| {
-                            get(k)
-                                .filter(|a| !a.spend.is_empty())
-                                .map(|a| a.spend.keys().cloned().collect::<Vec<_>>().join("; "))
-                        })
-                        .collect(),
-                ),
+                ColumnData::Text((0..n).map(|i| found.get(i).copied().flatten().and_then(|(s, _)| names(s))).collect()),
             ));
         }
-        cols.push((
-            "returns",
-            ColumnData::Integer(keys.iter().map(|k| Some(get(k).map_or(0, |a| a.returns as i64))).collect()),
-        ));
+        cols.push(("returns", ColumnData::Integer((0..n).map(|i| Some(get(i).map_or(0, |a| a.returns as i64))).collect())));
         let mut out: Vec<Column> = cols.into_iter().map(|(n, d)| column(n.to_string(), d)).collect();
-        if self.uses_categories {
+        if self.counts.uses_categories {
             for c in self.top_categories() {
-                let values = keys
-                    .iter()
-                    .map(|k| {
-                        let a = get(k)?;
+                let values = (0..n)
+                    .map(|i| {
+                        let (s, a) = found.get(i).copied().flatten()?;
                         let total = a.gross.to_f64();
-                        let mine = a.spend.get(&c).map_or(0.0, |m| m.to_f64());
+                        let mine = self.spend(s).find(|(k, _)| *k == c).map_or(0.0, |(_, m)| m.to_f64());
                         (total > 0.0).then(|| mine / total)
                     })
                     .collect();
-                out.push(column(format!("spend_share_{c}"), ColumnData::Decimal { values, scale: 4 }));
+                let name = self.categories.get(c as usize).cloned().unwrap_or_default();
+                out.push(column(format!("spend_share_{name}"), ColumnData::Decimal { values, scale: 4 }));
             }
         }
         out
@@ -413,20 +708,24 @@ pub fn join(aggregates: &Aggregates, keys: &[Option<String>]) -> (Vec<Column>, J
 
 /// What joining onto customers with the given keys finds (without building the columns).
 pub fn report(aggregates: &Aggregates, keys: &[Option<String>]) -> JoinReport {
-    let known: std::collections::HashSet<&str> = keys.iter().flatten().map(String::as_str).collect();
-    let mut unmatched: Vec<(&String, &CustomerAgg)> =
-        aggregates.by_key.iter().filter(|(k, _)| !known.contains(k.as_str())).collect();
+    let known: HashSet<&str> = keys.iter().flatten().map(String::as_str).collect();
+    let mut unmatched: Vec<(&str, &Slot)> = aggregates
+        .index
+        .iter()
+        .filter(|(k, _)| !known.contains(&***k))
+        .filter_map(|(k, &s)| Some((&**k, aggregates.slots.get(s as usize)?)))
+        .collect();
     unmatched.sort_by(|a, b| a.0.cmp(b.0));
-    let with = keys.iter().filter(|k| k.as_ref().is_some_and(|k| aggregates.by_key.contains_key(k))).count() as u64;
+    let with = keys.iter().filter(|k| k.as_deref().is_some_and(|k| aggregates.index.contains_key(k))).count() as u64;
     JoinReport {
-        transaction_rows: aggregates.rows,
-        unreadable_rows: aggregates.unreadable,
-        unreadable_examples: aggregates.unreadable_examples.clone(),
+        transaction_rows: aggregates.counts.rows,
+        unreadable_rows: aggregates.counts.unreadable,
+        unreadable_examples: aggregates.counts.unreadable_examples.clone(),
         customers_with_transactions: with,
         customers_without_transactions: keys.len() as u64 - with,
         unmatched_keys: unmatched.len() as u64,
         unmatched_rows: unmatched.iter().map(|(_, a)| a.rows + a.returns).sum(),
-        unmatched_examples: unmatched.iter().take(MAX_EXAMPLES).map(|(k, _)| (*k).clone()).collect(),
+        unmatched_examples: unmatched.iter().take(MAX_EXAMPLES).map(|(k, _)| (*k).to_string()).collect(),
         columns: Vec::new(),
     }
 }

@@ -106,8 +106,7 @@ fn ordered(x: f64) -> i128 {
 /// let csv = b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-03-01,5\nB,2024-02-01,30\n";
 /// let t = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
 /// let mapping = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
-/// let mut agg = Aggregates::default();
-/// agg.add(&t, &mapping);
+/// let agg = Aggregates::from_table(&t, &mapping);
 /// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
 /// let params = RfmParams { bins: 3.into(), ..RfmParams::default() }.check().unwrap();
 /// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784, &mut Quiet).unwrap(); // as of 2024-03-02

@@ -233,11 +233,12 @@ fn aggregate_transactions(
 ) -> Result<(Aggregates, TransactionMapping), StreamError> {
     let mut file = PartedFile::open(tx.name, &mut *tx.input, tx.options, part_records, monitor)?;
     let valid = choose_mapping(&file.first.table, customers, stored.cloned(), &tx.mapping)?;
-    let mut aggregates = Aggregates::default();
+    let mut builder = crate::customers::AggregatesBuilder::default();
     file.visit(|part, _| {
-        aggregates.add(&part.table, &valid);
+        builder.add(&part.table, &valid);
         Ok(())
     })?;
+    let aggregates = builder.finish();
     // Transactions that are the whole customer base need a customer (as in the app).
     if customers.is_none() {
         aggregates.require_customers(tx.name, &valid.mapping)?;
