@@ -356,8 +356,7 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let options = segscope_engine::ingest::ReadOptions::default();
     let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: Default::default() };
     let valid = RfmParams::default().check().unwrap();
-    let (keys, result, _) =
-        rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, 100_000, &mut Quiet).unwrap();
+    let (keys, result, _) = rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, &mut Quiet).unwrap();
     let mut cli = Vec::new();
     segscope_engine::rfm::write_csv(&keys, &result, &mut cli, &mut Quiet).unwrap();
     let cli = String::from_utf8(cli).unwrap();

@@ -28,7 +28,7 @@ fn check(params: RfmParams) {
         options: &options,
         mapping: Default::default(),
     };
-    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
+    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
     let query = sql::select(
         &valid,
         &map.check(valid.bins()).unwrap(),

@@ -470,7 +470,7 @@ fn progress_is_reported_every_ten_thousand_customers() {
 fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::clv::BgNbdFit, Vec<(Persona, f64)>) {
     use segscope_engine::clv::ClvParams;
     use segscope_engine::ingest::ReadOptions;
-    use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
+    use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
     let (_, transactions) = sample_csv(p).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = ReadOptions::default();
@@ -481,7 +481,7 @@ fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::cl
         mapping: Default::default(),
     };
     let clv = ClvParams::default().check().unwrap();
-    let (keys, result, _) = clv_from_transactions(&mut tx, &clv, PART_RECORDS, &mut Quiet).unwrap();
+    let (keys, result, _) = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();
     let p_alive = keys
         .iter()
         .zip(&result.rows)

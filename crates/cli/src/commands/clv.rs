@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{clv_from_transactions, TransactionsInput, PART_RECORDS};
+use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
@@ -68,7 +68,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let options = args.transactions.read_options(&args.read.to_options()?);
     let (mapping, _) = args.transactions.mapping(None);
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
-    let (keys, result, _) = clv_from_transactions(&mut tx, &params, PART_RECORDS, &mut Quiet)?;
+    let (keys, result, _) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));

@@ -6,7 +6,7 @@ use clap::Args;
 use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput, PART_RECORDS};
+use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
@@ -115,7 +115,7 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         None => named,
     };
     let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
-    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, PART_RECORDS, &mut Quiet)?;
+    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     eprintln!(

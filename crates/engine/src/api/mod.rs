@@ -452,6 +452,15 @@ pub enum EngineError {
     Segmentation(String),
 }
 
+impl From<crate::customers::ReadTransactionsError> for EngineError {
+    fn from(e: crate::customers::ReadTransactionsError) -> Self {
+        match e {
+            crate::customers::ReadTransactionsError::Ingest(e) => EngineError::Ingest(e),
+            crate::customers::ReadTransactionsError::Customers(e) => EngineError::Customers(e),
+        }
+    }
+}
+
 /// "Cannot split: …", except for a cancel, which says what every cancel says.
 fn cannot_split(e: &SplitError) -> String {
     match e {
@@ -799,9 +808,9 @@ impl Session {
                 }]))
             }
             Request::AttachTransactions { dataset, name, bytes, options, mapping } => {
-                let ingested = read_table(&name, &bytes, &options, monitor)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached = transactions::Attached::new(ingested, mapping, &ds.ingested.table, monitor)?;
+                let attached =
+                    transactions::Attached::new(&name, bytes, options, mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
@@ -809,9 +818,16 @@ impl Session {
             Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
             Request::AttachSampleTransactions { dataset, params } => {
                 let (_, bytes) = sample_csv(&params.check()?)?;
-                let ingested = read_table("sample-transactions.csv", &bytes, &ReadOptions::default(), monitor)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached = transactions::Attached::new(ingested, None, &ds.ingested.table, monitor)?;
+                let name = "sample-transactions.csv";
+                let attached = transactions::Attached::new(
+                    name,
+                    bytes,
+                    ReadOptions::default(),
+                    None,
+                    &ds.ingested.table,
+                    monitor,
+                )?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
@@ -819,8 +835,7 @@ impl Session {
             Request::Remap { dataset, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let old = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                let attached =
-                    transactions::Attached::new(old.ingested.clone(), Some(mapping), &ds.ingested.table, monitor)?;
+                let attached = old.remapped(mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
@@ -966,8 +981,10 @@ impl Session {
         dataset: DatasetId,
         monitor: &mut dyn Monitor,
     ) -> Result<Response, EngineError> {
-        let ingested = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.ingested.clone();
-        let mut attached = transactions::Attached::standalone(ingested, monitor)?;
+        let source = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+        let (file, options) = (source.file.clone(), source.options.clone());
+        let name = source.ingested.table.name.clone();
+        let mut attached = transactions::Attached::standalone(&name, file, options, monitor)?;
         let mut options = ReadOptions::default();
         options.types.insert(attached.mapping.customer_id.clone(), crate::table::ColumnType::Text);
         let name = format!("customers of {}", attached.ingested.table.name);

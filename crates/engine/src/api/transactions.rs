@@ -4,16 +4,20 @@ use serde::{Deserialize, Serialize};
 
 use super::ColumnView;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, Aggregates, CustomersError, JoinReport, MappingChoices,
-    MappingOverrides, TransactionMapping, ValidMapping,
+    choose_mapping, customer_keys, join, key_column, read_transactions, Aggregates, CustomersError, JoinReport,
+    MappingChoices, MappingOverrides, ReadTransactionsError, TransactionMapping,
 };
 use crate::export::{write_records, ExportError};
-use crate::ingest::Ingested;
+use crate::ingest::{Ingested, ReadOptions, SAMPLE_RECORDS};
 use crate::rules::{collect_columns, Definition};
 use crate::table::{Column, ColumnType, Table};
 
 /// Transactions attached to a dataset, and the aggregate columns joined onto its customers.
 pub(super) struct Attached {
+    /// The file as given (read again when the mapping changes) and how it is read.
+    pub file: Vec<u8>,
+    pub options: ReadOptions,
+    /// The file's leading sample (its diagnostics count every row): the columns and types shown.
     pub ingested: Ingested,
     pub mapping: TransactionMapping,
     pub aggregates: Aggregates,
@@ -62,21 +66,26 @@ pub struct AttachView {
 }
 
 impl Attached {
-    /// Aggregates `ingested` transactions with `mapping` (guessed when `None`) and joins them onto `customers`.
+    /// Reads the transactions file `name` (`file`, read with `options`) straight into aggregates
+    /// with `mapping` (guessed when `None`), and joins them onto `customers`.
     pub fn new(
-        ingested: Ingested,
+        name: &str,
+        file: Vec<u8>,
+        options: ReadOptions,
         mapping: Option<TransactionMapping>,
         customers: &Table,
         monitor: &mut dyn crate::progress::Monitor,
-    ) -> Result<Self, CustomersError> {
-        let none = MappingOverrides::default();
-        let valid = match choose_mapping(&ingested.table, Some(customers), mapping.clone(), &none) {
-            // The transactions fit; only the customers' key is not found. They are read and added up,
-            // and the view asks for the key instead of the user's file being refused.
-            Err(CustomersError::NoKeyColumn { .. }) => choose_mapping(&ingested.table, None, mapping, &none)?,
-            other => other?,
+    ) -> Result<Self, ReadTransactionsError> {
+        let choose = |t: &Table| {
+            let none = MappingOverrides::default();
+            match choose_mapping(t, Some(customers), mapping.clone(), &none) {
+                // The transactions fit; only the customers' key is not found. They are read and added up,
+                // and the view asks for the key instead of the user's file being refused.
+                Err(CustomersError::NoKeyColumn { .. }) => choose_mapping(t, None, mapping, &none),
+                other => other,
+            }
         };
-        let mut attached = Self::aggregate(ingested, &valid, monitor)?;
+        let mut attached = Self::read(name, file, options, choose, monitor)?;
         match attached.rejoin(customers) {
             Err(e @ CustomersError::NoKeyColumn { .. }) => attached.unjoined = Some(e.to_string()),
             other => other?,
@@ -84,31 +93,49 @@ impl Attached {
         Ok(attached)
     }
 
-    /// Aggregates transactions that are the whole customer base (no customers file), with the mapping
+    /// Reads transactions that are the whole customer base (no customers file), with the mapping
     /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
     /// then [`Attached::rejoin`] onto them.
-    pub fn standalone(ingested: Ingested, monitor: &mut dyn crate::progress::Monitor) -> Result<Self, CustomersError> {
-        let valid = choose_mapping(&ingested.table, None, None, &MappingOverrides::default())?;
-        let attached = Self::aggregate(ingested, &valid, monitor)?;
-        attached.aggregates.require_customers(&attached.ingested.table.name, &attached.mapping)?;
+    pub fn standalone(
+        name: &str,
+        file: Vec<u8>,
+        options: ReadOptions,
+        monitor: &mut dyn crate::progress::Monitor,
+    ) -> Result<Self, ReadTransactionsError> {
+        let choose = |t: &Table| choose_mapping(t, None, None, &MappingOverrides::default());
+        let attached = Self::read(name, file, options, choose, monitor)?;
+        attached.aggregates.require_customers(name, &attached.mapping)?;
         Ok(attached)
     }
 
-    /// Aggregates with a checked mapping; not joined.
-    fn aggregate(
-        ingested: Ingested,
-        valid: &ValidMapping,
+    /// The same file read again with another mapping, joined onto `customers`.
+    pub fn remapped(
+        &self,
+        mapping: TransactionMapping,
+        customers: &Table,
         monitor: &mut dyn crate::progress::Monitor,
-    ) -> Result<Self, CustomersError> {
-        let mut builder = crate::customers::AggregatesBuilder::default();
-        builder.add_monitored(&ingested.table, valid, monitor)?;
-        let aggregates = builder.finish();
-        let mapping = valid.mapping.clone();
-        let choices = MappingChoices::new(&ingested.table, None);
+    ) -> Result<Self, ReadTransactionsError> {
+        let name = self.ingested.table.name.clone();
+        Self::new(&name, self.file.clone(), self.options.clone(), Some(mapping), customers, monitor)
+    }
+
+    /// Reads and adds up with the mapping `choose` picks from the sample; not joined.
+    fn read(
+        name: &str,
+        file: Vec<u8>,
+        options: ReadOptions,
+        choose: impl FnOnce(&Table) -> Result<crate::customers::ValidMapping, CustomersError>,
+        monitor: &mut dyn crate::progress::Monitor,
+    ) -> Result<Self, ReadTransactionsError> {
+        let read =
+            read_transactions(name, file.as_slice(), file.len() as u64, &options, SAMPLE_RECORDS, choose, monitor)?;
+        let choices = MappingChoices::new(&read.sample.table, None);
         Ok(Attached {
-            ingested,
-            mapping,
-            aggregates,
+            file,
+            options,
+            ingested: read.sample,
+            mapping: read.mapping.mapping,
+            aggregates: read.aggregates,
             columns: Vec::new(),
             report: JoinReport::default(),
             unjoined: None,
@@ -175,7 +202,7 @@ impl Attached {
         let t = &self.ingested.table;
         AttachView {
             file: t.name.clone(),
-            rows: t.rows() as u64,
+            rows: self.ingested.diagnostics.rows,
             mapping: self.mapping.clone(),
             transaction_columns: t.columns.iter().map(|c| (c.name.clone(), c.column_type())).collect(),
             import_warnings: self.ingested.diagnostics.warnings.iter().map(ToString::to_string).collect(),

@@ -300,7 +300,8 @@ impl AggregatesBuilder {
     ) -> Result<(), crate::progress::Cancelled> {
         let col = |i: usize| transactions.columns.get(i).map(|c| &c.data);
         let (Some(keys), Some(dates), Some(amounts)) = (col(m.key), col(m.date), col(m.amount)) else { return Ok(()) };
-        let (orders, categories, margins) = (m.order_id.and_then(col), m.category.and_then(col), m.margin.and_then(col));
+        let (orders, categories, margins) =
+            (m.order_id.and_then(col), m.category.and_then(col), m.margin.and_then(col));
         self.uses(orders.is_some(), categories.is_some(), margins.is_some());
         let (scale, margin_scale) = (scale_of(amounts), margins.map_or(0, scale_of));
         let total = transactions.rows() as u64;
@@ -351,7 +352,8 @@ impl AggregatesBuilder {
                 *r = place as u32;
             }
         }
-        let names: Vec<String> = by_name.iter().filter_map(|&id| categories.get(id as usize)).map(|c| c.to_string()).collect();
+        let names: Vec<String> =
+            by_name.iter().filter_map(|&id| categories.get(id as usize)).map(|c| c.to_string()).collect();
         drop(categories);
         // Counting sort by slot (stable: a customer's rows stay in file order).
         let mut starts = vec![0usize; n + 1];
@@ -374,7 +376,8 @@ impl AggregatesBuilder {
             }
         }
         let (mut day_starts, mut days, mut day_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
-        let (mut spend_starts, mut spend_category, mut spend_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+        let (mut spend_starts, mut spend_category, mut spend_units) =
+            (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
         let mut rows: Vec<Logged> = Vec::new();
         let mut hashes: Vec<u64> = Vec::new();
         let mut spend: Vec<(u32, i64)> = Vec::new();
@@ -406,15 +409,15 @@ impl AggregatesBuilder {
             slot.orders = if counts.uses_order_ids { hashes.len() as u64 } else { slot.rows };
             // Spend per category (a return names its category with nothing spent).
             spend.clear();
-            spend.extend(
-                rows.iter()
-                    .filter(|l| l.category != NO_CATEGORY)
-                    .map(|l| (rank.get(l.category as usize).copied().unwrap_or(0), if l.units > 0 { at_scale(l) } else { 0 })),
-            );
+            spend.extend(rows.iter().filter(|l| l.category != NO_CATEGORY).map(|l| {
+                (rank.get(l.category as usize).copied().unwrap_or(0), if l.units > 0 { at_scale(l) } else { 0 })
+            }));
             spend.sort_by_key(|&(c, _)| c);
             for &(c, u) in &spend {
                 match (spend_category.last(), spend_units.last_mut()) {
-                    (Some(&last), Some(total)) if last == c && spend_category.len() > *spend_starts.last().unwrap_or(&0) => {
+                    (Some(&last), Some(total))
+                        if last == c && spend_category.len() > *spend_starts.last().unwrap_or(&0) =>
+                    {
                         *total = i64::saturating_add(*total, u);
                     }
                     _ => {
@@ -614,7 +617,10 @@ impl Aggregates {
                 ColumnData::Text((0..n).map(|i| found.get(i).copied().flatten().and_then(|(s, _)| names(s))).collect()),
             ));
         }
-        cols.push(("returns", ColumnData::Integer((0..n).map(|i| Some(get(i).map_or(0, |a| a.returns as i64))).collect())));
+        cols.push((
+            "returns",
+            ColumnData::Integer((0..n).map(|i| Some(get(i).map_or(0, |a| a.returns as i64))).collect()),
+        ));
         let mut out: Vec<Column> = cols.into_iter().map(|(n, d)| column(n.to_string(), d)).collect();
         if self.counts.uses_categories {
             for c in self.top_categories() {

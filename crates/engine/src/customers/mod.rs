@@ -11,6 +11,7 @@ mod aggregate;
 mod errors;
 mod mapping;
 mod money;
+mod read;
 pub mod sql;
 
 pub use aggregate::{
@@ -20,4 +21,5 @@ pub use aggregate::{
 pub use errors::CustomersError;
 pub use mapping::{choose_mapping, key_column, MappingChoices, MappingOverrides, TransactionMapping, ValidMapping};
 pub use money::Money;
+pub use read::{read_transactions, ReadTransactions, ReadTransactionsError};
 pub use sql::{aggregate_type, is_aggregate};

@@ -98,6 +98,7 @@ impl<'r> RowReader<'r> {
         monitor: &mut dyn Monitor,
         f: &mut dyn FnMut(u64, &[CellValue<'_>]),
     ) -> Result<Visited, IngestErrorKind> {
+        monitor.progress(label, 0, self.size);
         let table = &self.sample.table;
         let mut rows = 0u64;
         let mut cells: Vec<CellValue<'_>> = Vec::with_capacity(columns.len());

@@ -221,24 +221,32 @@ pub struct TransactionsInput<'a> {
 pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
-/// Aggregates a transactions file part by part; returns the aggregates (with the latest
+/// Aggregates a transactions file a record at a time ([`crate::customers::read_transactions`]); returns the aggregates (with the latest
 /// transaction day, [`Aggregates::latest`]) and the mapping used: the columns `tx.mapping` names over
 /// `stored`, else over the guess ([`choose_mapping`]).
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
-    part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Aggregates, TransactionMapping), StreamError> {
-    let mut file = PartedFile::open(tx.name, &mut *tx.input, tx.options, part_records, monitor)?;
-    let valid = choose_mapping(&file.first.table, customers, stored.cloned(), &tx.mapping)?;
-    let mut builder = crate::customers::AggregatesBuilder::default();
-    file.visit(|part, _| {
-        builder.add(&part.table, &valid);
-        Ok(())
+    let size = tx.input.seek(SeekFrom::End(0)).map_err(StreamError::Read)?;
+    tx.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
+    let choose = |t: &Table| choose_mapping(t, customers, stored.cloned(), &tx.mapping);
+    let read = crate::customers::read_transactions(
+        tx.name,
+        &mut *tx.input,
+        size,
+        tx.options,
+        crate::ingest::SAMPLE_RECORDS,
+        choose,
+        monitor,
+    )
+    .map_err(|e| match e {
+        crate::customers::ReadTransactionsError::Ingest(e) => StreamError::Ingest(e),
+        crate::customers::ReadTransactionsError::Customers(e) => StreamError::Customers(e),
     })?;
-    let aggregates = builder.finish();
+    let (aggregates, valid) = (read.aggregates, read.mapping);
     // Transactions that are the whole customer base need a customer (as in the app).
     if customers.is_none() {
         aggregates.require_customers(tx.name, &valid.mapping)?;
@@ -275,7 +283,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut mapping_used = None;
     if let Some(tx) = run.transactions.as_mut() {
         let (aggregates, mapping) =
-            aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), part_records, monitor)?;
+            aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), monitor)?;
         let key = key_column(&file.first.table, &mapping)?;
         latest_transaction = aggregates.latest();
         mapping_used = Some(mapping);
@@ -440,12 +448,11 @@ pub fn rfm_from_transactions(
     params: &crate::rfm::ValidRfmParams,
     map: &crate::rfm::RfmMap,
     as_of: Option<&str>,
-    part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
     let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
     as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
-    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, monitor)?;
     let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
@@ -461,10 +468,9 @@ pub fn rfm_from_transactions(
 pub fn clv_from_transactions(
     tx: &mut TransactionsInput<'_>,
     params: &crate::clv::ValidClvParams,
-    part_records: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping) = aggregate_transactions(tx, None, None, part_records, monitor)?;
+    let (aggregates, mapping) = aggregate_transactions(tx, None, None, monitor)?;
     let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
@@ -490,7 +496,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
     let (aggregates, mapping) =
-        aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), PART_RECORDS, monitor)?;
+        aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), monitor)?;
     let key = key_column(&file.first.table, &mapping)?;
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {

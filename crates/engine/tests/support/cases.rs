@@ -331,7 +331,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             options: &options,
             mapping: Default::default(),
         };
-        let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, 100_000, &mut Quiet).unwrap();
+        let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
         let checked = map.check(valid.bins()).unwrap();
         let sql = rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {
