@@ -3,6 +3,7 @@
 //! of the leading sample that decides the column types, for files with the hard cases: quoted line
 //! breaks, CRLF, a byte-order mark, UTF-16, Windows-1252, ragged and blank rows, returns, order ids
 //! and categories.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::io::Cursor;
 

@@ -67,11 +67,51 @@ fn receive(json: &JsValue, file: JsValue) -> Result<Request, String> {
                 e.as_string().unwrap_or_else(|| format!("{e:?}"))
             )
         };
-        let reader = FileReaderSync::new().map_err(unreadable)?;
-        let buffer = reader.read_as_array_buffer(blob).map_err(unreadable)?;
-        request.put_file(Uint8Array::new(&buffer).to_vec());
+        request.put_file(read_blob(blob).map_err(|e| match e {
+            BlobError::Browser(e) => unreadable(e),
+            BlobError::TooLarge { size } => too_large(size),
+        })?);
     }
     Ok(request)
+}
+
+/// Bytes read from a `Blob` at a time: the file is copied into the engine's memory a part at a
+/// time, so it is never held twice (once by the browser, once by the engine).
+const BLOB_PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+enum BlobError {
+    Browser(JsValue),
+    TooLarge { size: f64 },
+}
+
+/// The whole file, read part by part into memory reserved once for its size.
+fn read_blob(blob: &Blob) -> Result<Vec<u8>, BlobError> {
+    let size = blob.size();
+    let mut bytes: Vec<u8> = Vec::new();
+    bytes.try_reserve_exact(size as usize).map_err(|_| BlobError::TooLarge { size })?;
+    let reader = FileReaderSync::new().map_err(BlobError::Browser)?;
+    let mut start = 0.0;
+    while start < size {
+        let end = (start + BLOB_PART_BYTES).min(size);
+        let part = blob.slice_with_f64_and_f64(start, end).map_err(BlobError::Browser)?;
+        let buffer = reader.read_as_array_buffer(&part).map_err(BlobError::Browser)?;
+        let array = Uint8Array::new(&buffer);
+        let at = bytes.len();
+        bytes.resize(at + array.length() as usize, 0);
+        if let Some(dest) = bytes.get_mut(at..) {
+            array.copy_to(dest);
+        }
+        start = end;
+    }
+    Ok(bytes)
+}
+
+/// The sentence for a file the engine's memory (at most 4 GB in a browser tab) cannot hold.
+fn too_large(size: f64) -> String {
+    format!(
+        "This file is {:.0} MB, more than this browser tab has memory left for. Open a smaller file or a column subset, or use the command-line tool `segscope`, which reads files of any size a record at a time.",
+        size / 1e6
+    )
 }
 
 fn reply(id: JsValue, mut response: Response) {

@@ -171,13 +171,15 @@ impl<'r> RowReader<'r> {
 
 /// An empty vector of another lifetime in the same allocation (in-place collection: the buffer is
 /// reused, nothing is allocated).
-fn recycle<'a, 'b, T: ?Sized + ToOwned>(v: Vec<Option<Cow<'a, T>>>) -> Vec<Option<Cow<'b, T>>> {
-    v.into_iter().filter_map(|_| None).collect()
+fn recycle<'a, 'b, T: ?Sized + ToOwned>(mut v: Vec<Option<Cow<'a, T>>>) -> Vec<Option<Cow<'b, T>>> {
+    v.clear();
+    v.into_iter().map(|_| None).collect()
 }
 
 /// [`recycle`] for cell values.
-fn recycle_cells<'a, 'b>(v: Vec<CellValue<'a>>) -> Vec<CellValue<'b>> {
-    v.into_iter().filter_map(|_| None).collect()
+fn recycle_cells<'a, 'b>(mut v: Vec<CellValue<'a>>) -> Vec<CellValue<'b>> {
+    v.clear();
+    v.into_iter().map(|_| CellValue::Missing).collect()
 }
 
 fn tick(monitor: &mut dyn Monitor, label: &str, rows: u64, done: u64, size: u64) -> Result<(), IngestErrorKind> {

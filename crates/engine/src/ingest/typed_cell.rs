@@ -100,6 +100,8 @@ enum Kind {
 pub struct CellReader {
     kind: Kind,
     missing: Vec<String>,
+    /// The longest missing token: longer cells are never missing (most cells, so most skip the comparisons).
+    longest_missing: usize,
 }
 
 impl CellReader {
@@ -119,13 +121,15 @@ impl CellReader {
             ColumnType::Datetime => Kind::Datetime(order),
             ColumnType::Categorical | ColumnType::Text => Kind::Text,
         };
-        CellReader { kind, missing: missing_tokens.iter().map(|t| t.trim().to_string()).collect() }
+        let missing: Vec<String> = missing_tokens.iter().map(|t| t.trim().to_string()).collect();
+        let longest_missing = missing.iter().map(String::len).max().unwrap_or(0);
+        CellReader { kind, missing, longest_missing }
     }
 
     /// Reads one cell's text (`None`: the row has no field here).
     pub fn read<'a>(&self, cell: Option<&'a str>) -> CellValue<'a> {
         let Some(v) = cell.map(str::trim) else { return CellValue::Missing };
-        if self.missing.iter().any(|t| t == v) {
+        if v.len() <= self.longest_missing && self.missing.iter().any(|t| t == v) {
             return CellValue::Missing;
         }
         let value = match self.kind {
