@@ -45,6 +45,12 @@ impl<R: BufRead> Records<R> {
                 return Ok(read_any.then_some(start_line));
             }
             read_any = true;
+            // A line without a quote, outside quotes, ends the record as it is (most lines): the quote
+            // search is memchr-fast, the byte-by-byte scan below is only for lines with quotes.
+            if !in_quotes && !buf.get(from..).unwrap_or_default().contains(&b'"') {
+                self.line += 1;
+                return Ok(Some(start_line));
+            }
             let mut i = from;
             while let Some(&b) = buf.get(i) {
                 if in_quotes {
