@@ -1,0 +1,84 @@
+// A real business's transactions in the browser (issue #14): a generated ~200 MB transactions file (400,000
+// customers, about 4,000,000 rows) is read a record at a time in the worker with progress; Cancel mid-file leaves the
+// customers as they were (no transactions attached); a second load completes, and the RFM the page downloads equals
+// `segscope rfm` on the same file, row for row.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo } from './harness.mjs';
+
+const CUSTOMERS = 400_000;
+const work = mkdtempSync(join(tmpdir(), 'segscope-big-transactions-'));
+const segscope = (...args) =>
+  execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
+let server, browser;
+
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  segscope('sample', '--out', work, '--customers', String(CUSTOMERS));
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a ~200 MB transactions file: progress, Cancel keeps the customers, then it loads and RFM equals segscope rfm', async () => {
+  const transactions = join(work, 'transactions.csv');
+  const mb = statSync(transactions).size / 1e6;
+  assert.ok(mb > 150, `the generated file is ${mb.toFixed(0)} MB`);
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.setInputFiles('#file-input', join(work, 'customers.csv'));
+  await page.waitForFunction(
+    (n) => document.querySelector('#dataset-summary')?.textContent?.startsWith(`${n} rows`),
+    CUSTOMERS,
+    { timeout: 120_000 },
+  );
+  const summary = await page.textContent('#dataset-summary');
+
+  // Attach the transactions; progress moves; Cancel mid-file.
+  await page.setInputFiles('#transactions-input', transactions);
+  await page.waitForSelector('#busy-progress');
+  const progress = () => page.$eval('#busy-progress', (p) => Number(p.value)).catch(() => 0);
+  const first = await progress();
+  await page.waitForFunction((v) => Number(document.querySelector('#busy-progress')?.value) > v, first, { timeout: 60_000 });
+  assert.ok((await progress()) < Number(await page.$eval('#busy-progress', (p) => p.max)), 'still mid-file');
+  await page.screenshot({ path: join(artifactsDir, 'big-transactions-progress.png') });
+  await page.click('#cancel');
+  await page.waitForSelector('#notice');
+  assert.match(await page.textContent('#notice'), /Cancelled\. Everything is as it was before\./);
+  await page.waitForFunction(() => !document.querySelector('#busy'), null, { timeout: 120_000 });
+  assert.equal(await page.textContent('#dataset-summary'), summary, 'the customers are as they were');
+  assert.equal(await page.$('#transactions-report'), null, 'no transactions are attached after Cancel');
+
+  // Load again, to the end.
+  await page.setInputFiles('#transactions-input', transactions);
+  await page.waitForSelector('#transactions-report', { timeout: 300_000 });
+  const report = await page.textContent('#transactions-report');
+  assert.match(report, /\d+ transactions read; \d+ customers have transactions/);
+  await goTo(page, 'segment/rfm');
+  await page.waitForSelector('#rfm-grid button.cell', { timeout: 120_000 });
+  await page.screenshot({ path: join(artifactsDir, 'big-transactions-rfm.png') });
+
+  // The page's per-customer RFM equals the command line's on the same file, row for row.
+  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  segscope('rfm', '--transactions', transactions, '--output', join(work, 'rfm.csv'));
+  const cli = readFileSync(join(work, 'rfm.csv'), 'utf8').trim().split('\n');
+  const app = new Set(csv.trim().split('\n'));
+  let missing = 0;
+  for (const line of cli) if (!app.has(line)) missing += 1;
+  assert.equal(missing, 0, `${missing} of ${cli.length - 1} CLI rows are not in the app's RFM`);
+  const cliSet = new Set(cli);
+  const extra = [...app].filter((l) => !cliSet.has(l));
+  assert.ok(extra.every((l) => l.endsWith(',0,0.00,,,,No purchases')), 'customers without transactions are "No purchases"');
+
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
