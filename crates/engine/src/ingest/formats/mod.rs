@@ -108,7 +108,21 @@ fn to_delimited_limited<'a>(
     let plain = |bytes: Cow<'a, [u8]>| Delimited { bytes, format, sheets: Vec::new(), sheet: None };
     match format {
         FileFormat::Csv => Ok(plain(Cow::Borrowed(bytes))),
-        FileFormat::GzipCsv => Ok(plain(Cow::Owned(gzip::decompress(bytes, limit)?))),
+        FileFormat::GzipCsv => {
+            let inner = gzip::decompress(bytes, limit)?;
+            // `orders.jsonl.gz`: JSON Lines inside; converted like a plain `.jsonl`.
+            let inner_name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".GZ")).unwrap_or(name);
+            if detect(inner_name, &inner) == FileFormat::JsonLines {
+                let csv = json_lines::to_csv(&inner)?;
+                return Ok(Delimited {
+                    bytes: Cow::Owned(csv),
+                    format: FileFormat::JsonLines,
+                    sheets: Vec::new(),
+                    sheet: None,
+                });
+            }
+            Ok(plain(Cow::Owned(inner)))
+        }
         FileFormat::JsonLines => Ok(plain(Cow::Owned(json_lines::to_csv(bytes)?))),
         FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods => {
             let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref())?;
@@ -152,6 +166,17 @@ mod tests {
         assert_eq!(detect("a.ndjson", b"x"), FileFormat::JsonLines);
         assert_eq!(detect("a.txt", b"  {\"a\": 1}\n{\"a\": 2}\n"), FileFormat::JsonLines);
         assert_eq!(detect("a.csv", b"a,b\n1,2\n"), FileFormat::Csv);
+    }
+
+    #[test]
+    fn json_lines_inside_gzip_are_converted_like_plain_json_lines() {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(b"{\"id\": 1, \"city\": \"Lyon\"}\n{\"id\": 2, \"city\": \"Metz\"}\n").unwrap();
+        let gz = e.finish().unwrap();
+        let d = to_delimited("orders.jsonl.gz", &gz, &ReadOptions::default()).unwrap();
+        assert_eq!(d.format, FileFormat::JsonLines);
+        assert_eq!(&*d.bytes, b"id,city\n1,Lyon\n2,Metz\n");
     }
 
     #[test]
