@@ -234,7 +234,7 @@ fn open<'r, R: Read + 'r>(
 ) -> Result<RowReader<'r>, IngestErrorKind> {
     let mut reader: Box<dyn BufRead + 'r> = Box::new(BufReader::with_capacity(1 << 20, input));
     let first = reader.fill_buf().map_err(read_failed)?;
-    let mut format = formats::detect(name, first);
+    let format = formats::detect(name, first);
     if format == FileFormat::GzipCsv {
         let inner: Box<dyn BufRead + 'r> = Box::new(BufReader::with_capacity(1 << 20, MultiGzDecoder::new(reader)));
         reader = inner;
@@ -245,24 +245,29 @@ fn open<'r, R: Read + 'r>(
         }
     } else if format != FileFormat::Csv || is_utf16(first) {
         return open_whole(name, reader, size, options, sample_records, format, monitor);
-    } else {
-        format = FileFormat::Csv;
     }
     let first = reader.fill_buf().map_err(read_failed)?;
     let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(first));
     let mut rest = Records::new(reader, delimiter);
+    let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
+    let detected = options.delimiter.is_none();
+    let options = ReadOptions { delimiter: Some(delimiter), ..options.clone() };
+    let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
+    sample.diagnostics.format = format;
+    sample.diagnostics.delimiter_detected = detected;
+    Ok(finish_open(name, sample, rest, &options, size))
+}
+
+/// The first `records` raw records (header included), for reading as the sample; stops after a
+/// record whose quote never closes (the sample's reader then reports it with its line).
+fn sample_bytes<R: BufRead>(rest: &mut Records<R>, records: usize) -> Result<Vec<u8>, IngestErrorKind> {
     let mut bytes = Vec::new();
-    let wanted = sample_records + usize::from(options.has_header);
-    for _ in 0..wanted {
+    for _ in 0..records {
         if rest.next_record(&mut bytes).map_err(read_failed)?.is_none() || rest.unterminated() {
             break;
         }
     }
-    let options = ReadOptions { delimiter: Some(delimiter), ..options.clone() };
-    let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
-    sample.diagnostics.format = format;
-    sample.diagnostics.delimiter_detected = options.delimiter.is_none();
-    Ok(finish_open(name, sample, rest, &options, size))
+    Ok(bytes)
 }
 
 fn is_utf16(first: &[u8]) -> bool {
@@ -304,13 +309,8 @@ fn open_whole<'r>(
     let pinned = ReadOptions { delimiter: Some(delimiter), encoding: Some(TextEncoding::Utf8), ..chosen };
     let cursor: Box<dyn BufRead + 'r> = Box::new(Cursor::new(body));
     let mut rest = Records::new(cursor, delimiter);
-    let mut sample_bytes = Vec::new();
-    for _ in 0..sample_records + usize::from(options.has_header) {
-        if rest.next_record(&mut sample_bytes).map_err(read_failed)?.is_none() || rest.unterminated() {
-            break;
-        }
-    }
-    let mut sample = read_table_part(name, &sample_bytes, &pinned, 0, monitor).map_err(|e| e.kind)?;
+    let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
+    let mut sample = read_table_part(name, &bytes, &pinned, 0, monitor).map_err(|e| e.kind)?;
     let d = &mut sample.diagnostics;
     d.format = if converted { read_format } else { format };
     d.sheets = sheets;
@@ -441,6 +441,19 @@ mod tests {
                 whole.0.iter().map(|r| r.1[0].clone()).collect::<Vec<_>>()
             );
         }
+    }
+
+    #[test]
+    fn a_sniffed_delimiter_is_reported_as_detected_and_a_chosen_one_not() {
+        let csv = b"id;amount\n1;2\n";
+        let open = |options: &ReadOptions| RowReader::open("t.csv", &csv[..], 0, options, 1, &mut Quiet).unwrap();
+        let sniffed = open(&ReadOptions::default());
+        assert_eq!(
+            (sniffed.sample().diagnostics.delimiter, sniffed.sample().diagnostics.delimiter_detected),
+            (b';', true)
+        );
+        let chosen = open(&ReadOptions { delimiter: Some(b';'), ..ReadOptions::default() });
+        assert!(!chosen.sample().diagnostics.delimiter_detected);
     }
 
     #[test]
