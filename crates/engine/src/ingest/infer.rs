@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::cells::Cells;
 use super::diagnostics::{Example, ImportWarning, MAX_EXAMPLES};
+use super::missing::MissingTokens;
 use super::options::DateOrder;
 use super::values::{
     date_shape, number_parts, parse_bool, parse_int, parse_number, DateLayout, DateShape, DecimalStyle, CURRENCIES,
@@ -46,6 +47,52 @@ pub struct BuiltColumn {
     pub format: ValueFormat,
     /// Warnings about this column.
     pub warnings: Vec<ImportWarning>,
+    /// True when how these values were read depends on all of them in a way more values could
+    /// change and [`super::column_builder`] cannot follow (no value present to infer a type from,
+    /// numbers written two ways, a pinned format over an inferred type): more rows mean reading
+    /// the whole column again.
+    pub whole_column: bool,
+    /// For dates and date-times: which day/month orders read every value.
+    pub dates: Option<DateEvidence>,
+}
+
+/// Which day/month orders read every date of a column, and whether one is written year last:
+/// what decides the order ([`date_order`]) and whether it is ambiguous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateEvidence {
+    /// Every value reads day first.
+    pub dmy_all: bool,
+    /// Every value reads month first.
+    pub mdy_all: bool,
+    /// Some value is laid out year last (`31/12/2024`).
+    pub year_last: bool,
+}
+
+impl DateEvidence {
+    /// The evidence of no values.
+    pub const NONE: DateEvidence = DateEvidence { dmy_all: true, mdy_all: true, year_last: false };
+
+    /// The evidence with one more value.
+    pub fn with(self, s: &DateShape) -> DateEvidence {
+        DateEvidence {
+            dmy_all: self.dmy_all && s.days(DateOrder::Dmy).is_some(),
+            mdy_all: self.mdy_all && s.days(DateOrder::Mdy).is_some(),
+            year_last: self.year_last || s.layout == DateLayout::YearLast,
+        }
+    }
+
+    /// The order that reads every value (day first when both or neither do), and whether both do
+    /// for values written year last.
+    pub fn order(self, chosen: Option<DateOrder>) -> (DateOrder, bool) {
+        if let Some(order) = chosen {
+            return (order, false);
+        }
+        match (self.dmy_all, self.mdy_all) {
+            (false, true) => (DateOrder::Mdy, false),
+            (true, true) => (DateOrder::Dmy, self.year_last),
+            _ => (DateOrder::Dmy, false),
+        }
+    }
 }
 
 /// How a column of numbers is written, decided from all of its values.
@@ -75,17 +122,21 @@ fn present<'a>(values: &'a [Option<&'a str>]) -> impl Iterator<Item = &'a str> +
 
 /// Reads a column's cells as the chosen type, or as the type inferred from them.
 pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
-    let values: Vec<Option<&str>> = (0..cells.len())
-        .map(|i| cells.get(i).map(str::trim).filter(|v| !ctx.missing_tokens.iter().any(|t| t.trim() == *v)))
-        .collect();
+    let missing = MissingTokens::new(ctx.missing_tokens);
+    let values: Vec<Option<&str>> = (0..cells.len()).map(|i| missing.present(cells.get(i))).collect();
     let mut warnings = Vec::new();
+    // A pinned format over an inferred type: rare (pinned formats come with chosen types).
+    let mut whole_column = ctx.chosen.is_none() && ctx.format.is_some();
+    let mut dates = None;
     let (ty, mut numbers) = match ctx.chosen {
         Some(ty) => (ty, None),
         None => {
             let (ty, numbers, refused) = infer_type(&values, ctx);
             if let Some(w) = refused.and_then(|r| not_numbers_warning(r, &values, ctx, true)) {
                 warnings.push(w);
+                whole_column = true;
             }
+            whole_column |= present(&values).next().is_none();
             (ty, numbers)
         }
     };
@@ -105,6 +156,7 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
             let chosen = pinned.or(numbers.take()).unwrap_or_else(|| match number_format(&values, ctx) {
                 Ok(f) => f,
                 Err(reason) => {
+                    whole_column = true;
                     warnings.extend(not_numbers_warning(reason, &values, ctx, false));
                     match reason {
                         NotNumbers::MixedCurrencies { style, .. } => NumberFormat { style, currency: None },
@@ -140,8 +192,11 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
         ColumnType::Date | ColumnType::Datetime => {
             let shapes: Vec<Option<DateShape>> = values.iter().map(|v| v.and_then(date_shape)).collect();
             let pinned = ctx.format.and_then(|f| f.date_order);
-            let (order, ambiguous) = date_order(shapes.iter().flatten(), pinned.or(ctx.date_order));
+            let seen = evidence(shapes.iter().flatten());
+            dates = Some(seen);
+            let (order, ambiguous) = seen.order(pinned.or(ctx.date_order));
             format.date_layout = shapes.iter().flatten().next().map(|s| s.layout);
+            whole_column |= format.date_layout.is_none();
             if format.date_layout == Some(DateLayout::YearLast) {
                 format.date_order = Some(order);
                 format.date_order_ambiguous = ambiguous;
@@ -181,7 +236,7 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
             examples: bad.iter().take(MAX_EXAMPLES).map(|&r| example(&values, ctx, r)).collect(),
         });
     }
-    BuiltColumn { data, format, warnings }
+    BuiltColumn { data, format, warnings, whole_column, dates }
 }
 
 /// Row `r`'s value, quoted, with its line.
@@ -286,22 +341,16 @@ fn infer_date<'a>(values: impl Iterator<Item = &'a str> + Clone, order: Option<D
 }
 
 /// The day/month order that reads every value, and whether both would.
-fn date_order<'a>(shapes: impl Iterator<Item = &'a DateShape> + Clone, chosen: Option<DateOrder>) -> (DateOrder, bool) {
-    if let Some(order) = chosen {
-        return (order, false);
-    }
-    let dmy = shapes.clone().all(|s| s.days(DateOrder::Dmy).is_some());
-    let mdy = shapes.clone().all(|s| s.days(DateOrder::Mdy).is_some());
-    let year_last = shapes.clone().any(|s| s.layout == DateLayout::YearLast);
-    match (dmy, mdy) {
-        (false, true) => (DateOrder::Mdy, false),
-        (true, true) => (DateOrder::Dmy, year_last),
-        _ => (DateOrder::Dmy, false),
-    }
+fn date_order<'a>(shapes: impl Iterator<Item = &'a DateShape>, chosen: Option<DateOrder>) -> (DateOrder, bool) {
+    evidence(shapes).order(chosen)
+}
+
+fn evidence<'a>(shapes: impl Iterator<Item = &'a DateShape>) -> DateEvidence {
+    shapes.fold(DateEvidence::NONE, |e, s| e.with(s))
 }
 
 /// `007`, `-00.5`, `$007`: digits with a leading zero, which mark an identifier rather than a number.
-fn has_leading_zero(v: &str) -> bool {
+pub(super) fn has_leading_zero(v: &str) -> bool {
     let body = number_parts(v).map_or(v, |p| p.body);
     matches!(body.as_bytes(), [b'0', b'0'..=b'9', ..])
 }

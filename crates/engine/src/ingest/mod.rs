@@ -5,12 +5,15 @@
 //! file, line and column; problems worked around are [`ImportWarning`]s in the [`Diagnostics`].
 
 mod cells;
+mod column_builder;
 mod diagnostics;
 mod dialect;
 pub mod encoding;
 mod errors;
+mod fields;
 pub mod formats;
 mod infer;
+mod missing;
 mod options;
 pub mod records;
 mod rows;
@@ -28,6 +31,8 @@ pub use rows::{RowReader, Visited, SAMPLE_RECORDS};
 pub use typed_cell::{cell_of, CellReader, CellValue};
 
 use cells::Cells;
+use column_builder::{ColumnBuilder, Grown};
+use fields::FieldSplitter;
 use infer::{build_column, ColumnContext};
 
 use crate::progress::Monitor;
@@ -72,7 +77,24 @@ pub fn read_table(
     options: &ReadOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Ingested, IngestError> {
-    read_any_format(name, bytes, options, monitor).map_err(|kind| kind.in_file(name))
+    read_table_sampled(name, bytes, options, SAMPLE_RECORDS, monitor)
+}
+
+/// [`read_table`], with each column's type and conventions first decided from its first
+/// `sample_rows` values, then every later value read straight into that type (no text kept). The
+/// table is the same whatever `sample_rows` is (a later value that would change what the whole
+/// column decides has the column read again whole); only time and memory differ. Tests pin that.
+///
+/// # Errors
+/// As [`read_table`].
+pub fn read_table_sampled(
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    sample_rows: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<Ingested, IngestError> {
+    read_any_format(name, bytes, options, sample_rows.max(1), monitor).map_err(|kind| kind.in_file(name))
 }
 
 /// Turns a gzip, JSON Lines or spreadsheet file into delimited text, then reads that.
@@ -80,15 +102,16 @@ fn read_any_format(
     name: &str,
     bytes: &[u8],
     options: &ReadOptions,
+    sample_rows: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<Ingested, IngestErrorKind> {
     let delimited = formats::to_delimited(name, bytes, options)?;
     let mut ingested = if delimited.format.is_converted() {
         // Segscope wrote this text: comma-separated UTF-8, whatever was chosen for CSV files.
         let options = ReadOptions { delimiter: Some(b','), encoding: Some(TextEncoding::Utf8), ..options.clone() };
-        read(name, &delimited.bytes, &options, 0, monitor)?
+        read(name, &delimited.bytes, &options, 0, sample_rows, monitor)?
     } else {
-        read(name, &delimited.bytes, options, 0, monitor)?
+        read(name, &delimited.bytes, options, 0, sample_rows, monitor)?
     };
     let d = &mut ingested.diagnostics;
     d.bytes = bytes.len() as u64;
@@ -113,7 +136,15 @@ pub fn read_table_part(
     line_offset: u64,
     monitor: &mut dyn Monitor,
 ) -> Result<Ingested, IngestError> {
-    read(name, bytes, options, line_offset, monitor).map_err(|kind| kind.in_file(name))
+    read(name, bytes, options, line_offset, SAMPLE_RECORDS, monitor).map_err(|kind| kind.in_file(name))
+}
+
+/// A column while the file is read: its sample's text, then typed values.
+enum Reading {
+    Sample(Cells),
+    Growing(ColumnBuilder),
+    /// A value after the sample changes what the whole column decides: it is read again whole at the end.
+    Again,
 }
 
 fn read(
@@ -121,6 +152,7 @@ fn read(
     bytes: &[u8],
     options: &ReadOptions,
     line_offset: u64,
+    sample_rows: usize,
     monitor: &mut dyn Monitor,
 ) -> Result<Ingested, IngestErrorKind> {
     let decoded = encoding::decode(bytes, options.encoding)?;
@@ -134,7 +166,8 @@ fn read(
     let mut skipped: Vec<RecordSpan> = Vec::new();
     let mut ragged: Vec<RecordSpan> = Vec::new();
     let mut ragged_count = 0u64;
-    let mut columns: Vec<Cells> = Vec::new();
+    let mut columns: Vec<Reading> = Vec::new();
+    let mut sampled = false;
     let mut expected = 0usize;
     // csv's own line numbers skip line breaks inside quoted fields; count them ourselves.
     let (mut counted_to, mut line) = (0usize, 1u64);
@@ -162,7 +195,7 @@ fn read(
         let fields = || record.iter().map(|f| encoding::decode_field(f, decoded.field_encoding));
         if header.is_none() && records.is_empty() && skipped.is_empty() {
             expected = record.len();
-            columns = vec![Cells::default(); expected];
+            columns = (0..expected).map(|_| Reading::Sample(Cells::default())).collect();
             if options.has_header {
                 header = Some((span, fields().map(|f| f.into_owned()).collect()));
                 continue;
@@ -182,11 +215,34 @@ fn read(
                 RaggedRows::Keep => {}
             }
         }
+        if !sampled && records.len() >= sample_rows {
+            sampled = true;
+            let names = unique_names(header.as_ref().map_or_else(|| default_names(expected), |h| h.1.clone())).0;
+            let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+            for (i, column) in columns.iter_mut().enumerate() {
+                let Reading::Sample(cells) = std::mem::replace(column, Reading::Again) else { continue };
+                let Some(name) = names.get(i) else { continue };
+                let ctx = column_context(name, options, delimiter, &lines);
+                if let Some(builder) = ColumnBuilder::new(build_column(&cells, &ctx), &ctx) {
+                    *column = Reading::Growing(builder);
+                }
+            }
+        }
         let mut values = fields();
-        for cells in columns.iter_mut() {
-            match values.next() {
-                Some(v) => cells.push(&v),
-                None => cells.push_absent(),
+        for column in columns.iter_mut() {
+            let v = values.next();
+            match column {
+                Reading::Sample(cells) => match v {
+                    Some(v) => cells.push(&v),
+                    None => cells.push_absent(),
+                },
+                Reading::Growing(builder) => {
+                    builder.push(v.as_deref(), line);
+                    if builder.is_again() {
+                        *column = Reading::Again;
+                    }
+                }
+                Reading::Again => {}
             }
         }
         records.push(span);
@@ -219,7 +275,7 @@ fn read(
             }
             (Some(span), names)
         }
-        None => (None, (1..=expected).map(|i| format!("column_{i}")).collect()),
+        None => (None, default_names(expected)),
     };
     if records.is_empty() && skipped.is_empty() {
         return Err(IngestErrorKind::NoRows);
@@ -254,22 +310,21 @@ fn read(
     }
     let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
     let mut table_columns = Vec::with_capacity(columns.len());
-    for (i, (cells, name)) in columns.iter().zip(&names).enumerate() {
-        monitor.progress("Typing columns", i as u64, columns.len() as u64);
+    let count = columns.len() as u64;
+    for (i, (column, name)) in columns.into_iter().zip(&names).enumerate() {
+        monitor.progress("Typing columns", i as u64, count);
         if monitor.is_cancelled() {
             return Err(IngestErrorKind::Cancelled);
         }
-        let ctx = ColumnContext {
-            name,
-            missing_tokens: options.missing_tokens_for(name),
-            chosen: options.types.get(name).copied(),
-            date_order: options.date_order,
-            decimal_comma: options.decimal_comma,
-            format: options.formats.get(name),
-            delimiter,
-            lines: &lines,
+        let ctx = column_context(name, options, delimiter, &lines);
+        let built = match column {
+            Reading::Sample(cells) => build_column(&cells, &ctx),
+            Reading::Growing(builder) => match builder.finish() {
+                Grown::Built(built) => built,
+                Grown::Again => build_column(&column_cells(body, &records, delimiter, decoded.field_encoding, i), &ctx),
+            },
+            Reading::Again => build_column(&column_cells(body, &records, delimiter, decoded.field_encoding, i), &ctx),
         };
-        let built = build_column(cells, &ctx);
         warnings.extend(built.warnings);
         let stats = column_stats(&built.data);
         table_columns.push(Column {
@@ -309,6 +364,39 @@ fn read(
         skipped,
     };
     Ok(Ingested { table: Table { name: name.to_string(), columns: table_columns, source }, diagnostics })
+}
+
+/// What reading column `name` needs to know besides its cells.
+fn column_context<'a>(name: &'a str, options: &'a ReadOptions, delimiter: u8, lines: &'a [u64]) -> ColumnContext<'a> {
+    ColumnContext {
+        name,
+        missing_tokens: options.missing_tokens_for(name),
+        chosen: options.types.get(name).copied(),
+        date_order: options.date_order,
+        decimal_comma: options.decimal_comma,
+        format: options.formats.get(name),
+        delimiter,
+        lines,
+    }
+}
+
+/// The text of column `column` in every record, read again from the file's bytes.
+fn column_cells(body: &[u8], records: &[RecordSpan], delimiter: u8, encoding: TextEncoding, column: usize) -> Cells {
+    let mut splitter = FieldSplitter::new(delimiter);
+    let mut cells = Cells::default();
+    for span in records {
+        splitter.split(body.get(span.start..span.term_end).unwrap_or_default());
+        match splitter.field(column) {
+            Some(field) => cells.push(&encoding::decode_field(field, encoding)),
+            None => cells.push_absent(),
+        }
+    }
+    cells
+}
+
+/// `column_1`, `column_2`, … for a file without a header.
+fn default_names(count: usize) -> Vec<String> {
+    (1..=count).map(|i| format!("column_{i}")).collect()
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {

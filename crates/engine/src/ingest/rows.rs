@@ -15,6 +15,7 @@ use flate2::bufread::MultiGzDecoder;
 
 use super::encoding::{decode, decode_field, TextEncoding};
 use super::errors::{IngestError, IngestErrorKind};
+use super::fields::FieldSplitter;
 use super::formats::{self, FileFormat};
 use super::options::{RaggedRows, ReadOptions};
 use super::records::Records;
@@ -338,75 +339,6 @@ fn finish_open<'r>(
         .map(|c| CellReader::for_column(c, options.missing_tokens_for(&c.name), options.date_order))
         .collect();
     RowReader { name: name.to_string(), sample, rest, readers, ragged_rows: options.ragged_rows, size }
-}
-
-/// Splits one raw record into its fields (unquoted) with `csv-core`, the parser the `csv` crate
-/// uses, so fields read exactly as the table reader reads them.
-struct FieldSplitter {
-    core: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-    fields: usize,
-}
-
-impl FieldSplitter {
-    fn new(delimiter: u8) -> Self {
-        FieldSplitter {
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
-            out: Vec::new(),
-            ends: vec![0; 64],
-            fields: 0,
-        }
-    }
-
-    /// Splits `raw` (one whole record, with or without its terminator); returns its field count
-    /// (0 for a blank line).
-    fn split(&mut self, raw: &[u8]) -> usize {
-        // Unquoting never makes a field longer, so the output fits in the record's length.
-        if self.out.len() < raw.len() {
-            self.out.resize(raw.len(), 0);
-        }
-        loop {
-            self.core.reset();
-            let (mut input, mut nout, mut nend) = (raw, 0usize, 0usize);
-            let full = loop {
-                let (res, nin, o, e) = self.core.read_record(
-                    input,
-                    self.out.get_mut(nout..).unwrap_or_default(),
-                    self.ends.get_mut(nend..).unwrap_or_default(),
-                );
-                input = input.get(nin..).unwrap_or_default();
-                nout += o;
-                nend += e;
-                match res {
-                    csv_core::ReadRecordResult::Record => break false,
-                    csv_core::ReadRecordResult::End => break false,
-                    csv_core::ReadRecordResult::OutputEndsFull => break true,
-                    csv_core::ReadRecordResult::OutputFull => {
-                        let grown = self.out.len() * 2 + 64;
-                        self.out.resize(grown, 0);
-                    }
-                    csv_core::ReadRecordResult::InputEmpty => {}
-                }
-            };
-            if full {
-                let grown = self.ends.len() * 2;
-                self.ends.resize(grown, 0);
-                continue;
-            }
-            self.fields = nend;
-            return nend;
-        }
-    }
-
-    /// Field `i` of the record split last (`None` past its end).
-    fn field(&self, i: usize) -> Option<&[u8]> {
-        if i >= self.fields {
-            return None;
-        }
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
-        self.out.get(start..*self.ends.get(i)?)
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! of the file decides each column's type and conventions ([`super::infer`]), and every later cell
 //! is read with them, the way [`super::infer::build_column`] reads a pinned column.
 
+use super::missing::MissingTokens;
 use super::options::DateOrder;
 use super::values::{date_shape, parse_bool, parse_int, parse_number, DecimalStyle, CURRENCIES};
 use crate::table::{Column, ColumnData, ColumnType};
@@ -99,9 +100,7 @@ enum Kind {
 #[derive(Debug, Clone)]
 pub struct CellReader {
     kind: Kind,
-    missing: Vec<String>,
-    /// The longest missing token: longer cells are never missing (most cells, so most skip the comparisons).
-    longest_missing: usize,
+    missing: MissingTokens,
 }
 
 impl CellReader {
@@ -121,17 +120,12 @@ impl CellReader {
             ColumnType::Datetime => Kind::Datetime(order),
             ColumnType::Categorical | ColumnType::Text => Kind::Text,
         };
-        let missing: Vec<String> = missing_tokens.iter().map(|t| t.trim().to_string()).collect();
-        let longest_missing = missing.iter().map(String::len).max().unwrap_or(0);
-        CellReader { kind, missing, longest_missing }
+        CellReader { kind, missing: MissingTokens::new(missing_tokens) }
     }
 
     /// Reads one cell's text (`None`: the row has no field here).
     pub fn read<'a>(&self, cell: Option<&'a str>) -> CellValue<'a> {
-        let Some(v) = cell.map(str::trim) else { return CellValue::Missing };
-        if v.len() <= self.longest_missing && self.missing.iter().any(|t| t == v) {
-            return CellValue::Missing;
-        }
+        let Some(v) = self.missing.present(cell) else { return CellValue::Missing };
         let value = match self.kind {
             Kind::Integer => parse_int(v, true).map(CellValue::Integer),
             Kind::Decimal { style, currency } => parse_number(v, style)

@@ -1,6 +1,6 @@
 //! Column statistics: counts, missing values, distinct values, quantiles and top values.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -67,16 +67,46 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 /// Every distinct value of an unordered column (categories, booleans, text) with its count, most
 /// frequent first, ties by value.
 pub fn value_counts(data: &ColumnData) -> Vec<TopValue> {
-    let mut counts: HashMap<&str, u64> = HashMap::new();
+    let mut counts = label_counts(data);
+    counts.sort_by(|a, b| by_count_then_value(*a, *b));
+    counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect()
+}
+
+/// The `n` most frequent values of an unordered column, as [`value_counts`] orders them, and how
+/// many distinct values it has; only those `n` are copied.
+pub fn top_values(data: &ColumnData, n: usize) -> (Vec<TopValue>, u64) {
+    let mut counts = label_counts(data);
+    let distinct = counts.len() as u64;
+    if counts.len() > n {
+        counts.select_nth_unstable_by(n, |a, b| by_count_then_value(*a, *b));
+        counts.truncate(n);
+    }
+    counts.sort_by(|a, b| by_count_then_value(*a, *b));
+    (counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect(), distinct)
+}
+
+fn by_count_then_value(a: (&str, u64), b: (&str, u64)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0))
+}
+
+/// Each distinct value and its count, in no order. Categories are counted by code, not by text.
+fn label_counts(data: &ColumnData) -> Vec<(&str, u64)> {
+    if let ColumnData::Categorical { dictionary, codes } = data {
+        let mut per_code = vec![0u64; dictionary.len()];
+        for code in codes.iter().flatten() {
+            if let Some(c) = per_code.get_mut(*code as usize) {
+                *c += 1;
+            }
+        }
+        return dictionary.iter().map(String::as_str).zip(per_code).filter(|(_, c)| *c > 0).collect();
+    }
+    let mut counts: HashMap<&str, u64> = HashMap::default();
     for r in 0..data.len() {
         if let Some(v) = data.label(r) {
             *counts.entry(v).or_default() += 1;
         }
     }
-    let mut out: Vec<TopValue> =
-        counts.into_iter().map(|(value, count)| TopValue { value: value.to_string(), count }).collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    out
+    counts.into_iter().collect()
 }
 
 /// Computes the statistics of a column's values.
@@ -85,18 +115,13 @@ pub fn column_stats(data: &ColumnData) -> ColumnStats {
     let missing = (0..data.len()).filter(|&r| data.is_missing(r)).count() as u64;
     if data.column_type().is_ordered() {
         let mut values: Vec<f64> = (0..data.len()).filter_map(|r| data.number(r)).collect();
-        values.sort_by(f64::total_cmp);
-        let distinct = {
-            let mut d = values.clone();
-            d.dedup();
-            d.len() as u64
-        };
+        values.sort_unstable_by(f64::total_cmp);
+        // As `dedup` counts: equal neighbours are one value.
+        let distinct = values.first().map_or(0, |_| 1 + values.windows(2).filter(|w| w[0] != w[1]).count()) as u64;
         let numeric = summarize_sorted(&values);
         ColumnStats { count, missing, distinct, numeric, top: Vec::new() }
     } else {
-        let mut top = value_counts(data);
-        let distinct = top.len() as u64;
-        top.truncate(TOP_VALUES);
+        let (top, distinct) = top_values(data, TOP_VALUES);
         ColumnStats { count, missing, distinct, numeric: None, top }
     }
 }
