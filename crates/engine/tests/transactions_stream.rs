@@ -71,12 +71,34 @@ fn every_sample_size_gives_the_whole_files_aggregates() {
     let expected = whole(TRICKY.as_bytes());
     for sample in 1..=12 {
         let read = streamed(TRICKY.as_bytes(), sample);
-        // Small samples cannot see `1,200.00` or the bad date before typing; compare from where the
-        // sample holds every convention used (the thousands separator is on the second record).
-        if sample >= 2 {
-            assert_eq!(summary(&read.aggregates), expected, "sample of {sample} records");
-        }
+        assert_eq!(summary(&read.aggregates), expected, "sample of {sample} records");
         assert_eq!(read.sample.diagnostics.rows, 9, "every data row is counted (sample {sample})");
+    }
+}
+
+#[test]
+fn values_after_the_sample_that_do_not_fit_its_types_are_widened_like_the_whole_column() {
+    // The first records have whole-number amounts and numeric customer ids; later ones have
+    // decimals, thousands separators, an id with a leading zero and a letter.
+    let csv = "customer_id,order_date,amount\n\
+        17,2024-01-05,10\n\
+        18,2024-01-06,20\n\
+        17,2024-01-07,30\n\
+        17,2024-01-08,4.75\n\
+        007,2024-01-09,\"1,250.50\"\n\
+        A19,2024-01-10,3\n\
+        18,2024-01-11,0.05\n";
+    let expected = whole(csv.as_bytes());
+    let mut keys = streamed(csv.as_bytes(), 100).aggregates.keys();
+    keys.sort();
+    assert_eq!(keys, ["007", "17", "18", "A19"]);
+    for sample in 1..=8 {
+        let read = streamed(csv.as_bytes(), sample);
+        assert_eq!(summary(&read.aggregates), expected, "sample of {sample} records");
+        let mut got = read.aggregates.keys();
+        got.sort();
+        assert_eq!(got, keys, "sample of {sample} records");
+        assert_eq!(read.aggregates.unreadable(), 0, "sample of {sample} records");
     }
 }
 

@@ -2,6 +2,7 @@
 //! of the file decides each column's type and conventions ([`super::infer`]), and every later cell
 //! is read with them, the way [`super::infer::build_column`] reads a pinned column.
 
+use super::infer::has_leading_zero;
 use super::missing::MissingTokens;
 use super::options::DateOrder;
 use super::values::{date_shape, parse_bool, parse_int, parse_number, DecimalStyle, CURRENCIES};
@@ -12,8 +13,8 @@ use crate::table::{Column, ColumnData, ColumnType};
 pub enum CellValue<'a> {
     /// Empty, a missing-value token, or no field in a short row.
     Missing,
-    /// Text was there but does not read as the column's type.
-    Unreadable,
+    /// Text was there but does not read as the column's type: the text, trimmed (still a key).
+    Unreadable(&'a str),
     /// A whole number.
     Integer(i64),
     /// A decimal number and how many digits follow its decimal separator.
@@ -68,8 +69,9 @@ impl CellValue<'_> {
     }
 
     /// The value as key text, as [`crate::customers::key_text`] gives it for a table's column:
-    /// integers as digits, text and categories as written, booleans as `true`/`false`; other
-    /// types are not keys. Integers are written into `buf`.
+    /// integers as digits, text and categories as written, booleans as `true`/`false`, and text
+    /// that did not read as its column's type as written; other types are not keys. Integers are
+    /// written into `buf`.
     pub fn key_text<'b>(&'b self, buf: &'b mut String) -> Option<&'b str> {
         match *self {
             CellValue::Integer(x) => {
@@ -78,7 +80,8 @@ impl CellValue<'_> {
                 let _ = write!(buf, "{x}");
                 Some(buf.as_str())
             }
-            CellValue::Text(s) => Some(s),
+            // A key after the sample that is not the sample's type (`A17`, `007` among numbers) is its text.
+            CellValue::Text(s) | CellValue::Unreadable(s) => Some(s),
             CellValue::Boolean(b) => Some(if b { "true" } else { "false" }),
             _ => None,
         }
@@ -127,18 +130,30 @@ impl CellReader {
     pub fn read<'a>(&self, cell: Option<&'a str>) -> CellValue<'a> {
         let Some(v) = self.missing.present(cell) else { return CellValue::Missing };
         let value = match self.kind {
-            Kind::Integer => parse_int(v, true).map(CellValue::Integer),
-            Kind::Decimal { style, currency } => parse_number(v, style)
-                // A value in another currency than the column's is not one of its amounts.
-                .filter(|n| currency.is_none() || n.currency.is_none() || n.currency == currency)
-                .map(|n| CellValue::Decimal { value: n.value, decimals: n.decimals }),
+            // Widened as the whole column would be: a later decimal in a column of integers is a
+            // decimal, and `007` (an identifier, which makes a column text) is its text.
+            Kind::Integer => parse_int(v, false)
+                .map(CellValue::Integer)
+                .or_else(|| (!has_leading_zero(v)).then(|| decimal(v, DecimalStyle::Dot, None)).flatten()),
+            Kind::Decimal { style, currency } => decimal(v, style, currency),
             Kind::Boolean => parse_bool(v).map(CellValue::Boolean),
             Kind::Date(order) => date_shape(v).and_then(|s| s.days(order)).map(CellValue::Date),
             Kind::Datetime(order) => date_shape(v).and_then(|s| s.seconds(order)).map(CellValue::Datetime),
             Kind::Text => Some(CellValue::Text(v)),
         };
-        value.unwrap_or(CellValue::Unreadable)
+        value.unwrap_or(CellValue::Unreadable(v))
     }
+}
+
+/// `v` as a number in `style` (or, written with a point, with thousands separators too), in
+/// `currency` when the column has one.
+fn decimal(v: &str, style: DecimalStyle, currency: Option<&'static str>) -> Option<CellValue<'static>> {
+    let grouped = || (style == DecimalStyle::Dot).then(|| parse_number(v, DecimalStyle::DotGrouped)).flatten();
+    parse_number(v, style)
+        .or_else(grouped)
+        // A value in another currency than the column's is not one of its amounts.
+        .filter(|n| currency.is_none() || n.currency.is_none() || n.currency == currency)
+        .map(|n| CellValue::Decimal { value: n.value, decimals: n.decimals })
 }
 
 /// Row `row` of a typed column as a cell value (for the rows of a sample that is already typed).
@@ -174,7 +189,7 @@ mod tests {
         assert_eq!(r[0].read(Some(" 00018 ")), CellValue::Text("00018"));
         assert_eq!(r[1].read(Some("2.000,25 €")), CellValue::Decimal { value: 2000.25, decimals: 2 });
         // Another currency than the column's is not one of its amounts.
-        assert_eq!(r[1].read(Some("$3,00")), CellValue::Unreadable);
+        assert_eq!(r[1].read(Some("$3,00")), CellValue::Unreadable("$3,00"));
         assert_eq!(r[2].read(Some("01/02/2025")).day(), crate::ingest::values::days_from_ymd(2025, 2, 1));
         assert_eq!(
             r[3].read(Some("2024-01-16 23:00:00 +0100")).day(),
