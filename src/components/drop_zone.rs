@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::ReadOptions;
-use segscope_engine::api::Request;
+use segscope_engine::api::{Request, Response};
 
 use crate::app::load_sample;
 use crate::state::{use_app, AppState};
@@ -14,6 +14,21 @@ fn open_file(state: AppState, file: web_sys::File) {
         let request = Request::Ingest { name: name.clone(), bytes: Vec::new(), options: ReadOptions::default() };
         let response = state.request_with_file(&format!("Reading {name}…"), request, file).await;
         state.show_dataset(response);
+    });
+}
+
+/// Reads a chosen transactions file (with no customers file) a part at a time: the customers
+/// become one row per customer key in it, with the transactions attached.
+fn open_transactions_file(state: AppState, file: web_sys::File) {
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        let request =
+            Request::OpenTransactions { name: name.clone(), file: Default::default(), options: ReadOptions::default() };
+        let message = format!("Reading {name} as transactions and making the customer list…");
+        if let Some(Response::Derived { dataset, attached }) = state.request_with_file(&message, request, file).await {
+            state.show_dataset(Some(Response::Dataset(dataset)));
+            state.transactions.set(Some(*attached));
+        }
     });
 }
 
@@ -38,7 +53,13 @@ pub fn DropZone(
             open_file(state, file);
         }
     };
+    let on_transactions = move |ev: leptos::ev::Event| {
+        if let Some(file) = crate::files::take_chosen_file(&ev) {
+            open_transactions_file(state, file);
+        }
+    };
     let input_id = if compact { "file-input-again" } else { "file-input" };
+    let transactions_id = if compact { "transactions-only-input-again" } else { "transactions-only-input" };
     view! {
         <div
             class="drop-zone"
@@ -60,11 +81,14 @@ pub fn DropZone(
                     {if compact { "Open another file…" } else { "Choose a file…" }}
                 </label>
                 <input id=input_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.gz,.jsonl,.ndjson,.xlsx,.xls,.ods,text/csv,text/tab-separated-values,text/plain" on:change=on_change aria-label="Choose a CSV, TSV, JSON Lines or spreadsheet file"/>
+                <label class="button" for=transactions_id>"Open transactions only…"</label>
+                <input id=transactions_id class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.gz,.jsonl,.ndjson,.xlsx,.xls,.ods,text/csv,text/tab-separated-values,text/plain" on:change=on_transactions aria-label="Open a transactions file without a customers file"/>
                 <button id=if compact { "try-sample-again" } else { "try-sample" } type="button" class="button" on:click=move |_| load_sample(state, None)>
                     "Try the sample data"
                 </button>
             </div>
             {(!compact).then(|| view! {
+                <p class="hint">"Only transactions (one row per order: customer id, date, amount)? Open them with \"Open transactions only\": the customer list is made from them, one row per customer id, and files of millions of rows are read a part at a time."</p>
                 <p class="hint">"The sample is a made-up retail business: 5,000 customers with demographics, region, channel and behaviour."</p>
             })}
         </div>

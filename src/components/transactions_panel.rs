@@ -14,7 +14,7 @@ fn attach_file(state: AppState, file: web_sys::File) {
         let request = Request::AttachTransactions {
             dataset,
             name: name.clone(),
-            bytes: Vec::new(),
+            file: Default::default(),
             options: ReadOptions::default(),
             mapping: None,
         };

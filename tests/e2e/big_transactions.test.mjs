@@ -1,7 +1,8 @@
 // A real business's transactions in the browser (issue #14): a generated ~200 MB transactions file (400,000
 // customers, about 4,000,000 rows) is read a record at a time in the worker with progress; Cancel mid-file leaves the
 // customers as they were (no transactions attached); a second load completes, and the RFM the page downloads equals
-// `segscope rfm` on the same file, row for row.
+// `segscope rfm` on the same file, row for row. Opened alone ("Open transactions only"), the same file is read a
+// part at a time from the browser's File (never copied whole into the engine) and its RFM equals `segscope rfm` exactly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync, statSync } from 'node:fs';
@@ -78,6 +79,35 @@ test('a ~200 MB transactions file: progress, Cancel keeps the customers, then it
   const extra = [...app].filter((l) => !cliSet.has(l));
   assert.ok(extra.every((l) => l.endsWith(',0,0.00,,,,No purchases')), 'customers without transactions are "No purchases"');
 
+  rec.assertNoForeignRequests();
+  rec.assertNoErrors();
+  await rec.close();
+});
+
+test('the ~200 MB transactions file opened alone is read in parts: one customer per key, RFM equals segscope rfm', async () => {
+  const transactions = join(work, 'transactions.csv');
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.setInputFiles('#transactions-only-input', transactions);
+  await page.waitForSelector('#busy-progress');
+  await page.waitForSelector('#transactions-report', { timeout: 300_000 });
+  assert.match(await page.textContent('#dataset-summary'), /^\d+ rows/);
+  const report = await page.textContent('#transactions-report');
+  assert.match(report, /\d+ transactions read; \d+ customers have transactions/);
+  await goTo(page, 'segment/rfm');
+  await page.waitForSelector('#rfm-grid button.cell', { timeout: 120_000 });
+  await page.screenshot({ path: join(artifactsDir, 'big-transactions-alone-rfm.png') });
+  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  if (!statSync(join(work, 'rfm.csv'), { throwIfNoEntry: false })) {
+    segscope('rfm', '--transactions', transactions, '--output', join(work, 'rfm.csv'));
+  }
+  const cli = readFileSync(join(work, 'rfm.csv'), 'utf8').trim().split('\n');
+  const app = csv.trim().split('\n');
+  assert.equal(app.length, cli.length, 'one row per customer key, as segscope rfm');
+  const cliSet = new Set(cli);
+  const differ = app.filter((l) => !cliSet.has(l));
+  assert.equal(differ.length, 0, `${differ.length} rows differ, first: ${differ[0]}`);
   rec.assertNoForeignRequests();
   rec.assertNoErrors();
   await rec.close();

@@ -105,7 +105,7 @@ fn attach(d: DatasetId, files: &Files, transactions_file: &str) -> Request {
     Request::AttachTransactions {
         dataset: d,
         name: transactions_file.into(),
-        bytes: files.bytes(transactions_file),
+        file: files.bytes(transactions_file).into(),
         options,
         mapping: Some(mapping),
     }
@@ -205,7 +205,7 @@ fn a_missing_customer_key_column_reads_the_same() {
     let request = Request::AttachTransactions {
         dataset: d,
         name: "transactions.csv".into(),
-        bytes: files.bytes("transactions.csv"),
+        file: files.bytes("transactions.csv").into(),
         options: ReadOptions::default(),
         mapping: None,
     };

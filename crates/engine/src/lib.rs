@@ -13,6 +13,7 @@ pub mod dates;
 pub mod definitions;
 pub mod export;
 pub mod ingest;
+pub mod input;
 pub mod progress;
 pub mod rfm;
 pub mod rules;

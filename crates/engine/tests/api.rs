@@ -175,7 +175,7 @@ fn every_field_the_rule_builder_offers_comes_with_its_operator_menu() {
     let request = Request::AttachTransactions {
         dataset: data.id,
         name: "transactions.csv".into(),
-        bytes: transactions,
+        file: transactions.into(),
         options: Default::default(),
         mapping: None,
     };
@@ -249,7 +249,7 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
         Request::AttachTransactions {
             dataset: d,
             name: "transactions.csv".into(),
-            bytes: transactions,
+            file: transactions.into(),
             options: Default::default(),
             mapping: Default::default(),
         },
@@ -482,6 +482,71 @@ fn a_transactions_file_alone_becomes_one_customer_per_key_with_its_transactions_
     assert!(csv.contains("\n17,31,1,4.00,"), "{csv}");
 }
 
+/// A file the host holds, given out a few bytes per read, counting how often it is opened.
+struct HostFile {
+    bytes: Vec<u8>,
+    opened: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl segscope_engine::api::FileSource for HostFile {
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn open(&self) -> std::io::Result<Box<dyn std::io::Read + '_>> {
+        self.opened.set(self.opened.get() + 1);
+        Ok(Box::new(Trickle(&self.bytes)))
+    }
+}
+
+/// Gives out at most 7 bytes per read, so records cross every part edge.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(7).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_transactions_file_opened_alone_is_read_in_parts_and_again_on_a_new_mapping() {
+    let file = b"customer_id,order_date,amount,channel\n00017,2025-01-02,10.50,web\n17,2025-01-03,4.00,\"shop,\nfront\"\n00017,2025-02-01,-2.00,web\n,2025-02-02,3.00,web\n";
+    let mut by_table = Session::new();
+    let t = ingest(&mut by_table, "orders.csv", file);
+    let Response::Derived { dataset: expected, .. } =
+        by_table.handle(Request::CustomersFromTransactions { dataset: t }, &mut Quiet)
+    else {
+        panic!()
+    };
+    let expected_rfm = rfm_csv(&mut by_table, expected.id);
+
+    let mut s = Session::new();
+    let opened = std::rc::Rc::new(std::cell::Cell::new(0));
+    let host = HostFile { bytes: file.to_vec(), opened: opened.clone() };
+    let request = Request::OpenTransactions {
+        name: "orders.csv".into(),
+        file: segscope_engine::api::InputFile::from_source(host),
+        options: Default::default(),
+    };
+    let Response::Derived { dataset, attached } = s.handle(request, &mut Quiet) else { panic!() };
+    assert_eq!((dataset.rows, dataset.name.as_str()), (2, "customers of orders.csv"));
+    assert_eq!(attached.mapping.customer_id, "customer_id");
+    assert_eq!(rfm_csv(&mut s, dataset.id), expected_rfm);
+    assert_eq!(opened.get(), 1);
+    let mut mapping = attached.mapping.clone();
+    mapping.category = Some("channel".into());
+    let r = s.handle(Request::Remap { dataset: dataset.id, mapping }, &mut Quiet);
+    let Response::Attached(a) = r else { panic!("{r:?}") };
+    assert_eq!(opened.get(), 2, "a new mapping reads the file again from the host");
+    assert!(
+        a.columns.iter().any(|c| c.name.contains("shop")),
+        "{:?}",
+        a.columns.iter().map(|c| &c.name).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn a_file_without_dates_and_amounts_cannot_be_read_as_transactions() {
     let mut s = Session::new();
@@ -508,7 +573,7 @@ fn transactions_whose_key_the_customers_lack_are_kept_until_the_user_names_the_k
     let attach = Request::AttachTransactions {
         dataset: d.id,
         name: "orders.csv".into(),
-        bytes: b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-02-01,5\nB,2024-03-01,7\n".to_vec(),
+        file: b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-02-01,5\nB,2024-03-01,7\n".to_vec().into(),
         options: Default::default(),
         mapping: None,
     };
@@ -581,7 +646,7 @@ fn a_mapped_date_column_of_text_is_named_with_two_of_its_values_not_the_amount()
     let attach = Request::AttachTransactions {
         dataset: c,
         name: "orders.csv".into(),
-        bytes: orders.to_vec(),
+        file: orders.to_vec().into(),
         options: Default::default(),
         mapping: Some(mapping),
     };

@@ -112,7 +112,7 @@ fn transactions_in_parts_give_the_same_segments_as_in_memory() {
         Request::AttachTransactions {
             dataset: d.id,
             name: "transactions.csv".into(),
-            bytes: transactions.clone(),
+            file: transactions.clone().into(),
             options: ReadOptions::default(),
             mapping: Default::default(),
         },

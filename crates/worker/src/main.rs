@@ -2,7 +2,8 @@
 //!
 //! Messages from the page: `{ id, request, file? }`: the request as JSON (`api::Request`) and,
 //! for requests that read a file, the file as a `Blob` handle (read here, so its bytes are never
-//! copied on the page's thread). Messages to the page:
+//! copied on the page's thread; transactions are read through it a part at a time and kept as the
+//! handle, never copied whole). Messages to the page:
 //! - `{ kind: "ready" }` once the wasm has started (messages sent before that would be lost);
 //! - `{ kind: "progress", id, progress }` while a request runs (`api::Progress` as JSON, at most
 //!   every 50 ms and at every new stage);
@@ -13,6 +14,8 @@
 //! Requests run one at a time, in the order they arrive. Cancelling is the page's job: it stops
 //! this worker and rebuilds the session in a new one (ARCHITECTURE.md, "Cancel").
 
+#[cfg(target_arch = "wasm32")]
+mod blob;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 

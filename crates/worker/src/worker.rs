@@ -3,11 +3,13 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use segscope_engine::api::{Progress, Request, Response, Session};
+use segscope_engine::api::{InputFile, Progress, Request, Response, Session};
 use segscope_engine::progress::Monitor;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
+use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::blob::{read_blob, BlobError, BlobSource};
 
 thread_local! {
     static SESSION: RefCell<Session> = RefCell::new(Session::new());
@@ -67,43 +69,16 @@ fn receive(json: &JsValue, file: JsValue) -> Result<Request, String> {
                 e.as_string().unwrap_or_else(|| format!("{e:?}"))
             )
         };
-        request.put_file(read_blob(blob).map_err(|e| match e {
-            BlobError::Browser(e) => unreadable(e),
-            BlobError::TooLarge { size } => too_large(size),
-        })?);
+        if request.reads_file_in_parts() {
+            request.put_input(InputFile::from_source(BlobSource::new(blob.clone())));
+        } else {
+            request.put_file(read_blob(blob).map_err(|e| match e {
+                BlobError::Browser(e) => unreadable(e),
+                BlobError::TooLarge { size } => too_large(size),
+            })?);
+        }
     }
     Ok(request)
-}
-
-/// Bytes read from a `Blob` at a time: the file is copied into the engine's memory a part at a
-/// time, so it is never held twice (once by the browser, once by the engine).
-const BLOB_PART_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
-
-enum BlobError {
-    Browser(JsValue),
-    TooLarge { size: f64 },
-}
-
-/// The whole file, read part by part into memory reserved once for its size.
-fn read_blob(blob: &Blob) -> Result<Vec<u8>, BlobError> {
-    let size = blob.size();
-    let mut bytes: Vec<u8> = Vec::new();
-    bytes.try_reserve_exact(size as usize).map_err(|_| BlobError::TooLarge { size })?;
-    let reader = FileReaderSync::new().map_err(BlobError::Browser)?;
-    let mut start = 0.0;
-    while start < size {
-        let end = (start + BLOB_PART_BYTES).min(size);
-        let part = blob.slice_with_f64_and_f64(start, end).map_err(BlobError::Browser)?;
-        let buffer = reader.read_as_array_buffer(&part).map_err(BlobError::Browser)?;
-        let array = Uint8Array::new(&buffer);
-        let at = bytes.len();
-        bytes.resize(at + array.length() as usize, 0);
-        if let Some(dest) = bytes.get_mut(at..) {
-            array.copy_to(dest);
-        }
-        start = end;
-    }
-    Ok(bytes)
 }
 
 /// The sentence for a file the engine's memory (at most 4 GB in a browser tab) cannot hold.

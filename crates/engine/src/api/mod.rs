@@ -22,6 +22,7 @@ pub use segmentations::{SegmentationKind, SegmentationView};
 pub use crate::clv::{ClvParams, TimeUnit};
 pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
+pub use crate::input::{FileSource, InputFile};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;
@@ -35,6 +36,7 @@ pub use views::{AssignmentView, ColumnView, DatasetView, FileOut, PreviewRows};
 pub use wire::{Journal, JournalLog, Progress, ReplaceKey};
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -213,9 +215,9 @@ pub enum Request {
         dataset: DatasetId,
         /// The transactions file's name.
         name: String,
-        /// Its bytes.
+        /// The file (read a part at a time, and again when the mapping changes).
         #[serde(skip)]
-        bytes: Vec<u8>,
+        file: InputFile,
         /// How to read it.
         options: ReadOptions,
         /// The column mapping; guessed from names and types when `None`.
@@ -226,6 +228,18 @@ pub enum Request {
     CustomersFromTransactions {
         /// The dataset that holds the transactions.
         dataset: DatasetId,
+    },
+    /// Open a transactions file with no customers file: read it a record at a time straight into
+    /// per-customer aggregates (never as a table, so files of millions of rows fit), make a customers
+    /// dataset with one row per customer key, and attach the transactions to it.
+    OpenTransactions {
+        /// The file's name.
+        name: String,
+        /// The file (read a part at a time, and again when the mapping changes).
+        #[serde(skip)]
+        file: InputFile,
+        /// How to read it.
+        options: ReadOptions,
     },
     /// Attach the built-in sample's transactions (generated with the same parameters as its customers).
     AttachSampleTransactions {
@@ -500,7 +514,8 @@ struct Stored {
 }
 
 struct Dataset {
-    file: Vec<u8>,
+    /// The file as given: read again when the read options change, or as transactions.
+    file: Rc<Vec<u8>>,
     options: ReadOptions,
     ingested: Ingested,
     transactions: Option<transactions::Attached>,
@@ -807,22 +822,25 @@ impl Session {
                     bytes: text.into_bytes(),
                 }]))
             }
-            Request::AttachTransactions { dataset, name, bytes, options, mapping } => {
+            Request::AttachTransactions { dataset, name, file, options, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached =
-                    transactions::Attached::new(&name, bytes, options, mapping, &ds.ingested.table, monitor)?;
+                let attached = transactions::Attached::new(&name, file, options, mapping, &ds.ingested.table, monitor)?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
             }
             Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
+            Request::OpenTransactions { name, file, options } => {
+                let attached = transactions::Attached::standalone(&name, file, options, monitor)?;
+                self.customers_of(attached, monitor)
+            }
             Request::AttachSampleTransactions { dataset, params } => {
                 let (_, bytes) = sample_csv(&params.check()?)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let name = "sample-transactions.csv";
                 let attached = transactions::Attached::new(
                     name,
-                    bytes,
+                    bytes.into(),
                     ReadOptions::default(),
                     None,
                     &ds.ingested.table,
@@ -982,9 +1000,18 @@ impl Session {
         monitor: &mut dyn Monitor,
     ) -> Result<Response, EngineError> {
         let source = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-        let (file, options) = (source.file.clone(), source.options.clone());
+        let (file, options) = (InputFile::Bytes(Rc::clone(&source.file)), source.options.clone());
         let name = source.ingested.table.name.clone();
-        let mut attached = transactions::Attached::standalone(&name, file, options, monitor)?;
+        let attached = transactions::Attached::standalone(&name, file, options, monitor)?;
+        self.customers_of(attached, monitor)
+    }
+
+    /// A new customers dataset with one row per customer key of `attached`, which is attached to it.
+    fn customers_of(
+        &mut self,
+        mut attached: transactions::Attached,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Response, EngineError> {
         let mut options = ReadOptions::default();
         options.types.insert(attached.mapping.customer_id.clone(), crate::table::ColumnType::Text);
         let name = format!("customers of {}", attached.ingested.table.name);
@@ -1008,7 +1035,14 @@ impl Session {
         let view = DatasetView::new(id, &ingested, &options);
         self.datasets.insert(
             id,
-            Dataset { file: bytes, options, ingested, transactions: None, segmentations: Store::default(), clv: None },
+            Dataset {
+                file: Rc::new(bytes),
+                options,
+                ingested,
+                transactions: None,
+                segmentations: Store::default(),
+                clv: None,
+            },
         );
         Ok(Box::new(view))
     }

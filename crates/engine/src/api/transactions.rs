@@ -8,14 +8,15 @@ use crate::customers::{
     MappingChoices, MappingOverrides, ReadTransactionsError, TransactionMapping,
 };
 use crate::export::{write_records, ExportError};
-use crate::ingest::{Ingested, ReadOptions, SAMPLE_RECORDS};
+use crate::ingest::{IngestError, IngestErrorKind, Ingested, ReadOptions, SAMPLE_RECORDS};
+use crate::input::InputFile;
 use crate::rules::{collect_columns, Definition};
 use crate::table::{Column, ColumnType, Table};
 
 /// Transactions attached to a dataset, and the aggregate columns joined onto its customers.
 pub(super) struct Attached {
     /// The file as given (read again when the mapping changes) and how it is read.
-    pub file: Vec<u8>,
+    pub file: InputFile,
     pub options: ReadOptions,
     /// The file's leading sample (its diagnostics count every row): the columns and types shown.
     pub ingested: Ingested,
@@ -70,7 +71,7 @@ impl Attached {
     /// with `mapping` (guessed when `None`), and joins them onto `customers`.
     pub fn new(
         name: &str,
-        file: Vec<u8>,
+        file: InputFile,
         options: ReadOptions,
         mapping: Option<TransactionMapping>,
         customers: &Table,
@@ -98,7 +99,7 @@ impl Attached {
     /// then [`Attached::rejoin`] onto them.
     pub fn standalone(
         name: &str,
-        file: Vec<u8>,
+        file: InputFile,
         options: ReadOptions,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
@@ -122,13 +123,20 @@ impl Attached {
     /// Reads and adds up with the mapping `choose` picks from the sample; not joined.
     fn read(
         name: &str,
-        file: Vec<u8>,
+        file: InputFile,
         options: ReadOptions,
         choose: impl FnOnce(&Table) -> Result<crate::customers::ValidMapping, CustomersError>,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
-        let read =
-            read_transactions(name, file.as_slice(), file.len() as u64, &options, SAMPLE_RECORDS, choose, monitor)?;
+        let input = file.open().map_err(|e| IngestError {
+            file: name.to_string(),
+            kind: IngestErrorKind::Unreadable {
+                what: "file",
+                message: e.to_string(),
+                advice: "Check that the file is still where it was and readable, then add it again.",
+            },
+        })?;
+        let read = read_transactions(name, input, file.size(), &options, SAMPLE_RECORDS, choose, monitor)?;
         let choices = MappingChoices::new(&read.sample.table, None);
         Ok(Attached {
             file,

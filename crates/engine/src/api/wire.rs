@@ -12,7 +12,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::rc::Rc;
+
 use super::{DatasetId, Request, Response};
+use crate::input::InputFile;
 
 /// How a request enters the page's journal of session changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,7 @@ impl Request {
             Request::AttachTransactions { .. } => "attach-transactions",
             Request::AttachSampleTransactions { .. } => "attach-sample-transactions",
             Request::CustomersFromTransactions { .. } => "customers-from-transactions",
+            Request::OpenTransactions { .. } => "open-transactions",
             Request::Remap { .. } => "remap",
             Request::Detach { .. } => "detach",
             Request::Rfm { .. } => "rfm",
@@ -122,6 +126,7 @@ impl Request {
             | Request::AttachTransactions { .. }
             | Request::AttachSampleTransactions { .. }
             | Request::CustomersFromTransactions { .. }
+            | Request::OpenTransactions { .. }
             | Request::Remap { .. }
             | Request::Detach { .. }
             | Request::Rfm { .. }
@@ -134,25 +139,51 @@ impl Request {
         }
     }
 
-    /// Moves the input file's bytes out of the request (empty when it has none).
+    /// Moves the input file's bytes out of the request (empty when it has none, or when its file
+    /// is held by the host rather than in memory).
     pub fn take_file(&mut self) -> Vec<u8> {
         match self {
             Request::Ingest { bytes, .. }
-            | Request::AttachTransactions { bytes, .. }
             | Request::OpenDefinition { bytes, .. }
             | Request::OpenRfmDefinition { bytes, .. } => std::mem::take(bytes),
+            Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
+                match std::mem::take(file) {
+                    InputFile::Bytes(bytes) => Rc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone()),
+                    InputFile::Source(_) => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         }
     }
 
     /// Puts an input file's bytes into the request (ignored when it reads no file).
-    pub fn put_file(&mut self, file: Vec<u8>) {
+    pub fn put_file(&mut self, bytes: Vec<u8>) {
         match self {
-            Request::Ingest { bytes, .. }
-            | Request::AttachTransactions { bytes, .. }
-            | Request::OpenDefinition { bytes, .. }
-            | Request::OpenRfmDefinition { bytes, .. } => *bytes = file,
+            Request::Ingest { bytes: b, .. }
+            | Request::OpenDefinition { bytes: b, .. }
+            | Request::OpenRfmDefinition { bytes: b, .. } => *b = bytes,
+            Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
+                *file = InputFile::from(bytes)
+            }
             _ => {}
+        }
+    }
+
+    /// True when the request reads its file a part at a time ([`Request::put_input`]), so the host
+    /// need not copy it into the engine's memory.
+    pub fn reads_file_in_parts(&self) -> bool {
+        matches!(self, Request::AttachTransactions { .. } | Request::OpenTransactions { .. })
+    }
+
+    /// Gives a request that [reads its file in parts](Request::reads_file_in_parts) its file;
+    /// false (and nothing done) for any other request.
+    pub fn put_input(&mut self, input: InputFile) -> bool {
+        match self {
+            Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
+                *file = input;
+                true
+            }
+            _ => false,
         }
     }
 }
