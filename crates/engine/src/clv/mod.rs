@@ -18,9 +18,9 @@ pub use analysis::{
     analyse, last_day, params_json, write_csv, CalibrationPoint, ClvParams, ClvResult, ClvRow, ValidClvParams,
     HORIZON_MONTHS,
 };
-pub use bgnbd::{BgNbd, History};
+pub use bgnbd::{BgNbd, History, Prepared};
 pub use errors::ClvError;
-pub use gamma_gamma::GammaGamma;
+pub use gamma_gamma::{GammaGamma, PreparedSpend};
 pub use optimize::Convergence;
 
 use serde::{Deserialize, Serialize};
@@ -108,7 +108,8 @@ pub fn fit_bgnbd(data: &[History], monitor: &mut dyn Monitor) -> Result<BgNbdFit
     }
     // The mean negative log-likelihood (as lifetimes minimises), so the tolerance does not depend on N.
     let n = data.len() as f64;
-    let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.total_log_likelihood(data) / n;
+    let prepared = Prepared::new(data);
+    let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.prepared_log_likelihood(&prepared) / n;
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0], "Fitting BG/NBD, evaluation", monitor)?
             .ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
@@ -129,9 +130,8 @@ pub fn fit_gamma_gamma(data: &[(f64, f64)], monitor: &mut dyn Monitor) -> Result
         return Err(ClvError::TooFewRepeat { repeat: data.len(), needed: MIN_REPEAT_CUSTOMERS });
     }
     let n = data.len() as f64;
-    let nll = |p: &[f64]| {
-        -data.iter().map(|(x, m)| GammaGamma { p: p[0], q: p[1], gamma: p[2] }.log_likelihood(*x, *m)).sum::<f64>() / n
-    };
+    let prepared = PreparedSpend::new(&data);
+    let nll = |p: &[f64]| -GammaGamma { p: p[0], q: p[1], gamma: p[2] }.prepared_log_likelihood(&prepared) / n;
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0], "Fitting Gamma-Gamma, evaluation", monitor)?
             .ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
