@@ -4,6 +4,7 @@ mod commands;
 mod error;
 mod read_args;
 mod transaction_args;
+mod workers;
 
 use std::process::ExitCode;
 

@@ -354,7 +354,13 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     let (_, transactions) = sample_csv(&params.check().unwrap()).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = segscope_engine::ingest::ReadOptions::default();
-    let mut tx = TransactionsInput { name: "t.csv", input: &mut input, options: &options, mapping: Default::default() };
+    let mut tx = TransactionsInput {
+        name: "t.csv",
+        input: &mut input,
+        options: &options,
+        mapping: Default::default(),
+        workers: &mut segscope_engine::customers::InOrder,
+    };
     let valid = RfmParams::default().check().unwrap();
     let (keys, result, _) = rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, &mut Quiet).unwrap();
     let mut cli = Vec::new();

@@ -27,6 +27,7 @@ fn check(params: RfmParams) {
         input: &mut input,
         options: &options,
         mapping: Default::default(),
+        workers: &mut segscope_engine::customers::InOrder,
     };
     let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
     let query = sql::select(

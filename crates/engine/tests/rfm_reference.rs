@@ -20,6 +20,7 @@ fn rfm(method: Method) -> String {
         input: &mut input,
         options: &options,
         mapping: Default::default(),
+        workers: &mut segscope_engine::customers::InOrder,
     };
     let params = RfmParams { method, ..RfmParams::default() }.check().unwrap();
     let (keys, result, mapping) =

@@ -479,6 +479,7 @@ fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::cl
         input: &mut input,
         options: &options,
         mapping: Default::default(),
+        workers: &mut segscope_engine::customers::InOrder,
     };
     let clv = ClvParams::default().check().unwrap();
     let (keys, result, _) = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();

@@ -142,6 +142,7 @@ fn transactions_in_parts_give_the_same_segments_as_in_memory() {
                 input: &mut tx,
                 options: &options,
                 mapping: Default::default(),
+                workers: &mut segscope_engine::customers::InOrder,
             }),
         };
         let summary = apply_rules(

@@ -9,9 +9,10 @@ use std::io::Cursor;
 
 use proptest::prelude::*;
 use segscope_engine::customers::{
-    choose_mapping, customer_keys, join, read_transactions, Aggregates, MappingOverrides, ReadTransactions,
+    choose_mapping, customer_keys, join, read_transactions, read_transactions_on, Aggregates, MappingOverrides,
+    PartTotals, ReadTransactions, Workers,
 };
-use segscope_engine::ingest::{read_table, IngestErrorKind, ReadOptions};
+use segscope_engine::ingest::{read_table, IngestErrorKind, ReadOptions, RecordChunk};
 use segscope_engine::progress::Quiet;
 use segscope_engine::table::ColumnData;
 
@@ -143,6 +144,82 @@ fn joining_streamed_aggregates_onto_customers_matches_the_table_path() {
     assert_eq!(a.0.iter().map(|c| &c.data).collect::<Vec<_>>(), b.0.iter().map(|c| &c.data).collect::<Vec<_>>());
 }
 
+/// Parts of `chunk_bytes`, worked last to first (as threads may finish them), handed back in order.
+struct Shuffled {
+    chunk_bytes: usize,
+}
+
+impl Workers for Shuffled {
+    fn chunk_bytes(&self) -> usize {
+        self.chunk_bytes
+    }
+
+    fn run(
+        &mut self,
+        next: &mut dyn FnMut() -> Option<RecordChunk>,
+        work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
+        done: &mut dyn FnMut(PartTotals) -> bool,
+    ) {
+        let chunks: Vec<RecordChunk> = std::iter::from_fn(next).collect();
+        let mut totals: Vec<PartTotals> = chunks.into_iter().rev().map(work).collect();
+        totals.reverse();
+        for t in totals {
+            if !done(t) {
+                return;
+            }
+        }
+    }
+}
+
+fn streamed_on(bytes: &[u8], sample: usize, chunk_bytes: usize) -> ReadTransactions {
+    let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+    read_transactions_on(
+        "t.csv",
+        Cursor::new(bytes),
+        bytes.len() as u64,
+        &ReadOptions::default(),
+        sample,
+        choose,
+        &mut Shuffled { chunk_bytes },
+        &mut Quiet,
+    )
+    .unwrap()
+}
+
+#[test]
+fn parts_of_any_size_added_up_in_any_order_give_the_same_aggregates() {
+    let expected = whole(TRICKY.as_bytes());
+    let one = streamed(TRICKY.as_bytes(), 1);
+    for chunk_bytes in [1, 5, 40, 100, 10_000] {
+        for sample in [1, 2, 4] {
+            let read = streamed_on(TRICKY.as_bytes(), sample, chunk_bytes);
+            assert_eq!(summary(&read.aggregates), expected, "parts of {chunk_bytes} bytes, sample {sample}");
+            assert_eq!(read.sample.diagnostics, one.sample.diagnostics, "parts of {chunk_bytes} bytes");
+            assert_eq!(read.aggregates.unreadable(), one.aggregates.unreadable());
+        }
+    }
+}
+
+#[test]
+fn a_stray_quote_in_a_later_part_names_its_line_whatever_the_part_size() {
+    let csv = "customer_id,order_date,amount\nA,2024-01-01,1\nB,2024-01-02,2\nC,2024-01-03,\"3\nD,2024-01-04,4\n";
+    for chunk_bytes in [1, 10, 1000] {
+        let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+        let err = read_transactions_on(
+            "t.csv",
+            csv.as_bytes(),
+            0,
+            &ReadOptions::default(),
+            1,
+            choose,
+            &mut Shuffled { chunk_bytes },
+            &mut Quiet,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("line 4"), "{err}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -152,6 +229,7 @@ proptest! {
     fn random_files_stream_like_the_table(
         rows in prop::collection::vec((0u8..12, 0u16..400, -2000i32..20000, 0u8..6, 0u8..4), 1..120),
         sample in 1usize..130,
+        chunk_bytes in 1usize..400,
     ) {
         let mut csv = String::from("customer_id,order_id,order_date,amount,category\n");
         for (k, d, a, o, c) in &rows {
@@ -160,6 +238,10 @@ proptest! {
         }
         // Negative amounts between -1 and 0 print as `0.-5`: keep the file well-formed.
         let csv = csv.replace(".-", ".");
-        prop_assert_eq!(summary(&streamed(csv.as_bytes(), sample).aggregates), whole(csv.as_bytes()));
+        let expected = whole(csv.as_bytes());
+        let (one, parts) = (streamed(csv.as_bytes(), sample), streamed_on(csv.as_bytes(), sample, chunk_bytes));
+        prop_assert_eq!(summary(&one.aggregates), expected);
+        // Not only the same totals: the same aggregates, field for field.
+        prop_assert_eq!(format!("{:?}", one.aggregates), format!("{:?}", parts.aggregates));
     }
 }

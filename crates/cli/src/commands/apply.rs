@@ -78,11 +78,13 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
         }
         None => None,
     };
+    let mut workers = crate::workers::Threads::default();
     let transactions = tx_file.as_mut().map(|(n, f)| TransactionsInput {
         name: n.as_str(),
         input: f,
         options: &tx_options,
         mapping: mapping.clone(),
+        workers: &mut workers,
     });
     let mut run = RulesRun { definition: &def, as_of, part_records: PART_RECORDS, transactions };
     let summary = apply_rules(&name, input, &options, &mut run, out, &mut Quiet)?;
@@ -138,7 +140,13 @@ fn run_rfm(args: &ApplyArgs, def: &segscope_engine::rfm::RfmDefinition) -> Resul
     let tx_name = path.display().to_string();
     let mut tx_file = std::fs::File::open(path).map_err(|source| CliError::File { path: tx_name.clone(), source })?;
     let tx_options = args.transactions.read_options(&ReadOptions::default());
-    let mut tx = TransactionsInput { name: &tx_name, input: &mut tx_file, options: &tx_options, mapping };
+    let mut tx = TransactionsInput {
+        name: &tx_name,
+        input: &mut tx_file,
+        options: &tx_options,
+        mapping,
+        workers: &mut crate::workers::Threads::default(),
+    };
     let name = args.input.display().to_string();
     let input = std::fs::File::open(&args.input).map_err(|source| CliError::File { path: name.clone(), source })?;
     let summary = segscope_engine::stream::apply_rfm(

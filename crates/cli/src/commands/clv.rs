@@ -67,7 +67,13 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let mut file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
     let options = args.transactions.read_options(&args.read.to_options()?);
     let (mapping, _) = args.transactions.mapping(None);
-    let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
+    let mut tx = TransactionsInput {
+        name: &name,
+        input: &mut file,
+        options: &options,
+        mapping,
+        workers: &mut crate::workers::Threads::default(),
+    };
     let (keys, result, _) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;

@@ -114,7 +114,13 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         Some(stored) => named.over(stored).into(),
         None => named,
     };
-    let mut tx = TransactionsInput { name: &name, input: &mut file, options: &options, mapping };
+    let mut tx = TransactionsInput {
+        name: &name,
+        input: &mut file,
+        options: &options,
+        mapping,
+        workers: &mut crate::workers::Threads::default(),
+    };
     let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;

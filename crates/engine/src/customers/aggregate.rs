@@ -205,6 +205,14 @@ fn scale_of(data: &ColumnData) -> u8 {
     }
 }
 
+/// The smaller of two days, either of which may be missing.
+fn min_some(a: Option<i32>, b: Option<i32>) -> Option<i32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// A 64-bit hash of an order id, the same on every machine and in every run.
 fn order_hash(id: &str) -> u64 {
     #[allow(deprecated)] // SipHasher's keys are fixed (0, 0): the same hash everywhere, as wanted here.
@@ -323,6 +331,80 @@ impl AggregatesBuilder {
             self.add_row(&row);
         }
         Ok(())
+    }
+
+    /// Adds the rows another builder took, as if they had come after this builder's rows (so a
+    /// file's parts added up on their own, then appended in file order, give exactly what adding
+    /// every row to one builder gives: slots and categories are numbered in order of first
+    /// appearance, and money adds exactly).
+    pub fn append(&mut self, later: AggregatesBuilder) {
+        let AggregatesBuilder { index, slots, log, categories, counts, .. } = later;
+        let mut keys: Vec<Option<Box<str>>> = vec![None; slots.len()];
+        for (key, s) in index {
+            if let Some(k) = keys.get_mut(s as usize) {
+                *k = Some(key);
+            }
+        }
+        let slot_of: Vec<u32> = keys
+            .into_iter()
+            .zip(&slots)
+            .map(|(key, slot)| {
+                let key = key.unwrap_or_default();
+                let s = match self.index.get(&key) {
+                    Some(&s) => s,
+                    None => {
+                        let s = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+                        self.index.insert(key, s);
+                        self.slots.push(Slot::default());
+                        s
+                    }
+                };
+                if let Some(a) = self.slots.get_mut(s as usize) {
+                    a.rows += slot.rows;
+                    a.returns += slot.returns;
+                    a.revenue = a.revenue + slot.revenue;
+                    a.gross = a.gross + slot.gross;
+                    a.margin = a.margin + slot.margin;
+                    a.first = min_some(a.first, slot.first);
+                    a.last = a.last.max(slot.last);
+                }
+                s
+            })
+            .collect();
+        let category_of: Vec<u32> = categories
+            .into_iter()
+            .map(|name| match self.category_index.get(&name) {
+                Some(&i) => i,
+                None => {
+                    let i = u32::try_from(self.categories.len()).unwrap_or(NO_CATEGORY);
+                    self.category_index.insert(name.clone(), i);
+                    self.categories.push(name);
+                    i
+                }
+            })
+            .collect();
+        self.log.reserve(log.len());
+        self.log.extend(log.into_iter().map(|l| Logged {
+            slot: slot_of.get(l.slot as usize).copied().unwrap_or(u32::MAX),
+            category: if l.category == NO_CATEGORY {
+                NO_CATEGORY
+            } else {
+                category_of.get(l.category as usize).copied().unwrap_or(NO_CATEGORY)
+            },
+            ..l
+        }));
+        let c = &mut self.counts;
+        c.uses_order_ids |= counts.uses_order_ids;
+        c.uses_categories |= counts.uses_categories;
+        c.uses_margin |= counts.uses_margin;
+        c.rows += counts.rows;
+        c.unreadable += counts.unreadable;
+        c.unreadable_examples.extend(counts.unreadable_examples);
+        c.unreadable_examples.truncate(MAX_EXAMPLES);
+        for (n, more) in c.without.iter_mut().zip(counts.without) {
+            *n += more;
+        }
+        c.latest = c.latest.max(counts.latest);
     }
 
     /// Records which optional columns are mapped (they change what is counted: orders by order id,

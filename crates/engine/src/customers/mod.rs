@@ -21,5 +21,7 @@ pub use aggregate::{
 pub use errors::CustomersError;
 pub use mapping::{choose_mapping, key_column, MappingChoices, MappingOverrides, TransactionMapping, ValidMapping};
 pub use money::Money;
-pub use read::{read_transactions, ReadTransactions, ReadTransactionsError};
+pub use read::{
+    read_transactions, read_transactions_on, InOrder, PartTotals, ReadTransactions, ReadTransactionsError, Workers,
+};
 pub use sql::{aggregate_type, is_aggregate};

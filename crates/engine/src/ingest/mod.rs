@@ -27,7 +27,7 @@ pub use errors::{IngestError, IngestErrorKind};
 pub use formats::FileFormat;
 pub use infer::MAX_CATEGORIES;
 pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadOptions, DEFAULT_MISSING_TOKENS};
-pub use rows::{RowReader, Visited, SAMPLE_RECORDS};
+pub use rows::{ChunkReader, ChunkVisited, RecordChunk, RowReader, Visited, CHUNK_BYTES, SAMPLE_RECORDS};
 pub use typed_cell::{cell_of, CellReader, CellValue};
 
 use cells::Cells;

@@ -18,7 +18,12 @@ pub struct Records<R> {
 impl<R: BufRead> Records<R> {
     /// Records of `reader`, whose fields are separated by `delimiter`.
     pub fn new(reader: R, delimiter: u8) -> Self {
-        Records { reader, delimiter, line: 1, unterminated: false }
+        Self::starting_at(reader, delimiter, 1)
+    }
+
+    /// Records of `reader` (part of a file), whose first record starts on line `line`.
+    pub fn starting_at(reader: R, delimiter: u8, line: u64) -> Self {
+        Records { reader, delimiter, line, unterminated: false }
     }
 
     /// True when the record read last ended inside a quoted value: the input ended, or the record

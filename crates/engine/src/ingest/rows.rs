@@ -26,9 +26,6 @@ use crate::progress::Monitor;
 /// Records in the leading sample by default (it decides the column types for the whole file).
 pub const SAMPLE_RECORDS: usize = 100_000;
 
-/// How often (in records) visiting reports progress and checks for cancellation.
-const PROGRESS_EVERY: u64 = 1 << 16;
-
 /// A file opened for reading a record at a time: its leading sample, read as a table, and the rest.
 pub struct RowReader<'r> {
     name: String,
@@ -38,6 +35,8 @@ pub struct RowReader<'r> {
     ragged_rows: RaggedRows,
     /// The file's size in bytes as read (for progress), 0 when unknown.
     size: u64,
+    /// Bytes of the file cut into chunks so far (after the sample).
+    consumed: u64,
 }
 
 /// What visiting every record found.
@@ -75,6 +74,8 @@ impl<'r> RowReader<'r> {
     /// Visits every data record of the file, from the first (the sample's) to the last, calling
     /// `f(line, cells)` with the 1-based line the record starts on and the cells of `columns`
     /// (indexes into the sample's columns), in that order. Returns the sample and what was found.
+    /// The same as [`RowReader::visit_sample`], then every [`RowReader::next_chunk`] through
+    /// [`RowReader::chunk_reader`], in order (which is how hosts read a file on several threads).
     ///
     /// # Errors
     /// Reading the input failed, a quoted value never ends (an error naming its line: it is never
@@ -88,20 +89,25 @@ impl<'r> RowReader<'r> {
         mut f: impl FnMut(u64, &[CellValue<'_>]),
     ) -> Result<(Ingested, Visited), IngestError> {
         let name = self.name.clone();
-        let visited = self.visit_all(columns, label, monitor, &mut f).map_err(|k| k.in_file(&name))?;
-        Ok((self.sample, visited))
+        monitor.progress(label, 0, self.size);
+        self.visit_sample(columns, &mut f);
+        let reader = self.chunk_reader(columns);
+        let mut visited = ChunkVisited::default();
+        while let Some(chunk) = self.next_chunk(CHUNK_BYTES)? {
+            let part = reader.visit(&chunk, &mut f).map_err(|k| k.in_file(&name))?;
+            visited.append(part);
+            monitor.progress(label, chunk.end, self.size);
+            if monitor.is_cancelled() {
+                return Err(IngestErrorKind::Cancelled.in_file(&name));
+            }
+        }
+        Ok(self.finish(visited))
     }
 
-    fn visit_all(
-        &mut self,
-        columns: &[usize],
-        label: &str,
-        monitor: &mut dyn Monitor,
-        f: &mut dyn FnMut(u64, &[CellValue<'_>]),
-    ) -> Result<Visited, IngestErrorKind> {
-        monitor.progress(label, 0, self.size);
+    /// Calls `f(line, cells)` for each record of the leading sample, as [`RowReader::visit`] does;
+    /// returns how many.
+    pub fn visit_sample(&self, columns: &[usize], f: &mut dyn FnMut(u64, &[CellValue<'_>])) -> u64 {
         let table = &self.sample.table;
-        let mut rows = 0u64;
         let mut cells: Vec<CellValue<'_>> = Vec::with_capacity(columns.len());
         for r in 0..table.rows() {
             cells.clear();
@@ -109,39 +115,144 @@ impl<'r> RowReader<'r> {
                 columns.iter().map(|&c| table.columns.get(c).map_or(CellValue::Missing, |c| cell_of(&c.data, r))),
             );
             f(table.line_of(r).unwrap_or(0), &cells);
-            rows += 1;
-            tick(monitor, label, rows, 0, self.size)?;
         }
+        table.rows() as u64
+    }
+
+    /// What reads the records of [`RowReader::next_chunk`]'s chunks: the cells of `columns`, as the
+    /// sample decided. It can be sent to other threads, and reads any chunk, in any order.
+    pub fn chunk_reader(&self, columns: &[usize]) -> ChunkReader {
         let diagnostics = &self.sample.diagnostics;
-        let (delimiter, encoding) = (diagnostics.delimiter, diagnostics.encoding);
-        let expected = table.columns.len();
-        let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-        let mut splitter = FieldSplitter::new(delimiter);
-        let mut raw = Vec::new();
-        let mut ragged = 0u64;
-        let mut ragged_examples = Vec::new();
-        let mut consumed = 0u64;
-        // Buffers kept from record to record (emptied and refilled in place, so no record allocates).
-        let mut spare_text: Vec<Option<Cow<'static, str>>> = Vec::with_capacity(columns.len());
-        let mut spare_cells: Vec<CellValue<'static>> = Vec::with_capacity(columns.len());
-        loop {
-            raw.clear();
-            let Some(line) = self.rest.next_record(&mut raw).map_err(read_failed)? else { break };
-            consumed += raw.len() as u64;
+        ChunkReader {
+            columns: columns.to_vec(),
+            readers: columns.iter().map(|&c| self.readers.get(c).cloned()).collect(),
+            names: self.sample.table.columns.iter().map(|c| c.name.clone()).collect(),
+            delimiter: diagnostics.delimiter,
+            encoding: diagnostics.encoding,
+            ragged_rows: self.ragged_rows,
+        }
+    }
+
+    /// The next records after the sample, about `target_bytes` of them (whole records: a chunk
+    /// always ends on a record boundary), or `None` at the end of the file.
+    ///
+    /// # Errors
+    /// Reading the input failed, or a quoted value never ends (naming its line and column).
+    pub fn next_chunk(&mut self, target_bytes: usize) -> Result<Option<RecordChunk>, IngestError> {
+        self.cut_chunk(target_bytes).map_err(|k| k.in_file(&self.name))
+    }
+
+    fn cut_chunk(&mut self, target_bytes: usize) -> Result<Option<RecordChunk>, IngestErrorKind> {
+        let mut bytes = Vec::with_capacity(target_bytes + (target_bytes >> 3));
+        let mut first_line = None;
+        while bytes.len() < target_bytes {
+            let start = bytes.len();
+            let Some(line) = self.rest.next_record(&mut bytes).map_err(read_failed)? else { break };
+            first_line.get_or_insert(line);
             if self.rest.unterminated() {
-                let (offset, column) = super::unclosed_quote(&raw, delimiter).unwrap_or((0, 0));
+                let raw = bytes.get(start..).unwrap_or_default();
+                let delimiter = self.sample.diagnostics.delimiter;
+                let (offset, column) = super::unclosed_quote(raw, delimiter).unwrap_or((0, 0));
                 let line = line + raw.get(..offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
-                let column_name = names.get(column).cloned().unwrap_or_else(|| format!("column_{}", column + 1));
+                let column_name = self
+                    .sample
+                    .table
+                    .columns
+                    .get(column)
+                    .map_or_else(|| format!("column_{}", column + 1), |c| c.name.clone());
                 return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
             }
+        }
+        self.consumed += bytes.len() as u64;
+        Ok(first_line.map(|first_line| RecordChunk { bytes, first_line, end: self.consumed }))
+    }
+
+    /// The sample, and what visiting found: `rest` is what the chunks' records added up to, in order.
+    pub fn finish(self, rest: ChunkVisited) -> (Ingested, Visited) {
+        let expected = self.sample.table.columns.len();
+        let rows = self.sample.table.rows() as u64 + rest.rows;
+        let mut warnings = self.sample.diagnostics.warnings.clone();
+        if rest.ragged > 0 {
+            add_ragged(&mut warnings, rest.ragged, rest.ragged_examples, expected, self.ragged_rows);
+        }
+        (self.sample, Visited { rows, warnings })
+    }
+}
+
+/// Bytes in each part of a file that [`RowReader::visit`] reads (and a good size for hosts that
+/// read parts on several threads).
+pub const CHUNK_BYTES: usize = 4 << 20;
+
+/// Whole records of a file, cut by [`RowReader::next_chunk`].
+#[derive(Debug, Clone)]
+pub struct RecordChunk {
+    /// The records' bytes, line terminators included.
+    bytes: Vec<u8>,
+    /// The line the first record starts on.
+    first_line: u64,
+    /// Bytes of the file read up to the chunk's end (for progress).
+    pub end: u64,
+}
+
+/// What the records of one or more chunks added up to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChunkVisited {
+    /// Records visited (blank lines and ragged records left out are not counted).
+    pub rows: u64,
+    ragged: u64,
+    ragged_examples: Vec<super::Example>,
+}
+
+impl ChunkVisited {
+    /// Adds what a later chunk found.
+    pub fn append(&mut self, later: ChunkVisited) {
+        self.rows += later.rows;
+        self.ragged += later.ragged;
+        self.ragged_examples.extend(later.ragged_examples);
+        self.ragged_examples.truncate(MAX_EXAMPLES);
+    }
+}
+
+/// Reads chunks' records into the cells of some columns ([`RowReader::chunk_reader`]).
+#[derive(Debug, Clone)]
+pub struct ChunkReader {
+    columns: Vec<usize>,
+    readers: Vec<Option<CellReader>>,
+    names: Vec<String>,
+    delimiter: u8,
+    encoding: TextEncoding,
+    ragged_rows: RaggedRows,
+}
+
+impl ChunkReader {
+    /// Calls `f(line, cells)` for each record of `chunk`, in order.
+    ///
+    /// # Errors
+    /// A ragged row under [`RaggedRows::Fail`] (naming its line).
+    pub fn visit(
+        &self,
+        chunk: &RecordChunk,
+        f: &mut dyn FnMut(u64, &[CellValue<'_>]),
+    ) -> Result<ChunkVisited, IngestErrorKind> {
+        let expected = self.names.len();
+        let mut records = Records::starting_at(chunk.bytes.as_slice(), self.delimiter, chunk.first_line);
+        let mut splitter = FieldSplitter::new(self.delimiter);
+        let mut raw = Vec::new();
+        let mut visited = ChunkVisited::default();
+        // Buffers kept from record to record (emptied and refilled in place, so no record allocates).
+        let mut spare_text: Vec<Option<Cow<'static, str>>> = Vec::with_capacity(self.columns.len());
+        let mut spare_cells: Vec<CellValue<'static>> = Vec::with_capacity(self.columns.len());
+        loop {
+            raw.clear();
+            let Some(line) = records.next_record(&mut raw).map_err(read_failed)? else { break };
             let fields = splitter.split(&raw);
             if fields == 0 {
                 continue; // a blank line, as the table reader skips them
             }
             if fields != expected {
-                ragged += 1;
-                if ragged_examples.len() < MAX_EXAMPLES {
-                    ragged_examples.push(super::Example { line, found: format!("{fields} fields") });
+                visited.ragged += 1;
+                if visited.ragged_examples.len() < MAX_EXAMPLES {
+                    visited.ragged_examples.push(super::Example { line, found: format!("{fields} fields") });
                 }
                 match self.ragged_rows {
                     RaggedRows::Fail => return Err(IngestErrorKind::RaggedRow { line, found: fields, expected }),
@@ -150,23 +261,18 @@ impl<'r> RowReader<'r> {
                 }
             }
             let mut text: Vec<Option<Cow<'_, str>>> = recycle(std::mem::take(&mut spare_text));
-            text.extend(columns.iter().map(|&c| splitter.field(c).map(|b| decode_field(b, encoding))));
+            text.extend(self.columns.iter().map(|&c| splitter.field(c).map(|b| decode_field(b, self.encoding))));
             let mut cells: Vec<CellValue<'_>> = recycle_cells(std::mem::take(&mut spare_cells));
-            cells.extend(columns.iter().zip(&text).map(|(&c, t)| match self.readers.get(c) {
+            cells.extend(self.readers.iter().zip(&text).map(|(reader, t)| match reader {
                 Some(reader) => reader.read(t.as_deref()),
                 None => CellValue::Missing,
             }));
             f(line, &cells);
             spare_cells = recycle_cells(cells);
             spare_text = recycle(text);
-            rows += 1;
-            tick(monitor, label, rows, consumed, self.size)?;
+            visited.rows += 1;
         }
-        let mut warnings = self.sample.diagnostics.warnings.clone();
-        if ragged > 0 {
-            add_ragged(&mut warnings, ragged, ragged_examples, expected, self.ragged_rows);
-        }
-        Ok(Visited { rows, warnings })
+        Ok(visited)
     }
 }
 
@@ -181,16 +287,6 @@ fn recycle<'a, 'b, T: ?Sized + ToOwned>(mut v: Vec<Option<Cow<'a, T>>>) -> Vec<O
 fn recycle_cells<'a, 'b>(mut v: Vec<CellValue<'a>>) -> Vec<CellValue<'b>> {
     v.clear();
     v.into_iter().map(|_| CellValue::Missing).collect()
-}
-
-fn tick(monitor: &mut dyn Monitor, label: &str, rows: u64, done: u64, size: u64) -> Result<(), IngestErrorKind> {
-    if rows % PROGRESS_EVERY == 0 {
-        monitor.progress(label, done, size);
-        if monitor.is_cancelled() {
-            return Err(IngestErrorKind::Cancelled);
-        }
-    }
-    Ok(())
 }
 
 fn read_failed(e: std::io::Error) -> IngestErrorKind {
@@ -338,7 +434,7 @@ fn finish_open<'r>(
         .iter()
         .map(|c| CellReader::for_column(c, options.missing_tokens_for(&c.name), options.date_order))
         .collect();
-    RowReader { name: name.to_string(), sample, rest, readers, ragged_rows: options.ragged_rows, size }
+    RowReader { name: name.to_string(), sample, rest, readers, ragged_rows: options.ragged_rows, size, consumed: 0 }
 }
 
 #[cfg(test)]

@@ -215,6 +215,8 @@ pub struct TransactionsInput<'a> {
     /// The columns named for the mapping; the others come from the definition's stored mapping,
     /// else from the guess ([`choose_mapping`]).
     pub mapping: MappingOverrides,
+    /// Who adds up the file's parts (on several threads, when the host has them).
+    pub workers: &'a mut dyn crate::customers::Workers,
 }
 
 /// Anything readable and seekable (a file, bytes in memory).
@@ -233,13 +235,14 @@ fn aggregate_transactions(
     let size = tx.input.seek(SeekFrom::End(0)).map_err(StreamError::Read)?;
     tx.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
     let choose = |t: &Table| choose_mapping(t, customers, stored.cloned(), &tx.mapping);
-    let read = crate::customers::read_transactions(
+    let read = crate::customers::read_transactions_on(
         tx.name,
         &mut *tx.input,
         size,
         tx.options,
         crate::ingest::SAMPLE_RECORDS,
         choose,
+        &mut *tx.workers,
         monitor,
     )
     .map_err(|e| match e {

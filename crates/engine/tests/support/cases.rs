@@ -330,6 +330,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             input: &mut input,
             options: &options,
             mapping: Default::default(),
+            workers: &mut segscope_engine::customers::InOrder,
         };
         let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
         let checked = map.check(valid.bins()).unwrap();
