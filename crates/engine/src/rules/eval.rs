@@ -58,9 +58,41 @@ impl Truth {
         Truth { t, f, rows: len }
     }
 
+    /// The truth of a slice of a column's values (bit `i` is `values[i]`): `None` is unknown, else
+    /// `test(value)`. Word by word, with no per-row branching on the column's type (the live counts
+    /// are this loop: at 1,000,000 rows it is several times faster than [`Truth::from_fn`]).
+    fn from_values<T: Copy>(values: &[Option<T>], test: impl Fn(T) -> bool) -> Self {
+        let mut t = Vec::with_capacity(values.len().div_ceil(64));
+        let mut f = Vec::with_capacity(values.len().div_ceil(64));
+        for block in values.chunks(64) {
+            let (mut tw, mut fw) = (0u64, 0u64);
+            for (i, v) in block.iter().enumerate() {
+                let (known, hit) = match v {
+                    Some(x) => (1u64, u64::from(test(*x))),
+                    None => (0, 0),
+                };
+                tw |= hit << i;
+                fw |= (known & !hit & 1) << i;
+            }
+            t.push(tw);
+            f.push(fw);
+        }
+        Truth { t, f, rows: values.len() }
+    }
+
     /// `rows` rows that are all `value`.
     fn constant(rows: usize, value: bool) -> Self {
-        Truth::from_fn(0..rows, |_| Some(value))
+        let words = rows.div_ceil(64);
+        let mut all = vec![u64::MAX; words];
+        if let (Some(last), r @ 1..) = (all.last_mut(), rows % 64) {
+            *last = (1u64 << r) - 1;
+        }
+        let none = vec![0u64; words];
+        if value {
+            Truth { t: all, f: none, rows }
+        } else {
+            Truth { t: none, f: all, rows }
+        }
     }
 
     /// No rows yet, with room for `rows`.
@@ -181,44 +213,61 @@ fn truth_in(check: &Check, frame: &Frame<'_>, rows: Range<usize>) -> Truth {
             Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
             None => Truth::constant(len, false),
         },
-        Check::Compare { column: c, cmp, bound } => match column(*c) {
-            Some(data) => Truth::from_fn(rows, |r| {
-                data.number(r).map(|x| match cmp {
-                    Cmp::Eq => x == bound.x,
-                    Cmp::Ne => x != bound.x,
-                    Cmp::Lt => x < bound.x,
-                    Cmp::Le => x <= bound.x,
-                    Cmp::Gt => x > bound.x,
-                    Cmp::Ge => x >= bound.x,
-                })
-            }),
-            None => Truth::constant(len, false),
-        },
-        Check::Range { column: c, lo, hi } => match column(*c) {
-            Some(data) => Truth::from_fn(rows, |r| {
-                data.number(r).map(|x| {
-                    let above = if lo.1 { x >= lo.0.x } else { x > lo.0.x };
-                    let below = if hi.1 { x <= hi.0.x } else { x < hi.0.x };
-                    above && below
-                })
-            }),
-            None => Truth::constant(len, false),
-        },
+        Check::Compare { column: c, cmp, bound } => {
+            let test = |x: f64| match cmp {
+                Cmp::Eq => x == bound.x,
+                Cmp::Ne => x != bound.x,
+                Cmp::Lt => x < bound.x,
+                Cmp::Le => x <= bound.x,
+                Cmp::Gt => x > bound.x,
+                Cmp::Ge => x >= bound.x,
+            };
+            match column(*c) {
+                Some(data) => numbers_truth(data, rows, test),
+                None => Truth::constant(len, false),
+            }
+        }
+        Check::Range { column: c, lo, hi } => {
+            let test = |x: f64| {
+                let above = if lo.1 { x >= lo.0.x } else { x > lo.0.x };
+                let below = if hi.1 { x <= hi.0.x } else { x < hi.0.x };
+                above && below
+            };
+            match column(*c) {
+                Some(data) => numbers_truth(data, rows, test),
+                None => Truth::constant(len, false),
+            }
+        }
         Check::Bool { column: c, want } => match column(*c) {
-            Some(ColumnData::Boolean(v)) => Truth::from_fn(rows, |r| v.get(r).copied().flatten().map(|b| b == *want)),
+            Some(ColumnData::Boolean(v)) => Truth::from_values(slice(v, rows), |b| b == *want),
             _ => Truth::constant(len, false),
         },
         Check::Text { column: c, test, case_insensitive } => match column(*c) {
             // Categories: decide once per dictionary entry, then look codes up.
             Some(ColumnData::Categorical { dictionary, codes }) => {
                 let hits: Vec<bool> = dictionary.iter().map(|v| text_matches(test, v, *case_insensitive)).collect();
-                Truth::from_fn(rows, |r| {
-                    codes.get(r).copied().flatten().map(|code| hits.get(code as usize).copied().unwrap_or(false))
-                })
+                Truth::from_values(slice(codes, rows), |code| hits.get(code as usize).copied().unwrap_or(false))
             }
             Some(data) => Truth::from_fn(rows, |r| data.label(r).map(|v| text_matches(test, v, *case_insensitive))),
             None => Truth::constant(len, false),
         },
+    }
+}
+
+/// Rows `rows` of a column's values (empty past its end).
+fn slice<T>(values: &[T], rows: Range<usize>) -> &[T] {
+    values.get(rows).unwrap_or_default()
+}
+
+/// The truth of `test` on rows `rows` of an ordered column read as numbers (as
+/// [`ColumnData::number`] reads them: dates as days, date-times as seconds); unknown where missing.
+fn numbers_truth(data: &ColumnData, rows: Range<usize>, test: impl Fn(f64) -> bool) -> Truth {
+    match data {
+        ColumnData::Integer(v) => Truth::from_values(slice(v, rows), |x| test(x as f64)),
+        ColumnData::Decimal { values, .. } => Truth::from_values(slice(values, rows), test),
+        ColumnData::Date(v) => Truth::from_values(slice(v, rows), |x| test(f64::from(x))),
+        ColumnData::Datetime(v) => Truth::from_values(slice(v, rows), |x| test(x as f64)),
+        other => Truth::from_fn(rows, |r| other.number(r).map(&test)),
     }
 }
 
@@ -294,16 +343,25 @@ fn assign(def: &ValidDefinition, truths: Vec<Truth>, rows: usize) -> RuleResult 
             let remainder = segments.len() as u32;
             segments.push(Segment { name: def.remainder.clone() });
             let mut codes = vec![remainder; rows];
-            for (r, code) in codes.iter_mut().enumerate() {
+            // 64 rows at a time: each segment takes the rows still unassigned that it matches, and
+            // counts those it leaves undecided (unknown) before the later segments see them.
+            for (w, block) in codes.chunks_mut(64).enumerate() {
+                let mut open = if block.len() == 64 { u64::MAX } else { (1u64 << block.len()) - 1 };
                 for (i, t) in truths.iter().enumerate() {
-                    if t.is_true(r) {
-                        *code = i as u32;
-                        break;
+                    let (tw, fw) = (t.t.get(w).copied().unwrap_or(0), t.f.get(w).copied().unwrap_or(0));
+                    let mut hit = tw & open;
+                    if let Some(e) = excluded.get_mut(i) {
+                        *e += u64::from((open & !tw & !fw).count_ones());
                     }
-                    if t.is_unknown(r) {
-                        if let Some(e) = excluded.get_mut(i) {
-                            *e += 1;
+                    open &= !hit;
+                    while hit != 0 {
+                        if let Some(code) = block.get_mut(hit.trailing_zeros() as usize) {
+                            *code = i as u32;
                         }
+                        hit &= hit - 1;
+                    }
+                    if open == 0 {
+                        break;
                     }
                 }
             }
