@@ -104,6 +104,8 @@ pub fn read_transactions_on<R: Read>(
     const LABEL: &str = "Adding up the transactions";
     monitor.progress(LABEL, 0, size);
     let mut builder = adder.builder();
+    // A little more than the estimate: one more doubling of the log would cost far more.
+    builder.reserve(reader.estimated_rows() + reader.estimated_rows() / 32);
     reader.visit_sample(&wanted, &mut adder.adding_to(&mut builder));
     let chunks = reader.chunk_reader(&wanted);
     let work = |chunk: RecordChunk| {

@@ -37,6 +37,8 @@ pub struct RowReader<'r> {
     size: u64,
     /// Bytes of the file cut into chunks so far (after the sample).
     consumed: u64,
+    /// About how many data records the file holds.
+    estimated_rows: u64,
 }
 
 /// What visiting every record found.
@@ -69,6 +71,12 @@ impl<'r> RowReader<'r> {
     /// The leading sample, read as a table (column types decided for the whole file).
     pub fn sample(&self) -> &Ingested {
         &self.sample
+    }
+
+    /// About how many data records the whole file holds: from its size and the sample's bytes per
+    /// record (the sample's count when it is the whole file, or for compressed files).
+    pub fn estimated_rows(&self) -> u64 {
+        self.estimated_rows
     }
 
     /// Visits every data record of the file, from the first (the sample's) to the last, calling
@@ -352,7 +360,9 @@ fn open<'r, R: Read + 'r>(
     let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
     sample.diagnostics.format = format;
     sample.diagnostics.delimiter_detected = detected;
-    Ok(finish_open(name, sample, rest, &options, size))
+    // Compressed, the file's size says little about its records.
+    let extent = (format == FileFormat::Csv).then_some((size, bytes.len() as u64));
+    Ok(finish_open(name, sample, rest, &options, size, extent))
 }
 
 /// The first `records` raw records (header included), for reading as the sample; stops after a
@@ -404,9 +414,11 @@ fn open_whole<'r>(
     };
     drop(bytes);
     let pinned = ReadOptions { delimiter: Some(delimiter), encoding: Some(TextEncoding::Utf8), ..chosen };
+    let body_bytes = body.len() as u64;
     let cursor: Box<dyn BufRead + 'r> = Box::new(Cursor::new(body));
     let mut rest = Records::new(cursor, delimiter);
     let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
+    let extent = Some((body_bytes, bytes.len() as u64));
     let mut sample = read_table_part(name, &bytes, &pinned, 0, monitor).map_err(|e| e.kind)?;
     let d = &mut sample.diagnostics;
     d.format = if converted { read_format } else { format };
@@ -417,7 +429,7 @@ fn open_whole<'r>(
         d.encoding = file_encoding;
         d.warnings.push(ImportWarning::Utf16Transcoded { encoding: file_encoding.label().to_string() });
     }
-    Ok(finish_open(name, sample, rest, &pinned, size))
+    Ok(finish_open(name, sample, rest, &pinned, size, extent))
 }
 
 fn finish_open<'r>(
@@ -426,15 +438,30 @@ fn finish_open<'r>(
     rest: Records<Box<dyn BufRead + 'r>>,
     options: &ReadOptions,
     size: u64,
+    extent: Option<(u64, u64)>,
 ) -> RowReader<'r> {
     sample.diagnostics.bytes = size;
+    let rows = sample.table.rows() as u64;
+    let estimated_rows = extent.and_then(|(text, sample_bytes)| {
+        // Bytes per record as in the sample; a file the sample holds whole has no more records.
+        (sample_bytes > 0 && text > sample_bytes).then(|| (text as f64 * rows as f64 / sample_bytes as f64) as u64)
+    });
     let readers = sample
         .table
         .columns
         .iter()
         .map(|c| CellReader::for_column(c, options.missing_tokens_for(&c.name), options.date_order))
         .collect();
-    RowReader { name: name.to_string(), sample, rest, readers, ragged_rows: options.ragged_rows, size, consumed: 0 }
+    RowReader {
+        name: name.to_string(),
+        sample,
+        rest,
+        readers,
+        ragged_rows: options.ragged_rows,
+        size,
+        consumed: 0,
+        estimated_rows: estimated_rows.unwrap_or(rows),
+    }
 }
 
 #[cfg(test)]
