@@ -238,6 +238,7 @@ impl ColumnBuilder {
                     }
                     *seen = now;
                     self.format.utc_offsets_ignored |= s.has_offset();
+                    self.format.two_digit_years |= s.short_year;
                 }
                 let read_days = || shape.and_then(|s| s.days(*order));
                 let read = if *with_time {

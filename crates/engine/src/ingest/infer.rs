@@ -202,6 +202,7 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
                 format.date_order_ambiguous = ambiguous;
             }
             format.utc_offsets_ignored = shapes.iter().flatten().any(DateShape::has_offset);
+            format.two_digit_years = shapes.iter().flatten().any(|s| s.short_year);
             if ty == ColumnType::Date {
                 let out: Vec<Option<i32>> = shapes.iter().map(|s| s.and_then(|s| s.days(order))).collect();
                 collect_bad(&values, &out, &mut bad);
@@ -582,6 +583,27 @@ mod tests {
         // Read as dates (the command line's --date), the same calendar days.
         let d = read_with(&["2024-01-16 23:59:00 -0500"], Some(ColumnType::Date), None);
         assert_eq!(d.data, ColumnData::Date(vec![days_from_ymd(2024, 1, 16)]));
+    }
+
+    #[test]
+    fn two_digit_years_are_dates_read_as_posix_reads_them() {
+        let b = read(&["15/01/24", "03/02/99", "28/12/68 10:30"]);
+        assert_eq!(
+            b.data,
+            ColumnData::Datetime(vec![
+                days_from_ymd(2024, 1, 15).map(|d| i64::from(d) * 86_400),
+                days_from_ymd(1999, 2, 3).map(|d| i64::from(d) * 86_400),
+                days_from_ymd(2068, 12, 28).map(|d| i64::from(d) * 86_400 + 10 * 3600 + 30 * 60),
+            ])
+        );
+        assert!(b.format.two_digit_years);
+        assert!(
+            b.format.notes().iter().any(|n| n.starts_with("two-digit years: 69–99 are 1969–1999")),
+            "{:?}",
+            b.format.notes()
+        );
+        // Versions and codes with a one- or three-digit last part are not dates.
+        assert_eq!(read(&["1.2.10", "2.0.1"]).data.column_type(), ColumnType::Text);
     }
 
     #[test]

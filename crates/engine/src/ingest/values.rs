@@ -300,6 +300,9 @@ pub struct DateShape {
     pub c: u32,
     /// The time of day, when one is written.
     pub time: Option<TimeOfDay>,
+    /// True when the year was written with two digits (`31/12/24`): `c` holds it read as
+    /// POSIX's `%y` does, 69–99 as 1969–1999 and 00–68 as 2000–2068 (no clock is read).
+    pub short_year: bool,
 }
 
 /// How the date part of a value is laid out.
@@ -358,7 +361,7 @@ fn numeric_date(s: &str) -> Option<DateShape> {
         if !(1900..=2100).contains(&y) || NaiveDate::from_ymd_opt(y as i32, m, d).is_none() {
             return None;
         }
-        return Some(DateShape { layout: DateLayout::Compact, a: y, b: m, c: d, time });
+        return Some(DateShape { layout: DateLayout::Compact, a: y, b: m, c: d, time, short_year: false });
     }
     let sep = *bytes.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
     let mut parts = date_part.split(sep as char);
@@ -369,13 +372,19 @@ fn numeric_date(s: &str) -> Option<DateShape> {
     if p1.len() == 4 {
         let (y, m, d) = (digits(p1, 4)?, digits(p2, 2)?, digits(p3, 2)?);
         NaiveDate::from_ymd_opt(y as i32, m, d)?;
-        Some(DateShape { layout: DateLayout::YearFirst, a: y, b: m, c: d, time })
-    } else if p3.len() == 4 {
+        Some(DateShape { layout: DateLayout::YearFirst, a: y, b: m, c: d, time, short_year: false })
+    } else if p3.len() == 4 || p3.len() == 2 {
         let (a, b, y) = (digits(p1, 2)?, digits(p2, 2)?, digits(p3, 4)?);
         if a == 0 || b == 0 || a > 31 || b > 31 || (a > 12 && b > 12) {
             return None;
         }
-        Some(DateShape { layout: DateLayout::YearLast, a, b, c: y, time })
+        let short_year = p3.len() == 2;
+        let y = match y {
+            _ if !short_year => y,
+            69..=99 => 1900 + y,
+            _ => 2000 + y,
+        };
+        Some(DateShape { layout: DateLayout::YearLast, a, b, c: y, time, short_year })
     } else {
         None
     }
@@ -515,7 +524,7 @@ fn named_month_date(s: &str) -> Option<DateShape> {
         None if rest.is_empty() => None,
         None => return None,
     };
-    Some(DateShape { layout, a: year, b: month, c: day, time })
+    Some(DateShape { layout, a: year, b: month, c: day, time, short_year: false })
 }
 
 /// Splits a UTC offset off the end of a time: `Z`, `UTC`, `GMT`, `±HH`, `±HHMM`, `±HH:MM`

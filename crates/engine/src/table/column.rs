@@ -92,6 +92,10 @@ pub struct ValueFormat {
     /// are ignored: times and calendar dates are kept as written (see [`crate::ingest::values`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub utc_offsets_ignored: bool,
+    /// For dates and date-times: true when years are written with two digits (`31/12/24`), read
+    /// as POSIX `%y` reads them: 69–99 as 1969–1999, 00–68 as 2000–2068.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub two_digit_years: bool,
 }
 
 impl ValueFormat {
@@ -109,6 +113,9 @@ impl ValueFormat {
                 DateOrder::Ymd => "year-first dates",
             };
             notes.push(format!("{name}{}", if self.date_order_ambiguous { " (ambiguous: check)" } else { "" }));
+        }
+        if self.two_digit_years {
+            notes.push("two-digit years: 69–99 are 1969–1999, 00–68 are 2000–2068".to_string());
         }
         if self.utc_offsets_ignored {
             notes.push("UTC offsets ignored: dates and times as written".to_string());
