@@ -509,6 +509,16 @@ mod tests {
     }
 
     #[test]
+    fn amounts_grouped_by_spaces_are_numbers_in_their_style() {
+        let french = read(&["1 234,50 €", "12,00 €", "3\u{a0}000,00 €"]);
+        assert_eq!(decimals(&french), [Some(1234.5), Some(12.0), Some(3000.0)]);
+        assert_eq!(french.format.decimal_style, Some(DecimalStyle::Comma));
+        let si = read(&["1 234.50", "12.00", "3 000.25"]);
+        assert_eq!(decimals(&si), [Some(1234.5), Some(12.0), Some(3000.25)]);
+        assert_eq!(si.format.decimal_style, Some(DecimalStyle::DotGrouped));
+    }
+
+    #[test]
     fn accounting_negatives_are_negative_numbers() {
         let b = read(&["(12.00)", "40.00", "($3.50)", "$-1.00", "-$2.00"]);
         assert_eq!(decimals(&b), [Some(-12.0), Some(40.0), Some(-3.5), Some(-1.0), Some(-2.0)]);

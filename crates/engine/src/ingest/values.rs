@@ -32,9 +32,9 @@ use super::options::DateOrder;
 pub enum DecimalStyle {
     /// `1234.5`, `-0.25`, `1e3`.
     Dot,
-    /// `1234,5` or `1.234,5`: decimal comma, optional dot thousands separators.
+    /// `1234,5`, `1.234,5` or `1 234,5`: decimal comma, optional dot or space thousands separators.
     Comma,
-    /// `1,234.5`: dot decimals with comma thousands separators.
+    /// `1,234.5` or `1 234.5`: dot decimals with comma (or space) thousands separators.
     DotGrouped,
 }
 
@@ -185,6 +185,14 @@ fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: b
     if !frac.iter().all(u8::is_ascii_digit) || (int_part.is_empty() && frac.is_empty()) {
         return None;
     }
+    // Thousands separated by spaces (`1 234,50`, `1 234.50`; also no-break and narrow no-break
+    // spaces) in the grouped styles: each space becomes one byte, then groups are checked as usual.
+    let mut spaced = [0u8; 64];
+    let (int_part, group) = match space_grouped(int_part, &mut spaced) {
+        Some(n) if style != DecimalStyle::Dot => (spaced.get(..n)?, Some(b' ')),
+        Some(_) => return None,
+        None => (int_part, group),
+    };
     // Integer digits: when grouped, the first group has one to three digits and every later one three.
     let grouped = group.is_some_and(|g| int_part.contains(&g));
     let (mut m, mut digits, mut group_len, mut first_group) = (0u64, 0usize, 0usize, true);
@@ -223,6 +231,26 @@ fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: b
         _ => slow_value(int_part, group, frac, exponent, negative)?,
     };
     value.is_finite().then_some((value, decimals))
+}
+
+/// When `int_part` holds spaces (a space, U+00A0 or U+202F): its bytes copied into `out` with
+/// each space as one `b' '`, and how many; `None` when it has none (or is too long to be a number).
+fn space_grouped(int_part: &[u8], out: &mut [u8; 64]) -> Option<usize> {
+    if !int_part.iter().any(|&b| b == b' ' || b == 0xC2 || b == 0xE2) {
+        return None;
+    }
+    let (mut i, mut n) = (0, 0);
+    while let Some(&b) = int_part.get(i) {
+        let (byte, width) = match int_part.get(i..i + 3) {
+            _ if b == b' ' => (b' ', 1),
+            _ if int_part.get(i..i + 2) == Some(&[0xC2, 0xA0]) => (b' ', 2),
+            Some([0xE2, 0x80, 0xAF]) => (b' ', 3),
+            _ => (b, 1),
+        };
+        *out.get_mut(n)? = byte;
+        (i, n) = (i + width, n + 1);
+    }
+    Some(n)
 }
 
 /// Long or exponent numbers: the digits copied to a buffer on the stack and parsed by the standard
@@ -689,6 +717,20 @@ mod tests {
         assert_eq!(num("inf", DecimalStyle::Dot), None);
         assert_eq!(num("1e", DecimalStyle::Dot), None);
         assert_eq!(num("1e400", DecimalStyle::Dot), None);
+    }
+
+    #[test]
+    fn spaces_as_thousands_separators_in_the_grouped_styles() {
+        assert_eq!(num("1 234,50", DecimalStyle::Comma), Some((1234.5, 2, None)));
+        assert_eq!(num("1\u{a0}234\u{a0}567,5 €", DecimalStyle::Comma), Some((1_234_567.5, 1, Some("€"))));
+        assert_eq!(num("12\u{202f}345", DecimalStyle::Comma), Some((12345.0, 0, None)));
+        assert_eq!(num("1 234.50", DecimalStyle::DotGrouped), Some((1234.5, 2, None)));
+        assert_eq!(num("-1 234.50", DecimalStyle::DotGrouped), Some((-1234.5, 2, None)));
+        // Groups of three only, one separator kind per number, none in the plain style.
+        assert_eq!(num("12 34,5", DecimalStyle::Comma), None);
+        assert_eq!(num("1.234 567,5", DecimalStyle::Comma), None);
+        assert_eq!(num("1 234.50", DecimalStyle::Dot), None);
+        assert_eq!(num("1 ", DecimalStyle::Comma), None);
     }
 
     #[test]
