@@ -14,7 +14,9 @@ use super::diagnostics::{Example, ImportWarning, MAX_EXAMPLES};
 use super::infer::{has_leading_zero, BuiltColumn, ColumnContext, DateEvidence, MAX_CATEGORIES};
 use super::missing::MissingTokens;
 use super::options::DateOrder;
-use super::values::{date_shape, parse_bool, parse_int, parse_number, DateLayout, DecimalStyle, CURRENCIES};
+use super::values::{
+    date_shape, parse_bool, parse_int, parse_number, same_currency, DateLayout, DecimalStyle, CURRENCIES,
+};
 use crate::table::{ColumnData, ColumnType, ValueFormat};
 
 /// One column being read past its sample.
@@ -181,7 +183,7 @@ impl ColumnBuilder {
                     let n = parse_number(v, *style);
                     let fits = n.is_some_and(|n| match (n.currency, *currency) {
                         (None, _) => true,
-                        (Some(c), Some(column)) => c == column,
+                        (Some(c), Some(column)) => same_currency(c, column),
                         // A currency in a column without one: unreadable when pinned, else it changes the column's.
                         (Some(_), None) => *pinned,
                     });

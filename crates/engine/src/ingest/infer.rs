@@ -12,7 +12,8 @@ use super::diagnostics::{Example, ImportWarning, MAX_EXAMPLES};
 use super::missing::MissingTokens;
 use super::options::DateOrder;
 use super::values::{
-    date_shape, number_parts, parse_bool, parse_int, parse_number, DateLayout, DateShape, DecimalStyle, CURRENCIES,
+    date_shape, number_parts, parse_bool, parse_int, parse_number, same_currency, DateLayout, DateShape, DecimalStyle,
+    CURRENCIES,
 };
 use crate::table::{ColumnData, ColumnType, ValueFormat};
 
@@ -171,9 +172,10 @@ pub fn build_column(cells: &Cells, ctx: &ColumnContext<'_>) -> BuiltColumn {
             let mut out: Vec<Option<f64>> = Vec::with_capacity(values.len());
             for v in &values {
                 // A value in another currency than the column's is not one of its amounts.
-                let n = v
-                    .and_then(|s| parse_number(s, chosen.style))
-                    .filter(|n| chosen.currency.is_none() || n.currency.is_none() || n.currency == chosen.currency);
+                let n = v.and_then(|s| parse_number(s, chosen.style)).filter(|n| match (n.currency, chosen.currency) {
+                    (Some(c), Some(column)) => same_currency(c, column),
+                    _ => true,
+                });
                 if let Some(n) = n {
                     parenthesized |= n.parenthesized;
                     scale = scale.max(n.decimals);
@@ -373,7 +375,7 @@ fn reads_all(values: &[Option<&str>], style: DecimalStyle) -> Option<Currencies>
         if let (Some(c), None) = (n.currency, seen.other) {
             match seen.first {
                 None => seen.first = Some((r, c)),
-                Some((_, f)) if f != c => seen.other = Some(r),
+                Some((_, f)) if !same_currency(f, c) => seen.other = Some(r),
                 Some(_) => {}
             }
         }
@@ -567,6 +569,16 @@ mod tests {
         let chosen = read_with(&["$12.00", "€9.50"], Some(ColumnType::Decimal), None);
         assert_eq!((decimals(&chosen), chosen.format.currency), (vec![Some(12.0), Some(9.5)], None));
         assert!(matches!(chosen.warnings.as_slice(), [ImportWarning::MixedCurrencies { read_as_text: false, .. }]));
+    }
+
+    #[test]
+    fn a_symbol_and_its_code_are_one_currency_but_two_dollars_are_two() {
+        let b = read(&["$12.00", "USD 5.00", "$1.00"]);
+        assert_eq!(decimals(&b), [Some(12.0), Some(5.0), Some(1.0)]);
+        assert_eq!(b.format.currency.as_deref(), Some("$"));
+        assert!(b.warnings.is_empty(), "{:?}", b.warnings);
+        assert_eq!(read(&["€3,50", "4,00 EUR"]).format.currency.as_deref(), Some("€"));
+        assert_eq!(read(&["$12.00", "CAD 5.00"]).data.column_type(), ColumnType::Text);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::infer::has_leading_zero;
 use super::missing::MissingTokens;
 use super::options::DateOrder;
-use super::values::{date_shape, parse_bool, parse_int, parse_number, DecimalStyle, CURRENCIES};
+use super::values::{date_shape, parse_bool, parse_int, parse_number, same_currency, DecimalStyle, CURRENCIES};
 use crate::table::{Column, ColumnData, ColumnType};
 
 /// One cell's value.
@@ -152,7 +152,10 @@ fn decimal(v: &str, style: DecimalStyle, currency: Option<&'static str>) -> Opti
     parse_number(v, style)
         .or_else(grouped)
         // A value in another currency than the column's is not one of its amounts.
-        .filter(|n| currency.is_none() || n.currency.is_none() || n.currency == currency)
+        .filter(|n| match (n.currency, currency) {
+            (Some(c), Some(column)) => same_currency(c, column),
+            _ => true,
+        })
         .map(|n| CellValue::Decimal { value: n.value, decimals: n.decimals })
 }
 

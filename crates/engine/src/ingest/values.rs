@@ -52,6 +52,15 @@ impl DecimalStyle {
 /// The currency symbols and codes read around a number, as written (codes in capitals).
 pub const CURRENCIES: &[&str] = &["$", "€", "£", "¥", "₹", "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"];
 
+/// Symbols that stand for one currency code: a column writing both (`$12.00` and `USD 5.00`) is in
+/// one currency. (`$` alone may be another dollar; written beside `USD`, it is taken for the US one.)
+const SAME_CURRENCY: &[(&str, &str)] = &[("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY")];
+
+/// True when two currencies as written are one: equal, or a symbol and its code ([`SAME_CURRENCY`]).
+pub fn same_currency(a: &str, b: &str) -> bool {
+    a == b || SAME_CURRENCY.iter().any(|&(symbol, code)| (a, b) == (symbol, code) || (a, b) == (code, symbol))
+}
+
 /// A number as written in one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Number {
