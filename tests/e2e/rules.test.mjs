@@ -30,9 +30,18 @@ after(async () => {
 
 /** Sets a test's column by typing in its searchable column box. */
 async function setColumn(page, id, name) {
-  await page.fill(`#${id}`, name);
-  await page.dispatchEvent(`#${id}`, 'change');
-  await page.waitForFunction((sel) => document.querySelector(sel), `.test[data-column="${name}"] #${id}`);
+  // A just-named derived field reaches the column list after the rules' debounced recount: type it again until taken.
+  const taken = `.test[data-column="${name}"] #${id}`;
+  for (let attempt = 0; ; attempt += 1) {
+    await page.fill(`#${id}`, name);
+    await page.dispatchEvent(`#${id}`, 'change');
+    try {
+      await page.waitForFunction((sel) => document.querySelector(sel), taken, { timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
 }
 
 /** Live counts as shown: [[name, count], ...] with the remainder last. */
