@@ -7,7 +7,10 @@ use std::num::NonZeroUsize;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use segscope_engine::customers::{InOrder, PartTotals, Workers};
+use std::future::Future;
+use std::pin::Pin;
+
+use segscope_engine::customers::{InOrder, PartReader, PartTotals, Workers};
 use segscope_engine::ingest::RecordChunk;
 
 /// Parts added up on `threads` threads (one per core by default).
@@ -31,58 +34,70 @@ impl Threads {
 }
 
 impl Workers for Threads {
-    fn run(
-        &mut self,
-        next: &mut dyn FnMut() -> Option<RecordChunk>,
-        work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
-        done: &mut dyn FnMut(PartTotals) -> bool,
-    ) {
-        if self.threads <= 1 {
-            return InOrder.run(next, work, done);
-        }
-        std::thread::scope(|scope| {
-            let (jobs, job_queue) = mpsc::sync_channel::<(u64, RecordChunk)>(self.threads);
-            let job_queue = Arc::new(Mutex::new(job_queue));
-            let (results, result_queue) = mpsc::channel::<(u64, PartTotals)>();
-            for _ in 0..self.threads {
-                let (queue, results) = (Arc::clone(&job_queue), results.clone());
-                scope.spawn(move || loop {
-                    let job = match queue.lock() {
-                        Ok(q) => q.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((index, chunk)) = job else { return };
-                    if results.send((index, work(chunk))).is_err() {
-                        return;
-                    }
-                });
-            }
-            drop(results);
-            // Parts in flight at most: enough to keep every thread busy, few enough to bound memory.
-            let limit = 2 * self.threads as u64;
-            let (mut sent, mut handed, mut more) = (0u64, 0u64, true);
-            let mut waiting: BTreeMap<u64, PartTotals> = BTreeMap::new();
-            loop {
-                while more && sent - handed < limit {
-                    match next().map(|chunk| jobs.send((sent, chunk))) {
-                        Some(Ok(())) => sent += 1,
-                        _ => more = false,
-                    }
-                }
-                if handed == sent {
+    fn run<'a>(
+        &'a mut self,
+        next: &'a mut dyn FnMut() -> Option<RecordChunk>,
+        reader: &'a PartReader,
+        done: &'a mut dyn FnMut(PartTotals) -> bool,
+    ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+        // The work is done before the future is polled to its end: it never waits.
+        let threads = self.threads;
+        Box::pin(async move { on_threads(threads, next, reader, done) })
+    }
+}
+
+/// Adds up the parts on `threads` threads, handing the totals to `done` in file order.
+fn on_threads(
+    threads: usize,
+    next: &mut dyn FnMut() -> Option<RecordChunk>,
+    reader: &PartReader,
+    done: &mut dyn FnMut(PartTotals) -> bool,
+) {
+    if threads <= 1 {
+        return InOrder::run_now(next, reader, done);
+    }
+    std::thread::scope(|scope| {
+        let (jobs, job_queue) = mpsc::sync_channel::<(u64, RecordChunk)>(threads);
+        let job_queue = Arc::new(Mutex::new(job_queue));
+        let (results, result_queue) = mpsc::channel::<(u64, PartTotals)>();
+        for _ in 0..threads {
+            let (queue, results) = (Arc::clone(&job_queue), results.clone());
+            scope.spawn(move || loop {
+                let job = match queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(_) => return,
+                };
+                let Ok((index, chunk)) = job else { return };
+                if results.send((index, reader.add_up(&chunk))).is_err() {
                     return;
                 }
-                let Ok((index, totals)) = result_queue.recv() else { return };
-                waiting.insert(index, totals);
-                while let Some(totals) = waiting.remove(&handed) {
-                    handed += 1;
-                    if !done(totals) {
-                        return; // dropping the queues stops the threads after their current part
-                    }
+            });
+        }
+        drop(results);
+        // Parts in flight at most: enough to keep every thread busy, few enough to bound memory.
+        let limit = 2 * threads as u64;
+        let (mut sent, mut handed, mut more) = (0u64, 0u64, true);
+        let mut waiting: BTreeMap<u64, PartTotals> = BTreeMap::new();
+        loop {
+            while more && sent - handed < limit {
+                match next().map(|chunk| jobs.send((sent, chunk))) {
+                    Some(Ok(())) => sent += 1,
+                    _ => more = false,
                 }
             }
-        });
-    }
+            if handed == sent {
+                return;
+            }
+            let Ok((index, totals)) = result_queue.recv() else { return };
+            waiting.insert(index, totals);
+            while let Some(totals) = waiting.remove(&handed) {
+                handed += 1;
+                if !done(totals) {
+                    return; // dropping the queues stops the threads after their current part
+                }
+            }
+        }
+    });
 }
 
 #[cfg(test)]
@@ -100,13 +115,13 @@ mod tests {
         fn chunk_bytes(&self) -> usize {
             4096
         }
-        fn run(
-            &mut self,
-            next: &mut dyn FnMut() -> Option<RecordChunk>,
-            work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
-            done: &mut dyn FnMut(PartTotals) -> bool,
-        ) {
-            self.0.run(next, work, done);
+        fn run<'a>(
+            &'a mut self,
+            next: &'a mut dyn FnMut() -> Option<RecordChunk>,
+            reader: &'a PartReader,
+            done: &'a mut dyn FnMut(PartTotals) -> bool,
+        ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+            self.0.run(next, reader, done)
         }
     }
 
@@ -116,7 +131,7 @@ mod tests {
         let (_, bytes) = sample_csv(&params).unwrap(); // its transactions
         let read = |threads: usize| {
             let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
-            let r = read_transactions_on(
+            let r = segscope_engine::waiting::now(read_transactions_on(
                 "t.csv",
                 bytes.as_slice(),
                 bytes.len() as u64,
@@ -125,7 +140,7 @@ mod tests {
                 choose,
                 &mut Small(Threads::new(threads)),
                 &mut Quiet,
-            )
+            ))
             .unwrap();
             (format!("{:?}", r.aggregates), r.sample.diagnostics)
         };

@@ -23,3 +23,4 @@ pub mod stats;
 pub mod stream;
 pub mod table;
 pub mod typed;
+pub mod waiting;

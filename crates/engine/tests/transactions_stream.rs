@@ -5,16 +5,19 @@
 //! and categories.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use std::future::Future;
 use std::io::Cursor;
+use std::pin::Pin;
 
 use proptest::prelude::*;
 use segscope_engine::customers::{
     choose_mapping, customer_keys, join, read_transactions, read_transactions_on, Aggregates, MappingOverrides,
-    PartTotals, ReadTransactions, Workers,
+    PartReader, PartTotals, ReadTransactions, Workers,
 };
 use segscope_engine::ingest::{read_table, IngestErrorKind, ReadOptions, RecordChunk};
 use segscope_engine::progress::Quiet;
 use segscope_engine::table::ColumnData;
+use segscope_engine::waiting::now;
 
 /// The aggregate columns (and the join report) for every key, as text, to compare exactly.
 fn summary(a: &Aggregates) -> String {
@@ -154,26 +157,40 @@ impl Workers for Shuffled {
         self.chunk_bytes
     }
 
-    fn run(
-        &mut self,
-        next: &mut dyn FnMut() -> Option<RecordChunk>,
-        work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
-        done: &mut dyn FnMut(PartTotals) -> bool,
-    ) {
-        let chunks: Vec<RecordChunk> = std::iter::from_fn(next).collect();
-        let mut totals: Vec<PartTotals> = chunks.into_iter().rev().map(work).collect();
-        totals.reverse();
-        for t in totals {
-            if !done(t) {
-                return;
+    fn run<'a>(
+        &'a mut self,
+        next: &'a mut dyn FnMut() -> Option<RecordChunk>,
+        reader: &'a PartReader,
+        done: &'a mut dyn FnMut(PartTotals) -> bool,
+    ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+        Box::pin(async move {
+            // As the browser's workers do: the reader and every part's totals pass as bytes.
+            let elsewhere = PartReader::from_bytes(&reader.to_bytes().unwrap()).unwrap();
+            let chunks: Vec<RecordChunk> = std::iter::from_fn(next).collect();
+            let mut totals: Vec<PartTotals> = chunks
+                .into_iter()
+                .rev()
+                .map(|chunk| {
+                    let sent = RecordChunk::from_parts(chunk.bytes().to_vec(), chunk.first_line(), chunk.end);
+                    match elsewhere.add_up(&sent).to_bytes().unwrap() {
+                        Some(bytes) => PartTotals::from_bytes(&bytes).unwrap(),
+                        None => reader.add_up(&chunk), // a failed part: its error found again here
+                    }
+                })
+                .collect();
+            totals.reverse();
+            for t in totals {
+                if !done(t) {
+                    return;
+                }
             }
-        }
+        })
     }
 }
 
 fn streamed_on(bytes: &[u8], sample: usize, chunk_bytes: usize) -> ReadTransactions {
     let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
-    read_transactions_on(
+    now(read_transactions_on(
         "t.csv",
         Cursor::new(bytes),
         bytes.len() as u64,
@@ -182,7 +199,7 @@ fn streamed_on(bytes: &[u8], sample: usize, chunk_bytes: usize) -> ReadTransacti
         choose,
         &mut Shuffled { chunk_bytes },
         &mut Quiet,
-    )
+    ))
     .unwrap()
 }
 
@@ -205,7 +222,7 @@ fn a_stray_quote_in_a_later_part_names_its_line_whatever_the_part_size() {
     let csv = "customer_id,order_date,amount\nA,2024-01-01,1\nB,2024-01-02,2\nC,2024-01-03,\"3\nD,2024-01-04,4\n";
     for chunk_bytes in [1, 10, 1000] {
         let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
-        let err = read_transactions_on(
+        let err = now(read_transactions_on(
             "t.csv",
             csv.as_bytes(),
             0,
@@ -214,7 +231,7 @@ fn a_stray_quote_in_a_later_part_names_its_line_whatever_the_part_size() {
             choose,
             &mut Shuffled { chunk_bytes },
             &mut Quiet,
-        )
+        ))
         .unwrap_err();
         assert!(err.to_string().contains("line 4"), "{err}");
     }

@@ -42,6 +42,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::assignment::{Assignment, SegmentSize};
+use crate::customers::{InOrder, Workers};
 use crate::export::{segment_column_name, write_annotated_csv, write_appended, ExportError, Manifest, MANIFEST_FORMAT};
 use crate::ingest::{read_table, IngestError, Ingested};
 use crate::progress::Monitor;
@@ -615,7 +616,18 @@ impl Session {
 
     /// Carries out one request. Failures become [`Response::Error`] with the user's message.
     pub fn handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Response {
-        self.try_handle(request, monitor).unwrap_or_else(|e| Response::Error { message: e.to_string() })
+        crate::waiting::now(self.handle_on(request, monitor, &mut InOrder))
+    }
+
+    /// [`Session::handle`], with the parts of a transactions file added up by `workers` (other
+    /// threads or browser workers; the answer is the same, to the byte, whatever they are).
+    pub async fn handle_on(
+        &mut self,
+        request: Request,
+        monitor: &mut dyn Monitor,
+        workers: &mut dyn Workers,
+    ) -> Response {
+        self.try_handle(request, monitor, workers).await.unwrap_or_else(|e| Response::Error { message: e.to_string() })
     }
 
     fn fresh_id(&mut self) -> u32 {
@@ -696,7 +708,12 @@ impl Session {
         }
     }
 
-    fn try_handle(&mut self, request: Request, monitor: &mut dyn Monitor) -> Result<Response, EngineError> {
+    async fn try_handle(
+        &mut self,
+        request: Request,
+        monitor: &mut dyn Monitor,
+        workers: &mut dyn Workers,
+    ) -> Result<Response, EngineError> {
         match request {
             Request::Ingest { name, bytes, options } => self.ingest(name, bytes, options, monitor),
             Request::LoadSample { params } => {
@@ -824,14 +841,18 @@ impl Session {
             }
             Request::AttachTransactions { dataset, name, file, options, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let attached = transactions::Attached::new(&name, file, options, mapping, &ds.ingested.table, monitor)?;
+                let customers = &ds.ingested.table;
+                let attached =
+                    transactions::Attached::new(&name, file, options, mapping, customers, workers, monitor).await?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
             }
-            Request::CustomersFromTransactions { dataset } => self.customers_from_transactions(dataset, monitor),
+            Request::CustomersFromTransactions { dataset } => {
+                self.customers_from_transactions(dataset, workers, monitor).await
+            }
             Request::OpenTransactions { name, file, options } => {
-                let attached = transactions::Attached::standalone(&name, file, options, monitor)?;
+                let attached = transactions::Attached::standalone(&name, file, options, workers, monitor).await?;
                 self.customers_of(attached, monitor)
             }
             Request::AttachSampleTransactions { dataset, params } => {
@@ -844,8 +865,10 @@ impl Session {
                     ReadOptions::default(),
                     None,
                     &ds.ingested.table,
+                    workers,
                     monitor,
-                )?;
+                )
+                .await?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
@@ -853,7 +876,7 @@ impl Session {
             Request::Remap { dataset, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let old = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                let attached = old.remapped(mapping, &ds.ingested.table, monitor)?;
+                let attached = old.remapped(mapping, &ds.ingested.table, workers, monitor).await?;
                 let view = attached.view();
                 ds.set_transactions(Some(attached), "The transactions changed", monitor)?;
                 Ok(Response::Attached(Box::new(view)))
@@ -994,15 +1017,16 @@ impl Session {
         Ok(Response::Dataset(self.open(name, bytes, options, monitor)?))
     }
 
-    fn customers_from_transactions(
+    async fn customers_from_transactions(
         &mut self,
         dataset: DatasetId,
+        workers: &mut dyn Workers,
         monitor: &mut dyn Monitor,
     ) -> Result<Response, EngineError> {
         let source = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
         let (file, options) = (InputFile::Bytes(Rc::clone(&source.file)), source.options.clone());
         let name = source.ingested.table.name.clone();
-        let attached = transactions::Attached::standalone(&name, file, options, monitor)?;
+        let attached = transactions::Attached::standalone(&name, file, options, workers, monitor).await?;
         self.customers_of(attached, monitor)
     }
 

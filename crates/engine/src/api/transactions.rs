@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ColumnView;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, read_transactions, Aggregates, CustomersError, JoinReport,
-    MappingChoices, MappingOverrides, ReadTransactionsError, TransactionMapping,
+    choose_mapping, customer_keys, join, key_column, read_transactions_on, Aggregates, CustomersError, JoinReport,
+    MappingChoices, MappingOverrides, ReadTransactionsError, TransactionMapping, Workers,
 };
 use crate::export::{write_records, ExportError};
 use crate::ingest::{IngestError, IngestErrorKind, Ingested, ReadOptions, SAMPLE_RECORDS};
@@ -69,12 +69,13 @@ pub struct AttachView {
 impl Attached {
     /// Reads the transactions file `name` (`file`, read with `options`) straight into aggregates
     /// with `mapping` (guessed when `None`), and joins them onto `customers`.
-    pub fn new(
+    pub async fn new(
         name: &str,
         file: InputFile,
         options: ReadOptions,
         mapping: Option<TransactionMapping>,
         customers: &Table,
+        workers: &mut dyn Workers,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
         let choose = |t: &Table| {
@@ -86,7 +87,7 @@ impl Attached {
                 other => other,
             }
         };
-        let mut attached = Self::read(name, file, options, choose, monitor)?;
+        let mut attached = Self::read(name, file, options, choose, workers, monitor).await?;
         match attached.rejoin(customers) {
             Err(e @ CustomersError::NoKeyColumn { .. }) => attached.unjoined = Some(e.to_string()),
             other => other?,
@@ -97,35 +98,38 @@ impl Attached {
     /// Reads transactions that are the whole customer base (no customers file), with the mapping
     /// guessed from them alone. Nothing is joined yet: make the customers from [`Attached::customer_list`],
     /// then [`Attached::rejoin`] onto them.
-    pub fn standalone(
+    pub async fn standalone(
         name: &str,
         file: InputFile,
         options: ReadOptions,
+        workers: &mut dyn Workers,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
         let choose = |t: &Table| choose_mapping(t, None, None, &MappingOverrides::default());
-        let attached = Self::read(name, file, options, choose, monitor)?;
+        let attached = Self::read(name, file, options, choose, workers, monitor).await?;
         attached.aggregates.require_customers(name, &attached.mapping)?;
         Ok(attached)
     }
 
     /// The same file read again with another mapping, joined onto `customers`.
-    pub fn remapped(
+    pub async fn remapped(
         &self,
         mapping: TransactionMapping,
         customers: &Table,
+        workers: &mut dyn Workers,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
         let name = self.ingested.table.name.clone();
-        Self::new(&name, self.file.clone(), self.options.clone(), Some(mapping), customers, monitor)
+        Self::new(&name, self.file.clone(), self.options.clone(), Some(mapping), customers, workers, monitor).await
     }
 
     /// Reads and adds up with the mapping `choose` picks from the sample; not joined.
-    fn read(
+    async fn read(
         name: &str,
         file: InputFile,
         options: ReadOptions,
         choose: impl FnOnce(&Table) -> Result<crate::customers::ValidMapping, CustomersError>,
+        workers: &mut dyn Workers,
         monitor: &mut dyn crate::progress::Monitor,
     ) -> Result<Self, ReadTransactionsError> {
         let input = file.open().map_err(|e| IngestError {
@@ -136,7 +140,8 @@ impl Attached {
                 advice: "Check that the file is still where it was and readable, then add it again.",
             },
         })?;
-        let read = read_transactions(name, input, file.size(), &options, SAMPLE_RECORDS, choose, monitor)?;
+        let read =
+            read_transactions_on(name, input, file.size(), &options, SAMPLE_RECORDS, choose, workers, monitor).await?;
         let choices = MappingChoices::new(&read.sample.table, None);
         Ok(Attached {
             file,

@@ -33,7 +33,7 @@ pub const COLUMNS: [&str; 7] =
 type KeyIndex = std::collections::HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>;
 
 /// One customer's totals, kept as rows come.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 struct Slot {
     /// Purchase rows (positive amounts).
     rows: u64,
@@ -55,7 +55,7 @@ struct Slot {
 const NO_CATEGORY: u32 = u32::MAX;
 
 /// One readable row as logged for grouping: 32 bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Logged {
     slot: u32,
     day: i32,
@@ -88,7 +88,7 @@ pub struct TransactionRow<'a> {
 }
 
 /// Takes transaction rows; [`AggregatesBuilder::finish`] turns them into [`Aggregates`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct AggregatesBuilder {
     index: KeyIndex,
     slots: Vec<Slot>,
@@ -99,7 +99,7 @@ pub struct AggregatesBuilder {
 }
 
 /// What every row adds up to, whatever its customer.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Counts {
     uses_order_ids: bool,
     uses_categories: bool,

@@ -22,6 +22,7 @@ pub use errors::CustomersError;
 pub use mapping::{choose_mapping, key_column, MappingChoices, MappingOverrides, TransactionMapping, ValidMapping};
 pub use money::Money;
 pub use read::{
-    read_transactions, read_transactions_on, InOrder, PartTotals, ReadTransactions, ReadTransactionsError, Workers,
+    read_transactions, read_transactions_on, InOrder, PartBytesError, PartReader, PartTotals, ReadTransactions,
+    ReadTransactionsError, Workers,
 };
 pub use sql::{aggregate_type, is_aggregate};

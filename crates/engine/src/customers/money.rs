@@ -1,7 +1,7 @@
 //! Money summed exactly: integer units at the amount column's precision, so equal totals are equal.
 
 /// An exact amount: `units` × 10^-`scale`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     /// The amount in the smallest unit.
     pub units: i128,

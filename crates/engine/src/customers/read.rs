@@ -3,8 +3,11 @@
 //! leading sample of the file (which decides column types and the mapping, and which the import
 //! view shows), whatever the file's size. The app and the command line both read transactions here.
 
+use std::future::Future;
 use std::io::Read;
+use std::pin::Pin;
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::aggregate::{Aggregates, AggregatesBuilder, TransactionRow};
@@ -12,7 +15,8 @@ use super::errors::CustomersError;
 use super::mapping::ValidMapping;
 use super::money::Money;
 use crate::ingest::{
-    CellValue, ChunkVisited, IngestError, IngestErrorKind, Ingested, ReadOptions, RecordChunk, RowReader, CHUNK_BYTES,
+    CellValue, ChunkReader, ChunkVisited, IngestError, IngestErrorKind, Ingested, ReadOptions, RecordChunk, RowReader,
+    CHUNK_BYTES,
 };
 use crate::progress::Monitor;
 use crate::table::{ColumnData, Table};
@@ -57,18 +61,18 @@ pub fn read_transactions<R: Read>(
     choose: impl FnOnce(&Table) -> Result<ValidMapping, CustomersError>,
     monitor: &mut dyn Monitor,
 ) -> Result<ReadTransactions, ReadTransactionsError> {
-    read_transactions_on(name, input, size, options, sample_records, choose, &mut InOrder, monitor)
+    crate::waiting::now(read_transactions_on(name, input, size, options, sample_records, choose, &mut InOrder, monitor))
 }
 
 /// [`read_transactions`], with the parts of the file after the sample added up by `workers`
-/// (on several threads, when the host has them). The result is the same, to the byte, whatever
-/// the workers and however they share the parts out: each part is added up on its own and the
-/// parts are put together in file order ([`AggregatesBuilder::append`]).
+/// (on several threads or browser workers, when the host has them). The result is the same, to
+/// the byte, whatever the workers and however they share the parts out: each part is added up on
+/// its own and the parts are put together in file order ([`AggregatesBuilder::append`]).
 ///
 /// # Errors
 /// As [`read_transactions`]; of several parts that fail, the first in the file is reported.
 #[allow(clippy::too_many_arguments)] // read_transactions' arguments, and the workers
-pub fn read_transactions_on<R: Read>(
+pub async fn read_transactions_on<R: Read>(
     name: &str,
     input: R,
     size: u64,
@@ -107,12 +111,7 @@ pub fn read_transactions_on<R: Read>(
     // A little more than the estimate: one more doubling of the log would cost far more.
     builder.reserve(reader.estimated_rows() + reader.estimated_rows() / 32);
     reader.visit_sample(&wanted, &mut adder.adding_to(&mut builder));
-    let chunks = reader.chunk_reader(&wanted);
-    let work = |chunk: RecordChunk| {
-        let mut part = adder.builder();
-        let visited = chunks.visit(&chunk, &mut adder.adding_to(&mut part));
-        PartTotals { result: visited.map(|v| (part, v)), end: chunk.end }
-    };
+    let parts = PartReader { chunks: reader.chunk_reader(&wanted), adder };
     let mut failed: Option<IngestError> = None;
     let mut visited = ChunkVisited::default();
     let chunk_bytes = workers.chunk_bytes().max(1);
@@ -142,7 +141,7 @@ pub fn read_transactions_on<R: Read>(
         }
         true
     };
-    workers.run(&mut next, &work, &mut done);
+    workers.run(&mut next, &parts, &mut done).await;
     // A part that failed comes before any part still being cut: report it first.
     if let Some(e) = later_failure.or(failed) {
         return Err(e.into());
@@ -153,11 +152,76 @@ pub fn read_transactions_on<R: Read>(
     Ok(ReadTransactions { sample, mapping: valid, aggregates: builder.finish() })
 }
 
+/// What adds up the parts of a transactions file after its sample: each record's mapped cells
+/// read as the sample decided, added to the part's totals. It holds no data of the file, so a host
+/// can send it to other threads, or to other workers as bytes ([`PartReader::to_bytes`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartReader {
+    chunks: ChunkReader,
+    adder: RowAdder,
+}
+
+impl PartReader {
+    /// What the records of `chunk` add up to.
+    pub fn add_up(&self, chunk: &RecordChunk) -> PartTotals {
+        let mut part = self.adder.builder();
+        let visited = self.chunks.visit(chunk, &mut self.adder.adding_to(&mut part));
+        PartTotals { result: visited.map(|v| (part, v)), end: chunk.end }
+    }
+
+    /// This reader in a compact binary form, for [`PartReader::from_bytes`] in another worker.
+    ///
+    /// # Errors
+    /// Never expected: the reader holds only plain values.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, PartBytesError> {
+        postcard::to_allocvec(self).map_err(PartBytesError)
+    }
+
+    /// The reader [`PartReader::to_bytes`] wrote.
+    ///
+    /// # Errors
+    /// The bytes are not a reader written by this version of the engine.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PartBytesError> {
+        postcard::from_bytes(bytes).map_err(PartBytesError)
+    }
+}
+
 /// What one part of a file added up to, for [`Workers`] to hand back.
+#[derive(Debug)]
 pub struct PartTotals {
     result: Result<(AggregatesBuilder, ChunkVisited), IngestErrorKind>,
     end: u64,
 }
+
+impl PartTotals {
+    /// The totals in a compact binary form, for [`PartTotals::from_bytes`] in another worker;
+    /// `None` when the part failed (the receiver adds the part up again itself to have the error,
+    /// which names the line).
+    ///
+    /// # Errors
+    /// Never expected: the totals hold only plain values.
+    pub fn to_bytes(&self) -> Result<Option<Vec<u8>>, PartBytesError> {
+        match &self.result {
+            Ok((part, visited)) => postcard::to_allocvec(&(part, visited, self.end)).map(Some).map_err(PartBytesError),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The totals [`PartTotals::to_bytes`] wrote.
+    ///
+    /// # Errors
+    /// The bytes are not totals written by this version of the engine.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PartBytesError> {
+        let (part, visited, end): (AggregatesBuilder, ChunkVisited, u64) =
+            postcard::from_bytes(bytes).map_err(PartBytesError)?;
+        Ok(PartTotals { result: Ok((part, visited)), end })
+    }
+}
+
+/// Totals or a reader sent between workers could not be written or read back.
+#[derive(Debug, Error)]
+#[error("The engine's workers could not pass a part of the file between them ({0}); reload the page and try again.")]
+pub struct PartBytesError(postcard::Error);
 
 /// Runs the parts of a file on this thread or on several, handing their totals back in order.
 pub trait Workers {
@@ -166,36 +230,48 @@ pub trait Workers {
         CHUNK_BYTES
     }
 
-    /// Calls `work` on every chunk `next` gives until it gives `None`, and `done` on each result
-    /// in the chunks' order (so `work` may run on other threads, several at once). Stops asking for
-    /// chunks once `done` returns false.
-    fn run(
-        &mut self,
-        next: &mut dyn FnMut() -> Option<RecordChunk>,
-        work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
-        done: &mut dyn FnMut(PartTotals) -> bool,
-    );
+    /// Adds up (with `reader`) every chunk `next` gives until it gives `None`, and calls `done` on
+    /// each part's totals in the chunks' order (so the parts may be added up elsewhere, several at
+    /// once). Stops asking for chunks once `done` returns false.
+    fn run<'a>(
+        &'a mut self,
+        next: &'a mut dyn FnMut() -> Option<RecordChunk>,
+        reader: &'a PartReader,
+        done: &'a mut dyn FnMut(PartTotals) -> bool,
+    ) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
 }
 
 /// Every part on this thread, one after another.
 pub struct InOrder;
 
-impl Workers for InOrder {
-    fn run(
-        &mut self,
+impl InOrder {
+    /// [`Workers::run`], done before it returns.
+    pub fn run_now(
         next: &mut dyn FnMut() -> Option<RecordChunk>,
-        work: &(dyn Fn(RecordChunk) -> PartTotals + Sync),
+        reader: &PartReader,
         done: &mut dyn FnMut(PartTotals) -> bool,
     ) {
         while let Some(chunk) = next() {
-            if !done(work(chunk)) {
+            if !done(reader.add_up(&chunk)) {
                 return;
             }
         }
     }
 }
 
+impl Workers for InOrder {
+    fn run<'a>(
+        &'a mut self,
+        next: &'a mut dyn FnMut() -> Option<RecordChunk>,
+        reader: &'a PartReader,
+        done: &'a mut dyn FnMut(PartTotals) -> bool,
+    ) -> Pin<Box<dyn Future<Output = ()> + 'a>> {
+        Box::pin(async move { InOrder::run_now(next, reader, done) })
+    }
+}
+
 /// Turns visited cells into transaction rows for a builder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct RowAdder {
     order_at: Option<usize>,
     category_at: Option<usize>,

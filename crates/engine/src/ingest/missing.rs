@@ -1,7 +1,7 @@
 //! Which cells are missing values: empty, or one of the file's missing-value tokens (`NA`, `null`...).
 
 /// The missing-value tokens of one column, trimmed once, for the test every cell goes through.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MissingTokens {
     tokens: Vec<String>,
     /// The longest token: longer cells are never missing, so most cells skip the comparisons.

@@ -202,8 +202,26 @@ pub struct RecordChunk {
     pub end: u64,
 }
 
+impl RecordChunk {
+    /// A chunk [`RowReader::next_chunk`] cut, put back together from its parts (after it was sent to
+    /// another worker): its `bytes`, the `first_line` they start on and the file offset of their `end`.
+    pub fn from_parts(bytes: Vec<u8>, first_line: u64, end: u64) -> Self {
+        RecordChunk { bytes, first_line, end }
+    }
+
+    /// The records' bytes, line terminators included.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The line the first record starts on.
+    pub fn first_line(&self) -> u64 {
+        self.first_line
+    }
+}
+
 /// What the records of one or more chunks added up to.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChunkVisited {
     /// Records visited (blank lines and ragged records left out are not counted).
     pub rows: u64,
@@ -222,7 +240,7 @@ impl ChunkVisited {
 }
 
 /// Reads chunks' records into the cells of some columns ([`RowReader::chunk_reader`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ChunkReader {
     columns: Vec<usize>,
     readers: Vec<Option<CellReader>>,

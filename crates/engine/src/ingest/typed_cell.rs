@@ -89,18 +89,40 @@ impl CellValue<'_> {
 }
 
 /// How one column's cells are read.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Kind {
     Integer,
-    Decimal { style: DecimalStyle, currency: Option<&'static str> },
+    Decimal { style: DecimalStyle, currency: Option<Currency> },
     Boolean,
     Date(DateOrder),
     Datetime(DateOrder),
     Text,
 }
 
+/// A column's currency: one of [`CURRENCIES`] (sent between workers by its name).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Currency(&'static str);
+
+impl serde::Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        CURRENCIES
+            .iter()
+            .copied()
+            .find(|c| *c == name)
+            .map(Currency)
+            .ok_or_else(|| serde::de::Error::custom("an unknown currency"))
+    }
+}
+
 /// Reads cells of one column with the type and conventions a leading sample decided.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CellReader {
     kind: Kind,
     missing: MissingTokens,
@@ -116,7 +138,11 @@ impl CellReader {
             ColumnType::Integer => Kind::Integer,
             ColumnType::Decimal => Kind::Decimal {
                 style: f.decimal_style.unwrap_or(DecimalStyle::Dot),
-                currency: f.currency.as_deref().and_then(|c| CURRENCIES.iter().copied().find(|k| *k == c)),
+                currency: f
+                    .currency
+                    .as_deref()
+                    .and_then(|c| CURRENCIES.iter().copied().find(|k| *k == c))
+                    .map(Currency),
             },
             ColumnType::Boolean => Kind::Boolean,
             ColumnType::Date => Kind::Date(order),
@@ -135,7 +161,7 @@ impl CellReader {
             Kind::Integer => parse_int(v, false)
                 .map(CellValue::Integer)
                 .or_else(|| (!has_leading_zero(v)).then(|| decimal(v, DecimalStyle::Dot, None)).flatten()),
-            Kind::Decimal { style, currency } => decimal(v, style, currency),
+            Kind::Decimal { style, currency } => decimal(v, style, currency.map(|c| c.0)),
             Kind::Boolean => parse_bool(v).map(CellValue::Boolean),
             Kind::Date(order) => date_shape(v).and_then(|s| s.days(order)).map(CellValue::Date),
             Kind::Datetime(order) => date_shape(v).and_then(|s| s.seconds(order)).map(CellValue::Datetime),

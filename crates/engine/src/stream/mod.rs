@@ -235,7 +235,7 @@ fn aggregate_transactions(
     let size = tx.input.seek(SeekFrom::End(0)).map_err(StreamError::Read)?;
     tx.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
     let choose = |t: &Table| choose_mapping(t, customers, stored.cloned(), &tx.mapping);
-    let read = crate::customers::read_transactions_on(
+    let read = crate::waiting::now(crate::customers::read_transactions_on(
         tx.name,
         &mut *tx.input,
         size,
@@ -244,7 +244,7 @@ fn aggregate_transactions(
         choose,
         &mut *tx.workers,
         monitor,
-    )
+    ))
     .map_err(|e| match e {
         crate::customers::ReadTransactionsError::Ingest(e) => StreamError::Ingest(e),
         crate::customers::ReadTransactionsError::Customers(e) => StreamError::Customers(e),
