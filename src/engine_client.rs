@@ -164,6 +164,7 @@ impl Client {
         if let Some(file) = &job.file {
             let _ = Reflect::set(&message, &"file".into(), file);
         }
+        let _ = Reflect::set(&message, &"helpers".into(), &helpers().into());
         let _ = worker.post_message(&message);
     }
 
@@ -245,6 +246,29 @@ fn notify() {
         l(activity);
     }
 }
+
+/// How many helper workers add up a large transactions file's parts beside the engine's worker:
+/// `?workers=N` in the page's address (0: the engine's worker alone), else one per core the
+/// browser reports (at most 8; `?workers=` takes up to [`MOST_HELPERS`]). The answer is the same
+/// whatever the number.
+fn helpers() -> u32 {
+    thread_local! {
+        static HELPERS: u32 = {
+            let window = web_sys::window();
+            let query = window.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+            let asked = query
+                .trim_start_matches('?')
+                .split('&')
+                .find_map(|p| p.strip_prefix("workers=").and_then(|n| n.parse::<u32>().ok()));
+            let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
+            asked.unwrap_or(cores.min(8)).min(MOST_HELPERS)
+        };
+    }
+    HELPERS.with(|h| *h)
+}
+
+/// The most helper workers (the engine's worker accepts as many).
+const MOST_HELPERS: u32 = 16;
 
 fn spawn_worker() {
     let options = web_sys::WorkerOptions::new();

@@ -11,11 +11,15 @@
 //!   as `Blob`s, in order;
 //! - `{ kind: "panic", message }` if the engine hits a bug; the page then restarts the worker.
 //!
-//! Requests run one at a time, in the order they arrive. Cancelling is the page's job: it stops
+//! Requests run one at a time, in the order they arrive. `helpers` on a request (0 when absent)
+//! is how many helper workers may add up a transactions file's parts on other cores (`pool.rs`:
+//! the same wasm, started from this worker; the answer is the same whatever their number). Cancelling is the page's job: it stops
 //! this worker and rebuilds the session in a new one (ARCHITECTURE.md, "Cancel").
 
 #[cfg(target_arch = "wasm32")]
 mod blob;
+#[cfg(target_arch = "wasm32")]
+mod pool;
 #[cfg(target_arch = "wasm32")]
 mod worker;
 

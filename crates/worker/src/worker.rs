@@ -1,6 +1,8 @@
 //! The worker's message loop (wasm only).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use segscope_engine::api::{InputFile, Progress, Request, Response, Session};
@@ -10,15 +12,24 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob::{read_blob, BlobError, BlobSource};
+use crate::pool::Pool;
 
 thread_local! {
-    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+    static SESSION: Rc<RefCell<Session>> = Rc::new(RefCell::new(Session::new()));
+    /// Requests from the page not yet handled, oldest first.
+    static QUEUE: RefCell<VecDeque<JsValue>> = const { RefCell::new(VecDeque::new()) };
+    /// True while requests are being handled (one at a time, in order).
+    static BUSY: Cell<bool> = const { Cell::new(false) };
 }
+
+/// The most helper workers a page may ask for.
+const MOST_HELPERS: usize = 16;
 
 /// Shortest gap between two progress messages of one stage, in milliseconds.
 const PROGRESS_EVERY_MS: f64 = 50.0;
 
-fn scope() -> DedicatedWorkerGlobalScope {
+/// This worker's global scope.
+pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
@@ -45,12 +56,36 @@ pub fn start() {
 
 fn on_message(event: MessageEvent) {
     let data = event.data();
-    let field = |name: &str| Reflect::get(&data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if crate::pool::helper_message(&data) {
+        return; // this worker is a helper, and this is a part to add up
+    }
+    QUEUE.with(|q| q.borrow_mut().push_back(data));
+    if !BUSY.with(|b| b.replace(true)) {
+        wasm_bindgen_futures::spawn_local(handle_queued());
+    }
+}
+
+/// Handles the queued requests one at a time, in order (a request may wait for helper workers;
+/// requests that come meanwhile wait their turn).
+async fn handle_queued() {
+    while let Some(data) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+        handle(&data).await;
+    }
+    BUSY.with(|b| b.set(false));
+}
+
+async fn handle(data: &JsValue) {
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     let id = field("id");
+    let helpers = field("helpers").as_f64().map_or(0, |n| n.clamp(0.0, MOST_HELPERS as f64) as usize);
     let response = match receive(&field("request"), field("file")) {
         Ok(request) => {
             let mut monitor = Posting { id: id.clone(), stage: String::new(), last_ms: f64::NEG_INFINITY };
-            SESSION.with(|s| s.borrow_mut().handle(request, &mut monitor))
+            let session = SESSION.with(Rc::clone);
+            // Only this task touches the session, one request at a time: the borrow is never contended.
+            #[allow(clippy::await_holding_refcell_ref)]
+            let response = session.borrow_mut().handle_on(request, &mut monitor, &mut Pool::new(helpers)).await;
+            response
         }
         Err(message) => Response::Error { message },
     };

@@ -207,6 +207,14 @@ impl PartTotals {
         }
     }
 
+    /// A part that could not be added up where it was sent (the other worker stopped, or its
+    /// answer could not be read): `message` says what happened; the part ends at `end` in the file.
+    pub fn unreadable(message: String, end: u64) -> Self {
+        let advice =
+            "Reload the page and add the file again; if it happens again, use the command-line tool `segscope`.";
+        PartTotals { result: Err(IngestErrorKind::Unreadable { what: "file", message, advice }), end }
+    }
+
     /// The totals [`PartTotals::to_bytes`] wrote.
     ///
     /// # Errors
