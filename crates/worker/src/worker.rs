@@ -74,6 +74,8 @@ async fn handle_queued() {
     BUSY.with(|b| b.set(false));
 }
 
+// Only this task touches the session, one request at a time: its borrow is never contended.
+#[allow(clippy::await_holding_refcell_ref)]
 async fn handle(data: &JsValue) {
     let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     let id = field("id");
@@ -82,8 +84,6 @@ async fn handle(data: &JsValue) {
         Ok(request) => {
             let mut monitor = Posting { id: id.clone(), stage: String::new(), last_ms: f64::NEG_INFINITY };
             let session = SESSION.with(Rc::clone);
-            // Only this task touches the session, one request at a time: the borrow is never contended.
-            #[allow(clippy::await_holding_refcell_ref)]
             let response = session.borrow_mut().handle_on(request, &mut monitor, &mut Pool::new(helpers)).await;
             response
         }

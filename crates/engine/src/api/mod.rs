@@ -6,6 +6,7 @@
 //! small summaries for display, and files as bytes.
 
 mod clv;
+pub mod memory;
 mod rfm;
 mod rules;
 mod segmentations;
@@ -14,6 +15,7 @@ mod views;
 mod wire;
 
 pub use clv::{ClvView, SegmentValue, TopCustomer};
+pub use memory::TooLargeView;
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use segmentations::{SegmentationKind, SegmentationView};
@@ -21,6 +23,7 @@ pub use segmentations::{SegmentationKind, SegmentationView};
 // The types that cross the boundary inside requests and responses, so the page depends on `api` only.
 pub use crate::clv::{ClvParams, TimeUnit};
 pub use crate::customers::{MappingChoices, TransactionMapping};
+pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::input::{FileSource, InputFile};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
@@ -44,6 +47,7 @@ use thiserror::Error;
 use crate::assignment::{Assignment, SegmentSize};
 use crate::customers::{InOrder, Workers};
 use crate::export::{segment_column_name, write_annotated_csv, write_appended, ExportError, Manifest, MANIFEST_FORMAT};
+use crate::ingest::reduce::reduced_copy;
 use crate::ingest::{read_table, IngestError, Ingested};
 use crate::progress::Monitor;
 use crate::rfm::{RfmError, RfmResult};
@@ -242,6 +246,20 @@ pub enum Request {
         /// How to read it.
         options: ReadOptions,
     },
+    /// Read a smaller copy of a file into a new dataset: some of its columns, a seeded sample of
+    /// its rows, or both (for a file too large to open whole, [`Response::TooLarge`]). The file is
+    /// read a part at a time; the dataset's name says what was kept.
+    OpenReduced {
+        /// The file's name.
+        name: String,
+        /// The file (read a part at a time).
+        #[serde(skip)]
+        file: InputFile,
+        /// How to read it.
+        options: ReadOptions,
+        /// What the copy keeps.
+        reduction: crate::ingest::reduce::Reduction,
+    },
     /// Attach the built-in sample's transactions (generated with the same parameters as its customers).
     AttachSampleTransactions {
         /// The sample customers dataset.
@@ -382,6 +400,8 @@ pub enum Request {
 pub enum Response {
     /// A dataset was read.
     Dataset(Box<DatasetView>),
+    /// A file was not read: it would not fit in the memory left ([`memory::too_large`]).
+    TooLarge(Box<TooLargeView>),
     /// Preview rows.
     Preview(PreviewRows),
     /// Segments were made.
@@ -854,6 +874,17 @@ impl Session {
             Request::OpenTransactions { name, file, options } => {
                 let attached = transactions::Attached::standalone(&name, file, options, workers, monitor).await?;
                 self.customers_of(attached, monitor)
+            }
+            Request::OpenReduced { name, file, options, reduction } => {
+                let open = || file.open();
+                let bytes = reduced_copy(&name, open, file.size(), &options, &reduction, monitor)?;
+                let kept = |column: &String| reduction.columns.as_ref().is_none_or(|c| c.contains(column));
+                let mut options = ReadOptions { delimiter: Some(b','), sheet: None, ..options };
+                options.types.retain(|c, _| kept(c));
+                options.column_missing_tokens.retain(|c, _| kept(c));
+                options.formats.retain(|c, _| kept(c));
+                let name = format!("{} ({}).csv", file_stem(&name), reduction.describe());
+                self.ingest(name, bytes, options, monitor)
             }
             Request::AttachSampleTransactions { dataset, params } => {
                 let (_, bytes) = sample_csv(&params.check()?)?;

@@ -76,6 +76,7 @@ impl Request {
             Request::AttachSampleTransactions { .. } => "attach-sample-transactions",
             Request::CustomersFromTransactions { .. } => "customers-from-transactions",
             Request::OpenTransactions { .. } => "open-transactions",
+            Request::OpenReduced { .. } => "open-reduced",
             Request::Remap { .. } => "remap",
             Request::Detach { .. } => "detach",
             Request::Rfm { .. } => "rfm",
@@ -127,6 +128,7 @@ impl Request {
             | Request::AttachSampleTransactions { .. }
             | Request::CustomersFromTransactions { .. }
             | Request::OpenTransactions { .. }
+            | Request::OpenReduced { .. }
             | Request::Remap { .. }
             | Request::Detach { .. }
             | Request::Rfm { .. }
@@ -162,9 +164,9 @@ impl Request {
             Request::Ingest { bytes: b, .. }
             | Request::OpenDefinition { bytes: b, .. }
             | Request::OpenRfmDefinition { bytes: b, .. } => *b = bytes,
-            Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
-                *file = InputFile::from(bytes)
-            }
+            Request::AttachTransactions { file, .. }
+            | Request::OpenTransactions { file, .. }
+            | Request::OpenReduced { file, .. } => *file = InputFile::from(bytes),
             _ => {}
         }
     }
@@ -172,14 +174,19 @@ impl Request {
     /// True when the request reads its file a part at a time ([`Request::put_input`]), so the host
     /// need not copy it into the engine's memory.
     pub fn reads_file_in_parts(&self) -> bool {
-        matches!(self, Request::AttachTransactions { .. } | Request::OpenTransactions { .. })
+        matches!(
+            self,
+            Request::AttachTransactions { .. } | Request::OpenTransactions { .. } | Request::OpenReduced { .. }
+        )
     }
 
     /// Gives a request that [reads its file in parts](Request::reads_file_in_parts) its file;
     /// false (and nothing done) for any other request.
     pub fn put_input(&mut self, input: InputFile) -> bool {
         match self {
-            Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
+            Request::AttachTransactions { file, .. }
+            | Request::OpenTransactions { file, .. }
+            | Request::OpenReduced { file, .. } => {
                 *file = input;
                 true
             }

@@ -122,7 +122,7 @@ pub fn write_appended<W: Write>(
 }
 
 /// Quotes a field when it holds the delimiter, a quote or a line break (RFC 4180).
-fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
+pub(crate) fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
     let needs = field.iter().any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
     if !needs {
         return field.to_vec();
