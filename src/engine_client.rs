@@ -165,6 +165,9 @@ impl Client {
             let _ = Reflect::set(&message, &"file".into(), file);
         }
         let _ = Reflect::set(&message, &"helpers".into(), &helpers().into());
+        if let Some(budget) = budget() {
+            let _ = Reflect::set(&message, &"budget".into(), &budget.into());
+        }
         let _ = worker.post_message(&message);
     }
 
@@ -265,6 +268,18 @@ fn helpers() -> u32 {
         };
     }
     HELPERS.with(|h| *h)
+}
+
+/// The most memory, in bytes, the engine may use for a file it opens whole: `?memory=MB` in the
+/// page's address (for a tab that must leave room for others); else what its wasm memory allows.
+fn budget() -> Option<f64> {
+    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("memory=").and_then(|n| n.parse::<f64>().ok()))
+        .filter(|mb| *mb > 0.0)
+        .map(|mb| mb * 1e6)
 }
 
 /// The most helper workers (the engine's worker accepts as many).

@@ -30,6 +30,8 @@ pub struct AppState {
     pub segmentations: RwSignal<Vec<SegmentationView>>,
     /// The workspace shown (from the URL fragment).
     pub route: RwSignal<Route>,
+    /// A file the engine would not open whole, shown with the ways that fit.
+    pub too_large: RwSignal<Option<crate::components::too_large::TooLargeFile>, LocalStorage>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             activity: RwSignal::new(Activity::default()),
             segmentations: RwSignal::new(Vec::new()),
             route: RwSignal::new(Route::current()),
+            too_large: RwSignal::new_local(None),
         };
         engine_client::start(move |a| state.activity.set(a));
         state

@@ -5,6 +5,7 @@ use segscope_engine::api::ReadOptions;
 use segscope_engine::api::{Request, Response};
 
 use crate::app::load_sample;
+use crate::components::too_large::{TooLarge, TooLargeFile};
 use crate::state::{use_app, AppState};
 
 /// Reads a chosen or dropped file and sends it to the engine.
@@ -12,8 +13,16 @@ fn open_file(state: AppState, file: web_sys::File) {
     leptos::task::spawn_local(async move {
         let name = file.name();
         let request = Request::Ingest { name: name.clone(), bytes: Vec::new(), options: ReadOptions::default() };
-        let response = state.request_with_file(&format!("Reading {name}…"), request, file).await;
-        state.show_dataset(response);
+        let response = state.request_with_file(&format!("Reading {name}…"), request, file.clone()).await;
+        match response {
+            Some(Response::TooLarge(view)) => state.too_large.set(Some(TooLargeFile { view: *view, file })),
+            response => {
+                if response.is_some() {
+                    state.too_large.set(None);
+                }
+                state.show_dataset(response);
+            }
+        }
     });
 }
 
@@ -87,6 +96,7 @@ pub fn DropZone(
                     "Try the sample data"
                 </button>
             </div>
+            <TooLarge/>
             {(!compact).then(|| view! {
                 <p class="hint">"Only transactions (one row per order: customer id, date, amount)? Open them with \"Open transactions only\": the customer list is made from them, one row per customer id, and files of millions of rows are read a part at a time."</p>
                 <p class="hint">"The sample is a made-up retail business: 5,000 customers with demographics, region, channel and behaviour."</p>

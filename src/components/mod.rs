@@ -9,6 +9,7 @@ pub mod rules;
 pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;
+pub mod too_large;
 pub mod transactions_panel;
 pub mod value;
 pub mod xy_chart;

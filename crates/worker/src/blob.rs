@@ -41,6 +41,12 @@ pub fn read_blob(blob: &Blob) -> Result<Vec<u8>, BlobError> {
     Ok(bytes)
 }
 
+/// The first `bytes` of `blob` (all of it when it is shorter).
+pub fn read_head(blob: &Blob, bytes: usize) -> Result<Vec<u8>, JsValue> {
+    let reader = FileReaderSync::new()?;
+    Ok(read_part(&reader, blob, 0.0, blob.size().min(bytes as f64))?.to_vec())
+}
+
 fn read_part(reader: &FileReaderSync, blob: &Blob, start: f64, end: f64) -> Result<Uint8Array, JsValue> {
     let part = blob.slice_with_f64_and_f64(start, end)?;
     Ok(Uint8Array::new(&reader.read_as_array_buffer(&part)?.into()))

@@ -5,13 +5,14 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use segscope_engine::api::{InputFile, Progress, Request, Response, Session};
+use segscope_engine::api::{memory, InputFile, Progress, Request, Response, Session};
+use segscope_engine::ingest::estimate::HEAD_BYTES;
 use segscope_engine::progress::Monitor;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::blob::{read_blob, BlobError, BlobSource};
+use crate::blob::{read_blob, read_head, BlobError, BlobSource};
 use crate::pool::Pool;
 
 thread_local! {
@@ -80,23 +81,27 @@ async fn handle(data: &JsValue) {
     let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
     let id = field("id");
     let helpers = field("helpers").as_f64().map_or(0, |n| n.clamp(0.0, MOST_HELPERS as f64) as usize);
-    let response = match receive(&field("request"), field("file")) {
+    let budget = field("budget").as_f64().filter(|b| *b > 0.0).unwrap_or(f64::INFINITY);
+    let response = match receive(&field("request"), field("file"), budget) {
         Ok(request) => {
             let mut monitor = Posting { id: id.clone(), stage: String::new(), last_ms: f64::NEG_INFINITY };
             let session = SESSION.with(Rc::clone);
             let response = session.borrow_mut().handle_on(request, &mut monitor, &mut Pool::new(helpers)).await;
             response
         }
-        Err(message) => Response::Error { message },
+        Err(response) => response,
     };
     reply(id, response);
 }
 
-/// The request as sent by the page, with its file's bytes read from the `Blob`.
-fn receive(json: &JsValue, file: JsValue) -> Result<Request, String> {
-    let text = json.as_string().ok_or("The page sent a request the engine cannot read; reload the page.")?;
-    let mut request: Request = serde_json::from_str(&text)
-        .map_err(|e| format!("The page sent a request the engine cannot read ({e}); reload the page."))?;
+/// The request as sent by the page, with its file's bytes read from the `Blob`; or the answer
+/// when it cannot be handled (a file that would not fit in `budget` bytes, or the memory left).
+fn receive(json: &JsValue, file: JsValue, budget: f64) -> Result<Request, Response> {
+    let unreadable_request = |e: String| Response::Error {
+        message: format!("The page sent a request the engine cannot read ({e}); reload the page."),
+    };
+    let text = json.as_string().ok_or_else(|| unreadable_request("not text".into()))?;
+    let mut request: Request = serde_json::from_str(&text).map_err(|e| unreadable_request(e.to_string()))?;
     if let Some(blob) = file.dyn_ref::<Blob>() {
         let unreadable = |e: JsValue| {
             format!(
@@ -107,13 +112,37 @@ fn receive(json: &JsValue, file: JsValue) -> Result<Request, String> {
         if request.reads_file_in_parts() {
             request.put_input(InputFile::from_source(BlobSource::new(blob.clone())));
         } else {
-            request.put_file(read_blob(blob).map_err(|e| match e {
-                BlobError::Browser(e) => unreadable(e),
-                BlobError::TooLarge { size } => too_large(size),
+            if let Request::Ingest { name, options, .. } = &request {
+                let head = read_head(blob, HEAD_BYTES).map_err(|e| Response::Error { message: unreadable(e) })?;
+                let available = (budget.min(WASM_MEMORY) - memory_used() - MARGIN).max(0.0) as u64;
+                if let Some(view) = memory::too_large(name, &head, blob.size() as u64, options, available) {
+                    return Err(Response::TooLarge(Box::new(view)));
+                }
+            }
+            request.put_file(read_blob(blob).map_err(|e| Response::Error {
+                message: match e {
+                    BlobError::Browser(e) => unreadable(e),
+                    BlobError::TooLarge { size } => too_large(size),
+                },
             })?);
         }
     }
     Ok(request)
+}
+
+/// The most memory a wasm32 instance can have: 4 GiB.
+const WASM_MEMORY: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// Memory kept free besides a file's estimate (the engine's own work while it reads).
+const MARGIN: f64 = 128.0 * 1024.0 * 1024.0;
+
+/// The bytes of memory this wasm instance holds now.
+fn memory_used() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0.0, |b| f64::from(b.byte_length()))
 }
 
 /// The sentence for a file the engine's memory (at most 4 GB in a browser tab) cannot hold.

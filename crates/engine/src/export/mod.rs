@@ -7,8 +7,8 @@ mod errors;
 mod manifest;
 mod records;
 
-pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub(crate) use annotated::quote;
+pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub use errors::ExportError;
 pub use manifest::{Manifest, MANIFEST_FORMAT};
 pub use records::write_records;

@@ -122,7 +122,9 @@ fn value_bytes(data: &ColumnData) -> u64 {
         // An allocation is rounded up to 8 bytes and has about 8 bytes of bookkeeping.
         ColumnData::Text(values) => values
             .iter()
-            .map(|v| size_of::<Option<String>>() as u64 + v.as_ref().map_or(0, |s| (s.len() as u64).div_ceil(8) * 8 + 8))
+            .map(|v| {
+                size_of::<Option<String>>() as u64 + v.as_ref().map_or(0, |s| (s.len() as u64).div_ceil(8) * 8 + 8)
+            })
             .sum(),
     }
 }

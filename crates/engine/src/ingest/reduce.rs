@@ -175,10 +175,8 @@ fn sample_rows(total: u64, rows: u64, seed: u64) -> Vec<u64> {
         return (0..total).collect();
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut kept: Vec<u64> = rand::seq::index::sample(&mut rng, total as usize, rows as usize)
-        .into_iter()
-        .map(|i| i as u64)
-        .collect();
+    let mut kept: Vec<u64> =
+        rand::seq::index::sample(&mut rng, total as usize, rows as usize).into_iter().map(|i| i as u64).collect();
     kept.sort_unstable();
     kept
 }
@@ -213,7 +211,8 @@ mod tests {
         assert_eq!(ids.len(), 2, "{text}");
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
         assert_eq!(copy(&r), text);
-        assert_eq!(copy(&Reduction { rows: Some(10), ..r }).lines().count(), 6); // every row, line break inside one
+        assert_eq!(copy(&Reduction { rows: Some(10), ..r }).lines().count(), 6);
+        // every row, line break inside one
     }
 
     #[test]
