@@ -21,6 +21,7 @@
 // failed with the reason, the tool's later steps that need it are recorded as not run, and the other tools still run.
 // Timeouts: 1 minute plus 0.6 ms per customer per step (10 minutes at 1,000,000), SEGSCOPE_BENCH_TIMEOUT_MS overrides.
 // SEGSCOPE_BENCH_DIST serves another web build instead of dist/ (used to compare build settings).
+// SEGSCOPE_BENCH_QUERY is added to the page's address (`?workers=0`: the engine's worker alone, no helpers).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -151,7 +152,7 @@ async function segscope(server) {
         record('longest main-thread task (page)', longest, null, 1, { long_tasks: count, ...(current === 'done' ? {} : { note: `up to the failure at ${current}` }) });
       };
       try {
-      await guard(page.goto(server.url), 'opening the page');
+      await guard(page.goto(server.url + (process.env.SEGSCOPE_BENCH_QUERY ?? '')), 'opening the page');
       await guard(page.waitForSelector('#file-input', { state: 'attached' }), 'opening the page');
 
       current = 'load customers (page)';

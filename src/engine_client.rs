@@ -252,8 +252,8 @@ fn notify() {
 
 /// How many helper workers add up a large transactions file's parts beside the engine's worker:
 /// `?workers=N` in the page's address (0: the engine's worker alone), else one per core the
-/// browser reports (at most 8; `?workers=` takes up to [`MOST_HELPERS`]). The answer is the same
-/// whatever the number.
+/// browser reports besides the engine's own (at most 8; `?workers=` takes up to [`MOST_HELPERS`]).
+/// The answer is the same whatever the number.
 fn helpers() -> u32 {
     thread_local! {
         static HELPERS: u32 = {
@@ -264,13 +264,13 @@ fn helpers() -> u32 {
                 .split('&')
                 .find_map(|p| p.strip_prefix("workers=").and_then(|n| n.parse::<u32>().ok()));
             let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
-            asked.unwrap_or(cores.min(8)).min(MOST_HELPERS)
+            asked.unwrap_or(cores.saturating_sub(1).min(8)).min(MOST_HELPERS)
         };
     }
     HELPERS.with(|h| *h)
 }
 
-/// The most memory, in bytes, the engine may use for a file it opens whole: `?memory=MB` in the
+/// The most memory, in bytes, a file opened whole may take in the engine: `?memory=MB` in the
 /// page's address (for a tab that must leave room for others); else what its wasm memory allows.
 fn budget() -> Option<f64> {
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();

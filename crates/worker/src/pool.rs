@@ -43,6 +43,8 @@ thread_local! {
     static HELPERS: RefCell<Vec<Rc<Helper>>> = const { RefCell::new(Vec::new()) };
     /// Parts sent and not yet answered: their number and the function that resolves their promise.
     static WAITING: RefCell<HashMap<u64, Function>> = RefCell::new(HashMap::new());
+    /// Parts answered whose answer has not been taken yet.
+    static ANSWERED: RefCell<std::collections::HashSet<u64>> = RefCell::new(std::collections::HashSet::new());
     /// The number the next part sent gets.
     static NEXT_PART: Cell<u64> = const { Cell::new(0) };
 }
@@ -179,6 +181,7 @@ fn answer(part: JsValue, data: &JsValue) {
     let Some(part) = part.as_f64() else { return };
     let resolve = WAITING.with(|w| w.borrow_mut().remove(&(part as u64)));
     if let Some(resolve) = resolve {
+        ANSWERED.with(|a| a.borrow_mut().insert(part as u64));
         let _ = resolve.call1(&JsValue::NULL, data);
     }
 }
@@ -245,8 +248,8 @@ async fn on_helpers(
         // Parts of an earlier file left unanswered (it stopped at an error) are not waited for.
         helper.in_flight.borrow_mut().clear();
     }
-    // Parts sent, oldest first: the helper, its number, the promise of its answer, where it ends.
-    let mut sent: VecDeque<(Rc<Helper>, u64, Promise, u64)> = VecDeque::new();
+    // Parts in file order, oldest first: added up here, or sent to a helper and not yet handed on.
+    let mut parts: VecDeque<Part> = VecDeque::new();
     let mut more = true;
     loop {
         while more {
@@ -266,19 +269,73 @@ async fn on_helpers(
                 n.set(part + 1);
                 part
             });
-            sent.push_back((Rc::clone(helper), part, helper.send(part, &chunk), chunk.end));
+            let promise = helper.send(part, &chunk);
+            parts.push_back(Part::Sent { helper: Rc::clone(helper), part, promise, end: chunk.end });
         }
-        let Some((helper, part, promise, end)) = sent.pop_front() else {
-            if more && helpers.iter().all(|h| !h.alive.get()) {
-                // Every helper stopped: the rest is added up here.
-                return InOrder::run_now(next, reader, done);
+        // Hand on, in order, every part whose totals are here.
+        while parts.front().is_some_and(Part::is_ready) {
+            let Some(totals) = take(parts.pop_front(), reader).await else { break };
+            if !done(totals) {
+                return; // answers still on their way are dropped when they come
             }
+        }
+        if parts.is_empty() && !more {
             return;
-        };
-        let answer = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
-        helper.in_flight.borrow_mut().retain(|&p| p != part);
-        if !done(totals(&answer, reader, end)) {
-            return; // answers still on their way are dropped when they come
+        }
+        if parts.is_empty() && helpers.iter().all(|h| !h.alive.get()) {
+            // Every helper stopped: the rest is added up here.
+            return InOrder::run_now(next, reader, done);
+        }
+        // While the helpers work, this worker adds up a part too (a few at most ahead of them),
+        // then lets their answers in.
+        let here = parts.iter().filter(|p| matches!(p, Part::Here(_))).count();
+        if more && here < HERE_AHEAD {
+            match next() {
+                Some(chunk) => parts.push_back(Part::Here(reader.add_up(&chunk))),
+                None => more = false,
+            }
+            let _ = JsFuture::from(Promise::new(&mut |resolve, _| {
+                let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            }))
+            .await;
+        } else if let Some(totals) = take(parts.pop_front(), reader).await {
+            if !done(totals) {
+                return;
+            }
+        }
+    }
+}
+
+/// Parts this worker adds up ahead of the oldest part a helper has not answered, at most.
+const HERE_AHEAD: usize = 2;
+
+/// A part of the file on its way to being handed on.
+enum Part {
+    /// Added up here.
+    Here(PartTotals),
+    /// Sent to `helper` as part number `part`; `promise` resolves with its answer.
+    Sent { helper: Rc<Helper>, part: u64, promise: Promise, end: u64 },
+}
+
+impl Part {
+    /// True when its totals are here (the helper's answer came).
+    fn is_ready(&self) -> bool {
+        match self {
+            Part::Here(_) => true,
+            Part::Sent { part, .. } => ANSWERED.with(|a| a.borrow().contains(part)),
+        }
+    }
+}
+
+/// The totals of `part`, waiting for the helper's answer if it has not come.
+async fn take(part: Option<Part>, reader: &PartReader) -> Option<PartTotals> {
+    match part? {
+        Part::Here(totals) => Some(totals),
+        Part::Sent { helper, part, promise, end } => {
+            let answer = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
+            helper.in_flight.borrow_mut().retain(|&p| p != part);
+            ANSWERED.with(|a| a.borrow_mut().remove(&part));
+            Some(totals(&answer, reader, end))
         }
     }
 }

@@ -95,7 +95,7 @@ async fn handle(data: &JsValue) {
 }
 
 /// The request as sent by the page, with its file's bytes read from the `Blob`; or the answer
-/// when it cannot be handled (a file that would not fit in `budget` bytes, or the memory left).
+/// when it cannot be handled (a file that would take more than `budget` bytes, or than the memory left).
 fn receive(json: &JsValue, file: JsValue, budget: f64) -> Result<Request, Response> {
     let unreadable_request = |e: String| Response::Error {
         message: format!("The page sent a request the engine cannot read ({e}); reload the page."),
@@ -114,7 +114,7 @@ fn receive(json: &JsValue, file: JsValue, budget: f64) -> Result<Request, Respon
         } else {
             if let Request::Ingest { name, options, .. } = &request {
                 let head = read_head(blob, HEAD_BYTES).map_err(|e| Response::Error { message: unreadable(e) })?;
-                let available = (budget.min(WASM_MEMORY) - memory_used() - MARGIN).max(0.0) as u64;
+                let available = budget.min((WASM_MEMORY - memory_used() - MARGIN).max(0.0)) as u64;
                 if let Some(view) = memory::too_large(name, &head, blob.size() as u64, options, available) {
                     return Err(Response::TooLarge(Box::new(view)));
                 }
