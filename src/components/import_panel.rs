@@ -55,9 +55,19 @@ pub fn ImportPanel() -> impl IntoView {
                             <dd id="import-sheet-read">{sheet}</dd>
                         })}
                         <dt>"Encoding"</dt>
-                        <dd>{format!("{} ({})", diag.encoding.label(), evidence_text(diag.encoding_evidence))}</dd>
+                        <dd id="import-encoding">{if diag.format.is_converted() {
+                            format!("{} (the converted text)", diag.encoding.label())
+                        } else {
+                            format!("{} ({})", diag.encoding.label(), evidence_text(diag.encoding_evidence))
+                        }}</dd>
                         <dt>"Delimiter"</dt>
-                        <dd>{format!("{} ({})", diag.delimiter_label(), if diag.delimiter_detected { "detected" } else { "chosen" })}</dd>
+                        <dd id="import-delimiter">{format!("{} ({})", diag.delimiter_label(), if diag.format.is_converted() {
+                            "the converted text"
+                        } else if diag.delimiter_detected {
+                            "detected"
+                        } else {
+                            "chosen"
+                        })}</dd>
                         <dt>"Header row"</dt>
                         <dd>{if diag.has_header { "yes" } else { "no" }}</dd>
                         <dt>"Line endings"</dt>

@@ -3,6 +3,8 @@
 // customers as they were (no transactions attached); a second load completes, and the RFM the page downloads equals
 // `segscope rfm` on the same file, row for row. Opened alone ("Open transactions only"), the same file is read a
 // part at a time from the browser's File (never copied whole into the engine) and its RFM equals `segscope rfm` exactly.
+// The first test adds the parts up on three helper workers beside the engine's (`?workers=3`), the second on the
+// engine's worker alone (`?workers=0`): both equal the command line, so every worker count gives the same result.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, mkdirSync, statSync } from 'node:fs';
@@ -34,7 +36,7 @@ test('a ~200 MB transactions file: progress, Cancel keeps the customers, then it
   assert.ok(mb > 150, `the generated file is ${mb.toFixed(0)} MB`);
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url);
+  await page.goto(`${server.url}?workers=3`); // three helper workers beside the engine's, whatever the cores
   await page.setInputFiles('#file-input', join(work, 'customers.csv'));
   await page.waitForFunction(
     (n) => document.querySelector('#dataset-summary')?.textContent?.startsWith(`${n} rows`),
@@ -88,7 +90,7 @@ test('the ~200 MB transactions file opened alone is read in parts: one customer 
   const transactions = join(work, 'transactions.csv');
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(server.url);
+  await page.goto(`${server.url}?workers=0`); // the engine's worker alone
   await page.setInputFiles('#transactions-only-input', transactions);
   await page.waitForSelector('#busy-progress');
   await page.waitForSelector('#transactions-report', { timeout: 300_000 });

@@ -65,6 +65,8 @@ test('an .xlsx opens on its first sheet, the sheet picker reads the second, and 
   await page.selectOption('#import-sheet', 'Orders');
   await page.waitForFunction(() => document.querySelector('#dataset-summary')?.textContent === '60 rows × 4 columns');
   assert.equal(await page.textContent('#import-sheet-read'), 'Orders');
+  // The delimiter and encoding are those of Segscope's converted text, not a choice the user made.
+  assert.match(await page.textContent('#import-delimiter'), /\(the converted text\)/);
   assert.equal(await page.$eval('select.type-select[data-column="order_date"]', (s) => s.value), 'date');
   assert.equal(await page.textContent('#preview tbody tr:first-child td:nth-child(3)'), '2024-06-06', 'serials as dates');
   await page.screenshot({ path: join(artifactsDir, 'formats-xlsx.png'), fullPage: true });

@@ -1,5 +1,5 @@
 // A customers file too large to open whole (issue #14): before reading it, the engine estimates the memory it would
-// take from its size and first 4 MB; past what is left (here capped with `?memory=4`, 4 MB) the page says so, with
+// take from its size and first 4 MB; past what is left (here capped with `?memory=6`, 6 MB) the page says so, with
 // what fits: only some columns (their sizes shown, the total updated as they are ticked), a seeded random sample of
 // its rows (the same seed gives the same rows), or the command-line tool. Both ways open a dataset, read a part at a
 // time from the browser's File.
@@ -33,10 +33,10 @@ test('a file too large for the memory left offers its columns or a seeded sample
   const ids = new Set(readFileSync(customers, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]));
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
-  await page.goto(`${server.url}?memory=4`);
+  await page.goto(`${server.url}?memory=6`);
   await page.setInputFiles('#file-input', customers);
   await page.waitForSelector('#too-large');
-  assert.match(await page.textContent('#too-large-message'), /whole would need about \d+ MB of memory; this browser tab has about 4 MB left/);
+  assert.match(await page.textContent('#too-large-message'), /whole would need about [\d.]+ MB of memory; this browser tab has about 6\.0 MB left/);
   assert.match(await page.textContent('#too-large .commands'), /segscope inspect --input customers\.csv/);
   assert.equal(await page.$('#dataset-summary'), null, 'nothing was opened');
   assert.ok(await page.$eval('#open-columns', (b) => b.disabled), 'all columns do not fit');
@@ -48,7 +48,7 @@ test('a file too large for the memory left offers its columns or a seeded sample
   for (const [i, label] of labels.entries()) {
     if (!keep.includes(label.split(' (')[0])) await page.uncheck(`#keep-column-${i}`);
   }
-  assert.match(await page.textContent('#columns-need'), /need about \d MB of the 4 MB left/);
+  assert.match(await page.textContent('#columns-need'), /need about \d\.\d MB of the 6\.0 MB left/);
   await page.click('#open-columns');
   await page.waitForSelector('#dataset-summary');
   assert.equal(await page.textContent('#dataset-summary'), `${CUSTOMERS} rows × 3 columns`);

@@ -55,10 +55,12 @@ pub fn too_large(name: &str, head: &[u8], size: u64, options: &ReadOptions, avai
     })
 }
 
-/// A size as people read it: "820 MB", "3.4 GB".
+/// A size as people read it: "0.3 MB", "820 MB", "3.4 GB".
 pub fn bytes_text(bytes: u64) -> String {
     let mb = bytes as f64 / 1e6;
-    if mb < 1000.0 {
+    if mb < 9.95 {
+        format!("{mb:.1} MB")
+    } else if mb < 1000.0 {
         format!("{mb:.0} MB")
     } else {
         format!("{:.1} GB", mb / 1000.0)
@@ -96,6 +98,7 @@ mod tests {
     #[test]
     fn sizes_read_as_megabytes_or_gigabytes() {
         assert_eq!(bytes_text(820_400_000), "820 MB");
+        assert_eq!(bytes_text(310_000), "0.3 MB");
         assert_eq!(bytes_text(3_420_000_000), "3.4 GB");
     }
 }
