@@ -98,6 +98,31 @@ pub struct AggregatesBuilder {
     counts: Counts,
 }
 
+/// What a builder took, in the form [`AggregatesBuilder::append`] adds to another builder: the
+/// customer keys in slot order instead of a hash index (so a part sent between workers is read
+/// back without building one).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuiltPart {
+    keys: Vec<Box<str>>,
+    slots: Vec<Slot>,
+    log: Vec<Logged>,
+    categories: Vec<Box<str>>,
+    counts: Counts,
+}
+
+impl From<AggregatesBuilder> for BuiltPart {
+    fn from(builder: AggregatesBuilder) -> Self {
+        let AggregatesBuilder { index, slots, log, categories, counts, .. } = builder;
+        let mut keys: Vec<Box<str>> = vec![Box::from(""); slots.len()];
+        for (key, s) in index {
+            if let Some(k) = keys.get_mut(s as usize) {
+                *k = key;
+            }
+        }
+        BuiltPart { keys, slots, log, categories, counts }
+    }
+}
+
 /// What every row adds up to, whatever its customer.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Counts {
@@ -344,19 +369,12 @@ impl AggregatesBuilder {
     /// file's parts added up on their own, then appended in file order, give exactly what adding
     /// every row to one builder gives: slots and categories are numbered in order of first
     /// appearance, and money adds exactly).
-    pub fn append(&mut self, later: AggregatesBuilder) {
-        let AggregatesBuilder { index, slots, log, categories, counts, .. } = later;
-        let mut keys: Vec<Option<Box<str>>> = vec![None; slots.len()];
-        for (key, s) in index {
-            if let Some(k) = keys.get_mut(s as usize) {
-                *k = Some(key);
-            }
-        }
+    pub fn append(&mut self, later: impl Into<BuiltPart>) {
+        let BuiltPart { keys, slots, log, categories, counts } = later.into();
         let slot_of: Vec<u32> = keys
             .into_iter()
             .zip(&slots)
             .map(|(key, slot)| {
-                let key = key.unwrap_or_default();
                 let s = match self.index.get(&key) {
                     Some(&s) => s,
                     None => {

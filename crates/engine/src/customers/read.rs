@@ -10,7 +10,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::aggregate::{Aggregates, AggregatesBuilder, TransactionRow};
+use super::aggregate::{Aggregates, AggregatesBuilder, BuiltPart, TransactionRow};
 use super::errors::CustomersError;
 use super::mapping::ValidMapping;
 use super::money::Money;
@@ -166,7 +166,7 @@ impl PartReader {
     pub fn add_up(&self, chunk: &RecordChunk) -> PartTotals {
         let mut part = self.adder.builder();
         let visited = self.chunks.visit(chunk, &mut self.adder.adding_to(&mut part));
-        PartTotals { result: visited.map(|v| (part, v)), end: chunk.end }
+        PartTotals { result: visited.map(|v| (part.into(), v)), end: chunk.end }
     }
 
     /// This reader in a compact binary form, for [`PartReader::from_bytes`] in another worker.
@@ -189,7 +189,7 @@ impl PartReader {
 /// What one part of a file added up to, for [`Workers`] to hand back.
 #[derive(Debug)]
 pub struct PartTotals {
-    result: Result<(AggregatesBuilder, ChunkVisited), IngestErrorKind>,
+    result: Result<(BuiltPart, ChunkVisited), IngestErrorKind>,
     end: u64,
 }
 
@@ -220,7 +220,7 @@ impl PartTotals {
     /// # Errors
     /// The bytes are not totals written by this version of the engine.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, PartBytesError> {
-        let (part, visited, end): (AggregatesBuilder, ChunkVisited, u64) =
+        let (part, visited, end): (BuiltPart, ChunkVisited, u64) =
             postcard::from_bytes(bytes).map_err(PartBytesError)?;
         Ok(PartTotals { result: Ok((part, visited)), end })
     }
