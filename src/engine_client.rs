@@ -251,9 +251,9 @@ fn notify() {
 }
 
 /// How many helper workers add up a large transactions file's parts beside the engine's worker:
-/// `?workers=N` in the page's address (0: the engine's worker alone), else one per core the
-/// browser reports besides the engine's own (at most 8; `?workers=` takes up to [`MOST_HELPERS`]).
-/// The answer is the same whatever the number.
+/// `?workers=N` in the page's address (0: the engine's worker alone), else, on 4 cores or more,
+/// one per core the browser reports besides the engine's own (at most 8; `?workers=` takes up to
+/// [`MOST_HELPERS`]), and none on fewer. The answer is the same whatever the number.
 fn helpers() -> u32 {
     thread_local! {
         static HELPERS: u32 = {
@@ -264,7 +264,10 @@ fn helpers() -> u32 {
                 .split('&')
                 .find_map(|p| p.strip_prefix("workers=").and_then(|n| n.parse::<u32>().ok()));
             let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32;
-            asked.unwrap_or(cores.saturating_sub(1).min(8)).min(MOST_HELPERS)
+            // Measured on 2 cores (README, "Helper workers"): one helper beside the engine's worker is no
+            // faster than none, since cutting the parts and putting their totals together is half the work.
+            let default = if cores >= 4 { (cores - 1).min(8) } else { 0 };
+            asked.unwrap_or(default).min(MOST_HELPERS)
         };
     }
     HELPERS.with(|h| *h)
