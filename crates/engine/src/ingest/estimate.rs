@@ -169,7 +169,7 @@ mod tests {
         let csv = file(10_000);
         let e = estimate_memory("c.csv", &csv, csv.len() as u64, &ReadOptions::default()).unwrap();
         let fit = e.rows_fitting(e.total() / 3);
-        assert!(fit <= 3_400 && fit >= 3_000, "{fit}");
+        assert!((3_000..=3_400).contains(&fit), "{fit}");
         assert_eq!(fit % 100, 0);
     }
 
