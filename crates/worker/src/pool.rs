@@ -7,13 +7,15 @@
 //!
 //! Messages to a helper: `{ kind: "reader", reader }` (what reads a part, as bytes) before its
 //! parts, then `{ kind: "part", part, bytes, firstLine, end }`. From a helper: `{ kind: "ready" }`
-//! once started, `{ kind: "totals", part, totals }`, or `{ kind: "totals", part, chunk }` with the
-//! part's bytes back when it could not add them up (the engine then adds them up itself, so the
-//! error names the line), and `{ kind: "panic", message }`.
+//! once started, `{ kind: "totals", part, totals }`, or `{ kind: "totals", part }` without totals
+//! when it could not add the part up, and `{ kind: "panic", message }`.
 //!
-//! Helpers are started at the first file that has more than one part and kept for later files.
-//! Where they cannot start (a browser without nested workers), parts are added up in the engine's
-//! worker, one after another, as with no helpers at all.
+//! The engine's worker keeps each part until its totals come: a part a helper could not add up
+//! (a ragged row under "fail", a helper that stopped) is added up again here, so its error names
+//! the line and a helper's failure costs time, never the result. Helpers are started at the first
+//! file that has more than one part and kept for later files. Where they cannot start (a browser
+//! without nested workers), parts are added up in the engine's worker, one after another, as with
+//! no helpers at all.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -29,7 +31,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker, WorkerOptions};
 
-use crate::worker::scope;
+use crate::worker::{field, scope};
 
 /// Longest wait for a helper to start before its parts are added up here instead.
 const START_MS: i32 = 20_000;
@@ -187,14 +189,18 @@ fn answer(part: JsValue, data: &JsValue) {
 }
 
 impl Helper {
-    /// The helper stopped: its unanswered parts are answered with `message`, and it gets no more.
+    /// The helper stopped (`message` says why, in the console): its unanswered parts are answered
+    /// without totals (so they are added up in the engine's worker), and it gets no more.
     fn fail(&self, message: &str) {
+        web_sys::console::warn_2(
+            &"segscope: a helper worker stopped; its parts are added up here:".into(),
+            &message.into(),
+        );
         self.alive.set(false);
         self.worker.terminate();
-        let failure = Object::new();
-        let _ = Reflect::set(&failure, &"error".into(), &message.into());
+        let no_totals = Object::new();
         for part in self.in_flight.borrow_mut().drain(..) {
-            answer((part as f64).into(), &failure);
+            answer((part as f64).into(), &no_totals);
         }
     }
 
@@ -270,7 +276,7 @@ async fn on_helpers(
                 part
             });
             let promise = helper.send(part, &chunk);
-            parts.push_back(Part::Sent { helper: Rc::clone(helper), part, promise, end: chunk.end });
+            parts.push_back(Part::Sent { helper: Rc::clone(helper), part, promise, chunk });
         }
         // Hand on, in order, every part whose totals are here.
         while parts.front().is_some_and(Part::is_ready) {
@@ -313,8 +319,8 @@ const HERE_AHEAD: usize = 2;
 enum Part {
     /// Added up here.
     Here(PartTotals),
-    /// Sent to `helper` as part number `part`; `promise` resolves with its answer.
-    Sent { helper: Rc<Helper>, part: u64, promise: Promise, end: u64 },
+    /// `chunk`, sent to `helper` as part number `part`; `promise` resolves with its answer.
+    Sent { helper: Rc<Helper>, part: u64, promise: Promise, chunk: RecordChunk },
 }
 
 impl Part {
@@ -331,31 +337,24 @@ impl Part {
 async fn take(part: Option<Part>, reader: &PartReader) -> Option<PartTotals> {
     match part? {
         Part::Here(totals) => Some(totals),
-        Part::Sent { helper, part, promise, end } => {
+        Part::Sent { helper, part, promise, chunk } => {
             let answer = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
             helper.in_flight.borrow_mut().retain(|&p| p != part);
             ANSWERED.with(|a| a.borrow_mut().remove(&part));
-            Some(totals(&answer, reader, end))
+            Some(totals(&answer, reader, &chunk))
         }
     }
 }
 
-/// A helper's answer as totals: read from its bytes, added up here from the part's bytes sent
-/// back, or a failure saying what happened.
-fn totals(answer: &JsValue, reader: &PartReader, end: u64) -> PartTotals {
-    if let Some(bytes) = field(answer, "totals").dyn_ref::<Uint8Array>() {
-        return PartTotals::from_bytes(&bytes.to_vec()).unwrap_or_else(|e| PartTotals::unreadable(e.to_string(), end));
+/// A helper's answer for `chunk` as totals: read from its bytes, or, when it has none (the helper
+/// could not add the part up, or stopped), `chunk` added up here.
+fn totals(answer: &JsValue, reader: &PartReader, chunk: &RecordChunk) -> PartTotals {
+    match field(answer, "totals").dyn_ref::<Uint8Array>() {
+        Some(bytes) => {
+            PartTotals::from_bytes(&bytes.to_vec()).unwrap_or_else(|e| PartTotals::unreadable(e.to_string(), chunk.end))
+        }
+        None => reader.add_up(chunk),
     }
-    if let Some(bytes) = field(answer, "chunk").dyn_ref::<Uint8Array>() {
-        let first_line = field(answer, "firstLine").as_f64().unwrap_or(0.0) as u64;
-        return reader.add_up(&RecordChunk::from_parts(bytes.to_vec(), first_line, end));
-    }
-    let message = field(answer, "error").as_string().unwrap_or_else(|| "a helper worker stopped".into());
-    PartTotals::unreadable(format!("a helper worker stopped: {message}"), end)
-}
-
-fn field(object: &JsValue, name: &str) -> JsValue {
-    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
 thread_local! {
@@ -380,7 +379,8 @@ pub fn helper_message(data: &JsValue) -> bool {
     }
 }
 
-/// In a helper: adds up a part and posts its totals (or its bytes back when it cannot).
+/// In a helper: adds up a part and posts its totals (none when it cannot: the engine's worker
+/// then adds the part up itself).
 fn add_up_part(data: &JsValue) {
     let Some(bytes) = field(data, "bytes").dyn_ref::<Uint8Array>().map(Uint8Array::to_vec) else { return };
     let first_line = field(data, "firstLine").as_f64().unwrap_or(0.0) as u64;
@@ -388,25 +388,17 @@ fn add_up_part(data: &JsValue) {
     let chunk = RecordChunk::from_parts(bytes, first_line, end);
     let totals = READER.with(|r| r.borrow().as_ref().map(|reader| reader.add_up(&chunk).to_bytes()));
     let message = Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = Reflect::set(&message, &key.into(), value);
-    };
-    set("kind", &"totals".into());
-    set("part", &field(data, "part"));
-    let out = match totals {
+    let _ = Reflect::set(&message, &"kind".into(), &"totals".into());
+    let _ = Reflect::set(&message, &"part".into(), &field(data, "part"));
+    let sent = match totals {
         Some(Ok(Some(totals))) => {
             let out = Uint8Array::from(totals.as_slice());
-            set("totals", &out);
-            out
+            let _ = Reflect::set(&message, &"totals".into(), &out);
+            scope().post_message_with_transfer(&message, &Array::of1(&out.buffer()))
         }
-        _ => {
-            let out = Uint8Array::from(chunk.bytes());
-            set("chunk", &out);
-            set("firstLine", &(first_line as f64).into());
-            out
-        }
+        _ => scope().post_message(&message),
     };
-    if let Err(e) = scope().post_message_with_transfer(&message, &Array::of1(&out.buffer())) {
+    if let Err(e) = sent {
         web_sys::console::error_2(&"segscope-helper: could not post a part's totals".into(), &e);
     }
 }

@@ -29,6 +29,11 @@ const MOST_HELPERS: usize = 16;
 /// Shortest gap between two progress messages of one stage, in milliseconds.
 const PROGRESS_EVERY_MS: f64 = 50.0;
 
+/// The field `name` of a message's data (`undefined` when it has none).
+pub(crate) fn field(object: &JsValue, name: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// This worker's global scope.
 pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -78,11 +83,10 @@ async fn handle_queued() {
 // Only this task touches the session, one request at a time: its borrow is never contended.
 #[allow(clippy::await_holding_refcell_ref)]
 async fn handle(data: &JsValue) {
-    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    let id = field("id");
-    let helpers = field("helpers").as_f64().map_or(0, |n| n.clamp(0.0, MOST_HELPERS as f64) as usize);
-    let budget = field("budget").as_f64().filter(|b| *b > 0.0).unwrap_or(f64::INFINITY);
-    let response = match receive(&field("request"), field("file"), budget) {
+    let id = field(data, "id");
+    let helpers = field(data, "helpers").as_f64().map_or(0, |n| n.clamp(0.0, MOST_HELPERS as f64) as usize);
+    let budget = field(data, "budget").as_f64().filter(|b| *b > 0.0).unwrap_or(f64::INFINITY);
+    let response = match receive(&field(data, "request"), field(data, "file"), budget) {
         Ok(request) => {
             let mut monitor = Posting { id: id.clone(), stage: String::new(), last_ms: f64::NEG_INFINITY };
             let session = SESSION.with(Rc::clone);
