@@ -75,3 +75,26 @@ test('an .xlsx opens on its first sheet, the sheet picker reads the second, and 
   rec.assertNoErrors();
   await rec.close();
 });
+
+test('a Parquet file is refused in the page with what to do, as customers or transactions, and the open data stays', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.setInputFiles('#file-input', join(data, 'transactions.csv'));
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  const refused = async (input) => {
+    await page.setInputFiles(input, join(data, 'transactions.parquet'));
+    await page.waitForSelector('#error');
+    const message = await page.textContent('#error');
+    await page.screenshot({ path: join(artifactsDir, `parquet-refused-${input.slice(1)}.png`) });
+    assert.match(message, /transactions\.parquet: this is a Parquet file, which the page does not read/);
+    assert.match(message, /command-line tool, `segscope`, which reads Parquet/);
+    assert.equal(await page.textContent('#dataset-summary'), '60 rows × 4 columns');
+    await page.click('#error button');
+    await page.waitForSelector('#error', { state: 'detached' });
+  };
+  await refused('#file-input-again');
+  await refused('#transactions-input');
+  rec.assertNoForeignRequests();
+  await rec.close();
+});

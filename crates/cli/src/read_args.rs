@@ -1,5 +1,5 @@
 //! The read options every subcommand that reads a file accepts: the import view's choices. The
-//! input may be CSV/TSV, gzip-compressed CSV, JSON Lines, or a sheet of an .xlsx, .xls or .ods file.
+//! input may be CSV/TSV, gzip-compressed CSV, JSON Lines, Parquet, or a sheet of an .xlsx, .xls or .ods file.
 
 use clap::Args;
 use segscope_engine::ingest::{parse_delimiter, DateOrder, RaggedRows, ReadOptions, TextEncoding};

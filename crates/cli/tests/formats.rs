@@ -81,3 +81,47 @@ fn a_missing_sheet_is_a_sentence_naming_the_file() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("transactions.xlsx: there is no sheet named `Nope` in this workbook"), "{err}");
 }
+
+#[test]
+fn a_parquet_file_inspects_and_scores_like_its_csv_twin() {
+    let csv = inspect("transactions.csv", &[]);
+    let p = inspect("transactions.parquet", &[]);
+    assert_eq!(p["format"], "parquet");
+    assert_eq!(p["rows"], csv["rows"]);
+    assert_eq!(p["columns"], csv["columns"]);
+    let dir = tempfile::tempdir().unwrap();
+    // rfm reads the transactions a record batch at a time (the streaming reader).
+    let twin = rfm("transactions.csv", &[], &dir.path().join("csv.csv"));
+    assert_eq!(rfm("transactions.parquet", &[], &dir.path().join("parquet.csv")), twin);
+}
+
+#[test]
+fn a_damaged_parquet_file_is_a_sentence_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(data("transactions.parquet")).unwrap();
+    let broken = dir.path().join("orders.parquet");
+    std::fs::write(&broken, &bytes[..bytes.len() / 2]).unwrap();
+    let path = broken.display().to_string();
+    let out = dir.path().join("rfm.csv").display().to_string();
+    for args in [
+        vec!["inspect", path.as_str()],
+        vec![
+            "rfm",
+            "--transactions",
+            &path,
+            "--customer-id",
+            "customer_id",
+            "--date",
+            "order_date",
+            "--amount",
+            "amount",
+            "--output",
+            &out,
+        ],
+    ] {
+        let o = segscope(&args);
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("orders.parquet: this Parquet file could not be read ("), "{err}");
+    }
+}

@@ -108,3 +108,59 @@ fn a_damaged_gzip_file_is_named() {
     let err = read_table("orders.csv.gz", &GZ[..40], &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(err.to_string().starts_with("orders.csv.gz: this gzip file could not be read ("), "{err}");
 }
+
+/// Parquet fixtures written by DuckDB and polars (`tests/data/make_parquet.py`); read with the
+/// `parquet` feature, which the CLI turns on.
+#[cfg(feature = "parquet")]
+mod parquet {
+    use super::*;
+
+    const TRANSACTIONS: &[u8] = include_bytes!("data/transactions.parquet");
+    const VALUES: &[u8] = include_bytes!("data/values.parquet");
+
+    #[test]
+    fn a_parquet_file_from_duckdb_reads_like_its_csv_twin() {
+        let p = read("transactions.parquet", TRANSACTIONS, &ReadOptions::default());
+        assert_eq!(p.table.columns, twin().table.columns);
+        assert_eq!(p.diagnostics.format, FileFormat::Parquet);
+        assert!(!p.diagnostics.delimiter_detected);
+        // The "original" of a Parquet file is the CSV it is written as.
+        assert_eq!(p.table.source.bytes, CSV);
+    }
+
+    #[test]
+    fn parquet_values_are_written_as_segscope_reads_them() {
+        let v = read("values.parquet", VALUES, &ReadOptions::default());
+        assert_eq!(
+            v.table.original_row(0),
+            ["1", "2024-01-15 10:23:45", "2024-01-15 11:23:45+01:00", "true", "12.5", "", "[a, b]"]
+        );
+        assert_eq!(
+            v.table.original_row(1),
+            [
+                "2",
+                "2024-02-29 23:59:59.500",
+                "2024-03-01 00:00:00+01:00",
+                "false",
+                "-3.25",
+                "said \"hi\", then left",
+                "[]"
+            ]
+        );
+        let types: Vec<ColumnType> = v.table.columns.iter().map(|c| c.column_type()).collect();
+        assert_eq!(
+            types[..5],
+            [ColumnType::Integer, ColumnType::Datetime, ColumnType::Datetime, ColumnType::Boolean, ColumnType::Decimal]
+        );
+    }
+
+    #[test]
+    fn a_truncated_parquet_file_is_named_and_says_what_to_do() {
+        let err =
+            read_table("orders.parquet", &TRANSACTIONS[..TRANSACTIONS.len() - 10], &ReadOptions::default(), &mut Quiet)
+                .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("orders.parquet: this Parquet file could not be read ("), "{text}");
+        assert!(text.contains("ends with `PAR1`"), "{text}");
+    }
+}

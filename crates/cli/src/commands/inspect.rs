@@ -65,7 +65,7 @@ fn json(view: &DatasetView) -> serde_json::Value {
     })
 }
 
-/// `csv`, `tsv`, `csv.gz`, `tsv.gz`, `jsonl`, `xlsx`, `xls` or `ods`.
+/// `csv`, `tsv`, `csv.gz`, `tsv.gz`, `jsonl`, `xlsx`, `xls`, `ods` or `parquet`.
 fn format_tag(d: &Diagnostics) -> &'static str {
     let tsv = d.delimiter == b'\t';
     match d.format {
@@ -77,6 +77,7 @@ fn format_tag(d: &Diagnostics) -> &'static str {
         FileFormat::Xlsx => "xlsx",
         FileFormat::Xls => "xls",
         FileFormat::Ods => "ods",
+        FileFormat::Parquet => "parquet",
     }
 }
 

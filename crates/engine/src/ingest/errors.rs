@@ -118,6 +118,15 @@ pub enum IngestErrorKind {
         /// The workbook's sheet names, comma-separated.
         available: String,
     },
+    /// A Parquet file, where Segscope was built without its Parquet reader (the page).
+    #[error("this is a Parquet file, which the page does not read (its Parquet reader would make the page about 1.3 MB larger to download). Open it with the command-line tool, `segscope`, which reads Parquet, or save it as CSV first, for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv'.")]
+    ParquetNotRead,
+    /// A Parquet file's values come to more text than is held at once.
+    #[error("its values come to more than {limit} as text, more than Segscope holds at once from one file. a transactions file of any size is read a batch at a time (`segscope rfm`, `segscope clv`, `segscope apply --transactions`); for other files, save it as CSV (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv') and use that.")]
+    ParquetTooLarge {
+        /// The limit, as a person reads it (`2 GB`).
+        limit: String,
+    },
     /// The user stopped the import.
     #[error("reading was cancelled; the previous data is unchanged.")]
     Cancelled,

@@ -366,15 +366,24 @@ fn open<'r, R: Read + 'r>(
         if formats::detect(name.trim_end_matches(".gz"), first) != FileFormat::Csv || is_utf16(first) {
             return open_whole(name, reader, size, options, sample_records, FileFormat::GzipCsv, monitor);
         }
+    } else if format == FileFormat::Parquet {
+        // Its rows are written as CSV a batch at a time as they are read: comma-separated UTF-8.
+        reader = formats::parquet_rows(reader)?;
     } else if format != FileFormat::Csv || is_utf16(first) {
         return open_whole(name, reader, size, options, sample_records, format, monitor);
+    }
+    let converted = format.is_converted();
+    let mut options = options.clone();
+    if converted {
+        options.delimiter = Some(b',');
+        options.encoding = Some(TextEncoding::Utf8);
     }
     let first = reader.fill_buf().map_err(read_failed)?;
     let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(first));
     let mut rest = Records::new(reader, delimiter);
     let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
     let detected = options.delimiter.is_none();
-    let options = ReadOptions { delimiter: Some(delimiter), ..options.clone() };
+    let options = ReadOptions { delimiter: Some(delimiter), ..options };
     let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
     sample.diagnostics.format = format;
     sample.diagnostics.delimiter_detected = detected;

@@ -4,12 +4,19 @@
 //! unchanged. A JSON Lines file or a spreadsheet's sheet is written as CSV (comma-separated,
 //! UTF-8): that CSV is the "original" the preview and exports show. Every format is then read by
 //! the same CSV reader, so types, missing values and warnings work the same way for all.
+//!
+//! A Parquet file is written as CSV the same way, a record batch at a time, when the engine is
+//! built with its `parquet` feature (the CLI); without it (the page) it is refused with a sentence
+//! saying what to do.
 
 mod gzip;
 mod json_lines;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod spreadsheet;
 
 use std::borrow::Cow;
+use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +42,8 @@ pub enum FileFormat {
     Xls,
     /// An OpenDocument spreadsheet (`.ods`).
     Ods,
+    /// An Apache Parquet file (`.parquet`).
+    Parquet,
 }
 
 impl FileFormat {
@@ -47,12 +56,16 @@ impl FileFormat {
             FileFormat::Xlsx => "Excel workbook (.xlsx)",
             FileFormat::Xls => "Excel 97-2003 workbook (.xls)",
             FileFormat::Ods => "OpenDocument spreadsheet (.ods)",
+            FileFormat::Parquet => "Parquet",
         }
     }
 
     /// True when the text read is CSV written by Segscope (JSON Lines, spreadsheets), not the file's own.
     pub fn is_converted(self) -> bool {
-        matches!(self, FileFormat::JsonLines | FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods)
+        matches!(
+            self,
+            FileFormat::JsonLines | FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods | FileFormat::Parquet
+        )
     }
 }
 
@@ -67,6 +80,9 @@ pub fn detect(name: &str, bytes: &[u8]) -> FileFormat {
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return FileFormat::Xls;
+    }
+    if bytes.starts_with(b"PAR1") {
+        return FileFormat::Parquet;
     }
     if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || json_lines::looks_like(bytes) {
         return FileFormat::JsonLines;
@@ -93,7 +109,9 @@ pub struct Delimited<'a> {
 /// [`IngestErrorKind::TooLarge`] when a gzip file expands past [`MAX_EXPANDED_BYTES`],
 /// [`IngestErrorKind::Unreadable`] when a gzip file or workbook is damaged,
 /// [`IngestErrorKind::JsonLine`] for a JSON Lines line that is not a JSON object,
-/// [`IngestErrorKind::UnknownSheet`] / [`IngestErrorKind::EmptySheet`] for the sheet chosen.
+/// [`IngestErrorKind::UnknownSheet`] / [`IngestErrorKind::EmptySheet`] for the sheet chosen,
+/// [`IngestErrorKind::ParquetTooLarge`] for a Parquet file whose text passes [`MAX_EXPANDED_BYTES`],
+/// [`IngestErrorKind::ParquetNotRead`] for any Parquet file without the `parquet` feature.
 pub fn to_delimited<'a>(name: &str, bytes: &'a [u8], options: &ReadOptions) -> Result<Delimited<'a>, IngestErrorKind> {
     to_delimited_limited(name, bytes, options, MAX_EXPANDED_BYTES)
 }
@@ -124,11 +142,49 @@ fn to_delimited_limited<'a>(
             Ok(plain(Cow::Owned(inner)))
         }
         FileFormat::JsonLines => Ok(plain(Cow::Owned(json_lines::to_csv(bytes)?))),
+        FileFormat::Parquet => Ok(plain(Cow::Owned(parquet_to_csv(bytes, limit)?))),
         FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods => {
             let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref())?;
             Ok(Delimited { bytes: Cow::Owned(sheet.csv), format, sheets: sheet.sheets, sheet: Some(sheet.sheet) })
         }
     }
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_to_csv(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErrorKind> {
+    parquet::to_csv(bytes, limit)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_to_csv(_bytes: &[u8], _limit: u64) -> Result<Vec<u8>, IngestErrorKind> {
+    Err(IngestErrorKind::ParquetNotRead)
+}
+
+/// A Parquet file read from `input` as CSV text (comma-separated UTF-8), produced as it is read:
+/// the file's bytes are held, its rows are not. For the streaming readers.
+///
+/// # Errors
+/// [`IngestErrorKind::Unreadable`] when it cannot be read or is not a Parquet file,
+/// [`IngestErrorKind::ParquetNotRead`] without the `parquet` feature.
+#[cfg(feature = "parquet")]
+pub(crate) fn parquet_rows<'r>(mut input: impl BufRead + 'r) -> Result<Box<dyn BufRead + 'r>, IngestErrorKind> {
+    let mut file = Vec::new();
+    input.read_to_end(&mut file).map_err(|e| IngestErrorKind::Unreadable {
+        what: "Parquet file",
+        message: e.to_string(),
+        advice: "Check that the file is complete and readable, then open it again.",
+    })?;
+    let text = parquet::ParquetText::open(bytes::Bytes::from(file))?;
+    Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, text)))
+}
+
+/// Without the `parquet` feature, a Parquet file is refused.
+///
+/// # Errors
+/// Always [`IngestErrorKind::ParquetNotRead`].
+#[cfg(not(feature = "parquet"))]
+pub(crate) fn parquet_rows<'r>(_input: impl BufRead + 'r) -> Result<Box<dyn BufRead + 'r>, IngestErrorKind> {
+    Err(IngestErrorKind::ParquetNotRead)
 }
 
 /// Quotes a value for the CSV Segscope writes (comma-separated, quoted only when needed).
