@@ -134,3 +134,22 @@ fn the_json_schema_lists_every_operator_and_field() {
     }
     assert_eq!(ops.len(), 21);
 }
+
+#[test]
+fn a_between_in_quotes_is_a_date_range_only_when_its_bounds_read_as_dates() {
+    let def = |min: &str, max: &str| {
+        Definition::from_json(&format!(
+            r#"{{"format": "segscope.segments/1", "segments": [{{"name": "s",
+                "when": {{"column": "x", "op": "between", "min": "{min}", "max": "{max}"}}}}]}}"#
+        ))
+        .unwrap()
+    };
+    let numbers = def("18", "30");
+    let valid = check(&numbers, &implied_schema(&numbers), None).unwrap();
+    let sql = select_with(&valid, Dialect::Duckdb, "c", None, "t");
+    assert!(sql.contains(r#"("x" >= 18 AND "x" <= 30)"#), "{sql}");
+    let dates = def("2024-01-01", "2024-06-30");
+    let valid = check(&dates, &implied_schema(&dates), None).unwrap();
+    let sql = select_with(&valid, Dialect::Duckdb, "c", None, "t");
+    assert!(sql.contains(r#"("x" >= DATE '2024-01-01' AND "x" <= DATE '2024-06-30')"#), "{sql}");
+}

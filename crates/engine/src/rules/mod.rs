@@ -136,7 +136,10 @@ fn type_from_ops(c: &Condition, column: &str) -> Option<ColumnType> {
             Op::Eq { .. } | Op::Ne { .. } | Op::Lt { .. } | Op::Le { .. } | Op::Gt { .. } | Op::Ge { .. } => {
                 Some(ColumnType::Decimal)
             }
-            Op::Between { min, .. } if min.is_string() => Some(ColumnType::Date),
+            // A bound in quotes is a date when it reads as one, else a number as typed (`"18"`, `"1,250.00"`).
+            Op::Between { min, .. } if min.as_str().is_some_and(|s| crate::ingest::values::date_shape(s).is_some()) => {
+                Some(ColumnType::Date)
+            }
             Op::Between { .. } => Some(ColumnType::Decimal),
             Op::Before { .. } | Op::After { .. } | Op::InLast { .. } => Some(ColumnType::Date),
             Op::IsTrue | Op::IsFalse => Some(ColumnType::Boolean),
