@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assignment;
+pub mod cluster;
 pub mod clv;
 pub mod customers;
 pub mod dates;

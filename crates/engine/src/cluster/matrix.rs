@@ -1,0 +1,125 @@
+//! The prepared features: one row per customer, one column per feature, as `f64`.
+
+use thiserror::Error;
+
+/// A dense row-major matrix of finite numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    values: Vec<f64>,
+    columns: usize,
+}
+
+/// Why values do not make a feature matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum MatrixError {
+    /// No features.
+    #[error("choose at least one feature to cluster on.")]
+    NoColumns,
+    /// The values do not fill whole rows.
+    #[error("{values} values do not make whole rows of {columns} features.")]
+    Ragged {
+        /// Values given.
+        values: usize,
+        /// Features per row.
+        columns: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("row {row}, feature {column}: the value is not a finite number; fill or drop missing values first.")]
+    NotFinite {
+        /// 1-based row.
+        row: usize,
+        /// 1-based feature.
+        column: usize,
+    },
+}
+
+impl Matrix {
+    /// The matrix whose rows are consecutive runs of `columns` values.
+    ///
+    /// # Errors
+    /// [`MatrixError`] when there are no columns, the values do not fill whole rows, or one is not finite.
+    pub fn new(values: Vec<f64>, columns: usize) -> Result<Self, MatrixError> {
+        if columns == 0 {
+            return Err(MatrixError::NoColumns);
+        }
+        if values.len() % columns != 0 {
+            return Err(MatrixError::Ragged { values: values.len(), columns });
+        }
+        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+            return Err(MatrixError::NotFinite { row: i / columns + 1, column: i % columns + 1 });
+        }
+        Ok(Matrix { values, columns })
+    }
+
+    /// Means of a matrix's rows (finite, as the rows are), `columns` per row.
+    pub(crate) fn from_means(values: Vec<f64>, columns: usize) -> Self {
+        Matrix { values, columns: columns.max(1) }
+    }
+
+    /// Rows (customers).
+    pub fn rows(&self) -> usize {
+        self.values.len() / self.columns
+    }
+
+    /// Columns (features).
+    pub fn columns(&self) -> usize {
+        self.columns
+    }
+
+    /// Row `i` (empty past the end).
+    pub fn row(&self, i: usize) -> &[f64] {
+        self.values.get(i * self.columns..(i + 1) * self.columns).unwrap_or_default()
+    }
+
+    /// Every value, row after row.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Each column's population variance (as numpy's `var`), summed per block in row order.
+    pub fn variances(&self) -> Vec<f64> {
+        let n = self.rows().max(1) as f64;
+        let mut mean = vec![0.0; self.columns];
+        for block in self.values.chunks(super::BLOCK_ROWS * self.columns) {
+            let mut part = vec![0.0; self.columns];
+            for row in block.chunks_exact(self.columns) {
+                part.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+            }
+            mean.iter_mut().zip(&part).for_each(|(m, p)| *m += p);
+        }
+        mean.iter_mut().for_each(|m| *m /= n);
+        let mut var = vec![0.0; self.columns];
+        for block in self.values.chunks(super::BLOCK_ROWS * self.columns) {
+            let mut part = vec![0.0; self.columns];
+            for row in block.chunks_exact(self.columns) {
+                part.iter_mut().zip(row).zip(&mean).for_each(|((s, v), m)| *s += (v - m) * (v - m));
+            }
+            var.iter_mut().zip(&part).for_each(|(s, p)| *s += p);
+        }
+        var.iter_mut().for_each(|s| *s /= n);
+        var
+    }
+}
+
+/// Squared Euclidean distance.
+pub(crate) fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_that_are_not_finite_are_named_by_row_and_feature() {
+        assert_eq!(Matrix::new(vec![1.0, 2.0, f64::NAN, 4.0], 2), Err(MatrixError::NotFinite { row: 2, column: 1 }));
+        assert_eq!(Matrix::new(vec![1.0, 2.0, 3.0], 2), Err(MatrixError::Ragged { values: 3, columns: 2 }));
+        assert_eq!(Matrix::new(vec![], 0), Err(MatrixError::NoColumns));
+    }
+
+    #[test]
+    fn variances_are_population_variances() {
+        let m = Matrix::new(vec![1.0, 10.0, 2.0, 10.0, 3.0, 10.0, 4.0, 10.0], 2).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.variances(), [1.25, 0.0]);
+    }
+}
