@@ -1,12 +1,14 @@
 //! Behavioural and needs-based segments: customers grouped by how alike their features are.
 //!
-//! So far: the feature matrix ([`Matrix`]) and k-means ([`kmeans`]). Every sum over customers is
+//! So far: the feature matrix ([`Matrix`]), k-means ([`kmeans`]) and the scores of a clustering
+//! ([`quality`]). Every sum over customers is
 //! taken per fixed-size block of rows and the blocks are added in row order ([`BLOCK_ROWS`]), so
 //! however the work is shared out, the same input, settings and seed give the same labels
 //! (DECISIONS 7).
 
 pub mod kmeans;
 mod matrix;
+pub mod quality;
 
 pub use matrix::{Matrix, MatrixError};
 

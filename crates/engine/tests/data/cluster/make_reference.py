@@ -10,8 +10,10 @@ import json
 import sklearn
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_iris, load_wine
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
+quality = {"sklearn": sklearn.__version__, "sets": {}}
 out = {"sklearn": sklearn.__version__, "n_init": 10, "algorithm": "lloyd", "random_state": "0..9", "sets": {}}
 for name, load in [("iris", load_iris), ("wine", load_wine)]:
     data = load()
@@ -26,6 +28,18 @@ for name, load in [("iris", load_iris), ("wine", load_wine)]:
             KMeans(n_clusters=k, n_init=10, algorithm="lloyd", random_state=seed).fit(x).inertia_ for seed in range(10)
         ]
     out["sets"][name] = inertia
+    quality["sets"][name] = {}
+    for k in (3, 5):
+        labels = KMeans(n_clusters=k, n_init=10, algorithm="lloyd", random_state=0).fit(x).labels_
+        quality["sets"][name][str(k)] = {
+            "labels": [int(v) for v in labels],
+            "silhouette": silhouette_score(x, labels),
+            "calinski_harabasz": calinski_harabasz_score(x, labels),
+            "davies_bouldin": davies_bouldin_score(x, labels),
+        }
 with open("kmeans_reference.json", "w") as f:
     json.dump(out, f, indent=2)
+    f.write("\n")
+with open("quality_reference.json", "w") as f:
+    json.dump(quality, f)
     f.write("\n")

@@ -1,0 +1,198 @@
+//! How well a clustering separates its rows, as scikit-learn's `sklearn.metrics` scores it:
+//! silhouette (higher is better, -1..1), Calinski–Harabasz (higher is better) and Davies–Bouldin
+//! (lower is better). None builds a rows × rows matrix: the silhouette sums each row's distances
+//! to every cluster on the fly, on a seeded sample of rows above [`SILHOUETTE_EXACT_ROWS`].
+
+use rand::seq::index::sample;
+use rand::SeedableRng;
+
+use super::matrix::squared_distance;
+use super::Matrix;
+
+/// Up to this many rows the silhouette is exact; above, it is taken on a sample of this size.
+pub const SILHOUETTE_EXACT_ROWS: usize = 10_000;
+
+/// A silhouette score and the rows it was computed on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Silhouette {
+    /// The mean silhouette.
+    pub score: f64,
+    /// Rows it was computed on (all of them, or a sample).
+    pub rows: usize,
+    /// True when `rows` is a seeded sample, not every row.
+    pub sampled: bool,
+}
+
+/// The mean silhouette of `labels` (each `0..k`) over the rows of `x`, exact up to `max_rows`
+/// rows, else on that many rows drawn with `seed` (as scikit-learn's
+/// `silhouette_score(sample_size=…)`). A row alone in its cluster scores 0. `None` with fewer
+/// than 2 clusters in use.
+pub fn silhouette(x: &Matrix, labels: &[u32], k: usize, max_rows: usize, seed: u64) -> Option<Silhouette> {
+    let n = x.rows().min(labels.len());
+    let rows: Vec<usize> = if n > max_rows.max(2) {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut picked = sample(&mut rng, n, max_rows.max(2)).into_vec();
+        picked.sort_unstable();
+        picked
+    } else {
+        (0..n).collect()
+    };
+    let label = |i: usize| labels.get(i).map_or(0, |&l| l as usize);
+    let mut sizes = vec![0usize; k];
+    for &i in &rows {
+        if let Some(s) = sizes.get_mut(label(i)) {
+            *s += 1;
+        }
+    }
+    if sizes.iter().filter(|&&s| s > 0).count() < 2 {
+        return None;
+    }
+    let mut total = 0.0;
+    let mut sums = vec![0.0; k];
+    for &i in &rows {
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        let row = x.row(i);
+        for &j in &rows {
+            if let Some(s) = sums.get_mut(label(j)) {
+                *s += squared_distance(row, x.row(j)).sqrt();
+            }
+        }
+        let own = label(i);
+        let own_size = sizes.get(own).copied().unwrap_or(0);
+        if own_size <= 1 {
+            continue;
+        }
+        let a = sums.get(own).copied().unwrap_or(0.0) / (own_size - 1) as f64;
+        let b = sums
+            .iter()
+            .zip(&sizes)
+            .enumerate()
+            .filter(|&(c, (_, &size))| c != own && size > 0)
+            .map(|(_, (s, &size))| s / size as f64)
+            .fold(f64::INFINITY, f64::min);
+        let m = a.max(b);
+        if m > 0.0 {
+            total += (b - a) / m;
+        }
+    }
+    Some(Silhouette { score: total / rows.len() as f64, rows: rows.len(), sampled: rows.len() < n })
+}
+
+/// Each cluster's size and centre (the mean of its rows).
+fn centres(x: &Matrix, labels: &[u32], k: usize) -> (Vec<usize>, Vec<f64>) {
+    let d = x.columns();
+    let mut sizes = vec![0usize; k];
+    let mut sums = vec![0.0; k * d];
+    for (i, &l) in labels.iter().enumerate().take(x.rows()) {
+        let l = l as usize;
+        if let (Some(size), Some(s)) = (sizes.get_mut(l), sums.get_mut(l * d..(l + 1) * d)) {
+            *size += 1;
+            s.iter_mut().zip(x.row(i)).for_each(|(a, b)| *a += b);
+        }
+    }
+    for (c, &size) in sums.chunks_exact_mut(d).zip(&sizes) {
+        if size > 0 {
+            c.iter_mut().for_each(|v| *v /= size as f64);
+        }
+    }
+    (sizes, sums)
+}
+
+/// The Calinski–Harabasz score: between-cluster dispersion over within-cluster dispersion, each
+/// divided by its degrees of freedom. `None` with fewer than 2 clusters in use or as many
+/// clusters as rows.
+pub fn calinski_harabasz(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
+    let d = x.columns();
+    let n = x.rows().min(labels.len());
+    let (sizes, centres) = centres(x, labels, k);
+    let used = sizes.iter().filter(|&&s| s > 0).count();
+    if used < 2 || used >= n {
+        return None;
+    }
+    let mut mean = vec![0.0; d];
+    for i in 0..n {
+        mean.iter_mut().zip(x.row(i)).for_each(|(m, v)| *m += v);
+    }
+    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let between: f64 = centres.chunks_exact(d).zip(&sizes).map(|(c, &s)| s as f64 * squared_distance(c, &mean)).sum();
+    let within: f64 = labels
+        .iter()
+        .enumerate()
+        .take(n)
+        .map(|(i, &l)| {
+            squared_distance(x.row(i), centres.get(l as usize * d..(l as usize + 1) * d).unwrap_or_default())
+        })
+        .sum();
+    if within == 0.0 {
+        return Some(1.0);
+    }
+    Some(between * (n - used) as f64 / (within * (used - 1) as f64))
+}
+
+/// The Davies–Bouldin score: the mean over clusters of the worst ratio of two clusters' spread
+/// (mean distance to the centre) to the distance between their centres. `None` with fewer than
+/// 2 clusters in use.
+pub fn davies_bouldin(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
+    let d = x.columns();
+    let (sizes, centres) = centres(x, labels, k);
+    let used: Vec<usize> = (0..k).filter(|&c| sizes.get(c).copied().unwrap_or(0) > 0).collect();
+    if used.len() < 2 {
+        return None;
+    }
+    let centre = |c: usize| centres.get(c * d..(c + 1) * d).unwrap_or_default();
+    let mut spread = vec![0.0; k];
+    for (i, &l) in labels.iter().enumerate().take(x.rows()) {
+        if let Some(s) = spread.get_mut(l as usize) {
+            *s += squared_distance(x.row(i), centre(l as usize)).sqrt();
+        }
+    }
+    spread.iter_mut().zip(&sizes).for_each(|(s, &n)| *s /= n.max(1) as f64);
+    let mut total = 0.0;
+    for &i in &used {
+        let worst = used
+            .iter()
+            .filter(|&&j| j != i)
+            .map(|&j| {
+                let apart = squared_distance(centre(i), centre(j)).sqrt();
+                let together = spread.get(i).copied().unwrap_or(0.0) + spread.get(j).copied().unwrap_or(0.0);
+                // Coincident centres count as far apart, as in scikit-learn.
+                if apart == 0.0 {
+                    0.0
+                } else {
+                    together / apart
+                }
+            })
+            .fold(0.0, f64::max);
+        total += worst;
+    }
+    Some(total / used.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: usize) -> Matrix {
+        Matrix::new((0..n).map(|i| i as f64).collect(), 1).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn one_cluster_has_no_score() {
+        let x = line(4);
+        assert_eq!(silhouette(&x, &[0, 0, 0, 0], 2, SILHOUETTE_EXACT_ROWS, 0), None);
+        assert_eq!(calinski_harabasz(&x, &[1, 1, 1, 1], 2), None);
+        assert_eq!(davies_bouldin(&x, &[0, 0, 0, 0], 3), None);
+    }
+
+    #[test]
+    fn a_large_silhouette_is_taken_on_a_seeded_sample_and_says_so() {
+        // Evenly spaced points cut in half: the silhouette tends to 0.62673 (numerically integrated).
+        let x = line(20_000);
+        let labels: Vec<u32> = (0..20_000).map(|i| u32::from(i >= 10_000)).collect();
+        let a = silhouette(&x, &labels, 2, 2000, 7).unwrap_or_else(|| panic!("no score"));
+        assert!(a.sampled);
+        assert_eq!(a.rows, 2000);
+        assert_eq!(silhouette(&x, &labels, 2, 2000, 7), Some(a));
+        assert!((a.score - 0.62673).abs() < 0.01, "{}", a.score);
+    }
+}
