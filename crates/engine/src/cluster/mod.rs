@@ -6,9 +6,11 @@
 //! however the work is shared out, the same input, settings and seed give the same labels
 //! (DECISIONS 7).
 
+pub mod agreement;
 pub mod kmeans;
 mod matrix;
 pub mod quality;
+pub mod scan;
 
 pub use matrix::{Matrix, MatrixError};
 

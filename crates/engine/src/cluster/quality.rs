@@ -13,7 +13,7 @@ use super::Matrix;
 pub const SILHOUETTE_EXACT_ROWS: usize = 10_000;
 
 /// A silhouette score and the rows it was computed on.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Silhouette {
     /// The mean silhouette.
     pub score: f64,

@@ -1,0 +1,221 @@
+//! Help choosing k: k-means fitted for each k of a range, with the scores a user reads to choose
+//! (inertia for the elbow, silhouette, Calinski–Harabasz, Davies–Bouldin, stability) and a
+//! recommended k with its reason in one sentence.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use super::agreement::adjusted_rand_index;
+use super::kmeans::{fit, KMeansError, KMeansParams};
+use super::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
+use super::Matrix;
+use crate::progress::{Monitor, CANCELLED};
+
+/// The largest k a scan tries.
+pub const MAX_SCAN_K: usize = 30;
+
+/// Stability at or above this means a k's clusters come back alike from other seeds.
+pub const STABLE: f64 = 0.8;
+
+/// What a scan tries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanParams {
+    /// The smallest k (at least 2).
+    pub min_k: usize,
+    /// The largest k (at most [`MAX_SCAN_K`]).
+    pub max_k: usize,
+    /// How each k is fitted (its `k` is replaced).
+    pub kmeans: KMeansParams,
+    /// Rows the silhouette is exact for; above, a seeded sample of this many.
+    pub silhouette_rows: usize,
+    /// Fits from other seeds (one start each) compared with the k's fit for its stability.
+    pub stability_fits: usize,
+}
+
+impl Default for ScanParams {
+    /// k = 2..10, scikit-learn's k-means defaults, an exact silhouette up to 10,000 rows, 3 re-fits.
+    fn default() -> Self {
+        ScanParams {
+            min_k: 2,
+            max_k: 10,
+            kmeans: KMeansParams::default(),
+            silhouette_rows: SILHOUETTE_EXACT_ROWS,
+            stability_fits: 3,
+        }
+    }
+}
+
+/// Why a scan cannot run.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ScanError {
+    /// The range of k is empty or out of bounds.
+    #[error("the range of k must run from 2 up to at most {MAX_SCAN_K}, smallest first (got {min}..{max}).")]
+    BadRange {
+        /// Smallest k asked for.
+        min: usize,
+        /// Largest k asked for.
+        max: usize,
+    },
+    /// A fit could not run.
+    #[error(transparent)]
+    KMeans(#[from] KMeansError),
+    /// The monitor asked to stop.
+    #[error("{CANCELLED}")]
+    Cancelled,
+}
+
+/// The scores of one k.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanPoint {
+    /// Clusters.
+    pub k: usize,
+    /// Sum of squared distances to the centres (lower is tighter; look for the elbow).
+    pub inertia: f64,
+    /// Lloyd iterations of the fit kept.
+    pub n_iter: usize,
+    /// Mean silhouette (higher is better), and whether it was taken on a sample.
+    pub silhouette: Option<Silhouette>,
+    /// Calinski–Harabasz score (higher is better).
+    pub calinski_harabasz: Option<f64>,
+    /// Davies–Bouldin score (lower is better).
+    pub davies_bouldin: Option<f64>,
+    /// Mean adjusted Rand index between this fit and fits from other seeds (1: always the same clusters).
+    pub stability: f64,
+}
+
+/// A scan over k.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scan {
+    /// One point per k, smallest first.
+    pub points: Vec<ScanPoint>,
+    /// The k recommended.
+    pub recommended: usize,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+/// Fits k-means for each k of the range and scores it.
+///
+/// # Errors
+/// [`ScanError::BadRange`], a [`KMeansError`] for parameters that do not fit `x` (more clusters than
+/// rows), or [`ScanError::Cancelled`].
+pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Result<Scan, ScanError> {
+    if params.min_k < 2 || params.max_k < params.min_k || params.max_k > MAX_SCAN_K {
+        return Err(ScanError::BadRange { min: params.min_k, max: params.max_k });
+    }
+    KMeansParams { k: params.max_k, ..params.kmeans.clone() }.check(x.rows())?;
+    let total = (params.max_k - params.min_k + 1) as u64;
+    let mut points = Vec::new();
+    for k in params.min_k..=params.max_k {
+        let base = KMeansParams { k, ..params.kmeans.clone() };
+        let main = fit(x, &base, &mut Quietly(monitor)).map_err(cancelled)?;
+        let mut agreement = 0.0;
+        for r in 0..params.stability_fits {
+            let again = KMeansParams { n_init: 1, seed: base.seed.wrapping_add(1 + r as u64), ..base.clone() };
+            let other = fit(x, &again, &mut Quietly(monitor)).map_err(cancelled)?;
+            agreement += adjusted_rand_index(&main.labels, &other.labels);
+        }
+        let stability = if params.stability_fits == 0 { 1.0 } else { agreement / params.stability_fits as f64 };
+        points.push(ScanPoint {
+            k,
+            inertia: main.inertia,
+            n_iter: main.n_iter,
+            silhouette: silhouette(x, &main.labels, k, params.silhouette_rows, base.seed),
+            calinski_harabasz: calinski_harabasz(x, &main.labels, k),
+            davies_bouldin: davies_bouldin(x, &main.labels, k),
+            stability,
+        });
+        monitor.progress("Scanning k", (k - params.min_k + 1) as u64, total);
+        if monitor.is_cancelled() {
+            return Err(ScanError::Cancelled);
+        }
+    }
+    let (recommended, reason) = recommend(&points);
+    Ok(Scan { points, recommended, reason })
+}
+
+/// The k with the highest silhouette among the stable ones (all of them when none is stable),
+/// the smaller k on a tie, and the sentence that says why.
+fn recommend(points: &[ScanPoint]) -> (usize, String) {
+    let score = |p: &ScanPoint| p.silhouette.map_or(f64::NEG_INFINITY, |s| s.score);
+    let best_of = |stable_only: bool| {
+        points.iter().filter(|p| !stable_only || p.stability >= STABLE).fold(None::<&ScanPoint>, |best, p| match best {
+            Some(b) if score(b) >= score(p) => Some(b),
+            _ => Some(p),
+        })
+    };
+    if let Some(p) = best_of(true) {
+        let others_stable = points.iter().filter(|q| q.stability >= STABLE).count() > 1;
+        let among = if others_stable {
+            format!("of the k whose clusters come back alike when fitted again from other seeds (stability at least {STABLE:.2})")
+        } else {
+            format!("and it is the only k whose clusters come back alike when fitted again from other seeds (stability {:.2})", p.stability)
+        };
+        return (p.k, format!("k = {} has the highest silhouette ({:.3}) {among}.", p.k, score(p)));
+    }
+    match best_of(false) {
+        Some(p) => (
+            p.k,
+            format!(
+                "k = {} has the highest silhouette ({:.3}), but no k's clusters come back alike when fitted again from other seeds (stability below {STABLE:.2}): the data may have no clear groups in these features.",
+                p.k,
+                score(p)
+            ),
+        ),
+        None => (points.first().map_or(2, |p| p.k), "no k could be scored.".to_string()),
+    }
+}
+
+fn cancelled(e: KMeansError) -> ScanError {
+    match e {
+        KMeansError::Cancelled => ScanError::Cancelled,
+        other => ScanError::KMeans(other),
+    }
+}
+
+/// Passes cancellation through but not the fits' own progress (the scan reports its own).
+struct Quietly<'m>(&'m mut dyn Monitor);
+
+impl Monitor for Quietly<'_> {
+    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
+    fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Quiet;
+
+    /// Four tight groups at the corners of a square, 25 rows each.
+    fn corners() -> Matrix {
+        let mut v = Vec::new();
+        for (cx, cy) in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0), (10.0, 10.0)] {
+            for i in 0..25 {
+                v.extend([cx + f64::from(i % 5) * 0.2, cy + f64::from(i / 5) * 0.2]);
+            }
+        }
+        Matrix::new(v, 2).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn four_planted_groups_recommend_four_with_a_reason() {
+        let s = scan(&corners(), &ScanParams { max_k: 7, ..ScanParams::default() }, &mut Quiet)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.points.iter().map(|p| p.k).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7]);
+        assert_eq!(s.recommended, 4, "{}", s.reason);
+        assert!(s.reason.starts_with("k = 4 has the highest silhouette ("), "{}", s.reason);
+        let four = &s.points[2];
+        assert!(four.stability > 0.99);
+        assert!(s.points.windows(2).all(|w| w[1].inertia <= w[0].inertia));
+    }
+
+    #[test]
+    fn a_range_out_of_bounds_is_refused() {
+        let p = ScanParams { min_k: 1, ..ScanParams::default() };
+        assert_eq!(scan(&corners(), &p, &mut Quiet).err(), Some(ScanError::BadRange { min: 1, max: 10 }));
+        let p = ScanParams { min_k: 5, max_k: 4, ..ScanParams::default() };
+        assert!(scan(&corners(), &p, &mut Quiet).is_err());
+    }
+}
