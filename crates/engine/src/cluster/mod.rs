@@ -9,6 +9,7 @@
 pub mod agreement;
 pub mod kmeans;
 mod matrix;
+pub mod prep;
 pub mod quality;
 pub mod scan;
 
