@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, clv, convert, inspect, rfm, sample, sql};
+use commands::{apply, cluster, clv, convert, inspect, rfm, sample, sql};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -38,6 +38,8 @@ enum Command {
     Clv(clv::ClvArgs),
     /// Print SQL that applies a rule definition in DuckDB, BigQuery, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
+    /// Group customers by how alike their features are (k-means), or scan k = 2..10 to help choose k.
+    Cluster(cluster::ClusterArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Sample(args) => sample::run(&args),
         Command::Apply(args) => apply::run(&args),
         Command::Sql(args) => sql::run(&args),
+        Command::Cluster(args) => cluster::run(&args),
         Command::Rfm(args) => rfm::run(&args),
         Command::Clv(args) => clv::run(&args),
     };

@@ -1,6 +1,7 @@
 //! One module per subcommand: argument parsing into engine parameters, and output.
 
 pub mod apply;
+pub mod cluster;
 pub mod clv;
 pub mod convert;
 pub mod definition;
