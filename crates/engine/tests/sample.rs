@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use monitor::CancelAfter;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use segscope_engine::cluster::kmeans::{fit, KMeansParams};
+use segscope_engine::cluster::Matrix;
 use segscope_engine::progress::Quiet;
 use segscope_engine::sample::{
     customer, sample_csv, write_sample, Persona, SampleError, SampleParams, ValidSampleParams, CATEGORIES, CHANNELS,
@@ -568,75 +570,19 @@ fn standardise(rows: &mut [Vec<f64>]) {
     }
 }
 
-fn dist2(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+/// The engine's k-means (scikit-learn's algorithm) on `rows`: the best of `restarts` by inertia.
+fn kmeans(rows: &[Vec<f64>], k: usize, restarts: usize, seed: u64) -> Vec<usize> {
+    let params = KMeansParams { k, n_init: restarts, seed, ..KMeansParams::default() };
+    fit(&matrix(rows), &params, &mut Quiet).unwrap().labels.iter().map(|&l| l as usize).collect()
 }
 
-/// Lloyd's k-means with k-means++ starts; the best of `restarts` by inertia.
-fn kmeans(rows: &[Vec<f64>], k: usize, restarts: usize, seed: u64) -> Vec<usize> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut best = (f64::INFINITY, Vec::new());
-    for _ in 0..restarts {
-        let mut centres = vec![rows[rng.random_range(0..rows.len())].clone()];
-        while centres.len() < k {
-            let d: Vec<f64> =
-                rows.iter().map(|r| centres.iter().map(|c| dist2(r, c)).fold(f64::INFINITY, f64::min)).collect();
-            let mut target = rng.random::<f64>() * d.iter().sum::<f64>();
-            let mut chosen = rows.len() - 1;
-            for (i, di) in d.iter().enumerate() {
-                if target < *di {
-                    chosen = i;
-                    break;
-                }
-                target -= di;
-            }
-            centres.push(rows[chosen].clone());
-        }
-        let mut labels = vec![0; rows.len()];
-        for _ in 0..100 {
-            let mut changed = false;
-            for (i, r) in rows.iter().enumerate() {
-                let l = (0..k).min_by(|&a, &b| dist2(r, &centres[a]).total_cmp(&dist2(r, &centres[b]))).unwrap();
-                changed |= l != labels[i];
-                labels[i] = l;
-            }
-            for (c, centre) in centres.iter_mut().enumerate() {
-                let members: Vec<&Vec<f64>> =
-                    rows.iter().zip(&labels).filter(|(_, &l)| l == c).map(|(r, _)| r).collect();
-                if !members.is_empty() {
-                    for (j, x) in centre.iter_mut().enumerate() {
-                        *x = members.iter().map(|m| m[j]).sum::<f64>() / members.len() as f64;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        let inertia: f64 = rows.iter().zip(&labels).map(|(r, &l)| dist2(r, &centres[l])).sum();
-        if inertia < best.0 {
-            best = (inertia, labels);
-        }
-    }
-    best.1
+fn matrix(rows: &[Vec<f64>]) -> Matrix {
+    Matrix::new(rows.concat(), rows[0].len()).unwrap()
 }
 
 fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
-    let mut table: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    let mut rows: BTreeMap<usize, f64> = BTreeMap::new();
-    let mut cols: BTreeMap<usize, f64> = BTreeMap::new();
-    for (&x, &y) in a.iter().zip(b) {
-        *table.entry((x, y)).or_default() += 1.0;
-        *rows.entry(x).or_default() += 1.0;
-        *cols.entry(y).or_default() += 1.0;
-    }
-    let pairs = |n: f64| n * (n - 1.0) / 2.0;
-    let index: f64 = table.values().map(|&n| pairs(n)).sum();
-    let sum_rows: f64 = rows.values().map(|&n| pairs(n)).sum();
-    let sum_cols: f64 = cols.values().map(|&n| pairs(n)).sum();
-    let expected = sum_rows * sum_cols / pairs(a.len() as f64);
-    let max = (sum_rows + sum_cols) / 2.0;
-    (index - expected) / (max - expected)
+    let to = |v: &[usize]| v.iter().map(|&x| x as u32).collect::<Vec<_>>();
+    segscope_engine::cluster::agreement::adjusted_rand_index(&to(a), &to(b))
 }
 
 fn persona_labels(n: u64, seed: u64) -> Vec<usize> {
