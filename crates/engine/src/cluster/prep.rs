@@ -452,14 +452,7 @@ fn median(x: &[f64]) -> f64 {
 
 /// numpy's default (linear) percentile of sorted values, `q` in 0..1; NaN for none.
 fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    let (a, b) = (sorted.get(lo).copied().unwrap_or(f64::NAN), sorted.get(hi).copied().unwrap_or(f64::NAN));
-    a + (b - a) * (pos - lo as f64)
+    crate::stats::quantile_sorted(sorted, q).unwrap_or(f64::NAN)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
 
+use super::limit_label;
 use crate::ingest::errors::IngestErrorKind;
 
 /// The most a gzip file may expand to (2 GB): past it the file is refused (a browser tab could not
@@ -23,16 +24,6 @@ pub(super) fn decompress(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErro
         return Err(IngestErrorKind::TooLarge { limit: limit_label(limit) });
     }
     Ok(out)
-}
-
-fn limit_label(limit: u64) -> String {
-    if limit >= 1_000_000_000 {
-        format!("{} GB", limit / 1_000_000_000)
-    } else if limit >= 1_000_000 {
-        format!("{} MB", limit / 1_000_000)
-    } else {
-        format!("{limit} bytes")
-    }
 }
 
 #[cfg(test)]

@@ -187,6 +187,17 @@ pub(crate) fn parquet_rows<'r>(_input: impl BufRead + 'r) -> Result<Box<dyn BufR
     Err(IngestErrorKind::ParquetNotRead)
 }
 
+/// A byte limit as a person reads it (`2 GB`).
+fn limit_label(limit: u64) -> String {
+    if limit >= 1_000_000_000 {
+        format!("{} GB", limit / 1_000_000_000)
+    } else if limit >= 1_000_000 {
+        format!("{} MB", limit / 1_000_000)
+    } else {
+        format!("{limit} bytes")
+    }
+}
+
 /// Quotes a value for the CSV Segscope writes (comma-separated, quoted only when needed).
 fn push_field(out: &mut Vec<u8>, value: &str) {
     if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {

@@ -16,7 +16,7 @@ use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use bytes::Bytes;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
-use super::{push_field, push_record};
+use super::{limit_label, push_field, push_record};
 use crate::ingest::errors::IngestErrorKind;
 
 /// Rows per record batch: a few MB of text at a time.
@@ -107,9 +107,9 @@ fn write_rows(batch: &RecordBatch, out: &mut Vec<u8>, cell: &mut String) -> io::
 pub(super) fn to_csv(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErrorKind> {
     let mut text = ParquetText::open(Bytes::copy_from_slice(bytes))?;
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(3));
-    (&mut text).take(limit + 1).read_to_end(&mut out).map_err(|e| unreadable(&e))?;
+    (&mut text).take(limit.saturating_add(1)).read_to_end(&mut out).map_err(|e| unreadable(&e))?;
     if out.len() as u64 > limit {
-        return Err(IngestErrorKind::ParquetTooLarge { limit: "2 GB".into() });
+        return Err(IngestErrorKind::ParquetTooLarge { limit: limit_label(limit) });
     }
     Ok(out)
 }
