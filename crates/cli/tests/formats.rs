@@ -22,12 +22,12 @@ fn inspect(file: &str, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-fn rfm(file: &str, extra: &[&str], out: &Path) -> String {
-    let path = data(file);
+/// `segscope rfm` on the transactions at `path` (the fixtures' column names), writing `out`.
+fn run_rfm(path: &str, extra: &[&str], out: &Path) -> Output {
     let mut args = vec![
         "rfm",
         "--transactions",
-        path.as_str(),
+        path,
         "--customer-id",
         "customer_id",
         "--date",
@@ -40,7 +40,11 @@ fn rfm(file: &str, extra: &[&str], out: &Path) -> String {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let o = segscope(&args);
+    segscope(&args)
+}
+
+fn rfm(file: &str, extra: &[&str], out: &Path) -> String {
+    let o = run_rfm(&data(file), extra, out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::read_to_string(out).unwrap()
 }
@@ -102,24 +106,8 @@ fn a_damaged_parquet_file_is_a_sentence_naming_the_file() {
     let broken = dir.path().join("orders.parquet");
     std::fs::write(&broken, &bytes[..bytes.len() / 2]).unwrap();
     let path = broken.display().to_string();
-    let out = dir.path().join("rfm.csv").display().to_string();
-    for args in [
-        vec!["inspect", path.as_str()],
-        vec![
-            "rfm",
-            "--transactions",
-            &path,
-            "--customer-id",
-            "customer_id",
-            "--date",
-            "order_date",
-            "--amount",
-            "amount",
-            "--output",
-            &out,
-        ],
-    ] {
-        let o = segscope(&args);
+    let out = dir.path().join("rfm.csv");
+    for o in [segscope(&["inspect", path.as_str()]), run_rfm(&path, &[], &out)] {
         assert!(!o.status.success());
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("orders.parquet: this Parquet file could not be read ("), "{err}");
