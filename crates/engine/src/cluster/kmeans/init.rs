@@ -2,46 +2,94 @@
 //! chosen uniformly; each next one is the best of `2 + ln k` candidates drawn with probability
 //! proportional to the squared distance to the nearest centre so far (the candidate that lowers
 //! the total most is kept).
+//!
+//! Two passes over the rows per centre: one measures every candidate at once; the other moves
+//! each row's distance to the nearest centre and, on the way, draws the next centre's candidates
+//! from the running total of those distances. The sums are added in row order, each its own, so
+//! the centres are those of drawing and measuring one candidate at a time.
 
 use rand::Rng;
 
-use super::super::matrix::squared_distance;
 use super::super::Matrix;
+use super::kernel::{with_kernel, Kernel};
 
 /// `k` rows of `x` to start Lloyd's iterations from, as a `k` × features matrix of values.
 pub(super) fn kmeans_plus_plus(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
-    let n = x.rows();
+    with_kernel!(x.columns(), seed(x, k, rng))
+}
+
+fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+    let (n, d) = (x.rows(), x.columns());
+    let w = K::width(d);
+    let rows = || x.values().chunks_exact(w);
     let trials = 2 + (k as f64).ln() as usize;
-    let mut centres = Vec::with_capacity(k * x.columns());
+    let mut centres = Vec::with_capacity(k * d);
     let first = rng.random_range(0..n);
     centres.extend_from_slice(x.row(first));
-    let mut closest: Vec<f64> = (0..n).map(|i| squared_distance(x.row(i), x.row(first))).collect();
-    let mut potential: f64 = closest.iter().sum();
-    let mut candidate_dist = vec![0.0; n];
-    let mut best_dist = vec![0.0; n];
-    for _ in 1..k {
-        let mut best: Option<(usize, f64)> = None;
-        for _ in 0..trials {
-            let target = rng.random::<f64>() * potential;
-            let candidate = pick(&closest, target);
-            let mut total = 0.0;
-            for (i, d) in candidate_dist.iter_mut().enumerate() {
-                let new = squared_distance(x.row(i), x.row(candidate)).min(closest.get(i).copied().unwrap_or(0.0));
-                *d = new;
-                total += new;
-            }
-            if best.is_none_or(|(_, t)| total < t) {
-                best = Some((candidate, total));
-                std::mem::swap(&mut best_dist, &mut candidate_dist);
+    let mut closest: Vec<f64> = rows().map(|r| K::distance(r, x.row(first))).collect();
+    let mut potential = 0.0;
+    for c in &closest {
+        potential += c;
+    }
+    let mut candidates = draw(&closest, potential, trials, rng);
+    let mut totals = vec![0.0; trials];
+    for round in 1..k {
+        // Every candidate's total of the distances to the nearest centre, were it added.
+        let chosen: Vec<&[f64]> = candidates.iter().map(|&c| x.row(c)).collect();
+        totals.iter_mut().for_each(|t| *t = 0.0);
+        for (row, &near) in rows().zip(&closest) {
+            for (total, c) in totals.iter_mut().zip(&chosen) {
+                *total += K::distance(row, c).min(near);
             }
         }
-        if let Some((candidate, total)) = best {
-            centres.extend_from_slice(x.row(candidate));
-            std::mem::swap(&mut closest, &mut best_dist);
-            potential = total;
+        // The first of the lowest totals.
+        let mut best: Option<(usize, f64)> = None;
+        for (&candidate, &total) in candidates.iter().zip(&totals) {
+            if best.is_none_or(|(_, t)| total < t) {
+                best = Some((candidate, total));
+            }
+        }
+        let Some((winner, total)) = best else { break };
+        let centre = x.row(winner);
+        centres.extend_from_slice(centre);
+        potential = total;
+        if round + 1 == k {
+            break;
+        }
+        // Move the distances to the nearest centre, and draw the next candidates from them.
+        let targets: Vec<f64> = (0..trials).map(|_| rng.random::<f64>() * potential).collect();
+        let mut order: Vec<usize> = (0..trials).collect();
+        order.sort_by(|&a, &b| {
+            targets.get(a).zip(targets.get(b)).map_or(std::cmp::Ordering::Equal, |(a, b)| a.total_cmp(b))
+        });
+        let mut waiting = order.iter().peekable();
+        let mut sum = 0.0;
+        for (i, (row, near)) in rows().zip(closest.iter_mut()).enumerate() {
+            *near = K::distance(row, centre).min(*near);
+            sum += *near;
+            while let Some(&&t) = waiting.peek() {
+                if targets.get(t).is_some_and(|&target| sum > target) {
+                    if let Some(c) = candidates.get_mut(t) {
+                        *c = i;
+                    }
+                    waiting.next();
+                } else {
+                    break;
+                }
+            }
+        }
+        for &t in waiting {
+            if let Some(c) = candidates.get_mut(t) {
+                *c = n.saturating_sub(1);
+            }
         }
     }
     centres
+}
+
+/// `trials` rows drawn with probability proportional to `weights` (their total `potential`).
+fn draw(weights: &[f64], potential: f64, trials: usize, rng: &mut impl Rng) -> Vec<usize> {
+    (0..trials).map(|_| pick(weights, rng.random::<f64>() * potential)).collect()
 }
 
 /// The first row whose running total of `weights` passes `target`, clipped to the last row (as
@@ -56,4 +104,63 @@ fn pick(weights: &[f64], target: f64) -> usize {
         }
     }
     weights.len().saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::cluster::matrix::squared_distance;
+
+    /// k-means++ as first written: each candidate drawn and measured on its own.
+    fn one_at_a_time(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+        let n = x.rows();
+        let trials = 2 + (k as f64).ln() as usize;
+        let mut centres = Vec::new();
+        let first = rng.random_range(0..n);
+        centres.extend_from_slice(x.row(first));
+        let mut closest: Vec<f64> = (0..n).map(|i| squared_distance(x.row(i), x.row(first))).collect();
+        let mut potential: f64 = closest.iter().sum();
+        for _ in 1..k {
+            let mut best: Option<(usize, f64, Vec<f64>)> = None;
+            for _ in 0..trials {
+                let candidate = pick(&closest, rng.random::<f64>() * potential);
+                let dist: Vec<f64> =
+                    (0..n).map(|i| squared_distance(x.row(i), x.row(candidate)).min(closest[i])).collect();
+                let total: f64 = dist.iter().sum();
+                if best.as_ref().is_none_or(|(_, t, _)| total < *t) {
+                    best = Some((candidate, total, dist));
+                }
+            }
+            let (candidate, total, dist) = best.unwrap();
+            centres.extend_from_slice(x.row(candidate));
+            closest = dist;
+            potential = total;
+        }
+        centres
+    }
+
+    #[test]
+    fn seeding_draws_the_centres_of_one_candidate_at_a_time() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+        for (d, k) in [(6, 6), (2, 2), (3, 12), (10, 25)] {
+            let v: Vec<f64> = (0..5000 * d).map(|_| rng.random_range(-2.0..2.0f64).powi(3)).collect();
+            let x = Matrix::new(v, d).unwrap();
+            for seed in 0..3 {
+                let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+                let plain = one_at_a_time(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+                assert_eq!(ours, plain, "d = {d}, k = {k}, seed = {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn seeding_with_fewer_distinct_rows_than_centres_repeats_the_last_row() {
+        let x = Matrix::new([0.0, 0.0, 5.0, 5.0].repeat(10), 2).unwrap();
+        let centres = kmeans_plus_plus(&x, 4, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0));
+        let plain = one_at_a_time(&x, 4, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0));
+        assert_eq!(centres, plain);
+        assert_eq!(centres.len(), 8);
+    }
 }

@@ -1,27 +1,33 @@
 //! Lloyd's iterations: assign each row to its nearest centre, move each centre to its rows' mean.
-//! Sums are taken per block of [`BLOCK_ROWS`] rows and added in block order.
+//! Sums are taken per block of [`BLOCK_ROWS`] rows and added in block order. The assignment is
+//! every row against every centre ([`Algorithm::Lloyd`]) or Hamerly's bounds
+//! ([`Algorithm::Hamerly`], [`super::hamerly`]), which give the same labels and sums, bit for bit.
 
 use super::super::matrix::squared_distance;
 use super::super::{Matrix, BLOCK_ROWS};
-use super::{KMeansError, KMeansFit};
+use super::hamerly::{self, Bounds};
+use super::kernel::{with_kernel, Centres, Kernel};
+use super::{Algorithm, KMeansError, KMeansFit};
 use crate::progress::Monitor;
 
 /// One block's (or the whole matrix's) sums from an assignment step.
-struct Sums {
+pub(super) struct Sums {
     /// Per cluster, the sum of its rows' features.
-    features: Vec<f64>,
-    counts: Vec<u64>,
-    inertia: f64,
+    pub(super) features: Vec<f64>,
+    /// Per cluster, its rows.
+    pub(super) counts: Vec<u64>,
+    /// Sum of each row's squared distance to its centre.
+    pub(super) inertia: f64,
     /// Whether any row changed cluster.
-    changed: bool,
+    pub(super) changed: bool,
 }
 
 impl Sums {
-    fn new(k: usize, d: usize) -> Self {
+    pub(super) fn new(k: usize, d: usize) -> Self {
         Sums { features: vec![0.0; k * d], counts: vec![0; k], inertia: 0.0, changed: false }
     }
 
-    fn add(&mut self, other: &Sums) {
+    pub(super) fn add(&mut self, other: &Sums) {
         self.features.iter_mut().zip(&other.features).for_each(|(a, b)| *a += b);
         self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a += b);
         self.inertia += other.inertia;
@@ -29,23 +35,12 @@ impl Sums {
     }
 }
 
-/// The nearest centre to `row` and its squared distance (the lowest index on a tie).
-pub(crate) fn nearest(row: &[f64], centres: &[f64], d: usize) -> (u32, f64) {
-    let mut best = (0u32, f64::INFINITY);
-    for (j, c) in centres.chunks_exact(d).enumerate() {
-        let dist = squared_distance(row, c);
-        if dist < best.1 {
-            best = (j as u32, dist);
-        }
-    }
-    best
-}
-
-/// Assigns the rows `start..` of one block, writing `labels` (the block's slice).
-fn assign_block(block: &[f64], labels: &mut [u32], centres: &[f64], k: usize, d: usize) -> Sums {
+/// Assigns the rows of one block, writing `labels` (the block's slice).
+#[inline(always)]
+fn assign_block<K: Kernel>(block: &[f64], labels: &mut [u32], centres: &Centres, k: usize, d: usize) -> Sums {
     let mut sums = Sums::new(k, d);
-    for (row, label) in block.chunks_exact(d).zip(labels.iter_mut()) {
-        let (j, dist) = nearest(row, centres, d);
+    for (row, label) in block.chunks_exact(K::width(d)).zip(labels.iter_mut()) {
+        let (j, dist, _) = K::nearest_two(row, centres, d);
         if *label != j {
             sums.changed = true;
             *label = j;
@@ -66,19 +61,21 @@ fn assign_block(block: &[f64], labels: &mut [u32], centres: &[f64], k: usize, d:
 fn assign(x: &Matrix, labels: &mut [u32], centres: &[f64], k: usize) -> Sums {
     let d = x.columns();
     let mut total = Sums::new(k, d);
+    let centres = Centres::new(centres, d);
     for (block, labels) in x.values().chunks(BLOCK_ROWS * d).zip(labels.chunks_mut(BLOCK_ROWS)) {
-        total.add(&assign_block(block, labels, centres, k, d));
+        total.add(&with_kernel!(d, assign_block(block, labels, &centres, k, d)));
     }
     total
 }
 
 /// Gives each empty cluster the row farthest from its centre (the farthest first), as
-/// scikit-learn's `_relocate_empty_clusters`: the row moves out of its cluster's sums.
-fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Sums) {
+/// scikit-learn's `_relocate_empty_clusters`: the row moves out of its cluster's sums. The rows
+/// moved.
+fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Sums) -> Vec<usize> {
     let d = x.columns();
     let empty: Vec<usize> = sums.counts.iter().enumerate().filter(|(_, &c)| c == 0).map(|(j, _)| j).collect();
     if empty.is_empty() {
-        return;
+        return Vec::new();
     }
     let mut far: Vec<(usize, f64)> = (0..x.rows())
         .map(|i| {
@@ -87,6 +84,7 @@ fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Su
         })
         .collect();
     far.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut moved = Vec::new();
     for (&j, &(i, _)) in empty.iter().zip(&far) {
         let Some(label) = labels.get_mut(i) else { continue };
         let from = *label as usize;
@@ -107,7 +105,9 @@ fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Su
             *c += 1;
         }
         *label = j as u32;
+        moved.push(i);
     }
+    moved
 }
 
 /// Iterates from `centres` (k × features values) until converged or `max_iter`.
@@ -116,20 +116,33 @@ pub(super) fn run(
     mut centres: Vec<f64>,
     max_iter: usize,
     tol: f64,
+    algorithm: Algorithm,
     monitor: &mut dyn Monitor,
 ) -> Result<KMeansFit, KMeansError> {
     let d = x.columns();
     let k = centres.len() / d;
     let mut labels = vec![u32::MAX; x.rows()];
+    let mut bounds = match algorithm {
+        Algorithm::Lloyd => None,
+        Algorithm::Hamerly => Some(Bounds::new(x.rows(), k, d)),
+    };
     let mut n_iter = 0;
     for iteration in 0..max_iter {
         n_iter = iteration + 1;
-        let mut sums = assign(x, &mut labels, &centres, k);
+        let mut sums = match bounds.as_mut() {
+            Some(b) => b.assign(x, &mut labels, &centres),
+            None => assign(x, &mut labels, &centres, k),
+        };
         if iteration > 0 && !sums.changed {
             // The labels did not change: the centres are their rows' means already.
             break;
         }
-        relocate_empty(x, &mut labels, &centres, &mut sums);
+        for i in relocate_empty(x, &mut labels, &centres, &mut sums) {
+            if let Some(b) = bounds.as_mut() {
+                b.relabelled(i);
+            }
+        }
+        let old = bounds.as_ref().map(|_| centres.clone());
         let mut shift = 0.0;
         for (j, c) in centres.chunks_exact_mut(d).enumerate() {
             let count = sums.counts.get(j).copied().unwrap_or(0);
@@ -143,6 +156,9 @@ pub(super) fn run(
                 *c = new;
             }
         }
+        if let (Some(b), Some(old)) = (bounds.as_mut(), old) {
+            b.moved(&old, &centres);
+        }
         if monitor.is_cancelled() {
             return Err(KMeansError::Cancelled);
         }
@@ -151,7 +167,13 @@ pub(super) fn run(
         }
     }
     // The labels and inertia of the final centres.
-    let sums = assign(x, &mut labels, &centres, k);
+    let inertia = match bounds.as_mut() {
+        Some(b) => {
+            b.assign(x, &mut labels, &centres);
+            hamerly::inertia(x, &labels, &centres)
+        }
+        None => assign(x, &mut labels, &centres, k).inertia,
+    };
     let centroids = Matrix::from_means(centres, d);
-    Ok(KMeansFit { centroids, labels, inertia: sums.inertia, n_iter })
+    Ok(KMeansFit { centroids, labels, inertia, n_iter })
 }

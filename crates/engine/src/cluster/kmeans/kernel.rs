@@ -1,0 +1,231 @@
+//! The squared distances of the hot loops, for any number of features and, for 1 to 8, as
+//! fixed-width arrays the compiler unrolls (no bounds checks). Every way adds the squared
+//! differences in feature order from 0, as [`squared_distance`] does, so every width gives the
+//! same bits.
+//!
+//! Finding a row's nearest centre measures [`LANES`] centres at once: the centres are laid out
+//! feature by feature, `LANES` centres side by side ([`Centres`]), so each step is one operation
+//! on `LANES` values (SIMD where the target has it) while each centre's sum still runs over the
+//! features in order.
+
+use super::super::matrix::squared_distance;
+
+/// Centres measured side by side.
+pub(super) const LANES: usize = 4;
+
+/// The centres, row after row and laid out for [`Kernel::nearest_two`].
+pub(super) struct Centres<'a> {
+    /// `k` rows of `d` values.
+    pub(super) rows: &'a [f64],
+    /// Per group of [`LANES`] centres, per feature, the group's values; a missing centre's are
+    /// infinite (never nearest).
+    packed: Vec<[f64; LANES]>,
+}
+
+impl<'a> Centres<'a> {
+    /// `rows`: `k` rows of `d` values.
+    pub(super) fn new(rows: &'a [f64], d: usize) -> Self {
+        let k = rows.len() / d.max(1);
+        let mut packed = vec![[f64::INFINITY; LANES]; k.div_ceil(LANES) * d];
+        for (j, c) in rows.chunks_exact(d.max(1)).enumerate() {
+            for (t, &v) in c.iter().enumerate() {
+                if let Some(slot) = packed.get_mut(j / LANES * d + t).and_then(|g| g.get_mut(j % LANES)) {
+                    *slot = v;
+                }
+            }
+        }
+        Centres { rows, packed }
+    }
+}
+
+/// How rows of a given width are measured.
+pub(super) trait Kernel {
+    /// Values per row: the fixed width, or `d`.
+    fn width(d: usize) -> usize;
+    /// Squared Euclidean distance between two rows of [`Kernel::width`] values.
+    fn distance(a: &[f64], b: &[f64]) -> f64;
+    /// The nearest of `centres` to `row`, its squared distance and the squared distance of the
+    /// second nearest (infinite with one centre). The lowest index wins a tie.
+    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64);
+}
+
+/// Rows of any width.
+pub(super) struct AnyWidth;
+
+impl Kernel for AnyWidth {
+    #[inline(always)]
+    fn width(d: usize) -> usize {
+        d
+    }
+
+    #[inline(always)]
+    fn distance(a: &[f64], b: &[f64]) -> f64 {
+        squared_distance(a, b)
+    }
+
+    #[inline(always)]
+    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64) {
+        let mut near = Nearest::new();
+        for c in centres.rows.chunks_exact(d.max(1)) {
+            near.offer(squared_distance(row, c));
+        }
+        near.result()
+    }
+}
+
+/// Rows of exactly `D` values.
+pub(super) struct Fixed<const D: usize>;
+
+impl<const D: usize> Kernel for Fixed<D> {
+    #[inline(always)]
+    fn width(_: usize) -> usize {
+        D
+    }
+
+    #[inline(always)]
+    fn distance(a: &[f64], b: &[f64]) -> f64 {
+        match (<&[f64; D]>::try_from(a), <&[f64; D]>::try_from(b)) {
+            (Ok(a), Ok(b)) => {
+                let mut sum = 0.0;
+                for (x, y) in a.iter().zip(b) {
+                    sum += (x - y) * (x - y);
+                }
+                sum
+            }
+            _ => squared_distance(a, b),
+        }
+    }
+
+    #[inline(always)]
+    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64) {
+        let Ok(row) = <&[f64; D]>::try_from(row) else {
+            return AnyWidth::nearest_two(row, centres, d);
+        };
+        let mut near = Nearest::new();
+        for group in centres.packed.chunks_exact(D) {
+            let mut sums = [0.0; LANES];
+            for (x, c) in row.iter().zip(group) {
+                for (s, y) in sums.iter_mut().zip(c) {
+                    *s += (x - y) * (x - y);
+                }
+            }
+            for s in sums {
+                near.offer(s);
+            }
+        }
+        near.result()
+    }
+}
+
+/// The running nearest and second nearest of distances offered in centre order.
+struct Nearest {
+    offered: u32,
+    label: u32,
+    best: f64,
+    second: f64,
+}
+
+impl Nearest {
+    #[inline(always)]
+    fn new() -> Self {
+        Nearest { offered: 0, label: 0, best: f64::INFINITY, second: f64::INFINITY }
+    }
+
+    /// The next centre's distance. Written as selects, not branches: which centre is nearest is
+    /// data, not a pattern a branch predictor learns.
+    #[inline(always)]
+    fn offer(&mut self, dist: f64) {
+        let nearer = dist < self.best;
+        self.second = if nearer { self.best } else { self.second.min(dist) };
+        self.label = if nearer { self.offered } else { self.label };
+        self.best = if nearer { dist } else { self.best };
+        self.offered += 1;
+    }
+
+    #[inline(always)]
+    fn result(&self) -> (u32, f64, f64) {
+        (self.label, self.best, self.second)
+    }
+}
+
+/// Calls `$f::<K>($args)` with the kernel for `$d` features.
+macro_rules! with_kernel {
+    ($d:expr, $f:ident($($arg:expr),* $(,)?)) => {{
+        use $crate::cluster::kmeans::kernel::{AnyWidth, Fixed};
+        match $d {
+            1 => $f::<Fixed<1>>($($arg),*),
+            2 => $f::<Fixed<2>>($($arg),*),
+            3 => $f::<Fixed<3>>($($arg),*),
+            4 => $f::<Fixed<4>>($($arg),*),
+            5 => $f::<Fixed<5>>($($arg),*),
+            6 => $f::<Fixed<6>>($($arg),*),
+            7 => $f::<Fixed<7>>($($arg),*),
+            8 => $f::<Fixed<8>>($($arg),*),
+            _ => $f::<AnyWidth>($($arg),*),
+        }
+    }};
+}
+pub(super) use with_kernel;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(n: usize, salt: u64) -> Vec<f64> {
+        (0..n as u64).map(|i| ((i * 7919 + salt * 104_729) % 1013) as f64 / 97.0 - 5.1).collect()
+    }
+
+    fn check<K: Kernel>(d: usize) {
+        let rows = values(40 * d, 1);
+        for k in [1, 2, 4, 5, 9] {
+            let mut centres = values(k * d, 2);
+            // A tie: the second centre equals the first.
+            if k > 1 {
+                let first = centres[..d].to_vec();
+                centres[d..2 * d].copy_from_slice(&first);
+            }
+            let packed = Centres::new(&centres, d);
+            for row in rows.chunks_exact(d) {
+                for c in centres.chunks_exact(d) {
+                    assert_eq!(K::distance(row, c).to_bits(), squared_distance(row, c).to_bits(), "d = {d}");
+                }
+                let (j, best, second) = K::nearest_two(row, &packed, d);
+                // The rule written plainly: the first strictly nearer centre wins.
+                let (mut lj, mut ld) = (0u32, f64::INFINITY);
+                for (i, c) in centres.chunks_exact(d).enumerate() {
+                    let dist = squared_distance(row, c);
+                    if dist < ld {
+                        (lj, ld) = (i as u32, dist);
+                    }
+                }
+                assert_eq!((j, best.to_bits()), (lj, ld.to_bits()), "d = {d}, k = {k}");
+                let mut all: Vec<f64> = centres.chunks_exact(d).map(|c| squared_distance(row, c)).collect();
+                all.sort_by(f64::total_cmp);
+                assert_eq!(second, all.get(1).copied().unwrap_or(f64::INFINITY), "d = {d}, k = {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_width_gives_the_plain_distances_and_nearest_bit_for_bit() {
+        check::<Fixed<1>>(1);
+        check::<Fixed<2>>(2);
+        check::<Fixed<3>>(3);
+        check::<Fixed<4>>(4);
+        check::<Fixed<5>>(5);
+        check::<Fixed<6>>(6);
+        check::<Fixed<7>>(7);
+        check::<Fixed<8>>(8);
+        check::<AnyWidth>(11);
+    }
+
+    #[test]
+    fn with_kernel_picks_the_width() {
+        fn width<K: Kernel>(d: usize) -> usize {
+            K::width(d)
+        }
+        for d in 1..=12 {
+            assert_eq!(with_kernel!(d, width(d)), d);
+        }
+    }
+}
