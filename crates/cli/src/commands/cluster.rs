@@ -1,19 +1,31 @@
-//! `segscope cluster`: k-means on chosen columns of a customers file, or a scan over k.
+//! `segscope cluster`: k-means on chosen features of the customer table (a customers file, with
+//! the aggregates of its transactions joined on), or a scan over k. The settings are read and
+//! checked by the engine ([`ClusterParams`], the same check and sentences as the app), the fit is
+//! the engine's ([`fit_model`]), and the model it saves labels any file by `segscope apply --model`
+//! with the same names this command writes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use segscope_engine::cluster::kmeans::{fit, KMeansParams};
-use segscope_engine::cluster::prep::{prepare, FeatureSpec, Missing, Prepared, Scaling};
+use segscope_engine::api::SCAN_ROWS;
+use segscope_engine::cluster::model::{fit_model, Fitted, ModelInput};
+use segscope_engine::cluster::params::ClusterParams;
+use segscope_engine::cluster::prep::{prepare, FeatureSpec, Missing, Scaling};
 use segscope_engine::cluster::quality::{calinski_harabasz, davies_bouldin, silhouette, SILHOUETTE_EXACT_ROWS};
 use segscope_engine::cluster::scan::{scan, ScanParams};
-use segscope_engine::export::write_appended;
-use segscope_engine::ingest::read_table;
+use segscope_engine::cluster::ClusterError;
+use segscope_engine::export::{segment_column_name, write_appended};
+use segscope_engine::ingest::values::date_from_days;
+use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::table::{ColumnData, ColumnType, Table};
+use segscope_engine::stream::{customer_table, CustomerTable, TransactionsInput};
+use segscope_engine::table::ColumnType;
+use segscope_engine::typed::Typed;
+use serde_json::json;
 
 use crate::error::{create_file, read_file, write_failed, CliError};
 use crate::read_args::ReadArgs;
+use crate::transaction_args::TransactionArgs;
 
 /// Arguments of `segscope cluster`.
 #[derive(Debug, Args)]
@@ -21,19 +33,23 @@ pub struct ClusterArgs {
     /// The customers file (one row per customer).
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
-    /// The columns to cluster on, comma-separated (numbers, booleans, categories).
+    /// The columns to cluster on, comma-separated: numbers, booleans, categories, dates (read as
+    /// days before the as-of date), and with --transactions their aggregates (orders, revenue,
+    /// last_order_date, ...).
     #[arg(long, value_delimiter = ',', value_name = "COLS", required_unless_present = "all_numeric")]
     pub features: Vec<String>,
-    /// Cluster on every integer and decimal column instead (see --exclude).
+    /// Cluster on every integer and decimal column instead (with --transactions, their numeric
+    /// aggregates too; see --exclude).
     #[arg(long, conflicts_with = "features")]
     pub all_numeric: bool,
     /// Columns left out of --all-numeric, comma-separated (an id, for example).
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     pub exclude: Vec<String>,
-    /// The number of clusters.
-    #[arg(long, required_unless_present = "scan")]
-    pub k: Option<usize>,
-    /// Instead of one fit, try each k of a range like 2..10 and print their scores.
+    /// The number of clusters (2 to 50).
+    #[arg(long, value_name = "K", required_unless_present = "scan")]
+    pub k: Option<String>,
+    /// Instead of one fit, try each k of a range like 2..10 and print their scores (above 20,000
+    /// customers, on a seeded sample of 20,000).
     #[arg(long, value_name = "MIN..MAX", conflicts_with = "k")]
     pub scan: Option<String>,
     /// Scaling of the numbers: zscore, robust, minmax or none.
@@ -45,194 +61,350 @@ pub struct ClusterArgs {
     /// Rows missing a feature: drop (left without a cluster) or impute (median, most common category).
     #[arg(long, default_value = "drop")]
     pub missing: String,
-    /// Restarts of k-means from new seeds; the lowest inertia is kept.
-    #[arg(long, default_value_t = 10)]
-    pub n_init: usize,
-    /// Most iterations per restart.
-    #[arg(long, default_value_t = 300)]
-    pub max_iter: usize,
-    /// Seed of the random numbers (the same seed gives the same clusters).
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// The input file with a `cluster` column appended (1..k; empty for rows left out).
-    #[arg(long, value_name = "FILE", required_unless_present = "scan")]
+    /// Restarts of k-means from new seeds; the lowest inertia is kept [default: 10].
+    #[arg(long, value_name = "N")]
+    pub n_init: Option<String>,
+    /// Most iterations per restart [default: 300].
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<String>,
+    /// Seed of the random numbers (the same seed gives the same clusters) [default: 0].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<String>,
+    /// The date date features count days back from (YYYY-MM-DD) [default: the day after the
+    /// latest transaction with --transactions, else the day after the latest date in the date
+    /// features].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// The input file with a `cluster` column appended: each row's cluster name (empty for rows
+    /// left out), the same names `segscope apply --model` writes.
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["scan", "model", "report"])]
     pub output: Option<PathBuf>,
-    /// A JSON report: k, inertia, iterations, scores, sizes, centres in original units (or the scan's scores).
+    /// Save the fitted model (segscope.cluster-model/1) to label other files with `segscope apply --model`.
+    #[arg(long, value_name = "FILE", conflicts_with = "scan")]
+    pub model: Option<PathBuf>,
+    /// A JSON report: k, inertia, iterations, scores, sizes, each cluster's name and centre in
+    /// original units (or, with --scan, each k's scores and the recommendation).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub transactions: TransactionArgs,
 }
 
-/// Reads the file, prepares the features, and fits or scans.
+/// Reads the customers (and transactions), then fits or scans.
 pub fn run(args: &ClusterArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
-    let name = args.input.display().to_string();
-    let table = read_table(&name, &read_file(&args.input)?, &options, &mut Quiet)?.table;
-    let prepared = prepared(args, &table)?;
-    for w in &prepared.warnings {
-        eprintln!("warning: {}", w.message());
+    let (scaling, missing) = (scaling(&args.scale)?, missing(&args.missing)?);
+    let range = args.scan.as_deref().map(parse_range).transpose()?;
+    // Named features are checked with the settings before any file is read.
+    if !args.all_numeric {
+        check(&params(args, feature_specs(args, &args.features, scaling)?, missing), args.k.as_deref(), &range)?;
     }
-    if prepared.dropped > 0 {
-        eprintln!("{} rows miss a feature and get no cluster (use --missing impute to fill them)", prepared.dropped);
+    let table = read_customers(args, &options)?;
+    let names = feature_names(args, &table);
+    let params = params(args, feature_specs(args, &names, scaling)?, missing);
+    let features: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
+    let default_as_of = table.default_as_of(&features);
+    match &range {
+        Some(range) => run_scan(args, &table, &params, range, default_as_of),
+        None => run_fit(args, &table, &params, default_as_of),
     }
-    let kmeans = KMeansParams {
-        k: args.k.unwrap_or(2),
-        n_init: args.n_init,
-        max_iter: args.max_iter,
-        seed: args.seed,
-        ..KMeansParams::default()
-    };
-    let usage = |e: &dyn std::fmt::Display| CliError::usage(e.to_string());
-    if let Some(range) = &args.scan {
-        let (min_k, max_k) = parse_range(range)?;
-        let s = scan(&prepared.matrix, &ScanParams { min_k, max_k, kmeans, ..ScanParams::default() }, &mut Quiet)
-            .map_err(|e| usage(&e))?;
-        println!(
-            "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}",
-            "k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"
-        );
-        for p in &s.points {
-            let opt = |v: Option<f64>, w: usize| v.map_or_else(|| format!("{:>w$}", "-"), |v| format!("{v:>w$.3}"));
-            println!(
-                "{:>3}  {:>14.3}  {}  {}  {}  {:>9.3}",
-                p.k,
-                p.inertia,
-                opt(p.silhouette.map(|s| s.score), 10),
-                opt(p.calinski_harabasz, 17),
-                opt(p.davies_bouldin, 14),
-                p.stability
-            );
-        }
-        if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
-            println!("silhouette on a seeded sample of {} rows", sil.rows);
-        }
-        println!("recommended: {}", s.reason);
-        if let Some(path) = &args.report {
-            write_json(path, &serde_json::to_value(&s).unwrap_or_default())?;
-        }
-        return Ok(());
-    }
-    let model = fit(&prepared.matrix, &kmeans, &mut Quiet).map_err(|e| usage(&e))?;
-    let k = kmeans.k;
-    let mut labels: Vec<Option<u32>> = vec![None; table.rows()];
-    for (&row, &label) in prepared.rows.iter().zip(&model.labels) {
-        if let Some(slot) = labels.get_mut(row) {
-            *slot = Some(label + 1);
-        }
-    }
-    if let Some(path) = &args.output {
-        let column = segscope_engine::export::segment_column_name(&table, "cluster");
-        let out = create_file(path)?;
-        write_appended(
-            &table,
-            &[column],
-            |row, values| values.push(labels.get(row).copied().flatten().map(|l| l.to_string()).unwrap_or_default()),
-            true,
-            out,
-            &mut Quiet,
-        )
-        .map_err(|e| write_failed(&path.display().to_string(), e))?;
-    }
-    let x = &prepared.matrix;
-    let sil = silhouette(x, &model.labels, k, SILHOUETTE_EXACT_ROWS, args.seed);
-    let sizes = model.sizes();
-    let kept = prepared.rows.len() as f64;
-    let centroids: Vec<serde_json::Value> = (0..k)
-        .map(|c| {
-            let centre = model.centroids.row(c);
-            let values: serde_json::Map<String, serde_json::Value> = prepared
-                .columns
-                .iter()
-                .zip(centre)
-                .map(|(col, &v)| {
-                    let key = match &col.level {
-                        Some(level) => format!("{}={level}", col.feature),
-                        None => col.feature.clone(),
-                    };
-                    (key, serde_json::json!(col.original(v)))
-                })
-                .collect();
-            let size = sizes.get(c).copied().unwrap_or(0);
-            serde_json::json!({"cluster": c + 1, "size": size, "share": size as f64 / kept, "centre": values})
-        })
-        .collect();
-    let report = serde_json::json!({
-        "k": k,
-        "algorithm": "kmeans",
-        "inertia": model.inertia,
-        "n_iter": model.n_iter,
-        "n_init": args.n_init,
-        "seed": args.seed,
-        "silhouette": sil.map(|s| s.score),
-        "silhouette_sampled": sil.is_some_and(|s| s.sampled),
-        "silhouette_rows": sil.map(|s| s.rows),
-        "calinski_harabasz": calinski_harabasz(x, &model.labels, k),
-        "davies_bouldin": davies_bouldin(x, &model.labels, k),
-        "rows": table.rows(),
-        "clustered": prepared.rows.len(),
-        "dropped": prepared.dropped,
-        "sizes": sizes,
-        "centroids": centroids,
-        "features": prepared.columns,
-        "warnings": prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
-    });
-    eprintln!(
-        "k = {k}: inertia {:.3} after {} iterations; sizes {}",
-        model.inertia,
-        model.n_iter,
-        sizes.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-    );
-    if let Some(path) = &args.report {
-        write_json(path, &report)?;
-    }
-    Ok(())
 }
 
-/// The features the flags choose, prepared.
-fn prepared(args: &ClusterArgs, table: &Table) -> Result<Prepared, CliError> {
-    let scaling = match args.scale.as_str() {
+/// The settings as typed (numbers are the engine's to read, so its sentences are the app's).
+fn params(args: &ClusterArgs, features: Vec<FeatureSpec>, missing: Missing) -> ClusterParams {
+    let d = ClusterParams::default();
+    ClusterParams {
+        features,
+        missing,
+        n_init: typed(&args.n_init, d.n_init),
+        max_iter: typed(&args.max_iter, d.max_iter),
+        seed: typed(&args.seed, d.seed),
+        as_of: args.as_of.clone(),
+    }
+}
+
+/// A flag's text, or the default.
+fn typed<T>(flag: &Option<String>, default: Typed<T>) -> Typed<T> {
+    flag.clone().map_or(default, Typed::Text)
+}
+
+/// The engine's check for a fit with `--k`, or for a scan of `--scan`.
+fn check(params: &ClusterParams, k: Option<&str>, range: &Option<(String, String)>) -> Result<(), ClusterError> {
+    let text = |t: &str| Typed::Text(t.to_string());
+    match range {
+        Some((min, max)) => params.check_scan(&text(min), &text(max)).map(|_| ()),
+        None => params.check_fit(&text(k.unwrap_or_default())).map(|_| ()),
+    }
+}
+
+/// The customers file, with the aggregates of `--transactions` joined on by key.
+fn read_customers(args: &ClusterArgs, options: &ReadOptions) -> Result<CustomerTable, CliError> {
+    let name = args.input.display().to_string();
+    let bytes = read_file(&args.input)?;
+    let Some(path) = &args.transactions.transactions else {
+        return Ok(customer_table(&name, &bytes, options, None, None, &mut Quiet)?);
+    };
+    let tx_name = path.display().to_string();
+    let mut tx_file = std::fs::File::open(path).map_err(|source| CliError::File { path: tx_name.clone(), source })?;
+    let tx_options = args.transactions.read_options(&ReadOptions::default());
+    let mut tx = TransactionsInput {
+        name: &tx_name,
+        input: &mut tx_file,
+        options: &tx_options,
+        mapping: args.transactions.mapping(None).0,
+        workers: &mut crate::workers::Threads::default(),
+    };
+    let table = customer_table(&name, &bytes, options, Some(&mut tx), None, &mut Quiet)?;
+    if let Some(t) = &table.transactions {
+        for m in t.report.messages() {
+            eprintln!("transactions: {m}");
+        }
+    }
+    Ok(table)
+}
+
+/// The features the flags name, or every number column with --all-numeric.
+fn feature_names(args: &ClusterArgs, table: &CustomerTable) -> Vec<String> {
+    if !args.all_numeric {
+        return args.features.clone();
+    }
+    table
+        .columns()
+        .into_iter()
+        .filter(|(_, data)| matches!(data.column_type(), ColumnType::Integer | ColumnType::Decimal))
+        .map(|(name, _)| name.to_string())
+        .filter(|name| !args.exclude.contains(name))
+        .collect()
+}
+
+/// Each feature with its log and scaling; a `--log` column that is not a feature is a mistake.
+fn feature_specs(args: &ClusterArgs, names: &[String], scaling: Scaling) -> Result<Vec<FeatureSpec>, CliError> {
+    let names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
+    if let Some(l) = args.log.iter().find(|l| !names.contains(&l.as_str())) {
+        return Err(CliError::usage(format!("--log `{l}` is not one of the features clustered on.")));
+    }
+    Ok(names
+        .iter()
+        .map(|&n| FeatureSpec { column: n.to_string(), log: args.log.iter().any(|l| l == n), scaling, weight: 1.0 })
+        .collect())
+}
+
+fn scaling(text: &str) -> Result<Scaling, CliError> {
+    Ok(match text {
         "zscore" => Scaling::Zscore,
         "robust" => Scaling::Robust,
         "minmax" => Scaling::Minmax,
         "none" => Scaling::None,
         other => return Err(CliError::usage(format!("--scale `{other}` must be zscore, robust, minmax or none."))),
-    };
-    let missing = match args.missing.as_str() {
+    })
+}
+
+fn missing(text: &str) -> Result<Missing, CliError> {
+    Ok(match text {
         "drop" => Missing::Drop,
         "impute" => Missing::Impute,
         other => return Err(CliError::usage(format!("--missing `{other}` must be drop or impute."))),
-    };
-    let names: Vec<String> = if args.all_numeric {
-        table
-            .columns
-            .iter()
-            .filter(|c| matches!(c.column_type(), ColumnType::Integer | ColumnType::Decimal))
-            .filter(|c| !args.exclude.contains(&c.name))
-            .map(|c| c.name.clone())
-            .collect()
-    } else {
-        args.features.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect()
-    };
-    if let Some(l) = args.log.iter().find(|l| !names.contains(l)) {
-        return Err(CliError::usage(format!("--log `{l}` is not one of the features clustered on.")));
-    }
-    let specs: Vec<FeatureSpec> = names
-        .iter()
-        .map(|n| FeatureSpec { column: n.clone(), log: args.log.contains(n), scaling, weight: 1.0 })
-        .collect();
-    let columns: Vec<(&str, &ColumnData)> = table.columns.iter().map(|c| (c.name.as_str(), &c.data)).collect();
-    prepare(&columns, &specs, missing).map_err(|e| CliError::usage(format!("{}: {e}", args.input.display())))
+    })
 }
 
-/// `2..10` as (2, 10).
-fn parse_range(text: &str) -> Result<(usize, usize), CliError> {
+/// `2..10` as the smallest and largest k, as typed (the engine reads and checks them).
+fn parse_range(text: &str) -> Result<(String, String), CliError> {
     let bad = || CliError::usage(format!("--scan `{text}` must look like 2..10 (the smallest and the largest k)."));
     let (a, b) = text.split_once("..").ok_or_else(bad)?;
-    Ok((a.trim().parse().map_err(|_| bad())?, b.trim().trim_start_matches('=').parse().map_err(|_| bad())?))
+    Ok((a.trim().to_string(), b.trim().trim_start_matches('=').trim().to_string()))
 }
 
-fn write_json(path: &std::path::Path, value: &serde_json::Value) -> Result<(), CliError> {
+/// Says which as-of date the date features count back from, when one is used and not given.
+fn say_as_of(as_of: Option<&str>, given: bool, table: &CustomerTable) {
+    if let Some(day) = as_of.filter(|_| !given) {
+        let why = if table.transactions.as_ref().is_some_and(|t| t.latest.is_some()) {
+            "the day after the latest transaction"
+        } else {
+            "the day after the latest date in the date features"
+        };
+        eprintln!("date features counted in days before {day} ({why})");
+    }
+}
+
+/// Scans k over the range (on a seeded sample of [`SCAN_ROWS`] customers above that many): a
+/// table of the scores and the recommended k; `--report` gets them as JSON.
+fn run_scan(
+    args: &ClusterArgs,
+    table: &CustomerTable,
+    params: &ClusterParams,
+    (min, max): &(String, String),
+    default_as_of: Option<i32>,
+) -> Result<(), CliError> {
+    let text = |t: &String| Typed::Text(t.clone());
+    let (valid, min_k, max_k) = params.check_scan(&text(min), &text(max))?;
+    let as_of = valid.as_of.or(default_as_of);
+    let prepared = prepare(&table.columns(), &valid.features, valid.missing, as_of).map_err(ClusterError::from)?;
+    warn(&prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(), prepared.dropped);
+    if prepared.matrix.columns() > 0 && prepared.columns.iter().any(|c| c.days) {
+        say_as_of(as_of.map(|d| date_from_days(d).to_string()).as_deref(), valid.as_of.is_some(), table);
+    }
+    let x = prepared.matrix.sampled(SCAN_ROWS, valid.kmeans.seed);
+    let s = scan(&x, &ScanParams { min_k, max_k, kmeans: valid.kmeans.clone(), ..ScanParams::default() }, &mut Quiet)
+        .map_err(ClusterError::from)?;
+    println!(
+        "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}",
+        "k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"
+    );
+    let opt = |v: Option<f64>, w: usize| v.map_or_else(|| format!("{:>w$}", "-"), |v| format!("{v:>w$.3}"));
+    for p in &s.points {
+        println!(
+            "{:>3}  {:>14.3}  {}  {}  {}  {:>9.3}",
+            p.k,
+            p.inertia,
+            opt(p.silhouette.map(|s| s.score), 10),
+            opt(p.calinski_harabasz, 17),
+            opt(p.davies_bouldin, 14),
+            p.stability
+        );
+    }
+    if x.rows() < prepared.matrix.rows() {
+        println!("scores of a seeded sample of {} of the {} customers clustered", x.rows(), prepared.matrix.rows());
+    } else if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
+        println!("silhouette on a seeded sample of {} rows", sil.rows);
+    }
+    println!("recommended: {}", s.reason);
+    if let Some(path) = &args.report {
+        let report = json!({
+            "points": s.points,
+            "recommended": s.recommended,
+            "reason": s.reason,
+            "clustered": prepared.matrix.rows(),
+            "dropped": prepared.dropped,
+            "scanned": x.rows(),
+            "n_init": valid.kmeans.n_init,
+            "seed": valid.kmeans.seed,
+            "features": valid.features,
+            "as_of": as_of.filter(|_| prepared.columns.iter().any(|c| c.days)).map(|d| date_from_days(d).to_string()),
+            "warnings": prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
+        });
+        write_json(path, &report)?;
+    }
+    Ok(())
+}
+
+/// Fits k-means with `--k` clusters and writes the labelled file, the model and the report.
+fn run_fit(
+    args: &ClusterArgs,
+    table: &CustomerTable,
+    params: &ClusterParams,
+    default_as_of: Option<i32>,
+) -> Result<(), CliError> {
+    let valid = params.check_fit(&Typed::Text(args.k.clone().unwrap_or_default()))?;
+    let customers = &table.customers.table;
+    let input = ModelInput {
+        file: file_name(&args.input),
+        bytes: table.customers.diagnostics.bytes,
+        rows: customers.rows() as u64,
+    };
+    let columns = table.columns();
+    let Fitted { mut model, prepared, fit, profiles } = fit_model(&columns, &valid, default_as_of, input, &mut Quiet)?;
+    // A model that reads the transactions' aggregates keeps their mapping (DECISIONS 5).
+    let features: Vec<String> = valid.features.iter().map(|f| f.column.clone()).collect();
+    if table.reads_aggregates(&features) {
+        model.transactions = table.transactions.as_ref().map(|t| t.mapping.clone());
+    }
+    warn(&prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(), prepared.dropped);
+    say_as_of(model.as_of.as_deref(), valid.as_of.is_some(), table);
+    let names = model.names();
+    if let Some(path) = &args.output {
+        let mut labels: Vec<Option<&str>> = vec![None; customers.rows()];
+        for (&row, &label) in prepared.rows.iter().zip(&fit.labels) {
+            if let Some(slot) = labels.get_mut(row) {
+                *slot = names.get(label as usize).map(String::as_str);
+            }
+        }
+        let column = [segment_column_name(customers, "cluster")];
+        let value = |row: usize, values: &mut Vec<String>| {
+            values.push(labels.get(row).copied().flatten().unwrap_or_default().to_string())
+        };
+        write_appended(customers, &column, value, true, create_file(path)?, &mut Quiet)
+            .map_err(|e| write_failed(&path.display().to_string(), e))?;
+    }
+    if let Some(path) = &args.model {
+        std::fs::write(path, model.to_json())
+            .map_err(|source| CliError::File { path: path.display().to_string(), source })?;
+    }
+    let (x, k, seed) = (&prepared.matrix, model.k, model.seed);
+    let sil = silhouette(x, &fit.labels, k, SILHOUETTE_EXACT_ROWS, seed);
+    let clustered = prepared.rows.len();
+    eprintln!("k = {k}: inertia {:.3} after {} iterations", model.inertia, model.n_iter);
+    for (i, (c, p)) in model.clusters.iter().zip(&profiles).enumerate() {
+        eprintln!("  {:>2}  {:>8} customers ({:>5.1}%)  {}", i + 1, c.size, p.share * 100.0, c.name);
+    }
+    if let Some(path) = &args.report {
+        let clusters: Vec<serde_json::Value> = model
+            .clusters
+            .iter()
+            .zip(&profiles)
+            .enumerate()
+            .map(|(i, (c, p))| {
+                let centre: serde_json::Map<String, serde_json::Value> =
+                    p.features.iter().map(|f| (f.label.clone(), json!(f.mean))).collect();
+                json!({
+                    "cluster": i + 1,
+                    "name": c.name,
+                    "size": c.size,
+                    "share": p.share,
+                    "centre": centre,
+                    "apart": p.apart,
+                })
+            })
+            .collect();
+        let report = json!({
+            "k": k,
+            "algorithm": model.algorithm,
+            "inertia": model.inertia,
+            "n_iter": model.n_iter,
+            "n_init": model.n_init,
+            "max_iter": model.max_iter,
+            "seed": seed,
+            "silhouette": sil.map(|s| s.score),
+            "silhouette_sampled": sil.is_some_and(|s| s.sampled),
+            "silhouette_rows": sil.map(|s| s.rows),
+            "calinski_harabasz": calinski_harabasz(x, &fit.labels, k),
+            "davies_bouldin": davies_bouldin(x, &fit.labels, k),
+            "rows": customers.rows(),
+            "clustered": clustered,
+            "dropped": prepared.dropped,
+            "sizes": model.clusters.iter().map(|c| c.size).collect::<Vec<_>>(),
+            "names": names,
+            "centroids": clusters,
+            "profiles": profiles,
+            "as_of": model.as_of,
+            "features": model.features,
+            "missing": model.missing,
+            "columns": model.columns,
+            "transactions": model.transactions,
+            "warnings": prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
+        });
+        write_json(path, &report)?;
+    }
+    Ok(())
+}
+
+/// The preparation's warnings and the rows left out, on stderr.
+fn warn(warnings: &[String], dropped: usize) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    if dropped > 0 {
+        eprintln!("{dropped} rows miss a feature and get no cluster (use --missing impute to fill them)");
+    }
+}
+
+/// The file's name without its folder (what a model records as where it was fitted).
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).unwrap_or_default() + "\n";
     std::fs::write(path, text).map_err(|source| CliError::File { path: path.display().to_string(), source })
 }

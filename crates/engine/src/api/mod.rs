@@ -5,6 +5,7 @@
 //! components changing. Results stay in the session and are referred to by id; responses carry
 //! small summaries for display, and files as bytes.
 
+mod clusters;
 mod clv;
 pub mod memory;
 mod rfm;
@@ -14,6 +15,7 @@ mod transactions;
 mod views;
 mod wire;
 
+pub use clusters::{ClusterRow, ClustersView, FeaturesView, ScanView, LEFT_OUT, SCAN_ROWS};
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use memory::TooLargeView;
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
@@ -21,6 +23,12 @@ pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use segmentations::{SegmentationKind, SegmentationView};
 
 // The types that cross the boundary inside requests and responses, so the page depends on `api` only.
+pub use crate::cluster::params::ClusterParams;
+pub use crate::cluster::pca::Projection;
+pub use crate::cluster::prep::{FeatureChoice, FeatureSpec, Missing, Scaling};
+pub use crate::cluster::profile::{ClusterProfile, FeatureStat};
+pub use crate::cluster::quality::Silhouette;
+pub use crate::cluster::scan::ScanPoint;
 pub use crate::clv::{ClvParams, TimeUnit};
 pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::reduce::Reduction;
@@ -99,7 +107,8 @@ pub const PREVIEW_ROWS: usize = 20;
 pub enum SegmentationFiles {
     /// The customer table with its segment column(s), and the manifest.
     Csv,
-    /// The definition file (rules: `segscope.segments/1`; RFM: `segscope.rfm/1`).
+    /// The definition file (rules: `segscope.segments/1`; RFM: `segscope.rfm/1`; clusters: the
+    /// model, `segscope.cluster-model/1`).
     Definition,
     /// The SQL that applies it in a warehouse.
     Sql {
@@ -387,6 +396,50 @@ pub enum Request {
         /// Which files.
         files: SegmentationFiles,
     },
+    /// The columns (and transactions' aggregates) a clustering can use, with their types,
+    /// missing counts and skewness.
+    ClusterFeatures {
+        /// The dataset.
+        dataset: DatasetId,
+    },
+    /// Fit k-means for each k of a range and score each, to help choose k.
+    ClusterScan {
+        /// The dataset.
+        dataset: DatasetId,
+        /// Features and settings.
+        params: ClusterParams,
+        /// The smallest k, as typed.
+        min_k: Typed<usize>,
+        /// The largest k, as typed.
+        max_k: Typed<usize>,
+    },
+    /// Fit k-means with k clusters: the Clusters workspace's segmentation.
+    ClusterFit {
+        /// The dataset.
+        dataset: DatasetId,
+        /// Features and settings.
+        params: ClusterParams,
+        /// Clusters, as typed.
+        k: Typed<usize>,
+    },
+    /// A cluster segmentation's view as it is now (after the data was read again).
+    Clusters {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+    },
+    /// Give one cluster of a cluster segmentation another name.
+    RenameCluster {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// The cluster, from 0.
+        cluster: usize,
+        /// Its new name.
+        name: String,
+    },
     /// Drop a dataset and its assignments.
     Forget {
         /// The dataset.
@@ -433,6 +486,12 @@ pub enum Response {
     RfmDefinition(Box<crate::rfm::RfmDefinition>),
     /// The segmentations of a dataset.
     Segmentations(Vec<SegmentationView>),
+    /// The features a clustering can use.
+    ClusterFeatures(Box<FeaturesView>),
+    /// A scan over k.
+    ClusterScan(Box<ScanView>),
+    /// A cluster segmentation.
+    Clusters(Box<ClustersView>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -485,6 +544,9 @@ pub enum EngineError {
     /// A segmentation could not be made.
     #[error("{0}")]
     Segmentation(String),
+    /// Clusters could not be scanned, fitted or applied.
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::ClusterError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -521,6 +583,7 @@ impl EngineError {
                     | EngineError::Clv(ClvError::Cancelled)
                     | EngineError::Customers(CustomersError::Cancelled)
                     | EngineError::Rules(RulesError::Cancelled)
+                    | EngineError::Cluster(crate::cluster::ClusterError::Cancelled)
             ),
         }
     }
@@ -688,6 +751,15 @@ impl Session {
             ))
         };
         match (files, &entry.spec) {
+            (SegmentationFiles::Definition, Spec::Clusters(spec)) => Ok(vec![FileOut {
+                name: format!("{stem}.cluster-model.json"),
+                mime: "application/json".into(),
+                bytes: spec.model.to_json().into_bytes(),
+            }]),
+            (SegmentationFiles::Sql { .. }, Spec::Clusters(_)) => Err(EngineError::Segmentation(format!(
+                "\"{}\" is a clustering: its SQL is not available yet; download its model and label a file of any size with `segscope apply --model`.",
+                entry.name
+            ))),
             (SegmentationFiles::Csv, _) => {
                 csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))), monitor)
             }
@@ -1030,6 +1102,44 @@ impl Session {
                 let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
                 Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result, monitor)?))
+            }
+            Request::ClusterFeatures { dataset } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let view = clusters::features(&ds.ingested.table, ds.transactions.as_ref());
+                Ok(Response::ClusterFeatures(Box::new(view)))
+            }
+            Request::ClusterScan { dataset, params, min_k, max_k } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let (valid, min, max) = params.check_scan(&min_k, &max_k)?;
+                let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                Ok(Response::ClusterScan(Box::new(clusters::run_scan(&data, &valid, min, max, monitor)?)))
+            }
+            Request::ClusterFit { dataset, params, k } => {
+                self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let valid = params.check_fit(&k)?;
+                let id = self.working_id(dataset, SegmentationKind::Clusters)?;
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                let spec = clusters::fit(&data, valid, ds.ingested.diagnostics.bytes, monitor)?;
+                let made = clusters::made(id, &spec, &data, monitor)?;
+                let view = made.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
+                ds.segmentations.put(id, Spec::Clusters(Box::new(spec)), made);
+                Ok(Response::Clusters(view))
+            }
+            Request::Clusters { dataset, segmentation } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let view = ds.made(segmentation)?.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
+                Ok(Response::Clusters(view))
+            }
+            Request::RenameCluster { dataset, segmentation, cluster, name } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let entry = ds.segmentations.get_mut(segmentation).ok_or(EngineError::UnknownAssignment)?;
+                let segmentations::Entry { spec: Spec::Clusters(spec), made, .. } = entry else {
+                    return Err(EngineError::UnknownAssignment);
+                };
+                clusters::rename(spec, made.as_mut(), cluster, &name)?;
+                let view = ds.made(segmentation)?.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
+                Ok(Response::Clusters(view))
             }
             Request::Forget { dataset } => {
                 self.datasets.remove(&dataset);

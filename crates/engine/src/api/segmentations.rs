@@ -1,5 +1,5 @@
 //! The segmentations of an open customer table (DECISIONS 18–19): every workspace (split, rules,
-//! RFM; clusters later) creates or updates one here, and profiles, CLV by segment and downloads
+//! RFM, clusters) creates or updates one here, and profiles, CLV by segment and downloads
 //! take its id whatever kind made it.
 //!
 //! Each workspace edits one working segmentation per dataset (a live rule count replaces the
@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::clusters::{self, ClusterSpec, ClustersView};
 use super::transactions::Attached;
 use super::{rfm, rules, AssignmentId, EngineError, Stored};
 use crate::customers::CustomersError;
@@ -29,6 +30,8 @@ pub enum SegmentationKind {
     Rules,
     /// RFM scores and named segments.
     Rfm,
+    /// k-means clusters of chosen features.
+    Clusters,
 }
 
 impl SegmentationKind {
@@ -38,11 +41,17 @@ impl SegmentationKind {
             SegmentationKind::Split => "Split by column",
             SegmentationKind::Rules => "Rules",
             SegmentationKind::Rfm => "RFM",
+            SegmentationKind::Clusters => "Clusters",
         }
     }
 
-    /// True when the kind can be written as a definition file and as warehouse SQL.
+    /// True when the kind can be written as a definition file (for clusters, the model).
     pub fn has_definition(self) -> bool {
+        matches!(self, SegmentationKind::Rules | SegmentationKind::Rfm | SegmentationKind::Clusters)
+    }
+
+    /// True when the kind can be written as warehouse SQL.
+    pub fn has_sql(self) -> bool {
         matches!(self, SegmentationKind::Rules | SegmentationKind::Rfm)
     }
 }
@@ -56,6 +65,8 @@ pub(super) enum Spec {
     Rules(Box<Definition>),
     /// RFM settings and map (checked), and as-of date (`None`: the day after the last transaction).
     Rfm { params: ValidRfmParams, map: ValidRfmMap, as_of: Option<String> },
+    /// Cluster settings and the fitted model.
+    Clusters(Box<ClusterSpec>),
 }
 
 impl Spec {
@@ -64,6 +75,7 @@ impl Spec {
             Spec::Split(_) => SegmentationKind::Split,
             Spec::Rules(_) => SegmentationKind::Rules,
             Spec::Rfm { .. } => SegmentationKind::Rfm,
+            Spec::Clusters(_) => SegmentationKind::Clusters,
         }
     }
 }
@@ -74,6 +86,8 @@ pub(super) struct Made {
     pub stored: Stored,
     /// The RFM result, for RFM segmentations (cell previews, per-customer files).
     pub rfm: Option<RfmResult>,
+    /// What the Clusters workspace shows, for cluster segmentations.
+    pub clusters: Option<Box<ClustersView>>,
     /// Customers in no real segment (the remainder, "No purchases", or in no overlapping segment).
     pub unassigned: u64,
     /// The as-of date used, when it matters.
@@ -131,6 +145,7 @@ pub(super) fn make(
             let (view, stored) = run.view(id, params, &map, &result, default);
             Ok(rfm_made(&view, stored, result))
         }
+        Spec::Clusters(spec) => clusters::made(id, spec, data, monitor),
     }
 }
 
@@ -138,7 +153,14 @@ pub(super) fn make(
 pub(super) fn split_made(params: &SplitParams, assignment: crate::assignment::Assignment) -> Made {
     let spec = serde_json::json!({ "kind": "split-by-column", "title": assignment.title, "params": params });
     let default_name = assignment.title.clone();
-    Made { stored: Stored { spec, assignment, flags: None }, rfm: None, unassigned: 0, as_of: None, default_name }
+    Made {
+        stored: Stored { spec, assignment, flags: None },
+        rfm: None,
+        clusters: None,
+        unassigned: 0,
+        as_of: None,
+        default_name,
+    }
 }
 
 /// Rule segments' result, from the live count's view.
@@ -147,7 +169,14 @@ pub(super) fn rules_made(view: &rules::RulesView, stored: Stored, definition: &D
         Some(flags) => (0..rows).filter(|&r| !flags.iter().any(|(_, f)| f.get(r) == Some(&true))).count() as u64,
         None => view.counts.last().map_or(0, |c| c.size.count),
     };
-    Made { stored, rfm: None, unassigned, as_of: view.as_of.clone(), default_name: rules_name(definition) }
+    Made {
+        stored,
+        rfm: None,
+        clusters: None,
+        unassigned,
+        as_of: view.as_of.clone(),
+        default_name: rules_name(definition),
+    }
 }
 
 /// The name rule segments get until the user renames them.
@@ -166,7 +195,14 @@ pub(super) fn rules_problem(view: &rules::RulesView) -> String {
 /// RFM's result, from its view.
 pub(super) fn rfm_made(view: &rfm::RfmView, stored: Stored, result: RfmResult) -> Made {
     let unassigned = view.segments.iter().find(|s| s.name == view.map.no_purchases).map_or(0, |s| s.count);
-    Made { stored, rfm: Some(result), unassigned, as_of: Some(view.as_of.clone()), default_name: "RFM segments".into() }
+    Made {
+        stored,
+        rfm: Some(result),
+        clusters: None,
+        unassigned,
+        as_of: Some(view.as_of.clone()),
+        default_name: "RFM segments".into(),
+    }
 }
 
 /// A segmentation as the Segmentations view lists it.
@@ -194,8 +230,11 @@ pub struct SegmentationView {
     pub current: bool,
     /// True when it is the one its workspace edits (a duplicate is not).
     pub working: bool,
-    /// True when it can be downloaded as a definition and as SQL.
+    /// True when it can be downloaded as a definition (for clusters, the model).
     pub has_definition: bool,
+    /// True when it can be downloaded as warehouse SQL.
+    #[serde(default)]
+    pub has_sql: bool,
 }
 
 /// Every segmentation of one dataset, in the order made.
@@ -274,6 +313,11 @@ impl Store {
     /// The segmentation with this id.
     pub fn get(&self, id: AssignmentId) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The segmentation with this id, to change in place (a cluster's name).
+    pub fn get_mut(&mut self, id: AssignmentId) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.id == id)
     }
 
     /// Renames it; the workspace keeps the name from then on.
@@ -374,6 +418,7 @@ impl Store {
                     current: current == Some(e.id),
                     working: self.working(kind) == Some(e.id),
                     has_definition: kind.has_definition(),
+                    has_sql: kind.has_sql(),
                 }
             })
             .collect()

@@ -93,6 +93,11 @@ impl Request {
             Request::SetCurrentSegmentation { .. } => "set-current-segmentation",
             Request::Segmentation { .. } => "segmentation",
             Request::SegmentationFiles { .. } => "segmentation-files",
+            Request::ClusterFeatures { .. } => "cluster-features",
+            Request::ClusterScan { .. } => "cluster-scan",
+            Request::ClusterFit { .. } => "cluster-fit",
+            Request::Clusters { .. } => "clusters",
+            Request::RenameCluster { .. } => "rename-cluster",
         }
     }
 
@@ -113,7 +118,10 @@ impl Request {
             | Request::ClvFiles { .. }
             | Request::Segmentations { .. }
             | Request::Segmentation { .. }
-            | Request::SegmentationFiles { .. } => Journal::Read,
+            | Request::SegmentationFiles { .. }
+            | Request::ClusterFeatures { .. }
+            | Request::ClusterScan { .. }
+            | Request::Clusters { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {
@@ -137,7 +145,9 @@ impl Request {
             | Request::RenameSegmentation { .. }
             | Request::DuplicateSegmentation { .. }
             | Request::DeleteSegmentation { .. }
-            | Request::SetCurrentSegmentation { .. } => Journal::Change,
+            | Request::SetCurrentSegmentation { .. }
+            | Request::ClusterFit { .. }
+            | Request::RenameCluster { .. } => Journal::Change,
         }
     }
 

@@ -1,17 +1,25 @@
 //! Behavioural and needs-based segments: customers grouped by how alike their features are.
 //!
-//! So far: the feature matrix ([`Matrix`]), k-means ([`kmeans`]) and the scores of a clustering
-//! ([`quality`]). Every sum over customers is
+//! Features are prepared ([`prep`]) from the customer table, k-means ([`kmeans`]) is fitted or
+//! scanned over k ([`scan`]) and scored ([`quality`]); a fit becomes a model that travels
+//! ([`model`]), profiled in words ([`profile`]) and pictured ([`pca`]). Every sum over customers is
 //! taken per fixed-size block of rows and the blocks are added in row order ([`BLOCK_ROWS`]), so
 //! however the work is shared out, the same input, settings and seed give the same labels
 //! (DECISIONS 7).
 
 pub mod agreement;
+mod errors;
 pub mod kmeans;
 mod matrix;
+pub mod model;
+pub mod params;
+pub mod pca;
 pub mod prep;
+pub mod profile;
 pub mod quality;
 pub mod scan;
+
+pub use errors::ClusterError;
 
 pub use matrix::{Matrix, MatrixError};
 

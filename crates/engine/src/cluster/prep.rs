@@ -15,6 +15,10 @@ use thiserror::Error;
 use super::{Matrix, MatrixError};
 use crate::table::{ColumnData, ColumnType};
 
+/// Skewness above this ("highly skewed", Bulmer's rule of thumb) suggests `ln(1 + x)` for a
+/// number of 0 or more.
+pub const SKEWED: f64 = 1.0;
+
 /// What to do with a row missing a feature's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,6 +77,10 @@ pub struct PreparedColumn {
     /// The value a missing one is given (when imputing; for a category, 1 for the most common level).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub impute: Option<f64>,
+    /// The feature is a date, read as whole days before the model's as-of date (a last order
+    /// date becomes recency, a first order date tenure).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub days: bool,
     /// `ln(1 + x)` was taken.
     pub log: bool,
     /// Subtracted after the log.
@@ -84,6 +92,33 @@ pub struct PreparedColumn {
 }
 
 impl PreparedColumn {
+    /// The name this column goes by: the feature, or `feature=level` for a category's level.
+    pub fn label(&self) -> String {
+        match &self.level {
+            Some(level) => format!("{}={level}", self.feature),
+            None => self.feature.clone(),
+        }
+    }
+
+    /// Row `i`'s prepared value, from its feature's values: `None` when it is missing and not
+    /// imputed, or cannot be prepared (the log of a number below −1). `level_code` is the code of
+    /// this column's level among a category's levels (`None`: the level is not among them).
+    pub(super) fn value(&self, raw: &Raw, level_code: Option<u32>, i: usize) -> Option<f64> {
+        match raw {
+            Raw::Numbers(values) => {
+                let mut x = values.get(i).copied().flatten().or(self.impute)?;
+                if self.log {
+                    x = x.ln_1p();
+                }
+                Some((x - self.center) / self.scale * self.weight).filter(|v| v.is_finite())
+            }
+            Raw::Levels { codes, .. } => match codes.get(i).copied().flatten() {
+                Some(c) => Some(f64::from(u8::from(Some(c) == level_code)) * self.weight),
+                None => self.impute.map(|v| v * self.weight),
+            },
+        }
+    }
+
     /// A prepared value back in the feature's units (for a category, the share of the level).
     pub fn original(&self, prepared: f64) -> f64 {
         let x = prepared / self.weight * self.scale + self.center;
@@ -174,8 +209,8 @@ pub enum PrepError {
         /// The columns there are.
         available: String,
     },
-    /// A text or date feature.
-    #[error("`{name}` is {ty}; cluster on numbers, booleans or categories (for a date, use a derived field such as days since).")]
+    /// A text feature.
+    #[error("`{name}` is {ty}; cluster on numbers, booleans, dates (read as days before the as-of date) or categories; for text with few values, set the column's type to categorical.")]
     WrongType {
         /// The feature.
         name: String,
@@ -197,6 +232,12 @@ pub enum PrepError {
         name: String,
         /// The weight given.
         weight: f64,
+    },
+    /// A date feature with no as-of date to count days from.
+    #[error("`{name}` is a date, read as days before the as-of date, but there is no as-of date: give one, or attach the transactions.")]
+    NoAsOf {
+        /// The feature.
+        name: String,
     },
     /// Every row misses a feature.
     #[error("no customer has every feature ({dropped} rows miss at least one); impute missing values or choose other features.")]
@@ -225,12 +266,13 @@ pub struct Prepared {
 }
 
 /// A feature's values read as numbers, or its levels.
-enum Raw {
+pub(super) enum Raw {
     Numbers(Vec<Option<f64>>),
     Levels { names: Vec<String>, codes: Vec<Option<u32>> },
 }
 
-/// Prepares `features` of the columns `table` (name, values), all of the same length.
+/// Prepares `features` of the columns `table` (name, values), all of the same length. A date
+/// feature is read as whole days before `as_of` (days since 1970-01-01).
 ///
 /// # Errors
 /// [`PrepError`] naming the feature that cannot be used.
@@ -238,6 +280,7 @@ pub fn prepare(
     table: &[(&str, &ColumnData)],
     features: &[FeatureSpec],
     missing: Missing,
+    as_of: Option<i32>,
 ) -> Result<Prepared, PrepError> {
     if features.is_empty() {
         return Err(PrepError::NoFeatures);
@@ -245,35 +288,23 @@ pub fn prepare(
     let n = table.first().map_or(0, |(_, d)| d.len());
     let mut raws = Vec::with_capacity(features.len());
     for f in features {
-        let Some((_, data)) = table.iter().find(|(name, _)| *name == f.column) else {
-            return Err(PrepError::UnknownColumn {
-                name: f.column.clone(),
-                available: table.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", "),
-            });
-        };
+        let data = find(table, &f.column)?;
         if !(f.weight > 0.0 && f.weight.is_finite()) {
             return Err(PrepError::BadWeight { name: f.column.clone(), weight: f.weight });
         }
-        raws.push(raw(&f.column, data, n)?);
+        if matches!(data, ColumnData::Text(_)) {
+            return Err(PrepError::WrongType { name: f.column.clone(), ty: data.column_type() });
+        }
+        raws.push(raw(&f.column, data, n, as_of)?);
     }
-    // Rows kept: all with imputing, else those with every feature.
-    let rows: Vec<usize> = match missing {
-        Missing::Impute => (0..n).collect(),
-        Missing::Drop => (0..n)
-            .filter(|&i| {
-                raws.iter().all(|r| match r {
-                    Raw::Numbers(v) => v.get(i).copied().flatten().is_some(),
-                    Raw::Levels { codes, .. } => codes.get(i).copied().flatten().is_some(),
-                })
-            })
-            .collect(),
-    };
+    let rows = kept_rows(&raws, n, missing);
     if rows.is_empty() {
         return Err(PrepError::NoRows { dropped: n });
     }
     let mut warnings = Vec::new();
-    let mut columns: Vec<(PreparedColumn, Vec<f64>)> = Vec::new();
-    for (f, r) in features.iter().zip(&raws) {
+    // Each prepared column with the feature it reads and its level's code there.
+    let mut columns: Vec<(PreparedColumn, usize, Option<u32>)> = Vec::new();
+    for (index, (f, r)) in features.iter().zip(&raws).enumerate() {
         match r {
             Raw::Numbers(values) => {
                 let kept: Vec<f64> = rows.iter().filter_map(|&i| values.get(i).copied().flatten()).collect();
@@ -287,7 +318,7 @@ pub fn prepare(
                     x.iter_mut().for_each(|v| *v = v.ln_1p());
                 }
                 let skew = skewness(&x);
-                if !f.log && skew.abs() > 2.0 && x.iter().all(|&v| v >= 0.0) {
+                if !f.log && skew > SKEWED && x.iter().all(|&v| v >= 0.0) {
                     warnings.push(PrepWarning::Skewed { feature: f.column.clone(), skew });
                 }
                 let (center, spread) = match f.scaling {
@@ -309,17 +340,17 @@ pub fn prepare(
                 };
                 // As scikit-learn: a spread of 0 divides by 1.
                 let scale = if spread > 0.0 && spread.is_finite() { spread } else { 1.0 };
-                let prepared: Vec<f64> = x.iter().map(|v| (v - center) / scale).collect();
                 let column = PreparedColumn {
                     feature: f.column.clone(),
                     level: None,
                     impute,
+                    days: is_date(find(table, &f.column)?),
                     log: f.log,
                     center,
                     scale,
                     weight: 1.0,
                 };
-                columns.push((column, prepared));
+                columns.push((column, index, None));
             }
             Raw::Levels { names, codes } => {
                 if names.len() > 50 {
@@ -334,31 +365,35 @@ pub fn prepare(
                 let mode = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c);
                 for (level, name) in names.iter().enumerate() {
                     let impute = (missing == Missing::Impute).then(|| if Some(level) == mode { 1.0 } else { 0.0 });
-                    let prepared: Vec<f64> = rows
-                        .iter()
-                        .map(|&i| match codes.get(i).copied().flatten() {
-                            Some(c) => f64::from(u8::from(c as usize == level)) * f.weight,
-                            None => impute.unwrap_or(0.0) * f.weight,
-                        })
-                        .collect();
                     let column = PreparedColumn {
                         feature: f.column.clone(),
                         level: Some(name.clone()),
                         impute,
+                        days: false,
                         log: false,
                         center: 0.0,
                         scale: 1.0,
                         weight: f.weight,
                     };
-                    columns.push((column, prepared));
+                    columns.push((column, index, Some(level as u32)));
                 }
             }
         }
     }
-    warn_about(features, &columns, &mut warnings);
-    let d = columns.len();
+    let prepared: Vec<(PreparedColumn, Vec<f64>)> = columns
+        .into_iter()
+        .map(|(c, index, code)| {
+            let values = match raws.get(index) {
+                Some(raw) => rows.iter().map(|&i| c.value(raw, code, i).unwrap_or(0.0)).collect(),
+                None => Vec::new(),
+            };
+            (c, values)
+        })
+        .collect();
+    warn_about(features, &prepared, &mut warnings);
+    let d = prepared.len();
     let mut values = vec![0.0; rows.len() * d];
-    for (j, (_, col)) in columns.iter().enumerate() {
+    for (j, (_, col)) in prepared.iter().enumerate() {
         for (i, v) in col.iter().enumerate() {
             if let Some(slot) = values.get_mut(i * d + j) {
                 *slot = *v;
@@ -370,19 +405,135 @@ pub fn prepare(
         matrix,
         dropped: n - rows.len(),
         rows,
-        columns: columns.into_iter().map(|(c, _)| c).collect(),
+        columns: prepared.into_iter().map(|(c, _)| c).collect(),
         warnings,
     })
 }
 
-fn raw(name: &str, data: &ColumnData, n: usize) -> Result<Raw, PrepError> {
+/// A column offered as a feature, with what a user weighs when choosing it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureChoice {
+    /// The column.
+    pub name: String,
+    /// Its type.
+    pub column_type: ColumnType,
+    /// Rows missing a value.
+    pub missing: u64,
+    /// For a category, its levels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<usize>,
+    /// For a number, its skewness (as scipy's `skew`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew: Option<f64>,
+    /// True when `ln(1 + x)` is suggested: a skewed number with no value below 0.
+    pub suggest_log: bool,
+    /// Why it cannot be a feature, when it cannot (text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unusable: Option<String>,
+}
+
+/// Every column of `table` (name, values) as a feature to choose, with its missing count, levels
+/// and skewness; `as_of` is the date date columns count days back from.
+pub fn choices(table: &[(&str, &ColumnData)], as_of: Option<i32>) -> Vec<FeatureChoice> {
+    table
+        .iter()
+        .map(|(name, data)| {
+            let n = data.len();
+            let missing = (0..n).filter(|&i| data.is_missing(i)).count() as u64;
+            let mut choice = FeatureChoice {
+                name: (*name).to_string(),
+                column_type: data.column_type(),
+                missing,
+                levels: None,
+                skew: None,
+                suggest_log: false,
+                unusable: None,
+            };
+            match raw(name, data, n, as_of) {
+                Ok(Raw::Numbers(values)) if !matches!(data, ColumnData::Text(_)) => {
+                    let x: Vec<f64> = values.into_iter().flatten().collect();
+                    let skew = skewness(&x);
+                    choice.suggest_log =
+                        !matches!(data, ColumnData::Boolean(_)) && skew > SKEWED && x.iter().all(|&v| v >= 0.0);
+                    choice.skew = Some(skew);
+                }
+                Ok(Raw::Levels { names, .. }) if !matches!(data, ColumnData::Text(_)) => {
+                    choice.levels = Some(names.len())
+                }
+                Ok(_) => {
+                    choice.unusable =
+                        Some(PrepError::WrongType { name: (*name).to_string(), ty: data.column_type() }.to_string())
+                }
+                Err(e) => choice.unusable = Some(e.to_string()),
+            }
+            choice
+        })
+        .collect()
+}
+
+/// The column named `name`, or the error that lists the columns there are.
+pub(super) fn find<'t>(table: &[(&str, &'t ColumnData)], name: &str) -> Result<&'t ColumnData, PrepError> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, d)| *d).ok_or_else(|| PrepError::UnknownColumn {
+        name: name.to_string(),
+        available: table.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// The rows kept: all of them when imputing, else those with every feature.
+pub(super) fn kept_rows(raws: &[Raw], n: usize, missing: Missing) -> Vec<usize> {
+    match missing {
+        Missing::Impute => (0..n).collect(),
+        Missing::Drop => (0..n)
+            .filter(|&i| {
+                raws.iter().all(|r| match r {
+                    Raw::Numbers(v) => v.get(i).copied().flatten().is_some(),
+                    Raw::Levels { codes, .. } => codes.get(i).copied().flatten().is_some(),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn is_date(data: &ColumnData) -> bool {
+    matches!(data, ColumnData::Date(_) | ColumnData::Datetime(_))
+}
+
+/// Seconds in a day, for date-times read as days.
+const DAY_SECONDS: i64 = 86_400;
+
+/// A feature's values: numbers (a boolean as 0/1, a date as days before `as_of`), or the levels
+/// of a category or a text column.
+pub(super) fn raw(name: &str, data: &ColumnData, n: usize, as_of: Option<i32>) -> Result<Raw, PrepError> {
+    let no_as_of = || PrepError::NoAsOf { name: name.to_string() };
     Ok(match data {
         ColumnData::Integer(_) | ColumnData::Decimal { .. } => Raw::Numbers((0..n).map(|i| data.number(i)).collect()),
         ColumnData::Boolean(v) => Raw::Numbers(v.iter().map(|b| b.map(|b| f64::from(u8::from(b)))).collect()),
+        ColumnData::Date(v) => {
+            let as_of = as_of.ok_or_else(no_as_of)?;
+            Raw::Numbers(v.iter().map(|d| d.map(|d| f64::from(as_of) - f64::from(d))).collect())
+        }
+        ColumnData::Datetime(v) => {
+            let as_of = as_of.ok_or_else(no_as_of)?;
+            Raw::Numbers(v.iter().map(|s| s.map(|s| f64::from(as_of) - s.div_euclid(DAY_SECONDS) as f64)).collect())
+        }
         ColumnData::Categorical { dictionary, codes } => {
             Raw::Levels { names: dictionary.clone(), codes: codes.clone() }
         }
-        other => return Err(PrepError::WrongType { name: name.to_string(), ty: other.column_type() }),
+        ColumnData::Text(v) => {
+            // Levels in order of first appearance; a model reads them by name.
+            let mut names: Vec<String> = Vec::new();
+            let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+            let mut codes = Vec::with_capacity(v.len());
+            for t in v {
+                codes.push(t.as_deref().map(|t| {
+                    *index.entry(t).or_insert_with(|| {
+                        names.push(t.to_string());
+                        names.len() as u32 - 1
+                    })
+                }));
+            }
+            Raw::Levels { names, codes }
+        }
     })
 }
 
@@ -434,7 +585,7 @@ fn correlation(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Fisher–Pearson skewness (biased, as scipy's `skew`); 0 for a constant.
-fn skewness(x: &[f64]) -> f64 {
+pub(crate) fn skewness(x: &[f64]) -> f64 {
     let (m, var) = mean_var(x);
     if var == 0.0 {
         return 0.0;
@@ -524,7 +675,8 @@ mod tests {
             ),
         ];
         for (scaling, log, expected) in cases {
-            let p = prepare(&table, &[feature("spend", scaling, log)], Missing::Drop).unwrap_or_else(|e| panic!("{e}"));
+            let p = prepare(&table, &[feature("spend", scaling, log)], Missing::Drop, None)
+                .unwrap_or_else(|e| panic!("{e}"));
             close(&column(&p, 0), &expected);
             // Back in original units.
             let back: Vec<f64> = column(&p, 0).iter().map(|&v| p.columns[0].original(v)).collect();
@@ -541,11 +693,11 @@ mod tests {
         };
         let table = [("age", &age), ("city", &city)];
         let features = [feature("age", Scaling::None, false), feature("city", Scaling::None, false)];
-        let dropped = prepare(&table, &features, Missing::Drop).unwrap_or_else(|e| panic!("{e}"));
+        let dropped = prepare(&table, &features, Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(dropped.rows, [0, 3]);
         assert_eq!(dropped.dropped, 2);
         assert_eq!(dropped.matrix.columns(), 3);
-        let imputed = prepare(&table, &features, Missing::Impute).unwrap_or_else(|e| panic!("{e}"));
+        let imputed = prepare(&table, &features, Missing::Impute, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imputed.dropped, 0);
         assert_eq!(imputed.matrix.row(1), [40.0, 0.0, 1.0]);
         assert_eq!(imputed.matrix.row(2), [50.0, 0.0, 1.0]);
@@ -563,7 +715,7 @@ mod tests {
         let table = [("spend", &a), ("spend_tenfold", &b), ("flat", &flat)];
         let features: Vec<FeatureSpec> =
             ["spend", "spend_tenfold", "flat"].iter().map(|c| feature(c, Scaling::None, false)).collect();
-        let p = prepare(&table, &features, Missing::Drop).unwrap_or_else(|e| panic!("{e}"));
+        let p = prepare(&table, &features, Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
         let kinds: Vec<String> = p.warnings.iter().map(PrepWarning::message).collect();
         assert!(kinds.iter().any(|m| m.starts_with("`flat` has the same value for every customer")), "{kinds:?}");
         assert!(kinds.iter().any(|m| m.starts_with("`spend` and `spend_tenfold` move together")), "{kinds:?}");
@@ -574,12 +726,30 @@ mod tests {
     fn a_feature_that_cannot_be_used_is_named() {
         let d = ColumnData::Date(vec![Some(1)]);
         let neg = ColumnData::Integer(vec![Some(-1)]);
-        let table = [("signup", &d), ("balance", &neg)];
-        let err =
-            |f: FeatureSpec| prepare(&table, &[f], Missing::Drop).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err(feature("signup", Scaling::Zscore, false)).starts_with("`signup` is date;"));
+        let note = ColumnData::Text(vec![Some("hello".into())]);
+        let table = [("signup", &d), ("balance", &neg), ("note", &note)];
+        let err = |f: FeatureSpec| {
+            prepare(&table, &[f], Missing::Drop, None).err().map(|e| e.to_string()).unwrap_or_default()
+        };
+        assert!(err(feature("signup", Scaling::Zscore, false))
+            .starts_with("`signup` is a date, read as days before the as-of date, but there is no as-of date"));
+        assert!(err(feature("note", Scaling::Zscore, false)).starts_with("`note` is text;"));
         assert!(err(feature("balance", Scaling::Zscore, true)).starts_with("`balance` has a value below 0 (-1)"));
         assert!(err(feature("nope", Scaling::Zscore, false)).starts_with("there is no column named `nope`."));
-        assert_eq!(prepare(&table, &[], Missing::Drop).err(), Some(PrepError::NoFeatures));
+        assert_eq!(prepare(&table, &[], Missing::Drop, None).err(), Some(PrepError::NoFeatures));
+    }
+
+    #[test]
+    fn a_date_is_read_as_days_before_the_as_of_date() {
+        let last = ColumnData::Date(vec![Some(100), Some(90), None]);
+        let at = ColumnData::Datetime(vec![Some(99 * 86_400 + 3600), Some(-1), Some(0)]);
+        let table = [("last_order_date", &last), ("seen", &at)];
+        let features = [feature("last_order_date", Scaling::None, false), feature("seen", Scaling::None, false)];
+        let p = prepare(&table, &features, Missing::Drop, Some(101)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.rows, [0, 1]);
+        assert_eq!(p.matrix.row(0), [1.0, 2.0]);
+        // A second before 1970-01-01 is on 1969-12-31, day -1.
+        assert_eq!(p.matrix.row(1), [11.0, 102.0]);
+        assert!(p.columns.iter().all(|c| c.days));
     }
 }

@@ -13,7 +13,7 @@ use super::Matrix;
 pub const SILHOUETTE_EXACT_ROWS: usize = 10_000;
 
 /// A silhouette score and the rows it was computed on.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Silhouette {
     /// The mean silhouette.
     pub score: f64,
@@ -23,20 +23,25 @@ pub struct Silhouette {
     pub sampled: bool,
 }
 
+/// All of `0..n` when `n <= max_rows`, else `max_rows` of them drawn with `seed`, in order.
+pub(crate) fn sampled_rows(n: usize, max_rows: usize, seed: u64) -> Vec<usize> {
+    if n > max_rows {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut picked = sample(&mut rng, n, max_rows).into_vec();
+        picked.sort_unstable();
+        picked
+    } else {
+        (0..n).collect()
+    }
+}
+
 /// The mean silhouette of `labels` (each `0..k`) over the rows of `x`, exact up to `max_rows`
 /// rows, else on that many rows drawn with `seed` (as scikit-learn's
 /// `silhouette_score(sample_size=…)`). A row alone in its cluster scores 0. `None` with fewer
 /// than 2 clusters in use.
 pub fn silhouette(x: &Matrix, labels: &[u32], k: usize, max_rows: usize, seed: u64) -> Option<Silhouette> {
     let n = x.rows().min(labels.len());
-    let rows: Vec<usize> = if n > max_rows.max(2) {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        let mut picked = sample(&mut rng, n, max_rows.max(2)).into_vec();
-        picked.sort_unstable();
-        picked
-    } else {
-        (0..n).collect()
-    };
+    let rows = sampled_rows(n, max_rows.max(2), seed);
     let label = |i: usize| labels.get(i).map_or(0, |&l| l as usize);
     let mut sizes = vec![0usize; k];
     for &i in &rows {

@@ -2,7 +2,7 @@
 //! (inertia for the elbow, silhouette, Calinski–Harabasz, Davies–Bouldin, stability) and a
 //! recommended k with its reason in one sentence.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::agreement::adjusted_rand_index;
@@ -65,7 +65,7 @@ pub enum ScanError {
 }
 
 /// The scores of one k.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanPoint {
     /// Clusters.
     pub k: usize,
@@ -84,7 +84,7 @@ pub struct ScanPoint {
 }
 
 /// A scan over k.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scan {
     /// One point per k, smallest first.
     pub points: Vec<ScanPoint>,

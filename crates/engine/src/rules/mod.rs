@@ -52,6 +52,12 @@ pub fn latest_date_used(def: &Definition, table: &Table) -> Option<i32> {
     for s in &def.segments {
         collect_columns(&s.condition, &mut names);
     }
+    latest_date_among(&names, table)
+}
+
+/// The latest date in the date and date-time columns of `table` named in `names`, as days since
+/// 1970-01-01.
+pub fn latest_date_among(names: &[String], table: &Table) -> Option<i32> {
     names
         .iter()
         .filter_map(|n| table.column(n))

@@ -1,0 +1,336 @@
+//! Clusters through the boundary: the features to choose from, the scan over k, the fit (a
+//! segmentation in the store, whose model labels the customers), renaming clusters, and the view
+//! the Clusters workspace shows, made again whenever the segmentation is (DECISIONS 18–19).
+
+use serde::{Deserialize, Serialize};
+
+use super::segmentations::{Data, Made};
+use super::transactions::Attached;
+use super::{AssignmentId, EngineError, Stored};
+use crate::assignment::{Assignment, Segment};
+use crate::cluster::model::{fit_model, ClusterModel, ModelInput};
+use crate::cluster::params::{ClusterParams, ValidClusterParams};
+use crate::cluster::pca::{project, Projection, MAX_POINTS};
+use crate::cluster::prep::{choices, prepare, FeatureChoice};
+use crate::cluster::profile::{profile, ClusterProfile};
+use crate::cluster::quality::{
+    calinski_harabasz, davies_bouldin, sampled_rows, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS,
+};
+use crate::cluster::scan::{scan, ScanParams, ScanPoint};
+use crate::cluster::{ClusterError, Matrix};
+use crate::progress::Monitor;
+use crate::table::{ColumnData, Table};
+
+/// Above this many customers the scan over k is scored on a seeded sample of this many (said so).
+pub const SCAN_ROWS: usize = 20_000;
+
+/// The name of the segment of customers left out (a missing value, with "leave the row out").
+pub const LEFT_OUT: &str = "Not clustered (missing values)";
+
+/// The features a user can cluster on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeaturesView {
+    /// The customers' columns, then the aggregates of attached transactions.
+    pub choices: Vec<FeatureChoice>,
+    /// How many of the choices are aggregates of the transactions (the last ones).
+    pub from_transactions: usize,
+    /// The default as-of date date features count days back from (`YYYY-MM-DD`).
+    pub as_of: Option<String>,
+}
+
+/// A scan over k as the Clusters workspace shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanView {
+    /// One point per k, smallest first.
+    pub points: Vec<ScanPoint>,
+    /// The k recommended.
+    pub recommended: usize,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Customers with every feature (or all, when imputing).
+    pub clustered: usize,
+    /// Customers left out for a missing value.
+    pub dropped: usize,
+    /// Customers the scan fitted (all clustered ones, or a seeded sample of [`SCAN_ROWS`]).
+    pub scanned: usize,
+    /// Restarts per k.
+    pub n_init: usize,
+    /// What the user should know about the features.
+    pub warnings: Vec<String>,
+}
+
+/// One cluster in the view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterRow {
+    /// Its name (the segment's name).
+    pub name: String,
+    /// Its profile (with the name Segscope suggests).
+    pub profile: ClusterProfile,
+}
+
+/// A fitted clustering as the Clusters workspace shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClustersView {
+    /// The segmentation (previews, downloads, renames).
+    pub assignment: AssignmentId,
+    /// Clusters.
+    pub k: usize,
+    /// The settings as checked (plain numbers).
+    pub params: ClusterParams,
+    /// The date date features count days back from, when one is used.
+    pub as_of: Option<String>,
+    /// Sum of squared distances to the centres when fitted, and the fit's iterations.
+    pub inertia: f64,
+    /// Lloyd iterations of the fit kept.
+    pub n_iter: usize,
+    /// Mean silhouette (on a seeded sample above [`SILHOUETTE_EXACT_ROWS`] customers, said so).
+    pub silhouette: Option<Silhouette>,
+    /// Calinski–Harabasz score.
+    pub calinski_harabasz: Option<f64>,
+    /// Davies–Bouldin score.
+    pub davies_bouldin: Option<f64>,
+    /// Customers in all.
+    pub rows: u64,
+    /// Customers clustered.
+    pub clustered: u64,
+    /// Customers left out (a missing value), in the segment [`LEFT_OUT`].
+    pub dropped: u64,
+    /// The prepared columns (`feature` or `feature=level`): the rows of the heat map.
+    pub columns: Vec<String>,
+    /// The clusters in label order.
+    pub clusters: Vec<ClusterRow>,
+    /// The customers on the first two principal components (a seeded sample).
+    pub projection: Projection,
+    /// What the user should know about the features.
+    pub warnings: Vec<String>,
+}
+
+/// How a cluster segmentation is made again: its settings and its fitted model, which labels the
+/// customers (the data read again, or new transactions, are labelled by the same centres).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ClusterSpec {
+    pub params: ValidClusterParams,
+    pub model: ClusterModel,
+    /// The preparation's warnings when it was fitted.
+    pub warnings: Vec<String>,
+}
+
+/// The customers' columns and the aggregates of attached transactions, by name.
+fn columns<'a>(table: &'a Table, attached: Option<&'a Attached>) -> Vec<(&'a str, &'a ColumnData)> {
+    table
+        .columns
+        .iter()
+        .chain(attached.iter().flat_map(|a| a.columns.iter()))
+        .map(|c| (c.name.as_str(), &c.data))
+        .collect()
+}
+
+/// The default as-of day (DECISIONS 3): the day after the last transaction, else after the latest
+/// date in the chosen columns.
+fn default_as_of(table: &Table, attached: Option<&Attached>, names: &[String]) -> Option<i32> {
+    crate::dates::default_as_of(attached.and_then(|a| a.aggregates.latest()), || {
+        crate::rules::latest_date_among(names, table)
+    })
+}
+
+/// The features to choose from.
+pub(super) fn features(table: &Table, attached: Option<&Attached>) -> FeaturesView {
+    let all: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let as_of = default_as_of(table, attached, &all);
+    let cols = columns(table, attached);
+    let from_transactions = attached.map_or(0, |a| a.columns.len());
+    FeaturesView {
+        choices: choices(&cols, as_of),
+        from_transactions,
+        as_of: as_of.map(|d| crate::ingest::values::date_from_days(d).to_string()),
+    }
+}
+
+/// Scans k from `min_k` to `max_k` on the chosen features (on a seeded sample of [`SCAN_ROWS`]
+/// customers above that many).
+pub(super) fn run_scan(
+    data: &Data<'_>,
+    params: &ValidClusterParams,
+    min_k: usize,
+    max_k: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<ScanView, EngineError> {
+    let names: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
+    let as_of = params.as_of.or_else(|| default_as_of(data.table, data.attached, &names));
+    let cols = columns(data.table, data.attached);
+    let prepared = prepare(&cols, &params.features, params.missing, as_of).map_err(ClusterError::from)?;
+    let x = &prepared.matrix;
+    let rows = sampled_rows(x.rows(), SCAN_ROWS, params.kmeans.seed);
+    let sample;
+    let scanned = if rows.len() < x.rows() {
+        let values = rows.iter().flat_map(|&i| x.row(i).iter().copied()).collect();
+        sample = Matrix::new(values, x.columns()).map_err(|e| EngineError::Segmentation(e.to_string()))?;
+        &sample
+    } else {
+        x
+    };
+    let scan_params = ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), ..ScanParams::default() };
+    let s = scan(scanned, &scan_params, monitor).map_err(ClusterError::from)?;
+    Ok(ScanView {
+        points: s.points,
+        recommended: s.recommended,
+        reason: s.reason,
+        clustered: x.rows(),
+        dropped: prepared.dropped,
+        scanned: scanned.rows(),
+        n_init: params.kmeans.n_init,
+        warnings: prepared.warnings.iter().map(|w| w.message()).collect(),
+    })
+}
+
+/// Fits the clustering and returns its spec (the model names its clusters as suggested).
+pub(super) fn fit(
+    data: &Data<'_>,
+    params: ValidClusterParams,
+    input_bytes: u64,
+    monitor: &mut dyn Monitor,
+) -> Result<ClusterSpec, EngineError> {
+    let names: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
+    let as_of = default_as_of(data.table, data.attached, &names);
+    let cols = columns(data.table, data.attached);
+    let input = ModelInput { file: data.table.name.clone(), bytes: input_bytes, rows: data.table.rows() as u64 };
+    let fitted = fit_model(&cols, &params, as_of, input, monitor)?;
+    let mut model = fitted.model;
+    // A model that reads the transactions' aggregates keeps their mapping (DECISIONS 5).
+    if let Some(a) = data.attached {
+        if a.columns.iter().any(|c| names.contains(&c.name)) {
+            model.transactions = Some(a.mapping.clone());
+        }
+    }
+    let warnings = fitted.prepared.warnings.iter().map(|w| w.message()).collect();
+    Ok(ClusterSpec { params, model, warnings })
+}
+
+/// Labels the customers with the spec's model and makes the view: profiles, scores, picture.
+pub(super) fn made(
+    id: AssignmentId,
+    spec: &ClusterSpec,
+    data: &Data<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<Made, EngineError> {
+    let model = &spec.model;
+    let k = model.k;
+    let cols = columns(data.table, data.attached);
+    monitor.progress("Labelling the customers by their nearest cluster", 0, 3);
+    let (prepared, labels) = model.prepare(&cols).map_err(ClusterError::from)?;
+    let as_of = model.as_of.as_deref().and_then(crate::rules::parse_iso_date);
+    let profiles = profile(&cols, &prepared, &labels, k, as_of).map_err(ClusterError::from)?;
+    cancelled(monitor)?;
+    monitor.progress("Scoring the clusters", 1, 3);
+    let x = &prepared.matrix;
+    let seed = model.seed;
+    let silhouette = silhouette(x, &labels, k, SILHOUETTE_EXACT_ROWS, seed);
+    cancelled(monitor)?;
+    monitor.progress("Drawing the clusters", 2, 3);
+    let projection = project(x, &labels, MAX_POINTS, seed);
+    let rows = data.table.rows();
+    let mut segments: Vec<Segment> = model.clusters.iter().map(|c| Segment { name: c.name.clone() }).collect();
+    let left_out = segments.len() as u32;
+    if prepared.dropped > 0 {
+        segments.push(Segment { name: LEFT_OUT.to_string() });
+    }
+    let mut codes = vec![left_out; rows];
+    for (&row, &label) in prepared.rows.iter().zip(&labels) {
+        if let Some(c) = codes.get_mut(row) {
+            *c = label;
+        }
+    }
+    let title = format!("Clusters (k = {k})");
+    let assignment = Assignment { title: title.clone(), segments, codes };
+    let view = ClustersView {
+        assignment: id,
+        k,
+        params: spec.params.params(),
+        as_of: model.as_of.clone(),
+        inertia: model.inertia,
+        n_iter: model.n_iter,
+        silhouette,
+        calinski_harabasz: calinski_harabasz(x, &labels, k),
+        davies_bouldin: davies_bouldin(x, &labels, k),
+        rows: rows as u64,
+        clustered: prepared.rows.len() as u64,
+        dropped: prepared.dropped as u64,
+        columns: prepared.columns.iter().map(|c| c.label()).collect(),
+        clusters: model
+            .clusters
+            .iter()
+            .zip(profiles)
+            .map(|(c, profile)| ClusterRow { name: c.name.clone(), profile })
+            .collect(),
+        projection,
+        warnings: spec.warnings.clone(),
+    };
+    let manifest = serde_json::json!({
+        "kind": "clusters",
+        "title": title,
+        "algorithm": model.algorithm,
+        "k": k,
+        "seed": model.seed,
+        "n_init": model.n_init,
+        "max_iter": model.max_iter,
+        "features": model.features,
+        "missing": model.missing,
+        "as_of": model.as_of,
+        "clusters": model.names(),
+    });
+    Ok(Made {
+        stored: Stored { spec: manifest, assignment, flags: None },
+        rfm: None,
+        clusters: Some(Box::new(view)),
+        unassigned: prepared.dropped as u64,
+        as_of: model.as_of.clone(),
+        default_name: title,
+    })
+}
+
+fn cancelled(monitor: &mut dyn Monitor) -> Result<(), EngineError> {
+    if monitor.is_cancelled() {
+        Err(ClusterError::Cancelled.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Renames cluster `cluster` (0-based) of the spec and its made result.
+///
+/// # Errors
+/// A sentence when the name is empty, taken by another cluster, or the cluster does not exist.
+pub(super) fn rename(
+    spec: &mut ClusterSpec,
+    made: Option<&mut Made>,
+    cluster: usize,
+    name: &str,
+) -> Result<(), EngineError> {
+    let name = name.trim();
+    let fail = |s: String| Err(EngineError::Segmentation(s));
+    if name.is_empty() {
+        return fail("A cluster needs a name; type one.".into());
+    }
+    if name == LEFT_OUT {
+        return fail(format!("“{LEFT_OUT}” names the customers left out; choose another name."));
+    }
+    if spec.model.clusters.iter().enumerate().any(|(i, c)| i != cluster && c.name == name) {
+        return fail(format!("Another cluster is already called “{name}”; choose another name."));
+    }
+    let Some(c) = spec.model.clusters.get_mut(cluster) else {
+        return fail(format!("There is no cluster {} (there are {}).", cluster + 1, spec.model.k));
+    };
+    c.name = name.to_string();
+    if let Some(made) = made {
+        if let Some(s) = made.stored.assignment.segments.get_mut(cluster) {
+            s.name = name.to_string();
+        }
+        if let Some(row) = made.clusters.as_mut().and_then(|v| v.clusters.get_mut(cluster)) {
+            row.name = name.to_string();
+        }
+        if let Some(names) = made.stored.spec.get_mut("clusters") {
+            *names = serde_json::json!(spec.model.names());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,433 @@
+//! A fitted clustering that travels (`segscope.cluster-model/1`): the features and how each was
+//! prepared (imputed value, log, centre and scale, one-hot level, weight), the centres, the
+//! settings and seed, and where it was fitted. It labels any table with the same columns by the
+//! nearest centre, row by row, so a file of any size can be labelled a part at a time; on the
+//! data it was fitted to it gives the fit's own labels.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::errors::ClusterError;
+use super::kmeans::{fit, KMeansFit};
+use super::params::ValidClusterParams;
+use super::prep::{find, kept_rows, prepare, raw, FeatureSpec, Missing, PrepError, Prepared, PreparedColumn, Raw};
+use super::profile::{profile, ClusterProfile};
+use crate::progress::Monitor;
+use crate::table::{ColumnData, ColumnType};
+
+/// The format tag of a saved cluster model.
+pub const MODEL_FORMAT: &str = "segscope.cluster-model/1";
+
+/// Where a model was fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInput {
+    /// The file's name.
+    pub file: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Its rows (customers).
+    pub rows: u64,
+}
+
+/// One cluster of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelCluster {
+    /// Its name (the segment's name in exports).
+    pub name: String,
+    /// Customers in it when fitted.
+    pub size: u64,
+    /// Its centre, one value per prepared column (in prepared units).
+    pub centre: Vec<f64>,
+}
+
+/// A fitted k-means clustering, as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterModel {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// The algorithm (`kmeans`).
+    pub algorithm: String,
+    /// Clusters.
+    pub k: usize,
+    /// Restarts of the fit.
+    pub n_init: usize,
+    /// Most iterations per restart.
+    pub max_iter: usize,
+    /// The seed.
+    pub seed: u64,
+    /// The features as chosen.
+    pub features: Vec<FeatureSpec>,
+    /// Rows missing a feature: left without a cluster, or filled.
+    pub missing: Missing,
+    /// The date date features count days back from (`YYYY-MM-DD`), when one is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// How transactions map onto customers, when features come from them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<crate::customers::TransactionMapping>,
+    /// The prepared columns, in the order of the centres' values.
+    pub columns: Vec<PreparedColumn>,
+    /// The clusters, in label order (label 1 is the first).
+    pub clusters: Vec<ModelCluster>,
+    /// Sum of squared distances to the centres when fitted.
+    pub inertia: f64,
+    /// Iterations of the fit kept.
+    pub n_iter: usize,
+    /// Where it was fitted.
+    pub input: ModelInput,
+}
+
+/// A model that does not fit a table, or a model file whose parts disagree.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A feature's column is not in the table.
+    #[error("the model clusters on `{name}`, but there is no column of that name here (the columns are: {available}); use a file with that column, or rename it to `{name}`.")]
+    MissingColumn {
+        /// The feature.
+        name: String,
+        /// The columns there are.
+        available: String,
+    },
+    /// A feature's column is of another type than the model reads.
+    #[error("the model reads `{name}` as {expected}, but here it was read as {found}; set its type (for example --type {name}={suggest}) and try again.")]
+    WrongType {
+        /// The feature.
+        name: String,
+        /// What the model reads.
+        expected: &'static str,
+        /// The type found.
+        found: ColumnType,
+        /// A type that would do.
+        suggest: &'static str,
+    },
+    /// A date feature and no as-of date in the model.
+    #[error("the model reads `{0}` as days before its as-of date, but it has none; save the model again.")]
+    NoAsOf(String),
+    /// The model's parts do not agree.
+    #[error("the model is damaged: {0}; save it again from Segscope.")]
+    Damaged(String),
+}
+
+/// A table's rows labelled by a model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labels {
+    /// Each row's cluster, `0..k`; `None` for a row left out (a missing value, or a value that
+    /// cannot be prepared such as the log of a negative number).
+    pub labels: Vec<Option<u32>>,
+    /// Rows left out.
+    pub left_out: usize,
+}
+
+/// What a fit made: the model, the prepared matrix, the fit and the clusters' profiles.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// The model (cluster names are the suggested ones).
+    pub model: ClusterModel,
+    /// The prepared features.
+    pub prepared: Prepared,
+    /// k-means' result on them.
+    pub fit: KMeansFit,
+    /// Per cluster: size, means, how it differs, a suggested name.
+    pub profiles: Vec<ClusterProfile>,
+}
+
+/// Prepares the features of `table` (name, values) and fits k-means with `params`; `as_of` is
+/// the date date features count back from (the params' own, else the default as-of date).
+///
+/// # Errors
+/// [`ClusterError`] naming the feature or setting that cannot be used, or a cancel.
+pub fn fit_model(
+    table: &[(&str, &ColumnData)],
+    params: &ValidClusterParams,
+    as_of: Option<i32>,
+    input: ModelInput,
+    monitor: &mut dyn Monitor,
+) -> Result<Fitted, ClusterError> {
+    let as_of = params.as_of.or(as_of);
+    let prepared = prepare(table, &params.features, params.missing, as_of)?;
+    let kmeans = fit(&prepared.matrix, &params.kmeans, monitor)?;
+    let profiles = profile(table, &prepared, &kmeans.labels, params.kmeans.k, as_of)?;
+    let sizes = kmeans.sizes();
+    let clusters = profiles
+        .iter()
+        .enumerate()
+        .map(|(c, p)| ModelCluster {
+            name: p.suggested_name.clone(),
+            size: sizes.get(c).copied().unwrap_or(0),
+            centre: kmeans.centroids.row(c).to_vec(),
+        })
+        .collect();
+    let uses_dates = prepared.columns.iter().any(|c| c.days);
+    let model = ClusterModel {
+        format: MODEL_FORMAT.to_string(),
+        algorithm: "kmeans".to_string(),
+        k: params.kmeans.k,
+        n_init: params.kmeans.n_init,
+        max_iter: params.kmeans.max_iter,
+        seed: params.kmeans.seed,
+        features: params.features.clone(),
+        missing: params.missing,
+        as_of: as_of.filter(|_| uses_dates).map(|d| crate::ingest::values::date_from_days(d).to_string()),
+        transactions: None,
+        columns: prepared.columns.clone(),
+        clusters,
+        inertia: kmeans.inertia,
+        n_iter: kmeans.n_iter,
+        input,
+    };
+    Ok(Fitted { model, prepared, fit: kmeans, profiles })
+}
+
+impl ClusterModel {
+    /// The clusters' names, in label order.
+    pub fn names(&self) -> Vec<String> {
+        self.clusters.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// Checks that the model's parts agree (one centre per cluster, one value per column, usable
+    /// scales), as a file read from disk must.
+    ///
+    /// # Errors
+    /// [`ModelError::Damaged`] saying which part.
+    pub fn check(&self) -> Result<(), ModelError> {
+        let damaged = |what: String| Err(ModelError::Damaged(what));
+        if self.algorithm != "kmeans" {
+            return damaged(format!("its algorithm `{}` is not one this version applies (kmeans)", self.algorithm));
+        }
+        if self.clusters.len() != self.k || self.k < 2 {
+            return damaged(format!("k is {} but it has {} clusters", self.k, self.clusters.len()));
+        }
+        if self.columns.is_empty() {
+            return damaged("it has no prepared columns".into());
+        }
+        for (i, c) in self.clusters.iter().enumerate() {
+            if c.centre.len() != self.columns.len() || c.centre.iter().any(|v| !v.is_finite()) {
+                return damaged(format!(
+                    "cluster {} has {} centre values for {} columns",
+                    i + 1,
+                    c.centre.len(),
+                    self.columns.len()
+                ));
+            }
+        }
+        for c in &self.columns {
+            if !(c.scale.is_finite() && c.scale != 0.0 && c.center.is_finite() && c.weight.is_finite()) {
+                return damaged(format!("the column `{}` has an unusable centre, scale or weight", c.label()));
+            }
+            if !self.features.iter().any(|f| f.column == c.feature) {
+                return damaged(format!("the column `{}` is not one of its features", c.label()));
+            }
+        }
+        if self.as_of.is_none() && self.columns.iter().any(|c| c.days) {
+            let name = self.columns.iter().find(|c| c.days).map(|c| c.feature.clone()).unwrap_or_default();
+            return Err(ModelError::NoAsOf(name));
+        }
+        Ok(())
+    }
+
+    /// Labels every row of `table` (name, values) by its nearest centre, preparing each row as
+    /// the model's columns say.
+    ///
+    /// # Errors
+    /// [`ModelError`] naming a feature that is missing or of another type.
+    pub fn label(&self, table: &[(&str, &ColumnData)]) -> Result<Labels, ModelError> {
+        let n = table.first().map_or(0, |(_, d)| d.len());
+        let (prepared, labels) = self.prepare(table)?;
+        let mut all = vec![None; n];
+        for (&row, &label) in prepared.rows.iter().zip(&labels) {
+            if let Some(slot) = all.get_mut(row) {
+                *slot = Some(label);
+            }
+        }
+        Ok(Labels { labels: all, left_out: prepared.dropped })
+    }
+
+    /// The rows of `table` prepared as the model's columns say (rows missing a value, or whose
+    /// value cannot be prepared, left out and counted), and each kept row's nearest centre.
+    ///
+    /// # Errors
+    /// [`ModelError`] naming a feature that is missing or of another type.
+    pub fn prepare(&self, table: &[(&str, &ColumnData)]) -> Result<(Prepared, Vec<u32>), ModelError> {
+        self.check()?;
+        let n = table.first().map_or(0, |(_, d)| d.len());
+        let as_of = self.as_of.as_deref().and_then(crate::rules::parse_iso_date);
+        let mut raws = Vec::with_capacity(self.features.len());
+        for f in &self.features {
+            let data = find(table, &f.column).map_err(|e| match e {
+                PrepError::UnknownColumn { name, available } => ModelError::MissingColumn { name, available },
+                _ => ModelError::MissingColumn { name: f.column.clone(), available: String::new() },
+            })?;
+            self.check_type(&f.column, data)?;
+            let r = raw(&f.column, data, n, as_of).map_err(|_| ModelError::NoAsOf(f.column.clone()))?;
+            raws.push(r);
+        }
+        // Each column's feature and the code of its level among the table's levels.
+        let mut sources = Vec::with_capacity(self.columns.len());
+        for c in &self.columns {
+            let index = self.features.iter().position(|f| f.column == c.feature).unwrap_or(0);
+            let code = match (raws.get(index), &c.level) {
+                (Some(Raw::Levels { names, .. }), Some(level)) => {
+                    names.iter().position(|n| n == level).map(|p| p as u32)
+                }
+                _ => None,
+            };
+            sources.push((index, code));
+        }
+        let d = self.columns.len();
+        let centres: Vec<f64> = self.clusters.iter().flat_map(|c| c.centre.iter().copied()).collect();
+        let mut values = Vec::with_capacity(n * d);
+        let mut rows = Vec::with_capacity(n);
+        let mut labels = Vec::with_capacity(n);
+        let mut row = vec![0.0; d];
+        'rows: for i in kept_rows(&raws, n, self.missing) {
+            for ((c, &(index, code)), slot) in self.columns.iter().zip(&sources).zip(row.iter_mut()) {
+                match raws.get(index).and_then(|r| c.value(r, code, i)) {
+                    Some(v) => *slot = v,
+                    None => continue 'rows,
+                }
+            }
+            values.extend_from_slice(&row);
+            rows.push(i);
+            labels.push(super::kmeans::nearest(&row, &centres, d).0);
+        }
+        let matrix = super::Matrix::new(values, d).map_err(|e| ModelError::Damaged(e.to_string()))?;
+        let prepared =
+            Prepared { matrix, dropped: n - rows.len(), rows, columns: self.columns.clone(), warnings: Vec::new() };
+        Ok((prepared, labels))
+    }
+
+    /// The error for a feature whose column is of a type the model cannot read as it did.
+    fn check_type(&self, name: &str, data: &ColumnData) -> Result<(), ModelError> {
+        let columns: Vec<&PreparedColumn> = self.columns.iter().filter(|c| c.feature == name).collect();
+        let is_level = columns.iter().any(|c| c.level.is_some());
+        let is_days = columns.iter().any(|c| c.days);
+        let found = data.column_type();
+        let ok = match found {
+            ColumnType::Integer | ColumnType::Decimal | ColumnType::Boolean => !is_level && !is_days,
+            ColumnType::Date | ColumnType::Datetime => is_days,
+            ColumnType::Categorical | ColumnType::Text => is_level,
+        };
+        if ok {
+            return Ok(());
+        }
+        let (expected, suggest) = if is_level {
+            ("categories", "categorical")
+        } else if is_days {
+            ("a date (days before the as-of date)", "date")
+        } else {
+            ("numbers", "decimal")
+        };
+        Err(ModelError::WrongType { name: name.to_string(), expected, found, suggest })
+    }
+
+    /// The model as a pretty JSON file.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::params::ClusterParams;
+    use crate::cluster::prep::Scaling;
+    use crate::progress::Quiet;
+    use crate::typed::Typed;
+
+    fn table() -> (ColumnData, ColumnData, ColumnData) {
+        let mut spend = Vec::new();
+        let mut visits = Vec::new();
+        let mut city = Vec::new();
+        for i in 0..60u32 {
+            let g = i % 3;
+            spend.push(Some(f64::from(g * 100 + i % 7)));
+            visits.push(if i == 5 { None } else { Some(i64::from(g * 10 + i % 3)) });
+            city.push(Some(g % 2));
+        }
+        (
+            ColumnData::Decimal { values: spend, scale: 0 },
+            ColumnData::Integer(visits),
+            ColumnData::Categorical { dictionary: vec!["Ghent".into(), "Lyon".into()], codes: city },
+        )
+    }
+
+    fn params(missing: Missing) -> ValidClusterParams {
+        let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 0.5 };
+        ClusterParams {
+            features: vec![f("spend", true), f("visits", false), f("city", false)],
+            missing,
+            ..Default::default()
+        }
+        .check_fit(&Typed::Value(3))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn input() -> ModelInput {
+        ModelInput { file: "t.csv".into(), bytes: 10, rows: 60 }
+    }
+
+    #[test]
+    fn a_model_labels_its_own_data_as_the_fit_did_after_a_trip_through_json() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        for missing in [Missing::Drop, Missing::Impute] {
+            let fitted =
+                fit_model(&cols, &params(missing), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+            let json = fitted.model.to_json();
+            let back: ClusterModel = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back, fitted.model);
+            let labels = back.label(&cols).unwrap_or_else(|e| panic!("{e}"));
+            let mut expected = vec![None; 60];
+            for (&r, &l) in fitted.prepared.rows.iter().zip(&fitted.fit.labels) {
+                expected[r] = Some(l);
+            }
+            assert_eq!(labels.labels, expected);
+            assert_eq!(labels.left_out, fitted.prepared.dropped);
+        }
+    }
+
+    #[test]
+    fn a_table_that_does_not_fit_the_model_names_the_column() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let model =
+            fit_model(&cols, &params(Missing::Drop), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
+        let e = model.label(&[("spend", &spend), ("city", &city)]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("the model clusters on `visits`, but there is no column of that name here"), "{e}");
+        let text = ColumnData::Text(vec![Some("x".into()); 60]);
+        let e = model.label(&[("spend", &text), ("visits", &visits), ("city", &city)]).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("the model reads `spend` as numbers, but here it was read as text; set its type (for example --type spend=decimal) and try again.")
+        );
+    }
+
+    #[test]
+    fn an_unseen_category_counts_as_none_of_the_levels_and_text_is_read_by_name() {
+        let (spend, visits, _) = table();
+        let city =
+            ColumnData::Categorical { dictionary: vec!["Ghent".into(), "Lyon".into()], codes: vec![Some(0); 60] };
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let model =
+            fit_model(&cols, &params(Missing::Drop), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
+        let as_text = ColumnData::Text(vec![Some("Ghent".into()); 60]);
+        let a = model.label(&[("spend", &spend), ("visits", &visits), ("city", &as_text)]);
+        let b = model.label(&cols);
+        assert_eq!(a, b);
+        let paris = ColumnData::Text(vec![Some("Paris".into()); 60]);
+        let c =
+            model.label(&[("spend", &spend), ("visits", &visits), ("city", &paris)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.left_out, 1);
+    }
+
+    #[test]
+    fn a_damaged_model_says_which_part() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let mut model =
+            fit_model(&cols, &params(Missing::Drop), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
+        model.clusters[1].centre.pop();
+        assert!(model.check().err().is_some_and(|e| e.to_string().starts_with("the model is damaged: cluster 2 has")));
+    }
+}

@@ -1,0 +1,187 @@
+//! The settings of a clustering as they arrive from a form or the command line, and the one
+//! check that turns them into numbers k-means can use (DECISIONS 21: the app and the CLI show the
+//! same sentence for the same mistake).
+
+use serde::{Deserialize, Serialize};
+
+use super::errors::ClusterError;
+use super::kmeans::KMeansParams;
+use super::prep::{FeatureSpec, Missing, PrepError};
+use super::scan::MAX_SCAN_K;
+use crate::dates::{parse_optional, DateField};
+use crate::typed::Typed;
+
+/// The largest k a fit accepts.
+pub const MAX_K: usize = 50;
+/// The allowed restarts.
+pub const N_INIT: std::ops::RangeInclusive<usize> = 1..=100;
+/// The allowed iterations per restart.
+pub const MAX_ITER: std::ops::RangeInclusive<usize> = 1..=10_000;
+
+/// What to cluster on and how, as typed (numbers are read by [`ClusterParams::check`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterParams {
+    /// The features, each with its log, scaling and weight.
+    pub features: Vec<FeatureSpec>,
+    /// Rows missing a feature: left out, or filled.
+    #[serde(default)]
+    pub missing: Missing,
+    /// Restarts from new seeds; the lowest inertia is kept.
+    pub n_init: Typed<usize>,
+    /// Most Lloyd iterations per restart.
+    pub max_iter: Typed<usize>,
+    /// Seed of the random numbers (the same seed gives the same clusters).
+    pub seed: Typed<u64>,
+    /// The date a date feature counts days back from (`YYYY-MM-DD`); the default as-of date
+    /// (DECISIONS 3) when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+impl Default for ClusterParams {
+    /// No features yet, rows with a missing value left out, scikit-learn's k-means defaults, seed 0.
+    fn default() -> Self {
+        let d = KMeansParams::default();
+        ClusterParams {
+            features: Vec::new(),
+            missing: Missing::Drop,
+            n_init: d.n_init.into(),
+            max_iter: d.max_iter.into(),
+            seed: d.seed.into(),
+            as_of: None,
+        }
+    }
+}
+
+/// Settings known to be usable, as plain numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidClusterParams {
+    /// The features.
+    pub features: Vec<FeatureSpec>,
+    /// Rows missing a feature.
+    pub missing: Missing,
+    /// k-means' settings (its `k` is set by [`ClusterParams::check_fit`], else 2).
+    pub kmeans: KMeansParams,
+    /// The as-of date given, as days since 1970-01-01.
+    pub as_of: Option<i32>,
+}
+
+impl ClusterParams {
+    /// Reads and checks everything but k.
+    ///
+    /// # Errors
+    /// [`ClusterError`] naming the setting that is not usable, with its range.
+    pub fn check(&self) -> Result<ValidClusterParams, ClusterError> {
+        if self.features.is_empty() {
+            return Err(PrepError::NoFeatures.into());
+        }
+        for (i, f) in self.features.iter().enumerate() {
+            if self.features.iter().skip(i + 1).any(|g| g.column == f.column) {
+                return Err(ClusterError::Twice(f.column.clone()));
+            }
+            if !(f.weight > 0.0 && f.weight.is_finite()) {
+                return Err(PrepError::BadWeight { name: f.column.clone(), weight: f.weight }.into());
+            }
+        }
+        let n_init = self.n_init.read("the number of restarts (n_init)", N_INIT)?;
+        let max_iter = self.max_iter.read("the most iterations per restart (max_iter)", MAX_ITER)?;
+        let seed = self.seed.read("the seed", ..)?;
+        let as_of = parse_optional(DateField::AsOf, self.as_of.as_deref())?;
+        Ok(ValidClusterParams {
+            features: self.features.clone(),
+            missing: self.missing,
+            kmeans: KMeansParams { k: 2, n_init, max_iter, seed, ..KMeansParams::default() },
+            as_of,
+        })
+    }
+
+    /// Checks everything for a fit with `k` clusters.
+    ///
+    /// # Errors
+    /// As [`ClusterParams::check`], and k outside 2..=[`MAX_K`].
+    pub fn check_fit(&self, k: &Typed<usize>) -> Result<ValidClusterParams, ClusterError> {
+        let mut valid = self.check()?;
+        valid.kmeans.k = k.read("the number of clusters (k)", 2..=MAX_K)?;
+        Ok(valid)
+    }
+
+    /// Checks everything for a scan of k from `min_k` to `max_k`.
+    ///
+    /// # Errors
+    /// As [`ClusterParams::check`], and a range that is not 2 ≤ min ≤ max ≤ [`MAX_SCAN_K`].
+    pub fn check_scan(
+        &self,
+        min_k: &Typed<usize>,
+        max_k: &Typed<usize>,
+    ) -> Result<(ValidClusterParams, usize, usize), ClusterError> {
+        let valid = self.check()?;
+        let min = min_k.read("the smallest k", 2..=MAX_SCAN_K)?;
+        let max = max_k.read("the largest k", 2..=MAX_SCAN_K)?;
+        if max < min {
+            return Err(ClusterError::Scan(super::scan::ScanError::BadRange { min, max }));
+        }
+        Ok((valid, min, max))
+    }
+}
+
+impl ValidClusterParams {
+    /// The settings as plain numbers, for views and files.
+    pub fn params(&self) -> ClusterParams {
+        ClusterParams {
+            features: self.features.clone(),
+            missing: self.missing,
+            n_init: self.kmeans.n_init.into(),
+            max_iter: self.kmeans.max_iter.into(),
+            seed: self.kmeans.seed.into(),
+            as_of: self.as_of.map(|d| crate::ingest::values::date_from_days(d).to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::prep::Scaling;
+
+    fn params() -> ClusterParams {
+        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        ClusterParams { features: vec![f("age"), f("income")], ..ClusterParams::default() }
+    }
+
+    #[test]
+    fn typed_numbers_are_read_with_their_range_in_the_sentence() {
+        let e = params().check_fit(&Typed::Text("one".into())).err().map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("Cluster settings: the number of clusters (k) must be a whole number from 2 to 50 (got `one`).")
+        );
+        let p = ClusterParams { n_init: Typed::Text("0".into()), ..params() };
+        assert!(p.check().err().is_some_and(|e| e.to_string().contains("the number of restarts (n_init) must be")));
+        let valid = params().check_fit(&Typed::Text(" 6 ".into())).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(valid.kmeans.k, 6);
+        assert_eq!(valid.params().n_init, Typed::Value(10));
+    }
+
+    #[test]
+    fn a_feature_chosen_twice_or_none_is_refused() {
+        let mut p = params();
+        p.features.push(p.features[0].clone());
+        assert_eq!(
+            p.check().err().map(|e| e.to_string()).as_deref(),
+            Some("`age` is chosen twice; choose each feature once.")
+        );
+        let none = ClusterParams::default();
+        assert_eq!(
+            none.check().err().map(|e| e.to_string()).as_deref(),
+            Some("choose at least one feature to cluster on.")
+        );
+    }
+
+    #[test]
+    fn a_scan_range_must_run_upwards() {
+        let e = params().check_scan(&Typed::Value(6), &Typed::Value(3)).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.starts_with("the range of k must run from 2")));
+        let e = params().check_scan(&Typed::Value(2), &Typed::Value(40)).err().map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("the largest k must be a whole number from 2 to 30")));
+    }
+}

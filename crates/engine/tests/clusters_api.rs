@@ -1,0 +1,220 @@
+//! Clusters through the boundary: the features offered, the scan, the fit as a segmentation in
+//! the one list (renamed clusters, downloads of the labelled CSV and the model), made again by
+//! its model when the data is read again, and a cancel that changes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+#[path = "support/monitor.rs"]
+mod monitor;
+
+use monitor::CancelAfter;
+use segscope_engine::api::{
+    ClusterParams, ClustersView, DatasetId, FeatureSpec, Missing, Request, Response, Scaling, SegmentationFiles,
+    SegmentationKind, Session, Typed, LEFT_OUT,
+};
+use segscope_engine::cluster::model::ClusterModel;
+use segscope_engine::ingest::ReadOptions;
+use segscope_engine::progress::{Quiet, CANCELLED};
+use segscope_engine::sample::SampleParams;
+use segscope_engine::table::ColumnType;
+
+const D: DatasetId = DatasetId(1);
+
+fn ok(s: &mut Session, request: Request) -> Response {
+    let kind = request.kind();
+    let response = s.handle(request, &mut Quiet);
+    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
+    response
+}
+
+fn error(s: &mut Session, request: Request) -> String {
+    match s.handle(request, &mut Quiet) {
+        Response::Error { message } => message,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn sample(s: &mut Session) {
+    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
+    ok(s, Request::LoadSample { params: params.clone() });
+    ok(s, Request::AttachSampleTransactions { dataset: D, params });
+}
+
+fn params() -> ClusterParams {
+    let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+    ClusterParams {
+        features: vec![
+            f("age", false),
+            f("income", true),
+            f("app_sessions_90d", true),
+            f("revenue", true),
+            f("last_order_date", false),
+        ],
+        missing: Missing::Impute,
+        n_init: Typed::Value(3),
+        ..ClusterParams::default()
+    }
+}
+
+fn fit(s: &mut Session, k: usize) -> ClustersView {
+    match ok(s, Request::ClusterFit { dataset: D, params: params(), k: Typed::Value(k) }) {
+        Response::Clusters(v) => *v,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_features_offered_include_the_transactions_aggregates_and_say_what_is_skewed() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let Response::ClusterFeatures(view) = ok(&mut s, Request::ClusterFeatures { dataset: D }) else { panic!() };
+    let names: Vec<&str> = view.choices.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"income") && names.contains(&"revenue") && names.contains(&"last_order_date"), "{names:?}");
+    assert!(view.from_transactions >= 5);
+    assert!(view.as_of.is_some());
+    let revenue = view.choices.iter().find(|c| c.name == "revenue").unwrap();
+    assert!(revenue.suggest_log, "{revenue:?}");
+    let gender = view.choices.iter().find(|c| c.name == "gender").unwrap();
+    assert_eq!(gender.column_type, ColumnType::Categorical);
+    assert!(gender.levels.is_some());
+}
+
+#[test]
+fn a_scan_scores_each_k_and_recommends_one() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let r = ok(
+        &mut s,
+        Request::ClusterScan { dataset: D, params: params(), min_k: Typed::Value(2), max_k: Typed::Text("5".into()) },
+    );
+    let Response::ClusterScan(scan) = r else { panic!() };
+    assert_eq!(scan.points.iter().map(|p| p.k).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    assert!((2..=5).contains(&scan.recommended), "{}", scan.reason);
+    assert!(scan.reason.starts_with(&format!("k = {}", scan.recommended)));
+    assert_eq!((scan.clustered, scan.scanned, scan.dropped), (600, 600, 0));
+    let e = error(
+        &mut s,
+        Request::ClusterScan { dataset: D, params: params(), min_k: Typed::Value(5), max_k: Typed::Value(3) },
+    );
+    assert!(e.starts_with("the range of k must run from 2"), "{e}");
+}
+
+#[test]
+fn a_fit_is_a_segmentation_with_profiles_named_clusters_and_a_model_that_gives_its_labels() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let v = fit(&mut s, 4);
+    assert_eq!((v.k, v.rows, v.clustered, v.dropped), (4, 600, 600, 0));
+    assert_eq!(v.clusters.len(), 4);
+    assert_eq!(v.clusters.iter().map(|c| c.profile.size).sum::<u64>(), 600);
+    assert!(v.clusters.iter().all(|c| !c.name.is_empty() && c.name == c.profile.suggested_name));
+    assert_eq!(v.columns, ["age", "income", "app_sessions_90d", "revenue", "last_order_date"]);
+    assert!(v.as_of.is_some(), "a date feature records its as-of date");
+    assert!(v.silhouette.is_some_and(|s| !s.sampled));
+    assert_eq!(v.projection.points.len(), 600);
+    let list = match ok(&mut s, Request::Segmentations { dataset: D }) {
+        Response::Segmentations(l) => l,
+        other => panic!("{other:?}"),
+    };
+    let entry = list.iter().find(|e| e.id == v.assignment).unwrap();
+    assert_eq!((entry.kind, entry.name.as_str(), entry.segments), (SegmentationKind::Clusters, "Clusters (k = 4)", 4));
+    assert!(entry.has_definition && !entry.has_sql && entry.working && entry.current);
+
+    // Renaming a cluster renames its segment everywhere; a name taken is refused.
+    let r = ok(
+        &mut s,
+        Request::RenameCluster { dataset: D, segmentation: v.assignment, cluster: 1, name: " Young app fans ".into() },
+    );
+    let Response::Clusters(renamed) = r else { panic!() };
+    assert_eq!(renamed.clusters[1].name, "Young app fans");
+    let first = renamed.clusters[0].name.clone();
+    let e = error(
+        &mut s,
+        Request::RenameCluster { dataset: D, segmentation: v.assignment, cluster: 2, name: first.clone() },
+    );
+    assert_eq!(e, format!("Another cluster is already called “{first}”; choose another name."));
+
+    // The CSV has the names; the model file labels the same customers the same way.
+    let files = |s: &mut Session, files| match ok(
+        s,
+        Request::SegmentationFiles { dataset: D, segmentation: v.assignment, files },
+    ) {
+        Response::Files(f) => f,
+        other => panic!("{other:?}"),
+    };
+    let csv = files(&mut s, SegmentationFiles::Csv);
+    let data = csv.iter().find(|f| f.name.ends_with(".csv")).unwrap();
+    let text = String::from_utf8(data.bytes.clone()).unwrap();
+    assert_eq!(
+        text.lines().filter(|l| l.ends_with(",Young app fans")).count() as u64,
+        renamed.clusters[1].profile.size
+    );
+    let model = files(&mut s, SegmentationFiles::Definition);
+    assert_eq!(model[0].name, "clusters-k-4.cluster-model.json");
+    let model: ClusterModel = serde_json::from_slice(&model[0].bytes).unwrap();
+    assert_eq!(model.format, "segscope.cluster-model/1");
+    assert_eq!(model.clusters[1].name, "Young app fans");
+    assert!(model.transactions.is_some(), "it reads aggregates, so it keeps the mapping");
+    let e = error(
+        &mut s,
+        Request::SegmentationFiles {
+            dataset: D,
+            segmentation: v.assignment,
+            files: SegmentationFiles::Sql { dialect: segscope_engine::api::Dialect::Duckdb },
+        },
+    );
+    assert!(e.contains("segscope apply --model"), "{e}");
+}
+
+#[test]
+fn reading_the_data_again_labels_it_with_the_same_model_or_says_which_column_no_longer_fits() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let v = fit(&mut s, 3);
+    // Same data, another read: the same clusters, names and sizes.
+    let mut options = ReadOptions::default();
+    options.types.insert("gender".into(), ColumnType::Text);
+    ok(&mut s, Request::Reread { dataset: D, options });
+    let Response::Clusters(again) = ok(&mut s, Request::Clusters { dataset: D, segmentation: v.assignment }) else {
+        panic!()
+    };
+    assert_eq!(again.clusters, v.clusters);
+    // Income as text no longer fits: stale, with the column named.
+    let mut options = ReadOptions::default();
+    options.types.insert("income".into(), ColumnType::Text);
+    ok(&mut s, Request::Reread { dataset: D, options });
+    let e = error(&mut s, Request::Clusters { dataset: D, segmentation: v.assignment });
+    assert!(e.contains("the model reads `income` as numbers, but here it was read as text"), "{e}");
+}
+
+#[test]
+fn customers_missing_a_feature_are_left_out_in_a_segment_of_their_own() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let mut p = params();
+    p.missing = Missing::Drop;
+    let Response::Clusters(v) = ok(&mut s, Request::ClusterFit { dataset: D, params: p, k: Typed::Value(3) }) else {
+        panic!()
+    };
+    // Customers without orders have no last order date.
+    assert!(v.dropped > 0 && v.clustered + v.dropped == 600);
+    let Response::Segmented(a) = ok(&mut s, Request::Segmentation { dataset: D, segmentation: v.assignment }) else {
+        panic!()
+    };
+    assert_eq!(a.segments.last().map(|s| (s.name.as_str(), s.count)), Some((LEFT_OUT, v.dropped)));
+}
+
+#[test]
+fn a_cancelled_fit_changes_nothing() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let v = fit(&mut s, 3);
+    let request = Request::ClusterFit { dataset: D, params: params(), k: Typed::Value(5) };
+    match s.handle(request, &mut CancelAfter::reports(2)) {
+        Response::Error { message } => assert_eq!(message, CANCELLED),
+        other => panic!("{other:?}"),
+    }
+    let Response::Clusters(after) = ok(&mut s, Request::Clusters { dataset: D, segmentation: v.assignment }) else {
+        panic!()
+    };
+    assert_eq!(*after, v);
+}
