@@ -12,6 +12,10 @@ child's maximum resident set size):
   - RFM, read + RFM + write of transactions.csv: `segscope rfm` against polars and DuckDB (bench/native_rfm.py),
     median of 3 runs each (1 at more than 1,000,000 customers); the peers' recency/frequency/monetary are checked
     against Segscope's for every customer.
+  - k-means on WORK/N/kmeans.f64 (the sample's first N customers as 6 standardised features, written by the engine's
+    bench_kmeans example), k = 6, one k-means++ init: bench_kmeans (Hamerly, the default, and Lloyd; median of 3) against
+    scikit-learn's KMeans (bench/sklearn_kmeans.py: algorithm="lloyd", threadpoolctl at 1 thread, median of 3), each
+    also stopped after one iteration for the time of one iteration.
 A step that fails is a row with its reason; the run goes on.
 """
 import argparse
@@ -27,6 +31,11 @@ from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+KM_K = 6
+KM_FIT = f"k-means fit, {KM_K} clusters, 1 init (native)"
+KM_ITER = "k-means one iteration (native)"
+KM_FIT_PAGE = f"k-means fit, {KM_K} clusters, 1 init (page)"
+KM_ITER_PAGE = "k-means one iteration (page)"
 
 
 def run_wait4(cmd, timeout=600):
@@ -132,6 +141,50 @@ def native_steps(args, n, rows, notes):
         rows.append(r)
 
 
+def kmeans_steps(args, n, rows, notes):
+    """k-means: the engine's bench_kmeans against scikit-learn (1 thread) on the same matrix."""
+    matrix = Path(args.work) / str(n) / "kmeans.f64"
+    runs = 3
+    results = {}
+    for algorithm, tool in [("hamerly", "segscope (1 thread)"), ("lloyd", "segscope, Lloyd (1 thread)")]:
+        try:
+            out = subprocess.run([args.bench_kmeans, matrix, str(n), str(KM_K), str(runs), algorithm],
+                                 capture_output=True, text=True, check=True, timeout=600)
+            j = json.loads(out.stdout)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, ValueError) as e:
+            rows.append(row(KM_FIT, n, tool, failed=reason(e)))
+            continue
+        results[tool] = j
+        rows.append(row(KM_FIT, n, tool, j["fit_ms"], None, runs, n_iter=j["n_iter"], inertia=j["inertia"],
+                        sizes=sorted(j["sizes"]), one_iteration_fit_ms=j["one_iteration_fit_ms"]))
+        if j["n_iter"] > 1:
+            rows.append(row(KM_ITER, n, tool, j["ms_per_iteration"], None, runs, n_iter=j["n_iter"],
+                            note="(fit - fit stopped after one iteration) / (iterations - 1)"))
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    try:
+        out = subprocess.run([args.python, HERE / "sklearn_kmeans.py", matrix, str(KM_K), str(runs)],
+                             capture_output=True, text=True, check=True, timeout=900, env=env)
+        j = json.loads(out.stdout)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, ValueError) as e:
+        rows.append(row(KM_FIT, n, "scikit-learn (1 thread)", failed=reason(e)))
+        return
+    tool = f"scikit-learn {j['sklearn_version']} (1 thread)"
+    rows.append(row(KM_FIT, n, tool, j["fit_ms"], None, runs, n_iter=j["n_iter"], inertia=j["inertia"],
+                    sizes=j["sizes"], one_iteration_fit_ms=j["one_iteration_fit_ms"]))
+    if j["ms_per_iteration"] is not None:
+        rows.append(row(KM_ITER, n, tool, j["ms_per_iteration"], None, runs, n_iter=j["n_iter"]))
+    ours = results.get("segscope (1 thread)")
+    if ours:
+        notes.append(f"{n:,} customers: k-means inertia segscope {ours['inertia']:,.3f} ({ours['n_iter']} iterations), "
+                     f"{tool} {j['inertia']:,.3f} ({j['n_iter']} iterations); threads inside the limit: "
+                     f"{j['threadpools_inside_limit']}")
+        lloyd = results.get("segscope, Lloyd (1 thread)")
+        if lloyd:
+            same = lloyd["inertia"] == ours["inertia"] and lloyd["sizes"] == ours["sizes"]
+            notes.append(f"{n:,} customers: k-means Hamerly and Lloyd " + ("agree (inertia and sizes)" if same else
+                         f"DIFFER: {ours['inertia']} vs {lloyd['inertia']}"))
+
+
 def version(module):
     try:
         return __import__(module).__version__
@@ -176,6 +229,16 @@ def targets(rows):
         elif step == "CLV fit (page)":
             t = "< 1 s (at 100k)"
             r["met"] = None if r["failed"] else r["median_ms"] < 1000
+        elif step == KM_FIT:
+            t = "<= scikit-learn (1 thread)"
+            peer = next((p for p in by.get((step, n), []) if p["tool"].startswith("scikit-learn") and not p["failed"]), None)
+            r["met"] = None if (r["failed"] or peer is None) else r["median_ms"] <= peer["median_ms"]
+        elif step == KM_FIT_PAGE:
+            t = "<= 1/20 of ml-kmeans"
+            peer = next((p for p in by.get((step, n), []) if p["tool"].startswith("ml-kmeans") and not p["failed"]), None)
+            r["met"] = None if (r["failed"] or peer is None) else r["median_ms"] * 20 <= peer["median_ms"]
+        elif step == KM_ITER and n == 1_000_000:
+            t = "about 10 ms (72 MFLOP)"
         elif step == "RFM read+score+write (native)":
             t = "time <= polars, memory < polars"
             peer = next((p for p in by.get((step, n), []) if p["tool"].startswith("polars") and not p["failed"]), None)
@@ -240,6 +303,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--segscope", required=True)
     p.add_argument("--bench-rules", required=True)
+    p.add_argument("--bench-kmeans", help="the engine's bench_kmeans example (the k-means steps are skipped without it)")
     p.add_argument("--sizes", default="100000,1000000")
     p.add_argument("--work", default=".bench")
     p.add_argument("--json", default=".bench/results.json")
@@ -255,6 +319,8 @@ def main():
         if not a.skip_native:
             print(f"== bench: native steps, {n:,} customers", file=sys.stderr)
             native_steps(a, n, rows, notes)
+            if a.bench_kmeans:
+                kmeans_steps(a, n, rows, notes)
     browser = {}
     for f in a.browser_json:
         try:
@@ -268,7 +334,8 @@ def main():
     order = {s: i for i, s in enumerate(sizes)}
     steps = ["load customers (page)", "load transactions (page)", "RFM (page)", "load both + RFM (page)",
              "rule recount (page)", "CLV fit (page)", "longest main-thread task (page)", "rule recount (native)",
-             "read customers (native, bench_rules)", "RFM read+score+write (native)"]
+             "read customers (native, bench_rules)", "RFM read+score+write (native)", KM_FIT_PAGE, KM_ITER_PAGE,
+             KM_FIT, KM_ITER]
     rows.sort(key=lambda r: (order.get(r["size"], 99), steps.index(r["step"]) if r["step"] in steps else 99,
                              0 if r["tool"].startswith("segscope") else 1))
     targets(rows)

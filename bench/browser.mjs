@@ -2,7 +2,7 @@
 // PapaParse (bench/page/, served from bench/ at /bench/ on the same origin as the app), in headless Chromium, on the
 // sample in DIR (customers.csv, transactions.csv, rules.duckdb.sql). Writes JSON rows for bench/bench.py.
 //
-//   node bench/browser.mjs --dir .bench/N --customers N --out .bench/N/browser.json [--only segscope,duckdb,papaparse]
+//   node bench/browser.mjs --dir .bench/N --customers N --out .bench/N/browser.json [--only segscope,duckdb,papaparse,kmeans]
 //
 // Each tool runs in a fresh browser, so its peak memory is its own: the resident memory summed over the browser's
 // process tree (every descendant of this Node process: the proportional set size, Pss, from /proc/PID/smaps_rollup,
@@ -16,6 +16,13 @@
 // 11 edits, median) -> transactions.csv in #transactions-input (the app attaches them and scores RFM by itself; done at
 // #rfm-grid button.cell) -> the CLV fit (#clv-fit in #/value/clv, 100,000 customers and fewer). The longest main-thread
 // task over the whole run comes from a PerformanceObserver('longtask') installed before the page loads.
+//
+// k-means (bench/page/kmeans.html, in one fresh browser): the matrix DIR/kmeans.f64 (made by the engine's bench_kmeans
+// example) in #matrix; Segscope's engine compiled to wasm (bench/kmeans-wasm, built by scripts/bench.sh) and ml-kmeans
+// (npm, bundled by esbuild into bench/node_modules/.segscope/) each fit it in the same page: k = 6, one k-means++ init,
+// seed 0, median of 5 fits for Segscope (after one untimed fit: V8 optimises a wasm function from its second call) and
+// 1 for ml-kmeans (about 9 s at 1,000,000 rows), and as many fits stopped after one iteration, for the time of one
+// iteration.
 //
 // A step that fails (the page crashed, the engine's error shown in #engine-failed or #error, a timeout) is recorded as
 // failed with the reason, the tool's later steps that need it are recorded as not run, and the other tools still run.
@@ -31,17 +38,19 @@ const { values: opt } = parseArgs({
   options: { dir: { type: 'string' }, customers: { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
 });
 if (!opt.dir || !opt.customers || !opt.out) {
-  console.error('usage: node bench/browser.mjs --dir DIR --customers N --out FILE [--only segscope,duckdb,papaparse]');
+  console.error('usage: node bench/browser.mjs --dir DIR --customers N --out FILE [--only segscope,duckdb,papaparse,kmeans]');
   process.exit(2);
 }
 const n = Number(opt.customers);
 const dir = opt.dir;
 const customersCsv = join(dir, 'customers.csv');
 const transactionsCsv = join(dir, 'transactions.csv');
-const rulesSql = readFileSync(join(dir, 'rules.duckdb.sql'), 'utf8').trim().replace(/;$/, '');
+const only = new Set((opt.only ?? 'segscope,duckdb,papaparse,kmeans').split(','));
+const rulesSql = only.has('duckdb') ? readFileSync(join(dir, 'rules.duckdb.sql'), 'utf8').trim().replace(/;$/, '') : '';
 const rfmSql = readFileSync(join(repoRoot, 'bench/rfm.duckdb.sql'), 'utf8')
   .split('\n').filter((l) => !l.trimStart().startsWith('--')).join('\n').trim().replace(/;$/, '');
-const only = new Set((opt.only ?? 'segscope,duckdb,papaparse').split(','));
+const kmeansMatrix = join(dir, 'kmeans.f64');
+const KMEANS_K = 6;
 const timeout = Number(process.env.SEGSCOPE_BENCH_TIMEOUT_MS) || Math.min(600_000, 60_000 + Math.ceil(n * 0.6));
 const RECOUNTS = 11;
 const RFM_REPEATS = 3;
@@ -274,9 +283,35 @@ async function peers(server, which) {
   });
 }
 
+// ---- k-means: Segscope's engine (wasm) and ml-kmeans on bench/page/kmeans.html ----
+async function kmeansPage(server) {
+  const fitStep = `k-means fit, ${KMEANS_K} clusters, 1 init (page)`;
+  const iterStep = 'k-means one iteration (page)';
+  const tools = [['segscope (wasm)', 'segscope', 5], ['ml-kmeans 7.0.1', 'mlKMeans', 1]];
+  await withBrowser('kmeans', async (page, guard) => {
+    await guard(page.goto(server.url + 'page/kmeans.html'), 'opening the k-means page');
+    await guard(page.waitForFunction(() => window.bench?.ready), 'loading the k-means page');
+    await page.setInputFiles('#matrix', kmeansMatrix);
+    const call = (fn, ...a) => page.evaluate(([f, args]) => window.bench[f](...args), [fn, a]);
+    const { rows: m } = await guard(call('load'), 'reading the matrix');
+    for (const [tool, fn, repeats] of tools) {
+      try {
+        log(`kmeans: ${tool}`);
+        const [r, , pk] = await measured(() => guard(call(fn, KMEANS_K, repeats), `${tool} k-means`));
+        // Below 0 only when a busy machine made the one-iteration fit slower than the whole one: not a time.
+        const perIter = r.n_iter > 1 && r.ms > r.one_ms ? (r.ms - r.one_ms) / (r.n_iter - 1) : null;
+        row(fitStep, tool, r.ms, pk, r.runs, { rows: m, features: 6, n_iter: r.n_iter, inertia: r.inertia, sizes: r.sizes, one_iteration_fit_ms: r.one_ms, ...(r.first_fit_ms == null ? {} : { first_fit_ms: Math.round(r.first_fit_ms), note: 'after one untimed fit (first_fit_ms), which V8 runs in its baseline compiler' }) });
+        if (perIter != null) row(iterStep, tool, perIter, null, r.runs, { n_iter: r.n_iter, note: '(fit - fit stopped after one iteration) / (iterations - 1)' });
+      } catch (e) {
+        failedRow(fitStep, tool, e.message);
+      }
+    }
+  });
+}
+
 let segServer, benchServer;
 try {
-  segServer = await startServer({ root: process.env.SEGSCOPE_BENCH_DIST || 'dist' }); // dist/ under /tools/segscope/
+  if (only.has('segscope')) segServer = await startServer({ root: process.env.SEGSCOPE_BENCH_DIST || 'dist' }); // dist/ under /tools/segscope/
   benchServer = await startServer({ root: 'bench', prefix: '/bench/' });
   if (only.has('segscope')) await segscope(segServer);
   for (const which of ['duckdb', 'papaparse']) {
@@ -285,6 +320,13 @@ try {
       await peers(benchServer, which);
     } catch (e) {
       failedRow('load customers (page)', which, e.message);
+    }
+  }
+  if (only.has('kmeans')) {
+    try {
+      await kmeansPage(benchServer);
+    } catch (e) {
+      failedRow(`k-means fit, ${KMEANS_K} clusters, 1 init (page)`, 'segscope (wasm)', e.message);
     }
   }
 } catch (e) {

@@ -8,7 +8,10 @@
 #       Segscope exports for examples/segments/sample-lifestyle.json (bench/duckdb_rules.py, median of 21);
 #     - RFM, read + RFM + write of transactions.csv: `segscope rfm` against polars and DuckDB (bench/native_rfm.py,
 #       bench/rfm.duckdb.sql), median of 3 (1 above 1,000,000 customers); their recency/frequency/monetary are checked
-#       against Segscope's for every customer.
+#       against Segscope's for every customer;
+#     - k-means, 6 standardised features of the sample's customers (.bench/N/kmeans.f64, written by the engine's
+#       bench_kmeans example), k = 6, one k-means++ init: bench_kmeans (Hamerly and Lloyd, median of 3) against
+#       scikit-learn's KMeans at 1 thread (bench/sklearn_kmeans.py, threadpoolctl), and the time of one iteration.
 #   In headless Chromium (bench/browser.mjs; the "page steps"), each tool in a fresh browser, peak memory = the browser's
 #   process tree (RSS from /proc every 200 ms):
 #     - Segscope, the release web build (dist/): customers.csv chosen in the Data workspace, then transactions.csv (the
@@ -16,19 +19,25 @@
 #       main-thread task (PerformanceObserver 'longtask');
 #     - DuckDB-WASM (bench/page/, npm @duckdb/duckdb-wasm served from the same origin): read_csv of both files, RFM as
 #       SQL (bench/rfm.duckdb.sql), the rule SQL (median of 11);
-#     - PapaParse: both files parsed to typed arrays.
+#     - PapaParse: both files parsed to typed arrays;
+#     - k-means (bench/page/kmeans.html): the same matrix, Segscope's engine compiled to wasm (bench/kmeans-wasm) against
+#       the npm package ml-kmeans in the same page.
 #   A step that fails (a crashed page, an engine error, a timeout) is a row with its reason; the run goes on.
 #
 #   bash scripts/bench.sh [--native] [--sizes N,N,...] [--json FILE] [CUSTOMERS]
-#     --native     skip the page steps: needs only cargo and Python's duckdb and polars (no web build, Node or Chromium).
+#     --native     skip the page steps: needs only cargo and Python's duckdb and polars (no web build, Node or Chromium);
+#                  the k-means peer needs scikit-learn and threadpoolctl (a failed row without them).
 #     --sizes      customer counts (default 100000,1000000); CUSTOMERS alone is the same as --sizes CUSTOMERS.
 #     --json       where to write the results (default .bench/results.json).
 #
 # It builds what it runs, from a fresh clone:
-#   - always: `cargo build --release -p segscope-cli` (target/release/segscope) and the engine's bench_rules example;
+#   - always: `cargo build --release -p segscope-cli` (target/release/segscope) and the engine's bench_rules and
+#     bench_kmeans examples;
 #   - page steps: sources scripts/setup.sh (installs trunk, wasm-bindgen, Node tools and Chromium when missing), runs
 #     scripts/build.sh when dist/ is missing or older than the app's sources, and `npm ci` in bench/ (DuckDB-WASM,
-#     PapaParse; bench/node_modules, gitignored) when bench/package-lock.json is newer than its node_modules.
+#     PapaParse, ml-kmeans, esbuild; bench/node_modules, gitignored) when bench/package-lock.json is newer than its
+#     node_modules; then bundles ml-kmeans (esbuild) and builds bench/kmeans-wasm (cargo for wasm32-unknown-unknown
+#     into target/bench-kmeans-wasm, then wasm-bindgen --target web), both into bench/node_modules/.segscope/.
 # The sample is generated afresh into .bench/N/ on every run (1,000,000 customers: about 8 s, 600 MB).
 # Environment: PYTHON (default python3) runs DuckDB and polars; CARGO_TARGET_DIR is honoured.
 set -Eeuo pipefail
@@ -118,15 +127,20 @@ for m in duckdb polars; do
        (it installs it), or $py -m pip install $m, or set PYTHON to a Python that has it."
 done
 
-say "building (release): segscope (segscope-cli) and the bench_rules example (segscope-engine)"
+say "building (release): segscope (segscope-cli) and the bench_rules and bench_kmeans examples (segscope-engine)"
 cargo build --release --quiet -p segscope-cli || die "cargo build --release -p segscope-cli failed (see above)"
-cargo build --release --quiet -p segscope-engine --example bench_rules \
-  || die "cargo build --release -p segscope-engine --example bench_rules failed (see above)"
+cargo build --release --quiet -p segscope-engine --example bench_rules --example bench_kmeans \
+  || die "cargo build --release -p segscope-engine --example bench_rules --example bench_kmeans failed (see above)"
 target="${CARGO_TARGET_DIR:-target}"
 segscope="$target/release/segscope"
 bench_rules="$target/release/examples/bench_rules"
+bench_kmeans="$target/release/examples/bench_kmeans"
 [[ -x "$segscope" ]] || die "$segscope is missing after the build (is the cargo target directory elsewhere? set CARGO_TARGET_DIR)"
 [[ -x "$bench_rules" ]] || die "$bench_rules is missing after the build (set CARGO_TARGET_DIR if the target directory is elsewhere)"
+[[ -x "$bench_kmeans" ]] || die "$bench_kmeans is missing after the build (set CARGO_TARGET_DIR if the target directory is elsewhere)"
+if ! "$py" -c "import sklearn, threadpoolctl" 2>/dev/null; then
+  say "$py cannot import sklearn and threadpoolctl: the k-means peer will be a failed row ($py -m pip install scikit-learn threadpoolctl)"
+fi
 
 # ---- The page steps' own npm packages (DuckDB-WASM, PapaParse) in bench/node_modules. ----
 if [[ $page -eq 1 ]]; then
@@ -134,6 +148,20 @@ if [[ $page -eq 1 ]]; then
     say "npm ci in bench/ (@duckdb/duckdb-wasm, papaparse)"
     (cd bench && npm ci --no-audit --no-fund >&2) || die "npm ci in bench/ failed (see above): the page steps need DuckDB-WASM and PapaParse"
   fi
+  say "k-means page: ml-kmeans bundled by esbuild, the engine's k-means for wasm (bench/kmeans-wasm) and wasm-bindgen"
+  bench/node_modules/.bin/esbuild --bundle --format=esm --minify --log-level=warning \
+    bench/node_modules/ml-kmeans/lib/index.js --outfile=bench/node_modules/.segscope/ml-kmeans.mjs \
+    || die "esbuild could not bundle ml-kmeans (see above)"
+  (
+    # The wasm toolchain's variables (scripts/setup.sh), as scripts/build.sh applies them: to this build only.
+    # shellcheck source=/dev/null
+    [[ -f .tools/wasm-env.sh ]] && source .tools/wasm-env.sh
+    cargo build --release --quiet --target wasm32-unknown-unknown --manifest-path bench/kmeans-wasm/Cargo.toml \
+      --target-dir "$target/bench-kmeans-wasm"
+  ) || die "cargo build of bench/kmeans-wasm for wasm32 failed (see above)"
+  wasm-bindgen --target web --no-typescript --out-dir bench/node_modules/.segscope/kmeans-wasm \
+    "$target/bench-kmeans-wasm/wasm32-unknown-unknown/release/segscope_bench_kmeans.wasm" \
+    || die "wasm-bindgen failed on bench/kmeans-wasm's module (see above)"
 fi
 
 def=examples/segments/sample-lifestyle.json
@@ -148,6 +176,7 @@ for n in "${size_list[@]}"; do
     || die "segscope sample --customers $n failed (run it by hand to see why)"
   "$segscope" sql --definition "$def" --dialect duckdb --table customers >"$work/rules.duckdb.sql" \
     || die "segscope sql --definition $def failed (see above)"
+  "$bench_kmeans" "$work/kmeans.f64" "$n" 6 0 >/dev/null || die "bench_kmeans could not write $work/kmeans.f64 (see above)"
 done
 if [[ $page -eq 1 ]]; then
   for n in "${size_list[@]}"; do
@@ -161,4 +190,4 @@ if [[ $page -eq 1 ]]; then
 fi
 
 "$py" bench/bench.py --segscope "$segscope" --bench-rules "$bench_rules" --sizes "$(IFS=,; echo "${size_list[*]}")" \
-  --work .bench --json "$json_out" --python "$(command -v "$py")" "${browser_json[@]}"
+  --bench-kmeans "$bench_kmeans" --work .bench --json "$json_out" --python "$(command -v "$py")" "${browser_json[@]}"

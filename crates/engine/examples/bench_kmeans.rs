@@ -8,7 +8,7 @@
 //! z-scored (population sd), written row after row as little-endian `f64` (6 a row). The matrix is then read back from
 //! the file, the same bytes scikit-learn (`bench/sklearn_kmeans.py`) and the page (`bench/page/kmeans.mjs`) read.
 //!
-//! It fits k-means (k = `K`, default 6; one k-means++ init, `n_init = 1`; seed 0; `ALGORITHM` `hamerly` (default) or
+//! With `REPEATS` 0 it only makes the matrix. Otherwise it fits k-means (k = `K`, default 6; one k-means++ init, `n_init = 1`; seed 0; `ALGORITHM` `hamerly` (default) or
 //! `lloyd`) `REPEATS` times (default 3) and prints one JSON object: the median fit time in ms, the iterations, the
 //! inertia, and the median time of a fit stopped after one iteration; `(fit − one) / (iterations − 1)` is the time of
 //! one iteration (the k-means++ init and the final labelling are in both). Run by `scripts/bench.sh`.
@@ -75,6 +75,11 @@ fn main() {
         let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
         std::fs::write(path, bytes).unwrap();
         made_ms = Some(t.elapsed().as_secs_f64() * 1e3);
+    }
+    if repeats == 0 {
+        // Only make the matrix (scripts/bench.sh, before the page steps read it).
+        println!("{{\"made_matrix_ms\": {}}}", made_ms.map_or("null".to_string(), |m| format!("{m:.0}")));
+        return;
     }
     let bytes = std::fs::read(path).unwrap();
     let values: Vec<f64> = bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect();

@@ -18,7 +18,7 @@
 //! a label in it changed, and the blocks are added in block order, as Lloyd's pass adds them.
 
 use super::super::{Matrix, BLOCK_ROWS};
-use super::kernel::{with_kernel, Centres, Kernel};
+use super::kernel::{larger, smaller, with_kernel, Centres, Kernel};
 use super::lloyd::Sums;
 
 /// The relative margin of every bound.
@@ -117,7 +117,7 @@ impl Bounds {
                 .enumerate()
                 .filter(|&(i, _)| i != j)
                 .map(|(_, b)| super::super::matrix::squared_distance(a, b))
-                .fold(f64::INFINITY, f64::min);
+                .fold(f64::INFINITY, smaller);
             c.half_gap = gap.sqrt() * DOWN * 0.5;
         }
         let mut total = Sums::new(k, d);
@@ -164,7 +164,7 @@ fn pass<K: Kernel>(
         if let Some(c) = info.get(a) {
             let upper = (b.upper + c.moved) * UP;
             let lower = (b.lower - c.others_moved) * DOWN;
-            let settled = c.half_gap.max(lower);
+            let settled = larger(c.half_gap, lower);
             if upper * UP < settled {
                 *b = Bound { upper, lower };
                 continue;

@@ -11,7 +11,7 @@
 use rand::Rng;
 
 use super::super::Matrix;
-use super::kernel::{with_kernel, Kernel};
+use super::kernel::{smaller, with_kernel, Kernel};
 
 /// `k` rows of `x` to start Lloyd's iterations from, as a `k` × features matrix of values.
 pub(super) fn kmeans_plus_plus(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
@@ -39,7 +39,7 @@ fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
         totals.iter_mut().for_each(|t| *t = 0.0);
         for (row, &near) in rows().zip(&closest) {
             for (total, c) in totals.iter_mut().zip(&chosen) {
-                *total += K::distance(row, c).min(near);
+                *total += smaller(K::distance(row, c), near);
             }
         }
         // The first of the lowest totals.
@@ -65,7 +65,7 @@ fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
         let mut waiting = order.iter().peekable();
         let mut sum = 0.0;
         for (i, (row, near)) in rows().zip(closest.iter_mut()).enumerate() {
-            *near = K::distance(row, centre).min(*near);
+            *near = smaller(K::distance(row, centre), *near);
             sum += *near;
             while let Some(&&t) = waiting.peek() {
                 if targets.get(t).is_some_and(|&target| sum > target) {

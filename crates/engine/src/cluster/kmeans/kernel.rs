@@ -136,7 +136,7 @@ impl Nearest {
     #[inline(always)]
     fn offer(&mut self, dist: f64) {
         let nearer = dist < self.best;
-        self.second = if nearer { self.best } else { self.second.min(dist) };
+        self.second = if nearer { self.best } else { smaller(self.second, dist) };
         self.label = if nearer { self.offered } else { self.label };
         self.best = if nearer { dist } else { self.best };
         self.offered += 1;
@@ -145,6 +145,27 @@ impl Nearest {
     #[inline(always)]
     fn result(&self) -> (u32, f64, f64) {
         (self.label, self.best, self.second)
+    }
+}
+
+/// The smaller of two distances (never NaN) as a select. `f64::min` is the same value here, but
+/// its NaN rule makes it a call to `fmin` in wasm, once per row in the hot loops.
+#[inline(always)]
+pub(super) fn smaller(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The larger of two bounds (never NaN) as a select, for the same reason as [`smaller`].
+#[inline(always)]
+pub(super) fn larger(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
     }
 }
 
