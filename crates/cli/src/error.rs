@@ -36,6 +36,9 @@ pub enum CliError {
         /// What is wrong.
         source: segscope_engine::rules::RulesError,
     },
+    /// A clustering cannot be fitted or scanned (the engine's sentence).
+    #[error(transparent)]
+    Cluster(#[from] segscope_engine::cluster::ClusterError),
     /// Applying segments to a file failed.
     #[error(transparent)]
     Stream(#[from] segscope_engine::stream::StreamError),

@@ -3,14 +3,19 @@
 use clap::Args;
 use segscope_engine::customers::{MappingOverrides, TransactionMapping};
 use segscope_engine::ingest::ReadOptions;
+use segscope_engine::stream::TransactionsInput;
 use segscope_engine::table::ColumnType;
+
+use crate::error::CliError;
+use crate::workers::Threads;
 
 /// A transactions file and which of its columns hold what (guessed from names when not given).
 #[derive(Debug, Clone, Default, Args)]
 pub struct TransactionArgs {
     /// A transactions file (one row per order or order line) whose per-customer aggregates
     /// (orders, revenue, first_order_date, last_order_date, days_between_orders, categories_bought,
-    /// spend_share_<category>, returns) rules may use. Read with detected settings.
+    /// spend_share_<category>, returns) rules and clustering features may use. Read with detected
+    /// settings.
     #[arg(long, value_name = "FILE")]
     pub transactions: Option<std::path::PathBuf>,
     /// The transactions' customer key column.
@@ -66,5 +71,39 @@ impl TransactionArgs {
         };
         let replaced = stored.map(|m| named.changes(m)).unwrap_or_default();
         (named, replaced)
+    }
+}
+
+/// The `--transactions` file, open, with how to read it and who adds up its parts.
+pub struct TransactionsFile {
+    name: String,
+    file: std::fs::File,
+    options: ReadOptions,
+    mapping: MappingOverrides,
+    workers: Threads,
+}
+
+impl TransactionArgs {
+    /// Opens `--transactions` (`None` without it), to be read with detected settings (the `--date`
+    /// column as a date) and the columns the flags name in `mapping`.
+    pub fn open(&self, mapping: MappingOverrides) -> Result<Option<TransactionsFile>, CliError> {
+        let Some(path) = &self.transactions else { return Ok(None) };
+        let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
+        let options = self.read_options(&ReadOptions::default());
+        Ok(Some(TransactionsFile { name, file, options, mapping, workers: Threads::default() }))
+    }
+}
+
+impl TransactionsFile {
+    /// The file as the engine reads it.
+    pub fn input(&mut self) -> TransactionsInput<'_> {
+        TransactionsInput {
+            name: &self.name,
+            input: &mut self.file,
+            options: &self.options,
+            mapping: self.mapping.clone(),
+            workers: &mut self.workers,
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `segscope cluster` on scikit-learn's iris (z-scored, `engine/tests/data/cluster/iris.csv`): the
 //! report's inertia equals scikit-learn's k-means at k = 3, the labelled file keeps every input
-//! byte and appends the cluster, and a scan prints its scores and a recommended k.
+//! byte and appends the cluster's name, and a scan prints its scores and a recommended k. On the
+//! sample with its transactions, the saved model labels the file again with `segscope apply
+//! --model` to the byte; a file the model does not fit is a sentence naming the column.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::path::Path;
@@ -42,12 +44,17 @@ fn cluster_labels_the_file_and_reports_what_scikit_learn_finds() {
     assert!(r["silhouette"].as_f64().unwrap() > 0.4);
     assert_eq!(r["silhouette_sampled"], false);
     assert_eq!(r["centroids"][0]["centre"].as_object().unwrap().len(), 4);
+    assert!(r["calinski_harabasz"].as_f64().unwrap() > 0.0 && r["davies_bouldin"].as_f64().unwrap() > 0.0);
+    let names: Vec<&str> = r["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3);
+    assert_eq!(r["centroids"][1]["name"], names[1]);
     let original = std::fs::read_to_string(&input).unwrap();
     let labelled = std::fs::read_to_string(&out).unwrap();
     for (a, b) in original.lines().zip(labelled.lines()) {
-        let (kept, cluster) = b.rsplit_once(',').unwrap();
+        let (kept, cluster) = b.split_at(a.len());
         assert_eq!(kept, a);
-        assert!(cluster == "cluster" || ["1", "2", "3"].contains(&cluster), "{cluster}");
+        let cluster = cluster.trim_start_matches(',').trim_matches('"');
+        assert!(cluster == "cluster" || names.contains(&cluster), "{cluster}");
     }
     assert_eq!(labelled.lines().count(), 151);
 }
@@ -60,6 +67,14 @@ fn a_scan_prints_each_k_and_a_recommendation() {
     assert!(text.lines().next().unwrap().contains("silhouette"), "{text}");
     assert_eq!(text.lines().filter(|l| l.trim_start().starts_with(char::is_numeric)).count(), 4, "{text}");
     assert!(text.contains("recommended: k = "), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("scan.json");
+    let args = ["cluster", "--input", &iris(), "--all-numeric", "--scan", "2..3", "--report", report.to_str().unwrap()];
+    assert!(segscope(&args).status.success());
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["points"].as_array().unwrap().len(), 2);
+    assert!(r["reason"].as_str().unwrap().starts_with("k = "), "{r}");
+    assert_eq!(r["scanned"], 150);
 }
 
 #[test]
@@ -72,7 +87,18 @@ fn wrong_options_are_sentences() {
         ),
         (vec!["--features", "petal", "--k", "3", "--output", "x.csv"], "there is no column named `petal`."),
         (vec!["--all-numeric", "--scan", "2-5"], "--scan `2-5` must look like 2..10"),
-        (vec!["--all-numeric", "--k", "1", "--output", "x.csv"], "the number of clusters must be at least 2 (got 1)."),
+        (
+            vec!["--all-numeric", "--k", "1", "--output", "x.csv"],
+            "Cluster settings: the number of clusters (k) must be a whole number from 2 to 50 (got `1`).",
+        ),
+        (
+            vec!["--all-numeric", "--scan", "5..3"],
+            "the range of k must run from 2 up to at most 30, smallest first (got 5..3).",
+        ),
+        (
+            vec!["--features", "sepal_length", "--log", "petal_width", "--k", "3", "--output", "x.csv"],
+            "--log `petal_width` is not one of the features clustered on.",
+        ),
     ] {
         let mut all = vec!["cluster", "--input", input.as_str()];
         all.extend(args);
@@ -81,4 +107,126 @@ fn wrong_options_are_sentences() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(says), "{err}");
     }
+}
+
+/// The sample's customers and transactions (2,000 customers), in a folder.
+fn sample_files() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = segscope(&["sample", "--customers", "2000", "--out", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+const FEATURES: [&str; 6] = [
+    "--features",
+    "age,income,app_sessions_90d,revenue,last_order_date",
+    "--log",
+    "income,revenue",
+    "--missing",
+    "impute",
+];
+
+#[test]
+fn a_saved_model_labels_the_file_again_as_the_fit_did_to_the_byte() {
+    let dir = sample_files();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (customers, transactions) = (path("customers.csv"), path("transactions.csv"));
+    let (model, a, b, report) = (path("m.json"), path("a.csv"), path("b.csv"), path("report.json"));
+    let mut args =
+        vec!["cluster", "--input", &customers, "--transactions", &transactions, "--k", "4", "--model", &model];
+    args.extend(["--output", &a, "--report", &report]);
+    args.extend(FEATURES);
+    let o = segscope(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("date features counted in days before "), "{err}");
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["format"], "segscope.cluster-model/1");
+    assert_eq!(m["transactions"]["date"], "order_date", "the model keeps the transaction mapping: {m}");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["k"], 4);
+    assert_eq!(r["sizes"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum::<u64>(), 2000);
+    assert!(r["centroids"][0]["centre"]["revenue"].as_f64().unwrap() > 0.0, "centres in original units: {r}");
+    let names: Vec<serde_json::Value> = m["clusters"].as_array().unwrap().iter().map(|c| c["name"].clone()).collect();
+    assert_eq!(r["names"], serde_json::Value::Array(names));
+
+    // No mapping flags: the model's own.
+    let args = ["apply", "--model", &model, "--input", &customers, "--transactions", &transactions, "--output", &b];
+    let o = segscope(&[&args[..], &["--summary"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "apply --model differs from cluster --output");
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.lines().last().unwrap().ends_with("2000"), "{summary}");
+
+    // The model given as a definition says which flag takes it.
+    let o = segscope(&["apply", "--definition", &model, "--input", &customers, "--output", &b]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("it holds a cluster model (`segscope.cluster-model/1`), not rule segments"), "{err}");
+    assert!(err.contains(&format!("With `segscope apply`, give it as --model {model}.")), "{err}");
+
+    // A mapping flag that changes the model's is said.
+    let o = segscope(&[&args[..], &["--order-id", "customer_id"]].concat());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("transaction mapping from the command line replaces the model's"), "{err}");
+}
+
+#[test]
+fn a_file_that_does_not_fit_the_model_names_the_column() {
+    let dir = sample_files();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (customers, transactions, model) = (path("customers.csv"), path("transactions.csv"), path("m.json"));
+    let mut args = vec!["cluster", "--input", &customers, "--transactions", &transactions, "--k", "3"];
+    args.extend(["--model", &model]);
+    args.extend(FEATURES);
+    assert!(segscope(&args).status.success());
+    let text = std::fs::read_to_string(&customers).unwrap();
+    let apply = |file: &str, contents: &str| {
+        let input = path(file);
+        std::fs::write(&input, contents).unwrap();
+        let out = path("out.csv");
+        let o = segscope(&[
+            "apply",
+            "--model",
+            &model,
+            "--input",
+            &input,
+            "--transactions",
+            &transactions,
+            "--output",
+            &out,
+        ]);
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = apply("renamed.csv", &text.replacen(",income,", ",salary,", 1));
+    assert!(
+        err.contains("renamed.csv: the model clusters on `income`, but there is no column of that name here"),
+        "{err}"
+    );
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let as_text: String = lines.map(|l| l.replacen(',', ",about ", 1) + "\n").collect();
+    let err = apply("text_age.csv", &format!("{header}\n{as_text}"));
+    assert!(err.contains("text_age.csv: the model reads `age` as numbers, but here it was read as "), "{err}");
+    assert!(err.contains("--type age=decimal"), "{err}");
+
+    // Without the transactions its features need.
+    let o = segscope(&["apply", "--model", &model, "--input", &customers, "--output", &path("o.csv")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("this model clusters on the transactions' aggregates (`revenue`, `last_order_date`); give the transactions with --transactions FILE."), "{err}");
+}
+
+#[test]
+fn apply_takes_a_definition_or_a_model_not_both_nor_neither() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv").display().to_string();
+    let both =
+        segscope(&["apply", "--definition", "d.json", "--model", "m.json", "--input", &iris(), "--output", &out]);
+    assert_eq!(both.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(err.contains("give either --definition FILE (rule segments or a saved RFM segmentation) or --model FILE (a cluster model), not both."), "{err}");
+    let neither = segscope(&["apply", "--input", &iris(), "--output", &out]);
+    assert_eq!(neither.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&neither.stderr);
+    assert!(err.contains("say what to apply: --definition FILE"), "{err}");
 }

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use segscope_engine::api::{DatasetId, Request, Response, Session};
+use segscope_engine::api::{ClusterParams, DatasetId, FeatureSpec, Request, Response, Scaling, Session};
 use segscope_engine::clv::ClvParams;
 use segscope_engine::customers::TransactionMapping;
 use segscope_engine::ingest::ReadOptions;
@@ -458,5 +458,85 @@ fn a_date_or_amount_column_that_cannot_be_used_reads_the_same_and_names_that_col
         assert!(!app.contains(&format!("`{other}`")), "only `{column}` is named: {app}");
         let tx = ["--transactions", file, "--customer-id", "customer_id", "--date", "order_date", "--amount", "amount"];
         same(&app, &files.cli_error(&args(&["rfm", "--output", "rfm.csv"], &tx)));
+    }
+}
+
+/// A clustering's settings typed in the Clusters workspace and given as `segscope cluster` flags
+/// read the same: the engine's `ClusterParams` check reads both, and a feature that is not a
+/// column lists the same columns (the customers' and the transactions' aggregates).
+#[test]
+fn cluster_setting_mistakes_read_the_same() {
+    let files = Files::new();
+    let mut s = Session::new();
+    let d = with_transactions(&mut s, &files, "transactions.csv");
+    let params = |features: &[&str]| ClusterParams {
+        features: features
+            .iter()
+            .map(|c| FeatureSpec { column: c.to_string(), log: false, scaling: Scaling::Zscore, weight: 1.0 })
+            .collect(),
+        ..ClusterParams::default()
+    };
+    fn text<T>(t: &str) -> Typed<T> {
+        Typed::Text(t.to_string())
+    }
+    let fit = ["cluster", "--input", "customers.csv", "--output", "o.csv"];
+    let features = ["--features", "orders,revenue"];
+
+    for k in ["1", "abc", "51", "4"] {
+        let app =
+            app_error(&mut s, Request::ClusterFit { dataset: d, params: params(&["orders", "revenue"]), k: text(k) });
+        if k == "4" {
+            assert!(app.contains('3'), "three customers cannot make four clusters: {app}");
+        } else {
+            assert_eq!(
+                app,
+                format!(
+                    "Cluster settings: the number of clusters (k) must be a whole number from 2 to 50 (got `{k}`)."
+                )
+            );
+        }
+        same(&app, &files.cli_error(&args(&args(&fit, &TX), &args(&features, &["--k", k]))));
+    }
+
+    let app = app_error(
+        &mut s,
+        Request::ClusterFit {
+            dataset: d,
+            params: ClusterParams { n_init: text("0"), ..params(&["orders", "revenue"]) },
+            k: text("2"),
+        },
+    );
+    assert!(app.starts_with("Cluster settings: the number of restarts (n_init) must be"), "{app}");
+    same(&app, &files.cli_error(&args(&args(&fit, &TX), &args(&features, &["--k", "2", "--n-init", "0"]))));
+
+    let app = app_error(
+        &mut s,
+        Request::ClusterFit {
+            dataset: d,
+            params: ClusterParams { as_of: Some(BAD_DATE.into()), ..params(&["orders", "last_order_date"]) },
+            k: text("2"),
+        },
+    );
+    let cli = ["--features", "orders,last_order_date", "--k", "2", "--as-of", BAD_DATE];
+    same(&app, &files.cli_error(&args(&args(&fit, &TX), &cli)));
+
+    let app = app_error(&mut s, Request::ClusterFit { dataset: d, params: params(&["orders", "spend"]), k: text("2") });
+    assert!(
+        app.starts_with("there is no column named `spend`. The columns are: `customer_id`, `name`, `signup`, `orders`"),
+        "{app}"
+    );
+    same(&app, &files.cli_error(&args(&args(&fit, &TX), &["--features", "orders,spend", "--k", "2"])));
+
+    let scan = ["cluster", "--input", "customers.csv", "--features", "orders,revenue", "--scan"];
+    for (min, max) in [("6", "3"), ("2", "40")] {
+        let request = Request::ClusterScan {
+            dataset: d,
+            params: params(&["orders", "revenue"]),
+            min_k: text(min),
+            max_k: text(max),
+        };
+        let app = app_error(&mut s, request);
+        let range = format!("{min}..{max}");
+        same(&app, &files.cli_error(&args(&args(&scan, &[range.as_str()]), &TX)));
     }
 }

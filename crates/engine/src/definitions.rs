@@ -1,15 +1,19 @@
-//! Definition files as a user opens them: rule segments (`segscope.segments/1`) and saved RFM
-//! segmentations (`segscope.rfm/1`). One reader per format, taking the file's name and bytes,
-//! used by the app (`Request::OpenDefinition`, `Request::OpenRfmDefinition`) and by the command
-//! line (`segscope apply`, `rfm`, `sql`), so a file gets the same checks and sentences in both.
+//! Definition files as a user opens them: rule segments (`segscope.segments/1`), saved RFM
+//! segmentations (`segscope.rfm/1`) and cluster models (`segscope.cluster-model/1`). One reader
+//! per format, taking the file's name and bytes, used by the app (`Request::OpenDefinition`,
+//! `Request::OpenRfmDefinition`) and by the command line (`segscope apply`, `rfm`, `sql`), so a
+//! file gets the same checks and sentences in both.
 //!
 //! A rule definition is checked here as far as it can be without data (text, JSON, format tag,
 //! the shape of every field and condition); fitting it to the data's columns is
 //! [`crate::rules::check`]'s job, which the rule builder shows live. An RFM definition needs no
-//! data to be checked, so it is checked whole: settings, segment map and as-of date.
+//! data to be checked, so it is checked whole: settings, segment map and as-of date. A cluster
+//! model is checked for parts that agree ([`ClusterModel::check`]); whether it fits a file's
+//! columns is [`ClusterModel::label`]'s check.
 
 use thiserror::Error;
 
+use crate::cluster::model::{ClusterModel, ModelError, MODEL_FORMAT};
 use crate::dates::{parse_optional, DateError, DateField};
 use crate::rfm::{RfmDefinition, RfmError};
 use crate::rules::Definition;
@@ -61,6 +65,9 @@ pub enum FileProblem {
     /// A date in the file cannot be read.
     #[error(transparent)]
     Date(#[from] DateError),
+    /// A cluster model's parts do not agree.
+    #[error(transparent)]
+    Model(#[from] ModelError),
 }
 
 /// The sentence for a format tag this reader does not read.
@@ -70,6 +77,8 @@ fn wrong_format(found: &str, expected: &str) -> String {
             Some("a saved RFM segmentation")
         } else if tag.starts_with("segscope.segments/") {
             Some("rule segments")
+        } else if tag.starts_with("segscope.cluster-model/") {
+            Some("a cluster model")
         } else {
             None
         }
@@ -142,6 +151,32 @@ pub fn read_rfm(file: &str, bytes: &[u8]) -> Result<RfmDefinition, DefinitionFil
     def.params = valid.params();
     def.map = map.map().clone();
     Ok(def)
+}
+
+/// Reads and checks a cluster model (`segscope.cluster-model/1`): that its parts agree (one
+/// centre per cluster, one value per prepared column, usable scales, an as-of date for date
+/// features; [`ClusterModel::check`]).
+///
+/// ```
+/// use segscope_engine::definitions::read_cluster_model;
+///
+/// let err = read_cluster_model("m.json", br#"{"format": "segscope.segments/1", "segments": []}"#).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "m.json: it holds rule segments (`segscope.segments/1`), not a cluster model (`segscope.cluster-model/1`); open it as rule segments."
+/// );
+/// ```
+///
+/// # Errors
+/// [`DefinitionFileError`] naming the file and the first thing wrong.
+pub fn read_cluster_model(file: &str, bytes: &[u8]) -> Result<ClusterModel, DefinitionFileError> {
+    let fail = |problem: FileProblem| DefinitionFileError { file: file.to_string(), problem };
+    let text = open(file, bytes, MODEL_FORMAT)?;
+    let model: ClusterModel = serde_json::from_str(text).map_err(|e| {
+        fail(FileProblem::Shape { what: "a cluster model (segscope.cluster-model/1)", detail: e.to_string() })
+    })?;
+    model.check().map_err(|e| fail(e.into()))?;
+    Ok(model)
 }
 
 /// A definition file of either kind.
@@ -226,6 +261,38 @@ mod tests {
         let bytes = rfm_json(5, &crate::rfm::RfmMap::default_for(5), Some("yesterday"));
         let e = read_rfm("r.json", &bytes).unwrap_err().to_string();
         assert!(e.starts_with("r.json: the as-of date `yesterday` is not a date"), "{e}");
+    }
+
+    fn cluster_model() -> ClusterModel {
+        use crate::cluster::model::{fit_model, ModelInput};
+        use crate::cluster::params::ClusterParams;
+        use crate::cluster::prep::{FeatureSpec, Scaling};
+        use crate::table::ColumnData;
+        let spend = ColumnData::Integer((0..30).map(|i| Some(i64::from(i % 3) * 100 + i64::from(i % 5))).collect());
+        let params = ClusterParams {
+            features: vec![FeatureSpec { column: "spend".into(), log: false, scaling: Scaling::Zscore, weight: 1.0 }],
+            ..ClusterParams::default()
+        }
+        .check_fit(&crate::typed::Typed::Value(3))
+        .unwrap();
+        let input = ModelInput { file: "c.csv".into(), bytes: 1, rows: 30 };
+        fit_model(&[("spend", &spend)], &params, None, input, &mut crate::progress::Quiet).unwrap().model
+    }
+
+    #[test]
+    fn a_cluster_model_is_read_and_checked() {
+        let model = cluster_model();
+        assert_eq!(read_cluster_model("m.json", model.to_json().as_bytes()).unwrap(), model);
+        let mut damaged = model.clone();
+        damaged.clusters[2].centre.clear();
+        let e = read_cluster_model("m.json", damaged.to_json().as_bytes()).unwrap_err().to_string();
+        assert!(e.starts_with("m.json: the model is damaged: cluster 3 has 0 centre values for 1 columns"), "{e}");
+        let mut v: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap();
+        v["centres"] = v["clusters"].take();
+        let e = read_cluster_model("m.json", v.to_string().as_bytes()).unwrap_err().to_string();
+        assert!(e.starts_with("m.json: it does not read as a cluster model (segscope.cluster-model/1): "), "{e}");
+        let e = read_rules("m.json", model.to_json().as_bytes()).unwrap_err().to_string();
+        assert!(e.contains("it holds a cluster model (`segscope.cluster-model/1`), not rule segments"), "{e}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use segscope_engine::export::{segment_column_name, write_appended};
 use segscope_engine::ingest::values::date_from_days;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{customer_table, CustomerTable, TransactionsInput};
+use segscope_engine::stream::{customer_table, CustomerTable};
 use segscope_engine::table::ColumnType;
 use segscope_engine::typed::Typed;
 use serde_json::json;
@@ -143,20 +143,10 @@ fn check(params: &ClusterParams, k: Option<&str>, range: &Option<(String, String
 fn read_customers(args: &ClusterArgs, options: &ReadOptions) -> Result<CustomerTable, CliError> {
     let name = args.input.display().to_string();
     let bytes = read_file(&args.input)?;
-    let Some(path) = &args.transactions.transactions else {
+    let Some(mut tx_file) = args.transactions.open(args.transactions.mapping(None).0)? else {
         return Ok(customer_table(&name, &bytes, options, None, None, &mut Quiet)?);
     };
-    let tx_name = path.display().to_string();
-    let mut tx_file = std::fs::File::open(path).map_err(|source| CliError::File { path: tx_name.clone(), source })?;
-    let tx_options = args.transactions.read_options(&ReadOptions::default());
-    let mut tx = TransactionsInput {
-        name: &tx_name,
-        input: &mut tx_file,
-        options: &tx_options,
-        mapping: args.transactions.mapping(None).0,
-        workers: &mut crate::workers::Threads::default(),
-    };
-    let table = customer_table(&name, &bytes, options, Some(&mut tx), None, &mut Quiet)?;
+    let table = customer_table(&name, &bytes, options, Some(&mut tx_file.input()), None, &mut Quiet)?;
     if let Some(t) = &table.transactions {
         for m in t.report.messages() {
             eprintln!("transactions: {m}");

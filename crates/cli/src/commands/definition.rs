@@ -1,10 +1,12 @@
-//! Reading a segment definition file, shared by `apply`, `rfm` and `sql`: the file is read here,
-//! and read and checked by the engine's readers ([`segscope_engine::definitions`]), the same the
-//! app uses, so a file gets the same sentences in both.
+//! Reading a segment definition file or a cluster model, shared by `apply`, `rfm` and `sql`: the
+//! file is read here, and read and checked by the engine's readers
+//! ([`segscope_engine::definitions`]), the same the app uses, so a file gets the same sentences in
+//! both.
 
 use std::path::Path;
 
-use segscope_engine::definitions::{read_any, read_rfm, read_rules, AnyDefinition};
+use segscope_engine::cluster::model::ClusterModel;
+use segscope_engine::definitions::{read_any, read_cluster_model, read_rfm, read_rules, AnyDefinition};
 use segscope_engine::rfm::RfmDefinition;
 use segscope_engine::rules::Definition;
 
@@ -23,4 +25,9 @@ pub fn load_rfm_definition(path: &Path) -> Result<RfmDefinition, CliError> {
 /// Reads a definition file of either kind, told apart by its `format`.
 pub fn load_any_definition(path: &Path) -> Result<AnyDefinition, CliError> {
     Ok(read_any(&path.display().to_string(), &read_file(path)?)?)
+}
+
+/// Reads and checks a cluster model (`segscope.cluster-model/1`).
+pub fn load_cluster_model(path: &Path) -> Result<ClusterModel, CliError> {
+    Ok(read_cluster_model(&path.display().to_string(), &read_file(path)?)?)
 }

@@ -13,11 +13,9 @@ use crate::cluster::params::{ClusterParams, ValidClusterParams};
 use crate::cluster::pca::{project, Projection, MAX_POINTS};
 use crate::cluster::prep::{choices, prepare, FeatureChoice};
 use crate::cluster::profile::{profile, ClusterProfile};
-use crate::cluster::quality::{
-    calinski_harabasz, davies_bouldin, sampled_rows, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS,
-};
+use crate::cluster::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
 use crate::cluster::scan::{scan, ScanParams, ScanPoint};
-use crate::cluster::{ClusterError, Matrix};
+use crate::cluster::ClusterError;
 use crate::progress::Monitor;
 use crate::table::{ColumnData, Table};
 
@@ -160,17 +158,9 @@ pub(super) fn run_scan(
     let cols = columns(data.table, data.attached);
     let prepared = prepare(&cols, &params.features, params.missing, as_of).map_err(ClusterError::from)?;
     let x = &prepared.matrix;
-    let rows = sampled_rows(x.rows(), SCAN_ROWS, params.kmeans.seed);
-    let sample;
-    let scanned = if rows.len() < x.rows() {
-        let values = rows.iter().flat_map(|&i| x.row(i).iter().copied()).collect();
-        sample = Matrix::new(values, x.columns()).map_err(|e| EngineError::Segmentation(e.to_string()))?;
-        &sample
-    } else {
-        x
-    };
+    let scanned = x.sampled(SCAN_ROWS, params.kmeans.seed);
     let scan_params = ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), ..ScanParams::default() };
-    let s = scan(scanned, &scan_params, monitor).map_err(ClusterError::from)?;
+    let s = scan(&scanned, &scan_params, monitor).map_err(ClusterError::from)?;
     Ok(ScanView {
         points: s.points,
         recommended: s.recommended,

@@ -71,6 +71,17 @@ impl Matrix {
         self.values.get(i * self.columns..(i + 1) * self.columns).unwrap_or_default()
     }
 
+    /// At most `max_rows` of its rows, drawn with `seed` and kept in order; itself, borrowed, when
+    /// it has no more (a scan over k fits a sample: its scores settle long before every row).
+    pub fn sampled(&self, max_rows: usize, seed: u64) -> std::borrow::Cow<'_, Matrix> {
+        let rows = super::quality::sampled_rows(self.rows(), max_rows, seed);
+        if rows.len() >= self.rows() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let values = rows.iter().flat_map(|&i| self.row(i).iter().copied()).collect();
+        std::borrow::Cow::Owned(Matrix { values, columns: self.columns })
+    }
+
     /// Every value, row after row.
     pub fn values(&self) -> &[f64] {
         &self.values
@@ -121,5 +132,17 @@ mod tests {
     fn variances_are_population_variances() {
         let m = Matrix::new(vec![1.0, 10.0, 2.0, 10.0, 3.0, 10.0, 4.0, 10.0], 2).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.variances(), [1.25, 0.0]);
+    }
+
+    #[test]
+    fn a_sample_keeps_whole_rows_in_order_and_a_small_matrix_is_itself() {
+        let m = Matrix::new((0..40).map(f64::from).collect(), 2).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(m.sampled(20, 7), std::borrow::Cow::Borrowed(_)));
+        let s = m.sampled(5, 7);
+        assert_eq!(s.rows(), 5);
+        let firsts: Vec<f64> = (0..5).map(|i| s.row(i)[0]).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        assert!((0..5).all(|i| s.row(i)[1] == s.row(i)[0] + 1.0));
+        assert_eq!(s, m.sampled(5, 7));
     }
 }

@@ -3,13 +3,19 @@
 
 pub use crate::ingest::records::Records;
 
+mod customers;
+mod model;
+
+pub use customers::{customer_table, CustomerTable, JoinedTransactions};
+pub use model::{apply_model, ModelRun};
+
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 
 use thiserror::Error;
 
 use crate::assignment::SegmentSize;
 use crate::customers::{
-    choose_mapping, customer_keys, join, key_column, report, Aggregates, CustomersError, JoinReport, MappingOverrides,
+    choose_mapping, customer_keys, key_column, report, Aggregates, CustomersError, JoinReport, MappingOverrides,
     TransactionMapping,
 };
 use crate::export::{write_appended, ExportError};
@@ -46,6 +52,14 @@ pub enum StreamError {
     /// The definition does not fit the data.
     #[error(transparent)]
     Rules(#[from] RulesError),
+    /// A cluster model does not fit the file (a feature's column missing or of another type).
+    #[error("{file}: {source}")]
+    Model {
+        /// The file being labelled.
+        file: String,
+        /// What does not fit, naming the column.
+        source: crate::cluster::model::ModelError,
+    },
     /// Writing the output failed.
     #[error(transparent)]
     Export(#[from] ExportError),
@@ -75,6 +89,8 @@ pub struct ApplySummary {
     pub segments: Vec<SegmentSize>,
     /// Per segment: rows left undecided by missing values.
     pub excluded_for_missing: Vec<u64>,
+    /// Rows given no segment (a cluster model's rows missing a feature; their value is empty).
+    pub left_out: u64,
     /// The as-of day used (days since 1970-01-01), if the definition needs one.
     pub as_of: Option<i32>,
     /// How the first part of the file was read (column types apply to the whole file).
@@ -257,6 +273,37 @@ fn aggregate_transactions(
     Ok((aggregates, valid.mapping))
 }
 
+/// Transactions added up and matched to the key column of a customers table (its first part).
+struct Joined {
+    aggregates: Aggregates,
+    key: usize,
+    mapping: TransactionMapping,
+}
+
+impl Joined {
+    /// Adds up `tx` ([`aggregate_transactions`]) and finds the customers' key column.
+    fn new(
+        tx: &mut TransactionsInput<'_>,
+        customers: &Table,
+        stored: Option<&TransactionMapping>,
+        monitor: &mut dyn Monitor,
+    ) -> Result<Self, StreamError> {
+        let (aggregates, mapping) = aggregate_transactions(tx, Some(customers), stored, monitor)?;
+        let key = key_column(customers, &mapping)?;
+        Ok(Joined { aggregates, key, mapping })
+    }
+
+    /// The keys of a table (or part) of customers.
+    fn keys(&self, customers: &Table) -> Vec<Option<String>> {
+        customer_keys(customers, self.key)
+    }
+
+    /// The aggregate columns for a table (or part) of customers, one value per row.
+    fn columns(&self, customers: &Table) -> Vec<crate::table::Column> {
+        self.aggregates.columns_for(&self.keys(customers))
+    }
+}
+
 /// Applies a rule definition to a file of any size, writing the file with the segment column
 /// (first match) or one true/false column per segment (overlapping) appended.
 ///
@@ -281,23 +328,15 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mut file = PartedFile::open(name, input, options, part_records, monitor)?;
 
     // Transactions: aggregated first, then joined onto each part of the customers.
-    let mut joined: Option<(Aggregates, usize)> = None;
-    let mut latest_transaction = None;
-    let mut mapping_used = None;
-    if let Some(tx) = run.transactions.as_mut() {
-        let (aggregates, mapping) =
-            aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), monitor)?;
-        let key = key_column(&file.first.table, &mapping)?;
-        latest_transaction = aggregates.latest();
-        mapping_used = Some(mapping);
-        joined = Some((aggregates, key));
-    }
-    let extra_for = |table: &Table| -> Vec<crate::table::Column> {
-        joined.as_ref().map(|(a, key)| join(a, &customer_keys(table, *key)).0).unwrap_or_default()
+    let joined = match run.transactions.as_mut() {
+        Some(tx) => Some(Joined::new(tx, &file.first.table, def.transactions.as_ref(), monitor)?),
+        None => None,
     };
+    let latest_transaction = joined.as_ref().and_then(|j| j.aggregates.latest());
+    let extra_for = |table: &Table| joined.as_ref().map(|j| j.columns(table)).unwrap_or_default();
     let mut def = def.clone();
-    if let Some(m) = &mapping_used {
-        def.transactions = Some(m.clone());
+    if let Some(j) = &joined {
+        def.transactions = Some(j.mapping.clone());
     }
     let first_extra = extra_for(&file.first.table);
     let schema = schema_with(&file.first.table, &first_extra);
@@ -323,13 +362,12 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let width = valid.segments.len() + usize::from(valid.mode == Mode::FirstMatch);
     let mut counts = vec![0u64; width];
     let mut excluded = vec![0u64; valid.segments.len()];
-    let mut rows = 0u64;
-    let mut warnings: Vec<ImportWarning> = Vec::new();
+    let mut tally = Tally::default();
     let mut keys_seen: Vec<Option<String>> = Vec::new();
     file.visit(|ingested, with_header| {
         let extra = extra_for(&ingested.table);
-        if let Some((_, key)) = &joined {
-            keys_seen.extend(customer_keys(&ingested.table, *key));
+        if let Some(j) = &joined {
+            keys_seen.extend(j.keys(&ingested.table));
         }
         // Each part is reported whole below; its evaluation and writing are quick.
         let result = evaluate_frame(&valid, &Frame::with_extra(&ingested.table, &extra, &valid), &mut Quiet)?;
@@ -356,38 +394,58 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
                 write_appended(&ingested.table, &names, flag, with_header, &mut out, &mut Quiet)?;
             }
         }
-        rows += ingested.table.rows() as u64;
-        for w in &ingested.diagnostics.warnings {
-            merge_warning(&mut warnings, w);
-        }
-        monitor.progress("applying segments", rows, 0);
-        if monitor.is_cancelled() {
-            return Err(StreamError::Cancelled);
-        }
-        Ok(())
+        tally.written(ingested, "applying segments", monitor)
     })?;
     out.flush().map_err(|e| StreamError::Export(ExportError::Io(e)))?;
-    let total = rows.max(1) as f64;
     let mut segment_names: Vec<String> = valid.segments.iter().map(|s| s.name.clone()).collect();
     if valid.mode == Mode::FirstMatch {
         segment_names.push(valid.remainder.clone());
     }
-    let segments = segment_names
-        .into_iter()
-        .zip(counts)
-        .map(|(name, count)| SegmentSize { name, count, share: count as f64 / total })
-        .collect();
-    let transactions = joined.map(|(a, _)| report(&a, &keys_seen));
+    let transactions = joined.as_ref().map(|j| report(&j.aggregates, &keys_seen));
+    let mapping_used = joined.map(|j| j.mapping);
     Ok(ApplySummary {
-        rows,
-        segments,
+        rows: tally.rows,
+        segments: tally.sizes(segment_names, counts),
         excluded_for_missing: excluded,
+        left_out: 0,
         as_of,
         first_part: file.first,
-        warnings,
+        warnings: tally.warnings,
         transactions,
         mapping: mapping_used,
     })
+}
+
+/// Rows written and warnings met, part after part.
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    warnings: Vec<ImportWarning>,
+}
+
+impl Tally {
+    /// Counts a part written, merges its warnings, reports `stage` and stops on a cancel.
+    fn written(&mut self, part: &Ingested, stage: &str, monitor: &mut dyn Monitor) -> Result<(), StreamError> {
+        self.rows += part.table.rows() as u64;
+        for w in &part.diagnostics.warnings {
+            merge_warning(&mut self.warnings, w);
+        }
+        monitor.progress(stage, self.rows, 0);
+        if monitor.is_cancelled() {
+            return Err(StreamError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Each segment's rows and share of all rows written.
+    fn sizes(&self, names: Vec<String>, counts: Vec<u64>) -> Vec<SegmentSize> {
+        let total = self.rows.max(1) as f64;
+        names
+            .into_iter()
+            .zip(counts)
+            .map(|(name, count)| SegmentSize { name, count, share: count as f64 / total })
+            .collect()
+    }
 }
 
 /// Options that read every part like the first: its delimiter, types and formats.
@@ -498,9 +556,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
 ) -> Result<ApplySummary, StreamError> {
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
-    let (aggregates, mapping) =
-        aggregate_transactions(tx, Some(&file.first.table), def.transactions.as_ref(), monitor)?;
-    let key = key_column(&file.first.table, &mapping)?;
+    let Joined { aggregates, key, mapping } = Joined::new(tx, &file.first.table, def.transactions.as_ref(), monitor)?;
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {
         keys.extend(customer_keys(&part.table, key));
@@ -533,6 +589,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
         rows: keys.len() as u64,
         segments: assignment.sizes(),
         excluded_for_missing: Vec::new(),
+        left_out: 0,
         as_of: Some(as_of),
         first_part: file.first,
         warnings,
