@@ -30,7 +30,7 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// Write the built-in sample data (customers.csv, transactions.csv) to a folder.
     Sample(sample::SampleArgs),
-    /// Append a rule definition's segment column to every row of a file of any size.
+    /// Append each row's segment to a file of any size: rule segments, a saved RFM segmentation, or a cluster model.
     Apply(apply::ApplyArgs),
     /// RFM scores and named segments per customer from a transactions file.
     Rfm(rfm::RfmArgs),
