@@ -310,6 +310,7 @@ def main():
     p.add_argument("--browser-json", action="append", default=[], help="a bench/browser.mjs result file (one a size)")
     p.add_argument("--python", default=sys.executable)
     p.add_argument("--skip-native", action="store_true")
+    p.add_argument("--kmeans-only", action="store_true", help="of the native steps, only k-means")
     a = p.parse_args()
     a.python = a.python or sys.executable
     sizes = [int(s) for s in a.sizes.split(",") if s]
@@ -318,7 +319,8 @@ def main():
     for n in sizes:
         if not a.skip_native:
             print(f"== bench: native steps, {n:,} customers", file=sys.stderr)
-            native_steps(a, n, rows, notes)
+            if not a.kmeans_only:
+                native_steps(a, n, rows, notes)
             if a.bench_kmeans:
                 kmeans_steps(a, n, rows, notes)
     browser = {}

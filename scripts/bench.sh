@@ -24,9 +24,11 @@
 #       the npm package ml-kmeans in the same page.
 #   A step that fails (a crashed page, an engine error, a timeout) is a row with its reason; the run goes on.
 #
-#   bash scripts/bench.sh [--native] [--sizes N,N,...] [--json FILE] [CUSTOMERS]
+#   bash scripts/bench.sh [--native] [--kmeans] [--sizes N,N,...] [--json FILE] [CUSTOMERS]
 #     --native     skip the page steps: needs only cargo and Python's duckdb and polars (no web build, Node or Chromium);
 #                  the k-means peer needs scikit-learn and threadpoolctl (a failed row without them).
+#     --kmeans     the k-means steps alone (natively and, without --native, in the page): no sample files, web build,
+#                  DuckDB or polars.
 #     --sizes      customer counts (default 100000,1000000); CUSTOMERS alone is the same as --sizes CUSTOMERS.
 #     --json       where to write the results (default .bench/results.json).
 #
@@ -52,13 +54,15 @@ on_error() { printf '\nbench: ERROR: exit %s from: %s (line %s)\n' "$1" "$2" "$3
 trap 'on_error $? "$BASH_COMMAND" $LINENO' ERR
 say() { printf '== bench: %s\n' "$*" >&2; }
 
-usage="usage: bash scripts/bench.sh [--native] [--sizes N,N,...] [--json FILE] [CUSTOMERS]   (sizes default 100000,1000000)"
+usage="usage: bash scripts/bench.sh [--native] [--kmeans] [--sizes N,N,...] [--json FILE] [CUSTOMERS]   (sizes default 100000,1000000)"
 page=1
+kmeans_only=0
 sizes=100000,1000000
 json_out=.bench/results.json
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --native) page=0 ;;
+    --kmeans) kmeans_only=1 ;;
     --sizes)
       [[ $# -ge 2 ]] || die "--sizes needs a list, e.g. --sizes 100000. $usage"
       sizes="$2"
@@ -104,7 +108,9 @@ if [[ $page -eq 1 ]]; then
   fi
   # Rebuild the web app when dist/ is missing or any of its sources is newer than dist/index.html.
   web_sources=(src crates/engine/src crates/engine/Cargo.toml index.html style Trunk.toml Cargo.toml Cargo.lock)
-  if [[ ! -f dist/index.html ]] \
+  if [[ $kmeans_only -eq 1 ]]; then
+    say "web build: not needed for the k-means steps alone"
+  elif [[ ! -f dist/index.html ]] \
     || [[ -n "$(find "${web_sources[@]}" -newer dist/index.html -print -quit 2>/dev/null || true)" ]]; then
     say "web build (scripts/build.sh: trunk release build into dist/)"
     bash scripts/build.sh >&2 || die "scripts/build.sh failed (see above); the page step needs the release web build in dist/"
@@ -123,19 +129,20 @@ command -v cargo >/dev/null 2>&1 || die "cargo is not on PATH: install Rust with
 py="${PYTHON:-python3}"
 command -v "$py" >/dev/null 2>&1 || die "$py is not on PATH: the DuckDB and polars peers need Python 3 (or set PYTHON=/path/to/python3)."
 for m in duckdb polars; do
+  [[ $kmeans_only -eq 1 ]] && break
   "$py" -c "import $m" 2>/dev/null || die "$py cannot import $m, which the native peers need: run bash scripts/setup.sh
        (it installs it), or $py -m pip install $m, or set PYTHON to a Python that has it."
 done
 
 say "building (release): segscope (segscope-cli) and the bench_rules and bench_kmeans examples (segscope-engine)"
-cargo build --release --quiet -p segscope-cli || die "cargo build --release -p segscope-cli failed (see above)"
+[[ $kmeans_only -eq 1 ]] || cargo build --release --quiet -p segscope-cli || die "cargo build --release -p segscope-cli failed (see above)"
 cargo build --release --quiet -p segscope-engine --example bench_rules --example bench_kmeans \
   || die "cargo build --release -p segscope-engine --example bench_rules --example bench_kmeans failed (see above)"
 target="${CARGO_TARGET_DIR:-target}"
 segscope="$target/release/segscope"
 bench_rules="$target/release/examples/bench_rules"
 bench_kmeans="$target/release/examples/bench_kmeans"
-[[ -x "$segscope" ]] || die "$segscope is missing after the build (is the cargo target directory elsewhere? set CARGO_TARGET_DIR)"
+[[ $kmeans_only -eq 1 ]] || [[ -x "$segscope" ]] || die "$segscope is missing after the build (is the cargo target directory elsewhere? set CARGO_TARGET_DIR)"
 [[ -x "$bench_rules" ]] || die "$bench_rules is missing after the build (set CARGO_TARGET_DIR if the target directory is elsewhere)"
 [[ -x "$bench_kmeans" ]] || die "$bench_kmeans is missing after the build (set CARGO_TARGET_DIR if the target directory is elsewhere)"
 if ! "$py" -c "import sklearn, threadpoolctl" 2>/dev/null; then
@@ -144,7 +151,7 @@ fi
 
 # ---- The page steps' own npm packages (DuckDB-WASM, PapaParse) in bench/node_modules. ----
 if [[ $page -eq 1 ]]; then
-  if [[ ! -f bench/node_modules/.package-lock.json ]] || [[ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
+  if [[ ! -f bench/node_modules/.package-lock.json ]] || [[ ! -x bench/node_modules/.bin/esbuild ]] || [[ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]]; then
     say "npm ci in bench/ (@duckdb/duckdb-wasm, papaparse)"
     (cd bench && npm ci --no-audit --no-fund >&2) || die "npm ci in bench/ failed (see above): the page steps need DuckDB-WASM and PapaParse"
   fi
@@ -169,25 +176,31 @@ browser_json=()
 for n in "${size_list[@]}"; do
   n=$((10#$n))
   work=".bench/$n"
-  say "sample: $n customers into $work/ (segscope sample)"
   rm -rf "$work"
   mkdir -p "$work"
+  say "k-means matrix: the first $n sample customers, 6 standardised features, into $work/kmeans.f64 (bench_kmeans)"
+  "$bench_kmeans" "$work/kmeans.f64" "$n" 6 0 >/dev/null || die "bench_kmeans could not write $work/kmeans.f64 (see above)"
+  [[ $kmeans_only -eq 1 ]] && continue
+  say "sample: $n customers into $work/ (segscope sample)"
   "$segscope" sample --out "$work" --customers "$n" >/dev/null 2>&1 \
     || die "segscope sample --customers $n failed (run it by hand to see why)"
   "$segscope" sql --definition "$def" --dialect duckdb --table customers >"$work/rules.duckdb.sql" \
     || die "segscope sql --definition $def failed (see above)"
-  "$bench_kmeans" "$work/kmeans.f64" "$n" 6 0 >/dev/null || die "bench_kmeans could not write $work/kmeans.f64 (see above)"
 done
 if [[ $page -eq 1 ]]; then
   for n in "${size_list[@]}"; do
     n=$((10#$n))
     say "page steps, $n customers (bench/browser.mjs: Segscope, DuckDB-WASM, PapaParse in headless Chromium)"
     # A failing step is recorded in the JSON; only a failure of the driver itself lands here, and the run goes on.
-    node bench/browser.mjs --dir ".bench/$n" --customers "$n" --out ".bench/$n/browser.json" \
+    only=()
+    [[ $kmeans_only -eq 1 ]] && only=(--only kmeans)
+    node bench/browser.mjs --dir ".bench/$n" --customers "$n" --out ".bench/$n/browser.json" "${only[@]}" \
       || say "bench/browser.mjs failed for $n customers (see above); its rows are missing from the table"
     browser_json+=(--browser-json ".bench/$n/browser.json")
   done
 fi
 
+km_only=()
+[[ $kmeans_only -eq 1 ]] && km_only=(--kmeans-only)
 "$py" bench/bench.py --segscope "$segscope" --bench-rules "$bench_rules" --sizes "$(IFS=,; echo "${size_list[*]}")" \
-  --bench-kmeans "$bench_kmeans" --work .bench --json "$json_out" --python "$(command -v "$py")" "${browser_json[@]}"
+  --bench-kmeans "$bench_kmeans" "${km_only[@]}" --work .bench --json "$json_out" --python "$(command -v "$py")" "${browser_json[@]}"

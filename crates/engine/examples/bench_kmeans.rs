@@ -24,6 +24,17 @@ use segscope_engine::sample::{customer, DEFAULT_SEED, WINDOW_END, WINDOW_START};
 
 const FEATURES: usize = 6;
 
+/// CPU time of this process so far, in ms (user + system, from /proc/self/stat; 0 where there is none): on a busy
+/// machine the time the fits had a core, beside the wall clock.
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are the 14th and 15th fields, 12th and 13th after the command; 100 ticks a second.
+    (ticks(11) + ticks(12)) * 10.0
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -87,12 +98,14 @@ fn main() {
     let params = KMeansParams { k, n_init: 1, seed: 0, algorithm, ..KMeansParams::default() };
     let mut times = Vec::new();
     let mut result = None;
+    let cpu = cpu_ms();
     for _ in 0..repeats {
         let t = Instant::now();
         let f = fit(&x, &params, &mut Quiet).unwrap();
         times.push(t.elapsed().as_secs_f64() * 1e3);
         result = Some(f);
     }
+    let cpu_per_fit = (cpu_ms() - cpu) / repeats as f64;
     let one = KMeansParams { max_iter: 1, ..params.clone() };
     let mut one_times = Vec::new();
     for _ in 0..repeats {
@@ -106,7 +119,7 @@ fn main() {
     println!(
         "{{\"rows\": {}, \"features\": {FEATURES}, \"k\": {k}, \"algorithm\": \"{algorithm:?}\", \"fit_ms\": {ms:.2}, \
          \"n_iter\": {}, \"inertia\": {:.6}, \"one_iteration_fit_ms\": {one_ms:.2}, \"ms_per_iteration\": {per_iteration:.3}, \
-         \"sizes\": {:?}, \"runs\": {repeats}, \"made_matrix_ms\": {}}}",
+         \"sizes\": {:?}, \"runs\": {repeats}, \"cpu_ms_per_fit\": {cpu_per_fit:.1}, \"made_matrix_ms\": {}}}",
         x.rows(),
         f.n_iter,
         f.inertia,

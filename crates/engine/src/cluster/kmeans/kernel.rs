@@ -10,31 +10,37 @@
 
 use super::super::matrix::squared_distance;
 
-/// Centres measured side by side.
-pub(super) const LANES: usize = 4;
+/// Centres measured side by side when finding a row's nearest: two, an SSE2 register of `f64`s
+/// (4 measured more padding lanes for the common k = 6 and was no faster).
+pub(super) const LANES: usize = 2;
 
-/// The centres, row after row and laid out for [`Kernel::nearest_two`].
-pub(super) struct Centres<'a> {
+/// The centres, row after row and laid out for [`Kernel::nearest_two`]: `L` side by side.
+pub(super) struct Centres<'a, const L: usize = LANES> {
     /// `k` rows of `d` values.
     pub(super) rows: &'a [f64],
-    /// Per group of [`LANES`] centres, per feature, the group's values; a missing centre's are
+    /// Per group of `L` centres, per feature, the group's values; a missing centre's are
     /// infinite (never nearest).
-    packed: Vec<[f64; LANES]>,
+    packed: Vec<[f64; L]>,
 }
 
-impl<'a> Centres<'a> {
+impl<'a, const L: usize> Centres<'a, L> {
     /// `rows`: `k` rows of `d` values.
     pub(super) fn new(rows: &'a [f64], d: usize) -> Self {
         let k = rows.len() / d.max(1);
-        let mut packed = vec![[f64::INFINITY; LANES]; k.div_ceil(LANES) * d];
+        let mut packed = vec![[f64::INFINITY; L]; k.div_ceil(L) * d];
         for (j, c) in rows.chunks_exact(d.max(1)).enumerate() {
             for (t, &v) in c.iter().enumerate() {
-                if let Some(slot) = packed.get_mut(j / LANES * d + t).and_then(|g| g.get_mut(j % LANES)) {
+                if let Some(slot) = packed.get_mut(j / L * d + t).and_then(|g| g.get_mut(j % L)) {
                     *slot = v;
                 }
             }
         }
         Centres { rows, packed }
+    }
+
+    /// The groups of `L` centres, `width` entries each (see [`Kernel::lanes`]).
+    pub(super) fn groups(&self, width: usize) -> std::slice::ChunksExact<'_, [f64; L]> {
+        self.packed.chunks_exact(width.max(1))
     }
 }
 
@@ -44,9 +50,21 @@ pub(super) trait Kernel {
     fn width(d: usize) -> usize;
     /// Squared Euclidean distance between two rows of [`Kernel::width`] values.
     fn distance(a: &[f64], b: &[f64]) -> f64;
+    /// Squared distances from `row` to each of a group of `L` centres (one entry per feature).
+    fn lanes<const L: usize>(row: &[f64], group: &[[f64; L]]) -> [f64; L];
+
     /// The nearest of `centres` to `row`, its squared distance and the squared distance of the
     /// second nearest (infinite with one centre). The lowest index wins a tie.
-    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64);
+    #[inline(always)]
+    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64) {
+        let mut near = Nearest::new();
+        for group in centres.groups(Self::width(d)) {
+            for dist in Self::lanes(row, group) {
+                near.offer(dist);
+            }
+        }
+        near.result()
+    }
 }
 
 /// Rows of any width.
@@ -64,12 +82,14 @@ impl Kernel for AnyWidth {
     }
 
     #[inline(always)]
-    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64) {
-        let mut near = Nearest::new();
-        for c in centres.rows.chunks_exact(d.max(1)) {
-            near.offer(squared_distance(row, c));
+    fn lanes<const L: usize>(row: &[f64], group: &[[f64; L]]) -> [f64; L] {
+        let mut sums = [0.0; L];
+        for (x, c) in row.iter().zip(group) {
+            for (s, y) in sums.iter_mut().zip(c) {
+                *s += (x - y) * (x - y);
+            }
         }
-        near.result()
+        sums
     }
 }
 
@@ -97,23 +117,19 @@ impl<const D: usize> Kernel for Fixed<D> {
     }
 
     #[inline(always)]
-    fn nearest_two(row: &[f64], centres: &Centres, d: usize) -> (u32, f64, f64) {
-        let Ok(row) = <&[f64; D]>::try_from(row) else {
-            return AnyWidth::nearest_two(row, centres, d);
-        };
-        let mut near = Nearest::new();
-        for group in centres.packed.chunks_exact(D) {
-            let mut sums = [0.0; LANES];
-            for (x, c) in row.iter().zip(group) {
-                for (s, y) in sums.iter_mut().zip(c) {
-                    *s += (x - y) * (x - y);
+    fn lanes<const L: usize>(row: &[f64], group: &[[f64; L]]) -> [f64; L] {
+        match (<&[f64; D]>::try_from(row), <&[[f64; L]; D]>::try_from(group)) {
+            (Ok(row), Ok(group)) => {
+                let mut sums = [0.0; L];
+                for (x, c) in row.iter().zip(group) {
+                    for (s, y) in sums.iter_mut().zip(c) {
+                        *s += (x - y) * (x - y);
+                    }
                 }
+                sums
             }
-            for s in sums {
-                near.offer(s);
-            }
+            _ => AnyWidth::lanes(row, group),
         }
-        near.result()
     }
 }
 
