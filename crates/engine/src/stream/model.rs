@@ -33,6 +33,33 @@ pub struct ModelRun<'a> {
 /// onto each part by key. A row's cluster depends only on the row, so the parts give the labels
 /// one table would.
 ///
+/// ```
+/// use std::io::Cursor;
+/// use segscope_engine::cluster::model::{fit_model, ModelInput};
+/// use segscope_engine::cluster::params::ClusterParams;
+/// use segscope_engine::cluster::prep::{FeatureSpec, Scaling};
+/// use segscope_engine::ingest::ReadOptions;
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::stream::{apply_model, customer_table, ModelRun};
+///
+/// let csv = b"id,spend\na,10\nb,12\nc,11\nd,90\ne,95\nf,\n";
+/// let table = customer_table("c.csv", csv, &ReadOptions::default(), None, None, &mut Quiet).unwrap();
+/// let spend = FeatureSpec { column: "spend".into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+/// let params = ClusterParams { features: vec![spend], ..ClusterParams::default() }.check_fit(&2.into()).unwrap();
+/// let input = ModelInput { file: "c.csv".into(), bytes: csv.len() as u64, rows: 6 };
+/// let model = fit_model(&table.columns(), &params, None, input, &mut Quiet).unwrap().model;
+///
+/// let mut out = Vec::new();
+/// let mut run = ModelRun { model: &model, part_records: 2, transactions: None };
+/// let summary = apply_model("c.csv", Cursor::new(csv), &ReadOptions::default(), &mut run, &mut out, &mut Quiet).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// let lines: Vec<&str> = text.lines().collect();
+/// assert_eq!(lines[0], "id,spend,cluster");
+/// assert_eq!(lines[6], "f,,"); // no spend: left out
+/// assert_eq!(summary.left_out, 1);
+/// assert_eq!(summary.segments.iter().map(|s| s.count).sum::<u64>(), 5);
+/// ```
+///
 /// # Errors
 /// [`StreamError::Model`] naming the file and the feature column that is missing or of another
 /// type, and [`StreamError`] for unreadable input, a mapping that does not fit, a write failure
