@@ -36,7 +36,7 @@ enum Command {
     Rfm(rfm::RfmArgs),
     /// Customer lifetime value: historical, and predicted with BG/NBD and Gamma-Gamma.
     Clv(clv::ClvArgs),
-    /// Print SQL that applies a rule definition in DuckDB, BigQuery, Spark SQL or PostgreSQL.
+    /// Print SQL that applies a rule definition or a cluster model in DuckDB, BigQuery, Spark SQL or PostgreSQL.
     Sql(sql::SqlArgs),
     /// Group customers by how alike their features are (k-means), or scan k = 2..10 to help choose k.
     Cluster(cluster::ClusterArgs),

@@ -1,6 +1,7 @@
 //! `segscope sql` works for every definition the app can save: for each example definition (and the
 //! definitions with derived fields the engine's tests keep), the SQL it prints runs in DuckDB on the sample
-//! `segscope sample` writes, and gives every customer the segment `segscope apply` gives.
+//! `segscope sample` writes, and gives every customer the segment `segscope apply` gives; and so does the
+//! SQL `segscope sql --model` prints for a cluster model `segscope cluster` saved, cluster for cluster.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "../../engine/tests/support/warehouse.rs"]
@@ -37,6 +38,21 @@ fn read(path: &Path) -> Table {
     read_table(&path.display().to_string(), &bytes, &ReadOptions::default(), &mut Quiet).unwrap().table
 }
 
+/// What `segscope sql <flag> <file>` prints for DuckDB, over the tables `customers` and `transactions`.
+fn duckdb_sql(flag: &str, file: &str) -> String {
+    ok(segscope(&[
+        "sql",
+        flag,
+        file,
+        "--dialect",
+        "duckdb",
+        "--table",
+        "customers",
+        "--transactions-table",
+        "transactions",
+    ]))
+}
+
 /// The SQL `segscope sql` prints for `definition` runs in DuckDB and agrees with `segscope apply` on every
 /// customer of a 500-customer sample (with its transactions when the definition uses aggregates).
 fn sql_runs_and_agrees_with_apply(definition: &Path) {
@@ -53,17 +69,7 @@ fn sql_runs_and_agrees_with_apply(definition: &Path) {
     }
     apply.extend(["--output", output.to_str().unwrap()]);
     ok(segscope(&apply));
-    let sql = ok(segscope(&[
-        "sql",
-        "--definition",
-        def_arg,
-        "--dialect",
-        "duckdb",
-        "--table",
-        "customers",
-        "--transactions-table",
-        "transactions",
-    ]));
+    let sql = duckdb_sql("--definition", def_arg);
 
     // DuckDB gets the tables typed as Segscope read them, missing values as NULL.
     let tables_dir = d.join("tables");
@@ -156,4 +162,103 @@ fn sql_works_for_every_dialect_and_every_example() {
             assert!(sql.trim_end().ends_with(';') && sql.contains("SELECT"), "{} {dialect}:\n{sql}", file.display());
         }
     }
+}
+
+#[test]
+fn sql_of_a_cluster_model_runs_and_agrees_with_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = |name: &str| d.join(name).to_str().unwrap().to_string();
+    ok(segscope(&["sample", "--out", &path(""), "--customers", "500", "--seed", "1"]));
+    let (customers, transactions, model, output) =
+        (path("customers.csv"), path("transactions.csv"), path("m.json"), path("labelled.csv"));
+    let features = "age,income,app_sessions_90d,revenue,last_order_date,gender,email_opt_in";
+    ok(segscope(&[
+        "cluster",
+        "--input",
+        &customers,
+        "--transactions",
+        &transactions,
+        "--k",
+        "4",
+        "--features",
+        features,
+        "--log",
+        "income,revenue",
+        "--model",
+        &model,
+    ]));
+    ok(segscope(&[
+        "apply",
+        "--model",
+        &model,
+        "--input",
+        &customers,
+        "--transactions",
+        &transactions,
+        "--output",
+        &output,
+    ]));
+    let sql = duckdb_sql("--model", &model);
+    let tables_dir = d.join("tables");
+    std::fs::create_dir(&tables_dir).unwrap();
+    let tables = vec![
+        TableFile::write(&read(Path::new(&customers)), "customers", &tables_dir).request(Warehouse::Duckdb),
+        TableFile::write(&read(Path::new(&transactions)), "transactions", &tables_dir).request(Warehouse::Duckdb),
+    ];
+    let answer = Warehouse::Duckdb
+        .query(&serde_json::json!({"tables": tables, "query": sql}))
+        .unwrap_or_else(|e| panic!("DuckDB rejected the model's SQL: {e}\n{sql}"));
+    let key = answer.columns.iter().position(|c| c == "customer_id").unwrap();
+    let cluster = answer.columns.iter().position(|c| c == "cluster").unwrap();
+    let mut got: Vec<(String, String)> = answer
+        .rows
+        .iter()
+        .map(|r| (r[key].as_str().unwrap().to_string(), r[cluster].as_str().unwrap_or_default().to_string()))
+        .collect();
+    got.sort();
+    let applied = read(Path::new(&output));
+    let column = |name: &str| &applied.columns.iter().find(|c| c.name == name).unwrap().data;
+    let mut expected: Vec<(String, String)> = (0..applied.rows())
+        .map(|r| {
+            let text = |name: &str| column(name).label(r).unwrap_or_default().to_string();
+            (text("customer_id"), text("cluster"))
+        })
+        .collect();
+    expected.sort();
+    assert!(expected.iter().any(|(_, c)| c.is_empty()), "some customers are left out (no gender or income)");
+    assert_eq!(got, expected, "DuckDB (left) and `segscope apply --model` (right) differ\n{sql}");
+}
+
+#[test]
+fn sql_takes_a_definition_or_a_model_and_says_which_flag_takes_a_model() {
+    let both = segscope(&["sql", "--definition", "d.json", "--model", "m.json", "--dialect", "duckdb", "--table", "t"]);
+    assert_eq!(both.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        err.contains("give either --definition FILE (rule segments) or --model FILE (a cluster model), not both."),
+        "{err}"
+    );
+    let neither = segscope(&["sql", "--dialect", "duckdb", "--table", "t"]);
+    assert_eq!(neither.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("say what to write as SQL: --definition FILE"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = |name: &str| d.join(name).to_str().unwrap().to_string();
+    ok(segscope(&["sample", "--out", &path(""), "--customers", "200", "--seed", "1"]));
+    let model = path("m.json");
+    ok(segscope(&[
+        "cluster",
+        "--input",
+        &path("customers.csv"),
+        "--k",
+        "3",
+        "--features",
+        "age,income",
+        "--model",
+        &model,
+    ]));
+    let o = segscope(&["sql", "--definition", &model, "--dialect", "spark", "--table", "t"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("With `segscope sql`, give it as --model {model}.")), "{err}");
 }

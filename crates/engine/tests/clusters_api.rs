@@ -117,7 +117,7 @@ fn a_fit_is_a_segmentation_with_profiles_named_clusters_and_a_model_that_gives_i
     };
     let entry = list.iter().find(|e| e.id == v.assignment).unwrap();
     assert_eq!((entry.kind, entry.name.as_str(), entry.segments), (SegmentationKind::Clusters, "Clusters (k = 4)", 4));
-    assert!(entry.has_definition && !entry.has_sql && entry.working && entry.current);
+    assert!(entry.has_definition && entry.has_sql && entry.working && entry.current);
 
     // Renaming a cluster renames its segment everywhere; a name taken is refused.
     let r = ok(
@@ -154,15 +154,16 @@ fn a_fit_is_a_segmentation_with_profiles_named_clusters_and_a_model_that_gives_i
     assert_eq!(model.format, "segscope.cluster-model/1");
     assert_eq!(model.clusters[1].name, "Young app fans");
     assert!(model.transactions.is_some(), "it reads aggregates, so it keeps the mapping");
-    let e = error(
-        &mut s,
-        Request::SegmentationFiles {
-            dataset: D,
-            segmentation: v.assignment,
-            files: SegmentationFiles::Sql { dialect: segscope_engine::api::Dialect::Duckdb },
-        },
+    // Its SQL names the nearest cluster in the warehouse (run against the engine in `warehouse_*.rs`).
+    let sql = files(&mut s, SegmentationFiles::Sql { dialect: segscope_engine::api::Dialect::Postgres });
+    assert_eq!(sql[0].name, "clusters-k-4.postgres.sql");
+    let text = String::from_utf8(sql[0].bytes.clone()).unwrap();
+    assert_eq!(
+        text,
+        segscope_engine::cluster::sql::model_sql(&model, segscope_engine::api::Dialect::Postgres, "customers", None)
+            .unwrap()
     );
-    assert!(e.contains("segscope apply --model"), "{e}");
+    assert!(text.contains(" THEN 'Young app fans'\n") && text.contains("LEFT JOIN segscope_orders"), "{text}");
 }
 
 #[test]

@@ -1,9 +1,15 @@
-//! The SQL for each dialect, pinned as golden files (regenerate with `UPDATE_GOLDEN=1`), and the
-//! example definitions round-tripping byte for byte.
+//! The SQL for each dialect, pinned as golden files (regenerate with `UPDATE_GOLDEN=1`): the example
+//! definitions' and a cluster model's; and the example definitions round-tripping byte for byte.
+//! BigQuery's SQL is pinned here and not executed; the other dialects also run in their warehouses
+//! (`warehouse_*.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::path::PathBuf;
 
+use segscope_engine::cluster::model::{ClusterModel, ModelCluster, ModelInput, MODEL_FORMAT};
+use segscope_engine::cluster::prep::{FeatureSpec, Missing, PreparedColumn, Scaling};
+use segscope_engine::cluster::sql::model_sql;
+use segscope_engine::customers::TransactionMapping;
 use segscope_engine::rules::sql::{select_with, Dialect};
 use segscope_engine::rules::{check, implied_schema, Definition};
 
@@ -152,4 +158,95 @@ fn a_between_in_quotes_is_a_date_range_only_when_its_bounds_read_as_dates() {
     let valid = check(&dates, &implied_schema(&dates), None).unwrap();
     let sql = select_with(&valid, Dialect::Duckdb, "c", None, "t");
     assert!(sql.contains(r#"("x" >= DATE '2024-01-01' AND "x" <= DATE '2024-06-30')"#), "{sql}");
+}
+
+/// A small cluster model by hand: a number, a number under ln(1 + x), a boolean, a category with a
+/// weight, and two aggregates of the transactions (revenue under ln(1 + x), the last order date as
+/// days before the as-of date); missing values left out (`drop`) or filled (`impute`).
+fn cluster_model(missing: Missing) -> ClusterModel {
+    let impute = |v: f64| (missing == Missing::Impute).then_some(v);
+    let column = |feature: &str, level: Option<&str>| PreparedColumn {
+        feature: feature.into(),
+        level: level.map(str::to_string),
+        ..PreparedColumn::default()
+    };
+    let columns = vec![
+        PreparedColumn { impute: impute(41.0), center: 42.09, scale: 14.25, ..column("age", None) },
+        PreparedColumn { impute: impute(38200.0), log: true, center: 10.6, scale: 0.61, ..column("income", None) },
+        PreparedColumn {
+            impute: impute(1.0),
+            boolean: true,
+            center: 0.509,
+            scale: 0.4999,
+            ..column("email_opt_in", None)
+        },
+        PreparedColumn { impute: impute(1.0), weight: 0.5, ..column("gender", Some("Female")) },
+        PreparedColumn { impute: impute(0.0), weight: 0.5, ..column("gender", Some("Male")) },
+        PreparedColumn { impute: impute(0.0), weight: 0.5, ..column("gender", Some("Non-binary")) },
+        PreparedColumn { impute: impute(412.5), log: true, center: 5.9, scale: 1.1, ..column("revenue", None) },
+        PreparedColumn {
+            impute: impute(61.0),
+            days: true,
+            center: 1.0,
+            scale: 729.0,
+            ..column("last_order_date", None)
+        },
+    ];
+    let feature =
+        |name: &str, log: bool, weight: f64| FeatureSpec { column: name.into(), log, scaling: Scaling::Zscore, weight };
+    ClusterModel {
+        format: MODEL_FORMAT.into(),
+        algorithm: "kmeans".into(),
+        k: 3,
+        n_init: 10,
+        max_iter: 300,
+        seed: 0,
+        features: vec![
+            feature("age", false, 1.0),
+            feature("income", true, 1.0),
+            feature("email_opt_in", false, 1.0),
+            feature("gender", false, 0.5),
+            feature("revenue", true, 1.0),
+            feature("last_order_date", false, 1.0),
+        ],
+        missing,
+        as_of: Some("2025-12-01".into()),
+        transactions: Some(TransactionMapping {
+            customer_id: "customer_id".into(),
+            date: "order_date".into(),
+            amount: "amount".into(),
+            order_id: Some("order_id".into()),
+            category: Some("category".into()),
+            quantity: None,
+            margin: None,
+            customer_key: None,
+        }),
+        columns,
+        clusters: [
+            ("Young app lovers", [-0.9, 0.2, 0.1, 0.3, 0.15, 0.05, 0.4, 0.02]),
+            ("Big spenders", [0.3, 1.1, -0.2, 0.25, 0.25, 0.0, 1.2, 0.01]),
+            ("Lapsed", [0.8, -0.4, 0.0, 0.2, 0.3, 0.0, -1.3, 0.6]),
+        ]
+        .into_iter()
+        .map(|(name, centre)| ModelCluster { name: name.into(), size: 100, centre: centre.to_vec() })
+        .collect(),
+        inertia: 1.0,
+        n_iter: 5,
+        input: ModelInput { file: "customers.csv".into(), bytes: 1, rows: 300 },
+    }
+}
+
+#[test]
+fn cluster_model_sql_for_each_dialect_matches_the_golden_files() {
+    for missing in [Missing::Drop, Missing::Impute] {
+        let model = cluster_model(missing);
+        let name = match missing {
+            Missing::Drop => "clusters-drop",
+            Missing::Impute => "clusters-impute",
+        };
+        for d in Dialect::ALL {
+            let sql = model_sql(&model, d, "my_project.crm.customers", Some("my_project.crm.orders")).unwrap();
+            golden(&format!("{name}.{}.sql", d.label()), &sql);
+        }
+    }
 }

@@ -23,3 +23,9 @@ fn rfm_scores_and_segments_every_customer_like_the_engine() {
     let dir = tempfile::tempdir().unwrap();
     check_all(W, &cases::rfm_cases(W, dir.path()));
 }
+
+#[test]
+fn cluster_models_label_every_customer_like_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    check_all(W, &cases::cluster_cases(W, dir.path()));
+}

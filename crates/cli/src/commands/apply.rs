@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use segscope_engine::cluster::model::ClusterModel;
 use segscope_engine::dates::{parse_optional, DateField};
-use segscope_engine::definitions::{AnyDefinition, FileProblem};
+use segscope_engine::definitions::AnyDefinition;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rules::Mode;
 use segscope_engine::stream::{apply_model, apply_rules, ApplySummary, ModelRun, RulesRun, PART_RECORDS};
 
-use crate::commands::definition::{load_any_definition, load_cluster_model};
+use crate::commands::definition::{load_any_definition, load_cluster_model, model_hint};
 use crate::error::{create_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::{TransactionArgs, TransactionsFile};
@@ -63,22 +63,11 @@ pub fn run(args: &ApplyArgs) -> Result<(), CliError> {
     }
 }
 
-/// A cluster model given as `--definition` is read as such with `--model`: the reader's sentence says
-/// what the file holds; this adds the flag.
-fn model_hint(e: CliError, definition: &Path) -> CliError {
-    match e {
-        CliError::Definition(d) if matches!(&d.problem, FileProblem::WrongFormat { found, .. } if found.starts_with("segscope.cluster-model/")) => {
-            CliError::usage(format!("{d} With `segscope apply`, give it as --model {}.", definition.display()))
-        }
-        other => other,
-    }
-}
-
 /// Applies a definition (rule segments or an RFM segmentation), streaming the input to the output.
 fn run_definition(args: &ApplyArgs, definition: &Path) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let as_of = parse_optional(DateField::AsOf, args.as_of.as_deref())?;
-    let def = match load_any_definition(definition).map_err(|e| model_hint(e, definition))? {
+    let def = match load_any_definition(definition).map_err(|e| model_hint(e, definition, "apply"))? {
         AnyDefinition::Rules(def) => def,
         AnyDefinition::Rfm(mut rfm) => {
             if let Some(s) = args.as_of.as_ref().filter(|_| as_of.is_some()) {

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use segscope_engine::cluster::model::ClusterModel;
-use segscope_engine::definitions::{read_any, read_cluster_model, read_rfm, read_rules, AnyDefinition};
+use segscope_engine::definitions::{read_any, read_cluster_model, read_rfm, read_rules, AnyDefinition, FileProblem};
 use segscope_engine::rfm::RfmDefinition;
 use segscope_engine::rules::Definition;
 
@@ -30,4 +30,15 @@ pub fn load_any_definition(path: &Path) -> Result<AnyDefinition, CliError> {
 /// Reads and checks a cluster model (`segscope.cluster-model/1`).
 pub fn load_cluster_model(path: &Path) -> Result<ClusterModel, CliError> {
     Ok(read_cluster_model(&path.display().to_string(), &read_file(path)?)?)
+}
+
+/// A cluster model given as `--definition`: the reader's sentence says what the file holds; this
+/// adds that `segscope <command>` takes it as `--model`.
+pub fn model_hint(e: CliError, definition: &Path, command: &str) -> CliError {
+    match e {
+        CliError::Definition(d) if matches!(&d.problem, FileProblem::WrongFormat { found, .. } if found.starts_with("segscope.cluster-model/")) => {
+            CliError::usage(format!("{d} With `segscope {command}`, give it as --model {}.", definition.display()))
+        }
+        other => other,
+    }
 }

@@ -756,10 +756,15 @@ impl Session {
                 mime: "application/json".into(),
                 bytes: spec.model.to_json().into_bytes(),
             }]),
-            (SegmentationFiles::Sql { .. }, Spec::Clusters(_)) => Err(EngineError::Segmentation(format!(
-                "\"{}\" is a clustering: its SQL is not available yet; download its model and label a file of any size with `segscope apply --model`.",
-                entry.name
-            ))),
+            (SegmentationFiles::Sql { dialect }, Spec::Clusters(spec)) => {
+                let text = crate::cluster::sql::model_sql(&spec.model, dialect, "customers", None)
+                    .map_err(crate::cluster::ClusterError::from)?;
+                Ok(vec![FileOut {
+                    name: format!("{stem}.{}.sql", dialect.label()),
+                    mime: "application/sql".into(),
+                    bytes: text.into_bytes(),
+                }])
+            }
             (SegmentationFiles::Csv, _) => {
                 csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))), monitor)
             }

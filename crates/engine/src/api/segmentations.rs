@@ -52,7 +52,7 @@ impl SegmentationKind {
 
     /// True when the kind can be written as warehouse SQL.
     pub fn has_sql(self) -> bool {
-        matches!(self, SegmentationKind::Rules | SegmentationKind::Rfm)
+        matches!(self, SegmentationKind::Rules | SegmentationKind::Rfm | SegmentationKind::Clusters)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod prep;
 pub mod profile;
 pub mod quality;
 pub mod scan;
+pub mod sql;
 
 pub use errors::ClusterError;
 

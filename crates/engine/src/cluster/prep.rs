@@ -81,6 +81,10 @@ pub struct PreparedColumn {
     /// date becomes recency, a first order date tenure).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub days: bool,
+    /// The feature is a boolean, read as 1 for true and 0 for false (the warehouse SQL needs to
+    /// know; a model saved before this was recorded reads its booleans as numbers there).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub boolean: bool,
     /// `ln(1 + x)` was taken.
     pub log: bool,
     /// Subtracted after the log.
@@ -89,6 +93,23 @@ pub struct PreparedColumn {
     pub scale: f64,
     /// Multiplied by last.
     pub weight: f64,
+}
+
+impl Default for PreparedColumn {
+    /// A number taken as it is: no level, nothing imputed, no log, centre 0, scale 1, weight 1.
+    fn default() -> Self {
+        PreparedColumn {
+            feature: String::new(),
+            level: None,
+            impute: None,
+            days: false,
+            boolean: false,
+            log: false,
+            center: 0.0,
+            scale: 1.0,
+            weight: 1.0,
+        }
+    }
 }
 
 impl PreparedColumn {
@@ -345,6 +366,7 @@ pub fn prepare(
                     level: None,
                     impute,
                     days: is_date(find(table, &f.column)?),
+                    boolean: matches!(find(table, &f.column)?, ColumnData::Boolean(_)),
                     log: f.log,
                     center,
                     scale,
@@ -370,6 +392,7 @@ pub fn prepare(
                         level: Some(name.clone()),
                         impute,
                         days: false,
+                        boolean: false,
                         log: false,
                         center: 0.0,
                         scale: 1.0,

@@ -4,8 +4,9 @@
 //!
 //! The cases: every example definition (`examples/segments/*.json`, and the definitions with derived
 //! fields in `tests/data/definitions/`) on the built-in sample; a seeded sample of the random definitions
-//! of the DuckDB property tests (`rules_duckdb.rs`, `customers_duckdb.rs`); and the RFM SQL for each
-//! scoring method.
+//! of the DuckDB property tests (`rules_duckdb.rs`, `customers_duckdb.rs`); the RFM SQL for each
+//! scoring method; and cluster models fitted by the engine (the sample with its transactions'
+//! aggregates, and a model labelling a table it was not fitted on).
 #![allow(dead_code)]
 
 #[path = "random_aggregates.rs"]
@@ -21,6 +22,10 @@ use std::path::{Path, PathBuf};
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use segscope_engine::cluster::model::{fit_model, ClusterModel, ModelInput};
+use segscope_engine::cluster::params::ClusterParams;
+use segscope_engine::cluster::prep::{FeatureSpec, Missing, Scaling};
+use segscope_engine::cluster::sql::model_sql;
 use segscope_engine::customers::{customer_keys, join, key_text, Aggregates};
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
@@ -32,7 +37,7 @@ use segscope_engine::rules::{
 };
 use segscope_engine::sample::{sample_csv, SampleParams};
 use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
-use segscope_engine::table::Table;
+use segscope_engine::table::{ColumnData, Table};
 use serde_json::Value;
 pub use warehouse::{TableFile, Warehouse};
 
@@ -379,4 +384,153 @@ fn subdir(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::create_dir_all(&path).unwrap();
     path
+}
+
+/// A feature for the cluster cases.
+fn feature(column: &str, log: bool, scaling: Scaling, weight: f64) -> FeatureSpec {
+    FeatureSpec { column: column.into(), log, scaling, weight }
+}
+
+/// Fits `k` clusters on `columns` (name, values) with the engine, as the app and `segscope cluster` do.
+fn fit(
+    columns: &[(&str, &ColumnData)],
+    features: Vec<FeatureSpec>,
+    missing: Missing,
+    k: usize,
+    as_of: Option<i32>,
+) -> ClusterModel {
+    let params = ClusterParams { features, missing, ..ClusterParams::default() }.check_fit(&k.into()).unwrap();
+    let input = ModelInput { file: "customers.csv".into(), bytes: 0, rows: 0 };
+    fit_model(columns, &params, as_of, input, &mut Quiet).unwrap().model
+}
+
+/// Each customer's cluster name as the engine labels `columns` with `model` (NULL when left out).
+fn cluster_expected(
+    model: &ClusterModel,
+    columns: &[(&str, &ColumnData)],
+    keys: &[String],
+    some_left_out: bool,
+) -> BTreeMap<String, Vec<Value>> {
+    let labels = model.label(columns).unwrap();
+    let names = model.names();
+    // A case that says something: every cluster has customers, and so does "left out" where expected.
+    for c in 0..model.k as u32 {
+        assert!(labels.labels.contains(&Some(c)), "cluster {c} of {names:?} is empty");
+    }
+    assert_eq!(labels.left_out > 0, some_left_out, "{} customers left out", labels.left_out);
+    keys.iter()
+        .zip(&labels.labels)
+        .map(|(k, l)| (k.clone(), vec![l.map_or(Value::Null, |l| Value::from(names[l as usize].clone()))]))
+        .collect()
+}
+
+/// Cluster models fitted by the engine, their SQL run on the data they label:
+/// - the built-in sample with its transactions (age, income with ln(1 + x), app sessions, revenue with
+///   ln(1 + x) and the last order date from the transactions, gender one-hot, e-mail opt-in), customers
+///   missing a value left out (income and gender have gaps; customers who never bought have no last
+///   order date), and the same features with missing values imputed;
+/// - a model fitted on one table labelling another: a date-time feature, a level it was not fitted on,
+///   values below −1 under ln(1 + x) (left out), missing values imputed.
+pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
+    let mut cases = Vec::new();
+    let (customers, transactions) = sample_tables();
+    let sample_dir = subdir(dir, "clusters-sample");
+    let tables = vec![
+        TableFile::write(&customers, "customers", &sample_dir),
+        TableFile::write(&transactions, "transactions", &sample_dir),
+    ];
+    let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
+    let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
+    let aggregates = Aggregates::from_table(&transactions, &valid_mapping);
+    let key = customers.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap();
+    let (extra, _) = join(&aggregates, &customer_keys(&customers, key));
+    let columns: Vec<(&str, &ColumnData)> =
+        customers.columns.iter().chain(&extra).map(|c| (c.name.as_str(), &c.data)).collect();
+    let as_of = aggregates.latest().map(|d| d + 1);
+    let keys = keys_of(&customers, mapping.customer_key());
+    for (missing, k) in [(Missing::Drop, 4), (Missing::Impute, 5)] {
+        let features = vec![
+            feature("age", false, Scaling::Zscore, 1.0),
+            feature("income", true, Scaling::Zscore, 1.0),
+            feature("app_sessions_90d", false, Scaling::Robust, 1.0),
+            feature("revenue", true, Scaling::Zscore, 1.0),
+            feature("last_order_date", false, Scaling::Minmax, 1.0),
+            feature("gender", false, Scaling::Zscore, 0.7),
+            feature("email_opt_in", false, Scaling::Zscore, 1.0),
+        ];
+        let mut model = fit(&columns, features, missing, k, as_of);
+        model.transactions = Some(mapping.clone());
+        let sql = model_sql(&model, w.dialect(), "customers", Some("transactions")).unwrap();
+        cases.push(Case {
+            label: format!("{k} clusters on the sample, missing values {missing:?}"),
+            tables: tables.clone(),
+            sql,
+            key: mapping.customer_key().to_string(),
+            outputs: vec!["cluster".into()],
+            expected: cluster_expected(&model, &columns, &keys, missing == Missing::Drop),
+        });
+    }
+    // Fitted on one table, labelling another.
+    let read = |name: &str, text: String| {
+        read_table(name, text.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap().table
+    };
+    let row = |i: i64, spend: String, city: &str| {
+        let seen = if i % 11 == 3 {
+            String::new()
+        } else {
+            format!("2024-{:02}-{:02} {:02}:{:02}:00", 1 + i % 12, 1 + i % 28, (i * 7) % 24, (i * 13) % 60)
+        };
+        let flag = match i % 5 {
+            0 => "",
+            1 | 2 => "true",
+            _ => "false",
+        };
+        format!("{i},{seen},{spend},{city},{flag}\n")
+    };
+    let header = "id,seen_at,spend,city,opt_in\n".to_string();
+    let cities = ["Ghent", "Lyon", "Porto", ""];
+    let mut fitted_on = header.clone();
+    for i in 0..300i64 {
+        let spend = if i % 17 == 0 { String::new() } else { format!("{}.{:02}", (i * 37) % 900, (i * 7) % 100) };
+        fitted_on += &row(i, spend, cities[(i % 4) as usize]);
+    }
+    let mut labelled = header;
+    for i in 0..300i64 {
+        let spend = match i % 23 {
+            0 => "-2.50".to_string(),
+            1 => "-1.00".to_string(),
+            2 => "-0.75".to_string(),
+            3 => String::new(),
+            _ => format!("{}.{:02}", (i * 53) % 1200, (i * 11) % 100),
+        };
+        labelled += &row(i, spend, ["Ghent", "Lyon", "Oslo", "", "Porto"][(i % 5) as usize]);
+    }
+    let fit_table = read("fitted.csv", fitted_on);
+    let table = read("customers.csv", labelled);
+    let named = |t: &Table| -> Vec<(String, ColumnData)> {
+        t.columns.iter().map(|c| (c.name.clone(), c.data.clone())).collect()
+    };
+    let (fit_columns, columns) = (named(&fit_table), named(&table));
+    let fit_refs: Vec<(&str, &ColumnData)> = fit_columns.iter().map(|(n, d)| (n.as_str(), d)).collect();
+    let label_refs: Vec<(&str, &ColumnData)> = columns.iter().map(|(n, d)| (n.as_str(), d)).collect();
+    let types: Vec<String> = table.columns.iter().map(|c| c.column_type().to_string()).collect();
+    assert_eq!(types, ["integer", "datetime", "decimal", "categorical", "boolean"], "the other table's types");
+    let features = vec![
+        feature("seen_at", true, Scaling::Zscore, 1.0),
+        feature("spend", true, Scaling::Robust, 1.0),
+        feature("city", false, Scaling::Zscore, 1.5),
+        feature("opt_in", false, Scaling::None, 1.0),
+    ];
+    let as_of = segscope_engine::rules::parse_iso_date("2025-01-01");
+    let model = fit(&fit_refs, features, Missing::Impute, 3, as_of);
+    let case_dir = subdir(dir, "clusters-other-table");
+    cases.push(Case {
+        label: "3 clusters fitted on one table, labelling another (date-times, a new level, ln(1 + x) below -1)".into(),
+        tables: vec![TableFile::write(&table, "customers", &case_dir)],
+        sql: model_sql(&model, w.dialect(), "customers", None).unwrap(),
+        key: "id".into(),
+        outputs: vec!["cluster".into()],
+        expected: cluster_expected(&model, &label_refs, &keys_of(&table, "id"), true),
+    });
+    cases
 }

@@ -1,0 +1,335 @@
+//! A cluster model as SQL: every customer with the name of the nearest centre, computed in the
+//! warehouse exactly as [`ClusterModel::label`] computes it.
+//!
+//! Each prepared column is made as [`PreparedColumn`] makes it, in the same floating-point steps:
+//! the number as a double (a date as whole days before the model's as-of date, a date-time by its
+//! date, a boolean as 1 or 0), the imputed value when it is missing (`COALESCE`), `LN(1 + x)`,
+//! minus the centre, divided by the scale, times the weight (a step that changes nothing, such as
+//! dividing by 1, is left out); a category's level is the weight when the row's value is that
+//! level, else 0. The squared distance to each centre is summed column by column in the engine's
+//! order, and the first centre with the smallest distance wins. Constants are written as the
+//! shortest decimal that reads back as the same double (`4.2e1`), which every dialect reads as a
+//! double, so the warehouse does the engine's arithmetic.
+//!
+//! The per-customer steps are lateral subqueries (`CROSS JOIN LATERAL`; BigQuery, which has no
+//! `LATERAL`, cross joins the `UNNEST` of a one-row array of structs), so the result holds the
+//! customers' columns and `cluster`, nothing else. A customer the engine leaves out (a missing
+//! value when the model drops such rows, or `ln(1 + x)` of a value at or below −1) gets a NULL
+//! cluster, as `segscope apply --model` leaves the field empty.
+
+use super::model::{ClusterModel, ModelError};
+use super::prep::PreparedColumn;
+use crate::customers::sql::{ctes, days_between};
+use crate::rules::sql::Dialect;
+
+/// The dialect's double-precision type.
+fn double(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Duckdb | Dialect::Spark => "DOUBLE",
+        Dialect::Postgres => "DOUBLE PRECISION",
+        Dialect::Bigquery => "FLOAT64",
+    }
+}
+
+/// A double as the shortest decimal that reads back as the same double, in exponent form (a
+/// double literal in DuckDB and Spark; PostgreSQL turns it into the same double when it meets one).
+fn number(v: f64) -> String {
+    if v.is_sign_negative() {
+        format!("({v:e})")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The expression of one prepared column, over the customer row `c`; NULL when the engine leaves
+/// the row out.
+fn prepared(column: &PreparedColumn, d: Dialect, as_of: Option<&str>) -> String {
+    let col = format!("c.{}", d.ident(&column.feature));
+    if let Some(level) = &column.level {
+        // One-hot: the weight when the value is the level, 0 when it is another; a missing value
+        // is imputed (1 for the most common level, 0 for the rest) or leaves the row out.
+        let missing = column.impute.map_or_else(|| "NULL".to_string(), |v| number(v * column.weight));
+        return format!(
+            "CAST(CASE WHEN {col} IS NULL THEN {missing} WHEN {col} = {} THEN {} ELSE 0 END AS {})",
+            d.string(level),
+            number(column.weight),
+            double(d)
+        );
+    }
+    let mut x = if column.days {
+        let as_of = format!("DATE '{}'", as_of.unwrap_or_default());
+        format!("CAST({} AS {})", days_between(d, &as_of, &format!("CAST({col} AS DATE)")), double(d))
+    } else if column.boolean {
+        format!("CAST(CASE WHEN {col} THEN 1 WHEN NOT {col} THEN 0 END AS {})", double(d))
+    } else {
+        format!("CAST({col} AS {})", double(d))
+    };
+    if let Some(v) = column.impute {
+        x = format!("COALESCE({x}, {})", number(v));
+    }
+    if column.log {
+        // ln(1 + x) is taken only above −1, where the engine's value is finite.
+        x = format!("CASE WHEN {x} > -1 THEN LN(1 + {x}) END");
+    }
+    // Subtracting 0, dividing by 1 and multiplying by 1 change no double: left out.
+    if column.center != 0.0 {
+        x = format!("({x} - {})", number(column.center));
+    }
+    if column.scale != 1.0 {
+        x = format!("{x} / {}", number(column.scale));
+    }
+    if column.weight != 1.0 {
+        x = format!("{x} * {}", number(column.weight));
+    }
+    x
+}
+
+/// `CROSS JOIN LATERAL (SELECT … ) AS alias`, or BigQuery's one-row `UNNEST`.
+fn lateral(d: Dialect, fields: &[String], alias: &str) -> String {
+    let body = fields.join(",\n    ");
+    match d {
+        Dialect::Bigquery => format!("CROSS JOIN UNNEST([STRUCT(\n    {body}\n)]) AS {alias}"),
+        _ => format!("CROSS JOIN LATERAL (\n  SELECT\n    {body}\n) AS {alias}"),
+    }
+}
+
+/// How a feature is read, for the header.
+fn feature_note(model: &ClusterModel, name: &str) -> String {
+    let columns: Vec<&PreparedColumn> = model.columns.iter().filter(|c| c.feature == name).collect();
+    let mut notes = Vec::new();
+    if columns.iter().any(|c| c.level.is_some()) {
+        notes.push("one column per category");
+    }
+    if columns.iter().any(|c| c.days) {
+        notes.push("days before the as-of date");
+    }
+    if columns.iter().any(|c| c.log) {
+        notes.push("ln(1 + x)");
+    }
+    let name = name.replace(['\n', '\r'], " ");
+    if notes.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", notes.join(", "))
+    }
+}
+
+/// The model as one `SELECT`: every column of `customers_table` and a `cluster` column holding the
+/// name of each customer's nearest cluster (NULL for a customer the model leaves out). A model
+/// that reads aggregates of the transactions (it keeps their mapping) computes them first from
+/// `transactions_table` (default `transactions`), as the rule SQL does, and they appear in the
+/// output too.
+///
+/// # Errors
+/// [`ModelError`] when the model's parts disagree ([`ClusterModel::check`]).
+///
+/// # Examples
+/// ```
+/// use segscope_engine::cluster::model::fit_model;
+/// use segscope_engine::cluster::params::ClusterParams;
+/// use segscope_engine::cluster::prep::FeatureSpec;
+/// use segscope_engine::cluster::sql::model_sql;
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::rules::sql::Dialect;
+/// use segscope_engine::table::ColumnData;
+///
+/// let spend = ColumnData::Integer((0..20).map(|i| Some(if i < 10 { i } else { 100 + i })).collect());
+/// let params = ClusterParams {
+///     features: vec![FeatureSpec { column: "spend".into(), log: true, scaling: Default::default(), weight: 1.0 }],
+///     ..Default::default()
+/// }
+/// .check_fit(&2.into())
+/// .unwrap();
+/// let input = segscope_engine::cluster::model::ModelInput { file: "c.csv".into(), bytes: 1, rows: 20 };
+/// let mut model = fit_model(&[("spend", &spend)], &params, None, input, &mut Quiet).unwrap().model;
+/// model.clusters[1].name = "Big spenders".into();
+/// let sql = model_sql(&model, Dialect::Postgres, "customers", None).unwrap();
+/// assert!(sql.contains("CASE WHEN CAST(c.\"spend\" AS DOUBLE PRECISION) > -1 THEN LN(1 + CAST(c.\"spend\" AS DOUBLE PRECISION)) END"));
+/// assert!(sql.contains("    ELSE 'Big spenders'\n  END AS \"cluster\"\nFROM \"customers\" AS c\nCROSS JOIN LATERAL ("));
+/// assert!(sql.ends_with("\n    AS segscope_d2\n) AS d;\n"));
+/// ```
+pub fn model_sql(
+    model: &ClusterModel,
+    dialect: Dialect,
+    customers_table: &str,
+    transactions_table: Option<&str>,
+) -> Result<String, ModelError> {
+    model.check()?;
+    let d = dialect;
+    let clean = |s: &str| s.replace(['\n', '\r'], " ");
+    let mut ctes_sql = String::new();
+    let mut source = d.table(customers_table);
+    if let Some(m) = &model.transactions {
+        let mut used: Vec<String> =
+            model.features.iter().map(|f| f.column.clone()).filter(|n| crate::customers::is_aggregate(n)).collect();
+        used.sort();
+        used.dedup();
+        if !used.is_empty() {
+            let transactions = transactions_table.unwrap_or("transactions");
+            ctes_sql = format!("WITH {}\n", ctes(m, &used, d, customers_table, transactions));
+            source = "segscope_customers".to_string();
+        }
+    }
+    let as_of = model.as_of.as_deref();
+    let prepared: Vec<String> = model
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| format!("{} AS segscope_p{}", prepared(c, d, as_of), j + 1))
+        .collect();
+    let distances: Vec<String> = model
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(i, cluster)| {
+            let terms: Vec<String> = cluster
+                .centre
+                .iter()
+                .enumerate()
+                .map(|(j, &v)| {
+                    let diff = format!("(p.segscope_p{} - {})", j + 1, number(v));
+                    format!("{diff} * {diff}")
+                })
+                .collect();
+            format!("{}\n    AS segscope_d{}", terms.join("\n      + "), i + 1)
+        })
+        .collect();
+    // The first cluster whose distance is at most every later one's: the engine's nearest, the
+    // first one on a tie. A row with a NULL value has NULL distances and no cluster.
+    let k = model.clusters.len();
+    let mut case = String::from("CASE\n    WHEN d.segscope_d1 IS NULL THEN NULL\n");
+    for (i, cluster) in model.clusters.iter().enumerate() {
+        let name = d.string(&cluster.name);
+        if i + 1 == k {
+            case += &format!("    ELSE {name}\n  END AS {}", d.ident("cluster"));
+        } else {
+            let tests: Vec<String> =
+                (i + 1..k).map(|j| format!("d.segscope_d{} <= d.segscope_d{}", i + 1, j + 1)).collect();
+            case += &format!("    WHEN {} THEN {name}\n", tests.join(" AND "));
+        }
+    }
+    let features: Vec<String> = model.features.iter().map(|f| feature_note(model, &f.column)).collect();
+    let missing = match model.missing {
+        super::prep::Missing::Drop => "a customer missing a feature is left out, as when fitted: NULL cluster",
+        super::prep::Missing::Impute => {
+            "a missing value is filled as when fitted (the median, or the most common category)"
+        }
+    };
+    let dates = match as_of.filter(|_| model.columns.iter().any(|c| c.days)) {
+        Some(a) => format!("\n-- Dates count whole days back from the as-of date {a} (a date-time by its date)."),
+        None => String::new(),
+    };
+    Ok(format!(
+        "-- Segscope clusters: k-means, k = {k}, on {}, {}.\n\
+         -- `cluster` is the name of the nearest cluster centre (squared Euclidean distance on the prepared features, the first cluster on a tie); {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}\n\
+         -- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.\n\
+         {ctes_sql}SELECT\n  c.*,\n  {case}\nFROM {source} AS c\n{}\n{};\n",
+        clean(&features.join(", ")),
+        d.product(),
+        lateral(d, &prepared, "p"),
+        lateral(d, &distances, "d"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::model::{ModelCluster, ModelInput, MODEL_FORMAT};
+    use crate::cluster::prep::{FeatureSpec, Missing};
+
+    fn column(feature: &str, level: Option<&str>) -> PreparedColumn {
+        PreparedColumn { feature: feature.into(), level: level.map(str::to_string), ..Default::default() }
+    }
+
+    fn model(columns: Vec<PreparedColumn>, centres: &[&[f64]]) -> ClusterModel {
+        let mut features: Vec<FeatureSpec> = Vec::new();
+        for c in &columns {
+            if !features.iter().any(|f| f.column == c.feature) {
+                features.push(FeatureSpec {
+                    column: c.feature.clone(),
+                    log: c.log,
+                    scaling: Default::default(),
+                    weight: c.weight,
+                });
+            }
+        }
+        ClusterModel {
+            format: MODEL_FORMAT.into(),
+            algorithm: "kmeans".into(),
+            k: centres.len(),
+            n_init: 1,
+            max_iter: 10,
+            seed: 1,
+            features,
+            missing: Missing::Drop,
+            as_of: None,
+            transactions: None,
+            columns,
+            clusters: centres
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ModelCluster { name: format!("C{i}"), size: 1, centre: c.to_vec() })
+                .collect(),
+            inertia: 0.0,
+            n_iter: 1,
+            input: ModelInput { file: "t.csv".into(), bytes: 1, rows: 1 },
+        }
+    }
+
+    #[test]
+    fn constants_read_back_as_the_same_double() {
+        for v in [0.1, -3.5, 1e-300, 123456.789, f64::MIN_POSITIVE, 2.0f64.sqrt(), -0.0] {
+            let s = number(v);
+            let back: f64 = s.trim_matches(['(', ')']).parse().unwrap_or(f64::NAN);
+            assert_eq!(back.to_bits(), v.to_bits(), "{s}");
+            assert!(s.contains('e'), "{s} is not in exponent form");
+        }
+    }
+
+    #[test]
+    fn the_first_cluster_wins_a_tie_and_the_last_is_the_rest() {
+        let sql = model_sql(&model(vec![column("x", None)], &[&[0.0], &[1.0], &[2.0]]), Dialect::Duckdb, "t", None)
+            .unwrap_or_default();
+        assert!(sql.contains(
+            "    WHEN d.segscope_d1 IS NULL THEN NULL\n    WHEN d.segscope_d1 <= d.segscope_d2 AND d.segscope_d1 <= d.segscope_d3 THEN 'C0'\n    WHEN d.segscope_d2 <= d.segscope_d3 THEN 'C1'\n    ELSE 'C2'\n  END AS \"cluster\""
+        ), "{sql}");
+    }
+
+    #[test]
+    fn a_level_is_its_weight_and_a_missing_one_is_imputed_or_null() {
+        let mut level = column("city", Some("O'Hare"));
+        level.weight = 0.5;
+        let with_drop = prepared(&level, Dialect::Postgres, None);
+        assert_eq!(
+            with_drop,
+            "CAST(CASE WHEN c.\"city\" IS NULL THEN NULL WHEN c.\"city\" = 'O''Hare' THEN 5e-1 ELSE 0 END AS DOUBLE PRECISION)"
+        );
+        level.impute = Some(1.0);
+        assert!(prepared(&level, Dialect::Spark, None).starts_with("CAST(CASE WHEN c.`city` IS NULL THEN 5e-1 WHEN"));
+    }
+
+    #[test]
+    fn dates_count_days_before_the_as_of_date_and_booleans_are_one_or_zero() {
+        let mut date = column("last", None);
+        date.days = true;
+        date.impute = Some(30.0);
+        assert_eq!(
+            prepared(&date, Dialect::Bigquery, Some("2025-01-01")),
+            "COALESCE(CAST(DATE_DIFF(DATE '2025-01-01', CAST(c.`last` AS DATE), DAY) AS FLOAT64), 3e1)"
+        );
+        let mut flag = column("opt_in", None);
+        flag.boolean = true;
+        flag.center = 0.25;
+        assert_eq!(
+            prepared(&flag, Dialect::Duckdb, None),
+            "(CAST(CASE WHEN c.\"opt_in\" THEN 1 WHEN NOT c.\"opt_in\" THEN 0 END AS DOUBLE) - 2.5e-1)"
+        );
+    }
+
+    #[test]
+    fn a_damaged_model_is_refused() {
+        let mut m = model(vec![column("x", None)], &[&[0.0], &[1.0]]);
+        m.clusters[1].centre.push(2.0);
+        assert!(matches!(model_sql(&m, Dialect::Duckdb, "t", None), Err(ModelError::Damaged(_))));
+    }
+}
