@@ -3,33 +3,64 @@
 //! proportional to the squared distance to the nearest centre so far (the candidate that lowers
 //! the total most is kept).
 //!
-//! Two passes over the rows per centre: one measures every candidate at once; the other moves
-//! each row's distance to the nearest centre and, on the way, draws the next centre's candidates
-//! from the running total of those distances. The sums are added in row order, each its own, so
-//! the centres are those of drawing and measuring one candidate at a time.
+//! Two passes over the rows per centre: one measures every candidate at once (`L` side by side),
+//! the other moves each row's distance to the nearest centre to the winner's and, on the way,
+//! draws the next centre's candidates from the running total of those distances. The sums are
+//! added in row order, each its own, so the centres are those of drawing and measuring one
+//! candidate at a time.
+//!
+//! Most rows need no measuring: a row whose squared distance to its nearest centre `m` is below a
+//! quarter of the squared distance from `m` to a candidate `c` is farther from `c` than from `m`
+//! (triangle inequality), so its distance to the nearest centre stays as it is, which is what
+//! measuring would give. The quarter is taken less 10⁻⁶ of it, far more than the rounding of the
+//! squared distances, so a row is skipped only when the measured distance could not be the lower.
 
 use rand::Rng;
 
+use super::super::matrix::squared_distance;
 use super::super::Matrix;
 use super::kernel::{smaller, with_kernel, Centres, Kernel};
 
-/// Most candidates measured side by side in one pass over the rows (2 + ln k is 4 up to k = 54).
-const LANES: usize = 4;
+/// A row this much closer (squared, relatively) to its centre than a quarter of the centre's
+/// squared distance to a candidate is not measured against that candidate.
+const MARGIN: f64 = 1e-6;
 
 /// `k` rows of `x` to start Lloyd's iterations from, as a `k` × features matrix of values.
 pub(super) fn kmeans_plus_plus(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
-    with_kernel!(x.columns(), seed(x, k, rng))
+    with_kernel!(x.columns(), seed_any(x, k, rng))
 }
 
-fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+/// As many lanes as candidates (no padding lane measured) up to 4 (2 + ln k is 4 up to k = 54);
+/// more candidates take a pass per 4.
+fn seed_any<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+    match trials(k) {
+        2 => seed::<K, 2>(x, k, rng),
+        3 => seed::<K, 3>(x, k, rng),
+        _ => seed::<K, 4>(x, k, rng),
+    }
+}
+
+/// Candidates per centre, as scikit-learn: `2 + ⌊ln k⌋`.
+fn trials(k: usize) -> usize {
+    2 + (k as f64).ln() as usize
+}
+
+/// Below this squared distance to centre `m`, a row is farther from `c` than from `m`.
+fn settled(m: &[f64], c: &[f64]) -> f64 {
+    squared_distance(m, c) * (1.0 - MARGIN) * 0.25
+}
+
+fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
     let (n, d) = (x.rows(), x.columns());
     let w = K::width(d);
     let rows = || x.values().chunks_exact(w);
-    let trials = 2 + (k as f64).ln() as usize;
+    let trials = trials(k);
     let mut centres = Vec::with_capacity(k * d);
     let first = rng.random_range(0..n);
     centres.extend_from_slice(x.row(first));
+    // Each row's squared distance to its nearest centre so far, and which centre that is.
     let mut closest: Vec<f64> = rows().map(|r| K::distance(r, x.row(first))).collect();
+    let mut nearest: Vec<u32> = vec![0; n];
     let mut potential = 0.0;
     for c in &closest {
         potential += c;
@@ -37,24 +68,38 @@ fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
     let mut candidates = draw(&closest, potential, trials, rng);
     let mut chosen = Vec::with_capacity(trials * d);
     for round in 1..k {
-        // Every candidate's total of the distances to the nearest centre, were it added.
         chosen.clear();
         candidates.iter().for_each(|&c| chosen.extend_from_slice(x.row(c)));
-        // As many lanes as candidates (no padding lane measured), at most LANES a pass.
-        let totals = match trials {
-            2 => totals::<K, 2>(x, &chosen, &closest),
-            3 => totals::<K, 3>(x, &chosen, &closest),
-            _ => totals::<K, LANES>(x, &chosen, &closest),
-        };
+        let packed = Centres::<L>::new(&chosen, d);
+        let mut totals = Vec::with_capacity(trials + L);
+        for (group, candidates) in packed.groups(w).zip(chosen.chunks(L * d.max(1))) {
+            // Per centre, the rows below this are settled against every candidate of the group.
+            let far: Vec<f64> = centres
+                .chunks_exact(d.max(1))
+                .map(|m| candidates.chunks_exact(d.max(1)).map(|c| settled(m, c)).fold(f64::INFINITY, smaller))
+                .collect();
+            let mut sums = [0.0; L];
+            for ((row, &near), &m) in rows().zip(&closest).zip(&nearest) {
+                if near < far.get(m as usize).copied().unwrap_or(0.0) {
+                    sums.iter_mut().for_each(|sum| *sum += near);
+                } else {
+                    for (sum, dist) in sums.iter_mut().zip(K::lanes(row, group)) {
+                        *sum += smaller(dist, near);
+                    }
+                }
+            }
+            totals.extend(sums);
+        }
         // The first of the lowest totals.
         let mut best: Option<(usize, f64)> = None;
         for (&candidate, &total) in candidates.iter().zip(&totals) {
-            if best.is_none_or(|(_, t)| total < t) {
+            if best.is_none_or(|(_, b)| total < b) {
                 best = Some((candidate, total));
             }
         }
         let Some((winner, total)) = best else { break };
         let centre = x.row(winner);
+        let far: Vec<f64> = centres.chunks_exact(d.max(1)).map(|m| settled(m, centre)).collect();
         centres.extend_from_slice(centre);
         potential = total;
         if round + 1 == k {
@@ -68,8 +113,14 @@ fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
         });
         let mut waiting = order.iter().peekable();
         let mut sum = 0.0;
-        for (i, (row, near)) in rows().zip(closest.iter_mut()).enumerate() {
-            *near = smaller(K::distance(row, centre), *near);
+        for (i, ((row, near), m)) in rows().zip(closest.iter_mut()).zip(nearest.iter_mut()).enumerate() {
+            if *near >= far.get(*m as usize).copied().unwrap_or(0.0) {
+                let dist = K::distance(row, centre);
+                if dist < *near {
+                    *near = dist;
+                    *m = round as u32;
+                }
+            }
             sum += *near;
             while let Some(&&t) = waiting.peek() {
                 if targets.get(t).is_some_and(|&target| sum > target) {
@@ -89,25 +140,6 @@ fn seed<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
         }
     }
     centres
-}
-
-/// Each candidate's (`chosen`: rows of values) total of the distances to the nearest centre, were
-/// it added, `L` candidates side by side in a pass: each lane its own total, added in row order.
-#[inline(always)]
-fn totals<K: Kernel, const L: usize>(x: &Matrix, chosen: &[f64], closest: &[f64]) -> Vec<f64> {
-    let w = K::width(x.columns());
-    let packed = Centres::<L>::new(chosen, x.columns());
-    let mut totals = Vec::with_capacity(chosen.len() / w.max(1) + L);
-    for group in packed.groups(w) {
-        let mut sums = [0.0; L];
-        for (row, &near) in x.values().chunks_exact(w).zip(closest) {
-            for (sum, dist) in sums.iter_mut().zip(K::lanes(row, group)) {
-                *sum += smaller(dist, near);
-            }
-        }
-        totals.extend(sums);
-    }
-    totals
 }
 
 /// `trials` rows drawn with probability proportional to `weights` (their total `potential`).
@@ -175,6 +207,24 @@ mod tests {
                 let plain = one_at_a_time(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
                 assert_eq!(ours, plain, "d = {d}, k = {k}, seed = {seed}");
             }
+        }
+    }
+
+    #[test]
+    fn seeding_skips_only_rows_whose_distance_cannot_change() {
+        // Tight blobs far apart: nearly every row is settled by the triangle inequality.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let v: Vec<f64> = (0..6000)
+            .flat_map(|i| {
+                let b = f64::from(i % 5) * 40.0;
+                [b + rng.random_range(-1.0..1.0), -b + rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)]
+            })
+            .collect();
+        let x = Matrix::new(v, 3).unwrap();
+        for (k, seed) in [(5, 0), (8, 1), (60, 2)] {
+            let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+            let plain = one_at_a_time(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+            assert_eq!(ours, plain, "k = {k}");
         }
     }
 
