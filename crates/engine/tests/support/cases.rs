@@ -425,10 +425,11 @@ fn cluster_expected(
 }
 
 /// Cluster models fitted by the engine, their SQL run on the data they label:
-/// - the built-in sample with its transactions (age, income with ln(1 + x), app sessions, revenue with
-///   ln(1 + x) and the last order date from the transactions, gender one-hot, e-mail opt-in), customers
-///   missing a value left out (income and gender have gaps; customers who never bought have no last
-///   order date), and the same features with missing values imputed;
+/// - the built-in sample with its transactions (age, income with ln(1 + x), app sessions, gender one-hot,
+///   e-mail opt-in, and from the transactions revenue with ln(1 + x), the last order date, the days
+///   between orders and the share spent on Garden), customers missing a value left out (income and
+///   gender have gaps; customers who never bought have no last order date), and the same features
+///   with missing values imputed;
 /// - a model fitted on one table labelling another: a date-time feature, a level it was not fitted on,
 ///   values below −1 under ln(1 + x) (left out), missing values imputed.
 pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
@@ -457,6 +458,8 @@ pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             feature("last_order_date", false, Scaling::Minmax, 1.0),
             feature("gender", false, Scaling::Zscore, 0.7),
             feature("email_opt_in", false, Scaling::Zscore, 1.0),
+            feature("days_between_orders", false, Scaling::Zscore, 1.0),
+            feature("spend_share_Garden", false, Scaling::None, 1.0),
         ];
         let mut model = fit(&columns, features, missing, k, as_of);
         model.transactions = Some(mapping.clone());
