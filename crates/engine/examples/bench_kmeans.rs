@@ -1,6 +1,6 @@
 //! Times k-means on the benchmark's matrix: the sample's customers as 6 standardised features.
 //!
-//! `cargo run --release -p segscope-engine --example bench_kmeans -- MATRIX.f64 [CUSTOMERS] [K] [REPEATS] [ALGORITHM]`
+//! `cargo run --release -p segscope-engine --example bench_kmeans -- MATRIX.f64 [CUSTOMERS] [K] [REPEATS] [ALGORITHM] [SEED]`
 //!
 //! When `MATRIX.f64` does not exist it is made first from the built-in sample (`DEFAULT_SEED`, customers `0..CUSTOMERS`,
 //! default 1,000,000): per customer orders, ln(1 + net spend), days since the last order (to the day after the window,
@@ -8,8 +8,8 @@
 //! z-scored (population sd), written row after row as little-endian `f64` (6 a row). The matrix is then read back from
 //! the file, the same bytes scikit-learn (`bench/sklearn_kmeans.py`) and the page (`bench/page/kmeans.mjs`) read.
 //!
-//! With `REPEATS` 0 it only makes the matrix. Otherwise it fits k-means (k = `K`, default 6; one k-means++ init, `n_init = 1`; seed 0; `ALGORITHM` `hamerly` (default) or
-//! `lloyd`) `REPEATS` times (default 3) and prints one JSON object: the median fit time in ms, the iterations, the
+//! With `REPEATS` 0 it only makes the matrix. Otherwise it fits k-means (k = `K`, default 6; one k-means++ init, `n_init = 1`; seed `SEED`, default 0; `ALGORITHM` `hamerly` (default) or
+//! `lloyd`, or `minibatch`: batches of 1,024) `REPEATS` times (default 3) and prints one JSON object: the median fit time in ms, the iterations, the
 //! inertia, and the median time of a fit stopped after one iteration; `(fit − one) / (iterations − 1)` is the time of
 //! one iteration (the k-means++ init and the final labelling are in both). Run by `scripts/bench.sh`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // a measuring tool: fail loudly
@@ -77,7 +77,8 @@ fn main() {
     let algorithm = match args.get(5).map_or("hamerly", String::as_str) {
         "lloyd" => Algorithm::Lloyd,
         "hamerly" => Algorithm::Hamerly,
-        other => panic!("unknown algorithm {other}: lloyd or hamerly"),
+        "minibatch" => Algorithm::MiniBatch { batch: 1024 },
+        other => panic!("unknown algorithm {other}: lloyd, hamerly or minibatch"),
     };
     let mut made_ms = None;
     if !path.exists() {
@@ -95,7 +96,8 @@ fn main() {
     let bytes = std::fs::read(path).unwrap();
     let values: Vec<f64> = bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect();
     let x = Matrix::new(values, FEATURES).unwrap();
-    let params = KMeansParams { k, n_init: 1, seed: 0, algorithm, ..KMeansParams::default() };
+    let seed: u64 = args.get(6).map_or(0, |a| a.parse().unwrap());
+    let params = KMeansParams { k, n_init: 1, seed, algorithm, ..KMeansParams::default() };
     let mut times = Vec::new();
     let mut result = None;
     let cpu = cpu_ms();

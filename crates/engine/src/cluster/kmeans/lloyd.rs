@@ -123,7 +123,7 @@ pub(super) fn run(
     let k = centres.len() / d;
     let mut labels = vec![u32::MAX; x.rows()];
     let mut bounds = match algorithm {
-        Algorithm::Lloyd => None,
+        Algorithm::Lloyd | Algorithm::MiniBatch { .. } => None,
         Algorithm::Hamerly => Some(Bounds::new(x.rows(), k, d)),
     };
     let mut n_iter = 0;

@@ -5,6 +5,9 @@
 //! generator seeded with `seed` (not numpy's), so labels equal scikit-learn's only up to the
 //! seeding; the inertia agrees (tests/cluster_reference.rs).
 //!
+//! For very large inputs, mini-batch k-means is a separate choice ([`Algorithm::MiniBatch`],
+//! `minibatch.rs`; [`Algorithm::for_rows`] picks it above [`MINI_BATCH_ROWS`]).
+//!
 //! Each iteration labels the rows with Hamerly's bounds by default ([`Algorithm`], `hamerly.rs`):
 //! a row whose bounds prove its centre unchanged is not measured again, with a margin that covers
 //! rounding, so the labels, centres and inertia are plain Lloyd's to the bit; only the time
@@ -14,6 +17,7 @@ mod hamerly;
 mod init;
 mod kernel;
 mod lloyd;
+mod minibatch;
 
 use thiserror::Error;
 
@@ -33,20 +37,45 @@ pub struct KMeansParams {
     pub tol: f64,
     /// Seed of the random numbers (the same seed gives the same labels).
     pub seed: u64,
-    /// How each iteration finds the nearest centres; every choice gives the same labels.
+    /// How the fit runs: Lloyd and Hamerly give the same labels; mini-batch approximates them.
     pub algorithm: Algorithm,
 }
 
-/// How Lloyd's iterations find each row's nearest centre. Both give the same labels, centres and
-/// inertia, bit for bit: they differ only in time.
+/// Above this many rows, [`Algorithm::for_rows`] chooses mini-batch k-means.
+pub const MINI_BATCH_ROWS: usize = 5_000_000;
+
+/// How the fit runs. [`Algorithm::Lloyd`] and [`Algorithm::Hamerly`] give the same labels,
+/// centres and inertia, bit for bit: they differ only in time. [`Algorithm::MiniBatch`] is an
+/// approximation for very large inputs, chosen only when asked for (or by [`Algorithm::for_rows`]
+/// above [`MINI_BATCH_ROWS`], which the caller shows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Algorithm {
-    /// Every row against every centre, every iteration.
+    /// Lloyd's iterations, every row against every centre.
     Lloyd,
-    /// Hamerly's bounds: a row whose distance bounds prove its centre unchanged is not measured
-    /// again (exact: a row is skipped only with a margin that covers rounding).
+    /// Lloyd's iterations with Hamerly's bounds: a row whose distance bounds prove its centre
+    /// unchanged is not measured again (exact: a row is skipped only with a margin that covers
+    /// rounding).
     #[default]
     Hamerly,
+    /// Mini-batch k-means (scikit-learn's `MiniBatchKMeans` steps, `batch` rows a step; 1,024 is
+    /// scikit-learn's default), finished by one full Lloyd iteration. Its inertia is a little
+    /// above the full fit's; `max_iter` counts passes' worth of batches; `tol` is not used.
+    MiniBatch {
+        /// Rows per step.
+        batch: usize,
+    },
+}
+
+impl Algorithm {
+    /// The algorithm for `rows` rows: Hamerly's (the exact fit) up to [`MINI_BATCH_ROWS`], mini-batch
+    /// with batches of 1,024 rows above it. A caller that uses it says which it chose.
+    pub fn for_rows(rows: usize) -> Algorithm {
+        if rows > MINI_BATCH_ROWS {
+            Algorithm::MiniBatch { batch: 1024 }
+        } else {
+            Algorithm::Hamerly
+        }
+    }
 }
 
 impl Default for KMeansParams {
@@ -161,8 +190,13 @@ pub fn fit(x: &Matrix, params: &KMeansParams, monitor: &mut dyn Monitor) -> Resu
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(params.seed);
     let mut best: Option<KMeansFit> = None;
     for run in 0..params.n_init {
-        let centres = init::kmeans_plus_plus(x, params.k, &mut rng);
-        let fit = lloyd::run(x, centres, params.max_iter, tol, params.algorithm, monitor)?;
+        let fit = match params.algorithm {
+            Algorithm::MiniBatch { batch } => minibatch::run(x, params.k, batch, params.max_iter, &mut rng, monitor)?,
+            exact => {
+                let centres = init::kmeans_plus_plus(x, params.k, &mut rng);
+                lloyd::run(x, centres, params.max_iter, tol, exact, monitor)?
+            }
+        };
         monitor.progress("Fitting k-means", run as u64 + 1, params.n_init as u64);
         if monitor.is_cancelled() {
             return Err(KMeansError::Cancelled);
