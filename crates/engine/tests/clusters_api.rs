@@ -219,3 +219,80 @@ fn a_cancelled_fit_changes_nothing() {
     };
     assert_eq!(*after, v);
 }
+
+#[test]
+fn the_clusters_as_rules_agree_with_them_and_open_in_the_rule_builder_with_the_same_counts() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let v = fit(&mut s, 4);
+    let rules = v.rules.clone().unwrap();
+    assert!(rules.leaves >= 4 && rules.leaves <= 4 + segscope_engine::api::EXTRA_LEAVES, "{}", rules.leaves);
+    assert!(rules.agreement > 0.75, "agreement {}", rules.agreement);
+    assert_eq!(rules.per_cluster.len(), 4);
+    assert!(rules.clusters.iter().all(|c| !c.rules.is_empty()), "{:?}", rules.clusters);
+    assert_eq!(rules.definition.as_of, v.as_of, "days-since tests count from the model's as-of date");
+    // The rule builder applies the definition as it is: the agreement is what it would count.
+    let Response::Rules(view) = ok(&mut s, Request::ApplyRules { dataset: D, definition: rules.definition.clone() })
+    else {
+        panic!()
+    };
+    assert!(view.problems.is_empty(), "{:?}", view.problems);
+    let counted: u64 = view.counts.iter().take(rules.definition.segments.len()).map(|c| c.size.count).sum();
+    assert!(counted as f64 >= rules.agreement * 600.0, "{counted} customers in rule segments");
+    // A renamed cluster renames its rule segment.
+    let r = ok(
+        &mut s,
+        Request::RenameCluster { dataset: D, segmentation: v.assignment, cluster: 0, name: "Champions".into() },
+    );
+    let Response::Clusters(renamed) = r else { panic!() };
+    let renamed_rules = renamed.rules.unwrap();
+    assert_eq!(renamed_rules.clusters[0].name, "Champions");
+    assert!(
+        renamed_rules.definition.segments.iter().any(|s| s.name == "Champions") || rules.clusters[0].rules.is_empty()
+    );
+}
+
+/// The sample's hidden persona of each customer, as an index.
+fn personas(n: u64) -> Vec<u32> {
+    use segscope_engine::sample::{customer, Persona, DEFAULT_SEED};
+    (0..n).map(|i| Persona::ALL.iter().position(|p| *p == customer(DEFAULT_SEED, i).persona).unwrap() as u32).collect()
+}
+
+#[test]
+fn on_the_samples_demographics_and_behaviour_the_scan_recommends_the_planted_k_and_the_fit_recovers_the_personas() {
+    // Age, income, app use, spend and recency: what the sample's five personas drive (DECISIONS 11).
+    let mut s = Session::new();
+    let sample_params = SampleParams::default();
+    ok(&mut s, Request::LoadSample { params: sample_params.clone() });
+    ok(&mut s, Request::AttachSampleTransactions { dataset: D, params: sample_params });
+    let p = ClusterParams { n_init: Typed::Value(10), ..params() };
+    let r = ok(
+        &mut s,
+        Request::ClusterScan { dataset: D, params: p.clone(), min_k: Typed::Value(2), max_k: Typed::Value(8) },
+    );
+    let Response::ClusterScan(scan) = r else { panic!() };
+    let planted = segscope_engine::sample::Persona::ALL.len();
+    assert_eq!(scan.recommended, planted, "{}", scan.reason);
+    let Response::Clusters(v) = ok(&mut s, Request::ClusterFit { dataset: D, params: p, k: Typed::Value(planted) })
+    else {
+        panic!()
+    };
+    let Response::Files(files) = ok(
+        &mut s,
+        Request::SegmentationFiles { dataset: D, segmentation: v.assignment, files: SegmentationFiles::Csv },
+    ) else {
+        panic!()
+    };
+    let csv = String::from_utf8(files.iter().find(|f| f.name.ends_with(".csv")).unwrap().bytes.clone()).unwrap();
+    let names: Vec<&str> = v.clusters.iter().map(|c| c.name.as_str()).collect();
+    let labels: Vec<u32> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            names.iter().position(|n| l.ends_with(&format!(",{n}")) || l.ends_with(&format!(",\"{n}\""))).unwrap()
+                as u32
+        })
+        .collect();
+    let ari = segscope_engine::cluster::agreement::adjusted_rand_index(&labels, &personas(5_000));
+    assert!(ari >= 0.8, "adjusted Rand index {ari}");
+}

@@ -6,17 +6,21 @@ use serde::{Deserialize, Serialize};
 
 use super::segmentations::{Data, Made};
 use super::transactions::Attached;
-use super::{AssignmentId, EngineError, Stored};
+use super::{rules, AssignmentId, EngineError, Stored};
 use crate::assignment::{Assignment, Segment};
+use crate::cluster::explain::{as_rules, ExplainedCluster};
 use crate::cluster::model::{fit_model, ClusterModel, ModelInput};
 use crate::cluster::params::{ClusterParams, ValidClusterParams};
 use crate::cluster::pca::{project, Projection, MAX_POINTS};
+use crate::cluster::prep::Prepared;
 use crate::cluster::prep::{choices, prepare, FeatureChoice};
 use crate::cluster::profile::{profile, ClusterProfile};
 use crate::cluster::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
 use crate::cluster::scan::{scan, ScanParams, ScanPoint};
+use crate::cluster::tree::TREE_ROWS;
 use crate::cluster::ClusterError;
 use crate::progress::Monitor;
+use crate::rules::Definition;
 use crate::table::{ColumnData, Table};
 
 /// Above this many customers the scan over k is scored on a seeded sample of this many (said so).
@@ -66,6 +70,24 @@ pub struct ClusterRow {
     pub profile: ClusterProfile,
 }
 
+/// The clusters explained as rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulesExplanation {
+    /// The rule definition: open it in the rule builder, edit it, export it as SQL.
+    pub definition: Definition,
+    /// Each cluster's rules in words.
+    pub clusters: Vec<ExplainedCluster>,
+    /// Leaves of the tree.
+    pub leaves: usize,
+    /// Customers the tree was built on (all clustered ones, or a seeded sample of [`TREE_ROWS`]).
+    pub built_on: usize,
+    /// Share of the clustered customers the rules put in their own cluster (as the rule engine
+    /// applies them: a test on a missing value decides nothing).
+    pub agreement: f64,
+    /// The same share per cluster.
+    pub per_cluster: Vec<f64>,
+}
+
 /// A fitted clustering as the Clusters workspace shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClustersView {
@@ -99,6 +121,8 @@ pub struct ClustersView {
     pub clusters: Vec<ClusterRow>,
     /// The customers on the first two principal components (a seeded sample).
     pub projection: Projection,
+    /// The clusters as rules, or why they could not be written as rules.
+    pub rules: Result<RulesExplanation, String>,
     /// What the user should know about the features.
     pub warnings: Vec<String>,
 }
@@ -206,18 +230,20 @@ pub(super) fn made(
     let model = &spec.model;
     let k = model.k;
     let cols = columns(data.table, data.attached);
-    monitor.progress("Labelling the customers by their nearest cluster", 0, 3);
+    monitor.progress("Labelling the customers by their nearest cluster", 0, 4);
     let (prepared, labels) = model.prepare(&cols).map_err(ClusterError::from)?;
     let as_of = model.as_of.as_deref().and_then(crate::rules::parse_iso_date);
     let profiles = profile(&cols, &prepared, &labels, k, as_of).map_err(ClusterError::from)?;
     cancelled(monitor)?;
-    monitor.progress("Scoring the clusters", 1, 3);
+    monitor.progress("Scoring the clusters", 1, 4);
     let x = &prepared.matrix;
     let seed = model.seed;
     let silhouette = silhouette(x, &labels, k, SILHOUETTE_EXACT_ROWS, seed);
     cancelled(monitor)?;
-    monitor.progress("Drawing the clusters", 2, 3);
+    monitor.progress("Drawing the clusters", 2, 4);
     let projection = project(x, &labels, MAX_POINTS, seed);
+    monitor.progress("Writing the clusters as rules", 3, 4);
+    let rules = explained(id, model, &prepared, &labels, &cols, data, monitor)?;
     let rows = data.table.rows();
     let mut segments: Vec<Segment> = model.clusters.iter().map(|c| Segment { name: c.name.clone() }).collect();
     let left_out = segments.len() as u32;
@@ -253,6 +279,7 @@ pub(super) fn made(
             .map(|(c, profile)| ClusterRow { name: c.name.clone(), profile })
             .collect(),
         projection,
+        rules,
         warnings: spec.warnings.clone(),
     };
     let manifest = serde_json::json!({
@@ -276,6 +303,62 @@ pub(super) fn made(
         as_of: model.as_of.clone(),
         default_name: title,
     })
+}
+
+/// Extra leaves a tree may have beyond one per cluster.
+pub const EXTRA_LEAVES: usize = 3;
+
+/// The clusters as rules, with how often the rules (applied as the rule builder applies them)
+/// put a clustered customer in their own cluster; an error sentence when they cannot be applied.
+fn explained(
+    id: AssignmentId,
+    model: &ClusterModel,
+    prepared: &Prepared,
+    labels: &[u32],
+    cols: &[(&str, &ColumnData)],
+    data: &Data<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<Result<RulesExplanation, String>, EngineError> {
+    let e = as_rules(model, prepared, labels, cols, EXTRA_LEAVES);
+    let customers = rules::Customers { table: data.table, attached: data.attached };
+    let (view, stored) = match rules::apply(id, &e.definition, customers, monitor) {
+        Ok(v) => v,
+        Err(err @ crate::rules::RulesError::Cancelled) => return Err(err.into()),
+        Err(err) => return Ok(Err(err.to_string())),
+    };
+    let Some(stored) = stored else {
+        return Ok(Err(super::segmentations::rules_problem(&view)));
+    };
+    // Rule segment → cluster, by name (a cluster no leaf takes has no segment).
+    let cluster_of: Vec<Option<u32>> = e
+        .definition
+        .segments
+        .iter()
+        .map(|s| model.clusters.iter().position(|c| c.name == s.name).map(|p| p as u32))
+        .collect();
+    let k = model.k;
+    let (mut agree, mut size) = (vec![0u64; k], vec![0u64; k]);
+    for (&row, &label) in prepared.rows.iter().zip(labels) {
+        let by_rules =
+            stored.assignment.codes.get(row).and_then(|&code| cluster_of.get(code as usize)).copied().flatten();
+        if let Some(s) = size.get_mut(label as usize) {
+            *s += 1;
+        }
+        if by_rules == Some(label) {
+            if let Some(a) = agree.get_mut(label as usize) {
+                *a += 1;
+            }
+        }
+    }
+    let share = |a: u64, n: u64| if n == 0 { 0.0 } else { a as f64 / n as f64 };
+    Ok(Ok(RulesExplanation {
+        agreement: share(agree.iter().sum(), size.iter().sum()),
+        per_cluster: agree.iter().zip(&size).map(|(&a, &n)| share(a, n)).collect(),
+        built_on: prepared.rows.len().min(TREE_ROWS),
+        leaves: e.leaves,
+        clusters: e.clusters,
+        definition: e.definition,
+    }))
 }
 
 fn cancelled(monitor: &mut dyn Monitor) -> Result<(), EngineError> {
@@ -315,8 +398,17 @@ pub(super) fn rename(
         if let Some(s) = made.stored.assignment.segments.get_mut(cluster) {
             s.name = name.to_string();
         }
-        if let Some(row) = made.clusters.as_mut().and_then(|v| v.clusters.get_mut(cluster)) {
-            row.name = name.to_string();
+        if let Some(view) = made.clusters.as_mut() {
+            let old = view.clusters.get(cluster).map(|c| c.name.clone());
+            if let Some(row) = view.clusters.get_mut(cluster) {
+                row.name = name.to_string();
+            }
+            if let (Ok(rules), Some(old)) = (view.rules.as_mut(), old) {
+                rules.definition.segments.iter_mut().filter(|s| s.name == old).for_each(|s| s.name = name.to_string());
+                if let Some(c) = rules.clusters.get_mut(cluster) {
+                    c.name = name.to_string();
+                }
+            }
         }
         if let Some(names) = made.stored.spec.get_mut("clusters") {
             *names = serde_json::json!(spec.model.names());

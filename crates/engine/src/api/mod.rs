@@ -15,7 +15,10 @@ mod transactions;
 mod views;
 mod wire;
 
-pub use clusters::{ClusterRow, ClustersView, FeaturesView, ScanView, LEFT_OUT, SCAN_ROWS};
+pub use crate::cluster::explain::ExplainedCluster;
+pub use clusters::{
+    ClusterRow, ClustersView, FeaturesView, RulesExplanation, ScanView, EXTRA_LEAVES, LEFT_OUT, SCAN_ROWS,
+};
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use memory::TooLargeView;
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};

@@ -9,6 +9,7 @@
 
 pub mod agreement;
 mod errors;
+pub mod explain;
 pub mod kmeans;
 mod matrix;
 pub mod model;
@@ -19,6 +20,7 @@ pub mod profile;
 pub mod quality;
 pub mod scan;
 pub mod sql;
+pub mod tree;
 
 pub use errors::ClusterError;
 
