@@ -74,6 +74,14 @@ impl Bounds {
         }
     }
 
+    /// Each row's label was set by seeding, at squared distance `closest` from its centre: that
+    /// distance is the upper bound; nothing is known of the other centres yet.
+    pub(super) fn seeded(&mut self, closest: &[f64]) {
+        for (b, &c) in self.rows.iter_mut().zip(closest) {
+            *b = Bound { upper: c.sqrt() * UP, lower: 0.0 };
+        }
+    }
+
     /// Row `i` was moved to another cluster outside a pass: measure it again, take its block's
     /// sums again.
     pub(super) fn relabelled(&mut self, i: usize) {

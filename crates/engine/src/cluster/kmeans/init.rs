@@ -25,14 +25,25 @@ use super::kernel::{smaller, with_kernel, Centres, Kernel};
 /// squared distance to a candidate is not measured against that candidate.
 const MARGIN: f64 = 1e-6;
 
-/// `k` rows of `x` to start Lloyd's iterations from, as a `k` × features matrix of values.
-pub(super) fn kmeans_plus_plus(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+/// Where Lloyd's iterations start.
+pub(super) struct Seeding {
+    /// `k` rows of `x`, as a `k` × features matrix of values.
+    pub(super) centres: Vec<f64>,
+    /// Each row's nearest centre (the lowest index on a tie: the labels of Lloyd's first pass) and
+    /// its squared distance to it, as measured on the way (empty if seeding stopped short).
+    pub(super) nearest: Vec<u32>,
+    /// The squared distance of each row to its `nearest`.
+    pub(super) closest: Vec<f64>,
+}
+
+/// `k` rows of `x` to start Lloyd's iterations from, with each row's nearest of them.
+pub(super) fn kmeans_plus_plus(x: &Matrix, k: usize, rng: &mut impl Rng) -> Seeding {
     with_kernel!(x.columns(), seed_any(x, k, rng))
 }
 
 /// As many lanes as candidates (no padding lane measured) up to 4 (2 + ln k is 4 up to k = 54);
 /// more candidates take a pass per 4.
-fn seed_any<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+fn seed_any<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Seeding {
     match trials(k) {
         2 => seed::<K, 2>(x, k, rng),
         3 => seed::<K, 3>(x, k, rng),
@@ -50,7 +61,7 @@ fn settled(m: &[f64], c: &[f64]) -> f64 {
     squared_distance(m, c) * (1.0 - MARGIN) * 0.25
 }
 
-fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Vec<f64> {
+fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Seeding {
     let (n, d) = (x.rows(), x.columns());
     let w = K::width(d);
     let rows = || x.values().chunks_exact(w);
@@ -102,12 +113,12 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
         let far: Vec<f64> = centres.chunks_exact(d.max(1)).map(|m| settled(m, centre)).collect();
         centres.extend_from_slice(centre);
         potential = total;
-        if round + 1 == k {
-            break;
-        }
-        // Move the distances to the nearest centre, and draw the next candidates from them.
-        let targets: Vec<f64> = (0..trials).map(|_| rng.random::<f64>() * potential).collect();
-        let mut order: Vec<usize> = (0..trials).collect();
+        // Move the distances to the nearest centre, and (but after the last centre) draw the next
+        // candidates from them. After the last, `nearest` is what Lloyd's first pass would label.
+        let last = round + 1 == k;
+        let draws = if last { 0 } else { trials };
+        let targets: Vec<f64> = (0..draws).map(|_| rng.random::<f64>() * potential).collect();
+        let mut order: Vec<usize> = (0..draws).collect();
         order.sort_by(|&a, &b| {
             targets.get(a).zip(targets.get(b)).map_or(std::cmp::Ordering::Equal, |(a, b)| a.total_cmp(b))
         });
@@ -139,7 +150,10 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
             }
         }
     }
-    centres
+    if centres.len() < k * d {
+        return Seeding { centres, nearest: Vec::new(), closest: Vec::new() };
+    }
+    Seeding { centres, nearest, closest }
 }
 
 /// `trials` rows drawn with probability proportional to `weights` (their total `potential`).
@@ -203,7 +217,7 @@ mod tests {
             let v: Vec<f64> = (0..5000 * d).map(|_| rng.random_range(-2.0..2.0f64).powi(3)).collect();
             let x = Matrix::new(v, d).unwrap();
             for seed in 0..3 {
-                let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+                let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed)).centres;
                 let plain = one_at_a_time(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
                 assert_eq!(ours, plain, "d = {d}, k = {k}, seed = {seed}");
             }
@@ -222,16 +236,32 @@ mod tests {
             .collect();
         let x = Matrix::new(v, 3).unwrap();
         for (k, seed) in [(5, 0), (8, 1), (60, 2)] {
-            let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+            let ours = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed)).centres;
             let plain = one_at_a_time(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
             assert_eq!(ours, plain, "k = {k}");
         }
     }
 
     #[test]
+    fn seeding_labels_each_row_as_lloyds_first_pass_does() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        for (d, k) in [(6, 6), (2, 9), (3, 40)] {
+            // Integers: many rows tie between two centres, and the lower index must win.
+            let v: Vec<f64> = (0..4000 * d).map(|_| f64::from(rng.random_range(0..6u8))).collect();
+            let x = Matrix::new(v, d).unwrap();
+            let s = kmeans_plus_plus(&x, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(k as u64));
+            assert_eq!(s.nearest.len(), x.rows());
+            for (i, (&m, &near)) in s.nearest.iter().zip(&s.closest).enumerate() {
+                let (j, dist) = super::super::nearest(x.row(i), &s.centres, d);
+                assert_eq!((m, near.to_bits()), (j, dist.to_bits()), "row {i}, d = {d}, k = {k}");
+            }
+        }
+    }
+
+    #[test]
     fn seeding_with_fewer_distinct_rows_than_centres_repeats_the_last_row() {
         let x = Matrix::new([0.0, 0.0, 5.0, 5.0].repeat(10), 2).unwrap();
-        let centres = kmeans_plus_plus(&x, 4, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0));
+        let centres = kmeans_plus_plus(&x, 4, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0)).centres;
         let plain = one_at_a_time(&x, 4, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0));
         assert_eq!(centres, plain);
         assert_eq!(centres.len(), 8);

@@ -6,6 +6,7 @@
 use super::super::matrix::squared_distance;
 use super::super::{Matrix, BLOCK_ROWS};
 use super::hamerly::{self, Bounds};
+use super::init::Seeding;
 use super::kernel::{with_kernel, Centres, Kernel};
 use super::{Algorithm, KMeansError, KMeansFit};
 use crate::progress::Monitor;
@@ -68,6 +69,28 @@ fn assign(x: &Matrix, labels: &mut [u32], centres: &[f64], k: usize) -> Sums {
     total
 }
 
+/// The sums of a pass that gave `labels`: per block in row order, the blocks added in order, as
+/// [`assign`] adds them (its inertia is not needed before the last pass, and not taken).
+fn sums_of(x: &Matrix, labels: &[u32], k: usize) -> Sums {
+    let d = x.columns();
+    let mut total = Sums::new(k, d);
+    for (block, labels) in x.values().chunks(BLOCK_ROWS * d).zip(labels.chunks(BLOCK_ROWS)) {
+        let mut sums = Sums::new(k, d);
+        for (row, &j) in block.chunks_exact(d).zip(labels) {
+            let j = j as usize;
+            if let Some(s) = sums.features.get_mut(j * d..(j + 1) * d) {
+                s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+            }
+            if let Some(c) = sums.counts.get_mut(j) {
+                *c += 1;
+            }
+        }
+        total.add(&sums);
+    }
+    total.changed = true;
+    total
+}
+
 /// Gives each empty cluster the row farthest from its centre (the farthest first), as
 /// scikit-learn's `_relocate_empty_clusters`: the row moves out of its cluster's sums. The rows
 /// moved.
@@ -110,26 +133,34 @@ fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Su
     moved
 }
 
-/// Iterates from `centres` (k × features values) until converged or `max_iter`.
+/// Iterates from `start`'s centres (k × features values) until converged or `max_iter`. When
+/// `start` says each row's nearest centre (seeding measured it), the first pass is not run: its
+/// labels are those, its sums taken from them as the pass would.
 pub(super) fn run(
     x: &Matrix,
-    mut centres: Vec<f64>,
+    start: Seeding,
     max_iter: usize,
     tol: f64,
     algorithm: Algorithm,
     monitor: &mut dyn Monitor,
 ) -> Result<KMeansFit, KMeansError> {
+    let Seeding { mut centres, nearest, closest } = start;
     let d = x.columns();
     let k = centres.len() / d;
-    let mut labels = vec![u32::MAX; x.rows()];
+    let known = nearest.len() == x.rows() && closest.len() == x.rows();
+    let mut labels = if known { nearest } else { vec![u32::MAX; x.rows()] };
     let mut bounds = match algorithm {
         Algorithm::Lloyd | Algorithm::MiniBatch { .. } => None,
         Algorithm::Hamerly => Some(Bounds::new(x.rows(), k, d)),
     };
+    if let (Some(b), true) = (bounds.as_mut(), known) {
+        b.seeded(&closest);
+    }
     let mut n_iter = 0;
     for iteration in 0..max_iter {
         n_iter = iteration + 1;
         let mut sums = match bounds.as_mut() {
+            _ if iteration == 0 && known => sums_of(x, &labels, k),
             Some(b) => b.assign(x, &mut labels, &centres),
             None => assign(x, &mut labels, &centres, k),
         };

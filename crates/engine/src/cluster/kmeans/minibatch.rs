@@ -38,10 +38,11 @@ pub(super) fn run(
         sample.extend_from_slice(x.row(rng.random_range(0..n)));
     }
     let sample = Matrix::from_means(sample, d);
-    let mut centres = init::kmeans_plus_plus(&sample, k, rng);
+    let mut centres = init::kmeans_plus_plus(&sample, k, rng).centres;
     let steps = max_iter.saturating_mul(n.div_ceil(batch));
     let steps = with_kernel!(d, step_all(x, &mut centres, k, batch, steps, rng, monitor))?;
-    let mut fit = lloyd::run(x, centres, 1, 0.0, Algorithm::Lloyd, monitor)?;
+    let start = init::Seeding { centres, nearest: Vec::new(), closest: Vec::new() };
+    let mut fit = lloyd::run(x, start, 1, 0.0, Algorithm::Lloyd, monitor)?;
     fit.n_iter = steps + 1;
     Ok(fit)
 }

@@ -193,8 +193,8 @@ pub fn fit(x: &Matrix, params: &KMeansParams, monitor: &mut dyn Monitor) -> Resu
         let fit = match params.algorithm {
             Algorithm::MiniBatch { batch } => minibatch::run(x, params.k, batch, params.max_iter, &mut rng, monitor)?,
             exact => {
-                let centres = init::kmeans_plus_plus(x, params.k, &mut rng);
-                lloyd::run(x, centres, params.max_iter, tol, exact, monitor)?
+                let start = init::kmeans_plus_plus(x, params.k, &mut rng);
+                lloyd::run(x, start, params.max_iter, tol, exact, monitor)?
             }
         };
         monitor.progress("Fitting k-means", run as u64 + 1, params.n_init as u64);
