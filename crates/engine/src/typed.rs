@@ -114,7 +114,7 @@ pub trait Number: Copy + PartialOrd + Display {
 
 /// Digits with comma thousands separators from five digits on: `50000000` → `50,000,000`,
 /// `-12345` → `-12,345`, `1200` stays `1200`.
-fn thousands(n: impl Display) -> String {
+pub(crate) fn thousands(n: impl Display) -> String {
     let text = n.to_string();
     let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
     if digits.len() < 5 {

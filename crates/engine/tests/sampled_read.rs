@@ -215,9 +215,13 @@ proptest! {
                 options.types.insert(format!("c{c}"), ColumnType::ALL[*ty]);
             }
         }
-        let whole = read(csv.as_bytes(), &options, usize::MAX);
+        // A file whose rows are all empty (one column of empty cells) has no rows: every sample says so alike.
+        let attempt = |sample| {
+            read_table_sampled("t.csv", csv.as_bytes(), &options, sample, &mut Quiet).map_err(|e| e.to_string())
+        };
+        let whole = attempt(usize::MAX);
         for sample in samples {
-            prop_assert_eq!(&read(csv.as_bytes(), &options, sample), &whole, "sample of {}\n{}", sample, csv);
+            prop_assert_eq!(&attempt(sample), &whole, "sample of {}\n{}", sample, csv);
         }
     }
 }

@@ -232,6 +232,7 @@ fn cluster_model(missing: Missing) -> ClusterModel {
         .collect(),
         inertia: 1.0,
         n_iter: 5,
+        fitted_with: String::new(),
         input: ModelInput { file: "customers.csv".into(), bytes: 1, rows: 300 },
     }
 }

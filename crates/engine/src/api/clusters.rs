@@ -103,6 +103,8 @@ pub struct ClustersView {
     pub inertia: f64,
     /// Lloyd iterations of the fit kept.
     pub n_iter: usize,
+    /// How the centres were fitted, in words (exact k-means, or mini-batch above a stated size).
+    pub fitted_with: String,
     /// Mean silhouette (on a seeded sample above [`SILHOUETTE_EXACT_ROWS`] customers, said so).
     pub silhouette: Option<Silhouette>,
     /// Calinski–Harabasz score.
@@ -265,6 +267,7 @@ pub(super) fn made(
         as_of: model.as_of.clone(),
         inertia: model.inertia,
         n_iter: model.n_iter,
+        fitted_with: model.fitted_with.clone(),
         silhouette,
         calinski_harabasz: calinski_harabasz(x, &labels, k),
         davies_bouldin: davies_bouldin(x, &labels, k),

@@ -177,12 +177,19 @@ fn test(column: &str, op: Op) -> Condition {
     Condition::Test { column: column.to_string(), op }
 }
 
+/// A cut as a definition file writes it: a whole number without a decimal point, never −0.
 fn number(x: f64) -> serde_json::Number {
-    serde_json::Number::from_f64(x).unwrap_or_else(|| serde_json::Number::from(0))
+    let x = if x == 0.0 { 0.0 } else { x };
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        serde_json::Number::from(x as i64)
+    } else {
+        serde_json::Number::from_f64(x).unwrap_or_else(|| serde_json::Number::from(0))
+    }
 }
 
 /// A number as a condition shows it.
 fn show(x: f64) -> String {
+    let x = if x == 0.0 { 0.0 } else { x };
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::errors::ClusterError;
-use super::kmeans::{fit, KMeansFit};
+use super::kmeans::{fit, Algorithm, KMeansFit, KMeansParams, MINI_BATCH_ROWS};
 use super::params::ValidClusterParams;
 use super::prep::{find, kept_rows, prepare, raw, FeatureSpec, Missing, PrepError, Prepared, PreparedColumn, Raw};
 use super::profile::{profile, ClusterProfile};
@@ -73,6 +73,10 @@ pub struct ClusterModel {
     pub inertia: f64,
     /// Iterations of the fit kept.
     pub n_iter: usize,
+    /// How the centres were fitted, in words: exact k-means, or mini-batch k-means above
+    /// [`MINI_BATCH_ROWS`] customers.
+    #[serde(default)]
+    pub fitted_with: String,
     /// Where it was fitted.
     pub input: ModelInput,
 }
@@ -146,7 +150,9 @@ pub fn fit_model(
 ) -> Result<Fitted, ClusterError> {
     let as_of = params.as_of.or(as_of);
     let prepared = prepare(table, &params.features, params.missing, as_of)?;
-    let kmeans = fit(&prepared.matrix, &params.kmeans, monitor)?;
+    // Exact k-means, or mini-batch above a stated size (said in the model and the view).
+    let algorithm = Algorithm::for_rows(prepared.matrix.rows());
+    let kmeans = fit(&prepared.matrix, &KMeansParams { algorithm, ..params.kmeans.clone() }, monitor)?;
     let profiles = profile(table, &prepared, &kmeans.labels, params.kmeans.k, as_of)?;
     let sizes = kmeans.sizes();
     let clusters = profiles
@@ -174,9 +180,21 @@ pub fn fit_model(
         clusters,
         inertia: kmeans.inertia,
         n_iter: kmeans.n_iter,
+        fitted_with: fitted_with(algorithm),
         input,
     };
     Ok(Fitted { model, prepared, fit: kmeans, profiles })
+}
+
+/// How an algorithm fits, in words.
+fn fitted_with(algorithm: Algorithm) -> String {
+    match algorithm {
+        Algorithm::MiniBatch { batch } => format!(
+            "mini-batch k-means (batches of {batch} customers, then one full pass): chosen above {} customers, where the exact fit takes too long",
+            crate::typed::thousands(MINI_BATCH_ROWS)
+        ),
+        Algorithm::Lloyd | Algorithm::Hamerly => "k-means (exact: Lloyd's iterations)".to_string(),
+    }
 }
 
 impl ClusterModel {
@@ -377,6 +395,7 @@ mod tests {
             let json = fitted.model.to_json();
             let back: ClusterModel = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(back, fitted.model);
+            assert_eq!(back.fitted_with, "k-means (exact: Lloyd's iterations)");
             let labels = back.label(&cols).unwrap_or_else(|e| panic!("{e}"));
             let mut expected = vec![None; 60];
             for (&r, &l) in fitted.prepared.rows.iter().zip(&fitted.fit.labels) {

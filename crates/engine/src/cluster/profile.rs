@@ -171,6 +171,7 @@ fn apart(prepared: &Prepared, features: &[FeatureStat]) -> Vec<String> {
                 (Some(_), _) => return None,
                 (None, true) if s.z > 0.0 => format!("long since {name}"),
                 (None, true) => format!("recent {name}"),
+                (None, false) if name == "age" => (if s.z > 0.0 { "older" } else { "younger" }).to_string(),
                 (None, false) if s.z > 0.0 => format!("high {name}"),
                 (None, false) => format!("low {name}"),
             };

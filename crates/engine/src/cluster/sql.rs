@@ -272,6 +272,7 @@ mod tests {
                 .collect(),
             inertia: 0.0,
             n_iter: 1,
+            fitted_with: String::new(),
             input: ModelInput { file: "t.csv".into(), bytes: 1, rows: 1 },
         }
     }
