@@ -21,6 +21,13 @@ try {
     await page.screenshot({ path: out(name) });
     console.log(`docs/screenshot-${name}.png`);
   };
+  // A screenshot with `selector` at the top of the window.
+  const shotAt = async (name, selector) => {
+    await page.waitForFunction(() => !document.querySelector('#busy'));
+    await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'start' }), selector);
+    await page.screenshot({ path: out(name) });
+    console.log(`docs/screenshot-${name}.png`);
+  };
 
   await page.goto(server.url + '?sample#/segment/rfm');
   await page.waitForSelector('#dataset-summary', { state: 'attached' });
@@ -46,8 +53,22 @@ try {
   await page.waitForSelector('#clv-fit-summary');
   await shot('clv');
 
+  await goTo(page, 'segment/clusters');
+  const tick = (name) => `#feature-${name.replace(/[^A-Za-z0-9]/g, '-')}`;
+  await page.waitForSelector(tick('revenue'), { state: 'attached' });
+  for (const f of ['age', 'income', 'app_sessions_90d', 'revenue', 'last_order_date']) await page.check(tick(f));
+  await page.check(`#cluster-features tr:has(${tick('income')}) .feature-log`);
+  await page.selectOption('#cluster-missing', 'impute');
+  await page.click('#run-scan');
+  await page.waitForSelector('#scan-table tbody tr');
+  await shotAt('clusters-scan', '#scan-title');
+  await page.click('#run-fit');
+  await page.waitForSelector('#cluster-rules');
+  await shotAt('clusters-profile', '#clusters-result-title');
+  await shotAt('clusters-rules', '#cluster-rules-agreement');
+
   await goTo(page, 'segmentations');
-  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 3);
+  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 4);
   await shot('segmentations');
 } finally {
   await browser.close();

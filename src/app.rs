@@ -18,6 +18,7 @@ use crate::components::{
 };
 use crate::routes::Route;
 use crate::state::AppState;
+use crate::workspaces::clusters::ClustersWorkspace;
 use crate::workspaces::segmentations::SegmentationsWorkspace;
 
 /// Loads the built-in sample customers: `customers` of them, as typed (the engine reads and checks
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Workspace route=Route::Split><SplitPanel/></Workspace>
                     <Workspace route=Route::Rules><RuleBuilder/></Workspace>
                     <Workspace route=Route::Rfm><ValueWorkspace/></Workspace>
+                    <Workspace route=Route::Clusters><ClustersWorkspace/></Workspace>
                     <Workspace route=Route::Clv><ClvWorkspace/></Workspace>
                     <Workspace route=Route::Segmentations><SegmentationsWorkspace/></Workspace>
                 </main>

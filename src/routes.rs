@@ -12,6 +12,8 @@ pub enum Route {
     Rules,
     /// RFM scores and named segments.
     Rfm,
+    /// k-means clusters of chosen features.
+    Clusters,
     /// Customer lifetime value.
     Clv,
     /// Every segmentation: list, current, downloads.
@@ -20,7 +22,8 @@ pub enum Route {
 
 impl Route {
     /// Every workspace, in the navigation's order.
-    pub const ALL: [Route; 6] = [Route::Data, Route::Split, Route::Rules, Route::Rfm, Route::Clv, Route::Segmentations];
+    pub const ALL: [Route; 7] =
+        [Route::Data, Route::Split, Route::Rules, Route::Rfm, Route::Clusters, Route::Clv, Route::Segmentations];
 
     /// The workspace a URL fragment names (`#/segment/rules`); the data workspace for anything else.
     pub fn from_hash(hash: &str) -> Route {
@@ -35,6 +38,7 @@ impl Route {
             Route::Split => "segment/split",
             Route::Rules => "segment/rules",
             Route::Rfm => "segment/rfm",
+            Route::Clusters => "segment/clusters",
             Route::Clv => "value/clv",
             Route::Segmentations => "segmentations",
         }
@@ -52,6 +56,7 @@ impl Route {
             Route::Split => "Split",
             Route::Rules => "Rules",
             Route::Rfm => "RFM",
+            Route::Clusters => "Clusters",
             Route::Clv => "Lifetime value",
             Route::Segmentations => "Segmentations",
         }
@@ -60,7 +65,7 @@ impl Route {
     /// The navigation group it belongs to, if any.
     pub fn group(self) -> Option<&'static str> {
         match self {
-            Route::Split | Route::Rules | Route::Rfm => Some("Segment"),
+            Route::Split | Route::Rules | Route::Rfm | Route::Clusters => Some("Segment"),
             Route::Clv => Some("Value"),
             Route::Data | Route::Segmentations => None,
         }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{
-    AssignmentView, AttachView, DatasetView, FileOut, Journal, Request, Response, SegmentationView,
+    AssignmentView, AttachView, DatasetView, Definition, FileOut, Journal, Request, Response, SegmentationView,
 };
 
 use crate::engine_client::{self, Activity, Outcome};
@@ -32,6 +32,8 @@ pub struct AppState {
     pub route: RwSignal<Route>,
     /// A file the engine would not open whole, shown with the ways that fit.
     pub too_large: RwSignal<Option<crate::components::too_large::TooLargeFile>, LocalStorage>,
+    /// A rule definition another workspace hands to the rule builder to edit (clusters as rules).
+    pub open_rules: RwSignal<Option<Definition>>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             segmentations: RwSignal::new(Vec::new()),
             route: RwSignal::new(Route::current()),
             too_large: RwSignal::new_local(None),
+            open_rules: RwSignal::new(None),
         };
         engine_client::start(move |a| state.activity.set(a));
         state

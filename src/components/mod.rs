@@ -6,6 +6,7 @@ pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;
 pub mod rules;
+pub mod scatter_chart;
 pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;

@@ -1,3 +1,4 @@
 //! One folder or file per workspace of the app shell: presentation only.
 
+pub mod clusters;
 pub mod segmentations;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
-use segscope_engine::api::{AssignmentId, Request, SegmentationFiles, SegmentationView};
+use segscope_engine::api::{AssignmentId, Request, SegmentationFiles, SegmentationKind, SegmentationView};
 
 use crate::components::dialect_select::DialectSelect;
 use crate::state::{use_app, AppState};
@@ -23,14 +23,14 @@ pub fn SegmentationsWorkspace() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="segmentations-title">
             <h2 id="segmentations-title">"Segmentations"</h2>
-            <p class="hint">"Every segmentation of this data, in the order made: splits, rule segments and RFM. The current one is what other views use by default (for example lifetime value by segment). Each workspace keeps editing its own; duplicate one to keep a copy as it is now."</p>
+            <p class="hint">"Every segmentation of this data, in the order made: splits, rule segments, RFM and clusters. The current one is what other views use by default (for example lifetime value by segment). Each workspace keeps editing its own; duplicate one to keep a copy as it is now."</p>
             <div class="form-row toolbar">
                 <DialectSelect id="segmentations-dialect" dialect=dialect/>
             </div>
             {move || {
                 let list = app.segmentations.get();
                 if list.is_empty() {
-                    return view! { <p id="segmentations-empty" class="hint">"No segmentations yet: make one in Split, Rules or RFM."</p> }.into_any();
+                    return view! { <p id="segmentations-empty" class="hint">"No segmentations yet: make one in Split, Rules, RFM or Clusters."</p> }.into_any();
                 }
                 view! {
                     <table id="segmentations-table" class="segmentations">
@@ -75,6 +75,7 @@ fn SegmentationRow(
     let label = format!("Name of segmentation {}", id.0);
     let stale = s.stale.clone();
     let usable = stale.is_none();
+    let definition_label = if s.kind == SegmentationKind::Clusters { "Model" } else { "Definition" };
     view! {
         <tr id=row_id data-kind=format!("{:?}", s.kind).to_lowercase() class:current=s.current class:stale=!usable>
             <td>
@@ -99,7 +100,9 @@ fn SegmentationRow(
             <td class="cell-actions"><div class="row-actions">
                 <button type="button" class="button download-csv" disabled=!usable on:click=move |_| files(SegmentationFiles::Csv)>"CSV + manifest"</button>
                 {s.has_definition.then(|| view! {
-                    <button type="button" class="button download-definition" disabled=!usable on:click=move |_| files(SegmentationFiles::Definition)>"Definition"</button>
+                    <button type="button" class="button download-definition" disabled=!usable on:click=move |_| files(SegmentationFiles::Definition)>{definition_label}</button>
+                })}
+                {s.has_sql.then(|| view! {
                     <button type="button" class="button download-sql" disabled=!usable on:click=move |_| files(SegmentationFiles::Sql { dialect: dialect.get_untracked() })>"SQL"</button>
                 })}
             </div></td>

@@ -33,6 +33,13 @@ fn colour(i: usize) -> String {
 pub fn RuleBuilder() -> impl IntoView {
     let app = use_app();
     let rules = Rules::new(app);
+    // A definition handed over by another workspace (the clusters as rules): edit it here.
+    Effect::new(move |_| {
+        if let Some(def) = app.open_rules.get() {
+            app.open_rules.set(None);
+            rules.replace(def);
+        }
+    });
     // New data: count the same definition on it.
     Effect::new(move |_| {
         app.transactions.track();

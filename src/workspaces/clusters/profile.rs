@@ -1,0 +1,275 @@
+//! A fitted clustering: its scores, the clusters with their names (editable), sizes and what sets
+//! each apart, the heat map of z-scores, each number's quartiles by cluster, the picture on two
+//! principal components, customers of a cluster, and the downloads.
+
+use leptos::prelude::*;
+use segscope_engine::api::{ClustersView, FileOut, Request, Response, SegmentationFiles};
+
+use super::Clusters;
+use crate::components::preview_table::PreviewTable;
+use crate::components::scatter_chart::ScatterChart;
+use crate::components::segment_chart::SegmentChart;
+
+/// The CSS class of a heat map cell for z-score `z`: seven steps from well below to well above.
+fn heat(z: f64) -> &'static str {
+    match z {
+        z if z <= -1.5 => "heat heat-n3",
+        z if z <= -0.75 => "heat heat-n2",
+        z if z <= -0.25 => "heat heat-n1",
+        z if z < 0.25 => "heat heat-0",
+        z if z < 0.75 => "heat heat-p1",
+        z if z < 1.5 => "heat heat-p2",
+        _ => "heat heat-p3",
+    }
+}
+
+/// A number for a table cell: up to two decimals, fewer for large values.
+fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let digits = if x.abs() >= 1000.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{x:.digits$}")
+}
+
+/// The clustering's results.
+#[component]
+pub fn ClusterResult(
+    /// The workspace's signals.
+    c: Clusters,
+    /// What to show.
+    view: ClustersView,
+) -> impl IntoView {
+    let app = c.app;
+    let preview = c.preview;
+    let id = view.assignment;
+    let dataset = move || app.dataset.get_untracked().map(|d| d.id);
+    let show = move |code: u32, name: String| {
+        let Some(dataset) = dataset() else { return };
+        leptos::task::spawn_local(async move {
+            let request = Request::Preview { dataset, segment: Some((id, code)), offset: 0, limit: 20 };
+            if let Some(Response::Preview(rows)) = app.request("Finding customers…", request).await {
+                preview.set(Some((name, rows)));
+            }
+        });
+    };
+    let download = move |files: SegmentationFiles, pick: fn(&FileOut) -> bool| {
+        let Some(dataset) = dataset() else { return };
+        let request = Request::SegmentationFiles { dataset, segmentation: id, files };
+        leptos::task::spawn_local(app.download("Preparing the download…", request, pick));
+    };
+    let silhouette = view.silhouette.map_or_else(
+        || "—".to_string(),
+        |s| {
+            if s.sampled {
+                format!("{:.3} (on a seeded sample of {})", s.score, s.rows)
+            } else {
+                format!("{:.3}", s.score)
+            }
+        },
+    );
+    let left_out = (view.dropped > 0)
+        .then(|| format!("{} customers miss a feature and are in “{}”.", view.dropped, segscope_engine::api::LEFT_OUT));
+    let bars: Vec<(String, u64)> = view.clusters.iter().map(|c| (c.name.clone(), c.profile.size)).collect();
+    let projection = view.projection.clone();
+    let description = format!(
+        "Customers on the first two principal components, coloured by cluster: {}",
+        view.clusters.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    let picture_note = format!(
+        "{} of {} customers shown{}; the components explain {:.0}% and {:.0}% of the variance.",
+        projection.shown,
+        projection.rows,
+        if projection.shown < projection.rows { " (a seeded sample)" } else { "" },
+        projection.explained[0] * 100.0,
+        projection.explained[1] * 100.0
+    );
+    let palette_names = ["blue", "orange", "red", "teal", "green", "yellow", "purple", "pink", "brown", "grey"];
+    view! {
+        <section class="card" aria-labelledby="clusters-result-title">
+            <h2 id="clusters-result-title">{format!("{} clusters", view.k)}</h2>
+            <dl class="facts" id="clusters-facts">
+                <dt>"Customers clustered"</dt><dd>{format!("{} of {}", view.clustered, view.rows)}</dd>
+                <dt>"Silhouette"</dt><dd>{silhouette}</dd>
+                <dt>"Calinski–Harabasz"</dt><dd>{view.calinski_harabasz.map_or("—".into(), |v| format!("{v:.1}"))}</dd>
+                <dt>"Davies–Bouldin"</dt><dd>{view.davies_bouldin.map_or("—".into(), |v| format!("{v:.3}"))}</dd>
+                <dt>"Fitted with"</dt><dd id="clusters-fitted-with">{view.fitted_with.clone()}</dd>
+                <dt>"Inertia"</dt><dd>{format!("{:.1} after {} iterations", view.inertia, view.n_iter)}</dd>
+                <dt>"Seed"</dt><dd>{view.params.seed.to_string()}</dd>
+                {view.as_of.clone().map(|d| view! { <dt>"As of"</dt><dd>{format!("{d} (dates are days before it)")}</dd> })}
+            </dl>
+            {left_out.map(|t| view! { <p class="hint">{t}</p> })}
+            {(!view.warnings.is_empty()).then(|| view! {
+                <ul class="warnings">{view.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
+            })}
+            <div class="split-result">
+                <table id="cluster-table" class="segments">
+                    <thead><tr>
+                        <th scope="col">"Cluster"</th><th scope="col">"Name"</th><th scope="col" class="num">"Customers"</th>
+                        <th scope="col" class="num">"Share"</th><th scope="col">"What sets it apart"</th>
+                    </tr></thead>
+                    <tbody>
+                        {view.clusters.iter().enumerate().map(|(i, cl)| {
+                            let name = cl.name.clone();
+                            let input_id = format!("cluster-name-{}", i + 1);
+                            let apart = if cl.profile.apart.is_empty() { "close to the average on every feature".to_string() } else { cl.profile.apart.join(", ") };
+                            let shown = name.clone();
+                            view! {
+                                <tr>
+                                    <td>{format!("{} ({})", i + 1, palette_names[i % palette_names.len()])}</td>
+                                    <td>
+                                        <label class="visually-hidden" for=input_id.clone()>{format!("Name of cluster {}", i + 1)}</label>
+                                        <input id=input_id class="cluster-name" type="text" value=name.clone()
+                                            title=format!("Suggested: {}", cl.profile.suggested_name)
+                                            on:change=move |ev| c.rename(i, event_target_value(&ev))/>
+                                    </td>
+                                    <td class="num"><button type="button" class="link show-cluster" title="Show customers in this cluster"
+                                        on:click=move |_| show(i as u32, shown.clone())>{cl.profile.size}</button></td>
+                                    <td class="num">{format!("{:.1}%", cl.profile.share * 100.0)}</td>
+                                    <td class="apart">{apart}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <SegmentChart bars=bars id="cluster-sizes"/>
+            </div>
+            <h3>"Heat map: each cluster's mean against everyone"</h3>
+            <p class="hint">"Cells show the cluster's mean (for a category, its share); the colour is how far the cluster's centre lies from all customers clustered, in standard deviations (blue below, red above)."</p>
+            <div class="table-scroll">
+                <table id="cluster-heatmap" class="heatmap">
+                    <thead><tr>
+                        <th scope="col">"Feature"</th><th scope="col" class="num">"All"</th>
+                        {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {view.columns.iter().enumerate().map(|(j, col)| {
+                            let overall = view.clusters.first().and_then(|c| c.profile.features.get(j)).map_or(f64::NAN, |f| f.overall);
+                            let is_share = col.contains('=');
+                            let show = move |x: f64| if is_share { format!("{:.0}%", x * 100.0) } else { number(x) };
+                            view! {
+                                <tr>
+                                    <th scope="row">{col.clone()}</th>
+                                    <td class="num">{show(overall)}</td>
+                                    {view.clusters.iter().map(|cl| {
+                                        let f = cl.profile.features.get(j);
+                                        let (mean, z) = f.map_or((f64::NAN, 0.0), |f| (f.mean, f.z));
+                                        view! { <td class=format!("num {}", heat(z)) title=format!("z = {z:+.2}")>{show(mean)}</td> }
+                                    }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h3>"Distributions: median (first – third quartile) by cluster"</h3>
+            <div class="table-scroll">
+                <table id="cluster-quartiles">
+                    <thead><tr>
+                        <th scope="col">"Feature"</th>
+                        {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {view.columns.iter().enumerate().filter(|(_, col)| !col.contains('=')).map(|(j, col)| view! {
+                            <tr>
+                                <th scope="row">{col.clone()}</th>
+                                {view.clusters.iter().map(|cl| {
+                                    let q = cl.profile.features.get(j).and_then(|f| f.quartiles);
+                                    view! { <td class="num">{q.map_or("—".into(), |q| format!("{} ({} – {})", number(q[1]), number(q[0]), number(q[2])))}</td> }
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <ClustersAsRules c=c view=view.clone()/>
+            <h3>"The clusters on two principal components"</h3>
+            <p class="hint">{picture_note}</p>
+            <ScatterChart points=projection.points x_label="First component".into() y_label="Second component".into()
+                id="cluster-scatter" description=description/>
+            <div class="actions">
+                <button id="clusters-download-csv" type="button" class="button primary"
+                    on:click=move |_| download(SegmentationFiles::Csv, |f| !f.name.ends_with(".manifest.json"))>"Download CSV with clusters"</button>
+                <button id="clusters-download-manifest" type="button" class="button"
+                    on:click=move |_| download(SegmentationFiles::Csv, |f| f.name.ends_with(".manifest.json"))>"Download manifest"</button>
+                <button id="clusters-download-model" type="button" class="button"
+                    on:click=move |_| download(SegmentationFiles::Definition, |_| true)>"Download model"</button>
+            </div>
+            <p class="hint">"The model labels any file with these columns the same way: "<code>"segscope apply --model MODEL.json --input customers.csv --output labelled.csv"</code>"."</p>
+            {move || preview.get().map(|(name, rows)| view! {
+                <h4>{format!("Customers in “{name}” (first {})", rows.rows.len())}</h4>
+                <PreviewTable rows=rows id="cluster-preview"/>
+            })}
+        </section>
+    }
+}
+
+/// The clusters as rules: each cluster's rules in words, how often they agree with the clusters,
+/// and a button that opens them in the rule builder.
+#[component]
+fn ClustersAsRules(
+    /// The workspace's signals.
+    c: Clusters,
+    /// The clustering.
+    view: ClustersView,
+) -> impl IntoView {
+    let app = c.app;
+    let body = match view.rules {
+        Err(why) => view! { <p id="cluster-rules-problem" class="hint">{format!("These clusters cannot be written as rules: {why}")}</p> }.into_any(),
+        Ok(rules) => {
+            let sampled = if rules.built_on < view.clustered as usize {
+                format!(" The tree was grown on a seeded sample of {} customers; the share counts all of them.", rules.built_on)
+            } else {
+                String::new()
+            };
+            let definition = rules.definition.clone();
+            let open = move |_| {
+                app.open_rules.set(Some(definition.clone()));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_hash(&crate::routes::Route::Rules.href());
+                }
+            };
+            view! {
+                <p id="cluster-rules-agreement" class="big">{format!(
+                    "These rules put {:.0}% of customers in the same cluster.",
+                    rules.agreement * 100.0
+                )}</p>
+                <p class="hint">{format!(
+                    "A tree of {} cuts on the features themselves ({} leaves): each customer goes to the first cluster whose rules they meet; a missing value decides nothing.{sampled}",
+                    rules.leaves.saturating_sub(1),
+                    rules.leaves
+                )}</p>
+                <table id="cluster-rules" class="segments">
+                    <thead><tr><th scope="col">"Cluster"</th><th scope="col">"Customers meet any of"</th><th scope="col" class="num">"Agreement"</th></tr></thead>
+                    <tbody>
+                        {rules.clusters.iter().enumerate().map(|(i, cl)| view! {
+                            <tr>
+                                <th scope="row">{cl.name.clone()}</th>
+                                <td class="rules-text">{if cl.rules.is_empty() {
+                                    view! { <span class="hint">"no leaf of its own"</span> }.into_any()
+                                } else {
+                                    view! { <ul class="rule-paths">{cl.rules.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul> }.into_any()
+                                }}</td>
+                                <td class="num">{format!("{:.0}%", rules.per_cluster.get(i).copied().unwrap_or(0.0) * 100.0)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <div class="actions">
+                    <button id="clusters-open-rules" type="button" class="button" on:click=open>"Open in the rule builder"</button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <h3>"Clusters as rules"</h3>
+        {body}
+    }
+}
