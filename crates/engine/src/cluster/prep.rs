@@ -472,22 +472,24 @@ pub fn choices(table: &[(&str, &ColumnData)], as_of: Option<i32>) -> Vec<Feature
                 suggest_log: false,
                 unusable: None,
             };
-            match raw(name, data, n, as_of) {
-                Ok(Raw::Numbers(values)) if !matches!(data, ColumnData::Text(_)) => {
-                    let x: Vec<f64> = values.into_iter().flatten().collect();
-                    let skew = skewness(&x);
-                    choice.suggest_log =
-                        !matches!(data, ColumnData::Boolean(_)) && skew > SKEWED && x.iter().all(|&v| v >= 0.0);
-                    choice.skew = Some(skew);
+            match data {
+                // Text is not a feature (its levels are not counted: a key column has one per row).
+                ColumnData::Text(_) => {
+                    let e = PrepError::WrongType { name: (*name).to_string(), ty: data.column_type() };
+                    choice.unusable = Some(e.to_string());
                 }
-                Ok(Raw::Levels { names, .. }) if !matches!(data, ColumnData::Text(_)) => {
-                    choice.levels = Some(names.len())
-                }
-                Ok(_) => {
-                    choice.unusable =
-                        Some(PrepError::WrongType { name: (*name).to_string(), ty: data.column_type() }.to_string())
-                }
-                Err(e) => choice.unusable = Some(e.to_string()),
+                ColumnData::Categorical { dictionary, .. } => choice.levels = Some(dictionary.len()),
+                _ => match raw(name, data, n, as_of) {
+                    Ok(Raw::Numbers(values)) => {
+                        let x: Vec<f64> = values.into_iter().flatten().collect();
+                        let skew = skewness(&x);
+                        choice.suggest_log =
+                            !matches!(data, ColumnData::Boolean(_)) && skew > SKEWED && x.iter().all(|&v| v >= 0.0);
+                        choice.skew = Some(skew);
+                    }
+                    Ok(Raw::Levels { names, .. }) => choice.levels = Some(names.len()),
+                    Err(e) => choice.unusable = Some(e.to_string()),
+                },
             }
             choice
         })
