@@ -10,6 +10,7 @@
 pub mod agreement;
 mod errors;
 pub mod explain;
+pub mod gmm;
 pub mod kmeans;
 mod matrix;
 pub mod model;

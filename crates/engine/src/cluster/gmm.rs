@@ -1,0 +1,354 @@
+//! A Gaussian mixture, fitted by expectation–maximisation as scikit-learn's `GaussianMixture`
+//! (`covariance_type="full"`, `init_params="kmeans"`) fits it: each component a weight, a mean and
+//! a full covariance (plus `reg_covar` on the diagonal), started from a k-means partition, iterated
+//! until the mean log-likelihood gains less than `tol`. Where k-means fits badly (groups of
+//! different spread or elongated along correlated features) a mixture still fits, and it gives each
+//! customer a probability of belonging to each group (soft membership) rather than one label.
+//! Sums over customers run in row order, so the same input and seed give the same fit.
+
+use thiserror::Error;
+
+use super::kmeans::{self, KMeansError, KMeansParams};
+use super::Matrix;
+use crate::progress::{Monitor, CANCELLED};
+
+/// What the mixture is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GmmParams {
+    /// Components.
+    pub k: usize,
+    /// Restarts (each from its own k-means start); the highest log-likelihood is kept.
+    pub n_init: usize,
+    /// Most EM iterations per restart.
+    pub max_iter: usize,
+    /// Convergence: the mean log-likelihood gains less than this.
+    pub tol: f64,
+    /// Added to each covariance's diagonal, so no component collapses onto a point.
+    pub reg_covar: f64,
+    /// Seed of the k-means starts.
+    pub seed: u64,
+}
+
+impl Default for GmmParams {
+    /// scikit-learn's defaults, with `k` = 2 and seed 0.
+    fn default() -> Self {
+        GmmParams { k: 2, n_init: 1, max_iter: 100, tol: 1e-3, reg_covar: 1e-6, seed: 0 }
+    }
+}
+
+/// A mixture that cannot be fitted.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum GmmError {
+    /// The k-means start cannot run (k, rows).
+    #[error(transparent)]
+    KMeans(KMeansError),
+    /// A component's covariance is not positive definite even with `reg_covar`.
+    #[error("component {component} has a covariance that cannot be inverted (a feature barely varies within it); raise the covariance regularisation or leave that feature out.")]
+    Singular {
+        /// The component, from 1.
+        component: usize,
+    },
+    /// A setting out of range.
+    #[error("{0}")]
+    Params(String),
+    /// The monitor asked to stop.
+    #[error("{CANCELLED}")]
+    Cancelled,
+}
+
+/// A fitted mixture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GmmFit {
+    /// Each component's weight (they add up to 1).
+    pub weights: Vec<f64>,
+    /// Means, k rows of the matrix's features.
+    pub means: Vec<f64>,
+    /// Covariances, k matrices of d × d values, row-major.
+    pub covariances: Vec<f64>,
+    /// Mean log-likelihood per row under the fitted mixture (scikit-learn's `score`).
+    pub log_likelihood: f64,
+    /// EM iterations of the restart kept.
+    pub n_iter: usize,
+    /// True when the restart kept stopped by `tol`, not `max_iter`.
+    pub converged: bool,
+    /// Each row's most probable component, `0..k`.
+    pub labels: Vec<u32>,
+    /// Each row's probability of each component (n × k, row-major).
+    pub responsibilities: Vec<f64>,
+}
+
+/// One component's parameters with the Cholesky factor of its covariance.
+struct Components {
+    k: usize,
+    d: usize,
+    weights: Vec<f64>,
+    means: Vec<f64>,
+    covariances: Vec<f64>,
+    /// Lower Cholesky factors of the covariances.
+    chol: Vec<f64>,
+}
+
+/// Fits a Gaussian mixture to the rows of `x`.
+///
+/// # Errors
+/// [`GmmError`] for settings that do not fit `x`, a covariance that cannot be inverted, or a cancel.
+pub fn fit(x: &Matrix, params: &GmmParams, monitor: &mut dyn Monitor) -> Result<GmmFit, GmmError> {
+    if params.n_init == 0 || params.max_iter == 0 {
+        return Err(GmmError::Params("the restarts and the most iterations must be at least 1.".into()));
+    }
+    if !(params.reg_covar >= 0.0 && params.tol >= 0.0) {
+        return Err(GmmError::Params("the tolerance and the covariance regularisation must be 0 or more.".into()));
+    }
+    let mut starts = Vec::with_capacity(params.n_init);
+    for run in 0..params.n_init {
+        let start = KMeansParams {
+            k: params.k,
+            n_init: 1,
+            seed: params.seed.wrapping_add(run as u64),
+            ..KMeansParams::default()
+        };
+        let labels = kmeans::fit(x, &start, &mut Silent(monitor))
+            .map_err(|e| if e == KMeansError::Cancelled { GmmError::Cancelled } else { GmmError::KMeans(e) })?
+            .labels;
+        starts.push(labels);
+    }
+    fit_from(x, &starts, params, monitor)
+}
+
+/// Fits the mixture from each of `starts` (a partition of the rows: a label `0..k` each) and keeps
+/// the highest log-likelihood, as [`fit`] does from its k-means starts.
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_from(
+    x: &Matrix,
+    starts: &[Vec<u32>],
+    params: &GmmParams,
+    monitor: &mut dyn Monitor,
+) -> Result<GmmFit, GmmError> {
+    let mut best: Option<(f64, Components, usize, bool)> = None;
+    for (run, labels) in starts.iter().enumerate() {
+        let mut resp = vec![0.0; x.rows() * params.k];
+        for (i, &l) in labels.iter().enumerate() {
+            if let Some(r) = resp.get_mut(i * params.k + l as usize) {
+                *r = 1.0;
+            }
+        }
+        let mut c = m_step(x, &resp, params.k, params.reg_covar)?;
+        let mut lower = f64::NEG_INFINITY;
+        let (mut n_iter, mut converged) = (0, false);
+        for iteration in 1..=params.max_iter {
+            n_iter = iteration;
+            let previous = lower;
+            let (mean, log_resp) = e_step(x, &c);
+            resp = log_resp.iter().map(|v| v.exp()).collect();
+            c = m_step(x, &resp, params.k, params.reg_covar)?;
+            lower = mean;
+            if (lower - previous).abs() < params.tol {
+                converged = true;
+                break;
+            }
+            if monitor.is_cancelled() {
+                return Err(GmmError::Cancelled);
+            }
+        }
+        monitor.progress("Fitting the Gaussian mixture", run as u64 + 1, starts.len() as u64);
+        if best.as_ref().is_none_or(|b| lower > b.0) {
+            best = Some((lower, c, n_iter, converged));
+        }
+    }
+    let Some((_, c, n_iter, converged)) = best else {
+        return Err(GmmError::Params("the restarts must be at least 1.".into()));
+    };
+    let (log_likelihood, log_resp) = e_step(x, &c);
+    let responsibilities: Vec<f64> = log_resp.iter().map(|v| v.exp()).collect();
+    let labels = responsibilities
+        .chunks_exact(c.k.max(1))
+        .map(|r| {
+            r.iter().enumerate().fold((0, f64::NEG_INFINITY), |b, (j, &p)| if p > b.1 { (j, p) } else { b }).0 as u32
+        })
+        .collect();
+    Ok(GmmFit {
+        weights: c.weights,
+        means: c.means,
+        covariances: c.covariances,
+        log_likelihood,
+        n_iter,
+        converged,
+        labels,
+        responsibilities,
+    })
+}
+
+/// The weights, means and covariances that responsibilities `resp` (n × k) give, as
+/// scikit-learn's `_estimate_gaussian_parameters` (each component's count plus 10 machine
+/// epsilons, `reg_covar` on the diagonal).
+fn m_step(x: &Matrix, resp: &[f64], k: usize, reg_covar: f64) -> Result<Components, GmmError> {
+    let (n, d) = (x.rows(), x.columns());
+    let mut nk = vec![10.0 * f64::EPSILON; k];
+    let mut means = vec![0.0; k * d];
+    for i in 0..n {
+        let row = x.row(i);
+        for j in 0..k {
+            let r = resp.get(i * k + j).copied().unwrap_or(0.0);
+            if let Some(s) = nk.get_mut(j) {
+                *s += r;
+            }
+            if let Some(m) = means.get_mut(j * d..(j + 1) * d) {
+                m.iter_mut().zip(row).for_each(|(m, v)| *m += r * v);
+            }
+        }
+    }
+    for (j, m) in means.chunks_exact_mut(d.max(1)).enumerate() {
+        let count = nk.get(j).copied().unwrap_or(1.0);
+        m.iter_mut().for_each(|v| *v /= count);
+    }
+    let mut covariances = vec![0.0; k * d * d];
+    let mut diff = vec![0.0; d];
+    for i in 0..n {
+        let row = x.row(i);
+        for j in 0..k {
+            let r = resp.get(i * k + j).copied().unwrap_or(0.0);
+            let mean = means.get(j * d..(j + 1) * d).unwrap_or_default();
+            diff.iter_mut().zip(row).zip(mean).for_each(|((t, v), m)| *t = v - m);
+            if let Some(cov) = covariances.get_mut(j * d * d..(j + 1) * d * d) {
+                for (a, &da) in diff.iter().enumerate() {
+                    for (b, &db) in diff.iter().enumerate() {
+                        if let Some(c) = cov.get_mut(a * d + b) {
+                            *c += r * da * db;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (j, cov) in covariances.chunks_exact_mut((d * d).max(1)).enumerate() {
+        let count = nk.get(j).copied().unwrap_or(1.0);
+        cov.iter_mut().for_each(|v| *v /= count);
+        for a in 0..d {
+            if let Some(c) = cov.get_mut(a * d + a) {
+                *c += reg_covar;
+            }
+        }
+    }
+    let mut chol = vec![0.0; k * d * d];
+    for j in 0..k {
+        let cov = covariances.get(j * d * d..(j + 1) * d * d).unwrap_or_default();
+        let l = cholesky(cov, d).ok_or(GmmError::Singular { component: j + 1 })?;
+        if let Some(slot) = chol.get_mut(j * d * d..(j + 1) * d * d) {
+            slot.copy_from_slice(&l);
+        }
+    }
+    let weights = nk.iter().map(|c| c / n.max(1) as f64).collect();
+    Ok(Components { k, d, weights, means, covariances, chol })
+}
+
+/// Each row's log-likelihood under the mixture (their mean) and log-responsibilities (n × k).
+fn e_step(x: &Matrix, c: &Components) -> (f64, Vec<f64>) {
+    let (n, d, k) = (x.rows(), c.d, c.k);
+    let log_2pi = (2.0 * std::f64::consts::PI).ln();
+    // ln det(covariance)^(-1/2) = −Σ ln diag(L).
+    let half_log_det: Vec<f64> = (0..k)
+        .map(|j| (0..d).map(|a| c.chol.get(j * d * d + a * d + a).copied().unwrap_or(1.0).ln()).sum::<f64>())
+        .collect();
+    let mut log_resp = vec![0.0; n * k];
+    let mut total = 0.0;
+    let mut y = vec![0.0; d];
+    for i in 0..n {
+        let row = x.row(i);
+        let weighted = log_resp.get_mut(i * k..(i + 1) * k).unwrap_or_default();
+        for (j, w) in weighted.iter_mut().enumerate() {
+            // y = L⁻¹ (x − μ) by forward substitution; the Mahalanobis distance is |y|².
+            let l = c.chol.get(j * d * d..(j + 1) * d * d).unwrap_or_default();
+            let mean = c.means.get(j * d..(j + 1) * d).unwrap_or_default();
+            for a in 0..d {
+                let mut s = row.get(a).copied().unwrap_or(0.0) - mean.get(a).copied().unwrap_or(0.0);
+                for b in 0..a {
+                    s -= l.get(a * d + b).copied().unwrap_or(0.0) * y.get(b).copied().unwrap_or(0.0);
+                }
+                if let Some(t) = y.get_mut(a) {
+                    *t = s / l.get(a * d + a).copied().unwrap_or(1.0);
+                }
+            }
+            let maha: f64 = y.iter().map(|v| v * v).sum();
+            *w = -0.5 * (d as f64 * log_2pi + maha) - half_log_det.get(j).copied().unwrap_or(0.0)
+                + c.weights.get(j).copied().unwrap_or(0.0).ln();
+        }
+        let top = weighted.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let norm = top + weighted.iter().map(|w| (w - top).exp()).sum::<f64>().ln();
+        weighted.iter_mut().for_each(|w| *w -= norm);
+        total += norm;
+    }
+    (total / n.max(1) as f64, log_resp)
+}
+
+/// The lower Cholesky factor of a symmetric d × d matrix, `None` when it is not positive definite.
+fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; d * d];
+    for i in 0..d {
+        for j in 0..=i {
+            let mut s = a.get(i * d + j).copied().unwrap_or(0.0);
+            for p in 0..j {
+                s -= l.get(i * d + p).copied().unwrap_or(0.0) * l.get(j * d + p).copied().unwrap_or(0.0);
+            }
+            let value = if i == j {
+                if s <= 0.0 || !s.is_finite() {
+                    return None;
+                }
+                s.sqrt()
+            } else {
+                s / l.get(j * d + j).copied().unwrap_or(1.0)
+            };
+            if let Some(slot) = l.get_mut(i * d + j) {
+                *slot = value;
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Passes cancellation through but not the k-means start's own progress.
+struct Silent<'m>(&'m mut dyn Monitor);
+
+impl Monitor for Silent<'_> {
+    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
+    fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Quiet;
+
+    #[test]
+    fn two_groups_of_different_spread_are_found_with_their_weights() {
+        // 60 rows tight around (0, 0) and 40 spread around (6, 6).
+        let mut v = Vec::new();
+        for i in 0..60 {
+            v.extend([f64::from(i % 6) * 0.05, f64::from(i / 6) * 0.05]);
+        }
+        for i in 0..40 {
+            v.extend([6.0 + f64::from(i % 5) - 2.0, 6.0 + f64::from(i / 5) * 0.7 - 2.5]);
+        }
+        let x = Matrix::new(v, 2).unwrap_or_else(|e| panic!("{e}"));
+        let fit = fit(&x, &GmmParams { k: 2, ..GmmParams::default() }, &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+        let mut w = fit.weights.clone();
+        w.sort_by(f64::total_cmp);
+        assert!((w[0] - 0.4).abs() < 1e-6 && (w[1] - 0.6).abs() < 1e-6, "{w:?}");
+        assert!(fit.responsibilities.chunks(2).all(|r| (r[0] + r[1] - 1.0).abs() < 1e-12));
+        assert_eq!(fit.labels[0..60].iter().filter(|&&l| l == fit.labels[0]).count(), 60);
+        assert!(fit.labels[60..].iter().all(|&l| l != fit.labels[0]));
+    }
+
+    #[test]
+    fn the_cholesky_factor_rebuilds_the_matrix_and_refuses_a_singular_one() {
+        let a = [4.0, 2.0, 2.0, 3.0];
+        let l = cholesky(&a, 2).unwrap_or_else(|| panic!("positive definite"));
+        let back = [l[0] * l[0], l[0] * l[2], l[2] * l[0], l[2] * l[2] + l[3] * l[3]];
+        assert!(back.iter().zip(&a).all(|(x, y)| (x - y).abs() < 1e-12));
+        assert!(cholesky(&[1.0, 1.0, 1.0, 1.0], 2).is_none());
+    }
+}
