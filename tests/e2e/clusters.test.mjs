@@ -171,3 +171,37 @@ print(json.dumps(con.execute("SELECT customer_id, cluster FROM (" + sys.argv[3] 
   rec.assertNoForeignRequests();
   await rec.close();
 });
+
+test('a fit shows its progress, and Cancel leaves the clusters made before as they were', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  page.setDefaultTimeout(120_000);
+  await page.goto(server.url + '?sample=200000#/segment/clusters');
+  await page.waitForSelector(tick('revenue'), { state: 'attached' });
+  for (const f of ['age', 'income', 'app_sessions_90d']) await page.check(tick(f));
+  await page.fill('#cluster-n-init', '2');
+  await page.dispatchEvent('#cluster-n-init', 'change');
+  await page.fill('#cluster-k', '3');
+  await page.click('#run-fit');
+  await page.waitForFunction(() => document.querySelectorAll('#cluster-table tbody tr').length === 3);
+  const before = await page.$$eval('.cluster-name', (i) => i.map((x) => x.value));
+
+  // A long fit: many restarts of k = 8. Its progress moves; Cancel stops it.
+  await page.fill('#cluster-n-init', '100');
+  await page.dispatchEvent('#cluster-n-init', 'change');
+  await page.fill('#cluster-k', '8');
+  await page.click('#run-fit');
+  await page.waitForFunction(() => /k-means/.test(document.querySelector('#busy')?.textContent ?? ''));
+  await page.waitForFunction(() => Number(document.querySelector('#busy-progress')?.value) > 0);
+  await page.click('#cancel');
+  await page.waitForSelector('#notice');
+  assert.match(await page.textContent('#notice'), /Cancelled\. Everything is as it was before\./);
+  await page.waitForFunction(() => !document.querySelector('#busy'), null, { timeout: 180_000 });
+  assert.deepEqual(await page.$$eval('.cluster-name', (i) => i.map((x) => x.value)), before, 'the clusters shown are those made before');
+  await goTo(page, 'segmentations');
+  await page.waitForSelector('#segmentations-table tbody tr[data-kind="clusters"]');
+  assert.equal(await page.inputValue('#segmentations-table tbody tr[data-kind="clusters"] .segmentation-name'), 'Clusters (k = 3)');
+  rec.assertNoErrors();
+  rec.assertNoForeignRequests();
+  await rec.close();
+});
