@@ -49,6 +49,17 @@ impl Monitor for Quiet {
     }
 }
 
+/// Passes a cancel through but not progress: for a step inside a longer one that reports its own
+/// (each fit of a scan over k, the k-means start of a mixture).
+pub struct CancelOnly<'m>(pub &'m mut dyn Monitor);
+
+impl Monitor for CancelOnly<'_> {
+    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
+    fn is_cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+}
+
 /// One stage of a long step counted in units (rows, customers): reports its start, then whenever
 /// at least `every` units were added since the last report, and its end; each report checks for
 /// cancel. Adding a unit between reports costs a comparison, so it fits per-row loops.

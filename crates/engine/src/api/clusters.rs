@@ -141,12 +141,7 @@ pub(super) struct ClusterSpec {
 
 /// The customers' columns and the aggregates of attached transactions, by name.
 fn columns<'a>(table: &'a Table, attached: Option<&'a Attached>) -> Vec<(&'a str, &'a ColumnData)> {
-    table
-        .columns
-        .iter()
-        .chain(attached.iter().flat_map(|a| a.columns.iter()))
-        .map(|c| (c.name.as_str(), &c.data))
-        .collect()
+    table.named_columns(attached.map_or(&[], |a| a.columns.as_slice()))
 }
 
 /// The default as-of day (DECISIONS 3): the day after the last transaction, else after the latest
@@ -199,13 +194,22 @@ pub(super) fn run_scan(
     })
 }
 
-/// Fits the clustering and returns its spec (the model names its clusters as suggested).
+/// The customers as a clustering sees them: their prepared rows, each row's cluster, and the
+/// clusters' profiles.
+pub(super) struct Labelled {
+    prepared: Prepared,
+    labels: Vec<u32>,
+    profiles: Vec<ClusterProfile>,
+}
+
+/// Fits the clustering and returns its spec (the model names its clusters as suggested) and the
+/// customers as the fit labelled them (what the model gives them again: no second pass needed).
 pub(super) fn fit(
     data: &Data<'_>,
     params: ValidClusterParams,
     input_bytes: u64,
     monitor: &mut dyn Monitor,
-) -> Result<ClusterSpec, EngineError> {
+) -> Result<(ClusterSpec, Labelled), EngineError> {
     let names: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
     let as_of = default_as_of(data.table, data.attached, &names);
     let cols = columns(data.table, data.attached);
@@ -219,10 +223,11 @@ pub(super) fn fit(
         }
     }
     let warnings = fitted.prepared.warnings.iter().map(|w| w.message()).collect();
-    Ok(ClusterSpec { params, model, warnings })
+    let labelled = Labelled { prepared: fitted.prepared, labels: fitted.fit.labels, profiles: fitted.profiles };
+    Ok((ClusterSpec { params, model, warnings }, labelled))
 }
 
-/// Labels the customers with the spec's model and makes the view: profiles, scores, picture.
+/// Labels the customers with the spec's model and makes the segmentation ([`made_from`]).
 pub(super) fn made(
     id: AssignmentId,
     spec: &ClusterSpec,
@@ -230,12 +235,27 @@ pub(super) fn made(
     monitor: &mut dyn Monitor,
 ) -> Result<Made, EngineError> {
     let model = &spec.model;
-    let k = model.k;
     let cols = columns(data.table, data.attached);
     monitor.progress("Labelling the customers by their nearest cluster", 0, 4);
     let (prepared, labels) = model.prepare(&cols).map_err(ClusterError::from)?;
     let as_of = model.as_of.as_deref().and_then(crate::rules::parse_iso_date);
-    let profiles = profile(&cols, &prepared, &labels, k, as_of).map_err(ClusterError::from)?;
+    let profiles = profile(&cols, &prepared, &labels, model.k, as_of).map_err(ClusterError::from)?;
+    made_from(id, spec, data, Labelled { prepared, labels, profiles }, monitor)
+}
+
+/// The segmentation and the view of customers labelled by the spec's model: scores, picture,
+/// the clusters as rules.
+pub(super) fn made_from(
+    id: AssignmentId,
+    spec: &ClusterSpec,
+    data: &Data<'_>,
+    labelled: Labelled,
+    monitor: &mut dyn Monitor,
+) -> Result<Made, EngineError> {
+    let Labelled { prepared, labels, profiles } = labelled;
+    let model = &spec.model;
+    let k = model.k;
+    let cols = columns(data.table, data.attached);
     cancelled(monitor)?;
     monitor.progress("Scoring the clusters", 1, 4);
     let x = &prepared.matrix;

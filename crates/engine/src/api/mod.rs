@@ -1128,8 +1128,8 @@ impl Session {
                 let id = self.working_id(dataset, SegmentationKind::Clusters)?;
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
-                let spec = clusters::fit(&data, valid, ds.ingested.diagnostics.bytes, monitor)?;
-                let made = clusters::made(id, &spec, &data, monitor)?;
+                let (spec, labelled) = clusters::fit(&data, valid, ds.ingested.diagnostics.bytes, monitor)?;
+                let made = clusters::made_from(id, &spec, &data, labelled, monitor)?;
                 let view = made.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
                 ds.segmentations.put(id, Spec::Clusters(Box::new(spec)), made);
                 Ok(Response::Clusters(view))

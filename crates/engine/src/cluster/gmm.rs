@@ -10,7 +10,7 @@ use thiserror::Error;
 
 use super::kmeans::{self, KMeansError, KMeansParams};
 use super::Matrix;
-use crate::progress::{Monitor, CANCELLED};
+use crate::progress::{CancelOnly, Monitor, CANCELLED};
 
 /// What the mixture is asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +108,7 @@ pub fn fit(x: &Matrix, params: &GmmParams, monitor: &mut dyn Monitor) -> Result<
             seed: params.seed.wrapping_add(run as u64),
             ..KMeansParams::default()
         };
-        let labels = kmeans::fit(x, &start, &mut Silent(monitor))
+        let labels = kmeans::fit(x, &start, &mut CancelOnly(monitor))
             .map_err(|e| if e == KMeansError::Cancelled { GmmError::Cancelled } else { GmmError::KMeans(e) })?
             .labels;
         starts.push(labels);
@@ -306,16 +306,6 @@ fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
         }
     }
     Some(l)
-}
-
-/// Passes cancellation through but not the k-means start's own progress.
-struct Silent<'m>(&'m mut dyn Monitor);
-
-impl Monitor for Silent<'_> {
-    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
-    fn is_cancelled(&self) -> bool {
-        self.0.is_cancelled()
-    }
 }
 
 #[cfg(test)]

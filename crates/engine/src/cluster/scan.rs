@@ -9,7 +9,7 @@ use super::agreement::adjusted_rand_index;
 use super::kmeans::{fit, KMeansError, KMeansParams};
 use super::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
 use super::Matrix;
-use crate::progress::{Monitor, CANCELLED};
+use crate::progress::{CancelOnly, Monitor, CANCELLED};
 
 /// The largest k a scan tries.
 pub const MAX_SCAN_K: usize = 30;
@@ -108,11 +108,11 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
     let mut points = Vec::new();
     for k in params.min_k..=params.max_k {
         let base = KMeansParams { k, ..params.kmeans.clone() };
-        let main = fit(x, &base, &mut Quietly(monitor)).map_err(cancelled)?;
+        let main = fit(x, &base, &mut CancelOnly(monitor)).map_err(cancelled)?;
         let mut agreement = 0.0;
         for r in 0..params.stability_fits {
             let again = KMeansParams { n_init: 1, seed: base.seed.wrapping_add(1 + r as u64), ..base.clone() };
-            let other = fit(x, &again, &mut Quietly(monitor)).map_err(cancelled)?;
+            let other = fit(x, &again, &mut CancelOnly(monitor)).map_err(cancelled)?;
             agreement += adjusted_rand_index(&main.labels, &other.labels);
         }
         let stability = if params.stability_fits == 0 { 1.0 } else { agreement / params.stability_fits as f64 };
@@ -170,16 +170,6 @@ fn cancelled(e: KMeansError) -> ScanError {
     match e {
         KMeansError::Cancelled => ScanError::Cancelled,
         other => ScanError::KMeans(other),
-    }
-}
-
-/// Passes cancellation through but not the fits' own progress (the scan reports its own).
-struct Quietly<'m>(&'m mut dyn Monitor);
-
-impl Monitor for Quietly<'_> {
-    fn progress(&mut self, _stage: &str, _done: u64, _total: u64) {}
-    fn is_cancelled(&self) -> bool {
-        self.0.is_cancelled()
     }
 }
 

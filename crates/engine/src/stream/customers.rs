@@ -6,7 +6,7 @@ use super::{Joined, StreamError, TransactionsInput};
 use crate::customers::{join, JoinReport, TransactionMapping};
 use crate::ingest::{read_table, Ingested, ReadOptions};
 use crate::progress::Monitor;
-use crate::table::{Column, ColumnData, Table};
+use crate::table::{Column, ColumnData};
 
 /// A customers file and the aggregates of its transactions, joined by key.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl CustomerTable {
     /// Every column by name: the customers' columns, then the aggregates (a name in both is the
     /// customers' column, as in the app).
     pub fn columns(&self) -> Vec<(&str, &ColumnData)> {
-        named_columns(&self.customers.table, &self.aggregates)
+        self.customers.table.named_columns(&self.aggregates)
     }
 
     /// True when a column of `names` is an aggregate of the transactions (not a customers column).
@@ -49,11 +49,6 @@ impl CustomerTable {
             crate::rules::latest_date_among(names, &self.customers.table)
         })
     }
-}
-
-/// The customers' columns, then the aggregates joined onto them, by name.
-pub(super) fn named_columns<'a>(customers: &'a Table, aggregates: &'a [Column]) -> Vec<(&'a str, &'a ColumnData)> {
-    customers.columns.iter().chain(aggregates).map(|c| (c.name.as_str(), &c.data)).collect()
 }
 
 /// Reads a customers file (`name`, `bytes`) whole and, with `transactions`, adds up the

@@ -4,7 +4,6 @@
 
 use std::io::{Read, Seek, Write};
 
-use super::customers::named_columns;
 use super::{ApplySummary, Joined, PartedFile, StreamError, Tally, TransactionsInput};
 use crate::cluster::model::ClusterModel;
 use crate::customers::report;
@@ -90,7 +89,7 @@ pub fn apply_model<R: Read + Seek, W: Write>(
             keys_seen.extend(j.keys(&part.table));
         }
         let labels = model
-            .label(&named_columns(&part.table, &aggregates))
+            .label(&part.table.named_columns(&aggregates))
             .map_err(|source| StreamError::Model { file: name.to_string(), source })?;
         for &l in labels.labels.iter().flatten() {
             if let Some(c) = counts.get_mut(l as usize) {

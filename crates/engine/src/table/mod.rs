@@ -83,6 +83,12 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Its columns, then `extra` ones (the aggregates of transactions joined onto it), as
+    /// (name, values): what features and models read.
+    pub fn named_columns<'a>(&'a self, extra: &'a [Column]) -> Vec<(&'a str, &'a ColumnData)> {
+        self.columns.iter().chain(extra).map(|c| (c.name.as_str(), &c.data)).collect()
+    }
+
     /// The column names, comma-separated, for messages that list what exists.
     pub fn column_list(&self) -> String {
         self.columns.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ")
