@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use super::kmeans::KMeansError;
+use super::kprototypes::KPrototypesError;
 use super::model::ModelError;
 use super::prep::PrepError;
 use super::scan::ScanError;
@@ -26,6 +27,9 @@ pub enum ClusterError {
     /// k-means cannot run.
     #[error(transparent)]
     KMeans(KMeansError),
+    /// k-prototypes cannot run.
+    #[error(transparent)]
+    KPrototypes(KPrototypesError),
     /// The scan cannot run.
     #[error(transparent)]
     Scan(ScanError),
@@ -42,6 +46,15 @@ impl From<KMeansError> for ClusterError {
         match e {
             KMeansError::Cancelled => ClusterError::Cancelled,
             other => ClusterError::KMeans(other),
+        }
+    }
+}
+
+impl From<KPrototypesError> for ClusterError {
+    fn from(e: KPrototypesError) -> Self {
+        match e {
+            KPrototypesError::Cancelled => ClusterError::Cancelled,
+            other => ClusterError::KPrototypes(other),
         }
     }
 }

@@ -12,6 +12,7 @@ mod errors;
 pub mod explain;
 pub mod gmm;
 pub mod kmeans;
+pub mod kprototypes;
 mod matrix;
 pub mod model;
 pub mod params;
