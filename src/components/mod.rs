@@ -2,6 +2,7 @@
 
 pub mod column_list;
 pub mod dialect_select;
+pub mod distribution_chart;
 pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;

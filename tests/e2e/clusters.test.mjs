@@ -78,6 +78,10 @@ test('sample → Clusters: scan, fit, profiles, rename, downloads; segscope appl
   assert.equal(await page.locator('#cluster-heatmap tbody tr').count(), FEATURES.length, 'a heat map row per feature');
   assert.ok(await page.locator('#cluster-heatmap td.heat-p3, #cluster-heatmap td.heat-n3').count() > 0, 'some cluster stands out');
   assert.equal(await page.locator('#cluster-quartiles tbody tr').count(), FEATURES.length);
+  // The distributions chart opens on a feature (all five are numbers): a box per cluster, with its quartile box.
+  assert.ok(FEATURES.includes(await page.$eval('#cluster-distributions-feature', (s) => s.selectedOptions[0].textContent)));
+  assert.equal(await page.locator('#cluster-distributions .dist-box').count(), 5, 'a box per cluster');
+  assert.equal(await page.locator('#cluster-distributions .dist-box rect[fill-opacity]').count(), 5);
   assert.match(await page.textContent('#clusters-facts'), /5000 of 5000/);
 
   // Rename cluster 2; the name is kept, and is what the CSV says.

@@ -1,11 +1,14 @@
 //! A fitted clustering: its scores, the clusters with their names (editable), sizes and what sets
-//! each apart, the heat map of z-scores, each number's quartiles by cluster, the picture on two
-//! principal components, customers of a cluster, and the downloads.
+//! each apart, the heat map of z-scores, a chosen feature's distribution by cluster (boxes for a
+//! number, shares for a category; the quartiles also as a table), the picture on two principal
+//! components, customers of a cluster, and the downloads.
 
 use leptos::prelude::*;
-use segscope_engine::api::{ClustersView, FileOut, Request, Response, SegmentationFiles};
+use segscope_engine::api::{ClustersView, ColumnType, FileOut, Request, Response, SegmentationFiles};
 
 use super::Clusters;
+use crate::charts::distribution::{BoxRow, Distribution, ShareRow};
+use crate::components::distribution_chart::DistributionChart;
 use crate::components::preview_table::PreviewTable;
 use crate::components::scatter_chart::ScatterChart;
 use crate::components::segment_chart::SegmentChart;
@@ -36,6 +39,91 @@ fn number(x: f64) -> String {
         2
     };
     format!("{x:.digits$}")
+}
+
+/// Each feature's distribution by cluster, in the features' order (a category's levels together),
+/// and which one sets the clusters most apart (the widest spread of the clusters' z-scores).
+/// `dates` are the features read as days before `as_of`.
+fn distributions(view: &ClustersView, dates: &[String]) -> (Vec<(String, Distribution)>, usize) {
+    let stat = |cl: usize, j: usize| view.clusters.get(cl).and_then(|c| c.profile.features.get(j));
+    let spread = |j: usize| {
+        let zs = (0..view.clusters.len()).filter_map(|cl| stat(cl, j).map(|f| f.z));
+        let (lo, hi) = zs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| (lo.min(z), hi.max(z)));
+        if hi >= lo {
+            hi - lo
+        } else {
+            0.0
+        }
+    };
+    // (feature, its prepared columns, a number?)
+    let mut groups: Vec<(String, Vec<usize>, bool)> = Vec::new();
+    for (j, col) in view.columns.iter().enumerate() {
+        let number = stat(0, j).is_some_and(|f| f.quartiles.is_some());
+        let feature = if number {
+            col.clone()
+        } else {
+            view.params
+                .features
+                .iter()
+                .map(|f| &f.column)
+                .filter(|f| col.starts_with(&format!("{f}=")))
+                .max_by_key(|f| f.len())
+                .cloned()
+                .unwrap_or_else(|| col.split('=').next().unwrap_or(col).to_string())
+        };
+        match groups.last_mut() {
+            Some((f, cols, false)) if !number && *f == feature => cols.push(j),
+            _ => groups.push((feature, vec![j], number)),
+        }
+    }
+    let mut best = (0, f64::NEG_INFINITY);
+    let mut out = Vec::with_capacity(groups.len());
+    for (i, (feature, cols, number)) in groups.into_iter().enumerate() {
+        let apart = cols.iter().map(|&j| spread(j)).fold(0.0, f64::max);
+        if apart > best.1 {
+            best = (i, apart);
+        }
+        let chart = if number {
+            let j = cols.first().copied().unwrap_or(0);
+            let rows = view
+                .clusters
+                .iter()
+                .enumerate()
+                .map(|(g, cl)| {
+                    let f = cl.profile.features.get(j);
+                    let [q1, med, q3] = f.and_then(|f| f.quartiles).unwrap_or([f64::NAN; 3]);
+                    // A view from before the percentiles were kept: whiskers at the quartiles.
+                    let [p5, p95] = f.and_then(|f| f.p5_p95).unwrap_or([q1, q3]);
+                    BoxRow { name: cl.name.clone(), group: g, five: [p5, q1, med, q3, p95] }
+                })
+                .collect();
+            let caption = match &view.as_of {
+                Some(as_of) if dates.contains(&feature) => format!("{feature} (days before {as_of})"),
+                _ => feature.clone(),
+            };
+            Distribution::Boxes { rows, caption }
+        } else {
+            let prefix = format!("{feature}=");
+            let levels = cols
+                .iter()
+                .filter_map(|&j| view.columns.get(j))
+                .map(|c| c.strip_prefix(&prefix).unwrap_or(c).to_string())
+                .collect();
+            let rows = view
+                .clusters
+                .iter()
+                .enumerate()
+                .map(|(g, cl)| ShareRow {
+                    name: cl.name.clone(),
+                    group: g,
+                    shares: cols.iter().map(|&j| cl.profile.features.get(j).map_or(0.0, |f| f.mean)).collect(),
+                })
+                .collect();
+            Distribution::Shares { levels, rows }
+        };
+        out.push((feature, chart));
+    }
+    (out, best.0)
 }
 
 /// The clustering's results.
@@ -90,6 +178,16 @@ pub fn ClusterResult(
         projection.explained[0] * 100.0,
         projection.explained[1] * 100.0
     );
+    let dates: Vec<String> = c.offered.with_untracked(|o| {
+        o.as_ref().map_or_else(Vec::new, |o| {
+            o.choices
+                .iter()
+                .filter(|f| matches!(f.column_type, ColumnType::Date | ColumnType::Datetime))
+                .map(|f| f.name.clone())
+                .collect()
+        })
+    });
+    let (distributions, most_apart) = distributions(&view, &dates);
     let palette_names = ["blue", "orange", "red", "teal", "green", "yellow", "purple", "pink", "brown", "grey"];
     view! {
         <section class="card" aria-labelledby="clusters-result-title">
@@ -168,26 +266,31 @@ pub fn ClusterResult(
                     </tbody>
                 </table>
             </div>
-            <h3>"Distributions: median (first – third quartile) by cluster"</h3>
-            <div class="table-scroll">
-                <table id="cluster-quartiles">
-                    <thead><tr>
-                        <th scope="col">"Feature"</th>
-                        {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
-                    </tr></thead>
-                    <tbody>
-                        {view.columns.iter().enumerate().filter(|(_, col)| !col.contains('=')).map(|(j, col)| view! {
-                            <tr>
-                                <th scope="row">{col.clone()}</th>
-                                {view.clusters.iter().map(|cl| {
-                                    let q = cl.profile.features.get(j).and_then(|f| f.quartiles);
-                                    view! { <td class="num">{q.map_or("—".into(), |q| format!("{} ({} – {})", number(q[1]), number(q[0]), number(q[2])))}</td> }
-                                }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <h3>"Distributions by cluster"</h3>
+            <p class="hint">"For a number, each box runs from the cluster's first to third quartile with a line at the median, and the whiskers reach its 5th and 95th percentiles, in the feature's own units. For a category, each bar splits the cluster by level."</p>
+            <DistributionChart features=distributions selected=most_apart id="cluster-distributions"/>
+            <details class="settings">
+                <summary>"Quartiles as a table: median (first – third quartile)"</summary>
+                <div class="table-scroll">
+                    <table id="cluster-quartiles">
+                        <thead><tr>
+                            <th scope="col">"Feature"</th>
+                            {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {view.columns.iter().enumerate().filter(|(_, col)| !col.contains('=')).map(|(j, col)| view! {
+                                <tr>
+                                    <th scope="row">{col.clone()}</th>
+                                    {view.clusters.iter().map(|cl| {
+                                        let q = cl.profile.features.get(j).and_then(|f| f.quartiles);
+                                        view! { <td class="num">{q.map_or("—".into(), |q| format!("{} ({} – {})", number(q[1]), number(q[0]), number(q[2])))}</td> }
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
             <ClustersAsRules c=c view=view.clone()/>
             <h3>"The clusters on two principal components"</h3>
             <p class="hint">{picture_note}</p>

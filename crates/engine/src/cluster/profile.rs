@@ -1,8 +1,9 @@
 //! What sets each cluster apart, in words a marketer reads: its size and share, each feature's
 //! mean in the feature's own units (a category's share of each level) beside the overall mean,
-//! the quartiles of each number, a z-score per feature (the cluster's centre against all
-//! clustered customers, in standard deviations: the heat map), the features that most set it
-//! apart, and a name built from them ("High income, low orders") that the user can change.
+//! the quartiles and the 5th and 95th percentiles of each number (a box and its whiskers), a
+//! z-score per feature (the cluster's centre against all clustered customers, in standard
+//! deviations: the heat map), the features that most set it apart, and a name built from them
+//! ("High income, low orders") that the user can change.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,10 @@ pub struct FeatureStat {
     /// For a number: the cluster's first quartile, median and third quartile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quartiles: Option<[f64; 3]>,
+    /// For a number: the cluster's 5th and 95th percentiles (linear, as the quartiles), where the
+    /// whiskers of its box end. Absent from a view written before they were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p5_p95: Option<[f64; 2]>,
 }
 
 /// One cluster's profile.
@@ -129,6 +134,7 @@ pub fn profile(
                         overall: all / n.max(1) as f64,
                         z,
                         quartiles: Some([q(0.25), q(0.5), q(0.75)]),
+                        p5_p95: Some([q(0.05), q(0.95)]),
                     }
                 }
                 None => FeatureStat {
@@ -137,6 +143,7 @@ pub fn profile(
                     overall: m / c.weight,
                     z,
                     quartiles: None,
+                    p5_p95: None,
                 },
             };
             features.push(stat);
@@ -259,6 +266,34 @@ mod tests {
         assert_eq!(small.suggested_name, "Low total spend, high visits");
         // z: the centre against everyone, in population standard deviations.
         assert!(big.features[0].z > 1.5 && small.features[0].z < -0.5);
+    }
+
+    #[test]
+    fn whiskers_are_the_5th_and_95th_percentiles_as_numpy() {
+        // Two clusters far apart on spend; a category has no percentiles, only shares.
+        let small = [1.0, 2.0, 3.0, 4.0, 10.0, 7.0, 5.0];
+        let large = [1000.0, 1010.0, 1020.0, 1030.0, 1100.0];
+        let spend = ColumnData::Decimal { values: small.iter().chain(&large).map(|&v| Some(v)).collect(), scale: 0 };
+        let city = ColumnData::Categorical {
+            dictionary: vec!["Ghent".into(), "Lyon".into()],
+            codes: (0..12).map(|i| Some(u32::from(i % 3 == 0))).collect(),
+        };
+        let table = [("spend", &spend), ("city", &city)];
+        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let prepared = prepare(&table, &[f("spend"), f("city")], Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
+        let labels: Vec<u32> = (0..12).map(|i| u32::from(i >= 7)).collect();
+        let profiles = profile(&table, &prepared, &labels, 2, None).unwrap_or_else(|e| panic!("{e}"));
+        // numpy.percentile(small, [5, 25, 50, 75, 95]) = [1.3, 2.5, 4, 6, 9.1]; large: [1002, 1010, 1020, 1030, 1086].
+        let close = |a: [f64; 2], b: [f64; 2]| a.iter().zip(b).all(|(a, b)| (a - b).abs() < 1e-9);
+        let p = |c: usize| profiles[c].features[0].p5_p95.unwrap_or_else(|| panic!("cluster {c} has no percentiles"));
+        assert!(close(p(0), [1.3, 9.1]), "{:?}", p(0));
+        assert!(close(p(1), [1002.0, 1086.0]), "{:?}", p(1));
+        assert_eq!(profiles[0].features[0].quartiles, Some([2.5, 4.0, 6.0]));
+        assert!(profiles[0].features[1..].iter().all(|s| s.p5_p95.is_none() && s.quartiles.is_none()));
+        // A view written before the percentiles were recorded still reads.
+        let old = r#"{"label":"spend","mean":1.0,"overall":2.0,"z":0.5,"quartiles":[1.0,2.0,3.0]}"#;
+        let read: FeatureStat = serde_json::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.p5_p95, None);
     }
 
     #[test]
