@@ -176,6 +176,58 @@ print(json.dumps(con.execute("SELECT customer_id, cluster FROM (" + sys.argv[3] 
   await rec.close();
 });
 
+test('k-prototypes on numbers and categories: Gower scan, fit, and the native fit gives the page\'s labels', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/clusters');
+  await page.waitForSelector(tick('life_stage'), { state: 'attached' });
+  for (const f of ['age', 'income', 'life_stage', 'urbanicity']) await page.check(tick(f));
+  await page.check(`#cluster-features tr:has(${tick('income')}) .feature-log`);
+  await page.selectOption('#cluster-method', 'kprototypes');
+  await page.waitForSelector('#cluster-gamma');
+  await page.fill('#cluster-n-init', '3');
+  await page.dispatchEvent('#cluster-n-init', 'change');
+  await page.fill('#scan-min', '2');
+  await page.dispatchEvent('#scan-min', 'change');
+  await page.fill('#scan-max', '5');
+  await page.dispatchEvent('#scan-max', 'change');
+  await page.click('#run-scan');
+  await page.waitForSelector('#scan-table tbody tr');
+  assert.equal(await page.locator('#scan-table tbody tr').count(), 4);
+  assert.match(await page.textContent('#workspace-segment-clusters'), /Silhouette: Gower's distance/);
+  await page.fill('#cluster-k', '4');
+  await page.click('#run-fit');
+  await page.waitForSelector('#cluster-table tbody tr');
+  assert.equal(await page.locator('#cluster-table tbody tr').count(), 4);
+  assert.match(await page.textContent('#clusters-fitted-with'), /^k-prototypes \(Huang\).*γ = 0\.5$/);
+  assert.match(await page.textContent('#clusters-facts'), /Gower's distance/);
+  // A category's distribution is a bar of its levels' shares per cluster.
+  await page.selectOption('#cluster-distributions-feature', { label: 'life_stage' });
+  await page.screenshot({ path: join(artifactsDir, 'clusters-kprototypes.png'), fullPage: true });
+  const files = await downloads(page, '#clusters-download-csv', (n) => n.some((x) => x.endsWith('.csv')));
+  const rows = parseCsv(files.find((f) => f.name.endsWith('.csv')).bytes.toString('utf8'));
+  const [modelFile] = await downloads(page, '#clusters-download-model', (n) => n.length === 1);
+  const model = JSON.parse(modelFile.bytes.toString('utf8'));
+  assert.equal(model.algorithm, 'kprototypes');
+  assert.equal(model.gamma, 0.5);
+
+  // Natively, the same settings and seed: the same centres and labels (determinism across builds).
+  const dir = mkdtempSync(join(tmpdir(), 'segscope-kproto-'));
+  segscope('sample', '--out', dir, '--customers', '5000');
+  segscope('cluster', '--input', join(dir, 'customers.csv'), '--features', 'age,income,life_stage,urbanicity', '--log', 'income',
+    '--algorithm', 'kprototypes', '--n-init', '3', '--seed', '0', '--k', '4',
+    '--output', join(dir, 'native.csv'), '--model', join(dir, 'native-model.json'));
+  const native = JSON.parse(readFileSync(join(dir, 'native-model.json'), 'utf8'));
+  assert.deepEqual(native.clusters.map((c) => c.centre), model.clusters.map((c) => c.centre), 'the same centres, to the bit');
+  assert.equal(native.inertia, model.inertia);
+  const nativeRows = parseCsv(readFileSync(join(dir, 'native.csv'), 'utf8'));
+  assert.equal(nativeRows.length, rows.length);
+  for (let i = 1; i < rows.length; i++) assert.equal(nativeRows[i].at(-1), rows[i].at(-1), `row ${i}: the native fit labels it as the page did`);
+  rec.assertNoErrors();
+  rec.assertNoForeignRequests();
+  await rec.close();
+});
+
 test('a fit shows its progress, and Cancel leaves the clusters made before as they were', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;

@@ -96,6 +96,10 @@ fn wrong_options_are_sentences() {
             "the range of k must run from 2 up to at most 30, smallest first (got 5..3).",
         ),
         (
+            vec!["--all-numeric", "--k", "3", "--algorithm", "dbscan", "--output", "x.csv"],
+            "`dbscan` is not a clustering method; use kmeans, minibatch or kprototypes.",
+        ),
+        (
             vec!["--features", "sepal_length", "--log", "petal_width", "--k", "3", "--output", "x.csv"],
             "--log `petal_width` is not one of the features clustered on.",
         ),
@@ -168,6 +172,31 @@ fn a_saved_model_labels_the_file_again_as_the_fit_did_to_the_byte() {
     let o = segscope(&[&args[..], &["--order-id", "customer_id"]].concat());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("transaction mapping from the command line replaces the model's"), "{err}");
+}
+
+#[test]
+fn k_prototypes_on_numbers_and_categories_scans_fits_and_its_model_labels_the_file_to_the_byte() {
+    let dir = sample_files();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let customers = path("customers.csv");
+    let (model, a, b, report) = (path("m.json"), path("a.csv"), path("b.csv"), path("report.json"));
+    let features = ["--features", "age,income,life_stage,urbanicity", "--log", "income", "--algorithm", "kprototypes"];
+    let scan = segscope(&[&["cluster", "--input", &customers, "--scan", "2..4"][..], &features].concat());
+    assert!(scan.status.success(), "{}", String::from_utf8_lossy(&scan.stderr));
+    let text = String::from_utf8_lossy(&scan.stdout);
+    assert!(text.contains("silhouette (Gower's distance)"), "{text}");
+    let fit = ["cluster", "--input", &customers, "--k", "3", "--gamma", "1.5", "--model", &model, "--output", &a];
+    let o = segscope(&[&fit[..], &["--report", &report], &features].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(
+        (&r["algorithm"], &r["gamma"], &r["silhouette_distance"]),
+        (&"kprototypes".into(), &1.5.into(), &"gower".into())
+    );
+    assert!(r["fitted_with"].as_str().unwrap().starts_with("k-prototypes (Huang)"), "{r}");
+    let o = segscope(&["apply", "--model", &model, "--input", &customers, "--output", &b]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "apply --model differs from cluster --output");
 }
 
 #[test]

@@ -8,8 +8,8 @@ mod monitor;
 
 use monitor::CancelAfter;
 use segscope_engine::api::{
-    ClusterParams, ClustersView, DatasetId, FeatureSpec, Missing, Request, Response, Scaling, SegmentationFiles,
-    SegmentationKind, Session, Typed, LEFT_OUT,
+    ClusterMethod, ClusterParams, ClustersView, DatasetId, FeatureSpec, Missing, Request, Response, Scaling,
+    SegmentationFiles, SegmentationKind, Session, Typed, LEFT_OUT,
 };
 use segscope_engine::cluster::model::ClusterModel;
 use segscope_engine::ingest::ReadOptions;
@@ -295,4 +295,85 @@ fn on_the_samples_demographics_and_behaviour_the_scan_recommends_the_planted_k_a
         .collect();
     let ari = segscope_engine::cluster::agreement::adjusted_rand_index(&labels, &personas(5_000));
     assert!(ari >= 0.8, "adjusted Rand index {ari}");
+}
+
+#[test]
+fn k_prototypes_keeps_categories_whole_scores_by_gower_and_its_model_gives_its_labels() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+    let p = ClusterParams {
+        features: vec![f("age", false), f("revenue", true), f("life_stage", false), f("urbanicity", false)],
+        method: ClusterMethod::Kprototypes,
+        ..params()
+    };
+    // The scan fits k-prototypes per k and scores the silhouette by Gower's distance.
+    let r = ok(
+        &mut s,
+        Request::ClusterScan { dataset: D, params: p.clone(), min_k: Typed::Value(2), max_k: Typed::Value(4) },
+    );
+    let Response::ClusterScan(scan) = r else { panic!() };
+    assert_eq!(scan.points.len(), 3);
+    assert!(scan.points.iter().all(|p| p.silhouette.is_some_and(|s| s.gower)), "{:?}", scan.points);
+    let Response::Clusters(v) = ok(&mut s, Request::ClusterFit { dataset: D, params: p.clone(), k: Typed::Value(3) })
+    else {
+        panic!()
+    };
+    assert!(v.fitted_with.starts_with("k-prototypes (Huang)"), "{}", v.fitted_with);
+    assert!(v.fitted_with.ends_with("γ = 0.5"), "z-scored numbers: half their mean sd of 1: {}", v.fitted_with);
+    assert!(v.silhouette.is_some_and(|s| s.gower && !s.sampled));
+    assert_eq!(v.params.method, ClusterMethod::Kprototypes);
+    // Each cluster's category columns are the one-hot of a mode: every centre holds one level.
+    let Response::Files(files) = ok(
+        &mut s,
+        Request::SegmentationFiles { dataset: D, segmentation: v.assignment, files: SegmentationFiles::Definition },
+    ) else {
+        panic!()
+    };
+    let model: ClusterModel = serde_json::from_slice(&files[0].bytes).unwrap();
+    assert_eq!((model.algorithm.as_str(), model.gamma), ("kprototypes", Some(0.5)));
+    for c in &model.clusters {
+        for feature in ["life_stage", "urbanicity"] {
+            let on: Vec<f64> = model
+                .columns
+                .iter()
+                .zip(&c.centre)
+                .filter(|(col, &v)| col.feature == feature && v != 0.0)
+                .map(|(_, &v)| v)
+                .collect();
+            assert_eq!(on, [(0.5f64 / 2.0).sqrt()], "{feature}: √(γ × weight / 2) at the mode only");
+        }
+    }
+    // The model labels the customers as the fit did (the segmentation made again by it).
+    let Response::Segmentations(_) = ok(&mut s, Request::Segmentations { dataset: D }) else { panic!() };
+    let again = match ok(&mut s, Request::Clusters { dataset: D, segmentation: v.assignment }) {
+        Response::Clusters(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let sizes = |v: &ClustersView| v.clusters.iter().map(|c| c.profile.size).collect::<Vec<_>>();
+    assert_eq!(sizes(&again), sizes(&v));
+    // γ is the user's to change, read with its range.
+    let e = error(
+        &mut s,
+        Request::ClusterFit {
+            dataset: D,
+            params: ClusterParams { gamma: Some(Typed::Text("lots".into())), ..p.clone() },
+            k: Typed::Value(3),
+        },
+    );
+    assert_eq!(
+        e,
+        "Cluster settings: γ, the weight of a category mismatch must be a number from 0.001 to 1000 (got `lots`)."
+    );
+    let Response::Clusters(heavy) = ok(
+        &mut s,
+        Request::ClusterFit {
+            dataset: D,
+            params: ClusterParams { gamma: Some(Typed::Text("4".into())), ..p },
+            k: Typed::Value(3),
+        },
+    ) else {
+        panic!()
+    };
+    assert!(heavy.fitted_with.ends_with("γ = 4"), "{}", heavy.fitted_with);
 }

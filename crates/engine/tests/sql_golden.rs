@@ -197,6 +197,7 @@ fn cluster_model(missing: Missing) -> ClusterModel {
     ClusterModel {
         format: MODEL_FORMAT.into(),
         algorithm: "kmeans".into(),
+        gamma: None,
         k: 3,
         n_init: 10,
         max_iter: 300,

@@ -2,7 +2,7 @@
 //! tick to use it, and how each is prepared (ln(1 + x), scaling, a category's weight).
 
 use leptos::prelude::*;
-use segscope_engine::api::{ColumnType, FeatureChoice, FeatureSpec, Missing, Scaling};
+use segscope_engine::api::{ClusterMethod as Method, ColumnType, FeatureChoice, FeatureSpec, Missing, Scaling};
 
 use super::Clusters;
 
@@ -36,6 +36,21 @@ pub fn FeaturePicker(
             </table>
         </div>
         <div class="form-row toolbar">
+            <label for="cluster-method">"Method"</label>
+            <select id="cluster-method" on:change=move |ev| {
+                if let Ok(m) = Method::parse(&event_target_value(&ev)) {
+                    c.method.set(m);
+                }
+            }>
+                {Method::ALL.into_iter().map(|m| view! {
+                    <option value=m.name() selected=move || c.method.get() == m>{m.label()}</option>
+                }).collect_view()}
+            </select>
+            <Show when=move || c.method.get() == Method::Kprototypes>
+                <label for="cluster-gamma">"γ (category mismatch)"</label>
+                <input id="cluster-gamma" type="text" inputmode="decimal" size="6" placeholder="from the data"
+                    prop:value=move || c.gamma.get() on:change=move |ev| c.gamma.set(event_target_value(&ev))/>
+            </Show>
             <label for="cluster-missing">"Customers missing a value"</label>
             <select id="cluster-missing" on:change=move |ev| {
                 c.missing.set(if event_target_value(&ev) == "impute" { Missing::Impute } else { Missing::Drop });
@@ -52,7 +67,12 @@ pub fn FeaturePicker(
         </div>
         <p class="hint">{move || {
             let n = c.chosen.with(Vec::len);
-            if n == 0 { "Tick at least one feature.".to_string() } else { format!("{n} feature(s) chosen. The same features, settings and seed always give the same clusters.") }
+            let method = match c.method.get() {
+                Method::Kmeans => " k-means reads a category as one 0/1 column per level, times its weight.",
+                Method::Minibatch => " Mini-batch k-means fits on batches of 1,024 customers: faster on very large files, a little less tight.",
+                Method::Kprototypes => " k-prototypes keeps categories whole: a cluster's category is its most common value, and a customer who differs costs γ × the weight (γ left blank: half the numbers' mean spread, as the kmodes package sets it).",
+            };
+            if n == 0 { "Tick at least one feature.".to_string() } else { format!("{n} feature(s) chosen. The same features, settings and seed always give the same clusters.{method}") }
         }}</p>
     }
 }

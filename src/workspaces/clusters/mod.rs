@@ -8,7 +8,9 @@ mod profile;
 mod scan;
 
 use leptos::prelude::*;
-use segscope_engine::api::{ClusterParams, ClustersView, FeatureSpec, FeaturesView, Missing, Request, Response};
+use segscope_engine::api::{
+    ClusterMethod as Method, ClusterParams, ClustersView, FeatureSpec, FeaturesView, Missing, Request, Response,
+};
 use segscope_engine::api::{PreviewRows, ScanView, SegmentationKind, Typed};
 
 use crate::state::{use_app, AppState};
@@ -25,6 +27,10 @@ pub struct Clusters {
     pub offered: RwSignal<Option<FeaturesView>>,
     /// The features chosen, each with its log, scaling and weight.
     pub chosen: RwSignal<Vec<FeatureSpec>>,
+    /// How the clusters are fitted.
+    pub method: RwSignal<Method>,
+    /// k-prototypes' weight of a category mismatch, as typed (blank: from the data).
+    pub gamma: RwSignal<String>,
     /// Rows missing a feature.
     pub missing: RwSignal<Missing>,
     /// Restarts, as typed.
@@ -50,6 +56,8 @@ impl Clusters {
     pub fn params(self) -> ClusterParams {
         ClusterParams {
             features: self.chosen.get_untracked(),
+            method: self.method.get_untracked(),
+            gamma: Some(Typed::Text(self.gamma.get_untracked())),
             missing: self.missing.get_untracked(),
             n_init: Typed::Text(self.n_init.get_untracked()),
             max_iter: ClusterParams::default().max_iter,
@@ -83,7 +91,8 @@ impl Clusters {
         let Some(dataset) = self.dataset() else { return };
         let request = Request::ClusterFit { dataset, params: self.params(), k: Typed::Text(self.k.get_untracked()) };
         leptos::task::spawn_local(async move {
-            if let Some(Response::Clusters(v)) = self.app.request("Fitting k-means…", request).await {
+            let doing = format!("Fitting {}…", self.method.get_untracked().label());
+            if let Some(Response::Clusters(v)) = self.app.request(&doing, request).await {
                 self.stale.set(None);
                 self.preview.set(None);
                 self.view.set(Some(*v));
@@ -118,6 +127,8 @@ pub fn ClustersWorkspace() -> impl IntoView {
         app,
         offered: RwSignal::new(None),
         chosen: RwSignal::new(Vec::new()),
+        method: RwSignal::new(Method::Kmeans),
+        gamma: RwSignal::new(String::new()),
         missing: RwSignal::new(Missing::Drop),
         n_init: RwSignal::new("10".into()),
         seed: RwSignal::new("0".into()),
@@ -172,7 +183,7 @@ pub fn ClustersWorkspace() -> impl IntoView {
     view! {
         <section class="card clusters" aria-labelledby="clusters-title">
             <h2 id="clusters-title">"Clusters"</h2>
-            <p class="hint">"Groups of customers who are alike in the features you choose (k-means, as scikit-learn fits it). Choose features, scan k to see how many groups the data supports, fit, then read and name the clusters."</p>
+            <p class="hint">"Groups of customers who are alike in the features you choose: k-means, as scikit-learn fits it, or k-prototypes when numbers and categories mix. Choose features, scan k to see how many groups the data supports, fit, then read and name the clusters."</p>
             <FeaturePicker c=c/>
         </section>
         <section class="card" aria-labelledby="scan-title">

@@ -154,12 +154,9 @@ pub fn ClusterResult(
     };
     let silhouette = view.silhouette.map_or_else(
         || "—".to_string(),
-        |s| {
-            if s.sampled {
-                format!("{:.3} (on a seeded sample of {})", s.score, s.rows)
-            } else {
-                format!("{:.3}", s.score)
-            }
+        |s| match s.how() {
+            how if how.is_empty() => format!("{:.3}", s.score),
+            how => format!("{:.3} ({how})", s.score),
         },
     );
     let left_out = (view.dropped > 0)

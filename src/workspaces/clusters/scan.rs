@@ -66,8 +66,9 @@ fn ScanResult(
         .points
         .first()
         .and_then(|p| p.silhouette)
-        .filter(|s| s.sampled)
-        .map(|s| format!(" The silhouette is taken on a seeded sample of {} customers.", s.rows))
+        .map(|s| s.how())
+        .filter(|how| !how.is_empty())
+        .map(|how| format!(" Silhouette: {how}."))
         .unwrap_or_default();
     let dropped = if scan.dropped > 0 {
         format!(" {} customers miss a feature and are left out.", scan.dropped)

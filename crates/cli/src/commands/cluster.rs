@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use segscope_engine::api::SCAN_ROWS;
 use segscope_engine::cluster::model::{fit_model, Fitted, ModelInput};
-use segscope_engine::cluster::params::ClusterParams;
-use segscope_engine::cluster::prep::{prepare, FeatureSpec, Missing, Scaling};
-use segscope_engine::cluster::quality::{calinski_harabasz, davies_bouldin, silhouette, SILHOUETTE_EXACT_ROWS};
-use segscope_engine::cluster::scan::{scan, ScanParams};
+use segscope_engine::cluster::params::{ClusterParams, Method};
+use segscope_engine::cluster::prep::{FeatureSpec, Missing, Scaling};
+use segscope_engine::cluster::quality::{calinski_harabasz, davies_bouldin};
+use segscope_engine::cluster::scan::{scan_features, FeatureScan};
 use segscope_engine::cluster::ClusterError;
 use segscope_engine::export::{segment_column_name, write_appended};
 use segscope_engine::ingest::values::date_from_days;
@@ -52,6 +52,15 @@ pub struct ClusterArgs {
     /// customers, on a seeded sample of 20,000).
     #[arg(long, value_name = "MIN..MAX", conflicts_with = "k")]
     pub scan: Option<String>,
+    /// How the clusters are fitted: kmeans (exact; mini-batch above 5,000,000 customers, said so),
+    /// minibatch (mini-batch k-means at any size) or kprototypes (Huang's k-prototypes: numbers
+    /// by their mean, categories by their most common value).
+    #[arg(long, default_value = "kmeans", value_name = "METHOD")]
+    pub algorithm: String,
+    /// k-prototypes: what one category mismatch costs against squared differences of the scaled
+    /// numbers [default: half the numbers' mean standard deviation, as the kmodes package].
+    #[arg(long, value_name = "GAMMA")]
+    pub gamma: Option<String>,
     /// Scaling of the numbers: zscore, robust, minmax or none.
     #[arg(long, default_value = "zscore")]
     pub scale: String,
@@ -96,6 +105,7 @@ pub struct ClusterArgs {
 pub fn run(args: &ClusterArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let (scaling, missing) = (scaling(&args.scale)?, missing(&args.missing)?);
+    Method::parse(&args.algorithm)?;
     let range = args.scan.as_deref().map(parse_range).transpose()?;
     // Named features are checked with the settings before any file is read.
     if !args.all_numeric {
@@ -117,6 +127,9 @@ fn params(args: &ClusterArgs, features: Vec<FeatureSpec>, missing: Missing) -> C
     let d = ClusterParams::default();
     ClusterParams {
         features,
+        // Checked when the arguments are read (a bad name stops there).
+        method: Method::parse(&args.algorithm).unwrap_or_default(),
+        gamma: args.gamma.clone().map(Typed::Text),
         missing,
         n_init: typed(&args.n_init, d.n_init),
         max_iter: typed(&args.max_iter, d.max_iter),
@@ -230,14 +243,12 @@ fn run_scan(
     let text = |t: &String| Typed::Text(t.clone());
     let (valid, min_k, max_k) = params.check_scan(&text(min), &text(max))?;
     let as_of = valid.as_of.or(default_as_of);
-    let prepared = prepare(&table.columns(), &valid.features, valid.missing, as_of).map_err(ClusterError::from)?;
+    let FeatureScan { prepared, scanned, scan: s } =
+        scan_features(&table.columns(), &valid, (min_k, max_k), as_of, SCAN_ROWS, &mut Quiet)?;
     warn(&prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(), prepared.dropped);
     if prepared.matrix.columns() > 0 && prepared.columns.iter().any(|c| c.days) {
         say_as_of(as_of.map(|d| date_from_days(d).to_string()).as_deref(), valid.as_of.is_some(), table);
     }
-    let x = prepared.matrix.sampled(SCAN_ROWS, valid.kmeans.seed);
-    let s = scan(&x, &ScanParams { min_k, max_k, kmeans: valid.kmeans.clone(), ..ScanParams::default() }, &mut Quiet)
-        .map_err(ClusterError::from)?;
     println!(
         "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}",
         "k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"
@@ -254,10 +265,14 @@ fn run_scan(
             p.stability
         );
     }
-    if x.rows() < prepared.matrix.rows() {
-        println!("scores of a seeded sample of {} of the {} customers clustered", x.rows(), prepared.matrix.rows());
-    } else if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
-        println!("silhouette on a seeded sample of {} rows", sil.rows);
+    let gower = if s.points.iter().any(|p| p.silhouette.is_some_and(|s| s.gower)) { " (Gower's distance)" } else { "" };
+    if scanned < prepared.matrix.rows() {
+        println!("scores of a seeded sample of {scanned} of the {} customers clustered", prepared.matrix.rows());
+    }
+    if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
+        println!("silhouette{gower} on a seeded sample of {} rows", sil.rows);
+    } else if !gower.is_empty() {
+        println!("silhouette{gower}");
     }
     println!("recommended: {}", s.reason);
     if let Some(path) = &args.report {
@@ -267,7 +282,8 @@ fn run_scan(
             "reason": s.reason,
             "clustered": prepared.matrix.rows(),
             "dropped": prepared.dropped,
-            "scanned": x.rows(),
+            "scanned": scanned,
+            "algorithm": valid.method.name(),
             "n_init": valid.kmeans.n_init,
             "seed": valid.kmeans.seed,
             "features": valid.features,
@@ -322,9 +338,9 @@ fn run_fit(
             .map_err(|source| CliError::File { path: path.display().to_string(), source })?;
     }
     let (x, k, seed) = (&prepared.matrix, model.k, model.seed);
-    let sil = silhouette(x, &fit.labels, k, SILHOUETTE_EXACT_ROWS, seed);
+    let sil = model.silhouette(&prepared, &fit.labels);
     let clustered = prepared.rows.len();
-    eprintln!("k = {k}: inertia {:.3} after {} iterations", model.inertia, model.n_iter);
+    eprintln!("k = {k}, {}: inertia {:.3} after {} iterations", model.fitted_with, model.inertia, model.n_iter);
     for (i, (c, p)) in model.clusters.iter().zip(&profiles).enumerate() {
         eprintln!("  {:>2}  {:>8} customers ({:>5.1}%)  {}", i + 1, c.size, p.share * 100.0, c.name);
     }
@@ -358,6 +374,9 @@ fn run_fit(
             "silhouette": sil.map(|s| s.score),
             "silhouette_sampled": sil.is_some_and(|s| s.sampled),
             "silhouette_rows": sil.map(|s| s.rows),
+            "silhouette_distance": if sil.is_some_and(|s| s.gower) { "gower" } else { "euclidean" },
+            "gamma": model.gamma,
+            "fitted_with": model.fitted_with,
             "calinski_harabasz": calinski_harabasz(x, &fit.labels, k),
             "davies_bouldin": davies_bouldin(x, &fit.labels, k),
             "rows": customers.rows(),

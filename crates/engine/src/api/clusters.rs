@@ -13,10 +13,10 @@ use crate::cluster::model::{fit_model, ClusterModel, ModelInput};
 use crate::cluster::params::{ClusterParams, ValidClusterParams};
 use crate::cluster::pca::{project, Projection, MAX_POINTS};
 use crate::cluster::prep::Prepared;
-use crate::cluster::prep::{choices, prepare, FeatureChoice};
+use crate::cluster::prep::{choices, FeatureChoice};
 use crate::cluster::profile::{profile, ClusterProfile};
-use crate::cluster::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
-use crate::cluster::scan::{scan, ScanParams, ScanPoint};
+use crate::cluster::quality::{calinski_harabasz, davies_bouldin, Silhouette};
+use crate::cluster::scan::{scan_features, FeatureScan, ScanPoint};
 use crate::cluster::tree::TREE_ROWS;
 use crate::cluster::ClusterError;
 use crate::progress::Monitor;
@@ -105,7 +105,8 @@ pub struct ClustersView {
     pub n_iter: usize,
     /// How the centres were fitted, in words (exact k-means, or mini-batch above a stated size).
     pub fitted_with: String,
-    /// Mean silhouette (on a seeded sample above [`SILHOUETTE_EXACT_ROWS`] customers, said so).
+    /// Mean silhouette (on a seeded sample above [`crate::cluster::quality::SILHOUETTE_EXACT_ROWS`]
+    /// customers, said so; Gower's for k-prototypes).
     pub silhouette: Option<Silhouette>,
     /// Calinski–Harabasz score.
     pub calinski_harabasz: Option<f64>,
@@ -177,18 +178,15 @@ pub(super) fn run_scan(
     let names: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
     let as_of = params.as_of.or_else(|| default_as_of(data.table, data.attached, &names));
     let cols = columns(data.table, data.attached);
-    let prepared = prepare(&cols, &params.features, params.missing, as_of).map_err(ClusterError::from)?;
-    let x = &prepared.matrix;
-    let scanned = x.sampled(SCAN_ROWS, params.kmeans.seed);
-    let scan_params = ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), ..ScanParams::default() };
-    let s = scan(&scanned, &scan_params, monitor).map_err(ClusterError::from)?;
+    let FeatureScan { prepared, scanned, scan } =
+        scan_features(&cols, params, (min_k, max_k), as_of, SCAN_ROWS, monitor)?;
     Ok(ScanView {
-        points: s.points,
-        recommended: s.recommended,
-        reason: s.reason,
-        clustered: x.rows(),
+        points: scan.points,
+        recommended: scan.recommended,
+        reason: scan.reason,
+        clustered: prepared.matrix.rows(),
         dropped: prepared.dropped,
-        scanned: scanned.rows(),
+        scanned,
         n_init: params.kmeans.n_init,
         warnings: prepared.warnings.iter().map(|w| w.message()).collect(),
     })
@@ -260,7 +258,7 @@ pub(super) fn made_from(
     monitor.progress("Scoring the clusters", 1, 4);
     let x = &prepared.matrix;
     let seed = model.seed;
-    let silhouette = silhouette(x, &labels, k, SILHOUETTE_EXACT_ROWS, seed);
+    let silhouette = model.silhouette(&prepared, &labels);
     cancelled(monitor)?;
     monitor.progress("Drawing the clusters", 2, 4);
     let projection = project(x, &labels, MAX_POINTS, seed);

@@ -26,7 +26,7 @@ pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use segmentations::{SegmentationKind, SegmentationView};
 
 // The types that cross the boundary inside requests and responses, so the page depends on `api` only.
-pub use crate::cluster::params::ClusterParams;
+pub use crate::cluster::params::{ClusterParams, Method as ClusterMethod};
 pub use crate::cluster::pca::Projection;
 pub use crate::cluster::prep::{FeatureChoice, FeatureSpec, Missing, Scaling};
 pub use crate::cluster::profile::{ClusterProfile, FeatureStat};

@@ -21,6 +21,9 @@ pub enum ClusterError {
     /// A feature was chosen twice.
     #[error("`{0}` is chosen twice; choose each feature once.")]
     Twice(String),
+    /// A method name that is not one of the methods.
+    #[error("`{0}` is not a clustering method; use kmeans, minibatch or kprototypes.")]
+    Method(String),
     /// The features cannot be prepared.
     #[error(transparent)]
     Prep(#[from] PrepError),

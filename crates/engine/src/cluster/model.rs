@@ -9,9 +9,11 @@ use thiserror::Error;
 
 use super::errors::ClusterError;
 use super::kmeans::{fit, Algorithm, KMeansFit, KMeansParams, MINI_BATCH_ROWS};
-use super::params::ValidClusterParams;
+use super::kprototypes::{self, KPrototypesParams};
+use super::params::{Method, ValidClusterParams};
 use super::prep::{find, kept_rows, prepare, raw, FeatureSpec, Missing, PrepError, Prepared, PreparedColumn, Raw};
 use super::profile::{profile, ClusterProfile};
+use super::quality::{gower_silhouette, silhouette, Silhouette, GOWER_ROWS, SILHOUETTE_EXACT_ROWS};
 use crate::progress::Monitor;
 use crate::table::{ColumnData, ColumnType};
 
@@ -45,8 +47,13 @@ pub struct ModelCluster {
 pub struct ClusterModel {
     /// Always [`MODEL_FORMAT`].
     pub format: String,
-    /// The algorithm (`kmeans`).
+    /// The method's name (`kmeans`, `minibatch` or `kprototypes`; every one labels a row by its
+    /// nearest centre in the prepared columns).
     pub algorithm: String,
+    /// k-prototypes: what one category mismatch cost (each level column then holds
+    /// √(γ × weight / 2), so squared distances are Huang's cost).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamma: Option<f64>,
     /// Clusters.
     pub k: usize,
     /// Restarts of the fit.
@@ -149,10 +156,8 @@ pub fn fit_model(
     monitor: &mut dyn Monitor,
 ) -> Result<Fitted, ClusterError> {
     let as_of = params.as_of.or(as_of);
-    let prepared = prepare(table, &params.features, params.missing, as_of)?;
-    // Exact k-means, or mini-batch above a stated size (said in the model and the view).
-    let algorithm = Algorithm::for_rows(prepared.matrix.rows());
-    let kmeans = fit(&prepared.matrix, &KMeansParams { algorithm, ..params.kmeans.clone() }, monitor)?;
+    let mut prepared = prepare(table, &params.features, params.missing, as_of)?;
+    let (kmeans, gamma, fitted_with) = fit_prepared(&mut prepared, params, monitor)?;
     let profiles = profile(table, &prepared, &kmeans.labels, params.kmeans.k, as_of)?;
     let sizes = kmeans.sizes();
     let clusters = profiles
@@ -167,7 +172,8 @@ pub fn fit_model(
     let uses_dates = prepared.columns.iter().any(|c| c.days);
     let model = ClusterModel {
         format: MODEL_FORMAT.to_string(),
-        algorithm: "kmeans".to_string(),
+        algorithm: params.method.name().to_string(),
+        gamma,
         k: params.kmeans.k,
         n_init: params.kmeans.n_init,
         max_iter: params.kmeans.max_iter,
@@ -180,21 +186,74 @@ pub fn fit_model(
         clusters,
         inertia: kmeans.inertia,
         n_iter: kmeans.n_iter,
-        fitted_with: fitted_with(algorithm),
+        fitted_with,
         input,
     };
     Ok(Fitted { model, prepared, fit: kmeans, profiles })
 }
 
-/// How an algorithm fits, in words.
-fn fitted_with(algorithm: Algorithm) -> String {
-    match algorithm {
+/// Fits the method of `params` to the prepared rows: the centres and labels (as k-means gives
+/// them), γ when k-prototypes weighed the categories by it (the level columns of `prepared` then
+/// hold √(γ × weight / 2)), and how it was fitted, in words.
+///
+/// # Errors
+/// [`ClusterError`] for settings that do not fit the rows, or a cancel.
+pub fn fit_prepared(
+    prepared: &mut Prepared,
+    params: &ValidClusterParams,
+    monitor: &mut dyn Monitor,
+) -> Result<(KMeansFit, Option<f64>, String), ClusterError> {
+    let rows = prepared.matrix.rows();
+    let algorithm = match params.method {
+        Method::Kmeans => Algorithm::for_rows(rows),
+        Method::Minibatch => Algorithm::MiniBatch { batch: MINI_BATCH },
+        Method::Kprototypes => {
+            let (blocks, gamma) = weigh_categories(prepared, params.gamma);
+            let kp = KPrototypesParams {
+                k: params.kmeans.k,
+                n_init: params.kmeans.n_init,
+                max_iter: params.kmeans.max_iter,
+                seed: params.kmeans.seed,
+            };
+            let fit = kprototypes::fit(&prepared.matrix, &blocks, &kp, monitor)?;
+            let said = format!(
+                "k-prototypes (Huang): numbers by their mean, categories by their most common value, a mismatch costing γ = {}",
+                round_gamma(gamma)
+            );
+            return Ok((fit.into(), Some(gamma), said));
+        }
+    };
+    let fit = fit(&prepared.matrix, &KMeansParams { algorithm, ..params.kmeans.clone() }, monitor)?;
+    let said = match algorithm {
+        Algorithm::MiniBatch { batch } if params.method == Method::Minibatch => {
+            format!("mini-batch k-means (batches of {batch} customers, then one full pass), as chosen")
+        }
         Algorithm::MiniBatch { batch } => format!(
             "mini-batch k-means (batches of {batch} customers, then one full pass): chosen above {} customers, where the exact fit takes too long",
             crate::typed::thousands(MINI_BATCH_ROWS)
         ),
         Algorithm::Lloyd | Algorithm::Hamerly => "k-means (exact: Lloyd's iterations)".to_string(),
-    }
+    };
+    Ok((fit, None, said))
+}
+
+/// k-prototypes' categories: the one-hot blocks of `prepared`, and γ (the one given, else the
+/// `kmodes` default from the numbers), with each level column made √(γ × weight / 2) so squared
+/// distances are Huang's cost.
+pub fn weigh_categories(prepared: &mut Prepared, gamma: Option<f64>) -> (Vec<std::ops::Range<usize>>, f64) {
+    let blocks = kprototypes::blocks(&prepared.columns);
+    let gamma = gamma.unwrap_or_else(|| kprototypes::default_gamma(&prepared.matrix, &blocks));
+    kprototypes::weigh_categories(prepared, gamma);
+    (blocks, gamma)
+}
+
+/// Rows per mini-batch step (scikit-learn's default).
+const MINI_BATCH: usize = 1024;
+
+/// γ as a person reads it: four significant digits.
+fn round_gamma(gamma: f64) -> String {
+    let s = format!("{gamma:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 impl ClusterModel {
@@ -210,8 +269,11 @@ impl ClusterModel {
     /// [`ModelError::Damaged`] saying which part.
     pub fn check(&self) -> Result<(), ModelError> {
         let damaged = |what: String| Err(ModelError::Damaged(what));
-        if self.algorithm != "kmeans" {
-            return damaged(format!("its algorithm `{}` is not one this version applies (kmeans)", self.algorithm));
+        if Method::parse(&self.algorithm).is_err() {
+            return damaged(format!(
+                "its algorithm `{}` is not one this version applies (kmeans, minibatch, kprototypes)",
+                self.algorithm
+            ));
         }
         if self.clusters.len() != self.k || self.k < 2 {
             return damaged(format!("k is {} but it has {} clusters", self.k, self.clusters.len()));
@@ -337,6 +399,20 @@ impl ClusterModel {
             ("numbers", "decimal")
         };
         Err(ModelError::WrongType { name: name.to_string(), expected, found, suggest })
+    }
+
+    /// The mean silhouette of `labels` on the rows `prepared` by this model: Euclidean, exact up
+    /// to [`SILHOUETTE_EXACT_ROWS`] rows; for k-prototypes, Gower's (numbers and categories
+    /// mixed), exact up to [`GOWER_ROWS`]; above, on a sample drawn with the model's seed.
+    pub fn silhouette(&self, prepared: &Prepared, labels: &[u32]) -> Option<Silhouette> {
+        let x = &prepared.matrix;
+        match self.gamma {
+            Some(_) => {
+                let blocks = kprototypes::blocks(&prepared.columns);
+                gower_silhouette(x, &blocks, labels, self.k, GOWER_ROWS, self.seed)
+            }
+            None => silhouette(x, labels, self.k, SILHOUETTE_EXACT_ROWS, self.seed),
+        }
     }
 
     /// The model as a pretty JSON file.

@@ -18,11 +18,73 @@ pub const N_INIT: std::ops::RangeInclusive<usize> = 1..=100;
 /// The allowed iterations per restart.
 pub const MAX_ITER: std::ops::RangeInclusive<usize> = 1..=10_000;
 
+/// How the clusters are fitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// k-means: each customer with the nearest centre (exact; mini-batch above
+    /// [`MINI_BATCH_ROWS`](super::kmeans::MINI_BATCH_ROWS) customers, said so).
+    #[default]
+    Kmeans,
+    /// Mini-batch k-means at any size: faster on very large files, a little less tight.
+    Minibatch,
+    /// k-prototypes (Huang): numbers by their mean, each category by its most common value, a
+    /// mismatch costing γ; for features that mix numbers and categories (survey answers, plans,
+    /// regions).
+    Kprototypes,
+}
+
+impl Method {
+    /// Every method, in the order a form offers them.
+    pub const ALL: [Method; 3] = [Method::Kmeans, Method::Minibatch, Method::Kprototypes];
+
+    /// The name on the command line and in files (`kmeans`, `minibatch`, `kprototypes`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Kmeans => "kmeans",
+            Method::Minibatch => "minibatch",
+            Method::Kprototypes => "kprototypes",
+        }
+    }
+
+    /// The method a name stands for.
+    ///
+    /// # Errors
+    /// [`ClusterError::Method`] listing the names there are.
+    pub fn parse(name: &str) -> Result<Method, ClusterError> {
+        let name = name.trim();
+        Method::ALL
+            .into_iter()
+            .find(|m| m.name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| ClusterError::Method(name.to_string()))
+    }
+
+    /// The method in a few words, for a form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Kmeans => "k-means",
+            Method::Minibatch => "Mini-batch k-means",
+            Method::Kprototypes => "k-prototypes (numbers and categories)",
+        }
+    }
+}
+
+/// The allowed weights γ of a category mismatch in k-prototypes.
+pub const GAMMA: std::ops::RangeInclusive<f64> = 0.001..=1000.0;
+
 /// What to cluster on and how, as typed (numbers are read by [`ClusterParams::check`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterParams {
     /// The features, each with its log, scaling and weight.
     pub features: Vec<FeatureSpec>,
+    /// How the clusters are fitted.
+    #[serde(default)]
+    pub method: Method,
+    /// k-prototypes only: what one category mismatch costs against squared differences of the
+    /// scaled numbers; `None` or blank: half the numbers' mean standard deviation, as the
+    /// `kmodes` package sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamma: Option<Typed<f64>>,
     /// Rows missing a feature: left out, or filled.
     #[serde(default)]
     pub missing: Missing,
@@ -44,6 +106,8 @@ impl Default for ClusterParams {
         let d = KMeansParams::default();
         ClusterParams {
             features: Vec::new(),
+            method: Method::Kmeans,
+            gamma: None,
             missing: Missing::Drop,
             n_init: d.n_init.into(),
             max_iter: d.max_iter.into(),
@@ -58,6 +122,10 @@ impl Default for ClusterParams {
 pub struct ValidClusterParams {
     /// The features.
     pub features: Vec<FeatureSpec>,
+    /// How the clusters are fitted.
+    pub method: Method,
+    /// k-prototypes' weight of a category mismatch, when given (else from the data).
+    pub gamma: Option<f64>,
     /// Rows missing a feature.
     pub missing: Missing,
     /// k-means' settings (its `k` is set by [`ClusterParams::check_fit`], else 2).
@@ -87,8 +155,17 @@ impl ClusterParams {
         let max_iter = self.max_iter.read("the most iterations per restart (max_iter)", MAX_ITER)?;
         let seed = self.seed.read("the seed", ..)?;
         let as_of = parse_optional(DateField::AsOf, self.as_of.as_deref())?;
+        // γ is read only where it is used (a stray one under k-means is no mistake).
+        let gamma = match &self.gamma {
+            Some(g) if self.method == Method::Kprototypes && !g.is_blank() => {
+                Some(g.read("γ, the weight of a category mismatch", GAMMA)?)
+            }
+            _ => None,
+        };
         Ok(ValidClusterParams {
             features: self.features.clone(),
+            method: self.method,
+            gamma,
             missing: self.missing,
             kmeans: KMeansParams { k: 2, n_init, max_iter, seed, ..KMeansParams::default() },
             as_of,
@@ -129,6 +206,8 @@ impl ValidClusterParams {
     pub fn params(&self) -> ClusterParams {
         ClusterParams {
             features: self.features.clone(),
+            method: self.method,
+            gamma: self.gamma.map(Typed::Value),
             missing: self.missing,
             n_init: self.kmeans.n_init.into(),
             max_iter: self.kmeans.max_iter.into(),
@@ -175,6 +254,26 @@ mod tests {
             none.check().err().map(|e| e.to_string()).as_deref(),
             Some("choose at least one feature to cluster on.")
         );
+    }
+
+    #[test]
+    fn a_method_is_read_by_name_and_gamma_only_where_it_is_used() {
+        for m in Method::ALL {
+            assert_eq!(Method::parse(&m.name().to_uppercase()).ok(), Some(m));
+        }
+        assert_eq!(
+            Method::parse("ward").err().map(|e| e.to_string()).as_deref(),
+            Some("`ward` is not a clustering method; use kmeans, minibatch or kprototypes.")
+        );
+        let stray = ClusterParams { gamma: Some(Typed::Text("x".into())), ..params() };
+        assert_eq!(stray.check().map(|v| v.gamma).ok(), Some(None), "k-means does not read γ");
+        let kp = ClusterParams { method: Method::Kprototypes, ..stray };
+        assert!(kp.check().err().is_some_and(|e| e.to_string().contains("γ, the weight of a category mismatch")));
+        let blank = ClusterParams { gamma: Some(Typed::Text(" ".into())), ..kp.clone() };
+        assert_eq!(blank.check().map(|v| v.gamma).ok(), Some(None), "blank: from the data");
+        let given = ClusterParams { gamma: Some(Typed::Text("2".into())), ..kp };
+        let valid = given.check().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(valid.params().gamma, Some(Typed::Value(2.0)));
     }
 
     #[test]

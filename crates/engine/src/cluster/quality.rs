@@ -21,7 +21,29 @@ pub struct Silhouette {
     pub rows: usize,
     /// True when `rows` is a seeded sample, not every row.
     pub sampled: bool,
+    /// True when distances are Gower's (mixed numbers and categories), not Euclidean.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gower: bool,
 }
+
+impl Silhouette {
+    /// How it was measured, in words when not the plain Euclidean one on every row: "Gower's
+    /// distance", "on a seeded sample of 10,000", or both; empty otherwise.
+    pub fn how(&self) -> String {
+        let sample = self.sampled.then(|| format!("on a seeded sample of {}", crate::typed::thousands(self.rows)));
+        match (self.gower, sample) {
+            (true, Some(s)) => format!("Gower's distance, {s}"),
+            (true, None) => "Gower's distance".to_string(),
+            (false, Some(s)) => s,
+            (false, None) => String::new(),
+        }
+    }
+}
+
+/// Up to this many rows the Gower silhouette of mixed features is exact; above, it is taken on a
+/// seeded sample of this size (each distance walks every feature, so it costs more than the
+/// Euclidean one).
+pub const GOWER_ROWS: usize = 4_000;
 
 /// All of `0..n` when `n <= max_rows`, else `max_rows` of them drawn with `seed`, in order.
 pub(crate) fn sampled_rows(n: usize, max_rows: usize, seed: u64) -> Vec<usize> {
@@ -40,6 +62,76 @@ pub(crate) fn sampled_rows(n: usize, max_rows: usize, seed: u64) -> Vec<usize> {
 /// `silhouette_score(sample_size=…)`). A row alone in its cluster scores 0. `None` with fewer
 /// than 2 clusters in use.
 pub fn silhouette(x: &Matrix, labels: &[u32], k: usize, max_rows: usize, seed: u64) -> Option<Silhouette> {
+    silhouette_by(x, labels, k, max_rows, seed, |a, b| squared_distance(a, b).sqrt())
+}
+
+/// The mean silhouette of `labels` with Gower's distance, for features that mix numbers and
+/// categories (as the `gower` Python package measures it): the mean over features of
+/// |a − b| / the number's range for each numeric column, and 0 or 1 for each category (the
+/// one-hot columns in `blocks`: the same level or not). On the prepared values, so a scaled number
+/// measures as the original (Gower divides by the range) and a logged one as its log. Exact up to
+/// `max_rows` rows, else on a sample drawn with `seed`.
+pub fn gower_silhouette(
+    x: &Matrix,
+    blocks: &[std::ops::Range<usize>],
+    labels: &[u32],
+    k: usize,
+    max_rows: usize,
+    seed: u64,
+) -> Option<Silhouette> {
+    let d = x.columns();
+    let n = x.rows().min(labels.len());
+    let in_block = |j: usize| blocks.iter().any(|b| b.contains(&j));
+    let numeric: Vec<usize> = (0..d).filter(|&j| !in_block(j)).collect();
+    // Ranges over the rows measured (the `gower` package takes them over the data it is given).
+    let rows = sampled_rows(n, max_rows.max(2), seed);
+    let mut lo = vec![f64::INFINITY; d];
+    let mut hi = vec![f64::NEG_INFINITY; d];
+    for &i in &rows {
+        for &j in &numeric {
+            if let (Some(v), Some(l), Some(h)) = (x.row(i).get(j), lo.get_mut(j), hi.get_mut(j)) {
+                *l = l.min(*v);
+                *h = h.max(*v);
+            }
+        }
+    }
+    let inverse_range: Vec<(usize, f64)> = numeric
+        .iter()
+        .map(|&j| {
+            let range = hi.get(j).copied().unwrap_or(0.0) - lo.get(j).copied().unwrap_or(0.0);
+            (j, if range > 0.0 { 1.0 / range } else { 0.0 })
+        })
+        .collect();
+    let features = (numeric.len() + blocks.len()).max(1) as f64;
+    // A row's level in a block: the column that is not 0 (`None`: no level).
+    let level =
+        |row: &[f64], b: &std::ops::Range<usize>| row.get(b.clone()).and_then(|v| v.iter().position(|&x| x != 0.0));
+    let gower = |a: &[f64], b: &[f64]| {
+        let mut sum = 0.0;
+        for &(j, inv) in &inverse_range {
+            sum += (a.get(j).copied().unwrap_or(0.0) - b.get(j).copied().unwrap_or(0.0)).abs() * inv;
+        }
+        for block in blocks {
+            if level(a, block) != level(b, block) {
+                sum += 1.0;
+            }
+        }
+        sum / features
+    };
+    let mut s = silhouette_by(x, labels, k, max_rows, seed, gower)?;
+    s.gower = true;
+    Some(s)
+}
+
+/// The mean silhouette under `distance`, on the rows [`sampled_rows`] picks.
+fn silhouette_by(
+    x: &Matrix,
+    labels: &[u32],
+    k: usize,
+    max_rows: usize,
+    seed: u64,
+    distance: impl Fn(&[f64], &[f64]) -> f64,
+) -> Option<Silhouette> {
     let n = x.rows().min(labels.len());
     let rows = sampled_rows(n, max_rows.max(2), seed);
     let label = |i: usize| labels.get(i).map_or(0, |&l| l as usize);
@@ -59,7 +151,7 @@ pub fn silhouette(x: &Matrix, labels: &[u32], k: usize, max_rows: usize, seed: u
         let row = x.row(i);
         for &j in &rows {
             if let Some(s) = sums.get_mut(label(j)) {
-                *s += squared_distance(row, x.row(j)).sqrt();
+                *s += distance(row, x.row(j));
             }
         }
         let own = label(i);
@@ -80,7 +172,7 @@ pub fn silhouette(x: &Matrix, labels: &[u32], k: usize, max_rows: usize, seed: u
             total += (b - a) / m;
         }
     }
-    Some(Silhouette { score: total / rows.len() as f64, rows: rows.len(), sampled: rows.len() < n })
+    Some(Silhouette { score: total / rows.len() as f64, rows: rows.len(), sampled: rows.len() < n, gower: false })
 }
 
 /// Each cluster's size and centre (the mean of its rows).

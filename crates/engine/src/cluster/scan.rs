@@ -7,7 +7,10 @@ use thiserror::Error;
 
 use super::agreement::adjusted_rand_index;
 use super::kmeans::{fit, KMeansError, KMeansParams};
-use super::quality::{calinski_harabasz, davies_bouldin, silhouette, Silhouette, SILHOUETTE_EXACT_ROWS};
+use super::kprototypes::{self, KPrototypesError, KPrototypesParams};
+use super::quality::{
+    calinski_harabasz, davies_bouldin, gower_silhouette, silhouette, Silhouette, GOWER_ROWS, SILHOUETTE_EXACT_ROWS,
+};
 use super::Matrix;
 use crate::progress::{CancelOnly, Monitor, CANCELLED};
 
@@ -30,6 +33,10 @@ pub struct ScanParams {
     pub silhouette_rows: usize,
     /// Fits from other seeds (one start each) compared with the k's fit for its stability.
     pub stability_fits: usize,
+    /// For mixed features: the category blocks (one-hot columns, already weighed by γ). Each k is
+    /// then fitted by k-prototypes, its cost is the inertia, and the silhouette is Gower's on at
+    /// most [`GOWER_ROWS`] rows.
+    pub prototypes: Option<Vec<std::ops::Range<usize>>>,
 }
 
 impl Default for ScanParams {
@@ -41,6 +48,7 @@ impl Default for ScanParams {
             kmeans: KMeansParams::default(),
             silhouette_rows: SILHOUETTE_EXACT_ROWS,
             stability_fits: 3,
+            prototypes: None,
         }
     }
 }
@@ -59,6 +67,9 @@ pub enum ScanError {
     /// A fit could not run.
     #[error(transparent)]
     KMeans(#[from] KMeansError),
+    /// A k-prototypes fit could not run.
+    #[error(transparent)]
+    KPrototypes(KPrototypesError),
     /// The monitor asked to stop.
     #[error("{CANCELLED}")]
     Cancelled,
@@ -69,7 +80,8 @@ pub enum ScanError {
 pub struct ScanPoint {
     /// Clusters.
     pub k: usize,
-    /// Sum of squared distances to the centres (lower is tighter; look for the elbow).
+    /// Sum of squared distances to the centres (lower is tighter; look for the elbow); for
+    /// k-prototypes, its cost (squared differences of the numbers plus γ per category mismatch).
     pub inertia: f64,
     /// Lloyd iterations of the fit kept.
     pub n_iter: usize,
@@ -94,7 +106,44 @@ pub struct Scan {
     pub reason: String,
 }
 
-/// Fits k-means for each k of the range and scores it.
+/// A scan of a table's features: how they were prepared, the rows scanned, and the scores.
+#[derive(Debug, Clone)]
+pub struct FeatureScan {
+    /// The features prepared (every customer kept; for k-prototypes, categories weighed by γ).
+    pub prepared: super::prep::Prepared,
+    /// Rows the scan fitted: all of them, or a seeded sample.
+    pub scanned: usize,
+    /// The scores per k and the recommendation.
+    pub scan: Scan,
+}
+
+/// Prepares the features of `table` (name, values) as `params` say (dates counted back from
+/// `as_of`), and scans k from `min_k` to `max_k` with the method chosen, on a seeded sample of
+/// `max_rows` rows above that many.
+///
+/// # Errors
+/// [`ClusterError`](super::ClusterError) naming the feature or setting that cannot be used, or a
+/// cancel.
+pub fn scan_features(
+    table: &[(&str, &crate::table::ColumnData)],
+    params: &super::params::ValidClusterParams,
+    (min_k, max_k): (usize, usize),
+    as_of: Option<i32>,
+    max_rows: usize,
+    monitor: &mut dyn Monitor,
+) -> Result<FeatureScan, super::ClusterError> {
+    let mut prepared = super::prep::prepare(table, &params.features, params.missing, as_of)?;
+    let prototypes = (params.method == super::params::Method::Kprototypes)
+        .then(|| super::model::weigh_categories(&mut prepared, params.gamma).0);
+    let x = prepared.matrix.sampled(max_rows, params.kmeans.seed);
+    let scan_params = ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), prototypes, ..ScanParams::default() };
+    let (scanned, scan) = (x.rows(), scan(&x, &scan_params, monitor)?);
+    drop(x);
+    Ok(FeatureScan { prepared, scanned, scan })
+}
+
+/// Fits k-means (or k-prototypes, see [`ScanParams::prototypes`]) for each k of the range and
+/// scores it.
 ///
 /// # Errors
 /// [`ScanError::BadRange`], a [`KMeansError`] for parameters that do not fit `x` (more clusters than
@@ -108,19 +157,25 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
     let mut points = Vec::new();
     for k in params.min_k..=params.max_k {
         let base = KMeansParams { k, ..params.kmeans.clone() };
-        let main = fit(x, &base, &mut CancelOnly(monitor)).map_err(cancelled)?;
+        let main = fit_one(x, params, &base, monitor)?;
         let mut agreement = 0.0;
         for r in 0..params.stability_fits {
             let again = KMeansParams { n_init: 1, seed: base.seed.wrapping_add(1 + r as u64), ..base.clone() };
-            let other = fit(x, &again, &mut CancelOnly(monitor)).map_err(cancelled)?;
+            let other = fit_one(x, params, &again, monitor)?;
             agreement += adjusted_rand_index(&main.labels, &other.labels);
         }
         let stability = if params.stability_fits == 0 { 1.0 } else { agreement / params.stability_fits as f64 };
+        let silhouette = match &params.prototypes {
+            Some(blocks) => {
+                gower_silhouette(x, blocks, &main.labels, k, params.silhouette_rows.min(GOWER_ROWS), base.seed)
+            }
+            None => silhouette(x, &main.labels, k, params.silhouette_rows, base.seed),
+        };
         points.push(ScanPoint {
             k,
             inertia: main.inertia,
             n_iter: main.n_iter,
-            silhouette: silhouette(x, &main.labels, k, params.silhouette_rows, base.seed),
+            silhouette,
             calinski_harabasz: calinski_harabasz(x, &main.labels, k),
             davies_bouldin: davies_bouldin(x, &main.labels, k),
             stability,
@@ -163,6 +218,24 @@ fn recommend(points: &[ScanPoint]) -> (usize, String) {
             ),
         ),
         None => (points.first().map_or(2, |p| p.k), "no k could be scored.".to_string()),
+    }
+}
+
+/// One fit of the scan: k-means, or k-prototypes on the blocks of [`ScanParams::prototypes`].
+fn fit_one(
+    x: &Matrix,
+    params: &ScanParams,
+    kmeans: &KMeansParams,
+    monitor: &mut dyn Monitor,
+) -> Result<super::kmeans::KMeansFit, ScanError> {
+    let Some(blocks) = &params.prototypes else {
+        return fit(x, kmeans, &mut CancelOnly(monitor)).map_err(cancelled);
+    };
+    let p = KPrototypesParams { k: kmeans.k, n_init: kmeans.n_init, max_iter: kmeans.max_iter, seed: kmeans.seed };
+    match kprototypes::fit(x, blocks, &p, &mut CancelOnly(monitor)) {
+        Ok(f) => Ok(f.into()),
+        Err(KPrototypesError::Cancelled) => Err(ScanError::Cancelled),
+        Err(e) => Err(ScanError::KPrototypes(e)),
     }
 }
 

@@ -256,6 +256,7 @@ mod tests {
         ClusterModel {
             format: MODEL_FORMAT.into(),
             algorithm: "kmeans".into(),
+            gamma: None,
             k: centres.len(),
             n_init: 1,
             max_iter: 10,
