@@ -48,7 +48,7 @@ pub fn FeaturePicker(
             </select>
             <Show when=move || c.method.get() == Method::Kprototypes>
                 <label for="cluster-gamma">"γ (category mismatch)"</label>
-                <input id="cluster-gamma" type="text" inputmode="decimal" size="6" placeholder="from the data"
+                <input id="cluster-gamma" type="text" inputmode="decimal" size="12" placeholder="from the data"
                     prop:value=move || c.gamma.get() on:change=move |ev| c.gamma.set(event_target_value(&ev))/>
             </Show>
             <label for="cluster-missing">"Customers missing a value"</label>
