@@ -65,6 +65,7 @@ try {
   await page.click('#run-fit');
   await page.waitForSelector('#cluster-rules');
   await shotAt('clusters-profile', '#clusters-result-title');
+  await shotAt('clusters-distributions', '#cluster-distributions-feature');
   await shotAt('clusters-rules', '#cluster-rules-agreement');
 
   await goTo(page, 'segmentations');
