@@ -159,40 +159,6 @@ fn check_max_iter(max_iter: usize) -> Result<(), KPrototypesError> {
     Ok(())
 }
 
-/// A fitted k-prototypes clustering.
-#[derive(Debug, Clone, PartialEq)]
-pub struct KPrototypesFit {
-    /// The centres, `k` rows in the matrix's layout: numbers the members' means, each category
-    /// the one-hot of its mode.
-    pub centroids: Matrix,
-    /// Each row's cluster, `0..k`: its nearest centre ([`kmeans::nearest`]).
-    pub labels: Vec<u32>,
-    /// Huang's cost: the sum over rows of the squared distance to their centre.
-    pub cost: f64,
-    /// Iterations of the run kept.
-    pub n_iter: usize,
-}
-
-impl KPrototypesFit {
-    /// Rows per cluster.
-    pub fn sizes(&self) -> Vec<u64> {
-        let mut sizes = vec![0; self.centroids.rows()];
-        for &l in &self.labels {
-            if let Some(s) = sizes.get_mut(l as usize) {
-                *s += 1;
-            }
-        }
-        sizes
-    }
-}
-
-impl From<KPrototypesFit> for KMeansFit {
-    /// The fit as k-means reports one (the cost as the inertia), for what reads centres and labels.
-    fn from(f: KPrototypesFit) -> Self {
-        KMeansFit { centroids: f.centroids, labels: f.labels, inertia: f.cost, n_iter: f.n_iter }
-    }
-}
-
 /// The categories among prepared columns: for each, the range of its one-hot columns
 /// (consecutive level columns of the same feature), in column order.
 pub fn blocks(columns: &[PreparedColumn]) -> Vec<Range<usize>> {
@@ -274,7 +240,9 @@ pub fn weigh_categories(prepared: &mut Prepared, gamma: f64) {
 }
 
 /// Fits k-prototypes to the rows of `x`, whose categories are the one-hot `blocks`, from `n_init`
-/// Huang starts.
+/// Huang starts. The fit reads as a k-means one: centres in the matrix's layout (numbers the
+/// members' means, each category the one-hot of its mode), each row's nearest centre, and Huang's
+/// cost (the squared distances summed) as the inertia.
 ///
 /// ```
 /// use segscope_engine::cluster::kprototypes::{fit, KPrototypesParams};
@@ -289,7 +257,7 @@ pub fn weigh_categories(prepared: &mut Prepared, gamma: f64) {
 /// let fit = fit(&x, &[1..3], &KPrototypesParams { k: 2, seed: 7, ..KPrototypesParams::default() }, &mut Quiet)?;
 /// assert_eq!(fit.sizes(), [3, 3]);
 /// assert_eq!(fit.labels[0], fit.labels[2]);
-/// assert!((fit.cost - 0.04).abs() < 1e-12);
+/// assert!((fit.inertia - 0.04).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -301,13 +269,13 @@ pub fn fit(
     blocks: &[Range<usize>],
     params: &KPrototypesParams,
     monitor: &mut dyn Monitor,
-) -> Result<KPrototypesFit, KPrototypesError> {
+) -> Result<KMeansFit, KPrototypesError> {
     params.check(x.rows())?;
     let layout = Layout::new(x, blocks)?;
     if let Some(fit) = few_distinct(x, params.k)? {
         return Ok(fit);
     }
-    let mut best: Option<KPrototypesFit> = None;
+    let mut best: Option<KMeansFit> = None;
     for run in 0..params.n_init {
         let mut rng = stream(params.seed, run);
         let fit = single(x, &layout, params.k, Start::Huang, params.max_iter, &mut rng, &*monitor)?;
@@ -315,7 +283,7 @@ pub fn fit(
         if monitor.is_cancelled() {
             return Err(KPrototypesError::Cancelled);
         }
-        if best.as_ref().is_none_or(|b| fit.cost < b.cost) {
+        if best.as_ref().is_none_or(|b| fit.inertia < b.inertia) {
             best = Some(fit);
         }
     }
@@ -336,7 +304,7 @@ pub fn fit_from(
     max_iter: usize,
     seed: u64,
     monitor: &mut dyn Monitor,
-) -> Result<KPrototypesFit, KPrototypesError> {
+) -> Result<KMeansFit, KPrototypesError> {
     let k = start.rows();
     check_k(k, x.rows())?;
     check_max_iter(max_iter)?;
@@ -365,7 +333,7 @@ fn stream(seed: u64, run: usize) -> ChaCha8Rng {
 
 /// When `x` has at most `k` distinct rows: an error below `k`; at `k`, the fit whose centres are
 /// those rows (cost 0, no iteration), as `kmodes` does. `None` when there are more.
-fn few_distinct(x: &Matrix, k: usize) -> Result<Option<KPrototypesFit>, KPrototypesError> {
+fn few_distinct(x: &Matrix, k: usize) -> Result<Option<KMeansFit>, KPrototypesError> {
     let mut distinct: Vec<usize> = Vec::with_capacity(k + 1);
     for i in 0..x.rows() {
         if !distinct.iter().any(|&j| x.row(j) == x.row(i)) {
@@ -381,7 +349,7 @@ fn few_distinct(x: &Matrix, k: usize) -> Result<Option<KPrototypesFit>, KPrototy
     let d = x.columns();
     let centres: Vec<f64> = distinct.iter().flat_map(|&i| x.row(i).iter().copied()).collect();
     let (labels, cost) = label(x, &centres);
-    Ok(Some(KPrototypesFit { centroids: Matrix::from_means(centres, d), labels, cost, n_iter: 0 }))
+    Ok(Some(KMeansFit { centroids: Matrix::from_means(centres, d), labels, inertia: cost, n_iter: 0 }))
 }
 
 /// Each row's nearest centre and the sum of their squared distances, in row order (`kmodes`'
@@ -854,7 +822,7 @@ fn single(
     max_iter: usize,
     rng: &mut impl Rng,
     monitor: &dyn Monitor,
-) -> Result<KPrototypesFit, KPrototypesError> {
+) -> Result<KMeansFit, KPrototypesError> {
     let mut state = None;
     for tries in 1..=RAISE_INIT_TRIES {
         let method = if tries <= MAX_INIT_TRIES { start } else { Start::Random };
@@ -892,7 +860,7 @@ fn single(
             break;
         }
     }
-    Ok(KPrototypesFit { centroids: Matrix::from_means(state.centres, layout.d), labels, cost, n_iter })
+    Ok(KMeansFit { centroids: Matrix::from_means(state.centres, layout.d), labels, inertia: cost, n_iter })
 }
 
 #[cfg(test)]
@@ -982,7 +950,7 @@ mod tests {
                 assert_eq!(l, j, "k = {k}, row {i}");
                 cost += dist;
             }
-            assert_eq!(cost, fit.cost, "k = {k}");
+            assert_eq!(cost, fit.inertia, "k = {k}");
         }
     }
 
@@ -1011,7 +979,7 @@ mod tests {
         let err = fit(&x, &one(1..3), &params(3, 0), &mut Quiet).err();
         assert_eq!(err, Some(KPrototypesError::TooFewDistinct { k: 3, distinct: 2 }));
         let two = fit(&x, &one(1..3), &params(2, 0), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(two.cost, 0.0);
+        assert_eq!(two.inertia, 0.0);
         assert_eq!(two.centroids.values(), [0.0, 1.0, 0.0, 3.0, 0.0, 1.0]);
         assert_eq!(two.sizes(), [4, 4]);
     }
@@ -1031,7 +999,7 @@ mod tests {
             assert!(c.iter().all(|&v| v == 0.0 || v == 1.0) && c.iter().sum::<f64>() == 2.0);
             mismatches += [0..4, 4..7].into_iter().filter(|r| x.row(i)[r.clone()] != c[r.clone()]).count();
         }
-        assert_eq!(fit.cost, 2.0 * mismatches as f64);
+        assert_eq!(fit.inertia, 2.0 * mismatches as f64);
         assert_eq!(default_gamma(&x, &[0..4, 4..7]), 1.0);
     }
 

@@ -220,7 +220,7 @@ pub fn fit_prepared(
                 "k-prototypes (Huang): numbers by their mean, categories by their most common value, a mismatch costing γ = {}",
                 round_gamma(gamma)
             );
-            return Ok((fit.into(), Some(gamma), said));
+            return Ok((fit, Some(gamma), said));
         }
     };
     let fit = fit(&prepared.matrix, &KMeansParams { algorithm, ..params.kmeans.clone() }, monitor)?;

@@ -233,7 +233,7 @@ fn fit_one(
     };
     let p = KPrototypesParams { k: kmeans.k, n_init: kmeans.n_init, max_iter: kmeans.max_iter, seed: kmeans.seed };
     match kprototypes::fit(x, blocks, &p, &mut CancelOnly(monitor)) {
-        Ok(f) => Ok(f.into()),
+        Ok(f) => Ok(f),
         Err(KPrototypesError::Cancelled) => Err(ScanError::Cancelled),
         Err(e) => Err(ScanError::KPrototypes(e)),
     }
