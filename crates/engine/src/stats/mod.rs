@@ -1,5 +1,7 @@
 //! Column statistics: counts, missing values, distinct values, quantiles and top values.
 
+pub mod significance;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
