@@ -97,7 +97,7 @@ fn wrong_options_are_sentences() {
         ),
         (
             vec!["--all-numeric", "--k", "3", "--algorithm", "dbscan", "--output", "x.csv"],
-            "`dbscan` is not a clustering method; use kmeans, minibatch or kprototypes.",
+            "`dbscan` is not a clustering method; use kmeans, minibatch, kprototypes or mixture.",
         ),
         (
             vec!["--features", "sepal_length", "--log", "petal_width", "--k", "3", "--output", "x.csv"],
@@ -258,4 +258,40 @@ fn apply_takes_a_definition_or_a_model_not_both_nor_neither() {
     assert_eq!(neither.status.code(), Some(2));
     let err = String::from_utf8_lossy(&neither.stderr);
     assert!(err.contains("say what to apply: --definition FILE"), "{err}");
+}
+
+#[test]
+fn a_gaussian_mixture_scans_with_bic_fits_and_its_model_labels_the_file_to_the_byte() {
+    let dir = sample_files();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let customers = path("customers.csv");
+    let (model, a, b, report) = (path("m.json"), path("a.csv"), path("b.csv"), path("report.json"));
+    let features = [
+        "--features",
+        "age,income,app_sessions_90d",
+        "--log",
+        "income",
+        "--missing",
+        "impute",
+        "--algorithm",
+        "mixture",
+    ];
+    let scan = segscope(&[&["cluster", "--input", &customers, "--scan", "2..4"][..], &features].concat());
+    assert!(scan.status.success(), "{}", String::from_utf8_lossy(&scan.stderr));
+    let text = String::from_utf8_lossy(&scan.stdout);
+    assert!(text.lines().next().unwrap().trim_end().ends_with("bic"), "{text}");
+    assert!(text.contains("bic: the Gaussian mixture's Bayesian information criterion"), "{text}");
+    let fit = ["cluster", "--input", &customers, "--k", "3", "--model", &model, "--output", &a, "--report", &report];
+    let o = segscope(&[&fit[..], &features].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("soft membership: "), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["algorithm"], "mixture");
+    assert!(r["fitted_with"].as_str().unwrap().starts_with("Gaussian mixture (full covariances"), "{r}");
+    assert_eq!(r["membership"]["own"].as_array().unwrap().len(), 3, "{r}");
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["mixture"]["components"].as_array().unwrap().len(), 3);
+    let o = segscope(&["apply", "--model", &model, "--input", &customers, "--output", &b]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "apply --model differs from cluster --output");
 }

@@ -377,3 +377,49 @@ fn k_prototypes_keeps_categories_whole_scores_by_gower_and_its_model_gives_its_l
     };
     assert!(heavy.fitted_with.ends_with("γ = 4"), "{}", heavy.fitted_with);
 }
+
+#[test]
+fn a_gaussian_mixture_gives_soft_membership_and_its_model_gives_its_labels() {
+    let mut s = Session::new();
+    sample(&mut s);
+    let p = ClusterParams { method: ClusterMethod::Mixture, ..params() };
+    // The scan fits a mixture per k and gives each k its BIC.
+    let r = ok(
+        &mut s,
+        Request::ClusterScan { dataset: D, params: p.clone(), min_k: Typed::Value(2), max_k: Typed::Value(4) },
+    );
+    let Response::ClusterScan(scan) = r else { panic!() };
+    assert_eq!(scan.points.len(), 3);
+    assert!(scan.points.iter().all(|p| p.bic.is_some_and(f64::is_finite)), "{:?}", scan.points);
+    let Response::Clusters(v) = ok(&mut s, Request::ClusterFit { dataset: D, params: p, k: Typed::Value(3) }) else {
+        panic!()
+    };
+    assert!(v.fitted_with.starts_with("Gaussian mixture (full covariances"), "{}", v.fitted_with);
+    assert_eq!(v.params.method, ClusterMethod::Mixture);
+    let m = v.membership.clone().expect("a mixture's view has its membership");
+    assert_eq!(m.own.len(), 3);
+    assert!(m.own.iter().all(|&p| p > 1.0 / 3.0 && p <= 1.0), "{m:?}");
+    assert!((0.0..=1.0).contains(&m.uncertain), "{m:?}");
+    // The model file has the mixture part.
+    let Response::Files(files) = ok(
+        &mut s,
+        Request::SegmentationFiles { dataset: D, segmentation: v.assignment, files: SegmentationFiles::Definition },
+    ) else {
+        panic!()
+    };
+    let model: ClusterModel = serde_json::from_slice(&files[0].bytes).unwrap();
+    assert_eq!(model.algorithm, "mixture");
+    let mixture = model.mixture.as_ref().expect("the mixture part");
+    assert_eq!(mixture.components.len(), 3);
+    assert!((mixture.components.iter().map(|c| c.weight).sum::<f64>() - 1.0).abs() < 1e-9);
+    // The view made again from the model has the same clusters and membership.
+    let again = match ok(&mut s, Request::Clusters { dataset: D, segmentation: v.assignment }) {
+        Response::Clusters(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let sizes = |v: &ClustersView| v.clusters.iter().map(|c| c.profile.size).collect::<Vec<_>>();
+    assert_eq!(sizes(&again), sizes(&v));
+    assert_eq!(again.membership, v.membership);
+    // k-means has no membership.
+    assert!(fit(&mut s, 3).membership.is_none());
+}

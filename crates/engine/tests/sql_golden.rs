@@ -198,6 +198,7 @@ fn cluster_model(missing: Missing) -> ClusterModel {
         format: MODEL_FORMAT.into(),
         algorithm: "kmeans".into(),
         gamma: None,
+        mixture: None,
         k: 3,
         n_init: 10,
         max_iter: 300,
@@ -250,5 +251,43 @@ fn cluster_model_sql_for_each_dialect_matches_the_golden_files() {
             let sql = model_sql(&model, d, "my_project.crm.customers", Some("my_project.crm.orders")).unwrap();
             golden(&format!("{name}.{}.sql", d.label()), &sql);
         }
+    }
+}
+
+#[test]
+fn mixture_model_sql_for_each_dialect_matches_the_golden_files() {
+    use segscope_engine::cluster::mixture::{Mixture, MixtureComponent};
+    let mut model = cluster_model(Missing::Drop);
+    model.algorithm = "mixture".into();
+    // Each component: a precision factor with its own diagonal and one value above it.
+    let factor = |c: usize| -> Vec<Vec<f64>> {
+        (0..8)
+            .map(|i| {
+                (0..8)
+                    .map(|j| {
+                        if i == j {
+                            1.0 + 0.25 * (c + i) as f64
+                        } else if j == i + 1 {
+                            -0.5
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    model.mixture = Some(Mixture {
+        components: [0.5, 0.3, 0.2]
+            .iter()
+            .enumerate()
+            .map(|(c, &weight)| MixtureComponent { weight, precision_cholesky: factor(c) })
+            .collect(),
+        log_likelihood: -3.5,
+    });
+    model.check().unwrap();
+    for d in Dialect::ALL {
+        let sql = model_sql(&model, d, "my_project.crm.customers", Some("my_project.crm.orders")).unwrap();
+        golden(&format!("clusters-mixture.{}.sql", d.label()), &sql);
     }
 }

@@ -71,6 +71,7 @@ pub fn FeaturePicker(
                 Method::Kmeans => " k-means reads a category as one 0/1 column per level, times its weight.",
                 Method::Minibatch => " Mini-batch k-means fits on batches of 1,024 customers: faster on very large files, a little less tight.",
                 Method::Kprototypes => " k-prototypes keeps categories whole: a cluster's category is its most common value, and a customer who differs costs γ × the weight (γ left blank: half the numbers' mean spread, as the kmodes package sets it).",
+                Method::Mixture => " A Gaussian mixture gives each cluster its own spread and orientation, so it fits groups of different sizes or stretched along correlated features, where k-means' equal round clusters fit badly; each customer gets a probability of each cluster (EM as scikit-learn's GaussianMixture, full covariances).",
             };
             if n == 0 { "Tick at least one feature.".to_string() } else { format!("{n} feature(s) chosen. The same features, settings and seed always give the same clusters.{method}") }
         }}</p>

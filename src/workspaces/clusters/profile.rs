@@ -159,6 +159,17 @@ pub fn ClusterResult(
             how => format!("{:.3} ({how})", s.score),
         },
     );
+    // A mixture's soft membership: a fact line and a column of the cluster table.
+    let membership = view.membership.clone();
+    let own = move |i: usize| membership.as_ref().and_then(|m| m.own.get(i).copied());
+    let uncertain = view.membership.as_ref().map(|m| {
+        format!(
+            "{:.1}% of the customers clustered have no cluster with a probability of {} or more; members' mean probability of their own cluster is in the table",
+            m.uncertain * 100.0,
+            m.threshold
+        )
+    });
+    let soft = view.membership.is_some();
     let left_out = (view.dropped > 0)
         .then(|| format!("{} customers miss a feature and are in “{}”.", view.dropped, segscope_engine::api::LEFT_OUT));
     let bars: Vec<(String, u64)> = view.clusters.iter().map(|c| (c.name.clone(), c.profile.size)).collect();
@@ -195,6 +206,7 @@ pub fn ClusterResult(
                 <dt>"Calinski–Harabasz"</dt><dd>{view.calinski_harabasz.map_or("—".into(), |v| format!("{v:.1}"))}</dd>
                 <dt>"Davies–Bouldin"</dt><dd>{view.davies_bouldin.map_or("—".into(), |v| format!("{v:.3}"))}</dd>
                 <dt>"Fitted with"</dt><dd id="clusters-fitted-with">{view.fitted_with.clone()}</dd>
+                {uncertain.map(|t| view! { <dt>"Soft membership"</dt><dd id="clusters-membership">{t}</dd> })}
                 <dt>"Inertia"</dt><dd>{format!("{:.1} after {} iterations", view.inertia, view.n_iter)}</dd>
                 <dt>"Seed"</dt><dd>{view.params.seed.to_string()}</dd>
                 {view.as_of.clone().map(|d| view! { <dt>"As of"</dt><dd>{format!("{d} (dates are days before it)")}</dd> })}
@@ -207,7 +219,9 @@ pub fn ClusterResult(
                 <table id="cluster-table" class="segments">
                     <thead><tr>
                         <th scope="col">"Cluster"</th><th scope="col">"Name"</th><th scope="col" class="num">"Customers"</th>
-                        <th scope="col" class="num">"Share"</th><th scope="col">"What sets it apart"</th>
+                        <th scope="col" class="num">"Share"</th>
+                        {soft.then(|| view! { <th scope="col" class="num" title="Members' mean probability of belonging to this cluster">"Membership"</th> })}
+                        <th scope="col">"What sets it apart"</th>
                     </tr></thead>
                     <tbody>
                         {view.clusters.iter().enumerate().map(|(i, cl)| {
@@ -227,6 +241,7 @@ pub fn ClusterResult(
                                     <td class="num"><button type="button" class="link show-cluster" title="Show customers in this cluster"
                                         on:click=move |_| show(i as u32, shown.clone())>{cl.profile.size}</button></td>
                                     <td class="num">{format!("{:.1}%", cl.profile.share * 100.0)}</td>
+                                    {own(i).map(|p| view! { <td class="num membership">{format!("{:.0}%", p * 100.0)}</td> })}
                                     <td class="apart">{apart}</td>
                                 </tr>
                             }

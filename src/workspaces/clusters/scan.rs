@@ -1,5 +1,6 @@
 //! Choosing k: the scan over a range of k (inertia for the elbow, silhouette, Calinski–Harabasz,
-//! Davies–Bouldin, stability), a chart for each, the recommended k with its reason, and the fit.
+//! Davies–Bouldin, stability; a Gaussian mixture's BIC), a chart for each, the recommended k with
+//! its reason, and the fit.
 
 use leptos::prelude::*;
 use segscope_engine::api::{ScanPoint, ScanView};
@@ -50,13 +51,18 @@ fn ScanResult(
     let score = |f: fn(&ScanPoint) -> Option<f64>| -> Vec<(f64, f64)> {
         scan.points.iter().filter_map(|p| f(p).map(|v| (p.k as f64, v))).collect()
     };
-    let charts: [(&'static str, &'static str, Points); 5] = [
+    let mut charts: Vec<(&'static str, &'static str, Points)> = vec![
         ("scan-inertia", "Inertia (look for the elbow)", score(|p| Some(p.inertia))),
         ("scan-silhouette", "Silhouette (higher is better)", score(|p| p.silhouette.map(|s| s.score))),
         ("scan-ch", "Calinski–Harabasz (higher is better)", score(|p| p.calinski_harabasz)),
         ("scan-db", "Davies–Bouldin (lower is better)", score(|p| p.davies_bouldin)),
         ("scan-stability", "Stability (1: the same clusters from other seeds)", score(|p| Some(p.stability))),
     ];
+    // A Gaussian mixture's scan also has each k's BIC.
+    let bic = scan.points.iter().any(|p| p.bic.is_some());
+    if bic {
+        charts.push(("scan-bic", "BIC of the Gaussian mixture (lower is better)", score(|p| p.bic)));
+    }
     let sample = if scan.scanned < scan.clustered {
         format!(" Scored on a seeded sample of {} of the {} customers clustered.", scan.scanned, scan.clustered)
     } else {
@@ -86,7 +92,9 @@ fn ScanResult(
             <thead><tr>
                 <th scope="col">"k"</th><th scope="col" class="num">"Inertia"</th><th scope="col" class="num">"Silhouette"</th>
                 <th scope="col" class="num">"Calinski–Harabasz"</th><th scope="col" class="num">"Davies–Bouldin"</th>
-                <th scope="col" class="num">"Stability"</th><th scope="col"></th>
+                <th scope="col" class="num">"Stability"</th>
+                {bic.then(|| view! { <th scope="col" class="num" title="Bayesian information criterion of the Gaussian mixture (lower is better)">"BIC"</th> })}
+                <th scope="col"></th>
             </tr></thead>
             <tbody>
                 {scan.points.iter().map(|p| {
@@ -100,6 +108,7 @@ fn ScanResult(
                             <td class="num">{opt(p.calinski_harabasz, 1)}</td>
                             <td class="num">{opt(p.davies_bouldin, 3)}</td>
                             <td class="num">{format!("{:.2}", p.stability)}</td>
+                            {bic.then(|| view! { <td class="num">{opt(p.bic, 1)}</td> })}
                             <td><button type="button" class="button small use-k" on:click=move |_| c.k.set(k.to_string())>{format!("Use k = {k}")}</button></td>
                         </tr>
                     }

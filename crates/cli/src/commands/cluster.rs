@@ -1,4 +1,5 @@
-//! `segscope cluster`: k-means on chosen features of the customer table (a customers file, with
+//! `segscope cluster`: k-means (or mini-batch k-means, k-prototypes, a Gaussian mixture) on
+//! chosen features of the customer table (a customers file, with
 //! the aggregates of its transactions joined on), or a scan over k. The settings are read and
 //! checked by the engine ([`ClusterParams`], the same check and sentences as the app), the fit is
 //! the engine's ([`fit_model`]), and the model it saves labels any file by `segscope apply --model`
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use segscope_engine::api::SCAN_ROWS;
+use segscope_engine::cluster::mixture::membership;
 use segscope_engine::cluster::model::{fit_model, Fitted, ModelInput};
 use segscope_engine::cluster::params::{ClusterParams, Method};
 use segscope_engine::cluster::prep::{FeatureSpec, Missing, Scaling};
@@ -53,8 +55,11 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "MIN..MAX", conflicts_with = "k")]
     pub scan: Option<String>,
     /// How the clusters are fitted: kmeans (exact; mini-batch above 5,000,000 customers, said so),
-    /// minibatch (mini-batch k-means at any size) or kprototypes (Huang's k-prototypes: numbers
-    /// by their mean, categories by their most common value).
+    /// minibatch (mini-batch k-means at any size), kprototypes (Huang's k-prototypes: numbers
+    /// by their mean, categories by their most common value) or mixture (a Gaussian mixture with
+    /// full covariances, as scikit-learn's GaussianMixture: for groups of different spread or
+    /// stretched along correlated features, where k-means' equal round clusters fit badly; each
+    /// customer gets a probability of each cluster, and a scan adds each k's BIC).
     #[arg(long, default_value = "kmeans", value_name = "METHOD")]
     pub algorithm: String,
     /// k-prototypes: what one category mismatch costs against squared differences of the scaled
@@ -249,14 +254,18 @@ fn run_scan(
     if prepared.matrix.columns() > 0 && prepared.columns.iter().any(|c| c.days) {
         say_as_of(as_of.map(|d| date_from_days(d).to_string()).as_deref(), valid.as_of.is_some(), table);
     }
+    // A mixture's scan has each k's BIC as a last column.
+    let with_bic = s.points.iter().any(|p| p.bic.is_some());
+    let bic_head = if with_bic { format!("  {:>14}", "bic") } else { String::new() };
     println!(
-        "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}",
+        "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}{bic_head}",
         "k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"
     );
     let opt = |v: Option<f64>, w: usize| v.map_or_else(|| format!("{:>w$}", "-"), |v| format!("{v:>w$.3}"));
     for p in &s.points {
+        let bic = if with_bic { format!("  {}", opt(p.bic, 14)) } else { String::new() };
         println!(
-            "{:>3}  {:>14.3}  {}  {}  {}  {:>9.3}",
+            "{:>3}  {:>14.3}  {}  {}  {}  {:>9.3}{bic}",
             p.k,
             p.inertia,
             opt(p.silhouette.map(|s| s.score), 10),
@@ -264,6 +273,9 @@ fn run_scan(
             opt(p.davies_bouldin, 14),
             p.stability
         );
+    }
+    if with_bic {
+        println!("bic: the Gaussian mixture's Bayesian information criterion (lower is better); the other scores are of its most probable clusters");
     }
     let gower = if s.points.iter().any(|p| p.silhouette.is_some_and(|s| s.gower)) { " (Gower's distance)" } else { "" };
     if scanned < prepared.matrix.rows() {
@@ -340,7 +352,15 @@ fn run_fit(
     let (x, k, seed) = (&prepared.matrix, model.k, model.seed);
     let sil = model.silhouette(&prepared, &fit.labels);
     let clustered = prepared.rows.len();
+    let soft = model.probabilities(&prepared).map(|p| membership(&p, &fit.labels, k));
     eprintln!("k = {k}, {}: inertia {:.3} after {} iterations", model.fitted_with, model.inertia, model.n_iter);
+    if let Some(m) = &soft {
+        eprintln!(
+            "soft membership: {:.1}% of the customers clustered have no cluster with a probability of {} or more",
+            m.uncertain * 100.0,
+            m.threshold
+        );
+    }
     for (i, (c, p)) in model.clusters.iter().zip(&profiles).enumerate() {
         eprintln!("  {:>2}  {:>8} customers ({:>5.1}%)  {}", i + 1, c.size, p.share * 100.0, c.name);
     }
@@ -379,6 +399,7 @@ fn run_fit(
             "fitted_with": model.fitted_with,
             "calinski_harabasz": calinski_harabasz(x, &fit.labels, k),
             "davies_bouldin": davies_bouldin(x, &fit.labels, k),
+            "membership": soft,
             "rows": customers.rows(),
             "clustered": clustered,
             "dropped": prepared.dropped,

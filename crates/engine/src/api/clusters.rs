@@ -9,6 +9,7 @@ use super::transactions::Attached;
 use super::{rules, AssignmentId, EngineError, Stored};
 use crate::assignment::{Assignment, Segment};
 use crate::cluster::explain::{as_rules, ExplainedCluster};
+use crate::cluster::mixture::{membership, Membership};
 use crate::cluster::model::{fit_model, ClusterModel, ModelInput};
 use crate::cluster::params::{ClusterParams, ValidClusterParams};
 use crate::cluster::pca::{project, Projection, MAX_POINTS};
@@ -112,6 +113,11 @@ pub struct ClustersView {
     pub calinski_harabasz: Option<f64>,
     /// Davies–Bouldin score.
     pub davies_bouldin: Option<f64>,
+    /// For a Gaussian mixture, how sure it is of its customers (soft membership): per cluster the
+    /// mean probability its members have of belonging to it, and the share of clustered
+    /// customers whose highest probability is below 0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
     /// Customers in all.
     pub rows: u64,
     /// Customers clustered.
@@ -234,7 +240,7 @@ pub(super) fn made(
 ) -> Result<Made, EngineError> {
     let model = &spec.model;
     let cols = columns(data.table, data.attached);
-    monitor.progress("Labelling the customers by their nearest cluster", 0, 4);
+    monitor.progress("Labelling the customers by the model", 0, 4);
     let (prepared, labels) = model.prepare(&cols).map_err(ClusterError::from)?;
     let as_of = model.as_of.as_deref().and_then(crate::rules::parse_iso_date);
     let profiles = profile(&cols, &prepared, &labels, model.k, as_of).map_err(ClusterError::from)?;
@@ -259,6 +265,7 @@ pub(super) fn made_from(
     let x = &prepared.matrix;
     let seed = model.seed;
     let silhouette = model.silhouette(&prepared, &labels);
+    let membership = model.probabilities(&prepared).map(|p| membership(&p, &labels, k));
     cancelled(monitor)?;
     monitor.progress("Drawing the clusters", 2, 4);
     let projection = project(x, &labels, MAX_POINTS, seed);
@@ -289,6 +296,7 @@ pub(super) fn made_from(
         silhouette,
         calinski_harabasz: calinski_harabasz(x, &labels, k),
         davies_bouldin: davies_bouldin(x, &labels, k),
+        membership,
         rows: rows as u64,
         clustered: prepared.rows.len() as u64,
         dropped: prepared.dropped as u64,

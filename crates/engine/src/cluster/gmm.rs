@@ -284,7 +284,7 @@ fn e_step(x: &Matrix, c: &Components) -> (f64, Vec<f64>) {
 }
 
 /// The lower Cholesky factor of a symmetric d × d matrix, `None` when it is not positive definite.
-fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
+pub(super) fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; d * d];
     for i in 0..d {
         for j in 0..=i {

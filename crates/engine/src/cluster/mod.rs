@@ -1,7 +1,8 @@
 //! Behavioural and needs-based segments: customers grouped by how alike their features are.
 //!
-//! Features are prepared ([`prep`]) from the customer table, k-means ([`kmeans`]) is fitted or
-//! scanned over k ([`scan`]) and scored ([`quality`]); a fit becomes a model that travels
+//! Features are prepared ([`prep`]) from the customer table, k-means ([`kmeans`]), k-prototypes
+//! ([`kprototypes`]) or a Gaussian mixture ([`gmm`], [`mixture`]) is fitted or scanned over k
+//! ([`scan`]) and scored ([`quality`]); a fit becomes a model that travels
 //! ([`model`]), profiled in words ([`profile`]) and pictured ([`pca`]). Every sum over customers is
 //! taken per fixed-size block of rows and the blocks are added in row order ([`BLOCK_ROWS`]), so
 //! however the work is shared out, the same input, settings and seed give the same labels
@@ -14,6 +15,7 @@ pub mod gmm;
 pub mod kmeans;
 pub mod kprototypes;
 mod matrix;
+pub mod mixture;
 pub mod model;
 pub mod params;
 pub mod pca;

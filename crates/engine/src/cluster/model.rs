@@ -1,15 +1,18 @@
 //! A fitted clustering that travels (`segscope.cluster-model/1`): the features and how each was
 //! prepared (imputed value, log, centre and scale, one-hot level, weight), the centres, the
-//! settings and seed, and where it was fitted. It labels any table with the same columns by the
-//! nearest centre, row by row, so a file of any size can be labelled a part at a time; on the
-//! data it was fitted to it gives the fit's own labels.
+//! settings and seed, and where it was fitted. It labels any table with the same columns row by
+//! row (by the nearest centre, or for a Gaussian mixture by the most probable component, see
+//! [`super::mixture`]), so a file of any size can be labelled a part at a time; on the data it was
+//! fitted to it gives the fit's own labels.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::errors::ClusterError;
+use super::gmm::{self, GmmParams};
 use super::kmeans::{fit, Algorithm, KMeansFit, KMeansParams, MINI_BATCH_ROWS};
 use super::kprototypes::{self, KPrototypesParams};
+use super::mixture::{self, Mixture};
 use super::params::{Method, ValidClusterParams};
 use super::prep::{find, kept_rows, prepare, raw, FeatureSpec, Missing, PrepError, Prepared, PreparedColumn, Raw};
 use super::profile::{profile, ClusterProfile};
@@ -42,18 +45,23 @@ pub struct ModelCluster {
     pub centre: Vec<f64>,
 }
 
-/// A fitted k-means clustering, as saved.
+/// A fitted clustering, as saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterModel {
     /// Always [`MODEL_FORMAT`].
     pub format: String,
-    /// The method's name (`kmeans`, `minibatch` or `kprototypes`; every one labels a row by its
-    /// nearest centre in the prepared columns).
+    /// The method's name (`kmeans`, `minibatch` or `kprototypes`, which label a row by its
+    /// nearest centre in the prepared columns, or `mixture`, which labels it by its most probable
+    /// component).
     pub algorithm: String,
     /// k-prototypes: what one category mismatch cost (each level column then holds
     /// √(γ × weight / 2), so squared distances are Huang's cost).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gamma: Option<f64>,
+    /// A Gaussian mixture: each component's weight and precision's Cholesky factor (the centres
+    /// are its means). Absent for the other methods (and in files written before mixtures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixture: Option<Mixture>,
     /// Clusters.
     pub k: usize,
     /// Restarts of the fit.
@@ -76,7 +84,9 @@ pub struct ClusterModel {
     pub columns: Vec<PreparedColumn>,
     /// The clusters, in label order (label 1 is the first).
     pub clusters: Vec<ModelCluster>,
-    /// Sum of squared distances to the centres when fitted.
+    /// Sum of squared distances to the centres when fitted (for a mixture: of each customer to
+    /// the mean of the component it is labelled with, the within-cluster sum of squares of its
+    /// hard labels).
     pub inertia: f64,
     /// Iterations of the fit kept.
     pub n_iter: usize,
@@ -137,7 +147,8 @@ pub struct Fitted {
     pub model: ClusterModel,
     /// The prepared features.
     pub prepared: Prepared,
-    /// k-means' result on them.
+    /// The fit's centres, labels, inertia and iterations (as k-means gives them; for a mixture the
+    /// means and the model's labels).
     pub fit: KMeansFit,
     /// Per cluster: size, means, how it differs, a suggested name.
     pub profiles: Vec<ClusterProfile>,
@@ -157,7 +168,7 @@ pub fn fit_model(
 ) -> Result<Fitted, ClusterError> {
     let as_of = params.as_of.or(as_of);
     let mut prepared = prepare(table, &params.features, params.missing, as_of)?;
-    let (kmeans, gamma, fitted_with) = fit_prepared(&mut prepared, params, monitor)?;
+    let PreparedFit { fit: kmeans, gamma, mixture, fitted_with } = fit_prepared(&mut prepared, params, monitor)?;
     let profiles = profile(table, &prepared, &kmeans.labels, params.kmeans.k, as_of)?;
     let sizes = kmeans.sizes();
     let clusters = profiles
@@ -174,6 +185,7 @@ pub fn fit_model(
         format: MODEL_FORMAT.to_string(),
         algorithm: params.method.name().to_string(),
         gamma,
+        mixture,
         k: params.kmeans.k,
         n_init: params.kmeans.n_init,
         max_iter: params.kmeans.max_iter,
@@ -192,19 +204,35 @@ pub fn fit_model(
     Ok(Fitted { model, prepared, fit: kmeans, profiles })
 }
 
+/// What [`fit_prepared`] made.
+#[derive(Debug, Clone)]
+pub struct PreparedFit {
+    /// The centres, labels, inertia and iterations, as k-means gives them.
+    pub fit: KMeansFit,
+    /// γ, when k-prototypes weighed the categories by it.
+    pub gamma: Option<f64>,
+    /// The mixture part, for a Gaussian mixture.
+    pub mixture: Option<Mixture>,
+    /// How it was fitted, in words.
+    pub fitted_with: String,
+}
+
 /// Fits the method of `params` to the prepared rows: the centres and labels (as k-means gives
 /// them), γ when k-prototypes weighed the categories by it (the level columns of `prepared` then
-/// hold √(γ × weight / 2)), and how it was fitted, in words.
+/// hold √(γ × weight / 2)), the mixture part of a Gaussian mixture (its labels are the ones
+/// [`ClusterModel::prepare`] gives), and how it was fitted, in words.
 ///
 /// # Errors
-/// [`ClusterError`] for settings that do not fit the rows, or a cancel.
+/// [`ClusterError`] for settings that do not fit the rows, a mixture component whose covariance
+/// cannot be inverted, or a cancel.
 pub fn fit_prepared(
     prepared: &mut Prepared,
     params: &ValidClusterParams,
     monitor: &mut dyn Monitor,
-) -> Result<(KMeansFit, Option<f64>, String), ClusterError> {
+) -> Result<PreparedFit, ClusterError> {
     let rows = prepared.matrix.rows();
     let algorithm = match params.method {
+        Method::Mixture => return fit_mixture(&prepared.matrix, params, monitor),
         Method::Kmeans => Algorithm::for_rows(rows),
         Method::Minibatch => Algorithm::MiniBatch { batch: MINI_BATCH },
         Method::Kprototypes => {
@@ -220,7 +248,7 @@ pub fn fit_prepared(
                 "k-prototypes (Huang): numbers by their mean, categories by their most common value, a mismatch costing γ = {}",
                 round_gamma(gamma)
             );
-            return Ok((fit, Some(gamma), said));
+            return Ok(PreparedFit { fit, gamma: Some(gamma), mixture: None, fitted_with: said });
         }
     };
     let fit = fit(&prepared.matrix, &KMeansParams { algorithm, ..params.kmeans.clone() }, monitor)?;
@@ -234,7 +262,68 @@ pub fn fit_prepared(
         ),
         Algorithm::Lloyd | Algorithm::Hamerly => "k-means (exact: Lloyd's iterations)".to_string(),
     };
-    Ok((fit, None, said))
+    Ok(PreparedFit { fit, gamma: None, mixture: None, fitted_with: said })
+}
+
+/// A Gaussian mixture with the restarts, iterations and seed of `params` (scikit-learn's
+/// tolerance and covariance regularisation), its rows labelled by [`label_rows`], its inertia the
+/// within-cluster sum of squares of those labels around the means.
+fn fit_mixture(
+    x: &super::Matrix,
+    params: &ValidClusterParams,
+    monitor: &mut dyn Monitor,
+) -> Result<PreparedFit, ClusterError> {
+    let p = &params.kmeans;
+    let gp = GmmParams { k: p.k, n_init: p.n_init, max_iter: p.max_iter, seed: p.seed, ..GmmParams::default() };
+    let g = gmm::fit(x, &gp, monitor)?;
+    let (fit, mixture) = hard_labels(x, &g)?;
+    let converged = if g.converged { "" } else { ", stopped at the most iterations before converging" };
+    let fitted_with = format!(
+        "Gaussian mixture (full covariances, EM as scikit-learn's GaussianMixture): mean log-likelihood {:.4} per customer after {} EM iterations{converged}",
+        g.log_likelihood, g.n_iter
+    );
+    Ok(PreparedFit { fit, gamma: None, mixture: Some(mixture), fitted_with })
+}
+
+/// A mixture fit as a model holds it, and its hard labels as k-means gives its fit: centres = the
+/// means, each row labelled by [`label_rows`], inertia = the within-cluster sum of squares of
+/// those labels around the means.
+///
+/// # Errors
+/// [`gmm::GmmError::Singular`] for a covariance that cannot be factored.
+pub fn hard_labels(x: &super::Matrix, g: &gmm::GmmFit) -> Result<(KMeansFit, Mixture), gmm::GmmError> {
+    let d = x.columns();
+    let mixture = Mixture::from_fit(g, d)?;
+    let labels = label_rows(x, &g.means, Some(&mixture));
+    let inertia = labels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| {
+            let mean = g.means.get(l as usize * d..(l as usize + 1) * d).unwrap_or_default();
+            super::matrix::squared_distance(x.row(i), mean)
+        })
+        .sum();
+    let centroids = super::Matrix::new(g.means.clone(), d).map_err(|e| gmm::GmmError::Params(e.to_string()))?;
+    Ok((KMeansFit { centroids, labels, inertia, n_iter: g.n_iter }, mixture))
+}
+
+/// Each prepared row's cluster: the nearest of `centres` (k rows of the matrix's columns), or
+/// with a mixture the most probable component ([`mixture`]), the first on a tie. The one rule a
+/// fit, `segscope apply` and the app label by.
+pub fn label_rows(x: &super::Matrix, centres: &[f64], mixture: Option<&Mixture>) -> Vec<u32> {
+    let d = x.columns();
+    let Some(m) = mixture else {
+        return (0..x.rows()).map(|i| super::kmeans::nearest(x.row(i), centres, d).0).collect();
+    };
+    let means: Vec<&[f64]> = centres.chunks_exact(d.max(1)).collect();
+    let constants = m.constants();
+    let mut scores = Vec::with_capacity(means.len());
+    (0..x.rows())
+        .map(|i| {
+            m.scores(x.row(i), &means, &constants, &mut scores);
+            mixture::lowest(&scores)
+        })
+        .collect()
 }
 
 /// k-prototypes' categories: the one-hot blocks of `prepared`, and γ (the one given, else the
@@ -271,7 +360,7 @@ impl ClusterModel {
         let damaged = |what: String| Err(ModelError::Damaged(what));
         if Method::parse(&self.algorithm).is_err() {
             return damaged(format!(
-                "its algorithm `{}` is not one this version applies (kmeans, minibatch, kprototypes)",
+                "its algorithm `{}` is not one this version applies (kmeans, minibatch, kprototypes, mixture)",
                 self.algorithm
             ));
         }
@@ -299,6 +388,7 @@ impl ClusterModel {
                 return damaged(format!("the column `{}` is not one of its features", c.label()));
             }
         }
+        self.check_mixture()?;
         if self.as_of.is_none() && self.columns.iter().any(|c| c.days) {
             let name = self.columns.iter().find(|c| c.days).map(|c| c.feature.clone()).unwrap_or_default();
             return Err(ModelError::NoAsOf(name));
@@ -306,8 +396,86 @@ impl ClusterModel {
         Ok(())
     }
 
-    /// Labels every row of `table` (name, values) by its nearest centre, preparing each row as
-    /// the model's columns say.
+    /// Checks the mixture part: present exactly for a mixture, one component per cluster, each
+    /// with a positive weight (adding up to 1) and a finite d × d upper-triangular precision
+    /// factor with a positive diagonal.
+    fn check_mixture(&self) -> Result<(), ModelError> {
+        let damaged = |what: String| Err(ModelError::Damaged(what));
+        let is_mixture = self.algorithm.eq_ignore_ascii_case(Method::Mixture.name());
+        let Some(m) = &self.mixture else {
+            return if is_mixture {
+                damaged("it is a Gaussian mixture without its mixture part".into())
+            } else {
+                Ok(())
+            };
+        };
+        if !is_mixture {
+            return damaged(format!("it has a mixture part, but its algorithm is `{}`", self.algorithm));
+        }
+        if m.components.len() != self.k {
+            return damaged(format!("its mixture has {} components for {} clusters", m.components.len(), self.k));
+        }
+        let d = self.columns.len();
+        for (i, c) in m.components.iter().enumerate() {
+            let n = i + 1;
+            if !(c.weight > 0.0 && c.weight.is_finite()) {
+                return damaged(format!(
+                    "mixture component {n} has the weight {}, where a weight must be above 0",
+                    c.weight
+                ));
+            }
+            let u = &c.precision_cholesky;
+            if u.len() != d || u.iter().any(|r| r.len() != d) {
+                return damaged(format!("mixture component {n}'s precision factor is not {d} × {d} (one row and column per prepared column)"));
+            }
+            if u.iter().flatten().any(|v| !v.is_finite()) {
+                return damaged(format!(
+                    "mixture component {n}'s precision factor has a value that is not a finite number"
+                ));
+            }
+            for (a, r) in u.iter().enumerate() {
+                if !r.get(a).is_some_and(|&v| v > 0.0) {
+                    return damaged(format!(
+                        "mixture component {n}'s precision factor has a diagonal value at or below 0"
+                    ));
+                }
+                if r.iter().take(a).any(|&v| v != 0.0) {
+                    return damaged(format!("mixture component {n}'s precision factor has values below its diagonal"));
+                }
+            }
+        }
+        let total: f64 = m.components.iter().map(|c| c.weight).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return damaged(format!("its mixture weights add up to {total}, not 1"));
+        }
+        Ok(())
+    }
+
+    /// The centres, k rows of the prepared columns.
+    fn centres(&self) -> Vec<f64> {
+        self.clusters.iter().flat_map(|c| c.centre.iter().copied()).collect()
+    }
+
+    /// For a mixture, each prepared row's probability of each cluster (rows × k, row-major);
+    /// `None` for the other methods.
+    pub fn probabilities(&self, prepared: &Prepared) -> Option<Vec<f64>> {
+        let m = self.mixture.as_ref()?;
+        let x = &prepared.matrix;
+        let centres = self.centres();
+        let means: Vec<&[f64]> = centres.chunks_exact(x.columns().max(1)).collect();
+        let constants = m.constants();
+        let (mut scores, mut p) = (Vec::with_capacity(self.k), Vec::with_capacity(self.k));
+        let mut all = Vec::with_capacity(x.rows() * self.k);
+        for i in 0..x.rows() {
+            m.scores(x.row(i), &means, &constants, &mut scores);
+            mixture::probabilities(&scores, &mut p);
+            all.extend_from_slice(&p);
+        }
+        Some(all)
+    }
+
+    /// Labels every row of `table` (name, values) by the model's rule ([`label_rows`]),
+    /// preparing each row as the model's columns say.
     ///
     /// # Errors
     /// [`ModelError`] naming a feature that is missing or of another type.
@@ -324,7 +492,8 @@ impl ClusterModel {
     }
 
     /// The rows of `table` prepared as the model's columns say (rows missing a value, or whose
-    /// value cannot be prepared, left out and counted), and each kept row's nearest centre.
+    /// value cannot be prepared, left out and counted), and each kept row's cluster by
+    /// [`label_rows`] (the nearest centre, or a mixture's most probable component).
     ///
     /// # Errors
     /// [`ModelError`] naming a feature that is missing or of another type.
@@ -355,10 +524,8 @@ impl ClusterModel {
             sources.push((index, code));
         }
         let d = self.columns.len();
-        let centres: Vec<f64> = self.clusters.iter().flat_map(|c| c.centre.iter().copied()).collect();
         let mut values = Vec::with_capacity(n * d);
         let mut rows = Vec::with_capacity(n);
-        let mut labels = Vec::with_capacity(n);
         let mut row = vec![0.0; d];
         'rows: for i in kept_rows(&raws, n, self.missing) {
             for ((c, &(index, code)), slot) in self.columns.iter().zip(&sources).zip(row.iter_mut()) {
@@ -369,9 +536,9 @@ impl ClusterModel {
             }
             values.extend_from_slice(&row);
             rows.push(i);
-            labels.push(super::kmeans::nearest(&row, &centres, d).0);
         }
         let matrix = super::Matrix::new(values, d).map_err(|e| ModelError::Damaged(e.to_string()))?;
+        let labels = label_rows(&matrix, &self.centres(), self.mixture.as_ref());
         let prepared =
             Prepared { matrix, dropped: n - rows.len(), rows, columns: self.columns.clone(), warnings: Vec::new() };
         Ok((prepared, labels))
@@ -514,6 +681,140 @@ mod tests {
         let c =
             model.label(&[("spend", &spend), ("visits", &visits), ("city", &paris)]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.left_out, 1);
+    }
+
+    fn mixture_params(missing: Missing) -> ValidClusterParams {
+        let mut p = params(missing).params();
+        p.method = Method::Mixture;
+        p.check_fit(&Typed::Value(3)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_mixture_labels_its_own_data_as_the_fit_did_after_a_trip_through_json() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        for missing in [Missing::Drop, Missing::Impute] {
+            let fitted =
+                fit_model(&cols, &mixture_params(missing), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+            let m = fitted.model.mixture.as_ref().unwrap_or_else(|| panic!("a mixture part"));
+            assert_eq!(m.components.len(), 3);
+            assert!(
+                fitted.model.fitted_with.starts_with(
+                    "Gaussian mixture (full covariances, EM as scikit-learn's GaussianMixture): mean log-likelihood "
+                ),
+                "{}",
+                fitted.model.fitted_with
+            );
+            let json = fitted.model.to_json();
+            assert!(json.contains("\"precision_cholesky\""));
+            let back: ClusterModel = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back, fitted.model);
+            let labels = back.label(&cols).unwrap_or_else(|e| panic!("{e}"));
+            let mut expected = vec![None; 60];
+            for (&r, &l) in fitted.prepared.rows.iter().zip(&fitted.fit.labels) {
+                expected[r] = Some(l);
+            }
+            assert_eq!(labels.labels, expected);
+            // The model's probabilities put each row's highest on its label.
+            let p = back.probabilities(&fitted.prepared).unwrap_or_else(|| panic!("probabilities"));
+            for (row, &l) in p.chunks_exact(3).zip(&fitted.fit.labels) {
+                assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+                assert!(row.iter().all(|&q| q <= row[l as usize]), "{row:?} labelled {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_kmeans_model_has_no_mixture_part_and_older_files_load() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let model =
+            fit_model(&cols, &params(Missing::Drop), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
+        assert!(model.mixture.is_none() && !model.to_json().contains("mixture"));
+        let (prepared, _) = model.prepare(&cols).unwrap_or_else(|e| panic!("{e}"));
+        assert!(model.probabilities(&prepared).is_none());
+    }
+
+    #[test]
+    fn a_damaged_mixture_part_is_named() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let model = fit_model(&cols, &mixture_params(Missing::Drop), None, input(), &mut Quiet)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .model;
+        let damaged = |change: &dyn Fn(&mut ClusterModel)| {
+            let mut m = model.clone();
+            change(&mut m);
+            m.check().err().map(|e| e.to_string()).unwrap_or_default()
+        };
+        let part = |m: &mut ClusterModel| m.mixture.as_mut().map(|x| x.components.clone()).unwrap_or_default();
+        assert_eq!(
+            damaged(&|m| m.mixture = None),
+            "the model is damaged: it is a Gaussian mixture without its mixture part; save it again from Segscope."
+        );
+        assert!(damaged(&|m| m.algorithm = "kmeans".into())
+            .contains("it has a mixture part, but its algorithm is `kmeans`"));
+        assert!(damaged(&|m| {
+            let mut c = part(m);
+            c.pop();
+            m.mixture.as_mut().into_iter().for_each(|x| x.components = c.clone());
+        })
+        .contains("its mixture has 2 components for 3 clusters"));
+        assert!(damaged(&|m| m.mixture.as_mut().into_iter().for_each(|x| x.components[1].weight = -0.1))
+            .contains("mixture component 2 has the weight -0.1, where a weight must be above 0"));
+        assert!(damaged(&|m| m.mixture.as_mut().into_iter().for_each(|x| x.components[0].weight *= 2.0))
+            .contains("its mixture weights add up to"));
+        assert!(damaged(&|m| m
+            .mixture
+            .as_mut()
+            .into_iter()
+            .for_each(|x| drop(x.components[2].precision_cholesky.pop())))
+        .contains("mixture component 3's precision factor is not 4 × 4"));
+        assert!(damaged(&|m| m
+            .mixture
+            .as_mut()
+            .into_iter()
+            .for_each(|x| x.components[0].precision_cholesky[1][1] = 0.0))
+        .contains("mixture component 1's precision factor has a diagonal value at or below 0"));
+        assert!(damaged(&|m| m
+            .mixture
+            .as_mut()
+            .into_iter()
+            .for_each(|x| x.components[0].precision_cholesky[0][1] = f64::NAN))
+        .contains("mixture component 1's precision factor has a value that is not a finite number"));
+    }
+
+    /// Two long parallel groups along the diagonal of two correlated features, 150 rows each,
+    /// and the planted group of each row.
+    fn elongated() -> (ColumnData, ColumnData, Vec<u32>) {
+        let (mut a, mut b, mut truth) = (Vec::new(), Vec::new(), Vec::new());
+        for g in 0..2u32 {
+            for i in 0..150u32 {
+                let t = -6.0 + 12.0 * f64::from(i) / 149.0;
+                let s = (f64::from((i * 7) % 11) - 5.0) / 5.0 * 0.4;
+                let off = if g == 1 { 2.0 } else { -2.0 };
+                a.push(Some((t + s + off) / 2f64.sqrt()));
+                b.push(Some((t - s - off) / 2f64.sqrt()));
+                truth.push(g);
+            }
+        }
+        (ColumnData::Decimal { values: a, scale: 3 }, ColumnData::Decimal { values: b, scale: 3 }, truth)
+    }
+
+    #[test]
+    fn elongated_groups_are_found_by_the_mixture_where_kmeans_cuts_across_them() {
+        let (a, b, truth) = elongated();
+        let cols = [("a", &a), ("b", &b)];
+        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let ari = |method: Method| {
+            let p = ClusterParams { features: vec![f("a"), f("b")], method, ..Default::default() }
+                .check_fit(&Typed::Value(2))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let fitted = fit_model(&cols, &p, None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+            crate::cluster::agreement::adjusted_rand_index(&truth, &fitted.fit.labels)
+        };
+        let (mixture, kmeans) = (ari(Method::Mixture), ari(Method::Kmeans));
+        assert!(mixture > 0.95 && kmeans < 0.2, "ARI: mixture {mixture}, k-means {kmeans}");
     }
 
     #[test]

@@ -32,18 +32,23 @@ pub enum Method {
     /// mismatch costing γ; for features that mix numbers and categories (survey answers, plans,
     /// regions).
     Kprototypes,
+    /// A Gaussian mixture (full covariances, EM as scikit-learn's `GaussianMixture`): for groups
+    /// of different spread or stretched along correlated features, where k-means' equal round
+    /// clusters fit badly; each customer gets a probability of each cluster.
+    Mixture,
 }
 
 impl Method {
     /// Every method, in the order a form offers them.
-    pub const ALL: [Method; 3] = [Method::Kmeans, Method::Minibatch, Method::Kprototypes];
+    pub const ALL: [Method; 4] = [Method::Kmeans, Method::Minibatch, Method::Kprototypes, Method::Mixture];
 
-    /// The name on the command line and in files (`kmeans`, `minibatch`, `kprototypes`).
+    /// The name on the command line and in files (`kmeans`, `minibatch`, `kprototypes`, `mixture`).
     pub fn name(self) -> &'static str {
         match self {
             Method::Kmeans => "kmeans",
             Method::Minibatch => "minibatch",
             Method::Kprototypes => "kprototypes",
+            Method::Mixture => "mixture",
         }
     }
 
@@ -65,6 +70,7 @@ impl Method {
             Method::Kmeans => "k-means",
             Method::Minibatch => "Mini-batch k-means",
             Method::Kprototypes => "k-prototypes (numbers and categories)",
+            Method::Mixture => "Gaussian mixture (soft membership)",
         }
     }
 }
@@ -263,7 +269,7 @@ mod tests {
         }
         assert_eq!(
             Method::parse("ward").err().map(|e| e.to_string()).as_deref(),
-            Some("`ward` is not a clustering method; use kmeans, minibatch or kprototypes.")
+            Some("`ward` is not a clustering method; use kmeans, minibatch, kprototypes or mixture.")
         );
         let stray = ClusterParams { gamma: Some(Typed::Text("x".into())), ..params() };
         assert_eq!(stray.check().map(|v| v.gamma).ok(), Some(None), "k-means does not read γ");

@@ -1,11 +1,13 @@
-//! Help choosing k: k-means fitted for each k of a range, with the scores a user reads to choose
-//! (inertia for the elbow, silhouette, Calinski–Harabasz, Davies–Bouldin, stability) and a
-//! recommended k with its reason in one sentence.
+//! Help choosing k: k-means (or k-prototypes, or a Gaussian mixture) fitted for each k of a
+//! range, with the scores a user reads to choose (inertia for the elbow, silhouette,
+//! Calinski–Harabasz, Davies–Bouldin, stability; for a mixture also BIC) and a recommended k with
+//! its reason in one sentence.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::agreement::adjusted_rand_index;
+use super::gmm::{self, GmmError, GmmParams};
 use super::kmeans::{fit, KMeansError, KMeansParams};
 use super::kprototypes::{self, KPrototypesError, KPrototypesParams};
 use super::quality::{
@@ -37,6 +39,9 @@ pub struct ScanParams {
     /// then fitted by k-prototypes, its cost is the inertia, and the silhouette is Gower's on at
     /// most [`GOWER_ROWS`] rows.
     pub prototypes: Option<Vec<std::ops::Range<usize>>>,
+    /// Fit each k as a Gaussian mixture (full covariances; the scores are of its hard labels,
+    /// and each point has its BIC).
+    pub mixture: bool,
 }
 
 impl Default for ScanParams {
@@ -49,6 +54,7 @@ impl Default for ScanParams {
             silhouette_rows: SILHOUETTE_EXACT_ROWS,
             stability_fits: 3,
             prototypes: None,
+            mixture: false,
         }
     }
 }
@@ -70,6 +76,9 @@ pub enum ScanError {
     /// A k-prototypes fit could not run.
     #[error(transparent)]
     KPrototypes(KPrototypesError),
+    /// A Gaussian mixture could not be fitted.
+    #[error(transparent)]
+    Mixture(GmmError),
     /// The monitor asked to stop.
     #[error("{CANCELLED}")]
     Cancelled,
@@ -93,6 +102,11 @@ pub struct ScanPoint {
     pub davies_bouldin: Option<f64>,
     /// Mean adjusted Rand index between this fit and fits from other seeds (1: always the same clusters).
     pub stability: f64,
+    /// A Gaussian mixture's Bayesian information criterion, as scikit-learn's `bic` (lower is
+    /// better): −2 × customers × mean log-likelihood + parameters × ln(customers), the parameters
+    /// being k − 1 weights, k × d means and k × d(d + 1)/2 covariance values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<f64>,
 }
 
 /// A scan over k.
@@ -136,14 +150,16 @@ pub fn scan_features(
     let prototypes = (params.method == super::params::Method::Kprototypes)
         .then(|| super::model::weigh_categories(&mut prepared, params.gamma).0);
     let x = prepared.matrix.sampled(max_rows, params.kmeans.seed);
-    let scan_params = ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), prototypes, ..ScanParams::default() };
+    let mixture = params.method == super::params::Method::Mixture;
+    let scan_params =
+        ScanParams { min_k, max_k, kmeans: params.kmeans.clone(), prototypes, mixture, ..ScanParams::default() };
     let (scanned, scan) = (x.rows(), scan(&x, &scan_params, monitor)?);
     drop(x);
     Ok(FeatureScan { prepared, scanned, scan })
 }
 
-/// Fits k-means (or k-prototypes, see [`ScanParams::prototypes`]) for each k of the range and
-/// scores it.
+/// Fits k-means (or k-prototypes, see [`ScanParams::prototypes`], or a Gaussian mixture, see
+/// [`ScanParams::mixture`]) for each k of the range and scores it.
 ///
 /// # Errors
 /// [`ScanError::BadRange`], a [`KMeansError`] for parameters that do not fit `x` (more clusters than
@@ -157,11 +173,11 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
     let mut points = Vec::new();
     for k in params.min_k..=params.max_k {
         let base = KMeansParams { k, ..params.kmeans.clone() };
-        let main = fit_one(x, params, &base, monitor)?;
+        let (main, bic) = fit_one(x, params, &base, monitor)?;
         let mut agreement = 0.0;
         for r in 0..params.stability_fits {
             let again = KMeansParams { n_init: 1, seed: base.seed.wrapping_add(1 + r as u64), ..base.clone() };
-            let other = fit_one(x, params, &again, monitor)?;
+            let (other, _) = fit_one(x, params, &again, monitor)?;
             agreement += adjusted_rand_index(&main.labels, &other.labels);
         }
         let stability = if params.stability_fits == 0 { 1.0 } else { agreement / params.stability_fits as f64 };
@@ -179,6 +195,7 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
             calinski_harabasz: calinski_harabasz(x, &main.labels, k),
             davies_bouldin: davies_bouldin(x, &main.labels, k),
             stability,
+            bic,
         });
         monitor.progress("Scanning k", (k - params.min_k + 1) as u64, total);
         if monitor.is_cancelled() {
@@ -221,22 +238,47 @@ fn recommend(points: &[ScanPoint]) -> (usize, String) {
     }
 }
 
-/// One fit of the scan: k-means, or k-prototypes on the blocks of [`ScanParams::prototypes`].
+/// One fit of the scan: k-means, k-prototypes on the blocks of [`ScanParams::prototypes`], or a
+/// Gaussian mixture (then with its BIC).
 fn fit_one(
     x: &Matrix,
     params: &ScanParams,
     kmeans: &KMeansParams,
     monitor: &mut dyn Monitor,
-) -> Result<super::kmeans::KMeansFit, ScanError> {
+) -> Result<(super::kmeans::KMeansFit, Option<f64>), ScanError> {
+    if params.mixture {
+        let p = GmmParams {
+            k: kmeans.k,
+            n_init: kmeans.n_init,
+            max_iter: kmeans.max_iter,
+            seed: kmeans.seed,
+            ..GmmParams::default()
+        };
+        let mixture_error = |e| match e {
+            GmmError::Cancelled => ScanError::Cancelled,
+            other => ScanError::Mixture(other),
+        };
+        let g = gmm::fit(x, &p, &mut CancelOnly(monitor)).map_err(mixture_error)?;
+        let (fit, _) = super::model::hard_labels(x, &g).map_err(mixture_error)?;
+        return Ok((fit, Some(bic(g.log_likelihood, x.rows(), kmeans.k, x.columns()))));
+    }
     let Some(blocks) = &params.prototypes else {
-        return fit(x, kmeans, &mut CancelOnly(monitor)).map_err(cancelled);
+        return fit(x, kmeans, &mut CancelOnly(monitor)).map(|f| (f, None)).map_err(cancelled);
     };
     let p = KPrototypesParams { k: kmeans.k, n_init: kmeans.n_init, max_iter: kmeans.max_iter, seed: kmeans.seed };
     match kprototypes::fit(x, blocks, &p, &mut CancelOnly(monitor)) {
-        Ok(f) => Ok(f),
+        Ok(f) => Ok((f, None)),
         Err(KPrototypesError::Cancelled) => Err(ScanError::Cancelled),
         Err(e) => Err(ScanError::KPrototypes(e)),
     }
+}
+
+/// scikit-learn's `bic` of a full-covariance mixture of `k` components on `n` rows of `d`
+/// features with mean log-likelihood `log_likelihood`.
+pub fn bic(log_likelihood: f64, n: usize, k: usize, d: usize) -> f64 {
+    let parameters = (k.saturating_sub(1) + k * d + k * d * (d + 1) / 2) as f64;
+    let n = n as f64;
+    -2.0 * log_likelihood * n + parameters * n.ln()
 }
 
 fn cancelled(e: KMeansError) -> ScanError {

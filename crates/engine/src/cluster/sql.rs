@@ -1,5 +1,6 @@
-//! A cluster model as SQL: every customer with the name of the nearest centre, computed in the
-//! warehouse exactly as [`ClusterModel::label`] computes it.
+//! A cluster model as SQL: every customer with the name of the nearest centre (for a Gaussian
+//! mixture, of the most probable component), computed in the warehouse exactly as
+//! [`ClusterModel::label`] computes it.
 //!
 //! Each prepared column is made as [`PreparedColumn`] makes it, in the same floating-point steps:
 //! the number as a double (a date as whole days before the model's as-of date, a date-time by its
@@ -7,7 +8,10 @@
 //! minus the centre, divided by the scale, times the weight (a step that changes nothing, such as
 //! dividing by 1, is left out); a category's level is the weight when the row's value is that
 //! level, else 0. The squared distance to each centre is summed column by column in the engine's
-//! order, and the first centre with the smallest distance wins. Constants are written as the
+//! order, and the first centre with the smallest distance wins. A mixture's score of component c
+//! is the same kind of sum: each y_j = Σ_{i≤j} (x_i − μ_i)·U_ij (U its precision's Cholesky
+//! factor) in a further lateral step, then Σ_j y_j² plus the constant −2(log π_c + log det U_c)
+//! ([`super::mixture`]); the lowest score wins, the first on a tie. Constants are written as the
 //! shortest decimal that reads back as the same double (`4.2e1`), which every dialect reads as a
 //! double, so the warehouse does the engine's arithmetic.
 //!
@@ -177,11 +181,15 @@ pub fn model_sql(
         .enumerate()
         .map(|(j, c)| format!("{} AS segscope_p{}", prepared(c, d, as_of), j + 1))
         .collect();
+    let mixture = model.mixture.as_ref().map(|m| mixture_steps(model, m));
     let distances: Vec<String> = model
         .clusters
         .iter()
         .enumerate()
         .map(|(i, cluster)| {
+            if let Some((_, scores)) = &mixture {
+                return scores.get(i).cloned().unwrap_or_default();
+            }
             let terms: Vec<String> = cluster
                 .centre
                 .iter()
@@ -215,20 +223,61 @@ pub fn model_sql(
             "a missing value is filled as when fitted (the median, or the most common category)"
         }
     };
+    let (method, rule) = match &mixture {
+        Some(_) => (
+            "Gaussian mixture",
+            "the most probable mixture component (the lowest score: squared norm of the centred features times the precision's Cholesky factor, minus twice the log of its weight and of the factor's determinant; the first cluster on a tie)",
+        ),
+        None => ("k-means", "the nearest cluster centre (squared Euclidean distance on the prepared features, the first cluster on a tie)"),
+    };
+    let mut steps = lateral(d, &prepared, "p");
+    if let Some((ys, _)) = &mixture {
+        steps += &format!("\n{}", lateral(d, ys, "y"));
+    }
     let dates = match as_of.filter(|_| model.columns.iter().any(|c| c.days)) {
         Some(a) => format!("\n-- Dates count whole days back from the as-of date {a} (a date-time by its date)."),
         None => String::new(),
     };
     Ok(format!(
-        "-- Segscope clusters: k-means, k = {k}, on {}, {}.\n\
-         -- `cluster` is the name of the nearest cluster centre (squared Euclidean distance on the prepared features, the first cluster on a tie); {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}\n\
+        "-- Segscope clusters: {method}, k = {k}, on {}, {}.\n\
+         -- `cluster` is the name of {rule}; {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}\n\
          -- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.\n\
          {ctes_sql}SELECT\n  c.*,\n  {case}\nFROM {source} AS c\n{}\n{};\n",
         clean(&features.join(", ")),
         d.product(),
-        lateral(d, &prepared, "p"),
+        steps,
         lateral(d, &distances, "d"),
     ))
+}
+
+/// A mixture's lateral steps: the fields `segscope_y{c}_{j}` (y_j of component c, from the
+/// prepared columns `p`) and each component's score `segscope_d{c}` (from `y`), in the order
+/// and the floating-point steps of [`super::mixture::Mixture::scores`].
+fn mixture_steps(model: &ClusterModel, m: &super::mixture::Mixture) -> (Vec<String>, Vec<String>) {
+    let constants = m.constants();
+    let (mut ys, mut scores) = (Vec::new(), Vec::new());
+    for (c, ((cluster, component), constant)) in model.clusters.iter().zip(&m.components).zip(&constants).enumerate() {
+        let u = &component.precision_cholesky;
+        let mut squares = Vec::new();
+        for j in 0..cluster.centre.len() {
+            let terms: Vec<String> = cluster
+                .centre
+                .iter()
+                .take(j + 1)
+                .enumerate()
+                .map(|(i, &mean)| {
+                    let factor = u.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0);
+                    format!("(p.segscope_p{} - {}) * {}", i + 1, number(mean), number(factor))
+                })
+                .collect();
+            let y = format!("segscope_y{}_{}", c + 1, j + 1);
+            ys.push(format!("{} AS {y}", terms.join(" + ")));
+            squares.push(format!("y.{y} * y.{y}"));
+        }
+        squares.push(number(*constant));
+        scores.push(format!("{}\n    AS segscope_d{}", squares.join("\n      + "), c + 1));
+    }
+    (ys, scores)
 }
 
 #[cfg(test)]
@@ -257,6 +306,7 @@ mod tests {
             format: MODEL_FORMAT.into(),
             algorithm: "kmeans".into(),
             gamma: None,
+            mixture: None,
             k: centres.len(),
             n_init: 1,
             max_iter: 10,

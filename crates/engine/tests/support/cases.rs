@@ -6,7 +6,7 @@
 //! fields in `tests/data/definitions/`) on the built-in sample; a seeded sample of the random definitions
 //! of the DuckDB property tests (`rules_duckdb.rs`, `customers_duckdb.rs`); the RFM SQL for each
 //! scoring method; and cluster models fitted by the engine (the sample with its transactions'
-//! aggregates, and a model labelling a table it was not fitted on).
+//! aggregates, a Gaussian mixture on the sample, and a model labelling a table it was not fitted on).
 #![allow(dead_code)]
 
 #[path = "random_aggregates.rs"]
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use segscope_engine::cluster::model::{fit_model, ClusterModel, ModelInput};
-use segscope_engine::cluster::params::ClusterParams;
+use segscope_engine::cluster::params::{ClusterParams, Method as ClusterMethod};
 use segscope_engine::cluster::prep::{FeatureSpec, Missing, Scaling};
 use segscope_engine::cluster::sql::model_sql;
 use segscope_engine::customers::{customer_keys, join, key_text, Aggregates};
@@ -399,7 +399,19 @@ fn fit(
     k: usize,
     as_of: Option<i32>,
 ) -> ClusterModel {
-    let params = ClusterParams { features, missing, ..ClusterParams::default() }.check_fit(&k.into()).unwrap();
+    fit_with(ClusterMethod::Kmeans, columns, features, missing, k, as_of)
+}
+
+/// As [`fit`], with the method given.
+fn fit_with(
+    method: ClusterMethod,
+    columns: &[(&str, &ColumnData)],
+    features: Vec<FeatureSpec>,
+    missing: Missing,
+    k: usize,
+    as_of: Option<i32>,
+) -> ClusterModel {
+    let params = ClusterParams { features, missing, method, ..ClusterParams::default() }.check_fit(&k.into()).unwrap();
     let input = ModelInput { file: "customers.csv".into(), bytes: 0, rows: 0 };
     fit_model(columns, &params, as_of, input, &mut Quiet).unwrap().model
 }
@@ -430,6 +442,8 @@ fn cluster_expected(
 ///   between orders and the share spent on Garden), customers missing a value left out (income and
 ///   gender have gaps; customers who never bought have no last order date), and the same features
 ///   with missing values imputed;
+/// - a Gaussian mixture on the sample (age, income with ln(1 + x), app sessions, revenue with
+///   ln(1 + x), the last order date, e-mail opt-in), labelled by its most probable component;
 /// - a model fitted on one table labelling another: a date-time feature, a level it was not fitted on,
 ///   values below −1 under ln(1 + x) (left out), missing values imputed.
 pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
@@ -473,6 +487,25 @@ pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             expected: cluster_expected(&model, &columns, &keys, missing == Missing::Drop),
         });
     }
+    let features = vec![
+        feature("age", false, Scaling::Zscore, 1.0),
+        feature("income", true, Scaling::Zscore, 1.0),
+        feature("app_sessions_90d", false, Scaling::Robust, 1.0),
+        feature("revenue", true, Scaling::Zscore, 1.0),
+        feature("last_order_date", false, Scaling::Minmax, 1.0),
+        feature("email_opt_in", false, Scaling::Zscore, 1.0),
+    ];
+    let mut model = fit_with(ClusterMethod::Mixture, &columns, features, Missing::Drop, 4, as_of);
+    assert!(model.mixture.is_some(), "a mixture part");
+    model.transactions = Some(mapping.clone());
+    cases.push(Case {
+        label: "a Gaussian mixture of 4 clusters on the sample".into(),
+        tables: tables.clone(),
+        sql: model_sql(&model, w.dialect(), "customers", Some("transactions")).unwrap(),
+        key: mapping.customer_key().to_string(),
+        outputs: vec!["cluster".into()],
+        expected: cluster_expected(&model, &columns, &keys, true),
+    });
     // Fitted on one table, labelling another.
     let read = |name: &str, text: String| {
         read_table(name, text.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap().table
