@@ -4,7 +4,9 @@
 //! until the mean log-likelihood gains less than `tol`. Where k-means fits badly (groups of
 //! different spread or elongated along correlated features) a mixture still fits, and it gives each
 //! customer a probability of belonging to each group (soft membership) rather than one label.
-//! Sums over customers run in row order, so the same input and seed give the same fit.
+//! Sums over customers run in row order, so the same input and seed give the same fit; logs and
+//! exponentials are the `libm` crate's, the same code native and in wasm, so the page's fit is the
+//! command line's to the bit (DECISIONS 7).
 
 use thiserror::Error;
 
@@ -142,7 +144,7 @@ pub fn fit_from(
             n_iter = iteration;
             let previous = lower;
             let (mean, log_resp) = e_step(x, &c);
-            resp = log_resp.iter().map(|v| v.exp()).collect();
+            resp = log_resp.iter().map(|&v| libm::exp(v)).collect();
             c = m_step(x, &resp, params.k, params.reg_covar)?;
             lower = mean;
             if (lower - previous).abs() < params.tol {
@@ -162,7 +164,7 @@ pub fn fit_from(
         return Err(GmmError::Params("the restarts must be at least 1.".into()));
     };
     let (log_likelihood, log_resp) = e_step(x, &c);
-    let responsibilities: Vec<f64> = log_resp.iter().map(|v| v.exp()).collect();
+    let responsibilities: Vec<f64> = log_resp.iter().map(|&v| libm::exp(v)).collect();
     let labels = responsibilities
         .chunks_exact(c.k.max(1))
         .map(|r| {
@@ -247,10 +249,10 @@ fn m_step(x: &Matrix, resp: &[f64], k: usize, reg_covar: f64) -> Result<Componen
 /// Each row's log-likelihood under the mixture (their mean) and log-responsibilities (n × k).
 fn e_step(x: &Matrix, c: &Components) -> (f64, Vec<f64>) {
     let (n, d, k) = (x.rows(), c.d, c.k);
-    let log_2pi = (2.0 * std::f64::consts::PI).ln();
+    let log_2pi = libm::log(2.0 * std::f64::consts::PI);
     // ln det(covariance)^(-1/2) = −Σ ln diag(L).
     let half_log_det: Vec<f64> = (0..k)
-        .map(|j| (0..d).map(|a| c.chol.get(j * d * d + a * d + a).copied().unwrap_or(1.0).ln()).sum::<f64>())
+        .map(|j| (0..d).map(|a| libm::log(c.chol.get(j * d * d + a * d + a).copied().unwrap_or(1.0))).sum::<f64>())
         .collect();
     let mut log_resp = vec![0.0; n * k];
     let mut total = 0.0;
@@ -273,10 +275,10 @@ fn e_step(x: &Matrix, c: &Components) -> (f64, Vec<f64>) {
             }
             let maha: f64 = y.iter().map(|v| v * v).sum();
             *w = -0.5 * (d as f64 * log_2pi + maha) - half_log_det.get(j).copied().unwrap_or(0.0)
-                + c.weights.get(j).copied().unwrap_or(0.0).ln();
+                + libm::log(c.weights.get(j).copied().unwrap_or(0.0));
         }
         let top = weighted.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let norm = top + weighted.iter().map(|w| (w - top).exp()).sum::<f64>().ln();
+        let norm = top + libm::log(weighted.iter().map(|w| libm::exp(w - top)).sum::<f64>());
         weighted.iter_mut().for_each(|w| *w -= norm);
         total += norm;
     }

@@ -77,9 +77,13 @@ impl Mixture {
         self.components
             .iter()
             .map(|c| {
-                let log_det: f64 =
-                    c.precision_cholesky.iter().enumerate().map(|(j, r)| r.get(j).copied().unwrap_or(1.0).ln()).sum();
-                -2.0 * (c.weight.ln() + log_det)
+                let log_det: f64 = c
+                    .precision_cholesky
+                    .iter()
+                    .enumerate()
+                    .map(|(j, r)| libm::log(r.get(j).copied().unwrap_or(1.0)))
+                    .sum();
+                -2.0 * (libm::log(c.weight) + log_det)
             })
             .collect()
     }
@@ -127,7 +131,7 @@ pub fn lowest(scores: &[f64]) -> u32 {
 pub fn probabilities(scores: &[f64], out: &mut Vec<f64>) {
     let top = scores.iter().map(|s| -0.5 * s).fold(f64::NEG_INFINITY, f64::max);
     out.clear();
-    out.extend(scores.iter().map(|s| (-0.5 * s - top).exp()));
+    out.extend(scores.iter().map(|s| libm::exp(-0.5 * s - top)));
     let total: f64 = out.iter().sum();
     if total > 0.0 && total.is_finite() {
         out.iter_mut().for_each(|p| *p /= total);
