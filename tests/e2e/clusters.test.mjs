@@ -230,6 +230,55 @@ test('k-prototypes on numbers and categories: Gower scan, fit, and the native fi
   await rec.close();
 });
 
+test('a Gaussian mixture: BIC in the scan, soft membership in the profile, and the native fit gives the page\'s model', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/clusters');
+  await page.waitForSelector(tick('revenue'), { state: 'attached' });
+  for (const f of ['age', 'income', 'app_sessions_90d']) await page.check(tick(f));
+  await page.check(`#cluster-features tr:has(${tick('income')}) .feature-log`);
+  await page.selectOption('#cluster-method', 'mixture');
+  await page.fill('#cluster-n-init', '2');
+  await page.dispatchEvent('#cluster-n-init', 'change');
+  await page.fill('#scan-min', '2');
+  await page.dispatchEvent('#scan-min', 'change');
+  await page.fill('#scan-max', '4');
+  await page.dispatchEvent('#scan-max', 'change');
+  await page.click('#run-scan');
+  await page.waitForSelector('#scan-table tbody tr');
+  assert.equal(await page.locator('#scan-table tbody tr').count(), 3);
+  assert.equal(await page.locator('.scan-charts canvas').count(), 6, 'a chart per score, BIC included');
+  await page.fill('#cluster-k', '3');
+  await page.click('#run-fit');
+  await page.waitForSelector('#cluster-table tbody tr');
+  assert.match(await page.textContent('#clusters-fitted-with'), /^Gaussian mixture/);
+  assert.match(await page.textContent('#clusters-membership'), /% of the customers clustered have no cluster with a probability of/);
+  assert.equal(await page.locator('#cluster-table tbody td.membership').count(), 3, 'each cluster\'s members\' mean probability');
+  await page.screenshot({ path: join(artifactsDir, 'clusters-mixture.png'), fullPage: true });
+  const files = await downloads(page, '#clusters-download-csv', (n) => n.some((x) => x.endsWith('.csv')));
+  const rows = parseCsv(files.find((f) => f.name.endsWith('.csv')).bytes.toString('utf8'));
+  const [modelFile] = await downloads(page, '#clusters-download-model', (n) => n.length === 1);
+  const model = JSON.parse(modelFile.bytes.toString('utf8'));
+  assert.equal(model.algorithm, 'mixture');
+  assert.ok(model.mixture, 'the model keeps the weights and precisions');
+
+  // Natively, the same settings and seed: the same model to the bit (logs and exponentials are the libm crate's).
+  const dir = mkdtempSync(join(tmpdir(), 'segscope-mixture-'));
+  segscope('sample', '--out', dir, '--customers', '5000');
+  segscope('cluster', '--input', join(dir, 'customers.csv'), '--features', 'age,income,app_sessions_90d', '--log', 'income',
+    '--algorithm', 'mixture', '--n-init', '2', '--seed', '0', '--k', '3',
+    '--output', join(dir, 'native.csv'), '--model', join(dir, 'native-model.json'));
+  const native = JSON.parse(readFileSync(join(dir, 'native-model.json'), 'utf8'));
+  assert.deepEqual(native.clusters.map((c) => c.centre), model.clusters.map((c) => c.centre), 'the same means, to the bit');
+  assert.deepEqual(native.mixture, model.mixture, 'the same weights and precisions, to the bit');
+  const nativeRows = parseCsv(readFileSync(join(dir, 'native.csv'), 'utf8'));
+  const asCli = (name) => (name === 'Not clustered (missing values)' ? '' : name);
+  for (let i = 1; i < rows.length; i++) assert.equal(nativeRows[i].at(-1), asCli(rows[i].at(-1)), `row ${i}: the native fit labels it as the page did`);
+  rec.assertNoErrors();
+  rec.assertNoForeignRequests();
+  await rec.close();
+});
+
 test('a fit shows its progress, and Cancel leaves the clusters made before as they were', async () => {
   const rec = await newRecordedPage(browser, server.url);
   const { page } = rec;
