@@ -96,7 +96,7 @@ CROSS JOIN LATERAL (
       + y.segscope_y2_6 * y.segscope_y2_6
       + y.segscope_y2_7 * y.segscope_y2_7
       + y.segscope_y2_8 * y.segscope_y2_8
-      + (-9.02966594405776e0)
+      + (-9.029665944057758e0)
     AS segscope_d2,
     y.segscope_y3_1 * y.segscope_y3_1
       + y.segscope_y3_2 * y.segscope_y3_2
