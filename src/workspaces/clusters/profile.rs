@@ -256,7 +256,7 @@ pub fn ClusterResult(
                 <table id="cluster-heatmap" class="heatmap">
                     <thead><tr>
                         <th scope="col">"Feature"</th><th scope="col" class="num">"All"</th>
-                        {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
+                        {cluster_headers(&view)}
                     </tr></thead>
                     <tbody>
                         {view.columns.iter().enumerate().map(|(j, col)| {
@@ -287,7 +287,7 @@ pub fn ClusterResult(
                     <table id="cluster-quartiles">
                         <thead><tr>
                             <th scope="col">"Feature"</th>
-                            {view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()}
+                            {cluster_headers(&view)}
                         </tr></thead>
                         <tbody>
                             {view.columns.iter().enumerate().filter(|(_, col)| !col.contains('=')).map(|(j, col)| view! {
@@ -323,6 +323,11 @@ pub fn ClusterResult(
             })}
         </section>
     }
+}
+
+/// One column header per cluster, by name, for the tables with a column per cluster.
+fn cluster_headers(view: &ClustersView) -> impl IntoView {
+    view.clusters.iter().map(|cl| view! { <th scope="col" class="num">{cl.name.clone()}</th> }).collect_view()
 }
 
 /// The clusters as rules: each cluster's rules in words, how often they agree with the clusters,

@@ -29,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 use thiserror::Error;
 
-use super::kmeans::{self, KMeansFit};
+use super::kmeans::{self, KMeansError, KMeansFit, KMeansParams};
 use super::prep::{Prepared, PreparedColumn};
 use super::Matrix;
 use crate::progress::{Monitor, CANCELLED};
@@ -65,17 +65,9 @@ impl Default for KPrototypesParams {
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum KPrototypesError {
-    /// k is 0 or 1.
-    #[error("the number of clusters must be at least 2 (got {0}).")]
-    TooFewClusters(usize),
-    /// More clusters than customers.
-    #[error("{k} clusters need at least {k} customers with every feature; there are {rows}. Choose a smaller k or fill missing values.")]
-    TooFewRows {
-        /// Clusters asked for.
-        k: usize,
-        /// Rows there are.
-        rows: usize,
-    },
+    /// k, the number of customers, `n_init` or `max_iter` does not fit (as k-means checks them).
+    #[error(transparent)]
+    Params(#[from] KMeansError),
     /// Fewer distinct customers than clusters.
     #[error("only {distinct} customers differ in their features, fewer than the {k} clusters asked for; choose k of at most {distinct}.")]
     TooFewDistinct {
@@ -83,12 +75,6 @@ pub enum KPrototypesError {
         k: usize,
         /// Distinct rows there are.
         distinct: usize,
-    },
-    /// `n_init` or `max_iter` is 0.
-    #[error("{name} must be at least 1 (got 0).")]
-    Zero {
-        /// The parameter.
-        name: &'static str,
     },
     /// No category among the features.
     #[error("k-prototypes needs at least one category among the features; with numbers only, choose k-means.")]
@@ -134,29 +120,13 @@ impl KPrototypesParams {
     /// # Errors
     /// The first [`KPrototypesError`] that applies.
     pub fn check(&self, rows: usize) -> Result<(), KPrototypesError> {
-        check_k(self.k, rows)?;
-        if self.n_init == 0 {
-            return Err(KPrototypesError::Zero { name: "the number of restarts (n_init)" });
-        }
-        check_max_iter(self.max_iter)
+        check(self.k, rows, self.n_init, self.max_iter)
     }
 }
 
-fn check_k(k: usize, rows: usize) -> Result<(), KPrototypesError> {
-    if k < 2 {
-        return Err(KPrototypesError::TooFewClusters(k));
-    }
-    if rows < k {
-        return Err(KPrototypesError::TooFewRows { k, rows });
-    }
-    Ok(())
-}
-
-fn check_max_iter(max_iter: usize) -> Result<(), KPrototypesError> {
-    if max_iter == 0 {
-        return Err(KPrototypesError::Zero { name: "the most iterations (max_iter)" });
-    }
-    Ok(())
+/// k-means' checks of `k` against `rows`, `n_init` and `max_iter` (its tolerance is not used here).
+fn check(k: usize, rows: usize, n_init: usize, max_iter: usize) -> Result<(), KPrototypesError> {
+    Ok(KMeansParams { k, n_init, max_iter, tol: 0.0, ..KMeansParams::default() }.check(rows)?)
 }
 
 /// The categories among prepared columns: for each, the range of its one-hot columns
@@ -287,7 +257,7 @@ pub fn fit(
             best = Some(fit);
         }
     }
-    best.ok_or(KPrototypesError::Zero { name: "the number of restarts (n_init)" })
+    best.ok_or(KPrototypesError::Params(KMeansError::Zero { name: "the number of restarts (n_init)" }))
 }
 
 /// One k-prototypes run from `start` (one centre per row, in the layout of `x`; a category's
@@ -306,8 +276,7 @@ pub fn fit_from(
     monitor: &mut dyn Monitor,
 ) -> Result<KMeansFit, KPrototypesError> {
     let k = start.rows();
-    check_k(k, x.rows())?;
-    check_max_iter(max_iter)?;
+    check(k, x.rows(), 1, max_iter)?;
     if start.columns() != x.columns() {
         return Err(KPrototypesError::BadStart { found: start.columns(), expected: x.columns() });
     }
@@ -968,9 +937,12 @@ mod tests {
     fn k_cannot_exceed_rows() {
         let (x, _) = planted();
         let err = fit(&x, &one(2..5), &params(91, 0), &mut Quiet).err();
-        assert_eq!(err, Some(KPrototypesError::TooFewRows { k: 91, rows: 90 }));
+        assert_eq!(err, Some(KPrototypesError::Params(KMeansError::TooFewRows { k: 91, rows: 90 })));
         assert!(err.is_some_and(|e| e.to_string().starts_with("91 clusters need at least 91 customers")));
-        assert_eq!(fit(&x, &one(2..5), &params(1, 0), &mut Quiet).err(), Some(KPrototypesError::TooFewClusters(1)));
+        assert_eq!(
+            fit(&x, &one(2..5), &params(1, 0), &mut Quiet).err(),
+            Some(KPrototypesError::Params(KMeansError::TooFewClusters(1)))
+        );
     }
 
     #[test]

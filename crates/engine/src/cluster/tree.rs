@@ -233,8 +233,8 @@ impl Ctx<'_> {
         }
         let mut best: Option<(usize, usize, Cut, u32, u32)> = None;
         for (i, points) in at_leaf.iter().enumerate() {
-            let Some(Node::Leaf { cluster }) = nth_leaf(tree, i) else { continue };
-            let kept = points.iter().filter(|&&r| self.label(r) == *cluster).count();
+            let Some(&mut Node::Leaf { cluster }) = nth_leaf(tree, i) else { continue };
+            let kept = points.iter().filter(|&&r| self.label(r) == cluster).count();
             for j in 0..self.d {
                 if let Some((right, cut, l, rc)) = self.majority_cut(points, j, k) {
                     let gain = right.saturating_sub(kept);
@@ -245,7 +245,7 @@ impl Ctx<'_> {
             }
         }
         let Some((i, _, cut, left, right)) = best else { return false };
-        if let Some(leaf) = nth_leaf_mut(tree, i) {
+        if let Some(leaf) = nth_leaf(tree, i) {
             *leaf = Node::Split {
                 cut,
                 left: Box::new(Node::Leaf { cluster: left }),
@@ -309,21 +309,8 @@ fn leaf_index(node: &Node, row: &[f64]) -> usize {
     }
 }
 
-fn nth_leaf(node: &Node, i: usize) -> Option<&Node> {
-    match node {
-        Node::Leaf { .. } => (i == 0).then_some(node),
-        Node::Split { left, right, .. } => {
-            let n = left.leaves();
-            if i < n {
-                nth_leaf(left, i)
-            } else {
-                nth_leaf(right, i - n)
-            }
-        }
-    }
-}
-
-fn nth_leaf_mut(node: &mut Node, i: usize) -> Option<&mut Node> {
+/// The `i`-th leaf from the left (from 0).
+fn nth_leaf(node: &mut Node, i: usize) -> Option<&mut Node> {
     if let Node::Leaf { .. } = node {
         return (i == 0).then_some(node);
     }
@@ -331,9 +318,9 @@ fn nth_leaf_mut(node: &mut Node, i: usize) -> Option<&mut Node> {
         Node::Split { left, right, .. } => {
             let n = left.leaves();
             if i < n {
-                nth_leaf_mut(left, i)
+                nth_leaf(left, i)
             } else {
-                nth_leaf_mut(right, i - n)
+                nth_leaf(right, i - n)
             }
         }
         Node::Leaf { .. } => None,
