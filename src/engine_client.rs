@@ -321,7 +321,8 @@ fn spawn_worker() {
 fn fail(detail: &str) {
     let message = format!(
         "The analysis engine could not start in this browser ({detail}). Segscope needs Web Workers and \
-         WebAssembly; reload the page, or try a current version of Chrome, Edge, Firefox or Safari."
+         WebAssembly with SIMD (Chrome or Edge 91, Firefox 89, Safari 16.4 or newer); reload the page, or try a \
+         current version of Chrome, Edge, Firefox or Safari."
     );
     let jobs: Vec<Job> = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
