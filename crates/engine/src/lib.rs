@@ -15,6 +15,7 @@ pub mod definitions;
 pub mod export;
 pub mod ingest;
 pub mod input;
+pub mod movement;
 pub mod progress;
 pub mod rfm;
 pub mod rules;
