@@ -1,7 +1,6 @@
 //! Segscope in the browser: mounts the app. Everything wasm-specific starts here.
 
 mod app;
-mod charts;
 mod components;
 mod download;
 mod engine_client;

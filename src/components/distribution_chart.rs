@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::charts::distribution::{
+use segscope_charts::distribution::{
     colour, height, level_ink, plot_left, short, Axis, BoxRow, Distribution, ShareRow, CHAR, LEVEL_COLOURS, RIGHT, ROW,
     TOP, WIDTH,
 };
@@ -27,7 +27,7 @@ fn value(x: f64) -> String {
     } else {
         2
     };
-    crate::charts::distribution::group_thousands(&format!("{x:.digits$}"))
+    segscope_charts::distribution::group_thousands(&format!("{x:.digits$}"))
 }
 
 /// A chosen feature's distribution in each group, with a select of the features.

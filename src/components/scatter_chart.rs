@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
-use crate::charts::scatter::draw;
+use segscope_charts::scatter::draw;
 
 /// Points (x, y, group) with axis captions.
 #[component]

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
-use crate::charts::segment_sizes;
+use segscope_charts::segment_sizes;
 
 /// A horizontal bar chart of segment sizes.
 #[component]

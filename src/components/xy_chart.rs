@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 
-use crate::charts::xy::{draw, Series};
+use segscope_charts::xy::{draw, Series};
 
 /// Series of (x, y) points with axis captions.
 #[component]

@@ -15,12 +15,12 @@ use wasm_bindgen::JsCast;
 use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
-use crate::charts::segment_sizes::PALETTE;
 use crate::state::use_app;
 use condition::{condition_view, new_test};
 use derived::{all_columns, DerivedFields};
 use overlap::OverlapMatrix;
 use problems::ProblemsAt;
+use segscope_charts::segment_sizes::PALETTE;
 use state::Rules;
 
 fn colour(i: usize) -> String {

@@ -6,8 +6,8 @@ use segscope_engine::api::{ClvParams, TimeUnit, Typed};
 
 use super::super::segment_chart::SegmentChart;
 use super::super::xy_chart::XyChart;
-use crate::charts::xy::Series;
 use crate::state::use_app;
+use segscope_charts::xy::Series;
 
 /// The CLV section.
 #[component]
@@ -75,7 +75,7 @@ pub fn ClvSection() -> impl IntoView {
                     ];
                     view! {
                         <figure class="distribution">
-                            <figcaption>{format!("Holdout check: mean repeat purchases after {} by repeat purchases before it (7 = 7 or more); {}: actual, {}: predicted", v.calibration_end, crate::charts::xy::COLOUR_NAMES[0], crate::charts::xy::COLOUR_NAMES[1])}</figcaption>
+                            <figcaption>{format!("Holdout check: mean repeat purchases after {} by repeat purchases before it (7 = 7 or more); {}: actual, {}: predicted", v.calibration_end, segscope_charts::xy::COLOUR_NAMES[0], segscope_charts::xy::COLOUR_NAMES[1])}</figcaption>
                             <XyChart series=series x_label="repeat purchases in calibration" y_label="repeat purchases in holdout" id="clv-calibration-chart" description="Holdout purchases by calibration purchases".to_string()/>
                         </figure>
                     }

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use segscope_engine::api::{ClustersView, ColumnType, FileOut, Request, Response, SegmentationFiles};
 
 use super::Clusters;
-use crate::charts::distribution::{BoxRow, Distribution, ShareRow};
 use crate::components::distribution_chart::DistributionChart;
 use crate::components::preview_table::PreviewTable;
 use crate::components::scatter_chart::ScatterChart;
 use crate::components::segment_chart::SegmentChart;
+use segscope_charts::distribution::{BoxRow, Distribution, ShareRow};
 
 /// The CSS class of a heat map cell for z-score `z`: seven steps from well below to well above.
 fn heat(z: f64) -> &'static str {

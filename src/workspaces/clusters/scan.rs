@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use segscope_engine::api::{ScanPoint, ScanView};
 
 use super::Clusters;
-use crate::charts::xy::Series;
 use crate::components::xy_chart::XyChart;
+use segscope_charts::xy::Series;
 
 /// The scan form and results, and the k to fit.
 #[component]

@@ -1,5 +1,5 @@
 //! Chart drawing functions: data plus any plotters backend, so the same code draws to a canvas
-//! in the page and to SVG for downloads.
+//! in the page (the app) and to SVG for downloads and the HTML report (the engine, the command line).
 
 pub mod distribution;
 pub mod scatter;
