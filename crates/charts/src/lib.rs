@@ -2,6 +2,9 @@
 //! in the page (the app) and to SVG for downloads and the HTML report (the engine, the command line).
 
 pub mod distribution;
+pub mod heatmap;
+pub mod index;
 pub mod scatter;
 pub mod segment_sizes;
+pub mod treemap;
 pub mod xy;

@@ -74,7 +74,8 @@ pub fn draw<DB: DrawingBackend>(
     root.present()
 }
 
-fn shorten(s: &str, max: usize) -> String {
+/// `s`, cut to `max` characters with an ellipsis when longer.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
