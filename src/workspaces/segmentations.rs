@@ -99,6 +99,7 @@ fn SegmentationRow(
             <td>{s.as_of.clone().unwrap_or_else(|| "—".into())}</td>
             <td class="cell-actions"><div class="row-actions">
                 <button type="button" class="button download-csv" disabled=!usable on:click=move |_| files(SegmentationFiles::Csv)>"CSV + manifest"</button>
+                <button type="button" class="button download-zip" disabled=!usable title="One CSV per segment, for campaign tools, with the manifest" on:click=move |_| files(SegmentationFiles::Zip)>"Zip: a CSV per segment"</button>
                 {s.has_definition.then(|| view! {
                     <button type="button" class="button download-definition" disabled=!usable on:click=move |_| files(SegmentationFiles::Definition)>{definition_label}</button>
                 })}

@@ -4,8 +4,10 @@
 // workspace shows its split made again); and the workspaces have URLs (reload, back and forward land where they should).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
@@ -68,6 +70,22 @@ test('split, rules and RFM in one list: rename, make current, download each, sta
     assert.equal(manifest.output_file, csv.name);
     assert.equal(manifest.segments.reduce((n, s) => n + s.count, 0), 5000, `${kind}: the manifest counts everyone`);
     if (kind === 'rules') assert.match(csv.name, /lifestyle-q1\.csv$/, 'named after the segmentation');
+    // The zip for campaign tools: a CSV per segment, together every customer's row as in the CSV, the manifest inside.
+    const [zip] = await downloads(page, `${row(kind)} .download-zip`, (names) => names.length === 1);
+    assert.match(zip.name, /\.zip$/);
+    const entries = unzip(zip.bytes);
+    assert.ok(Object.keys(entries).some((n) => n.endsWith('.manifest.json')), `${kind}: the manifest is in the zip`);
+    const perSegment = Object.entries(entries).filter(([n]) => n.endsWith('.csv'));
+    assert.equal(perSegment.length, manifest.segments.length, `${kind}: a file per segment`);
+    const whole = new Set(csv.bytes.toString('utf8').split(/\r?\n/).slice(1));
+    let count = 0;
+    for (const [name, text] of perSegment) {
+      const lines = text.split(/\r?\n/).filter((l) => l !== '');
+      assert.equal(lines[0], csv.bytes.toString('utf8').split(/\r?\n/)[0], `${name}: the same header`);
+      for (const l of lines.slice(1)) assert.ok(whole.has(l), `${name}: a row as the CSV has it`);
+      count += lines.length - 1;
+    }
+    assert.equal(count, 5000, `${kind}: every customer once`);
     if (kind === 'split') {
       assert.equal(await page.locator(`${row(kind)} .download-definition`).count(), 0, 'a split has no definition');
       continue;
@@ -127,3 +145,12 @@ test('workspaces have URLs: reload lands on #/segment/rfm, back and forward move
   rec.assertNoErrors();
   await rec.close();
 });
+
+/** The files of a zip, by name (text), read by Python's zipfile. */
+function unzip(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'segscope-zip-'));
+  const path = join(dir, 'download.zip');
+  writeFileSync(path, bytes);
+  const script = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))';
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+}

@@ -234,6 +234,52 @@ fn every_segmentation_downloads_its_csv_with_manifest_and_its_definition_and_sql
     }
 }
 
+/// The zip for campaign tools: one CSV per segment, each the customers file's header and that
+/// segment's rows as they were read, with the segment column; together every row once; the manifest inside.
+#[test]
+fn every_segmentation_downloads_one_csv_per_segment_in_a_zip() {
+    use std::io::Read;
+    let mut s = Session::new();
+    let (split, rules, rfm) = three_kinds(&mut s);
+    let Response::Files(whole) =
+        ok(&mut s, Request::SegmentationFiles { dataset: D, segmentation: split, files: SegmentationFiles::Csv })
+    else {
+        panic!()
+    };
+    let whole = whole.iter().find(|f| f.name.ends_with(".csv")).unwrap();
+    let whole_lines: Vec<String> = String::from_utf8_lossy(&whole.bytes).lines().map(str::to_string).collect();
+    for id in [split, rules, rfm] {
+        let got =
+            files(&mut s, Request::SegmentationFiles { dataset: D, segmentation: id, files: SegmentationFiles::Zip });
+        assert_eq!(got.len(), 1);
+        assert!(got[0].0.ends_with(".zip"), "{}", got[0].0);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(got[0].1.clone())).unwrap();
+        let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+        assert!(names.iter().any(|n| n.ends_with(".manifest.json")), "{names:?}");
+        let mut rows = 0;
+        for name in names.iter().filter(|n| n.ends_with(".csv")) {
+            let mut text = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines[0].starts_with("customer_id,") && lines[0].ends_with(",segment"), "{}", lines[0]);
+            let segment = lines.get(1).map(|l| l.rsplit(',').next().unwrap().to_string());
+            assert!(
+                lines[1..].iter().all(|l| Some(l.rsplit(',').next().unwrap().to_string()) == segment),
+                "{name}: one segment a file"
+            );
+            rows += lines.len() - 1;
+        }
+        assert_eq!(rows, 800, "every customer once");
+        if id == split {
+            // Each row's bytes are the whole download's row (the split's segment column included).
+            let mut text = String::new();
+            let first = names.iter().find(|n| n.ends_with(".csv")).unwrap().clone();
+            zip.by_name(&first).unwrap().read_to_string(&mut text).unwrap();
+            assert!(text.lines().skip(1).all(|l| whole_lines.iter().any(|w| w == l)));
+        }
+    }
+}
+
 #[test]
 fn changed_data_makes_each_segmentation_again_or_marks_it_stale_with_the_reason() {
     let mut s = Session::new();

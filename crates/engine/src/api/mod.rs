@@ -57,7 +57,10 @@ use thiserror::Error;
 
 use crate::assignment::{Assignment, SegmentSize};
 use crate::customers::{InOrder, Workers};
-use crate::export::{segment_column_name, write_annotated_csv, write_appended, ExportError, Manifest, MANIFEST_FORMAT};
+use crate::export::{
+    segment_column_name, segment_file_names, write_annotated_csv, write_appended, write_segment_zip, ExportError,
+    Manifest, SegmentFile, MANIFEST_FORMAT,
+};
 use crate::ingest::reduce::reduced_copy;
 use crate::ingest::{read_table, IngestError, Ingested};
 use crate::progress::Monitor;
@@ -110,6 +113,9 @@ pub const PREVIEW_ROWS: usize = 20;
 pub enum SegmentationFiles {
     /// The customer table with its segment column(s), and the manifest.
     Csv,
+    /// One CSV per segment (the input's header and the segment's rows, with the segment column)
+    /// and the manifest, in one zip.
+    Zip,
     /// The definition file (rules: `segscope.segments/1`; RFM: `segscope.rfm/1`; clusters: the
     /// model, `segscope.cluster-model/1`).
     Definition,
@@ -771,6 +777,9 @@ impl Session {
             (SegmentationFiles::Csv, _) => {
                 csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))), monitor)
             }
+            (SegmentationFiles::Zip, _) => {
+                zip_file(ds, segmentation, format!("{}-{stem}.zip", slug(file_stem(&table.name))), monitor)
+            }
             (_, Spec::Split(_)) => Err(no_definition()),
             (SegmentationFiles::Definition, Spec::Rules(def)) => {
                 let saved = rules::completed(def, customers)?;
@@ -1256,7 +1265,20 @@ fn csv_files(
             (names.join(", "), sizes)
         }
     };
-    let manifest = Manifest {
+    Ok(vec![
+        FileOut {
+            name: format!("{output_file}.manifest.json"),
+            mime: "application/json".into(),
+            bytes: manifest(ds, stored, column, &output_file, sizes).to_json().into_bytes(),
+        },
+        FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
+    ])
+}
+
+/// The manifest of a download of `stored` with the `column` appended, written to `output_file`.
+fn manifest(ds: &Dataset, stored: &Stored, column: String, output_file: &str, segments: Vec<SegmentSize>) -> Manifest {
+    let table = &ds.ingested.table;
+    Manifest {
         format: MANIFEST_FORMAT.to_string(),
         segscope_version: env!("CARGO_PKG_VERSION").to_string(),
         input_file: table.name.clone(),
@@ -1265,15 +1287,54 @@ fn csv_files(
         diagnostics: ds.ingested.diagnostics.clone(),
         segmentation: stored.spec.clone(),
         segment_column: column,
-        output_file: output_file.clone(),
-        segments: sizes,
+        output_file: output_file.to_string(),
+        segments,
+    }
+}
+
+/// One CSV per segment (per rule, for overlapping rules) in the zip `output_file`, with the
+/// manifest inside.
+fn zip_file(
+    ds: &Dataset,
+    assignment: AssignmentId,
+    output_file: String,
+    monitor: &mut dyn Monitor,
+) -> Result<Vec<FileOut>, EngineError> {
+    let stored = &ds.made(assignment)?.stored;
+    let a = &stored.assignment;
+    let table = &ds.ingested.table;
+    let column = segment_column_name(table, "segment");
+    let (groups, sizes): (Vec<(String, Vec<usize>)>, Vec<SegmentSize>) = match &stored.flags {
+        None => (
+            a.segments.iter().enumerate().map(|(c, s)| (s.name.clone(), a.rows_in(c as u32).collect())).collect(),
+            a.sizes(),
+        ),
+        Some(flags) => {
+            let total = table.rows().max(1) as f64;
+            flags
+                .iter()
+                .map(|(name, f)| {
+                    let rows: Vec<usize> = f.iter().enumerate().filter(|(_, &b)| b).map(|(r, _)| r).collect();
+                    let size =
+                        SegmentSize { name: name.clone(), count: rows.len() as u64, share: rows.len() as f64 / total };
+                    ((name.clone(), rows), size)
+                })
+                .unzip()
+        }
     };
-    Ok(vec![
-        FileOut {
-            name: format!("{output_file}.manifest.json"),
-            mime: "application/json".into(),
-            bytes: manifest.to_json().into_bytes(),
-        },
-        FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
-    ])
+    let names = segment_file_names(groups.iter().map(|(n, _)| n.as_str()));
+    let files: Vec<SegmentFile> =
+        groups.into_iter().zip(names).map(|((segment, rows), name)| SegmentFile { name, segment, rows }).collect();
+    let manifest_name = format!("{}.manifest.json", output_file.trim_end_matches(".zip"));
+    let manifest = manifest(ds, stored, column.clone(), &output_file, sizes).to_json().into_bytes();
+    let bytes = write_segment_zip(
+        table,
+        &column,
+        &files,
+        &[(manifest_name, manifest)],
+        std::io::Cursor::new(Vec::new()),
+        monitor,
+    )?
+    .into_inner();
+    Ok(vec![FileOut { name: output_file, mime: "application/zip".into(), bytes }])
 }

@@ -6,7 +6,7 @@ use super::errors::ExportError;
 use crate::assignment::Assignment;
 use crate::ingest::encoding::encode_text;
 use crate::progress::{Monitor, Stage};
-use crate::table::{RecordSpan, Table};
+use crate::table::{RecordSpan, Source, Table};
 
 /// Rows written between two progress reports.
 const REPORT_EVERY: u64 = 1 << 16;
@@ -76,17 +76,10 @@ pub fn write_appended<W: Write>(
     let mut stage = Stage::start(monitor, STAGE, table.source.records.len() as u64, REPORT_EVERY)?;
     let source = &table.source;
     let width = table.columns.len();
-    let delimiter = [source.delimiter];
     let bytes = &source.bytes;
     let append = |out: &mut W, span: &RecordSpan, fields: &[String], cursor: &mut usize| -> std::io::Result<()> {
-        out.write_all(bytes.get(*cursor..span.end).unwrap_or_default())?;
-        for _ in span.fields..width {
-            out.write_all(&delimiter)?;
-        }
-        for value in fields {
-            out.write_all(&delimiter)?;
-            out.write_all(&quote(&encode_text(value, source.encoding), source.delimiter))?;
-        }
+        out.write_all(bytes.get(*cursor..span.start).unwrap_or_default())?;
+        append_fields(out, source, width, span, fields)?;
         *cursor = span.end;
         Ok(())
     };
@@ -118,6 +111,27 @@ pub fn write_appended<W: Write>(
     out.write_all(bytes.get(cursor..).unwrap_or_default())?;
     out.flush()?;
     stage.finish()?;
+    Ok(())
+}
+
+/// Writes `span`'s bytes as read, then empty fields up to the header's `width`, then `fields`
+/// (encoded and quoted as the file is), without the line terminator.
+pub(super) fn append_fields(
+    out: &mut impl Write,
+    source: &Source,
+    width: usize,
+    span: &RecordSpan,
+    fields: &[String],
+) -> std::io::Result<()> {
+    let delimiter = [source.delimiter];
+    out.write_all(source.bytes.get(span.start..span.end).unwrap_or_default())?;
+    for _ in span.fields..width {
+        out.write_all(&delimiter)?;
+    }
+    for value in fields {
+        out.write_all(&delimiter)?;
+        out.write_all(&quote(&encode_text(value, source.encoding), source.delimiter))?;
+    }
     Ok(())
 }
 

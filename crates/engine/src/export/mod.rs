@@ -6,9 +6,11 @@ mod annotated;
 mod errors;
 mod manifest;
 mod records;
+mod segment_files;
 
 pub(crate) use annotated::quote;
 pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub use errors::ExportError;
 pub use manifest::{Manifest, MANIFEST_FORMAT};
 pub use records::write_records;
+pub use segment_files::{segment_file_names, write_segment_zip, SegmentFile};
