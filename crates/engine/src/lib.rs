@@ -13,6 +13,7 @@ pub mod customers;
 pub mod dates;
 pub mod definitions;
 pub mod export;
+pub mod format;
 pub mod ingest;
 pub mod input;
 pub mod progress;
