@@ -16,6 +16,7 @@ pub mod export;
 pub mod format;
 pub mod ingest;
 pub mod input;
+pub mod profile;
 pub mod progress;
 pub mod rfm;
 pub mod rules;
