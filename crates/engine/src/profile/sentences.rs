@@ -18,11 +18,7 @@ pub(crate) fn number_callout(column: &str, segment: &NumericSummary, all: &Numer
 /// A level that sets a segment apart: "62.0% Urban in urbanicity vs 41.9% overall (index 148)";
 /// for a yes/no column "72.0% with email opt in vs 55.4% overall (index 130)" (or "without").
 pub(crate) fn level_callout(column: &str, level: &str, flag: bool, share: f64, overall: f64, index: f64) -> String {
-    let what = match (flag, level) {
-        (true, "true") => format!("with {}", format::words(column)),
-        (true, _) => format!("without {}", format::words(column)),
-        (false, _) => format!("{level} in {}", format::words(column)),
-    };
+    let what = if flag { yes_no(column, level) } else { format!("{level} in {}", format::words(column)) };
     format!("{} {what} vs {} overall (index {})", format::share(share), format::share(overall), format::index(index))
 }
 
@@ -61,11 +57,16 @@ pub(crate) fn niche(label: &str, size: u64, share: f64, value: &str, mean: f64, 
 
 /// A segment's cut by one level: "city Lyon"; for a yes/no column "with email opt in" (or "without").
 pub(crate) fn cut(column: &str, level: &str, flag: bool) -> String {
-    match (flag, level) {
-        (true, "true") => format!("with {}", format::words(column)),
-        (true, _) => format!("without {}", format::words(column)),
-        (false, _) => format!("{} {level}", format::words(column)),
+    if flag {
+        yes_no(column, level)
+    } else {
+        format!("{} {level}", format::words(column))
     }
+}
+
+/// A yes/no column's level: "with email opt in" for `true`, "without email opt in" for `false`.
+fn yes_no(column: &str, level: &str) -> String {
+    format!("{} {}", if level == "true" { "with" } else { "without" }, format::words(column))
 }
 
 /// What the churn proxy counts, in words.
