@@ -104,6 +104,24 @@ fn group_spreads(
 /// Finds the niches of `assignment` on the value `params` name, reading `columns` (one value per
 /// customer of the segmentation).
 ///
+/// ```
+/// use segscope_engine::assignment::{Assignment, Segment};
+/// use segscope_engine::profile::{find_niches, NicheParams};
+/// use segscope_engine::progress::Quiet;
+/// use segscope_engine::table::ColumnData;
+///
+/// // 1,000 customers; the 40 "Gold" ones spend about 500, everyone else about 100.
+/// let spend = ColumnData::Decimal { values: (0..1000).map(|i| Some(if i < 40 { 500.0 } else { 100.0 } + f64::from(i % 5))).collect(), scale: 0 };
+/// let columns = [("spend", &spend)];
+/// let segments = vec![Segment { name: "Gold".into() }, Segment { name: "Others".into() }];
+/// let assignment = Assignment { title: "Tiers".into(), segments, codes: (0..1000).map(|i| u32::from(i >= 40)).collect() };
+/// let params = NicheParams { value: "spend".into(), ..Default::default() }.check(&columns).unwrap_or_else(|e| panic!("{e}"));
+/// let report = find_niches(&columns, &assignment, &params, &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+/// assert_eq!(report.niches.len(), 1);
+/// assert_eq!((report.niches[0].label.as_str(), report.niches[0].size), ("Gold", 40));
+/// assert!(report.niches[0].index > 400.0);
+/// ```
+///
 /// # Errors
 /// [`ProfileError::RowsDiffer`] or [`ProfileError::UnknownSegment`] when the columns and the
 /// segmentation do not fit; [`ProfileError::NoPositiveMean`] when the value's overall mean is
