@@ -112,24 +112,6 @@ pub trait Number: Copy + PartialOrd + Display {
     }
 }
 
-/// Digits with comma thousands separators from five digits on: `50000000` → `50,000,000`,
-/// `-12345` → `-12,345`, `1200` stays `1200`.
-pub(crate) fn thousands(n: impl Display) -> String {
-    let text = n.to_string();
-    let (sign, digits) = text.split_at(usize::from(text.starts_with('-')));
-    if digits.len() < 5 {
-        return text;
-    }
-    let mut out = String::from(sign);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 macro_rules! whole {
     ($($t:ty),*) => {$(
         impl Number for $t {
@@ -139,7 +121,7 @@ macro_rules! whole {
                 (x.fract() == 0.0 && x >= <$t>::MIN as f64 && x <= <$t>::MAX as f64).then(|| x as $t)
             }
             fn words(self) -> String {
-                thousands(self)
+                crate::format::thousands(self)
             }
         }
     )*};
@@ -424,10 +406,6 @@ mod tests {
         assert!(e.to_string().ends_with("(got `60000000`)."), "what was given, as given: {e}");
         let e = Typed::<u32>::Text("0".into()).read("N", 1..=1200).unwrap_err();
         assert_eq!(e.to_string(), "N must be a whole number from 1 to 1200 (got `0`).");
-        assert_eq!(thousands(9_999), "9999");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(-1_234_567_i64), "-1,234,567");
-        assert_eq!(thousands(1_234_567_890_u64), "1,234,567,890");
     }
 
     #[test]

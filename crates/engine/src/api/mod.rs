@@ -8,6 +8,7 @@
 mod clusters;
 mod clv;
 pub mod memory;
+mod profiles;
 mod rfm;
 mod rules;
 mod segmentations;
@@ -37,6 +38,7 @@ pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::input::{FileSource, InputFile};
+pub use crate::profile::{NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;
@@ -438,6 +440,26 @@ pub enum Request {
         /// The segmentation.
         segmentation: AssignmentId,
     },
+    /// A segmentation's profile: who is in each segment and how they differ from the rest (with
+    /// KPIs when transactions are attached, and predicted value when CLV was computed).
+    Profile {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// How to profile it.
+        #[serde(default)]
+        options: ProfileOptions,
+    },
+    /// Small groups of a segmentation's customers worth far more than the average (DECISIONS 16).
+    Niches {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// The value to stand out on, the size range and the index.
+        params: NicheParams,
+    },
     /// Give one cluster of a cluster segmentation another name.
     RenameCluster {
         /// The dataset.
@@ -501,6 +523,10 @@ pub enum Response {
     ClusterScan(Box<ScanView>),
     /// A cluster segmentation.
     Clusters(Box<ClustersView>),
+    /// A segmentation's profile.
+    Profile(Box<Profile>),
+    /// The niches of a segmentation.
+    Niches(Box<NicheReport>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -556,6 +582,9 @@ pub enum EngineError {
     /// Clusters could not be scanned, fitted or applied.
     #[error(transparent)]
     Cluster(#[from] crate::cluster::ClusterError),
+    /// A profile or a niche search could not be made.
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -593,6 +622,7 @@ impl EngineError {
                     | EngineError::Customers(CustomersError::Cancelled)
                     | EngineError::Rules(RulesError::Cancelled)
                     | EngineError::Cluster(crate::cluster::ClusterError::Cancelled)
+                    | EngineError::Profile(crate::profile::ProfileError::Cancelled)
             ),
         }
     }
@@ -1147,6 +1177,20 @@ impl Session {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let view = ds.made(segmentation)?.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
                 Ok(Response::Clusters(view))
+            }
+            Request::Profile { dataset, segmentation, options } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let assignment = &ds.made(segmentation)?.stored.assignment;
+                let clv = ds.clv.as_ref().map(|(_, result)| result);
+                let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
+                let profile = profiles::profile(table, attached, clv, assignment, &options, monitor)?;
+                Ok(Response::Profile(Box::new(profile)))
+            }
+            Request::Niches { dataset, segmentation, params } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let assignment = &ds.made(segmentation)?.stored.assignment;
+                let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
+                Ok(Response::Niches(Box::new(profiles::niches(table, attached, assignment, &params, monitor)?)))
             }
             Request::RenameCluster { dataset, segmentation, cluster, name } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

@@ -98,6 +98,8 @@ impl Request {
             Request::ClusterFit { .. } => "cluster-fit",
             Request::Clusters { .. } => "clusters",
             Request::RenameCluster { .. } => "rename-cluster",
+            Request::Profile { .. } => "profile",
+            Request::Niches { .. } => "niches",
         }
     }
 
@@ -121,7 +123,9 @@ impl Request {
             | Request::SegmentationFiles { .. }
             | Request::ClusterFeatures { .. }
             | Request::ClusterScan { .. }
-            | Request::Clusters { .. } => Journal::Read,
+            | Request::Clusters { .. }
+            | Request::Profile { .. }
+            | Request::Niches { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {

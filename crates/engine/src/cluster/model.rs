@@ -258,7 +258,7 @@ pub fn fit_prepared(
         }
         Algorithm::MiniBatch { batch } => format!(
             "mini-batch k-means (batches of {batch} customers, then one full pass): chosen above {} customers, where the exact fit takes too long",
-            crate::typed::thousands(MINI_BATCH_ROWS)
+            crate::format::thousands(MINI_BATCH_ROWS)
         ),
         Algorithm::Lloyd | Algorithm::Hamerly => "k-means (exact: Lloyd's iterations)".to_string(),
     };

@@ -171,7 +171,7 @@ fn apart(prepared: &Prepared, features: &[FeatureStat]) -> Vec<String> {
         .zip(features)
         .filter(|(_, s)| s.z.abs() >= APART)
         .filter_map(|(c, s)| {
-            let name = human(&c.feature);
+            let name = crate::format::words(&c.feature);
             let phrase = match (&c.level, c.days) {
                 (Some(level), _) if s.z > 0.0 && s.mean >= 0.5 => format!("mostly {level}"),
                 (Some(level), _) if s.z > 0.0 => format!("more {level}"),
@@ -193,11 +193,6 @@ fn apart(prepared: &Prepared, features: &[FeatureStat]) -> Vec<String> {
         }
     }
     phrases
-}
-
-/// A column name as words: `app_sessions` → "app sessions".
-fn human(column: &str) -> String {
-    column.replace(['_', '-'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Names each cluster from its first two phrases ("High income, low orders"), three when two

@@ -30,7 +30,7 @@ impl Silhouette {
     /// How it was measured, in words when not the plain Euclidean one on every row: "Gower's
     /// distance", "on a seeded sample of 10,000", or both; empty otherwise.
     pub fn how(&self) -> String {
-        let sample = self.sampled.then(|| format!("on a seeded sample of {}", crate::typed::thousands(self.rows)));
+        let sample = self.sampled.then(|| format!("on a seeded sample of {}", crate::format::thousands(self.rows)));
         match (self.gower, sample) {
             (true, Some(s)) => format!("Gower's distance, {s}"),
             (true, None) => "Gower's distance".to_string(),

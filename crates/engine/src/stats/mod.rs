@@ -128,7 +128,8 @@ pub fn column_stats(data: &ColumnData) -> ColumnStats {
     }
 }
 
-fn summarize_sorted(values: &[f64]) -> Option<NumericSummary> {
+/// The summary of values sorted ascending (none when there are none).
+pub(crate) fn summarize_sorted(values: &[f64]) -> Option<NumericSummary> {
     let (&min, &max) = (values.first()?, values.last()?);
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     Some(NumericSummary {

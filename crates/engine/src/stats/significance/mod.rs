@@ -14,6 +14,7 @@ pub use chi_square::{chi_square, ChiSquareTest, ContingencyTable, YatesCorrectio
 pub use error::SignificanceError;
 pub use mann_whitney::{mann_whitney_u, MannWhitneyTest};
 pub use multitest::{adjust_p_values, benjamini_hochberg, holm, Correction};
+pub(crate) use welch::{compensated_sum, CompensatedSum};
 pub use welch::{welch_from_moments, welch_t, Moments, WelchTest};
 
 /// Which of two compared groups a message is about.

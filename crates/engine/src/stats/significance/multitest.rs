@@ -1,10 +1,13 @@
 //! Corrections of many p-values for testing many traits at once, as statsmodels'
 //! `multipletests(p, method="fdr_bh")` and `method="holm"`.
 
+use serde::{Deserialize, Serialize};
+
 use super::SignificanceError;
 
 /// A multiple-comparison correction.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Correction {
     /// Benjamini–Hochberg: controls the false discovery rate (the expected share of the traits
     /// called different that are not).
@@ -12,6 +15,16 @@ pub enum Correction {
     BenjaminiHochberg,
     /// Holm's step-down: controls the chance of calling any trait different that is not.
     Holm,
+}
+
+impl Correction {
+    /// The correction's name as a report states it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Correction::BenjaminiHochberg => "Benjamini–Hochberg (false discovery rate)",
+            Correction::Holm => "Holm (family-wise error rate)",
+        }
+    }
 }
 
 /// The adjusted p-values of `p_values`, in input order, by `correction`.

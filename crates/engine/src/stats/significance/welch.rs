@@ -44,14 +44,33 @@ impl Moments {
 /// The sum with Neumaier's compensation: a million values lose no more than a few units in the
 /// last place, where a plain running sum loses enough to move t in its eleventh digit when two
 /// close means are compared.
-fn compensated_sum(values: impl Iterator<Item = f64>) -> f64 {
-    let (mut sum, mut lost) = (0.0f64, 0.0f64);
-    for v in values {
-        let next = sum + v;
-        lost += if sum.abs() >= v.abs() { (sum - next) + v } else { (v - next) + sum };
-        sum = next;
+pub(crate) fn compensated_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let mut sum = CompensatedSum::default();
+    values.for_each(|v| sum.add(v));
+    sum.total()
+}
+
+/// A running sum with Neumaier's compensation (see [`compensated_sum`]), for sums built a value
+/// at a time into many groups.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct CompensatedSum {
+    sum: f64,
+    lost: f64,
+}
+
+impl CompensatedSum {
+    /// Adds `v`.
+    #[inline]
+    pub(crate) fn add(&mut self, v: f64) {
+        let next = self.sum + v;
+        self.lost += if self.sum.abs() >= v.abs() { (self.sum - next) + v } else { (v - next) + self.sum };
+        self.sum = next;
     }
-    sum + lost
+
+    /// The sum so far.
+    pub(crate) fn total(self) -> f64 {
+        self.sum + self.lost
+    }
 }
 
 /// The result of Welch's t-test.
