@@ -6,5 +6,6 @@ pub mod heatmap;
 pub mod index;
 pub mod scatter;
 pub mod segment_sizes;
+pub mod svg;
 pub mod treemap;
 pub mod xy;
