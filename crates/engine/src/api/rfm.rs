@@ -8,8 +8,8 @@ use crate::dates::resolve_as_of;
 use crate::ingest::values::date_from_days;
 use crate::progress::Monitor;
 use crate::rfm::{
-    compute, sql, write_csv, Method, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, ValidRfmMap,
-    ValidRfmParams, FORMAT,
+    compute, rule, sql, write_csv, RfmDefinition, RfmError, RfmMap, RfmParams, RfmResult, ValidRfmMap, ValidRfmParams,
+    FORMAT,
 };
 use crate::rules::sql::Dialect;
 use crate::table::Table;
@@ -79,16 +79,6 @@ pub struct RfmView {
     pub customers: u64,
     /// Customers with a purchase (scored).
     pub scored: u64,
-}
-
-/// The scoring rule in a sentence, for the UI and the docs.
-pub fn rule(params: &ValidRfmParams) -> String {
-    let b = params.bins();
-    match params.method() {
-        Method::Rank => format!("score = 1 + floor({b} × w / N), where N customers are scored and w of them have a strictly worse value; equal values get equal scores."),
-        Method::QuantileEqualCount => format!("{b} equal-count bins by rank, ties broken by customer key (pandas.qcut of rank(method=\"first\"))."),
-        Method::Thresholds { .. } => "your cut points: recency at most the first cut scores highest; frequency and monetary at or above the last cut score highest.".to_string(),
-    }
 }
 
 /// The data RFM runs on: the customers and their attached transactions.

@@ -70,12 +70,27 @@ pub(super) enum Spec {
 }
 
 impl Spec {
-    fn kind(&self) -> SegmentationKind {
+    pub(super) fn kind(&self) -> SegmentationKind {
         match self {
             Spec::Split(_) => SegmentationKind::Split,
             Spec::Rules(_) => SegmentationKind::Rules,
             Spec::Rfm { .. } => SegmentationKind::Rfm,
             Spec::Clusters(_) => SegmentationKind::Clusters,
+        }
+    }
+
+    /// The segmentation in words, for reports, whichever kind made it (each kind says it in its
+    /// own module's words); `as_of` is the as-of date the segmentation was made with, when it has one.
+    pub fn in_words(&self, table: &Table, as_of: Option<&str>) -> String {
+        match self {
+            Spec::Split(params) => params.in_words(table),
+            Spec::Rules(definition) => {
+                let mut definition = definition.as_ref().clone();
+                definition.as_of = definition.as_of.or_else(|| as_of.map(str::to_string));
+                definition.in_words()
+            }
+            Spec::Rfm { params, map, as_of: typed } => crate::rfm::in_words(params, map, typed.as_deref().or(as_of)),
+            Spec::Clusters(spec) => spec.model.in_words(),
         }
     }
 }

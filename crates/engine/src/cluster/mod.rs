@@ -25,6 +25,7 @@ pub mod quality;
 pub mod scan;
 pub mod sql;
 pub mod tree;
+mod words;
 
 pub use errors::ClusterError;
 

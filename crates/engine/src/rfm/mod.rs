@@ -11,11 +11,13 @@ mod map;
 mod params;
 mod score;
 pub mod sql;
+mod words;
 
 pub use errors::RfmError;
 pub use map::{RfmMap, RfmSegment, ValidRfmMap};
 pub use params::{Dimension, Method, Monetary, Returns, RfmParams, ValidRfmParams, BINS};
 pub use score::{quantile_scores, rank_scores, threshold_scores, Better};
+pub use words::{in_words, rule};
 
 use serde::{Deserialize, Serialize};
 

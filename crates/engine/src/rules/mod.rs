@@ -16,6 +16,7 @@ mod eval;
 mod menu;
 pub mod sql;
 pub mod templates;
+mod words;
 
 pub use check::{
     check, parse_iso_date, with_numbers, Bound, Check, Cmp, TextTest, ValidDefinition, ValidSegment, IN_LAST_DAYS,

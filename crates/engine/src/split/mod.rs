@@ -8,6 +8,7 @@
 
 mod errors;
 mod params;
+mod words;
 
 pub use errors::SplitError;
 pub use params::{SplitParams, ValidSplitParams, BANDS, MAX_SEGMENTS};
