@@ -107,6 +107,17 @@ pub fn money(amount: f64, currency: Option<&str>) -> String {
     }
 }
 
+/// A p-value: `< 0.001` below a thousandth, else three decimals: `0.01234` → `0.012`, `1.0` → `1.000`.
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        "–".to_string()
+    } else if p < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 /// A large total abbreviated for a chart label, with the exact number left to the tooltip or
 /// table: `1234` → `1.2K`, `1234567` → `1.2M`, `3.4e9` → `3.4B`; below 1,000 as [`number`].
 pub fn compact(x: f64) -> String {
@@ -186,6 +197,14 @@ mod tests {
         assert_eq!(money(1240.0, Some("USD")), "1,240 USD");
         assert_eq!(money(-5.5, None), "-5.50");
         assert_eq!(money(-0.001, Some("£")), "£0.00");
+    }
+
+    #[test]
+    fn p_values_show_three_decimals_or_a_bound() {
+        assert_eq!(p_value(0.01234), "0.012");
+        assert_eq!(p_value(0.0004), "< 0.001");
+        assert_eq!(p_value(1.0), "1.000");
+        assert_eq!(p_value(f64::NAN), "–");
     }
 
     #[test]

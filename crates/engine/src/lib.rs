@@ -19,6 +19,7 @@ pub mod input;
 pub mod movement;
 pub mod profile;
 pub mod progress;
+pub mod report;
 pub mod rfm;
 pub mod rules;
 pub mod sample;

@@ -42,7 +42,7 @@ mod niche;
 mod numbers;
 mod params;
 mod sensitive;
-mod sentences;
+pub(crate) mod sentences;
 pub mod significance;
 mod typical;
 
