@@ -39,6 +39,7 @@ pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::input::{FileSource, InputFile};
 pub use crate::profile::{NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
+pub use crate::report::{ReportFormat, ReportInput};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;
@@ -460,6 +461,24 @@ pub enum Request {
         /// The value to stand out on, the size range and the index.
         params: NicheParams,
     },
+    /// A segmentation's report as one file named after it: its profile (sizes, KPIs, typical
+    /// customers, traits with index, sensitive columns, the method), its definition in words and,
+    /// when `niches` is given, its niches; as JSON, a tidy CSV, a summary workbook or a
+    /// self-contained HTML page.
+    ProfileFiles {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// How to profile it.
+        #[serde(default)]
+        options: ProfileOptions,
+        /// Look for niches with these settings too.
+        #[serde(default)]
+        niches: Option<NicheParams>,
+        /// The file's format.
+        format: ReportFormat,
+    },
     /// Give one cluster of a cluster segmentation another name.
     RenameCluster {
         /// The dataset.
@@ -585,6 +604,9 @@ pub enum EngineError {
     /// A profile or a niche search could not be made.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// A report could not be written.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -1191,6 +1213,11 @@ impl Session {
                 let assignment = &ds.made(segmentation)?.stored.assignment;
                 let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
                 Ok(Response::Niches(Box::new(profiles::niches(table, attached, assignment, &params, monitor)?)))
+            }
+            Request::ProfileFiles { dataset, segmentation, options, niches, format } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let wanted = profiles::Wanted { options: &options, niches: niches.as_ref(), format };
+                Ok(Response::Files(profiles::files(ds, segmentation, &wanted, monitor)?))
             }
             Request::RenameCluster { dataset, segmentation, cluster, name } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

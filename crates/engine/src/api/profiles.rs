@@ -1,15 +1,17 @@
 //! Profiles through the boundary: the profile and the niches of any segmentation, by its id,
 //! whichever kind made it (DECISIONS 18). The customers' columns, the aggregates of attached
 //! transactions (the KPIs) and the latest CLV fit (predicted value, P(alive)) are what it reads.
+//! The report download ([`files`]) writes them, with the segmentation in words, as one file.
 
 use super::transactions::Attached;
-use super::EngineError;
+use super::{file_stem, slug, AssignmentId, Dataset, EngineError, FileOut};
 use crate::assignment::Assignment;
 use crate::clv::ClvResult;
 use crate::profile::{
     compute, find_niches, KpiColumns, NicheParams, NicheReport, Profile, ProfileData, ProfileOptions,
 };
 use crate::progress::Monitor;
+use crate::report::{write_report, ReportFormat, ReportInput};
 use crate::table::{ColumnData, Table};
 
 /// The profile of `assignment` (a segmentation of `table`'s rows) with `options`; KPIs when
@@ -48,4 +50,42 @@ pub(super) fn niches(
     let columns = table.named_columns(attached.map_or(&[][..], |a| a.columns.as_slice()));
     let valid = params.check(&columns)?;
     Ok(find_niches(&columns, assignment, &valid, monitor)?)
+}
+
+/// What a report download asks for.
+pub(super) struct Wanted<'a> {
+    /// How to profile the segmentation.
+    pub options: &'a ProfileOptions,
+    /// Look for niches with these settings too.
+    pub niches: Option<&'a NicheParams>,
+    /// The file's format.
+    pub format: ReportFormat,
+}
+
+/// The report on segmentation `id` of `ds` as one file, `DATASET-SEGMENTATION-report.EXT`.
+pub(super) fn files(
+    ds: &Dataset,
+    id: AssignmentId,
+    wanted: &Wanted<'_>,
+    monitor: &mut dyn Monitor,
+) -> Result<Vec<FileOut>, EngineError> {
+    let entry = ds.segmentations.get(id).ok_or(EngineError::UnknownAssignment)?;
+    let made = ds.made(id)?;
+    let assignment = &made.stored.assignment;
+    let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
+    let clv = ds.clv.as_ref().map(|(_, result)| result);
+    let profile = profile(table, attached, clv, assignment, wanted.options, monitor)?;
+    let niches = wanted.niches.map(|params| niches(table, attached, assignment, params, monitor)).transpose()?;
+    let as_of = made.as_of.clone();
+    let kind = entry.spec.kind().label();
+    let words = entry.spec.in_words(table, as_of.as_deref());
+    let mut input = ReportInput::new(&table.name, &entry.name, kind, words, profile);
+    input.as_of = as_of.or(input.as_of);
+    input.niches = niches;
+    let format = wanted.format;
+    Ok(vec![FileOut {
+        name: format!("{}-{}-report.{}", slug(file_stem(&table.name)), slug(&entry.name), format.extension()),
+        mime: format.mime().into(),
+        bytes: write_report(&input, format)?,
+    }])
 }

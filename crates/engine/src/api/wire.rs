@@ -100,6 +100,7 @@ impl Request {
             Request::RenameCluster { .. } => "rename-cluster",
             Request::Profile { .. } => "profile",
             Request::Niches { .. } => "niches",
+            Request::ProfileFiles { .. } => "profile-files",
         }
     }
 
@@ -125,7 +126,8 @@ impl Request {
             | Request::ClusterScan { .. }
             | Request::Clusters { .. }
             | Request::Profile { .. }
-            | Request::Niches { .. } => Journal::Read,
+            | Request::Niches { .. }
+            | Request::ProfileFiles { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {
