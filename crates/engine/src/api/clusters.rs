@@ -27,8 +27,7 @@ use crate::table::{ColumnData, Table};
 /// Above this many customers the scan over k is scored on a seeded sample of this many (said so).
 pub const SCAN_ROWS: usize = 20_000;
 
-/// The name of the segment of customers left out (a missing value, with "leave the row out").
-pub const LEFT_OUT: &str = "Not clustered (missing values)";
+pub use crate::cluster::model::LEFT_OUT;
 
 /// The features a user can cluster on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

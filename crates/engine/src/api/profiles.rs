@@ -7,9 +7,7 @@ use super::transactions::Attached;
 use super::{file_stem, slug, AssignmentId, Dataset, EngineError, FileOut};
 use crate::assignment::Assignment;
 use crate::clv::ClvResult;
-use crate::profile::{
-    compute, find_niches, KpiColumns, NicheParams, NicheReport, Profile, ProfileData, ProfileOptions,
-};
+use crate::profile::{find_niches, profile_customers, Customers, NicheParams, NicheReport, Profile, ProfileOptions};
 use crate::progress::Monitor;
 use crate::report::{write_report, ReportFormat, ReportInput};
 use crate::table::{ColumnData, Table};
@@ -25,18 +23,18 @@ pub(super) fn profile(
     options: &ProfileOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Profile, EngineError> {
-    let mut options = options.clone();
-    if options.currency.as_deref().is_none_or(|c| c.trim().is_empty()) {
-        options.currency = attached.and_then(|a| a.ingested.table.column(&a.mapping.amount)?.format.currency.clone());
-    }
-    let valid = options.check()?;
+    let currency = attached.and_then(|a| a.ingested.table.column(&a.mapping.amount)?.format.currency.as_deref());
     let extra = attached.map_or(&[][..], |a| a.columns.as_slice());
     let columns = table.named_columns(extra);
     let aggregates: Vec<(&str, &ColumnData)> = extra.iter().map(|c| (c.name.as_str(), &c.data)).collect();
-    let transactions = KpiColumns::find(&aggregates, attached.and_then(|a| a.aggregates.latest()))?;
-    let clv = clv.map(|r| r.rows.as_slice()).filter(|rows| rows.len() == table.rows());
-    let data = ProfileData { columns: &columns, transactions, clv };
-    Ok(compute(&data, assignment, &valid, monitor)?)
+    let customers = Customers {
+        columns: &columns,
+        aggregates: &aggregates,
+        latest_transaction: attached.and_then(|a| a.aggregates.latest()),
+        currency,
+        clv: clv.map(|r| r.rows.as_slice()),
+    };
+    Ok(profile_customers(&customers, assignment, options, monitor)?)
 }
 
 /// The niches of `assignment` with `params`.

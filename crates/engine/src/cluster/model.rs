@@ -130,6 +130,9 @@ pub enum ModelError {
     Damaged(String),
 }
 
+/// The name of the segment of customers left out (a missing value, with "leave the row out").
+pub const LEFT_OUT: &str = "Not clustered (missing values)";
+
 /// A table's rows labelled by a model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Labels {
@@ -138,6 +141,21 @@ pub struct Labels {
     pub labels: Vec<Option<u32>>,
     /// Rows left out.
     pub left_out: usize,
+}
+
+impl Labels {
+    /// The labels as an assignment of the table's rows: one segment per cluster of `model`, in
+    /// label order, and [`LEFT_OUT`] after them for rows left out (when there are some).
+    pub fn assignment(&self, model: &ClusterModel) -> crate::assignment::Assignment {
+        use crate::assignment::{Assignment, Segment};
+        let mut segments: Vec<Segment> = model.names().into_iter().map(|name| Segment { name }).collect();
+        let left_out = segments.len() as u32;
+        if self.left_out > 0 {
+            segments.push(Segment { name: LEFT_OUT.to_string() });
+        }
+        let codes = self.labels.iter().map(|l| l.unwrap_or(left_out)).collect();
+        Assignment { title: format!("Clusters (k = {})", model.k), segments, codes }
+    }
 }
 
 /// What a fit made: the model, the prepared matrix, the fit and the clusters' profiles.

@@ -241,6 +241,44 @@ pub fn compute(
     Ok(profile)
 }
 
+/// A customer table as a profile reads it, in the app and on the command line alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Customers<'a> {
+    /// The customers' columns with the transactions' aggregates after them, one value per customer.
+    pub columns: &'a [(&'a str, &'a ColumnData)],
+    /// The aggregates of attached transactions (empty without), which the KPIs read.
+    pub aggregates: &'a [(&'a str, &'a ColumnData)],
+    /// The day of the latest transaction (days since 1970-01-01), from which the default as-of date follows.
+    pub latest_transaction: Option<i32>,
+    /// The amount column's currency, when known.
+    pub currency: Option<&'a str>,
+    /// A CLV fit's rows, when one was made of these customers (used when there is one per customer).
+    pub clv: Option<&'a [ClvRow]>,
+}
+
+/// Profiles the customers of `assignment` with `options`: KPIs when the aggregates are there,
+/// predicted value with a CLV fit of these customers, and the amount's currency when the options
+/// name none.
+///
+/// # Errors
+/// [`ProfileError`] for options out of range, aggregates of the wrong type, data that does not fit
+/// the segmentation, or a cancel.
+pub fn profile_customers(
+    customers: &Customers<'_>,
+    assignment: &Assignment,
+    options: &ProfileOptions,
+    monitor: &mut dyn Monitor,
+) -> Result<Profile, ProfileError> {
+    let mut options = options.clone();
+    if options.currency.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        options.currency = customers.currency.map(str::to_string);
+    }
+    let valid = options.check()?;
+    let transactions = KpiColumns::find(customers.aggregates, customers.latest_transaction)?;
+    let clv = customers.clv.filter(|rows| rows.len() == assignment.rows());
+    compute(&ProfileData { columns: customers.columns, transactions, clv }, assignment, &valid, monitor)
+}
+
 /// The method as the report states it.
 fn method(options: &ValidProfileOptions) -> Method {
     let description = format!(

@@ -55,9 +55,36 @@ pub fn split(table: &Table, params: &ValidSplitParams, monitor: &mut dyn Monitor
     let assignment = if column.column_type().is_ordered() {
         split_bands(column, params.bands, &mut stage)?
     } else {
-        split_values(column, params.max_segments, &mut stage)?
+        split_values(&column.name, &column.data, params.max_segments, &mut stage)?
     };
     stage.finish()?;
+    Ok(assignment)
+}
+
+/// One segment per value of `column` of `table`, whatever its type (a column that already holds
+/// each customer's segment), most common first, then "Missing"; reporting to `monitor` as a split.
+///
+/// # Errors
+/// [`SplitError::UnknownColumn`] naming the columns there are; [`SplitError::Cancelled`].
+pub fn by_value(table: &Table, column: &str, monitor: &mut dyn Monitor) -> Result<Assignment, SplitError> {
+    let found = table
+        .column(column)
+        .ok_or_else(|| SplitError::UnknownColumn { name: column.to_string(), available: table.column_list() })?;
+    let rows = found.data.len();
+    let mut stage = Stage::start(monitor, format!("Splitting by {}", found.name), 2 * rows as u64, REPORT_EVERY)?;
+    // Numbers and dates are taken as written (a cluster number, a band's code), one segment each.
+    let written;
+    let data = if found.column_type().is_ordered() {
+        let at = table.columns.iter().position(|c| c.name == column).unwrap_or_default();
+        let text = |r: usize| table.original_row(r).get(at).map(|t| t.trim().to_string());
+        written = ColumnData::Text((0..rows).map(|r| if found.data.is_missing(r) { None } else { text(r) }).collect());
+        &written
+    } else {
+        &found.data
+    };
+    let mut assignment = split_values(column, data, u32::MAX, &mut stage)?;
+    stage.finish()?;
+    assignment.title = format!("Segments in the column {column}");
     Ok(assignment)
 }
 
@@ -71,8 +98,12 @@ fn assign(rows: usize, stage: &mut Stage<'_>, mut code: impl FnMut(usize) -> u32
     Ok(codes)
 }
 
-fn split_values(column: &Column, max_segments: u32, stage: &mut Stage<'_>) -> Result<Assignment, Cancelled> {
-    let data = &column.data;
+fn split_values(
+    name: &str,
+    data: &ColumnData,
+    max_segments: u32,
+    stage: &mut Stage<'_>,
+) -> Result<Assignment, Cancelled> {
     let n = data.len();
     let values = value_counts(data);
     let has_missing = (0..n).any(|r| data.is_missing(r));
@@ -95,7 +126,7 @@ fn split_values(column: &Column, max_segments: u32, stage: &mut Stage<'_>) -> Re
         Some(v) => index.get(v).copied().unwrap_or(other),
         None => missing,
     })?;
-    let title = format!("Split by {} ({} values)", column.name, values.len());
+    let title = format!("Split by {name} ({} values)", values.len());
     Ok(Assignment { title, segments, codes })
 }
 
@@ -169,6 +200,18 @@ fn band_label(column: &Column, first: bool, lo: f64, hi: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segment_column_keeps_every_value_whatever_its_type() {
+        use crate::ingest::{read_table, ReadOptions};
+        use crate::progress::Quiet;
+        let csv = b"id,cluster\na,1\nb,2\nc,2\nd,3\ne,\n";
+        let t = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
+        let a = by_value(&t, "cluster", &mut Quiet).unwrap();
+        let names: Vec<&str> = a.segments.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["2", "1", "3", MISSING]);
+        assert_eq!(a.title, "Segments in the column cluster");
+    }
 
     // pandas 2.2: pd.qcut([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4).cat.codes
     //   → [0, 0, 0, 1, 1, 2, 2, 3, 3, 3]; edges [1, 3.25, 5.5, 7.75, 10].

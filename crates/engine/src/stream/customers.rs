@@ -1,6 +1,7 @@
 //! The one customer table (DECISIONS 1) from files: a customers file read whole, with the
 //! per-customer aggregates of a transactions file (added up a part at a time) joined on by key,
-//! as the app attaches transactions to an open dataset. What a clustering is fitted on.
+//! as the app attaches transactions to an open dataset. What a clustering is fitted on, and what
+//! `segscope profile` segments and profiles ([`super::segments`]).
 
 use super::{Joined, StreamError, TransactionsInput};
 use crate::customers::{join, JoinReport, TransactionMapping};
@@ -17,6 +18,8 @@ pub struct CustomerTable {
     pub aggregates: Vec<Column>,
     /// The transactions joined, when there are some.
     pub transactions: Option<JoinedTransactions>,
+    /// The transactions' totals by key and the customers' key column (RFM reads them).
+    pub(super) joined: Option<Joined>,
 }
 
 /// What joining a transactions file onto the customers used and found.
@@ -68,10 +71,11 @@ pub fn customer_table(
 ) -> Result<CustomerTable, StreamError> {
     let customers = read_table(name, bytes, options, monitor)?;
     let Some(tx) = transactions else {
-        return Ok(CustomerTable { customers, aggregates: Vec::new(), transactions: None });
+        return Ok(CustomerTable { customers, aggregates: Vec::new(), transactions: None, joined: None });
     };
     let joined = Joined::new(tx, &customers.table, stored, monitor)?;
     let (aggregates, report) = join(&joined.aggregates, &joined.keys(&customers.table));
-    let transactions = JoinedTransactions { latest: joined.aggregates.latest(), mapping: joined.mapping, report };
-    Ok(CustomerTable { customers, aggregates, transactions: Some(transactions) })
+    let transactions =
+        JoinedTransactions { latest: joined.aggregates.latest(), mapping: joined.mapping.clone(), report };
+    Ok(CustomerTable { customers, aggregates, transactions: Some(transactions), joined: Some(joined) })
 }

@@ -5,9 +5,11 @@ pub use crate::ingest::records::Records;
 
 mod customers;
 mod model;
+mod segments;
 
 pub use customers::{customer_table, CustomerTable, JoinedTransactions};
 pub use model::{apply_model, ModelRun};
+pub use segments::{SegmentSource, Segmented};
 
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 
@@ -60,6 +62,12 @@ pub enum StreamError {
         /// What does not fit, naming the column.
         source: crate::cluster::model::ModelError,
     },
+    /// A column named to take the segments from is not there.
+    #[error(transparent)]
+    Split(#[from] crate::split::SplitError),
+    /// The segments could not be profiled (a setting out of range, a value column that cannot be used).
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
     /// Writing the output failed.
     #[error(transparent)]
     Export(#[from] ExportError),
@@ -240,14 +248,14 @@ pub trait ReadSeek: Read + Seek {}
 impl<T: Read + Seek> ReadSeek for T {}
 
 /// Aggregates a transactions file a record at a time ([`crate::customers::read_transactions`]); returns the aggregates (with the latest
-/// transaction day, [`Aggregates::latest`]) and the mapping used: the columns `tx.mapping` names over
-/// `stored`, else over the guess ([`choose_mapping`]).
+/// transaction day, [`Aggregates::latest`]), the mapping used (the columns `tx.mapping` names over
+/// `stored`, else over the guess, [`choose_mapping`]) and the amount column's currency, when known.
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
     monitor: &mut dyn Monitor,
-) -> Result<(Aggregates, TransactionMapping), StreamError> {
+) -> Result<(Aggregates, TransactionMapping, Option<String>), StreamError> {
     let size = tx.input.seek(SeekFrom::End(0)).map_err(StreamError::Read)?;
     tx.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
     let choose = |t: &Table| choose_mapping(t, customers, stored.cloned(), &tx.mapping);
@@ -265,19 +273,23 @@ fn aggregate_transactions(
         crate::customers::ReadTransactionsError::Ingest(e) => StreamError::Ingest(e),
         crate::customers::ReadTransactionsError::Customers(e) => StreamError::Customers(e),
     })?;
+    let currency = read.sample.table.columns.get(read.mapping.amount).and_then(|c| c.format.currency.clone());
     let (aggregates, valid) = (read.aggregates, read.mapping);
     // Transactions that are the whole customer base need a customer (as in the app).
     if customers.is_none() {
         aggregates.require_customers(tx.name, &valid.mapping)?;
     }
-    Ok((aggregates, valid.mapping))
+    Ok((aggregates, valid.mapping, currency))
 }
 
 /// Transactions added up and matched to the key column of a customers table (its first part).
+#[derive(Debug, Clone)]
 struct Joined {
     aggregates: Aggregates,
     key: usize,
     mapping: TransactionMapping,
+    /// The amount column's currency, when known.
+    currency: Option<String>,
 }
 
 impl Joined {
@@ -288,9 +300,9 @@ impl Joined {
         stored: Option<&TransactionMapping>,
         monitor: &mut dyn Monitor,
     ) -> Result<Self, StreamError> {
-        let (aggregates, mapping) = aggregate_transactions(tx, Some(customers), stored, monitor)?;
+        let (aggregates, mapping, currency) = aggregate_transactions(tx, Some(customers), stored, monitor)?;
         let key = key_column(customers, &mapping)?;
-        Ok(Joined { aggregates, key, mapping })
+        Ok(Joined { aggregates, key, mapping, currency })
     }
 
     /// The keys of a table (or part) of customers.
@@ -513,7 +525,7 @@ pub fn rfm_from_transactions(
 ) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
     let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
     as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
-    let (aggregates, mapping) = aggregate_transactions(tx, None, None, monitor)?;
+    let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
     let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
@@ -531,7 +543,7 @@ pub fn clv_from_transactions(
     params: &crate::clv::ValidClvParams,
     monitor: &mut dyn Monitor,
 ) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
-    let (aggregates, mapping) = aggregate_transactions(tx, None, None, monitor)?;
+    let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
     let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
@@ -556,7 +568,8 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
 ) -> Result<ApplySummary, StreamError> {
     let params = def.params.check()?;
     let mut file = PartedFile::open(name, input, options, PART_RECORDS, monitor)?;
-    let Joined { aggregates, key, mapping } = Joined::new(tx, &file.first.table, def.transactions.as_ref(), monitor)?;
+    let Joined { aggregates, key, mapping, .. } =
+        Joined::new(tx, &file.first.table, def.transactions.as_ref(), monitor)?;
     let mut keys: Vec<Option<String>> = Vec::new();
     file.visit(|part, _| {
         keys.extend(customer_keys(&part.table, key));
