@@ -45,6 +45,9 @@ pub enum CliError {
     /// The sample could not be generated.
     #[error(transparent)]
     Sample(#[from] SampleError),
+    /// A report could not be written.
+    #[error(transparent)]
+    Report(#[from] segscope_engine::report::ReportError),
     /// An output could not be written (other than a failed write, which is [`CliError::File`]).
     #[error(transparent)]
     Export(#[from] ExportError),

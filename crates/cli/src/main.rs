@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, cluster, clv, convert, inspect, rfm, sample, sql};
+use commands::{apply, cluster, clv, convert, inspect, profile, rfm, sample, sql};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -40,6 +40,9 @@ enum Command {
     Sql(sql::SqlArgs),
     /// Group customers by how alike their features are (k-means), or scan k = 2..10 to help choose k.
     Cluster(cluster::ClusterArgs),
+    /// A report on a segmentation's segments: sizes, KPIs, typical customers, profiles with index,
+    /// niches; as a self-contained HTML page, a workbook, a tidy CSV or JSON.
+    Profile(profile::ProfileArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cluster::run(&args),
         Command::Rfm(args) => rfm::run(&args),
         Command::Clv(args) => clv::run(&args),
+        Command::Profile(args) => profile::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@ pub mod clv;
 pub mod convert;
 pub mod definition;
 pub mod inspect;
+pub mod profile;
 pub mod rfm;
 pub mod sample;
 pub mod sql;

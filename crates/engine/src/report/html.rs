@@ -3,7 +3,8 @@
 //! sits in a `<style>`), and a print stylesheet so the browser's "Print to PDF" gives a clean
 //! document: `@page` margins, headings kept with what follows, a table row never split across
 //! pages and a table's header repeated on each, and no table wider than the page (fixed layout
-//! at the page's width, long values wrapping, the KPI table's segments split over several tables).
+//! at the page's width, long values wrapping, the KPI table's segments split over several tables,
+//! each with all customers beside them).
 //!
 //! What it shows: the data set, the segmentation in words, sizes (bar chart, treemap, table),
 //! the KPIs (table and comparison bar charts), each segment's typical-customer card, each
@@ -21,8 +22,9 @@ use crate::format;
 use crate::profile::sentences::cut;
 use crate::profile::{Profile, ALL_CUSTOMERS};
 
-/// The most segments one KPI table shows side by side; more are split over several tables.
-const KPI_COLUMNS: usize = 5;
+/// The most segments one KPI table shows side by side, beside all customers; more are split
+/// evenly over several tables, so no table is wider than the page.
+const KPI_SEGMENTS: usize = 4;
 /// The most traits an index chart shows.
 const INDEX_TRAITS: usize = 10;
 
@@ -259,7 +261,7 @@ fn sizes(out: &mut String, p: &Profile) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// The KPIs: tables of at most [`KPI_COLUMNS`] segments each, and comparison charts.
+/// The KPIs: tables of at most [`KPI_SEGMENTS`] segments each, and comparison charts.
 fn kpi_section(out: &mut String, p: &Profile) -> Result<(), ReportError> {
     let Some(t) = &p.kpis else { return Ok(()) };
     section(out, "kpis", "KPIs");
@@ -279,9 +281,10 @@ fn kpi_section(out: &mut String, p: &Profile) -> Result<(), ReportError> {
         let _ = writeln!(out, "<p>{}</p>", escape(&f));
     }
     let list = kpis(t);
-    let groups: Vec<_> = t.segments.iter().chain(std::iter::once(&t.all)).collect();
-    let parts = groups.chunks(KPI_COLUMNS).count();
-    for (i, chunk) in groups.chunks(KPI_COLUMNS).enumerate() {
+    let parts = t.segments.len().div_ceil(KPI_SEGMENTS).max(1);
+    let per_table = t.segments.len().div_ceil(parts).max(1);
+    for (i, segments) in t.segments.chunks(per_table).enumerate() {
+        let chunk: Vec<_> = segments.iter().chain(std::iter::once(&t.all)).collect();
         let mut headers = vec!["KPI"];
         headers.extend(chunk.iter().map(|g| g.segment.as_str()));
         let rows: Vec<Vec<Cell>> = list
@@ -604,6 +607,7 @@ mod tests {
         kpis.segments.extend(more.clone());
         kpis.segments.extend(more);
         let page = write(&input).unwrap();
-        assert!(page.contains("KPIs by segment (1 of 2)") && page.contains("KPIs by segment (2 of 2)"));
+        assert!(page.contains("KPIs by segment (1 of 3)") && page.contains("KPIs by segment (3 of 3)"));
+        assert_eq!(page.matches("<th scope=\"col\" class=\"num\">All customers</th>").count(), 3, "beside each part");
     }
 }

@@ -1,0 +1,175 @@
+//! `segscope profile --input customers.csv [--transactions t.csv] (--segment-column COL |
+//! --definition seg.json | --model m.json) [--niche-value COL] --format html|xlsx|csv|json --output FILE`:
+//! the report the app downloads for a segmentation (issue #16), from files. The engine segments
+//! the customer table ([`CustomerTable::segment`]), profiles it and writes the report
+//! ([`CustomerTable::report`], [`write_report`]); this reads the flags and the files.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use segscope_engine::cluster::model::ClusterModel;
+use segscope_engine::definitions::AnyDefinition;
+use segscope_engine::profile::{NicheParams, ProfileOptions};
+use segscope_engine::progress::Quiet;
+use segscope_engine::report::{write_report, ReportFormat};
+use segscope_engine::rfm::RfmDefinition;
+use segscope_engine::rules::Definition;
+use segscope_engine::stream::{customer_table, CustomerTable, SegmentSource};
+
+use crate::commands::definition::{load_any_definition, load_cluster_model, model_hint};
+use crate::error::{read_file, CliError};
+use crate::read_args::ReadArgs;
+use crate::transaction_args::TransactionArgs;
+
+/// Arguments of `segscope profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The customers file (one row per customer).
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// A column of the input that holds each customer's segment (one segment per value). Give
+    /// this, --definition or --model.
+    #[arg(long, value_name = "COL")]
+    pub segment_column: Option<String>,
+    /// Rule segments (segscope.segments/1) or a saved RFM segmentation (segscope.rfm/1, which needs
+    /// --transactions). Give this, --segment-column or --model.
+    #[arg(long, value_name = "FILE")]
+    pub definition: Option<PathBuf>,
+    /// A cluster model (segscope.cluster-model/1): each customer in its nearest cluster. Give this,
+    /// --segment-column or --definition.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Also look for niches: segments, or segments cut by one level of a category, of 0.5% to 10%
+    /// of the customers whose mean of this number column (revenue, orders...) is at least 1.5
+    /// times everyone's, significantly.
+    #[arg(long, value_name = "COL")]
+    pub niche_value: Option<String>,
+    /// The report's format: html (a self-contained page, printable to PDF), xlsx (a summary
+    /// workbook), csv (a tidy table) or json [default: the --output file's extension].
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Where to write the report.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub transactions: TransactionArgs,
+}
+
+/// Where the segments come from, as read from the flags.
+enum Loaded {
+    Column(String),
+    Rules(Box<Definition>),
+    Rfm(Box<RfmDefinition>),
+    Model(Box<ClusterModel>),
+}
+
+impl Loaded {
+    fn source(&self) -> SegmentSource<'_> {
+        match self {
+            Loaded::Column(c) => SegmentSource::Column(c),
+            Loaded::Rules(d) => SegmentSource::Rules(d),
+            Loaded::Rfm(d) => SegmentSource::Rfm(d),
+            Loaded::Model(m) => SegmentSource::Model(m),
+        }
+    }
+}
+
+/// Writes the report on the segments of the input.
+pub fn run(args: &ProfileArgs) -> Result<(), CliError> {
+    let options = args.read.to_options()?;
+    let format = format(args)?;
+    let (loaded, from) = load(args)?;
+    let source = loaded.source();
+    let table = read_customers(args, &options, &source, &from)?;
+    let segmented = table.segment(&source, &mut Quiet)?;
+    if let Some(day) = &segmented.as_of {
+        eprintln!("as of {day}");
+    }
+    let niches = args.niche_value.as_ref().map(|value| NicheParams { value: value.clone(), ..NicheParams::default() });
+    let report = table.report(&segmented, &ProfileOptions::default(), niches.as_ref(), &mut Quiet)?;
+    let bytes = write_report(&report, format)?;
+    std::fs::write(&args.output, bytes)
+        .map_err(|source| CliError::File { path: args.output.display().to_string(), source })?;
+    eprintln!(
+        "wrote the {} report on {} customers in {} segments to {}",
+        format.extension(),
+        report.profile.customers,
+        report.profile.segments.len(),
+        args.output.display()
+    );
+    Ok(())
+}
+
+/// `--format`, else the output's extension.
+fn format(args: &ProfileArgs) -> Result<ReportFormat, CliError> {
+    let names = "html, xlsx, csv or json";
+    match &args.format {
+        Some(f) => ReportFormat::from_extension(f)
+            .ok_or_else(|| CliError::usage(format!("--format `{f}` is not a report format; use {names}."))),
+        None => {
+            args.output.extension().and_then(|e| ReportFormat::from_extension(&e.to_string_lossy())).ok_or_else(|| {
+                CliError::usage(format!(
+                    "say which report to write: --format {names} (or an --output file ending in one)."
+                ))
+            })
+        }
+    }
+}
+
+/// The one source of segments the flags give, and the file it came from.
+fn load(args: &ProfileArgs) -> Result<(Loaded, String), CliError> {
+    match (&args.segment_column, &args.definition, &args.model) {
+        (Some(column), None, None) => Ok((Loaded::Column(column.clone()), args.input.display().to_string())),
+        (None, Some(path), None) => {
+            let loaded = match load_any_definition(path).map_err(|e| model_hint(e, path, "profile"))? {
+                AnyDefinition::Rules(def) => Loaded::Rules(def),
+                AnyDefinition::Rfm(def) => Loaded::Rfm(def),
+            };
+            Ok((loaded, path.display().to_string()))
+        }
+        (None, None, Some(path)) => Ok((Loaded::Model(Box::new(load_cluster_model(path)?)), path.display().to_string())),
+        (None, None, None) => Err(CliError::usage(
+            "say where the segments come from: --segment-column COL (a column of the input), --definition FILE (rule segments or a saved RFM segmentation) or --model FILE (a cluster model).".into(),
+        )),
+        _ => Err(CliError::usage(
+            "give only one of --segment-column, --definition and --model: the report is on one segmentation.".into(),
+        )),
+    }
+}
+
+/// The customers file, with the aggregates of `--transactions` joined on by key (the mapping:
+/// the columns the flags name over the one `source` saved).
+fn read_customers(
+    args: &ProfileArgs,
+    options: &segscope_engine::ingest::ReadOptions,
+    source: &SegmentSource<'_>,
+    from: &str,
+) -> Result<CustomerTable, CliError> {
+    let (mapping, replaced) = args.transactions.mapping(source.mapping());
+    for r in &replaced {
+        eprintln!("transaction mapping from the command line replaces the saved {r}");
+    }
+    let mut tx_file = args.transactions.open(mapping)?;
+    let needs = match source {
+        SegmentSource::Rfm(_) => Some("an RFM segmentation is computed from transactions"),
+        SegmentSource::Rules(_) | SegmentSource::Model(_) if source.mapping().is_some() => {
+            Some("it reads the transactions' aggregates")
+        }
+        _ => None,
+    };
+    if let (None, Some(why)) = (&tx_file, needs) {
+        return Err(CliError::usage(format!("{from}: {why}; give them with --transactions FILE.")));
+    }
+    let name = args.input.display().to_string();
+    let bytes = read_file(Path::new(&args.input))?;
+    let mut input = tx_file.as_mut().map(|t| t.input());
+    let table = customer_table(&name, &bytes, options, input.as_mut(), source.mapping(), &mut Quiet)?;
+    if let Some(t) = &table.transactions {
+        for m in t.report.messages() {
+            eprintln!("transactions: {m}");
+        }
+    }
+    Ok(table)
+}
