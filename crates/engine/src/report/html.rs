@@ -25,6 +25,8 @@ use crate::profile::{Profile, ALL_CUSTOMERS};
 /// The most segments one KPI table shows side by side, beside all customers; more are split
 /// evenly over several tables, so no table is wider than the page.
 const KPI_SEGMENTS: usize = 4;
+/// A column header that may break (soft hyphen) in a narrow column.
+const SIGNIFICANT: &str = "Signif\u{ad}icant";
 /// The most traits an index chart shows.
 const INDEX_TRAITS: usize = 10;
 
@@ -50,7 +52,7 @@ table { width: 100%; table-layout: fixed; border-collapse: collapse; margin: .5r
   font-size: .86rem; overflow-wrap: anywhere; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; caption-side: top; }
 th, td { border-bottom: 1px solid #ddd; padding: .25rem .4rem; vertical-align: top; text-align: left; }
-thead th { border-bottom: 2px solid #999; background: #f3f5f8; }
+thead th { border-bottom: 2px solid #999; background: #f3f5f8; font-size: .8rem; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th.label { width: 26%; }
 th.sublabel { width: 16%; }
@@ -58,6 +60,8 @@ th.sublabel { width: 16%; }
 .card { border: 1px solid #ccd; border-left: 6px solid #4e79a7; border-radius: 6px; padding: .6rem .8rem; }
 .card h3 { margin-top: 0; }
 .card ul { margin: .2rem 0 .4rem; padding-left: 1.1rem; }
+.card p { margin: .4rem 0 .1rem; }
+.card ul.values { font-size: .82rem; color: #333; }
 .note { background: #fff7e6; border-left: 4px solid #f28e2b; padding: .4rem .7rem; margin: .6rem 0; }
 .flag { color: #a0522d; font-weight: 600; }
 footer { margin-top: 2.5rem; font-size: .8rem; color: #666; }
@@ -65,8 +69,10 @@ footer { margin-top: 2.5rem; font-size: .8rem; color: #666; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
-  h2 { break-before: page; }
-  section:first-of-type h2 { break-before: auto; }
+  #typical, #profiles, #niches, #method, h3.next { break-before: page; }
+  .cards { display: block; }
+  .card { margin-bottom: .6rem; }
+  .card ul.values { columns: 3; column-gap: 1rem; }
   h2, h3, h4, caption { break-after: avoid; }
   figure, .card { break-inside: avoid; }
   tr { break-inside: avoid; }
@@ -154,8 +160,8 @@ fn column_name(profile: &Profile, column: &str) -> String {
 /// An adjusted p-value and whether it is significant, as two cells.
 fn test_cells(test: Option<&crate::profile::TraitTest>) -> [Cell; 2] {
     match test {
-        Some(t) => [num(format::p_value(t.adjusted_p)), text(if t.significant { "yes" } else { "no" })],
-        None => [num("–"), text("not tested")],
+        Some(t) => [num(format::p_value(t.adjusted_p)), num(if t.significant { "yes" } else { "no" })],
+        None => [num("–"), num("not tested")],
     }
 }
 
@@ -324,19 +330,19 @@ fn typical(out: &mut String, p: &Profile) {
             format::count(s.count),
             format::share(s.share)
         );
-        if !t.values.is_empty() {
-            out.push_str("<ul>");
-            for v in &t.values {
-                let _ = write!(out, "<li>{}</li>", escape(&v.text));
-            }
-            out.push_str("</ul>");
-        }
         if t.callouts.is_empty() {
             out.push_str("<p>No trait differs significantly from the other customers.</p>");
         } else {
             out.push_str("<p><strong>What sets them apart</strong></p><ul>");
             for c in &t.callouts {
                 let _ = write!(out, "<li>{}</li>", escape(&c.sentence));
+            }
+            out.push_str("</ul>");
+        }
+        if !t.values.is_empty() {
+            out.push_str("<p><strong>Typical values</strong></p><ul class=\"values\">");
+            for v in &t.values {
+                let _ = write!(out, "<li>{}</li>", escape(&v.text));
             }
             out.push_str("</ul>");
         }
@@ -371,10 +377,13 @@ fn profiles(out: &mut String, p: &Profile) -> Result<(), ReportError> {
     section(out, "profiles", "Profiles");
     out.push_str(
         "<p>Each segment against all customers. The index is the segment's share (or mean) ÷ everyone's × 100: above \
-         100 the segment has more of it. The adjusted p-value tests the segment against the rest (see Method).</p>\n",
+         100 the segment has more of it. Adj. p is the p-value of the segment against the rest, adjusted for testing \
+         all its traits (see Method); significant means at most the chosen level.</p>\n",
     );
     for (s, seg) in p.segments.iter().enumerate() {
-        let _ = writeln!(out, "<h3>{}</h3>", escape(&seg.name));
+        // In print, each segment after the first starts a page.
+        let class = if s > 0 { " class=\"next\"" } else { "" };
+        let _ = writeln!(out, "<h3{class}>{}</h3>", escape(&seg.name));
         let traits = top_traits(p, s);
         if !traits.is_empty() {
             let caption = format!(
@@ -391,49 +400,45 @@ fn profiles(out: &mut String, p: &Profile) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// Segment `s`'s numbers beside everyone's.
+/// Segment `s`'s numbers beside everyone's, in two tables so each fits the page: the centre
+/// (means, medians, index and test), then the spread (quartiles, range, values and missing).
 fn number_table(out: &mut String, p: &Profile, s: usize, name: &str) {
-    let rows: Vec<Vec<Cell>> = p
-        .numbers
-        .iter()
-        .filter_map(|t| {
-            let seg = t.segments.get(s)?;
-            let (mine, all) = (seg.summary.stats.as_ref(), t.all.stats.as_ref());
-            let n = |x: Option<f64>| num(x.map_or_else(|| "–".to_string(), format::number));
-            let range = |a: f64, b: f64| format!("{} – {}", format::number(a), format::number(b));
-            let [pv, sig] = test_cells(seg.test.as_ref());
-            Some(vec![
-                text(column_name(p, &t.column)),
-                n(mine.map(|m| m.mean)),
-                n(all.map(|m| m.mean)),
-                n(mine.map(|m| m.median)),
-                n(all.map(|m| m.median)),
-                num(mine.map_or_else(|| "–".to_string(), |m| range(m.q1, m.q3))),
-                num(mine.map_or_else(|| "–".to_string(), |m| range(m.min, m.max))),
-                num(format!("{} / {}", format::count(seg.summary.count), format::count(seg.summary.missing))),
-                num(seg.index.map_or_else(|| "–".to_string(), format::index)),
-                pv,
-                sig,
-            ])
-        })
-        .collect();
-    if rows.is_empty() {
+    let dash = || "–".to_string();
+    let n = |x: Option<f64>| num(x.map_or_else(dash, format::number));
+    let range = |a: f64, b: f64| format!("{} – {}", format::number(a), format::number(b));
+    let mut centre: Vec<Vec<Cell>> = Vec::new();
+    let mut spread: Vec<Vec<Cell>> = Vec::new();
+    for t in &p.numbers {
+        let Some(seg) = t.segments.get(s) else { continue };
+        let (mine, all) = (seg.summary.stats.as_ref(), t.all.stats.as_ref());
+        let [pv, sig] = test_cells(seg.test.as_ref());
+        centre.push(vec![
+            text(column_name(p, &t.column)),
+            n(mine.map(|m| m.mean)),
+            n(all.map(|m| m.mean)),
+            n(mine.map(|m| m.median)),
+            n(all.map(|m| m.median)),
+            num(seg.index.map_or_else(dash, format::index)),
+            pv,
+            sig,
+        ]);
+        spread.push(vec![
+            text(column_name(p, &t.column)),
+            num(mine.map_or_else(dash, |m| range(m.q1, m.q3))),
+            num(all.map_or_else(dash, |m| range(m.q1, m.q3))),
+            num(mine.map_or_else(dash, |m| range(m.min, m.max))),
+            num(all.map_or_else(dash, |m| range(m.min, m.max))),
+            num(format::count(seg.summary.count)),
+            num(format::count(seg.summary.missing)),
+        ]);
+    }
+    if centre.is_empty() {
         return;
     }
-    let headers = [
-        "Column",
-        "Mean",
-        "Mean, all",
-        "Median",
-        "Median, all",
-        "Quartiles",
-        "Min – max",
-        "With value / missing",
-        "Index",
-        "Adjusted p",
-        "Significant",
-    ];
-    table(out, &format!("Numbers: {name} against all customers"), &headers, 1, &rows);
+    let headers = ["Column", "Mean", "Mean, all", "Median", "Median, all", "Index", "Adj. p", SIGNIFICANT];
+    table(out, &format!("Numbers: {name} against all customers"), &headers, 1, &centre);
+    let headers = ["Column", "Q1 – Q3", "Q1 – Q3, all", "Min – max", "Min – max, all", "Values", "Missing"];
+    table(out, &format!("Numbers: the spread in {name} and in all customers"), &headers, 1, &spread);
 }
 
 /// Segment `s`'s category levels with share, overall share, index and test.
@@ -457,7 +462,7 @@ fn category_table(out: &mut String, p: &Profile, s: usize, name: &str) {
     if rows.is_empty() {
         return;
     }
-    let headers = ["Column", "Level", "Share", "Share, all", "Index", "Adjusted p", "Significant"];
+    let headers = ["Column", "Level", "Share", "Share, all", "Index", "Adj. p", SIGNIFICANT];
     table(out, &format!("Categories: {name} against all customers"), &headers, 2, &rows);
 }
 
@@ -493,8 +498,9 @@ fn niches(out: &mut String, input: &ReportInput) {
     let _ = writeln!(
         out,
         "<p>Small groups worth far more than the average on {}: a segment, or a segment cut by one level of a \
-         category, of {} to {} of all customers, whose mean is at least {} of everyone's (index) with a significant \
-         difference (Welch's t-test, p-values adjusted across the {} groups tested). Everyone's mean is {}.</p>",
+         category, of {} to {} of all customers, whose mean indexes at least {} against everyone's (100 is the \
+         average) with a significant difference (Welch's t-test, p-values adjusted across the {} groups tested). \
+         Everyone's mean is {}.</p>",
         escape(&format::words(&params.value)),
         escape(&typed(&params.min_share, format::share)),
         escape(&typed(&params.max_share, format::share)),
@@ -520,7 +526,7 @@ fn niches(out: &mut String, input: &ReportInput) {
             ]
         })
         .collect();
-    let headers = ["Group", "Customers", "Share", "Mean", "Index", "Adjusted p"];
+    let headers = ["Group", "Customers", "Share", "Mean", "Index", "Adj. p"];
     table(out, &format!("Niches on {}", format::words(&params.value)), &headers, 1, &rows);
     out.push_str("</section>\n");
 }
