@@ -41,7 +41,7 @@ fn applied_sizes(file: &Path) -> BTreeMap<String, u64> {
     let mut sizes = BTreeMap::new();
     for record in reader.records() {
         let record = record.unwrap();
-        *sizes.entry(record.iter().last().unwrap().to_string()).or_default() += 1;
+        *sizes.entry(record.iter().next_back().unwrap().to_string()).or_default() += 1;
     }
     sizes
 }
@@ -106,7 +106,7 @@ fn every_format_writes_its_report_with_the_sizes_apply_gives() {
     );
     for r in reader.records() {
         let r = r.unwrap();
-        if &r[1] == "" && &r[3] == "customers" && &r[0] != "All customers" {
+        if r[1].is_empty() && &r[3] == "customers" && &r[0] != "All customers" {
             csv_sizes.insert(r[0].to_string(), r[4].parse::<u64>().unwrap());
         }
     }

@@ -503,7 +503,7 @@ mod tests {
         let long = "A segment with a name far longer than Excel allows";
         let first = sheet_name(long, &taken);
         assert_eq!(first.chars().count(), 31);
-        let second = sheet_name(long, &[first.clone()]);
+        let second = sheet_name(long, std::slice::from_ref(&first));
         assert!(second.ends_with(" (2)") && second.chars().count() <= 31 && second != first, "{second}");
     }
 
