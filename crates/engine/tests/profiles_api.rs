@@ -124,3 +124,13 @@ fn a_cancelled_profile_says_so() {
     assert_eq!(response, Response::Error { message: CANCELLED.to_string() });
     assert!(monitor.stages().contains(&"Profiling segments"));
 }
+
+/// A split's segments are its column's values: its profile leaves that column out (with the reason), unasked.
+#[test]
+fn a_split_is_profiled_without_the_column_it_splits() {
+    let mut s = Session::new();
+    let id = split_sample(&mut s);
+    let p = profile(&mut s, id, ProfileOptions::default());
+    assert!(p.skipped.iter().any(|c| c.column == "urbanicity"), "{:?}", p.skipped);
+    assert!(p.categories.iter().all(|c| c.column != "urbanicity"));
+}

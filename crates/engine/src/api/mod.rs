@@ -1178,9 +1178,14 @@ impl Session {
                 let view = ds.made(segmentation)?.clusters.clone().ok_or(EngineError::UnknownAssignment)?;
                 Ok(Response::Clusters(view))
             }
-            Request::Profile { dataset, segmentation, options } => {
+            Request::Profile { dataset, segmentation, mut options } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let assignment = &ds.made(segmentation)?.stored.assignment;
+                if let Some(own) = ds.segmentations.get(segmentation).and_then(|e| e.spec.own_column()) {
+                    if !options.leave_out.iter().any(|c| c == own) {
+                        options.leave_out.push(own.to_string());
+                    }
+                }
                 let clv = ds.clv.as_ref().map(|(_, result)| result);
                 let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
                 let profile = profiles::profile(table, attached, clv, assignment, &options, monitor)?;
