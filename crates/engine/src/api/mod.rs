@@ -38,7 +38,8 @@ pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::input::{FileSource, InputFile};
-pub use crate::profile::{NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
+pub use crate::movement::Movement;
+pub use crate::profile::{Comparison, NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
 pub use crate::rules::sql::Dialect;
@@ -460,6 +461,31 @@ pub enum Request {
         /// The value to stand out on, the size range and the index.
         params: NicheParams,
     },
+    /// Two segments of a segmentation side by side, or one against everyone else.
+    Compare {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// The first segment (its number in the segmentation, from 0).
+        first: u32,
+        /// The second segment, or everyone else when none.
+        #[serde(default)]
+        second: Option<u32>,
+        /// How to compare them (the profile's settings).
+        #[serde(default)]
+        options: ProfileOptions,
+    },
+    /// How customers moved between the segments of two segmentations of the same customers (for
+    /// example RFM at two as-of dates), matched row by row.
+    Movement {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The earlier snapshot.
+        before: AssignmentId,
+        /// The later snapshot.
+        after: AssignmentId,
+    },
     /// Give one cluster of a cluster segmentation another name.
     RenameCluster {
         /// The dataset.
@@ -527,6 +553,10 @@ pub enum Response {
     Profile(Box<Profile>),
     /// The niches of a segmentation.
     Niches(Box<NicheReport>),
+    /// Two segments compared.
+    Comparison(Box<Comparison>),
+    /// The movement between two snapshots.
+    Movement(Box<Movement>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -585,6 +615,9 @@ pub enum EngineError {
     /// A profile or a niche search could not be made.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// Two snapshots could not be compared.
+    #[error(transparent)]
+    Movement(#[from] crate::movement::MovementError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -623,6 +656,7 @@ impl EngineError {
                     | EngineError::Rules(RulesError::Cancelled)
                     | EngineError::Cluster(crate::cluster::ClusterError::Cancelled)
                     | EngineError::Profile(crate::profile::ProfileError::Cancelled)
+                    | EngineError::Movement(crate::movement::MovementError::Cancelled)
             ),
         }
     }
@@ -1196,6 +1230,28 @@ impl Session {
                 let assignment = &ds.made(segmentation)?.stored.assignment;
                 let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
                 Ok(Response::Niches(Box::new(profiles::niches(table, attached, assignment, &params, monitor)?)))
+            }
+            Request::Compare { dataset, segmentation, first, second, options } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let assignment = &ds.made(segmentation)?.stored.assignment;
+                let clv = ds.clv.as_ref().map(|(_, result)| result);
+                let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
+                let c = profiles::comparison(table, attached, clv, assignment, (first, second), &options, monitor)?;
+                Ok(Response::Comparison(Box::new(c)))
+            }
+            Request::Movement { dataset, before, after } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let name = |id: AssignmentId| ds.segmentations.get(id).map(|e| e.name.clone()).unwrap_or_default();
+                let (b, a) = (&ds.made(before)?.stored.assignment, &ds.made(after)?.stored.assignment);
+                // The same customers: each row is its own key.
+                let keys: Vec<Option<String>> = (0..ds.ingested.table.rows()).map(|r| Some(r.to_string())).collect();
+                let (before_name, after_name) = (name(before), name(after));
+                let m = crate::movement::movement(
+                    crate::movement::Snapshot { label: &before_name, keys: &keys, assignment: b },
+                    crate::movement::Snapshot { label: &after_name, keys: &keys, assignment: a },
+                    monitor,
+                )?;
+                Ok(Response::Movement(Box::new(m)))
             }
             Request::RenameCluster { dataset, segmentation, cluster, name } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

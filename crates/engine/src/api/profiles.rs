@@ -7,7 +7,8 @@ use super::EngineError;
 use crate::assignment::Assignment;
 use crate::clv::ClvResult;
 use crate::profile::{
-    compute, find_niches, KpiColumns, NicheParams, NicheReport, Profile, ProfileData, ProfileOptions,
+    compare, compute, find_niches, Comparison, KpiColumns, NicheParams, NicheReport, Profile, ProfileData,
+    ProfileOptions, ValidProfileOptions,
 };
 use crate::progress::Monitor;
 use crate::table::{ColumnData, Table};
@@ -23,6 +24,35 @@ pub(super) fn profile(
     options: &ProfileOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Profile, EngineError> {
+    with_data(table, attached, clv, options, |data, valid| Ok(compute(data, assignment, valid, monitor)?))
+}
+
+/// Segment `first` of `assignment` against segment `second`, or against everyone else, read as
+/// [`profile`] reads the customers.
+#[allow(clippy::too_many_arguments)] // the profile's inputs and the two segments
+pub(super) fn comparison(
+    table: &Table,
+    attached: Option<&Attached>,
+    clv: Option<&ClvResult>,
+    assignment: &Assignment,
+    (first, second): (u32, Option<u32>),
+    options: &ProfileOptions,
+    monitor: &mut dyn Monitor,
+) -> Result<Comparison, EngineError> {
+    with_data(table, attached, clv, options, |data, valid| {
+        Ok(compare(data, assignment, first, second, valid, monitor)?)
+    })
+}
+
+/// Runs `f` on the customers' columns (with the transactions' KPI columns and the CLV rows that
+/// fit) and the checked `options` (the amount column's currency when none is given).
+fn with_data<T>(
+    table: &Table,
+    attached: Option<&Attached>,
+    clv: Option<&ClvResult>,
+    options: &ProfileOptions,
+    f: impl FnOnce(&ProfileData<'_>, &ValidProfileOptions) -> Result<T, EngineError>,
+) -> Result<T, EngineError> {
     let mut options = options.clone();
     if options.currency.as_deref().is_none_or(|c| c.trim().is_empty()) {
         options.currency = attached.and_then(|a| a.ingested.table.column(&a.mapping.amount)?.format.currency.clone());
@@ -33,8 +63,7 @@ pub(super) fn profile(
     let aggregates: Vec<(&str, &ColumnData)> = extra.iter().map(|c| (c.name.as_str(), &c.data)).collect();
     let transactions = KpiColumns::find(&aggregates, attached.and_then(|a| a.aggregates.latest()))?;
     let clv = clv.map(|r| r.rows.as_slice()).filter(|rows| rows.len() == table.rows());
-    let data = ProfileData { columns: &columns, transactions, clv };
-    Ok(compute(&data, assignment, &valid, monitor)?)
+    f(&ProfileData { columns: &columns, transactions, clv }, &valid)
 }
 
 /// The niches of `assignment` with `params`.

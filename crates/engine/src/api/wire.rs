@@ -100,6 +100,8 @@ impl Request {
             Request::RenameCluster { .. } => "rename-cluster",
             Request::Profile { .. } => "profile",
             Request::Niches { .. } => "niches",
+            Request::Compare { .. } => "compare",
+            Request::Movement { .. } => "movement",
         }
     }
 
@@ -125,7 +127,9 @@ impl Request {
             | Request::ClusterScan { .. }
             | Request::Clusters { .. }
             | Request::Profile { .. }
-            | Request::Niches { .. } => Journal::Read,
+            | Request::Niches { .. }
+            | Request::Compare { .. }
+            | Request::Movement { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {

@@ -35,6 +35,7 @@
 
 mod categories;
 mod columns;
+mod compare;
 mod dates;
 mod errors;
 mod kpi;
@@ -48,6 +49,7 @@ mod typical;
 
 pub use categories::{CategoryTrait, Distribution, LevelInSegment, LevelShare, SegmentDistribution};
 pub use columns::SkippedColumn;
+pub use compare::{compare, Comparison, Difference, EVERYONE_ELSE};
 pub use dates::{DateSummary, DateTrait};
 pub use errors::ProfileError;
 pub use kpi::{KpiColumns, KpiTable, SegmentKpis, LAST_ORDER_DATE, ORDERS, REVENUE};
