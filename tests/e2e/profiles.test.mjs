@@ -1,6 +1,7 @@
 // Profiles as a marketer reads them: the sample segmented three ways (a split, rule segments, RFM), each profiled in
 // the Profiles workspace: sizes, KPIs from the transactions, a typical customer per segment with its call-outs, every
-// column by segment with its index, and the niche finder; the numbers agree with the segmentation's own counts.
+// column by segment with its index, the niche finder, two segments compared, and the movement of customers between
+// RFM frozen with five scores and made again with three.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -76,6 +77,45 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
     assert.ok(idx.every((i) => i >= 120), `indexes ${idx}`);
   }
   await page.screenshot({ path: join(artifactsDir, 'profile-niches.png'), fullPage: true });
+
+  // Compare two segments: only their customers, significant differences with index, effect size and p.
+  await page.selectOption('#compare-first', '0');
+  await page.selectOption('#compare-second', '1');
+  await page.click('#run-compare');
+  await page.waitForSelector('#compare-table tbody tr, #compare-none');
+  const heading = await page.textContent('#compare-heading');
+  const names = await page.$$eval('#profile-sizes tbody th', (ths) => ths.map((t) => t.textContent));
+  assert.equal(heading, `${names[0]} against ${names[1]}`);
+  if (await page.locator('#compare-table').count()) {
+    const p = await page.$$eval('#compare-table tbody td:nth-child(6)', (tds) => tds.map((t) => Number(t.textContent)));
+    assert.ok(p.every((x) => x <= 0.05), `only significant differences: ${p}`);
+  }
+  await page.screenshot({ path: join(artifactsDir, 'profile-compare.png'), fullPage: true });
+
+  // Movement: RFM frozen (duplicated) with five scores, then made again with three.
+  await goTo(page, 'segmentations');
+  await page.waitForSelector('#segmentations-table tbody tr[data-kind="rfm"]');
+  await page.click('#segmentations-table tbody tr[data-kind="rfm"] .duplicate');
+  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 4);
+  await goTo(page, 'segment/rfm');
+  await page.selectOption('#rfm-bins', '3');
+  await page.waitForFunction(() => /1–3|3 scores|1 to 3/.test(document.querySelector('#rfm-as-of-used')?.textContent ?? '') || document.querySelectorAll('#rfm-grid button.cell').length === 9);
+  await page.waitForFunction(() => !document.querySelector('#busy'));
+  await goTo(page, 'profiles');
+  const segs = await page.$$eval('#movement-before option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  const copy = segs.find((o) => /\(copy\)/.test(o.text));
+  const working = segs.find((o) => o.text === 'RFM segments');
+  await page.selectOption('#movement-before', copy.value);
+  await page.selectOption('#movement-after', working.value);
+  await page.click('#run-movement');
+  await page.waitForSelector('#movement-table tbody tr');
+  const cells = await page.$$eval('#movement-table tbody td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
+  assert.equal(cells.reduce((a, b) => a + b, 0), 5000, 'every customer once');
+  const lastRow = await page.$$eval('#movement-table tbody tr:last-child td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
+  assert.equal(lastRow.reduce((a, b) => a + b, 0), 0, 'no new customers: the same customers');
+  assert.match(await page.textContent('#movement-stayed'), /of the 5,000 customers in both/);
+  await page.locator('#movement-heatmap').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifactsDir, 'profile-movement.png'), fullPage: true });
   rec.assertNoErrors();
   rec.assertNoForeignRequests();
   await rec.close();

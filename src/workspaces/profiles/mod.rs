@@ -3,6 +3,8 @@
 //! column by segment with its index and significance, and the niche finder. The engine computes
 //! everything (`Request::Profile`, `Request::Niches`); this shows it.
 
+mod compare;
+mod movement;
 mod niches;
 mod tables;
 mod typical;
@@ -12,15 +14,18 @@ use segscope_engine::api::{AssignmentId, NumberTest, Profile, ProfileOptions, Re
 use segscope_engine::stats::significance::Correction;
 
 use crate::state::use_app;
+use compare::CompareSegments;
+use movement::MovementSection;
 use niches::NicheFinder;
 use tables::{CategoryTables, DateTable, KpiSection, NumberTable, Sizes};
 use typical::TypicalCards;
 
-/// The profile shown, with the segmentation it is of.
+/// The profile shown, with the segmentation it is of and the settings it was made with.
 #[derive(Clone, PartialEq)]
 struct Shown {
     segmentation: AssignmentId,
     profile: Profile,
+    options: ProfileOptions,
 }
 
 /// The workspace.
@@ -53,9 +58,9 @@ pub fn ProfilesWorkspace() -> impl IntoView {
             ..ProfileOptions::default()
         };
         leptos::task::spawn_local(async move {
-            let request = Request::Profile { dataset, segmentation, options };
+            let request = Request::Profile { dataset, segmentation, options: options.clone() };
             if let Some(Response::Profile(p)) = app.request("Profiling the segments…", request).await {
-                shown.set(Some(Shown { segmentation, profile: *p }));
+                shown.set(Some(Shown { segmentation, profile: *p, options }));
             }
         });
     };
@@ -106,13 +111,14 @@ pub fn ProfilesWorkspace() -> impl IntoView {
             }}
         </section>
         {move || shown.get().map(|s| view! { <ProfileView shown=s/> })}
+        <MovementSection/>
     }
 }
 
 /// A profile, section by section.
 #[component]
 fn ProfileView(shown: Shown) -> impl IntoView {
-    let Shown { segmentation, profile } = shown;
+    let Shown { segmentation, profile, options } = shown;
     let p = StoredValue::new(profile);
     view! {
         <section class="card" aria-labelledby="profile-sizes-title" id="profile">
@@ -147,6 +153,7 @@ fn ProfileView(shown: Shown) -> impl IntoView {
                     {p.skipped.iter().map(|s| format!("{} ({})", s.column, s.reason)).collect::<Vec<_>>().join("; ")}</p>
             }))}
         </section>
+        <CompareSegments segmentation=segmentation profile=p options=options/>
         <NicheFinder segmentation=segmentation profile=p/>
     }
 }

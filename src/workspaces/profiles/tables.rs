@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use plotters::prelude::DrawingArea;
+use segscope_charts::treemap;
 use segscope_engine::format;
 use segscope_engine::profile::{KpiTable, Profile, SegmentKpis, TraitTest};
-use segscope_charts::treemap;
 
 use crate::components::canvas_chart::CanvasChart;
 use crate::components::segment_chart::SegmentChart;
@@ -23,7 +23,14 @@ fn marked(test: Option<&TraitTest>) -> &'static str {
 fn tested(test: Option<&TraitTest>) -> String {
     test.map_or_else(
         || "not tested".to_string(),
-        |t| format!("adjusted p = {:.3}; effect size {:.2}{}", t.adjusted_p, t.effect, if t.significant { "; significant" } else { "" }),
+        |t| {
+            format!(
+                "adjusted p = {:.3}; effect size {:.2}{}",
+                t.adjusted_p,
+                t.effect,
+                if t.significant { "; significant" } else { "" }
+            )
+        },
     )
 }
 
@@ -35,11 +42,17 @@ fn segment_headers(p: &Profile) -> impl IntoView {
 /// Sizes: a table, bars and a treemap.
 #[component]
 pub fn Sizes(profile: StoredValue<Profile>) -> impl IntoView {
-    let bars: Vec<(String, u64)> = profile.with_value(|p| p.segments.iter().map(|s| (s.name.clone(), s.count)).collect());
+    let bars: Vec<(String, u64)> =
+        profile.with_value(|p| p.segments.iter().map(|s| (s.name.clone(), s.count)).collect());
     let tiles = bars.clone();
     let label = format!(
         "Treemap of segment sizes: {}",
-        profile.with_value(|p| p.segments.iter().map(|s| format!("{} {}", s.name, format::share(s.share))).collect::<Vec<_>>().join(", "))
+        profile.with_value(|p| p
+            .segments
+            .iter()
+            .map(|s| format!("{} {}", s.name, format::share(s.share)))
+            .collect::<Vec<_>>()
+            .join(", "))
     );
     let draw = Box::new(move |area: DrawingArea<_, _>| treemap::draw(area, &tiles).map_err(|e| format!("{e:?}")));
     view! {

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 use plotters::prelude::DrawingArea;
+use segscope_charts::index;
 use segscope_engine::format;
 use segscope_engine::profile::Profile;
-use segscope_charts::index;
 
 use crate::components::canvas_chart::CanvasChart;
 
