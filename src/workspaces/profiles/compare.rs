@@ -17,7 +17,11 @@ const CHARTED: usize = 10;
 
 /// The choice of two segments, and their comparison.
 #[component]
-pub fn CompareSegments(segmentation: AssignmentId, profile: StoredValue<Profile>, options: ProfileOptions) -> impl IntoView {
+pub fn CompareSegments(
+    segmentation: AssignmentId,
+    profile: StoredValue<Profile>,
+    options: ProfileOptions,
+) -> impl IntoView {
     let app = use_app();
     let names: Vec<String> = profile.with_value(|p| p.segments.iter().map(|s| s.name.clone()).collect());
     let first = RwSignal::new(0u32);
@@ -67,7 +71,10 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
         .differences
         .iter()
         .filter_map(|d| {
-            let label = match &d.level { Some(l) => format!("{}: {l}", d.column), None => d.column.clone() };
+            let label = match &d.level {
+                Some(l) => format!("{}: {l}", d.column),
+                None => d.column.clone(),
+            };
             d.index.map(|i| (label, i))
         })
         .take(CHARTED)
@@ -80,7 +87,10 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
             traits.iter().map(|(l, i)| format!("{l} {}", format::index(*i))).collect::<Vec<_>>().join(", ")
         );
         let height = index::height_for(traits.len());
-        let draw = Box::new(move |area: DrawingArea<_, _>| index::draw(area, &traits).map_err(|e| format!("{e:?}")));
+        let baseline = c.second.clone();
+        let draw = Box::new(move |area: DrawingArea<_, _>| {
+            index::draw(area, &traits, &baseline).map_err(|e| format!("{e:?}"))
+        });
         view! { <CanvasChart id="compare-chart".into() width=720 height=height label=label draw=draw/> }
     });
     let profile = StoredValue::new(c.profile.clone());

@@ -22,7 +22,8 @@ pub fn MovementSection() -> impl IntoView {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let list = app.segmentations.get_untracked();
         let pick = |s: RwSignal<Option<AssignmentId>>, default: Option<AssignmentId>| s.get_untracked().or(default);
-        let (Some(b), Some(a)) = (pick(before, list.first().map(|s| s.id)), pick(after, list.last().map(|s| s.id))) else {
+        let (Some(b), Some(a)) = (pick(before, list.first().map(|s| s.id)), pick(after, list.last().map(|s| s.id)))
+        else {
             return;
         };
         leptos::task::spawn_local(async move {

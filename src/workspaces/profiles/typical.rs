@@ -33,7 +33,7 @@ pub fn TypicalCards(profile: StoredValue<Profile>) -> impl IntoView {
                     let chart = (!traits.is_empty()).then(|| {
                         let label = format!("Index of {}'s traits: {}", t.segment, traits.iter().map(|(l, x)| format!("{l} {}", format::index(*x))).collect::<Vec<_>>().join(", "));
                         let height = index::height_for(traits.len());
-                        let draw = Box::new(move |area: DrawingArea<_, _>| index::draw(area, &traits).map_err(|e| format!("{e:?}")));
+                        let draw = Box::new(move |area: DrawingArea<_, _>| index::draw(area, &traits, "all customers").map_err(|e| format!("{e:?}")));
                         view! { <CanvasChart id=format!("typical-index-{i}") width=560 height=height label=label draw=draw/> }
                     });
                     view! {
