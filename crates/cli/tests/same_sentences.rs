@@ -472,7 +472,13 @@ fn cluster_setting_mistakes_read_the_same() {
     let params = |features: &[&str]| ClusterParams {
         features: features
             .iter()
-            .map(|c| FeatureSpec { column: c.to_string(), log: false, scaling: Scaling::Zscore, weight: 1.0 })
+            .map(|c| FeatureSpec {
+                column: c.to_string(),
+                log: false,
+                scaling: Scaling::Zscore,
+                weight: 1.0,
+                score: None,
+            })
             .collect(),
         ..ClusterParams::default()
     };

@@ -192,8 +192,13 @@ fn cluster_model(missing: Missing) -> ClusterModel {
             ..column("last_order_date", None)
         },
     ];
-    let feature =
-        |name: &str, log: bool, weight: f64| FeatureSpec { column: name.into(), log, scaling: Scaling::Zscore, weight };
+    let feature = |name: &str, log: bool, weight: f64| FeatureSpec {
+        column: name.into(),
+        log,
+        scaling: Scaling::Zscore,
+        weight,
+        score: None,
+    };
     ClusterModel {
         format: MODEL_FORMAT.into(),
         algorithm: "kmeans".into(),

@@ -116,6 +116,7 @@ fn FeatureRow(
                         log: suggest_log,
                         scaling: Scaling::Zscore,
                         weight: 1.0,
+                        score: None,
                     });
                 }
             });

@@ -195,7 +195,13 @@ fn feature_specs(args: &ClusterArgs, names: &[String], scaling: Scaling) -> Resu
     }
     Ok(names
         .iter()
-        .map(|&n| FeatureSpec { column: n.to_string(), log: args.log.iter().any(|l| l == n), scaling, weight: 1.0 })
+        .map(|&n| FeatureSpec {
+            column: n.to_string(),
+            log: args.log.iter().any(|l| l == n),
+            scaling,
+            weight: 1.0,
+            score: None,
+        })
         .collect())
 }
 

@@ -388,7 +388,7 @@ fn subdir(dir: &Path, name: &str) -> PathBuf {
 
 /// A feature for the cluster cases.
 fn feature(column: &str, log: bool, scaling: Scaling, weight: f64) -> FeatureSpec {
-    FeatureSpec { column: column.into(), log, scaling, weight }
+    FeatureSpec { column: column.into(), log, scaling, weight, score: None }
 }
 
 /// Fits `k` clusters on `columns` (name, values) with the engine, as the app and `segscope cluster` do.
