@@ -263,9 +263,21 @@ pub fn model_sql(
         Some(a) => format!("\n-- Dates count whole days back from the as-of date {a} (a date-time by its date)."),
         None => String::new(),
     };
+    let scores = if model.columns.iter().any(|c| c.cuts.is_some()) {
+        let dated = if model.columns.iter().any(|c| c.cuts.is_some() && c.days) {
+            "; a date's score counts the cut points its days lie below, so a later date scores higher"
+        } else {
+            ""
+        };
+        format!(
+            "\n-- A score is 1 plus the cut points the value lies above (fitted as pandas.qcut's bin edges){dated}."
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
         "-- Segscope clusters: {method}, k = {k}, on {}, {}.\n\
-         -- `cluster` is the name of {rule}; {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}\n\
+         -- `cluster` is the name of {rule}; {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}{scores}\n\
          -- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.\n\
          {ctes_sql}SELECT\n  c.*,\n  {case}\nFROM {source} AS c\n{}\n{};\n",
         clean(&features.join(", ")),
