@@ -19,6 +19,7 @@ use crate::components::{
 use crate::routes::Route;
 use crate::state::AppState;
 use crate::workspaces::clusters::ClustersWorkspace;
+use crate::workspaces::profiles::ProfilesWorkspace;
 use crate::workspaces::segmentations::SegmentationsWorkspace;
 
 /// Loads the built-in sample customers: `customers` of them, as typed (the engine reads and checks
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Workspace route=Route::Rfm><ValueWorkspace/></Workspace>
                     <Workspace route=Route::Clusters><ClustersWorkspace/></Workspace>
                     <Workspace route=Route::Clv><ClvWorkspace/></Workspace>
+                    <Workspace route=Route::Profiles><ProfilesWorkspace/></Workspace>
                     <Workspace route=Route::Segmentations><SegmentationsWorkspace/></Workspace>
                 </main>
             </div>
@@ -92,7 +94,7 @@ pub fn App() -> impl IntoView {
 /// Shows `route`, and brings what it lists up to date.
 fn go(state: AppState, route: Route) {
     state.route.set(route);
-    if matches!(route, Route::Segmentations | Route::Clv) {
+    if matches!(route, Route::Segmentations | Route::Clv | Route::Profiles) {
         leptos::task::spawn_local(state.refresh_segmentations());
     }
 }

@@ -16,14 +16,24 @@ pub enum Route {
     Clusters,
     /// Customer lifetime value.
     Clv,
+    /// Profiles, KPIs, typical customers and niches of any segmentation.
+    Profiles,
     /// Every segmentation: list, current, downloads.
     Segmentations,
 }
 
 impl Route {
     /// Every workspace, in the navigation's order.
-    pub const ALL: [Route; 7] =
-        [Route::Data, Route::Split, Route::Rules, Route::Rfm, Route::Clusters, Route::Clv, Route::Segmentations];
+    pub const ALL: [Route; 8] = [
+        Route::Data,
+        Route::Split,
+        Route::Rules,
+        Route::Rfm,
+        Route::Clusters,
+        Route::Clv,
+        Route::Profiles,
+        Route::Segmentations,
+    ];
 
     /// The workspace a URL fragment names (`#/segment/rules`); the data workspace for anything else.
     pub fn from_hash(hash: &str) -> Route {
@@ -40,6 +50,7 @@ impl Route {
             Route::Rfm => "segment/rfm",
             Route::Clusters => "segment/clusters",
             Route::Clv => "value/clv",
+            Route::Profiles => "profiles",
             Route::Segmentations => "segmentations",
         }
     }
@@ -58,6 +69,7 @@ impl Route {
             Route::Rfm => "RFM",
             Route::Clusters => "Clusters",
             Route::Clv => "Lifetime value",
+            Route::Profiles => "Profiles",
             Route::Segmentations => "Segmentations",
         }
     }
@@ -67,7 +79,7 @@ impl Route {
         match self {
             Route::Split | Route::Rules | Route::Rfm | Route::Clusters => Some("Segment"),
             Route::Clv => Some("Value"),
-            Route::Data | Route::Segmentations => None,
+            Route::Data | Route::Profiles | Route::Segmentations => None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! One visible thing per module.
 
+pub mod canvas_chart;
 pub mod column_list;
 pub mod dialect_select;
 pub mod distribution_chart;

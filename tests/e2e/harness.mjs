@@ -13,9 +13,11 @@
 // package.json of their own and no NODE_PATH. It only drives the installed Chromium; it never downloads one.
 
 import assert from 'node:assert/strict';
-import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -264,6 +266,15 @@ export async function downloads(page, selector, done) {
   } finally {
     page.off('download', onDownload);
   }
+}
+
+/** The files of a zip (a download, or an xlsx), by name, as text, read by Python's zipfile. */
+export function unzip(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'segscope-zip-'));
+  const path = join(dir, 'download.zip');
+  writeFileSync(path, bytes);
+  const script = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}))';
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8', maxBuffer: 1 << 28 }));
 }
 
 /**

@@ -4,11 +4,9 @@
 // workspace shows its split made again); and the workspaces have URLs (reload, back and forward land where they should).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, unzip } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -145,12 +143,3 @@ test('workspaces have URLs: reload lands on #/segment/rfm, back and forward move
   rec.assertNoErrors();
   await rec.close();
 });
-
-/** The files of a zip, by name (text), read by Python's zipfile. */
-function unzip(bytes) {
-  const dir = mkdtempSync(join(tmpdir(), 'segscope-zip-'));
-  const path = join(dir, 'download.zip');
-  writeFileSync(path, bytes);
-  const script = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))';
-  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-}

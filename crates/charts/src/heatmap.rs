@@ -16,7 +16,7 @@ pub fn shade(share: f64) -> RGBColor {
 
 /// Pixel size that fits `rows` × `columns` cells with their labels.
 pub fn size_for(rows: usize, columns: usize) -> (u32, u32) {
-    (170 + 96 * columns.max(1) as u32, 110 + 34 * rows.max(1) as u32)
+    (170 + 96 * columns.max(1) as u32, 140 + 34 * rows.max(1) as u32)
 }
 
 /// Draws `counts` (one row per entry of `rows`, one value per entry of `columns`) with the row
@@ -33,9 +33,10 @@ pub fn draw<DB: DrawingBackend>(
     corner: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
-    let (left, top, cell_w, cell_h) = (160i32, 90i32, 96i32, 34i32);
+    let (left, top, cell_w, cell_h) = (160i32, 124i32, 96i32, 34i32);
     let font = ("sans-serif", 13).into_font().color(&BLACK);
-    root.draw(&Text::new(shorten(corner, 40), (8, 8), font.clone()))?;
+    // Above the row names, clear of the rotated column names.
+    root.draw(&Text::new(shorten(corner, 22), (8, top - 20), font.clone()))?;
     for (j, name) in columns.iter().enumerate() {
         let x = left + cell_w * j as i32;
         let label = ("sans-serif", 12).into_font().color(&BLACK).transform(FontTransform::Rotate270);

@@ -18,13 +18,15 @@ fn axis_end(traits: &[(String, f64)]) -> f64 {
     (max * 1.1 / 50.0).ceil() * 50.0
 }
 
-/// Draws `traits` (label, index) as bars from 100 on a common axis.
+/// Draws `traits` (label, index) as bars from 100 on a common axis; `baseline` names what 100
+/// stands for ("all customers", another segment).
 ///
 /// # Errors
 /// The backend's drawing error.
 pub fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     traits: &[(String, f64)],
+    baseline: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let n = traits.len();
@@ -38,6 +40,7 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_area_size(30)
         .y_label_area_size(16 + 7 * longest)
         .build_cartesian_2d(0.0..end, (0..n).into_segmented())?;
+    let x_desc = format!("Index (100 = {baseline})");
     let labels: Vec<String> = traits.iter().rev().map(|t| shorten(&t.0, 36)).collect();
     chart
         .configure_mesh()
@@ -47,7 +50,7 @@ pub fn draw<DB: DrawingBackend>(
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .x_desc("Index (100 = all customers)")
+        .x_desc(x_desc)
         .x_labels(8)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .label_style(("sans-serif", 13))
@@ -94,7 +97,7 @@ mod tests {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (700, height_for(2))).into_drawing_area();
-            draw(root, &[("urbanicity = urban".into(), 148.2), ("age 65+".into(), 41.0)])
+            draw(root, &[("urbanicity = urban".into(), 148.2), ("age 65+".into(), 41.0)], "all customers")
                 .unwrap_or_else(|e| panic!("{e}"));
         }
         assert!(svg.contains("urbanicity = urban") && svg.contains(" 148") && svg.contains(" 41"), "{svg}");

@@ -103,6 +103,40 @@ fn wrong_options_are_sentences() {
             vec!["--features", "sepal_length", "--log", "petal_width", "--k", "3", "--output", "x.csv"],
             "--log `petal_width` is not one of the features clustered on.",
         ),
+        (
+            vec!["--all-numeric", "--score", "petal", "--k", "3", "--output", "x.csv"],
+            "--score `petal` is not one of the features clustered on.",
+        ),
+        (
+            vec![
+                "--features",
+                "sepal_length_(cm)",
+                "--score",
+                "sepal_length_(cm)",
+                "--score-bins",
+                "11",
+                "--k",
+                "3",
+                "--output",
+                "x.csv",
+            ],
+            "`sepal_length_(cm)` is scored with 11 bins; choose from 2 to 10 bins (5 gives scores 1 to 5, as in RFM).",
+        ),
+        (
+            vec![
+                "--features",
+                "sepal_length_(cm)",
+                "--score",
+                "sepal_length_(cm)",
+                "--log",
+                "sepal_length_(cm)",
+                "--k",
+                "3",
+                "--output",
+                "x.csv",
+            ],
+            "`sepal_length_(cm)` is both scored and set to ln(1 + x), but ln(1 + x) changes no score",
+        ),
     ] {
         let mut all = vec!["cluster", "--input", input.as_str()];
         all.extend(args);
@@ -294,4 +328,42 @@ fn a_gaussian_mixture_scans_with_bic_fits_and_its_model_labels_the_file_to_the_b
     let o = segscope(&["apply", "--model", &model, "--input", &customers, "--output", &b]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "apply --model differs from cluster --output");
+}
+
+#[test]
+fn rfm_scores_as_features_fit_travel_in_the_model_and_label_another_file_alike() {
+    let dir = sample_files();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (customers, transactions) = (path("customers.csv"), path("transactions.csv"));
+    let (model, a, b, report) = (path("m.json"), path("a.csv"), path("b.csv"), path("report.json"));
+    let mut args = vec!["cluster", "--input", &customers, "--transactions", &transactions, "--k", "4"];
+    args.extend(["--features", "last_order_date,orders,revenue,age", "--score", "last_order_date,orders,revenue"]);
+    args.extend(["--missing", "impute", "--model", &model, "--output", &a, "--report", &report]);
+    let o = segscope(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let scores: Vec<&serde_json::Value> = m["features"].as_array().unwrap().iter().map(|f| &f["score"]).collect();
+    assert_eq!(scores, [&5.into(), &5.into(), &5.into(), &serde_json::Value::Null], "{m}");
+    let cuts = |j: usize| m["columns"][j]["cuts"].as_array().map(Vec::len);
+    assert_eq!((cuts(0), cuts(2), cuts(3)), (Some(4), Some(4), None), "{m}");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let centre = r["centroids"][0]["centre"].as_object().unwrap();
+    let recency = centre["last_order_date (score 1–5)"].as_f64().unwrap();
+    assert!((1.0..=5.0).contains(&recency), "centres of scores in scores: {centre:?}");
+    assert!(centre.contains_key("age"), "{centre:?}");
+
+    // The model scores with its own cuts: the same file gets the same bytes, and the first
+    // customers alone get the clusters they had among all.
+    let o =
+        segscope(&["apply", "--model", &model, "--input", &customers, "--transactions", &transactions, "--output", &b]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "apply --model differs from cluster --output");
+    let few = path("few.csv");
+    let text = std::fs::read_to_string(&customers).unwrap();
+    std::fs::write(&few, text.lines().take(101).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+    let o = segscope(&["apply", "--model", &model, "--input", &few, "--transactions", &transactions, "--output", &b]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let labelled = std::fs::read_to_string(&a).unwrap();
+    let again = std::fs::read_to_string(&b).unwrap();
+    assert_eq!(again.lines().collect::<Vec<_>>(), labelled.lines().take(101).collect::<Vec<_>>());
 }

@@ -472,7 +472,13 @@ fn cluster_setting_mistakes_read_the_same() {
     let params = |features: &[&str]| ClusterParams {
         features: features
             .iter()
-            .map(|c| FeatureSpec { column: c.to_string(), log: false, scaling: Scaling::Zscore, weight: 1.0 })
+            .map(|c| FeatureSpec {
+                column: c.to_string(),
+                log: false,
+                scaling: Scaling::Zscore,
+                weight: 1.0,
+                score: None,
+            })
             .collect(),
         ..ClusterParams::default()
     };
@@ -526,6 +532,22 @@ fn cluster_setting_mistakes_read_the_same() {
         "{app}"
     );
     same(&app, &files.cli_error(&args(&args(&fit, &TX), &["--features", "orders,spend", "--k", "2"])));
+
+    // A score of too many bins, and a score with ln(1 + x).
+    let scored = |bins: u8, log: bool| {
+        let mut p = params(&["orders", "revenue"]);
+        p.features[1].score = Some(bins);
+        p.features[1].log = log;
+        p
+    };
+    let app = app_error(&mut s, Request::ClusterFit { dataset: d, params: scored(11, false), k: text("2") });
+    assert!(app.starts_with("`revenue` is scored with 11 bins; choose from 2 to 10 bins"), "{app}");
+    let cli = ["--score", "revenue", "--score-bins", "11", "--k", "2"];
+    same(&app, &files.cli_error(&args(&args(&fit, &TX), &args(&features, &cli))));
+    let app = app_error(&mut s, Request::ClusterFit { dataset: d, params: scored(5, true), k: text("2") });
+    assert!(app.starts_with("`revenue` is both scored and set to ln(1 + x)"), "{app}");
+    let cli = ["--score", "revenue", "--log", "revenue", "--k", "2"];
+    same(&app, &files.cli_error(&args(&args(&fit, &TX), &args(&features, &cli))));
 
     let scan = ["cluster", "--input", "customers.csv", "--features", "orders,revenue", "--scan"];
     for (min, max) in [("6", "3"), ("2", "40")] {

@@ -270,7 +270,13 @@ mod tests {
         use crate::table::ColumnData;
         let spend = ColumnData::Integer((0..30).map(|i| Some(i64::from(i % 3) * 100 + i64::from(i % 5))).collect());
         let params = ClusterParams {
-            features: vec![FeatureSpec { column: "spend".into(), log: false, scaling: Scaling::Zscore, weight: 1.0 }],
+            features: vec![FeatureSpec {
+                column: "spend".into(),
+                log: false,
+                scaling: Scaling::Zscore,
+                weight: 1.0,
+                score: None,
+            }],
             ..ClusterParams::default()
         }
         .check_fit(&crate::typed::Typed::Value(3))

@@ -23,7 +23,8 @@ fn sample(customers: u64) -> (Vec<u8>, Vec<u8>) {
 }
 
 fn params(missing: Missing) -> ClusterParams {
-    let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+    let f =
+        |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0, score: None };
     ClusterParams {
         features: vec![
             f("age", false),
@@ -155,7 +156,7 @@ fn the_apps_downloaded_model_labels_a_file_as_the_app_did() {
 #[test]
 fn a_file_that_does_not_fit_the_model_names_the_file_and_the_column() {
     let (customers, _) = sample(300);
-    let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+    let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
     let params = ClusterParams { features: vec![f("age"), f("income")], ..ClusterParams::default() };
     let table = customer_table("customers.csv", &customers, &ReadOptions::default(), None, None, &mut Quiet).unwrap();
     let input = ModelInput { file: "customers.csv".into(), bytes: 0, rows: 300 };

@@ -40,7 +40,8 @@ fn sample(s: &mut Session) {
 }
 
 fn params() -> ClusterParams {
-    let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+    let f =
+        |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0, score: None };
     ClusterParams {
         features: vec![
             f("age", false),
@@ -301,7 +302,8 @@ fn on_the_samples_demographics_and_behaviour_the_scan_recommends_the_planted_k_a
 fn k_prototypes_keeps_categories_whole_scores_by_gower_and_its_model_gives_its_labels() {
     let mut s = Session::new();
     sample(&mut s);
-    let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+    let f =
+        |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0, score: None };
     let p = ClusterParams {
         features: vec![f("age", false), f("revenue", true), f("life_stage", false), f("urbanicity", false)],
         method: ClusterMethod::Kprototypes,

@@ -50,7 +50,7 @@ fn gower_silhouette_equals_the_gower_package_with_scikit_learn_on_anes96() {
     let features: Vec<FeatureSpec> = NUMBERS
         .iter()
         .chain(&CATEGORIES)
-        .map(|&c| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 0.7 })
+        .map(|&c| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 0.7, score: None })
         .collect();
     let prepared = prepare(&table, &features, Missing::Drop, None).unwrap();
     let blocks = blocks(&prepared.columns);

@@ -48,12 +48,13 @@ fn anes96() -> (Prepared, f64) {
     let table: Vec<(&str, &ColumnData)> = data.iter().map(|(n, d)| (*n, d)).collect();
     let features: Vec<FeatureSpec> = NUMBERS
         .iter()
-        .map(|c| FeatureSpec { column: c.to_string(), log: false, scaling: Scaling::Zscore, weight: 1.0 })
+        .map(|c| FeatureSpec { column: c.to_string(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None })
         .chain(CATEGORIES.iter().map(|c| FeatureSpec {
             column: c.to_string(),
             log: false,
             scaling: Scaling::None,
             weight: 1.0,
+            score: None,
         }))
         .collect();
     let mut prepared = prepare(&table, &features, Missing::Drop, None).unwrap();

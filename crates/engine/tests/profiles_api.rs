@@ -124,3 +124,73 @@ fn a_cancelled_profile_says_so() {
     assert_eq!(response, Response::Error { message: CANCELLED.to_string() });
     assert!(monitor.stages().contains(&"Profiling segments"));
 }
+
+/// A split's segments are its column's values: its profile leaves that column out (with the reason), unasked.
+#[test]
+fn a_split_is_profiled_without_the_column_it_splits() {
+    let mut s = Session::new();
+    let id = split_sample(&mut s);
+    let p = profile(&mut s, id, ProfileOptions::default());
+    assert!(p.skipped.iter().any(|c| c.column == "urbanicity"), "{:?}", p.skipped);
+    assert!(p.categories.iter().all(|c| c.column != "urbanicity"));
+}
+
+/// Two segments side by side, and one against everyone else: the comparison's profile holds only
+/// the customers compared, and its differences are significant, the strongest first.
+#[test]
+fn two_segments_are_compared_and_one_against_everyone_else() {
+    let mut s = Session::new();
+    let id = split_sample(&mut s);
+    let sizes: Vec<u64> = profile(&mut s, id, options()).segments.iter().map(|x| x.count).collect();
+    let Response::Comparison(c) =
+        ok(&mut s, Request::Compare { dataset: D, segmentation: id, first: 0, second: Some(1), options: options() })
+    else {
+        panic!()
+    };
+    assert_eq!(c.profile.customers, sizes[0] + sizes[1]);
+    assert!(c.differences.iter().all(|d| d.test.significant));
+    assert!(c.differences.windows(2).all(|w| w[0].test.strength.abs() >= w[1].test.strength.abs()));
+    let Response::Comparison(rest) =
+        ok(&mut s, Request::Compare { dataset: D, segmentation: id, first: 2, second: None, options: options() })
+    else {
+        panic!()
+    };
+    assert_eq!((rest.profile.customers, rest.second.as_str()), (600, "Everyone else"));
+    let same =
+        error(&mut s, Request::Compare { dataset: D, segmentation: id, first: 1, second: Some(1), options: options() });
+    assert!(same.contains("is compared with itself"), "{same}");
+}
+
+/// RFM with five scores frozen (a copy) and made again with three: the movement matrix counts
+/// every customer once, with no new or gone customers (the same customers), and shows who moved.
+#[test]
+fn two_snapshots_of_rfm_give_a_movement_matrix() {
+    use segscope_engine::api::RfmParams;
+    let mut s = Session::new();
+    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
+    ok(&mut s, Request::LoadSample { params: params.clone() });
+    ok(&mut s, Request::AttachSampleTransactions { dataset: D, params });
+    let Response::Rfm(rfm) =
+        ok(&mut s, Request::Rfm { dataset: D, params: RfmParams::default(), map: None, as_of: None })
+    else {
+        panic!()
+    };
+    let Response::Segmentations(list) =
+        ok(&mut s, Request::DuplicateSegmentation { dataset: D, segmentation: rfm.assignment })
+    else {
+        panic!()
+    };
+    let frozen = list.last().unwrap().id;
+    let three = RfmParams { bins: Typed::Text("3".into()), ..RfmParams::default() };
+    ok(&mut s, Request::Rfm { dataset: D, params: three, map: None, as_of: None });
+    let Response::Movement(m) = ok(&mut s, Request::Movement { dataset: D, before: frozen, after: rfm.assignment })
+    else {
+        panic!()
+    };
+    assert_eq!(m.before, "RFM segments (copy)");
+    assert_eq!(m.counts.iter().flatten().sum::<u64>(), 600);
+    assert_eq!(m.matched, 600);
+    assert_eq!(m.counts.last().unwrap().iter().sum::<u64>(), 0, "no new customers");
+    assert!(m.counts.iter().all(|r| r.last() == Some(&0)), "none gone");
+    assert!(m.stayed < 600, "three scores move some customers: {m:?}");
+}

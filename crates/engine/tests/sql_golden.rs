@@ -192,8 +192,13 @@ fn cluster_model(missing: Missing) -> ClusterModel {
             ..column("last_order_date", None)
         },
     ];
-    let feature =
-        |name: &str, log: bool, weight: f64| FeatureSpec { column: name.into(), log, scaling: Scaling::Zscore, weight };
+    let feature = |name: &str, log: bool, weight: f64| FeatureSpec {
+        column: name.into(),
+        log,
+        scaling: Scaling::Zscore,
+        weight,
+        score: None,
+    };
     ClusterModel {
         format: MODEL_FORMAT.into(),
         algorithm: "kmeans".into(),
@@ -289,5 +294,29 @@ fn mixture_model_sql_for_each_dialect_matches_the_golden_files() {
     for d in Dialect::ALL {
         let sql = model_sql(&model, d, "my_project.crm.customers", Some("my_project.crm.orders")).unwrap();
         golden(&format!("clusters-mixture.{}.sql", d.label()), &sql);
+    }
+}
+
+#[test]
+fn scored_model_sql_for_each_dialect_matches_the_golden_files() {
+    // RFM as features: revenue and the last order date scored 1–5 instead of their values (a later
+    // date, fewer days, scores higher), missing values filled before scoring.
+    let mut model = cluster_model(Missing::Impute);
+    for f in model.features.iter_mut().filter(|f| f.column == "revenue" || f.column == "last_order_date") {
+        f.log = false;
+        f.score = Some(5);
+    }
+    for c in &mut model.columns {
+        let cuts = match c.feature.as_str() {
+            "revenue" => vec![14.96, 29.204, 55.07, 121.52],
+            "last_order_date" => vec![7.0, 30.0, 90.0, 180.0],
+            _ => continue,
+        };
+        (c.log, c.cuts, c.center, c.scale) = (false, Some(cuts), 3.0, std::f64::consts::SQRT_2);
+    }
+    model.check().unwrap();
+    for d in Dialect::ALL {
+        let sql = model_sql(&model, d, "my_project.crm.customers", Some("my_project.crm.orders")).unwrap();
+        golden(&format!("clusters-score.{}.sql", d.label()), &sql);
     }
 }

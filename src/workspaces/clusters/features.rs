@@ -1,10 +1,17 @@
 //! Choosing the features: every column and aggregate with its type, missing values and shape, a
-//! tick to use it, and how each is prepared (ln(1 + x), scaling, a category's weight).
+//! tick to use it, and how each is prepared (ln(1 + x), a score 1–5 instead of the value, scaling,
+//! a category's weight).
 
 use leptos::prelude::*;
 use segscope_engine::api::{ClusterMethod as Method, ColumnType, FeatureChoice, FeatureSpec, Missing, Scaling};
 
 use super::Clusters;
+
+/// The scores a ticked "Score" gives a number: 1 to 5, as RFM's quintiles.
+const SCORE_BINS: u8 = 5;
+
+/// What "Score 1–5" does, for its tooltip.
+const SCORE_HINT: &str = "Use the number's score 1–5 (equal-count bins, as RFM scores it) instead of its value: larger numbers score higher, and a later date scores higher.";
 
 /// The feature table and the preparation settings.
 #[component]
@@ -28,7 +35,8 @@ pub fn FeaturePicker(
                 <thead><tr>
                     <th scope="col">"Use"</th><th scope="col">"Feature"</th><th scope="col">"Type"</th>
                     <th scope="col" class="num">"Missing"</th><th scope="col">"Shape"</th>
-                    <th scope="col">"ln(1 + x)"</th><th scope="col">"Scaling"</th><th scope="col">"Weight"</th>
+                    <th scope="col">"ln(1 + x)"</th><th scope="col" title=SCORE_HINT>"Score 1–5"</th>
+                    <th scope="col">"Scaling"</th><th scope="col">"Weight"</th>
                 </tr></thead>
                 <tbody>
                     {move || rows().0.into_iter().map(|f| view! { <FeatureRow c=c f=f/> }).collect_view()}
@@ -116,6 +124,7 @@ fn FeatureRow(
                         log: suggest_log,
                         scaling: Scaling::Zscore,
                         weight: 1.0,
+                        score: None,
                     });
                 }
             });
@@ -130,7 +139,8 @@ fn FeatureRow(
         _ => String::new(),
     };
     let id = format!("feature-{}", name.replace(|ch: char| !ch.is_alphanumeric(), "-"));
-    let (edit_log, edit_scale, edit_weight) = (edit.clone(), edit.clone(), edit);
+    let (edit_log, edit_score, edit_scale, edit_weight) = (edit.clone(), edit.clone(), edit.clone(), edit);
+    let scored = move || spec.get().is_some_and(|s| s.score.is_some());
     let unusable = f.unusable.is_some();
     view! {
         <tr class:unusable=unusable>
@@ -142,8 +152,20 @@ fn FeatureRow(
             <td class="shape">{shape}</td>
             <td>{is_number.then(|| view! {
                 <input type="checkbox" class="feature-log" aria-label=format!("ln(1 + x) of {name}")
-                    disabled=move || spec.get().is_none() prop:checked=move || spec.get().is_some_and(|s| s.log)
+                    disabled=move || spec.get().is_none() || scored() prop:checked=move || spec.get().is_some_and(|s| s.log)
                     on:change=move |ev| { let on = event_target_checked(&ev); edit_log(&|s| s.log = on) }/>
+            })}</td>
+            <td>{is_number.then(|| view! {
+                // A score keeps the values' order, so ln(1 + x) would change nothing: ticking it clears the log.
+                <input type="checkbox" class="feature-score" aria-label=format!("Score 1–5 of {name}") title=SCORE_HINT
+                    disabled=move || spec.get().is_none() prop:checked=scored
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        edit_score(&|s| {
+                            s.score = on.then_some(SCORE_BINS);
+                            s.log &= !on;
+                        })
+                    }/>
             })}</td>
             <td>{is_number.then(|| view! {
                 <select class="feature-scaling" aria-label=format!("Scaling of {name}") disabled=move || spec.get().is_none()

@@ -72,6 +72,16 @@ pub struct ClusterArgs {
     /// Features to take ln(1 + x) of before scaling (skewed money and counts), comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     pub log: Vec<String>,
+    /// Features to use as scores 1 to --score-bins instead of their values, comma-separated:
+    /// equal-count bins as RFM scores them (pandas.qcut), a larger number scoring higher and a
+    /// later date (fewer days before the as-of date) scoring higher; the score is then scaled.
+    /// Not with --log for the same feature. The model keeps the cut points, so it scores other
+    /// files the same way.
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    pub score: Vec<String>,
+    /// The number of scores of each --score feature (2 to 10; fewer when many values tie).
+    #[arg(long, default_value_t = 5, value_name = "B", requires = "score")]
+    pub score_bins: u8,
     /// Rows missing a feature: drop (left without a cluster) or impute (median, most common category).
     #[arg(long, default_value = "drop")]
     pub missing: String,
@@ -187,15 +197,25 @@ fn feature_names(args: &ClusterArgs, table: &CustomerTable) -> Vec<String> {
         .collect()
 }
 
-/// Each feature with its log and scaling; a `--log` column that is not a feature is a mistake.
+/// Each feature with its log, score and scaling; a `--log` or `--score` column that is not a
+/// feature is a mistake.
 fn feature_specs(args: &ClusterArgs, names: &[String], scaling: Scaling) -> Result<Vec<FeatureSpec>, CliError> {
     let names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
-    if let Some(l) = args.log.iter().find(|l| !names.contains(&l.as_str())) {
-        return Err(CliError::usage(format!("--log `{l}` is not one of the features clustered on.")));
+    for (flag, columns) in [("--log", &args.log), ("--score", &args.score)] {
+        if let Some(c) = columns.iter().find(|c| !names.contains(&c.trim())) {
+            return Err(CliError::usage(format!("{flag} `{c}` is not one of the features clustered on.")));
+        }
     }
+    let named = |columns: &[String], n: &str| columns.iter().any(|c| c.trim() == n);
     Ok(names
         .iter()
-        .map(|&n| FeatureSpec { column: n.to_string(), log: args.log.iter().any(|l| l == n), scaling, weight: 1.0 })
+        .map(|&n| FeatureSpec {
+            column: n.to_string(),
+            log: named(&args.log, n),
+            scaling,
+            weight: 1.0,
+            score: named(&args.score, n).then_some(args.score_bins),
+        })
         .collect())
 }
 

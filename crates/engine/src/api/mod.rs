@@ -38,7 +38,8 @@ pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
 pub use crate::input::{FileSource, InputFile};
-pub use crate::profile::{NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
+pub use crate::movement::Movement;
+pub use crate::profile::{Comparison, NicheParams, NicheReport, NumberTest, Profile, ProfileOptions};
 pub use crate::report::{ReportFormat, ReportInput};
 pub use crate::rfm::{Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 pub use crate::rules::derived::{Derived, TenureUnit, PRESETS};
@@ -479,6 +480,31 @@ pub enum Request {
         /// The file's format.
         format: ReportFormat,
     },
+    /// Two segments of a segmentation side by side, or one against everyone else.
+    Compare {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation.
+        segmentation: AssignmentId,
+        /// The first segment (its number in the segmentation, from 0).
+        first: u32,
+        /// The second segment, or everyone else when none.
+        #[serde(default)]
+        second: Option<u32>,
+        /// How to compare them (the profile's settings).
+        #[serde(default)]
+        options: ProfileOptions,
+    },
+    /// How customers moved between the segments of two segmentations of the same customers (for
+    /// example RFM at two as-of dates), matched row by row.
+    Movement {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The earlier snapshot.
+        before: AssignmentId,
+        /// The later snapshot.
+        after: AssignmentId,
+    },
     /// Give one cluster of a cluster segmentation another name.
     RenameCluster {
         /// The dataset.
@@ -546,6 +572,10 @@ pub enum Response {
     Profile(Box<Profile>),
     /// The niches of a segmentation.
     Niches(Box<NicheReport>),
+    /// Two segments compared.
+    Comparison(Box<Comparison>),
+    /// The movement between two snapshots.
+    Movement(Box<Movement>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -607,6 +637,9 @@ pub enum EngineError {
     /// A report could not be written.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// Two snapshots could not be compared.
+    #[error(transparent)]
+    Movement(#[from] crate::movement::MovementError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -645,6 +678,7 @@ impl EngineError {
                     | EngineError::Rules(RulesError::Cancelled)
                     | EngineError::Cluster(crate::cluster::ClusterError::Cancelled)
                     | EngineError::Profile(crate::profile::ProfileError::Cancelled)
+                    | EngineError::Movement(crate::movement::MovementError::Cancelled)
             ),
         }
     }
@@ -1203,6 +1237,7 @@ impl Session {
             Request::Profile { dataset, segmentation, options } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let assignment = &ds.made(segmentation)?.stored.assignment;
+                let options = profiles::options_for(ds, segmentation, &options);
                 let clv = ds.clv.as_ref().map(|(_, result)| result);
                 let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
                 let profile = profiles::profile(table, attached, clv, assignment, &options, monitor)?;
@@ -1218,6 +1253,29 @@ impl Session {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let wanted = profiles::Wanted { options: &options, niches: niches.as_ref(), format };
                 Ok(Response::Files(profiles::files(ds, segmentation, &wanted, monitor)?))
+            }
+            Request::Compare { dataset, segmentation, first, second, options } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let assignment = &ds.made(segmentation)?.stored.assignment;
+                let options = profiles::options_for(ds, segmentation, &options);
+                let clv = ds.clv.as_ref().map(|(_, result)| result);
+                let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
+                let c = profiles::comparison(table, attached, clv, assignment, (first, second), &options, monitor)?;
+                Ok(Response::Comparison(Box::new(c)))
+            }
+            Request::Movement { dataset, before, after } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let name = |id: AssignmentId| ds.segmentations.get(id).map(|e| e.name.clone()).unwrap_or_default();
+                let (b, a) = (&ds.made(before)?.stored.assignment, &ds.made(after)?.stored.assignment);
+                // The same customers: each row is its own key.
+                let keys: Vec<Option<String>> = (0..ds.ingested.table.rows()).map(|r| Some(r.to_string())).collect();
+                let (before_name, after_name) = (name(before), name(after));
+                let m = crate::movement::movement(
+                    crate::movement::Snapshot { label: &before_name, keys: &keys, assignment: b },
+                    crate::movement::Snapshot { label: &after_name, keys: &keys, assignment: a },
+                    monitor,
+                )?;
+                Ok(Response::Movement(Box::new(m)))
             }
             Request::RenameCluster { dataset, segmentation, cluster, name } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

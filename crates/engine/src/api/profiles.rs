@@ -7,7 +7,10 @@ use super::transactions::Attached;
 use super::{file_stem, slug, AssignmentId, Dataset, EngineError, FileOut};
 use crate::assignment::Assignment;
 use crate::clv::ClvResult;
-use crate::profile::{find_niches, profile_customers, Customers, NicheParams, NicheReport, Profile, ProfileOptions};
+use crate::profile::{
+    compare, compute, find_niches, Comparison, Customers, NicheParams, NicheReport, Profile, ProfileData,
+    ProfileOptions, ValidProfileOptions,
+};
 use crate::progress::Monitor;
 use crate::report::{write_report, ReportFormat, ReportInput};
 use crate::table::{ColumnData, Table};
@@ -23,6 +26,35 @@ pub(super) fn profile(
     options: &ProfileOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Profile, EngineError> {
+    with_data(table, attached, clv, options, |data, valid| Ok(compute(data, assignment, valid, monitor)?))
+}
+
+/// Segment `first` of `assignment` against segment `second`, or against everyone else, read as
+/// [`profile`] reads the customers.
+#[allow(clippy::too_many_arguments)] // the profile's inputs and the two segments
+pub(super) fn comparison(
+    table: &Table,
+    attached: Option<&Attached>,
+    clv: Option<&ClvResult>,
+    assignment: &Assignment,
+    (first, second): (u32, Option<u32>),
+    options: &ProfileOptions,
+    monitor: &mut dyn Monitor,
+) -> Result<Comparison, EngineError> {
+    with_data(table, attached, clv, options, |data, valid| {
+        Ok(compare(data, assignment, first, second, valid, monitor)?)
+    })
+}
+
+/// Runs `f` on the customers' columns (with the transactions' KPI columns and the CLV rows that
+/// fit) and the checked `options` (the amount column's currency when none is given).
+fn with_data<T>(
+    table: &Table,
+    attached: Option<&Attached>,
+    clv: Option<&ClvResult>,
+    options: &ProfileOptions,
+    f: impl FnOnce(&ProfileData<'_>, &ValidProfileOptions) -> Result<T, EngineError>,
+) -> Result<T, EngineError> {
     let currency = attached.and_then(|a| a.ingested.table.column(&a.mapping.amount)?.format.currency.as_deref());
     let extra = attached.map_or(&[][..], |a| a.columns.as_slice());
     let columns = table.named_columns(extra);
@@ -34,7 +66,8 @@ pub(super) fn profile(
         currency,
         clv: clv.map(|r| r.rows.as_slice()),
     };
-    Ok(profile_customers(&customers, assignment, options, monitor)?)
+    let (data, valid) = customers.prepare(options, table.rows())?;
+    f(&data, &valid)
 }
 
 /// The niches of `assignment` with `params`.
@@ -48,6 +81,18 @@ pub(super) fn niches(
     let columns = table.named_columns(attached.map_or(&[][..], |a| a.columns.as_slice()));
     let valid = params.check(&columns)?;
     Ok(find_niches(&columns, assignment, &valid, monitor)?)
+}
+
+/// `options` with the column segmentation `id` of `ds` was split on left out: its segments are
+/// that column's values, so "100% urban" would say nothing about the urban segment.
+pub(super) fn options_for(ds: &Dataset, id: AssignmentId, options: &ProfileOptions) -> ProfileOptions {
+    let mut options = options.clone();
+    if let Some(own) = ds.segmentations.get(id).and_then(|e| e.spec.own_column()) {
+        if !options.leave_out.iter().any(|c| c == own) {
+            options.leave_out.push(own.to_string());
+        }
+    }
+    options
 }
 
 /// What a report download asks for.
@@ -72,7 +117,8 @@ pub(super) fn files(
     let assignment = &made.stored.assignment;
     let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
     let clv = ds.clv.as_ref().map(|(_, result)| result);
-    let profile = profile(table, attached, clv, assignment, wanted.options, monitor)?;
+    let options = options_for(ds, id, wanted.options);
+    let profile = profile(table, attached, clv, assignment, &options, monitor)?;
     let niches = wanted.niches.map(|params| niches(table, attached, assignment, params, monitor)).transpose()?;
     let as_of = made.as_of.clone();
     let kind = entry.spec.kind().label();

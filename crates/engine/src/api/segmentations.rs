@@ -93,6 +93,15 @@ impl Spec {
             Spec::Clusters(spec) => spec.model.in_words(),
         }
     }
+
+    /// The column a profile leaves out because its segments are that column's values (a split's
+    /// column: "100% urban" says nothing about the urban segment).
+    pub(super) fn own_column(&self) -> Option<&str> {
+        match self {
+            Spec::Split(params) => Some(params.column.as_str()),
+            Spec::Rules(_) | Spec::Rfm { .. } | Spec::Clusters(_) => None,
+        }
+    }
 }
 
 /// A segmentation's result on the current data.

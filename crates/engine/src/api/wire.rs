@@ -101,6 +101,8 @@ impl Request {
             Request::Profile { .. } => "profile",
             Request::Niches { .. } => "niches",
             Request::ProfileFiles { .. } => "profile-files",
+            Request::Compare { .. } => "compare",
+            Request::Movement { .. } => "movement",
         }
     }
 
@@ -127,7 +129,9 @@ impl Request {
             | Request::Clusters { .. }
             | Request::Profile { .. }
             | Request::Niches { .. }
-            | Request::ProfileFiles { .. } => Journal::Read,
+            | Request::ProfileFiles { .. }
+            | Request::Compare { .. }
+            | Request::Movement { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {

@@ -2,12 +2,14 @@
 //! cluster, named as the cluster, whose condition is its leaves' paths, each cut a test on the
 //! original feature (a number at most or above a round number, a category that is or is not a
 //! level, a yes/no, a date as whole days before the as-of date through a derived "days since"
-//! field). The marketer can open it in the rule builder, edit it and export it as SQL.
+//! field; a cut between two scores of a scored feature is the score's own cut point on the value,
+//! so the rule scores every customer as the model does). The marketer can open it in the rule builder, edit it and export it as SQL.
 
 use serde::{Deserialize, Serialize};
 
 use super::model::ClusterModel;
 use super::prep::{Prepared, PreparedColumn};
+use super::score;
 use super::tree::{explain, Cut};
 use crate::rules::derived::{Derived, TenureUnit};
 use crate::rules::{Condition, Definition, Inclusive, Mode, Op, Remainder, SegmentDef};
@@ -149,8 +151,14 @@ fn path_tests(
             (feature.clone(), feature.clone())
         };
         let integer = column.days || ty == Some(ColumnType::Integer);
-        let cut_at = |c: Cut| round_cut(column.original(c.threshold), column.original(c.above), integer);
-        match (b.above.map(cut_at), b.at_most.map(cut_at)) {
+        let (above, at_most) = match &column.cuts {
+            Some(cuts) => score_bounds(column, cuts, &b, integer),
+            None => {
+                let cut_at = |c: Cut| round_cut(column.original(c.threshold), column.original(c.above), integer);
+                (b.above.map(cut_at), b.at_most.map(cut_at))
+            }
+        };
+        match (above, at_most) {
             (Some(lo), Some(hi)) => {
                 let op = Op::Between { min: number(lo).into(), max: number(hi).into(), inclusive: Inclusive::Upper };
                 tests.push((test(&field, op), format!("{} < {label} ≤ {}", show(lo), show(hi))));
@@ -171,6 +179,29 @@ fn path_tests(
         tests.push((test(&feature, op), words));
     }
     tests
+}
+
+/// A scored column's bounds as bounds on the value it scores: (value above, value at most). A
+/// cut between scores is the cut point between them, exactly, so the rule puts every customer
+/// where the score would (whole numbers and days compare as whole numbers). For a date the
+/// direction turns: a higher score is fewer days since it.
+fn score_bounds(column: &PreparedColumn, cuts: &[f64], b: &Bounds, integer: bool) -> (Option<f64>, Option<f64>) {
+    // "score ≤ s" for the highest whole s at most the threshold (a threshold may be a centre,
+    // between two scores); going back through the scale costs a little precision.
+    let cut = |c: Cut| {
+        let s = (column.original(c.threshold) + 1e-9).floor();
+        score::cut_of_score(cuts, column.days, s as i64)
+    };
+    let (at_most, above) = (b.at_most.and_then(cut), b.above.and_then(cut));
+    if column.days {
+        // score ≤ s ⇔ days ≥ c ⇔ days > ⌈c⌉ − 1; score > s ⇔ days ≤ ⌈c⌉ − 1.
+        let whole = |c: f64| c.ceil() - 1.0;
+        (at_most.map(whole), above.map(whole))
+    } else {
+        // score ≤ s ⇔ x ≤ c; for whole numbers, x ≤ ⌊c⌋.
+        let value = |c: f64| if integer { c.floor() } else { c };
+        (above.map(value), at_most.map(value))
+    }
 }
 
 fn test(column: &str, op: Op) -> Condition {
@@ -265,7 +296,13 @@ mod tests {
         let last = ColumnData::Date(last);
         let plan = ColumnData::Categorical { dictionary: vec!["basic".into(), "plus".into()], codes: plan };
         let table = [("spend", &spend), ("visits", &visits), ("last_order", &last), ("plan", &plan)];
-        let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 1.0 };
+        let f = |c: &str, log: bool| FeatureSpec {
+            column: c.into(),
+            log,
+            scaling: Scaling::Zscore,
+            weight: 1.0,
+            score: None,
+        };
         let params = ClusterParams {
             features: vec![f("spend", true), f("visits", false), f("last_order", false), f("plan", false)],
             missing: Missing::Drop,
@@ -295,5 +332,60 @@ mod tests {
         let json = e.definition.to_json();
         let back = Definition::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
         assert_eq!(back.segments.len(), 3);
+    }
+
+    #[test]
+    fn rules_on_scored_features_cut_the_values_where_the_scores_change() {
+        // Three groups on spend (decimal), visits (whole numbers, heavily tied) and the last order
+        // date, scored 1–5; the rules, run by the rule engine, must put every customer where the
+        // tree on the scores does. On the date alone, the cuts are on days since it.
+        let mut csv = String::from("id,spend,visits,last_order\n");
+        for i in 0..150u32 {
+            let g = i % 3;
+            let spend = [15.0, 480.0, 95.0][g as usize] + f64::from((i * 37) % 41) * 1.25;
+            let visits = [1, 2, 9][g as usize] + (i * 7) % 3;
+            let day = [3, 20, 12][g as usize] + (i * 11) % 9;
+            csv += &format!("{i},{spend:.2},{visits},2025-03-{day:02}\n");
+        }
+        let read = crate::ingest::read_table("t.csv", csv.as_bytes(), &Default::default(), &mut Quiet)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let table = read.table;
+        let cols: Vec<(&str, &ColumnData)> = table.columns.iter().map(|c| (c.name.as_str(), &c.data)).collect();
+        let f = |c: &str| FeatureSpec {
+            column: c.into(),
+            log: false,
+            scaling: Scaling::Zscore,
+            weight: 1.0,
+            score: Some(5),
+        };
+        let as_of = crate::rules::parse_iso_date("2025-04-01");
+        for (features, cut_on) in [
+            (vec![f("spend"), f("visits"), f("last_order")], "visits"),
+            (vec![f("last_order")], "days since last_order"),
+        ] {
+            let params = ClusterParams { features, ..ClusterParams::default() }
+                .check_fit(&Typed::Value(3))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let input = ModelInput { file: "t.csv".into(), bytes: 1, rows: 150 };
+            let fitted = fit_model(&cols, &params, as_of, input, &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+            assert!(fitted.model.columns.iter().all(|c| c.cuts.is_some()));
+            for extra in [0, 3] {
+                let e = as_rules(&fitted.model, &fitted.prepared, &fitted.fit.labels, &cols, extra);
+                let centres: Vec<f64> = fitted.model.clusters.iter().flat_map(|c| c.centre.iter().copied()).collect();
+                let x = &fitted.prepared.matrix;
+                let tree = explain(x, &fitted.fit.labels, &centres, 3, extra, fitted.model.seed);
+                let valid = crate::rules::check(&e.definition, &crate::rules::schema_of(&table), as_of)
+                    .unwrap_or_else(|err| panic!("{err}"));
+                let result = crate::rules::evaluate(&valid, &table, &mut Quiet).unwrap_or_else(|err| panic!("{err}"));
+                let names = fitted.model.names();
+                for (i, &row) in fitted.prepared.rows.iter().enumerate() {
+                    let by_tree = names.get(tree.cluster_of(x.row(i)) as usize).map(String::as_str);
+                    assert_eq!(result.assignment.segment_of(row), by_tree, "row {row}, rules {:?}", e.clusters);
+                }
+                let words: Vec<String> = e.clusters.iter().flat_map(|c| c.rules.clone()).collect();
+                assert!(words.iter().any(|w| w.contains(cut_on)), "{words:?}");
+                assert!(words.iter().all(|w| !w.contains("score")), "rules on the values: {words:?}");
+            }
+        }
     }
 }

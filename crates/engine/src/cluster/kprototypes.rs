@@ -1013,9 +1013,9 @@ mod tests {
         let plan = ColumnData::Categorical { dictionary: vec!["a".into(), "b".into()], codes: vec![Some(0); 4] };
         let table = [("age", &age), ("city", &city), ("plan", &plan)];
         let features = [
-            FeatureSpec { column: "city".into(), log: false, scaling: Scaling::None, weight: 2.0 },
-            FeatureSpec { column: "age".into(), log: false, scaling: Scaling::Zscore, weight: 1.0 },
-            FeatureSpec { column: "plan".into(), log: false, scaling: Scaling::None, weight: 1.0 },
+            FeatureSpec { column: "city".into(), log: false, scaling: Scaling::None, weight: 2.0, score: None },
+            FeatureSpec { column: "age".into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None },
+            FeatureSpec { column: "plan".into(), log: false, scaling: Scaling::None, weight: 1.0, score: None },
         ];
         let mut p = prepare(&table, &features, Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
         let b = blocks(&p.columns);

@@ -1,6 +1,7 @@
 //! Behavioural and needs-based segments: customers grouped by how alike their features are.
 //!
-//! Features are prepared ([`prep`]) from the customer table, k-means ([`kmeans`]), k-prototypes
+//! Features are prepared ([`prep`]) from the customer table (a number as it is or as its score
+//! 1..B, [`score`]), k-means ([`kmeans`]), k-prototypes
 //! ([`kprototypes`]) or a Gaussian mixture ([`gmm`], [`mixture`]) is fitted or scanned over k
 //! ([`scan`]) and scored ([`quality`]); a fit becomes a model that travels
 //! ([`model`]), profiled in words ([`profile`]) and pictured ([`pca`]). Every sum over customers is
@@ -23,6 +24,7 @@ pub mod prep;
 pub mod profile;
 pub mod quality;
 pub mod scan;
+pub mod score;
 pub mod sql;
 pub mod tree;
 mod words;

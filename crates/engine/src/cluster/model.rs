@@ -1,5 +1,5 @@
 //! A fitted clustering that travels (`segscope.cluster-model/1`): the features and how each was
-//! prepared (imputed value, log, centre and scale, one-hot level, weight), the centres, the
+//! prepared (imputed value, a score's cut points, log, centre and scale, one-hot level, weight), the centres, the
 //! settings and seed, and where it was fitted. It labels any table with the same columns row by
 //! row (by the nearest centre, or for a Gaussian mixture by the most probable component, see
 //! [`super::mixture`]), so a file of any size can be labelled a part at a time; on the data it was
@@ -405,6 +405,20 @@ impl ClusterModel {
             if !self.features.iter().any(|f| f.column == c.feature) {
                 return damaged(format!("the column `{}` is not one of its features", c.label()));
             }
+            if let Some(cuts) = &c.cuts {
+                if c.level.is_some() || c.log || c.boolean {
+                    return damaged(format!(
+                        "the column `{}` has score cuts, but only numbers and dates are scored (without ln(1 + x))",
+                        c.label()
+                    ));
+                }
+                if cuts.iter().any(|v| !v.is_finite()) || cuts.windows(2).any(|w| w[0] >= w[1]) {
+                    return damaged(format!(
+                        "the score cuts of `{}` are not finite numbers in ascending order",
+                        c.feature
+                    ));
+                }
+            }
         }
         self.check_mixture()?;
         if self.as_of.is_none() && self.columns.iter().any(|c| c.days) {
@@ -632,7 +646,13 @@ mod tests {
     }
 
     fn params(missing: Missing) -> ValidClusterParams {
-        let f = |c: &str, log: bool| FeatureSpec { column: c.into(), log, scaling: Scaling::Zscore, weight: 0.5 };
+        let f = |c: &str, log: bool| FeatureSpec {
+            column: c.into(),
+            log,
+            scaling: Scaling::Zscore,
+            weight: 0.5,
+            score: None,
+        };
         ClusterParams {
             features: vec![f("spend", true), f("visits", false), f("city", false)],
             missing,
@@ -823,7 +843,8 @@ mod tests {
     fn elongated_groups_are_found_by_the_mixture_where_kmeans_cuts_across_them() {
         let (a, b, truth) = elongated();
         let cols = [("a", &a), ("b", &b)];
-        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let f =
+            |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
         let ari = |method: Method| {
             let p = ClusterParams { features: vec![f("a"), f("b")], method, ..Default::default() }
                 .check_fit(&Typed::Value(2))
@@ -843,5 +864,97 @@ mod tests {
             fit_model(&cols, &params(Missing::Drop), None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
         model.clusters[1].centre.pop();
         assert!(model.check().err().is_some_and(|e| e.to_string().starts_with("the model is damaged: cluster 2 has")));
+    }
+
+    #[test]
+    fn a_scored_model_labels_another_file_with_its_own_cuts_after_a_trip_through_json() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let mut p = params(Missing::Impute).params();
+        p.features[0].log = false;
+        p.features[0].score = Some(4);
+        p.features[1].score = Some(3);
+        let valid = p.check_fit(&Typed::Value(3)).unwrap_or_else(|e| panic!("{e}"));
+        let fitted = fit_model(&cols, &valid, None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+        let model = &fitted.model;
+        assert_eq!(model.columns[0].cuts.as_ref().map(Vec::len), Some(3));
+        assert_eq!(model.columns[0].label(), "spend (score 1–4)");
+        let json = model.to_json();
+        assert!(json.contains("\"score\": 4") && json.contains("\"cuts\": ["), "{json}");
+        let back: ClusterModel = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&back, model);
+        // Its own rows, then a few of them as another file: each keeps the score the fit gave it
+        // (the cuts travel; they are not fitted again on the new file).
+        let mut expected = vec![None; 60];
+        for (&r, &l) in fitted.prepared.rows.iter().zip(&fitted.fit.labels) {
+            expected[r] = Some(l);
+        }
+        assert_eq!(back.label(&cols).unwrap_or_else(|e| panic!("{e}")).labels, expected);
+        let rows = [2usize, 31, 58, 5];
+        let pick = |d: &ColumnData| match d {
+            ColumnData::Decimal { values, scale } => {
+                ColumnData::Decimal { values: rows.iter().map(|&r| values[r]).collect(), scale: *scale }
+            }
+            ColumnData::Integer(v) => ColumnData::Integer(rows.iter().map(|&r| v[r]).collect()),
+            ColumnData::Categorical { dictionary, codes } => ColumnData::Categorical {
+                dictionary: dictionary.clone(),
+                codes: rows.iter().map(|&r| codes[r]).collect(),
+            },
+            other => other.clone(),
+        };
+        let (s2, v2, c2) = (pick(&spend), pick(&visits), pick(&city));
+        let few = back.label(&[("spend", &s2), ("visits", &v2), ("city", &c2)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(few.labels, rows.iter().map(|&r| expected[r]).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_model_saved_before_scores_loads_and_labels_as_it_did() {
+        // As an earlier version wrote it: no `score` in the features, no `cuts` in the columns.
+        let old = r#"{
+  "format": "segscope.cluster-model/1",
+  "algorithm": "kmeans",
+  "k": 2,
+  "n_init": 1,
+  "max_iter": 10,
+  "seed": 0,
+  "features": [{"column": "spend", "log": false, "scaling": "zscore", "weight": 1.0}],
+  "missing": "drop",
+  "columns": [{"feature": "spend", "log": false, "center": 100.0, "scale": 50.0, "weight": 1.0}],
+  "clusters": [{"name": "Low", "size": 3, "centre": [-1.0]}, {"name": "High", "size": 3, "centre": [1.0]}],
+  "inertia": 1.0,
+  "n_iter": 2,
+  "fitted_with": "k-means (exact: Lloyd's iterations)",
+  "input": {"file": "t.csv", "bytes": 1, "rows": 6}
+}"#;
+        let model: ClusterModel = serde_json::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert!(model.features[0].score.is_none() && model.columns[0].cuts.is_none());
+        let spend =
+            ColumnData::Decimal { values: vec![Some(10.0), Some(90.0), Some(110.0), Some(300.0), None], scale: 0 };
+        let labels = model.label(&[("spend", &spend)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(labels.labels, [Some(0), Some(0), Some(1), Some(1), None]);
+        // Saved again, it is the same file (nothing new is written for a feature without a score).
+        let again: serde_json::Value = serde_json::from_str(&model.to_json()).unwrap_or_else(|e| panic!("{e}"));
+        let was: serde_json::Value = serde_json::from_str(old).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again, was);
+    }
+
+    #[test]
+    fn damaged_score_cuts_are_named() {
+        let (spend, visits, city) = table();
+        let cols = [("spend", &spend), ("visits", &visits), ("city", &city)];
+        let mut p = params(Missing::Drop).params();
+        p.features[0].log = false;
+        p.features[0].score = Some(5);
+        let valid = p.check_fit(&Typed::Value(3)).unwrap_or_else(|e| panic!("{e}"));
+        let mut model = fit_model(&cols, &valid, None, input(), &mut Quiet).unwrap_or_else(|e| panic!("{e}")).model;
+        model.columns[0].cuts = Some(vec![3.0, 2.0]);
+        let e = model.check().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(e, "the model is damaged: the score cuts of `spend` are not finite numbers in ascending order; save it again from Segscope.");
+        model.columns[0].cuts = Some(vec![2.0]);
+        model.columns[0].log = true;
+        assert!(model
+            .check()
+            .err()
+            .is_some_and(|e| e.to_string().contains("has score cuts, but only numbers and dates are scored")));
     }
 }

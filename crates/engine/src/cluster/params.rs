@@ -81,7 +81,7 @@ pub const GAMMA: std::ops::RangeInclusive<f64> = 0.001..=1000.0;
 /// What to cluster on and how, as typed (numbers are read by [`ClusterParams::check`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterParams {
-    /// The features, each with its log, scaling and weight.
+    /// The features, each with its log, score, scaling and weight.
     pub features: Vec<FeatureSpec>,
     /// How the clusters are fitted.
     #[serde(default)]
@@ -153,9 +153,7 @@ impl ClusterParams {
             if self.features.iter().skip(i + 1).any(|g| g.column == f.column) {
                 return Err(ClusterError::Twice(f.column.clone()));
             }
-            if !(f.weight > 0.0 && f.weight.is_finite()) {
-                return Err(PrepError::BadWeight { name: f.column.clone(), weight: f.weight }.into());
-            }
+            f.check()?;
         }
         let n_init = self.n_init.read("the number of restarts (n_init)", N_INIT)?;
         let max_iter = self.max_iter.read("the most iterations per restart (max_iter)", MAX_ITER)?;
@@ -229,7 +227,8 @@ mod tests {
     use crate::cluster::prep::Scaling;
 
     fn params() -> ClusterParams {
-        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let f =
+            |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
         ClusterParams { features: vec![f("age"), f("income")], ..ClusterParams::default() }
     }
 

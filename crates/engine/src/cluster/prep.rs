@@ -2,7 +2,8 @@
 //! user should know about them.
 //!
 //! Per feature: missing values dropped (the row is left out, counted) or imputed (median for
-//! numbers, the most common value for categories); `ln(1 + x)` for skewed money and counts;
+//! numbers, the most common value for categories); a number's score 1..B in place of its value
+//! ([`super::score`], as RFM scores it); `ln(1 + x)` for skewed money and counts;
 //! scaling as scikit-learn's scalers do it: z-score (`StandardScaler`, population sd), robust
 //! (`RobustScaler`: median and interquartile range, numpy's linear percentiles), min–max
 //! (`MinMaxScaler`, to 0..1) or none. A boolean is 0/1; a category becomes one 0/1 column per level
@@ -12,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::score::{self, BINS};
 use super::{Matrix, MatrixError};
 use crate::table::{ColumnData, ColumnType};
 
@@ -59,10 +61,34 @@ pub struct FeatureSpec {
     /// Multiplies each 0/1 column of a category (one-hot), so it weighs less or more than the numbers.
     #[serde(default = "one")]
     pub weight: f64,
+    /// Use the number's score 1..B instead of its value, with this many equal-count bins B
+    /// ([`BINS`]), the way RFM scores work: a larger number scores higher, and a later date (fewer
+    /// days before the as-of date) scores higher. The score is then scaled like any number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
 }
 
 fn one() -> f64 {
     1.0
+}
+
+impl FeatureSpec {
+    /// Checks what can be checked without the data: a weight above 0, a number of score bins in
+    /// [`BINS`], and not both a score and ln(1 + x).
+    ///
+    /// # Errors
+    /// [`PrepError`] naming the feature.
+    pub fn check(&self) -> Result<(), PrepError> {
+        let name = || self.column.clone();
+        if !(self.weight > 0.0 && self.weight.is_finite()) {
+            return Err(PrepError::BadWeight { name: name(), weight: self.weight });
+        }
+        match self.score {
+            Some(bins) if !BINS.contains(&bins) => Err(PrepError::ScoreBins { name: name(), bins }),
+            Some(_) if self.log => Err(PrepError::ScoreWithLog { name: name() }),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// One column of the prepared matrix: value = (f(x) − center) / scale × weight, where f is
@@ -85,6 +111,11 @@ pub struct PreparedColumn {
     /// know; a model saved before this was recorded reads its booleans as numbers there).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub boolean: bool,
+    /// For a scored feature, the cut points between its scores, ascending, in the feature's units
+    /// (days for a date): the number is replaced by its score ([`score::score`]) before the
+    /// scaling. Absent for a number taken as it is (and in models saved before scores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuts: Option<Vec<f64>>,
     /// `ln(1 + x)` was taken.
     pub log: bool,
     /// Subtracted after the log.
@@ -104,6 +135,7 @@ impl Default for PreparedColumn {
             impute: None,
             days: false,
             boolean: false,
+            cuts: None,
             log: false,
             center: 0.0,
             scale: 1.0,
@@ -113,11 +145,21 @@ impl Default for PreparedColumn {
 }
 
 impl PreparedColumn {
-    /// The name this column goes by: the feature, or `feature=level` for a category's level.
+    /// The name this column goes by: the feature, `feature=level` for a category's level, or
+    /// `feature (score 1–B)` for a scored feature, whose values are scores.
     pub fn label(&self) -> String {
-        match &self.level {
-            Some(level) => format!("{}={level}", self.feature),
-            None => self.feature.clone(),
+        match (&self.level, &self.cuts) {
+            (Some(level), _) => format!("{}={level}", self.feature),
+            (None, Some(cuts)) => format!("{} (score 1–{})", self.feature, cuts.len() + 1),
+            (None, None) => self.feature.clone(),
+        }
+    }
+
+    /// A number of the feature in this column's units: its score for a scored feature, else itself.
+    pub fn in_units(&self, x: f64) -> f64 {
+        match &self.cuts {
+            Some(cuts) => score::score(cuts, self.days, x),
+            None => x,
         }
     }
 
@@ -127,7 +169,7 @@ impl PreparedColumn {
     pub(super) fn value(&self, raw: &Raw, level_code: Option<u32>, i: usize) -> Option<f64> {
         match raw {
             Raw::Numbers(values) => {
-                let mut x = values.get(i).copied().flatten().or(self.impute)?;
+                let mut x = self.in_units(values.get(i).copied().flatten().or(self.impute)?);
                 if self.log {
                     x = x.ln_1p();
                 }
@@ -140,7 +182,8 @@ impl PreparedColumn {
         }
     }
 
-    /// A prepared value back in the feature's units (for a category, the share of the level).
+    /// A prepared value back in the feature's units (for a category, the share of the level; for a
+    /// scored feature, the score).
     pub fn original(&self, prepared: f64) -> f64 {
         let x = prepared / self.weight * self.scale + self.center;
         if self.log {
@@ -183,6 +226,16 @@ pub enum PrepWarning {
         /// Its levels.
         levels: usize,
     },
+    /// A scored feature got fewer scores than bins asked for: many customers share a value, so
+    /// some equal-count bins had the same edges and were merged (as `pandas.qcut` drops them).
+    FewerScores {
+        /// The feature.
+        feature: String,
+        /// The bins asked for.
+        bins: u8,
+        /// The scores it got.
+        scores: usize,
+    },
     /// A skewed number that `ln(1 + x)` would even out.
     Skewed {
         /// The feature.
@@ -208,6 +261,9 @@ impl PrepWarning {
             ),
             PrepWarning::ManyLevels { feature, levels } => format!(
                 "`{feature}` has {levels} categories, one column each; group rare ones or leave it out."
+            ),
+            PrepWarning::FewerScores { feature, bins, scores } => format!(
+                "`{feature}` got {scores} scores instead of {bins}: so many customers share the same values that some equal-count bins had the same edges and were merged; choose fewer bins, or use its value instead of a score."
             ),
             PrepWarning::Skewed { feature, skew } => format!(
                 "`{feature}` is skewed (skewness {skew:.1}): a few large values will drive the clusters; consider ln(1 + x)."
@@ -253,6 +309,28 @@ pub enum PrepError {
         name: String,
         /// The weight given.
         weight: f64,
+    },
+    /// A number of score bins outside [`BINS`].
+    #[error("`{name}` is scored with {bins} bins; choose from 2 to 10 bins (5 gives scores 1 to 5, as in RFM).")]
+    ScoreBins {
+        /// The feature.
+        name: String,
+        /// The bins given.
+        bins: u8,
+    },
+    /// A score asked of a feature that has no order to score (a category or a boolean).
+    #[error("`{name}` is {ty}, which has no scores; score numbers or dates only, or turn the score off for `{name}`.")]
+    ScoreNotNumber {
+        /// The feature.
+        name: String,
+        /// Its type.
+        ty: ColumnType,
+    },
+    /// A score and ln(1 + x) asked of the same feature.
+    #[error("`{name}` is both scored and set to ln(1 + x), but ln(1 + x) changes no score (it keeps the order of the values); turn off the log or the score of `{name}`.")]
+    ScoreWithLog {
+        /// The feature.
+        name: String,
     },
     /// A date feature with no as-of date to count days from.
     #[error("`{name}` is a date, read as days before the as-of date, but there is no as-of date: give one, or attach the transactions.")]
@@ -310,11 +388,12 @@ pub fn prepare(
     let mut raws = Vec::with_capacity(features.len());
     for f in features {
         let data = find(table, &f.column)?;
-        if !(f.weight > 0.0 && f.weight.is_finite()) {
-            return Err(PrepError::BadWeight { name: f.column.clone(), weight: f.weight });
-        }
+        f.check()?;
         if matches!(data, ColumnData::Text(_)) {
             return Err(PrepError::WrongType { name: f.column.clone(), ty: data.column_type() });
+        }
+        if f.score.is_some() && matches!(data, ColumnData::Categorical { .. } | ColumnData::Boolean(_)) {
+            return Err(PrepError::ScoreNotNumber { name: f.column.clone(), ty: data.column_type() });
         }
         raws.push(raw(&f.column, data, n, as_of)?);
     }
@@ -332,6 +411,21 @@ pub fn prepare(
                 let impute = (missing == Missing::Impute).then(|| median(&kept)).filter(|m| m.is_finite());
                 let mut x: Vec<f64> =
                     rows.iter().map(|&i| values.get(i).copied().flatten().or(impute).unwrap_or(0.0)).collect();
+                let data = find(table, &f.column)?;
+                let days = is_date(data);
+                // A score's cuts are fitted on the values kept, imputed ones included.
+                let cuts = f.score.map(|bins| {
+                    let cuts = score::fit_cuts(&x, bins, days);
+                    if cuts.len() + 1 < usize::from(bins) {
+                        warnings.push(PrepWarning::FewerScores {
+                            feature: f.column.clone(),
+                            bins,
+                            scores: cuts.len() + 1,
+                        });
+                    }
+                    x.iter_mut().for_each(|v| *v = score::score(&cuts, days, *v));
+                    cuts
+                });
                 if f.log {
                     if let Some(&v) = x.iter().find(|&&v| v < 0.0) {
                         return Err(PrepError::NegativeLog { name: f.column.clone(), value: v });
@@ -339,7 +433,7 @@ pub fn prepare(
                     x.iter_mut().for_each(|v| *v = v.ln_1p());
                 }
                 let skew = skewness(&x);
-                if !f.log && skew > SKEWED && x.iter().all(|&v| v >= 0.0) {
+                if !f.log && cuts.is_none() && skew > SKEWED && x.iter().all(|&v| v >= 0.0) {
                     warnings.push(PrepWarning::Skewed { feature: f.column.clone(), skew });
                 }
                 let (center, spread) = match f.scaling {
@@ -365,8 +459,9 @@ pub fn prepare(
                     feature: f.column.clone(),
                     level: None,
                     impute,
-                    days: is_date(find(table, &f.column)?),
-                    boolean: matches!(find(table, &f.column)?, ColumnData::Boolean(_)),
+                    days,
+                    boolean: matches!(data, ColumnData::Boolean(_)),
+                    cuts,
                     log: f.log,
                     center,
                     scale,
@@ -393,6 +488,7 @@ pub fn prepare(
                         impute,
                         days: false,
                         boolean: false,
+                        cuts: None,
                         log: false,
                         center: 0.0,
                         scale: 1.0,
@@ -643,7 +739,7 @@ mod tests {
     }
 
     fn feature(column: &str, scaling: Scaling, log: bool) -> FeatureSpec {
-        FeatureSpec { column: column.into(), log, scaling, weight: 1.0 }
+        FeatureSpec { column: column.into(), log, scaling, weight: 1.0, score: None }
     }
 
     fn column(p: &Prepared, j: usize) -> Vec<f64> {
@@ -776,5 +872,113 @@ mod tests {
         // A second before 1970-01-01 is on 1969-12-31, day -1.
         assert_eq!(p.matrix.row(1), [11.0, 102.0]);
         assert!(p.columns.iter().all(|c| c.days));
+    }
+
+    fn scored(column: &str, bins: u8) -> FeatureSpec {
+        FeatureSpec { score: Some(bins), ..feature(column, Scaling::None, false) }
+    }
+
+    #[test]
+    fn a_scored_number_is_its_qcut_bin_and_keeps_the_cuts() {
+        // pandas 3.1: pd.qcut([3, 10, 1, 250, 7, 0], 3, labels=False) + 1 → [2, 3, 1, 3, 2, 1],
+        // edges [0, 2.3333333333333335, 8, 250].
+        let data = spend();
+        let p =
+            prepare(&[("spend", &data)], &[scored("spend", 3)], Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(column(&p, 0), [2.0, 3.0, 1.0, 3.0, 2.0, 1.0]);
+        let cuts = p.columns[0].cuts.clone().unwrap_or_default();
+        close(&cuts, &[7.0 / 3.0, 8.0]);
+        assert_eq!(p.columns[0].label(), "spend (score 1–3)");
+        assert!(p.warnings.is_empty(), "a score is not skewed: {:?}", p.warnings);
+        // Then scaled like any number: the z-score of the scores.
+        let z = prepare(
+            &[("spend", &data)],
+            &[FeatureSpec { scaling: Scaling::Zscore, ..scored("spend", 3) }],
+            Missing::Drop,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let back: Vec<f64> = column(&z, 0).iter().map(|&v| z.columns[0].original(v)).collect();
+        close(&back, &[2.0, 3.0, 1.0, 3.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn a_later_date_scores_higher() {
+        // Days before the as-of date 101: [1, 11, 5, 31, 2]; the latest order scores 5.
+        let last = ColumnData::Date(vec![Some(100), Some(90), Some(96), Some(70), Some(99)]);
+        let p = prepare(&[("last_order_date", &last)], &[scored("last_order_date", 5)], Missing::Drop, Some(101))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(column(&p, 0), [5.0, 2.0, 3.0, 1.0, 4.0]);
+        assert!(p.columns[0].days);
+        // A new row on the same day as the latest, or later, also scores 5; long ago scores 1.
+        assert_eq!((p.columns[0].in_units(0.0), p.columns[0].in_units(400.0)), (5.0, 1.0));
+    }
+
+    #[test]
+    fn heavy_ties_give_fewer_scores_and_say_why() {
+        let orders = ColumnData::Integer(vec![
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(5),
+            Some(9),
+        ]);
+        let p = prepare(&[("orders", &orders)], &[scored("orders", 5)], Missing::Drop, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.columns[0].cuts.as_ref().map(Vec::len), Some(2));
+        assert_eq!(column(&p, 0), [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0]);
+        assert_eq!(p.warnings, [PrepWarning::FewerScores { feature: "orders".into(), bins: 5, scores: 3 }]);
+        assert!(p.warnings[0]
+            .message()
+            .starts_with("`orders` got 3 scores instead of 5: so many customers share the same values"));
+    }
+
+    #[test]
+    fn imputed_values_are_scored_and_count_in_the_cuts() {
+        let x = ColumnData::Integer(vec![Some(1), None, Some(2), Some(3), Some(10)]);
+        let p = prepare(&[("x", &x)], &[scored("x", 2)], Missing::Impute, None).unwrap_or_else(|e| panic!("{e}"));
+        // Median 2.5 fills the gap: [1, 2.5, 2, 3, 10], edges [1, 2.5, 10]; 2.5 sits on the cut.
+        assert_eq!(p.columns[0].cuts, Some(vec![2.5]));
+        assert_eq!(column(&p, 0), [1.0, 1.0, 1.0, 2.0, 2.0]);
+    }
+
+    #[test]
+    fn a_score_that_cannot_be_taken_is_a_sentence_naming_the_feature() {
+        let n = ColumnData::Integer(vec![Some(1), Some(2)]);
+        let b = ColumnData::Boolean(vec![Some(true), Some(false)]);
+        let c = ColumnData::Categorical { dictionary: vec!["a".into()], codes: vec![Some(0), Some(0)] };
+        let table = [("n", &n), ("opt_in", &b), ("plan", &c)];
+        let err = |f: FeatureSpec| {
+            prepare(&table, &[f], Missing::Drop, None).err().map(|e| e.to_string()).unwrap_or_default()
+        };
+        assert_eq!(
+            err(scored("n", 1)),
+            "`n` is scored with 1 bins; choose from 2 to 10 bins (5 gives scores 1 to 5, as in RFM)."
+        );
+        assert!(err(scored("n", 11)).starts_with("`n` is scored with 11 bins; choose from 2 to 10"));
+        assert_eq!(
+            err(FeatureSpec { log: true, ..scored("n", 5) }),
+            "`n` is both scored and set to ln(1 + x), but ln(1 + x) changes no score (it keeps the order of the values); turn off the log or the score of `n`."
+        );
+        assert_eq!(err(scored("opt_in", 5)), "`opt_in` is boolean, which has no scores; score numbers or dates only, or turn the score off for `opt_in`.");
+        assert!(err(scored("plan", 5)).starts_with("`plan` is categorical, which has no scores;"));
+        // The same sentence before any data is read.
+        assert_eq!(scored("n", 11).check().err().map(|e| e.to_string()), Some(err(scored("n", 11))));
+    }
+
+    #[test]
+    fn a_feature_without_a_score_reads_as_before() {
+        let json = r#"{"feature":"spend","log":false,"center":1.0,"scale":2.0,"weight":1.0}"#;
+        let c: PreparedColumn = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((c.cuts.as_ref(), c.in_units(7.0), c.label()), (None, 7.0, "spend".to_string()));
+        assert!(!serde_json::to_string(&c).unwrap_or_default().contains("cuts"));
+        let f: FeatureSpec = serde_json::from_str(r#"{"column":"spend"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(f.score, None);
+        assert!(!serde_json::to_string(&f).unwrap_or_default().contains("\"score\""));
     }
 }

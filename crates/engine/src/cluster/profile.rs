@@ -1,5 +1,6 @@
 //! What sets each cluster apart, in words a marketer reads: its size and share, each feature's
-//! mean in the feature's own units (a category's share of each level) beside the overall mean,
+//! mean in the feature's own units (a category's share of each level, a scored feature's score)
+//! beside the overall mean,
 //! the quartiles and the 5th and 95th percentiles of each number (a box and its whiskers), a
 //! z-score per feature (the cluster's centre against all clustered customers, in standard
 //! deviations: the heat map), the features that most set it apart, and a name built from them
@@ -19,7 +20,8 @@ pub const APART: f64 = 0.5;
 pub struct FeatureStat {
     /// The feature (`feature=level` for a category's level).
     pub label: String,
-    /// The cluster's mean in the feature's units (days for a date; for a level, its share 0..1).
+    /// The cluster's mean in the feature's units (days for a date; for a level, its share 0..1;
+    /// for a scored feature, its mean score).
     pub mean: f64,
     /// The mean over every clustered customer.
     pub overall: f64,
@@ -88,7 +90,8 @@ pub fn profile(
         var.iter_mut().zip(x.row(i)).zip(&mean).for_each(|((s, v), m)| *s += (v - m) * (v - m));
     }
     let sd: Vec<f64> = var.iter().map(|v| (v / n.max(1) as f64).sqrt()).collect();
-    // Each number feature's values in its own units, per cluster (imputed values as imputed).
+    // Each number feature's values in its own units (a scored one's scores), per cluster (imputed
+    // values as imputed).
     let rows = table.first().map_or(0, |(_, d)| d.len());
     let mut originals: Vec<Option<Vec<Vec<f64>>>> = Vec::with_capacity(d);
     for c in &prepared.columns {
@@ -105,7 +108,7 @@ pub fn profile(
             if let (Some(v), Some(list)) =
                 (values.get(row).copied().flatten().or(c.impute), per.get_mut(label as usize))
             {
-                list.push(v);
+                list.push(c.in_units(v));
             }
         }
         originals.push(Some(per));
@@ -172,11 +175,13 @@ fn apart(prepared: &Prepared, features: &[FeatureStat]) -> Vec<String> {
         .filter(|(_, s)| s.z.abs() >= APART)
         .filter_map(|(c, s)| {
             let name = crate::format::words(&c.feature);
+            // A date's days count up into the past, its score up towards the as-of date.
+            let longer_ago = if c.cuts.is_some() { s.z < 0.0 } else { s.z > 0.0 };
             let phrase = match (&c.level, c.days) {
                 (Some(level), _) if s.z > 0.0 && s.mean >= 0.5 => format!("mostly {level}"),
                 (Some(level), _) if s.z > 0.0 => format!("more {level}"),
                 (Some(_), _) => return None,
-                (None, true) if s.z > 0.0 => format!("long since {name}"),
+                (None, true) if longer_ago => format!("long since {name}"),
                 (None, true) => format!("recent {name}"),
                 (None, false) if name == "age" => (if s.z > 0.0 { "older" } else { "younger" }).to_string(),
                 (None, false) if s.z > 0.0 => format!("high {name}"),
@@ -245,7 +250,8 @@ mod tests {
         let spend = ColumnData::Decimal { values: spend, scale: 0 };
         let visits = ColumnData::Integer(visits);
         let table = [("total_spend", &spend), ("visits", &visits)];
-        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let f =
+            |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
         let prepared =
             prepare(&table, &[f("total_spend"), f("visits")], Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
         let fitted = fit(&prepared.matrix, &KMeansParams { k: 2, ..Default::default() }, &mut Quiet)
@@ -274,7 +280,8 @@ mod tests {
             codes: (0..12).map(|i| Some(u32::from(i % 3 == 0))).collect(),
         };
         let table = [("spend", &spend), ("city", &city)];
-        let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+        let f =
+            |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
         let prepared = prepare(&table, &[f("spend"), f("city")], Missing::Drop, None).unwrap_or_else(|e| panic!("{e}"));
         let labels: Vec<u32> = (0..12).map(|i| u32::from(i >= 7)).collect();
         let profiles = profile(&table, &prepared, &labels, 2, None).unwrap_or_else(|e| panic!("{e}"));
@@ -304,5 +311,31 @@ mod tests {
         name_clusters(&mut p);
         let names: Vec<&str> = p.iter().map(|p| p.suggested_name.as_str()).collect();
         assert_eq!(names, ["High a, low b, low c", "High a, low b, high c", "Average", "Average (2)"]);
+    }
+
+    #[test]
+    fn a_scored_feature_is_profiled_in_scores_and_a_high_date_score_is_recent() {
+        // Twenty recent customers (1–20 days) and twenty lapsed ones (200–219 days), their last
+        // order date scored 1–5: the recent cluster's scores are high, and it reads as recent.
+        let last = ColumnData::Date((0..40).map(|i| Some(1000 - if i < 20 { 1 + i } else { 180 + i })).collect());
+        let table = [("last_order_date", &last)];
+        let f = FeatureSpec {
+            column: "last_order_date".into(),
+            log: false,
+            scaling: Scaling::Zscore,
+            weight: 1.0,
+            score: Some(5),
+        };
+        let prepared = prepare(&table, &[f], Missing::Drop, Some(1000)).unwrap_or_else(|e| panic!("{e}"));
+        let labels: Vec<u32> = (0..40).map(|i| u32::from(i < 20)).collect();
+        let profiles = profile(&table, &prepared, &labels, 2, Some(1000)).unwrap_or_else(|e| panic!("{e}"));
+        let recent = &profiles[1];
+        assert_eq!(recent.features[0].label, "last_order_date (score 1–5)");
+        // Eight customers a score: the recent have 5 (8), 4 (8) and 3 (4), the lapsed 3, 2 and 1.
+        assert_eq!(recent.features[0].quartiles, Some([4.0, 4.0, 5.0]));
+        assert!((recent.features[0].mean - 4.2).abs() < 1e-12, "{}", recent.features[0].mean);
+        assert!((recent.features[0].overall - 3.0).abs() < 1e-12, "{}", recent.features[0].overall);
+        assert_eq!(recent.apart, ["recent last order date"]);
+        assert_eq!(profiles[0].apart, ["long since last order date"]);
     }
 }

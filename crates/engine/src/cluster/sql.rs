@@ -4,7 +4,8 @@
 //!
 //! Each prepared column is made as [`PreparedColumn`] makes it, in the same floating-point steps:
 //! the number as a double (a date as whole days before the model's as-of date, a date-time by its
-//! date, a boolean as 1 or 0), the imputed value when it is missing (`COALESCE`), `LN(1 + x)`,
+//! date, a boolean as 1 or 0), the imputed value when it is missing (`COALESCE`), for a scored
+//! feature its score (a `CASE` over the model's cut points, [`super::score`]), `LN(1 + x)`,
 //! minus the centre, divided by the scale, times the weight (a step that changes nothing, such as
 //! dividing by 1, is left out); a category's level is the weight when the row's value is that
 //! level, else 0. The squared distance to each centre is summed column by column in the engine's
@@ -71,6 +72,9 @@ fn prepared(column: &PreparedColumn, d: Dialect, as_of: Option<&str>) -> String 
     if let Some(v) = column.impute {
         x = format!("COALESCE({x}, {})", number(v));
     }
+    if let Some(cuts) = &column.cuts {
+        x = format!("CAST({} AS {})", score(&x, cuts, column.days), double(d));
+    }
     if column.log {
         // ln(1 + x) is taken only above −1, where the engine's value is finite.
         x = format!("CASE WHEN {x} > -1 THEN LN(1 + {x}) END");
@@ -88,6 +92,24 @@ fn prepared(column: &PreparedColumn, d: Dialect, as_of: Option<&str>) -> String 
     x
 }
 
+/// The score of the number `x` given `cuts` ([`super::score::score`]): the highest score whose
+/// cut it lies above (for `days`, below), 1 for none, NULL for NULL.
+fn score(x: &str, cuts: &[f64], days: bool) -> String {
+    let m = cuts.len();
+    let mut case = String::from("CASE");
+    if days {
+        // Below the lowest cut, every cut lies above: the highest score.
+        for (i, c) in cuts.iter().enumerate() {
+            case += &format!(" WHEN {x} < {} THEN {}", number(*c), m + 1 - i);
+        }
+    } else {
+        for (i, c) in cuts.iter().enumerate().rev() {
+            case += &format!(" WHEN {x} > {} THEN {}", number(*c), i + 2);
+        }
+    }
+    case + &format!(" WHEN {x} IS NOT NULL THEN 1 END")
+}
+
 /// `CROSS JOIN LATERAL (SELECT … ) AS alias`, or BigQuery's one-row `UNNEST`.
 fn lateral(d: Dialect, fields: &[String], alias: &str) -> String {
     let body = fields.join(",\n    ");
@@ -102,13 +124,16 @@ fn feature_note(model: &ClusterModel, name: &str) -> String {
     let columns: Vec<&PreparedColumn> = model.columns.iter().filter(|c| c.feature == name).collect();
     let mut notes = Vec::new();
     if columns.iter().any(|c| c.level.is_some()) {
-        notes.push("one column per category");
+        notes.push("one column per category".to_string());
     }
     if columns.iter().any(|c| c.days) {
-        notes.push("days before the as-of date");
+        notes.push("days before the as-of date".to_string());
     }
     if columns.iter().any(|c| c.log) {
-        notes.push("ln(1 + x)");
+        notes.push("ln(1 + x)".to_string());
+    }
+    if let Some(cuts) = columns.iter().find_map(|c| c.cuts.as_ref()) {
+        notes.push(format!("score 1-{}", cuts.len() + 1));
     }
     let name = name.replace(['\n', '\r'], " ");
     if notes.is_empty() {
@@ -139,7 +164,7 @@ fn feature_note(model: &ClusterModel, name: &str) -> String {
 ///
 /// let spend = ColumnData::Integer((0..20).map(|i| Some(if i < 10 { i } else { 100 + i })).collect());
 /// let params = ClusterParams {
-///     features: vec![FeatureSpec { column: "spend".into(), log: true, scaling: Default::default(), weight: 1.0 }],
+///     features: vec![FeatureSpec { column: "spend".into(), log: true, scaling: Default::default(), weight: 1.0, score: None }],
 ///     ..Default::default()
 /// }
 /// .check_fit(&2.into())
@@ -238,9 +263,21 @@ pub fn model_sql(
         Some(a) => format!("\n-- Dates count whole days back from the as-of date {a} (a date-time by its date)."),
         None => String::new(),
     };
+    let scores = if model.columns.iter().any(|c| c.cuts.is_some()) {
+        let dated = if model.columns.iter().any(|c| c.cuts.is_some() && c.days) {
+            "; a date's score counts the cut points its days lie below, so a later date scores higher"
+        } else {
+            ""
+        };
+        format!(
+            "\n-- A score is 1 plus the cut points the value lies above (fitted as pandas.qcut's bin edges){dated}."
+        )
+    } else {
+        String::new()
+    };
     Ok(format!(
         "-- Segscope clusters: {method}, k = {k}, on {}, {}.\n\
-         -- `cluster` is the name of {rule}; {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}\n\
+         -- `cluster` is the name of {rule}; {missing}; ln(1 + x) of a value at or below -1 gives NULL.{dates}{scores}\n\
          -- Expects the tables' columns typed as Segscope read them (amounts as DECIMAL), NULL where values are missing.\n\
          {ctes_sql}SELECT\n  c.*,\n  {case}\nFROM {source} AS c\n{}\n{};\n",
         clean(&features.join(", ")),
@@ -299,6 +336,7 @@ mod tests {
                     log: c.log,
                     scaling: Default::default(),
                     weight: c.weight,
+                    score: None,
                 });
             }
         }
@@ -383,5 +421,30 @@ mod tests {
         let mut m = model(vec![column("x", None)], &[&[0.0], &[1.0]]);
         m.clusters[1].centre.push(2.0);
         assert!(matches!(model_sql(&m, Dialect::Duckdb, "t", None), Err(ModelError::Damaged(_))));
+    }
+
+    #[test]
+    fn a_score_counts_the_cuts_a_number_lies_above_or_a_dates_days_lie_below() {
+        let mut spend = column("spend", None);
+        spend.cuts = Some(vec![10.0, 20.5]);
+        spend.center = 2.0;
+        assert_eq!(
+            prepared(&spend, Dialect::Duckdb, None),
+            "(CAST(CASE WHEN CAST(c.\"spend\" AS DOUBLE) > 2.05e1 THEN 3 WHEN CAST(c.\"spend\" AS DOUBLE) > 1e1 THEN 2 WHEN CAST(c.\"spend\" AS DOUBLE) IS NOT NULL THEN 1 END AS DOUBLE) - 2e0)"
+        );
+        let mut last = column("last", None);
+        last.days = true;
+        last.cuts = Some(vec![7.0, 30.0]);
+        assert_eq!(
+            prepared(&last, Dialect::Postgres, Some("2025-01-01")),
+            "CAST(CASE WHEN CAST((DATE '2025-01-01' - CAST(c.\"last\" AS DATE)) AS DOUBLE PRECISION) < 7e0 THEN 3 WHEN CAST((DATE '2025-01-01' - CAST(c.\"last\" AS DATE)) AS DOUBLE PRECISION) < 3e1 THEN 2 WHEN CAST((DATE '2025-01-01' - CAST(c.\"last\" AS DATE)) AS DOUBLE PRECISION) IS NOT NULL THEN 1 END AS DOUBLE PRECISION)"
+        );
+        // A feature whose values all tie has one score: 1 for any value, NULL for none.
+        spend.cuts = Some(Vec::new());
+        spend.center = 0.0;
+        assert_eq!(
+            prepared(&spend, Dialect::Spark, None),
+            "CAST(CASE WHEN CAST(c.`spend` AS DOUBLE) IS NOT NULL THEN 1 END AS DOUBLE)"
+        );
     }
 }

@@ -37,6 +37,20 @@ pub enum ProfileError {
         /// Segments in the segmentation.
         segments: usize,
     },
+    /// A segment asked for by number that the segmentation does not have.
+    #[error("the segmentation has {segments} segments, so there is no segment number {code} to compare; choose one of its segments.")]
+    NoSuchSegment {
+        /// The number asked for, from 0.
+        code: u32,
+        /// Segments in the segmentation.
+        segments: usize,
+    },
+    /// A segment compared with itself.
+    #[error("“{segment}” is compared with itself; choose two different segments, or compare it with everyone else.")]
+    SameSegment {
+        /// The segment.
+        segment: String,
+    },
     /// A named column does not exist.
     #[error("there is no column named `{name}` for {purpose}. Choose one of: {available}.")]
     UnknownColumn {

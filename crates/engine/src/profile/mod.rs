@@ -35,6 +35,7 @@
 
 mod categories;
 mod columns;
+mod compare;
 mod dates;
 mod errors;
 mod kpi;
@@ -48,6 +49,7 @@ mod typical;
 
 pub use categories::{CategoryTrait, Distribution, LevelInSegment, LevelShare, SegmentDistribution};
 pub use columns::SkippedColumn;
+pub use compare::{compare, Comparison, Difference, EVERYONE_ELSE};
 pub use dates::{DateSummary, DateTrait};
 pub use errors::ProfileError;
 pub use kpi::{KpiColumns, KpiTable, SegmentKpis, LAST_ORDER_DATE, ORDERS, REVENUE};
@@ -256,6 +258,29 @@ pub struct Customers<'a> {
     pub clv: Option<&'a [ClvRow]>,
 }
 
+impl<'a> Customers<'a> {
+    /// What a profile of these customers reads, and `options` checked (the amount's currency when
+    /// the options name none); a CLV fit is used when it has one row per customer of the
+    /// segmentation (`rows`).
+    ///
+    /// # Errors
+    /// [`ProfileError`] for options out of range or aggregates of the wrong type.
+    pub fn prepare(
+        &self,
+        options: &ProfileOptions,
+        rows: usize,
+    ) -> Result<(ProfileData<'a>, ValidProfileOptions), ProfileError> {
+        let mut options = options.clone();
+        if options.currency.as_deref().is_none_or(|c| c.trim().is_empty()) {
+            options.currency = self.currency.map(str::to_string);
+        }
+        let valid = options.check()?;
+        let transactions = KpiColumns::find(self.aggregates, self.latest_transaction)?;
+        let clv = self.clv.filter(|r| r.len() == rows);
+        Ok((ProfileData { columns: self.columns, transactions, clv }, valid))
+    }
+}
+
 /// Profiles the customers of `assignment` with `options`: KPIs when the aggregates are there,
 /// predicted value with a CLV fit of these customers, and the amount's currency when the options
 /// name none.
@@ -269,14 +294,8 @@ pub fn profile_customers(
     options: &ProfileOptions,
     monitor: &mut dyn Monitor,
 ) -> Result<Profile, ProfileError> {
-    let mut options = options.clone();
-    if options.currency.as_deref().is_none_or(|c| c.trim().is_empty()) {
-        options.currency = customers.currency.map(str::to_string);
-    }
-    let valid = options.check()?;
-    let transactions = KpiColumns::find(customers.aggregates, customers.latest_transaction)?;
-    let clv = customers.clv.filter(|rows| rows.len() == assignment.rows());
-    compute(&ProfileData { columns: customers.columns, transactions, clv }, assignment, &valid, monitor)
+    let (data, valid) = customers.prepare(options, assignment.rows())?;
+    compute(&data, assignment, &valid, monitor)
 }
 
 /// The method as the report states it.

@@ -43,7 +43,7 @@ pub struct ModelRun<'a> {
 ///
 /// let csv = b"id,spend\na,10\nb,12\nc,11\nd,90\ne,95\nf,\n";
 /// let table = customer_table("c.csv", csv, &ReadOptions::default(), None, None, &mut Quiet).unwrap();
-/// let spend = FeatureSpec { column: "spend".into(), log: false, scaling: Scaling::Zscore, weight: 1.0 };
+/// let spend = FeatureSpec { column: "spend".into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
 /// let params = ClusterParams { features: vec![spend], ..ClusterParams::default() }.check_fit(&2.into()).unwrap();
 /// let input = ModelInput { file: "c.csv".into(), bytes: csv.len() as u64, rows: 6 };
 /// let model = fit_model(&table.columns(), &params, None, input, &mut Quiet).unwrap().model;

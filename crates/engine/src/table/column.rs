@@ -219,6 +219,25 @@ impl ColumnData {
         }
     }
 
+    /// The column of only `rows`, in that order (a row out of range is missing); categories keep
+    /// their dictionary.
+    pub fn take(&self, rows: &[usize]) -> ColumnData {
+        fn pick<T: Clone>(v: &[Option<T>], rows: &[usize]) -> Vec<Option<T>> {
+            rows.iter().map(|&r| v.get(r).cloned().flatten()).collect()
+        }
+        match self {
+            ColumnData::Integer(v) => ColumnData::Integer(pick(v, rows)),
+            ColumnData::Decimal { values, scale } => ColumnData::Decimal { values: pick(values, rows), scale: *scale },
+            ColumnData::Boolean(v) => ColumnData::Boolean(pick(v, rows)),
+            ColumnData::Date(v) => ColumnData::Date(pick(v, rows)),
+            ColumnData::Datetime(v) => ColumnData::Datetime(pick(v, rows)),
+            ColumnData::Categorical { dictionary, codes } => {
+                ColumnData::Categorical { dictionary: dictionary.clone(), codes: pick(codes, rows) }
+            }
+            ColumnData::Text(v) => ColumnData::Text(pick(v, rows)),
+        }
+    }
+
     /// True when `row`'s value is missing.
     pub fn is_missing(&self, row: usize) -> bool {
         match self {

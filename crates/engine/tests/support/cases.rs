@@ -6,7 +6,8 @@
 //! fields in `tests/data/definitions/`) on the built-in sample; a seeded sample of the random definitions
 //! of the DuckDB property tests (`rules_duckdb.rs`, `customers_duckdb.rs`); the RFM SQL for each
 //! scoring method; and cluster models fitted by the engine (the sample with its transactions'
-//! aggregates, a Gaussian mixture on the sample, and a model labelling a table it was not fitted on).
+//! aggregates, a Gaussian mixture on the sample, the sample's RFM scores as features, and a model
+//! labelling a table it was not fitted on).
 #![allow(dead_code)]
 
 #[path = "random_aggregates.rs"]
@@ -388,7 +389,7 @@ fn subdir(dir: &Path, name: &str) -> PathBuf {
 
 /// A feature for the cluster cases.
 fn feature(column: &str, log: bool, scaling: Scaling, weight: f64) -> FeatureSpec {
-    FeatureSpec { column: column.into(), log, scaling, weight }
+    FeatureSpec { column: column.into(), log, scaling, weight, score: None }
 }
 
 /// Fits `k` clusters on `columns` (name, values) with the engine, as the app and `segscope cluster` do.
@@ -444,6 +445,7 @@ fn cluster_expected(
 ///   with missing values imputed;
 /// - a Gaussian mixture on the sample (age, income with ln(1 + x), app sessions, revenue with
 ///   ln(1 + x), the last order date, e-mail opt-in), labelled by its most probable component;
+/// - RFM scores as features: the sample's last order date, orders and revenue scored 1–5, and age;
 /// - a model fitted on one table labelling another: a date-time feature, a level it was not fitted on,
 ///   values below −1 under ln(1 + x) (left out), missing values imputed.
 pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
@@ -500,6 +502,26 @@ pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     model.transactions = Some(mapping.clone());
     cases.push(Case {
         label: "a Gaussian mixture of 4 clusters on the sample".into(),
+        tables: tables.clone(),
+        sql: model_sql(&model, w.dialect(), "customers", Some("transactions")).unwrap(),
+        key: mapping.customer_key().to_string(),
+        outputs: vec!["cluster".into()],
+        expected: cluster_expected(&model, &columns, &keys, true),
+    });
+    // RFM as features: the last order date, orders and revenue scored 1–5 (orders tie heavily, so
+    // it gets fewer scores), beside age as it is.
+    let scored = |column: &str| FeatureSpec { score: Some(5), ..feature(column, false, Scaling::Zscore, 1.0) };
+    let features = vec![
+        scored("last_order_date"),
+        scored("orders"),
+        scored("revenue"),
+        feature("age", false, Scaling::Zscore, 1.0),
+    ];
+    let mut model = fit(&columns, features, Missing::Drop, 4, as_of);
+    assert!(model.columns.iter().take(3).all(|c| c.cuts.is_some()), "scored columns");
+    model.transactions = Some(mapping.clone());
+    cases.push(Case {
+        label: "4 clusters on the sample's RFM scores and age".into(),
         tables: tables.clone(),
         sql: model_sql(&model, w.dialect(), "customers", Some("transactions")).unwrap(),
         key: mapping.customer_key().to_string(),

@@ -1,0 +1,97 @@
+//! Movement between two segmentations of the same customers (a segmentation frozen by
+//! duplicating it, and the same one made again later or with other settings): how many customers
+//! went from each segment to each, as a heat map and a table.
+
+use leptos::prelude::*;
+use plotters::prelude::DrawingArea;
+use segscope_charts::heatmap;
+use segscope_engine::api::{AssignmentId, Movement, Request, Response};
+use segscope_engine::format;
+
+use crate::components::canvas_chart::CanvasChart;
+use crate::state::use_app;
+
+/// The two snapshots chosen, and their transition matrix.
+#[component]
+pub fn MovementSection() -> impl IntoView {
+    let app = use_app();
+    let before = RwSignal::new(None::<AssignmentId>);
+    let after = RwSignal::new(None::<AssignmentId>);
+    let shown = RwSignal::new(None::<Movement>);
+    let run = move || {
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let list = app.segmentations.get_untracked();
+        let pick = |s: RwSignal<Option<AssignmentId>>, default: Option<AssignmentId>| s.get_untracked().or(default);
+        let (Some(b), Some(a)) = (pick(before, list.first().map(|s| s.id)), pick(after, list.last().map(|s| s.id)))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let request = Request::Movement { dataset, before: b, after: a };
+            if let Some(Response::Movement(m)) = app.request("Matching the customers…", request).await {
+                shown.set(Some(*m));
+            }
+        });
+    };
+    let select = move |id: &'static str, signal: RwSignal<Option<AssignmentId>>, last: bool| {
+        view! {
+            <select id=id on:change=move |ev| signal.set(event_target_value(&ev).parse::<u32>().ok().map(AssignmentId))>
+                {move || {
+                    let list = app.segmentations.get();
+                    let n = list.len();
+                    list.into_iter().enumerate().map(|(i, s)| {
+                        let selected = signal.get_untracked().map_or(if last { i + 1 == n } else { i == 0 }, |x| x == s.id);
+                        view! { <option value=s.id.0.to_string() selected=selected disabled=s.stale.is_some()>{s.name.clone()}</option> }
+                    }).collect_view()
+                }}
+            </select>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="movement-title">
+            <h2 id="movement-title">"Movement between two snapshots"</h2>
+            <p class="hint">"Freeze a segmentation by duplicating it in Segmentations, make it again later (new transactions, another as-of date or other settings), then see where each segment's customers went."</p>
+            <div class="form-row">
+                <label for="movement-before">"Earlier"</label>
+                {select("movement-before", before, false)}
+                <label for="movement-after">"Later"</label>
+                {select("movement-after", after, true)}
+                <button id="run-movement" type="button" class="button" on:click=move |_| run()>"Show movement"</button>
+            </div>
+            {move || shown.get().map(|m| view! { <MovementView m=m/> })}
+        </section>
+    }
+}
+
+/// The matrix as a heat map and as a table.
+#[component]
+fn MovementView(m: Movement) -> impl IntoView {
+    let (w, h) = heatmap::size_for(m.rows.len(), m.columns.len());
+    let corner = format!("{} → {}", m.before, m.after);
+    let label = format!("Customers moving from the segments of {} (rows) to those of {} (columns)", m.before, m.after);
+    let (rows, columns, counts) = (m.rows.clone(), m.columns.clone(), m.counts.clone());
+    let draw = Box::new(move |area: DrawingArea<_, _>| {
+        heatmap::draw(area, &rows, &columns, &counts, &corner).map_err(|e| format!("{e:?}"))
+    });
+    let stayed = format!(
+        "{} of the {} customers in both ({}) are in a segment of the same name.",
+        format::count(m.stayed),
+        format::count(m.matched),
+        format::share(m.stayed as f64 / m.matched.max(1) as f64)
+    );
+    view! {
+        <p id="movement-stayed">{stayed}</p>
+        <CanvasChart id="movement-heatmap".into() width=w height=h label=label draw=draw/>
+        <div class="table-scroll">
+            <table id="movement-table">
+                <thead><tr><th scope="col">{format!("{} ↓ / {} →", m.before, m.after)}</th>
+                    {m.columns.iter().map(|c| view! { <th scope="col" class="num">{c.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {m.rows.iter().zip(&m.counts).map(|(r, cells)| view! {
+                        <tr><th scope="row">{r.clone()}</th>{cells.iter().map(|&n| view! { <td class="num">{format::count(n)}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

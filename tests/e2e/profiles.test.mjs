@@ -1,0 +1,141 @@
+// Profiles as a marketer reads them: the sample segmented three ways (a split, rule segments, RFM), each profiled in
+// the Profiles workspace: sizes, KPIs from the transactions, a typical customer per segment with its call-outs, every
+// column by segment with its index, the niche finder, two segments compared, and the movement of customers between
+// RFM frozen with five scores and made again with three; the report downloaded as HTML, a workbook and a tidy CSV.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, unzip } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The numbers in a formatted cell: `1,234` → 1234, `62.0%` → 62. */
+const num = (text) => Number(text.replace(/[^0-9.\-]/g, ''));
+
+test('a split, rule segments and RFM each get sizes, KPIs, typical customers, indexes and niches', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/split');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
+  await page.selectOption('#split-column', 'region');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+  await goTo(page, 'segment/rules');
+  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
+  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', life);
+  await page.waitForSelector('li.segment-card');
+  await page.waitForSelector('#remainder-count');
+
+  await goTo(page, 'profiles');
+  await page.waitForSelector('#profile-segmentation option', { state: 'attached' });
+  const options = await page.$$eval('#profile-segmentation option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  assert.equal(options.length, 3, 'every segmentation can be profiled');
+  for (const { value, text } of options) {
+    await page.selectOption('#profile-segmentation', value);
+    await page.click('#run-profile');
+    await page.waitForFunction((t) => document.querySelector('#profile-sizes-title')?.textContent !== '' && document.querySelector('#profile') !== null, text);
+    await page.waitForFunction(() => !document.querySelector('#busy'));
+    // Sizes: the segments add up to the 5,000 customers.
+    const counts = await page.$$eval('#profile-sizes tbody td:nth-child(2)', (tds) => tds.map((t) => t.textContent));
+    assert.equal(counts.map(num).reduce((a, b) => a + b, 0), 5000, `${text}: sizes add up`);
+    // KPIs from the transactions: revenue shares add up to 100%.
+    const shares = await page.$$eval('#profile-kpis tbody td:nth-child(4)', (tds) => tds.map((t) => t.textContent));
+    assert.ok(Math.abs(shares.map(num).reduce((a, b) => a + b, 0) - 100) < 0.5, `${text}: revenue shares ${shares}`);
+    // A typical customer per segment, and at least one significant call-out somewhere.
+    assert.equal(await page.locator('#typical-cards .typical-card').count(), counts.length);
+    assert.ok((await page.locator('#typical-cards .callouts li').count()) > 0, `${text}: something sets a segment apart`);
+    assert.ok((await page.locator('#profile-categories table.profile-category').count()) > 0);
+    assert.ok((await page.locator('#profile-numbers td.sig-over, #profile-numbers td.sig-under').count()) > 0, `${text}: significant numbers marked`);
+    await page.screenshot({ path: join(artifactsDir, `profile-${value}.png`), fullPage: true });
+  }
+  // A split by region leaves region out of its own profile.
+  const split = options.find((o) => /region/i.test(o.text));
+  await page.selectOption('#profile-segmentation', split.value);
+  await page.click('#run-profile');
+  await page.waitForFunction(() => /region/.test(document.querySelector('#profile-skipped')?.textContent ?? ''));
+  assert.equal(await page.locator('#profile-categories table[data-column="region"]').count(), 0);
+
+  // Niches on revenue with a looser index, so the sample has some.
+  await page.fill('#niche-min-index', '120');
+  await page.dispatchEvent('#niche-min-index', 'change');
+  await page.click('#find-niches');
+  await page.waitForSelector('#niches-table tbody tr, #niches-none');
+  if (await page.locator('#niches-table').count()) {
+    const idx = await page.$$eval('#niches-table tbody td:nth-child(5)', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
+    assert.ok(idx.every((i) => i >= 120), `indexes ${idx}`);
+  }
+  await page.screenshot({ path: join(artifactsDir, 'profile-niches.png'), fullPage: true });
+
+  // Compare two segments: only their customers, significant differences with index, effect size and p.
+  await page.selectOption('#compare-first', '0');
+  await page.selectOption('#compare-second', '1');
+  await page.click('#run-compare');
+  await page.waitForSelector('#compare-table tbody tr, #compare-none');
+  const heading = await page.textContent('#compare-heading');
+  const names = await page.$$eval('#profile-sizes tbody th', (ths) => ths.map((t) => t.textContent));
+  assert.equal(heading, `${names[0]} against ${names[1]}`);
+  if (await page.locator('#compare-table').count()) {
+    const p = await page.$$eval('#compare-table tbody td:nth-child(6)', (tds) => tds.map((t) => Number(t.textContent)));
+    assert.ok(p.every((x) => x <= 0.05), `only significant differences: ${p}`);
+  }
+  await page.screenshot({ path: join(artifactsDir, 'profile-compare.png'), fullPage: true });
+
+  // The report of the split, as a marketer takes it away: HTML, workbook and tidy CSV, with the niches searched above.
+  const [html] = await downloads(page, '#download-report-html', (n) => n.length === 1);
+  assert.match(html.name, /-report\.html$/);
+  const source = html.bytes.toString('utf8');
+  assert.ok(!/https?:\/\//.test(source), 'the HTML report names no URL');
+  assert.ok((source.match(/<svg/g) ?? []).length >= 4, 'the HTML report has its charts inline');
+  for (const name of names) assert.ok(source.includes(name), `the HTML report names ${name}`);
+  assert.match(source, /Niches/);
+  const [xlsx] = await downloads(page, '#download-report-xlsx', (n) => n.length === 1);
+  assert.match(xlsx.name, /-report\.xlsx$/);
+  const book = unzip(xlsx.bytes);
+  const sheets = [...book['xl/workbook.xml'].matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(sheets.length >= names.length + 2, `a sheet per segment and the summaries: ${sheets}`);
+  assert.ok(names.every((n) => book['xl/sharedStrings.xml'].includes(n)), 'the workbook names every segment');
+  const [tidy] = await downloads(page, '#download-report-csv', (n) => n.length === 1);
+  const rows = tidy.bytes.toString('utf8').trim().split(/\r?\n/);
+  assert.ok(rows.length > 50, `the tidy CSV has a row per segment, column and statistic: ${rows.length}`);
+  assert.ok(names.every((n) => rows.some((r) => r.includes(n))), 'the tidy CSV names every segment');
+
+  // Movement: RFM frozen (duplicated) with five scores, then made again with three.
+  await goTo(page, 'segmentations');
+  await page.waitForSelector('#segmentations-table tbody tr[data-kind="rfm"]');
+  await page.click('#segmentations-table tbody tr[data-kind="rfm"] .duplicate');
+  await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 4);
+  await goTo(page, 'segment/rfm');
+  await page.selectOption('#rfm-bins', '3');
+  await page.waitForFunction(() => /1–3|3 scores|1 to 3/.test(document.querySelector('#rfm-as-of-used')?.textContent ?? '') || document.querySelectorAll('#rfm-grid button.cell').length === 9);
+  await page.waitForFunction(() => !document.querySelector('#busy'));
+  await goTo(page, 'profiles');
+  const segs = await page.$$eval('#movement-before option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+  const copy = segs.find((o) => /\(copy\)/.test(o.text));
+  const working = segs.find((o) => o.text === 'RFM segments');
+  await page.selectOption('#movement-before', copy.value);
+  await page.selectOption('#movement-after', working.value);
+  await page.click('#run-movement');
+  await page.waitForSelector('#movement-table tbody tr');
+  const cells = await page.$$eval('#movement-table tbody td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
+  assert.equal(cells.reduce((a, b) => a + b, 0), 5000, 'every customer once');
+  const lastRow = await page.$$eval('#movement-table tbody tr:last-child td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
+  assert.equal(lastRow.reduce((a, b) => a + b, 0), 0, 'no new customers: the same customers');
+  assert.match(await page.textContent('#movement-stayed'), /of the 5,000 customers in both/);
+  await page.locator('#movement-heatmap').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifactsDir, 'profile-movement.png'), fullPage: true });
+  rec.assertNoErrors();
+  rec.assertNoForeignRequests();
+  await rec.close();
+});
