@@ -1,7 +1,8 @@
 // Profiles as a marketer reads them: the sample segmented three ways (a split, rule segments, RFM), each profiled in
 // the Profiles workspace: sizes, KPIs from the transactions, a typical customer per segment with its call-outs, every
 // column by segment with its index, the niche finder, two segments compared, and the movement of customers between
-// RFM frozen with five scores and made again with three; the report downloaded as HTML, a workbook and a tidy CSV.
+// RFM as of the last day frozen and made again as of half a year earlier; the report downloaded as HTML, a workbook
+// and a tidy CSV.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -111,21 +112,27 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
   assert.ok(rows.length > 50, `the tidy CSV has a row per segment, column and statistic: ${rows.length}`);
   assert.ok(names.every((n) => rows.some((r) => r.includes(n))), 'the tidy CSV names every segment');
 
-  // Movement: RFM frozen (duplicated) with five scores, then made again with three.
+  // Movement between two as-of dates: RFM as of the day after the last transaction frozen (duplicated), then made
+  // again as of half a year earlier, when only the transactions before that day count.
   await goTo(page, 'segmentations');
   await page.waitForSelector('#segmentations-table tbody tr[data-kind="rfm"]');
   await page.click('#segmentations-table tbody tr[data-kind="rfm"] .duplicate');
   await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 4);
   await goTo(page, 'segment/rfm');
-  await page.selectOption('#rfm-bins', '3');
-  await page.waitForFunction(() => /1–3|3 scores|1 to 3/.test(document.querySelector('#rfm-as-of-used')?.textContent ?? '') || document.querySelectorAll('#rfm-grid button.cell').length === 9);
+  await page.waitForSelector('#rfm-as-of-used');
+  const latest = (await page.textContent('#rfm-as-of-used')).match(/As of (\d{4}-\d{2}-\d{2})/)[1];
+  const earlier = new Date(Date.parse(latest) - 182 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#rfm-as-of', earlier);
+  await page.dispatchEvent('#rfm-as-of', 'change');
+  await page.waitForFunction((d) => (document.querySelector('#rfm-as-of-used')?.textContent ?? '').startsWith(`As of ${d}.`), earlier);
   await page.waitForFunction(() => !document.querySelector('#busy'));
+  const scoredThen = num((await page.textContent('#rfm-as-of-used')).match(/\. ([\d,]+) of/)[1]);
   await goTo(page, 'profiles');
   const segs = await page.$$eval('#movement-before option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
   const copy = segs.find((o) => /\(copy\)/.test(o.text));
   const working = segs.find((o) => o.text === 'RFM segments');
-  await page.selectOption('#movement-before', copy.value);
-  await page.selectOption('#movement-after', working.value);
+  await page.selectOption('#movement-before', working.value);
+  await page.selectOption('#movement-after', copy.value);
   await page.click('#run-movement');
   await page.waitForSelector('#movement-table tbody tr');
   const cells = await page.$$eval('#movement-table tbody td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
@@ -133,6 +140,13 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
   const lastRow = await page.$$eval('#movement-table tbody tr:last-child td', (tds) => tds.map((t) => Number(t.textContent.replace(/,/g, ''))));
   assert.equal(lastRow.reduce((a, b) => a + b, 0), 0, 'no new customers: the same customers');
   assert.match(await page.textContent('#movement-stayed'), /of the 5,000 customers in both/);
+  // Who had bought nothing half a year earlier: the "No purchases" row of the earlier snapshot.
+  const rowsOut = await page.$$eval('#movement-table tbody tr', (trs) => trs.map((tr) => ({
+    name: tr.querySelector('th').textContent,
+    total: [...tr.querySelectorAll('td')].reduce((a, td) => a + Number(td.textContent.replace(/,/g, '')), 0),
+  })));
+  const none = rowsOut.find((r) => /no purchase/i.test(r.name));
+  assert.equal(none?.total ?? 0, 5000 - scoredThen, `customers without a purchase before ${earlier}: ${JSON.stringify(rowsOut)}`);
   await page.locator('#movement-heatmap').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artifactsDir, 'profile-movement.png'), fullPage: true });
   rec.assertNoErrors();

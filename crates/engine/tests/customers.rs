@@ -202,3 +202,27 @@ fn the_latest_date_counts_every_dated_row_and_the_key_column_is_never_guessed_si
     let err = valid.mapping.check(&t, Some(&customers)).unwrap_err().to_string();
     assert!(err.contains(&segscope_engine::customers::key_column(&customers, &valid.mapping).unwrap_err().to_string()));
 }
+
+#[test]
+fn a_summary_before_a_day_counts_only_what_came_before_it() {
+    // Order 2 spans two days (it counts once, on its first day); a return on 01-09; B buys only later.
+    let csv = b"customer_id,order_id,order_date,amount\nA,1,2024-01-01,10.00\nA,2,2024-01-05,5.50\nA,2,2024-01-06,4.50\nA,3,2024-01-06,20.00\nA,4,2024-01-09,-10.00\nB,5,2024-02-01,7.00\n";
+    let transactions = read("t.csv", csv);
+    let valid = TransactionMapping::guess(&transactions, None).unwrap().check(&transactions, None).unwrap();
+    let a = Aggregates::from_table(&transactions, &valid);
+    let day = |d: &str| segscope_engine::dates::parse_date(segscope_engine::dates::DateField::AsOf, d).unwrap();
+    let at = |key: &str, d: &str| {
+        let s = a.summary_before(key, day(d)).unwrap();
+        (s.orders, s.revenue.to_text(), s.purchases.to_text(), s.first.map(date_from_days), s.last.map(date_from_days))
+    };
+    let date = |d: &str| Some(date_from_days(day(d)));
+    assert_eq!(at("A", "2024-01-01"), (0, "0.00".to_string(), "0.00".to_string(), None, None));
+    assert_eq!(at("A", "2024-01-06"), (2, "15.50".into(), "15.50".into(), date("2024-01-01"), date("2024-01-05")));
+    assert_eq!(at("A", "2024-01-07"), (3, "40.00".into(), "40.00".into(), date("2024-01-01"), date("2024-01-06")));
+    assert_eq!(at("A", "2024-01-10"), (3, "30.00".into(), "40.00".into(), date("2024-01-01"), date("2024-01-06")));
+    // After everything: the whole summary, margin and all.
+    assert_eq!(a.summary_before("A", day("2024-03-01")), a.summary("A"));
+    assert_eq!(a.summary_before("B", day("2024-01-10")).unwrap().orders, 0);
+    assert!(a.seen_before("A", day("2024-01-02")) && !a.seen_before("A", day("2024-01-01")));
+    assert!(!a.seen_before("B", day("2024-02-01")) && a.seen_before("B", day("2024-02-02")));
+}

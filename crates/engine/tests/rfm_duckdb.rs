@@ -1,6 +1,7 @@
 //! The RFM SQL gives the engine's answers: on the CDNOW sample, for every scoring method, both
 //! monetary measures and both return rules, DuckDB running the exported SQL scores and segments
-//! every customer exactly as the engine does.
+//! every customer exactly as the engine does, as of the day after the last transaction or of an
+//! earlier day (only what came before it counts).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 #[path = "support/duckdb.rs"]
@@ -18,6 +19,11 @@ use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
 const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 
 fn check(params: RfmParams) {
+    check_as_of(params, None);
+}
+
+/// As [`check`], as of the typed date when given.
+fn check_as_of(params: RfmParams, as_of: Option<&str>) {
     let valid = params.check().unwrap();
     let map = RfmMap::default_for(valid.bins());
     let mut input = Cursor::new(CDNOW);
@@ -29,7 +35,7 @@ fn check(params: RfmParams) {
         mapping: Default::default(),
         workers: &mut segscope_engine::customers::InOrder,
     };
-    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
+    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, as_of, &mut Quiet).unwrap();
     let query = sql::select(
         &valid,
         &map.check(valid.bins()).unwrap(),
@@ -77,4 +83,10 @@ fn thresholds_mean_order_value_and_returns_excluded() {
         monetary: Monetary::MeanOrder,
         returns: Returns::Exclude,
     });
+}
+
+#[test]
+fn an_earlier_as_of_date_counts_only_the_transactions_before_it() {
+    check_as_of(RfmParams::default(), Some("1997-09-01"));
+    check_as_of(RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() }, Some("1997-03-15"));
 }

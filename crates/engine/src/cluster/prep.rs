@@ -91,8 +91,8 @@ impl FeatureSpec {
     }
 }
 
-/// One column of the prepared matrix: value = (f(x) − center) / scale × weight, where f is
-/// `ln(1 + x)` when `log`, and x is the number, or 1/0 for "is `level`".
+/// One column of the prepared matrix: value = (f(x) − center) / scale × weight, where f is the
+/// score when `cuts` are given, `ln(1 + x)` when `log`, and x is the number, or 1/0 for "is `level`".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreparedColumn {
     /// The feature's column.

@@ -148,6 +148,14 @@ pub struct Aggregates {
     day_starts: Vec<usize>,
     days: Vec<i32>,
     day_units: Vec<i64>,
+    /// Beside `days`: the orders first seen that day (distinct order ids, or purchase rows when no
+    /// order id is mapped), so the orders up to any day add up.
+    day_orders: Vec<u32>,
+    /// Per customer, `return_starts[s]..return_starts[s + 1]` into `return_days` /
+    /// `return_units`: each return day in order and what was returned (negative units of `scale`).
+    return_starts: Vec<usize>,
+    return_days: Vec<i32>,
+    return_units: Vec<i64>,
     /// Per customer, `spend_starts[s]..spend_starts[s + 1]` into `spend_category` / `spend_units`:
     /// categories bought (in text order) and purchases in each, in units of `scale`.
     spend_starts: Vec<usize>,
@@ -483,6 +491,10 @@ impl AggregatesBuilder {
             }
         }
         let (mut day_starts, mut days, mut day_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+        let mut day_orders: Vec<u32> = Vec::new();
+        let (mut return_starts, mut return_days, mut return_units) =
+            (Vec::with_capacity(n + 1), Vec::new(), Vec::<i64>::new());
+        let mut first_seen: Vec<(u64, i32)> = Vec::new();
         let (mut spend_starts, mut spend_category, mut spend_units) =
             (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
         let mut rows: Vec<Logged> = Vec::new();
@@ -490,6 +502,7 @@ impl AggregatesBuilder {
         let mut spend: Vec<(u32, i64)> = Vec::new();
         for (s, slot) in slots.iter_mut().enumerate() {
             day_starts.push(days.len());
+            return_starts.push(return_days.len());
             spend_starts.push(spend_category.len());
             rows.clear();
             let range = starts[s]..starts[s + 1];
@@ -505,6 +518,27 @@ impl AggregatesBuilder {
                     _ => {
                         days.push(l.day);
                         day_units.push(u);
+                        day_orders.push(0);
+                    }
+                }
+                if !counts.uses_order_ids {
+                    if let Some(o) = day_orders.last_mut() {
+                        *o = o.saturating_add(1);
+                    }
+                }
+            }
+            // Returns per day.
+            for l in rows.iter().filter(|l| l.units < 0) {
+                let u = at_scale(l);
+                match (return_days.last(), return_units.last_mut()) {
+                    (Some(&d), Some(total))
+                        if d == l.day && return_days.len() > *return_starts.last().unwrap_or(&0) =>
+                    {
+                        *total = i64::saturating_add(*total, u);
+                    }
+                    _ => {
+                        return_days.push(l.day);
+                        return_units.push(u);
                     }
                 }
             }
@@ -514,6 +548,21 @@ impl AggregatesBuilder {
             hashes.sort_unstable();
             hashes.dedup();
             slot.orders = if counts.uses_order_ids { hashes.len() as u64 } else { slot.rows };
+            if counts.uses_order_ids {
+                // Each distinct order counts on the first day it was seen (rows are in day order).
+                first_seen.clear();
+                first_seen.extend(rows.iter().filter(|l| l.units > 0 && l.has_order).map(|l| (l.order, l.day)));
+                first_seen.sort_unstable();
+                first_seen.dedup_by_key(|&mut (order, _)| order);
+                let start = day_starts.last().copied().unwrap_or(0);
+                let customer_days = days.get(start..).unwrap_or_default();
+                for &(_, day) in &first_seen {
+                    let at = start + customer_days.partition_point(|&d| d < day);
+                    if let Some(o) = day_orders.get_mut(at) {
+                        *o = o.saturating_add(1);
+                    }
+                }
+            }
             // Spend per category (a return names its category with nothing spent).
             spend.clear();
             spend.extend(rows.iter().filter(|l| l.category != NO_CATEGORY).map(|l| {
@@ -535,16 +584,22 @@ impl AggregatesBuilder {
             }
         }
         day_starts.push(days.len());
+        return_starts.push(return_days.len());
         spend_starts.push(spend_category.len());
         drop(log);
         days.shrink_to_fit();
         day_units.shrink_to_fit();
+        day_orders.shrink_to_fit();
         Aggregates {
             index,
             slots,
             day_starts,
             days,
             day_units,
+            day_orders,
+            return_starts,
+            return_days,
+            return_units,
             spend_starts,
             spend_category,
             spend_units,
@@ -665,6 +720,48 @@ impl Aggregates {
             first: a.first,
             last: a.last,
         })
+    }
+
+    /// One customer's summary counting only what happened before `day` (days since 1970-01-01):
+    /// the customer as they were on an earlier as-of date. The same as [`Aggregates::summary`] when
+    /// nothing happened on or after `day`; otherwise without the margin (not kept per day).
+    /// `None` when the key has no transactions.
+    pub fn summary_before(&self, key: &str, day: i32) -> Option<CustomerSummary> {
+        let (s, _) = self.slot(key)?;
+        let whole = self.summary(key)?;
+        let purchases = Self::range(&self.day_starts, s);
+        let returns = Self::range(&self.return_starts, s);
+        let days = self.days.get(purchases.clone()).unwrap_or_default();
+        let return_days = self.return_days.get(returns.clone()).unwrap_or_default();
+        let later = |d: &[i32]| d.last().is_some_and(|&last| last >= day);
+        if !later(days) && !later(return_days) {
+            return Some(whole);
+        }
+        let n = days.partition_point(|&d| d < day);
+        let r = return_days.partition_point(|&d| d < day);
+        let sum = |units: Option<&[i64]>| units.unwrap_or_default().iter().map(|&u| i128::from(u)).sum::<i128>();
+        let bought = sum(self.day_units.get(purchases.start..purchases.start + n));
+        let returned = sum(self.return_units.get(returns.start..returns.start + r));
+        let orders = self.day_orders.get(purchases.start..purchases.start + n).unwrap_or_default();
+        Some(CustomerSummary {
+            orders: orders.iter().map(|&o| u64::from(o)).sum(),
+            revenue: Money { units: bought + returned, scale: self.scale },
+            purchases: Money { units: bought, scale: self.scale },
+            margin: None,
+            first: days.first().copied().filter(|&d| d < day),
+            last: n.checked_sub(1).and_then(|i| days.get(i)).copied(),
+        })
+    }
+
+    /// True when the key has a transaction (a purchase or a return) before `day`: a customer as of
+    /// that day.
+    pub fn seen_before(&self, key: &str, day: i32) -> bool {
+        let Some((s, _)) = self.slot(key) else { return false };
+        let first = |starts: &[usize], days: &[i32]| days.get(Self::range(starts, s)).and_then(|d| d.first().copied());
+        [first(&self.day_starts, &self.days), first(&self.return_starts, &self.return_days)]
+            .into_iter()
+            .flatten()
+            .any(|d| d < day)
     }
 
     /// The categories by total spend, largest first (at most [`MAX_CATEGORY_SHARES`]), as numbers.

@@ -44,7 +44,7 @@ pub fn days_between(d: Dialect, later: &str, earlier: &str) -> String {
 /// `segscope_orders AS (…), segscope_customers AS (…)`: the customers table with the aggregate
 /// columns `used` appended (customers without transactions: 0 orders, 0 revenue, NULL dates).
 pub fn ctes(m: &TransactionMapping, used: &[String], d: Dialect, customers: &str, transactions: &str) -> String {
-    let (orders, outer) = parts(m, used, d, transactions);
+    let (orders, outer) = parts(m, used, d, transactions, None);
     format!(
         "{orders},\nsegscope_customers AS (\n  SELECT\n    c.*,\n    {}\n  FROM {} AS c\n  LEFT JOIN segscope_orders AS o ON CAST(c.{} AS {}) = o.segscope_key\n)",
         outer.join(",\n    "),
@@ -55,13 +55,20 @@ pub fn ctes(m: &TransactionMapping, used: &[String], d: Dialect, customers: &str
 }
 
 /// `segscope_orders AS (…)` alone: the per-customer aggregates of the transactions table
-/// (`segscope_key`, `orders`, `revenue`, `segscope_gross`, `first_order_date`, `last_order_date`, …).
-pub fn orders_cte(m: &TransactionMapping, d: Dialect, transactions: &str) -> String {
-    parts(m, &[], d, transactions).0
+/// (`segscope_key`, `orders`, `revenue`, `segscope_gross`, `first_order_date`, `last_order_date`, …),
+/// of the transactions before the day `before` (`YYYY-MM-DD`) when one is given.
+pub fn orders_cte(m: &TransactionMapping, d: Dialect, transactions: &str, before: Option<&str>) -> String {
+    parts(m, &[], d, transactions, before).0
 }
 
 /// The orders CTE and the customer columns built from it (`o.` prefixed).
-fn parts(m: &TransactionMapping, used: &[String], d: Dialect, transactions: &str) -> (String, Vec<String>) {
+fn parts(
+    m: &TransactionMapping,
+    used: &[String],
+    d: Dialect,
+    transactions: &str,
+    before: Option<&str>,
+) -> (String, Vec<String>) {
     let q = |n: &str| d.ident(n);
     let (key, date, amount) = (q(&m.customer_id), q(&m.date), q(&m.amount));
     let day = format!("CAST({date} AS DATE)");
@@ -113,8 +120,9 @@ fn parts(m: &TransactionMapping, used: &[String], d: Dialect, transactions: &str
             outer.push(format!("o.segscope_share_{i} / NULLIF(o.segscope_gross, 0) AS {}", q(name)));
         }
     }
+    let until = before.map(|b| format!(" AND {day} < DATE '{b}'")).unwrap_or_default();
     let orders = format!(
-        "segscope_orders AS (\n  SELECT\n    {}\n  FROM {}\n  WHERE {key} IS NOT NULL AND {date} IS NOT NULL AND {amount} IS NOT NULL\n  GROUP BY {key}\n)",
+        "segscope_orders AS (\n  SELECT\n    {}\n  FROM {}\n  WHERE {key} IS NOT NULL AND {date} IS NOT NULL AND {amount} IS NOT NULL{until}\n  GROUP BY {key}\n)",
         inner.join(",\n    "),
         d.table(transactions),
     );

@@ -95,8 +95,9 @@ fn ordered(x: f64) -> i128 {
     i128::from(bits ^ (((bits >> 63) as u64) >> 1) as i64)
 }
 
-/// Computes RFM for customers with the given keys (`None`: a row without a key), as of `as_of`,
-/// reporting to `monitor` as "Scoring RFM": the customers are visited five times (their
+/// Computes RFM for customers with the given keys (`None`: a row without a key), as of `as_of`
+/// (only transactions before that day count, so an earlier as-of date scores the customers as they
+/// were then; a customer whose first purchase came later has none), reporting to `monitor` as "Scoring RFM": the customers are visited five times (their
 /// summaries, the R, F and M scores, their rows), so the stage counts five times the customers.
 ///
 /// ```
@@ -135,7 +136,8 @@ pub fn compute(
     let mut summaries = Vec::with_capacity(keys.len());
     for k in keys {
         stage.step()?;
-        summaries.push(k.as_deref().and_then(|k| aggregates.summary(k)));
+        // Only what happened before the as-of date: RFM as of an earlier date is the customers as they were then.
+        summaries.push(k.as_deref().and_then(|k| aggregates.summary_before(k, as_of)));
     }
     let scale = summaries.iter().flatten().map(|s| s.revenue.scale.max(s.purchases.scale)).max().unwrap_or(0);
     let money = |s: &crate::customers::CustomerSummary| -> Money {

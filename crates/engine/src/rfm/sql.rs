@@ -117,8 +117,9 @@ pub fn select(
         Method::Thresholds { r, f, m } => (Some(r.as_slice()), Some(f.as_slice()), Some(m.as_slice())),
         _ => (None, None, None),
     };
-    let orders_only = orders_cte(mapping, d, transactions);
     let a = date_from_days(as_of);
+    // Only what happened before the as-of date, as the engine counts it.
+    let orders_only = orders_cte(mapping, d, transactions, Some(&a.to_string()));
     let body = format!(
         "{orders_only},\nsegscope_rfm AS (\n  SELECT\n    o.segscope_key,\n    {} AS recency_days,\n    o.orders AS frequency,\n    {monetary} AS monetary\n  FROM segscope_orders AS o\n  WHERE o.orders > 0\n),\nsegscope_scored AS (\n  SELECT\n    *,\n    {} AS r_score,\n    {} AS f_score,\n    {} AS m_score\n  FROM segscope_rfm\n),\nsegscope_segmented AS (\n  SELECT\n    *,\n    {} AS rfm_segment\n  FROM segscope_scored\n)",
         days_between(d, &format!("DATE '{a}'"), "o.last_order_date"),

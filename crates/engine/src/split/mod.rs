@@ -141,10 +141,20 @@ fn unique(name: &str, segments: &[Segment]) -> String {
     candidate
 }
 
-/// Quantile cut points as `pandas.qcut` computes them, with repeated edges dropped.
+/// Quantile cut points as `pandas.qcut` (3.x) computes them, with repeated edges dropped: the
+/// quantiles `numpy.linspace(0, 1, bands + 1)`, each nudged up an ulp where `bands × q` is not
+/// exactly `i` (so an edge meant to fall on a value does not fall just below it), then numpy's
+/// linear quantiles.
 pub fn quantile_edges(sorted: &[f64], bands: u32) -> Vec<f64> {
-    let mut edges: Vec<f64> =
-        (0..=bands).filter_map(|i| quantile_sorted(sorted, f64::from(i) / f64::from(bands))).collect();
+    let step = 1.0 / f64::from(bands);
+    let mut edges: Vec<f64> = (0..=bands)
+        .filter_map(|i| {
+            let q = if i == bands { 1.0 } else { f64::from(i) * step };
+            // numpy.nextafter(q, 1) of a q in (0, 1): the next double up.
+            let q = if f64::from(bands) * q == f64::from(i) { q } else { f64::from_bits(q.to_bits() + 1) };
+            quantile_sorted(sorted, q)
+        })
+        .collect();
     edges.dedup();
     edges
 }
@@ -233,6 +243,21 @@ mod tests {
         assert_eq!(edges.len(), 3);
         let codes: Vec<usize> = sorted.iter().map(|&x| band_of(&edges, x)).collect();
         assert_eq!(codes, [0, 0, 0, 0, 1, 1]);
+    }
+
+    // pandas 3.1: pd.qcut(np.arange(91.0), 10, retbins=True)[1] → [0, 9, 18, 27.00000000000001, 36,
+    //   45, 54.00000000000002, 63.000000000000014, 72, 81, 90]; pd.qcut(np.arange(37.0), 6) → [0, 6,
+    //   12, 18, 24, 29.999999999999996, 36]. Where an edge falls a hair above or below a value
+    //   decides that value's band, so the edges are pandas' to the bit.
+    #[test]
+    fn edges_are_pandas_to_the_bit() {
+        let x: Vec<f64> = (0..91).map(f64::from).collect();
+        let pandas =
+            [0.0, 9.0, 18.0, 27.00000000000001, 36.0, 45.0, 54.00000000000002, 63.000000000000014, 72.0, 81.0, 90.0];
+        assert_eq!(quantile_edges(&x, 10), pandas);
+        assert_eq!(band_of(&quantile_edges(&x, 10), 63.0), 6);
+        let y: Vec<f64> = (0..37).map(f64::from).collect();
+        assert_eq!(quantile_edges(&y, 6), [0.0, 6.0, 12.0, 18.0, 24.0, 29.999999999999996, 36.0]);
     }
 
     #[test]

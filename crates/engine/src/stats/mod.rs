@@ -53,7 +53,8 @@ pub struct TopValue {
 }
 
 /// The `p`-quantile of sorted values with linear interpolation between closest ranks, the
-/// default of `pandas.Series.quantile` and `numpy.quantile` (Hyndman & Fan type 7).
+/// default of `pandas.Series.quantile` and `numpy.quantile` (Hyndman & Fan type 7), in numpy's
+/// floating-point steps (from the upper value when past halfway), so it equals numpy's to the bit.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     let n = sorted.len();
     if n == 0 {
@@ -63,7 +64,9 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
     let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
-    Some(a + (h - lo as f64) * (b - a))
+    let t = h - lo as f64;
+    let d = b - a;
+    Some(if t < 0.5 { a + d * t } else { b - d * (1.0 - t) })
 }
 
 /// Every distinct value of an unordered column (categories, booleans, text) with its count, most

@@ -509,7 +509,8 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     all.push(w.clone());
 }
 
-/// RFM over a transactions file of any size: one row per customer key (sorted), as of the typed
+/// RFM over a transactions file of any size: one row per customer key (sorted) with a transaction
+/// before the as-of date, counting only those transactions, as of the typed
 /// `as_of` (`YYYY-MM-DD`) or by default the day after the last transaction
 /// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result and the mapping used.
 ///
@@ -527,7 +528,9 @@ pub fn rfm_from_transactions(
     as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
     let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
     let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
-    let keys = aggregates.keys();
+    // The customers as of the as-of date: keys first seen later were not customers yet (as the SQL lists them).
+    let mut keys = aggregates.keys();
+    keys.retain(|k| aggregates.seen_before(k, as_of.day));
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day, monitor)?;
     Ok((keys, result, mapping))
