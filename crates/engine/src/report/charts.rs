@@ -79,5 +79,5 @@ pub(crate) fn index(segment: &str, traits: &[(String, f64)]) -> Result<String, R
     let label = format!(
         "Index chart of {segment}'s top traits: 100 is the same as all customers (the table gives the numbers)"
     );
-    inline(render((WIDTH, index::height_for(traits.len())), |root| index::draw(root, traits)), &label)
+    inline(render((WIDTH, index::height_for(traits.len())), |root| index::draw(root, traits, "all customers")), &label)
 }
