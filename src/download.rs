@@ -15,3 +15,13 @@ pub fn save(name: &str, contents: &web_sys::Blob) -> Result<(), String> {
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// Starts the browser's download of `text` as a file called `name` of media type `mime`.
+pub fn save_text(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| format!("Could not start the download of {name}: the browser could not make the file."))?;
+    save(name, &blob)
+}

@@ -1,19 +1,49 @@
-//! A chart drawn on a canvas by one of `segscope_charts`' drawing functions.
+//! A chart drawn on a canvas by one of `segscope_charts`' drawing functions, with its PNG (the
+//! canvas's pixels) and SVG (the same drawing, as vectors) downloads.
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::Shift;
-use plotters::prelude::{DrawingArea, IntoDrawingArea};
+use plotters::prelude::{DrawingArea, IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Paints a chart on a canvas's drawing area, or says why it could not.
-pub type Draw = Box<dyn Fn(DrawingArea<CanvasBackend, Shift>) -> Result<(), String>>;
+use super::chart_backend::AnyBackend;
+use crate::state::{use_app, AppState};
 
-/// A canvas of `width` × `height` pixels that `draw` paints once mounted; `label` describes it
-/// for screen readers (the numbers are also in a table beside every chart).
+/// Paints a chart on a drawing area (the page's canvas, or an SVG for the download), or says why
+/// it could not.
+pub type Draw = Box<dyn for<'a> Fn(DrawingArea<AnyBackend<'a>, Shift>) -> Result<(), String>>;
+
+/// The chart drawn as an SVG document of `size` pixels.
+fn svg(draw: &Draw, size: (u32, u32)) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = AnyBackend::Svg(SVGBackend::with_string(&mut out, size)).into_drawing_area();
+        draw(root)?;
+    }
+    Ok(out)
+}
+
+/// Starts the download of the canvas's pixels as `name`.
+fn save_png(app: AppState, canvas: &web_sys::HtmlCanvasElement, name: String) -> Result<(), String> {
+    let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
+        Ok(blob) => {
+            if let Err(e) = crate::download::save(&name, &blob) {
+                app.error.set(Some(e));
+            }
+        }
+        Err(_) => app.error.set(Some(format!("Could not make {name}: the browser gave no image."))),
+    });
+    canvas.to_blob(done.unchecked_ref()).map_err(|_| "Could not make the PNG: the browser refused to read the chart.".to_string())
+}
+
+/// A canvas of `width` × `height` pixels that `draw` paints once mounted, with PNG and SVG
+/// download buttons; `label` describes it for screen readers (the numbers are also in a table
+/// beside every chart) and names the buttons.
 #[component]
 pub fn CanvasChart(
-    /// The canvas element's id.
+    /// The canvas element's id, also the downloads' file name.
     id: String,
     /// Width in pixels.
     width: u32,
@@ -24,17 +54,41 @@ pub fn CanvasChart(
     /// Paints the chart.
     draw: Draw,
 ) -> impl IntoView {
+    let app = use_app();
     let canvas = NodeRef::<Canvas>::new();
+    let draw = StoredValue::new_local(draw);
     let name = id.clone();
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-            if let Err(e) = draw(backend.into_drawing_area()) {
+            if let Err(e) = draw.with_value(|d| d(AnyBackend::Canvas(backend).into_drawing_area())) {
                 web_sys::console::warn_1(&format!("{name}: {e}").into());
             }
         }
     });
+    let (png_name, svg_name) = (format!("{id}.png"), format!("{id}.svg"));
+    let png = move |_| {
+        let Some(el) = canvas.get_untracked() else { return };
+        if let Err(e) = save_png(app, &el, png_name.clone()) {
+            app.error.set(Some(e));
+        }
+    };
+    let vector = move |_| {
+        let saved = draw
+            .with_value(|d| svg(d, (width, height)))
+            .and_then(|text| crate::download::save_text(&svg_name, &text, "image/svg+xml"));
+        if let Err(e) = saved {
+            app.error.set(Some(format!("Could not make {svg_name}: {e}")));
+        }
+    };
+    let (png_label, svg_label) = (format!("Download as PNG: {label}"), format!("Download as SVG: {label}"));
     view! {
-        <canvas id=id class="chart" node_ref=canvas width=width.to_string() height=height.to_string() role="img" aria-label=label></canvas>
+        <div class="chart-box">
+            <canvas id=id.clone() class="chart" node_ref=canvas width=width.to_string() height=height.to_string() role="img" aria-label=label></canvas>
+            <div class="chart-downloads">
+                <button type="button" class="link chart-png" data-chart=id.clone() aria-label=png_label on:click=png>"PNG"</button>
+                <button type="button" class="link chart-svg" data-chart=id aria-label=svg_label on:click=vector>"SVG"</button>
+            </div>
+        </div>
     }
 }

@@ -1,6 +1,7 @@
 //! One visible thing per module.
 
 pub mod canvas_chart;
+pub mod chart_backend;
 pub mod column_list;
 pub mod dialect_select;
 pub mod distribution_chart;

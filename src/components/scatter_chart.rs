@@ -1,10 +1,11 @@
-//! A scatter of points coloured by group, on a canvas.
+//! A scatter of points coloured by group.
 
-use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
+use plotters::coord::Shift;
+use plotters::prelude::DrawingArea;
 
+use super::canvas_chart::CanvasChart;
+use super::chart_backend::AnyBackend;
 use segscope_charts::scatter::draw;
 
 /// Points (x, y, group) with axis captions.
@@ -21,14 +22,8 @@ pub fn ScatterChart(
     /// What the chart shows, for screen readers.
     description: String,
 ) -> impl IntoView {
-    let canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        let Some(el) = canvas.get() else { return };
-        if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-            if let Err(e) = draw(backend.into_drawing_area(), &points, &x_label, &y_label) {
-                web_sys::console::warn_1(&format!("{id}: {e:?}").into());
-            }
-        }
+    let paint = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
+        draw(area, &points, &x_label, &y_label).map_err(|e| format!("{e:?}"))
     });
-    view! { <canvas id=id class="chart" node_ref=canvas width="560" height="400" role="img" aria-label=description></canvas> }
+    view! { <CanvasChart id=id.to_string() width=560 height=400 label=description draw=paint/> }
 }

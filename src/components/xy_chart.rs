@@ -1,10 +1,11 @@
-//! A lines-and-points chart on a canvas.
+//! A lines-and-points chart.
 
-use leptos::html::Canvas;
 use leptos::prelude::*;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
+use plotters::coord::Shift;
+use plotters::prelude::DrawingArea;
 
+use super::canvas_chart::CanvasChart;
+use super::chart_backend::AnyBackend;
 use segscope_charts::xy::{draw, Series};
 
 /// Series of (x, y) points with axis captions.
@@ -23,14 +24,8 @@ pub fn XyChart(
 ) -> impl IntoView {
     let description =
         format!("{description}: {}", series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
-    let canvas = NodeRef::<Canvas>::new();
-    Effect::new(move |_| {
-        let Some(el) = canvas.get() else { return };
-        if let Some(backend) = CanvasBackend::with_canvas_object(el) {
-            if let Err(e) = draw(backend.into_drawing_area(), &series, x_label, y_label) {
-                web_sys::console::warn_1(&format!("{id}: {e:?}").into());
-            }
-        }
+    let paint = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
+        draw(area, &series, x_label, y_label).map_err(|e| format!("{e:?}"))
     });
-    view! { <canvas id=id class="chart" node_ref=canvas width="560" height="320" role="img" aria-label=description></canvas> }
+    view! { <CanvasChart id=id.to_string() width=560 height=320 label=description draw=paint/> }
 }

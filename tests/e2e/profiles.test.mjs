@@ -93,6 +93,16 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
   }
   await page.screenshot({ path: join(artifactsDir, 'profile-compare.png'), fullPage: true });
 
+  // Every chart downloads as PNG (its pixels) and SVG (the same drawing as vectors).
+  const [png] = await downloads(page, '.chart-png[data-chart="profile-treemap"]', (n) => n.length === 1);
+  assert.equal(png.name, 'profile-treemap.png');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  const [svg] = await downloads(page, '.chart-svg[data-chart="profile-treemap"]', (n) => n.length === 1);
+  const vector = svg.bytes.toString('utf8');
+  assert.ok(vector.startsWith('<svg') && vector.includes('viewBox="0 0 640 320"'), vector.slice(0, 200));
+  assert.ok(names.some((n) => vector.includes(n)), 'the SVG names the segments');
+  assert.equal(await page.locator('.chart-png').count(), await page.locator('canvas.chart').count(), 'every chart has its downloads');
+
   // The report of the split, as a marketer takes it away: HTML, workbook and tidy CSV, with the niches searched above.
   const [html] = await downloads(page, '#download-report-html', (n) => n.length === 1);
   assert.match(html.name, /-report\.html$/);

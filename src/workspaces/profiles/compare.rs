@@ -2,6 +2,7 @@
 //! their effect sizes, a chart of the strongest, and both profiles' tables.
 
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
 use segscope_charts::index;
 use segscope_engine::api::{AssignmentId, Comparison, ProfileOptions, Request, Response};
@@ -10,6 +11,7 @@ use segscope_engine::profile::Profile;
 
 use super::tables::{CategoryTables, NumberTable};
 use crate::components::canvas_chart::CanvasChart;
+use crate::components::chart_backend::AnyBackend;
 use crate::state::use_app;
 
 /// Differences drawn in the chart.
@@ -88,7 +90,7 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
         );
         let height = index::height_for(traits.len());
         let baseline = c.second.clone();
-        let draw = Box::new(move |area: DrawingArea<_, _>| {
+        let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
             index::draw(area, &traits, &baseline).map_err(|e| format!("{e:?}"))
         });
         view! { <CanvasChart id="compare-chart".into() width=720 height=height label=label draw=draw/> }

@@ -3,12 +3,14 @@
 //! went from each segment to each, as a heat map and a table.
 
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
 use segscope_charts::heatmap;
 use segscope_engine::api::{AssignmentId, Movement, Request, Response};
 use segscope_engine::format;
 
 use crate::components::canvas_chart::CanvasChart;
+use crate::components::chart_backend::AnyBackend;
 use crate::state::use_app;
 
 /// The two snapshots chosen, and their transition matrix.
@@ -70,7 +72,7 @@ fn MovementView(m: Movement) -> impl IntoView {
     let corner = format!("{} → {}", m.before, m.after);
     let label = format!("Customers moving from the segments of {} (rows) to those of {} (columns)", m.before, m.after);
     let (rows, columns, counts) = (m.rows.clone(), m.columns.clone(), m.counts.clone());
-    let draw = Box::new(move |area: DrawingArea<_, _>| {
+    let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
         heatmap::draw(area, &rows, &columns, &counts, &corner).map_err(|e| format!("{e:?}"))
     });
     let stayed = format!(

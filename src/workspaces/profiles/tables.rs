@@ -2,12 +2,14 @@
 //! their index, and dates, every number formatted by the engine's one formatting module.
 
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
 use segscope_charts::treemap;
 use segscope_engine::format;
 use segscope_engine::profile::{KpiTable, Profile, SegmentKpis, TraitTest};
 
 use crate::components::canvas_chart::CanvasChart;
+use crate::components::chart_backend::AnyBackend;
 use crate::components::segment_chart::SegmentChart;
 
 /// The CSS class of a cell whose difference from everyone is significant: above or below.
@@ -54,7 +56,7 @@ pub fn Sizes(profile: StoredValue<Profile>) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", "))
     );
-    let draw = Box::new(move |area: DrawingArea<_, _>| treemap::draw(area, &tiles).map_err(|e| format!("{e:?}")));
+    let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| treemap::draw(area, &tiles).map_err(|e| format!("{e:?}")));
     view! {
         <div class="chart-row">
             <table id="profile-sizes">

@@ -1,12 +1,14 @@
 //! The typical customer of each segment as a card, with the index chart of its call-outs.
 
 use leptos::prelude::*;
+use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
 use segscope_charts::index;
 use segscope_engine::format;
 use segscope_engine::profile::Profile;
 
 use crate::components::canvas_chart::CanvasChart;
+use crate::components::chart_backend::AnyBackend;
 
 /// Typical values a card shows before "more columns".
 const KEY_VALUES: usize = 8;
@@ -33,7 +35,7 @@ pub fn TypicalCards(profile: StoredValue<Profile>) -> impl IntoView {
                     let chart = (!traits.is_empty()).then(|| {
                         let label = format!("Index of {}'s traits: {}", t.segment, traits.iter().map(|(l, x)| format!("{l} {}", format::index(*x))).collect::<Vec<_>>().join(", "));
                         let height = index::height_for(traits.len());
-                        let draw = Box::new(move |area: DrawingArea<_, _>| index::draw(area, &traits, "all customers").map_err(|e| format!("{e:?}")));
+                        let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| index::draw(area, &traits, "all customers").map_err(|e| format!("{e:?}")));
                         view! { <CanvasChart id=format!("typical-index-{i}") width=560 height=height label=label draw=draw/> }
                     });
                     view! {
