@@ -27,15 +27,18 @@ fn svg(draw: &Draw, size: (u32, u32)) -> Result<String, String> {
 
 /// Starts the download of the canvas's pixels as `name`.
 fn save_png(app: AppState, canvas: &web_sys::HtmlCanvasElement, name: String) -> Result<(), String> {
-    let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
-        Ok(blob) => {
-            if let Err(e) = crate::download::save(&name, &blob) {
-                app.error.set(Some(e));
+    let done =
+        wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
+            Ok(blob) => {
+                if let Err(e) = crate::download::save(&name, &blob) {
+                    app.error.set(Some(e));
+                }
             }
-        }
-        Err(_) => app.error.set(Some(format!("Could not make {name}: the browser gave no image."))),
-    });
-    canvas.to_blob(done.unchecked_ref()).map_err(|_| "Could not make the PNG: the browser refused to read the chart.".to_string())
+            Err(_) => app.error.set(Some(format!("Could not make {name}: the browser gave no image."))),
+        });
+    canvas
+        .to_blob(done.unchecked_ref())
+        .map_err(|_| "Could not make the PNG: the browser refused to read the chart.".to_string())
 }
 
 /// A canvas of `width` × `height` pixels that `draw` paints once mounted, with PNG and SVG

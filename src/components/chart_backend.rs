@@ -2,9 +2,7 @@
 //! function paints both: what is on screen is what the SVG file holds.
 
 use plotters::prelude::SVGBackend;
-use plotters_backend::{
-    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
-};
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 
 /// A canvas in the page, or an SVG written to a string.

@@ -88,5 +88,8 @@ fn thresholds_mean_order_value_and_returns_excluded() {
 #[test]
 fn an_earlier_as_of_date_counts_only_the_transactions_before_it() {
     check_as_of(RfmParams::default(), Some("1997-09-01"));
-    check_as_of(RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() }, Some("1997-03-15"));
+    check_as_of(
+        RfmParams { bins: 3.into(), method: Method::QuantileEqualCount, ..RfmParams::default() },
+        Some("1997-03-15"),
+    );
 }

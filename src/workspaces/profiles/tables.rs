@@ -56,7 +56,9 @@ pub fn Sizes(profile: StoredValue<Profile>) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", "))
     );
-    let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| treemap::draw(area, &tiles).map_err(|e| format!("{e:?}")));
+    let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
+        treemap::draw(area, &tiles).map_err(|e| format!("{e:?}"))
+    });
     view! {
         <div class="chart-row">
             <table id="profile-sizes">

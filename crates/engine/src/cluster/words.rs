@@ -14,18 +14,24 @@ impl ClusterModel {
             .features
             .iter()
             .map(|f| {
-                let mut how = Vec::new();
+                let mut how: Vec<String> = Vec::new();
+                if let Some(bins) = f.score {
+                    how.push(format!("scored 1–{bins} by equal-count bins"));
+                }
                 if f.log {
-                    how.push("ln(1 + x)");
+                    how.push("ln(1 + x)".to_string());
                 }
                 let is_number = self.columns.iter().any(|c| c.feature == f.column && c.level.is_none());
                 if is_number {
-                    how.push(match f.scaling {
-                        Scaling::Zscore => "z-scores",
-                        Scaling::Robust => "median and interquartile range",
-                        Scaling::Minmax => "min–max",
-                        Scaling::None => "unscaled",
-                    });
+                    how.push(
+                        match f.scaling {
+                            Scaling::Zscore => "z-scores",
+                            Scaling::Robust => "median and interquartile range",
+                            Scaling::Minmax => "min–max",
+                            Scaling::None => "unscaled",
+                        }
+                        .to_string(),
+                    );
                 }
                 if how.is_empty() {
                     f.column.clone()
@@ -64,7 +70,8 @@ mod tests {
         let spend =
             ColumnData::Decimal { values: (0..40).map(|i| Some(f64::from(i % 2 * 100 + i))).collect(), scale: 0 };
         let columns = [("spend", &spend)];
-        let feature = FeatureSpec { column: "spend".into(), log: true, scaling: Scaling::Zscore, weight: 1.0 };
+        let feature =
+            FeatureSpec { column: "spend".into(), log: true, scaling: Scaling::Zscore, weight: 1.0, score: None };
         let params =
             ClusterParams { features: vec![feature], ..ClusterParams::default() }.check_fit(&2.into()).unwrap();
         let input = ModelInput { file: "c.csv".into(), bytes: 0, rows: 40 };
