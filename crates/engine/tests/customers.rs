@@ -125,14 +125,15 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         .unwrap();
     let a = Aggregates::from_table(&transactions, &m);
     let keys = customer_keys(&customers, 0);
-    let as_of = segscope_engine::rules::parse_iso_date("2024-03-11").unwrap();
+    // After the refund of 2024-03-12 (only what came before the as-of date counts).
+    let as_of = segscope_engine::rules::parse_iso_date("2024-03-13").unwrap();
     let run = |params: RfmParams| {
         let valid = params.check().unwrap();
         compute(&keys, &a, &valid, &RfmMap::default_for(valid.bins()), as_of, &mut Quiet).unwrap()
     };
     let r = run(RfmParams { bins: 3.into(), ..RfmParams::default() });
     // A and B bought last on the same day: equal recency, equal R score; A's 2 orders beat B's 1.
-    assert_eq!(r.rows[0].recency_days, Some(1));
+    assert_eq!(r.rows[0].recency_days, Some(3));
     assert_eq!(r.rows[0].scores.unwrap()[0], r.rows[1].scores.unwrap()[0]);
     assert_eq!(r.rows[0].frequency, 2, "the refund of order 2 is not an order");
     // Net monetary: A 10 + 10 - 5 = 15 = B's 15: equal money, equal M score.
@@ -151,10 +152,10 @@ fn rfm_rules_ties_returns_and_no_purchases() {
     // Mean order value: A 15 / 2 orders.
     let r = run(RfmParams { bins: 3.into(), monetary: Monetary::MeanOrder, ..RfmParams::default() });
     assert_eq!(r.rows[0].monetary_value, 7.5);
-    // Thresholds: recency ≤ 1 day scores 3, ≤ 30 scores 2, older 1.
+    // Thresholds: recency ≤ 3 days scores 3, ≤ 30 scores 2, older 1.
     let r = run(RfmParams {
         bins: 3.into(),
-        method: Method::Thresholds { r: vec![1.0, 30.0].into(), f: vec![2.0, 3.0].into(), m: vec![1.0, 16.0].into() },
+        method: Method::Thresholds { r: vec![3.0, 30.0].into(), f: vec![2.0, 3.0].into(), m: vec![1.0, 16.0].into() },
         ..RfmParams::default()
     });
     assert_eq!(r.rows[0].scores, Some([3, 2, 2]));

@@ -156,6 +156,8 @@ pub struct Aggregates {
     return_starts: Vec<usize>,
     return_days: Vec<i32>,
     return_units: Vec<i64>,
+    /// Per customer, the day of their first readable row of any amount (zero amounts too).
+    first_seen: Vec<i32>,
     /// Per customer, `spend_starts[s]..spend_starts[s + 1]` into `spend_category` / `spend_units`:
     /// categories bought (in text order) and purchases in each, in units of `scale`.
     spend_starts: Vec<usize>,
@@ -494,7 +496,8 @@ impl AggregatesBuilder {
         let mut day_orders: Vec<u32> = Vec::new();
         let (mut return_starts, mut return_days, mut return_units) =
             (Vec::with_capacity(n + 1), Vec::new(), Vec::<i64>::new());
-        let mut first_seen: Vec<(u64, i32)> = Vec::new();
+        let mut first_orders: Vec<(u64, i32)> = Vec::new();
+        let mut first_seen: Vec<i32> = Vec::with_capacity(n);
         let (mut spend_starts, mut spend_category, mut spend_units) =
             (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
         let mut rows: Vec<Logged> = Vec::new();
@@ -509,6 +512,7 @@ impl AggregatesBuilder {
             rows.extend(order.get(range).unwrap_or_default().iter().filter_map(|&i| log.get(i as usize)).copied());
             // Purchases per day.
             rows.sort_by_key(|l| l.day);
+            first_seen.push(rows.first().map_or(i32::MAX, |l| l.day));
             for l in rows.iter().filter(|l| l.units > 0) {
                 let u = at_scale(l);
                 match (days.last(), day_units.last_mut()) {
@@ -550,13 +554,13 @@ impl AggregatesBuilder {
             slot.orders = if counts.uses_order_ids { hashes.len() as u64 } else { slot.rows };
             if counts.uses_order_ids {
                 // Each distinct order counts on the first day it was seen (rows are in day order).
-                first_seen.clear();
-                first_seen.extend(rows.iter().filter(|l| l.units > 0 && l.has_order).map(|l| (l.order, l.day)));
-                first_seen.sort_unstable();
-                first_seen.dedup_by_key(|&mut (order, _)| order);
+                first_orders.clear();
+                first_orders.extend(rows.iter().filter(|l| l.units > 0 && l.has_order).map(|l| (l.order, l.day)));
+                first_orders.sort_unstable();
+                first_orders.dedup_by_key(|&mut (order, _)| order);
                 let start = day_starts.last().copied().unwrap_or(0);
                 let customer_days = days.get(start..).unwrap_or_default();
-                for &(_, day) in &first_seen {
+                for &(_, day) in &first_orders {
                     let at = start + customer_days.partition_point(|&d| d < day);
                     if let Some(o) = day_orders.get_mut(at) {
                         *o = o.saturating_add(1);
@@ -600,6 +604,7 @@ impl AggregatesBuilder {
             return_starts,
             return_days,
             return_units,
+            first_seen,
             spend_starts,
             spend_category,
             spend_units,
@@ -753,15 +758,10 @@ impl Aggregates {
         })
     }
 
-    /// True when the key has a transaction (a purchase or a return) before `day`: a customer as of
-    /// that day.
+    /// True when the key has a readable transaction row (of any amount) before `day`: a customer as
+    /// of that day.
     pub fn seen_before(&self, key: &str, day: i32) -> bool {
-        let Some((s, _)) = self.slot(key) else { return false };
-        let first = |starts: &[usize], days: &[i32]| days.get(Self::range(starts, s)).and_then(|d| d.first().copied());
-        [first(&self.day_starts, &self.days), first(&self.return_starts, &self.return_days)]
-            .into_iter()
-            .flatten()
-            .any(|d| d < day)
+        self.slot(key).and_then(|(s, _)| self.first_seen.get(s)).is_some_and(|&first| first < day)
     }
 
     /// The categories by total spend, largest first (at most [`MAX_CATEGORY_SHARES`]), as numbers.
