@@ -5,6 +5,7 @@
 //
 // Each one walks the flow a person would, on the built-in sample (?sample).
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startServer, launchBrowser, repoRoot, goTo } from '../tests/e2e/harness.mjs';
 
 const out = (name) => join(repoRoot, 'docs', `screenshot-${name}.png`);
@@ -71,6 +72,24 @@ try {
   await goTo(page, 'segmentations');
   await page.waitForFunction(() => document.querySelectorAll('#segmentations-table tbody tr').length === 4);
   await shot('segmentations');
+
+  // Profiles of the life-stage rule segments: the profile, a typical-customer card, and the HTML report.
+  await goTo(page, 'profiles');
+  const rules = await page.$eval('#profile-segmentation', (s) => [...s.options].find((o) => /life stage|rule/i.test(o.text)).value);
+  await page.selectOption('#profile-segmentation', rules);
+  await page.click('#run-profile');
+  await page.waitForSelector('#typical-cards .typical-card');
+  await shotAt('profile', '#profile');
+  await page.waitForFunction(() => !document.querySelector('#busy'));
+  await page.locator('#typical-cards .typical-card').first().screenshot({ path: out('typical-card') });
+  console.log('docs/screenshot-typical-card.png');
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#download-report-html')]);
+  const html = join(repoRoot, 'target', 'screenshot-report.html');
+  await report.saveAs(html);
+  const offline = await context.newPage();
+  await offline.goto(pathToFileURL(html).href);
+  await offline.screenshot({ path: out('report') });
+  console.log('docs/screenshot-report.png');
 } finally {
   await browser.close();
   await server.close();

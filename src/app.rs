@@ -122,8 +122,10 @@ fn Navigation() -> impl IntoView {
         .collect_view();
     view! {
         <nav class="side" aria-label="Workspaces">
-            <ul>{items}</ul>
-            <p class="nav-data">{move || state.dataset.with(|d| d.as_ref().map(|d| format!("{}: {} rows", d.name, d.rows)))}</p>
+            <div class="nav-sticky">
+                <ul>{items}</ul>
+                <p class="nav-data">{move || state.dataset.with(|d| d.as_ref().map(|d| format!("{}: {} rows", d.name, d.rows)))}</p>
+            </div>
         </nav>
     }
 }
