@@ -1,12 +1,14 @@
-//! The profile's tables: sizes (with a bar chart and a treemap), KPIs, numbers, categories with
-//! their index, and dates, every number formatted by the engine's one formatting module.
+//! The profile's tables: sizes (with a bar chart and a treemap), KPIs (with a bar chart of any one),
+//! numbers, categories with their index, and dates, every number formatted by the engine's one
+//! formatting module.
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
-use segscope_charts::treemap;
+use segscope_charts::{segment_sizes, treemap};
 use segscope_engine::format;
 use segscope_engine::profile::{KpiTable, Profile, SegmentKpis, TraitTest};
+use segscope_engine::report::kpi_bars;
 
 use crate::components::canvas_chart::CanvasChart;
 use crate::components::chart_backend::AnyBackend;
@@ -79,6 +81,7 @@ pub fn Sizes(profile: StoredValue<Profile>) -> impl IntoView {
 /// The KPIs per segment and for everyone, with their definitions.
 #[component]
 pub fn KpiSection(kpis: KpiTable) -> impl IntoView {
+    let kpis_for_chart = kpis.clone();
     let currency = kpis.currency.clone();
     let money = move |x: Option<f64>| x.map_or("—".into(), |v| format::money(v, currency.as_deref()));
     let num = |x: Option<f64>| x.map_or("—".into(), format::number);
@@ -120,6 +123,43 @@ pub fn KpiSection(kpis: KpiTable) -> impl IntoView {
             </table>
         </div>
         <p class="hint">{format!("As of {as_of}. Lapsed: {lapsed}")}</p>
+        <KpiBarsChart kpis=kpis_for_chart/>
+    }
+}
+
+/// One KPI at a time as bars across the segments, all customers in grey, the KPI chosen from a list.
+#[component]
+fn KpiBarsChart(kpis: KpiTable) -> impl IntoView {
+    let charts = StoredValue::new(kpi_bars(&kpis));
+    let first = charts.with_value(|c| {
+        c.iter().find(|k| k.key == "revenue_per_customer").or(c.first()).map(|k| k.key).unwrap_or_default()
+    });
+    let chosen = RwSignal::new(first);
+    view! {
+        <div class="form-row">
+            <label for="kpi-chart-kpi">"Chart"</label>
+            <select id="kpi-chart-kpi" on:change=move |ev| {
+                let key = event_target_value(&ev);
+                if let Some(k) = charts.with_value(|c| c.iter().find(|k| k.key == key).map(|k| k.key)) {
+                    chosen.set(k);
+                }
+            }>
+                {charts.with_value(|c| c.iter().map(|k| view! {
+                    <option value=k.key selected=k.key == first>{k.name}</option>
+                }).collect_view())}
+            </select>
+        </div>
+        {move || {
+            let key = chosen.get();
+            charts.with_value(|c| c.iter().find(|k| k.key == key).cloned()).map(|k| {
+                let height = segment_sizes::height_for(k.bars.len());
+                let label = k.label.clone();
+                let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
+                    segment_sizes::draw_bars(area, &k.bars, &k.axis, &|x| k.tick(x)).map_err(|e| format!("{e:?}"))
+                });
+                view! { <CanvasChart id="kpi-chart".into() width=720 height=height label=label draw=draw/> }
+            })
+        }}
     }
 }
 

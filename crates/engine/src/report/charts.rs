@@ -45,8 +45,42 @@ pub(crate) fn treemap(profile: &Profile) -> Result<String, ReportError> {
     inline(render((WIDTH, 320), |root| treemap::draw(root, &segments)), label)
 }
 
-/// One KPI across the segments and all customers (grey), on an axis in its unit.
-pub(crate) fn kpi(table: &KpiTable, kpi: &Kpi) -> Result<String, ReportError> {
+/// One KPI as bars across the segments and all customers (grey), ready for
+/// [`segment_sizes::draw_bars`]: the report draws them as SVG, the app on a canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KpiBars {
+    /// The KPI's key (`revenue_per_customer`, …).
+    pub key: &'static str,
+    /// The KPI's name.
+    pub name: &'static str,
+    /// The value axis' caption, with the unit.
+    pub axis: String,
+    /// The chart in words, for screen readers.
+    pub label: String,
+    /// A bar per segment with a value, then all customers.
+    pub bars: Vec<Bar>,
+    /// True when the values are shares (ticks in %).
+    pub share: bool,
+}
+
+impl KpiBars {
+    /// A value on the axis as people read it.
+    pub fn tick(&self, x: f64) -> String {
+        if self.share {
+            format!("{:.0}%", x * 100.0)
+        } else {
+            format::compact(x)
+        }
+    }
+}
+
+/// Every KPI of `table` as bars, in the KPI table's order.
+pub fn kpi_bars(table: &KpiTable) -> Vec<KpiBars> {
+    super::kpis::kpis(table).iter().map(|kpi| bars_of(table, kpi)).collect()
+}
+
+/// `kpi` across the segments and all customers.
+fn bars_of(table: &KpiTable, kpi: &Kpi) -> KpiBars {
     let currency = table.currency.as_deref();
     let groups = table.segments.iter().chain(std::iter::once(&table.all));
     let bars: Vec<Bar> = groups
@@ -64,14 +98,21 @@ pub(crate) fn kpi(table: &KpiTable, kpi: &Kpi) -> Result<String, ReportError> {
         Unit::Number => "per customer".to_string(),
         Unit::Days => "days".to_string(),
     };
-    let axis = format!("{} ({unit})", kpi.label.trim_end_matches(" (days)"));
-    let tick = move |x: f64| match kpi.unit {
-        Unit::Share => format!("{:.0}%", x * 100.0),
-        _ => format::compact(x),
-    };
-    let label = format!("Bar chart: {} per segment and for all customers (the KPI table gives the numbers)", kpi.label);
-    let size = (WIDTH, segment_sizes::height_for(bars.len()));
-    inline(render(size, |root| segment_sizes::draw_bars(root, &bars, &axis, &tick)), &label)
+    KpiBars {
+        key: kpi.key,
+        name: kpi.label,
+        axis: format!("{} ({unit})", kpi.label.trim_end_matches(" (days)")),
+        label: format!("Bar chart: {} per segment and for all customers (the KPI table gives the numbers)", kpi.label),
+        bars,
+        share: kpi.unit == Unit::Share,
+    }
+}
+
+/// One KPI across the segments and all customers (grey), on an axis in its unit.
+pub(crate) fn kpi(table: &KpiTable, kpi: &Kpi) -> Result<String, ReportError> {
+    let k = bars_of(table, kpi);
+    let size = (WIDTH, segment_sizes::height_for(k.bars.len()));
+    inline(render(size, |root| segment_sizes::draw_bars(root, &k.bars, &k.axis, &|x| k.tick(x))), &k.label)
 }
 
 /// A segment's traits (label, index) as bars from 100.

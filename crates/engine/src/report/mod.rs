@@ -40,6 +40,7 @@ mod kpis;
 pub mod tidy;
 pub mod xlsx;
 
+pub use charts::{kpi_bars, KpiBars};
 pub use errors::ReportError;
 
 use serde::{Deserialize, Serialize};
