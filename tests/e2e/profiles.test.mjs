@@ -54,6 +54,9 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
     // KPIs from the transactions: revenue shares add up to 100%.
     const shares = await page.$$eval('#profile-kpis tbody td:nth-child(4)', (tds) => tds.map((t) => t.textContent));
     assert.ok(Math.abs(shares.map(num).reduce((a, b) => a + b, 0) - 100) < 0.5, `${text}: revenue shares ${shares}`);
+    // A bar chart of any one KPI, revenue per customer first.
+    assert.equal(await page.locator('#kpi-chart').count(), 1, `${text}: the KPI chart`);
+    assert.equal(await page.inputValue('#kpi-chart-kpi'), 'revenue_per_customer');
     // A typical customer per segment, and at least one significant call-out somewhere.
     assert.equal(await page.locator('#typical-cards .typical-card').count(), counts.length);
     assert.ok((await page.locator('#typical-cards .callouts li').count()) > 0, `${text}: something sets a segment apart`);
