@@ -2,11 +2,12 @@
 //! of the levels' shares per group for a category, with a select to choose the feature.
 
 use leptos::prelude::*;
-
 use segscope_charts::distribution::{
     colour, height, level_ink, plot_left, short, Axis, BoxRow, Distribution, ShareRow, CHAR, LEVEL_COLOURS, RIGHT, ROW,
     TOP, WIDTH,
 };
+
+use super::svg_downloads::SvgDownloads;
 
 /// The page's muted text and line colours (style/app.css `--muted`, `--line`).
 const MUTED: &str = "#5b6474";
@@ -67,6 +68,7 @@ pub fn DistributionChart(
             </select>
         </div>
         {chart}
+        <SvgDownloads target=id/>
     }
 }
 

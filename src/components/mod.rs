@@ -13,6 +13,7 @@ pub mod scatter_chart;
 pub mod segment_chart;
 pub mod split_panel;
 pub mod status_bar;
+pub mod svg_downloads;
 pub mod too_large;
 pub mod transactions_panel;
 pub mod value;

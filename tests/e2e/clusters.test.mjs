@@ -82,6 +82,14 @@ test('sample → Clusters: scan, fit, profiles, rename, downloads; segscope appl
   assert.ok(FEATURES.includes(await page.$eval('#cluster-distributions-feature', (s) => s.selectedOptions[0].textContent)));
   assert.equal(await page.locator('#cluster-distributions .dist-box').count(), 5, 'a box per cluster');
   assert.equal(await page.locator('#cluster-distributions .dist-box rect[fill-opacity]').count(), 5);
+  // The distribution chart downloads as a standalone SVG and as a PNG drawn from it.
+  const [svg] = await downloads(page, '.chart-svg[data-chart="cluster-distributions"]', (n) => n.length === 1);
+  const vector = svg.bytes.toString('utf8');
+  assert.ok(vector.startsWith('<svg xmlns="http://www.w3.org/2000/svg"') && (vector.match(/class="dist-box"/g) ?? []).length === 5, vector.slice(0, 200));
+  const [png] = await downloads(page, '.chart-png[data-chart="cluster-distributions"]', (n) => n.length === 1);
+  assert.equal(png.name, 'cluster-distributions.png');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(png.bytes.length > 2000, `the PNG has the chart drawn: ${png.bytes.length} bytes`);
   assert.match(await page.textContent('#clusters-facts'), /5000 of 5000/);
 
   // Rename cluster 2; the name is kept, and is what the CSV says.
