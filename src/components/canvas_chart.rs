@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, IntoDrawingArea, SVGBackend};
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::{JsCast, JsValue};
 
 use super::chart_backend::AnyBackend;
-use crate::state::{use_app, AppState};
+use crate::state::use_app;
 
 /// Paints a chart on a drawing area (the page's canvas, or an SVG for the download), or says why
 /// it could not.
@@ -23,22 +22,6 @@ fn svg(draw: &Draw, size: (u32, u32)) -> Result<String, String> {
         draw(root)?;
     }
     Ok(out)
-}
-
-/// Starts the download of the canvas's pixels as `name`.
-fn save_png(app: AppState, canvas: &web_sys::HtmlCanvasElement, name: String) -> Result<(), String> {
-    let done =
-        wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
-            Ok(blob) => {
-                if let Err(e) = crate::download::save(&name, &blob) {
-                    app.error.set(Some(e));
-                }
-            }
-            Err(_) => app.error.set(Some(format!("Could not make {name}: the browser gave no image."))),
-        });
-    canvas
-        .to_blob(done.unchecked_ref())
-        .map_err(|_| "Could not make the PNG: the browser refused to read the chart.".to_string())
 }
 
 /// A canvas of `width` × `height` pixels that `draw` paints once mounted, with PNG and SVG
@@ -72,7 +55,7 @@ pub fn CanvasChart(
     let (png_name, svg_name) = (format!("{id}.png"), format!("{id}.svg"));
     let png = move |_| {
         let Some(el) = canvas.get_untracked() else { return };
-        if let Err(e) = save_png(app, &el, png_name.clone()) {
+        if let Err(e) = crate::download::save_canvas_png(&el, png_name.clone(), move |e| app.error.set(Some(e))) {
             app.error.set(Some(e));
         }
     };

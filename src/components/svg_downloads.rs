@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use crate::state::{use_app, AppState};
 
@@ -27,10 +27,7 @@ fn standalone(target: &str) -> Result<(String, u32, u32), String> {
 /// Draws the SVG `text` of `w` × `h` pixels on a canvas and downloads its pixels as `name`.
 fn save_png(app: AppState, text: &str, (w, h): (u32, u32), name: String) -> Result<(), String> {
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/svg+xml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "no image")?;
+    let blob = crate::download::text_blob(text, "image/svg+xml")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no image URL")?;
     let image = web_sys::HtmlImageElement::new().map_err(|_| "no image")?;
     let canvas: web_sys::HtmlCanvasElement =
@@ -55,16 +52,9 @@ fn save_png(app: AppState, text: &str, (w, h): (u32, u32), name: String) -> Resu
             app.error.set(Some(format!("Could not make {name}: the browser could not draw the chart.")));
             return;
         }
-        let done = Closure::once_into_js(move |blob: JsValue| match blob.dyn_into::<web_sys::Blob>() {
-            Ok(blob) => {
-                if let Err(e) = crate::download::save(&name, &blob) {
-                    app.error.set(Some(e));
-                }
-            }
-            Err(_) => app.error.set(Some(format!("Could not make {name}: the browser gave no image."))),
-        });
-        if canvas.to_blob(done.unchecked_ref()).is_err() {
-            app.error.set(Some("Could not make the PNG: the browser refused to read the chart.".to_string()));
+        let failed = move |e: String| app.error.set(Some(e));
+        if let Err(e) = crate::download::save_canvas_png(&canvas, name, failed) {
+            app.error.set(Some(e));
         }
     });
     image.set_onload(Some(onload.unchecked_ref()));
