@@ -36,6 +36,14 @@ pub enum CliError {
         /// What is wrong.
         source: segscope_engine::rules::RulesError,
     },
+    /// A KPI file does not fit the data.
+    #[error("{file}: {source}")]
+    Kpis {
+        /// The KPI file.
+        file: String,
+        /// What is wrong.
+        source: segscope_engine::custom_kpi::KpiError,
+    },
     /// A clustering cannot be fitted or scanned (the engine's sentence).
     #[error(transparent)]
     Cluster(#[from] segscope_engine::cluster::ClusterError),

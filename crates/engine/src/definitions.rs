@@ -79,6 +79,8 @@ fn wrong_format(found: &str, expected: &str) -> String {
             Some("rule segments")
         } else if tag.starts_with("segscope.cluster-model/") {
             Some("a cluster model")
+        } else if tag.starts_with("segscope.kpis/") {
+            Some("KPIs")
         } else {
             None
         }
@@ -177,6 +179,29 @@ pub fn read_cluster_model(file: &str, bytes: &[u8]) -> Result<ClusterModel, Defi
     })?;
     model.check().map_err(|e| fail(e.into()))?;
     Ok(model)
+}
+
+/// Reads a KPI file (`segscope.kpis/1`); whether its KPIs fit a data set's columns is
+/// [`crate::custom_kpi::check`]'s job.
+///
+/// ```
+/// use segscope_engine::definitions::read_kpis;
+///
+/// let set = read_kpis("kpis.json", br#"{"format": "segscope.kpis/1", "kpis": [{"name": "Buyers", "aggregate": "count"}]}"#).unwrap();
+/// assert_eq!(set.kpis[0].name, "Buyers");
+/// let err = read_kpis("kpis.json", br#"{"format": "segscope.kpis/1", "kpis": [{"name": "Buyers", "aggregate": "total"}]}"#).unwrap_err();
+/// assert!(err.to_string().starts_with("kpis.json: it does not read as KPIs (segscope.kpis/1): unknown variant `total`"), "{err}");
+/// ```
+///
+/// # Errors
+/// [`DefinitionFileError`] naming the file: not UTF-8, not JSON, no or another format tag, or a
+/// field that does not read (with its place).
+pub fn read_kpis(file: &str, bytes: &[u8]) -> Result<crate::custom_kpi::KpiSet, DefinitionFileError> {
+    let text = open(file, bytes, crate::custom_kpi::KPIS_FORMAT)?;
+    serde_json::from_str(text).map_err(|e| DefinitionFileError {
+        file: file.to_string(),
+        problem: FileProblem::Shape { what: "KPIs (segscope.kpis/1)", detail: e.to_string() },
+    })
 }
 
 /// A definition file of either kind.

@@ -9,6 +9,7 @@ pub mod api;
 pub mod assignment;
 pub mod cluster;
 pub mod clv;
+pub mod custom_kpi;
 pub mod customers;
 pub mod dates;
 pub mod definitions;

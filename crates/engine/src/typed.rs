@@ -203,12 +203,15 @@ impl Typed<f64> {
         let err = || TypedError {
             what: what.to_string(),
             kind: "a number",
-            range: format!(
-                "{}, as a fraction or a percentage ({} to {})",
-                range_words(&range),
-                percent(range.start_bound()),
-                percent(range.end_bound())
-            ),
+            range: match (range.start_bound(), range.end_bound()) {
+                (Bound::Unbounded, Bound::Unbounded) => "as a fraction (0.4) or a percentage (40%)".to_string(),
+                (start, end) => format!(
+                    "{}, as a fraction or a percentage ({} to {})",
+                    range_words(&range),
+                    percent(start),
+                    percent(end)
+                ),
+            },
             got: self.to_string(),
         };
         let value = match self {

@@ -1,5 +1,6 @@
 //! `segscope profile --input customers.csv [--transactions t.csv] (--segment-column COL |
-//! --definition seg.json | --model m.json) [--niche-value COL] --format html|xlsx|csv|json --output FILE`:
+//! --definition seg.json | --model m.json) [--niche-value COL] [--kpis kpis.json]
+//! --format html|xlsx|csv|json --output FILE`:
 //! the report the app downloads for a segmentation (issue #16), from files. The engine segments
 //! the customer table ([`CustomerTable::segment`]), profiles it and writes the report
 //! ([`CustomerTable::report`], [`write_report`]); this reads the flags and the files.
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use segscope_engine::cluster::model::ClusterModel;
-use segscope_engine::definitions::AnyDefinition;
+use segscope_engine::definitions::{read_kpis, AnyDefinition};
 use segscope_engine::profile::{NicheParams, ProfileOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::report::{write_report, ReportFormat};
@@ -44,6 +45,10 @@ pub struct ProfileArgs {
     /// times everyone's, significantly.
     #[arg(long, value_name = "COL")]
     pub niche_value: Option<String>,
+    /// Your own KPIs (segscope.kpis/1, as the app's Profiles workspace saves them): each computed
+    /// per segment, with its targets.
+    #[arg(long, value_name = "FILE")]
+    pub kpis: Option<PathBuf>,
     /// The report's format: html (a self-contained page, printable to PDF), xlsx (a summary
     /// workbook), csv (a tidy table) or json [default: the --output file's extension].
     #[arg(long, value_name = "FORMAT")]
@@ -88,7 +93,16 @@ pub fn run(args: &ProfileArgs) -> Result<(), CliError> {
         eprintln!("as of {day}");
     }
     let niches = args.niche_value.as_ref().map(|value| NicheParams { value: value.clone(), ..NicheParams::default() });
-    let report = table.report(&segmented, &ProfileOptions::default(), niches.as_ref(), &mut Quiet)?;
+    let kpis = match &args.kpis {
+        Some(path) => {
+            let file = path.display().to_string();
+            let kpis = read_kpis(&file, &read_file(path)?)?.kpis;
+            table.check_kpis(&kpis).map_err(|source| CliError::Kpis { file, source })?;
+            kpis
+        }
+        None => Vec::new(),
+    };
+    let report = table.report(&segmented, &ProfileOptions::default(), niches.as_ref(), &kpis, &mut Quiet)?;
     let bytes = write_report(&report, format)?;
     std::fs::write(&args.output, bytes)
         .map_err(|source| CliError::File { path: args.output.display().to_string(), source })?;

@@ -34,6 +34,7 @@ pub use crate::cluster::profile::{ClusterProfile, FeatureStat};
 pub use crate::cluster::quality::Silhouette;
 pub use crate::cluster::scan::ScanPoint;
 pub use crate::clv::{ClvParams, TimeUnit};
+pub use crate::custom_kpi::{Aggregate, Better, CustomKpi, CustomKpiTable, KpiDef, KpiFormat, KpiValue, Target};
 pub use crate::customers::{MappingChoices, TransactionMapping};
 pub use crate::ingest::reduce::Reduction;
 pub use crate::ingest::{DateOrder, EncodingEvidence, FileFormat, RaggedRows, ReadOptions, TextEncoding};
@@ -505,6 +506,35 @@ pub enum Request {
         /// The later snapshot.
         after: AssignmentId,
     },
+    /// Keep these KPIs with the dataset's segmentations (replacing those kept), after checking
+    /// them against its columns; every profile and report of its segmentations then shows them.
+    SetKpis {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The KPIs, in the order shown.
+        kpis: Vec<crate::custom_kpi::KpiDef>,
+    },
+    /// The dataset's KPIs as a file (`segscope.kpis/1`).
+    KpisFile {
+        /// The dataset.
+        dataset: DatasetId,
+    },
+    /// Read a KPI file (`segscope.kpis/1`); answered with its KPIs (`Request::SetKpis` keeps them).
+    OpenKpis {
+        /// The file's name.
+        name: String,
+        /// Its bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Count the customers a condition picks, and say its problems, as the rule builder does,
+    /// without making a segmentation (the KPI editor's live count).
+    CountRules {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The condition(s), as rule segments.
+        definition: Definition,
+    },
     /// Give one cluster of a cluster segmentation another name.
     RenameCluster {
         /// The dataset.
@@ -576,6 +606,8 @@ pub enum Response {
     Comparison(Box<Comparison>),
     /// The movement between two snapshots.
     Movement(Box<Movement>),
+    /// The KPIs kept with a dataset's segmentations, or read from a file.
+    Kpis(Vec<crate::custom_kpi::KpiDef>),
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -640,6 +672,9 @@ pub enum EngineError {
     /// Two snapshots could not be compared.
     #[error(transparent)]
     Movement(#[from] crate::movement::MovementError),
+    /// The user's KPIs do not fit the data.
+    #[error(transparent)]
+    Kpi(#[from] crate::custom_kpi::KpiError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -679,6 +714,7 @@ impl EngineError {
                     | EngineError::Cluster(crate::cluster::ClusterError::Cancelled)
                     | EngineError::Profile(crate::profile::ProfileError::Cancelled)
                     | EngineError::Movement(crate::movement::MovementError::Cancelled)
+                    | EngineError::Kpi(crate::custom_kpi::KpiError::Cancelled)
             ),
         }
     }
@@ -1240,7 +1276,8 @@ impl Session {
                 let options = profiles::options_for(ds, segmentation, &options);
                 let clv = ds.clv.as_ref().map(|(_, result)| result);
                 let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
-                let profile = profiles::profile(table, attached, clv, assignment, &options, monitor)?;
+                let kpis = &ds.segmentations.kpis;
+                let profile = profiles::profile(table, attached, clv, assignment, &options, kpis, monitor)?;
                 Ok(Response::Profile(Box::new(profile)))
             }
             Request::Niches { dataset, segmentation, params } => {
@@ -1276,6 +1313,34 @@ impl Session {
                     monitor,
                 )?;
                 Ok(Response::Movement(Box::new(m)))
+            }
+            Request::SetKpis { dataset, kpis } => {
+                let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let extra = ds.transactions.as_ref().map_or(&[][..], |a| a.columns.as_slice());
+                let schema = crate::rules::schema_with(&ds.ingested.table, extra);
+                // "In the last N days" needs a day to count back from; any will do to check.
+                let valid = crate::custom_kpi::check(&kpis, &schema, Some(0))?;
+                ds.segmentations.kpis = valid.into_iter().map(|k| k.def).collect();
+                Ok(Response::Kpis(ds.segmentations.kpis.clone()))
+            }
+            Request::KpisFile { dataset } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let set = crate::custom_kpi::KpiSet::new(ds.segmentations.kpis.clone());
+                Ok(Response::Files(vec![FileOut {
+                    name: format!("{}.kpis.json", slug(file_stem(&ds.ingested.table.name))),
+                    mime: "application/json".into(),
+                    bytes: set.to_json().into_bytes(),
+                }]))
+            }
+            Request::OpenKpis { name, bytes } => {
+                Ok(Response::Kpis(crate::definitions::read_kpis(&name, &bytes)?.kpis))
+            }
+            Request::CountRules { dataset, definition } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
+                let (mut view, _) = rules::apply(AssignmentId(u32::MAX), &definition, customers, monitor)?;
+                view.assignment = None;
+                Ok(Response::Rules(Box::new(view)))
             }
             Request::RenameCluster { dataset, segmentation, cluster, name } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

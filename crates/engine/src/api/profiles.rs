@@ -7,6 +7,7 @@ use super::transactions::Attached;
 use super::{file_stem, slug, AssignmentId, Dataset, EngineError, FileOut};
 use crate::assignment::Assignment;
 use crate::clv::ClvResult;
+use crate::custom_kpi::{for_profile, KpiDef};
 use crate::profile::{
     compare, compute, find_niches, Comparison, Customers, NicheParams, NicheReport, Profile, ProfileData,
     ProfileOptions, ValidProfileOptions,
@@ -18,15 +19,24 @@ use crate::table::{ColumnData, Table};
 /// The profile of `assignment` (a segmentation of `table`'s rows) with `options`; KPIs when
 /// transactions are attached, CLV columns when `clv` is a fit of these customers. Without a
 /// currency in the options, the transactions' amount column's currency is used.
+/// The user's `kpis` (kept with the segmentations) are computed too.
+#[allow(clippy::too_many_arguments)] // the profile's inputs and the user's KPIs
 pub(super) fn profile(
     table: &Table,
     attached: Option<&Attached>,
     clv: Option<&ClvResult>,
     assignment: &Assignment,
     options: &ProfileOptions,
+    kpis: &[KpiDef],
     monitor: &mut dyn Monitor,
 ) -> Result<Profile, EngineError> {
-    with_data(table, attached, clv, options, |data, valid| Ok(compute(data, assignment, valid, monitor)?))
+    with_data(table, attached, clv, options, |data, valid| {
+        let mut profile = compute(data, assignment, valid, monitor)?;
+        let columns = (table, attached.map_or(&[][..], |a| a.columns.as_slice()));
+        let latest = attached.and_then(|a| a.aggregates.latest());
+        profile.custom_kpis = for_profile(kpis, columns, latest, valid, assignment, monitor)?;
+        Ok(profile)
+    })
 }
 
 /// Segment `first` of `assignment` against segment `second`, or against everyone else, read as
@@ -118,7 +128,7 @@ pub(super) fn files(
     let (table, attached) = (&ds.ingested.table, ds.transactions.as_ref());
     let clv = ds.clv.as_ref().map(|(_, result)| result);
     let options = options_for(ds, id, wanted.options);
-    let profile = profile(table, attached, clv, assignment, &options, monitor)?;
+    let profile = profile(table, attached, clv, assignment, &options, &ds.segmentations.kpis, monitor)?;
     let niches = wanted.niches.map(|params| niches(table, attached, assignment, params, monitor)).transpose()?;
     let as_of = made.as_of.clone();
     let kind = entry.spec.kind().label();

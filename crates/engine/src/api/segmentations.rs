@@ -271,6 +271,8 @@ pub(super) struct Store {
     chosen: Option<AssignmentId>,
     /// The segmentation each workspace edits.
     working: Vec<(SegmentationKind, AssignmentId)>,
+    /// The user's own KPIs, kept with the segmentations; every profile and report shows them.
+    pub kpis: Vec<crate::custom_kpi::KpiDef>,
 }
 
 impl Store {

@@ -103,6 +103,10 @@ impl Request {
             Request::ProfileFiles { .. } => "profile-files",
             Request::Compare { .. } => "compare",
             Request::Movement { .. } => "movement",
+            Request::SetKpis { .. } => "set-kpis",
+            Request::KpisFile { .. } => "kpis-file",
+            Request::OpenKpis { .. } => "open-kpis",
+            Request::CountRules { .. } => "count-rules",
         }
     }
 
@@ -131,7 +135,10 @@ impl Request {
             | Request::Niches { .. }
             | Request::ProfileFiles { .. }
             | Request::Compare { .. }
-            | Request::Movement { .. } => Journal::Read,
+            | Request::Movement { .. }
+            | Request::KpisFile { .. }
+            | Request::OpenKpis { .. }
+            | Request::CountRules { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {
@@ -157,7 +164,8 @@ impl Request {
             | Request::DeleteSegmentation { .. }
             | Request::SetCurrentSegmentation { .. }
             | Request::ClusterFit { .. }
-            | Request::RenameCluster { .. } => Journal::Change,
+            | Request::RenameCluster { .. }
+            | Request::SetKpis { .. } => Journal::Change,
         }
     }
 
@@ -167,7 +175,8 @@ impl Request {
         match self {
             Request::Ingest { bytes, .. }
             | Request::OpenDefinition { bytes, .. }
-            | Request::OpenRfmDefinition { bytes, .. } => std::mem::take(bytes),
+            | Request::OpenRfmDefinition { bytes, .. }
+            | Request::OpenKpis { bytes, .. } => std::mem::take(bytes),
             Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
                 match std::mem::take(file) {
                     InputFile::Bytes(bytes) => Rc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone()),
@@ -183,7 +192,8 @@ impl Request {
         match self {
             Request::Ingest { bytes: b, .. }
             | Request::OpenDefinition { bytes: b, .. }
-            | Request::OpenRfmDefinition { bytes: b, .. } => *b = bytes,
+            | Request::OpenRfmDefinition { bytes: b, .. }
+            | Request::OpenKpis { bytes: b, .. } => *b = bytes,
             Request::AttachTransactions { file, .. }
             | Request::OpenTransactions { file, .. }
             | Request::OpenReduced { file, .. } => *file = InputFile::from(bytes),

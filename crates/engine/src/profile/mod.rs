@@ -132,6 +132,9 @@ pub struct Profile {
     pub typical: Vec<TypicalCustomer>,
     /// The KPIs, when transactions are attached.
     pub kpis: Option<KpiTable>,
+    /// The user's own KPIs, when any are defined ([`crate::custom_kpi`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_kpis: Option<crate::custom_kpi::CustomKpiTable>,
     /// How the segments were compared.
     pub method: Method,
 }
@@ -192,6 +195,7 @@ pub fn compute(
         sensitive: sensitive_columns(data.columns.iter().map(|(n, _)| *n)),
         typical: Vec::new(),
         kpis: None,
+        custom_kpis: None,
         method: method(options),
     };
     for &(name, column) in data.columns {
@@ -279,23 +283,6 @@ impl<'a> Customers<'a> {
         let clv = self.clv.filter(|r| r.len() == rows);
         Ok((ProfileData { columns: self.columns, transactions, clv }, valid))
     }
-}
-
-/// Profiles the customers of `assignment` with `options`: KPIs when the aggregates are there,
-/// predicted value with a CLV fit of these customers, and the amount's currency when the options
-/// name none.
-///
-/// # Errors
-/// [`ProfileError`] for options out of range, aggregates of the wrong type, data that does not fit
-/// the segmentation, or a cancel.
-pub fn profile_customers(
-    customers: &Customers<'_>,
-    assignment: &Assignment,
-    options: &ProfileOptions,
-    monitor: &mut dyn Monitor,
-) -> Result<Profile, ProfileError> {
-    let (data, valid) = customers.prepare(options, assignment.rows())?;
-    compute(&data, assignment, &valid, monitor)
 }
 
 /// The method as the report states it.

@@ -185,6 +185,7 @@ pub fn write(input: &ReportInput) -> Result<String, ReportError> {
     segmentation(&mut out, input);
     sizes(&mut out, p)?;
     kpi_section(&mut out, p)?;
+    custom_kpi_section(&mut out, p);
     typical(&mut out, p);
     profiles(&mut out, p)?;
     niches(&mut out, input);
@@ -213,6 +214,9 @@ fn header(out: &mut String, input: &ReportInput, title: &str) {
     let mut contents = vec![("segmentation", "The segmentation"), ("sizes", "Segment sizes")];
     if p.kpis.is_some() {
         contents.push(("kpis", "KPIs"));
+    }
+    if p.custom_kpis.is_some() {
+        contents.push(("custom-kpis", "Your KPIs"));
     }
     contents.extend([("typical", "Typical customers"), ("profiles", "Profiles")]);
     if input.niches.is_some() {
@@ -312,6 +316,59 @@ fn kpi_section(out: &mut String, p: &Profile) -> Result<(), ReportError> {
     }
     out.push_str("</section>\n");
     Ok(())
+}
+
+/// The user's KPIs: what each computes, then tables of at most [`KPI_SEGMENTS`] segments each, a
+/// value per cell with its target's state.
+fn custom_kpi_section(out: &mut String, p: &Profile) {
+    let Some(t) = &p.custom_kpis else { return };
+    section(out, "custom-kpis", "Your KPIs");
+    let currency = t.currency.as_deref();
+    out.push_str("<ul>");
+    for k in &t.kpis {
+        let _ = write!(out, "<li><strong>{}</strong>: {}.</li>", escape(&k.definition.name), escape(&k.description));
+    }
+    out.push_str("</ul>\n");
+    if let Some(as_of) = &t.as_of {
+        let _ = writeln!(out, "<p>Conditions on recent dates count back from {}.</p>", escape(as_of));
+    }
+    let segments = t.kpis.first().map_or(0, |k| k.segments.len());
+    let parts = segments.div_ceil(KPI_SEGMENTS).max(1);
+    let per_table = segments.div_ceil(parts).max(1);
+    for part in 0..parts {
+        let range = part * per_table..((part + 1) * per_table).min(segments);
+        let mut headers = vec!["KPI"];
+        if let Some(k) = t.kpis.first() {
+            headers.extend(k.segments.get(range.clone()).unwrap_or_default().iter().map(|g| g.segment.as_str()));
+            headers.push(ALL_CUSTOMERS);
+        }
+        let rows: Vec<Vec<Cell>> = t
+            .kpis
+            .iter()
+            .map(|k| {
+                let mut row = vec![text(k.definition.name.clone())];
+                let groups = k.segments.get(range.clone()).unwrap_or_default().iter().chain(std::iter::once(&k.all));
+                row.extend(groups.map(|g| {
+                    let value = k.show_value(g, currency);
+                    num(match k.target_words(g, currency) {
+                        Some(target) => format!("{value} ({target})"),
+                        None => value,
+                    })
+                }));
+                row
+            })
+            .collect();
+        let caption = if parts > 1 {
+            format!("Your KPIs by segment ({} of {parts})", part + 1)
+        } else {
+            "Your KPIs by segment".into()
+        };
+        table(out, &caption, &headers, 1, &rows);
+    }
+    for n in &t.not_computed {
+        let _ = writeln!(out, "<p class=\"note\">Not computed: {}</p>", escape(n));
+    }
+    out.push_str("</section>\n");
 }
 
 /// The typical-customer cards.

@@ -122,6 +122,17 @@ fn rows(input: &ReportInput) -> Vec<Row<'_>> {
             }
         }
     }
+    for k in p.custom_kpis.iter().flat_map(|t| &t.kpis) {
+        let name = k.definition.name.as_str();
+        for g in std::iter::once(&k.all).chain(&k.segments) {
+            let plain = |x: Option<f64>| x.filter(|x| x.is_finite()).map(|x| x.to_string()).unwrap_or_default();
+            rows.push(Row { level: name, ..Row::new(&g.segment, "", "custom_kpi", plain(g.value)) });
+            if g.target.is_some() {
+                rows.push(Row { level: name, ..Row::new(&g.segment, "", "custom_kpi_target", plain(g.target)) });
+                rows.push(Row { level: name, ..Row::new(&g.segment, "", "custom_kpi_progress", plain(g.progress)) });
+            }
+        }
+    }
     for n in input.niches.iter().flat_map(|r| &r.niches) {
         let (column, level) = (n.column.as_deref().unwrap_or(""), n.level.as_deref().unwrap_or(""));
         rows.push(Row { level, ..Row::new(&n.segment, column, "niche_customers", n.size) });

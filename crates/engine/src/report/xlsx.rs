@@ -12,6 +12,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 use super::kpis::{kpis, Unit};
+use crate::custom_kpi::{CustomKpiTable, KpiFormat};
 use super::{ReportError, ReportInput};
 use crate::profile::{Profile, ALL_CUSTOMERS};
 
@@ -175,6 +176,9 @@ pub fn write(input: &ReportInput) -> Result<Vec<u8>, ReportError> {
     workbook.set_properties(&properties);
     let mut taken = Vec::new();
     kpi_sheet(&mut workbook, &mut taken, p, &f)?;
+    if let Some(t) = &p.custom_kpis {
+        custom_kpi_sheet(&mut workbook, &mut taken, t, &f)?;
+    }
     sizes_sheet(&mut workbook, &mut taken, p, &f)?;
     for s in 0..p.segments.len() {
         profile_sheet(&mut workbook, &mut taken, p, s, &f)?;
@@ -245,6 +249,45 @@ fn kpi_sheet(workbook: &mut Workbook, taken: &mut Vec<String>, p: &Profile, f: &
     let mut widths = vec![28.0];
     widths.extend(list.iter().map(|_| 14.0));
     sheet.widths(&widths)
+}
+
+/// "Your KPIs": a row per KPI and group, with its value, target and progress as plain numbers.
+fn custom_kpi_sheet(
+    workbook: &mut Workbook,
+    taken: &mut Vec<String>,
+    t: &CustomKpiTable,
+    f: &Formats,
+) -> Result<(), ReportError> {
+    let mut sheet = Sheet::new(workbook, "Your KPIs", taken)?;
+    sheet.title("Your KPIs by segment", f)?;
+    for k in &t.kpis {
+        sheet.line(&format!("{}: {}.", k.definition.name, k.description))?;
+    }
+    if let Some(as_of) = &t.as_of {
+        sheet.line(&format!("Conditions on recent dates count back from {as_of}."))?;
+    }
+    for n in &t.not_computed {
+        sheet.line(&format!("Not computed: {n}"))?;
+    }
+    sheet.gap();
+    sheet.headers(&["KPI", "Segment", "Value", "Customers", "Target", "Progress", "Met"], f)?;
+    for k in &t.kpis {
+        let format = match k.definition.format {
+            KpiFormat::Percent => &f.share,
+            KpiFormat::Number | KpiFormat::Currency => &f.number,
+        };
+        for g in k.segments.iter().chain(std::iter::once(&k.all)) {
+            sheet.text(0, &k.definition.name)?;
+            sheet.text(1, &g.segment)?;
+            sheet.number(2, g.value, format)?;
+            sheet.number(3, Some(g.customers as f64), &f.count)?;
+            sheet.number(4, g.target, format)?;
+            sheet.number(5, g.progress, &f.share)?;
+            sheet.flag(6, g.met)?;
+            sheet.next();
+        }
+    }
+    sheet.widths(&[28.0, 24.0, 14.0, 12.0, 14.0, 10.0, 8.0])
 }
 
 /// "Sizes".

@@ -208,6 +208,30 @@ mod condition_json {
     }
 }
 
+/// An optional condition as JSON, written as [`condition_json`] writes a segment's (`null` or absent: none).
+pub(crate) mod optional_condition_json {
+    use super::condition_json::{from_value, to_value};
+    use super::*;
+    use serde::de::Error as _;
+    use serde::{Deserializer, Serializer};
+
+    /// Writes the condition, or `null`.
+    pub fn serialize<S: Serializer>(c: &Option<Condition>, s: S) -> Result<S::Ok, S::Error> {
+        match c {
+            Some(c) => to_value(c).map_err(serde::ser::Error::custom)?.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a condition, or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Condition>, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Null => Ok(None),
+            v => from_value(&v, "where").map(Some).map_err(D::Error::custom),
+        }
+    }
+}
+
 impl Definition {
     /// Reads a definition file.
     ///

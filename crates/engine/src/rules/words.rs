@@ -49,6 +49,12 @@ impl Definition {
     }
 }
 
+/// A condition in words, as a segment's rule reads in [`Definition::in_words`]
+/// ("orders ≥ 5 and revenue > 10,000").
+pub(crate) fn condition_in_words(c: &Condition) -> String {
+    condition(c, false)
+}
+
 /// A condition in words; `nested` puts a group of several in brackets.
 fn condition(c: &Condition, nested: bool) -> String {
     let group = |items: &[Condition], joint: &str| {

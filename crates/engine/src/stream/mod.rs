@@ -68,6 +68,9 @@ pub enum StreamError {
     /// The segments could not be profiled (a setting out of range, a value column that cannot be used).
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// The user's KPIs do not fit the customers.
+    #[error(transparent)]
+    Kpi(#[from] crate::custom_kpi::KpiError),
     /// Writing the output failed.
     #[error(transparent)]
     Export(#[from] ExportError),

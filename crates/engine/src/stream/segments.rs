@@ -9,7 +9,8 @@ use crate::assignment::Assignment;
 use crate::cluster::model::ClusterModel;
 use crate::customers::{CustomersError, TransactionMapping};
 use crate::format;
-use crate::profile::{find_niches, profile_customers, Customers, NicheParams, ProfileOptions};
+use crate::custom_kpi::{for_profile, KpiDef};
+use crate::profile::{compute, find_niches, Customers, NicheParams, ProfileOptions};
 use crate::progress::Monitor;
 use crate::report::ReportInput;
 use crate::rfm::{RfmDefinition, RfmError};
@@ -65,6 +66,15 @@ fn file_name(path: &str) -> &str {
 }
 
 impl CustomerTable {
+    /// Checks the user's `kpis` against these customers' columns and aggregates.
+    ///
+    /// # Errors
+    /// [`crate::custom_kpi::KpiError`] with every problem.
+    pub fn check_kpis(&self, kpis: &[KpiDef]) -> Result<(), crate::custom_kpi::KpiError> {
+        // "In the last N days" needs a day to count back from; any will do to check.
+        crate::custom_kpi::check(kpis, &schema_with(&self.customers.table, &self.aggregates), Some(0)).map(|_| ())
+    }
+
     /// The segments `source` gives this table's customers.
     ///
     /// # Errors
@@ -148,16 +158,18 @@ impl CustomerTable {
     }
 
     /// The report on `segmented`: the profile with `options` (KPIs with the transactions, the
-    /// amount's currency), and the niches when `niches` says what to look for.
+    /// amount's currency, the user's `kpis`), and the niches when `niches` says what to look for.
     ///
     /// # Errors
     /// [`StreamError::Profile`] for settings out of range or a value column that cannot be used,
-    /// or a cancel.
+    /// or a cancel. A KPI that does not fit these customers is said in the profile's
+    /// [`crate::custom_kpi::CustomKpiTable::not_computed`]; [`CustomerTable::check_kpis`] refuses it first.
     pub fn report(
         &self,
         segmented: &Segmented,
         options: &ProfileOptions,
         niches: Option<&NicheParams>,
+        kpis: &[KpiDef],
         monitor: &mut dyn Monitor,
     ) -> Result<ReportInput, StreamError> {
         let columns = self.columns();
@@ -172,7 +184,11 @@ impl CustomerTable {
             clv: None,
         };
         let assignment = &segmented.assignment;
-        let profile = profile_customers(&customers, assignment, &options, monitor)?;
+        let (data, valid) = customers.prepare(&options, assignment.rows())?;
+        let mut profile = compute(&data, assignment, &valid, monitor)?;
+        let table = (&self.customers.table, self.aggregates.as_slice());
+        let latest = self.transactions.as_ref().and_then(|t| t.latest);
+        profile.custom_kpis = for_profile(kpis, table, latest, &valid, assignment, monitor)?;
         let niches = match niches {
             Some(params) => {
                 let mut params = params.clone();
@@ -208,7 +224,7 @@ mod tests {
         assert_eq!(names, ["Basic", "Gold", "Missing"]);
         assert_eq!(s.leave_out, ["tier"]);
         assert!(s.in_words.contains("column tier of c.csv"), "{}", s.in_words);
-        let report = table.report(&s, &ProfileOptions::default(), None, &mut Quiet).unwrap();
+        let report = table.report(&s, &ProfileOptions::default(), None, &[], &mut Quiet).unwrap();
         assert_eq!(report.dataset, "c.csv");
         assert!(report.profile.skipped.iter().any(|c| c.column == "tier"));
         let e = table.segment(&SegmentSource::Column("segment"), &mut Quiet).unwrap_err();
