@@ -222,3 +222,47 @@ fn the_segments_come_from_exactly_one_source() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: there is no column named `segment`."), "{o:?}");
 }
+
+#[test]
+fn your_kpis_join_the_report_and_a_kpi_that_does_not_fit_is_refused() {
+    let (dir, customers, transactions) = sample();
+    let kpis = Path::new(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/data/profile/custom_kpis.json");
+    let kpis = kpis.to_str().unwrap();
+    let out = path(&dir, "report.json");
+    let args = |kpis: &str| {
+        let mut a = vec!["profile", "--input", &customers, "--transactions", &transactions];
+        a.extend(["--segment-column", "life_stage", "--kpis", kpis, "--output", out.to_str().unwrap()]);
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    ok(&refs(&args(kpis)));
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let custom = &report["profile"]["custom_kpis"];
+    assert_eq!(custom["not_computed"].as_array().unwrap().len(), 0, "{custom}");
+    let list = custom["kpis"].as_array().unwrap();
+    assert_eq!(list.len(), 9);
+    assert_eq!(list[3]["definition"]["name"], "Big buyers");
+    let single = list[0]["segments"].as_array().unwrap().iter().find(|g| g["segment"] == "Single").unwrap();
+    assert_eq!(single["target"], 50000.0, "{single}");
+
+    let bad = path(&dir, "bad.kpis.json");
+    std::fs::write(
+        &bad,
+        r#"{"format": "segscope.kpis/1", "kpis": [{"name": "Spend", "aggregate": "mean", "column": "spend"}]}"#,
+    )
+    .unwrap();
+    let o = segscope(&refs(&args(bad.to_str().unwrap())));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).lines().last().unwrap(),
+        format!(
+            "error: {}: KPI “Spend”: there is no column `spend` in this data; choose one of its columns (or the \
+             transactions' aggregates, once attached).",
+            bad.display()
+        )
+    );
+}
+
+/// The arguments as `&str`s.
+fn refs(a: &[String]) -> Vec<&str> {
+    a.iter().map(String::as_str).collect()
+}

@@ -33,8 +33,7 @@ fn segmentation(table: &Table, reference: &Value) -> Assignment {
 
 #[test]
 fn every_aggregate_with_conditions_matches_pandas() {
-    let reference: Value =
-        serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
+    let reference: Value = serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
     let set = read_kpis("custom_kpis.json", include_bytes!("data/profile/custom_kpis.json")).unwrap();
     let table = table();
     let assignment = segmentation(&table, &reference);
@@ -61,8 +60,7 @@ fn every_aggregate_with_conditions_matches_pandas() {
 
 #[test]
 fn targets_show_how_far_each_segment_is() {
-    let reference: Value =
-        serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
+    let reference: Value = serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
     let set = read_kpis("custom_kpis.json", include_bytes!("data/profile/custom_kpis.json")).unwrap();
     let table = table();
     let assignment = segmentation(&table, &reference);

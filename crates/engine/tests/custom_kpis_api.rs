@@ -131,14 +131,20 @@ fn kpis_travel_as_a_file() {
     assert_eq!(files[0].name, "sample-customers.kpis.json");
     let text = String::from_utf8(files[0].bytes.clone()).unwrap();
     assert!(text.starts_with("{\n  \"format\": \"segscope.kpis/1\""), "{text}");
-    assert!(text.contains("\"where\": {\n        \"column\": \"email_opt_in\",\n        \"op\": \"is_true\""), "{text}");
+    assert!(
+        text.contains("\"where\": {\n        \"column\": \"email_opt_in\",\n        \"op\": \"is_true\""),
+        "{text}"
+    );
     let Response::Kpis(read) = ok(&mut s, Request::OpenKpis { name: "k.json".into(), bytes: files[0].bytes.clone() })
     else {
         panic!()
     };
     let Response::Kpis(kept) = ok(&mut s, Request::SetKpis { dataset: D, kpis: kpis() }) else { panic!() };
     assert_eq!(read, kept, "the file opens as the KPIs kept");
-    let wrong = error(&mut s, Request::OpenKpis { name: "k.json".into(), bytes: b"{\"format\": \"segscope.segments/1\"}".to_vec() });
+    let wrong = error(
+        &mut s,
+        Request::OpenKpis { name: "k.json".into(), bytes: b"{\"format\": \"segscope.segments/1\"}".to_vec() },
+    );
     assert_eq!(wrong, "k.json: it holds rule segments (`segscope.segments/1`), not KPIs (`segscope.kpis/1`); open it as rule segments.");
 }
 

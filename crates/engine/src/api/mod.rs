@@ -1332,9 +1332,7 @@ impl Session {
                     bytes: set.to_json().into_bytes(),
                 }]))
             }
-            Request::OpenKpis { name, bytes } => {
-                Ok(Response::Kpis(crate::definitions::read_kpis(&name, &bytes)?.kpis))
-            }
+            Request::OpenKpis { name, bytes } => Ok(Response::Kpis(crate::definitions::read_kpis(&name, &bytes)?.kpis)),
             Request::CountRules { dataset, definition } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };

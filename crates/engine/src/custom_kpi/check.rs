@@ -29,11 +29,7 @@ pub struct ValidKpi {
 ///
 /// # Errors
 /// [`KpiError::Invalid`] with every problem of every KPI; [`KpiError::TooMany`] past [`MAX_KPIS`].
-pub fn check(
-    kpis: &[KpiDef],
-    schema: &[(String, ColumnType)],
-    as_of: Option<i32>,
-) -> Result<Vec<ValidKpi>, KpiError> {
+pub fn check(kpis: &[KpiDef], schema: &[(String, ColumnType)], as_of: Option<i32>) -> Result<Vec<ValidKpi>, KpiError> {
     if kpis.len() > MAX_KPIS {
         return Err(KpiError::TooMany { found: kpis.len(), max: MAX_KPIS });
     }
@@ -142,7 +138,11 @@ pub(super) fn check_one(
 
 /// The KPI's condition checked as the rule builder checks a segment's; its problems as sentences
 /// about the KPI's condition.
-fn condition(kpi: &KpiDef, schema: &[(String, ColumnType)], as_of: Option<i32>) -> Result<ValidDefinition, Vec<String>> {
+fn condition(
+    kpi: &KpiDef,
+    schema: &[(String, ColumnType)],
+    as_of: Option<i32>,
+) -> Result<ValidDefinition, Vec<String>> {
     let def = kpi.as_rules();
     match check_rules(&def, schema, as_of) {
         Ok(v) => Ok(v),

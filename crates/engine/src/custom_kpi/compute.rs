@@ -153,7 +153,8 @@ pub fn for_profile(
     if kpis.is_empty() {
         return Ok(None);
     }
-    let data = KpiData { table, extra, latest_transaction, as_of: options.as_of, currency: options.currency.as_deref() };
+    let data =
+        KpiData { table, extra, latest_transaction, as_of: options.as_of, currency: options.currency.as_deref() };
     compute(kpis, &data, assignment, monitor).map(Some)
 }
 
@@ -193,9 +194,9 @@ pub fn compute(
     };
     for (i, kpi) in kpis.iter().enumerate() {
         let rules = kpi.as_rules();
-        let as_of = data.as_of.or_else(|| {
-            crate::dates::default_as_of(data.latest_transaction, || latest_date_used(&rules, table))
-        });
+        let as_of = data
+            .as_of
+            .or_else(|| crate::dates::default_as_of(data.latest_transaction, || latest_date_used(&rules, table)));
         match check_one(i, kpi, &schema, as_of) {
             Ok(valid) => {
                 if uses_as_of(&rules) && out.as_of.is_none() {
@@ -301,5 +302,50 @@ pub(super) fn description(def: &KpiDef) -> String {
         (Some(c), Aggregate::Count) => format!("{what} where {}", condition_in_words(c)),
         (Some(c), _) => format!("{what}, over customers where {}", condition_in_words(c)),
         (None, _) => what,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assignment::Segment;
+    use crate::ingest::{read_table, ReadOptions};
+    use crate::progress::Quiet;
+
+    fn run(kpis: &str) -> CustomKpiTable {
+        let csv = b"id,returns,email,tier\n1,3,a@x,gold\n2,,b@x,gold\n3,1,,silver\n4,0,d@x,silver\n";
+        let table = read_table("c.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap_or_else(|e| panic!("{e}"));
+        let assignment = Assignment {
+            title: "t".into(),
+            segments: vec![Segment { name: "A".into() }, Segment { name: "B".into() }],
+            codes: vec![0, 0, 1, 1],
+        };
+        let kpis: Vec<KpiDef> = serde_json::from_str(kpis).unwrap_or_else(|e| panic!("{e}"));
+        let data = KpiData { table: &table.table, extra: &[], latest_transaction: None, as_of: None, currency: None };
+        compute(&kpis, &data, &assignment, &mut Quiet).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_count_of_a_column_skips_missing_values_and_a_mean_of_nobody_is_none() {
+        let t = run(r#"[{"name": "With e-mail", "aggregate": "count", "column": "email"},
+            {"name": "Gold returns", "aggregate": "median", "column": "returns",
+             "where": {"column": "tier", "op": "is", "value": "platinum"}}]"#);
+        let counts: Vec<Option<f64>> = t.kpis[0].segments.iter().map(|g| g.value).collect();
+        assert_eq!(counts, [Some(2.0), Some(1.0)]);
+        assert_eq!(t.kpis[0].all.value, Some(3.0));
+        assert_eq!(t.kpis[1].all.value, None);
+        assert_eq!(t.kpis[1].show_value(&t.kpis[1].all, None), "–");
+    }
+
+    #[test]
+    fn a_lower_is_better_target_is_met_at_or_below_it() {
+        let t = run(r#"[{"name": "Returns", "aggregate": "mean", "column": "returns", "better": "lower",
+            "targets": [{"segment": "A", "value": 1}, {"segment": "B", "value": 0.5}]}]"#);
+        let k = &t.kpis[0];
+        let (a, b) = (&k.segments[0], &k.segments[1]);
+        assert_eq!((a.value, a.met, a.progress), (Some(3.0), Some(false), Some(1.0 / 3.0)));
+        assert_eq!((b.value, b.met, b.progress), (Some(0.5), Some(true), Some(1.0)));
+        assert_eq!(k.target_words(a, None).unwrap(), "33.3% of the way to the target (≤ 1)");
+        assert_eq!(k.target_words(b, None).unwrap(), "met (target ≤ 0.5)");
     }
 }

@@ -196,8 +196,13 @@ impl KpiDef {
     /// The condition as a one-segment rule definition in overlapping mode (no segment without a
     /// condition), so the rule builder's check and evaluation serve it.
     pub fn as_rules(&self) -> Definition {
-        let segment = |c: &Condition| SegmentDef { name: self.name.trim().to_string(), color: None, condition: c.clone() };
-        Definition { mode: Mode::Overlapping, segments: self.condition.iter().map(segment).collect(), ..Definition::default() }
+        let segment =
+            |c: &Condition| SegmentDef { name: self.name.trim().to_string(), color: None, condition: c.clone() };
+        Definition {
+            mode: Mode::Overlapping,
+            segments: self.condition.iter().map(segment).collect(),
+            ..Definition::default()
+        }
     }
 }
 

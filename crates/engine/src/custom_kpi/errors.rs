@@ -45,7 +45,9 @@ pub enum KpiError {
         max: usize,
     },
     /// The values and the segmentation are of different customers.
-    #[error("the data has {found} rows but the segmentation has {expected}; make the segmentation again from this data.")]
+    #[error(
+        "the data has {found} rows but the segmentation has {expected}; make the segmentation again from this data."
+    )]
     RowsDiffer {
         /// Rows of the data.
         found: usize,

@@ -12,8 +12,8 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 use super::kpis::{kpis, Unit};
-use crate::custom_kpi::{CustomKpiTable, KpiFormat};
 use super::{ReportError, ReportInput};
+use crate::custom_kpi::{CustomKpiTable, KpiFormat};
 use crate::profile::{Profile, ALL_CUSTOMERS};
 
 /// The longest sheet name Excel accepts.

@@ -23,11 +23,11 @@ pub use check::{
     IN_LAST_MONTHS,
 };
 pub use condition::{Condition, Inclusive, Op, TypedNumber, Unit};
+pub(crate) use definition::optional_condition_json;
 pub use definition::{Definition, Mode, Remainder, SegmentDef, FORMAT};
 pub use errors::{Place, Problem, RulesError};
 pub use eval::{evaluate, evaluate_frame, truth, Frame, RuleResult, Truth};
 pub use menu::{operators, OperatorChoice};
-pub(crate) use definition::optional_condition_json;
 pub(crate) use words::condition_in_words;
 
 use crate::table::{ColumnType, Table};
