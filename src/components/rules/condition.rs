@@ -37,11 +37,6 @@ fn key(seg: usize, path: &[usize], field: &str) -> String {
     format!("{seg}:{path:?}:{field}")
 }
 
-fn dom_id(seg: usize, path: &[usize], field: &str) -> String {
-    let p: Vec<String> = path.iter().map(ToString::to_string).collect();
-    format!("seg{seg}-c{}-{field}", p.join("-"))
-}
-
 /// Renders the condition at `path` of segment `seg` (recursively for groups).
 pub fn condition_view(rules: Rules, seg: usize, path: Vec<usize>, cond: Condition) -> AnyView {
     match cond {
@@ -59,7 +54,7 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
         Condition::Test { .. } => ("all", Typed::Value(1), Vec::new()),
     };
     let root = path.is_empty();
-    let kind_id = dom_id(seg, &path, "group");
+    let kind_id = rules.dom_id(seg, &path, "group");
     let p = path.clone();
     let set_kind = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
@@ -111,8 +106,8 @@ fn group_view(rules: Rules, seg: usize, path: Vec<usize>, group: Condition) -> A
             view! { <li>{condition_view(rules, seg, child, c)}</li> }
         })
         .collect_view();
-    let k_id = dom_id(seg, &path, "k");
-    let problems = view! { <ProblemsAt rules=rules place=place(seg, &path) id=dom_id(seg, &path, "problems")/> };
+    let k_id = rules.dom_id(seg, &path, "k");
+    let problems = view! { <ProblemsAt rules=rules place=place(seg, &path) id=rules.dom_id(seg, &path, "problems")/> };
     view! {
         <div class="group" class:root=root>
             <div class="group-head">
@@ -161,9 +156,9 @@ fn remove_button(rules: Rules, seg: usize, path: Vec<usize>, what: &'static str)
 fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op) -> AnyView {
     let col = columns(rules).into_iter().find(|c| c.name == column);
     let ty = col.as_ref().map_or(ColumnType::Text, |c| c.column_type);
-    let list_id = "rule-columns".to_string();
-    let column_id = dom_id(seg, &path, "column");
-    let op_id = dom_id(seg, &path, "op");
+    let list_id = rules.columns_list_id();
+    let column_id = rules.dom_id(seg, &path, "column");
+    let op_id = rules.dom_id(seg, &path, "op");
     let p = path.clone();
     let current_column = column.clone();
     let set_column = move |ev: leptos::ev::Event| {
@@ -210,7 +205,7 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
             {editor}
             {remove_button(rules, seg, path.clone(), "condition")}
         </div>
-        <ProblemsAt rules=rules place=place(seg, &path) id=dom_id(seg, &path, "problems")/>
+        <ProblemsAt rules=rules place=place(seg, &path) id=rules.dom_id(seg, &path, "problems")/>
     }
     .into_any()
 }
@@ -240,7 +235,7 @@ fn value_editor(
     col: Option<ColumnView>,
     op: Op,
 ) -> AnyView {
-    let id = |f: &str| dom_id(seg, &path, f);
+    let id = |f: &str| rules.dom_id(seg, &path, f);
     let stats = col.as_ref().and_then(|c| c.stats.numeric);
     match op.clone() {
         Op::Eq { value }

@@ -6,6 +6,11 @@ mod overlap;
 mod problems;
 mod state;
 
+pub use condition::{condition_view, new_test};
+pub use derived::all_columns;
+pub use problems::ProblemsAt;
+pub use state::Rules;
+
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
 use segscope_engine::api::{Condition, Mode, Place, SegmentDef};
@@ -16,12 +21,9 @@ use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::state::use_app;
-use condition::{condition_view, new_test};
-use derived::{all_columns, DerivedFields};
+use derived::DerivedFields;
 use overlap::OverlapMatrix;
-use problems::ProblemsAt;
 use segscope_charts::segment_sizes::PALETTE;
-use state::Rules;
 
 fn colour(i: usize) -> String {
     let c = PALETTE[i % PALETTE.len()];
@@ -63,26 +65,11 @@ pub fn RuleBuilder() -> impl IntoView {
             });
         });
     };
-    let datalist = move || {
-        rules.layout.track();
-        rules.view.track();
-        let first = app
-            .dataset
-            .with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
-        all_columns(rules)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let sample = first.get(i).cloned().map(|s| format!(" · e.g. {s}")).unwrap_or_default();
-                view! { <option value=c.name.clone() label=format!("{} · {}{}", c.name, c.column_type, sample)></option> }
-            })
-            .collect_view()
-    };
     view! {
         <section class="card rules" aria-labelledby="rules-title">
             <h2 id="rules-title">"Rule segments"</h2>
             <p class="hint">"Define segments with rules: demographics, geography, behaviour. Customers go to the first segment whose rules they match (or, in overlapping mode, to every segment they match). A rule on a missing value never matches."</p>
-            <datalist id="rule-columns">{datalist}</datalist>
+            <ColumnsList rules=rules/>
             <Toolbar rules=rules/>
             <DerivedFields rules=rules/>
             {move || {
@@ -104,6 +91,31 @@ pub fn RuleBuilder() -> impl IntoView {
             <RuleResults rules=rules/>
         </section>
     }
+}
+
+/// The column names a condition can test, with each one's type and an example, for the column inputs.
+#[component]
+pub fn ColumnsList(
+    /// The editor's state.
+    rules: Rules,
+) -> impl IntoView {
+    let app = rules.app;
+    let datalist = move || {
+        rules.layout.track();
+        rules.view.track();
+        let first = app
+            .dataset
+            .with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
+        all_columns(rules)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let sample = first.get(i).cloned().map(|s| format!(" · e.g. {s}")).unwrap_or_default();
+                view! { <option value=c.name.clone() label=format!("{} · {}{}", c.name, c.column_type, sample)></option> }
+            })
+            .collect_view()
+    };
+    view! { <datalist id=rules.columns_list_id()>{datalist}</datalist> }
 }
 
 /// Mode, as-of date, name, open and save.

@@ -13,11 +13,24 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 /// Undo steps kept.
 const UNDO_LIMIT: usize = 100;
 
+/// What the definition being edited is for, and so how it is counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The Rules workspace's segments: each count makes the rule segmentation (`Request::ApplyRules`).
+    Segments,
+    /// One condition of something else (a KPI's "where"): counted only (`Request::CountRules`).
+    Condition,
+}
+
 /// The rule builder's signals, shared by its parts through context.
 #[derive(Clone, Copy)]
 pub struct Rules {
     /// The app state (dataset, errors).
     pub app: AppState,
+    /// What is edited.
+    pub purpose: Purpose,
+    /// Put before every element id, so two editors on one page do not share ids.
+    pub prefix: &'static str,
     /// The definition being edited. Value edits update it without re-rendering the editor.
     pub def: RwSignal<Definition>,
     /// Bumped on structural edits (add, remove, move, change of column or operator): the editor re-renders.
@@ -31,11 +44,23 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Fresh state with an empty definition.
+    /// Fresh state with an empty definition, for the Rules workspace.
     pub fn new(app: AppState) -> Self {
+        Rules::with(app, Purpose::Segments, "", Definition::default())
+    }
+
+    /// State for editing one condition (the only segment of `def`, in overlapping mode), whose
+    /// element ids start with `prefix`.
+    pub fn for_condition(app: AppState, prefix: &'static str, def: Definition) -> Self {
+        Rules::with(app, Purpose::Condition, prefix, def)
+    }
+
+    fn with(app: AppState, purpose: Purpose, prefix: &'static str, def: Definition) -> Self {
         Rules {
             app,
-            def: RwSignal::new(Definition::default()),
+            purpose,
+            prefix,
+            def: RwSignal::new(def),
             layout: RwSignal::new(0),
             view: RwSignal::new(None),
             undo: StoredValue::new(Vec::new()),
@@ -112,9 +137,12 @@ impl Rules {
             *s += 1;
             *s
         });
+        let request = match self.purpose {
+            Purpose::Segments => Request::ApplyRules { dataset, definition },
+            Purpose::Condition => Request::CountRules { dataset, definition },
+        };
         leptos::task::spawn_local(async move {
-            let response =
-                crate::engine_client::call("Counting customers…", Request::ApplyRules { dataset, definition }).await;
+            let response = crate::engine_client::call("Counting customers…", request).await;
             if self.sequence.get_value() != seq.unwrap_or(0) {
                 return; // a newer edit is on its way
             }
@@ -124,6 +152,19 @@ impl Rules {
                 _ => {}
             }
         });
+    }
+}
+
+impl Rules {
+    /// The element id of `field` of the condition at `path` of segment `seg`.
+    pub fn dom_id(self, seg: usize, path: &[usize], field: &str) -> String {
+        let p: Vec<String> = path.iter().map(ToString::to_string).collect();
+        format!("{}seg{seg}-c{}-{field}", self.prefix, p.join("-"))
+    }
+
+    /// The id of the column names' list the condition editor offers.
+    pub fn columns_list_id(self) -> String {
+        format!("{}rule-columns", self.prefix)
     }
 }
 

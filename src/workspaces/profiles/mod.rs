@@ -5,6 +5,7 @@
 //! `Request::ProfileFiles` for the report); this shows it.
 
 mod compare;
+mod kpis;
 mod movement;
 mod niches;
 mod report;
@@ -12,11 +13,14 @@ mod tables;
 mod typical;
 
 use leptos::prelude::*;
-use segscope_engine::api::{AssignmentId, NicheParams, NumberTest, Profile, ProfileOptions, Request, Response, Typed};
+use segscope_engine::api::{
+    AssignmentId, KpiDef, NicheParams, NumberTest, Profile, ProfileOptions, Request, Response, Typed,
+};
 use segscope_engine::stats::significance::Correction;
 
 use crate::state::use_app;
 use compare::CompareSegments;
+use kpis::{KpiEditor, KpiResults};
 use movement::MovementSection;
 use niches::NicheFinder;
 use report::ReportDownloads;
@@ -40,6 +44,15 @@ pub fn ProfilesWorkspace() -> impl IntoView {
     let correction = RwSignal::new(Correction::BenjaminiHochberg);
     let test = RwSignal::new(NumberTest::Welch);
     let shown = RwSignal::new(None::<Shown>);
+    // The KPIs the engine keeps with this data's segmentations; new data starts with none.
+    let kpis = RwSignal::new(Vec::<KpiDef>::new());
+    Effect::new(move |previous: Option<Option<u32>>| {
+        let id = app.dataset.with(|d| d.as_ref().map(|d| d.id.0));
+        if previous.is_some_and(|p| p != id) {
+            kpis.set(Vec::new());
+        }
+        id
+    });
     // The current segmentation until the user picks another; a deleted choice falls back to it.
     Effect::new(move |_| {
         app.segmentations.with(|list| {
@@ -49,7 +62,7 @@ pub fn ProfilesWorkspace() -> impl IntoView {
             }
         });
     });
-    let run = move || {
+    let run = Callback::new(move |()| {
         let (Some(dataset), Some(segmentation)) = (app.dataset.get_untracked().map(|d| d.id), chosen.get_untracked())
         else {
             return;
@@ -66,7 +79,7 @@ pub fn ProfilesWorkspace() -> impl IntoView {
                 shown.set(Some(Shown { segmentation, profile: *p, options }));
             }
         });
-    };
+    });
     view! {
         <section class="card" aria-labelledby="profiles-title">
             <h2 id="profiles-title">"Profiles"</h2>
@@ -88,7 +101,7 @@ pub fn ProfilesWorkspace() -> impl IntoView {
                                 view! { <option value=s.id.0.to_string() selected=selected disabled=s.stale.is_some()>{label}</option> }
                             }).collect_view()}
                         </select>
-                        <button id="run-profile" type="button" class="button primary" on:click=move |_| run()>"Profile"</button>
+                        <button id="run-profile" type="button" class="button primary" on:click=move |_| run.run(())>"Profile"</button>
                     </div>
                     <details class="settings">
                         <summary>"Significance settings"</summary>
@@ -113,14 +126,14 @@ pub fn ProfilesWorkspace() -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        {move || shown.get().map(|s| view! { <ProfileView shown=s/> })}
+        {move || shown.get().map(|s| view! { <ProfileView shown=s kpis=kpis rerun=run/> })}
         <MovementSection/>
     }
 }
 
 /// A profile, section by section.
 #[component]
-fn ProfileView(shown: Shown) -> impl IntoView {
+fn ProfileView(shown: Shown, kpis: RwSignal<Vec<KpiDef>>, rerun: Callback<()>) -> impl IntoView {
     let Shown { segmentation, profile, options } = shown;
     let p = StoredValue::new(profile);
     let niches = RwSignal::new(None::<NicheParams>);
@@ -141,6 +154,12 @@ fn ProfileView(shown: Shown) -> impl IntoView {
                 <KpiSection kpis=k/>
             </section>
         })}
+        <section class="card" aria-labelledby="custom-kpis-title" id="custom-kpis">
+            <h2 id="custom-kpis-title">"Your KPIs"</h2>
+            <p class="hint">"Your own measures, per segment: a count, sum, mean, median, minimum or maximum of any column, or the share of customers where a condition holds, with targets. They are kept with this data's segmentations, shown for every segmentation and in the report; save them to use on other data or with segscope profile --kpis."</p>
+            {p.with_value(|p| p.custom_kpis.clone()).map(|t| view! { <KpiResults table=t/> })}
+            <KpiEditor kpis=kpis segments=p.with_value(|p| p.segments.iter().map(|s| s.name.clone()).collect()) changed=rerun/>
+        </section>
         <section class="card" aria-labelledby="typical-title">
             <h2 id="typical-title">"The typical customer"</h2>
             <p class="hint">"Per segment, its median and most common values, and the traits that most set it apart: only differences that are statistically meaningful are called out."</p>

@@ -10,7 +10,7 @@ use crate::format;
 use crate::ingest::values::date_from_days;
 use crate::profile::{ValidProfileOptions, ALL_CUSTOMERS};
 use crate::progress::{Monitor, Stage};
-use crate::rules::{condition_in_words, latest_date_used, schema_with, truth, uses_as_of, Frame};
+use crate::rules::{latest_date_used, schema_with, truth, uses_as_of, Frame};
 use crate::stats::quantile_sorted;
 use crate::stats::significance::CompensatedSum;
 use crate::table::{Column, ColumnData, Table};
@@ -265,7 +265,7 @@ fn one(kpi: &ValidKpi, data: &KpiData<'_>, assignment: &Assignment) -> CustomKpi
     let per_segment: Vec<KpiValue> =
         assignment.segments.iter().enumerate().map(|(s, seg)| value(s, &seg.name)).collect();
     let all = value(segments, ALL_CUSTOMERS);
-    CustomKpi { definition: def.clone(), description: description(def), all, segments: per_segment }
+    CustomKpi { definition: def.clone(), description: def.in_words(), all, segments: per_segment }
 }
 
 /// How far `value` is along to `target`, 0 to 1, and whether it is met.
@@ -281,27 +281,6 @@ fn progress(value: f64, target: f64, better: Better) -> (Option<f64>, Option<boo
             let p = if met { Some(1.0) } else { (value > 0.0 && target >= 0.0).then(|| target / value) };
             (p, Some(met))
         }
-    }
-}
-
-/// What the KPI computes, in words.
-pub(super) fn description(def: &KpiDef) -> String {
-    let column = def.column.as_deref().unwrap_or_default();
-    let what = match def.aggregate {
-        Aggregate::Count if column.is_empty() => "number of customers".to_string(),
-        Aggregate::Count => format!("number of customers with a value in {column}"),
-        Aggregate::Share => "share of customers".to_string(),
-        Aggregate::Sum => format!("sum of {column}"),
-        Aggregate::Mean => format!("mean of {column}"),
-        Aggregate::Median => format!("median of {column}"),
-        Aggregate::Min => format!("smallest {column}"),
-        Aggregate::Max => format!("largest {column}"),
-    };
-    match (&def.condition, def.aggregate) {
-        (Some(c), Aggregate::Share) => format!("{what} for whom {}", condition_in_words(c)),
-        (Some(c), Aggregate::Count) => format!("{what} where {}", condition_in_words(c)),
-        (Some(c), _) => format!("{what}, over customers where {}", condition_in_words(c)),
-        (None, _) => what,
     }
 }
 

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::format;
-use crate::rules::{optional_condition_json, Condition, Definition, Mode, SegmentDef};
+use crate::rules::{condition_in_words, optional_condition_json, Condition, Definition, Mode, SegmentDef};
 use crate::typed::Typed;
 
 /// The format tag of a KPI file.
@@ -193,6 +193,27 @@ pub struct KpiDef {
 }
 
 impl KpiDef {
+    /// What the KPI computes, in words ("mean of income, over customers where region is North").
+    pub fn in_words(&self) -> String {
+        let column = self.column.as_deref().unwrap_or_default();
+        let what = match self.aggregate {
+            Aggregate::Count if column.is_empty() => "number of customers".to_string(),
+            Aggregate::Count => format!("number of customers with a value in {column}"),
+            Aggregate::Share => "share of customers".to_string(),
+            Aggregate::Sum => format!("sum of {column}"),
+            Aggregate::Mean => format!("mean of {column}"),
+            Aggregate::Median => format!("median of {column}"),
+            Aggregate::Min => format!("smallest {column}"),
+            Aggregate::Max => format!("largest {column}"),
+        };
+        match (&self.condition, self.aggregate) {
+            (Some(c), Aggregate::Share) => format!("{what} for whom {}", condition_in_words(c)),
+            (Some(c), Aggregate::Count) => format!("{what} where {}", condition_in_words(c)),
+            (Some(c), _) => format!("{what}, over customers where {}", condition_in_words(c)),
+            (None, _) => what,
+        }
+    }
+
     /// The condition as a one-segment rule definition in overlapping mode (no segment without a
     /// condition), so the rule builder's check and evaluation serve it.
     pub fn as_rules(&self) -> Definition {
