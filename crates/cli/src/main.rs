@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, cluster, clv, convert, inspect, profile, rfm, sample, sql};
+use commands::{apply, cluster, clv, convert, inspect, movement, profile, rfm, sample, sql};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -43,6 +43,9 @@ enum Command {
     /// A report on a segmentation's segments: sizes, KPIs, typical customers, profiles with index,
     /// niches; as a self-contained HTML page, a workbook, a tidy CSV or JSON.
     Profile(profile::ProfileArgs),
+    /// How many customers moved between the segments of two snapshot files of the same customers
+    /// (a transition matrix with New and Gone).
+    Movement(movement::MovementArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(&args),
         Command::Clv(args) => clv::run(&args),
         Command::Profile(args) => profile::run(&args),
+        Command::Movement(args) => movement::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

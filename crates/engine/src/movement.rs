@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::assignment::Assignment;
 use crate::progress::{Cancelled, Monitor, Stage};
+use crate::table::Table;
 
 /// The row and column name of customers in only one snapshot.
 pub const NEW: &str = "New";
@@ -67,6 +68,35 @@ impl Movement {
     }
 }
 
+/// Each row's key in `table`'s column `column`, as the customer table joins on keys
+/// ([`crate::customers::customer_keys`]).
+///
+/// # Errors
+/// [`MovementError::NoKeyColumn`] when the table has no such column.
+pub fn keys_of(table: &Table, column: &str) -> Result<Vec<Option<String>>, MovementError> {
+    let at = table.columns.iter().position(|c| c.name == column).ok_or_else(|| MovementError::NoKeyColumn {
+        file: table.name.clone(),
+        column: column.to_string(),
+        columns: table.column_list(),
+    })?;
+    Ok(crate::customers::customer_keys(table, at))
+}
+
+impl Movement {
+    /// The matrix as CSV: a header of the later snapshot's segments and "Gone", then a row per
+    /// earlier segment and "New" with the customers in each cell (plain numbers).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let corner = format!("{} \\ {}", self.before, self.after);
+        let header = std::iter::once(corner.as_str()).chain(self.columns.iter().map(String::as_str));
+        let _ = w.write_record(header);
+        for (row, cells) in self.rows.iter().zip(&self.counts) {
+            let _ = w.write_record(std::iter::once(row.clone()).chain(cells.iter().map(u64::to_string)));
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 /// Why two snapshots cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -92,6 +122,16 @@ pub enum MovementError {
         first: usize,
         /// The next row with it (from 1).
         second: usize,
+    },
+    /// A snapshot file has no column of the key's name.
+    #[error("{file} has no column `{column}` to match the customers by; choose a column both files have (its columns are {columns}).")]
+    NoKeyColumn {
+        /// The file.
+        file: String,
+        /// The key column asked for.
+        column: String,
+        /// Its columns, as a list.
+        columns: String,
     },
     /// No customer is in both snapshots.
     #[error(

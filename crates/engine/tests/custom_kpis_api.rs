@@ -73,8 +73,11 @@ fn profile(s: &mut Session, segmentation: AssignmentId) -> segscope_engine::api:
 fn kpis_kept_with_the_segmentations_show_in_every_profile() {
     let mut s = Session::new();
     let id = split_sample(&mut s);
-    let Response::Kpis(kept) = ok(&mut s, Request::SetKpis { dataset: D, kpis: kpis() }) else { panic!() };
+    let mut typed = kpis();
+    typed[2].condition = Some(test("age", Op::Ge { value: Typed::Text(" 18 ".into()) }));
+    let Response::Kpis(kept) = ok(&mut s, Request::SetKpis { dataset: D, kpis: typed }) else { panic!() };
     assert_eq!(kept[0].targets[0].value, Typed::Value(0.6), "kept with the target's number read");
+    assert_eq!(kept[2].condition, Some(test("age", Op::Ge { value: Typed::Value(18.into()) })), "and the condition's");
     let p = profile(&mut s, id);
     let custom = p.custom_kpis.as_ref().expect("the KPIs are defined");
     assert!(custom.not_computed.is_empty(), "{:?}", custom.not_computed);

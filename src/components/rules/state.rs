@@ -122,17 +122,23 @@ impl Rules {
 
     /// Recomputes the counts after a short pause.
     pub fn recount_soon(self) {
-        if let Some(handle) = self.timer.get_value() {
-            handle.clear();
-        }
+        self.stop();
         let handle = set_timeout_with_handle(move || self.recount(), DEBOUNCE).ok();
-        self.timer.set_value(handle);
+        self.timer.try_set_value(handle);
     }
 
-    /// Recomputes the counts now.
+    /// Drops a recount still waiting for its pause (the editor is going away).
+    pub fn stop(self) {
+        if let Some(handle) = self.timer.try_get_value().flatten() {
+            handle.clear();
+        }
+    }
+
+    /// Recomputes the counts now. An editor that went away meanwhile (a KPI form closed) is
+    /// left alone: its signals are gone.
     pub fn recount(self) {
         let Some(dataset) = self.app.dataset.get_untracked().map(|d| d.id) else { return };
-        let definition = self.def.get_untracked();
+        let Some(definition) = self.def.try_get_untracked() else { return };
         let seq = self.sequence.try_update_value(|s| {
             *s += 1;
             *s
@@ -143,11 +149,13 @@ impl Rules {
         };
         leptos::task::spawn_local(async move {
             let response = crate::engine_client::call("Counting customers…", request).await;
-            if self.sequence.get_value() != seq.unwrap_or(0) {
-                return; // a newer edit is on its way
+            if self.sequence.try_get_value() != Some(seq.unwrap_or(0)) {
+                return; // a newer edit is on its way, or the editor is gone
             }
             match response {
-                Response::Rules(view) => self.view.set(Some(*view)),
+                Response::Rules(view) => {
+                    self.view.try_set(Some(*view));
+                }
                 Response::Error { message } => self.app.error.set(Some(message)),
                 _ => {}
             }

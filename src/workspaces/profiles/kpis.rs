@@ -7,8 +7,8 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{
-    Aggregate, Better, ColumnType, ColumnView, CustomKpiTable, Definition, KpiDef, KpiFormat, Mode,
-    Request, Response, SegmentDef, Target, Typed,
+    Aggregate, Better, ColumnType, ColumnView, Condition, CustomKpiTable, Definition, KpiDef, KpiFormat, Mode, Request,
+    Response, SegmentDef, Target, Typed,
 };
 use segscope_engine::profile::ALL_CUSTOMERS;
 
@@ -47,7 +47,12 @@ struct Draft {
 impl Draft {
     fn new(app: AppState, index: Option<usize>, kpi: Option<KpiDef>) -> Self {
         let cols = columns(app);
-        let start = kpi.as_ref().and_then(|k| k.condition.clone()).unwrap_or_else(|| new_test(&cols));
+        // Edited as a group, so conditions can be added beside the first.
+        let start = match kpi.as_ref().and_then(|k| k.condition.clone()) {
+            Some(test @ Condition::Test { .. }) => Condition::All(vec![test]),
+            Some(group) => group,
+            None => Condition::All(vec![new_test(&cols)]),
+        };
         let def = Definition {
             mode: Mode::Overlapping,
             segments: vec![SegmentDef { name: "KPI".into(), color: None, condition: start }],
@@ -103,7 +108,13 @@ impl Draft {
 }
 
 /// Sends the whole list to the engine; on success it is kept and `done` runs, else the sentence shows.
-fn keep(app: AppState, list: Vec<KpiDef>, kpis: RwSignal<Vec<KpiDef>>, problem: RwSignal<Option<String>>, done: impl FnOnce() + 'static) {
+fn keep(
+    app: AppState,
+    list: Vec<KpiDef>,
+    kpis: RwSignal<Vec<KpiDef>>,
+    problem: RwSignal<Option<String>>,
+    done: impl FnOnce() + 'static,
+) {
     let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
     leptos::task::spawn_local(async move {
         match crate::engine_client::call("Checking the KPIs…", Request::SetKpis { dataset, kpis: list }).await {
@@ -126,6 +137,17 @@ pub fn KpiEditor(kpis: RwSignal<Vec<KpiDef>>, segments: Vec<String>, changed: Ca
     let editing = RwSignal::new(None::<Draft>);
     let list_problem = RwSignal::new(None::<String>);
     let segments = StoredValue::new(segments);
+    // A draft's signals belong to the editor, not to the button that opened it (whose view goes
+    // away as the form opens, and would take them along).
+    let owner = StoredValue::new_local(Owner::current());
+    let open_draft = move |index: Option<usize>, kpi: Option<KpiDef>| {
+        let make = || Draft::new(app, index, kpi);
+        let draft = owner.with_value(|o| match o {
+            Some(owner) => owner.with(make),
+            None => make(),
+        });
+        editing.set(Some(draft));
+    };
     let remove = move |i: usize| {
         let mut list = kpis.get_untracked();
         if i < list.len() {
@@ -163,7 +185,7 @@ pub fn KpiEditor(kpis: RwSignal<Vec<KpiDef>>, segments: Vec<String>, changed: Ca
                                         <td>{k.in_words()}</td>
                                         <td>{targets}</td>
                                         <td class="actions">
-                                            <button type="button" class="button small edit-kpi" on:click=move |_| editing.set(Some(Draft::new(app, Some(i), Some(edit_kpi.clone()))))>"Edit"</button>
+                                            <button type="button" class="button small edit-kpi" on:click=move |_| open_draft(Some(i), Some(edit_kpi.clone()))>"Edit"</button>
                                             <button type="button" class="button small remove-kpi" on:click=move |_| remove(i)>"Remove"</button>
                                         </td>
                                     </tr>
@@ -178,7 +200,7 @@ pub fn KpiEditor(kpis: RwSignal<Vec<KpiDef>>, segments: Vec<String>, changed: Ca
                 Some(draft) => view! { <KpiForm draft=draft kpis=kpis segments=segments.get_value() editing=editing changed=changed/> }.into_any(),
                 None => view! {
                     <div class="form-row">
-                        <button id="add-kpi" type="button" class="button primary" on:click=move |_| editing.set(Some(Draft::new(app, None, None)))>"+ Add a KPI"</button>
+                        <button id="add-kpi" type="button" class="button primary" on:click=move |_| open_draft(None, None)>"+ Add a KPI"</button>
                         <label class="button" for="kpis-open">"Open KPIs…"</label>
                         <input id="kpis-open" class="visually-hidden" type="file" accept=".json,application/json" on:change=open aria-label="Open a KPI file"/>
                         <button id="kpis-save" type="button" class="button" disabled=move || kpis.with(Vec::is_empty) on:click=save>"Save KPIs"</button>
@@ -203,6 +225,7 @@ fn KpiForm(
     if draft.filtered.get_untracked() {
         rules.recount_soon();
     }
+    on_cleanup(move || rules.stop());
     let cols = StoredValue::new(columns(app));
     let column_options = move || {
         let aggregate = draft.aggregate.get();
@@ -232,7 +255,9 @@ fn KpiForm(
             names.push(s);
         }
     }
-    let target_of = move |s: &str| draft.targets.with(|t| t.iter().find(|(n, _)| n == s).map(|(_, v)| v.clone()).unwrap_or_default());
+    let target_of = move |s: &str| {
+        draft.targets.with(|t| t.iter().find(|(n, _)| n == s).map(|(_, v)| v.clone()).unwrap_or_default())
+    };
     let set_target = move |s: String, v: String| {
         draft.targets.update(|t| match t.iter_mut().find(|(n, _)| *n == s) {
             Some(entry) => entry.1 = v,
@@ -241,9 +266,10 @@ fn KpiForm(
     };
     let count = move || {
         rules.view.with(|v| {
-            v.as_ref().filter(|v| v.problems.is_empty()).and_then(|v| v.counts.first()).map(|c| {
-                format!("{} customers ({:.1}%) meet this condition", c.size.count, c.size.share * 100.0)
-            })
+            v.as_ref()
+                .filter(|v| v.problems.is_empty())
+                .and_then(|v| v.counts.first())
+                .map(|c| format!("{} customers ({:.1}%) meet this condition", c.size.count, c.size.share * 100.0))
         })
     };
     let save = move |_| {
@@ -271,7 +297,8 @@ fn KpiForm(
         }
         // A number aggregate needs a number column: keep the chosen one if it is one.
         let chosen = draft.column.get_untracked();
-        let fits = cols.with_value(|c| c.iter().any(|c| c.name == chosen && (!a.needs_column() || is_number(c.column_type))));
+        let fits =
+            cols.with_value(|c| c.iter().any(|c| c.name == chosen && (!a.needs_column() || is_number(c.column_type))));
         if !fits {
             let first = cols.with_value(|c| c.iter().find(|c| is_number(c.column_type)).map(|c| c.name.clone()));
             draft.column.set(if a.needs_column() { first.unwrap_or_default() } else { String::new() });
@@ -353,7 +380,11 @@ fn KpiForm(
 #[component]
 pub fn KpiResults(table: CustomKpiTable) -> impl IntoView {
     let currency = table.currency.clone();
-    let headers = table.kpis.first().map(|k| k.segments.iter().map(|g| g.segment.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    let headers = table
+        .kpis
+        .first()
+        .map(|k| k.segments.iter().map(|g| g.segment.clone()).collect::<Vec<_>>())
+        .unwrap_or_default();
     let rows = table
         .kpis
         .iter()

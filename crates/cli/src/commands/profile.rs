@@ -8,16 +8,13 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use segscope_engine::cluster::model::ClusterModel;
-use segscope_engine::definitions::{read_kpis, AnyDefinition};
+use segscope_engine::definitions::read_kpis;
 use segscope_engine::profile::{NicheParams, ProfileOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::report::{write_report, ReportFormat};
-use segscope_engine::rfm::RfmDefinition;
-use segscope_engine::rules::Definition;
 use segscope_engine::stream::{customer_table, CustomerTable, SegmentSource};
 
-use crate::commands::definition::{load_any_definition, load_cluster_model, model_hint};
+use crate::commands::segment_source::{load, Flags};
 use crate::error::{read_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
@@ -62,30 +59,16 @@ pub struct ProfileArgs {
     pub transactions: TransactionArgs,
 }
 
-/// Where the segments come from, as read from the flags.
-enum Loaded {
-    Column(String),
-    Rules(Box<Definition>),
-    Rfm(Box<RfmDefinition>),
-    Model(Box<ClusterModel>),
-}
-
-impl Loaded {
-    fn source(&self) -> SegmentSource<'_> {
-        match self {
-            Loaded::Column(c) => SegmentSource::Column(c),
-            Loaded::Rules(d) => SegmentSource::Rules(d),
-            Loaded::Rfm(d) => SegmentSource::Rfm(d),
-            Loaded::Model(m) => SegmentSource::Model(m),
-        }
-    }
-}
-
 /// Writes the report on the segments of the input.
 pub fn run(args: &ProfileArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let format = format(args)?;
-    let (loaded, from) = load(args)?;
+    let flags = Flags {
+        column: args.segment_column.as_deref(),
+        definition: args.definition.as_deref(),
+        model: args.model.as_deref(),
+    };
+    let (loaded, from) = load(&flags, &args.input, "profile")?;
     let source = loaded.source();
     let table = read_customers(args, &options, &source, &from)?;
     let segmented = table.segment(&source, &mut Quiet)?;
@@ -129,27 +112,6 @@ fn format(args: &ProfileArgs) -> Result<ReportFormat, CliError> {
                 ))
             })
         }
-    }
-}
-
-/// The one source of segments the flags give, and the file it came from.
-fn load(args: &ProfileArgs) -> Result<(Loaded, String), CliError> {
-    match (&args.segment_column, &args.definition, &args.model) {
-        (Some(column), None, None) => Ok((Loaded::Column(column.clone()), args.input.display().to_string())),
-        (None, Some(path), None) => {
-            let loaded = match load_any_definition(path).map_err(|e| model_hint(e, path, "profile"))? {
-                AnyDefinition::Rules(def) => Loaded::Rules(def),
-                AnyDefinition::Rfm(def) => Loaded::Rfm(def),
-            };
-            Ok((loaded, path.display().to_string()))
-        }
-        (None, None, Some(path)) => Ok((Loaded::Model(Box::new(load_cluster_model(path)?)), path.display().to_string())),
-        (None, None, None) => Err(CliError::usage(
-            "say where the segments come from: --segment-column COL (a column of the input), --definition FILE (rule segments or a saved RFM segmentation) or --model FILE (a cluster model).".into(),
-        )),
-        _ => Err(CliError::usage(
-            "give only one of --segment-column, --definition and --model: the report is on one segmentation.".into(),
-        )),
     }
 }
 

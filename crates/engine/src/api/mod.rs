@@ -8,6 +8,7 @@
 mod clusters;
 mod clv;
 pub mod memory;
+mod movement;
 mod profiles;
 mod rfm;
 mod rules;
@@ -22,6 +23,7 @@ pub use clusters::{
 };
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use memory::TooLargeView;
+pub use movement::OtherFile;
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView};
 pub use segmentations::{SegmentationKind, SegmentationView};
@@ -505,6 +507,23 @@ pub enum Request {
         before: AssignmentId,
         /// The later snapshot.
         after: AssignmentId,
+    },
+    /// How customers moved between this data and another snapshot file of the same customers: the
+    /// segmentation made again, from its spec, on the other file, customers matched by `key`.
+    MovementFromFile {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The segmentation (split, rules or clusters; RFM needs each snapshot's transactions).
+        segmentation: AssignmentId,
+        /// The column both files identify customers by.
+        key: String,
+        /// Whether the other file is the earlier or the later snapshot.
+        other_is: OtherFile,
+        /// The other file's name.
+        name: String,
+        /// Its bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
     },
     /// Keep these KPIs with the dataset's segmentations (replacing those kept), after checking
     /// them against its columns; every profile and report of its segmentations then shows them.
@@ -1313,6 +1332,11 @@ impl Session {
                     monitor,
                 )?;
                 Ok(Response::Movement(Box::new(m)))
+            }
+            Request::MovementFromFile { dataset, segmentation, key, other_is, name, bytes } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let other = movement::Other { name: &name, bytes: &bytes, is: other_is, key: &key };
+                Ok(Response::Movement(Box::new(movement::from_file(ds, segmentation, &other, monitor)?)))
             }
             Request::SetKpis { dataset, kpis } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;

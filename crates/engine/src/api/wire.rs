@@ -103,6 +103,7 @@ impl Request {
             Request::ProfileFiles { .. } => "profile-files",
             Request::Compare { .. } => "compare",
             Request::Movement { .. } => "movement",
+            Request::MovementFromFile { .. } => "movement-from-file",
             Request::SetKpis { .. } => "set-kpis",
             Request::KpisFile { .. } => "kpis-file",
             Request::OpenKpis { .. } => "open-kpis",
@@ -136,6 +137,7 @@ impl Request {
             | Request::ProfileFiles { .. }
             | Request::Compare { .. }
             | Request::Movement { .. }
+            | Request::MovementFromFile { .. }
             | Request::KpisFile { .. }
             | Request::OpenKpis { .. }
             | Request::CountRules { .. } => Journal::Read,
@@ -176,7 +178,8 @@ impl Request {
             Request::Ingest { bytes, .. }
             | Request::OpenDefinition { bytes, .. }
             | Request::OpenRfmDefinition { bytes, .. }
-            | Request::OpenKpis { bytes, .. } => std::mem::take(bytes),
+            | Request::OpenKpis { bytes, .. }
+            | Request::MovementFromFile { bytes, .. } => std::mem::take(bytes),
             Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
                 match std::mem::take(file) {
                     InputFile::Bytes(bytes) => Rc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone()),
@@ -193,7 +196,8 @@ impl Request {
             Request::Ingest { bytes: b, .. }
             | Request::OpenDefinition { bytes: b, .. }
             | Request::OpenRfmDefinition { bytes: b, .. }
-            | Request::OpenKpis { bytes: b, .. } => *b = bytes,
+            | Request::OpenKpis { bytes: b, .. }
+            | Request::MovementFromFile { bytes: b, .. } => *b = bytes,
             Request::AttachTransactions { file, .. }
             | Request::OpenTransactions { file, .. }
             | Request::OpenReduced { file, .. } => *file = InputFile::from(bytes),

@@ -3,7 +3,7 @@
 
 use super::definition::{Aggregate, KpiDef, KpiFormat};
 use super::errors::{KpiError, KpiProblem};
-use crate::rules::{check as check_rules, RulesError, ValidDefinition};
+use crate::rules::{check as check_rules, with_numbers, RulesError, ValidDefinition};
 use crate::table::ColumnType;
 use crate::typed::Typed;
 
@@ -129,6 +129,10 @@ pub(super) fn check_one(
     let mut def = kpi.clone();
     def.name = name.to_string();
     def.column = column.map(str::to_string);
+    // As the rule builder saves a definition: numbers typed as text kept as the numbers read.
+    if let Ok(read) = with_numbers(&kpi.as_rules(), schema) {
+        def.condition = read.segments.into_iter().next().map(|s| s.condition);
+    }
     for (t, (_, v)) in def.targets.iter_mut().zip(&targets) {
         t.segment = t.segment.trim().to_string();
         t.value = Typed::Value(*v);

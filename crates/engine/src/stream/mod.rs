@@ -5,10 +5,12 @@ pub use crate::ingest::records::Records;
 
 mod customers;
 mod model;
+mod movement;
 mod segments;
 
 pub use customers::{customer_table, CustomerTable, JoinedTransactions};
 pub use model::{apply_model, ModelRun};
+pub use movement::movement_between;
 pub use segments::{SegmentSource, Segmented};
 
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
@@ -68,6 +70,9 @@ pub enum StreamError {
     /// The segments could not be profiled (a setting out of range, a value column that cannot be used).
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// Two snapshots cannot be compared.
+    #[error(transparent)]
+    Movement(#[from] crate::movement::MovementError),
     /// The user's KPIs do not fit the customers.
     #[error(transparent)]
     Kpi(#[from] crate::custom_kpi::KpiError),

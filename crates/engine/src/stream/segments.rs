@@ -61,7 +61,7 @@ pub struct Segmented {
 }
 
 /// The file name of a path, for a report's heading.
-fn file_name(path: &str) -> &str {
+pub(super) fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().filter(|n| !n.is_empty()).unwrap_or(path)
 }
 
