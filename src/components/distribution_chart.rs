@@ -28,7 +28,7 @@ fn value(x: f64) -> String {
     } else {
         2
     };
-    segscope_charts::distribution::group_thousands(&format!("{x:.digits$}"))
+    segscope_engine::format::grouped(&format!("{x:.digits$}"))
 }
 
 /// A chosen feature's distribution in each group, with a select of the features.

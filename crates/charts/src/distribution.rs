@@ -4,6 +4,7 @@
 //! shares. Plain geometry: no drawing backend, so the component writes the SVG elements itself and
 //! a test can count them.
 
+use super::numbers::grouped;
 use super::segment_sizes::PALETTE;
 
 /// Width of the chart, in pixels.
@@ -154,7 +155,7 @@ impl Axis {
     /// Tick `v` as text: no more decimals than the step needs, thousands grouped.
     pub fn label(&self, v: f64) -> String {
         let decimals = (-self.step.log10().floor()).max(0.0) as usize;
-        group_thousands(&format!("{:.*}", decimals, if v == 0.0 { 0.0 } else { v }))
+        grouped(&format!("{:.*}", decimals, if v == 0.0 { 0.0 } else { v }))
     }
 }
 
@@ -162,26 +163,6 @@ impl Axis {
 fn around(v: f64) -> (f64, f64) {
     let pad = if v == 0.0 { 1.0 } else { v.abs() * 0.1 };
     (v - pad, v + pad)
-}
-
-/// `12345.5` → `12,345.5`.
-pub fn group_thousands(number: &str) -> String {
-    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
-    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
-    if whole.len() <= 3 {
-        return number.to_string();
-    }
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
 }
 
 #[cfg(test)]
@@ -207,13 +188,5 @@ mod tests {
     fn a_single_value_gets_an_axis_around_it() {
         let a = Axis::new(5.0, 5.0, 0.0, 400.0);
         assert!(a.ticks.first().is_some_and(|&t| t < 5.0) && a.ticks.last().is_some_and(|&t| t > 5.0));
-    }
-
-    #[test]
-    fn thousands_are_grouped_and_small_numbers_left_alone() {
-        assert_eq!(group_thousands("123.25"), "123.25");
-        assert_eq!(group_thousands("1234"), "1,234");
-        assert_eq!(group_thousands("-1234567.5"), "-1,234,567.5");
-        assert_eq!(group_thousands("12000"), "12,000");
     }
 }

@@ -61,7 +61,7 @@ pub fn draw<DB: DrawingBackend>(
 
 /// `n` with comma thousands separators.
 fn thousands(n: u64) -> String {
-    super::distribution::group_thousands(&n.to_string())
+    super::numbers::grouped(&n.to_string())
 }
 
 #[cfg(test)]

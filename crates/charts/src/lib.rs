@@ -4,6 +4,7 @@
 pub mod distribution;
 pub mod heatmap;
 pub mod index;
+pub mod numbers;
 pub mod scatter;
 pub mod segment_sizes;
 pub mod svg;

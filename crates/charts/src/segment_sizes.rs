@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::distribution::group_thousands;
+use super::numbers::grouped;
 
 /// The segment colours, in order (colour-blind-safe Tableau 10).
 pub const PALETTE: [RGBColor; 10] = [
@@ -54,11 +54,11 @@ pub fn draw<DB: DrawingBackend>(
         .map(|(i, (name, count))| Bar {
             name: name.clone(),
             value: *count as f64,
-            label: group_thousands(&count.to_string()),
+            label: grouped(&count.to_string()),
             colour: PALETTE[i % PALETTE.len()],
         })
         .collect();
-    draw_bars(root, &bars, "Customers", &|x| group_thousands(&format!("{x:.0}")))
+    draw_bars(root, &bars, "Customers", &|x| grouped(&format!("{x:.0}")))
 }
 
 /// Draws `bars` as horizontal bars, first at the top, each labelled at its end, on an axis

@@ -28,27 +28,9 @@ pub fn thousands(n: impl Display) -> String {
 }
 
 /// A number already written with a point for decimals, with comma thousands separators in its
-/// whole part: `12345.5` → `12,345.5`, `-1234` → `-1,234`, `999.25` unchanged.
-pub fn grouped(number: &str) -> String {
-    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |r| ("-", r));
-    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
-    if whole.len() <= 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
-        return number.to_string();
-    }
-    let mut out = String::with_capacity(number.len() + whole.len() / 3);
-    out.push_str(sign);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = fraction {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
+/// whole part: `12345.5` → `12,345.5`, `-1234` → `-1,234`, `999.25` unchanged. (The charts'
+/// labels group the same way: one implementation, in the lower crate.)
+pub use segscope_charts::numbers::grouped;
 
 /// A measured value (a mean, a median, a count per customer): no decimals from 1,000, one from
 /// 10, two below, trailing zeros dropped, thousands grouped: `1240.4` → `1,240`, `61.26` →

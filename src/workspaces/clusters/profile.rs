@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{ClustersView, ColumnType, FileOut, Request, Response, SegmentationFiles};
+use segscope_engine::format;
 
 use super::Clusters;
 use crate::components::distribution_chart::DistributionChart;
@@ -24,21 +25,6 @@ fn heat(z: f64) -> &'static str {
         z if z < 1.5 => "heat heat-p2",
         _ => "heat heat-p3",
     }
-}
-
-/// A number for a table cell: up to two decimals, fewer for large values.
-fn number(x: f64) -> String {
-    if !x.is_finite() {
-        return "—".into();
-    }
-    let digits = if x.abs() >= 1000.0 {
-        0
-    } else if x.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{x:.digits$}")
 }
 
 /// Each feature's distribution by cluster, in the features' order (a category's levels together),
@@ -262,7 +248,7 @@ pub fn ClusterResult(
                         {view.columns.iter().enumerate().map(|(j, col)| {
                             let overall = view.clusters.first().and_then(|c| c.profile.features.get(j)).map_or(f64::NAN, |f| f.overall);
                             let is_share = col.contains('=');
-                            let show = move |x: f64| if is_share { format!("{:.0}%", x * 100.0) } else { number(x) };
+                            let show = move |x: f64| if is_share { format!("{:.0}%", x * 100.0) } else { format::number(x) };
                             view! {
                                 <tr>
                                     <th scope="row">{col.clone()}</th>
@@ -295,7 +281,7 @@ pub fn ClusterResult(
                                     <th scope="row">{col.clone()}</th>
                                     {view.clusters.iter().map(|cl| {
                                         let q = cl.profile.features.get(j).and_then(|f| f.quartiles);
-                                        view! { <td class="num">{q.map_or("—".into(), |q| format!("{} ({} – {})", number(q[1]), number(q[0]), number(q[2])))}</td> }
+                                        view! { <td class="num">{q.map_or("—".into(), |q| format!("{} ({} – {})", format::number(q[1]), format::number(q[0]), format::number(q[2])))}</td> }
                                     }).collect_view()}
                                 </tr>
                             }).collect_view()}

@@ -177,14 +177,18 @@ pub fn KpiEditor(kpis: RwSignal<Vec<KpiDef>>, segments: Vec<String>, changed: Ca
                         <thead><tr><th scope="col">"KPI"</th><th scope="col">"What it computes"</th><th scope="col">"Targets"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>
                             {list.into_iter().enumerate().map(|(i, k)| {
-                                let targets = k.targets.iter().map(|t| format!("{}: {}", t.segment, t.value)).collect::<Vec<_>>().join("; ");
+                                let shown = |v: &Typed<f64>| match v {
+                                    Typed::Value(x) => k.format.show(*x, None),
+                                    Typed::Text(t) => t.clone(),
+                                };
+                                let targets = k.targets.iter().map(|t| format!("{}: {}", t.segment, shown(&t.value))).collect::<Vec<_>>().join("; ");
                                 let edit_kpi = k.clone();
                                 view! {
                                     <tr class="kpi-row">
                                         <th scope="row">{k.name.clone()}</th>
                                         <td>{k.in_words()}</td>
                                         <td>{targets}</td>
-                                        <td class="actions">
+                                        <td class="kpi-actions">
                                             <button type="button" class="button small edit-kpi" on:click=move |_| open_draft(Some(i), Some(edit_kpi.clone()))>"Edit"</button>
                                             <button type="button" class="button small remove-kpi" on:click=move |_| remove(i)>"Remove"</button>
                                         </td>
@@ -410,10 +414,10 @@ pub fn KpiResults(table: CustomKpiTable) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table id="custom-kpi-table">
+        <div class="table-scroll"><table id="custom-kpi-table">
             <thead><tr><th scope="col">"KPI"</th>{headers.into_iter().map(|h| view! { <th scope="col" class="num">{h}</th> }).collect_view()}<th scope="col" class="num">{ALL_CUSTOMERS}</th></tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
         {table.as_of.map(|d| view! { <p class="hint">{format!("Conditions on recent dates count back from {d}.")}</p> })}
         {(!table.not_computed.is_empty()).then(|| view! {
             <ul id="kpi-not-computed" class="warnings">{table.not_computed.into_iter().map(|n| view! { <li>{format!("Not computed: {n}")}</li> }).collect_view()}</ul>

@@ -1,12 +1,14 @@
-//! Movement between two segmentations of the same customers (a segmentation frozen by
-//! duplicating it, and the same one made again later or with other settings): how many customers
-//! went from each segment to each, as a heat map and a table.
+//! Movement between two snapshots: two segmentations of the same customers (a segmentation frozen
+//! by duplicating it, and the same one made again later or with other settings), or one
+//! segmentation of this data and of another file of the same customers (`Request::MovementFromFile`:
+//! the engine makes it again on that file and matches customers by a key column): how many
+//! customers went from each segment to each, as a heat map and a table.
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
 use segscope_charts::heatmap;
-use segscope_engine::api::{AssignmentId, Movement, Request, Response};
+use segscope_engine::api::{AssignmentId, Movement, OtherFile, Request, Response};
 use segscope_engine::format;
 
 use crate::components::canvas_chart::CanvasChart;
@@ -60,8 +62,90 @@ pub fn MovementSection() -> impl IntoView {
                 {select("movement-after", after, true)}
                 <button id="run-movement" type="button" class="button" on:click=move |_| run()>"Show movement"</button>
             </div>
+            <FromFile shown=shown/>
             {move || shown.get().map(|m| view! { <MovementView m=m/> })}
         </section>
+    }
+}
+
+/// The same segmentation on another snapshot file: which segmentation, which column matches the
+/// customers, whether the file is earlier or later, and the file.
+#[component]
+fn FromFile(shown: RwSignal<Option<Movement>>) -> impl IntoView {
+    let app = use_app();
+    let chosen = RwSignal::new(None::<AssignmentId>);
+    let earlier = RwSignal::new(true);
+    // The key: the transactions' customer key when attached, else a column named like one, else the first.
+    let key = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let columns: Vec<String> = app
+            .dataset
+            .with(|d| d.as_ref().map(|d| d.columns.iter().map(|c| c.name.clone()).collect()).unwrap_or_default());
+        let mapped = app.transactions.with(|t| t.as_ref().map(|t| t.mapping.customer_key().to_string()));
+        let guess = mapped
+            .filter(|k| columns.contains(k))
+            .or_else(|| columns.iter().find(|c| c.to_lowercase().contains("id")).cloned())
+            .or_else(|| columns.first().cloned());
+        if !columns.contains(&key.get_untracked()) {
+            key.set(guess.unwrap_or_default());
+        }
+    });
+    let open = move |ev: leptos::ev::Event| {
+        let Some(file) = crate::files::take_chosen_file(&ev) else { return };
+        let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
+        let list = app.segmentations.get_untracked();
+        let Some(segmentation) =
+            chosen.get_untracked().or(list.iter().find(|s| s.current).or(list.last()).map(|s| s.id))
+        else {
+            return;
+        };
+        let other_is = if earlier.get_untracked() { OtherFile::Earlier } else { OtherFile::Later };
+        let request = Request::MovementFromFile {
+            dataset,
+            segmentation,
+            key: key.get_untracked(),
+            other_is,
+            name: file.name(),
+            bytes: Vec::new(),
+        };
+        leptos::task::spawn_local(async move {
+            if let Some(Response::Movement(m)) =
+                app.request_with_file("Matching the customers of both files…", request, file).await
+            {
+                shown.set(Some(*m));
+            }
+        });
+    };
+    view! {
+        <p class="hint">"Or compare this data with another file of the same customers (last quarter's export, say): the segmentation is made again on that file and customers are matched by a column both files have."</p>
+        <div class="form-row">
+            <label for="movement-file-segmentation">"Segmentation"</label>
+            <select id="movement-file-segmentation" on:change=move |ev| chosen.set(event_target_value(&ev).parse::<u32>().ok().map(AssignmentId))>
+                {move || {
+                    let list = app.segmentations.get();
+                    let current = chosen.get_untracked().or(list.iter().find(|s| s.current).or(list.last()).map(|s| s.id));
+                    list.into_iter().map(|s| view! {
+                        <option value=s.id.0.to_string() selected=current == Some(s.id) disabled=s.stale.is_some()>{s.name.clone()}</option>
+                    }).collect_view()
+                }}
+            </select>
+            <label for="movement-file-key">"Match customers by"</label>
+            <select id="movement-file-key" on:change=move |ev| key.set(event_target_value(&ev))>
+                {move || {
+                    let k = key.get();
+                    app.dataset.with(|d| d.as_ref().map(|d| d.columns.iter().map(|c| {
+                        view! { <option value=c.name.clone() selected=c.name == k>{c.name.clone()}</option> }
+                    }).collect_view()))
+                }}
+            </select>
+            <label for="movement-file-when">"The other file is"</label>
+            <select id="movement-file-when" on:change=move |ev| earlier.set(event_target_value(&ev) == "earlier")>
+                <option value="earlier" selected=true>"earlier (this data is later)"</option>
+                <option value="later">"later (this data is earlier)"</option>
+            </select>
+            <label class="button" for="movement-file">"Choose the other file…"</label>
+            <input id="movement-file" class="visually-hidden" type="file" accept=".csv,.tsv,.txt,.gz,.xlsx,.xls,.ods,.jsonl,.ndjson,.parquet" on:change=open aria-label="Another snapshot of the same customers"/>
+        </div>
     }
 }
 
