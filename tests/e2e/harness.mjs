@@ -287,3 +287,19 @@ export async function goTo(page, path) {
   await page.waitForSelector(`#workspace-${id}:not(.hidden)`);
   await page.waitForFunction((h) => location.hash === h, `#/${path}`);
 }
+
+/** Sets a test's column by typing in its searchable column box. */
+export async function setColumn(page, id, name) {
+  // A just-named derived field reaches the column list after the rules' debounced recount: type it again until taken.
+  const taken = `.test[data-column="${name}"] #${id}`;
+  for (let attempt = 0; ; attempt += 1) {
+    await page.fill(`#${id}`, name);
+    await page.dispatchEvent(`#${id}`, 'change');
+    try {
+      await page.waitForFunction((sel) => document.querySelector(sel), taken, { timeout: 5_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo, setColumn } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -19,13 +19,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Sets a test's column by typing in its searchable column box. */
-async function setColumn(page, id, name) {
-  await page.fill(`#${id}`, name);
-  await page.dispatchEvent(`#${id}`, 'change');
-  await page.waitForSelector(`.test[data-column="${name}"] #${id}`);
-}
 
 /** The KPI table's cells of one KPI: { segment: text }. */
 async function cells(page, kpi) {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, setColumn } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -27,22 +27,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Sets a test's column by typing in its searchable column box. */
-async function setColumn(page, id, name) {
-  // A just-named derived field reaches the column list after the rules' debounced recount: type it again until taken.
-  const taken = `.test[data-column="${name}"] #${id}`;
-  for (let attempt = 0; ; attempt += 1) {
-    await page.fill(`#${id}`, name);
-    await page.dispatchEvent(`#${id}`, 'change');
-    try {
-      await page.waitForFunction((sel) => document.querySelector(sel), taken, { timeout: 5_000 });
-      return;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-  }
-}
 
 /** Live counts as shown: [[name, count], ...] with the remainder last. */
 async function liveCounts(page) {

@@ -6,6 +6,9 @@
 #[path = "support/monitor.rs"]
 mod monitor;
 
+#[path = "support/session.rs"]
+mod session;
+
 use monitor::CancelAfter;
 use segscope_engine::api::{
     ClusterMethod, ClusterParams, ClustersView, DatasetId, FeatureSpec, Missing, Request, Response, Scaling,
@@ -13,25 +16,12 @@ use segscope_engine::api::{
 };
 use segscope_engine::cluster::model::ClusterModel;
 use segscope_engine::ingest::ReadOptions;
-use segscope_engine::progress::{Quiet, CANCELLED};
+use segscope_engine::progress::CANCELLED;
 use segscope_engine::sample::SampleParams;
 use segscope_engine::table::ColumnType;
+use session::{error, ok};
 
 const D: DatasetId = DatasetId(1);
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
-
-fn error(s: &mut Session, request: Request) -> String {
-    match s.handle(request, &mut Quiet) {
-        Response::Error { message } => message,
-        other => panic!("{other:?}"),
-    }
-}
 
 fn sample(s: &mut Session) {
     let params = SampleParams { customers: 600.into(), ..SampleParams::default() };

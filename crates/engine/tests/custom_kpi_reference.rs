@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use segscope_engine::assignment::{Assignment, Segment};
-use segscope_engine::custom_kpi::{compute, KpiData};
+use segscope_engine::custom_kpi::{compute, CustomKpiTable, KpiData};
 use segscope_engine::definitions::read_kpis;
 use segscope_engine::ingest::{read_table, ReadOptions};
 use segscope_engine::progress::Quiet;
@@ -31,14 +31,19 @@ fn segmentation(table: &Table, reference: &Value) -> Assignment {
     Assignment { title: "Life stage".into(), segments: names.into_iter().map(|name| Segment { name }).collect(), codes }
 }
 
-#[test]
-fn every_aggregate_with_conditions_matches_pandas() {
+/// The KPIs of `custom_kpis.json` on the sample by life stage (amounts in `currency`), and the reference.
+fn computed(currency: Option<&str>) -> (CustomKpiTable, Value) {
     let reference: Value = serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
     let set = read_kpis("custom_kpis.json", include_bytes!("data/profile/custom_kpis.json")).unwrap();
     let table = table();
     let assignment = segmentation(&table, &reference);
-    let data = KpiData { table: &table, extra: &[], latest_transaction: None, as_of: None, currency: None };
-    let result = compute(&set.kpis, &data, &assignment, &mut Quiet).unwrap();
+    let data = KpiData { table: &table, extra: &[], latest_transaction: None, as_of: None, currency };
+    (compute(&set.kpis, &data, &assignment, &mut Quiet).unwrap(), reference)
+}
+
+#[test]
+fn every_aggregate_with_conditions_matches_pandas() {
+    let (result, reference) = computed(None);
     assert!(result.not_computed.is_empty(), "{:?}", result.not_computed);
     let expected = reference["kpis"].as_array().unwrap();
     assert_eq!(result.kpis.len(), expected.len());
@@ -60,12 +65,7 @@ fn every_aggregate_with_conditions_matches_pandas() {
 
 #[test]
 fn targets_show_how_far_each_segment_is() {
-    let reference: Value = serde_json::from_str(include_str!("data/profile/custom_kpi_reference.json")).unwrap();
-    let set = read_kpis("custom_kpis.json", include_bytes!("data/profile/custom_kpis.json")).unwrap();
-    let table = table();
-    let assignment = segmentation(&table, &reference);
-    let data = KpiData { table: &table, extra: &[], latest_transaction: None, as_of: None, currency: Some("€") };
-    let result = compute(&set.kpis, &data, &assignment, &mut Quiet).unwrap();
+    let (result, _) = computed(Some("€"));
     let urban = &result.kpis[0];
     let single = urban.segments.iter().find(|g| g.segment == "Single").unwrap();
     let retired = urban.segments.iter().find(|g| g.segment == "Retired").unwrap();

@@ -4,28 +4,17 @@
 //! after the transactions are removed said, not fatal.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "support/session.rs"]
+mod session;
+
 use segscope_engine::api::{
     Aggregate, AssignmentId, Condition, DatasetId, Definition, KpiDef, KpiFormat, Mode, Op, ProfileOptions,
     ReportFormat, Request, Response, SegmentDef, Session, SplitParams, Target, Typed,
 };
-use segscope_engine::progress::Quiet;
 use segscope_engine::sample::SampleParams;
+use session::{error, ok};
 
 const D: DatasetId = DatasetId(1);
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
-
-fn error(s: &mut Session, request: Request) -> String {
-    match s.handle(request, &mut Quiet) {
-        Response::Error { message } => message,
-        other => panic!("{other:?}"),
-    }
-}
 
 fn split_sample(s: &mut Session) -> AssignmentId {
     let params = SampleParams { customers: 600.into(), ..SampleParams::default() };

@@ -4,12 +4,16 @@
 //! snapshot's transactions), get a sentence.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "support/session.rs"]
+mod session;
+
 use segscope_engine::api::{
     AssignmentId, Condition, DatasetId, Definition, Mode, Op, OtherFile, Request, Response, SegmentDef, Session,
     SplitParams, Typed,
 };
 use segscope_engine::movement::Movement;
 use segscope_engine::progress::Quiet;
+use session::ok;
 
 const D: DatasetId = DatasetId(1);
 
@@ -19,20 +23,6 @@ const JUNE: &[u8] = b"id,age,region\na,25,North\nb,28,South\nc,29,North\nd,45,So
 /// f gone, g and h new (g young).
 const DECEMBER: &[u8] =
     b"id,age,region\na,31,North\nb,30,South\nc,29,North\nd,46,South\ne,53,North\ng,22,North\nh,40,South\n";
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
-
-fn error(s: &mut Session, request: Request) -> String {
-    match s.handle(request, &mut Quiet) {
-        Response::Error { message } => message,
-        other => panic!("{other:?}"),
-    }
-}
 
 /// December open, with rule segments Young (age < 30) and the rest.
 fn december_with_rules(s: &mut Session) -> AssignmentId {
@@ -123,16 +113,6 @@ fn a_missing_key_column_and_rfm_get_a_sentence() {
             view.assignment
         }
     };
-    let message = error(
-        &mut s,
-        Request::MovementFromFile {
-            dataset: D,
-            segmentation: rfm,
-            key: "customer_id".into(),
-            other_is: OtherFile::Earlier,
-            name: "june.csv".into(),
-            bytes: JUNE.to_vec(),
-        },
-    );
+    let message = movement(&mut s, rfm, "customer_id", OtherFile::Earlier).unwrap_err();
     assert!(message.starts_with("RFM is made from each snapshot's transactions"), "{message}");
 }

@@ -6,29 +6,19 @@
 #[path = "support/monitor.rs"]
 mod monitor;
 
+#[path = "support/session.rs"]
+mod session;
+
 use monitor::CancelAfter;
 use segscope_engine::api::{
     AssignmentId, ClvParams, DatasetId, NicheParams, Profile, ProfileOptions, Request, Response, Session, SplitParams,
     Typed,
 };
-use segscope_engine::progress::{Quiet, CANCELLED};
+use segscope_engine::progress::CANCELLED;
 use segscope_engine::sample::SampleParams;
+use session::{error, ok};
 
 const D: DatasetId = DatasetId(1);
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
-
-fn error(s: &mut Session, request: Request) -> String {
-    match s.handle(request, &mut Quiet) {
-        Response::Error { message } => message,
-        other => panic!("{other:?}"),
-    }
-}
 
 /// The sample with its transactions, split by urbanicity: the segmentation's id.
 fn split_sample(s: &mut Session) -> AssignmentId {

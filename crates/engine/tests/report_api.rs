@@ -4,6 +4,9 @@
 //! text escaped), JSON that reads back and a tidy CSV; RFM and rules say how they were made.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "support/session.rs"]
+mod session;
+
 use calamine::{Data, Reader, Xlsx};
 use segscope_engine::api::{
     AssignmentId, DatasetId, Definition, FileOut, NicheParams, Profile, ProfileOptions, ReportFormat, ReportInput,
@@ -11,15 +14,9 @@ use segscope_engine::api::{
 };
 use segscope_engine::progress::Quiet;
 use segscope_engine::sample::SampleParams;
+use session::ok;
 
 const D: DatasetId = DatasetId(1);
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
-}
 
 /// The sample with its transactions.
 fn sample(s: &mut Session) {

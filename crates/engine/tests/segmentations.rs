@@ -7,6 +7,9 @@
 #[path = "support/monitor.rs"]
 mod monitor;
 
+#[path = "support/session.rs"]
+mod session;
+
 use monitor::CancelAfter;
 use segscope_engine::api::{
     AssignmentId, DatasetId, Request, Response, SegmentationFiles, SegmentationKind, SegmentationView, Session,
@@ -20,6 +23,7 @@ use segscope_engine::rules::Definition;
 use segscope_engine::sample::SampleParams;
 use segscope_engine::split::SplitParams;
 use segscope_engine::table::ColumnType;
+use session::ok;
 
 const D: DatasetId = DatasetId(1);
 
@@ -30,13 +34,6 @@ fn definition(name: &str) -> Definition {
 
 fn lifestyle() -> Definition {
     definition("sample-lifestyle.json")
-}
-
-fn ok(s: &mut Session, request: Request) -> Response {
-    let kind = request.kind();
-    let response = s.handle(request, &mut Quiet);
-    assert!(!matches!(response, Response::Error { .. }), "{kind}: {response:?}");
-    response
 }
 
 fn list(s: &mut Session) -> Vec<SegmentationView> {

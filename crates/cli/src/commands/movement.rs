@@ -10,7 +10,7 @@ use clap::Args;
 use segscope_engine::progress::Quiet;
 use segscope_engine::stream::{customer_table, movement_between, CustomerTable, SegmentSource};
 
-use crate::commands::segment_source::{load, Flags};
+use crate::commands::segment_source::{load, SegmentArgs};
 use crate::error::{read_file, CliError};
 use crate::read_args::ReadArgs;
 
@@ -26,17 +26,8 @@ pub struct MovementArgs {
     /// The column both files identify customers by.
     #[arg(long, value_name = "COL")]
     pub key: String,
-    /// A column of each file that holds each customer's segment (for example the segment column
-    /// `segscope apply` or `segscope rfm --as-of` wrote). Give this, --definition or --model.
-    #[arg(long, value_name = "COL")]
-    pub segment_column: Option<String>,
-    /// Rule segments (segscope.segments/1) made on each file. Give this, --segment-column or --model.
-    #[arg(long, value_name = "FILE")]
-    pub definition: Option<PathBuf>,
-    /// A cluster model (segscope.cluster-model/1): each customer of each file in its nearest
-    /// cluster. Give this, --segment-column or --definition.
-    #[arg(long, value_name = "FILE")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub segments: SegmentArgs,
     /// Where to write the matrix (CSV: a row per earlier segment and "New", a column per later
     /// segment and "Gone").
     #[arg(long, value_name = "FILE")]
@@ -54,12 +45,7 @@ fn read(path: &Path, options: &segscope_engine::ingest::ReadOptions) -> Result<C
 /// Writes the movement matrix.
 pub fn run(args: &MovementArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
-    let flags = Flags {
-        column: args.segment_column.as_deref(),
-        definition: args.definition.as_deref(),
-        model: args.model.as_deref(),
-    };
-    let (loaded, from) = load(&flags, &args.before, "movement")?;
+    let (loaded, from) = load(&args.segments, &args.before, "movement")?;
     let source = loaded.source();
     if matches!(source, SegmentSource::Rfm(_)) || source.mapping().is_some() {
         return Err(CliError::usage(format!(

@@ -14,7 +14,7 @@ use segscope_engine::progress::Quiet;
 use segscope_engine::report::{write_report, ReportFormat};
 use segscope_engine::stream::{customer_table, CustomerTable, SegmentSource};
 
-use crate::commands::segment_source::{load, Flags};
+use crate::commands::segment_source::{load, SegmentArgs};
 use crate::error::{read_file, CliError};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
@@ -25,18 +25,8 @@ pub struct ProfileArgs {
     /// The customers file (one row per customer).
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
-    /// A column of the input that holds each customer's segment (one segment per value). Give
-    /// this, --definition or --model.
-    #[arg(long, value_name = "COL")]
-    pub segment_column: Option<String>,
-    /// Rule segments (segscope.segments/1) or a saved RFM segmentation (segscope.rfm/1, which needs
-    /// --transactions). Give this, --segment-column or --model.
-    #[arg(long, value_name = "FILE")]
-    pub definition: Option<PathBuf>,
-    /// A cluster model (segscope.cluster-model/1): each customer in its nearest cluster. Give this,
-    /// --segment-column or --definition.
-    #[arg(long, value_name = "FILE")]
-    pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub segments: SegmentArgs,
     /// Also look for niches: segments, or segments cut by one level of a category, of 0.5% to 10%
     /// of the customers whose mean of this number column (revenue, orders...) is at least 1.5
     /// times everyone's, significantly.
@@ -63,12 +53,7 @@ pub struct ProfileArgs {
 pub fn run(args: &ProfileArgs) -> Result<(), CliError> {
     let options = args.read.to_options()?;
     let format = format(args)?;
-    let flags = Flags {
-        column: args.segment_column.as_deref(),
-        definition: args.definition.as_deref(),
-        model: args.model.as_deref(),
-    };
-    let (loaded, from) = load(&flags, &args.input, "profile")?;
+    let (loaded, from) = load(&args.segments, &args.input, "profile")?;
     let source = loaded.source();
     let table = read_customers(args, &options, &source, &from)?;
     let segmented = table.segment(&source, &mut Quiet)?;

@@ -2,7 +2,9 @@
 //! FILE` (rule segments or a saved RFM segmentation) and `--model FILE` (a cluster model), read
 //! into the engine's [`SegmentSource`].
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
 
 use segscope_engine::cluster::model::ClusterModel;
 use segscope_engine::definitions::AnyDefinition;
@@ -13,14 +15,21 @@ use segscope_engine::stream::SegmentSource;
 use crate::commands::definition::{load_any_definition, load_cluster_model, model_hint};
 use crate::error::CliError;
 
-/// The three flags, as given.
-pub struct Flags<'a> {
-    /// `--segment-column`.
-    pub column: Option<&'a str>,
-    /// `--definition`.
-    pub definition: Option<&'a Path>,
-    /// `--model`.
-    pub model: Option<&'a Path>,
+/// The three flags, one of which says where the segments come from.
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    /// A column of the input that holds each customer's segment (one segment per value). Give
+    /// this, --definition or --model.
+    #[arg(long, value_name = "COL")]
+    pub segment_column: Option<String>,
+    /// Rule segments (segscope.segments/1) or a saved RFM segmentation (segscope.rfm/1, which needs
+    /// transactions). Give this, --segment-column or --model.
+    #[arg(long, value_name = "FILE")]
+    pub definition: Option<PathBuf>,
+    /// A cluster model (segscope.cluster-model/1): each customer in its nearest cluster. Give this,
+    /// --segment-column or --definition.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// The segments as read from the flags.
@@ -49,8 +58,8 @@ impl Loaded {
 
 /// The one source of segments the flags give, and the file it came from (`input` for a column);
 /// `command` names the subcommand in a hint.
-pub fn load(flags: &Flags<'_>, input: &Path, command: &str) -> Result<(Loaded, String), CliError> {
-    match (flags.column, flags.definition, flags.model) {
+pub fn load(flags: &SegmentArgs, input: &Path, command: &str) -> Result<(Loaded, String), CliError> {
+    match (flags.segment_column.as_deref(), flags.definition.as_deref(), flags.model.as_deref()) {
         (Some(column), None, None) => Ok((Loaded::Column(column.to_string()), input.display().to_string())),
         (None, Some(path), None) => {
             let loaded = match load_any_definition(path).map_err(|e| model_hint(e, path, command))? {
