@@ -7,6 +7,7 @@
 #[path = "support/session.rs"]
 mod session;
 
+use calamine::{Data, Reader, Xlsx};
 use segscope_engine::api::{
     Aggregate, AssignmentId, Condition, DatasetId, Definition, KpiDef, KpiFormat, Mode, Op, ProfileOptions,
     ReportFormat, Request, Response, SegmentDef, Session, SplitParams, Target, Typed,
@@ -193,4 +194,25 @@ fn reports_show_the_kpis_with_their_targets() {
     let Response::Files(csv) = ok(&mut s, request(ReportFormat::Csv)) else { panic!() };
     let csv = String::from_utf8(csv[0].bytes.clone()).unwrap();
     assert!(csv.lines().any(|l| l.starts_with("Urban,,Opted in,custom_kpi_target,0.6,")), "{csv}");
+    // The workbook has a sheet of them: a row per KPI and group with plain values.
+    let Response::Files(xlsx) = ok(&mut s, request(ReportFormat::Xlsx)) else { panic!() };
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx[0].bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("Your KPIs").unwrap();
+    let header = sheet.rows().position(|r| r.first() == Some(&Data::String("KPI".into()))).unwrap();
+    let urban = sheet
+        .rows()
+        .skip(header + 1)
+        .find(|r| {
+            r.first() == Some(&Data::String("Opted in".into())) && r.get(1) == Some(&Data::String("Urban".into()))
+        })
+        .unwrap();
+    assert_eq!(urban.get(4), Some(&Data::Float(0.6)), "the target");
+    assert!(matches!(urban.get(2), Some(Data::Float(v)) if (0.0..=1.0).contains(v)), "the share: {urban:?}");
+}
+
+#[test]
+fn kpis_are_replayed_after_a_cancel_like_any_change() {
+    let request = Request::SetKpis { dataset: D, kpis: kpis() };
+    assert_eq!(request.journal(), segscope_engine::api::Journal::Change);
+    assert_eq!(Request::KpisFile { dataset: D }.journal(), segscope_engine::api::Journal::Read);
 }
