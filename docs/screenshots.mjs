@@ -6,7 +6,7 @@
 // Each one walks the flow a person would, on the built-in sample (?sample).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, launchBrowser, repoRoot, goTo } from '../tests/e2e/harness.mjs';
+import { startServer, launchBrowser, repoRoot, goTo, setColumn } from '../tests/e2e/harness.mjs';
 
 const out = (name) => join(repoRoot, 'docs', `screenshot-${name}.png`);
 
@@ -83,6 +83,28 @@ try {
   await page.waitForFunction(() => !document.querySelector('#busy'));
   await page.locator('#typical-cards .typical-card').first().screenshot({ path: out('typical-card') });
   console.log('docs/screenshot-typical-card.png');
+  // Two KPIs of one's own, with targets: their values per segment and each target's progress.
+  const kpi = async (name, aggregate, of, column, op, value, targets) => {
+    await page.click('#add-kpi');
+    await page.fill('#kpi-name', name);
+    await page.selectOption('#kpi-aggregate', aggregate);
+    if (of) {
+      await page.selectOption('#kpi-column', of);
+      await page.selectOption('#kpi-format', 'currency');
+      await page.check('#kpi-where');
+    }
+    await setColumn(page, 'kpi-seg0-c0-column', column);
+    await page.selectOption('#kpi-seg0-c0-op', op);
+    await page.fill('#kpi-seg0-c0-value', value);
+    for (const [i, t] of targets) await page.fill(`#kpi-target-${i}`, t);
+    await page.click('#kpi-save');
+    await page.waitForSelector(`#custom-kpi-table tr[data-kpi="${name}"]`);
+  };
+  await kpi('High earners', 'share', null, 'income', 'ge', '80000', [[0, '30%'], [1, '30%']]);
+  await kpi('Revenue of app users', 'mean', 'revenue', 'app_sessions_90d', 'gt', '10', [[1, '1500']]);
+  await page.waitForFunction(() => !document.querySelector('#busy'));
+  await page.locator('#custom-kpis').screenshot({ path: out('kpis') });
+  console.log('docs/screenshot-kpis.png');
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#download-report-html')]);
   const html = join(repoRoot, 'target', 'screenshot-report.html');
   await report.saveAs(html);
