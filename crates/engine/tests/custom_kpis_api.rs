@@ -9,22 +9,10 @@ mod session;
 
 use calamine::{Data, Reader, Xlsx};
 use segscope_engine::api::{
-    Aggregate, AssignmentId, Condition, DatasetId, Definition, KpiDef, KpiFormat, Mode, Op, ProfileOptions,
-    ReportFormat, Request, Response, SegmentDef, Session, SplitParams, Target, Typed,
+    Aggregate, AssignmentId, Condition, Definition, KpiDef, KpiFormat, Mode, Op, ProfileOptions, ReportFormat, Request,
+    Response, SegmentDef, Session, SplitParams, Target, Typed,
 };
-use segscope_engine::sample::SampleParams;
-use session::{error, ok};
-
-const D: DatasetId = DatasetId(1);
-
-fn split_sample(s: &mut Session) -> AssignmentId {
-    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
-    ok(s, Request::LoadSample { params: params.clone() });
-    ok(s, Request::AttachSampleTransactions { dataset: D, params });
-    let split = SplitParams { column: "urbanicity".into(), ..SplitParams::default() };
-    let Response::Segmented(view) = ok(s, Request::Split { dataset: D, params: split }) else { panic!() };
-    view.id
-}
+use session::{error, ok, split_sample, D};
 
 fn kpi(name: &str, aggregate: Aggregate, column: Option<&str>, condition: Option<Condition>) -> KpiDef {
     KpiDef {

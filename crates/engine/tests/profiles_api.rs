@@ -11,24 +11,11 @@ mod session;
 
 use monitor::CancelAfter;
 use segscope_engine::api::{
-    AssignmentId, ClvParams, DatasetId, NicheParams, Profile, ProfileOptions, Request, Response, Session, SplitParams,
-    Typed,
+    AssignmentId, ClvParams, NicheParams, Profile, ProfileOptions, Request, Response, Session, Typed,
 };
 use segscope_engine::progress::CANCELLED;
 use segscope_engine::sample::SampleParams;
-use session::{error, ok};
-
-const D: DatasetId = DatasetId(1);
-
-/// The sample with its transactions, split by urbanicity: the segmentation's id.
-fn split_sample(s: &mut Session) -> AssignmentId {
-    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
-    ok(s, Request::LoadSample { params: params.clone() });
-    ok(s, Request::AttachSampleTransactions { dataset: D, params });
-    let split = SplitParams { column: "urbanicity".into(), ..SplitParams::default() };
-    let Response::Segmented(view) = ok(s, Request::Split { dataset: D, params: split }) else { panic!() };
-    view.id
-}
+use session::{error, ok, split_sample, D};
 
 fn options() -> ProfileOptions {
     ProfileOptions { leave_out: vec!["urbanicity".into()], ..ProfileOptions::default() }

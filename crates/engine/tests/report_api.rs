@@ -9,29 +9,11 @@ mod session;
 
 use calamine::{Data, Reader, Xlsx};
 use segscope_engine::api::{
-    AssignmentId, DatasetId, Definition, FileOut, NicheParams, Profile, ProfileOptions, ReportFormat, ReportInput,
-    Request, Response, RfmParams, Session, SplitParams,
+    AssignmentId, Definition, FileOut, NicheParams, Profile, ProfileOptions, ReportFormat, ReportInput, Request,
+    Response, RfmParams, Session,
 };
 use segscope_engine::progress::Quiet;
-use segscope_engine::sample::SampleParams;
-use session::ok;
-
-const D: DatasetId = DatasetId(1);
-
-/// The sample with its transactions.
-fn sample(s: &mut Session) {
-    let params = SampleParams { customers: 600.into(), ..SampleParams::default() };
-    ok(s, Request::LoadSample { params: params.clone() });
-    ok(s, Request::AttachSampleTransactions { dataset: D, params });
-}
-
-/// The sample split by urbanicity: the segmentation's id.
-fn split(s: &mut Session) -> AssignmentId {
-    sample(s);
-    let split = SplitParams { column: "urbanicity".into(), ..SplitParams::default() };
-    let Response::Segmented(view) = ok(s, Request::Split { dataset: D, params: split }) else { panic!() };
-    view.id
-}
+use session::{ok, sample, split_sample, D};
 
 fn options() -> ProfileOptions {
     ProfileOptions { leave_out: vec!["urbanicity".into()], ..ProfileOptions::default() }
@@ -61,7 +43,7 @@ fn report(s: &mut Session, segmentation: AssignmentId, niches: Option<NicheParam
 #[test]
 fn the_workbook_opens_with_calamine_and_holds_the_profiles_values() {
     let mut s = Session::new();
-    let id = split(&mut s);
+    let id = split_sample(&mut s);
     let p = profile(&mut s, id);
     let file = report(&mut s, id, None, ReportFormat::Xlsx);
     assert_eq!(file.name, "sample-customers-split-by-urbanicity-3-values-report.xlsx");
@@ -186,7 +168,7 @@ fn json_and_csv_reports_hold_plain_values_and_rfm_says_how_it_scored() {
 #[test]
 fn a_report_on_an_unknown_segmentation_says_so() {
     let mut s = Session::new();
-    split(&mut s);
+    split_sample(&mut s);
     let request = Request::ProfileFiles {
         dataset: D,
         segmentation: AssignmentId(99),

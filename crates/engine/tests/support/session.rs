@@ -20,3 +20,21 @@ pub fn error(s: &mut Session, request: Request) -> String {
         other => panic!("{other:?}"),
     }
 }
+
+/// The dataset a fresh session's first file or sample becomes.
+pub const D: segscope_engine::api::DatasetId = segscope_engine::api::DatasetId(1);
+
+/// The built-in sample (600 customers) with its transactions attached.
+pub fn sample(s: &mut Session) {
+    let params = segscope_engine::sample::SampleParams { customers: 600.into(), ..Default::default() };
+    ok(s, Request::LoadSample { params: params.clone() });
+    ok(s, Request::AttachSampleTransactions { dataset: D, params });
+}
+
+/// [`sample`] split by urbanicity: the segmentation's id.
+pub fn split_sample(s: &mut Session) -> segscope_engine::api::AssignmentId {
+    sample(s);
+    let split = segscope_engine::api::SplitParams { column: "urbanicity".into(), ..Default::default() };
+    let Response::Segmented(view) = ok(s, Request::Split { dataset: D, params: split }) else { panic!() };
+    view.id
+}
