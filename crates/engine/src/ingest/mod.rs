@@ -32,6 +32,8 @@ pub use options::{delimiter_label, parse_delimiter, DateOrder, RaggedRows, ReadO
 pub use rows::{ChunkReader, ChunkVisited, RecordChunk, RowReader, Visited, CHUNK_BYTES, SAMPLE_RECORDS};
 pub use typed_cell::{cell_of, CellReader, CellValue};
 
+use std::collections::{HashMap, HashSet};
+
 use cells::Cells;
 use column_builder::{ColumnBuilder, Grown};
 use fields::FieldSplitter;
@@ -484,20 +486,30 @@ fn looks_like_data(names: &[String]) -> bool {
 }
 
 /// Gives empty names `column_N` and repeated names a `_2`, `_3` suffix; reports each change.
+/// Linear in the names (a hash set of those taken and, per name, the next suffix to try), so a
+/// header of 50,000 columns of one name is read at once.
 fn unique_names(names: Vec<String>) -> (Vec<String>, Vec<(usize, String)>) {
+    let mut taken: HashSet<String> = HashSet::with_capacity(names.len());
+    let mut next_suffix: HashMap<String, u64> = HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     let mut renamed = Vec::new();
-    for (i, name) in names.into_iter().enumerate() {
-        let base = if name.trim().is_empty() { format!("column_{}", i + 1) } else { name.trim().to_string() };
+    for (column, name) in (1usize..).zip(names) {
+        let base = if name.trim().is_empty() { format!("column_{column}") } else { name.trim().to_string() };
         let mut candidate = base.clone();
-        let mut k = 2;
-        while out.contains(&candidate) {
-            candidate = format!("{base}_{k}");
-            k += 1;
+        if taken.contains(&candidate) {
+            let k = next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                candidate = format!("{base}_{k}");
+                *k = k.saturating_add(1);
+                if !taken.contains(&candidate) {
+                    break;
+                }
+            }
         }
         if candidate != name {
-            renamed.push((i + 1, candidate.clone()));
+            renamed.push((column, candidate.clone()));
         }
+        taken.insert(candidate.clone());
         out.push(candidate);
     }
     (out, renamed)
@@ -512,6 +524,16 @@ mod tests {
         assert_eq!(unclosed_quote(b"a,\"b,c\n", b','), Some((2, 1)));
         assert_eq!(unclosed_quote(b"a,\"b\"\"c\",d\n", b','), None);
         assert_eq!(unclosed_quote(b"a,5\" screen,d\n", b','), None);
+    }
+
+    #[test]
+    fn fifty_thousand_columns_of_one_name_are_numbered_in_order() {
+        let (names, renamed) = unique_names(vec!["x".to_string(); 50_000]);
+        assert_eq!(names.first().map(String::as_str), Some("x"));
+        assert_eq!(names.last().map(String::as_str), Some("x_50000"));
+        assert_eq!(renamed.len(), 49_999);
+        let (names, _) = unique_names(["a", "a_2", "a", "a"].map(String::from).to_vec());
+        assert_eq!(names, ["a", "a_2", "a_3", "a_4"]);
     }
 
     #[test]
