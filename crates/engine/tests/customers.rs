@@ -19,7 +19,7 @@ fn attach(
 ) -> (Vec<segscope_engine::table::Column>, segscope_engine::customers::JoinReport) {
     let mapping = TransactionMapping::guess(transactions, Some(customers)).unwrap();
     let valid = mapping.check(transactions, Some(customers)).unwrap();
-    let a = Aggregates::from_table(transactions, &valid);
+    let a = Aggregates::from_table(transactions, &valid).unwrap_or_else(|e| panic!("{e}"));
     join(&a, &customer_keys(customers, valid.customer_key.unwrap()))
 }
 
@@ -123,7 +123,7 @@ fn rfm_rules_ties_returns_and_no_purchases() {
         .unwrap()
         .check(&transactions, Some(&customers))
         .unwrap();
-    let a = Aggregates::from_table(&transactions, &m);
+    let a = Aggregates::from_table(&transactions, &m).unwrap_or_else(|e| panic!("{e}"));
     let keys = customer_keys(&customers, 0);
     // After the refund of 2024-03-12 (only what came before the as-of date counts).
     let as_of = segscope_engine::rules::parse_iso_date("2024-03-13").unwrap();
@@ -181,7 +181,7 @@ fn a_mapped_margin_column_is_summed_exactly() {
     let m = TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     assert_eq!(m.margin.as_deref(), Some("margin"));
     let valid = m.check(&transactions, Some(&customers)).unwrap();
-    let a = Aggregates::from_table(&transactions, &valid);
+    let a = Aggregates::from_table(&transactions, &valid).unwrap_or_else(|e| panic!("{e}"));
     let s = a.summary("A").unwrap();
     assert_eq!(s.margin.unwrap().to_text(), "4.20");
     assert_eq!(s.revenue.to_text(), "20.00");
@@ -194,7 +194,7 @@ fn the_latest_date_counts_every_dated_row_and_the_key_column_is_never_guessed_si
         b"customer_id,order_date,amount\nA,2024-01-10,20\nA,2024-02-01,-5\n,2024-03-01,7\nB,2024-01-20,\n",
     );
     let valid = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
-    let a = Aggregates::from_table(&t, &valid);
+    let a = Aggregates::from_table(&t, &valid).unwrap_or_else(|e| panic!("{e}"));
     // A return and a row without a key still date the data: the as-of default is the day after.
     assert_eq!(a.latest().map(date_from_days).map(|d| d.to_string()).as_deref(), Some("2024-03-01"));
     let customers = read("c.csv", b"id,name\nA,Ann\n");
@@ -210,7 +210,7 @@ fn a_summary_before_a_day_counts_only_what_came_before_it() {
     let csv = b"customer_id,order_id,order_date,amount\nA,1,2024-01-01,10.00\nA,2,2024-01-05,5.50\nA,2,2024-01-06,4.50\nA,3,2024-01-06,20.00\nA,4,2024-01-09,-10.00\nB,5,2024-02-01,7.00\n";
     let transactions = read("t.csv", csv);
     let valid = TransactionMapping::guess(&transactions, None).unwrap().check(&transactions, None).unwrap();
-    let a = Aggregates::from_table(&transactions, &valid);
+    let a = Aggregates::from_table(&transactions, &valid).unwrap_or_else(|e| panic!("{e}"));
     let day = |d: &str| segscope_engine::dates::parse_date(segscope_engine::dates::DateField::AsOf, d).unwrap();
     let at = |key: &str, d: &str| {
         let s = a.summary_before(key, day(d)).unwrap();

@@ -125,7 +125,7 @@ fn rfm_scoring_reports_every_customer_and_stops_when_asked() {
     }
     let t = read_table("transactions.csv", csv.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap().table;
     let mapping = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
-    let aggregates = Aggregates::from_table(&t, &mapping);
+    let aggregates = Aggregates::from_table(&t, &mapping).unwrap_or_else(|e| panic!("{e}"));
     let keys: Vec<Option<String>> = aggregates.keys().into_iter().map(Some).collect();
     let params = RfmParams::default().check().unwrap();
     let map = RfmMap::default_for(params.bins());

@@ -41,7 +41,7 @@ fn summary(a: &Aggregates) -> String {
 fn whole(bytes: &[u8]) -> String {
     let t = read_table("t.csv", bytes, &ReadOptions::default(), &mut Quiet).unwrap().table;
     let m = choose_mapping(&t, None, None, &MappingOverrides::default()).unwrap();
-    summary(&Aggregates::from_table(&t, &m))
+    summary(&Aggregates::from_table(&t, &m).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn streamed(bytes: &[u8], sample: usize) -> ReadTransactions {
@@ -142,7 +142,7 @@ fn joining_streamed_aggregates_onto_customers_matches_the_table_path() {
     let t = read_table("t.csv", TRICKY.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap().table;
     let m = choose_mapping(&t, None, None, &MappingOverrides::default()).unwrap();
     let (a, b) =
-        (join(&Aggregates::from_table(&t, &m), &keys), join(&streamed(TRICKY.as_bytes(), 3).aggregates, &keys));
+        (join(&Aggregates::from_table(&t, &m).unwrap_or_else(|e| panic!("{e}")), &keys), join(&streamed(TRICKY.as_bytes(), 3).aggregates, &keys));
     assert_eq!(a.1, b.1);
     assert_eq!(a.0.iter().map(|c| &c.data).collect::<Vec<_>>(), b.0.iter().map(|c| &c.data).collect::<Vec<_>>());
 }

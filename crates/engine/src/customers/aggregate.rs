@@ -77,6 +77,9 @@ pub struct TransactionRow<'a> {
     pub day: Option<i32>,
     /// The amount.
     pub amount: Option<Money>,
+    /// True when the amount is a number too large to be added up exactly ([`Money::from_f64`]),
+    /// so `amount` is `None` for that reason.
+    pub amount_too_large: bool,
     /// The order id, when one is mapped.
     pub order: Option<&'a str>,
     /// The category, when one is mapped.
@@ -136,6 +139,19 @@ struct Counts {
     /// can lack several), for saying which column is the problem.
     without: [u64; 3],
     latest: Option<i32>,
+    /// The amount and margin columns' names, for errors.
+    amount_column: String,
+    margin_column: String,
+    /// The first total that would not add up exactly.
+    overflow: Option<Overflow>,
+}
+
+/// A customer's total that would not add up exactly (beyond `i64` per day or category, `i128` in
+/// all).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Overflow {
+    customer: String,
+    margin: bool,
 }
 
 /// Aggregates of a transactions file, by customer key.
@@ -215,13 +231,15 @@ impl<'a> PurchaseDays<'a> {
     /// The days up to and including `day`.
     pub fn up_to(&self, day: i32) -> PurchaseDays<'a> {
         let n = self.days.partition_point(|&d| d <= day);
-        PurchaseDays { days: &self.days[..n], units: &self.units[..n], scale: self.scale }
+        let (days, units) = (self.days.get(..n).unwrap_or_default(), self.units.get(..n).unwrap_or_default());
+        PurchaseDays { days, units, scale: self.scale }
     }
 
     /// The days after `day`.
     pub fn after(&self, day: i32) -> PurchaseDays<'a> {
         let n = self.days.partition_point(|&d| d <= day);
-        PurchaseDays { days: &self.days[n..], units: &self.units[n..], scale: self.scale }
+        let (days, units) = (self.days.get(n..).unwrap_or_default(), self.units.get(n..).unwrap_or_default());
+        PurchaseDays { days, units, scale: self.scale }
     }
 }
 
@@ -259,22 +277,24 @@ fn order_hash(id: &str) -> u64 {
 impl AggregatesBuilder {
     /// Adds one transaction row.
     pub fn add_row(&mut self, row: &TransactionRow<'_>) {
+        // Cannot overflow, here and in the counts below: one per row, and no machine holds 2^64 rows.
         let c = &mut self.counts;
-        c.rows += 1;
+        c.rows = c.rows.saturating_add(1);
         if let Some(d) = row.day {
             c.latest = Some(c.latest.map_or(d, |l| l.max(d)));
         }
         let units = row.amount.and_then(|m| i64::try_from(m.units).ok().map(|u| (u, m.scale)));
         let (Some(key), Some(day), Some((units, scale))) = (row.key, row.day, units) else {
-            c.unreadable += 1;
+            c.unreadable = c.unreadable.saturating_add(1);
             let lacks = [row.key.is_none(), row.day.is_none(), units.is_none()];
             for (n, lacking) in c.without.iter_mut().zip(lacks) {
-                *n += u64::from(lacking);
+                *n = n.saturating_add(u64::from(lacking));
             }
             if c.unreadable_examples.len() < MAX_EXAMPLES {
                 let what = match lacks {
                     [true, ..] => "no customer key",
                     [_, true, _] => "no readable date",
+                    _ if row.amount_too_large => "an amount too large to add up exactly",
                     _ => "no readable amount",
                 };
                 c.unreadable_examples.push(Example { line: row.line, found: what.into() });
@@ -292,19 +312,28 @@ impl AggregatesBuilder {
         };
         let Some(a) = self.slots.get_mut(slot as usize) else { return };
         let amount = Money { units: i128::from(units), scale };
-        a.revenue = a.revenue + amount;
-        if let Some(m) = row.margin {
-            a.margin = a.margin + m;
+        let (revenue, margin) = (a.revenue.checked_add(amount), row.margin.map(|m| a.margin.checked_add(m)));
+        if let Some(revenue) = revenue {
+            a.revenue = revenue;
+        }
+        if let Some(Some(margin)) = margin {
+            a.margin = margin;
+        }
+        if revenue.is_none() || margin == Some(None) {
+            let margin = revenue.is_some();
+            self.counts.overflow.get_or_insert_with(|| Overflow { customer: key.to_string(), margin });
+            return;
         }
         if units < 0 {
-            a.returns += 1;
+            a.returns = a.returns.saturating_add(1);
         }
         if units > 0 {
             // Orders and their dates are purchases (positive amounts); returns only net the revenue.
-            a.rows += 1;
+            a.rows = a.rows.saturating_add(1);
             a.first = Some(a.first.map_or(day, |f| f.min(day)));
             a.last = Some(a.last.map_or(day, |l| l.max(day)));
-            a.gross = a.gross + amount;
+            // Cannot overflow where the revenue did not: the purchases are the revenue's positive part.
+            a.gross = a.gross.checked_add(amount).unwrap_or(a.gross);
         }
         let category = match row.category {
             None => NO_CATEGORY,
@@ -346,6 +375,8 @@ impl AggregatesBuilder {
         let (orders, categories, margins) =
             (m.order_id.and_then(col), m.category.and_then(col), m.margin.and_then(col));
         self.uses(orders.is_some(), categories.is_some(), margins.is_some());
+        let name = |i: usize| transactions.columns.get(i).map_or("", |c| c.name.as_str());
+        self.name_columns(name(m.amount), m.margin.map(name));
         let (scale, margin_scale) = (scale_of(amounts), margins.map_or(0, scale_of));
         let total = transactions.rows() as u64;
         let mut key_buf = String::new();
@@ -357,10 +388,11 @@ impl AggregatesBuilder {
             let row = TransactionRow {
                 key: key.key_text(&mut key_buf),
                 day: cell_of(dates, r).day(),
-                amount: amounts.number(r).map(|x| Money::from_f64(x, scale)),
+                amount: amounts.number(r).and_then(|x| Money::from_f64(x, scale)),
+                amount_too_large: amounts.number(r).is_some_and(|x| Money::from_f64(x, scale).is_none()),
                 order: order.as_ref().and_then(|o| o.key_text(&mut order_buf)),
                 category: categories.and_then(|c| c.label(r)),
-                margin: margins.and_then(|c| c.number(r)).map(|x| Money::from_f64(x, margin_scale)),
+                margin: margins.and_then(|c| c.number(r)).and_then(|x| Money::from_f64(x, margin_scale)),
                 line: transactions.line_of(r).unwrap_or(0),
             };
             self.add_row(&row);
@@ -381,6 +413,7 @@ impl AggregatesBuilder {
     /// appearance, and money adds exactly).
     pub fn append(&mut self, later: impl Into<BuiltPart>) {
         let BuiltPart { keys, slots, log, categories, counts } = later.into();
+        let mut overflow = None;
         let slot_of: Vec<u32> = keys
             .into_iter()
             .zip(&slots)
@@ -389,17 +422,29 @@ impl AggregatesBuilder {
                     Some(&s) => s,
                     None => {
                         let s = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-                        self.index.insert(key, s);
+                        self.index.insert(key.clone(), s);
                         self.slots.push(Slot::default());
                         s
                     }
                 };
                 if let Some(a) = self.slots.get_mut(s as usize) {
-                    a.rows += slot.rows;
-                    a.returns += slot.returns;
-                    a.revenue = a.revenue + slot.revenue;
-                    a.gross = a.gross + slot.gross;
-                    a.margin = a.margin + slot.margin;
+                    // Cannot overflow: rows are counted one by one, and a machine holds fewer than 2^64.
+                    a.rows = a.rows.saturating_add(slot.rows);
+                    a.returns = a.returns.saturating_add(slot.returns);
+                    let sums = (
+                        a.revenue.checked_add(slot.revenue),
+                        a.gross.checked_add(slot.gross),
+                        a.margin.checked_add(slot.margin),
+                    );
+                    match sums {
+                        (Some(revenue), Some(gross), Some(margin)) => {
+                            (a.revenue, a.gross, a.margin) = (revenue, gross, margin);
+                        }
+                        (revenue, _, _) => {
+                            let margin = revenue.is_some();
+                            overflow.get_or_insert_with(|| Overflow { customer: key.to_string(), margin });
+                        }
+                    }
                     a.first = min_some(a.first, slot.first);
                     a.last = a.last.max(slot.last);
                 }
@@ -429,15 +474,19 @@ impl AggregatesBuilder {
             ..l
         }));
         let c = &mut self.counts;
+        if c.overflow.is_none() {
+            c.overflow = counts.overflow.or(overflow);
+        }
         c.uses_order_ids |= counts.uses_order_ids;
         c.uses_categories |= counts.uses_categories;
         c.uses_margin |= counts.uses_margin;
-        c.rows += counts.rows;
-        c.unreadable += counts.unreadable;
+        // Cannot overflow: counts of rows, one per row.
+        c.rows = c.rows.saturating_add(counts.rows);
+        c.unreadable = c.unreadable.saturating_add(counts.unreadable);
         c.unreadable_examples.extend(counts.unreadable_examples);
         c.unreadable_examples.truncate(MAX_EXAMPLES);
         for (n, more) in c.without.iter_mut().zip(counts.without) {
-            *n += more;
+            *n = n.saturating_add(more);
         }
         c.latest = c.latest.max(counts.latest);
     }
@@ -451,14 +500,42 @@ impl AggregatesBuilder {
         c.uses_margin |= margin;
     }
 
+    /// Names the amount and margin columns, for an error saying which one does not add up.
+    pub fn name_columns(&mut self, amount: &str, margin: Option<&str>) {
+        self.counts.amount_column = amount.to_string();
+        self.counts.margin_column = margin.unwrap_or_default().to_string();
+    }
+
     /// Groups the rows by customer into [`Aggregates`].
-    pub fn finish(self) -> Aggregates {
-        let AggregatesBuilder { index, mut slots, log, categories, counts, .. } = self;
+    ///
+    /// # Errors
+    /// [`CustomersError::TooLarge`] when a customer's amounts (or margins) add up to more than can
+    /// be added exactly: 2^63 units of the last decimal on one day or in one category, about
+    /// 1.7 × 10^38 in all; [`CustomersError::TooManyRows`] past 2^32 − 1 readable rows.
+    pub fn finish(self) -> Result<Aggregates, CustomersError> {
+        let AggregatesBuilder { index, mut slots, log, categories, mut counts, .. } = self;
+        let too_large = |counts: &Counts, overflow: &Overflow| CustomersError::TooLarge {
+            column: if overflow.margin { counts.margin_column.clone() } else { counts.amount_column.clone() },
+            customer: overflow.customer.clone(),
+        };
+        if let Some(overflow) = counts.overflow.take() {
+            return Err(too_large(&counts, &overflow));
+        }
+        if u32::try_from(log.len()).is_err() {
+            return Err(CustomersError::TooManyRows { rows: log.len() as u64 });
+        }
+        // Keys by slot, to name a customer whose totals do not add up.
+        let key_of = |s: usize| index.iter().find(|(_, &v)| v as usize == s).map(|(k, _)| k.to_string());
+        let overflow_at = |s: usize| Overflow { customer: key_of(s).unwrap_or_default(), margin: false };
         let n = slots.len();
         let scale = log.iter().map(|l| l.scale).max().unwrap_or(0);
-        let at_scale = |l: &Logged| -> i64 {
-            let factor = 10i64.checked_pow(u32::from(scale - l.scale.min(scale))).unwrap_or(i64::MAX);
-            l.units.saturating_mul(factor)
+        // A row's units at the largest scale; `None` past i64.
+        let at_scale = |l: &Logged| -> Option<i64> {
+            10i64.checked_pow(u32::from(scale.saturating_sub(l.scale)))?.checked_mul(l.units)
+        };
+        let add = |total: &mut i64, u: i64| -> Option<()> {
+            *total = total.checked_add(u)?;
+            Some(())
         };
         // Categories renumbered in text order, so lists and shares come out sorted by name.
         let mut by_name: Vec<u32> = (0..categories.len() as u32).collect();
@@ -473,33 +550,38 @@ impl AggregatesBuilder {
             by_name.iter().filter_map(|&id| categories.get(id as usize)).map(|c| c.to_string()).collect();
         drop(categories);
         // Counting sort by slot (stable: a customer's rows stay in file order).
-        let mut starts = vec![0usize; n + 1];
+        // Cannot overflow: the counts and their running sums are at most the log's length (below 2^32).
+        let mut counts_by_slot = vec![0usize; n];
         for l in &log {
-            if let Some(s) = starts.get_mut(l.slot as usize + 1) {
-                *s += 1;
+            if let Some(c) = counts_by_slot.get_mut(l.slot as usize) {
+                *c = c.saturating_add(1);
             }
         }
-        for i in 0..n {
-            starts[i + 1] += starts[i];
+        let mut starts = Vec::with_capacity(n.saturating_add(1));
+        let mut running = 0usize;
+        starts.push(0);
+        for c in counts_by_slot {
+            running = running.saturating_add(c);
+            starts.push(running);
         }
         let mut next = starts.clone();
         let mut order = vec![0u32; log.len()];
-        for (i, l) in log.iter().enumerate() {
+        for (i, l) in (0u32..).zip(&log) {
             if let Some(at) = next.get_mut(l.slot as usize) {
                 if let Some(o) = order.get_mut(*at) {
-                    *o = i as u32;
+                    *o = i;
                 }
-                *at += 1;
+                *at = at.saturating_add(1);
             }
         }
-        let (mut day_starts, mut days, mut day_units) = (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+        let (mut day_starts, mut days, mut day_units) = (Vec::with_capacity(starts.len()), Vec::new(), Vec::new());
         let mut day_orders: Vec<u32> = Vec::new();
         let (mut return_starts, mut return_days, mut return_units) =
-            (Vec::with_capacity(n + 1), Vec::new(), Vec::<i64>::new());
+            (Vec::with_capacity(starts.len()), Vec::new(), Vec::<i64>::new());
         let mut first_orders: Vec<(u64, i32)> = Vec::new();
         let mut first_seen: Vec<i32> = Vec::with_capacity(n);
         let (mut spend_starts, mut spend_category, mut spend_units) =
-            (Vec::with_capacity(n + 1), Vec::new(), Vec::new());
+            (Vec::with_capacity(starts.len()), Vec::new(), Vec::new());
         let mut rows: Vec<Logged> = Vec::new();
         let mut hashes: Vec<u64> = Vec::new();
         let mut spend: Vec<(u32, i64)> = Vec::new();
@@ -508,16 +590,17 @@ impl AggregatesBuilder {
             return_starts.push(return_days.len());
             spend_starts.push(spend_category.len());
             rows.clear();
-            let range = starts[s]..starts[s + 1];
+            let range = Self::range_of(&starts, s);
             rows.extend(order.get(range).unwrap_or_default().iter().filter_map(|&i| log.get(i as usize)).copied());
+            let too_large = || Err(too_large(&counts, &overflow_at(s)));
             // Purchases per day.
             rows.sort_by_key(|l| l.day);
             first_seen.push(rows.first().map_or(i32::MAX, |l| l.day));
             for l in rows.iter().filter(|l| l.units > 0) {
-                let u = at_scale(l);
+                let Some(u) = at_scale(l) else { return too_large() };
                 match (days.last(), day_units.last_mut()) {
                     (Some(&d), Some(total)) if d == l.day && days.len() > *day_starts.last().unwrap_or(&0) => {
-                        *total = i64::saturating_add(*total, u);
+                        let Some(()) = add(total, u) else { return too_large() };
                     }
                     _ => {
                         days.push(l.day);
@@ -527,18 +610,19 @@ impl AggregatesBuilder {
                 }
                 if !counts.uses_order_ids {
                     if let Some(o) = day_orders.last_mut() {
+                        // Cannot overflow: at most the log's length, below 2^32.
                         *o = o.saturating_add(1);
                     }
                 }
             }
             // Returns per day.
             for l in rows.iter().filter(|l| l.units < 0) {
-                let u = at_scale(l);
+                let Some(u) = at_scale(l) else { return too_large() };
                 match (return_days.last(), return_units.last_mut()) {
                     (Some(&d), Some(total))
                         if d == l.day && return_days.len() > *return_starts.last().unwrap_or(&0) =>
                     {
-                        *total = i64::saturating_add(*total, u);
+                        let Some(()) = add(total, u) else { return too_large() };
                     }
                     _ => {
                         return_days.push(l.day);
@@ -561,24 +645,28 @@ impl AggregatesBuilder {
                 let start = day_starts.last().copied().unwrap_or(0);
                 let customer_days = days.get(start..).unwrap_or_default();
                 for &(_, day) in &first_orders {
-                    let at = start + customer_days.partition_point(|&d| d < day);
+                    // In range: a place among this customer's days, after `start`.
+                    let at = start.saturating_add(customer_days.partition_point(|&d| d < day));
                     if let Some(o) = day_orders.get_mut(at) {
+                        // Cannot overflow: at most the log's length, below 2^32.
                         *o = o.saturating_add(1);
                     }
                 }
             }
             // Spend per category (a return names its category with nothing spent).
             spend.clear();
-            spend.extend(rows.iter().filter(|l| l.category != NO_CATEGORY).map(|l| {
-                (rank.get(l.category as usize).copied().unwrap_or(0), if l.units > 0 { at_scale(l) } else { 0 })
-            }));
+            for l in rows.iter().filter(|l| l.category != NO_CATEGORY) {
+                let u = if l.units > 0 { at_scale(l) } else { Some(0) };
+                let Some(u) = u else { return too_large() };
+                spend.push((rank.get(l.category as usize).copied().unwrap_or(0), u));
+            }
             spend.sort_by_key(|&(c, _)| c);
             for &(c, u) in &spend {
                 match (spend_category.last(), spend_units.last_mut()) {
                     (Some(&last), Some(total))
                         if last == c && spend_category.len() > *spend_starts.last().unwrap_or(&0) =>
                     {
-                        *total = i64::saturating_add(*total, u);
+                        let Some(()) = add(total, u) else { return too_large() };
                     }
                     _ => {
                         spend_category.push(c);
@@ -594,7 +682,7 @@ impl AggregatesBuilder {
         days.shrink_to_fit();
         day_units.shrink_to_fit();
         day_orders.shrink_to_fit();
-        Aggregates {
+        Ok(Aggregates {
             index,
             slots,
             day_starts,
@@ -611,13 +699,22 @@ impl AggregatesBuilder {
             categories: names,
             scale,
             counts,
-        }
+        })
+    }
+
+    /// `starts[s]..starts[s + 1]`, empty where `starts` has no such entries.
+    fn range_of(starts: &[usize], s: usize) -> std::ops::Range<usize> {
+        let start = starts.get(s).copied().unwrap_or(0);
+        start..starts.get(s.saturating_add(1)).copied().unwrap_or(start)
     }
 }
 
 impl Aggregates {
     /// The aggregates of a whole transactions table.
-    pub fn from_table(transactions: &Table, m: &ValidMapping) -> Aggregates {
+    ///
+    /// # Errors
+    /// As [`AggregatesBuilder::finish`].
+    pub fn from_table(transactions: &Table, m: &ValidMapping) -> Result<Aggregates, CustomersError> {
         let mut b = AggregatesBuilder::default();
         b.add(transactions, m);
         b.finish()
@@ -687,8 +784,7 @@ impl Aggregates {
     }
 
     fn range(starts: &[usize], s: usize) -> std::ops::Range<usize> {
-        let start = starts.get(s).copied().unwrap_or(0);
-        start..starts.get(s + 1).copied().unwrap_or(start)
+        AggregatesBuilder::range_of(starts, s)
     }
 
     /// One customer's purchases per day (days in order), if the key has transactions.
@@ -745,12 +841,14 @@ impl Aggregates {
         let n = days.partition_point(|&d| d < day);
         let r = return_days.partition_point(|&d| d < day);
         let sum = |units: Option<&[i64]>| units.unwrap_or_default().iter().map(|&u| i128::from(u)).sum::<i128>();
-        let bought = sum(self.day_units.get(purchases.start..purchases.start + n));
-        let returned = sum(self.return_units.get(returns.start..returns.start + r));
-        let orders = self.day_orders.get(purchases.start..purchases.start + n).unwrap_or_default();
+        let bought_days = purchases.start..purchases.start.saturating_add(n);
+        let bought = sum(self.day_units.get(bought_days.clone()));
+        let returned = sum(self.return_units.get(returns.start..returns.start.saturating_add(r)));
+        let orders = self.day_orders.get(bought_days).unwrap_or_default();
         Some(CustomerSummary {
             orders: orders.iter().map(|&o| u64::from(o)).sum(),
-            revenue: Money { units: bought + returned, scale: self.scale },
+            // Cannot overflow: each is a sum of fewer than 2^32 values of at most 2^63 in size.
+            revenue: Money { units: bought.saturating_add(returned), scale: self.scale },
             purchases: Money { units: bought, scale: self.scale },
             margin: None,
             first: days.first().copied().filter(|&d| d < day),
@@ -770,7 +868,8 @@ impl Aggregates {
         for s in 0..self.slots.len() {
             for (c, m) in self.spend(s) {
                 let t = totals.entry(c).or_default();
-                *t = *t + m;
+                // Cannot overflow: at most 2^32 rows of at most 2^63 units each, all at one scale.
+                *t = t.checked_add(m).unwrap_or(*t);
             }
         }
         let mut v: Vec<(u32, Money)> = totals.into_iter().collect();
@@ -802,8 +901,9 @@ impl Aggregates {
                     values: (0..n)
                         .map(|i| {
                             let a = get(i)?;
-                            let span = a.last? - a.first?;
-                            (a.orders >= 2).then(|| f64::from(span) / (a.orders - 1) as f64)
+                            let span = f64::from(a.last?) - f64::from(a.first?);
+                            let gaps = a.orders.checked_sub(1).filter(|&g| g > 0)?;
+                            Some(span / gaps as f64)
                         })
                         .collect(),
                     scale: 1,
@@ -932,9 +1032,9 @@ pub fn report(aggregates: &Aggregates, keys: &[Option<String>]) -> JoinReport {
         unreadable_rows: aggregates.counts.unreadable,
         unreadable_examples: aggregates.counts.unreadable_examples.clone(),
         customers_with_transactions: with,
-        customers_without_transactions: keys.len() as u64 - with,
+        customers_without_transactions: (keys.len() as u64).saturating_sub(with),
         unmatched_keys: unmatched.len() as u64,
-        unmatched_rows: unmatched.iter().map(|(_, a)| a.rows + a.returns).sum(),
+        unmatched_rows: unmatched.iter().map(|(_, a)| a.rows.saturating_add(a.returns)).sum(),
         unmatched_examples: unmatched.iter().take(MAX_EXAMPLES).map(|(k, _)| (*k).to_string()).collect(),
         columns: Vec::new(),
     }

@@ -39,6 +39,20 @@ pub enum CustomersError {
         /// How many rows lack each, as a list (`12 of 12 rows have no readable date in `Created at``).
         lacking: String,
     },
+    /// A customer's amounts (or margins) add up to more than can be added exactly.
+    #[error("the `{column}` values of customer `{customer}` add up to more than Segscope can add exactly (9.2 × 10^18 units of the last decimal on one day, 1.7 × 10^38 in all); check `{column}` for values that are not amounts, such as order or card numbers, and read it again.")]
+    TooLarge {
+        /// The amount or margin column.
+        column: String,
+        /// The customer's key.
+        customer: String,
+    },
+    /// More readable transaction rows than can be grouped at once.
+    #[error("{rows} transactions are more than Segscope can add up at once (at most 4,294,967,295 readable rows); split the file by customer and read the parts one at a time.")]
+    TooManyRows {
+        /// Readable rows.
+        rows: u64,
+    },
     /// No transactions file was given where one is needed.
     #[error("this needs a transactions file (customer key, date, amount); add one.")]
     NoTransactions,

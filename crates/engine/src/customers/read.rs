@@ -94,7 +94,7 @@ pub async fn read_transactions_on<R: Read>(
     let mut place = |i: Option<usize>| {
         i.map(|i| {
             wanted.push(i);
-            wanted.len() - 1
+            wanted.len().saturating_sub(1)
         })
     };
     let (order_at, category_at, margin_at) = (place(valid.order_id), place(valid.category), place(valid.margin));
@@ -108,8 +108,10 @@ pub async fn read_transactions_on<R: Read>(
     const LABEL: &str = "Adding up the transactions";
     monitor.progress(LABEL, 0, size);
     let mut builder = adder.builder();
+    let column_name = |i: usize| columns.get(i).map_or("", |c| c.name.as_str());
+    builder.name_columns(column_name(valid.amount), valid.margin.map(column_name));
     // A little more than the estimate: one more doubling of the log would cost far more.
-    builder.reserve(reader.estimated_rows() + reader.estimated_rows() / 32);
+    builder.reserve(reader.estimated_rows().saturating_add(reader.estimated_rows() / 32));
     reader.visit_sample(&wanted, &mut adder.adding_to(&mut builder));
     let parts = PartReader { chunks: reader.chunk_reader(&wanted), adder };
     let mut failed: Option<IngestError> = None;
@@ -149,7 +151,8 @@ pub async fn read_transactions_on<R: Read>(
     let (mut sample, visited) = reader.finish(visited);
     sample.diagnostics.rows = visited.rows;
     sample.diagnostics.warnings = visited.warnings;
-    Ok(ReadTransactions { sample, mapping: valid, aggregates: builder.finish() })
+    let aggregates = builder.finish()?;
+    Ok(ReadTransactions { sample, mapping: valid, aggregates })
 }
 
 /// What adds up the parts of a transactions file after its sample: each record's mapped cells
@@ -298,21 +301,27 @@ impl RowAdder {
     /// The visitor that adds each record's cells to `builder`.
     fn adding_to<'b>(&'b self, builder: &'b mut AggregatesBuilder) -> impl FnMut(u64, &[CellValue<'_>]) + 'b {
         let money = |c: &CellValue<'_>, scale: u8| c.number().map(|x| Money::from_f64(x, scale.max(c.decimals())));
+        let amount_at = move |c: &CellValue<'_>, scale: u8| {
+            let m = money(c, scale);
+            (m.flatten(), m.is_some_and(|m| m.is_none()))
+        };
         let (mut key_buf, mut order_buf) = (String::new(), String::new());
         move |line, cells| {
             let cell = |at: Option<usize>| at.and_then(|i| cells.get(i)).copied().unwrap_or(CellValue::Missing);
             let (key, order) = (cell(Some(0)), cell(self.order_at));
             let category = cell(self.category_at);
+            let (amount, amount_too_large) = amount_at(&cell(Some(2)), self.amount_scale);
             let row = TransactionRow {
                 key: key.key_text(&mut key_buf),
                 day: cell(Some(1)).day(),
-                amount: money(&cell(Some(2)), self.amount_scale),
+                amount,
+                amount_too_large,
                 order: order.key_text(&mut order_buf),
                 category: match category {
                     CellValue::Text(t) => Some(t),
                     _ => None,
                 },
-                margin: money(&cell(self.margin_at), self.margin_scale),
+                margin: money(&cell(self.margin_at), self.margin_scale).flatten(),
                 line,
             };
             builder.add_row(&row);

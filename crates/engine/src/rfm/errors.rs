@@ -23,6 +23,12 @@ pub enum RfmError {
     /// A typed date (the as-of date) cannot be read.
     #[error(transparent)]
     Date(#[from] crate::dates::DateError),
+    /// A customer's money cannot be compared exactly with the others' at the largest precision.
+    #[error("the amounts of customer `{customer}` are too large to compare exactly at the amount column's decimals; check the amount column for values that are not amounts.")]
+    TooLarge {
+        /// The customer's key.
+        customer: String,
+    },
     /// The caller's monitor asked to stop.
     #[error("{}", crate::progress::CANCELLED)]
     Cancelled,

@@ -109,7 +109,7 @@ fn ordered(x: f64) -> i128 {
 /// let csv = b"customer_id,order_date,amount\nA,2024-01-01,10\nA,2024-03-01,5\nB,2024-02-01,30\n";
 /// let t = read_table("t.csv", csv, &ReadOptions::default(), &mut Quiet).unwrap().table;
 /// let mapping = TransactionMapping::guess(&t, None).unwrap().check(&t, None).unwrap();
-/// let agg = Aggregates::from_table(&t, &mapping);
+/// let agg = Aggregates::from_table(&t, &mapping).unwrap();
 /// let keys: Vec<Option<String>> = agg.keys().into_iter().map(Some).collect();
 /// let params = RfmParams { bins: 3.into(), ..RfmParams::default() }.check().unwrap();
 /// let r = compute(&keys, &agg, &params, &RfmMap::default_for(3), 19_784, &mut Quiet).unwrap(); // as of 2024-03-02
@@ -132,7 +132,7 @@ pub fn compute(
     let p = params;
     let valid_map = map.check(p.bins)?;
     let n = keys.len() as u64;
-    let mut stage = Stage::start(monitor, "Scoring RFM", 5 * n, REPORT_EVERY)?;
+    let mut stage = Stage::start(monitor, "Scoring RFM", n.saturating_mul(5), REPORT_EVERY)?;
     let mut summaries = Vec::with_capacity(keys.len());
     for k in keys {
         stage.step()?;
@@ -160,8 +160,9 @@ pub fn compute(
     let (mut r_float, mut f_float, mut m_float) = (Vec::new(), Vec::new(), Vec::new());
     let mut scored_keys = Vec::new();
     for &i in &scored {
-        let Some(s) = summaries[i] else { continue };
-        let recency = i64::from(as_of - s.last.unwrap_or(as_of));
+        let Some(s) = summaries.get(i).copied().flatten() else { continue };
+        // Cannot overflow: the difference of two i32 days, taken in i64.
+        let recency = i64::from(as_of).saturating_sub(i64::from(s.last.unwrap_or(as_of)));
         let total = money(&s);
         r_exact.push(i128::from(recency));
         f_exact.push(i128::from(s.orders));
@@ -170,13 +171,15 @@ pub fn compute(
             Monetary::MeanOrder => total.to_f64() / s.orders as f64,
         };
         m_exact.push(match p.monetary {
-            Monetary::Total => total.units_at(scale),
+            Monetary::Total => total.units_at(scale).ok_or_else(|| RfmError::TooLarge {
+                customer: keys.get(i).cloned().flatten().unwrap_or_default(),
+            })?,
             Monetary::MeanOrder => ordered(m),
         });
         r_float.push(recency as f64);
         f_float.push(s.orders as f64);
         m_float.push(m);
-        scored_keys.push(keys[i].clone().unwrap_or_default());
+        scored_keys.push(keys.get(i).cloned().flatten().unwrap_or_default());
     }
     let b = p.bins;
     let score = |dimension: Dimension, exact: &[i128], float: &[f64], better: Better| match &p.method {
@@ -211,15 +214,16 @@ pub fn compute(
             segment: no_purchases,
         });
     }
-    for (j, &i) in scored.iter().enumerate() {
-        let scores = [r[j], f[j], m[j]];
-        let row = &mut rows[i];
-        row.recency_days = Some(r_exact[j] as i64);
-        row.scores = Some(scores);
-        row.segment = valid_map.segment_of(scores[0], scores[1], scores[2]).unwrap_or(no_purchases);
+    let each = r.iter().zip(&f).zip(&m).zip(&r_exact).zip(&m_float);
+    for (&i, ((((&r, &f), &m), &recency), &mean)) in scored.iter().zip(each) {
+        let Some(row) = rows.get_mut(i) else { continue };
+        // In range: recency days were pushed from an i64.
+        row.recency_days = Some(recency as i64);
+        row.scores = Some([r, f, m]);
+        row.segment = valid_map.segment_of(r, f, m).unwrap_or(no_purchases);
         if p.monetary == Monetary::MeanOrder {
-            row.monetary = format!("{:.*}", usize::from(scale) + 2, m_float[j]);
-            row.monetary_value = m_float[j];
+            row.monetary = format!("{:.*}", usize::from(scale).saturating_add(2), mean);
+            row.monetary_value = mean;
         }
     }
     let mut names: Vec<String> = map.segments.iter().map(|s| s.name.clone()).collect();
@@ -243,7 +247,7 @@ pub fn write_csv<W: std::io::Write>(
         ["customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment"];
     let record = |i: usize, fields: &mut Vec<String>| {
         let (Some(key), Some(row)) = (keys.get(i), result.rows.get(i)) else { return };
-        let score = |i: usize| row.scores.map(|s| s[i].to_string()).unwrap_or_default();
+        let score = |i: usize| row.scores.and_then(|s| s.get(i).map(u8::to_string)).unwrap_or_default();
         fields.extend([
             key.clone(),
             row.recency_days.map(|d| d.to_string()).unwrap_or_default(),

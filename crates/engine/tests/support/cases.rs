@@ -199,7 +199,7 @@ pub fn examples(w: Warehouse, dir: &Path) -> Vec<Case> {
         let (extra, key, tables) = match &def.transactions {
             Some(m) => {
                 let valid_mapping = m.check(&transactions, Some(&customers)).unwrap();
-                let aggregates = Aggregates::from_table(&transactions, &valid_mapping);
+                let aggregates = Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
                 let key = customers.columns.iter().position(|c| c.name == m.customer_key()).unwrap();
                 let (extra, _) = join(&aggregates, &customer_keys(&customers, key));
                 (extra, m.customer_key().to_string(), vec![customers_file.clone(), transactions_file.clone()])
@@ -358,7 +358,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     let map = RfmMap::default_for(valid.bins());
     let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
-    let aggregates = Aggregates::from_table(&transactions, &valid_mapping);
+    let aggregates = Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
     let key = customers.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap();
     let with_keys = customer_keys(&customers, key);
     let latest = transactions.column(&mapping.date).and_then(|c| c.stats.numeric).map(|s| s.max as i32).unwrap();
@@ -458,7 +458,7 @@ pub fn cluster_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
     ];
     let mapping = segscope_engine::customers::TransactionMapping::guess(&transactions, Some(&customers)).unwrap();
     let valid_mapping = mapping.check(&transactions, Some(&customers)).unwrap();
-    let aggregates = Aggregates::from_table(&transactions, &valid_mapping);
+    let aggregates = Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
     let key = customers.columns.iter().position(|c| c.name == mapping.customer_key()).unwrap();
     let (extra, _) = join(&aggregates, &customer_keys(&customers, key));
     let columns: Vec<(&str, &ColumnData)> =

@@ -255,7 +255,7 @@ pub fn prepare(input: &Input) -> Option<Prepared> {
         }
         Err(e) => panic!("{e}"),
     };
-    let aggregates = Aggregates::from_table(&transactions, &valid_mapping);
+    let aggregates = Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
     let (extra, _) = join(&aggregates, &customer_keys(&customers, 0));
     // Shares exist only for categories someone bought: test a share only when its column exists.
     let has_toys_share = extra.iter().any(|c| c.name == "spend_share_Toys");
