@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
         <header class="top">
             <h1>"Segscope"</h1>
             <p class="tagline">"Customer segmentation in your browser. Your data never leaves this computer."</p>
+            <crate::components::privacy::PrivacyPanel/>
         </header>
         <StatusBar/>
         <Show when=move || state.dataset.with(Option::is_some) fallback=|| view! { <main class="landing"><DropZone/></main> }>

@@ -7,16 +7,45 @@ use segscope_engine::api::ColumnView;
 use super::import_panel::reread;
 use crate::state::use_app;
 
-/// The columns of the open dataset.
+/// The most column cards shown at once: a file of 100,000 columns stays usable, and a name
+/// search finds the others.
+const MAX_CARDS: usize = 200;
+
+/// The columns of the open dataset (at most [`MAX_CARDS`] at once, found by name past that).
 #[component]
 pub fn ColumnList() -> impl IntoView {
     let state = use_app();
+    let find = RwSignal::new(String::new());
+    let total = move || state.dataset.with(|d| d.as_ref().map_or(0, |d| d.columns.len()));
+    let shown = move || {
+        let find = find.get().to_lowercase();
+        state.dataset.with(|d| {
+            d.as_ref().map(|d| {
+                d.columns
+                    .iter()
+                    .filter(|c| find.is_empty() || c.name.to_lowercase().contains(&find))
+                    .take(MAX_CARDS)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     view! {
         <section class="card" aria-labelledby="columns-title">
             <h2 id="columns-title">"Columns"</h2>
             <p class="hint">"Types are read from the data. Change one and the file is read again with your choice."</p>
+            <Show when=move || { total() > MAX_CARDS }>
+                <p class="hint" id="columns-many">
+                    {move || format!("{} columns: the first {MAX_CARDS} that match are shown. ", total())}
+                    <label>
+                        "Find a column "
+                        <input type="search" id="columns-find" prop:value=move || find.get()
+                            on:input=move |ev| find.set(event_target_value(&ev))/>
+                    </label>
+                </p>
+            </Show>
             <div id="columns" class="columns">
-                {move || state.dataset.get().map(|d| d.columns.into_iter().map(|c| view! { <ColumnCard column=c/> }).collect_view())}
+                {move || shown().map(|columns| columns.into_iter().map(|c| view! { <ColumnCard column=c/> }).collect_view())}
             </div>
         </section>
     }

@@ -22,6 +22,7 @@ fn evidence_text(e: EncodingEvidence) -> &'static str {
         EncodingEvidence::ByteOrderMark => "byte order mark",
         EncodingEvidence::ValidUtf8 => "detected",
         EncodingEvidence::FallbackGuess => "guessed: not valid UTF-8",
+        EncodingEvidence::ZeroBytePattern => "detected: no byte order mark, every other byte zero",
         EncodingEvidence::Chosen => "chosen",
     }
 }

@@ -8,6 +8,7 @@ pub mod distribution_chart;
 pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;
+pub mod privacy;
 pub mod rules;
 pub mod scatter_chart;
 pub mod segment_chart;

@@ -1,5 +1,7 @@
 //! `segscope`: the Segscope engine on the command line, for files of any size.
 
+#[macro_use]
+mod stdout;
 mod commands;
 mod error;
 mod read_args;

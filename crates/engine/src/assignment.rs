@@ -51,7 +51,7 @@ impl Assignment {
         let mut counts = vec![0u64; self.segments.len()];
         for &c in &self.codes {
             if let Some(n) = counts.get_mut(c as usize) {
-                *n += 1;
+                *n = n.saturating_add(1); // at most `self.codes.len()`
             }
         }
         let total = self.codes.len().max(1) as f64;

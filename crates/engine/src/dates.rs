@@ -77,7 +77,8 @@ pub fn parse_optional(field: DateField, text: Option<&str>) -> Result<Option<i32
 /// assert_eq!(default_as_of(None, || None), None);
 /// ```
 pub fn default_as_of(latest_transaction: Option<i32>, latest_date_used: impl FnOnce() -> Option<i32>) -> Option<i32> {
-    latest_transaction.or_else(latest_date_used).map(|d| d + 1)
+    // No saturation: stored days are dates chrono holds (within about 96 million days of 1970).
+    latest_transaction.or_else(latest_date_used).map(|d| d.saturating_add(1))
 }
 
 /// The as-of day to use and whether it is the default.

@@ -4,6 +4,9 @@
 //! `segscope` command-line tool and in plain `cargo test`. The app talks to it only through
 //! [`api`]'s request and response types.
 #![deny(missing_docs)]
+// Arithmetic and indexing on user data cannot wrap or panic (issue #17): checked, or allowed on the
+// smallest item with the local proof in a comment. Tests may index and panic.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::panic))]
 
 pub mod api;
 pub mod assignment;

@@ -169,14 +169,16 @@ pub fn movement(
     check_length(after)?;
     let mut stage = Stage::start(monitor, "Matching customers", after.keys.len() as u64, REPORT_EVERY)?;
     let (b, a) = (before.assignment.segments.len(), after.assignment.segments.len());
-    let mut counts = vec![vec![0u64; a + 1]; b + 1];
+    // One more row (new customers) and column (gone); a Vec's length + 1 never saturates, and the
+    // counts below count rows, so adding one to them never saturates either.
+    let mut counts = vec![vec![0u64; a.saturating_add(1)]; b.saturating_add(1)];
     let mut seen = vec![false; before.keys.len()];
     let (mut matched, mut stayed, mut later_without) = (0u64, 0u64, 0u64);
     let mut later: HashMap<&str, usize> = HashMap::with_capacity(after.keys.len());
     for (row, (key, &to)) in after.keys.iter().zip(&after.assignment.codes).enumerate() {
         stage.step()?;
         let Some(key) = key.as_deref() else {
-            later_without += 1;
+            later_without = later_without.saturating_add(1);
             continue;
         };
         if let Some(first) = later.insert(key, row) {
@@ -187,19 +189,19 @@ pub fn movement(
                 if let Some(s) = seen.get_mut(r) {
                     *s = true;
                 }
-                matched += 1;
+                matched = matched.saturating_add(1);
                 let from = before.assignment.codes.get(r).map_or(b, |&c| c as usize);
                 if before.assignment.segments.get(from).map(|s| &s.name)
                     == after.assignment.segments.get(to as usize).map(|s| &s.name)
                 {
-                    stayed += 1;
+                    stayed = stayed.saturating_add(1);
                 }
                 from
             }
             None => b,
         };
         if let Some(cell) = counts.get_mut(from).and_then(|r| r.get_mut(to as usize)) {
-            *cell += 1;
+            *cell = cell.saturating_add(1);
         }
     }
     if matched == 0 {
@@ -208,7 +210,7 @@ pub fn movement(
     for (row, (key, &from)) in before.keys.iter().zip(&before.assignment.codes).enumerate() {
         if key.is_some() && !seen.get(row).copied().unwrap_or(true) {
             if let Some(cell) = counts.get_mut(from as usize).and_then(|r| r.get_mut(a)) {
-                *cell += 1;
+                *cell = cell.saturating_add(1);
             }
         }
     }
@@ -252,7 +254,9 @@ fn check_length(snapshot: Snapshot<'_>) -> Result<(), MovementError> {
 }
 
 fn duplicate(label: &str, key: &str, first: usize, second: usize) -> MovementError {
-    MovementError::DuplicateKey { label: label.into(), key: key.into(), first: first + 1, second: second + 1 }
+    // Rows counted from 1: an index + 1 never saturates.
+    let (first, second) = (first.saturating_add(1), second.saturating_add(1));
+    MovementError::DuplicateKey { label: label.into(), key: key.into(), first, second }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ pub struct Cancelled;
 /// # Errors
 /// [`Cancelled`] when `monitor` says so (checked at each report).
 pub fn tick(monitor: &mut dyn Monitor, stage: &str, done: u64, total: u64, every: u64) -> Result<(), Cancelled> {
-    if done % every.max(1) != 0 {
+    if done.checked_rem(every.max(1)).is_some_and(|r| r != 0) {
         return Ok(());
     }
     monitor.progress(stage, done, total);

@@ -362,7 +362,8 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
         workers: &mut segscope_engine::customers::InOrder,
     };
     let valid = RfmParams::default().check().unwrap();
-    let (keys, result, _) = rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, &mut Quiet).unwrap();
+    let (keys, result, _, _) =
+        rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, &mut Quiet).unwrap();
     let mut cli = Vec::new();
     segscope_engine::rfm::write_csv(&keys, &result, &mut cli, &mut Quiet).unwrap();
     let cli = String::from_utf8(cli).unwrap();

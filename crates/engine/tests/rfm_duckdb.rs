@@ -35,7 +35,7 @@ fn check_as_of(params: RfmParams, as_of: Option<&str>) {
         mapping: Default::default(),
         workers: &mut segscope_engine::customers::InOrder,
     };
-    let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, as_of, &mut Quiet).unwrap();
+    let (keys, result, mapping, _) = rfm_from_transactions(&mut tx, &valid, &map, as_of, &mut Quiet).unwrap();
     let query = sql::select(
         &valid,
         &map.check(valid.bins()).unwrap(),

@@ -28,7 +28,7 @@ fn rfm_of(file: &[u8], method: Method, as_of: Option<&str>) -> String {
         workers: &mut segscope_engine::customers::InOrder,
     };
     let params = RfmParams { method, ..RfmParams::default() }.check().unwrap();
-    let (keys, result, mapping) =
+    let (keys, result, mapping, _) =
         rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(5), as_of, &mut Quiet).unwrap();
     assert_eq!(
         (mapping.date.as_str(), mapping.order_id),

@@ -484,7 +484,7 @@ fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::cl
         workers: &mut segscope_engine::customers::InOrder,
     };
     let clv = ClvParams::default().check().unwrap();
-    let (keys, result, _) = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();
+    let (keys, result, _, _) = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();
     let p_alive = keys
         .iter()
         .zip(&result.rows)

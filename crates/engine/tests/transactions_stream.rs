@@ -141,8 +141,10 @@ fn joining_streamed_aggregates_onto_customers_matches_the_table_path() {
     let keys = customer_keys(&customers, 0);
     let t = read_table("t.csv", TRICKY.as_bytes(), &ReadOptions::default(), &mut Quiet).unwrap().table;
     let m = choose_mapping(&t, None, None, &MappingOverrides::default()).unwrap();
-    let (a, b) =
-        (join(&Aggregates::from_table(&t, &m).unwrap_or_else(|e| panic!("{e}")), &keys), join(&streamed(TRICKY.as_bytes(), 3).aggregates, &keys));
+    let (a, b) = (
+        join(&Aggregates::from_table(&t, &m).unwrap_or_else(|e| panic!("{e}")), &keys),
+        join(&streamed(TRICKY.as_bytes(), 3).aggregates, &keys),
+    );
     assert_eq!(a.1, b.1);
     assert_eq!(a.0.iter().map(|c| &c.data).collect::<Vec<_>>(), b.0.iter().map(|c| &c.data).collect::<Vec<_>>());
 }

@@ -106,13 +106,13 @@ fn run_definition(args: &ApplyArgs, definition: &Path) -> Result<(), CliError> {
     }
     if args.summary {
         let width = summary.segments.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(7);
-        println!("{:width$}  {:>10}  {:>7}  {:>10}", "segment", "customers", "share", "undecided");
+        outln!("{:width$}  {:>10}  {:>7}  {:>10}", "segment", "customers", "share", "undecided");
         for (i, s) in summary.segments.iter().enumerate() {
             let undecided = summary.excluded_for_missing.get(i).map(|n| n.to_string()).unwrap_or_default();
-            println!("{:width$}  {:>10}  {:>6.1}%  {:>10}", s.name, s.count, s.share * 100.0, undecided);
+            outln!("{:width$}  {:>10}  {:>6.1}%  {:>10}", s.name, s.count, s.share * 100.0, undecided);
         }
-        println!("{:width$}  {:>10}", "total", summary.rows);
-        println!(
+        outln!("{:width$}  {:>10}", "total", summary.rows);
+        outln!(
             "{}",
             match def.mode {
                 Mode::FirstMatch => "(undecided: rows a segment's condition could not decide because of missing values; they went on to later segments)",
@@ -154,9 +154,9 @@ fn run_rfm(args: &ApplyArgs, definition: &Path, def: &segscope_engine::rfm::RfmD
     }
     if args.summary {
         for s in &summary.segments {
-            println!("{:24}  {:>10}  {:>6.1}%", s.name, s.count, s.share * 100.0);
+            outln!("{:24}  {:>10}  {:>6.1}%", s.name, s.count, s.share * 100.0);
         }
-        println!("{:24}  {:>10}", "total", summary.rows);
+        outln!("{:24}  {:>10}", "total", summary.rows);
     }
     eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
     Ok(())
@@ -232,13 +232,13 @@ fn print_messages(summary: &ApplySummary) {
 fn print_clusters(summary: &ApplySummary) {
     const LEFT_OUT: &str = "(left out: a feature missing)";
     let width = summary.segments.iter().map(|s| s.name.chars().count()).max().unwrap_or(7).max(LEFT_OUT.len());
-    println!("{:width$}  {:>10}  {:>7}", "cluster", "customers", "share");
+    outln!("{:width$}  {:>10}  {:>7}", "cluster", "customers", "share");
     for s in &summary.segments {
-        println!("{:width$}  {:>10}  {:>6.1}%", s.name, s.count, s.share * 100.0);
+        outln!("{:width$}  {:>10}  {:>6.1}%", s.name, s.count, s.share * 100.0);
     }
     if summary.left_out > 0 {
         let share = summary.left_out as f64 / summary.rows.max(1) as f64 * 100.0;
-        println!("{LEFT_OUT:width$}  {:>10}  {share:>6.1}%", summary.left_out);
+        outln!("{LEFT_OUT:width$}  {:>10}  {share:>6.1}%", summary.left_out);
     }
-    println!("{:width$}  {:>10}", "total", summary.rows);
+    outln!("{:width$}  {:>10}", "total", summary.rows);
 }

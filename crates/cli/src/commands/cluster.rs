@@ -277,14 +277,19 @@ fn run_scan(
     // A mixture's scan has each k's BIC as a last column.
     let with_bic = s.points.iter().any(|p| p.bic.is_some());
     let bic_head = if with_bic { format!("  {:>14}", "bic") } else { String::new() };
-    println!(
+    outln!(
         "{:>3}  {:>14}  {:>10}  {:>17}  {:>14}  {:>9}{bic_head}",
-        "k", "inertia", "silhouette", "calinski_harabasz", "davies_bouldin", "stability"
+        "k",
+        "inertia",
+        "silhouette",
+        "calinski_harabasz",
+        "davies_bouldin",
+        "stability"
     );
     let opt = |v: Option<f64>, w: usize| v.map_or_else(|| format!("{:>w$}", "-"), |v| format!("{v:>w$.3}"));
     for p in &s.points {
         let bic = if with_bic { format!("  {}", opt(p.bic, 14)) } else { String::new() };
-        println!(
+        outln!(
             "{:>3}  {:>14.3}  {}  {}  {}  {:>9.3}{bic}",
             p.k,
             p.inertia,
@@ -295,18 +300,18 @@ fn run_scan(
         );
     }
     if with_bic {
-        println!("bic: the Gaussian mixture's Bayesian information criterion (lower is better); the other scores are of its most probable clusters");
+        outln!("bic: the Gaussian mixture's Bayesian information criterion (lower is better); the other scores are of its most probable clusters");
     }
     let gower = if s.points.iter().any(|p| p.silhouette.is_some_and(|s| s.gower)) { " (Gower's distance)" } else { "" };
     if scanned < prepared.matrix.rows() {
-        println!("scores of a seeded sample of {scanned} of the {} customers clustered", prepared.matrix.rows());
+        outln!("scores of a seeded sample of {scanned} of the {} customers clustered", prepared.matrix.rows());
     }
     if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
-        println!("silhouette{gower} on a seeded sample of {} rows", sil.rows);
+        outln!("silhouette{gower} on a seeded sample of {} rows", sil.rows);
     } else if !gower.is_empty() {
-        println!("silhouette{gower}");
+        outln!("silhouette{gower}");
     }
-    println!("recommended: {}", s.reason);
+    outln!("recommended: {}", s.reason);
     if let Some(path) = &args.report {
         let report = json!({
             "points": s.points,

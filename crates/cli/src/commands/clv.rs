@@ -74,7 +74,10 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, _) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
+    let (keys, result, _, left_out) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
+    if let Some(note) = left_out {
+        eprintln!("note: {note}");
+    }
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     let json_path = args.params_json.clone().unwrap_or_else(|| args.output.with_extension("params.json"));
@@ -83,13 +86,22 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         .map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
     let b = &result.bgnbd.params;
     let g = &result.gamma_gamma.params;
-    println!(
+    outln!(
         "BG/NBD: r = {:.4}, alpha = {:.4}, a = {:.4}, b = {:.4}; log-likelihood {:.2} ({})",
-        b.r, b.alpha, b.a, b.b, result.bgnbd.log_likelihood, result.bgnbd.convergence.reason
+        b.r,
+        b.alpha,
+        b.a,
+        b.b,
+        result.bgnbd.log_likelihood,
+        result.bgnbd.convergence.reason
     );
-    println!(
+    outln!(
         "Gamma-Gamma: p = {:.4}, q = {:.4}, gamma = {:.4}; log-likelihood {:.2}; frequency-spend correlation {:.3}",
-        g.p, g.q, g.gamma, result.gamma_gamma.log_likelihood, result.gamma_gamma.frequency_spend_correlation
+        g.p,
+        g.q,
+        g.gamma,
+        result.gamma_gamma.log_likelihood,
+        result.gamma_gamma.frequency_spend_correlation
     );
     for w in &result.warnings {
         eprintln!("warning: {w}");

@@ -30,9 +30,9 @@ pub fn run(args: &InspectArgs) -> Result<(), CliError> {
     let ingested = read_table(&name, &bytes, &options, &mut Quiet)?;
     let view = DatasetView::new(DatasetId(0), &ingested, &options);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json(&view)).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&json(&view)).unwrap_or_default());
     } else {
-        print!("{}", human(&view));
+        out!("{}", human(&view));
     }
     Ok(())
 }

@@ -121,7 +121,10 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, used) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
+    let (keys, result, used, left_out) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
+    if let Some(note) = left_out {
+        eprintln!("note: {note}");
+    }
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
     eprintln!(

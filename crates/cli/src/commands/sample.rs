@@ -46,7 +46,7 @@ pub fn run(args: &SampleArgs) -> Result<(), CliError> {
     let customers = args.out.join("customers.csv");
     let transactions = args.out.join("transactions.csv");
     let summary = write_sample(&params, create_file(&customers)?, create_file(&transactions)?, &mut Stderr)?;
-    println!(
+    outln!(
         "wrote {} customers to {} and {} transactions to {}",
         summary.customers,
         customers.display(),

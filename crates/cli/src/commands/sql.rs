@@ -45,7 +45,7 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
             let model = load_cluster_model(model)?;
             let sql =
                 model_sql(&model, dialect, &args.table, Some(&args.transactions_table)).map_err(ClusterError::from)?;
-            print!("{sql}");
+            out!("{sql}");
             return Ok(());
         }
         (Some(_), Some(_)) => {
@@ -66,6 +66,6 @@ pub fn run(args: &SqlArgs) -> Result<(), CliError> {
     let valid = check(&def, &schema, None)
         .map_err(|source| CliError::Rules { file: definition.display().to_string(), source })?;
     let title = def.name.clone().unwrap_or_else(|| definition.display().to_string());
-    print!("{}", select_with(&valid, dialect, &args.table, Some(&args.transactions_table), &title));
+    out!("{}", select_with(&valid, dialect, &args.table, Some(&args.transactions_table), &title));
     Ok(())
 }

@@ -369,12 +369,13 @@ fn explained(
     for (&row, &label) in prepared.rows.iter().zip(labels) {
         let by_rules =
             stored.assignment.codes.get(row).and_then(|&code| cluster_of.get(code as usize)).copied().flatten();
+        // Both count rows: they never saturate.
         if let Some(s) = size.get_mut(label as usize) {
-            *s += 1;
+            *s = s.saturating_add(1);
         }
         if by_rules == Some(label) {
             if let Some(a) = agree.get_mut(label as usize) {
-                *a += 1;
+                *a = a.saturating_add(1);
             }
         }
     }
@@ -419,7 +420,9 @@ pub(super) fn rename(
         return fail(format!("Another cluster is already called “{name}”; choose another name."));
     }
     let Some(c) = spec.model.clusters.get_mut(cluster) else {
-        return fail(format!("There is no cluster {} (there are {}).", cluster + 1, spec.model.k));
+        // Counted from 1 in a u128, which holds every usize + 1.
+        let number = (cluster as u128).saturating_add(1);
+        return fail(format!("There is no cluster {number} (there are {}).", spec.model.k));
     };
     c.name = name.to_string();
     if let Some(made) = made {

@@ -86,8 +86,8 @@ pub(super) fn run(
     sorted.sort_by(f64::total_cmp);
     let edges = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0];
     let mut distribution: Vec<(String, u64)> = Vec::new();
-    for (i, lo) in edges.iter().enumerate() {
-        let hi = edges.get(i + 1);
+    // Each edge with the next (none after the last).
+    for (lo, hi) in edges.iter().zip(edges.iter().skip(1).map(Some).chain([None])) {
         let n = values.iter().filter(|v| **v >= *lo && hi.is_none_or(|h| **v < *h)).count() as u64;
         let label = match hi {
             Some(h) => format!("{lo:.0}–{h:.0}"),

@@ -694,6 +694,12 @@ pub enum EngineError {
     /// The user's KPIs do not fit the data.
     #[error(transparent)]
     Kpi(#[from] crate::custom_kpi::KpiError),
+    /// The session has numbered as many datasets and segmentations as its ids can tell apart.
+    #[error(
+        "this session has opened 4,294,967,295 datasets and segmentations, the most it can tell apart; reload \
+         Segscope to start a new session."
+    )]
+    OutOfIds,
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -863,9 +869,9 @@ impl Session {
         self.try_handle(request, monitor, workers).await.unwrap_or_else(|e| Response::Error { message: e.to_string() })
     }
 
-    fn fresh_id(&mut self) -> u32 {
-        self.next_id += 1;
-        self.next_id
+    fn fresh_id(&mut self) -> Result<u32, EngineError> {
+        self.next_id = self.next_id.checked_add(1).ok_or(EngineError::OutOfIds)?;
+        Ok(self.next_id)
     }
 
     /// The id of the segmentation the workspace of `kind` edits on `dataset` (given once, then kept).
@@ -873,7 +879,7 @@ impl Session {
         let kept = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?.segmentations.working(kind);
         let id = match kept {
             Some(id) => id,
-            None => AssignmentId(self.fresh_id()),
+            None => AssignmentId(self.fresh_id()?),
         };
         if let Some(ds) = self.datasets.get_mut(&dataset) {
             ds.segmentations.set_working(kind, id);
@@ -1221,7 +1227,7 @@ impl Session {
             }
             Request::DuplicateSegmentation { dataset, segmentation } => {
                 self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
-                let new_id = AssignmentId(self.fresh_id());
+                let new_id = AssignmentId(self.fresh_id()?);
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let data = Data { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
                 ds.segmentations.duplicate(segmentation, new_id, &data, monitor)?;
@@ -1429,7 +1435,7 @@ impl Session {
         monitor: &mut dyn Monitor,
     ) -> Result<Box<DatasetView>, EngineError> {
         let ingested = read_table(&name, &bytes, &options, monitor)?;
-        let id = DatasetId(self.fresh_id());
+        let id = DatasetId(self.fresh_id()?);
         let view = DatasetView::new(id, &ingested, &options);
         self.datasets.insert(
             id,
@@ -1458,7 +1464,11 @@ fn csv_files(
     let a = &stored.assignment;
     let table = &ds.ingested.table;
     let column = segment_column_name(table, "segment");
-    let mut csv = Vec::with_capacity(table.source.bytes.len() + table.rows() * 16);
+    let mut csv = Vec::new();
+    // Room for the file and the segment column; when that cannot be had, the CSV grows as it is written.
+    if let Some(guess) = table.rows().checked_mul(16).and_then(|s| s.checked_add(table.source.bytes.len())) {
+        let _ = csv.try_reserve_exact(guess);
+    }
     let (column, sizes) = match &stored.flags {
         None => {
             write_annotated_csv(table, a, &column, &mut csv, monitor)?;

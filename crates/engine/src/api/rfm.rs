@@ -125,7 +125,8 @@ impl RfmRun<'_> {
         let customers = rows.len() as u64;
         let scored: Vec<_> = rows.iter().filter(|r| r.scores.is_some()).collect();
         let total_money: f64 = rows.iter().map(|r| r.monetary_value).sum();
-        let mut grid = Vec::with_capacity(b * b);
+        // b is 3..=5 (checked bins): never saturates.
+        let mut grid = Vec::with_capacity(b.saturating_mul(b));
         for r in (1..=bins).rev() {
             for f in 1..=bins {
                 let in_cell: Vec<_> =
@@ -138,8 +139,11 @@ impl RfmRun<'_> {
                     share: count as f64 / scored.len().max(1) as f64,
                     mean_monetary: (count > 0)
                         .then(|| in_cell.iter().map(|x| x.monetary_value).sum::<f64>() / count as f64),
-                    segment: (0..map.segments.len())
-                        .find(|&i| checked.m_scores(i).is_empty() && map.segments[i].cells.contains(&[r, f])),
+                    segment: map
+                        .segments
+                        .iter()
+                        .enumerate()
+                        .position(|(i, s)| checked.m_scores(i).is_empty() && s.cells.contains(&[r, f])),
                 });
             }
         }
@@ -179,8 +183,9 @@ impl RfmRun<'_> {
         let mut distributions = [vec![0u64; b], vec![0u64; b], vec![0u64; b]];
         for s in scored.iter().filter_map(|r| r.scores) {
             for (d, &score) in distributions.iter_mut().zip(&s) {
-                if let Some(c) = d.get_mut(usize::from(score) - 1) {
-                    *c += 1;
+                // Counts customers: never saturates.
+                if let Some(c) = usize::from(score).checked_sub(1).and_then(|i| d.get_mut(i)) {
+                    *c = c.saturating_add(1);
                 }
             }
         }

@@ -72,7 +72,7 @@ impl ColumnView {
                 summary.push((label.to_string(), column.format_number(x)));
             }
         }
-        if s.distinct < s.count - s.missing {
+        if s.count.checked_sub(s.missing).is_some_and(|present| s.distinct < present) {
             for t in &s.top {
                 summary.push((t.value.clone(), t.count.to_string()));
             }

@@ -105,7 +105,8 @@ fn path_tests(
             Some(i) => i,
             None => {
                 bounds.push((cut.column, Bounds::default()));
-                bounds.len() - 1
+                // Cannot saturate: one was just pushed.
+                bounds.len().saturating_sub(1)
             }
         };
         let Some((_, b)) = bounds.get_mut(i) else { continue };
@@ -246,7 +247,13 @@ fn roundest(a: f64, b: f64, integer: bool) -> Option<f64> {
     if a.partial_cmp(&b) != Some(std::cmp::Ordering::Less) {
         return None;
     }
-    let top = a.abs().max(b.abs()).max(1e-12).log10().floor() as i32 + 1;
+    let magnitude = a.abs().max(b.abs()).max(1e-12);
+    if !magnitude.is_finite() {
+        // An infinite end: no power of ten to start from, so none is tried.
+        return None;
+    }
+    // Cannot saturate: a finite magnitude's log10 is below 309.
+    let top = (magnitude.log10().floor() as i32).saturating_add(1);
     let bottom = if integer { 0 } else { -9 };
     for p in (bottom..=top).rev() {
         let step = 10f64.powi(p);

@@ -54,6 +54,16 @@ pub enum GmmError {
     /// A setting out of range.
     #[error("{0}")]
     Params(String),
+    /// The responsibilities or covariances would have more values than can be counted.
+    #[error("{k} components over {rows} customers and {features} features are too many numbers to hold; choose a smaller k or fewer features.")]
+    TooLarge {
+        /// Components asked for.
+        k: usize,
+        /// Rows.
+        rows: usize,
+        /// Features.
+        features: usize,
+    },
     /// The monitor asked to stop.
     #[error("{CANCELLED}")]
     Cancelled,
@@ -130,10 +140,11 @@ pub fn fit_from(
     monitor: &mut dyn Monitor,
 ) -> Result<GmmFit, GmmError> {
     let mut best: Option<(f64, Components, usize, bool)> = None;
+    let cells = x.rows().checked_mul(params.k).ok_or_else(|| too_large(x, params.k))?;
     for (run, labels) in starts.iter().enumerate() {
-        let mut resp = vec![0.0; x.rows() * params.k];
-        for (i, &l) in labels.iter().enumerate() {
-            if let Some(r) = resp.get_mut(i * params.k + l as usize) {
+        let mut resp = vec![0.0; cells];
+        for (r, &l) in resp.chunks_exact_mut(params.k.max(1)).zip(labels) {
+            if let Some(r) = r.get_mut(l as usize) {
                 *r = 1.0;
             }
         }
@@ -143,7 +154,7 @@ pub fn fit_from(
         for iteration in 1..=params.max_iter {
             n_iter = iteration;
             let previous = lower;
-            let (mean, log_resp) = e_step(x, &c);
+            let (mean, log_resp) = e_step(x, &c)?;
             resp = log_resp.iter().map(|&v| libm::exp(v)).collect();
             c = m_step(x, &resp, params.k, params.reg_covar)?;
             lower = mean;
@@ -155,7 +166,8 @@ pub fn fit_from(
                 return Err(GmmError::Cancelled);
             }
         }
-        monitor.progress("Fitting the Gaussian mixture", run as u64 + 1, starts.len() as u64);
+        // Cannot saturate: run < starts.len().
+        monitor.progress("Fitting the Gaussian mixture", (run as u64).saturating_add(1), starts.len() as u64);
         if best.as_ref().is_none_or(|b| lower > b.0) {
             best = Some((lower, c, n_iter, converged));
         }
@@ -163,7 +175,7 @@ pub fn fit_from(
     let Some((_, c, n_iter, converged)) = best else {
         return Err(GmmError::Params("the restarts must be at least 1.".into()));
     };
-    let (log_likelihood, log_resp) = e_step(x, &c);
+    let (log_likelihood, log_resp) = e_step(x, &c)?;
     let responsibilities: Vec<f64> = log_resp.iter().map(|&v| libm::exp(v)).collect();
     let labels = responsibilities
         .chunks_exact(c.k.max(1))
@@ -183,116 +195,118 @@ pub fn fit_from(
     })
 }
 
+/// [`GmmError::TooLarge`] for `k` components over `x`.
+fn too_large(x: &Matrix, k: usize) -> GmmError {
+    GmmError::TooLarge { k, rows: x.rows(), features: x.columns() }
+}
+
 /// The weights, means and covariances that responsibilities `resp` (n × k) give, as
 /// scikit-learn's `_estimate_gaussian_parameters` (each component's count plus 10 machine
 /// epsilons, `reg_covar` on the diagonal).
 fn m_step(x: &Matrix, resp: &[f64], k: usize, reg_covar: f64) -> Result<Components, GmmError> {
     let (n, d) = (x.rows(), x.columns());
+    let dd = d.checked_mul(d).ok_or_else(|| too_large(x, k))?;
+    let kd = k.checked_mul(d).ok_or_else(|| too_large(x, k))?;
+    let kdd = k.checked_mul(dd).ok_or_else(|| too_large(x, k))?;
+    // Per row (of `d` values, at least 1), its `k` responsibilities.
+    let rows = || x.values().chunks_exact(d.max(1)).zip(resp.chunks_exact(k.max(1)));
     let mut nk = vec![10.0 * f64::EPSILON; k];
-    let mut means = vec![0.0; k * d];
-    for i in 0..n {
-        let row = x.row(i);
-        for j in 0..k {
-            let r = resp.get(i * k + j).copied().unwrap_or(0.0);
-            if let Some(s) = nk.get_mut(j) {
-                *s += r;
-            }
-            if let Some(m) = means.get_mut(j * d..(j + 1) * d) {
-                m.iter_mut().zip(row).for_each(|(m, v)| *m += r * v);
-            }
+    let mut means = vec![0.0; kd];
+    for (row, r) in rows() {
+        for ((&r, s), m) in r.iter().zip(nk.iter_mut()).zip(means.chunks_exact_mut(d.max(1))) {
+            *s += r;
+            m.iter_mut().zip(row).for_each(|(m, v)| *m += r * v);
         }
     }
     for (j, m) in means.chunks_exact_mut(d.max(1)).enumerate() {
         let count = nk.get(j).copied().unwrap_or(1.0);
         m.iter_mut().for_each(|v| *v /= count);
     }
-    let mut covariances = vec![0.0; k * d * d];
+    let mut covariances = vec![0.0; kdd];
     let mut diff = vec![0.0; d];
-    for i in 0..n {
-        let row = x.row(i);
-        for j in 0..k {
-            let r = resp.get(i * k + j).copied().unwrap_or(0.0);
-            let mean = means.get(j * d..(j + 1) * d).unwrap_or_default();
+    for (row, r) in rows() {
+        for ((&r, mean), cov) in r.iter().zip(means.chunks_exact(d.max(1))).zip(covariances.chunks_exact_mut(dd.max(1)))
+        {
             diff.iter_mut().zip(row).zip(mean).for_each(|((t, v), m)| *t = v - m);
-            if let Some(cov) = covariances.get_mut(j * d * d..(j + 1) * d * d) {
-                for (a, &da) in diff.iter().enumerate() {
-                    for (b, &db) in diff.iter().enumerate() {
-                        if let Some(c) = cov.get_mut(a * d + b) {
-                            *c += r * da * db;
-                        }
-                    }
+            for (&da, cov) in diff.iter().zip(cov.chunks_exact_mut(d.max(1))) {
+                for (&db, c) in diff.iter().zip(cov) {
+                    *c += r * da * db;
                 }
             }
         }
     }
-    for (j, cov) in covariances.chunks_exact_mut((d * d).max(1)).enumerate() {
+    for (j, cov) in covariances.chunks_exact_mut(dd.max(1)).enumerate() {
         let count = nk.get(j).copied().unwrap_or(1.0);
         cov.iter_mut().for_each(|v| *v /= count);
-        for a in 0..d {
-            if let Some(c) = cov.get_mut(a * d + a) {
+        for (a, cov) in cov.chunks_exact_mut(d.max(1)).enumerate() {
+            if let Some(c) = cov.get_mut(a) {
                 *c += reg_covar;
             }
         }
     }
-    let mut chol = vec![0.0; k * d * d];
-    for j in 0..k {
-        let cov = covariances.get(j * d * d..(j + 1) * d * d).unwrap_or_default();
-        let l = cholesky(cov, d).ok_or(GmmError::Singular { component: j + 1 })?;
-        if let Some(slot) = chol.get_mut(j * d * d..(j + 1) * d * d) {
-            slot.copy_from_slice(&l);
-        }
+    let mut chol = vec![0.0; kdd];
+    for (j, (cov, slot)) in covariances.chunks_exact(dd.max(1)).zip(chol.chunks_exact_mut(dd.max(1))).enumerate() {
+        // Cannot saturate: j < k.
+        let l = cholesky(cov, d).ok_or(GmmError::Singular { component: j.saturating_add(1) })?;
+        slot.iter_mut().zip(&l).for_each(|(s, v)| *s = *v);
     }
     let weights = nk.iter().map(|c| c / n.max(1) as f64).collect();
     Ok(Components { k, d, weights, means, covariances, chol })
 }
 
 /// Each row's log-likelihood under the mixture (their mean) and log-responsibilities (n × k).
-fn e_step(x: &Matrix, c: &Components) -> (f64, Vec<f64>) {
+fn e_step(x: &Matrix, c: &Components) -> Result<(f64, Vec<f64>), GmmError> {
     let (n, d, k) = (x.rows(), c.d, c.k);
+    let dd = d.checked_mul(d).ok_or_else(|| too_large(x, k))?.max(1);
     let log_2pi = libm::log(2.0 * std::f64::consts::PI);
     // ln det(covariance)^(-1/2) = −Σ ln diag(L).
-    let half_log_det: Vec<f64> = (0..k)
-        .map(|j| (0..d).map(|a| libm::log(c.chol.get(j * d * d + a * d + a).copied().unwrap_or(1.0))).sum::<f64>())
+    let half_log_det: Vec<f64> = c
+        .chol
+        .chunks_exact(dd)
+        .map(|l| {
+            l.chunks_exact(d.max(1)).enumerate().map(|(a, l)| libm::log(l.get(a).copied().unwrap_or(1.0))).sum::<f64>()
+        })
         .collect();
-    let mut log_resp = vec![0.0; n * k];
+    let mut log_resp = vec![0.0; n.checked_mul(k).ok_or_else(|| too_large(x, k))?];
     let mut total = 0.0;
     let mut y = vec![0.0; d];
-    for i in 0..n {
-        let row = x.row(i);
-        let weighted = log_resp.get_mut(i * k..(i + 1) * k).unwrap_or_default();
-        for (j, w) in weighted.iter_mut().enumerate() {
+    for (i, row) in x.values().chunks_exact(d.max(1)).enumerate() {
+        let weighted = super::matrix::nth_row_mut(&mut log_resp, i, k).unwrap_or_default();
+        let components = c.chol.chunks_exact(dd).zip(c.means.chunks_exact(d.max(1))).zip(&half_log_det).zip(&c.weights);
+        for (w, (((l, mean), half_log_det), weight)) in weighted.iter_mut().zip(components) {
             // y = L⁻¹ (x − μ) by forward substitution; the Mahalanobis distance is |y|².
-            let l = c.chol.get(j * d * d..(j + 1) * d * d).unwrap_or_default();
-            let mean = c.means.get(j * d..(j + 1) * d).unwrap_or_default();
-            for a in 0..d {
-                let mut s = row.get(a).copied().unwrap_or(0.0) - mean.get(a).copied().unwrap_or(0.0);
-                for b in 0..a {
-                    s -= l.get(a * d + b).copied().unwrap_or(0.0) * y.get(b).copied().unwrap_or(0.0);
+            for (a, (l, (v, m))) in l.chunks_exact(d.max(1)).zip(row.iter().zip(mean)).enumerate() {
+                let mut s = v - m;
+                for (l, y) in l.iter().zip(&y).take(a) {
+                    s -= l * y;
                 }
+                let diagonal = l.get(a).copied().unwrap_or(1.0);
                 if let Some(t) = y.get_mut(a) {
-                    *t = s / l.get(a * d + a).copied().unwrap_or(1.0);
+                    *t = s / diagonal;
                 }
             }
             let maha: f64 = y.iter().map(|v| v * v).sum();
-            *w = -0.5 * (d as f64 * log_2pi + maha) - half_log_det.get(j).copied().unwrap_or(0.0)
-                + libm::log(c.weights.get(j).copied().unwrap_or(0.0));
+            *w = -0.5 * (d as f64 * log_2pi + maha) - half_log_det + libm::log(*weight);
         }
         let top = weighted.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let norm = top + libm::log(weighted.iter().map(|w| libm::exp(w - top)).sum::<f64>());
         weighted.iter_mut().for_each(|w| *w -= norm);
         total += norm;
     }
-    (total / n.max(1) as f64, log_resp)
+    Ok((total / n.max(1) as f64, log_resp))
 }
 
 /// The lower Cholesky factor of a symmetric d × d matrix, `None` when it is not positive definite.
 pub(super) fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; d * d];
+    use super::matrix::{nth_row, nth_row_mut};
+    // `a` holds d × d values, so the product is a length already (None is unreachable).
+    let mut l = vec![0.0; d.checked_mul(d)?];
     for i in 0..d {
         for j in 0..=i {
-            let mut s = a.get(i * d + j).copied().unwrap_or(0.0);
-            for p in 0..j {
-                s -= l.get(i * d + p).copied().unwrap_or(0.0) * l.get(j * d + p).copied().unwrap_or(0.0);
+            let mut s = nth_row(a, i, d).and_then(|r| r.get(j)).copied().unwrap_or(0.0);
+            let (li, lj) = (nth_row(&l, i, d).unwrap_or_default(), nth_row(&l, j, d).unwrap_or_default());
+            for (x, y) in li.iter().zip(lj).take(j) {
+                s -= x * y;
             }
             let value = if i == j {
                 if s <= 0.0 || !s.is_finite() {
@@ -300,9 +314,9 @@ pub(super) fn cholesky(a: &[f64], d: usize) -> Option<Vec<f64>> {
                 }
                 s.sqrt()
             } else {
-                s / l.get(j * d + j).copied().unwrap_or(1.0)
+                s / lj.get(j).copied().unwrap_or(1.0)
             };
-            if let Some(slot) = l.get_mut(i * d + j) {
+            if let Some(slot) = nth_row_mut(&mut l, i, d).and_then(|r| r.get_mut(j)) {
                 *slot = value;
             }
         }

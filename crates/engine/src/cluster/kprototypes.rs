@@ -30,6 +30,7 @@ use rand_distr::StandardNormal;
 use thiserror::Error;
 
 use super::kmeans::{self, KMeansError, KMeansFit, KMeansParams};
+use super::matrix::{nth_row, nth_row_mut};
 use super::prep::{Prepared, PreparedColumn};
 use super::Matrix;
 use crate::progress::{Monitor, CANCELLED};
@@ -103,6 +104,14 @@ pub enum KPrototypesError {
         /// Clusters asked for.
         k: usize,
     },
+    /// The centres, sums and level counts would have more values than can be counted.
+    #[error("{k} clusters over {columns} features (with every category's levels) are too many values to hold; choose a smaller k or fewer features.")]
+    TooLarge {
+        /// Clusters asked for.
+        k: usize,
+        /// Features per row.
+        columns: usize,
+    },
     /// The monitor asked to stop.
     #[error("{CANCELLED}")]
     Cancelled,
@@ -139,10 +148,12 @@ pub fn blocks(columns: &[PreparedColumn]) -> Vec<Range<usize>> {
             owner = None;
             continue;
         }
+        // Cannot saturate: j < columns.len().
+        let next = j.saturating_add(1);
         match blocks.last_mut() {
-            Some(b) if owner == Some(c.feature.as_str()) && b.end == j => b.end = j + 1,
+            Some(b) if owner == Some(c.feature.as_str()) && b.end == j => b.end = next,
             _ => {
-                blocks.push(j..j + 1);
+                blocks.push(j..next);
                 owner = Some(c.feature.as_str());
             }
         }
@@ -241,7 +252,7 @@ pub fn fit(
     monitor: &mut dyn Monitor,
 ) -> Result<KMeansFit, KPrototypesError> {
     params.check(x.rows())?;
-    let layout = Layout::new(x, blocks)?;
+    let layout = Layout::new(x, blocks, params.k)?;
     if let Some(fit) = few_distinct(x, params.k)? {
         return Ok(fit);
     }
@@ -249,7 +260,8 @@ pub fn fit(
     for run in 0..params.n_init {
         let mut rng = stream(params.seed, run);
         let fit = single(x, &layout, params.k, Start::Huang, params.max_iter, &mut rng, &*monitor)?;
-        monitor.progress("Fitting k-prototypes", run as u64 + 1, params.n_init as u64);
+        // Cannot saturate: run < n_init.
+        monitor.progress("Fitting k-prototypes", (run as u64).saturating_add(1), params.n_init as u64);
         if monitor.is_cancelled() {
             return Err(KPrototypesError::Cancelled);
         }
@@ -280,7 +292,7 @@ pub fn fit_from(
     if start.columns() != x.columns() {
         return Err(KPrototypesError::BadStart { found: start.columns(), expected: x.columns() });
     }
-    let layout = Layout::new(x, blocks)?;
+    let layout = Layout::new(x, blocks, k)?;
     if let Some(fit) = few_distinct(x, k)? {
         return Ok(fit);
     }
@@ -303,7 +315,8 @@ fn stream(seed: u64, run: usize) -> ChaCha8Rng {
 /// When `x` has at most `k` distinct rows: an error below `k`; at `k`, the fit whose centres are
 /// those rows (cost 0, no iteration), as `kmodes` does. `None` when there are more.
 fn few_distinct(x: &Matrix, k: usize) -> Result<Option<KMeansFit>, KPrototypesError> {
-    let mut distinct: Vec<usize> = Vec::with_capacity(k + 1);
+    // A capacity only: at most k + 1 distinct rows are kept, and never more than there are rows.
+    let mut distinct: Vec<usize> = Vec::with_capacity(k.saturating_add(1).min(x.rows()));
     for i in 0..x.rows() {
         if !distinct.iter().any(|&j| x.row(j) == x.row(i)) {
             distinct.push(i);
@@ -349,14 +362,20 @@ impl Block {
     }
 }
 
+/// `k` rows of `width` values: how many values, or [`KPrototypesError::TooLarge`] when that is
+/// more than can be counted.
+fn cells(k: usize, width: usize, columns: usize) -> Result<usize, KPrototypesError> {
+    k.checked_mul(width).ok_or(KPrototypesError::TooLarge { k, columns })
+}
+
 /// Which columns are numbers and which make categories, and each row's level code per category.
 struct Layout {
     d: usize,
     /// The numeric columns.
     numeric: Vec<usize>,
     blocks: Vec<Block>,
-    /// Where each block's level counts start among a cluster's counts.
-    offsets: Vec<usize>,
+    /// Where each block's level counts lie among a cluster's counts (its levels, plus "no level").
+    count_ranges: Vec<Range<usize>>,
     /// Level counts per cluster (every block's levels, plus "no level", one after another).
     counts_len: usize,
     /// Each row's level per block, row after row.
@@ -364,7 +383,9 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(x: &Matrix, ranges: &[Range<usize>]) -> Result<Self, KPrototypesError> {
+    /// The layout of `x`'s categories `ranges`, for `k` clusters (an error names `k` when a
+    /// cluster's level counts would be too many to count).
+    fn new(x: &Matrix, ranges: &[Range<usize>], k: usize) -> Result<Self, KPrototypesError> {
         if ranges.is_empty() {
             return Err(KPrototypesError::NoCategories);
         }
@@ -393,24 +414,25 @@ impl Layout {
                 Block { columns: r.clone(), on }
             })
             .collect();
-        let mut offsets = Vec::with_capacity(blocks.len());
-        let mut counts_len = 0;
+        let too_large = || KPrototypesError::TooLarge { k, columns: d };
+        let mut count_ranges = Vec::with_capacity(blocks.len());
+        let mut counts_len: usize = 0;
         for b in &blocks {
-            offsets.push(counts_len);
-            counts_len += b.levels() + 1;
+            let end = b.levels().checked_add(1).and_then(|n| counts_len.checked_add(n)).ok_or_else(too_large)?;
+            count_ranges.push(counts_len..end);
+            counts_len = end;
         }
-        let mut codes = Vec::with_capacity(x.rows() * blocks.len());
+        let mut codes = Vec::with_capacity(x.rows().checked_mul(blocks.len()).ok_or_else(too_large)?);
         for i in 0..x.rows() {
             let row = x.row(i);
             codes.extend(blocks.iter().map(|b| level(row, b)));
         }
-        Ok(Layout { d, numeric, blocks, offsets, counts_len, codes })
+        Ok(Layout { d, numeric, blocks, count_ranges, counts_len, codes })
     }
 
     /// Row `i`'s level codes, one per block.
     fn codes(&self, i: usize) -> &[usize] {
-        let nb = self.blocks.len();
-        self.codes.get(i * nb..(i + 1) * nb).unwrap_or_default()
+        nth_row(&self.codes, i, self.blocks.len()).unwrap_or_default()
     }
 }
 
@@ -463,33 +485,42 @@ struct State<'a> {
 
 impl<'a> State<'a> {
     /// Centres at `numbers` (k × numeric columns) and `levels` (k × blocks), no members yet.
-    fn new(x: &'a Matrix, layout: &'a Layout, k: usize, numbers: &[f64], levels: &[usize]) -> Self {
-        let (nn, nb) = (layout.numeric.len(), layout.blocks.len());
+    ///
+    /// # Errors
+    /// [`KPrototypesError::TooLarge`] when the k clusters' values are more than can be counted.
+    fn new(
+        x: &'a Matrix,
+        layout: &'a Layout,
+        k: usize,
+        numbers: &[f64],
+        levels: &[usize],
+    ) -> Result<Self, KPrototypesError> {
+        let (nn, nb, d) = (layout.numeric.len(), layout.blocks.len(), layout.d);
         let mut s = State {
             x,
             layout,
             k,
-            centres: vec![0.0; k * layout.d],
-            modes: vec![0; k * nb],
-            sums: vec![0.0; k * nn],
+            centres: vec![0.0; cells(k, d, d)?],
+            modes: vec![0; cells(k, nb, d)?],
+            sums: vec![0.0; cells(k, nn, d)?],
             sizes: vec![0; k],
-            counts: vec![0; k * layout.counts_len],
+            counts: vec![0; cells(k, layout.counts_len, d)?],
             member: vec![0; x.rows()],
         };
         for c in 0..k {
             for q in 0..nn {
-                s.set_number(c, q, numbers.get(c * nn + q).copied().unwrap_or(0.0));
+                s.set_number(c, q, nth_row(numbers, c, nn).and_then(|r| r.get(q)).copied().unwrap_or(0.0));
             }
             for b in 0..nb {
-                s.set_mode(c, b, levels.get(c * nb + b).copied().unwrap_or(0));
+                s.set_mode(c, b, nth_row(levels, c, nb).and_then(|r| r.get(b)).copied().unwrap_or(0));
             }
         }
-        s
+        Ok(s)
     }
 
     fn set_number(&mut self, c: usize, q: usize, value: f64) {
         if let Some(&j) = self.layout.numeric.get(q) {
-            if let Some(v) = self.centres.get_mut(c * self.layout.d + j) {
+            if let Some(v) = nth_row_mut(&mut self.centres, c, self.layout.d).and_then(|r| r.get_mut(j)) {
                 *v = value;
             }
         }
@@ -497,37 +528,38 @@ impl<'a> State<'a> {
 
     fn set_mode(&mut self, c: usize, b: usize, code: usize) {
         let nb = self.layout.blocks.len();
-        if let Some(m) = self.modes.get_mut(c * nb + b) {
+        if let Some(m) = nth_row_mut(&mut self.modes, c, nb).and_then(|r| r.get_mut(b)) {
             *m = code;
         }
         if let Some(block) = self.layout.blocks.get(b) {
-            let start = c * self.layout.d + block.columns.start;
-            let end = c * self.layout.d + block.columns.end;
-            for (level, v) in self.centres.get_mut(start..end).unwrap_or_default().iter_mut().enumerate() {
+            let centre = nth_row_mut(&mut self.centres, c, self.layout.d);
+            let values = centre.and_then(|r| r.get_mut(block.columns.clone())).unwrap_or_default();
+            for (level, v) in values.iter_mut().enumerate() {
                 *v = if level == code { block.on } else { 0.0 };
             }
         }
     }
 
     fn mode_of(&self, c: usize, b: usize) -> usize {
-        self.modes.get(c * self.layout.blocks.len() + b).copied().unwrap_or(0)
+        nth_row(&self.modes, c, self.layout.blocks.len()).and_then(|r| r.get(b)).copied().unwrap_or(0)
+    }
+
+    /// Where cluster `c`'s counts of block `b`'s levels lie in `counts` (`None` for no such
+    /// block, or past the end of what can be counted).
+    fn count_range(&self, c: usize, b: usize) -> Option<Range<usize>> {
+        let range = self.layout.count_ranges.get(b)?;
+        let row = c.checked_mul(self.layout.counts_len)?;
+        Some(row.checked_add(range.start)?..row.checked_add(range.end)?)
     }
 
     /// Cluster `c`'s counts of block `b`'s levels.
     fn counts_of(&self, c: usize, b: usize) -> &[u64] {
-        let (start, len) = self.count_range(c, b);
-        self.counts.get(start..start + len).unwrap_or_default()
-    }
-
-    fn count_range(&self, c: usize, b: usize) -> (usize, usize) {
-        let offset = self.layout.offsets.get(b).copied().unwrap_or(0);
-        let len = self.layout.blocks.get(b).map_or(0, |bl| bl.levels() + 1);
-        (c * self.layout.counts_len + offset, len)
+        self.count_range(c, b).and_then(|r| self.counts.get(r)).unwrap_or_default()
     }
 
     fn count_mut(&mut self, c: usize, b: usize, code: usize) -> Option<&mut u64> {
-        let (start, _) = self.count_range(c, b);
-        self.counts.get_mut(start + code)
+        let range = self.count_range(c, b)?;
+        self.counts.get_mut(range)?.get_mut(code)
     }
 
     /// Puts every row in its nearest centre's cluster, counting sums and levels (the centres do
@@ -541,17 +573,18 @@ impl<'a> State<'a> {
             if let Some(m) = self.member.get_mut(i) {
                 *m = c;
             }
+            // Cannot saturate (here and in the level counts): one per row.
             if let Some(s) = self.sizes.get_mut(c) {
-                *s += 1;
+                *s = s.saturating_add(1);
             }
-            for (q, &j) in self.layout.numeric.iter().enumerate() {
-                if let (Some(s), Some(&v)) = (self.sums.get_mut(c * nn + q), row.get(j)) {
+            for (s, &j) in nth_row_mut(&mut self.sums, c, nn).unwrap_or_default().iter_mut().zip(&self.layout.numeric) {
+                if let Some(&v) = row.get(j) {
                     *s += v;
                 }
             }
             for (b, &code) in self.layout.codes(i).iter().enumerate() {
                 if let Some(n) = self.count_mut(c, b, code) {
-                    *n += 1;
+                    *n = n.saturating_add(1);
                 }
             }
         }
@@ -565,7 +598,7 @@ impl<'a> State<'a> {
             // Sizes are far below 2^53: exact as f64.
             let size = self.sizes.get(c).copied().unwrap_or(0) as f64;
             for q in 0..nn {
-                let sum = self.sums.get(c * nn + q).copied().unwrap_or(0.0);
+                let sum = nth_row(&self.sums, c, nn).and_then(|r| r.get(q)).copied().unwrap_or(0.0);
                 self.set_number(c, q, sum / size);
             }
             for b in 0..self.layout.blocks.len() {
@@ -579,17 +612,17 @@ impl<'a> State<'a> {
     fn move_numbers(&mut self, i: usize, to: usize, from: usize) {
         let nn = self.layout.numeric.len();
         let row = self.x.row(i);
-        for (q, &j) in self.layout.numeric.iter().enumerate() {
-            let v = row.get(j).copied().unwrap_or(0.0);
-            if let Some(s) = self.sums.get_mut(to * nn + q) {
-                *s += v;
-            }
-            if let Some(s) = self.sums.get_mut(from * nn + q) {
-                *s -= v;
-            }
+        let numeric = &self.layout.numeric;
+        // Each sum still takes `+ v` before `- v` (as value by value): `to`'s row, then `from`'s.
+        for (s, &j) in nth_row_mut(&mut self.sums, to, nn).unwrap_or_default().iter_mut().zip(numeric) {
+            *s += row.get(j).copied().unwrap_or(0.0);
         }
+        for (s, &j) in nth_row_mut(&mut self.sums, from, nn).unwrap_or_default().iter_mut().zip(numeric) {
+            *s -= row.get(j).copied().unwrap_or(0.0);
+        }
+        // Cannot saturate: a size counts rows.
         if let Some(s) = self.sizes.get_mut(to) {
-            *s += 1;
+            *s = s.saturating_add(1);
         }
         if let Some(s) = self.sizes.get_mut(from) {
             *s = s.saturating_sub(1);
@@ -606,7 +639,8 @@ impl<'a> State<'a> {
         let layout = self.layout;
         for (b, &code) in layout.codes(i).iter().enumerate() {
             let added = self.count_mut(to, b, code).map_or(0, |n| {
-                *n += 1;
+                // Cannot saturate: a count counts rows.
+                *n = n.saturating_add(1);
                 *n
             });
             let current = self.mode_of(to, b);
@@ -625,23 +659,27 @@ impl<'a> State<'a> {
 
     /// Cluster `c`'s numbers at its members' means, 0 when it has none.
     fn recentre_numbers(&mut self, c: usize) {
-        let nn = self.layout.numeric.len();
+        let layout = self.layout;
         let size = self.sizes.get(c).copied().unwrap_or(0);
-        for q in 0..nn {
+        let sums = nth_row(&self.sums, c, layout.numeric.len()).unwrap_or_default();
+        let centre = nth_row_mut(&mut self.centres, c, layout.d).unwrap_or_default();
+        for (q, &j) in layout.numeric.iter().enumerate() {
             let v = if size > 0 {
                 // Sizes are far below 2^53: exact as f64.
-                self.sums.get(c * nn + q).copied().unwrap_or(0.0) / size as f64
+                sums.get(q).copied().unwrap_or(0.0) / size as f64
             } else {
                 0.0
             };
-            self.set_number(c, q, v);
+            if let Some(x) = centre.get_mut(j) {
+                *x = v;
+            }
         }
     }
 
     /// One pass over the rows in order (`kmodes`' `_k_prototypes_iter`); the rows moved.
     fn iterate(&mut self, rng: &mut impl Rng) -> usize {
         let d = self.layout.d;
-        let mut moves = 0;
+        let mut moves: usize = 0;
         for i in 0..self.x.rows() {
             let (l, _) = kmeans::nearest(self.x.row(i), &self.centres, d);
             let to = l as usize;
@@ -649,7 +687,8 @@ impl<'a> State<'a> {
             if old == to {
                 continue;
             }
-            moves += 1;
+            // Cannot saturate: one per row.
+            moves = moves.saturating_add(1);
             self.move_numbers(i, to, old);
             self.move_levels(i, to, old);
             self.recentre_numbers(to);
@@ -696,20 +735,29 @@ fn spread(x: &Matrix, layout: &Layout) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// A start's numbers (k × numeric columns) and levels (k × blocks).
-fn starting(x: &Matrix, layout: &Layout, k: usize, start: Start, rng: &mut impl Rng) -> (Vec<f64>, Vec<usize>) {
-    let (nn, nb) = (layout.numeric.len(), layout.blocks.len());
+///
+/// # Errors
+/// [`KPrototypesError::TooLarge`] when k × columns values are more than can be counted.
+fn starting(
+    x: &Matrix,
+    layout: &Layout,
+    k: usize,
+    start: Start,
+    rng: &mut impl Rng,
+) -> Result<(Vec<f64>, Vec<usize>), KPrototypesError> {
+    let (nn, nb, d) = (layout.numeric.len(), layout.blocks.len(), layout.d);
     let levels = match start {
         Start::Given(m) => {
-            let mut numbers = Vec::with_capacity(k * nn);
-            let mut levels = Vec::with_capacity(k * nb);
+            let mut numbers = Vec::with_capacity(cells(k, nn, d)?);
+            let mut levels = Vec::with_capacity(cells(k, nb, d)?);
             for c in 0..k {
                 let row = m.row(c);
                 numbers.extend(layout.numeric.iter().map(|&j| row.get(j).copied().unwrap_or(0.0)));
                 levels.extend(layout.blocks.iter().map(|b| level(row, b)));
             }
-            return (numbers, levels);
+            return Ok((numbers, levels));
         }
-        Start::Huang => huang_levels(x, layout, k, rng),
+        Start::Huang => huang_levels(x, layout, k, rng)?,
         Start::Random => {
             let n = x.rows();
             let rows: Vec<usize> = (0..k).map(|_| rng.random_range(0..n)).collect();
@@ -717,48 +765,49 @@ fn starting(x: &Matrix, layout: &Layout, k: usize, start: Start, rng: &mut impl 
         }
     };
     let (means, sds) = spread(x, layout);
-    let mut numbers = Vec::with_capacity(k * nn);
+    let mut numbers = Vec::with_capacity(cells(k, nn, d)?);
     for _ in 0..k {
         for (m, s) in means.iter().zip(&sds) {
             let z: f64 = rng.sample(StandardNormal);
             numbers.push(m + z * s);
         }
     }
-    (numbers, levels)
+    Ok((numbers, levels))
 }
 
 /// Huang's categorical start (`kmodes`' `init_huang`): per block, `k` levels drawn by their
 /// frequency (a uniform position in the sorted levels); then each start becomes the categories of
 /// the row that matches it best (the first on a tie) among the rows equal to no start, or, when
 /// every row equals a start, the last of the rows in order of mismatch.
-fn huang_levels(x: &Matrix, layout: &Layout, k: usize, rng: &mut impl Rng) -> Vec<usize> {
+fn huang_levels(x: &Matrix, layout: &Layout, k: usize, rng: &mut impl Rng) -> Result<Vec<usize>, KPrototypesError> {
     let (n, nb) = (x.rows(), layout.blocks.len());
-    let mut starts = vec![0usize; k * nb];
-    for (b, block) in layout.blocks.iter().enumerate() {
-        let mut counts = vec![0usize; block.levels() + 1];
+    let mut starts = vec![0usize; cells(k, nb, layout.d)?];
+    for (b, range) in layout.count_ranges.iter().enumerate() {
+        // Per level (and "no level"), its rows. Cannot saturate: one per row.
+        let mut counts = vec![0usize; range.len()];
         for i in 0..n {
             if let Some(c) = layout.codes(i).get(b).and_then(|&code| counts.get_mut(code)) {
-                *c += 1;
+                *c = c.saturating_add(1);
             }
         }
         for c in 0..k {
             let mut position = rng.random_range(0..n);
             let mut code = 0;
             for (level, &count) in counts.iter().enumerate() {
-                if position < count {
+                let Some(rest) = position.checked_sub(count) else {
                     code = level;
                     break;
-                }
-                position -= count;
+                };
+                position = rest;
             }
-            if let Some(s) = starts.get_mut(c * nb + b) {
+            if let Some(s) = nth_row_mut(&mut starts, c, nb).and_then(|r| r.get_mut(b)) {
                 *s = code;
             }
         }
     }
     let mismatches = |i: usize, start: &[usize]| layout.codes(i).iter().zip(start).filter(|(a, b)| a != b).count();
     for c in 0..k {
-        let start: Vec<usize> = starts.get(c * nb..(c + 1) * nb).unwrap_or_default().to_vec();
+        let start: Vec<usize> = nth_row(&starts, c, nb).unwrap_or_default().to_vec();
         let mut best: Option<(usize, usize)> = None;
         let mut last: Option<(usize, usize)> = None;
         for i in 0..n {
@@ -772,13 +821,13 @@ fn huang_levels(x: &Matrix, layout: &Layout, k: usize, rng: &mut impl Rng) -> Ve
             }
         }
         if let Some((i, _)) = best.or(last) {
-            let codes = layout.codes(i).to_vec();
-            if let Some(s) = starts.get_mut(c * nb..(c + 1) * nb) {
-                s.copy_from_slice(&codes);
+            let codes = layout.codes(i);
+            if let Some(s) = nth_row_mut(&mut starts, c, nb) {
+                s.iter_mut().zip(codes).for_each(|(s, &code)| *s = code);
             }
         }
     }
-    starts
+    Ok(starts)
 }
 
 /// One run (`kmodes`' `_k_prototypes_single`): starts until none leaves a cluster empty, the
@@ -802,8 +851,8 @@ fn single(
         if monitor.is_cancelled() {
             return Err(KPrototypesError::Cancelled);
         }
-        let (numbers, levels) = starting(x, layout, k, method, rng);
-        let mut s = State::new(x, layout, k, &numbers, &levels);
+        let (numbers, levels) = starting(x, layout, k, method, rng)?;
+        let mut s = State::new(x, layout, k, &numbers, &levels)?;
         if s.assign() {
             state = Some(s);
             break;
@@ -815,11 +864,11 @@ fn single(
     state.update();
     let (mut labels, mut cost) = label(x, &state.centres);
     let mut n_iter = 0;
-    while n_iter < max_iter {
+    for iteration in 1..=max_iter {
         if monitor.is_cancelled() {
             return Err(KPrototypesError::Cancelled);
         }
-        n_iter += 1;
+        n_iter = iteration;
         let moves = state.iterate(rng);
         let (new_labels, new_cost) = label(x, &state.centres);
         let converged = moves == 0 || new_cost >= cost;

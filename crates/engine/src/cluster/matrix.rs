@@ -1,12 +1,14 @@
 //! The prepared features: one row per customer, one column per feature, as `f64`.
 
+use std::num::NonZeroUsize;
+
 use thiserror::Error;
 
 /// A dense row-major matrix of finite numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
     values: Vec<f64>,
-    columns: usize,
+    columns: NonZeroUsize,
 }
 
 /// Why values do not make a feature matrix.
@@ -39,21 +41,23 @@ impl Matrix {
     /// # Errors
     /// [`MatrixError`] when there are no columns, the values do not fill whole rows, or one is not finite.
     pub fn new(values: Vec<f64>, columns: usize) -> Result<Self, MatrixError> {
-        if columns == 0 {
+        let Some(width) = NonZeroUsize::new(columns) else {
             return Err(MatrixError::NoColumns);
-        }
-        if values.len() % columns != 0 {
+        };
+        if values.len() % width != 0 {
             return Err(MatrixError::Ragged { values: values.len(), columns });
         }
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-            return Err(MatrixError::NotFinite { row: i / columns + 1, column: i % columns + 1 });
+            // Cannot saturate: i / width and i % width are below values.len() ≤ isize::MAX.
+            let (row, column) = ((i / width).saturating_add(1), (i % width).saturating_add(1));
+            return Err(MatrixError::NotFinite { row, column });
         }
-        Ok(Matrix { values, columns })
+        Ok(Matrix { values, columns: width })
     }
 
     /// Means of a matrix's rows (finite, as the rows are), `columns` per row.
     pub(crate) fn from_means(values: Vec<f64>, columns: usize) -> Self {
-        Matrix { values, columns: columns.max(1) }
+        Matrix { values, columns: NonZeroUsize::new(columns).unwrap_or(NonZeroUsize::MIN) }
     }
 
     /// Rows (customers).
@@ -63,12 +67,12 @@ impl Matrix {
 
     /// Columns (features).
     pub fn columns(&self) -> usize {
-        self.columns
+        self.columns.get()
     }
 
     /// Row `i` (empty past the end).
     pub fn row(&self, i: usize) -> &[f64] {
-        self.values.get(i * self.columns..(i + 1) * self.columns).unwrap_or_default()
+        nth_row(&self.values, i, self.columns.get()).unwrap_or_default()
     }
 
     /// At most `max_rows` of its rows, drawn with `seed` and kept in order; itself, borrowed, when
@@ -90,19 +94,22 @@ impl Matrix {
     /// Each column's population variance (as numpy's `var`), summed per block in row order.
     pub fn variances(&self) -> Vec<f64> {
         let n = self.rows().max(1) as f64;
-        let mut mean = vec![0.0; self.columns];
-        for block in self.values.chunks(super::BLOCK_ROWS * self.columns) {
-            let mut part = vec![0.0; self.columns];
-            for row in block.chunks_exact(self.columns) {
+        let columns = self.columns.get();
+        // A block too large to count is larger than the values: one block, as the exact size gives.
+        let block_values = super::BLOCK_ROWS.saturating_mul(columns);
+        let mut mean = vec![0.0; columns];
+        for block in self.values.chunks(block_values) {
+            let mut part = vec![0.0; columns];
+            for row in block.chunks_exact(columns) {
                 part.iter_mut().zip(row).for_each(|(s, v)| *s += v);
             }
             mean.iter_mut().zip(&part).for_each(|(m, p)| *m += p);
         }
         mean.iter_mut().for_each(|m| *m /= n);
-        let mut var = vec![0.0; self.columns];
-        for block in self.values.chunks(super::BLOCK_ROWS * self.columns) {
-            let mut part = vec![0.0; self.columns];
-            for row in block.chunks_exact(self.columns) {
+        let mut var = vec![0.0; columns];
+        for block in self.values.chunks(block_values) {
+            let mut part = vec![0.0; columns];
+            for row in block.chunks_exact(columns) {
                 part.iter_mut().zip(row).zip(&mean).for_each(|((s, v), m)| *s += (v - m) * (v - m));
             }
             var.iter_mut().zip(&part).for_each(|(s, p)| *s += p);
@@ -110,6 +117,19 @@ impl Matrix {
         var.iter_mut().for_each(|s| *s /= n);
         var
     }
+}
+
+/// Row `j` of `values` read as rows of `width` values (`values[j × width..(j + 1) × width]`), or
+/// `None` past the end.
+#[inline]
+pub(crate) fn nth_row<T>(values: &[T], j: usize, width: usize) -> Option<&[T]> {
+    values.get(j.checked_mul(width)?..)?.get(..width)
+}
+
+/// [`nth_row`], to change.
+#[inline]
+pub(crate) fn nth_row_mut<T>(values: &mut [T], j: usize, width: usize) -> Option<&mut [T]> {
+    values.get_mut(j.checked_mul(width)?..)?.get_mut(..width)
 }
 
 /// Squared Euclidean distance.

@@ -57,16 +57,18 @@ impl Mixture {
     /// # Errors
     /// [`GmmError::Singular`] naming a component whose covariance cannot be factored.
     pub fn from_fit(fit: &GmmFit, d: usize) -> Result<Mixture, GmmError> {
+        let too_large = || GmmError::TooLarge { k: fit.weights.len(), rows: fit.labels.len(), features: d };
+        let dd = d.checked_mul(d).ok_or_else(too_large)?;
         let components = fit
             .weights
             .iter()
             .enumerate()
             .map(|(c, &weight)| {
-                fit.covariances
-                    .get(c * d * d..(c + 1) * d * d)
+                super::matrix::nth_row(&fit.covariances, c, dd)
                     .and_then(|cov| precision_cholesky(cov, d))
                     .map(|precision_cholesky| MixtureComponent { weight, precision_cholesky })
-                    .ok_or(GmmError::Singular { component: c + 1 })
+                    // Cannot saturate: c < weights.len().
+                    .ok_or(GmmError::Singular { component: c.saturating_add(1) })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Mixture { components, log_likelihood: fit.log_likelihood })
@@ -144,12 +146,13 @@ pub fn membership(probabilities: &[f64], labels: &[u32], k: usize) -> Membership
     let mut uncertain = 0usize;
     for (row, &l) in probabilities.chunks_exact(k.max(1)).zip(labels) {
         let own = row.get(l as usize).copied().unwrap_or(0.0);
+        // Cannot saturate (the counts): one per row.
         if let (Some(s), Some(n)) = (sum.get_mut(l as usize), count.get_mut(l as usize)) {
             *s += own;
-            *n += 1;
+            *n = n.saturating_add(1);
         }
         if row.iter().copied().fold(0.0, f64::max) < UNCERTAIN_BELOW {
-            uncertain += 1;
+            uncertain = uncertain.saturating_add(1);
         }
     }
     Membership {
@@ -162,17 +165,19 @@ pub fn membership(probabilities: &[f64], labels: &[u32], k: usize) -> Membership
 /// The upper-triangular U with U Uᵀ = cov⁻¹ (scikit-learn's `precisions_cholesky_`): U = L⁻ᵀ for
 /// the lower Cholesky factor L of `cov`; `None` when `cov` is not positive definite.
 pub fn precision_cholesky(cov: &[f64], d: usize) -> Option<Vec<Vec<f64>>> {
+    use super::matrix::{nth_row, nth_row_mut};
     let l = super::gmm::cholesky(cov, d)?;
-    let at = |a: &[f64], i: usize, j: usize| a.get(i * d + j).copied().unwrap_or(0.0);
-    // M = L⁻¹ (lower) by forward substitution, column by column; U = Mᵀ.
-    let mut m = vec![0.0; d * d];
+    let at = |a: &[f64], i: usize, j: usize| nth_row(a, i, d).and_then(|r| r.get(j)).copied().unwrap_or(0.0);
+    // M = L⁻¹ (lower) by forward substitution, column by column; U = Mᵀ. (`cholesky` made d × d
+    // values, so the product is a length already: None is unreachable.)
+    let mut m = vec![0.0; d.checked_mul(d)?];
     for col in 0..d {
         for i in col..d {
             let mut s = if i == col { 1.0 } else { 0.0 };
             for p in col..i {
                 s -= at(&l, i, p) * at(&m, p, col);
             }
-            if let Some(v) = m.get_mut(i * d + col) {
+            if let Some(v) = nth_row_mut(&mut m, i, d).and_then(|r| r.get_mut(col)) {
                 *v = s / at(&l, i, i);
             }
         }

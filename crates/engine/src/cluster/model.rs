@@ -128,6 +128,9 @@ pub enum ModelError {
     /// The model's parts do not agree.
     #[error("the model is damaged: {0}; save it again from Segscope.")]
     Damaged(String),
+    /// A feature cannot be prepared as the model reads it (too many values to count).
+    #[error(transparent)]
+    Prep(PrepError),
 }
 
 /// The name of the segment of customers left out (a missing value, with "leave the row out").
@@ -317,7 +320,7 @@ pub fn hard_labels(x: &super::Matrix, g: &gmm::GmmFit) -> Result<(KMeansFit, Mix
         .iter()
         .enumerate()
         .map(|(i, &l)| {
-            let mean = g.means.get(l as usize * d..(l as usize + 1) * d).unwrap_or_default();
+            let mean = super::matrix::nth_row(&g.means, l as usize, d).unwrap_or_default();
             super::matrix::squared_distance(x.row(i), mean)
         })
         .sum();
@@ -392,7 +395,8 @@ impl ClusterModel {
             if c.centre.len() != self.columns.len() || c.centre.iter().any(|v| !v.is_finite()) {
                 return damaged(format!(
                     "cluster {} has {} centre values for {} columns",
-                    i + 1,
+                    // Cannot saturate: i < clusters.len().
+                    i.saturating_add(1),
                     c.centre.len(),
                     self.columns.len()
                 ));
@@ -412,7 +416,7 @@ impl ClusterModel {
                         c.label()
                     ));
                 }
-                if cuts.iter().any(|v| !v.is_finite()) || cuts.windows(2).any(|w| w[0] >= w[1]) {
+                if cuts.iter().any(|v| !v.is_finite()) || cuts.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
                     return damaged(format!(
                         "the score cuts of `{}` are not finite numbers in ascending order",
                         c.feature
@@ -449,7 +453,8 @@ impl ClusterModel {
         }
         let d = self.columns.len();
         for (i, c) in m.components.iter().enumerate() {
-            let n = i + 1;
+            // Cannot saturate: i < components.len().
+            let n = i.saturating_add(1);
             if !(c.weight > 0.0 && c.weight.is_finite()) {
                 return damaged(format!(
                     "mixture component {n} has the weight {}, where a weight must be above 0",
@@ -497,7 +502,8 @@ impl ClusterModel {
         let means: Vec<&[f64]> = centres.chunks_exact(x.columns().max(1)).collect();
         let constants = m.constants();
         let (mut scores, mut p) = (Vec::with_capacity(self.k), Vec::with_capacity(self.k));
-        let mut all = Vec::with_capacity(x.rows() * self.k);
+        // A capacity only (none reserved if it cannot be counted).
+        let mut all = Vec::with_capacity(x.rows().checked_mul(self.k).unwrap_or_default());
         for i in 0..x.rows() {
             m.scores(x.row(i), &means, &constants, &mut scores);
             mixture::probabilities(&scores, &mut p);
@@ -540,7 +546,10 @@ impl ClusterModel {
                 _ => ModelError::MissingColumn { name: f.column.clone(), available: String::new() },
             })?;
             self.check_type(&f.column, data)?;
-            let r = raw(&f.column, data, n, as_of).map_err(|_| ModelError::NoAsOf(f.column.clone()))?;
+            let r = raw(&f.column, data, n, as_of).map_err(|e| match e {
+                e @ PrepError::TooManyLevels { .. } => ModelError::Prep(e),
+                _ => ModelError::NoAsOf(f.column.clone()),
+            })?;
             raws.push(r);
         }
         // Each column's feature and the code of its level among the table's levels.
@@ -556,7 +565,8 @@ impl ClusterModel {
             sources.push((index, code));
         }
         let d = self.columns.len();
-        let mut values = Vec::with_capacity(n * d);
+        // A capacity only (none reserved if it cannot be counted).
+        let mut values = Vec::with_capacity(n.checked_mul(d).unwrap_or_default());
         let mut rows = Vec::with_capacity(n);
         let mut row = vec![0.0; d];
         'rows: for i in kept_rows(&raws, n, self.missing) {
@@ -571,8 +581,9 @@ impl ClusterModel {
         }
         let matrix = super::Matrix::new(values, d).map_err(|e| ModelError::Damaged(e.to_string()))?;
         let labels = label_rows(&matrix, &self.centres(), self.mixture.as_ref());
-        let prepared =
-            Prepared { matrix, dropped: n - rows.len(), rows, columns: self.columns.clone(), warnings: Vec::new() };
+        // Cannot saturate: the rows kept are some of the n.
+        let dropped = n.saturating_sub(rows.len());
+        let prepared = Prepared { matrix, dropped, rows, columns: self.columns.clone(), warnings: Vec::new() };
         Ok((prepared, labels))
     }
 

@@ -149,11 +149,13 @@ impl ClusterParams {
         if self.features.is_empty() {
             return Err(PrepError::NoFeatures.into());
         }
-        for (i, f) in self.features.iter().enumerate() {
-            if self.features.iter().skip(i + 1).any(|g| g.column == f.column) {
+        let mut rest = self.features.as_slice();
+        while let Some((f, later)) = rest.split_first() {
+            if later.iter().any(|g| g.column == f.column) {
                 return Err(ClusterError::Twice(f.column.clone()));
             }
             f.check()?;
+            rest = later;
         }
         let n_init = self.n_init.read("the number of restarts (n_init)", N_INIT)?;
         let max_iter = self.max_iter.read("the most iterations per restart (max_iter)", MAX_ITER)?;

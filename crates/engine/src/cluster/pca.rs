@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::matrix::{nth_row, nth_row_mut};
 use super::quality::sampled_rows;
 use super::Matrix;
 
@@ -27,33 +28,34 @@ pub struct Projection {
 /// most `max_points` rows drawn with `seed`.
 pub fn project(x: &Matrix, labels: &[u32], max_points: usize, seed: u64) -> Projection {
     let (n, d) = (x.rows(), x.columns());
+    let Some(dd) = d.checked_mul(d) else {
+        // A covariance of more values than can be counted: nothing to show.
+        return Projection { points: Vec::new(), explained: [0.0, 0.0], shown: 0, rows: n };
+    };
     let mut mean = vec![0.0; d];
     for i in 0..n {
         mean.iter_mut().zip(x.row(i)).for_each(|(m, v)| *m += v);
     }
     mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
-    let mut cov = vec![0.0; d * d];
+    let mut cov = vec![0.0; dd];
     let mut centred = vec![0.0; d];
     for i in 0..n {
         centred.iter_mut().zip(x.row(i)).zip(&mean).for_each(|((c, v), m)| *c = v - m);
-        for a in 0..d {
-            let ca = centred.get(a).copied().unwrap_or(0.0);
-            for (b, cb) in centred.iter().enumerate().skip(a) {
-                if let Some(slot) = cov.get_mut(a * d + b) {
-                    *slot += ca * cb;
-                }
+        // Row a of the covariance, from column a on.
+        for (a, (&ca, cov)) in centred.iter().zip(cov.chunks_exact_mut(d.max(1))).enumerate() {
+            let (Some(cov), Some(later)) = (cov.get_mut(a..), centred.get(a..)) else { continue };
+            for (slot, cb) in cov.iter_mut().zip(later) {
+                *slot += ca * cb;
             }
         }
     }
+    // Cannot saturate: at least 2 less 1.
+    let dof = n.max(2).saturating_sub(1) as f64;
     for a in 0..d {
         for b in a..d {
-            let v = cov.get(a * d + b).copied().unwrap_or(0.0) / (n.max(2) - 1) as f64;
-            if let Some(s) = cov.get_mut(a * d + b) {
-                *s = v;
-            }
-            if let Some(s) = cov.get_mut(b * d + a) {
-                *s = v;
-            }
+            let v = at(&cov, d, a, b) / dof;
+            set(&mut cov, d, a, b, v);
+            set(&mut cov, d, b, a, v);
         }
     }
     let (values, vectors) = jacobi(cov, d);
@@ -62,7 +64,7 @@ pub fn project(x: &Matrix, labels: &[u32], max_points: usize, seed: u64) -> Proj
     let total: f64 = values.iter().map(|v| v.max(0.0)).sum();
     let component = |r: usize| -> Vec<f64> {
         let Some(&j) = order.get(r) else { return vec![0.0; d] };
-        let mut v: Vec<f64> = (0..d).map(|i| vectors.get(i * d + j).copied().unwrap_or(0.0)).collect();
+        let mut v: Vec<f64> = (0..d).map(|i| at(&vectors, d, i, j)).collect();
         let largest = v.iter().copied().fold(0.0f64, |a, b| if b.abs() > a.abs() { b } else { a });
         if largest < 0.0 {
             v.iter_mut().for_each(|x| *x = -*x);
@@ -88,13 +90,12 @@ pub fn project(x: &Matrix, labels: &[u32], max_points: usize, seed: u64) -> Proj
 /// Eigenvalues and eigenvectors (columns of a d × d row-major matrix) of a symmetric matrix, by
 /// cyclic Jacobi rotations.
 fn jacobi(mut a: Vec<f64>, d: usize) -> (Vec<f64>, Vec<f64>) {
-    let mut v = vec![0.0; d * d];
+    // The identity, d × d as `a` is.
+    let mut v = vec![0.0; a.len()];
     for i in 0..d {
-        if let Some(x) = v.get_mut(i * d + i) {
-            *x = 1.0;
-        }
+        set(&mut v, d, i, i, 1.0);
     }
-    let at = |m: &[f64], i: usize, j: usize| m.get(i * d + j).copied().unwrap_or(0.0);
+    let at = |m: &[f64], i: usize, j: usize| at(m, d, i, j);
     for _sweep in 0..100 {
         let off: f64 = (0..d)
             .flat_map(|i| (0..d).filter(move |&j| j != i).map(move |j| (i, j)))
@@ -105,7 +106,7 @@ fn jacobi(mut a: Vec<f64>, d: usize) -> (Vec<f64>, Vec<f64>) {
             break;
         }
         for p in 0..d {
-            for q in p + 1..d {
+            for q in (p..d).skip(1) {
                 let apq = at(&a, p, q);
                 if apq.abs() < f64::MIN_POSITIVE {
                     continue;
@@ -136,8 +137,14 @@ fn jacobi(mut a: Vec<f64>, d: usize) -> (Vec<f64>, Vec<f64>) {
     ((0..d).map(|i| at(&a, i, i)).collect(), v)
 }
 
+/// Entry (i, j) of a d × d row-major matrix (0 past the end).
+fn at(m: &[f64], d: usize, i: usize, j: usize) -> f64 {
+    nth_row(m, i, d).and_then(|r| r.get(j)).copied().unwrap_or(0.0)
+}
+
+/// Sets entry (i, j) of a d × d row-major matrix (nothing past the end).
 fn set(m: &mut [f64], d: usize, i: usize, j: usize, value: f64) {
-    if let Some(x) = m.get_mut(i * d + j) {
+    if let Some(x) = nth_row_mut(m, i, d).and_then(|r| r.get_mut(j)) {
         *x = value;
     }
 }

@@ -150,7 +150,8 @@ impl PreparedColumn {
     pub fn label(&self) -> String {
         match (&self.level, &self.cuts) {
             (Some(level), _) => format!("{}={level}", self.feature),
-            (None, Some(cuts)) => format!("{} (score 1–{})", self.feature, cuts.len() + 1),
+            // Cannot saturate: cuts.len() ≤ isize::MAX / 8.
+            (None, Some(cuts)) => format!("{} (score 1–{})", self.feature, cuts.len().saturating_add(1)),
             (None, None) => self.feature.clone(),
         }
     }
@@ -347,6 +348,20 @@ pub enum PrepError {
     /// The matrix could not be made.
     #[error(transparent)]
     Matrix(#[from] MatrixError),
+    /// A text feature with more distinct values than a level code can number.
+    #[error("`{name}` has more distinct values than can be numbered as categories; choose another feature.")]
+    TooManyLevels {
+        /// The feature.
+        name: String,
+    },
+    /// More prepared values than can be counted.
+    #[error("{rows} rows × {columns} prepared columns are more values than can be held; choose fewer features, or categories with fewer levels.")]
+    TooManyValues {
+        /// Rows: customers kept, or clusters' centres.
+        rows: usize,
+        /// Prepared columns (a category's levels each count).
+        columns: usize,
+    },
 }
 
 /// The prepared features.
@@ -416,12 +431,10 @@ pub fn prepare(
                 // A score's cuts are fitted on the values kept, imputed ones included.
                 let cuts = f.score.map(|bins| {
                     let cuts = score::fit_cuts(&x, bins, days);
-                    if cuts.len() + 1 < usize::from(bins) {
-                        warnings.push(PrepWarning::FewerScores {
-                            feature: f.column.clone(),
-                            bins,
-                            scores: cuts.len() + 1,
-                        });
+                    // Cannot saturate: cuts.len() ≤ isize::MAX / 8.
+                    let scores = cuts.len().saturating_add(1);
+                    if scores < usize::from(bins) {
+                        warnings.push(PrepWarning::FewerScores { feature: f.column.clone(), bins, scores });
                     }
                     x.iter_mut().for_each(|v| *v = score::score(&cuts, days, *v));
                     cuts
@@ -476,7 +489,8 @@ pub fn prepare(
                 let mut counts = vec![0usize; names.len()];
                 for &i in &rows {
                     if let Some(c) = codes.get(i).copied().flatten().and_then(|c| counts.get_mut(c as usize)) {
-                        *c += 1;
+                        // Cannot saturate: one per row.
+                        *c = c.saturating_add(1);
                     }
                 }
                 let mode = counts.iter().enumerate().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0))).map(|(c, _)| c);
@@ -511,18 +525,20 @@ pub fn prepare(
         .collect();
     warn_about(features, &prepared, &mut warnings);
     let d = prepared.len();
-    let mut values = vec![0.0; rows.len() * d];
-    for (j, (_, col)) in prepared.iter().enumerate() {
-        for (i, v) in col.iter().enumerate() {
-            if let Some(slot) = values.get_mut(i * d + j) {
-                *slot = *v;
+    let cells = rows.len().checked_mul(d).ok_or(PrepError::TooManyValues { rows: rows.len(), columns: d })?;
+    let mut values = vec![0.0; cells];
+    for (i, row) in values.chunks_exact_mut(d.max(1)).enumerate() {
+        for (slot, (_, col)) in row.iter_mut().zip(&prepared) {
+            if let Some(&v) = col.get(i) {
+                *slot = v;
             }
         }
     }
     let matrix = Matrix::new(values, d)?;
     Ok(Prepared {
         matrix,
-        dropped: n - rows.len(),
+        // Cannot saturate: the rows kept are some of the n.
+        dropped: n.saturating_sub(rows.len()),
         rows,
         columns: prepared.into_iter().map(|(c, _)| c).collect(),
         warnings,
@@ -646,12 +662,19 @@ pub(super) fn raw(name: &str, data: &ColumnData, n: usize, as_of: Option<i32>) -
             let mut index: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
             let mut codes = Vec::with_capacity(v.len());
             for t in v {
-                codes.push(t.as_deref().map(|t| {
-                    *index.entry(t).or_insert_with(|| {
-                        names.push(t.to_string());
-                        names.len() as u32 - 1
-                    })
-                }));
+                let code = match t.as_deref() {
+                    None => None,
+                    Some(t) => Some(match index.entry(t) {
+                        std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            let code = u32::try_from(names.len())
+                                .map_err(|_| PrepError::TooManyLevels { name: name.to_string() })?;
+                            names.push(t.to_string());
+                            *e.insert(code)
+                        }
+                    }),
+                };
+                codes.push(code);
             }
             Raw::Levels { names, codes }
         }
@@ -670,8 +693,9 @@ fn warn_about(features: &[FeatureSpec], columns: &[(PreparedColumn, Vec<f64>)], 
             warnings.push(PrepWarning::Constant { feature: (*name).to_string() });
         }
     }
-    for (i, a) in numeric.iter().enumerate() {
-        for b in numeric.iter().skip(i + 1) {
+    let mut rest = numeric.as_slice();
+    while let Some((a, later)) = rest.split_first() {
+        for b in later {
             if a.2 > 0.0 && b.2 > 0.0 {
                 let r = correlation(a.1, b.1);
                 if r.abs() > 0.95 {
@@ -679,6 +703,7 @@ fn warn_about(features: &[FeatureSpec], columns: &[(PreparedColumn, Vec<f64>)], 
                 }
             }
         }
+        rest = later;
     }
     let total: f64 = columns.iter().map(|(_, v)| mean_var(v).1).sum();
     if features.len() > 1 && total > 0.0 {

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::matrix::{nth_row, nth_row_mut};
 use super::prep::{find, raw, PrepError, Prepared, Raw};
 use crate::stats::quantile_sorted;
 use crate::table::ColumnData;
@@ -66,13 +67,14 @@ pub fn profile(
     let (n, d) = (x.rows(), x.columns());
     // Each cluster's size and mean of each prepared column (its centre, for a fit's own labels).
     let mut sizes = vec![0u64; k];
-    let mut centres = vec![0.0; k * d];
+    let mut centres = vec![0.0; k.checked_mul(d).ok_or(PrepError::TooManyValues { rows: k, columns: d })?];
     for (i, &l) in labels.iter().enumerate().take(n) {
         let l = l as usize;
         if let Some(s) = sizes.get_mut(l) {
-            *s += 1;
+            // Cannot saturate: one per row.
+            *s = s.saturating_add(1);
         }
-        if let Some(c) = centres.get_mut(l * d..(l + 1) * d) {
+        if let Some(c) = nth_row_mut(&mut centres, l, d) {
             c.iter_mut().zip(x.row(i)).for_each(|(c, v)| *c += v);
         }
     }
@@ -115,7 +117,7 @@ pub fn profile(
     }
     let mut profiles = Vec::with_capacity(k);
     for cluster in 0..k {
-        let centre = centres.get(cluster * d..(cluster + 1) * d).unwrap_or_default();
+        let centre = nth_row(&centres, cluster, d).unwrap_or_default();
         let mut features = Vec::with_capacity(d);
         for (j, c) in prepared.columns.iter().enumerate() {
             let (m, s, centre_j) = (
@@ -218,9 +220,10 @@ fn name_clusters(profiles: &mut [ClusterProfile]) {
     let mut seen: Vec<String> = Vec::new();
     for n in names.iter_mut() {
         let base = n.clone();
-        let mut count = 1;
+        let mut count: usize = 1;
         while seen.contains(n) {
-            count += 1;
+            // Cannot saturate: at most one more than the names seen.
+            count = count.saturating_add(1);
             *n = format!("{base} ({count})");
         }
         seen.push(n.clone());

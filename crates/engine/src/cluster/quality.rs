@@ -6,7 +6,7 @@
 use rand::seq::index::sample;
 use rand::SeedableRng;
 
-use super::matrix::squared_distance;
+use super::matrix::{nth_row, nth_row_mut, squared_distance};
 use super::Matrix;
 
 /// Up to this many rows the silhouette is exact; above, it is taken on a sample of this size.
@@ -102,7 +102,8 @@ pub fn gower_silhouette(
             (j, if range > 0.0 { 1.0 / range } else { 0.0 })
         })
         .collect();
-    let features = (numeric.len() + blocks.len()).max(1) as f64;
+    // Cannot saturate: the lengths of two slices of 8- and 16-byte items.
+    let features = numeric.len().saturating_add(blocks.len()).max(1) as f64;
     // A row's level in a block: the column that is not 0 (`None`: no level).
     let level =
         |row: &[f64], b: &std::ops::Range<usize>| row.get(b.clone()).and_then(|v| v.iter().position(|&x| x != 0.0));
@@ -138,7 +139,8 @@ fn silhouette_by(
     let mut sizes = vec![0usize; k];
     for &i in &rows {
         if let Some(s) = sizes.get_mut(label(i)) {
-            *s += 1;
+            // Cannot saturate: one per row.
+            *s = s.saturating_add(1);
         }
     }
     if sizes.iter().filter(|&&s| s > 0).count() < 2 {
@@ -159,7 +161,8 @@ fn silhouette_by(
         if own_size <= 1 {
             continue;
         }
-        let a = sums.get(own).copied().unwrap_or(0.0) / (own_size - 1) as f64;
+        // Cannot saturate: own_size > 1 (above).
+        let a = sums.get(own).copied().unwrap_or(0.0) / own_size.saturating_sub(1) as f64;
         let b = sums
             .iter()
             .zip(&sizes)
@@ -175,15 +178,17 @@ fn silhouette_by(
     Some(Silhouette { score: total / rows.len() as f64, rows: rows.len(), sampled: rows.len() < n, gower: false })
 }
 
-/// Each cluster's size and centre (the mean of its rows).
-fn centres(x: &Matrix, labels: &[u32], k: usize) -> (Vec<usize>, Vec<f64>) {
+/// Each cluster's size and centre (the mean of its rows); `None` when k centres are more values
+/// than can be counted.
+fn centres(x: &Matrix, labels: &[u32], k: usize) -> Option<(Vec<usize>, Vec<f64>)> {
     let d = x.columns();
     let mut sizes = vec![0usize; k];
-    let mut sums = vec![0.0; k * d];
+    let mut sums = vec![0.0; k.checked_mul(d)?];
     for (i, &l) in labels.iter().enumerate().take(x.rows()) {
         let l = l as usize;
-        if let (Some(size), Some(s)) = (sizes.get_mut(l), sums.get_mut(l * d..(l + 1) * d)) {
-            *size += 1;
+        if let (Some(size), Some(s)) = (sizes.get_mut(l), nth_row_mut(&mut sums, l, d)) {
+            // Cannot saturate: one per row.
+            *size = size.saturating_add(1);
             s.iter_mut().zip(x.row(i)).for_each(|(a, b)| *a += b);
         }
     }
@@ -192,7 +197,7 @@ fn centres(x: &Matrix, labels: &[u32], k: usize) -> (Vec<usize>, Vec<f64>) {
             c.iter_mut().for_each(|v| *v /= size as f64);
         }
     }
-    (sizes, sums)
+    Some((sizes, sums))
 }
 
 /// The Calinski–Harabasz score: between-cluster dispersion over within-cluster dispersion, each
@@ -201,7 +206,7 @@ fn centres(x: &Matrix, labels: &[u32], k: usize) -> (Vec<usize>, Vec<f64>) {
 pub fn calinski_harabasz(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
     let d = x.columns();
     let n = x.rows().min(labels.len());
-    let (sizes, centres) = centres(x, labels, k);
+    let (sizes, centres) = centres(x, labels, k)?;
     let used = sizes.iter().filter(|&&s| s > 0).count();
     if used < 2 || used >= n {
         return None;
@@ -216,14 +221,13 @@ pub fn calinski_harabasz(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
         .iter()
         .enumerate()
         .take(n)
-        .map(|(i, &l)| {
-            squared_distance(x.row(i), centres.get(l as usize * d..(l as usize + 1) * d).unwrap_or_default())
-        })
+        .map(|(i, &l)| squared_distance(x.row(i), nth_row(&centres, l as usize, d).unwrap_or_default()))
         .sum();
     if within == 0.0 {
         return Some(1.0);
     }
-    Some(between * (n - used) as f64 / (within * (used - 1) as f64))
+    // Cannot saturate: 2 ≤ used < n (above).
+    Some(between * n.saturating_sub(used) as f64 / (within * used.saturating_sub(1) as f64))
 }
 
 /// The Davies–Bouldin score: the mean over clusters of the worst ratio of two clusters' spread
@@ -231,12 +235,12 @@ pub fn calinski_harabasz(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
 /// 2 clusters in use.
 pub fn davies_bouldin(x: &Matrix, labels: &[u32], k: usize) -> Option<f64> {
     let d = x.columns();
-    let (sizes, centres) = centres(x, labels, k);
+    let (sizes, centres) = centres(x, labels, k)?;
     let used: Vec<usize> = (0..k).filter(|&c| sizes.get(c).copied().unwrap_or(0) > 0).collect();
     if used.len() < 2 {
         return None;
     }
-    let centre = |c: usize| centres.get(c * d..(c + 1) * d).unwrap_or_default();
+    let centre = |c: usize| nth_row(&centres, c, d).unwrap_or_default();
     let mut spread = vec![0.0; k];
     for (i, &l) in labels.iter().enumerate().take(x.rows()) {
         if let Some(s) = spread.get_mut(l as usize) {

@@ -169,14 +169,17 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
         return Err(ScanError::BadRange { min: params.min_k, max: params.max_k });
     }
     KMeansParams { k: params.max_k, ..params.kmeans.clone() }.check(x.rows())?;
-    let total = (params.max_k - params.min_k + 1) as u64;
+    // Cannot saturate: min_k ≤ max_k ≤ MAX_SCAN_K (checked above).
+    let total = params.max_k.saturating_sub(params.min_k).saturating_add(1) as u64;
     let mut points = Vec::new();
     for k in params.min_k..=params.max_k {
         let base = KMeansParams { k, ..params.kmeans.clone() };
         let (main, bic) = fit_one(x, params, &base, monitor)?;
         let mut agreement = 0.0;
         for r in 0..params.stability_fits {
-            let again = KMeansParams { n_init: 1, seed: base.seed.wrapping_add(1 + r as u64), ..base.clone() };
+            // Cannot saturate: r < stability_fits.
+            let again =
+                KMeansParams { n_init: 1, seed: base.seed.wrapping_add((r as u64).saturating_add(1)), ..base.clone() };
             let (other, _) = fit_one(x, params, &again, monitor)?;
             agreement += adjusted_rand_index(&main.labels, &other.labels);
         }
@@ -197,7 +200,8 @@ pub fn scan(x: &Matrix, params: &ScanParams, monitor: &mut dyn Monitor) -> Resul
             stability,
             bic,
         });
-        monitor.progress("Scanning k", (k - params.min_k + 1) as u64, total);
+        // Cannot saturate: min_k ≤ k ≤ max_k.
+        monitor.progress("Scanning k", k.saturating_sub(params.min_k).saturating_add(1) as u64, total);
         if monitor.is_cancelled() {
             return Err(ScanError::Cancelled);
         }
@@ -276,7 +280,19 @@ fn fit_one(
 /// scikit-learn's `bic` of a full-covariance mixture of `k` components on `n` rows of `d`
 /// features with mean log-likelihood `log_likelihood`.
 pub fn bic(log_likelihood: f64, n: usize, k: usize, d: usize) -> f64 {
-    let parameters = (k.saturating_sub(1) + k * d + k * d * (d + 1) / 2) as f64;
+    // Counted exactly (d (d + 1) is even); a count too large for usize, in f64.
+    let count = || {
+        let kd = k.checked_mul(d)?;
+        let covariance = kd.checked_mul(d.checked_add(1)?)? / 2;
+        k.saturating_sub(1).checked_add(kd)?.checked_add(covariance)
+    };
+    let parameters = count().map_or_else(
+        || {
+            let (k, d) = (k as f64, d as f64);
+            (k - 1.0).max(0.0) + k * d + k * d * (d + 1.0) / 2.0
+        },
+        |p| p as f64,
+    );
     let n = n as f64;
     -2.0 * log_likelihood * n + parameters * n.ln()
 }

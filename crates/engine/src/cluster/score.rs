@@ -31,7 +31,12 @@ pub fn fit_cuts(values: &[f64], bins: u8, days: bool) -> Vec<f64> {
 /// The score of `x` given `cuts` (ascending): 1 plus the cuts it lies above, or for `days` 1 plus
 /// the cuts it lies below (fewer days, a later date, scores higher).
 pub fn score(cuts: &[f64], days: bool, x: f64) -> f64 {
-    let counted = if days { cuts.len() - cuts.partition_point(|&c| c <= x) } else { cuts.partition_point(|&c| c < x) };
+    // Cannot saturate: a partition point is at most the length.
+    let counted = if days {
+        cuts.len().saturating_sub(cuts.partition_point(|&c| c <= x))
+    } else {
+        cuts.partition_point(|&c| c < x)
+    };
     1.0 + counted as f64
 }
 
@@ -43,7 +48,7 @@ pub fn cut_of_score(cuts: &[f64], days: bool, s: i64) -> Option<f64> {
     if !(1..=m).contains(&s) {
         return None;
     }
-    let i = if days { m - s } else { s - 1 };
+    let i = if days { m.checked_sub(s) } else { s.checked_sub(1) }?;
     usize::try_from(i).ok().and_then(|i| cuts.get(i)).copied()
 }
 

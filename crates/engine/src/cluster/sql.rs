@@ -92,19 +92,25 @@ fn prepared(column: &PreparedColumn, d: Dialect, as_of: Option<&str>) -> String 
     x
 }
 
+/// `i + 1`, the number from 1 of position `i` of a list. Cannot saturate: `i` indexes a slice,
+/// which holds fewer than usize::MAX items.
+fn nth(i: usize) -> usize {
+    i.saturating_add(1)
+}
+
 /// The score of the number `x` given `cuts` ([`super::score::score`]): the highest score whose
 /// cut it lies above (for `days`, below), 1 for none, NULL for NULL.
 fn score(x: &str, cuts: &[f64], days: bool) -> String {
     let m = cuts.len();
     let mut case = String::from("CASE");
     if days {
-        // Below the lowest cut, every cut lies above: the highest score.
+        // Below the lowest cut, every cut lies above: the highest score (cannot saturate: i < m).
         for (i, c) in cuts.iter().enumerate() {
-            case += &format!(" WHEN {x} < {} THEN {}", number(*c), m + 1 - i);
+            case += &format!(" WHEN {x} < {} THEN {}", number(*c), nth(m.saturating_sub(i)));
         }
     } else {
         for (i, c) in cuts.iter().enumerate().rev() {
-            case += &format!(" WHEN {x} > {} THEN {}", number(*c), i + 2);
+            case += &format!(" WHEN {x} > {} THEN {}", number(*c), nth(nth(i)));
         }
     }
     case + &format!(" WHEN {x} IS NOT NULL THEN 1 END")
@@ -133,7 +139,7 @@ fn feature_note(model: &ClusterModel, name: &str) -> String {
         notes.push("ln(1 + x)".to_string());
     }
     if let Some(cuts) = columns.iter().find_map(|c| c.cuts.as_ref()) {
-        notes.push(format!("score 1-{}", cuts.len() + 1));
+        notes.push(format!("score 1-{}", nth(cuts.len())));
     }
     let name = name.replace(['\n', '\r'], " ");
     if notes.is_empty() {
@@ -204,7 +210,7 @@ pub fn model_sql(
         .columns
         .iter()
         .enumerate()
-        .map(|(j, c)| format!("{} AS segscope_p{}", prepared(c, d, as_of), j + 1))
+        .map(|(j, c)| format!("{} AS segscope_p{}", prepared(c, d, as_of), nth(j)))
         .collect();
     let mixture = model.mixture.as_ref().map(|m| mixture_steps(model, m));
     let distances: Vec<String> = model
@@ -220,11 +226,11 @@ pub fn model_sql(
                 .iter()
                 .enumerate()
                 .map(|(j, &v)| {
-                    let diff = format!("(p.segscope_p{} - {})", j + 1, number(v));
+                    let diff = format!("(p.segscope_p{} - {})", nth(j), number(v));
                     format!("{diff} * {diff}")
                 })
                 .collect();
-            format!("{}\n    AS segscope_d{}", terms.join("\n      + "), i + 1)
+            format!("{}\n    AS segscope_d{}", terms.join("\n      + "), nth(i))
         })
         .collect();
     // The first cluster whose distance is at most every later one's: the engine's nearest, the
@@ -233,11 +239,11 @@ pub fn model_sql(
     let mut case = String::from("CASE\n    WHEN d.segscope_d1 IS NULL THEN NULL\n");
     for (i, cluster) in model.clusters.iter().enumerate() {
         let name = d.string(&cluster.name);
-        if i + 1 == k {
+        if nth(i) == k {
             case += &format!("    ELSE {name}\n  END AS {}", d.ident("cluster"));
         } else {
             let tests: Vec<String> =
-                (i + 1..k).map(|j| format!("d.segscope_d{} <= d.segscope_d{}", i + 1, j + 1)).collect();
+                (nth(i)..k).map(|j| format!("d.segscope_d{} <= d.segscope_d{}", nth(i), nth(j))).collect();
             case += &format!("    WHEN {} THEN {name}\n", tests.join(" AND "));
         }
     }
@@ -300,19 +306,19 @@ fn mixture_steps(model: &ClusterModel, m: &super::mixture::Mixture) -> (Vec<Stri
             let terms: Vec<String> = cluster
                 .centre
                 .iter()
-                .take(j + 1)
+                .take(nth(j))
                 .enumerate()
                 .map(|(i, &mean)| {
                     let factor = u.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0.0);
-                    format!("(p.segscope_p{} - {}) * {}", i + 1, number(mean), number(factor))
+                    format!("(p.segscope_p{} - {}) * {}", nth(i), number(mean), number(factor))
                 })
                 .collect();
-            let y = format!("segscope_y{}_{}", c + 1, j + 1);
+            let y = format!("segscope_y{}_{}", nth(c), nth(j));
             ys.push(format!("{} AS {y}", terms.join(" + ")));
             squares.push(format!("y.{y} * y.{y}"));
         }
         squares.push(number(*constant));
-        scores.push(format!("{}\n    AS segscope_d{}", squares.join("\n      + "), c + 1));
+        scores.push(format!("{}\n    AS segscope_d{}", squares.join("\n      + "), nth(c)));
     }
     (ys, scores)
 }

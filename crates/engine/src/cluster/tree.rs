@@ -56,7 +56,8 @@ impl Node {
     pub fn leaves(&self) -> usize {
         match self {
             Node::Leaf { .. } => 1,
-            Node::Split { left, right, .. } => left.leaves() + right.leaves(),
+            // Cannot saturate: a tree has fewer leaves than it has nodes in memory.
+            Node::Split { left, right, .. } => left.leaves().saturating_add(right.leaves()),
         }
     }
 
@@ -129,7 +130,7 @@ impl Ctx<'_> {
     }
 
     fn centre(&self, cluster: u32, j: usize) -> f64 {
-        self.centres.get(cluster as usize * self.d + j).copied().unwrap_or(0.0)
+        super::matrix::nth_row(self.centres, cluster as usize, self.d).and_then(|c| c.get(j)).copied().unwrap_or(0.0)
     }
 
     fn label(&self, row: usize) -> u32 {
@@ -203,18 +204,23 @@ impl Ctx<'_> {
             if t < lo || t >= hi {
                 continue;
             }
+            // Cannot saturate: each count stays below its list's length.
             while v.get(iv).is_some_and(|&x| x <= t) {
-                iv += 1;
+                iv = iv.saturating_add(1);
             }
             while c.get(ic).is_some_and(|&x| x <= t) {
-                ic += 1;
+                ic = ic.saturating_add(1);
             }
             while m.get(im).is_some_and(|&x| x <= t) {
-                im += 1;
+                im = im.saturating_add(1);
             }
-            let mistakes = iv + ic - 2 * im;
+            // im ≤ iv and im ≤ ic for finite values; a centre that is not a number can break
+            // that, and then the cut is not counted.
+            let Some(mistakes) = iv.checked_add(ic).and_then(|s| s.checked_sub(im.checked_mul(2)?)) else {
+                continue;
+            };
             if best.as_ref().is_none_or(|(b, _)| mistakes < *b) {
-                let above = candidates.get(i + 1).copied().unwrap_or(t);
+                let above = i.checked_add(1).and_then(|next| candidates.get(next)).copied().unwrap_or(t);
                 best = Some((mistakes, Cut { column: j, threshold: t, above }));
             }
         }
@@ -261,9 +267,10 @@ impl Ctx<'_> {
         let mut sorted: Vec<(f64, u32)> = points.iter().map(|&r| (self.value(r, j), self.label(r))).collect();
         sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut right = vec![0usize; k.max(1)];
+        // Cannot saturate (the counts, here and below): one per row.
         for &(_, l) in &sorted {
             if let Some(n) = right.get_mut(l as usize) {
-                *n += 1;
+                *n = n.saturating_add(1);
             }
         }
         let mut left = vec![0usize; k.max(1)];
@@ -277,18 +284,21 @@ impl Ctx<'_> {
         let mut best: Option<(usize, Cut, u32, u32)> = None;
         for (i, &(x, l)) in sorted.iter().enumerate() {
             if let Some(n) = left.get_mut(l as usize) {
-                *n += 1;
+                *n = n.saturating_add(1);
             }
+            // Each row was counted on the right above, so this row's count there is at least 1.
             if let Some(n) = right.get_mut(l as usize) {
-                *n -= 1;
+                *n = n.saturating_sub(1);
             }
-            let Some(&(next, _)) = sorted.get(i + 1) else { break };
+            let Some(&(next, _)) = i.checked_add(1).and_then(|next| sorted.get(next)) else { break };
             if next <= x {
                 continue;
             }
             let ((lc, ln), (rc, rn)) = (argmax(&left), argmax(&right));
-            if lc != rc && best.as_ref().is_none_or(|b| ln + rn > b.0) {
-                best = Some((ln + rn, Cut { column: j, threshold: x, above: next }, lc, rc));
+            // Cannot saturate: counts of different rows.
+            let placed = ln.saturating_add(rn);
+            if lc != rc && best.as_ref().is_none_or(|b| placed > b.0) {
+                best = Some((placed, Cut { column: j, threshold: x, above: next }, lc, rc));
             }
         }
         best
@@ -303,7 +313,8 @@ fn leaf_index(node: &Node, row: &[f64]) -> usize {
             if row.get(cut.column).copied().unwrap_or(0.0) <= cut.threshold {
                 leaf_index(left, row)
             } else {
-                left.leaves() + leaf_index(right, row)
+                // Cannot saturate: an index among the tree's leaves.
+                left.leaves().saturating_add(leaf_index(right, row))
             }
         }
     }
@@ -315,14 +326,10 @@ fn nth_leaf(node: &mut Node, i: usize) -> Option<&mut Node> {
         return (i == 0).then_some(node);
     }
     match node {
-        Node::Split { left, right, .. } => {
-            let n = left.leaves();
-            if i < n {
-                nth_leaf(left, i)
-            } else {
-                nth_leaf(right, i - n)
-            }
-        }
+        Node::Split { left, right, .. } => match i.checked_sub(left.leaves()) {
+            None => nth_leaf(left, i),
+            Some(rest) => nth_leaf(right, rest),
+        },
         Node::Leaf { .. } => None,
     }
 }

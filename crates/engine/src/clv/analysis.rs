@@ -234,7 +234,8 @@ pub fn analyse(
             let revenue = summary.map_or(0.0, |s| s.revenue.to_f64());
             // Value so far: the margin column when mapped, else revenue × the margin rate (if set).
             let historical = summary.and_then(|s| s.margin).map_or(revenue * margin, |m| m.to_f64());
-            let tenure = summary.and_then(|s| s.first).map(|f| i64::from(last_day - f));
+            // Two i32 days differ by less than 2^33: the i64 subtraction never saturates.
+            let tenure = summary.and_then(|s| s.first).map(|f| i64::from(last_day).saturating_sub(i64::from(f)));
             let mut row = ClvRow {
                 orders,
                 historical_value: historical,
@@ -266,14 +267,16 @@ pub fn analyse(
         })
         .collect();
     let calibration = if params.calibration_end.is_some() && cal_end < last_day {
-        let holdout_len = f64::from(last_day - cal_end) / unit.days();
+        // The day difference in f64: exact (|difference| < 2^33), where i32 could overflow.
+        let holdout_len = (f64::from(last_day) - f64::from(cal_end)) / unit.days();
         let mut groups: Vec<(u64, f64, f64)> = vec![(0, 0.0, 0.0); 8];
         for ch in &hs {
             let Some(h) = ch.history else { continue };
-            let g = (h.x as usize).min(7);
-            groups[g].0 += 1;
-            groups[g].1 += f64::from(ch.holdout_purchases);
-            groups[g].2 += bgnbd.params.expected_purchases(holdout_len, &h);
+            let Some(group) = groups.get_mut((h.x as usize).min(7)) else { continue };
+            // A count of customers, far below u64::MAX.
+            group.0 = group.0.saturating_add(1);
+            group.1 += f64::from(ch.holdout_purchases);
+            group.2 += bgnbd.params.expected_purchases(holdout_len, &h);
         }
         groups
             .into_iter()

@@ -9,7 +9,8 @@ const RISING_TABLE_LIMIT: f64 = 1_000.0;
 
 /// `ln_rising(z, k)` for every `k` from 0 to `largest`, each added up in the order `ln_rising` adds.
 fn rising_table(z: f64, largest: f64) -> Vec<f64> {
-    let mut table = Vec::with_capacity(largest as usize + 1);
+    // largest is at most RISING_TABLE_LIMIT, so the capacity never saturates.
+    let mut table = Vec::with_capacity((largest as usize).saturating_add(1));
     // An empty sum of f64s is -0.0 in std.
     let mut sum = -0.0f64;
     table.push(sum);

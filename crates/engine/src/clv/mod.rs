@@ -109,11 +109,18 @@ pub fn fit_bgnbd(data: &[History], monitor: &mut dyn Monitor) -> Result<BgNbdFit
     // The mean negative log-likelihood (as lifetimes minimises), so the tolerance does not depend on N.
     let n = data.len() as f64;
     let prepared = Prepared::new(data);
-    let nll = |p: &[f64]| -BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] }.prepared_log_likelihood(&prepared) / n;
+    // The optimiser passes as many parameters as the start has; any other number is not a fit (NaN).
+    let nll = |p: &[f64]| match *p {
+        [r, alpha, a, b] => -BgNbd { r, alpha, a, b }.prepared_log_likelihood(&prepared) / n,
+        _ => f64::NAN,
+    };
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0, 1.0], "Fitting BG/NBD, evaluation", monitor)?
             .ok_or(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser stopped".into() })?;
-    let params = BgNbd { r: p[0], alpha: p[1], a: p[2], b: p[3] };
+    let [r, alpha, a, b] = *p.as_slice() else {
+        return Err(ClvError::NoFit { model: "BG/NBD", reason: "the optimiser returned the wrong parameters".into() });
+    };
+    let params = BgNbd { r, alpha, a, b };
     if !cost.is_finite() || cost == f64::MAX {
         return Err(ClvError::NoFit { model: "BG/NBD", reason: "no parameters give a finite likelihood".into() });
     }
@@ -131,12 +138,22 @@ pub fn fit_gamma_gamma(data: &[(f64, f64)], monitor: &mut dyn Monitor) -> Result
     }
     let n = data.len() as f64;
     let prepared = PreparedSpend::new(&data);
-    let nll = |p: &[f64]| -GammaGamma { p: p[0], q: p[1], gamma: p[2] }.prepared_log_likelihood(&prepared) / n;
+    // As in fit_bgnbd: any other number of parameters is not a fit.
+    let nll = |p: &[f64]| match *p {
+        [p, q, gamma] => -GammaGamma { p, q, gamma }.prepared_log_likelihood(&prepared) / n,
+        _ => f64::NAN,
+    };
     let (p, cost, convergence) =
         optimize::minimise(&nll, &[1.0, 1.0, 1.0], "Fitting Gamma-Gamma, evaluation", monitor)?
             .ok_or(ClvError::NoFit { model: "Gamma-Gamma", reason: "the optimiser stopped".into() })?;
+    let [p, q, gamma] = *p.as_slice() else {
+        return Err(ClvError::NoFit {
+            model: "Gamma-Gamma",
+            reason: "the optimiser returned the wrong parameters".into(),
+        });
+    };
     Ok(GammaGammaFit {
-        params: GammaGamma { p: p[0], q: p[1], gamma: p[2] },
+        params: GammaGamma { p, q, gamma },
         log_likelihood: -cost * n,
         convergence,
         frequency_spend_correlation: pearson(&data),
@@ -205,8 +222,9 @@ pub fn histories(
                 return CustomerHistory { history: None, repeat_spend: None, holdout_purchases: holdout };
             };
             let x = cal.len() as f64 - 1.0;
-            let history =
-                History { x, t_x: f64::from(last - first) / per, t: f64::from(calibration_end - first) / per };
+            // The day differences in f64: exact (|difference| < 2^33), where i32 could overflow.
+            let (t_x, t) = (f64::from(last) - f64::from(first), f64::from(calibration_end) - f64::from(first));
+            let history = History { x, t_x: t_x / per, t: t / per };
             let repeat: Vec<f64> = cal.iter().skip(1).map(|(_, m)| m.to_f64()).collect();
             let repeat_spend = (!repeat.is_empty()).then(|| repeat.iter().sum::<f64>() / repeat.len() as f64);
             CustomerHistory { history: Some(history), repeat_spend, holdout_purchases: holdout }

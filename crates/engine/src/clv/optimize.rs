@@ -62,7 +62,8 @@ impl CostFunction for Objective<'_> {
     type Output = f64;
 
     fn cost(&self, p: &LogParams) -> Result<f64, argmin::core::Error> {
-        let n = self.evaluations.get() + 1;
+        // The evaluations are bounded by the iterations (5,000 × a few), far below u64::MAX.
+        let n = self.evaluations.get().saturating_add(1);
         self.evaluations.set(n);
         if let Ok(mut m) = self.monitor.try_borrow_mut() {
             if progress::tick(&mut **m, self.stage, n, 0, REPORT_EVERY).is_err() {
@@ -108,8 +109,7 @@ fn run(objective: Objective<'_>, start: &[f64]) -> Option<(Vec<f64>, f64, Conver
     let base: Vec<f64> = start.iter().map(|x| x.ln()).collect();
     let mut simplex = vec![LogParams(base.clone())];
     for i in 0..base.len() {
-        let mut v = base.clone();
-        v[i] += 0.5;
+        let v = base.iter().enumerate().map(|(j, &x)| if j == i { x + 0.5 } else { x }).collect();
         simplex.push(LogParams(v));
     }
     let solver = NelderMead::new(simplex).with_sd_tolerance(1e-12).ok()?;

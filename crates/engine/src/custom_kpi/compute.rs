@@ -111,7 +111,8 @@ struct Totals {
 
 impl Totals {
     fn add(&mut self, x: f64, keep: bool) {
-        self.counted += 1;
+        // Counts rows: never saturates.
+        self.counted = self.counted.saturating_add(1);
         self.sum.add(x);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
@@ -185,7 +186,9 @@ pub fn compute(
         return Err(KpiError::RowsDiffer { found: rows, expected: assignment.rows() });
     }
     let schema = schema_with(table, data.extra);
-    let mut stage = Stage::start(monitor, "Computing your KPIs", (rows * kpis.len()) as u64, 1)?;
+    // Progress units (rows × KPIs): far below u64::MAX, so they never saturate.
+    let units = (rows as u64).saturating_mul(kpis.len() as u64);
+    let mut stage = Stage::start(monitor, "Computing your KPIs", units, 1)?;
     let mut out = CustomKpiTable {
         as_of: None,
         currency: data.currency.map(str::to_string),
@@ -222,12 +225,14 @@ fn one(kpi: &ValidKpi, data: &KpiData<'_>, assignment: &Assignment) -> CustomKpi
     });
     let column = kpi.column.and_then(|c| data.table.columns.iter().chain(data.extra).nth(c)).map(|c| &c.data);
     let keep = def.aggregate == Aggregate::Median;
-    let mut groups = vec![Totals::default(); segments + 1];
+    // The segments, then all customers (a Vec's length + 1 never saturates).
+    let mut groups = vec![Totals::default(); segments.saturating_add(1)];
     for (row, &code) in assignment.codes.iter().enumerate() {
         let g = (code as usize).min(segments);
         for at in [g, segments] {
             if let Some(t) = groups.get_mut(at) {
-                t.rows += 1;
+                // Counts rows: never saturates.
+                t.rows = t.rows.saturating_add(1);
             }
         }
         if picked.as_ref().is_some_and(|p| !p.is_true(row)) {

@@ -22,7 +22,8 @@ impl KpiProblem {
 impl std::fmt::Display for KpiProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.name.is_empty() {
-            write!(f, "KPI {}: {}", self.kpi + 1, self.message)
+            // The KPI's index in a list, counted from 1: never saturates.
+            write!(f, "KPI {}: {}", self.kpi.saturating_add(1), self.message)
         } else {
             write!(f, "KPI “{}”: {}", self.name, self.message)
         }

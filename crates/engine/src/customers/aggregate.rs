@@ -730,6 +730,12 @@ impl Aggregates {
         self.counts.unreadable
     }
 
+    /// The sentence on the rows left out ([`Aggregates::unreadable`]), with the first few lines and
+    /// why; `None` when every row was used.
+    pub fn left_out(&self) -> Option<String> {
+        left_out(self.counts.unreadable, &self.counts.unreadable_examples)
+    }
+
     /// Customers with at least one readable transaction.
     pub fn customers(&self) -> usize {
         self.slots.len()
@@ -987,19 +993,21 @@ impl JoinReport {
                 self.unmatched_examples.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
             ));
         }
-        if self.unreadable_rows > 0 {
-            out.push(format!(
-                "{} transactions have no customer key, date or amount and were left out ({}).",
-                self.unreadable_rows,
-                self.unreadable_examples
-                    .iter()
-                    .map(|e| format!("line {}: {}", e.line, e.found))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ));
-        }
+        out.extend(left_out(self.unreadable_rows, &self.unreadable_examples));
         out
     }
+}
+
+/// The sentence on transactions left out for want of a readable key, date or amount, with the
+/// first few lines and why; `None` when none was.
+fn left_out(rows: u64, examples: &[Example]) -> Option<String> {
+    (rows > 0).then(|| {
+        let lines: Vec<String> = examples.iter().map(|e| format!("line {}: {}", e.line, e.found)).collect();
+        format!(
+            "{rows} transactions have no customer key, date or amount that can be used and were left out ({}).",
+            lines.join("; ")
+        )
+    })
 }
 
 /// The customers table's key of every row, as text.

@@ -16,13 +16,11 @@ const STAGE: &str = "Writing the data with its segments";
 
 /// The name of the appended column: `segment`, or `segment_2`... when the table has one.
 pub fn segment_column_name(table: &Table, wanted: &str) -> String {
-    let mut name = wanted.to_string();
-    let mut k = 2;
-    while table.column(&name).is_some() {
-        name = format!("{wanted}_{k}");
-        k += 1;
-    }
-    name
+    // The table has fewer than u64::MAX columns, so a free name comes long before the numbers run out.
+    std::iter::once(wanted.to_string())
+        .chain((2..=u64::MAX).map(|k| format!("{wanted}_{k}")))
+        .find(|name| table.column(name).is_none())
+        .unwrap_or_else(|| wanted.to_string())
 }
 
 /// Writes the table's file with one column appended holding each row's segment.
@@ -141,7 +139,8 @@ pub(crate) fn quote(field: &[u8], delimiter: u8) -> Vec<u8> {
     if !needs {
         return field.to_vec();
     }
-    let mut out = Vec::with_capacity(field.len() + 2);
+    // A slice is at most isize::MAX bytes: never saturates.
+    let mut out = Vec::with_capacity(field.len().saturating_add(2));
     out.push(b'"');
     for &b in field {
         if b == b'"' {

@@ -44,12 +44,11 @@ pub fn segment_file_names<'a>(segments: impl IntoIterator<Item = &'a str>) -> Ve
             "" => "segment".to_string(),
             s => s.to_string(),
         };
-        let mut file = format!("{stem}.csv");
-        let mut k = 2;
-        while taken.contains(&file) {
-            file = format!("{stem}-{k}.csv");
-            k += 1;
-        }
+        // Fewer than u64::MAX names are taken, so a free one comes long before the numbers run out.
+        let file = std::iter::once(format!("{stem}.csv"))
+            .chain((2..=u64::MAX).map(|k| format!("{stem}-{k}.csv")))
+            .find(|file| !taken.contains(file))
+            .unwrap_or_default();
         taken.push(file);
     }
     taken

@@ -31,7 +31,10 @@ impl Cells {
         if self.absent.binary_search(&i).is_ok() {
             return None;
         }
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(previous) => *self.ends.get(previous)?,
+        };
         self.buf.get(start..*self.ends.get(i)?)
     }
 }

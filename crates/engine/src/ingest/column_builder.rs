@@ -263,7 +263,7 @@ impl ColumnBuilder {
             }
         };
         if unreadable {
-            self.bad += 1;
+            self.bad = self.bad.saturating_add(1); // at most the values pushed
             if self.bad_examples.len() < MAX_EXAMPLES {
                 self.bad_examples.push(Example { line, found: format!("\"{}\"", value.unwrap_or("")) });
             }
@@ -313,7 +313,7 @@ fn add_unreadable(
 ) {
     for w in warnings.iter_mut() {
         if let ImportWarning::UnreadableValues { count, examples, .. } = w {
-            *count += more;
+            *count = count.saturating_add(more); // values of one file
             examples.extend(more_examples);
             examples.truncate(MAX_EXAMPLES);
             return;
@@ -355,7 +355,7 @@ impl Words {
     }
 
     fn push(&mut self, value: Option<&str>) {
-        self.present += u64::from(value.is_some());
+        self.present = self.present.saturating_add(u64::from(value.is_some())); // at most the values pushed
         if let Some(text) = &mut self.text {
             text.push(value.map(str::to_string));
             return;
@@ -391,7 +391,11 @@ impl Words {
         let categories = match self.chosen {
             Some(ColumnType::Categorical) => true,
             Some(_) => false,
-            None => self.dictionary.len() <= MAX_CATEGORIES && self.dictionary.len() as u64 * 2 <= self.present,
+            // No saturation: the first test bounds the length by `MAX_CATEGORIES`.
+            None => {
+                self.dictionary.len() <= MAX_CATEGORIES
+                    && (self.dictionary.len() as u64).saturating_mul(2) <= self.present
+            }
         };
         if !categories {
             return ColumnData::Text(self.codes.iter().map(|c| self.label(*c)).collect());

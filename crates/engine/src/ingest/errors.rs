@@ -121,12 +121,31 @@ pub enum IngestErrorKind {
     /// A Parquet file, where Segscope was built without its Parquet reader (the page).
     #[error("this is a Parquet file, which the page does not read (its Parquet reader would make the page about 1.3 MB larger to download). Open it with the command-line tool, `segscope`, which reads Parquet, or save it as CSV first, for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv'.")]
     ParquetNotRead,
+    /// A file named like a binary format whose bytes are text.
+    #[error("it is named {named} but it is not {what}: its bytes are text. If it is a CSV or TSV file, rename it to .csv and open it again; if it came from a spreadsheet program, save it again from there (as .xlsx or as CSV).")]
+    Misnamed {
+        /// The name's ending (`.xlsx`).
+        named: &'static str,
+        /// What a file of that name is.
+        what: &'static str,
+    },
+    /// A compressed file expands far more than real data does: a "gzip bomb".
+    #[error("it expands more than a thousandfold when decompressed ({compressed} to more than {expanded} and still going), as no real data file does; it is refused before it fills the memory. If it is a real file, decompress it (for example `gzip -d`) and open the CSV.")]
+    CompressionBomb {
+        /// The compressed bytes read, as a person reads them.
+        compressed: String,
+        /// What they expanded to, as a person reads it.
+        expanded: String,
+    },
     /// A Parquet file's values come to more text than is held at once.
     #[error("its values come to more than {limit} as text, more than Segscope holds at once from one file. a transactions file of any size is read a batch at a time (`segscope rfm`, `segscope clv`, `segscope apply --transactions`); for other files, save it as CSV (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv') and use that.")]
     ParquetTooLarge {
         /// The limit, as a person reads it (`2 GB`).
         limit: String,
     },
+    /// A line number past what Segscope counts (2^64 - 1): a part of a file said to start past it.
+    #[error("its line numbers pass 18446744073709551615, more than Segscope can count. Split the file into smaller files and read each.")]
+    TooManyLines,
     /// The user stopped the import.
     #[error("reading was cancelled; the previous data is unchanged.")]
     Cancelled,

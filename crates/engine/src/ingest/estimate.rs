@@ -43,18 +43,19 @@ pub struct ColumnEstimate {
 }
 
 impl MemoryEstimate {
-    /// Memory for the whole table.
+    /// Memory for the whole table. Estimates saturate at `u64::MAX` bytes (more than any memory),
+    /// so a file whose size says more than that reads as too large rather than wrapping to small.
     pub fn total(&self) -> u64 {
-        self.base_bytes + self.columns.iter().map(|c| c.bytes).sum::<u64>()
+        self.columns.iter().map(|c| c.bytes).fold(self.base_bytes, u64::saturating_add)
     }
 
     /// Memory for the table when only the columns named in `keep` are kept (a copy holding
     /// just those is read, so the file's bytes count at their share of the row).
     pub fn with_columns(&self, keep: &[String]) -> u64 {
-        let kept: u64 = self.columns.iter().filter(|c| keep.contains(&c.name)).map(|c| c.bytes).sum();
-        let share = kept as f64 / self.columns.iter().map(|c| c.bytes).sum::<u64>().max(1) as f64;
+        let kept = self.columns.iter().filter(|c| keep.contains(&c.name)).map(|c| c.bytes).fold(0, u64::saturating_add);
+        let share = kept as f64 / self.columns.iter().map(|c| c.bytes).fold(0, u64::saturating_add).max(1) as f64;
         let file = self.file_bytes as f64;
-        (self.base_bytes as f64 - file + file * share) as u64 + kept
+        ((self.base_bytes as f64 - file + file * share) as u64).saturating_add(kept)
     }
 
     /// Memory for a seeded sample of `rows` rows of the file (all columns).
@@ -65,6 +66,9 @@ impl MemoryEstimate {
 
     /// The most rows a seeded sample can have to fit in `available` bytes, rounded down to a
     /// round number (two significant digits).
+    // Cannot overflow: `magnitude` is a power of ten (at least 1, at most 10^18), and rounding
+    // `rows` down to a multiple of it gives at most `rows`.
+    #[allow(clippy::arithmetic_side_effects)]
     pub fn rows_fitting(&self, available: u64) -> u64 {
         let per_row = self.total() as f64 / self.rows.max(1) as f64;
         let rows = (available as f64 / per_row.max(1.0)) as u64;
@@ -102,11 +106,16 @@ pub fn estimate_memory(name: &str, head: &[u8], size: u64, options: &ReadOptions
         })
         .collect();
     // Each record's place in the file (grown by doubling) and its line number.
-    let per_record = (std::mem::size_of::<RecordSpan>() as f64 * GROWTH) as u64 + 8;
-    Some(MemoryEstimate { file_bytes: size, rows, base_bytes: size + rows * per_record, columns })
+    let per_record = ((std::mem::size_of::<RecordSpan>() as f64 * GROWTH) as u64).saturating_add(8);
+    // Saturates (see `MemoryEstimate::total`): `size` is the host's word for the file's size.
+    let base_bytes = size.saturating_add(rows.saturating_mul(per_record));
+    Some(MemoryEstimate { file_bytes: size, rows, base_bytes, columns })
 }
 
 /// The bytes a column's values take (text: the text and its allocation).
+// Cannot overflow: each term is a small multiple of bytes the column's values occupy in memory
+// (at most `isize::MAX` in all), far below `u64::MAX`.
+#[allow(clippy::arithmetic_side_effects)]
 fn value_bytes(data: &ColumnData) -> u64 {
     use std::mem::size_of;
     let n = data.len() as u64;

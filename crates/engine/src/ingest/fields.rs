@@ -36,21 +36,27 @@ impl FieldSplitter {
                     self.ends.get_mut(nend..).unwrap_or_default(),
                 );
                 input = input.get(nin..).unwrap_or_default();
-                nout += o;
-                nend += e;
+                // Cannot overflow: csv-core wrote `o` bytes and `e` ends into the slices from `nout`
+                // and `nend` on, so the sums stay within `self.out.len()` and `self.ends.len()`.
+                #[allow(clippy::arithmetic_side_effects)]
+                {
+                    nout += o;
+                    nend += e;
+                }
                 match res {
                     csv_core::ReadRecordResult::Record => break false,
                     csv_core::ReadRecordResult::End => break false,
                     csv_core::ReadRecordResult::OutputEndsFull => break true,
                     csv_core::ReadRecordResult::OutputFull => {
-                        let grown = self.out.len() * 2 + 64;
+                        // Saturation is unreachable: a buffer this size could never be allocated.
+                        let grown = self.out.len().saturating_mul(2).saturating_add(64);
                         self.out.resize(grown, 0);
                     }
                     csv_core::ReadRecordResult::InputEmpty => {}
                 }
             };
             if full {
-                let grown = self.ends.len() * 2;
+                let grown = self.ends.len().saturating_mul(2);
                 self.ends.resize(grown, 0);
                 continue;
             }
@@ -64,7 +70,10 @@ impl FieldSplitter {
         if i >= self.fields {
             return None;
         }
-        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(previous) => *self.ends.get(previous)?,
+        };
         self.out.get(start..*self.ends.get(i)?)
     }
 }

@@ -310,12 +310,13 @@ fn infer_type(
     let mut distinct: BTreeSet<&str> = BTreeSet::new();
     let mut count = 0usize;
     for v in present(values) {
-        count += 1;
+        count = count.saturating_add(1); // at most `values.len()`
         if distinct.len() <= MAX_CATEGORIES {
             distinct.insert(v);
         }
     }
-    let ty = if distinct.len() <= MAX_CATEGORIES && distinct.len() * 2 <= count {
+    // No saturation: the first test bounds the length by `MAX_CATEGORIES`.
+    let ty = if distinct.len() <= MAX_CATEGORIES && distinct.len().saturating_mul(2) <= count {
         ColumnType::Categorical
     } else {
         ColumnType::Text

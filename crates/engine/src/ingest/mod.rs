@@ -186,15 +186,20 @@ fn read(
         }
         // After a CRLF, csv reports the record as starting at the LF: skip line breaks.
         let mut start = record.position().map_or(start, |p| p.byte() as usize);
-        while matches!(body.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        line += count_newlines(body.get(counted_to..start).unwrap_or_default());
+        // Cannot overflow: `start` steps only past a byte of `body`; `line` is 1 plus a count of
+        // the bytes of `body`; `term_end` adds the terminator bytes found in `body` after `end`.
+        #[allow(clippy::arithmetic_side_effects)]
+        let (end, term_end) = {
+            while matches!(body.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            line += count_newlines(body.get(counted_to..start).unwrap_or_default());
+            let end = content_end(body, start, reader.position().byte() as usize);
+            (end, end + terminator_len(body.get(end..).unwrap_or_default()))
+        };
         counted_to = start;
-        let end = content_end(body, start, reader.position().byte() as usize);
-        let term_end = end + terminator_len(body.get(end..).unwrap_or_default());
         let is_header = options.has_header && header.is_none() && records.is_empty() && skipped.is_empty();
-        let line = if is_header { line } else { line + line_offset };
+        let line = if is_header { line } else { line.checked_add(line_offset).ok_or(IngestErrorKind::TooManyLines)? };
         let span = RecordSpan { start, end, term_end, line, fields: record.len() };
         let fields = || record.iter().map(|f| encoding::decode_field(f, decoded.field_encoding));
         if header.is_none() && records.is_empty() && skipped.is_empty() {
@@ -206,7 +211,7 @@ fn read(
             }
         }
         if record.len() != expected {
-            ragged_count += 1;
+            ragged_count = ragged_count.saturating_add(1); // at most the records of `body`
             if ragged.len() < MAX_EXAMPLES {
                 ragged.push(span);
             }
@@ -259,16 +264,14 @@ fn read(
     }
     let last = records.last().or(skipped.last()).or(header.as_ref().map(|h| &h.0));
     if let Some(last) = last {
-        if let Some((offset, column)) =
-            unclosed_quote(body.get(last.start..last.term_end).unwrap_or_default(), delimiter)
-        {
-            let line = last.line + count_newlines(body.get(last.start..last.start + offset).unwrap_or_default());
-            let column_name = header
-                .as_ref()
-                .and_then(|h| h.1.get(column))
-                .cloned()
-                .unwrap_or_else(|| format!("column_{}", column + 1));
-            return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
+        let raw = body.get(last.start..last.term_end).unwrap_or_default();
+        if let Some((offset, column)) = unclosed_quote(raw, delimiter) {
+            let newlines = count_newlines(raw.get(..offset).unwrap_or_default());
+            let line = last.line.checked_add(newlines).ok_or(IngestErrorKind::TooManyLines)?;
+            let number = column.saturating_add(1); // a field of one record: no saturation
+            let column_name =
+                header.as_ref().and_then(|h| h.1.get(column)).cloned().unwrap_or_else(|| format!("column_{number}"));
+            return Err(IngestErrorKind::UnterminatedQuote { line, column: number, column_name });
         }
     }
     let (header_span, names) = match header {
@@ -410,13 +413,16 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 /// The end of a record's content: before the line terminator that ends at `term_end`.
 fn content_end(body: &[u8], start: usize, term_end: usize) -> usize {
     let mut end = term_end;
-    while end > start && matches!(body.get(end - 1), Some(b'\n' | b'\r')) {
-        end -= 1;
+    while let Some(before) = end.checked_sub(1).filter(|&b| b >= start && matches!(body.get(b), Some(b'\n' | b'\r'))) {
+        end = before;
     }
     // A quoted last field may end in line breaks of its own: only strip what follows its quote.
     if let Some(content) = body.get(start..term_end) {
         if let Some(close) = content.iter().rposition(|&b| b == b'"') {
-            end = end.max(start + close + 1);
+            // Cannot overflow: `close` indexes `content`, so `start + close + 1 <= term_end`.
+            #[allow(clippy::arithmetic_side_effects)]
+            let after_quote = start + close + 1;
+            end = end.max(after_quote);
         }
     }
     end
@@ -440,6 +446,9 @@ fn terminator_name(t: &[u8]) -> &'static str {
 
 /// When a record ends inside a quoted field: the byte offset of that field's opening quote and
 /// the 0-based field index.
+// Cannot overflow: `i` indexes `record` (the loop runs while `record.get(i)` is `Some`), so
+// `i + 1 <= record.len()`; `field` counts delimiters of `record`.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn unclosed_quote(record: &[u8], delimiter: u8) -> Option<(usize, usize)> {
     let mut field = 0;
     let mut at_field_start = true;

@@ -11,6 +11,8 @@ pub const MAX_RECORD_BYTES: usize = 64 << 20;
 pub struct Records<R> {
     reader: R,
     delimiter: u8,
+    /// The next record's line; it counts lines read from the first, so it never nears `u64::MAX`
+    /// (it saturates rather than wrap should a caller start it there).
     line: u64,
     unterminated: bool,
 }
@@ -37,6 +39,9 @@ impl<R: BufRead> Records<R> {
     ///
     /// # Errors
     /// Reading the input failed.
+    // Cannot overflow: `i` is the index of a byte of `buf` (the loop runs while `buf.get(i)` is
+    // `Some`), so `i + 1 <= buf.len() <= isize::MAX`; `buf` only grows from `record_start`.
+    #[allow(clippy::arithmetic_side_effects)]
     pub fn next_record(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<u64>> {
         let start_line = self.line;
         let (mut in_quotes, mut at_field_start) = (false, true);
@@ -53,7 +58,7 @@ impl<R: BufRead> Records<R> {
             // A line without a quote, outside quotes, ends the record as it is (most lines): the quote
             // search is memchr-fast, the byte-by-byte scan below is only for lines with quotes.
             if !in_quotes && !buf.get(from..).unwrap_or_default().contains(&b'"') {
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 return Ok(Some(start_line));
             }
             let mut i = from;
@@ -76,7 +81,7 @@ impl<R: BufRead> Records<R> {
                 at_field_start = false;
                 i += 1;
             }
-            self.line += 1;
+            self.line = self.line.saturating_add(1);
             if !in_quotes {
                 return Ok(Some(start_line));
             }

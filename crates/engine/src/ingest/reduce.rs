@@ -139,12 +139,12 @@ impl Copier {
             return; // a blank line, as the readers skip them
         }
         let row = self.next_row;
-        self.next_row += 1;
+        self.next_row = self.next_row.saturating_add(1); // at most the file's records
         if let Some(keep) = &self.keep_rows {
             if keep.get(self.at) != Some(&row) {
                 return;
             }
-            self.at += 1;
+            self.at = self.at.saturating_add(1); // `keep.get(self.at)` was `Some`: below `keep.len()`
         }
         for (n, &i) in self.kept.iter().enumerate() {
             if n > 0 {

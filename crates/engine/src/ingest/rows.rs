@@ -151,7 +151,9 @@ impl<'r> RowReader<'r> {
     }
 
     fn cut_chunk(&mut self, target_bytes: usize) -> Result<Option<RecordChunk>, IngestErrorKind> {
-        let mut bytes = Vec::with_capacity(target_bytes + (target_bytes >> 3));
+        // Room for the target and a last record past it; only a hint (the buffer grows as needed), so
+        // capped at 1 GiB, and an absurd target cannot fail the allocation by itself.
+        let mut bytes = Vec::with_capacity(target_bytes.saturating_add(target_bytes >> 3).min(1 << 30));
         let mut first_line = None;
         while bytes.len() < target_bytes {
             let start = bytes.len();
@@ -161,24 +163,28 @@ impl<'r> RowReader<'r> {
                 let raw = bytes.get(start..).unwrap_or_default();
                 let delimiter = self.sample.diagnostics.delimiter;
                 let (offset, column) = super::unclosed_quote(raw, delimiter).unwrap_or((0, 0));
-                let line = line + raw.get(..offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count() as u64;
+                let newlines = raw.get(..offset).unwrap_or_default().iter().filter(|&&b| b == b'\n').count();
+                let line = line.checked_add(newlines as u64).ok_or(IngestErrorKind::TooManyLines)?;
+                // No saturation below: a field of one record.
                 let column_name = self
                     .sample
                     .table
                     .columns
                     .get(column)
-                    .map_or_else(|| format!("column_{}", column + 1), |c| c.name.clone());
-                return Err(IngestErrorKind::UnterminatedQuote { line, column: column + 1, column_name });
+                    .map_or_else(|| format!("column_{}", column.saturating_add(1)), |c| c.name.clone());
+                return Err(IngestErrorKind::UnterminatedQuote { line, column: column.saturating_add(1), column_name });
             }
         }
-        self.consumed += bytes.len() as u64;
+        // Saturation is unreachable: the bytes cut so far are bytes of one file.
+        self.consumed = self.consumed.saturating_add(bytes.len() as u64);
         Ok(first_line.map(|first_line| RecordChunk { bytes, first_line, end: self.consumed }))
     }
 
     /// The sample, and what visiting found: `rest` is what the chunks' records added up to, in order.
     pub fn finish(self, rest: ChunkVisited) -> (Ingested, Visited) {
         let expected = self.sample.table.columns.len();
-        let rows = self.sample.table.rows() as u64 + rest.rows;
+        // Saturation is unreachable: records of one file (chunks add up with `saturating_add` too).
+        let rows = (self.sample.table.rows() as u64).saturating_add(rest.rows);
         let mut warnings = self.sample.diagnostics.warnings.clone();
         if rest.ragged > 0 {
             add_ragged(&mut warnings, rest.ragged, rest.ragged_examples, expected, self.ragged_rows);
@@ -232,8 +238,9 @@ pub struct ChunkVisited {
 impl ChunkVisited {
     /// Adds what a later chunk found.
     pub fn append(&mut self, later: ChunkVisited) {
-        self.rows += later.rows;
-        self.ragged += later.ragged;
+        // Saturation is unreachable: both count records of one file.
+        self.rows = self.rows.saturating_add(later.rows);
+        self.ragged = self.ragged.saturating_add(later.ragged);
         self.ragged_examples.extend(later.ragged_examples);
         self.ragged_examples.truncate(MAX_EXAMPLES);
     }
@@ -276,7 +283,7 @@ impl ChunkReader {
                 continue; // a blank line, as the table reader skips them
             }
             if fields != expected {
-                visited.ragged += 1;
+                visited.ragged = visited.ragged.saturating_add(1); // at most the chunk's records
                 if visited.ragged_examples.len() < MAX_EXAMPLES {
                     visited.ragged_examples.push(super::Example { line, found: format!("{fields} fields") });
                 }
@@ -296,7 +303,7 @@ impl ChunkReader {
             f(line, &cells);
             spare_cells = recycle_cells(cells);
             spare_text = recycle(text);
-            visited.rows += 1;
+            visited.rows = visited.rows.saturating_add(1); // at most the chunk's records
         }
         Ok(visited)
     }
@@ -333,7 +340,7 @@ fn add_ragged(
 ) {
     for w in warnings.iter_mut() {
         if let ImportWarning::RaggedRows { count, examples, .. } = w {
-            *count += more;
+            *count = count.saturating_add(more); // ragged records of one file
             examples.extend(more_examples);
             examples.truncate(MAX_EXAMPLES);
             return;
@@ -371,6 +378,8 @@ fn open<'r, R: Read + 'r>(
         reader = formats::parquet_rows(reader)?;
     } else if format != FileFormat::Csv || is_utf16(first) {
         return open_whole(name, reader, size, options, sample_records, format, monitor);
+    } else if let Some(e) = formats::misnamed(name, format) {
+        return Err(e);
     }
     let converted = format.is_converted();
     let mut options = options.clone();
@@ -381,7 +390,8 @@ fn open<'r, R: Read + 'r>(
     let first = reader.fill_buf().map_err(read_failed)?;
     let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(first));
     let mut rest = Records::new(reader, delimiter);
-    let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
+    // `usize::MAX` records already means the whole file: saturating reads the same records.
+    let bytes = sample_bytes(&mut rest, sample_records.saturating_add(usize::from(options.has_header)))?;
     let detected = options.delimiter.is_none();
     let options = ReadOptions { delimiter: Some(delimiter), ..options };
     let mut sample = read_table_part(name, &bytes, &options, 0, monitor).map_err(|e| e.kind)?;
@@ -405,7 +415,9 @@ fn sample_bytes<R: BufRead>(rest: &mut Records<R>, records: usize) -> Result<Vec
 }
 
 fn is_utf16(first: &[u8]) -> bool {
-    first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF])
+    first.starts_with(&[0xFF, 0xFE])
+        || first.starts_with(&[0xFE, 0xFF])
+        || super::encoding::utf16_without_bom(first).is_some()
 }
 
 /// A file that must be converted whole (UTF-16, JSON Lines, a spreadsheet, or gzip holding one):
@@ -444,7 +456,8 @@ fn open_whole<'r>(
     let body_bytes = body.len() as u64;
     let cursor: Box<dyn BufRead + 'r> = Box::new(Cursor::new(body));
     let mut rest = Records::new(cursor, delimiter);
-    let bytes = sample_bytes(&mut rest, sample_records + usize::from(options.has_header))?;
+    // `usize::MAX` records already means the whole file: saturating reads the same records.
+    let bytes = sample_bytes(&mut rest, sample_records.saturating_add(usize::from(options.has_header)))?;
     let extent = Some((body_bytes, bytes.len() as u64));
     let mut sample = read_table_part(name, &bytes, &pinned, 0, monitor).map_err(|e| e.kind)?;
     let d = &mut sample.diagnostics;

@@ -182,13 +182,19 @@ fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: b
     let bytes = body.as_bytes();
     let (mantissa, exponent) = match style {
         DecimalStyle::Dot if allow_exponent => match bytes.iter().position(|b| matches!(b, b'e' | b'E')) {
-            Some(i) => (bytes.get(..i)?, Some(bytes.get(i + 1..)?)),
+            Some(i) => {
+                let (mantissa, exponent) = bytes.split_at_checked(i)?;
+                (mantissa, Some(exponent.get(1..)?))
+            }
             None => (bytes, None),
         },
         _ => (bytes, None),
     };
     let (int_part, frac) = match mantissa.iter().position(|&b| b == point) {
-        Some(i) => (mantissa.get(..i)?, mantissa.get(i + 1..)?),
+        Some(i) => {
+            let (int_part, frac) = mantissa.split_at_checked(i)?;
+            (int_part, frac.get(1..)?)
+        }
         None => (mantissa, &[][..]),
     };
     if !frac.iter().all(u8::is_ascii_digit) || (int_part.is_empty() && frac.is_empty()) {
@@ -216,13 +222,19 @@ fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: b
         if !b.is_ascii_digit() {
             return None;
         }
-        group_len += 1;
-        digits += 1;
-        m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        // Cannot overflow: both counters count bytes of `int_part`, and `b` is an ASCII digit.
+        #[allow(clippy::arithmetic_side_effects)]
+        {
+            group_len += 1;
+            digits += 1;
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        }
     }
     if grouped && group_len != 3 {
         return None;
     }
+    // Cannot overflow: `digits` counts bytes of `body`, and `frac` is all ASCII digits (checked above).
+    #[allow(clippy::arithmetic_side_effects)]
     for &b in frac {
         digits += 1;
         m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
@@ -244,6 +256,9 @@ fn parse_body(body: &str, style: DecimalStyle, negative: bool, allow_exponent: b
 
 /// When `int_part` holds spaces (a space, U+00A0 or U+202F): its bytes copied into `out` with
 /// each space as one `b' '`, and how many; `None` when it has none (or is too long to be a number).
+// Cannot overflow: `i` indexes `int_part` (the loop runs while `int_part.get(i)` is `Some`) and
+// `width <= 3`; `n < 64` (`out.get_mut(n)?` returned before `n + 1`).
+#[allow(clippy::arithmetic_side_effects)]
 fn space_grouped(int_part: &[u8], out: &mut [u8; 64]) -> Option<usize> {
     if !int_part.iter().any(|&b| b == b' ' || b == 0xC2 || b == 0xE2) {
         return None;
@@ -273,6 +288,8 @@ fn slow_value(int_part: &[u8], group: Option<u8>, frac: &[u8], exponent: Option<
     }
     let mut stack = [0u8; 64];
     let mut heap = Vec::new();
+    // Cannot overflow: the three are parts of one string, which is at most `isize::MAX` bytes.
+    #[allow(clippy::arithmetic_side_effects)]
     let needed = int_part.len() + frac.len() + exponent.map_or(0, <[u8]>::len) + 4;
     let buf: &mut [u8] = if needed <= stack.len() {
         &mut stack
@@ -281,6 +298,8 @@ fn slow_value(int_part: &[u8], group: Option<u8>, frac: &[u8], exponent: Option<
         &mut heap
     };
     let mut n = 0;
+    // Cannot overflow: `n` indexes `buf` (`buf.get_mut(n)` was `Some`) before `n + 1`.
+    #[allow(clippy::arithmetic_side_effects)]
     let mut push = |b: u8| {
         if let Some(slot) = buf.get_mut(n) {
             *slot = b;
@@ -416,6 +435,8 @@ fn numeric_date(s: &str) -> Option<DateShape> {
             return None;
         }
         let short_year = p3.len() == 2;
+        // Cannot overflow: a two-digit year (the only one these arms see) is at most 99.
+        #[allow(clippy::arithmetic_side_effects)]
         let y = match y {
             _ if !short_year => y,
             69..=99 => 1900 + y,
@@ -434,9 +455,10 @@ fn digits(p: &str, max_len: usize) -> Option<u32> {
 
 fn split_date_time(s: &str) -> (&str, Option<&str>) {
     // ISO's `T` between a date and a time: after the date, before a digit (not the T of `UTC`).
-    if let Some(i) = s.find('T') {
-        if i >= 8 && s.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
-            return (s.get(..i).unwrap_or(s), s.get(i + 1..));
+    if let Some((date, t_time)) = s.find('T').filter(|&i| i >= 8).and_then(|i| s.split_at_checked(i)) {
+        let time = t_time.get(1..); // after the one-byte `T`
+        if time.and_then(|t| t.as_bytes().first()).is_some_and(u8::is_ascii_digit) {
+            return (date, time);
         }
     }
     match s.split_once(' ') {
@@ -472,7 +494,7 @@ fn month_number(word: &[u8]) -> Option<u32> {
     if word.eq_ignore_ascii_case(b"sept") {
         return Some(9);
     }
-    MONTHS.iter().position(|m| names(word, m)).map(|i| i as u32 + 1)
+    MONTHS.iter().zip(1..).find_map(|(m, number)| names(word, m).then_some(number))
 }
 
 /// A cursor over the bytes of a date with month names.
@@ -486,6 +508,8 @@ impl<'a> Scan<'a> {
         self.s.as_bytes().get(self.at).copied()
     }
 
+    // Cannot overflow: `self.at` only steps past a byte `peek` returned, so it stays `<= s.len()`.
+    #[allow(clippy::arithmetic_side_effects)]
     fn take_while(&mut self, f: impl Fn(u8) -> bool) -> &'a [u8] {
         let start = self.at;
         while self.peek().is_some_and(&f) {
@@ -496,13 +520,17 @@ impl<'a> Scan<'a> {
 
     fn number(&mut self, lengths: std::ops::RangeInclusive<usize>) -> Option<u32> {
         let d = self.take_while(|b| b.is_ascii_digit());
-        lengths.contains(&d.len()).then(|| d.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0')))
+        let value =
+            |d: &[u8]| d.iter().try_fold(0u32, |n, &b| n.checked_mul(10)?.checked_add(u32::from(b.checked_sub(b'0')?)));
+        lengths.contains(&d.len()).then(|| value(d)).flatten()
     }
 
     fn word(&mut self) -> &'a [u8] {
         self.take_while(|b| b.is_ascii_alphabetic())
     }
 
+    // Cannot overflow: `self.at` steps only past the byte `peek` returned, so it stays `<= s.len()`.
+    #[allow(clippy::arithmetic_side_effects)]
     fn eat(&mut self, b: u8) -> bool {
         let hit = self.peek() == Some(b);
         self.at += usize::from(hit);
@@ -530,7 +558,7 @@ fn named_month_date(s: &str) -> Option<DateShape> {
     let (layout, year, month, day) = if p.peek().is_some_and(|b| b.is_ascii_digit()) {
         let day = p.number(1..=2)?;
         let sep = p.peek().filter(|b| matches!(b, b'-' | b' ' | b'/' | b'.'))?;
-        p.at += 1;
+        p.eat(sep);
         let month = month_number(p.word())?;
         if !p.eat(sep) {
             return None;
@@ -540,7 +568,7 @@ fn named_month_date(s: &str) -> Option<DateShape> {
         let month = month_number(p.word())?;
         p.eat(b'.'); // `Jan. 15, 2024`
         let sep = p.peek().filter(|b| matches!(b, b' ' | b'-'))?;
-        p.at += 1;
+        p.eat(sep);
         let day = p.number(1..=2)?;
         // `Jan 15 2024`, `Jan 15, 2024`, `Jan-15-2024`.
         let joined = if sep == b' ' {
@@ -574,13 +602,16 @@ fn split_offset(t: &str) -> Option<(&str, Option<i32>)> {
     }
     // The clock has at least `H:MM`, so a sign at position 4 or later starts an offset.
     let Some(i) = t.rfind(['+', '-']).filter(|&i| i >= 4) else { return Some((t, None)) };
+    // Cannot overflow: two ASCII digits make at most 99.
+    #[allow(clippy::arithmetic_side_effects)]
     let two = |d: &[u8]| -> Option<i32> {
         match d {
             [a, b] if a.is_ascii_digit() && b.is_ascii_digit() => Some(i32::from(a - b'0') * 10 + i32::from(b - b'0')),
             _ => None,
         }
     };
-    let (h, m) = match t.as_bytes().get(i + 1..)? {
+    let (clock, signed) = t.split_at_checked(i)?;
+    let (h, m) = match signed.as_bytes().get(1..)? {
         [h1, h2] => (two(&[*h1, *h2])?, 0),
         [h1, h2, m1, m2] => (two(&[*h1, *h2])?, two(&[*m1, *m2])?),
         [h1, h2, b':', m1, m2] => (two(&[*h1, *h2])?, two(&[*m1, *m2])?),
@@ -589,20 +620,21 @@ fn split_offset(t: &str) -> Option<(&str, Option<i32>)> {
     if h > 14 || m > 59 {
         return None;
     }
-    let sign = if t.as_bytes().get(i) == Some(&b'-') { -1 } else { 1 };
-    Some((t.get(..i)?.trim_end(), Some(sign * (h * 60 + m) * 60)))
+    let sign = if signed.starts_with('-') { -1 } else { 1 };
+    // Cannot overflow: `h <= 14` and `m <= 59` (checked above).
+    #[allow(clippy::arithmetic_side_effects)]
+    let offset = sign * (h * 60 + m) * 60;
+    Some((clock.trim_end(), Some(offset)))
 }
 
 /// `HH:MM[:SS[.fff]]`, an optional ` AM`/` PM` and an optional UTC offset.
 fn parse_time(t: &str) -> Option<TimeOfDay> {
     let (t, offset) = split_offset(t)?;
-    let upper_tail = t.len().checked_sub(2).and_then(|i| t.get(i..)).unwrap_or_default();
-    let (clock, pm) = if upper_tail.eq_ignore_ascii_case("AM") {
-        (t.get(..t.len() - 2)?.trim_end(), Some(false))
-    } else if upper_tail.eq_ignore_ascii_case("PM") {
-        (t.get(..t.len() - 2)?.trim_end(), Some(true))
-    } else {
-        (t, None)
+    let split = t.len().checked_sub(2).and_then(|i| t.split_at_checked(i));
+    let (clock, pm) = match split {
+        Some((clock, tail)) if tail.eq_ignore_ascii_case("AM") => (clock.trim_end(), Some(false)),
+        Some((clock, tail)) if tail.eq_ignore_ascii_case("PM") => (clock.trim_end(), Some(true)),
+        _ => (t, None),
     };
     let mut parts = clock.split(':');
     let h: u32 = digits(parts.next()?, 2)?;
@@ -623,6 +655,8 @@ fn parse_time(t: &str) -> Option<TimeOfDay> {
     if parts.next().is_some() {
         return None;
     }
+    // Cannot overflow: `h` is within 1..=12 where 12 is added.
+    #[allow(clippy::arithmetic_side_effects)]
     let h = match pm {
         Some(true) if (1..=12).contains(&h) => h % 12 + 12,
         Some(false) if (1..=12).contains(&h) => h % 12,
@@ -630,7 +664,10 @@ fn parse_time(t: &str) -> Option<TimeOfDay> {
         None => h,
     };
     NaiveTime::from_hms_opt(h, m, sec)?;
-    Some(TimeOfDay { seconds: h * 3600 + m * 60 + sec, offset })
+    // Cannot overflow: `from_hms_opt` accepted them, so `h < 24`, `m < 60` and `sec < 61`.
+    #[allow(clippy::arithmetic_side_effects)]
+    let seconds = h * 3600 + m * 60 + sec;
+    Some(TimeOfDay { seconds, offset })
 }
 
 /// Days since 1970-01-01 for a calendar date, if it exists.
@@ -644,14 +681,27 @@ pub fn epoch() -> NaiveDate {
     NaiveDate::default()
 }
 
-/// The calendar date of a stored day number.
+/// The calendar date of a stored day number. A day number past the dates chrono holds (about
+/// 262,000 years either side of 1970, which no read value is) gives its earliest or latest date;
+/// [`checked_date_from_days`] says `None` instead.
 pub fn date_from_days(days: i32) -> NaiveDate {
-    epoch() + chrono::Duration::days(days as i64)
+    checked_date_from_days(days).unwrap_or(if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
 }
 
-/// The date-time of stored seconds since 1970-01-01T00:00:00.
+/// The calendar date of a stored day number, `None` past the dates chrono holds.
+pub fn checked_date_from_days(days: i32) -> Option<NaiveDate> {
+    epoch().checked_add_signed(chrono::TimeDelta::try_days(i64::from(days))?)
+}
+
+/// The date-time of stored seconds since 1970-01-01T00:00:00. Seconds past the date-times chrono
+/// holds give its earliest or latest one; [`checked_datetime_from_seconds`] says `None` instead.
 pub fn datetime_from_seconds(seconds: i64) -> NaiveDateTime {
-    epoch().and_time(NaiveTime::MIN) + chrono::Duration::seconds(seconds)
+    checked_datetime_from_seconds(seconds).unwrap_or(if seconds < 0 { NaiveDateTime::MIN } else { NaiveDateTime::MAX })
+}
+
+/// The date-time of stored seconds since 1970-01-01T00:00:00, `None` past the date-times chrono holds.
+pub fn checked_datetime_from_seconds(seconds: i64) -> Option<NaiveDateTime> {
+    epoch().and_time(NaiveTime::MIN).checked_add_signed(chrono::TimeDelta::try_seconds(seconds)?)
 }
 
 impl DateShape {
@@ -673,8 +723,8 @@ impl DateShape {
     /// Seconds since 1970-01-01T00:00:00 of the date and time as written: a UTC offset is ignored
     /// (see the module docs), so the day of the result is the calendar date in the file.
     pub fn seconds(&self, order: DateOrder) -> Option<i64> {
-        let days = self.days(order)? as i64;
-        Some(days * 86_400 + self.time.map_or(0, |t| i64::from(t.seconds)))
+        let days = i64::from(self.days(order)?);
+        days.checked_mul(86_400)?.checked_add(self.time.map_or(0, |t| i64::from(t.seconds)))
     }
 
     /// True when a UTC offset was written after the time.

@@ -105,16 +105,21 @@ pub(crate) fn phi(a: u64, b: u64, c: u64, d: u64) -> f64 {
 /// Profiles the category `column` over the segments `codes` (one per row, each below `segments`).
 pub(crate) fn category_trait(column: &str, levels: &Levels<'_>, codes: &[u32], segments: usize) -> CategoryTrait {
     let k = levels.names.len();
-    let mut counts = vec![0u64; segments * k];
+    // Per segment, per level (the counts count rows, so adding one never saturates).
+    let mut counts = vec![vec![0u64; k]; segments];
     let mut missing = vec![0u64; segments];
     for (level, &code) in levels.codes.iter().zip(codes) {
         let s = code as usize;
         match level {
-            Some(l) if (*l as usize) < k => counts.get_mut(s * k + *l as usize).into_iter().for_each(|c| *c += 1),
-            _ => missing.get_mut(s).into_iter().for_each(|m| *m += 1),
+            Some(l) if (*l as usize) < k => counts
+                .get_mut(s)
+                .and_then(|row| row.get_mut(*l as usize))
+                .into_iter()
+                .for_each(|c| *c = c.saturating_add(1)),
+            _ => missing.get_mut(s).into_iter().for_each(|m| *m = m.saturating_add(1)),
         }
     }
-    let total = |l: usize| (0..segments).map(|s| counts.get(s * k + l).copied().unwrap_or(0)).sum::<u64>();
+    let total = |l: usize| counts.iter().map(|row| row.get(l).copied().unwrap_or(0)).sum::<u64>();
     // Levels someone has, most common first, ties by name.
     let mut order: Vec<(usize, u64)> = (0..k).map(|l| (l, total(l))).filter(|(_, t)| *t > 0).collect();
     let name = |l: usize| levels.names.get(l).map_or("", String::as_str);
@@ -127,16 +132,18 @@ pub(crate) fn category_trait(column: &str, levels: &Levels<'_>, codes: &[u32], s
     };
     let segments_out = (0..segments)
         .map(|s| {
-            let row = counts.get(s * k..(s + 1) * k).unwrap_or_default();
+            let row = counts.get(s).map_or(&[][..], Vec::as_slice);
             let n: u64 = row.iter().sum();
             let levels_out = order
                 .iter()
                 .map(|&(l, level_total)| {
                     let a = row.get(l).copied().unwrap_or(0);
                     let seg_share = share(a, n);
-                    // Segment/rest × this level/any other.
-                    let (b, c) = (n - a, level_total - a);
-                    let d = (all_count - n) - c;
+                    // Segment/rest × this level/any other. None saturates: a ≤ n (the segment's count of
+                    // the level, and of all levels); a ≤ level_total (the level's count in every segment); and
+                    // c ≤ all_count − n (the level's count in the other segments, of their count of all levels).
+                    let (b, c) = (n.saturating_sub(a), level_total.saturating_sub(a));
+                    let d = all_count.saturating_sub(n).saturating_sub(c);
                     let tested = ContingencyTable::new(&[vec![a, b], vec![c, d]]).map(|table| {
                         let t = chi_square(&table, YatesCorrection::WhenOneDegreeOfFreedom);
                         TraitTest::raw(TestKind::ChiSquare, t.statistic, t.p_value, t.cramers_v, phi(a, b, c, d))

@@ -94,7 +94,8 @@ fn text_levels(values: &[Option<String>], present: usize) -> Kind<'_> {
         };
         codes.push(code);
     }
-    if index.len() * 2 > present {
+    // Saturating is exact here: a product beyond usize::MAX is above `present` too.
+    if index.len().saturating_mul(2) > present {
         return Kind::Skipped(
             "it is text in which most values appear only once (a key, a name or free text)".to_string(),
         );
@@ -123,7 +124,7 @@ fn looks_like_identifier(name: &str) -> bool {
 fn all_distinct(values: &[Option<i64>]) -> bool {
     let mut v: Vec<i64> = values.iter().flatten().copied().collect();
     v.sort_unstable();
-    v.windows(2).all(|w| w[0] != w[1])
+    v.iter().zip(v.iter().skip(1)).all(|(a, b)| a != b)
 }
 
 /// The number columns, as a message lists what exists.

@@ -55,7 +55,8 @@ pub(crate) fn date_trait(column: &str, data: &ColumnData, codes: &[u32], segment
     for (row, &code) in codes.iter().enumerate() {
         match data.number(row) {
             Some(v) => per.get_mut(code as usize).into_iter().for_each(|p| p.push(v)),
-            None => missing.get_mut(code as usize).into_iter().for_each(|m| *m += 1),
+            // Counts rows: never saturates.
+            None => missing.get_mut(code as usize).into_iter().for_each(|m| *m = m.saturating_add(1)),
         }
     }
     per.iter_mut().for_each(|v| v.sort_unstable_by(f64::total_cmp));

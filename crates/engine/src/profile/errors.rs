@@ -95,6 +95,15 @@ pub enum ProfileError {
         /// The largest share, as a percentage.
         max: String,
     },
+    /// A KPI that cannot be counted in whole numbers: order counts or dates that are not real ones.
+    #[error(
+        "the KPIs cannot be computed: {what}; check the customers' orders and last order dates (and the as-of \
+         date) for values that are not real ones."
+    )]
+    KpiOutOfRange {
+        /// What does not fit, in words.
+        what: String,
+    },
     /// A number in the options (the significance level, a niche bound) is not a number in its range.
     #[error(transparent)]
     Number(#[from] crate::typed::TypedError),

@@ -71,7 +71,9 @@ impl<'a> KpiColumns<'a> {
     /// The day of `row`'s last order.
     fn last_day(&self, row: usize) -> Option<i32> {
         match self.last_order_date {
-            ColumnData::Datetime(v) => v.get(row).copied().flatten().map(|s| s.div_euclid(86_400) as i32),
+            ColumnData::Datetime(v) => {
+                v.get(row).copied().flatten().and_then(|s| i32::try_from(s.div_euclid(86_400)).ok())
+            }
             ColumnData::Date(v) => v.get(row).copied().flatten(),
             _ => None,
         }
@@ -187,9 +189,108 @@ fn as_of(columns: &KpiColumns<'_>, typed: Option<i32>, rows: usize) -> Option<(i
         .map(|day| (day, true))
 }
 
+/// 2⁶⁴: every number of orders below it converts to a `u64` (its fraction dropped).
+const ORDERS_LIMIT: f64 = 18_446_744_073_709_551_616.0;
+
 /// The KPIs per segment of `assignment` (whose rows the columns follow); `typed_as_of` is the
 /// as-of day the user chose, if any; `clv` the CLV fit's rows in the same order, if any.
-pub(crate) fn kpi_table(
+///
+/// # Errors
+/// [`ProfileError::KpiOutOfRange`] when a customer's orders, the orders added up, the days since
+/// the last orders added up or the lapse date do not fit the whole numbers they are counted in.
+pub(crate) fn compute_kpis(
+    columns: &KpiColumns<'_>,
+    clv: Option<&[ClvRow]>,
+    assignment: &Assignment,
+    typed_as_of: Option<i32>,
+    lapsed_days: u32,
+    currency: Option<&str>,
+) -> Result<KpiTable, ProfileError> {
+    let out_of_range = |what: String| ProfileError::KpiOutOfRange { what };
+    let orders_too_many =
+        || out_of_range("the customers' orders add up to more than 18,446,744,073,709,551,615".into());
+    let days_too_many = || {
+        out_of_range("the days since the customers' last orders add up to more than 9,223,372,036,854,775,807".into())
+    };
+    let rows = assignment.rows();
+    let as_of = as_of(columns, typed_as_of, rows);
+    let cutoff = match as_of {
+        Some((day, _)) => Some(day.checked_sub_unsigned(lapsed_days).ok_or_else(|| {
+            out_of_range(format!(
+                "the lapse date, {lapsed_days} days before the as-of date, is before the earliest day Segscope can count"
+            ))
+        })?),
+        None => None,
+    };
+    let mut totals = vec![Totals::default(); assignment.segments.len()];
+    for (row, &code) in assignment.codes.iter().enumerate() {
+        let Some(t) = totals.get_mut(code as usize) else { continue };
+        let orders = columns.orders.number(row).unwrap_or(0.0).max(0.0);
+        if orders >= ORDERS_LIMIT {
+            return Err(out_of_range(format!(
+                "the customer in row {} has {orders} orders, more than 18,446,744,073,709,551,615",
+                row.saturating_add(1)
+            )));
+        }
+        // In range: 0 ≤ orders < 2⁶⁴ (NaN became 0 above).
+        let orders = orders as u64;
+        // The counts below count rows, so they stay far below u64::MAX and never saturate.
+        t.customers = t.customers.saturating_add(1);
+        t.orders = t.orders.checked_add(orders).ok_or_else(orders_too_many)?;
+        t.buyers = t.buyers.saturating_add(u64::from(orders >= 1));
+        t.repeat = t.repeat.saturating_add(u64::from(orders >= 2));
+        t.revenue.add(columns.revenue.number(row).unwrap_or(0.0));
+        if let (Some(last), Some((day, _)), Some(cutoff)) = (columns.last_day(row), as_of, cutoff) {
+            t.dated = t.dated.saturating_add(1);
+            // Two i32 days differ by less than 2³³, so the i64 difference never saturates.
+            let recency = i64::from(day).saturating_sub(i64::from(last));
+            t.recency_sum = t.recency_sum.checked_add(recency).ok_or_else(days_too_many)?;
+            t.lapsed = t.lapsed.saturating_add(u64::from(last < cutoff));
+        }
+        if let Some(c) = clv.and_then(|c| c.get(row)) {
+            if let Some(v) = c.clv {
+                t.clv.add(v);
+                t.clv_n = t.clv_n.saturating_add(1);
+            }
+            if let Some(p) = c.p_alive {
+                t.p_alive.add(p);
+                t.p_alive_n = t.p_alive_n.saturating_add(1);
+            }
+        }
+    }
+    let mut everyone = Totals::default();
+    for t in &totals {
+        // The counts add up the segments' counts of rows: they never saturate.
+        everyone.customers = everyone.customers.saturating_add(t.customers);
+        everyone.buyers = everyone.buyers.saturating_add(t.buyers);
+        everyone.repeat = everyone.repeat.saturating_add(t.repeat);
+        everyone.orders = everyone.orders.checked_add(t.orders).ok_or_else(orders_too_many)?;
+        everyone.revenue.add(t.revenue.total());
+        everyone.recency_sum = everyone.recency_sum.checked_add(t.recency_sum).ok_or_else(days_too_many)?;
+        everyone.dated = everyone.dated.saturating_add(t.dated);
+        everyone.lapsed = everyone.lapsed.saturating_add(t.lapsed);
+        everyone.clv.add(t.clv.total());
+        everyone.clv_n = everyone.clv_n.saturating_add(t.clv_n);
+        everyone.p_alive.add(t.p_alive.total());
+        everyone.p_alive_n = everyone.p_alive_n.saturating_add(t.p_alive_n);
+    }
+    let has_clv = clv.is_some();
+    Ok(KpiTable {
+        as_of: as_of.map(|(day, _)| format::date(day)),
+        as_of_is_default: as_of.is_some_and(|(_, default)| default),
+        lapsed_before: cutoff.map(format::date),
+        lapsed_definition: as_of
+            .zip(cutoff)
+            .map(|((day, _), cutoff)| sentences::lapsed_definition(cutoff, lapsed_days, day)),
+        currency: currency.map(str::to_string),
+        all: everyone.kpis(super::ALL_CUSTOMERS, &everyone, has_clv),
+        segments: totals.iter().zip(&assignment.segments).map(|(t, s)| t.kpis(&s.name, &everyone, has_clv)).collect(),
+    })
+}
+
+/// [`compute_kpis`] for the tests, whose data always fits.
+#[cfg(test)]
+fn kpi_table(
     columns: &KpiColumns<'_>,
     clv: Option<&[ClvRow]>,
     assignment: &Assignment,
@@ -197,60 +298,7 @@ pub(crate) fn kpi_table(
     lapsed_days: u32,
     currency: Option<&str>,
 ) -> KpiTable {
-    let rows = assignment.rows();
-    let as_of = as_of(columns, typed_as_of, rows);
-    let cutoff = as_of.map(|(day, _)| day - lapsed_days as i32);
-    let mut totals = vec![Totals::default(); assignment.segments.len()];
-    for (row, &code) in assignment.codes.iter().enumerate() {
-        let Some(t) = totals.get_mut(code as usize) else { continue };
-        let orders = columns.orders.number(row).unwrap_or(0.0).max(0.0) as u64;
-        t.customers += 1;
-        t.orders += orders;
-        t.buyers += u64::from(orders >= 1);
-        t.repeat += u64::from(orders >= 2);
-        t.revenue.add(columns.revenue.number(row).unwrap_or(0.0));
-        if let (Some(last), Some((day, _)), Some(cutoff)) = (columns.last_day(row), as_of, cutoff) {
-            t.dated += 1;
-            t.recency_sum += i64::from(day) - i64::from(last);
-            t.lapsed += u64::from(last < cutoff);
-        }
-        if let Some(c) = clv.and_then(|c| c.get(row)) {
-            if let Some(v) = c.clv {
-                t.clv.add(v);
-                t.clv_n += 1;
-            }
-            if let Some(p) = c.p_alive {
-                t.p_alive.add(p);
-                t.p_alive_n += 1;
-            }
-        }
-    }
-    let mut everyone = Totals::default();
-    for t in &totals {
-        everyone.customers += t.customers;
-        everyone.buyers += t.buyers;
-        everyone.repeat += t.repeat;
-        everyone.orders += t.orders;
-        everyone.revenue.add(t.revenue.total());
-        everyone.recency_sum += t.recency_sum;
-        everyone.dated += t.dated;
-        everyone.lapsed += t.lapsed;
-        everyone.clv.add(t.clv.total());
-        everyone.clv_n += t.clv_n;
-        everyone.p_alive.add(t.p_alive.total());
-        everyone.p_alive_n += t.p_alive_n;
-    }
-    let has_clv = clv.is_some();
-    KpiTable {
-        as_of: as_of.map(|(day, _)| format::date(day)),
-        as_of_is_default: as_of.is_some_and(|(_, default)| default),
-        lapsed_before: cutoff.map(format::date),
-        lapsed_definition: as_of
-            .map(|(day, _)| sentences::lapsed_definition(day - lapsed_days as i32, lapsed_days, day)),
-        currency: currency.map(str::to_string),
-        all: everyone.kpis(super::ALL_CUSTOMERS, &everyone, has_clv),
-        segments: totals.iter().zip(&assignment.segments).map(|(t, s)| t.kpis(&s.name, &everyone, has_clv)).collect(),
-    }
+    compute_kpis(columns, clv, assignment, typed_as_of, lapsed_days, currency).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[cfg(test)]

@@ -160,8 +160,9 @@ fn check_fit(columns: &[(&str, &ColumnData)], assignment: &Assignment) -> Result
 ///
 /// # Errors
 /// [`ProfileError::NoCustomers`], [`ProfileError::RowsDiffer`] or [`ProfileError::UnknownSegment`]
-/// when the data and the segmentation do not fit; [`ProfileError::Cancelled`] when `monitor`
-/// asks to stop (checked after every column).
+/// when the data and the segmentation do not fit; [`ProfileError::KpiOutOfRange`] when the KPIs'
+/// orders or dates do not fit whole numbers; [`ProfileError::Cancelled`] when `monitor` asks to
+/// stop (checked after every column).
 pub fn compute(
     data: &ProfileData<'_>,
     assignment: &Assignment,
@@ -182,7 +183,8 @@ pub fn compute(
     }
     let segments = assignment.segments.len();
     let codes = &assignment.codes;
-    let units = rows as u64 * (data.columns.len() as u64 + 1);
+    // Progress units (rows × columns): far below u64::MAX, so they never saturate.
+    let units = (rows as u64).saturating_mul((data.columns.len() as u64).saturating_add(1));
     let mut stage = Stage::start(monitor, "Profiling segments", units, 1)?;
     let mut profile = Profile {
         title: assignment.title.clone(),
@@ -240,9 +242,13 @@ pub fn compute(
             typical::typical_customer(s, &seg.name, n, c, d, options.callouts)
         })
         .collect();
-    profile.kpis = data.transactions.map(|columns| {
-        kpi::kpi_table(&columns, data.clv, assignment, options.as_of, options.lapsed_days, options.currency.as_deref())
-    });
+    profile.kpis = data
+        .transactions
+        .map(|columns| {
+            let currency = options.currency.as_deref();
+            kpi::compute_kpis(&columns, data.clv, assignment, options.as_of, options.lapsed_days, currency)
+        })
+        .transpose()?;
     stage.finish()?;
     Ok(profile)
 }

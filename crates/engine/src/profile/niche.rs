@@ -76,10 +76,11 @@ fn group_spreads(
     let mut n = vec![0u64; groups];
     for row in 0..value.len() {
         let Some(g) = group_of(row) else { continue };
-        size.get_mut(g).into_iter().for_each(|s| *s += 1);
+        // Both count rows: they never saturate.
+        size.get_mut(g).into_iter().for_each(|s| *s = s.saturating_add(1));
         if let Some(v) = value.number(row) {
             sums.get_mut(g).into_iter().for_each(|s| s.add(v));
-            n.get_mut(g).into_iter().for_each(|c| *c += 1);
+            n.get_mut(g).into_iter().for_each(|c| *c = c.saturating_add(1));
         }
     }
     let means: Vec<f64> = sums.iter().zip(&n).map(|(s, &c)| if c > 0 { s.total() / c as f64 } else { 0.0 }).collect();
@@ -143,7 +144,9 @@ pub fn find_niches(
     })?;
     let cuts: Vec<&(&str, &ColumnData)> =
         columns.iter().filter(|(n, _)| *n != params.value && !params.leave_out.iter().any(|l| l == n)).collect();
-    let mut stage = Stage::start(monitor, "Looking for niches", (rows * (1 + cuts.len())) as u64, 1)?;
+    // Progress units (rows × columns): far below u64::MAX, so they never saturate.
+    let units = (rows as u64).saturating_mul((cuts.len() as u64).saturating_add(1));
+    let mut stage = Stage::start(monitor, "Looking for niches", units, 1)?;
     let segments = assignment.segments.len();
     let codes = &assignment.codes;
     let (sizes, spreads) = group_spreads(value, segments, |r| codes.get(r).map(|&c| c as usize));
@@ -161,12 +164,22 @@ pub fn find_niches(
     for (name, data) in cuts {
         if let Kind::Category(levels) = classify(name, data) {
             let k = levels.names.len();
-            let (sub_sizes, sub_spreads) = group_spreads(value, segments * k, |r| {
+            // Group segment × k + level for each segment and level. More groups than a usize counts
+            // could not be held in memory: such a column is no cut.
+            let Some(groups) = segments.checked_mul(k) else {
+                stage.advance(rows as u64)?;
+                continue;
+            };
+            let (sub_sizes, sub_spreads) = group_spreads(value, groups, |r| {
                 let level = levels.codes.get(r).copied().flatten()? as usize;
-                Some(*codes.get(r)? as usize * k + level)
+                if level >= k {
+                    return None;
+                }
+                (*codes.get(r)? as usize).checked_mul(k)?.checked_add(level)
             });
-            for (g, (&size, &spread)) in sub_sizes.iter().zip(&sub_spreads).enumerate() {
-                let (segment, level) = (g / k.max(1), g % k.max(1));
+            // The groups in order: segment by segment, level by level.
+            let cells = (0..segments).flat_map(|segment| (0..k).map(move |level| (segment, level)));
+            for ((segment, level), (&size, &spread)) in cells.zip(sub_sizes.iter().zip(&sub_spreads)) {
                 // A cut that keeps the whole segment is the segment again.
                 if size == 0 || sizes.get(segment) == Some(&size) {
                     continue;
@@ -208,7 +221,8 @@ pub fn find_niches(
 
 /// Two disjoint groups' spread together.
 fn combine(a: &Spread, b: &Spread) -> Spread {
-    let n = a.n + b.n;
+    // Two disjoint groups' counts of rows: never saturates.
+    let n = a.n.saturating_add(b.n);
     if n == 0 {
         return Spread::default();
     }

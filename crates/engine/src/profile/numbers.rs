@@ -84,7 +84,7 @@ impl Spread {
 
     /// As the moments Welch's test takes (unbiased variance; 0 below two values, which the test refuses).
     pub(crate) fn moments(&self) -> Moments {
-        let variance = if self.n > 1 { self.m2 / (self.n - 1) as f64 } else { 0.0 };
+        let variance = if self.n > 1 { self.m2 / self.n.saturating_sub(1) as f64 } else { 0.0 };
         Moments { n: self.n, mean: self.mean, variance }
     }
 }
@@ -118,7 +118,8 @@ pub(crate) fn number_trait(
     for (row, &code) in codes.iter().enumerate() {
         match data.number(row) {
             Some(v) => per.get_mut(code as usize).into_iter().for_each(|p| p.push(v)),
-            None => missing.get_mut(code as usize).into_iter().for_each(|m| *m += 1),
+            // Counts rows: never saturates.
+            None => missing.get_mut(code as usize).into_iter().for_each(|m| *m = m.saturating_add(1)),
         }
     }
     per.iter_mut().for_each(|v| v.sort_unstable_by(f64::total_cmp));

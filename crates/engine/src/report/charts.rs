@@ -25,12 +25,12 @@ pub(crate) fn sizes(profile: &Profile) -> Result<String, ReportError> {
     let bars: Vec<Bar> = profile
         .segments
         .iter()
-        .enumerate()
-        .map(|(i, s)| Bar {
+        .zip(PALETTE.iter().cycle())
+        .map(|(s, &colour)| Bar {
             name: s.name.clone(),
             value: s.count as f64,
             label: format!("{} ({})", format::count(s.count), format::share(s.share)),
-            colour: PALETTE[i % PALETTE.len()],
+            colour,
         })
         .collect();
     let label = "Bar chart: customers per segment (the table below gives the numbers)";
@@ -82,12 +82,12 @@ pub fn kpi_bars(table: &KpiTable) -> Vec<KpiBars> {
 /// `kpi` across the segments and all customers.
 fn bars_of(table: &KpiTable, kpi: &Kpi) -> KpiBars {
     let currency = table.currency.as_deref();
-    let groups = table.segments.iter().chain(std::iter::once(&table.all));
+    // The segments in the palette's colours, taken in turn; all customers in grey.
+    let segments = table.segments.iter().zip(PALETTE.iter().copied().cycle());
+    let groups = segments.chain(std::iter::once((&table.all, EVERYONE)));
     let bars: Vec<Bar> = groups
-        .enumerate()
-        .filter_map(|(i, g)| {
+        .filter_map(|(g, colour)| {
             let value = (kpi.get)(g)?;
-            let colour = if i == table.segments.len() { EVERYONE } else { PALETTE[i % PALETTE.len()] };
             Some(Bar { name: g.segment.clone(), value, label: super::kpis::shown(kpi, g, currency), colour })
         })
         .collect();

@@ -305,8 +305,11 @@ fn kpi_section(out: &mut String, p: &Profile) -> Result<(), ReportError> {
                 row
             })
             .collect();
-        let caption =
-            if parts > 1 { format!("KPIs by segment ({} of {parts})", i + 1) } else { "KPIs by segment".into() };
+        let caption = if parts > 1 {
+            format!("KPIs by segment ({} of {parts})", i.saturating_add(1))
+        } else {
+            "KPIs by segment".into()
+        };
         table(out, &caption, &headers, 1, &rows);
     }
     let charted = ["revenue_per_customer", "revenue_share", "repeat_rate", "mean_recency_days"];
@@ -336,7 +339,9 @@ fn custom_kpi_section(out: &mut String, p: &Profile) {
     let parts = segments.div_ceil(KPI_SEGMENTS).max(1);
     let per_table = segments.div_ceil(parts).max(1);
     for part in 0..parts {
-        let range = part * per_table..((part + 1) * per_table).min(segments);
+        // None saturates: both are at most parts × per_table, below segments + parts (1 without segments).
+        let start = part.saturating_mul(per_table);
+        let range = start..start.saturating_add(per_table).min(segments);
         let mut headers = vec!["KPI"];
         if let Some(k) = t.kpis.first() {
             headers.extend(k.segments.get(range.clone()).unwrap_or_default().iter().map(|g| g.segment.as_str()));
@@ -359,7 +364,7 @@ fn custom_kpi_section(out: &mut String, p: &Profile) {
             })
             .collect();
         let caption = if parts > 1 {
-            format!("Your KPIs by segment ({} of {parts})", part + 1)
+            format!("Your KPIs by segment ({} of {parts})", part.saturating_add(1))
         } else {
             "Your KPIs by segment".into()
         };

@@ -67,10 +67,11 @@ pub fn sheet_name(wanted: &str, taken: &[String]) -> String {
     if free(&first) {
         return first;
     }
-    (2..)
+    (2..=u64::MAX)
         .map(|n| {
             let suffix = format!(" ({n})");
-            format!("{}{suffix}", fits(clean, SHEET_NAME - suffix.chars().count()))
+            // A suffix " (n)" is at most 23 characters, fewer than SHEET_NAME: never saturates.
+            format!("{}{suffix}", fits(clean, SHEET_NAME.saturating_sub(suffix.chars().count())))
         })
         .find(|name| free(name))
         .unwrap_or_else(|| first.clone())
@@ -83,6 +84,12 @@ struct Sheet<'a> {
 }
 
 impl<'a> Sheet<'a> {
+    /// On to the next row. Rows are written between steps and the workbook refuses rows past 1,048,575
+    /// (an error), so the row stays far below u32::MAX and never saturates.
+    fn step(&mut self) {
+        self.row = self.row.saturating_add(1);
+    }
+
     fn new(workbook: &'a mut Workbook, name: &str, taken: &mut Vec<String>) -> Result<Self, ReportError> {
         let name = sheet_name(name, taken);
         taken.push(name.clone());
@@ -93,25 +100,25 @@ impl<'a> Sheet<'a> {
 
     fn title(&mut self, text: &str, f: &Formats) -> Result<(), ReportError> {
         self.ws.write_string_with_format(self.row, 0, text, &f.title)?;
-        self.row += 1;
+        self.step();
         Ok(())
     }
 
     fn line(&mut self, text: &str) -> Result<(), ReportError> {
         self.ws.write_string(self.row, 0, text)?;
-        self.row += 1;
+        self.step();
         Ok(())
     }
 
     fn gap(&mut self) {
-        self.row += 1;
+        self.step();
     }
 
     fn headers(&mut self, headers: &[&str], f: &Formats) -> Result<(), ReportError> {
         for (c, h) in (0u16..).zip(headers) {
             self.ws.write_string_with_format(self.row, c, *h, &f.header)?;
         }
-        self.row += 1;
+        self.step();
         Ok(())
     }
 
@@ -136,7 +143,7 @@ impl<'a> Sheet<'a> {
     }
 
     fn next(&mut self) {
-        self.row += 1;
+        self.step();
     }
 
     fn widths(&mut self, widths: &[f64]) -> Result<(), ReportError> {

@@ -94,7 +94,7 @@ impl RfmMap {
         let mut problems = Vec::new();
         for (i, (s, m)) in self.segments.iter().zip(&m).enumerate() {
             if s.name.trim().is_empty() {
-                problems.push(format!("segment {} has no name", i + 1));
+                problems.push(format!("segment {} has no name", i.saturating_add(1)));
             }
             if self.segments.iter().take(i).any(|o| o.name == s.name) || s.name == self.no_purchases {
                 problems.push(format!("two segments are called “{}”", s.name));
@@ -107,16 +107,18 @@ impl RfmMap {
                 if !m.is_empty() {
                     continue;
                 }
-                let slot = &mut owner[usize::from(r - 1)][usize::from(f - 1)];
-                match slot {
-                    Some(other) => problems.push(format!("cell R{r} F{f} is in both “{other}” and “{}”", s.name)),
-                    None => *slot = Some(&s.name),
+                match cell(&mut owner, r, f) {
+                    Some(Some(other)) => {
+                        problems.push(format!("cell R{r} F{f} is in both “{other}” and “{}”", s.name));
+                    }
+                    Some(slot) => *slot = Some(&s.name),
+                    None => {}
                 }
             }
         }
-        for r in 1..=bins {
-            for f in 1..=bins {
-                if owner[usize::from(r - 1)][usize::from(f - 1)].is_none() {
+        for (r, row) in (1..=bins).zip(&owner) {
+            for (f, slot) in (1..=bins).zip(row) {
+                if slot.is_none() {
                     problems.push(format!("cell R{r} F{f} is in no segment (without an M filter)"));
                 }
             }
@@ -130,6 +132,11 @@ impl RfmMap {
         }
         Ok(ValidRfmMap { map, m })
     }
+}
+
+/// The slot of cell R `r` F `f` (scores from 1) in a grid held row by row; `None` outside it.
+fn cell<'g, 'n>(grid: &'g mut [Vec<Option<&'n str>>], r: u8, f: u8) -> Option<&'g mut Option<&'n str>> {
+    grid.get_mut(usize::from(r.checked_sub(1)?))?.get_mut(usize::from(f.checked_sub(1)?))
 }
 
 /// A segment map that fits its bins ([`RfmMap::check`]), its M filters read as scores.

@@ -171,9 +171,9 @@ pub fn compute(
             Monetary::MeanOrder => total.to_f64() / s.orders as f64,
         };
         m_exact.push(match p.monetary {
-            Monetary::Total => total.units_at(scale).ok_or_else(|| RfmError::TooLarge {
-                customer: keys.get(i).cloned().flatten().unwrap_or_default(),
-            })?,
+            Monetary::Total => total
+                .units_at(scale)
+                .ok_or_else(|| RfmError::TooLarge { customer: keys.get(i).cloned().flatten().unwrap_or_default() })?,
             Monetary::MeanOrder => ordered(m),
         });
         r_float.push(recency as f64);

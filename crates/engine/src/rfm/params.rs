@@ -178,8 +178,10 @@ impl RfmParams {
         };
         if let Method::Thresholds { r, f, m } = &method {
             for (dimension, cuts) in [(Dimension::Recency, r), (Dimension::Frequency, f), (Dimension::Monetary, m)] {
-                let want = usize::from(bins) - 1;
-                if cuts.len() != want || cuts.windows(2).any(|w| w[0] >= w[1]) || cuts.iter().any(|c| !c.is_finite()) {
+                // bins is 3..=5 here ([`BINS`]), so the subtraction never saturates.
+                let want = usize::from(bins).saturating_sub(1);
+                let unordered = cuts.iter().zip(cuts.iter().skip(1)).any(|(a, b)| a >= b);
+                if cuts.len() != want || unordered || cuts.iter().any(|c| !c.is_finite()) {
                     let got = cuts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                     let got = if got.is_empty() { "none".to_string() } else { got };
                     return Err(RfmError::Params(format!(

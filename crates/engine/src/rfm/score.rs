@@ -20,9 +20,13 @@ pub fn rank_scores<T: Ord + Copy>(values: &[T], bins: u8, better: Better) -> Vec
         .map(|v| {
             let worse = match better {
                 Better::Higher => sorted.partition_point(|x| x < v),
-                Better::Lower => sorted.len() - sorted.partition_point(|x| x <= v),
+                Better::Lower => sorted.get(sorted.partition_point(|x| x <= v)..).map_or(0, <[T]>::len),
             } as u128;
-            (1 + u128::from(bins) * worse / n.max(1)) as u8
+            // Cannot overflow: bins × worse ≤ 255 × 2^64 fits u128, and worse < n (the customer is not worse
+            // than itself), so bins × worse / n < bins and the score 1 + that is at most bins, a u8.
+            #[allow(clippy::arithmetic_side_effects)]
+            let score = 1 + u128::from(bins) * worse / n.max(1);
+            score as u8
         })
         .collect()
 }
@@ -31,36 +35,40 @@ pub fn rank_scores<T: Ord + Copy>(values: &[T], bins: u8, better: Better) -> Vec
 /// customer's rank as `pandas.qcut(rank(method="first"), B, labels=1..B)`.
 pub fn quantile_scores<T: Ord + Copy>(values: &[T], keys: &[String], bins: u8, better: Better) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
+    let mut order: Vec<(usize, (&T, &String))> = values.iter().zip(keys).enumerate().collect();
     // Worst first, so rank 1 is the worst value and scores rise with rank.
-    order.sort_by(|&a, &b| {
+    order.sort_by(|(_, (va, ka)), (_, (vb, kb))| {
         let by_value = match better {
-            Better::Higher => values[a].cmp(&values[b]),
-            Better::Lower => values[b].cmp(&values[a]),
+            Better::Higher => va.cmp(vb),
+            Better::Lower => vb.cmp(va),
         };
-        by_value.then_with(|| keys[a].cmp(&keys[b]))
+        by_value.then_with(|| ka.cmp(kb))
     });
     let mut scores = vec![1u8; n];
-    if n <= 1 {
+    let Some(last) = n.checked_sub(1).filter(|&last| last > 0) else {
         return scores;
-    }
-    let b = bins as usize;
-    for (pos, &i) in order.iter().enumerate() {
+    };
+    for (pos, &(i, _)) in order.iter().enumerate() {
         // Rank r = pos + 1; bin = max(1, ceil(B (r − 1) / (N − 1))), in whole numbers.
-        let k = (b * pos).div_ceil(n - 1).max(1);
-        scores[i] = k.min(b) as u8;
+        // Cannot overflow: bins × pos ≤ 255 × 2^64 fits u128; last = N − 1 ≥ 1.
+        #[allow(clippy::arithmetic_side_effects)]
+        let k = (u128::from(bins) * pos as u128).div_ceil(last as u128).max(1);
+        if let Some(score) = scores.get_mut(i) {
+            *score = k.min(u128::from(bins)) as u8;
+        }
     }
     scores
 }
 
-/// Scores against user cut points.
+/// Scores against user cut points (at most 254 of them: more give the top score 255).
 pub fn threshold_scores(values: &[f64], cuts: &[f64], better: Better) -> Vec<u8> {
-    let b = cuts.len() + 1;
     values
         .iter()
         .map(|&v| match better {
-            Better::Higher => 1 + cuts.iter().filter(|&&c| v >= c).count() as u8,
-            Better::Lower => (b - cuts.iter().filter(|&&c| v > c).count()) as u8,
+            // 1 + the cuts at or below v.
+            Better::Higher => cuts.iter().fold(1u8, |s, &c| if v >= c { s.saturating_add(1) } else { s }),
+            // B − the cuts below v = 1 + the other cuts.
+            Better::Lower => cuts.iter().fold(1u8, |s, &c| if v > c { s } else { s.saturating_add(1) }),
         })
         .collect()
 }

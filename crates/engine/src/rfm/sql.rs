@@ -32,13 +32,13 @@ fn score(
         (Method::Thresholds { .. }, Some(cuts)) => {
             let mut s = String::from("CASE");
             if lower_is_better {
-                for (i, c) in cuts.iter().enumerate() {
-                    s += &format!(" WHEN {value} <= {c} THEN {}", usize::from(bins) - i);
+                for (score, c) in (1..=bins).rev().zip(cuts) {
+                    s += &format!(" WHEN {value} <= {c} THEN {score}");
                 }
                 s += " ELSE 1 END";
             } else {
-                for (i, c) in cuts.iter().enumerate() {
-                    s += &format!(" WHEN {value} < {c} THEN {}", i + 1);
+                for (score, c) in (1usize..).zip(cuts) {
+                    s += &format!(" WHEN {value} < {c} THEN {score}");
                 }
                 s += &format!(" ELSE {bins} END");
             }

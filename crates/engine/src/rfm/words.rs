@@ -19,7 +19,7 @@ fn scores(mut s: Vec<u8>) -> String {
     s.sort_unstable();
     s.dedup();
     match (s.first(), s.last()) {
-        (Some(a), Some(z)) if a != z && usize::from(z - a) + 1 == s.len() => format!("{a}–{z}"),
+        (Some(a), Some(z)) if a != z && (*a..=*z).len() == s.len() => format!("{a}–{z}"),
         _ => s.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
     }
 }
@@ -33,7 +33,7 @@ fn cells(cells: &[[u8; 2]]) -> String {
     r.dedup();
     f.sort_unstable();
     f.dedup();
-    if r.len() * f.len() == cells.len() {
+    if r.len().checked_mul(f.len()) == Some(cells.len()) {
         format!("R {}, F {}", scores(rs), scores(fs))
     } else {
         cells.iter().map(|[r, f]| format!("R {r} F {f}")).collect::<Vec<_>>().join("; ")

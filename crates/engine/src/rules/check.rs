@@ -283,7 +283,7 @@ fn run(def: &Definition, schema: &[(String, ColumnType)], as_of: Option<i32>) ->
         c.segment = s.name.clone();
         c.index = i;
         if s.name.trim().is_empty() {
-            c.problem("", Place::Segment(i), format!("segment {} has no name; give it one.", i + 1));
+            c.problem("", Place::Segment(i), format!("segment {} has no name; give it one.", i.saturating_add(1)));
         }
         if def.segments.iter().take(i).any(|o| o.name == s.name)
             || (def.mode == Mode::FirstMatch && s.name == def.remainder.name)
@@ -514,7 +514,8 @@ impl Checker {
                 let day = self.date(date, path, at, "the date")?;
                 let after = op_name == "after";
                 if ty == ColumnType::Datetime {
-                    let (cmp, at) = if after { (Cmp::Ge, day + 1) } else { (Cmp::Lt, day) };
+                    // No saturation: a typed date has a four-digit year, far inside `i32` days.
+                    let (cmp, at) = if after { (Cmp::Ge, day.saturating_add(1)) } else { (Cmp::Lt, day) };
                     return Some(Check::Compare { column, cmp, bound: day_start(f64::from(at)) });
                 }
                 Some(Check::Compare { column, cmp: if after { Cmp::Gt } else { Cmp::Lt }, bound: day_bound(day) })
@@ -534,7 +535,7 @@ impl Checker {
                     return None;
                 };
                 let from = match unit {
-                    Unit::Days => i32::try_from(n).ok().map(|n| as_of - n),
+                    Unit::Days => i32::try_from(n).ok().and_then(|n| as_of.checked_sub(n)),
                     Unit::Months => {
                         let date = crate::ingest::values::date_from_days(as_of);
                         date.checked_sub_months(chrono::Months::new(n))

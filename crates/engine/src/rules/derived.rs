@@ -189,22 +189,24 @@ pub fn check_derived(
                     "bands need from {} to {} cut points, making {} to {} bands (got {}).",
                     BAND_CUTS.start(),
                     BAND_CUTS.end(),
-                    BAND_CUTS.start() + 1,
-                    BAND_CUTS.end() + 1,
+                    BAND_CUTS.start().saturating_add(1),
+                    BAND_CUTS.end().saturating_add(1),
                     values.len()
                 ));
                 return None;
             }
-            if values.windows(2).any(|w| w[0].0 >= w[1].0) {
+            if values.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0)) {
                 let got = values.iter().map(|v| v.1.as_str()).collect::<Vec<_>>().join(", ");
                 problem(format!("the cut points must be in ascending order, each above the one before (got {got})."));
                 return None;
             }
-            if !labels.is_empty() && labels.len() != values.len() + 1 {
+            // No saturation: a vector's length is below `usize::MAX`.
+            let bands = values.len().saturating_add(1);
+            if !labels.is_empty() && labels.len() != bands {
                 problem(format!(
                     "{} cut points make {} bands, but {} labels are given.",
                     values.len(),
-                    values.len() + 1,
+                    bands,
                     labels.len()
                 ));
                 return None;
@@ -217,12 +219,12 @@ pub fn check_derived(
 }
 
 fn default_labels(cuts: &[(f64, String)]) -> Vec<String> {
-    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut out = Vec::with_capacity(cuts.len().saturating_add(1));
     if let Some((_, first)) = cuts.first() {
         out.push(format!("under {first}"));
     }
-    for w in cuts.windows(2) {
-        out.push(format!("{} to under {}", w[0].1, w[1].1));
+    for (lo, hi) in cuts.iter().zip(cuts.iter().skip(1)) {
+        out.push(format!("{} to under {}", lo.1, hi.1));
     }
     if let Some((_, last)) = cuts.last() {
         out.push(format!("{last} and over"));
@@ -231,11 +233,14 @@ fn default_labels(cuts: &[(f64, String)]) -> Vec<String> {
 }
 
 /// Whole units from `day` to `as_of` (days since 1970-01-01).
+// Cannot overflow: `i64` holds any difference of two `i32` days, and chrono's years (|year| < 2^18)
+// times 10_000 or 12, plus a month and day, stay far below 2^63.
+#[allow(clippy::arithmetic_side_effects)]
 fn since(unit: TenureUnit, day: i32, as_of: i32) -> i64 {
     let (d, a) = (date_from_days(day), date_from_days(as_of));
     let ymd = |x: chrono::NaiveDate| i64::from(x.year()) * 10_000 + i64::from(x.month()) * 100 + i64::from(x.day());
     match unit {
-        TenureUnit::Days => i64::from(as_of - day),
+        TenureUnit::Days => i64::from(as_of) - i64::from(day),
         TenureUnit::Years => (ymd(a) - ymd(d)).div_euclid(10_000),
         TenureUnit::Months => {
             let months = |x: chrono::NaiveDate| i64::from(x.year()) * 12 + i64::from(x.month());
@@ -291,6 +296,8 @@ pub fn sql(v: &ValidDerived, source: &str, d: Dialect) -> String {
                     Dialect::Spark => format!("DATEDIFF(DATE '{a}', {date})"),
                 },
                 TenureUnit::Years => {
+                    // Cannot overflow: chrono's years are below 2^18 in size.
+                    #[allow(clippy::arithmetic_side_effects)]
                     let n = i64::from(a.year()) * 10_000 + i64::from(a.month()) * 100 + i64::from(a.day());
                     format!(
                         "CAST(FLOOR(({n} - ({} * 10000 + {} * 100 + {})) / 10000.0) AS {int})",
@@ -300,6 +307,8 @@ pub fn sql(v: &ValidDerived, source: &str, d: Dialect) -> String {
                     )
                 }
                 TenureUnit::Months => {
+                    // Cannot overflow: chrono's years are below 2^18 in size.
+                    #[allow(clippy::arithmetic_side_effects)]
                     let n = i64::from(a.year()) * 12 + i64::from(a.month());
                     format!(
                         "CAST(({n} - ({} * 12 + {}) - CASE WHEN {} > {} THEN 1 ELSE 0 END) AS {int})",

@@ -35,11 +35,10 @@ pub struct Truth {
 impl Truth {
     /// The truth of the rows in `rows` (bit `i` is row `rows.start + i`), from `value(row)`.
     fn from_fn(rows: Range<usize>, mut value: impl FnMut(usize) -> Option<bool>) -> Self {
-        let (start, len) = (rows.start, rows.len());
+        let len = rows.len();
         let words = len.div_ceil(64);
         let (mut t, mut f) = (vec![0u64; words], vec![0u64; words]);
-        for r in rows {
-            let i = r - start;
+        for (i, r) in rows.enumerate() {
             let (w, b) = (i / 64, 1u64 << (i % 64));
             match value(r) {
                 Some(true) => {
@@ -85,7 +84,7 @@ impl Truth {
         let words = rows.div_ceil(64);
         let mut all = vec![u64::MAX; words];
         if let (Some(last), r @ 1..) = (all.last_mut(), rows % 64) {
-            *last = (1u64 << r) - 1;
+            *last = !(u64::MAX << r); // the low `r` bits
         }
         let none = vec![0u64; words];
         if value {
@@ -107,7 +106,7 @@ impl Truth {
         debug_assert_eq!(self.rows % 64, 0, "only whole words of rows are appended to");
         self.t.extend(part.t);
         self.f.extend(part.f);
-        self.rows += part.rows;
+        self.rows = self.rows.saturating_add(part.rows); // rows of one frame
     }
 
     /// True when row `r` matches.
@@ -179,14 +178,12 @@ impl<'a> Frame<'a> {
 
     /// Column `i` of the schema the definition was checked against.
     pub fn column(&self, i: usize) -> Option<&ColumnData> {
-        let t = self.table.columns.len();
-        let e = t + self.extra.len();
-        if i < t {
-            self.table.columns.get(i).map(|c| &c.data)
-        } else if i < e {
-            self.extra.get(i - t).map(|c| &c.data)
-        } else {
-            self.derived.get(i - e)
+        match i.checked_sub(self.table.columns.len()) {
+            None => self.table.columns.get(i).map(|c| &c.data),
+            Some(i) => match i.checked_sub(self.extra.len()) {
+                None => self.extra.get(i).map(|c| &c.data),
+                Some(i) => self.derived.get(i),
+            },
         }
     }
 }
@@ -207,7 +204,10 @@ fn truth_in(check: &Check, frame: &Frame<'_>, rows: Range<usize>) -> Truth {
         Check::None(items) => items.iter().fold(Truth::constant(len, false), |acc, c| acc.or(&part(c))).not(),
         Check::AtLeast(k, items) => {
             let parts: Vec<Truth> = items.iter().map(part).collect();
-            Truth::from_fn(rows, |r| Some(parts.iter().filter(|p| p.is_true(r - start)).count() >= *k))
+            Truth::from_fn(rows, |r| {
+                let i = r.checked_sub(start)?; // `r` is in `rows`, from `start` on
+                Some(parts.iter().filter(|p| p.is_true(i)).count() >= *k)
+            })
         }
         Check::Missing { column: c, missing } => match column(*c) {
             Some(data) => Truth::from_fn(rows, |r| Some(data.is_missing(r) == *missing)),
@@ -324,7 +324,7 @@ pub fn evaluate_frame(
     let mut truths: Vec<Truth> = def.segments.iter().map(|_| Truth::with_capacity(rows)).collect();
     for start in (0..rows).step_by(CHUNK) {
         tick(monitor, STAGE, start as u64, total, 1)?;
-        let chunk = start..rows.min(start + CHUNK);
+        let chunk = start..rows.min(start.saturating_add(CHUNK));
         for (t, s) in truths.iter_mut().zip(&def.segments) {
             t.append(truth_in(&s.check, frame, chunk.clone()));
         }
@@ -346,19 +346,22 @@ fn assign(def: &ValidDefinition, truths: Vec<Truth>, rows: usize) -> RuleResult 
             // 64 rows at a time: each segment takes the rows still unassigned that it matches, and
             // counts those it leaves undecided (unknown) before the later segments see them.
             for (w, block) in codes.chunks_mut(64).enumerate() {
-                let mut open = if block.len() == 64 { u64::MAX } else { (1u64 << block.len()) - 1 };
+                // The low `block.len()` bits (1 to 64).
+                let mut open = if block.len() == 64 { u64::MAX } else { !(u64::MAX << block.len()) };
                 for (i, t) in truths.iter().enumerate() {
                     let (tw, fw) = (t.t.get(w).copied().unwrap_or(0), t.f.get(w).copied().unwrap_or(0));
                     let mut hit = tw & open;
                     if let Some(e) = excluded.get_mut(i) {
-                        *e += u64::from((open & !tw & !fw).count_ones());
+                        // No saturation: it counts rows of the frame.
+                        *e = e.saturating_add(u64::from((open & !tw & !fw).count_ones()));
                     }
                     open &= !hit;
                     while hit != 0 {
-                        if let Some(code) = block.get_mut(hit.trailing_zeros() as usize) {
+                        let bit = hit.trailing_zeros(); // below 64: `hit` has a bit set
+                        if let Some(code) = block.get_mut(bit as usize) {
                             *code = i as u32;
                         }
-                        hit &= hit - 1;
+                        hit &= !(1u64 << bit);
                     }
                     if open == 0 {
                         break;

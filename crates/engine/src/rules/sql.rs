@@ -69,7 +69,7 @@ impl Dialect {
         match self {
             Dialect::Duckdb | Dialect::Postgres => format!("'{}'", s.replace('\'', "''")),
             Dialect::Bigquery | Dialect::Spark => {
-                let mut out = String::with_capacity(s.len() + 2);
+                let mut out = String::with_capacity(s.len().saturating_add(2));
                 out.push('\'');
                 for ch in s.chars() {
                     match ch {
@@ -247,7 +247,9 @@ pub fn select_with(def: &ValidDefinition, d: Dialect, table: &str, transactions:
         let first_derived = def.schema.len().saturating_sub(def.derived.len());
         let mut steps: Vec<usize> = Vec::with_capacity(def.derived.len());
         for v in &def.derived {
-            let step = v.source.checked_sub(first_derived).and_then(|i| steps.get(i)).map_or(0, |s| s + 1);
+            // No saturation: a step is at most the number of derived fields before it.
+            let step =
+                v.source.checked_sub(first_derived).and_then(|i| steps.get(i)).map_or(0, |s| s.saturating_add(1));
             steps.push(step);
         }
         for step in 0..=steps.iter().copied().max().unwrap_or(0) {
@@ -261,8 +263,11 @@ pub fn select_with(def: &ValidDefinition, d: Dialect, table: &str, transactions:
                     format!("    {} AS {}", super::derived::sql(v, &from, d), d.ident(&v.name))
                 })
                 .collect();
-            let name =
-                if step == 0 { "segscope_derived".to_string() } else { format!("segscope_derived_{}", step + 1) };
+            let name = if step == 0 {
+                "segscope_derived".to_string()
+            } else {
+                format!("segscope_derived_{}", step.saturating_add(1))
+            };
             ctes.push(format!("{name} AS (\n  SELECT\n    *,\n{}\n  FROM {source}\n)", fields.join(",\n")));
             source = name;
         }

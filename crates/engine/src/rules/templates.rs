@@ -86,7 +86,8 @@ fn range(column: &str, min: i64, max: i64) -> Condition {
 }
 
 fn segment(i: usize, name: &str, condition: Condition) -> SegmentDef {
-    SegmentDef { name: name.to_string(), color: Some(COLOURS[i % COLOURS.len()].to_string()), condition }
+    let color = i.checked_rem(COLOURS.len()).and_then(|k| COLOURS.get(k)).map(|c| c.to_string());
+    SegmentDef { name: name.to_string(), color, condition }
 }
 
 fn definition(name: &str, segments: Vec<SegmentDef>, remainder: &str) -> Definition {

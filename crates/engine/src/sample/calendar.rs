@@ -6,11 +6,17 @@ use std::sync::OnceLock;
 use chrono::{Datelike, NaiveDate};
 
 /// Days from 2019-01-01 to the civil date `y-m-d` (proleptic Gregorian, any valid date).
+// Cannot overflow: called with the generator's fixed calendar dates (all in constants, so any
+// overflow would fail to compile); for any date chrono holds both terms are below 2^27.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) const fn day(y: i32, m: u32, d: u32) -> i32 {
     days_from_civil(y, m, d) - days_from_civil(2019, 1, 1)
 }
 
 /// Days since 1970-01-01 (Howard Hinnant's algorithm).
+// Cannot overflow: only `day` calls it, with valid dates (`1 <= m <= 12`, `1 <= d <= 31`, years
+// of the generator's window), where every intermediate value is below 2^27.
+#[allow(clippy::arithmetic_side_effects)]
 const fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
@@ -47,6 +53,8 @@ pub(crate) fn iso(date: NaiveDate) -> [u8; 10] {
     let y = date.year().clamp(0, 9999) as u32;
     let m = date.month();
     let d = date.day();
+    // Cannot overflow: `n % 10 < 10`, so the digit is at most `b'9'`.
+    #[allow(clippy::arithmetic_side_effects)]
     let digit = |n: u32| b'0' + (n % 10) as u8;
     [
         digit(y / 1000),

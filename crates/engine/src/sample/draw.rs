@@ -34,6 +34,9 @@ impl Draw {
     }
 
     /// Uniform integer in `lo..=hi` (returns `lo` when `hi < lo`).
+    // Cannot overflow: `i64` holds `hi - lo + 1` for any `i32`s, below 2^33, so the product is
+    // below 2^97; `scaled < width`, so `lo + scaled <= hi`.
+    #[allow(clippy::arithmetic_side_effects)]
     pub(crate) fn between(&mut self, lo: i32, hi: i32) -> i32 {
         if hi <= lo {
             return lo;
@@ -53,10 +56,10 @@ impl Draw {
         }
         let mut r = self.rng.random_range(0..total);
         for (&item, &w) in items.iter().zip(weights) {
-            if r < w {
-                return item;
+            match r.checked_sub(w) {
+                None => return item, // `r < w`
+                Some(rest) => r = rest,
             }
-            r -= w;
         }
         items.last().copied().unwrap_or_default()
     }
@@ -106,7 +109,8 @@ impl Draw {
         let mut k = 0u32;
         let mut p = self.unit();
         while p > limit {
-            k += 1;
+            // No saturation: reaching `u32::MAX` would take billions of draws each just below 1.
+            k = k.saturating_add(1);
             p *= self.unit();
         }
         k
@@ -155,6 +159,8 @@ const EXP_COEFFICIENTS: [f64; 14] = [
 ];
 
 /// Natural logarithm from basic operations only (relative error ~1e-15). `x` must be > 0.
+// Cannot overflow: `e` is a binary exponent, -54 plus 0..=2047 minus 1023, plus 1.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn ln(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 || x.is_infinite() {
         return f64::NEG_INFINITY;
@@ -198,6 +204,8 @@ pub(crate) fn exp(x: f64) -> f64 {
     let sum = EXP_COEFFICIENTS.iter().rev().fold(0.0, |acc, &c| acc * r + c);
     let k = k as i32;
     // 2^k as an exact power of two (k is within the normal exponent range here).
+    // Cannot overflow: `-708 <= x <= 709`, so `k` is within -1022..=1023.
+    #[allow(clippy::arithmetic_side_effects)]
     let scale = f64::from_bits(((k + 1023) as u64) << 52);
     sum * scale
 }

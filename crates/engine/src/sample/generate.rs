@@ -21,13 +21,23 @@ const FULL_REFUND: f64 = 0.75;
 const MAX_ORDERS: usize = 999;
 
 const INDICES: [usize; 10] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+const _: () = assert!(
+    COUNTRY_TABLE.len() <= INDICES.len() && URBANICITIES.len() <= INDICES.len() && CATEGORIES.len() <= INDICES.len()
+);
+
+/// The first `n` of [`INDICES`] (all of them past their end).
+fn indices(n: usize) -> &'static [usize] {
+    INDICES.get(..n).unwrap_or(&INDICES)
+}
 
 /// The customer at `index` (0-based; `customer_id` is `index + 1`) of the sample with `seed`.
 pub(crate) fn generate(seed: u64, index: u64) -> SampleCustomer {
     let mut d = Draw::for_customer(seed, index);
     let persona = d.pick(&Persona::ALL, &Persona::share_weights());
     let p = persona.profile();
-    let number = index + 1;
+    // No saturation for a sample's customers (fewer than `MAX_CUSTOMERS`); it keeps `customer(seed,
+    // u64::MAX)` from wrapping to customer 0.
+    let number = index.saturating_add(1);
 
     let (mean_age, sd_age, min_age, max_age) = p.age;
     let age = d.gauss(mean_age, sd_age).round().clamp(f64::from(min_age), f64::from(max_age)) as u8;
@@ -38,15 +48,19 @@ pub(crate) fn generate(seed: u64, index: u64) -> SampleCustomer {
 
     let country_weights = COUNTRY_TABLE.map(|c| c.weight);
     let country =
-        COUNTRY_TABLE.get(d.pick(&INDICES[..COUNTRY_TABLE.len()], &country_weights)).unwrap_or(&COUNTRY_TABLE[0]);
-    let urbanicity_index = d.pick(&INDICES[..URBANICITIES.len()], &p.urbanicity);
+        COUNTRY_TABLE.get(d.pick(indices(COUNTRY_TABLE.len()), &country_weights)).unwrap_or(&COUNTRY_TABLE[0]);
+    let urbanicity_index = d.pick(indices(URBANICITIES.len()), &p.urbanicity);
     let urbanicity = URBANICITIES.get(urbanicity_index).copied().unwrap_or_default();
     let mut weights = [0u32; 10];
     let regions = region_weights(country, urbanicity_index, &mut weights);
-    let region = country.regions.get(d.pick(&INDICES[..regions], &weights[..regions])).map_or("", |r| r.name);
+    let region = country
+        .regions
+        .get(d.pick(indices(regions), weights.get(..regions).unwrap_or(&weights)))
+        .map_or("", |r| r.name);
 
     let (mean_income, sd_income) = p.income;
-    let income_value = (d.gauss(mean_income, sd_income).max(8_000.0) / 100.0).round() as u32 * 100;
+    // No saturation: an income is within a few dozen standard deviations of its mean, far below 4e9.
+    let income_value = ((d.gauss(mean_income, sd_income).max(8_000.0) / 100.0).round() as u32).saturating_mul(100);
     let income = (!d.chance(INCOME_MISSING)).then_some(income_value);
 
     let acquisition_channel = d.pick(&CHANNELS, &p.channel);
@@ -115,6 +129,9 @@ fn life_stage(age: u8, marital: &str, children: bool) -> &'static str {
 
 /// The sign-up day and the sorted order days (empty for customers who never ordered).
 /// Every order falls inside the window and on or after the sign-up day.
+// Cannot overflow: every day here is within a year of the generator's fixed window (day 0 is
+// 2019-01-01; the window ends on day 2,556), and `gap <= 365`, `MAX_ORDERS` is 999.
+#[allow(clippy::arithmetic_side_effects)]
 fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
     let (signup_from, signup_to) = p.signup;
     let mut days = Vec::new();
@@ -176,18 +193,19 @@ fn timing(d: &mut Draw, p: &Profile) -> (i32, Vec<i32>) {
 
 /// Orders on `order_days` (sorted), plus refunds of some of them, sorted by date.
 fn transactions(d: &mut Draw, p: &Profile, number: u64, order_days: &[i32]) -> Vec<SampleTransaction> {
-    let mut out = Vec::with_capacity(order_days.len() + order_days.len() / 16 + 1);
+    let mut out = Vec::with_capacity(order_days.len().saturating_add(order_days.len() / 16).saturating_add(1));
     let mut refunds = Vec::new();
     let customer_level = d.spread(0.2);
-    for (k, &order_day) in order_days.iter().enumerate() {
-        let category = d.pick(&INDICES[..CATEGORIES.len()], &p.categories);
+    for (order_number, &order_day) in (1..).zip(order_days) {
+        let category = d.pick(indices(CATEGORIES.len()), &p.categories);
         let price = CATEGORY_PRICE.get(category).copied().unwrap_or(1.0);
         let value = p.order_value * customer_level * price * d.spread(0.35);
         let cents = ((value * 100.0).round() as i64).max(150);
-        let order_id = order_id(number, k + 1);
+        let order_id = order_id(number, order_number);
         let category = CATEGORIES.get(category).copied().unwrap_or_default();
         if d.chance(p.return_rate) {
-            let refund_day = (order_day + d.between(3, 30)).min(WINDOW_END_DAY);
+            // No saturation: order days are within the window (a few thousand).
+            let refund_day = order_day.saturating_add(d.between(3, 30)).min(WINDOW_END_DAY);
             let refund = if d.chance(FULL_REFUND) {
                 cents
             } else {
@@ -196,7 +214,7 @@ fn transactions(d: &mut Draw, p: &Profile, number: u64, order_days: &[i32]) -> V
             refunds.push(SampleTransaction {
                 order_id: order_id.clone(),
                 order_date: date(refund_day),
-                amount_cents: -refund,
+                amount_cents: refund.saturating_neg(), // `0 < refund <= cents`: no saturation
                 category,
             });
         }
@@ -221,6 +239,9 @@ fn order_id(customer: u64, order: usize) -> String {
 }
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
+// Cannot overflow: a `u64` has at most 20 decimal digits, so `start` steps down from 20 at most
+// 20 times; `rest % 10 < 10`, so the digit is at most `b'9'`.
+#[allow(clippy::arithmetic_side_effects)]
 pub(crate) fn push_padded(out: &mut String, n: u64, width: usize) {
     let mut digits = [b'0'; 20];
     let mut start = digits.len();

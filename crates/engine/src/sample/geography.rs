@@ -109,15 +109,14 @@ const METRO_PULL: u32 = 4;
 /// Region weights adjusted for a customer's urbanicity (0 urban, 1 suburban, 2 rural),
 /// written into `out` (at most 10 regions); returns the number of regions.
 pub(crate) fn region_weights(country: &Country, urbanicity: usize, out: &mut [u32; 10]) -> usize {
-    let mut n = 0;
     for (slot, region) in out.iter_mut().zip(country.regions) {
         *slot = match (urbanicity, region.metro) {
-            (0, true) | (2, false) => region.weight * METRO_PULL,
+            // No saturation: the table's weights are below 100.
+            (0, true) | (2, false) => region.weight.saturating_mul(METRO_PULL),
             _ => region.weight,
         };
-        n += 1;
     }
-    n
+    country.regions.len().min(out.len())
 }
 
 #[cfg(test)]

@@ -131,16 +131,18 @@ impl<C: Write, T: Write> Writers<C, T> {
     fn customer(&mut self, c: &SampleCustomer, summary: &mut SampleSummary) -> Result<(), SampleError> {
         self.write_customer(c).map_err(|e| SampleError::from_csv(CUSTOMERS_FILE, e))?;
         self.write_transactions(c).map_err(|e| SampleError::from_csv(TRANSACTIONS_FILE, e))?;
-        summary.customers += 1;
-        summary.transactions += c.transactions.len() as u64;
+        // No saturation: at most 50 million customers (`MAX_CUSTOMERS`) of at most 999 orders (and
+        // their refunds) each, of well under a million cents, stay far below 2^63.
+        summary.customers = summary.customers.saturating_add(1);
+        summary.transactions = summary.transactions.saturating_add(c.transactions.len() as u64);
         if c.transactions.is_empty() {
-            summary.customers_without_transactions += 1;
+            summary.customers_without_transactions = summary.customers_without_transactions.saturating_add(1);
         }
         for t in &c.transactions {
             if t.amount_cents < 0 {
-                summary.refunds += 1;
+                summary.refunds = summary.refunds.saturating_add(1);
             }
-            summary.net_revenue_cents += t.amount_cents;
+            summary.net_revenue_cents = summary.net_revenue_cents.saturating_add(t.amount_cents);
         }
         Ok(())
     }

@@ -51,7 +51,9 @@ pub fn split(table: &Table, params: &ValidSplitParams, monitor: &mut dyn Monitor
         return Ok(Assignment { title: String::new(), segments: Vec::new(), codes: Vec::new() });
     };
     let rows = column.data.len() as u64;
-    let mut stage = Stage::start(monitor, format!("Splitting by {}", column.name), 2 * rows, REPORT_EVERY)?;
+    // Two passes over the rows: the units never saturate.
+    let mut stage =
+        Stage::start(monitor, format!("Splitting by {}", column.name), rows.saturating_mul(2), REPORT_EVERY)?;
     let assignment = if column.column_type().is_ordered() {
         split_bands(column, params.bands, &mut stage)?
     } else {
@@ -71,7 +73,9 @@ pub fn by_value(table: &Table, column: &str, monitor: &mut dyn Monitor) -> Resul
         .column(column)
         .ok_or_else(|| SplitError::UnknownColumn { name: column.to_string(), available: table.column_list() })?;
     let rows = found.data.len();
-    let mut stage = Stage::start(monitor, format!("Splitting by {}", found.name), 2 * rows as u64, REPORT_EVERY)?;
+    // Two passes over the rows: the units never saturate.
+    let units = (rows as u64).saturating_mul(2);
+    let mut stage = Stage::start(monitor, format!("Splitting by {}", found.name), units, REPORT_EVERY)?;
     // Numbers and dates are taken as written (a cluster number, a band's code), one segment each.
     let written;
     let data = if found.column_type().is_ordered() {
@@ -110,7 +114,8 @@ fn split_values(
     stage.advance(n as u64)?;
     let room = max_segments as usize;
     let grouped = values.len() > room;
-    let kept = if grouped { room - 1 } else { values.len() };
+    // The room is at least 2 (MAX_SEGMENTS, or u32::MAX by value): never saturates.
+    let kept = if grouped { room.saturating_sub(1) } else { values.len() };
     let mut segments: Vec<Segment> = values.iter().take(kept).map(|v| Segment { name: v.value.clone() }).collect();
     let index: HashMap<&str, u32> =
         values.iter().take(kept).enumerate().map(|(i, v)| (v.value.as_str(), i as u32)).collect();
@@ -132,13 +137,11 @@ fn split_values(
 
 /// `name`, or `name (2)` when a value of the column already has that name.
 fn unique(name: &str, segments: &[Segment]) -> String {
-    let mut candidate = name.to_string();
-    let mut k = 2;
-    while segments.iter().any(|s| s.name == candidate) {
-        candidate = format!("{name} ({k})");
-        k += 1;
-    }
-    candidate
+    // Fewer than u64::MAX segments, so a free name comes long before the numbers run out.
+    std::iter::once(name.to_string())
+        .chain((2..=u64::MAX).map(|k| format!("{name} ({k})")))
+        .find(|candidate| !segments.iter().any(|s| s.name == *candidate))
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Quantile cut points as `pandas.qcut` (3.x) computes them, with repeated edges dropped: the
@@ -151,7 +154,9 @@ pub fn quantile_edges(sorted: &[f64], bands: u32) -> Vec<f64> {
         .filter_map(|i| {
             let q = if i == bands { 1.0 } else { f64::from(i) * step };
             // numpy.nextafter(q, 1) of a q in (0, 1): the next double up.
-            let q = if f64::from(bands) * q == f64::from(i) { q } else { f64::from_bits(q.to_bits() + 1) };
+            // q is finite and not negative here, so its bits are below u64::MAX: never saturates.
+            let q =
+                if f64::from(bands) * q == f64::from(i) { q } else { f64::from_bits(q.to_bits().saturating_add(1)) };
             quantile_sorted(sorted, q)
         })
         .collect();
@@ -173,7 +178,8 @@ fn split_bands(column: &Column, bands: u32, stage: &mut Stage<'_>) -> Result<Ass
     stage.advance(n as u64)?;
     let edges = quantile_edges(&sorted, bands);
     let mut segments: Vec<Segment> = if edges.len() >= 2 {
-        edges.windows(2).enumerate().map(|(k, w)| Segment { name: band_label(column, k == 0, w[0], w[1]) }).collect()
+        let bands = edges.iter().zip(edges.iter().skip(1)).enumerate();
+        bands.map(|(k, (&lo, &hi))| Segment { name: band_label(column, k == 0, lo, hi) }).collect()
     } else {
         edges.first().map(|&e| vec![Segment { name: column.format_number(e) }]).unwrap_or_default()
     };

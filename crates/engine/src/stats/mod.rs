@@ -56,11 +56,8 @@ pub struct TopValue {
 /// default of `pandas.Series.quantile` and `numpy.quantile` (Hyndman & Fan type 7), in numpy's
 /// floating-point steps (from the upper value when past halfway), so it equals numpy's to the bit.
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * p.clamp(0.0, 1.0);
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;
     let (a, b) = (*sorted.get(lo)?, *sorted.get(hi)?);
@@ -100,7 +97,7 @@ fn label_counts(data: &ColumnData) -> Vec<(&str, u64)> {
         let mut per_code = vec![0u64; dictionary.len()];
         for code in codes.iter().flatten() {
             if let Some(c) = per_code.get_mut(*code as usize) {
-                *c += 1;
+                *c = c.saturating_add(1); // at most the rows
             }
         }
         return dictionary.iter().map(String::as_str).zip(per_code).filter(|(_, c)| *c > 0).collect();
@@ -108,7 +105,8 @@ fn label_counts(data: &ColumnData) -> Vec<(&str, u64)> {
     let mut counts: HashMap<&str, u64> = HashMap::default();
     for r in 0..data.len() {
         if let Some(v) = data.label(r) {
-            *counts.entry(v).or_default() += 1;
+            let c = counts.entry(v).or_default();
+            *c = c.saturating_add(1); // at most the rows
         }
     }
     counts.into_iter().collect()
@@ -122,7 +120,8 @@ pub fn column_stats(data: &ColumnData) -> ColumnStats {
         let mut values: Vec<f64> = (0..data.len()).filter_map(|r| data.number(r)).collect();
         values.sort_unstable_by(f64::total_cmp);
         // As `dedup` counts: equal neighbours are one value.
-        let distinct = values.first().map_or(0, |_| 1 + values.windows(2).filter(|w| w[0] != w[1]).count()) as u64;
+        let changes = values.windows(2).filter(|w| matches!(w, [a, b] if a != b)).count();
+        let distinct = values.first().map_or(0, |_| changes.saturating_add(1)) as u64; // at most the rows
         let numeric = summarize_sorted(&values);
         ColumnStats { count, missing, distinct, numeric, top: Vec::new() }
     } else {

@@ -168,7 +168,7 @@ impl<R: Read> Parts<R> {
             return Ok(None);
         }
         // In the part, data starts right after the header's lines; in the file, at `first_line`.
-        let line_offset = first_line.map_or(0, |l| l.saturating_sub(self.header_lines + 1));
+        let line_offset = first_line.map_or(0, |l| l.saturating_sub(self.header_lines).saturating_sub(1));
         let first = std::mem::replace(&mut self.first, false);
         Ok(Some(Part { bytes, first, line_offset }))
     }
@@ -379,7 +379,8 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
         Mode::FirstMatch => vec![crate::export::segment_column_name(&file.first.table, "segment")],
         Mode::Overlapping => valid.segments.iter().map(|s| s.name.clone()).collect(),
     };
-    let width = valid.segments.len() + usize::from(valid.mode == Mode::FirstMatch);
+    // No saturation: a vector's length is below `usize::MAX`.
+    let width = valid.segments.len().saturating_add(usize::from(valid.mode == Mode::FirstMatch));
     let mut counts = vec![0u64; width];
     let mut excluded = vec![0u64; valid.segments.len()];
     let mut tally = Tally::default();
@@ -392,12 +393,12 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
         // Each part is reported whole below; its evaluation and writing are quick.
         let result = evaluate_frame(&valid, &Frame::with_extra(&ingested.table, &extra, &valid), &mut Quiet)?;
         for (e, x) in excluded.iter_mut().zip(&result.excluded_for_missing) {
-            *e += x;
+            *e = e.saturating_add(*x); // rows of the file
         }
         match valid.mode {
             Mode::FirstMatch => {
                 for (size, c) in result.assignment.sizes().iter().zip(counts.iter_mut()) {
-                    *c += size.count;
+                    *c = c.saturating_add(size.count); // rows of the file
                 }
                 let value = |r: usize, v: &mut Vec<String>| {
                     v.push(result.assignment.segment_of(r).unwrap_or_default().to_string())
@@ -406,7 +407,8 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
             }
             Mode::Overlapping => {
                 for (flags, c) in result.flags.iter().zip(counts.iter_mut()) {
-                    *c += flags.iter().filter(|&&b| b).count() as u64;
+                    *c = c.saturating_add(flags.iter().filter(|&&b| b).count() as u64);
+                    // rows of the file
                 }
                 let flag = |r: usize, v: &mut Vec<String>| {
                     v.extend(result.flags.iter().map(|f| f.get(r).copied().unwrap_or(false).to_string()))
@@ -446,7 +448,7 @@ struct Tally {
 impl Tally {
     /// Counts a part written, merges its warnings, reports `stage` and stops on a cancel.
     fn written(&mut self, part: &Ingested, stage: &str, monitor: &mut dyn Monitor) -> Result<(), StreamError> {
-        self.rows += part.table.rows() as u64;
+        self.rows = self.rows.saturating_add(part.table.rows() as u64); // rows of the file
         for w in &part.diagnostics.warnings {
             merge_warning(&mut self.warnings, w);
         }
@@ -489,7 +491,7 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     for existing in all.iter_mut() {
         match (existing, w) {
             (W::RaggedRows { count, examples, .. }, W::RaggedRows { count: c, examples: e, .. }) => {
-                *count += c;
+                *count = count.saturating_add(*c); // rows of the file
                 examples.extend(e.iter().cloned());
                 examples.truncate(MAX_EXAMPLES);
                 return;
@@ -498,7 +500,7 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
                 W::UnreadableValues { column, count, examples, .. },
                 W::UnreadableValues { column: col, count: c, examples: e, .. },
             ) if column == col => {
-                *count += c;
+                *count = count.saturating_add(*c); // rows of the file
                 examples.extend(e.iter().cloned());
                 examples.truncate(MAX_EXAMPLES);
                 return;
@@ -520,7 +522,8 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
 /// RFM over a transactions file of any size: one row per customer key (sorted) with a transaction
 /// before the as-of date, counting only those transactions, as of the typed
 /// `as_of` (`YYYY-MM-DD`) or by default the day after the last transaction
-/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result and the mapping used.
+/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result, the mapping used
+/// and the sentence on transactions left out ([`Aggregates::left_out`]), if any.
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input or a mapping that does not fit, an as-of date that is not
@@ -531,7 +534,7 @@ pub fn rfm_from_transactions(
     map: &crate::rfm::RfmMap,
     as_of: Option<&str>,
     monitor: &mut dyn Monitor,
-) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping), StreamError> {
+) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping, Option<String>), StreamError> {
     let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
     as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
     let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
@@ -541,11 +544,12 @@ pub fn rfm_from_transactions(
     keys.retain(|k| aggregates.seen_before(k, as_of.day));
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day, monitor)?;
-    Ok((keys, result, mapping))
+    Ok((keys, result, mapping, aggregates.left_out()))
 }
 
 /// CLV over a transactions file of any size: one row per customer key (sorted). The data ends on
-/// the last transaction day ([`crate::clv::last_day`], as in the app).
+/// the last transaction day ([`crate::clv::last_day`], as in the app). Returns the keys, the
+/// result, the mapping used and the sentence on transactions left out, if any.
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input, a mapping that does not fit, or data that cannot support a fit.
@@ -553,13 +557,13 @@ pub fn clv_from_transactions(
     tx: &mut TransactionsInput<'_>,
     params: &crate::clv::ValidClvParams,
     monitor: &mut dyn Monitor,
-) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping), StreamError> {
+) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping, Option<String>), StreamError> {
     let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
     let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
-    Ok((keys, result, mapping))
+    Ok((keys, result, mapping, aggregates.left_out()))
 }
 
 /// Applies a saved RFM segmentation (`segscope.rfm/1`) to a customers file of any size, with its
@@ -596,11 +600,12 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
     let mut warnings: Vec<ImportWarning> = Vec::new();
     file.visit(|part, with_header| {
         let value = |r: usize, v: &mut Vec<String>| {
-            let segment = result.rows.get(offset + r).map(|row| row.segment).and_then(|s| result.names.get(s));
+            let row = offset.checked_add(r).and_then(|i| result.rows.get(i));
+            let segment = row.map(|row| row.segment).and_then(|s| result.names.get(s));
             v.push(segment.cloned().unwrap_or_default());
         };
         write_appended(&part.table, &names, value, with_header, &mut out, &mut Quiet)?;
-        offset += part.table.rows();
+        offset = offset.saturating_add(part.table.rows()); // rows of the file
         for w in &part.diagnostics.warnings {
             merge_warning(&mut warnings, w);
         }

@@ -93,10 +93,10 @@ pub fn apply_model<R: Read + Seek, W: Write>(
             .map_err(|source| StreamError::Model { file: name.to_string(), source })?;
         for &l in labels.labels.iter().flatten() {
             if let Some(c) = counts.get_mut(l as usize) {
-                *c += 1;
+                *c = c.saturating_add(1); // rows of the file
             }
         }
-        left_out += labels.left_out as u64;
+        left_out = left_out.saturating_add(labels.left_out as u64); // rows of the file
         let value = |r: usize, v: &mut Vec<String>| {
             let label = labels.labels.get(r).copied().flatten();
             v.push(label.and_then(|l| names.get(l as usize)).cloned().unwrap_or_default());

@@ -199,7 +199,8 @@ pub fn examples(w: Warehouse, dir: &Path) -> Vec<Case> {
         let (extra, key, tables) = match &def.transactions {
             Some(m) => {
                 let valid_mapping = m.check(&transactions, Some(&customers)).unwrap();
-                let aggregates = Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
+                let aggregates =
+                    Aggregates::from_table(&transactions, &valid_mapping).unwrap_or_else(|e| panic!("{e}"));
                 let key = customers.columns.iter().position(|c| c.name == m.customer_key()).unwrap();
                 let (extra, _) = join(&aggregates, &customer_keys(&customers, key));
                 (extra, m.customer_key().to_string(), vec![customers_file.clone(), transactions_file.clone()])
@@ -338,7 +339,7 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             mapping: Default::default(),
             workers: &mut segscope_engine::customers::InOrder,
         };
-        let (keys, result, mapping) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
+        let (keys, result, mapping, _) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
         let checked = map.check(valid.bins()).unwrap();
         let sql = rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {

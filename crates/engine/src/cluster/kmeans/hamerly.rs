@@ -17,9 +17,10 @@
 //! Sums: each block of [`BLOCK_ROWS`] rows keeps its own sums, taken again in row order only when
 //! a label in it changed, and the blocks are added in block order, as Lloyd's pass adds them.
 
+use super::super::matrix::nth_row;
 use super::super::{Matrix, BLOCK_ROWS};
 use super::kernel::{larger, smaller, with_kernel, Centres, Kernel};
-use super::lloyd::Sums;
+use super::lloyd::{block_values, Sums};
 
 /// The relative margin of every bound.
 const MARGIN: f64 = 1e-9;
@@ -132,7 +133,7 @@ impl Bounds {
         let centres = Centres::new(centres, d);
         let chunks = x
             .values()
-            .chunks(BLOCK_ROWS * d)
+            .chunks(block_values(d))
             .zip(labels.chunks_mut(BLOCK_ROWS))
             .zip(self.rows.chunks_mut(BLOCK_ROWS))
             .zip(self.blocks.iter_mut().zip(self.stale.iter_mut()));
@@ -178,7 +179,11 @@ fn pass<K: Kernel>(
                 continue;
             }
             // Measure the row's own centre: a tighter upper bound may settle it.
-            if let Some(own) = centres.rows.get(a * w..(a + 1) * w) {
+            // Cannot overflow: a < info.len() = k, and the centres are k rows of w values, so
+            // (a + 1) × w is at most their length.
+            #[allow(clippy::arithmetic_side_effects)]
+            let own = a * w..(a + 1) * w;
+            if let Some(own) = centres.rows.get(own) {
                 let upper = K::distance(row, own).sqrt() * UP;
                 if upper * UP < settled {
                     *b = Bound { upper, lower };
@@ -202,13 +207,7 @@ fn block_sums<K: Kernel>(block: &[f64], labels: &[u32], k: usize, d: usize) -> S
     let mut sums = Sums::new(k, d);
     let w = K::width(d);
     for (row, &j) in block.chunks_exact(w).zip(labels) {
-        let j = j as usize;
-        if let Some(s) = sums.features.get_mut(j * w..(j + 1) * w) {
-            s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-        }
-        if let Some(c) = sums.counts.get_mut(j) {
-            *c += 1;
-        }
+        sums.tally(j as usize, row, w);
     }
     sums
 }
@@ -220,14 +219,13 @@ pub(super) fn inertia(x: &Matrix, labels: &[u32], centres: &[f64]) -> f64 {
         let w = K::width(d);
         let mut sum = 0.0;
         for (row, &j) in block.chunks_exact(w).zip(labels) {
-            let j = j as usize;
-            sum += centres.get(j * w..(j + 1) * w).map_or(0.0, |c| K::distance(row, c));
+            sum += nth_row(centres, j as usize, w).map_or(0.0, |c| K::distance(row, c));
         }
         sum
     }
     let d = x.columns();
     let mut total = 0.0;
-    for (block, labels) in x.values().chunks(BLOCK_ROWS * d).zip(labels.chunks(BLOCK_ROWS)) {
+    for (block, labels) in x.values().chunks(block_values(d)).zip(labels.chunks(BLOCK_ROWS)) {
         total += with_kernel!(d, block_inertia(block, labels, centres, d));
     }
     total

@@ -55,7 +55,8 @@ fn seed_any<K: Kernel>(x: &Matrix, k: usize, rng: &mut impl Rng) -> Seeding {
 
 /// Candidates per centre, as scikit-learn: `2 + ⌊ln k⌋`.
 fn trials(k: usize) -> usize {
-    2 + (k as f64).ln() as usize
+    // Cannot saturate: ln k < 45.
+    ((k as f64).ln() as usize).saturating_add(2)
 }
 
 /// Below this squared distance to centre `m`, a row is farther from `c` than from `m`.
@@ -68,7 +69,8 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
     let w = K::width(d);
     let rows = || x.values().chunks_exact(w);
     let trials = trials(k);
-    let mut centres = Vec::with_capacity(k * d);
+    // Cannot saturate: k ≤ n (KMeansParams::check), so k × d ≤ the matrix's values.
+    let mut centres = Vec::with_capacity(k.saturating_mul(d));
     let first = rng.random_range(0..n);
     centres.extend_from_slice(x.row(first));
     // Each row's squared distance to its nearest centre so far, and which centre that is.
@@ -79,7 +81,8 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
         potential += c;
     }
     let mut candidates = draw(&closest, potential, trials, rng);
-    let mut chosen = Vec::with_capacity(trials * d);
+    // A capacity only: none reserved in the (impossible) case the product overflows.
+    let mut chosen = Vec::with_capacity(trials.checked_mul(d).unwrap_or(0));
     // Per row, bit `t` set when candidate `t` (the first 8) measured closer than its nearest
     // centre: the rows the winner moves, so the second pass reads only those rows.
     let mut closer: Vec<u8> = vec![0; n];
@@ -87,15 +90,19 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
         chosen.clear();
         candidates.iter().for_each(|&c| chosen.extend_from_slice(x.row(c)));
         let packed = Centres::<L>::new(&chosen, d);
-        let mut totals = Vec::with_capacity(trials + L);
-        for (g, (group, candidates)) in packed.groups(w).zip(chosen.chunks(L * d.max(1))).enumerate() {
+        // Cannot saturate: trials < 45 and L ≤ 4.
+        let mut totals = Vec::with_capacity(trials.saturating_add(L));
+        // A group too large to count holds every candidate, as the exact size would.
+        let group_values = d.max(1).saturating_mul(L);
+        for (g, (group, candidates)) in packed.groups(w).zip(chosen.chunks(group_values)).enumerate() {
             // Per centre, the rows below this are settled against every candidate of the group.
             let far: Vec<f64> = centres
                 .chunks_exact(d.max(1))
                 .map(|m| candidates.chunks_exact(d.max(1)).map(|c| settled(m, c)).fold(f64::INFINITY, smaller))
                 .collect();
             let mut sums = [0.0; L];
-            let first = g * L;
+            // Cannot saturate: g × L < trials + L.
+            let first = g.saturating_mul(L);
             for (((row, &near), &m), mark) in rows().zip(&closest).zip(&nearest).zip(closer.iter_mut()) {
                 let mut bits = 0;
                 if near < far.get(m as usize).copied().unwrap_or(0.0) {
@@ -103,7 +110,10 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
                 } else {
                     for (j, (sum, dist)) in sums.iter_mut().zip(K::lanes(row, group)).enumerate() {
                         *sum += smaller(dist, near);
-                        bits |= u8::from(dist < near).checked_shl((first + j) as u32).unwrap_or(0);
+                        // Cannot overflow: first + j < trials + L < 50 (j is a lane).
+                        #[allow(clippy::arithmetic_side_effects)]
+                        let candidate = first + j;
+                        bits |= u8::from(dist < near).checked_shl(candidate as u32).unwrap_or(0);
                     }
                 }
                 *mark = if g == 0 { bits } else { *mark | bits };
@@ -126,7 +136,8 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
         potential = total;
         // Move the distances to the nearest centre, and (but after the last centre) draw the next
         // candidates from them. After the last, `nearest` is what Lloyd's first pass would label.
-        let last = round + 1 == k;
+        // Cannot saturate: round < k.
+        let last = round.saturating_add(1) == k;
         let draws = if last { 0 } else { trials };
         let targets: Vec<f64> = (0..draws).map(|_| rng.random::<f64>() * potential).collect();
         let mut order: Vec<usize> = (0..draws).collect();
@@ -170,7 +181,8 @@ fn seed<K: Kernel, const L: usize>(x: &Matrix, k: usize, rng: &mut impl Rng) -> 
             }
         }
     }
-    if centres.len() < k * d {
+    // k × d too large to count is more centres than there are, as the exact product would be.
+    if centres.len() < k.saturating_mul(d) {
         return Seeding { centres, nearest: Vec::new(), closest: Vec::new() };
     }
     Seeding { centres, nearest, closest }

@@ -26,12 +26,17 @@ pub(super) struct Centres<'a, const L: usize = LANES> {
 impl<'a, const L: usize> Centres<'a, L> {
     /// `rows`: `k` rows of `d` values.
     pub(super) fn new(rows: &'a [f64], d: usize) -> Self {
-        let k = rows.len() / d.max(1);
-        let mut packed = vec![[f64::INFINITY; L]; k.div_ceil(L) * d];
-        for (j, c) in rows.chunks_exact(d.max(1)).enumerate() {
-            for (t, &v) in c.iter().enumerate() {
-                if let Some(slot) = packed.get_mut(j / L * d + t).and_then(|g| g.get_mut(j % L)) {
-                    *slot = v;
+        let mut centres = rows.chunks_exact(d.max(1));
+        // Cannot saturate: ⌈k / L⌉ × d ≤ k × d ≤ rows.len().
+        let mut packed = vec![[f64::INFINITY; L]; centres.len().div_ceil(L).saturating_mul(d)];
+        // Group g's entries hold centres g × L .. (g + 1) × L, lane by lane.
+        for group in packed.chunks_exact_mut(d.max(1)) {
+            for lane in 0..L {
+                let Some(c) = centres.next() else { break };
+                for (values, &v) in group.iter_mut().zip(c) {
+                    if let Some(slot) = values.get_mut(lane) {
+                        *slot = v;
+                    }
                 }
             }
         }
@@ -155,7 +160,9 @@ impl Nearest {
         self.second = if nearer { self.best } else { smaller(self.second, dist) };
         self.label = if nearer { self.offered } else { self.label };
         self.best = if nearer { dist } else { self.best };
-        self.offered += 1;
+        // Cannot wrap while it can be a label: k ≤ u32::MAX (KMeansParams::check), and only the
+        // padding lanes past the k-th centre, never nearest (infinite), come after.
+        self.offered = self.offered.wrapping_add(1);
     }
 
     #[inline(always)]

@@ -3,13 +3,19 @@
 //! every row against every centre ([`Algorithm::Lloyd`]) or Hamerly's bounds
 //! ([`Algorithm::Hamerly`], [`super::hamerly`]), which give the same labels and sums, bit for bit.
 
-use super::super::matrix::squared_distance;
+use super::super::matrix::{nth_row, nth_row_mut, squared_distance};
 use super::super::{Matrix, BLOCK_ROWS};
 use super::hamerly::{self, Bounds};
 use super::init::Seeding;
 use super::kernel::{with_kernel, Centres, Kernel};
 use super::{Algorithm, KMeansError, KMeansFit};
 use crate::progress::Monitor;
+
+/// The values of a block of [`BLOCK_ROWS`] rows of `d` features (a block too large to count holds
+/// every value, as the exact size would).
+pub(super) fn block_values(d: usize) -> usize {
+    BLOCK_ROWS.saturating_mul(d)
+}
 
 /// One block's (or the whole matrix's) sums from an assignment step.
 pub(super) struct Sums {
@@ -24,15 +30,37 @@ pub(super) struct Sums {
 }
 
 impl Sums {
+    /// Zero sums of `k` clusters of `d` features: `k` × `d` feature sums, every caller's `k` × `d`
+    /// being the length of its centres (so never saturated).
     pub(super) fn new(k: usize, d: usize) -> Self {
-        Sums { features: vec![0.0; k * d], counts: vec![0; k], inertia: 0.0, changed: false }
+        Sums { features: vec![0.0; k.saturating_mul(d)], counts: vec![0; k], inertia: 0.0, changed: false }
     }
 
     pub(super) fn add(&mut self, other: &Sums) {
         self.features.iter_mut().zip(&other.features).for_each(|(a, b)| *a += b);
-        self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a += b);
+        // Cannot saturate: the counts of a pass add up to at most its rows.
+        self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a = a.saturating_add(*b));
         self.inertia += other.inertia;
         self.changed |= other.changed;
+    }
+
+    /// Adds `row` to cluster `j`: its count and feature sums (nothing when there is no cluster
+    /// `j`). `d` is the features `new` was given. Once per row in the passes, so no checks beyond
+    /// the one on `j`.
+    #[inline(always)]
+    pub(super) fn tally(&mut self, j: usize, row: &[f64], d: usize) {
+        let Some(c) = self.counts.get_mut(j) else { return };
+        #[allow(clippy::arithmetic_side_effects)]
+        {
+            // Cannot overflow: a count grows by one per row, and there are fewer rows than u64::MAX.
+            *c += 1;
+        }
+        // Cannot overflow: j < k = counts.len(), so (j + 1) × d ≤ k × d = features.len() (`new`).
+        #[allow(clippy::arithmetic_side_effects)]
+        let run = j * d..(j + 1) * d;
+        if let Some(s) = self.features.get_mut(run) {
+            s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+        }
     }
 }
 
@@ -46,13 +74,7 @@ fn assign_block<K: Kernel>(block: &[f64], labels: &mut [u32], centres: &Centres,
             sums.changed = true;
             *label = j;
         }
-        let ju = j as usize;
-        if let Some(s) = sums.features.get_mut(ju * d..(ju + 1) * d) {
-            s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-        }
-        if let Some(c) = sums.counts.get_mut(ju) {
-            *c += 1;
-        }
+        sums.tally(j as usize, row, d);
         sums.inertia += dist;
     }
     sums
@@ -63,7 +85,7 @@ fn assign(x: &Matrix, labels: &mut [u32], centres: &[f64], k: usize) -> Sums {
     let d = x.columns();
     let mut total = Sums::new(k, d);
     let centres = Centres::new(centres, d);
-    for (block, labels) in x.values().chunks(BLOCK_ROWS * d).zip(labels.chunks_mut(BLOCK_ROWS)) {
+    for (block, labels) in x.values().chunks(block_values(d)).zip(labels.chunks_mut(BLOCK_ROWS)) {
         total.add(&with_kernel!(d, assign_block(block, labels, &centres, k, d)));
     }
     total
@@ -74,16 +96,10 @@ fn assign(x: &Matrix, labels: &mut [u32], centres: &[f64], k: usize) -> Sums {
 fn sums_of(x: &Matrix, labels: &[u32], k: usize) -> Sums {
     let d = x.columns();
     let mut total = Sums::new(k, d);
-    for (block, labels) in x.values().chunks(BLOCK_ROWS * d).zip(labels.chunks(BLOCK_ROWS)) {
+    for (block, labels) in x.values().chunks(block_values(d)).zip(labels.chunks(BLOCK_ROWS)) {
         let mut sums = Sums::new(k, d);
         for (row, &j) in block.chunks_exact(d).zip(labels) {
-            let j = j as usize;
-            if let Some(s) = sums.features.get_mut(j * d..(j + 1) * d) {
-                s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-            }
-            if let Some(c) = sums.counts.get_mut(j) {
-                *c += 1;
-            }
+            sums.tally(j as usize, row, d);
         }
         total.add(&sums);
     }
@@ -103,7 +119,7 @@ fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Su
     let mut far: Vec<(usize, f64)> = (0..x.rows())
         .map(|i| {
             let l = labels.get(i).copied().unwrap_or(0) as usize;
-            (i, squared_distance(x.row(i), centres.get(l * d..(l + 1) * d).unwrap_or_default()))
+            (i, squared_distance(x.row(i), nth_row(centres, l, d).unwrap_or_default()))
         })
         .collect();
     far.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -115,17 +131,18 @@ fn relocate_empty(x: &Matrix, labels: &mut [u32], centres: &[f64], sums: &mut Su
             continue;
         }
         let row = x.row(i);
-        if let Some(s) = sums.features.get_mut(from * d..(from + 1) * d) {
+        if let Some(s) = nth_row_mut(&mut sums.features, from, d) {
             s.iter_mut().zip(row).for_each(|(a, b)| *a -= b);
         }
-        if let Some(s) = sums.features.get_mut(j * d..(j + 1) * d) {
+        if let Some(s) = nth_row_mut(&mut sums.features, j, d) {
             s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
         }
+        // Cannot saturate: `from`'s count is at least 2 (above), `j`'s is 0 (an empty cluster).
         if let Some(c) = sums.counts.get_mut(from) {
-            *c -= 1;
+            *c = c.saturating_sub(1);
         }
         if let Some(c) = sums.counts.get_mut(j) {
-            *c += 1;
+            *c = c.saturating_add(1);
         }
         *label = j as u32;
         moved.push(i);
@@ -146,7 +163,7 @@ pub(super) fn run(
 ) -> Result<KMeansFit, KMeansError> {
     let Seeding { mut centres, nearest, closest } = start;
     let d = x.columns();
-    let k = centres.len() / d;
+    let k = centres.chunks_exact(d.max(1)).len();
     let known = nearest.len() == x.rows() && closest.len() == x.rows();
     let mut labels = if known { nearest } else { vec![u32::MAX; x.rows()] };
     let mut bounds = match algorithm {
@@ -158,7 +175,8 @@ pub(super) fn run(
     }
     let mut n_iter = 0;
     for iteration in 0..max_iter {
-        n_iter = iteration + 1;
+        // Cannot saturate: iteration < max_iter.
+        n_iter = iteration.saturating_add(1);
         let mut sums = match bounds.as_mut() {
             _ if iteration == 0 && known => sums_of(x, &labels, k),
             Some(b) => b.assign(x, &mut labels, &centres),
@@ -180,7 +198,7 @@ pub(super) fn run(
             if count == 0 {
                 continue;
             }
-            let s = sums.features.get(j * d..(j + 1) * d).unwrap_or_default();
+            let s = nth_row(&sums.features, j, d).unwrap_or_default();
             for (c, s) in c.iter_mut().zip(s) {
                 let new = s / count as f64;
                 shift += (new - *c) * (new - *c);

@@ -15,6 +15,7 @@ use rand::Rng;
 
 use super::super::Matrix;
 use super::kernel::{with_kernel, Centres, Kernel};
+use super::lloyd::Sums;
 use super::{init, lloyd, Algorithm, KMeansError, KMeansFit};
 use crate::progress::Monitor;
 
@@ -32,8 +33,10 @@ pub(super) fn run(
 ) -> Result<KMeansFit, KMeansError> {
     let (n, d) = (x.rows(), x.columns());
     let batch = batch.clamp(1, n.max(1));
-    let sample_rows = (3 * batch).max(k).min(n);
-    let mut sample = Vec::with_capacity(sample_rows * d);
+    // Saturated, 3 × batch is still above n, as the exact product would be.
+    let sample_rows = batch.saturating_mul(3).max(k).min(n);
+    // Cannot saturate: sample_rows ≤ n, so sample_rows × d ≤ the matrix's values.
+    let mut sample = Vec::with_capacity(sample_rows.saturating_mul(d));
     for _ in 0..sample_rows {
         sample.extend_from_slice(x.row(rng.random_range(0..n)));
     }
@@ -43,7 +46,8 @@ pub(super) fn run(
     let steps = with_kernel!(d, step_all(x, &mut centres, k, batch, steps, rng, monitor))?;
     let start = init::Seeding { centres, nearest: Vec::new(), closest: Vec::new() };
     let mut fit = lloyd::run(x, start, 1, 0.0, Algorithm::Lloyd, monitor)?;
-    fit.n_iter = steps + 1;
+    // Saturates only after usize::MAX steps, which never all run.
+    fit.n_iter = steps.saturating_add(1);
     Ok(fit)
 }
 
@@ -62,31 +66,24 @@ fn step_all<K: Kernel>(
     let w = K::width(d);
     // How many rows each centre has seen (its weight), the smoothed inertia and its best.
     let mut seen = vec![0.0f64; k];
-    let (mut smoothed, mut best, mut since_best) = (None::<f64>, f64::INFINITY, 0);
+    let (mut smoothed, mut best, mut since_best) = (None::<f64>, f64::INFINITY, 0usize);
     let alpha = (2.0 * batch as f64 / (n as f64 + 1.0)).min(1.0);
-    let mut sums = vec![0.0; k * d];
-    let mut counts = vec![0u64; k];
+    let mut sums = Sums::new(k, d);
     for step in 0..steps {
-        sums.iter_mut().for_each(|s| *s = 0.0);
-        counts.iter_mut().for_each(|c| *c = 0);
+        sums.features.iter_mut().for_each(|s| *s = 0.0);
+        sums.counts.iter_mut().for_each(|c| *c = 0);
         let mut inertia = 0.0;
         {
             let packed = Centres::new(centres, d);
             for _ in 0..batch {
                 let row = x.row(rng.random_range(0..n));
                 let (j, dist, _) = K::nearest_two(row, &packed, d);
-                let j = j as usize;
-                if let Some(s) = sums.get_mut(j * w..(j + 1) * w) {
-                    s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
-                }
-                if let Some(c) = counts.get_mut(j) {
-                    *c += 1;
-                }
+                sums.tally(j as usize, row, w);
                 inertia += dist;
             }
         }
         for (((c, s), &count), weight) in
-            centres.chunks_exact_mut(d).zip(sums.chunks_exact(d)).zip(&counts).zip(seen.iter_mut())
+            centres.chunks_exact_mut(d).zip(sums.features.chunks_exact(d)).zip(&sums.counts).zip(seen.iter_mut())
         {
             if count == 0 {
                 continue;
@@ -104,9 +101,10 @@ fn step_all<K: Kernel>(
         if now < best {
             (best, since_best) = (now, 0);
         } else {
-            since_best += 1;
+            // Cannot saturate: since_best stops at PATIENCE, and step < steps.
+            since_best = since_best.saturating_add(1);
             if since_best >= PATIENCE {
-                return Ok(step + 1);
+                return Ok(step.saturating_add(1));
             }
         }
         if step % 64 == 63 && monitor.is_cancelled() {

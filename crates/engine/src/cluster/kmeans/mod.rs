@@ -91,6 +91,9 @@ pub enum KMeansError {
     /// k is 0 or 1.
     #[error("the number of clusters must be at least 2 (got {0}).")]
     TooFewClusters(usize),
+    /// k is more than a label can name.
+    #[error("{0} clusters are more than k-means can label (at most 4294967295); choose a smaller k.")]
+    TooManyClusters(usize),
     /// More clusters than customers.
     #[error("{k} clusters need at least {k} customers with every feature; there are {rows}. Choose a smaller k or fill missing values.")]
     TooFewRows {
@@ -125,6 +128,9 @@ impl KMeansParams {
         if rows < self.k {
             return Err(KMeansError::TooFewRows { k: self.k, rows });
         }
+        if u32::try_from(self.k).is_err() {
+            return Err(KMeansError::TooManyClusters(self.k));
+        }
         if self.n_init == 0 {
             return Err(KMeansError::Zero { name: "the number of restarts (n_init)" });
         }
@@ -154,10 +160,11 @@ pub struct KMeansFit {
 impl KMeansFit {
     /// Rows per cluster.
     pub fn sizes(&self) -> Vec<u64> {
-        let mut sizes = vec![0; self.centroids.rows()];
+        let mut sizes = vec![0u64; self.centroids.rows()];
         for &l in &self.labels {
             if let Some(s) = sizes.get_mut(l as usize) {
-                *s += 1;
+                // Cannot saturate: one per label, and there are fewer labels than u64::MAX.
+                *s = s.saturating_add(1);
             }
         }
         sizes
@@ -197,7 +204,8 @@ pub fn fit(x: &Matrix, params: &KMeansParams, monitor: &mut dyn Monitor) -> Resu
                 lloyd::run(x, start, params.max_iter, tol, exact, monitor)?
             }
         };
-        monitor.progress("Fitting k-means", run as u64 + 1, params.n_init as u64);
+        // Cannot saturate: run < n_init.
+        monitor.progress("Fitting k-means", (run as u64).saturating_add(1), params.n_init as u64);
         if monitor.is_cancelled() {
             return Err(KMeansError::Cancelled);
         }

@@ -11,19 +11,45 @@ use crate::ingest::errors::IngestErrorKind;
 /// hold it, and a small file that expands without end is a "gzip bomb").
 pub const MAX_EXPANDED_BYTES: u64 = 2_000_000_000;
 
-/// The decompressed contents of `bytes`, at most `limit` bytes.
+/// Past this many decompressed bytes, a file that has expanded more than [`MAX_RATIO`]-fold is
+/// refused at once, without decompressing the rest.
+const RATIO_CHECKED_FROM: u64 = 32 << 20;
+
+/// The most a gzip file may expand by: CSV exports compress 3 to 30 times over, very repetitive
+/// ones a few hundred; a "gzip bomb" made to fill memory a thousand times and more.
+pub const MAX_RATIO: u64 = 1000;
+
+/// Read at a time, between checks of the size and the ratio.
+const STEP: u64 = 4 << 20;
+
+/// The decompressed contents of `bytes`, at most `limit` bytes and at most [`MAX_RATIO`] times
+/// `bytes` (once past [`RATIO_CHECKED_FROM`]).
 pub(super) fn decompress(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErrorKind> {
     let mut out = Vec::new();
-    let mut decoder = MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
-    decoder.read_to_end(&mut out).map_err(|e| IngestErrorKind::Unreadable {
+    let mut decoder = MultiGzDecoder::new(bytes);
+    let unreadable = |e: std::io::Error| IngestErrorKind::Unreadable {
         what: "gzip file",
         message: e.to_string(),
         advice: "Decompress it with gzip or 7-Zip to check it, then open the CSV inside.",
-    })?;
-    if out.len() as u64 > limit {
-        return Err(IngestErrorKind::TooLarge { limit: limit_label(limit) });
+    };
+    loop {
+        let read = (&mut decoder).take(STEP).read_to_end(&mut out).map_err(unreadable)?;
+        let expanded = out.len() as u64;
+        if expanded > limit {
+            return Err(IngestErrorKind::TooLarge { limit: limit_label(limit) });
+        }
+        // What the decoder has taken of `bytes` so far (it reads ahead a little: a slight overestimate).
+        let consumed = (bytes.len() as u64).saturating_sub(decoder.get_ref().len() as u64).max(1);
+        if expanded >= RATIO_CHECKED_FROM && expanded.checked_div(consumed).is_some_and(|r| r > MAX_RATIO) {
+            return Err(IngestErrorKind::CompressionBomb {
+                compressed: limit_label(consumed),
+                expanded: limit_label(expanded),
+            });
+        }
+        if read == 0 {
+            return Ok(out);
+        }
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -44,6 +70,16 @@ mod tests {
     #[test]
     fn contents_come_back_unchanged() {
         assert_eq!(decompress(&gz(b"a,b\r\n1,2\r\n"), 100).unwrap(), b"a,b\r\n1,2\r\n");
+    }
+
+    #[test]
+    fn expanding_a_thousandfold_is_refused_without_decompressing_the_rest() {
+        let bomb = gz(&vec![b'a'; 40 << 20]);
+        let err = decompress(&bomb, MAX_EXPANDED_BYTES).unwrap_err();
+        assert!(matches!(err, IngestErrorKind::CompressionBomb { .. }), "{err:?}");
+        // A repetitive but real file (a few hundred times over) is read.
+        let rows: Vec<u8> = (0..4_000_000u32).flat_map(|i| format!("C{i},{}\n", i % 3).into_bytes()).collect();
+        assert_eq!(decompress(&gz(&rows), MAX_EXPANDED_BYTES).unwrap(), rows);
     }
 
     #[test]

@@ -40,13 +40,13 @@ impl<'de> serde::Deserialize<'de> for Object {
 /// The file as CSV text.
 pub(super) fn to_csv(bytes: &[u8]) -> Result<Vec<u8>, IngestErrorKind> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
-        let line = 1 + bytes.get(..e.valid_up_to()).unwrap_or_default().iter().filter(|&&b| b == b'\n').count();
-        IngestErrorKind::InvalidUtf8 { line: line as u64 }
+        let newlines = bytes.get(..e.valid_up_to()).unwrap_or_default().iter().filter(|&&b| b == b'\n').count();
+        // No saturation: at most the count of the bytes.
+        IngestErrorKind::InvalidUtf8 { line: (newlines as u64).saturating_add(1) }
     })?;
     let mut keys: Vec<String> = Vec::new();
     let mut rows: Vec<Vec<(usize, String)>> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
+    for (line_no, line) in (1u64..).zip(text.lines()) {
         let trimmed = line.trim();
         if trimmed.is_empty() {
             continue;
@@ -65,8 +65,9 @@ pub(super) fn to_csv(bytes: &[u8]) -> Result<Vec<u8>, IngestErrorKind> {
             let index = match keys.iter().position(|k| *k == key) {
                 Some(i) => i,
                 None => {
+                    let index = keys.len();
                     keys.push(key);
-                    keys.len() - 1
+                    index
                 }
             };
             row.push((index, cell_text(&value)));

@@ -90,6 +90,27 @@ pub fn detect(name: &str, bytes: &[u8]) -> FileFormat {
     FileFormat::Csv
 }
 
+/// The error for a file whose name says a binary format (`.xlsx`, `.xls`, `.ods`, `.parquet`,
+/// `.gz`) that its bytes are not: text named like a workbook is refused rather than read as CSV,
+/// since it is often an HTML page saved with a workbook's name.
+pub(crate) fn misnamed(name: &str, format: FileFormat) -> Option<IngestErrorKind> {
+    const BINARY: [(&str, &str); 5] = [
+        (".xlsx", "an Excel workbook (a zip archive)"),
+        (".xls", "an old Excel workbook"),
+        (".ods", "an OpenDocument spreadsheet (a zip archive)"),
+        (".parquet", "a Parquet file"),
+        (".gz", "a gzip archive"),
+    ];
+    if !matches!(format, FileFormat::Csv | FileFormat::JsonLines) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    BINARY
+        .iter()
+        .find(|(ending, _)| lower.ends_with(ending))
+        .map(|&(named, what)| IngestErrorKind::Misnamed { named, what })
+}
+
 /// A file as delimited text.
 #[derive(Debug)]
 pub struct Delimited<'a> {
@@ -123,6 +144,9 @@ fn to_delimited_limited<'a>(
     limit: u64,
 ) -> Result<Delimited<'a>, IngestErrorKind> {
     let format = detect(name, bytes);
+    if let Some(e) = misnamed(name, format) {
+        return Err(e);
+    }
     let plain = |bytes: Cow<'a, [u8]>| Delimited { bytes, format, sheets: Vec::new(), sheet: None };
     match format {
         FileFormat::Csv => Ok(plain(Cow::Borrowed(bytes))),

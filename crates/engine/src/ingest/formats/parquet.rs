@@ -75,7 +75,8 @@ impl Read for ParquetText {
         if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
             to.copy_from_slice(from);
         }
-        self.at += n;
+        // Cannot saturate: `at` stays within `out`, whose length is a usize.
+        self.at = self.at.saturating_add(n);
         Ok(n)
     }
 }

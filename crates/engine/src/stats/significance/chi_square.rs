@@ -49,12 +49,12 @@ impl ContingencyTable {
         let mut inside = Vec::with_capacity(all.len());
         let mut rest = Vec::with_capacity(all.len());
         for (level, (&s, &a)) in segment.iter().zip(all).enumerate() {
-            if s > a {
+            let Some(outside) = a.checked_sub(s) else {
                 return Err(SignificanceError::SegmentExceedsTotal { level, segment: s, all: a });
-            }
+            };
             if a > 0 {
                 inside.push(s);
-                rest.push(a - s);
+                rest.push(outside);
             }
         }
         Self::new(&[inside, rest])
@@ -75,8 +75,15 @@ impl ContingencyTable {
         if column >= self.columns {
             return None;
         }
-        self.counts.get(row * self.columns + column).copied()
+        let index = row.checked_mul(self.columns)?.checked_add(column)?;
+        self.counts.get(index).copied()
     }
+}
+
+/// The sum of some counts, as a float. It saturates rather than overflow (counts of customers come
+/// nowhere near 2^64 in all), so below that it is the exact integer sum.
+fn sum<'a>(counts: impl Iterator<Item = &'a u64>) -> f64 {
+    counts.copied().fold(0u64, u64::saturating_add) as f64
 }
 
 /// Whether a 2 × 2 table (one degree of freedom) gets Yates' continuity correction.
@@ -119,10 +126,12 @@ pub struct ChiSquareTest {
 /// ```
 pub fn chi_square(table: &ContingencyTable, correction: YatesCorrection) -> ChiSquareTest {
     let (rows, columns) = (table.rows, table.columns);
-    let row_sums: Vec<f64> = table.counts.chunks(columns).map(|r| r.iter().sum::<u64>() as f64).collect();
-    let column_sums: Vec<f64> =
-        (0..columns).map(|j| table.counts.iter().skip(j).step_by(columns).sum::<u64>() as f64).collect();
+    let row_sums: Vec<f64> = table.counts.chunks(columns).map(|r| sum(r.iter())).collect();
+    let column_sums: Vec<f64> = (0..columns).map(|j| sum(table.counts.iter().skip(j).step_by(columns))).collect();
     let total: f64 = row_sums.iter().sum();
+    // Cannot overflow: a table has at least 2 rows and 2 columns (`ContingencyTable::new`), and
+    // (rows - 1)(columns - 1) is below rows × columns, the length of `counts`.
+    #[allow(clippy::arithmetic_side_effects)]
     let df = ((rows - 1) * (columns - 1)) as u64;
     let yates_applied = df == 1 && correction == YatesCorrection::WhenOneDegreeOfFreedom;
     let mut plain = 0.0;
@@ -140,6 +149,8 @@ pub fn chi_square(table: &ContingencyTable, correction: YatesCorrection) -> ChiS
         }
     }
     let statistic = if yates_applied { corrected } else { plain };
+    // Cannot overflow: a table has at least 2 rows and 2 columns (`ContingencyTable::new`).
+    #[allow(clippy::arithmetic_side_effects)]
     let smaller_side = (rows.min(columns) - 1) as f64;
     ChiSquareTest {
         statistic,

@@ -101,6 +101,15 @@ pub enum SignificanceError {
         /// The overall count.
         all: u64,
     },
+    /// Samples so large that the rank test's exact sums would pass 128 bits.
+    #[error(
+        "the two groups have {n} observations together, too many for the rank test to sum exactly; \
+         test a random sample of them"
+    )]
+    TooManyObservations {
+        /// Observations in both groups.
+        n: u64,
+    },
     /// A p-value outside [0, 1] or NaN.
     #[error("p-value {index} is {value}, but p-values lie between 0 and 1; pass the tests' p-values unchanged")]
     InvalidPValue {

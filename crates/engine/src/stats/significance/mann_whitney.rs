@@ -31,12 +31,16 @@ pub struct MannWhitneyTest {
 /// ```
 ///
 /// # Errors
-/// [`SignificanceError::TooFewObservations`], [`SignificanceError::NotFinite`] or
-/// [`SignificanceError::ZeroVariance`] (every value the same).
+/// [`SignificanceError::TooFewObservations`], [`SignificanceError::NotFinite`],
+/// [`SignificanceError::ZeroVariance`] (every value the same) or
+/// [`SignificanceError::TooManyObservations`] (past 2^42 values, where exact rank sums pass 128 bits).
 pub fn mann_whitney_u(first: &[f64], second: &[f64]) -> Result<MannWhitneyTest, SignificanceError> {
     check_sample(first, Group::First)?;
     check_sample(second, Group::Second)?;
-    let (twice_rank_sum, tie_term) = ranks_of_first(sorted(first), sorted(second));
+    let (twice_rank_sum, tie_term) =
+        ranks_of_first(sorted(first), sorted(second)).ok_or(SignificanceError::TooManyObservations {
+            n: (first.len() as u64).saturating_add(second.len() as u64),
+        })?;
     let (n1, n2) = (first.len() as f64, second.len() as f64);
     let n = n1 + n2;
     let u1 = twice_rank_sum as f64 / 2.0 - n1 * (n1 + 1.0) / 2.0;
@@ -59,8 +63,9 @@ fn sorted(values: &[f64]) -> Vec<f64> {
 }
 
 /// Walks the two sorted samples as one merged list of tie groups and returns twice the sum of the
-/// first sample's average ranks (an integer) and Σ(t³ − t) over tie groups of size t, both exact.
-fn ranks_of_first(first: Vec<f64>, second: Vec<f64>) -> (u128, u128) {
+/// first sample's average ranks (an integer) and Σ(t³ − t) over tie groups of size t, both exact;
+/// `None` when they would pass 128 bits (only with more than about 2^42 values).
+fn ranks_of_first(first: Vec<f64>, second: Vec<f64>) -> Option<(u128, u128)> {
     let (mut i, mut j) = (0usize, 0usize);
     let mut before = 0u128;
     let mut twice_rank_sum = 0u128;
@@ -74,15 +79,17 @@ fn ranks_of_first(first: Vec<f64>, second: Vec<f64>) -> (u128, u128) {
         };
         let in_first = first.get(i..).map_or(0, |rest| rest.iter().take_while(|&&v| v == value).count());
         let in_second = second.get(j..).map_or(0, |rest| rest.iter().take_while(|&&v| v == value).count());
-        i += in_first;
-        j += in_second;
-        let t = (in_first + in_second) as u128;
+        i = i.checked_add(in_first)?;
+        j = j.checked_add(in_second)?;
+        let t = (in_first as u128).checked_add(in_second as u128)?;
         // Ranks before+1 ..= before+t; twice their average is 2·before + t + 1.
-        twice_rank_sum += in_first as u128 * (2 * before + t + 1);
-        tie_term += t * t * t - t;
-        before += t;
+        let twice_average = before.checked_mul(2)?.checked_add(t)?.checked_add(1)?;
+        twice_rank_sum = twice_rank_sum.checked_add((in_first as u128).checked_mul(twice_average)?)?;
+        // t >= 1 here (the value is at `i` or `j`), so t³ >= t.
+        tie_term = tie_term.checked_add(t.checked_mul(t)?.checked_mul(t)?.checked_sub(t)?)?;
+        before = before.checked_add(t)?;
     }
-    (twice_rank_sum, tie_term)
+    Some((twice_rank_sum, tie_term))
 }
 
 #[cfg(test)]

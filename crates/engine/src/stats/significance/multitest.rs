@@ -57,7 +57,7 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>, SignificanceErro
     let mut running = 1.0f64;
     for (rank, &index) in order.iter().enumerate().rev() {
         let p = p_values.get(index).copied().unwrap_or(1.0);
-        running = running.min(p * m / (rank + 1) as f64);
+        running = running.min(p * m / rank.saturating_add(1) as f64); // `rank < m`: no saturation
         if let Some(slot) = adjusted.get_mut(index) {
             *slot = running;
         }
@@ -77,7 +77,7 @@ pub fn holm(p_values: &[f64]) -> Result<Vec<f64>, SignificanceError> {
     let mut running = 0.0f64;
     for (rank, &index) in order.iter().enumerate() {
         let p = p_values.get(index).copied().unwrap_or(1.0);
-        running = running.max(p * (m - rank) as f64);
+        running = running.max(p * m.saturating_sub(rank) as f64); // `rank < m`: no saturation
         if let Some(slot) = adjusted.get_mut(index) {
             *slot = running.min(1.0);
         }

@@ -1,0 +1,58 @@
+//! The Privacy panel: what Segscope keeps where (nothing in the browser: the data lives only in
+//! this tab's memory) and a live count of the page's requests for anything but its own files.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How often the count is read again.
+const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The page's requests (its resource timing entries) for anything outside the folder the app was
+/// loaded from: another server, or another path of this one, each counted once its answer has
+/// arrived. 0 in normal use. (The engine's worker fetches only its own code, from that folder.)
+fn foreign_requests() -> usize {
+    let Some(window) = web_sys::window() else { return 0 };
+    let href = window.location().href().unwrap_or_default();
+    let page = href.split(['?', '#']).next().unwrap_or_default();
+    let folder = page.rfind('/').and_then(|i| page.get(..=i)).unwrap_or(page);
+    let Some(performance) = window.performance() else { return 0 };
+    performance
+        .get_entries_by_type("resource")
+        .iter()
+        .filter_map(|e| e.dyn_into::<web_sys::PerformanceEntry>().ok())
+        .filter(|e| !e.name().starts_with(folder))
+        .count()
+}
+
+/// "Privacy" in the header: a short statement, checked by the e2e tests, and the live count.
+#[component]
+pub fn PrivacyPanel() -> impl IntoView {
+    let count = RwSignal::new(foreign_requests());
+    let timer = set_interval_with_handle(move || count.set(foreign_requests()), EVERY).ok();
+    on_cleanup(move || {
+        if let Some(t) = timer {
+            t.clear();
+        }
+    });
+    view! {
+        <details class="privacy" id="privacy">
+            <summary>"Privacy"</summary>
+            <div class="privacy-body">
+                <p>
+                    "Your files are read in this tab, by Segscope's engine running on this computer. Nothing is "
+                    "uploaded: Segscope has no server to send data to, and the page's security policy lets it "
+                    "connect only to the folder it was loaded from."
+                </p>
+                <dl>
+                    <dt>"Requests for anything but Segscope's own files since the page opened"</dt>
+                    <dd id="privacy-requests">{move || count.get()}</dd>
+                    <dt>"Stored in this browser"</dt>
+                    <dd id="privacy-stored">
+                        "Nothing: no cookies, no local storage, no IndexedDB. Closing the tab forgets the data; "
+                        "what you download is saved where your browser saves downloads."
+                    </dd>
+                </dl>
+            </div>
+        </details>
+    }
+}

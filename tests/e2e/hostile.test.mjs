@@ -1,0 +1,81 @@
+// The hostile-file corpus (tests/data/hostile, made by its make.py) in the page: each file opens or gives a message
+// naming it within seconds, the page never dies, and afterwards it still works (the last good dataset stays; the sample
+// opens and splits).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo } from './harness.mjs';
+
+const corpus = join(artifactsDir, 'hostile');
+let server, browser;
+
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  execFileSync('python3', [join(repoRoot, 'tests', 'data', 'hostile', 'make.py'), corpus]);
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Each file, and what the page must show: the dataset's size, or an error naming the file with these words.
+const cases = [
+  ['binary_renamed.csv', { error: /this is a PNG image, not a CSV/ }],
+  ['utf16le_no_bom.csv', { summary: '3 rows × 3 columns' }],
+  ['only_header.csv', { error: /no data rows/ }],
+  ['only_newlines.csv', { error: /the file is empty/ }],
+  ['empty.csv', { error: /the file is empty/ }],
+  ['mixed_line_endings.csv', { summary: '4 rows × 3 columns' }],
+  ['nul_bytes.csv', { error: /NUL bytes/ }],
+  ['not_a_zip.xlsx', { error: /named \.xlsx but it is not an Excel workbook/ }],
+  ['extreme_transactions.csv', { summary: '8 rows × 3 columns' }],
+  ['one_day_transactions.csv', { summary: '5000 rows × 3 columns' }],
+  ['ten_mb_field.csv', { summary: '2 rows × 2 columns' }],
+  ['fifty_thousand_same_name.csv', { summary: '1 rows × 50000 columns' }],
+  ['hundred_thousand_columns.csv', { summary: '1 rows × 100000 columns' }],
+  ['bomb.csv.gz', { error: /expands more than a thousandfold/ }],
+];
+
+test('every hostile file opens or is refused with a sentence, and the page stays usable', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url);
+  await page.waitForSelector('#try-sample');
+  let opened = false;
+  for (const [name, expected] of cases) {
+    const started = Date.now();
+    const input = opened ? '#file-input-again' : '#file-input';
+    if (opened) await goTo(page, 'data');
+    await page.setInputFiles(input, join(corpus, name));
+    if (expected.error) {
+      // Each file has its own name: the error shown is this file's once it names it.
+      await page.waitForFunction((n) => document.querySelector('#error')?.textContent.includes(n), name, { timeout: 60_000 });
+      assert.match(await page.textContent('#error'), expected.error, name);
+    } else {
+      await page.waitForFunction(
+        ([n, want]) =>
+          document.querySelector('.nav-data')?.textContent.startsWith(`${n}:`) &&
+          document.querySelector('#dataset-summary')?.textContent === want,
+        [name, expected.summary],
+        { timeout: 60_000 },
+      );
+      opened = true;
+    }
+    const took = Date.now() - started;
+    console.log(`${name}: ${took} ms`);
+    assert.ok(took < 30_000, `${name} took ${took} ms`);
+  }
+  await page.screenshot({ path: join(artifactsDir, 'hostile-last.png') });
+  // Still usable: the sample opens and splits.
+  await page.goto(server.url + '?sample#/segment/split');
+  await page.waitForSelector('#dataset-summary', { state: 'attached' });
+  await page.selectOption('#split-column', 'region');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+  rec.assertNoForeignRequests();
+  await rec.close();
+});
