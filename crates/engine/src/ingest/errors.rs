@@ -130,7 +130,7 @@ pub enum IngestErrorKind {
         what: &'static str,
     },
     /// A compressed file expands far more than real data does: a "gzip bomb".
-    #[error("it expands more than a thousandfold when decompressed ({compressed} to more than {expanded} and still going), as no real data file does; it is refused before it fills the memory. If it is a real file, decompress it (for example `gzip -d`) and open the CSV.")]
+    #[error("it expands more than 300-fold when decompressed ({compressed} to more than {expanded} and still going), as no real data file does; it is refused before it fills the memory. If it is a real file, decompress it (for example `gzip -d`) and open the CSV.")]
     CompressionBomb {
         /// The compressed bytes read, as a person reads them.
         compressed: String,
