@@ -288,19 +288,6 @@ pub(crate) fn compute_kpis(
     })
 }
 
-/// [`compute_kpis`] for the tests, whose data always fits.
-#[cfg(test)]
-fn kpi_table(
-    columns: &KpiColumns<'_>,
-    clv: Option<&[ClvRow]>,
-    assignment: &Assignment,
-    typed_as_of: Option<i32>,
-    lapsed_days: u32,
-    currency: Option<&str>,
-) -> KpiTable {
-    compute_kpis(columns, clv, assignment, typed_as_of, lapsed_days, currency).unwrap_or_else(|e| panic!("{e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,7 +311,7 @@ mod tests {
         let columns =
             KpiColumns::find(&named, Some(1000)).unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("none"));
         let a = assignment(&[0, 0, 0, 1], &["A", "B"]);
-        let t = kpi_table(&columns, None, &a, None, 90, None);
+        let t = compute_kpis(&columns, None, &a, None, 90, None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((t.as_of.as_deref(), t.as_of_is_default), (Some("1972-09-28"), true));
         let seg = &t.segments[0];
         assert_eq!((seg.customers, seg.buyers, seg.orders, seg.revenue), (3, 2, 4, 100.0));
@@ -363,7 +350,8 @@ mod tests {
             holdout_purchases: 0,
         };
         let clv = [row(Some(30.0)), row(None)];
-        let t = kpi_table(&columns, Some(&clv), &assignment(&[0, 0], &["A"]), Some(30), 365, Some("€"));
+        let t = compute_kpis(&columns, Some(&clv), &assignment(&[0, 0], &["A"]), Some(30), 365, Some("€"))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((t.as_of.as_deref(), t.as_of_is_default), (Some("1970-01-31"), false));
         assert_eq!(t.all.mean_recency_days, Some(15.0));
         assert_eq!((t.all.mean_clv, t.all.total_clv, t.all.mean_p_alive), (Some(30.0), Some(30.0), Some(0.5)));
