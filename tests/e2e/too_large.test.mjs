@@ -37,7 +37,7 @@ test('a file too large for the memory left offers its columns or a seeded sample
   await page.setInputFiles('#file-input', customers);
   await page.waitForSelector('#too-large');
   assert.match(await page.textContent('#too-large-message'), /whole would need about [\d.]+ MB of memory; this browser tab has about 6\.0 MB left/);
-  assert.match(await page.textContent('#too-large .commands'), /segscope inspect --input customers\.csv/);
+  assert.match(await page.textContent('#too-large .commands'), /segscope inspect customers\.csv/);
   assert.equal(await page.$('#dataset-summary'), null, 'nothing was opened');
   assert.ok(await page.$eval('#open-columns', (b) => b.disabled), 'all columns do not fit');
   await page.screenshot({ path: join(artifactsDir, 'too-large.png') });

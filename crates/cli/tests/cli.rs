@@ -563,3 +563,29 @@ fn a_date_column_that_holds_no_dates_is_named_with_two_of_its_values() {
     );
     assert!(!err.contains("amount"), "the amount is not blamed: {err}");
 }
+
+/// The commands the page offers for a file too large to open (`api::memory::too_large`) are ones
+/// this binary takes: the first runs as given, the second gets as far as its definition file.
+#[test]
+fn the_commands_offered_for_a_file_too_large_to_open_run() {
+    use segscope_engine::api::memory::too_large;
+    use segscope_engine::ingest::ReadOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my customers.csv");
+    let csv = (0..2_000).fold(String::from("customer_id,age\n"), |s, i| s + &format!("C{i},{}\n", 20 + i % 50));
+    std::fs::write(&file, &csv).unwrap();
+    let view = too_large("my customers.csv", csv.as_bytes(), csv.len() as u64, &ReadOptions::default(), 1_000).unwrap();
+    let words = |command: &str| -> Vec<String> {
+        let unquoted = command.strip_prefix("segscope ").unwrap().replace("\"my customers.csv\"", "\u{0}");
+        unquoted.split(' ').map(|w| w.replace('\u{0}', "my customers.csv")).collect()
+    };
+    let run = |command: &str| {
+        Command::new(env!("CARGO_BIN_EXE_segscope")).current_dir(dir.path()).args(words(command)).output().unwrap()
+    };
+    let inspect = run(&view.commands[0]);
+    assert!(inspect.status.success(), "{}: {}", view.commands[0], stderr(&inspect));
+    assert!(stdout(&inspect).contains("age"), "{}", stdout(&inspect));
+    let apply = run(&view.commands[1]);
+    assert!(stderr(&apply).contains("segments.json"), "{}: {}", view.commands[1], stderr(&apply));
+    assert!(!stderr(&apply).contains("unexpected argument"), "{}", stderr(&apply));
+}

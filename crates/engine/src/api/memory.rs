@@ -48,7 +48,7 @@ pub fn too_large(name: &str, head: &[u8], size: u64, options: &ReadOptions, avai
         available,
         message,
         commands: vec![
-            format!("segscope inspect --input {quoted}"),
+            format!("segscope inspect {quoted}"),
             format!("segscope apply --input {quoted} --definition segments.json --output segmented.csv"),
         ],
         estimate,
@@ -92,7 +92,7 @@ mod tests {
         assert!(view.message.contains("about 5000 rows"), "{}", view.message);
         assert!(view.message.contains("command-line tool"), "{}", view.message);
         assert!(view.sample_rows > 0 && view.estimate.with_rows(view.sample_rows) <= 100_000);
-        assert_eq!(view.commands[0], "segscope inspect --input \"my customers.csv\"");
+        assert_eq!(view.commands[0], "segscope inspect \"my customers.csv\"");
     }
 
     #[test]
