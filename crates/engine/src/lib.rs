@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod assignment;
+pub mod budget;
 pub mod cluster;
 pub mod clv;
 pub mod custom_kpi;

@@ -143,6 +143,9 @@ pub enum MovementError {
         /// The later snapshot.
         after: String,
     },
+    /// The matrix of moves would pass the memory one step may use.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::TooLarge),
     /// The caller's monitor asked to stop.
     #[error("{}", crate::progress::CANCELLED)]
     Cancelled,
@@ -171,6 +174,11 @@ pub fn movement(
     let (b, a) = (before.assignment.segments.len(), after.assignment.segments.len());
     // One more row (new customers) and column (gone); a Vec's length + 1 never saturates, and the
     // counts below count rows, so adding one to them never saturates either.
+    crate::budget::cells::<u64>(
+        &[a.saturating_add(1), b.saturating_add(1)],
+        || format!("a movement matrix of {} × {} segments", crate::format::thousands(b), crate::format::thousands(a)),
+        "compare segmentations with fewer segments.",
+    )?;
     let mut counts = vec![vec![0u64; a.saturating_add(1)]; b.saturating_add(1)];
     let mut seen = vec![false; before.keys.len()];
     let (mut matched, mut stayed, mut later_without) = (0u64, 0u64, 0u64);

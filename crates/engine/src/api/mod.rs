@@ -25,7 +25,7 @@ pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use memory::TooLargeView;
 pub use movement::OtherFile;
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
-pub use rules::{column_values, ProblemView, RuleCount, RulesView};
+pub use rules::{column_values, ProblemView, RuleCount, RulesView, MAX_OVERLAP_SEGMENTS};
 pub use segmentations::{SegmentationKind, SegmentationView};
 
 // The types that cross the boundary inside requests and responses, so the page depends on `api` only.

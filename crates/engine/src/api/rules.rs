@@ -40,6 +40,12 @@ pub struct ProblemView {
     pub place: Place,
 }
 
+/// The most segments whose pairwise overlaps a rule view counts: a 200 × 200 table is already
+/// more than a person reads, and the table grows with the square of the segments (20,000 segments
+/// would make 400 million counts, 3.2 GB, and as many passes over the rows). With more, the
+/// segments are still counted and applied; only the overlap table is left empty.
+pub const MAX_OVERLAP_SEGMENTS: usize = 200;
+
 /// The result of applying a rule definition, as the rule builder shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RulesView {
@@ -47,7 +53,8 @@ pub struct RulesView {
     pub assignment: Option<AssignmentId>,
     /// Per segment in order (then the remainder in first-match mode).
     pub counts: Vec<RuleCount>,
-    /// Pairwise overlaps: rows matching both segment i and segment j, ignoring order.
+    /// Pairwise overlaps: rows matching both segment i and segment j, ignoring order; empty for
+    /// more than [`MAX_OVERLAP_SEGMENTS`] segments.
     pub overlap: Vec<Vec<u64>>,
     /// The as-of date used (`YYYY-MM-DD`), if any condition needs one.
     pub as_of: Option<String>,
@@ -148,7 +155,11 @@ pub(super) fn apply(
     };
     let frame = Frame::with_extra(table, customers.extra(), &valid);
     let result = evaluate_frame(&valid, &frame, monitor)?;
-    let overlap = result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect();
+    let overlap = if result.truths.len() <= MAX_OVERLAP_SEGMENTS {
+        result.truths.iter().map(|a| result.truths.iter().map(|b| a.count_both(b)).collect()).collect()
+    } else {
+        Vec::new()
+    };
     let total = rows.max(1) as f64;
     let (counts, flags) = match valid.mode {
         Mode::FirstMatch => {

@@ -14,6 +14,12 @@ use super::kmeans::{self, KMeansError, KMeansParams};
 use super::Matrix;
 use crate::progress::{CancelOnly, Monitor, CANCELLED};
 
+/// The most features (prepared columns) a mixture fits: each component holds a full d × d
+/// covariance, so its parameters grow with d², and past a hundred features each pair's covariance
+/// rests on too few customers to mean much (k-means takes up to
+/// [`MAX_PREPARED_COLUMNS`](super::prep::MAX_PREPARED_COLUMNS)).
+pub const MAX_MIXTURE_COLUMNS: usize = 100;
+
 /// What the mixture is asked to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GmmParams {
@@ -64,6 +70,15 @@ pub enum GmmError {
         /// Features.
         features: usize,
     },
+    /// More features than a mixture fits ([`MAX_MIXTURE_COLUMNS`]).
+    #[error("the Gaussian mixture fits at most {MAX_MIXTURE_COLUMNS} prepared columns (a category's levels count one each) and these features make {columns}; choose fewer features, or use k-means.")]
+    TooManyColumns {
+        /// Prepared columns.
+        columns: usize,
+    },
+    /// The customers' responsibilities would pass the memory one step may use.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::TooLarge),
     /// The monitor asked to stop.
     #[error("{CANCELLED}")]
     Cancelled,
@@ -112,6 +127,7 @@ pub fn fit(x: &Matrix, params: &GmmParams, monitor: &mut dyn Monitor) -> Result<
     if !(params.reg_covar >= 0.0 && params.tol >= 0.0) {
         return Err(GmmError::Params("the tolerance and the covariance regularisation must be 0 or more.".into()));
     }
+    check_size(x, params.k)?;
     let mut starts = Vec::with_capacity(params.n_init);
     for run in 0..params.n_init {
         let start = KMeansParams {
@@ -139,6 +155,7 @@ pub fn fit_from(
     params: &GmmParams,
     monitor: &mut dyn Monitor,
 ) -> Result<GmmFit, GmmError> {
+    check_size(x, params.k)?;
     let mut best: Option<(f64, Components, usize, bool)> = None;
     let cells = x.rows().checked_mul(params.k).ok_or_else(|| too_large(x, params.k))?;
     for (run, labels) in starts.iter().enumerate() {
@@ -196,6 +213,21 @@ pub fn fit_from(
 }
 
 /// [`GmmError::TooLarge`] for `k` components over `x`.
+/// Refuses, before any work, features past [`MAX_MIXTURE_COLUMNS`] and responsibilities past the
+/// memory one step may use ([`crate::budget`]).
+fn check_size(x: &Matrix, k: usize) -> Result<(), GmmError> {
+    if x.columns() > MAX_MIXTURE_COLUMNS {
+        return Err(GmmError::TooManyColumns { columns: x.columns() });
+    }
+    // The responsibilities, their logarithms and the next ones are held at once.
+    crate::budget::cells::<f64>(
+        &[x.rows(), k, 3],
+        || format!("{} customers × {k} components' probabilities (three copies)", crate::format::thousands(x.rows())),
+        "choose a smaller k, or fit the mixture on a sample of the rows.",
+    )?;
+    Ok(())
+}
+
 fn too_large(x: &Matrix, k: usize) -> GmmError {
     GmmError::TooLarge { k, rows: x.rows(), features: x.columns() }
 }

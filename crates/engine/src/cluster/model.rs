@@ -388,8 +388,18 @@ impl ClusterModel {
         if self.clusters.len() != self.k || self.k < 2 {
             return damaged(format!("k is {} but it has {} clusters", self.k, self.clusters.len()));
         }
+        if self.k > super::params::MAX_K {
+            return damaged(format!("k is {}, more than the {} clusters a fit makes", self.k, super::params::MAX_K));
+        }
         if self.columns.is_empty() {
             return damaged("it has no prepared columns".into());
+        }
+        if self.columns.len() > super::prep::MAX_PREPARED_COLUMNS {
+            return damaged(format!(
+                "it has {} prepared columns, more than the {} a clustering takes",
+                crate::format::thousands(self.columns.len()),
+                super::prep::MAX_PREPARED_COLUMNS
+            ));
         }
         for (i, c) in self.clusters.iter().enumerate() {
             if c.centre.len() != self.columns.len() || c.centre.iter().any(|v| !v.is_finite()) {
@@ -565,8 +575,13 @@ impl ClusterModel {
             sources.push((index, code));
         }
         let d = self.columns.len();
-        // A capacity only (none reserved if it cannot be counted).
-        let mut values = Vec::with_capacity(n.checked_mul(d).unwrap_or_default());
+        let cells = n.saturating_mul(d);
+        let mut values = crate::budget::reserved::<f64>(
+            cells,
+            || format!("{} customers × {} prepared columns", crate::format::thousands(n), crate::format::thousands(d)),
+            "label a sample of the rows, or label the file with the command line.",
+        )
+        .map_err(|e| ModelError::Prep(e.into()))?;
         let mut rows = Vec::with_capacity(n);
         let mut row = vec![0.0; d];
         'rows: for i in kept_rows(&raws, n, self.missing) {

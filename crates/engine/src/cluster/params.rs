@@ -11,11 +11,14 @@ use super::scan::MAX_SCAN_K;
 use crate::dates::{parse_optional, DateField};
 use crate::typed::Typed;
 
-/// The largest k a fit accepts.
+/// The largest k a fit accepts: fifty segments is past what a team can name and act on (scans
+/// stop at [`MAX_SCAN_K`]), and keeps k × features centres and a mixture's k covariances small.
 pub const MAX_K: usize = 50;
-/// The allowed restarts.
+/// The allowed restarts: scikit-learn's default is 10; past 100 more restarts no longer change
+/// the best fit, only the wait.
 pub const N_INIT: std::ops::RangeInclusive<usize> = 1..=100;
-/// The allowed iterations per restart.
+/// The allowed iterations per restart: k-means converges in tens (scikit-learn's default is
+/// 300); 10,000 lets a slow fit finish while a mistyped 10^9 cannot run for days.
 pub const MAX_ITER: std::ops::RangeInclusive<usize> = 1..=10_000;
 
 /// How the clusters are fitted.
@@ -75,7 +78,8 @@ impl Method {
     }
 }
 
-/// The allowed weights γ of a category mismatch in k-prototypes.
+/// The allowed weights γ of a category mismatch in k-prototypes: from a mismatch that barely
+/// counts to one that outweighs any scaled number (z-scores are rarely beyond ±5).
 pub const GAMMA: std::ops::RangeInclusive<f64> = 0.001..=1000.0;
 
 /// What to cluster on and how, as typed (numbers are read by [`ClusterParams::check`]).

@@ -47,6 +47,10 @@ pub enum Scaling {
     None,
 }
 
+/// The largest weight of a feature: a thousand already lets one category outweigh every scaled
+/// number, and keeps squared distances far from overflowing.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
 /// One feature as the user chose it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeatureSpec {
@@ -58,7 +62,8 @@ pub struct FeatureSpec {
     /// Scaling of a number (after the log).
     #[serde(default)]
     pub scaling: Scaling,
-    /// Multiplies each 0/1 column of a category (one-hot), so it weighs less or more than the numbers.
+    /// Multiplies each 0/1 column of a category (one-hot), so it weighs less or more than the
+    /// numbers: above 0 and at most [`MAX_WEIGHT`].
     #[serde(default = "one")]
     pub weight: f64,
     /// Use the number's score 1..B instead of its value, with this many equal-count bins B
@@ -73,14 +78,14 @@ fn one() -> f64 {
 }
 
 impl FeatureSpec {
-    /// Checks what can be checked without the data: a weight above 0, a number of score bins in
+    /// Checks what can be checked without the data: a weight above 0 and at most [`MAX_WEIGHT`], a number of score bins in
     /// [`BINS`], and not both a score and ln(1 + x).
     ///
     /// # Errors
     /// [`PrepError`] naming the feature.
     pub fn check(&self) -> Result<(), PrepError> {
         let name = || self.column.clone();
-        if !(self.weight > 0.0 && self.weight.is_finite()) {
+        if !(self.weight > 0.0 && self.weight <= MAX_WEIGHT) {
             return Err(PrepError::BadWeight { name: name(), weight: self.weight });
         }
         match self.score {
@@ -273,6 +278,16 @@ impl PrepWarning {
     }
 }
 
+/// The most prepared columns (numbers, and one per level of a category) a clustering takes: a
+/// thousand covers every real segmentation (a professional model rarely has more than a few dozen),
+/// and keeps the work a fit, its picture (a d × d covariance) and a mixture's covariances imply
+/// within reach of a browser tab.
+pub const MAX_PREPARED_COLUMNS: usize = 1_000;
+
+/// What to make smaller when the prepared matrix is too large.
+const MATRIX_ADVICE: &str =
+    "choose fewer features or categories with fewer levels, or cluster a sample of the rows (open the file as a sample, or use the command line).";
+
 /// Why features cannot be prepared.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum PrepError {
@@ -304,7 +319,7 @@ pub enum PrepError {
         value: f64,
     },
     /// A weight that is not a positive number.
-    #[error("the weight of `{name}` must be a number above 0 (got {weight}).")]
+    #[error("the weight of `{name}` must be a number above 0 and at most {MAX_WEIGHT} (got {weight}).")]
     BadWeight {
         /// The feature.
         name: String,
@@ -354,6 +369,15 @@ pub enum PrepError {
         /// The feature.
         name: String,
     },
+    /// More prepared columns than a clustering takes ([`MAX_PREPARED_COLUMNS`]).
+    #[error("the features make {columns} prepared columns (a category's levels count one each), more than the {max} a clustering takes; choose fewer features, or group a category's rare levels (or leave it out).", max = crate::format::thousands(MAX_PREPARED_COLUMNS))]
+    TooManyColumns {
+        /// Prepared columns the features make.
+        columns: usize,
+    },
+    /// The prepared matrix would pass the memory one step may use ([`crate::budget`]).
+    #[error(transparent)]
+    Budget(#[from] crate::budget::TooLarge),
     /// More prepared values than can be counted.
     #[error("{rows} rows × {columns} prepared columns are more values than can be held; choose fewer features, or categories with fewer levels.")]
     TooManyValues {
@@ -513,6 +537,21 @@ pub fn prepare(
             }
         }
     }
+    if columns.len() > MAX_PREPARED_COLUMNS {
+        return Err(PrepError::TooManyColumns { columns: columns.len() });
+    }
+    // The columns' values and the matrix made of them are both held for a moment.
+    crate::budget::cells::<f64>(
+        &[rows.len(), columns.len(), 2],
+        || {
+            format!(
+                "{} customers × {} prepared columns",
+                crate::format::thousands(rows.len()),
+                crate::format::thousands(columns.len())
+            )
+        },
+        MATRIX_ADVICE,
+    )?;
     let prepared: Vec<(PreparedColumn, Vec<f64>)> = columns
         .into_iter()
         .map(|(c, index, code)| {
@@ -526,7 +565,7 @@ pub fn prepare(
     warn_about(features, &prepared, &mut warnings);
     let d = prepared.len();
     let cells = rows.len().checked_mul(d).ok_or(PrepError::TooManyValues { rows: rows.len(), columns: d })?;
-    let mut values = vec![0.0; cells];
+    let mut values = crate::budget::filled(cells, 0.0, || format!("{} prepared values", cells), MATRIX_ADVICE)?;
     for (i, row) in values.chunks_exact_mut(d.max(1)).enumerate() {
         for (slot, (_, col)) in row.iter_mut().zip(&prepared) {
             if let Some(&v) = col.get(i) {

@@ -11,7 +11,8 @@
 
 use crate::split::quantile_edges;
 
-/// The allowed number of scores (bins) of a scored feature.
+/// The allowed number of scores (bins) of a scored feature: as RFM's 3 to 5 and a little past,
+/// up to deciles.
 pub const BINS: std::ops::RangeInclusive<u8> = 2..=10;
 
 /// The cut points of `values` for `bins` equal-count bins, ascending, in the values' units:

@@ -56,13 +56,15 @@ pub struct ValidClvParams {
     margin: Option<f64>,
 }
 
-/// Months CLV can predict.
+/// Months CLV can predict: up to ten years; BG/NBD extrapolated further says more about the
+/// model than about the customers.
 pub const HORIZON_MONTHS: std::ops::RangeInclusive<u32> = 1..=120;
 
-/// Monthly discount rates CLV accepts: at least 0 and below 1 (100%).
+/// Monthly discount rates CLV accepts: at least 0 and below 1 (100%, at which every later month
+/// would be worth nothing).
 pub const DISCOUNT_MONTHLY: std::ops::Range<f64> = 0.0..1.0;
 
-/// Margins CLV accepts: above 0 and at most 1 (100%).
+/// Margins CLV accepts: above 0 and at most 1 (100%): a share of revenue kept as profit.
 pub const MARGIN: (Bound<f64>, Bound<f64>) = (Bound::Excluded(0.0), Bound::Included(1.0));
 
 impl ClvParams {

@@ -7,7 +7,7 @@ use crate::rules::{check as check_rules, with_numbers, RulesError, ValidDefiniti
 use crate::table::ColumnType;
 use crate::typed::Typed;
 
-/// The most KPIs a set may hold.
+/// The most KPIs a set may hold: each is one more column in every profile and report table.
 pub const MAX_KPIS: usize = 100;
 
 /// A KPI whose column, condition and targets fit the data.

@@ -110,6 +110,9 @@ pub enum ProfileError {
     /// The as-of date cannot be read.
     #[error(transparent)]
     Date(#[from] crate::dates::DateError),
+    /// The profile's tables would pass the memory one step may use.
+    #[error(transparent)]
+    Budget(#[from] crate::budget::TooLarge),
     /// The caller's monitor asked to stop.
     #[error("{}", crate::progress::CANCELLED)]
     Cancelled,

@@ -58,7 +58,7 @@ pub use numbers::{NumberInSegment, NumberSummary, NumberTrait};
 pub use params::{
     NicheParams, NumberTest, ProfileOptions, ValidNicheParams, ValidProfileOptions, CALLOUTS, DEFAULT_ALPHA,
     DEFAULT_CALLOUTS, DEFAULT_LAPSED_DAYS, DEFAULT_MAX_SHARE, DEFAULT_MIN_INDEX, DEFAULT_MIN_SHARE, LAPSED_DAYS,
-    MAX_LEVELS,
+    MAX_LEVELS, NICHE_INDEX,
 };
 pub use sensitive::{sensitive_columns, special_category, SensitiveColumn, SpecialCategory};
 pub use significance::{TestKind, TraitTest};
@@ -149,6 +149,13 @@ fn check_fit(columns: &[(&str, &ColumnData)], assignment: &Assignment) -> Result
         return Err(ProfileError::RowsDiffer { what: format!("column `{name}`"), found: data.len(), expected: rows });
     }
     let segments = assignment.segments.len();
+    // Each segment gets a row of every column's table: for a category, a count, share, index and
+    // test per level (at most MAX_LEVELS and the rest).
+    crate::budget::cells::<f64>(
+        &[segments, columns.len().max(1), params::MAX_LEVELS.saturating_add(1), 4],
+        || format!("a profile of {} segments × {} columns", crate::format::thousands(segments), columns.len()),
+        "profile a segmentation with fewer segments, or leave columns out of the profile.",
+    )?;
     if let Some((row, &code)) = assignment.codes.iter().enumerate().find(|(_, &c)| c as usize >= segments) {
         return Err(ProfileError::UnknownSegment { row, code, segments });
     }

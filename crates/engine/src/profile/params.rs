@@ -20,12 +20,13 @@ pub const MAX_LEVELS: usize = 50;
 /// The significance level a trait's adjusted p-value is compared with, unless changed.
 pub const DEFAULT_ALPHA: f64 = 0.05;
 
-/// How many traits the typical customer calls out at most, and the default.
+/// How many traits the typical customer calls out: one to ten (a sentence a person reads).
 pub const CALLOUTS: RangeInclusive<u32> = 1..=10;
 /// How many traits the typical customer calls out unless changed.
 pub const DEFAULT_CALLOUTS: u32 = 5;
 
-/// Days without an order after which the churn proxy counts a customer as lapsed: the range and the default.
+/// Days without an order after which the churn proxy counts a customer as lapsed: one day to ten
+/// years.
 pub const LAPSED_DAYS: RangeInclusive<u32> = 1..=3650;
 /// Days without an order before the as-of date that count a customer as lapsed, unless changed.
 pub const DEFAULT_LAPSED_DAYS: u32 = 365;
@@ -36,6 +37,11 @@ pub const DEFAULT_MIN_SHARE: f64 = 0.005;
 pub const DEFAULT_MAX_SHARE: f64 = 0.10;
 /// The index on the value column a niche must reach, unless changed (DECISIONS 16).
 pub const DEFAULT_MIN_INDEX: f64 = 150.0;
+
+/// The index a niche must reach: from 100 (the average) to 100,000 (a thousand times the
+/// average: what a group of one customer in a thousand holding all the value reaches; a higher bar
+/// finds nothing in practice).
+pub const NICHE_INDEX: RangeInclusive<f64> = 100.0..=100_000.0;
 
 /// The test that compares a segment's numbers with the rest's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,7 +253,7 @@ impl NicheParams {
             value: value.to_string(),
             min_share,
             max_share,
-            min_index: self.min_index.read("the niche index", 100.0..=100_000.0)?,
+            min_index: self.min_index.read("the niche index", NICHE_INDEX)?,
             alpha: self.alpha.read_fraction("the significance level", alpha_range())?,
             correction: self.correction,
             leave_out: self.leave_out.iter().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect(),

@@ -108,7 +108,8 @@ impl ValidRfmParams {
     }
 }
 
-/// The numbers of bins RFM scores can have.
+/// The numbers of bins RFM scores can have: the 3, 4 and 5 bins that have named segment maps
+/// (DECISIONS 14); a B × B grid of more cells has no standard names.
 pub const BINS: std::ops::RangeInclusive<u8> = 3..=5;
 
 /// One of the three RFM dimensions, for messages about its thresholds.

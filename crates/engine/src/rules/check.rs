@@ -139,9 +139,11 @@ pub struct ValidDefinition {
     pub schema: Vec<(String, ColumnType)>,
 }
 
-/// The N of “in the last N days”: 1 day to 100 years.
+/// The N of “in the last N days”: 1 day to 100 years, which covers any birth or signup date; a
+/// larger N (up to the edge of its type, `i64::MAX` in a file) is refused with this range instead
+/// of reaching date arithmetic.
 pub const IN_LAST_DAYS: std::ops::RangeInclusive<u32> = 1..=36_500;
-/// The N of “in the last N months”: 1 month to 100 years.
+/// The N of “in the last N months”: 1 month to 100 years, as [`IN_LAST_DAYS`].
 pub const IN_LAST_MONTHS: std::ops::RangeInclusive<u32> = 1..=1_200;
 
 struct Checker {

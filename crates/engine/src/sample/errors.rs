@@ -20,6 +20,9 @@ pub enum SampleError {
         #[source]
         source: std::io::Error,
     },
+    /// A sample made in memory (the page's) would pass the memory one step may use.
+    #[error(transparent)]
+    TooLarge(#[from] crate::budget::TooLarge),
     /// The caller asked the generator to stop before it finished.
     #[error("generating the sample data was cancelled before it finished; nothing complete was written")]
     Cancelled,

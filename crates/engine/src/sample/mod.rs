@@ -108,7 +108,7 @@ use chrono::NaiveDate;
 pub use errors::SampleError;
 pub use params::{SampleParams, ValidSampleParams, DEFAULT_CUSTOMERS, DEFAULT_SEED, MAX_CUSTOMERS, MIN_CUSTOMERS};
 pub use personas::Persona;
-pub use write::{sample_csv, write_sample, SampleSummary, PROGRESS_EVERY, STAGE};
+pub use write::{sample_csv, write_sample, SampleSummary, CUSTOMER_BYTES, PROGRESS_EVERY, STAGE, TRANSACTION_BYTES};
 
 /// The header of `customers.csv`, in column order.
 pub const CUSTOMER_HEADER: [&str; 16] = [

@@ -14,7 +14,10 @@ pub const DEFAULT_CUSTOMERS: u64 = 5_000;
 /// The fewest customers a sample can have.
 pub const MIN_CUSTOMERS: u64 = 1;
 
-/// The most customers a sample can have.
+/// The most customers a sample can have: the command line writes them a record at a time (about
+/// 30 GB of files at this size). A sample made in memory, as the page makes it, is bounded by
+/// [`crate::budget`] as well (about 1.9 million customers in the page, see
+/// [`sample_csv`](super::sample_csv)).
 pub const MAX_CUSTOMERS: u64 = 50_000_000;
 
 /// What to generate: the number of customers (a number, or as typed: `?sample=N` in the app,

@@ -90,13 +90,23 @@ pub fn write_sample<C: Write, T: Write>(
     Ok(summary)
 }
 
+/// Bytes of customers' text reserved per customer of a sample made in memory (about 110 are
+/// written).
+pub const CUSTOMER_BYTES: usize = 130;
+
+/// Bytes of transactions' text reserved per customer of a sample made in memory (about 491 are
+/// written: ten orders and a few refunds of about 47 bytes each), so the text is reserved once and
+/// never grows by doubling.
+pub const TRANSACTION_BYTES: usize = 520;
+
 /// Generates the whole sample in memory and returns the customers and transactions files as
 /// CSV bytes (for the browser, where there is no file system).
 ///
 /// # Errors
 ///
-/// None in practice: writing to memory cannot fail, and nothing cancels it. The `Result`
-/// keeps the signature in line with [`write_sample`].
+/// [`SampleError::TooLarge`] when the transactions' text ([`TRANSACTION_BYTES`] a customer)
+/// would pass [`crate::budget::MAX_ARRAY_BYTES`]: in the page, above about 1.9 million
+/// customers. Writing to memory cannot fail otherwise, and nothing cancels it.
 ///
 /// ```
 /// use segscope_engine::sample::{sample_csv, SampleParams};
@@ -110,8 +120,15 @@ pub fn write_sample<C: Write, T: Write>(
 /// ```
 pub fn sample_csv(params: &ValidSampleParams) -> Result<(Vec<u8>, Vec<u8>), SampleError> {
     let n = usize::try_from(params.customers()).unwrap_or(usize::MAX);
-    let mut customers = Vec::with_capacity(n.saturating_mul(130));
-    let mut transactions = Vec::with_capacity(n.saturating_mul(500));
+    let what = |per: usize| {
+        move || format!("the sample's {} customers ({per} bytes of text each)", crate::format::thousands(n))
+    };
+    const ADVICE: &str =
+        "choose fewer customers, or make the sample with `segscope sample --customers N` and open its files.";
+    // Reserved whole, so the text never grows by doubling past what a wasm32 allocation may have.
+    let mut transactions =
+        crate::budget::reserved(n.saturating_mul(TRANSACTION_BYTES), what(TRANSACTION_BYTES), ADVICE)?;
+    let mut customers = crate::budget::reserved(n.saturating_mul(CUSTOMER_BYTES), what(CUSTOMER_BYTES), ADVICE)?;
     write_sample(params, &mut customers, &mut transactions, &mut crate::progress::Quiet)?;
     Ok((customers, transactions))
 }

@@ -6,9 +6,11 @@ use super::errors::SplitError;
 use crate::table::Table;
 use crate::typed::Typed;
 
-/// Fewest and most quantile bands for a number or date column.
+/// Fewest and most quantile bands for a number or date column: deciles and vigintiles are the
+/// finest bands analysts use; more equal-count bands of real data mostly split ties.
 pub const BANDS: std::ops::RangeInclusive<u32> = 2..=20;
-/// Fewest and most segments before rarer values are grouped as "Other values".
+/// Fewest and most segments before rarer values are grouped as "Other values": a hundred
+/// segments is already a long table and one file each in a per-segment zip.
 pub const MAX_SEGMENTS: std::ops::RangeInclusive<u32> = 2..=100;
 
 /// How to split a table by one column, as the user gave it (the numbers as numbers or as typed).
