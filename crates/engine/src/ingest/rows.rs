@@ -370,13 +370,14 @@ fn open<'r, R: Read + 'r>(
         reader = inner;
         // What the archive holds decides how it is read; the file's own format is gzip.
         let first = reader.fill_buf().map_err(read_failed)?;
-        if formats::detect(name.trim_end_matches(".gz"), first) != FileFormat::Csv || is_utf16(first) {
+        if formats::detect(name.trim_end_matches(".gz"), first) != FileFormat::Csv || is_utf16(first, options.encoding)
+        {
             return open_whole(name, reader, size, options, sample_records, FileFormat::GzipCsv, monitor);
         }
     } else if format == FileFormat::Parquet {
         // Its rows are written as CSV a batch at a time as they are read: comma-separated UTF-8.
         reader = formats::parquet_rows(reader)?;
-    } else if format != FileFormat::Csv || is_utf16(first) {
+    } else if format != FileFormat::Csv || is_utf16(first, options.encoding) {
         return open_whole(name, reader, size, options, sample_records, format, monitor);
     } else if let Some(e) = formats::misnamed(name, format) {
         return Err(e);
@@ -414,8 +415,12 @@ fn sample_bytes<R: BufRead>(rest: &mut Records<R>, records: usize) -> Result<Vec
     Ok(bytes)
 }
 
-fn is_utf16(first: &[u8]) -> bool {
-    first.starts_with(&[0xFF, 0xFE])
+/// Whether the text is UTF-16 (a byte order mark, the shape of UTF-16 without one, or UTF-16
+/// chosen in `options`): it cannot be cut into records on its bytes (a line feed is two bytes, one
+/// of them zero), so it is converted whole.
+fn is_utf16(first: &[u8], chosen: Option<TextEncoding>) -> bool {
+    matches!(chosen, Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be))
+        || first.starts_with(&[0xFF, 0xFE])
         || first.starts_with(&[0xFE, 0xFF])
         || super::encoding::utf16_without_bom(first).is_some()
 }
