@@ -10,7 +10,9 @@
 #   TARGET...        the targets to run (default: all, one after another); `scripts/fuzz.sh --list` lists them
 #
 # Environment: FUZZ_LOGS (default /tmp/fuzz-logs) holds one log per target; FUZZ_TIMEOUT (default 10) is the
-# seconds one input may take before it counts as a hang.
+# seconds one input may take before it counts as a hang; FUZZ_BIN, a directory of fuzz binaries built earlier
+# (copies of fuzz/target/x86_64-unknown-linux-gnu/release/TARGET), runs those instead of building (so a long
+# campaign is not rebuilt by edits made while it runs).
 #
 # Installs cargo-fuzz from source (`cargo install cargo-fuzz --locked`) when it is missing, and needs a nightly
 # toolchain (`rustup toolchain install nightly`). Each target is seeded from the repository's own files (test
@@ -72,7 +74,7 @@ mkdir -p "$logs"
 # targets five times slower (csv-core builds its parser's tables for each delimiter the sniffer tries, and every
 # comparison there was traced); the dictionaries in fuzz/dicts/ give the JSON targets their words instead.
 build=(-s none -a --no-trace-compares)
-(cd fuzz && cargo +nightly fuzz build "${build[@]}")
+[[ -z ${FUZZ_BIN:-} ]] && (cd fuzz && cargo +nightly fuzz build "${build[@]}")
 
 summary=()
 status=0
@@ -89,7 +91,12 @@ for entry in "${TARGETS[@]}"; do
   log=$logs/$target.log
   echo "== $target: $what (max_len $max_len), log $log"
   start=$SECONDS
-  if (cd fuzz && cargo +nightly fuzz run "${build[@]}" "$target" "corpus/$target" -- "${flags[@]}") >"$log" 2>&1; then
+  if [[ -n ${FUZZ_BIN:-} ]]; then
+    run=("$FUZZ_BIN/$target" -artifact_prefix="$root/fuzz/artifacts/$target/" "${flags[@]}" "corpus/$target")
+  else
+    run=(cargo +nightly fuzz run "${build[@]}" "$target" "corpus/$target" -- "${flags[@]}")
+  fi
+  if (cd fuzz && "${run[@]}") >"$log" 2>&1; then
     result="no crash"
   else
     result="CRASH: see $log and fuzz/artifacts/$target/"

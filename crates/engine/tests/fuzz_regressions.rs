@@ -40,3 +40,131 @@ fn a_chosen_utf16_encoding_streams_the_records_the_whole_file_reader_reads() {
         }
     }
 }
+
+// stream_chunks: a carriage return alone ends a record for the table reader (as in old Mac files,
+// or files joined from different systems), but the streaming reader cut records on line feeds
+// only and kept the first record of "W\r," (the fuzzer's input): the records after the sample
+// that followed a lone carriage return on the same line were lost.
+#[test]
+fn records_ended_by_a_lone_carriage_return_after_the_sample_are_all_visited() {
+    let options = ReadOptions { delimiter: Some(b';'), has_header: false, ..ReadOptions::default() };
+    let expected = whole(b"1\nW\r,", &options);
+    assert_eq!(expected.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 2]);
+    let lines: Vec<u64> = streamed(b"1\nW\r,", &options, 1).iter().map(|r| r.0).collect();
+    assert_eq!(lines, [1, 2, 2]);
+
+    let csv = b"id,name\n1,a\n2,\"b\nc\"\r3,d\r\n4,e\r\r5,f";
+    let options = ReadOptions::default();
+    let expected = whole(csv, &options);
+    assert_eq!(expected.len(), 5);
+    for sample in 1..=5 {
+        assert_eq!(streamed(csv, &options, sample), expected, "sample of {sample}");
+    }
+}
+
+// The same records in a smaller copy (some columns) of a file larger than the sample.
+#[test]
+fn a_smaller_copy_keeps_records_ended_by_a_lone_carriage_return() {
+    use segscope_engine::ingest::reduce::{reduced_copy, Reduction};
+    let mut csv = String::from("id,name\n");
+    for i in 0..segscope_engine::ingest::SAMPLE_RECORDS {
+        csv.push_str(&format!("{i},n\n"));
+    }
+    csv.push_str("x,y\ry2,z\n");
+    let open = || Ok(std::io::Cursor::new(csv.as_bytes()));
+    let reduction = Reduction { columns: Some(vec!["name".into()]), rows: None, seed: 0 };
+    let copy = reduced_copy("t.csv", open, csv.len() as u64, &ReadOptions::default(), &reduction, &mut Quiet).unwrap();
+    assert!(String::from_utf8(copy).unwrap().ends_with("n\ny\nz\n"));
+}
+
+// rfm_transactions: an amount past 2^53 units (here -27,692,722,414,576,227 in a column whose
+// other amount has cents) was multiplied into units in floating point, so the file read with its
+// types decided from the first record (the amount a whole number) summed to a different revenue
+// than the whole file read at once (the amount a decimal): whole numbers now become units exactly.
+#[test]
+fn a_huge_whole_amount_sums_the_same_whatever_the_sample_that_decides_its_type() {
+    use segscope_engine::customers::{choose_mapping, read_transactions, MappingOverrides};
+    let csv = b"customer_id,order_id,order_date,amount\nC3,O34,2020-06-17,-27692722414576227\nC0,,2020-01-01,0.00\n";
+    let revenue = |sample: usize| {
+        let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+        let read =
+            read_transactions("t.csv", &csv[..], csv.len() as u64, &ReadOptions::default(), sample, choose, &mut Quiet)
+                .unwrap();
+        let summary = read.aggregates.summary_before("C3", i32::MAX).unwrap();
+        summary.revenue
+    };
+    let whole = revenue(usize::MAX);
+    assert_eq!(whole.units_at(2), Some(-2_769_272_241_457_622_800));
+    let sampled = revenue(1);
+    assert_eq!(sampled.units_at(2), whole.units_at(2));
+    assert_eq!(sampled.to_f64().to_bits(), whole.to_f64().to_bits());
+}
+
+#[test]
+fn whole_amounts_become_units_exactly_at_any_scale() {
+    use segscope_engine::customers::Money;
+    let x = -27_692_722_414_576_228.0; // an f64: a whole number past 2^53
+    assert_eq!(Money::from_f64(x, 2).unwrap().units, -2_769_272_241_457_622_800);
+    assert_eq!(Money::from_f64(x, 0).unwrap().units_at(2), Money::from_f64(x, 2).unwrap().units_at(2));
+    assert_eq!(Money::from_f64(9.3e16, 2), None, "2^63 units or more are still too large");
+}
+
+// type_inference: `3762247526601012,275` alone reads as text (a comma of three digits in a
+// comma-separated file could be a thousands separator); the whole column with `$0.00` below it is
+// numbers written two ways, read as text with a warning. A sample of the first value decided text
+// and took `$0.00` as text without the warning: a later number in a column of numbers read as
+// text now has the column read again whole.
+#[test]
+fn a_later_number_in_a_text_column_of_numbers_gives_the_whole_columns_reading() {
+    use segscope_engine::ingest::read_table_sampled;
+    for csv in [
+        &b"c0\n\"3762247526601012,275\"\n$0.00\n"[..],
+        b"c0\n\"1234567,123\"\n\"5,5\"\n",
+        b"id,c0\n1,\"12,345\"\n2,text\n3,\"4.5\"\n",
+    ] {
+        let whole = read_table_sampled("t.csv", csv, &ReadOptions::default(), usize::MAX, &mut Quiet).unwrap();
+        for sample in 1..=3 {
+            let got = read_table_sampled("t.csv", csv, &ReadOptions::default(), sample, &mut Quiet).unwrap();
+            assert_eq!(got, whole, "sample of {sample}: {}", String::from_utf8_lossy(csv));
+        }
+    }
+}
+
+/// `text` in UTF-16 LE without a byte order mark (as `tests/data/hostile/utf16le_no_bom.csv`).
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+/// The file with a segment column appended by `stream::apply_rules` (spend > 10 is `Big`), in parts of 2 records.
+fn applied(name: &str, bytes: &[u8]) -> String {
+    use segscope_engine::rules::Definition;
+    use segscope_engine::stream::{apply_rules, RulesRun};
+    let def = Definition::from_json(
+        r#"{"format": "segscope.segments/1", "segments": [{"name": "Big", "when": {"column": "spend", "op": "gt", "value": 10}}]}"#,
+    )
+    .unwrap();
+    let mut run = RulesRun { definition: &def, as_of: None, part_records: 2, transactions: None };
+    let mut out = Vec::new();
+    let input = std::io::Cursor::new(bytes);
+    apply_rules(name, input, &ReadOptions::default(), &mut run, &mut out, &mut Quiet).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+// Found by hand while looking into the UTF-16 finding above: `segscope apply` cut a UTF-16 file
+// without a byte order mark into parts on its bytes and refused it as binary (NUL bytes), though
+// `segscope inspect` reads it.
+#[test]
+fn a_utf16_file_without_a_byte_order_mark_is_segmented_in_parts() {
+    let bytes = utf16le("customer_id,spend\nC1,12.5\nC2,7\nC3,30\n");
+    assert_eq!(applied("t.csv", &bytes), "customer_id,spend,segment\nC1,12.5,Big\nC2,7,Everyone else\nC3,30,Big\n");
+}
+
+// Found with it: a UTF-16 file with a byte order mark was written back as UTF-8 text behind the
+// UTF-16 mark (FF FE), which no program reads correctly; the copy starts with UTF-8's mark.
+#[test]
+fn a_utf16_file_is_written_back_as_utf8_with_utf8s_byte_order_mark() {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(utf16le("customer_id,spend\nC1,12.5\n"));
+    let out = applied("t.csv", &bytes);
+    assert_eq!(out, "\u{feff}customer_id,spend,segment\nC1,12.5,Big\n");
+}

@@ -23,6 +23,14 @@ impl Money {
     /// its last decimal or more: 9.2 × 10^16 at 2 decimals).
     pub fn from_f64(x: f64, scale: u8) -> Option<Money> {
         let scale = scale.min(MAX_SCALE);
+        if x.fract() == 0.0 && x.abs() < MAX_UNITS {
+            // A whole number (every number past 2^53 is one) times 10^scale, exactly: in floating
+            // point the product is rounded past 2^53, so one amount read at two scales (`5` in a
+            // column of whole numbers, or of amounts with cents) could give two sums. The
+            // conversion is exact: |x| < 2^63.
+            let units = (x as i128).checked_mul(10i128.checked_pow(u32::from(scale))?)?;
+            return (units.unsigned_abs() < 1 << 63).then_some(Money { units, scale });
+        }
         let units = (x * 10f64.powi(i32::from(scale))).round();
         // In range: |units| < 2^63, so the conversion is exact (no saturation).
         (units.is_finite() && units.abs() < MAX_UNITS).then_some(Money { units: units as i128, scale })
@@ -39,9 +47,17 @@ impl Money {
         self.rescaled(scale)
     }
 
-    /// As a floating-point number (for display and rules).
+    /// As a floating-point number (for display and rules). One amount gives one number at any
+    /// scale (`5` and `5.00`): its trailing zeros are dropped first, since past 2^53 units the
+    /// units are rounded on their way to floating point.
     pub fn to_f64(self) -> f64 {
-        self.units as f64 / 10f64.powi(i32::from(self.scale))
+        let (mut units, mut scale) = (self.units, self.scale);
+        while let (Some(shorter), Some(0), Some(fewer)) =
+            (scale.checked_sub(1), units.checked_rem(10), units.checked_div(10))
+        {
+            (units, scale) = (fewer, shorter);
+        }
+        units as f64 / 10f64.powi(i32::from(scale))
     }
 
     /// As text with `scale` decimals (at least its own), for exports.

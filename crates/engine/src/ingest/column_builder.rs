@@ -87,6 +87,19 @@ struct Words {
     text: Option<Vec<Option<String>>>,
     present: u64,
     chosen: Option<ColumnType>,
+    /// Inferred text or categories whose values so far all read as numbers in some decimal style
+    /// (one written `3762247526601012,275` alone is ambiguous): a later number could make the whole
+    /// column numbers, or numbers written two ways, so it asks for the column to be read again.
+    numbers: bool,
+}
+
+/// A value inference could read as a number: in some decimal style, without a leading zero (an
+/// identifier such as `007` keeps the whole column text).
+fn reads_as_number(v: &str) -> bool {
+    !has_leading_zero(v)
+        && [DecimalStyle::Dot, DecimalStyle::DotGrouped, DecimalStyle::Comma]
+            .into_iter()
+            .any(|style| parse_number(v, style).is_some())
 }
 
 impl ColumnBuilder {
@@ -133,7 +146,8 @@ impl ColumnBuilder {
             ColumnData::Categorical { dictionary, codes } => {
                 let present = codes.iter().flatten().count() as u64;
                 let index = dictionary.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
-                State::Words(Words { dictionary, index, codes, text: None, present, chosen: ctx.chosen })
+                let numbers = ctx.chosen.is_none() && dictionary.iter().all(|v| reads_as_number(v));
+                State::Words(Words { dictionary, index, codes, text: None, present, chosen: ctx.chosen, numbers })
             }
             ColumnData::Text(values) => State::Words(Words::from_text(values, ctx.chosen)),
         };
@@ -258,6 +272,13 @@ impl ColumnBuilder {
                 value.is_some() && !read
             }
             State::Words(words) => {
+                if words.numbers {
+                    match value {
+                        Some(v) if reads_as_number(v) => return self.again(),
+                        Some(_) => words.numbers = false, // text whatever follows
+                        None => {}
+                    }
+                }
                 words.push(value);
                 false
             }
@@ -336,6 +357,7 @@ impl Words {
             text: None,
             present: 0,
             chosen,
+            numbers: chosen.is_none() && values.iter().flatten().all(|v| reads_as_number(v)),
         };
         if chosen == Some(ColumnType::Text) {
             words.present = values.iter().flatten().count() as u64;

@@ -78,7 +78,7 @@ pub struct Decoded<'a> {
     pub first_invalid_line: Option<u64>,
 }
 
-const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+pub(crate) const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 const UTF16LE_BOM: &[u8] = &[0xFF, 0xFE];
 const UTF16BE_BOM: &[u8] = &[0xFE, 0xFF];
 

@@ -1,4 +1,9 @@
 //! One record split into its fields, unquoted, by `csv-core` (the `csv` crate's own parser).
+//!
+//! A raw record cut on line feeds ([`super::records::Records`]) may hold several records for
+//! `csv-core`: a carriage return alone ends a record too (old Mac files, files joined from
+//! different systems). [`FieldSplitter::consumed`] says where the first ended, so callers read the
+//! rest as the records that follow, as the table reader does.
 
 /// Splits one raw record into its fields (unquoted) with `csv-core`, the parser the `csv` crate
 /// uses, so fields read exactly as the table reader reads them.
@@ -7,6 +12,7 @@ pub(super) struct FieldSplitter {
     out: Vec<u8>,
     ends: Vec<usize>,
     fields: usize,
+    consumed: usize,
 }
 
 impl FieldSplitter {
@@ -16,11 +22,12 @@ impl FieldSplitter {
             out: Vec::new(),
             ends: vec![0; 64],
             fields: 0,
+            consumed: 0,
         }
     }
 
-    /// Splits `raw` (one whole record, with or without its terminator); returns its field count
-    /// (0 for a blank line).
+    /// Splits the first record of `raw` (with or without its terminator); returns its field count
+    /// (0 for a blank line). [`FieldSplitter::consumed`] is then the bytes it took.
     pub(super) fn split(&mut self, raw: &[u8]) -> usize {
         // Unquoting never makes a field longer, so the output fits in the record's length.
         if self.out.len() < raw.len() {
@@ -61,8 +68,19 @@ impl FieldSplitter {
                 continue;
             }
             self.fields = nend;
+            // Cannot overflow: `input` is the end of `raw`.
+            #[allow(clippy::arithmetic_side_effects)]
+            {
+                self.consumed = raw.len() - input.len();
+            }
             return nend;
         }
+    }
+
+    /// The bytes of `raw` the record split last took, its terminator included (`raw.len()` for
+    /// one record; less when a carriage return alone ended it before the end).
+    pub(super) fn consumed(&self) -> usize {
+        self.consumed
     }
 
     /// Field `i` of the record split last (`None` past its end).

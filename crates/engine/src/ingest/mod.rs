@@ -362,7 +362,12 @@ fn read(
         warnings,
     };
     let source = Source {
-        bom: decoded.bom.to_vec(),
+        // The text kept is UTF-8 when the file was UTF-16: its mark is then UTF-8's, so an export
+        // that starts with it is not UTF-8 text behind a UTF-16 mark.
+        bom: match decoded.file_encoding {
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be if !decoded.bom.is_empty() => encoding::UTF8_BOM.to_vec(),
+            _ => decoded.bom.to_vec(),
+        },
         bytes: decoded.body.into_owned(),
         encoding: decoded.field_encoding,
         delimiter,

@@ -133,11 +133,20 @@ struct Copier {
 }
 
 impl Copier {
+    /// Copies the records of `raw`: one, or several when a carriage return alone ends one.
     fn record(&mut self, raw: &[u8], out: &mut Vec<u8>) {
-        let fields = self.splitter.split(raw);
-        if fields == 0 {
-            return; // a blank line, as the readers skip them
+        let mut rest = raw;
+        while !rest.is_empty() {
+            let fields = self.splitter.split(rest);
+            if fields > 0 {
+                self.copy(out); // else a blank line, as the readers skip them
+            }
+            rest = rest.get(self.splitter.consumed().max(1)..).unwrap_or_default();
         }
+    }
+
+    /// Copies the record split last, when it is kept.
+    fn copy(&mut self, out: &mut Vec<u8>) {
         let row = self.next_row;
         self.next_row = self.next_row.saturating_add(1); // at most the file's records
         if let Some(keep) = &self.keep_rows {

@@ -275,10 +275,24 @@ impl ChunkReader {
         // Buffers kept from record to record (emptied and refilled in place, so no record allocates).
         let mut spare_text: Vec<Option<Cow<'static, str>>> = Vec::with_capacity(self.columns.len());
         let mut spare_cells: Vec<CellValue<'static>> = Vec::with_capacity(self.columns.len());
+        // Where in `raw` the next record starts, and its line: a carriage return alone ends a record
+        // inside what `records` cut on line feeds, and the records after it are read from there.
+        let (mut at, mut next_line) = (0usize, 0u64);
         loop {
-            raw.clear();
-            let Some(line) = records.next_record(&mut raw).map_err(read_failed)? else { break };
-            let fields = splitter.split(&raw);
+            if at >= raw.len() {
+                raw.clear();
+                at = 0;
+                let Some(first) = records.next_record(&mut raw).map_err(read_failed)? else { break };
+                next_line = first;
+            }
+            let rest = raw.get(at..).unwrap_or_default();
+            let fields = splitter.split(rest);
+            let used = splitter.consumed().max(1);
+            let line = next_line;
+            // Line feeds before the next record (quoted ones) count as the table reader counts them.
+            let newlines = rest.get(..used).unwrap_or_default().iter().filter(|&&b| b == b'\n').count();
+            next_line = next_line.saturating_add(newlines as u64); // lines of the chunk
+            at = at.saturating_add(used); // at most `raw.len()`
             if fields == 0 {
                 continue; // a blank line, as the table reader skips them
             }

@@ -198,8 +198,11 @@ impl<'a, R: Read + Seek> PartedFile<'a, R> {
         let mut sniff = Vec::with_capacity(64 * 1024);
         (&mut input).take(64 * 1024).read_to_end(&mut sniff).map_err(StreamError::Read)?;
         // gzip, JSON Lines and workbooks are turned into CSV whole (with a size limit), then read whole.
+        // UTF-16 (with a mark, recognised without one, or chosen) cannot be cut on its bytes either.
         let whole = sniff.starts_with(&[0xFF, 0xFE])
             || sniff.starts_with(&[0xFE, 0xFF])
+            || matches!(options.encoding, Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be))
+            || crate::ingest::encoding::utf16_without_bom(&sniff).is_some()
             || crate::ingest::formats::detect(name, &sniff) != crate::ingest::FileFormat::Csv;
         input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
         let first = if whole {
