@@ -3,7 +3,7 @@
 //! gets past the "no such column" check.
 
 use arbitrary::Arbitrary;
-use segscope_engine::ingest::{DateOrder, RaggedRows, ReadOptions, TextEncoding};
+use segscope_engine::ingest::{parse_delimiter, DateOrder, RaggedRows, ReadOptions, TextEncoding};
 use segscope_engine::table::ColumnType;
 
 /// A delimiter: one of the four the reader detects, or any byte.
@@ -15,7 +15,7 @@ pub enum Delimiter {
     Semicolon,
     Tab,
     Pipe,
-    /// Any byte at all (the CLI accepts any single ASCII character).
+    /// Any byte a user can choose (`parse_delimiter`: ASCII, not a quote or a line break); others detect.
     Byte(u8),
 }
 
@@ -28,7 +28,7 @@ impl Delimiter {
             Delimiter::Semicolon => Some(b';'),
             Delimiter::Tab => Some(b'\t'),
             Delimiter::Pipe => Some(b'|'),
-            Delimiter::Byte(b) => Some(b),
+            Delimiter::Byte(b) => parse_delimiter(&char::from(b).to_string()),
         }
     }
 }
