@@ -36,6 +36,7 @@ echo "== build: verify $dist/index.html"
 # Fails if a CSP <meta> still holds the placeholder or any inline script's hash is missing. (A plain grep for the
 # placeholder would be wrong: index.html may mention it in a comment.)
 node scripts/csp-hash.mjs --check "$dist/index.html"
+node scripts/service-worker.mjs --check "$dist"
 if grep -Eq '(src|href)="/[^/]' "$dist/index.html"; then
   echo "ERROR: $dist/index.html has root-absolute asset URLs; it would not work from a sub-path" >&2
   grep -Eo '(src|href)="/[^"]*"' "$dist/index.html" >&2

@@ -27,8 +27,8 @@ elif ! cargo clippy -p segscope-app -p segscope-worker --target wasm32-unknown-u
   failed+=("clippy (wasm32)")
 fi
 
-section "3/5 Rust tests (segscope-engine, segscope-charts, segscope-cli)"
-if ! cargo test -p segscope-engine -p segscope-charts -p segscope-cli; then failed+=("rust tests"); fi
+section "3/5 Rust tests (segscope-engine, segscope-charts, segscope-cli, the app's own)"
+if ! cargo test -p segscope-engine -p segscope-charts -p segscope-cli -p segscope-app; then failed+=("rust tests"); fi
 
 section "4/5 web build (scripts/build.sh)"
 build_ok=1

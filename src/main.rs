@@ -5,6 +5,7 @@ mod components;
 mod download;
 mod engine_client;
 mod files;
+mod offline;
 mod panic;
 mod routes;
 mod state;
@@ -13,6 +14,7 @@ mod workspaces;
 fn main() {
     panic::install_hook();
     leptos::mount::mount_to_body(app::App);
+    offline::register_service_worker();
 }
 
 /// Panics on purpose, so the browser tests can check that a panic shows a readable message

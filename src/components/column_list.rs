@@ -4,12 +4,9 @@ use leptos::prelude::*;
 use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
 
+use super::column_select::{listed, LISTED as MAX_CARDS};
 use super::import_panel::reread;
 use crate::state::use_app;
-
-/// The most column cards shown at once: a file of 100,000 columns stays usable, and a name
-/// search finds the others.
-const MAX_CARDS: usize = 200;
 
 /// The columns of the open dataset (at most [`MAX_CARDS`] at once, found by name past that).
 #[component]
@@ -18,17 +15,8 @@ pub fn ColumnList() -> impl IntoView {
     let find = RwSignal::new(String::new());
     let total = move || state.dataset.with(|d| d.as_ref().map_or(0, |d| d.columns.len()));
     let shown = move || {
-        let find = find.get().to_lowercase();
-        state.dataset.with(|d| {
-            d.as_ref().map(|d| {
-                d.columns
-                    .iter()
-                    .filter(|c| find.is_empty() || c.name.to_lowercase().contains(&find))
-                    .take(MAX_CARDS)
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        })
+        let find = find.get();
+        state.dataset.with(|d| d.as_ref().map(|d| listed(&d.columns, |c| c.name.as_str(), &find, |_| false)))
     };
     view! {
         <section class="card" aria-labelledby="columns-title">

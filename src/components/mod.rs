@@ -3,6 +3,7 @@
 pub mod canvas_chart;
 pub mod chart_backend;
 pub mod column_list;
+pub mod column_select;
 pub mod dialect_select;
 pub mod distribution_chart;
 pub mod drop_zone;

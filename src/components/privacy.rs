@@ -1,5 +1,6 @@
-//! The Privacy panel: what Segscope keeps where (nothing in the browser: the data lives only in
-//! this tab's memory) and a live count of the page's requests for anything but its own files.
+//! The Privacy panel: what Segscope keeps where (none of the user's data in the browser: it lives
+//! only in this tab's memory; a copy of the app's own files for offline use) and a live count of
+//! the page's requests for anything but its own files.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -48,8 +49,9 @@ pub fn PrivacyPanel() -> impl IntoView {
                     <dd id="privacy-requests">{move || count.get()}</dd>
                     <dt>"Stored in this browser"</dt>
                     <dd id="privacy-stored">
-                        "Nothing: no cookies, no local storage, no IndexedDB. Closing the tab forgets the data; "
-                        "what you download is saved where your browser saves downloads."
+                        "None of your data: no cookies, no local storage, no IndexedDB. Closing the tab forgets the data; "
+                        "what you download is saved where your browser saves downloads. For use offline, the browser "
+                        "keeps a copy of Segscope's own files (its code, styles and icons) from this folder."
                     </dd>
                 </dl>
             </div>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use segscope_engine::api::{AssignmentView, PreviewRows, Request, Response};
 use segscope_engine::api::{SegmentationKind, SplitParams, Typed};
 
+use super::column_select::ColumnSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
 use crate::state::use_app;
@@ -70,13 +71,12 @@ pub fn SplitPanel() -> impl IntoView {
             <p class="hint">"One segment per value of a category, or equal-count bands (quantiles) of a number or date. Missing values get their own segment."</p>
             <div class="form-row">
                 <label for="split-column">"Column"</label>
-                <select id="split-column" on:change=move |ev| column.set(event_target_value(&ev))>
-                    <option value="" selected=true disabled=true>"Choose a column…"</option>
-                    {move || columns().into_iter().map(|c| {
+                <ColumnSelect id="split-column" placeholder="Choose a column…" selected=column
+                    options=Signal::derive(move || columns().into_iter().map(|c| {
                         let label = format!("{} ({})", c.name, c.column_type);
-                        view! { <option value=c.name.clone()>{label}</option> }
-                    }).collect_view()}
-                </select>
+                        (c.name, label)
+                    }).collect())
+                    on_change=Callback::new(move |v| column.set(v))/>
                 <Show when=chosen_is_ordered fallback=move || view! {
                     <label for="split-max">"Most segments (2–100)"</label>
                     <input id="split-max" type="text" inputmode="numeric" size="4" prop:value=move || max_segments.get()

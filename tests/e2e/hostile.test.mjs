@@ -73,6 +73,20 @@ test('every hostile file opens or is refused with a sentence, and the page stays
     assert.ok(took < (expected.limit ?? 30_000), `${name} took ${took} ms`);
   }
   await page.screenshot({ path: join(artifactsDir, 'hostile-last.png') });
+  // With 100,000 columns open, every list of columns puts at most 200 in the page, and a search finds the others.
+  const listed = await page.evaluate(() => document.querySelectorAll('option, #columns article').length);
+  assert.ok(listed < 5_000, `${listed} options and column cards in the page`);
+  await page.fill('#columns-find', 'c77777');
+  await page.waitForFunction(() => [...document.querySelectorAll('#columns article h3')].some((h) => h.textContent.includes('c77777')));
+  await goTo(page, 'segment/split');
+  assert.equal(await page.locator('#split-column option').count(), 201, 'the placeholder and the first 200 columns');
+  await page.fill('#split-column-find', 'c99999');
+  await page.waitForFunction(() => [...document.querySelectorAll('#split-column option')].some((o) => o.value === 'c99999'));
+  await page.selectOption('#split-column', 'c99999');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+  await page.fill('#split-column-find', '');
+  assert.equal(await page.inputValue('#split-column'), 'c99999', 'the chosen column stays listed and chosen');
   // Still usable: the sample opens and splits.
   await page.goto(server.url + '?sample#/segment/split');
   await page.waitForSelector('#dataset-summary', { state: 'attached' });

@@ -197,6 +197,8 @@ fn test_view(rules: Rules, seg: usize, path: Vec<usize>, column: String, op: Op)
         <div class="test" data-column=column.clone()>
             <label class="visually-hidden" for=column_id.clone()>"Column"</label>
             <input id=column_id class="test-column" type="search" list=list_id value=column.clone() on:change=set_column
+                on:focus=move |ev| rules.column_find.set(event_target_value(&ev))
+                on:input=move |ev| rules.column_find.set(event_target_value(&ev))
                 title=format!("{column} ({ty})") autocomplete="off"/>
             <label class="visually-hidden" for=op_id.clone()>"Operator"</label>
             <select id=op_id class="test-op" on:change=set_op>

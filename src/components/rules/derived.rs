@@ -7,6 +7,7 @@ use segscope_engine::api::{Derived, Place, TenureUnit, Typed, PRESETS};
 
 use super::problems::ProblemsAt;
 use super::state::Rules;
+use crate::components::column_select::ColumnSelect;
 
 /// The dataset's columns of the given types.
 fn sources(rules: Rules, types: &[ColumnType]) -> Vec<String> {
@@ -132,8 +133,7 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
             }
         });
     };
-    let set_from = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
+    let set_from = move |v: String| {
         rules.restructure(move |def| {
             if let Some(x) = def.derived.get_mut(j) {
                 match x {
@@ -174,7 +174,7 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
     };
     let types = if kind == "bands" { numbers() } else { dates() };
     let from_now = d.from().to_string();
-    let options = sources(rules, types);
+    let from_options: Vec<(String, String)> = sources(rules, types).into_iter().map(|c| (c.clone(), c)).collect();
     let (kid, nid, fid) = (format!("derived-kind-{j}"), format!("derived-name-{j}"), format!("derived-from-{j}"));
     view! {
         <li class="derived-row">
@@ -185,10 +185,8 @@ fn derived_row(rules: Rules, j: usize, d: Derived) -> impl IntoView {
                 <option value="bands" selected=kind == "bands">"Bands of"</option>
             </select>
             <label class="visually-hidden" for=fid.clone()>"From column"</label>
-            <select id=fid on:change=set_from>
-                <option value="" selected=from_now.is_empty() disabled=true>"choose a column"</option>
-                {options.into_iter().map(|c| { let sel = c == from_now; let text = c.clone(); view! { <option value=c selected=sel>{text}</option> } }).collect_view()}
-            </select>
+            <ColumnSelect id=fid placeholder="choose a column" selected=from_now on_change=Callback::new(set_from)
+                options=from_options/>
             {match &d {
                 Derived::Tenure { unit, .. } => {
                     let uid = format!("derived-unit-{j}");

@@ -13,10 +13,11 @@ pub use state::Rules;
 
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
-use segscope_engine::api::{Condition, Mode, Place, SegmentDef};
+use segscope_engine::api::{ColumnView, Condition, Mode, Place, SegmentDef};
 use segscope_engine::api::{PreviewRows, Request, Response};
 use wasm_bindgen::JsCast;
 
+use super::column_select::listed;
 use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
 use super::segment_chart::SegmentChart;
@@ -106,9 +107,9 @@ pub fn ColumnsList(
         let first = app
             .dataset
             .with(|d| d.as_ref().and_then(|d| d.preview.rows.first().map(|r| r.1.clone())).unwrap_or_default());
-        all_columns(rules)
+        let numbered: Vec<(usize, ColumnView)> = all_columns(rules).into_iter().enumerate().collect();
+        listed(&numbered, |(_, c)| c.name.as_str(), &rules.column_find.get(), |_| false)
             .into_iter()
-            .enumerate()
             .map(|(i, c)| {
                 let sample = first.get(i).cloned().map(|s| format!(" · e.g. {s}")).unwrap_or_default();
                 view! { <option value=c.name.clone() label=format!("{} · {}{}", c.name, c.column_type, sample)></option> }

@@ -37,6 +37,9 @@ pub struct Rules {
     pub layout: RwSignal<u64>,
     /// The latest live counts.
     pub view: RwSignal<Option<RulesView>>,
+    /// What was last typed in a condition's column box: the shared list of column names offers the
+    /// first matches (a file can have 100,000 columns).
+    pub column_find: RwSignal<String>,
     undo: StoredValue<Vec<Definition>>,
     last_edit: StoredValue<Option<String>>,
     timer: StoredValue<Option<TimeoutHandle>>,
@@ -63,6 +66,7 @@ impl Rules {
             def: RwSignal::new(def),
             layout: RwSignal::new(0),
             view: RwSignal::new(None),
+            column_find: RwSignal::new(String::new()),
             undo: StoredValue::new(Vec::new()),
             last_edit: StoredValue::new(None),
             timer: StoredValue::new(None),

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use segscope_engine::api::{ClusterMethod as Method, ColumnType, FeatureChoice, FeatureSpec, Missing, Scaling};
 
 use super::Clusters;
+use crate::components::column_select::{listed, LISTED};
 
 /// The scores a ticked "Score" gives a number: 1 to 5, as RFM's quintiles.
 const SCORE_BINS: u8 = 5;
@@ -20,7 +21,27 @@ pub fn FeaturePicker(
     c: Clusters,
 ) -> impl IntoView {
     let rows = move || c.offered.get().map(|f| (f.choices, f.from_transactions, f.as_of)).unwrap_or_default();
+    // A file of 100,000 columns: the table shows the ticked features and the first that match a search.
+    let find = RwSignal::new(String::new());
+    let many = move || c.offered.with(|f| f.as_ref().is_some_and(|f| f.choices.len() > LISTED));
+    let shown = move || {
+        let text = find.get();
+        let all = c.offered.with(|f| f.as_ref().map(|f| f.choices.clone()).unwrap_or_default());
+        c.chosen.with_untracked(|chosen| {
+            listed(&all, |f| f.name.as_str(), &text, |f| chosen.iter().any(|s| s.column == f.name))
+        })
+    };
     view! {
+        <Show when=many>
+            <p class="hint" id="cluster-features-many">
+                {move || format!("{} features: the table shows the ticked ones and the first {LISTED} that match. ", c.offered.with(|f| f.as_ref().map_or(0, |f| f.choices.len())))}
+                <label>
+                    "Find a feature "
+                    <input type="search" id="cluster-features-find" prop:value=move || find.get()
+                        on:input=move |ev| find.set(event_target_value(&ev))/>
+                </label>
+            </p>
+        </Show>
         <div class="table-scroll feature-table">
             <table id="cluster-features">
                 <caption>{move || {
@@ -39,7 +60,7 @@ pub fn FeaturePicker(
                     <th scope="col">"Scaling"</th><th scope="col">"Weight"</th>
                 </tr></thead>
                 <tbody>
-                    {move || rows().0.into_iter().map(|f| view! { <FeatureRow c=c f=f/> }).collect_view()}
+                    {move || shown().into_iter().map(|f| view! { <FeatureRow c=c f=f/> }).collect_view()}
                 </tbody>
             </table>
         </div>

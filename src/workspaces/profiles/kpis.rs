@@ -12,6 +12,7 @@ use segscope_engine::api::{
 };
 use segscope_engine::profile::ALL_CUSTOMERS;
 
+use crate::components::column_select::ColumnSelect;
 use crate::components::rules::{condition_view, new_test, ColumnsList, Rules};
 use crate::state::{use_app, AppState};
 
@@ -231,9 +232,8 @@ fn KpiForm(
     }
     on_cleanup(move || rules.stop());
     let cols = StoredValue::new(columns(app));
-    let column_options = move || {
+    let column_options = Signal::derive(move || {
         let aggregate = draft.aggregate.get();
-        let chosen = draft.column.get_untracked();
         let mut options: Vec<_> = cols.with_value(|c| {
             c.iter()
                 .filter(|c| !aggregate.needs_column() || is_number(c.column_type))
@@ -244,13 +244,7 @@ fn KpiForm(
             options.insert(0, (String::new(), "— every customer —".to_string()));
         }
         options
-            .into_iter()
-            .map(|(name, label)| {
-                let selected = name == chosen;
-                view! { <option value=name selected=selected>{label}</option> }
-            })
-            .collect_view()
-    };
+    });
     // Every segment of the profile shown, all customers, and any segment a target was set for before.
     let mut names = segments;
     names.push(ALL_CUSTOMERS.to_string());
@@ -322,7 +316,8 @@ fn KpiForm(
                 </select>
                 {move || (draft.aggregate.get() != Aggregate::Share).then(|| view! {
                     <label for="kpi-column">"Column"</label>
-                    <select id="kpi-column" on:change=move |ev| draft.column.set(event_target_value(&ev))>{column_options}</select>
+                    <ColumnSelect id="kpi-column" options=column_options selected=draft.column
+                        on_change=Callback::new(move |v| draft.column.set(v))/>
                 })}
             </div>
             <div class="form-row">

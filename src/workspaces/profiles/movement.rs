@@ -13,6 +13,7 @@ use segscope_engine::format;
 
 use crate::components::canvas_chart::CanvasChart;
 use crate::components::chart_backend::AnyBackend;
+use crate::components::column_select::ColumnSelect;
 use crate::state::use_app;
 
 /// The two snapshots chosen, and their transition matrix.
@@ -130,14 +131,10 @@ fn FromFile(shown: RwSignal<Option<Movement>>) -> impl IntoView {
                 }}
             </select>
             <label for="movement-file-key">"Match customers by"</label>
-            <select id="movement-file-key" on:change=move |ev| key.set(event_target_value(&ev))>
-                {move || {
-                    let k = key.get();
-                    app.dataset.with(|d| d.as_ref().map(|d| d.columns.iter().map(|c| {
-                        view! { <option value=c.name.clone() selected=c.name == k>{c.name.clone()}</option> }
-                    }).collect_view()))
-                }}
-            </select>
+            <ColumnSelect id="movement-file-key" selected=key on_change=Callback::new(move |v| key.set(v))
+                options=Signal::derive(move || app.dataset.with(|d| {
+                    d.as_ref().map(|d| d.columns.iter().map(|c| (c.name.clone(), c.name.clone())).collect()).unwrap_or_default()
+                }))/>
             <label for="movement-file-when">"The other file is"</label>
             <select id="movement-file-when" on:change=move |ev| earlier.set(event_target_value(&ev) == "earlier")>
                 <option value="earlier" selected=true>"earlier (this data is later)"</option>

@@ -6,6 +6,7 @@ use segscope_engine::api::{AssignmentId, NicheParams, NicheReport, Request, Resp
 use segscope_engine::format;
 use segscope_engine::profile::{Profile, DEFAULT_MAX_SHARE, DEFAULT_MIN_INDEX, DEFAULT_MIN_SHARE};
 
+use crate::components::column_select::ColumnSelect;
 use crate::state::use_app;
 
 /// The settings, the search and the niches found.
@@ -47,9 +48,8 @@ pub fn NicheFinder(
             <p class="hint">"Small groups worth far more than the average: a segment, or a segment cut by one more category, between the smallest and largest share of customers, whose mean value indexes at least the minimum against everyone, with a significant difference (Welch's t-test, corrected for every group tried)."</p>
             <div class="form-row">
                 <label for="niche-value">"Value"</label>
-                <select id="niche-value" on:change=move |ev| value.set(event_target_value(&ev))>
-                    {columns.iter().map(|c| view! { <option value=c.clone() selected=value.get_untracked() == *c>{c.clone()}</option> }).collect_view()}
-                </select>
+                <ColumnSelect id="niche-value" selected=value on_change=Callback::new(move |v| value.set(v))
+                    options=Signal::derive(move || columns.iter().map(|c| (c.clone(), c.clone())).collect())/>
                 <label for="niche-min-share">"Smallest"</label>
                 <input id="niche-min-share" type="text" size="6" prop:value=move || min_share.get() on:change=move |ev| min_share.set(event_target_value(&ev))/>
                 <label for="niche-max-share">"Largest"</label>
