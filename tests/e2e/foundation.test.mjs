@@ -97,7 +97,7 @@ test('open a file, read its types, split it, chart it and download it with segme
   assert.equal(csv.bytes.length, original.length + out.slice(1).reduce((n, r) => n + 1 + r.at(-1).length, 0) + ',segment'.length);
   const manifest = await download(page, '#download-manifest');
   const m = JSON.parse(manifest.bytes.toString('utf8'));
-  assert.equal(m.format, 'segscope.manifest/1');
+  assert.equal(m.format, 'segscope.manifest/2');
   assert.equal(m.input_file, 'customers.csv');
   assert.equal(m.segments.reduce((n, s) => n + s.count, 0), 40);
 

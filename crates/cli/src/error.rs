@@ -56,6 +56,9 @@ pub enum CliError {
     /// A report could not be written.
     #[error(transparent)]
     Report(#[from] segscope_engine::report::ReportError),
+    /// A manifest could not be read or re-run (the engine's sentence).
+    #[error(transparent)]
+    Verify(#[from] segscope_engine::reproduce::VerifyError),
     /// An output could not be written (other than a failed write, which is [`CliError::File`]).
     #[error(transparent)]
     Export(#[from] ExportError),

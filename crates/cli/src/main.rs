@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{apply, cluster, clv, convert, inspect, movement, profile, rfm, sample, sql};
+use commands::{apply, cluster, clv, convert, inspect, movement, profile, rfm, sample, sql, verify};
 
 /// Customer segmentation on your own machine: inspect files, apply segment definitions, write SQL.
 #[derive(Debug, Parser)]
@@ -48,6 +48,10 @@ enum Command {
     /// How many customers moved between the segments of two snapshot files of the same customers
     /// (a transition matrix with New and Gone).
     Movement(movement::MovementArgs),
+    /// Re-run a download's manifest (NAME.manifest.json, or the zip holding one) on its input and
+    /// say whether every file comes out byte for byte the same: prints "identical" (exit 0) or
+    /// what differs (exit 1).
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,11 @@ fn main() -> ExitCode {
         Command::Clv(args) => clv::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Movement(args) => movement::run(&args),
+        Command::Verify(args) => match verify::run(&args) {
+            Ok(verify::Verdict::Identical) => Ok(()),
+            Ok(verify::Verdict::Different) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,6 +25,7 @@ pub mod movement;
 pub mod profile;
 pub mod progress;
 pub mod report;
+pub mod reproduce;
 pub mod rfm;
 pub mod rules;
 pub mod sample;

@@ -26,14 +26,15 @@ fn profile(s: &mut Session, segmentation: AssignmentId) -> Profile {
     }
 }
 
-/// The one file of a report download.
+/// The report file of a report download (its manifest beside it).
 fn report(s: &mut Session, segmentation: AssignmentId, niches: Option<NicheParams>, format: ReportFormat) -> FileOut {
     let request = Request::ProfileFiles { dataset: D, segmentation, options: options(), niches, format };
     let json = serde_json::to_string(&request).unwrap();
     assert_eq!(serde_json::from_str::<Request>(&json).unwrap(), request, "the request crosses as JSON");
     match ok(s, request) {
         Response::Files(mut files) => {
-            assert_eq!(files.len(), 1);
+            assert_eq!(files.len(), 2);
+            assert_eq!(files[1].name, format!("{}.manifest.json", files[0].name));
             files.remove(0)
         }
         other => panic!("{other:?}"),

@@ -226,8 +226,10 @@ fn every_segmentation_downloads_its_csv_with_manifest_and_its_definition_and_sql
             },
         );
         let (Response::Files(def), Response::Files(sql)) = (def, sql) else { panic!() };
-        assert!(def.len() == 1 && def[0].name.ends_with(".json"), "{:?}", def[0].name);
-        assert!(sql.len() == 1 && sql[0].name.ends_with(".postgres.sql"), "{:?}", sql[0].name);
+        // Each with its manifest beside it.
+        assert!(def.len() == 2 && def[0].name.ends_with(".json"), "{:?}", def[0].name);
+        assert!(sql.len() == 2 && sql[0].name.ends_with(".postgres.sql"), "{:?}", sql[0].name);
+        assert_eq!(sql[1].name, format!("{}.manifest.json", sql[0].name));
     }
 }
 

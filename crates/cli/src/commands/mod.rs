@@ -12,3 +12,4 @@ pub mod rfm;
 pub mod sample;
 pub mod segment_source;
 pub mod sql;
+pub mod verify;

@@ -7,6 +7,7 @@
 
 mod clusters;
 mod clv;
+mod manifests;
 pub mod memory;
 mod movement;
 mod profiles;
@@ -66,11 +67,12 @@ use crate::assignment::{Assignment, SegmentSize};
 use crate::customers::{InOrder, Workers};
 use crate::export::{
     segment_column_name, segment_file_names, write_annotated_csv, write_appended, write_segment_zip, ExportError,
-    Manifest, SegmentFile, MANIFEST_FORMAT,
+    SegmentFile,
 };
 use crate::ingest::reduce::reduced_copy;
 use crate::ingest::{read_table, IngestError, Ingested};
 use crate::progress::Monitor;
+use crate::reproduce::{Download, Opened};
 use crate::rfm::{RfmError, RfmResult};
 use crate::rules::templates::{self, Suggestion, Template};
 use crate::rules::RulesError;
@@ -763,6 +765,10 @@ struct Dataset {
     segmentations: Store,
     /// The latest CLV: checked settings and result (for downloads).
     clv: Option<(crate::clv::ValidClvParams, crate::clv::ClvResult)>,
+    /// What the file was opened as (a transactions file alone: `file` is the customer list made from it).
+    opened: Opened,
+    /// `file`'s SHA-256, taken when a manifest first asks.
+    sha256: std::cell::OnceCell<String>,
 }
 
 impl Dataset {
@@ -906,8 +912,10 @@ impl Session {
                 entry.name
             ))
         };
+        let download = Download::SegmentationFiles { files };
+        let side = |out: Vec<FileOut>| manifests::with_manifest(ds, Some(segmentation), download.clone(), out);
         match (files, &entry.spec) {
-            (SegmentationFiles::Definition, Spec::Clusters(spec)) => Ok(vec![FileOut {
+            (SegmentationFiles::Definition, Spec::Clusters(spec)) => side(vec![FileOut {
                 name: format!("{stem}.cluster-model.json"),
                 mime: "application/json".into(),
                 bytes: spec.model.to_json().into_bytes(),
@@ -915,22 +923,24 @@ impl Session {
             (SegmentationFiles::Sql { dialect }, Spec::Clusters(spec)) => {
                 let text = crate::cluster::sql::model_sql(&spec.model, dialect, "customers", None)
                     .map_err(crate::cluster::ClusterError::from)?;
-                Ok(vec![FileOut {
+                side(vec![FileOut {
                     name: format!("{stem}.{}.sql", dialect.label()),
                     mime: "application/sql".into(),
                     bytes: text.into_bytes(),
                 }])
             }
             (SegmentationFiles::Csv, _) => {
-                csv_files(ds, segmentation, format!("{}-{stem}.csv", slug(file_stem(&table.name))), monitor)
+                let name = format!("{}-{stem}.csv", slug(file_stem(&table.name)));
+                csv_files(ds, segmentation, name, download.clone(), monitor)
             }
             (SegmentationFiles::Zip, _) => {
-                zip_file(ds, segmentation, format!("{}-{stem}.zip", slug(file_stem(&table.name))), monitor)
+                let name = format!("{}-{stem}.zip", slug(file_stem(&table.name)));
+                zip_file(ds, segmentation, name, download.clone(), monitor)
             }
             (_, Spec::Split(_)) => Err(no_definition()),
             (SegmentationFiles::Definition, Spec::Rules(def)) => {
                 let saved = rules::completed(def, customers)?;
-                Ok(vec![FileOut {
+                side(vec![FileOut {
                     name: format!("{stem}.segments.json"),
                     mime: "application/json".into(),
                     bytes: saved.to_json().into_bytes(),
@@ -938,7 +948,7 @@ impl Session {
             }
             (SegmentationFiles::Sql { dialect }, Spec::Rules(def)) => {
                 let text = rules::sql(def, customers, dialect, "customers", None)?;
-                Ok(vec![FileOut {
+                side(vec![FileOut {
                     name: format!("{stem}.{}.sql", dialect.label()),
                     mime: "application/sql".into(),
                     bytes: text.into_bytes(),
@@ -959,7 +969,7 @@ impl Session {
                 for f in &mut out {
                     f.name = f.name.replacen("rfm", &stem, 1);
                 }
-                Ok(out)
+                side(out)
             }
         }
     }
@@ -1024,7 +1034,8 @@ impl Session {
             Request::ExportCsv { dataset, assignment } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let stem = file_stem(&ds.ingested.table.name);
-                Ok(Response::Files(csv_files(ds, assignment, format!("{stem}-segments.csv"), monitor)?))
+                let name = format!("{stem}-segments.csv");
+                Ok(Response::Files(csv_files(ds, assignment, name, Download::ExportCsv, monitor)?))
             }
             Request::ApplyRules { dataset, definition } => {
                 // One working id per dataset for its rule segments, whatever was applied before: so a
@@ -1065,11 +1076,13 @@ impl Session {
                     rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() },
                 )?;
                 let stem = slug(saved.name.as_deref().unwrap_or("segments"));
-                Ok(Response::Files(vec![FileOut {
+                let file = FileOut {
                     name: format!("{stem}.segments.json"),
                     mime: "application/json".into(),
                     bytes: saved.to_json().into_bytes(),
-                }]))
+                };
+                let download = Download::SaveDefinition { definition: Box::new(definition) };
+                Ok(Response::Files(manifests::with_manifest(ds, None, download, vec![file])?))
             }
             Request::SuggestTemplates { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -1089,11 +1102,14 @@ impl Session {
                 let customers = rules::Customers { table: &ds.ingested.table, attached: ds.transactions.as_ref() };
                 let text = rules::sql(&definition, customers, dialect, &table, transactions_table.as_deref())?;
                 let stem = slug(definition.name.as_deref().unwrap_or("segments"));
-                Ok(Response::Files(vec![FileOut {
+                let file = FileOut {
                     name: format!("{stem}.{}.sql", dialect.label()),
                     mime: "application/sql".into(),
                     bytes: text.into_bytes(),
-                }]))
+                };
+                let download =
+                    Download::RulesSql { definition: Box::new(definition), dialect, table, transactions_table };
+                Ok(Response::Files(manifests::with_manifest(ds, None, download, vec![file])?))
             }
             Request::AttachTransactions { dataset, name, file, options, mapping } => {
                 let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -1189,7 +1205,9 @@ impl Session {
                     None => vec![run.csv(result, monitor)?],
                     Some(d) => run.definition_files(params, map, result, d, &customers_table, &transactions_table)?,
                 };
-                Ok(Response::Files(files))
+                let id = ds.segmentations.working(SegmentationKind::Rfm);
+                let download = Download::RfmFiles { dialect, customers_table, transactions_table };
+                Ok(Response::Files(manifests::with_manifest(ds, id, download, files)?))
             }
             Request::OpenRfmDefinition { name, bytes } => {
                 Ok(Response::RfmDefinition(Box::new(crate::definitions::read_rfm(&name, &bytes)?)))
@@ -1265,7 +1283,8 @@ impl Session {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let (params, result) = ds.clv.as_ref().ok_or(EngineError::UnknownAssignment)?;
                 let attached = ds.transactions.as_ref().ok_or(crate::customers::CustomersError::NoTransactions)?;
-                Ok(Response::Files(clv::files(&ds.ingested.table, attached, params, result, monitor)?))
+                let files = clv::files(&ds.ingested.table, attached, params, result, monitor)?;
+                Ok(Response::Files(manifests::with_manifest(ds, None, Download::ClvFiles, files)?))
             }
             Request::ClusterFeatures { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -1314,7 +1333,9 @@ impl Session {
             Request::ProfileFiles { dataset, segmentation, options, niches, format } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let wanted = profiles::Wanted { options: &options, niches: niches.as_ref(), format };
-                Ok(Response::Files(profiles::files(ds, segmentation, &wanted, monitor)?))
+                let files = profiles::files(ds, segmentation, &wanted, monitor)?;
+                let download = Download::ProfileFiles { options: Box::new(options), niches, format };
+                Ok(Response::Files(manifests::with_manifest(ds, Some(segmentation), download, files)?))
             }
             Request::Compare { dataset, segmentation, first, second, options } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
@@ -1356,11 +1377,12 @@ impl Session {
             Request::KpisFile { dataset } => {
                 let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
                 let set = crate::custom_kpi::KpiSet::new(ds.segmentations.kpis.clone());
-                Ok(Response::Files(vec![FileOut {
+                let file = FileOut {
                     name: format!("{}.kpis.json", slug(file_stem(&ds.ingested.table.name))),
                     mime: "application/json".into(),
                     bytes: set.to_json().into_bytes(),
-                }]))
+                };
+                Ok(Response::Files(manifests::with_manifest(ds, None, Download::KpisFile, vec![file])?))
             }
             Request::OpenKpis { name, bytes } => Ok(Response::Kpis(crate::definitions::read_kpis(&name, &bytes)?.kpis)),
             Request::CountRules { dataset, definition } => {
@@ -1424,6 +1446,7 @@ impl Session {
         attached.rejoin(&ds.ingested.table)?;
         let attached_view = attached.view();
         ds.transactions = Some(attached);
+        ds.opened = Opened::Transactions;
         Ok(Response::Derived { dataset: view, attached: Box::new(attached_view) })
     }
 
@@ -1446,6 +1469,8 @@ impl Session {
                 transactions: None,
                 segmentations: Store::default(),
                 clv: None,
+                opened: Opened::Table,
+                sha256: std::cell::OnceCell::new(),
             },
         );
         Ok(Box::new(view))
@@ -1458,6 +1483,7 @@ fn csv_files(
     ds: &Dataset,
     assignment: AssignmentId,
     output_file: String,
+    download: Download,
     monitor: &mut dyn Monitor,
 ) -> Result<Vec<FileOut>, EngineError> {
     let stored = &ds.made(assignment)?.stored;
@@ -1491,31 +1517,17 @@ fn csv_files(
             (names.join(", "), sizes)
         }
     };
+    let appended = manifests::Appended { column, sizes };
+    let mut manifest = manifests::manifest(ds, Some(assignment), download, &output_file, Some(appended))?;
+    manifest.outputs = vec![crate::export::OutputRecord::of(&output_file, &csv)];
     Ok(vec![
         FileOut {
             name: format!("{output_file}.manifest.json"),
             mime: "application/json".into(),
-            bytes: manifest(ds, stored, column, &output_file, sizes).to_json().into_bytes(),
+            bytes: manifest.to_json().into_bytes(),
         },
         FileOut { name: output_file, mime: "text/csv".into(), bytes: csv },
     ])
-}
-
-/// The manifest of a download of `stored` with the `column` appended, written to `output_file`.
-fn manifest(ds: &Dataset, stored: &Stored, column: String, output_file: &str, segments: Vec<SegmentSize>) -> Manifest {
-    let table = &ds.ingested.table;
-    Manifest {
-        format: MANIFEST_FORMAT.to_string(),
-        segscope_version: env!("CARGO_PKG_VERSION").to_string(),
-        input_file: table.name.clone(),
-        input_bytes: ds.ingested.diagnostics.bytes,
-        read_options: ds.options.clone(),
-        diagnostics: ds.ingested.diagnostics.clone(),
-        segmentation: stored.spec.clone(),
-        segment_column: column,
-        output_file: output_file.to_string(),
-        segments,
-    }
 }
 
 /// One CSV per segment (per rule, for overlapping rules) in the zip `output_file`, with the
@@ -1524,6 +1536,7 @@ fn zip_file(
     ds: &Dataset,
     assignment: AssignmentId,
     output_file: String,
+    download: Download,
     monitor: &mut dyn Monitor,
 ) -> Result<Vec<FileOut>, EngineError> {
     let stored = &ds.made(assignment)?.stored;
@@ -1552,15 +1565,16 @@ fn zip_file(
     let files: Vec<SegmentFile> =
         groups.into_iter().zip(names).map(|((segment, rows), name)| SegmentFile { name, segment, rows }).collect();
     let manifest_name = format!("{}.manifest.json", output_file.trim_end_matches(".zip"));
-    let manifest = manifest(ds, stored, column.clone(), &output_file, sizes).to_json().into_bytes();
-    let bytes = write_segment_zip(
-        table,
-        &column,
-        &files,
-        &[(manifest_name, manifest)],
-        std::io::Cursor::new(Vec::new()),
-        monitor,
-    )?
-    .into_inner();
+    let appended = manifests::Appended { column: column.clone(), sizes };
+    let mut manifest = manifests::manifest(ds, Some(assignment), download, &output_file, Some(appended))?;
+    let inside = |written: &[crate::export::OutputRecord]| {
+        manifest.outputs = written
+            .iter()
+            .map(|w| crate::export::OutputRecord { inside: Some(output_file.clone()), ..w.clone() })
+            .collect();
+        vec![(manifest_name, manifest.to_json().into_bytes())]
+    };
+    let bytes =
+        write_segment_zip(table, &column, &files, inside, std::io::Cursor::new(Vec::new()), monitor)?.into_inner();
     Ok(vec![FileOut { name: output_file, mime: "application/zip".into(), bytes }])
 }

@@ -28,6 +28,8 @@ pub(super) struct Attached {
     pub unjoined: Option<String>,
     /// The columns the mapping form can offer.
     pub choices: MappingChoices,
+    /// The file's SHA-256, taken when a manifest first asks (the file is read once more then).
+    sha256: std::cell::OnceCell<String>,
 }
 
 /// What joining transactions onto the customers made: the aggregate columns and the report.
@@ -153,7 +155,34 @@ impl Attached {
             report: JoinReport::default(),
             unjoined: None,
             choices,
+            sha256: std::cell::OnceCell::new(),
         })
+    }
+
+    /// The file's name, size and SHA-256, for a manifest: the file is read once more, the first
+    /// time only.
+    ///
+    /// # Errors
+    /// The host could not read the file again.
+    pub fn file_record(&self) -> Result<crate::export::FileRecord, IngestError> {
+        let name = self.ingested.table.name.clone();
+        let sha256 = match self.sha256.get() {
+            Some(sha) => sha.clone(),
+            None => {
+                let unreadable = |e: std::io::Error| IngestError {
+                    file: name.clone(),
+                    kind: IngestErrorKind::Unreadable {
+                        what: "file",
+                        message: e.to_string(),
+                        advice: "Check that the file is still where it was and readable, then add it again.",
+                    },
+                };
+                let (sha, _) =
+                    crate::reproduce::sha256_of_reader(self.file.open().map_err(unreadable)?).map_err(unreadable)?;
+                self.sha256.get_or_init(|| sha).clone()
+            }
+        };
+        Ok(crate::export::FileRecord { name, bytes: self.file.size(), sha256 })
     }
 
     /// The customers of the transactions as a CSV file: a header naming the key column, then one row per

@@ -9,7 +9,9 @@ use zip::ZipWriter;
 
 use super::annotated::append_fields;
 use super::errors::ExportError;
+use super::manifest::OutputRecord;
 use crate::progress::{Monitor, Stage};
+use crate::reproduce::Hasher;
 use crate::table::Table;
 
 /// Rows written between two progress reports.
@@ -55,8 +57,9 @@ pub fn segment_file_names<'a>(segments: impl IntoIterator<Item = &'a str>) -> Ve
 }
 
 /// Writes a zip of `files` (each the table's header and its rows, with the column `column`
-/// appended holding the file's segment) and then `extra` files (name, bytes) such as the
-/// manifest. Reports the rows written to `monitor` ("Writing one file per segment").
+/// appended holding the file's segment) and then the files (name, bytes) `extra` makes from the
+/// records (name, size, SHA-256) of those written, such as the manifest. Reports the rows written
+/// to `monitor` ("Writing one file per segment").
 ///
 /// # Errors
 /// [`ExportError::Io`] when writing fails, [`ExportError::Cancelled`] when `monitor` asks to stop.
@@ -64,7 +67,7 @@ pub fn write_segment_zip<W: Write + Seek>(
     table: &Table,
     column: &str,
     files: &[SegmentFile],
-    extra: &[(String, Vec<u8>)],
+    extra: impl FnOnce(&[OutputRecord]) -> Vec<(String, Vec<u8>)>,
     out: W,
     monitor: &mut dyn Monitor,
 ) -> Result<W, ExportError> {
@@ -79,30 +82,52 @@ pub fn write_segment_zip<W: Write + Seek>(
     };
     let mut zip = ZipWriter::new(out);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut written = Vec::with_capacity(files.len());
     for file in files {
         zip.start_file(file.name.as_str(), options).map_err(zip_error)?;
-        zip.write_all(&source.bom)?;
+        let mut member = Hashing { inner: &mut zip, hasher: Hasher::default() };
+        member.write_all(&source.bom)?;
         if let Some(header) = &source.header {
-            append_fields(&mut zip, source, width, header, &[column.to_string()])?;
-            zip.write_all(newline)?;
+            append_fields(&mut member, source, width, header, &[column.to_string()])?;
+            member.write_all(newline)?;
         }
         for &row in &file.rows {
             stage.step()?;
             let Some(span) = source.records.get(row) else { continue };
-            append_fields(&mut zip, source, width, span, std::slice::from_ref(&file.segment))?;
+            append_fields(&mut member, source, width, span, std::slice::from_ref(&file.segment))?;
             match source.bytes.get(span.end..span.term_end) {
-                Some(term) if !term.is_empty() => zip.write_all(term)?,
-                _ => zip.write_all(newline)?,
+                Some(term) if !term.is_empty() => member.write_all(term)?,
+                _ => member.write_all(newline)?,
             }
         }
+        let (sha256, bytes) = member.hasher.finish();
+        written.push(OutputRecord { name: file.name.clone(), inside: None, bytes, sha256 });
     }
-    for (name, bytes) in extra {
+    for (name, bytes) in extra(&written) {
         zip.start_file(name.as_str(), options).map_err(zip_error)?;
-        zip.write_all(bytes)?;
+        zip.write_all(&bytes)?;
     }
     let out = zip.finish().map_err(zip_error)?;
     stage.finish()?;
     Ok(out)
+}
+
+/// A writer that hashes what passes through it (one file of the zip).
+struct Hashing<'a, W: Write> {
+    inner: &'a mut W,
+    hasher: Hasher,
+}
+
+impl<W: Write> Write for Hashing<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn zip_error(e: zip::result::ZipError) -> ExportError {
@@ -142,7 +167,10 @@ mod tests {
             &table,
             "segment",
             &files,
-            &[("c.manifest.json".into(), b"{}".to_vec())],
+            |written: &[OutputRecord]| {
+                assert_eq!(written.len(), 2);
+                vec![("c.manifest.json".into(), b"{}".to_vec())]
+            },
             Cursor::new(Vec::new()),
             &mut Quiet,
         )
