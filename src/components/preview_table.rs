@@ -19,7 +19,7 @@ pub fn PreviewTable(
     let more_note = (more > 0).then(|| format!("… {more} more columns"));
     let more_cell = move || more_note.clone().map(|n| view! { <th scope="col" class="more">{n}</th> });
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Preview of the rows">
             <table id=id class="preview">
                 <thead>
                     <tr>

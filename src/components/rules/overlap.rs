@@ -1,8 +1,8 @@
 //! Pairwise overlaps of segments: how many customers match both.
 
 use leptos::prelude::*;
-use segscope_engine::api::RulesView;
 use segscope_engine::api::{Definition, Mode};
+use segscope_engine::api::{RulesView, MAX_OVERLAP_SEGMENTS};
 
 /// A matrix of customers matching each pair of segments (count and % of the row's segment).
 #[component]
@@ -14,7 +14,14 @@ pub fn OverlapMatrix(
 ) -> impl IntoView {
     move || {
         view.with(|v| {
-            let v = v.as_ref().filter(|v| v.problems.is_empty() && v.overlap.len() > 1)?;
+            let v = v.as_ref().filter(|v| v.problems.is_empty())?;
+            if v.overlap.is_empty() && v.counts.len() > MAX_OVERLAP_SEGMENTS {
+                let text = format!(
+                    "Overlaps between segments are shown for up to {MAX_OVERLAP_SEGMENTS} segments (the table grows with the square of their number); these segments are counted and applied as usual."
+                );
+                return Some(view! { <p class="hint" id="overlap-too-many">{text}</p> }.into_any());
+            }
+            let v = Some(v).filter(|v| v.overlap.len() > 1)?;
             let (mode, names) = def.with_untracked(|d| (d.mode, d.segments.iter().map(|s| s.name.clone()).collect::<Vec<_>>()));
             let caption = match mode {
                 Mode::Overlapping => "Overlaps: customers in both segments (% of the row's segment)",
@@ -24,7 +31,7 @@ pub fn OverlapMatrix(
             Some(view! {
                 <details class="overlap" open=mode == Mode::Overlapping>
                     <summary>"Overlaps between segments"</summary>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Overlaps between segments">
                         <table id="overlap-matrix">
                             <caption>{caption}</caption>
                             <thead><tr><th scope="col">""</th>{names.iter().map(|n| view! { <th scope="col">{n.clone()}</th> }).collect_view()}</tr></thead>
@@ -42,7 +49,8 @@ pub fn OverlapMatrix(
                         </table>
                     </div>
                 </details>
-            })
+            }
+            .into_any())
         })
     }
 }

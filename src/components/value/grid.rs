@@ -1,6 +1,8 @@
-//! The R × F grid: each cell's customers, share and mean monetary value, painted by segment.
+//! The R × F grid: each cell's customers, share and mean monetary value, painted by segment (in
+//! white or black, whichever reads better on the segment's colour).
 
 use leptos::prelude::*;
+use segscope_charts::contrast::ink_on;
 use segscope_engine::api::{Request, RfmView};
 
 use super::Value;
@@ -34,7 +36,8 @@ pub fn RfmGrid(
                                 let (r, f) = (cell.r, cell.f);
                                 let seg_name = name(cell.segment);
                                 let (seg_attr, seg_title) = (seg_name.clone(), seg_name.clone());
-                                let label = format!("R{r} F{f}: {} customers, {}", cell.count, seg_name);
+                                let fill = colour(cell.segment);
+                                let ink = ink_on(&fill);
                                 let click = move |_| match value.paint.get_untracked() {
                                     Some(p) => value.edit_map(move |m| {
                                         let uses_m = m.segments.get(p).is_some_and(|s| !s.m.is_empty_list());
@@ -64,8 +67,11 @@ pub fn RfmGrid(
                                 view! {
                                     <td>
                                         <button type="button" class="cell" data-r=r.to_string() data-f=f.to_string() data-segment=seg_attr
-                                            style:background-color=colour(cell.segment) aria-label=label title=seg_title on:click=click>
+                                            style:background-color=fill style:color=ink title=seg_title on:click=click>
+                                            // The visible text is the button's name (WCAG 2.5.3), with the cell and "customers" for screen readers.
+                                            <span class="visually-hidden">{format!("R{r} F{f}: ")}</span>
                                             <span class="count">{cell.count}</span>
+                                            <span class="visually-hidden">" customers, "</span>
                                             <span class="share">{format!("{:.1}%", cell.share * 100.0)}</span>
                                             <span class="money">{cell.mean_monetary.map(|m| format!("∅ {m:.0}")).unwrap_or_default()}</span>
                                             <span class="segment-name">{seg_name}</span>

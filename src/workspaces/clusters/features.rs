@@ -42,7 +42,7 @@ pub fn FeaturePicker(
                 </label>
             </p>
         </Show>
-        <div class="table-scroll feature-table">
+        <div class="table-scroll feature-table" tabindex="0" role="region" aria-label="Features to cluster on">
             <table id="cluster-features">
                 <caption>{move || {
                     let (choices, from_transactions, as_of) = rows();

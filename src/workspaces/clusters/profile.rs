@@ -238,7 +238,7 @@ pub fn ClusterResult(
             </div>
             <h3>"Heat map: each cluster's mean against everyone"</h3>
             <p class="hint">"Cells show the cluster's mean (for a category, its share); the colour is how far the cluster's centre lies from all customers clustered, in standard deviations (blue below, red above)."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Each cluster's features against everyone">
                 <table id="cluster-heatmap" class="heatmap">
                     <thead><tr>
                         <th scope="col">"Feature"</th><th scope="col" class="num">"All"</th>
@@ -269,7 +269,7 @@ pub fn ClusterResult(
             <DistributionChart features=distributions selected=most_apart id="cluster-distributions"/>
             <details class="settings">
                 <summary>"Quartiles as a table: median (first – third quartile)"</summary>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Each cluster's quartiles">
                     <table id="cluster-quartiles">
                         <thead><tr>
                             <th scope="col">"Feature"</th>

@@ -102,7 +102,7 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
             view! { <p id="compare-none" class="hint">"No difference is statistically meaningful at the chosen significance level."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison of the segments">
                     <table id="compare-table">
                         <thead><tr>
                             <th scope="col">"Difference"</th><th scope="col" class="num">{c.first.clone()}</th><th scope="col" class="num">{c.second.clone()}</th>

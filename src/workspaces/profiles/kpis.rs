@@ -409,7 +409,7 @@ pub fn KpiResults(table: CustomKpiTable) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll"><table id="custom-kpi-table">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Custom KPIs per segment"><table id="custom-kpi-table">
             <thead><tr><th scope="col">"KPI"</th>{headers.into_iter().map(|h| view! { <th scope="col" class="num">{h}</th> }).collect_view()}<th scope="col" class="num">{ALL_CUSTOMERS}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table></div>

@@ -165,7 +165,7 @@ fn MovementView(m: Movement) -> impl IntoView {
     view! {
         <p id="movement-stayed">{stayed}</p>
         <CanvasChart id="movement-heatmap".into() width=w height=h label=label draw=draw/>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Customers moving between segments">
             <table id="movement-table">
                 <thead><tr><th scope="col">{format!("{} ↓ / {} →", m.before, m.after)}</th>
                     {m.columns.iter().map(|c| view! { <th scope="col" class="num">{c.clone()}</th> }).collect_view()}</tr></thead>

@@ -64,7 +64,7 @@ pub fn NicheFinder(
                 }
                 view! {
                     <p class="hint">{format!("{} of the {} groups tried; everyone's mean {} is {}.", r.niches.len(), format::count(r.candidates), r.params.value, format::number(r.overall_mean))}</p>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Niches found">
                         <table id="niches-table">
                             <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Customers"</th><th scope="col" class="num">"Share"</th>
                                 <th scope="col" class="num">"Mean"</th><th scope="col" class="num">"Index"</th><th scope="col" class="num">"Adjusted p"</th></tr></thead>

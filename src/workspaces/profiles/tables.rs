@@ -108,7 +108,7 @@ pub fn KpiSection(kpis: KpiTable) -> impl IntoView {
     let as_of = kpis.as_of.clone().unwrap_or_default();
     let lapsed = kpis.lapsed_definition.clone().unwrap_or_default();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="KPIs per segment">
             <table id="profile-kpis">
                 <thead><tr>
                     <th scope="col">"Segment"</th><th scope="col" class="num">"Customers"</th><th scope="col" class="num">"Revenue"</th>
@@ -169,7 +169,7 @@ pub fn NumberTable(profile: StoredValue<Profile>) -> impl IntoView {
     profile.with_value(|p| {
         (!p.numbers.is_empty()).then(|| view! {
             <h3>"Numbers: median (mean)"</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Numbers per segment">
                 <table id="profile-numbers">
                     <thead><tr><th scope="col">"Column"</th><th scope="col" class="num">"All customers"</th>{segment_headers(p)}</tr></thead>
                     <tbody>
@@ -200,7 +200,7 @@ pub fn CategoryTables(profile: StoredValue<Profile>) -> impl IntoView {
             <h3>"Categories: share (index)"</h3>
             <div id="profile-categories">
                 {p.categories.iter().map(|c| view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=format!("{} per segment", c.column)>
                         <table class="profile-category" data-column=c.column.clone()>
                             <caption>{c.column.clone()}</caption>
                             <thead><tr><th scope="col">"Level"</th><th scope="col" class="num">"All customers"</th>{segment_headers(p)}</tr></thead>
@@ -235,7 +235,7 @@ pub fn DateTable(profile: StoredValue<Profile>) -> impl IntoView {
     profile.with_value(|p| {
         (!p.dates.is_empty()).then(|| view! {
             <h3>"Dates: median (earliest – latest)"</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Dates per segment">
                 <table id="profile-dates">
                     <thead><tr><th scope="col">"Column"</th><th scope="col" class="num">"All customers"</th>{segment_headers(p)}</tr></thead>
                     <tbody>
