@@ -70,7 +70,7 @@ test('a ~200 MB transactions file: progress, Cancel keeps the customers, then it
   await page.screenshot({ path: join(artifactsDir, 'big-transactions-rfm.png') });
 
   // The page's per-customer RFM equals the command line's on the same file, row for row.
-  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  const csv = (await download(page, '#rfm-download-csv', '.csv')).bytes.toString('utf8');
   segscope('rfm', '--transactions', transactions, '--output', join(work, 'rfm.csv'));
   const cli = readFileSync(join(work, 'rfm.csv'), 'utf8').trim().split('\n');
   const app = new Set(csv.trim().split('\n'));
@@ -100,7 +100,7 @@ test('the ~200 MB transactions file opened alone is read in parts: one customer 
   await goTo(page, 'segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell', { timeout: 120_000 });
   await page.screenshot({ path: join(artifactsDir, 'big-transactions-alone-rfm.png') });
-  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  const csv = (await download(page, '#rfm-download-csv', '.csv')).bytes.toString('utf8');
   if (!statSync(join(work, 'rfm.csv'), { throwIfNoEntry: false })) {
     segscope('rfm', '--transactions', transactions, '--output', join(work, 'rfm.csv'));
   }

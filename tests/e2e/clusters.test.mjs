@@ -106,7 +106,7 @@ test('sample → Clusters: scan, fit, profiles, rename, downloads; segscope appl
   assert.equal(rows.length, 5001);
   assert.equal(rows[0].at(-1), 'segment');
   assert.equal(rows.filter((r) => r.at(-1) === 'App-first regulars').length, sizes[1]);
-  const [modelFile] = await downloads(page, '#clusters-download-model', (n) => n.length === 1);
+  const modelFile = (await downloads(page, '#clusters-download-model', (n) => n.some((x) => x.endsWith('.cluster-model.json')))).find((f) => f.name.endsWith('.cluster-model.json'));
   const model = JSON.parse(modelFile.bytes.toString('utf8'));
   assert.equal(model.format, 'segscope.cluster-model/1');
   assert.equal(model.k, 5);
@@ -140,7 +140,7 @@ test('sample → Clusters: scan, fit, profiles, rename, downloads; segscope appl
   await goTo(page, 'segmentations');
   await page.waitForSelector('#segmentations-table tbody tr[data-kind="clusters"]');
   await page.selectOption('#segmentations-dialect', 'duckdb');
-  const [sqlFile] = await downloads(page, '#segmentations-table tbody tr[data-kind="clusters"] .download-sql', (n) => n.length === 1);
+  const sqlFile = (await downloads(page, '#segmentations-table tbody tr[data-kind="clusters"] .download-sql', (n) => n.some((x) => x.endsWith('.sql')))).find((f) => f.name.endsWith('.sql'));
   assert.match(sqlFile.name, /\.duckdb\.sql$/);
   const query = sqlFile.bytes.toString('utf8').trim().replace(/;$/, '');
   const py = `
@@ -175,7 +175,7 @@ print(json.dumps(con.execute("SELECT customer_id, cluster FROM (" + sys.argv[3] 
   const row = '#segmentations-table tbody tr[data-kind="clusters"]';
   assert.equal(await page.textContent(`${row} .download-definition`), 'Model');
   await page.selectOption('#segmentations-dialect', 'duckdb');
-  const [sql] = await downloads(page, `${row} .download-sql`, (n) => n.length === 1);
+  const sql = (await downloads(page, `${row} .download-sql`, (n) => n.some((x) => x.endsWith('.sql')))).find((f) => f.name.endsWith('.sql'));
   assert.match(sql.name, /\.duckdb\.sql$/);
   assert.match(sql.bytes.toString('utf8'), /cluster/);
 
@@ -214,7 +214,7 @@ test('k-prototypes on numbers and categories: Gower scan, fit, and the native fi
   await page.screenshot({ path: join(artifactsDir, 'clusters-kprototypes.png'), fullPage: true });
   const files = await downloads(page, '#clusters-download-csv', (n) => n.some((x) => x.endsWith('.csv')));
   const rows = parseCsv(files.find((f) => f.name.endsWith('.csv')).bytes.toString('utf8'));
-  const [modelFile] = await downloads(page, '#clusters-download-model', (n) => n.length === 1);
+  const modelFile = (await downloads(page, '#clusters-download-model', (n) => n.some((x) => x.endsWith('.cluster-model.json')))).find((f) => f.name.endsWith('.cluster-model.json'));
   const model = JSON.parse(modelFile.bytes.toString('utf8'));
   assert.equal(model.algorithm, 'kprototypes');
   assert.ok(Math.abs(model.gamma - 0.5) < 1e-12, 'z-scored numbers: half their mean sd of 1');
@@ -265,7 +265,7 @@ test('a Gaussian mixture: BIC in the scan, soft membership in the profile, and t
   await page.screenshot({ path: join(artifactsDir, 'clusters-mixture.png'), fullPage: true });
   const files = await downloads(page, '#clusters-download-csv', (n) => n.some((x) => x.endsWith('.csv')));
   const rows = parseCsv(files.find((f) => f.name.endsWith('.csv')).bytes.toString('utf8'));
-  const [modelFile] = await downloads(page, '#clusters-download-model', (n) => n.length === 1);
+  const modelFile = (await downloads(page, '#clusters-download-model', (n) => n.some((x) => x.endsWith('.cluster-model.json')))).find((f) => f.name.endsWith('.cluster-model.json'));
   const model = JSON.parse(modelFile.bytes.toString('utf8'));
   assert.equal(model.algorithm, 'mixture');
   assert.ok(model.mixture, 'the model keeps the weights and precisions');

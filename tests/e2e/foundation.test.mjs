@@ -98,7 +98,8 @@ test('open a file, read its types, split it, chart it and download it with segme
   const manifest = await download(page, '#download-manifest');
   const m = JSON.parse(manifest.bytes.toString('utf8'));
   assert.equal(m.format, 'segscope.manifest/2');
-  assert.equal(m.input_file, 'customers.csv');
+  assert.equal(m.input.name, 'customers.csv');
+  assert.match(m.input.sha256, /^[0-9a-f]{64}$/);
   assert.equal(m.segments.reduce((n, s) => n + s.count, 0), 40);
 
   // Split a number into quartile bands.

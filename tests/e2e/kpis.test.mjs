@@ -106,7 +106,7 @@ test('KPIs of your own: defined with conditions, per segment with targets, saved
   assert.equal(await page.locator('#kpi-form').count(), 0, 'the form closes once saved');
 
   // Save the KPIs as a file; remove one; open the file again.
-  const saved = await download(page, '#kpis-save');
+  const saved = await download(page, '#kpis-save', '.kpis.json');
   assert.match(saved.name, /\.kpis\.json$/);
   const file = JSON.parse(saved.bytes.toString('utf8'));
   assert.equal(file.format, 'segscope.kpis/1');
@@ -123,7 +123,7 @@ test('KPIs of your own: defined with conditions, per segment with targets, saved
   assert.equal(await page.locator('#kpi-list tr.kpi-row').count(), 2);
 
   // The report carries them.
-  const html = (await download(page, '#download-report-html')).bytes.toString('utf8');
+  const html = (await download(page, '#download-report-html', '.html')).bytes.toString('utf8');
   assert.ok(html.includes('<section id="custom-kpis"><h2>Your KPIs</h2>'));
   assert.ok(html.includes('<strong>Earners 80k+</strong>: share of customers for whom income ≥ 80,000.'), 'the KPI in words');
 

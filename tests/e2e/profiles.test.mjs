@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, unzip } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -107,20 +107,20 @@ test('a split, rule segments and RFM each get sizes, KPIs, typical customers, in
   assert.equal(await page.locator('.chart-png').count(), await page.locator('canvas.chart').count(), 'every chart has its downloads');
 
   // The report of the split, as a marketer takes it away: HTML, workbook and tidy CSV, with the niches searched above.
-  const [html] = await downloads(page, '#download-report-html', (n) => n.length === 1);
+  const html = await download(page, '#download-report-html', '-report.html');
   assert.match(html.name, /-report\.html$/);
   const source = html.bytes.toString('utf8');
   assert.ok(!/https?:\/\//.test(source), 'the HTML report names no URL');
   assert.ok((source.match(/<svg/g) ?? []).length >= 4, 'the HTML report has its charts inline');
   for (const name of names) assert.ok(source.includes(name), `the HTML report names ${name}`);
   assert.match(source, /Niches/);
-  const [xlsx] = await downloads(page, '#download-report-xlsx', (n) => n.length === 1);
+  const xlsx = await download(page, '#download-report-xlsx', '-report.xlsx');
   assert.match(xlsx.name, /-report\.xlsx$/);
   const book = unzip(xlsx.bytes);
   const sheets = [...book['xl/workbook.xml'].matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
   assert.ok(sheets.length >= names.length + 2, `a sheet per segment and the summaries: ${sheets}`);
   assert.ok(names.every((n) => book['xl/sharedStrings.xml'].includes(n)), 'the workbook names every segment');
-  const [tidy] = await downloads(page, '#download-report-csv', (n) => n.length === 1);
+  const tidy = await download(page, '#download-report-csv', '.csv');
   const rows = tidy.bytes.toString('utf8').trim().split(/\r?\n/);
   assert.ok(rows.length > 50, `the tidy CSV has a row per segment, column and statistic: ${rows.length}`);
   assert.ok(names.every((n) => rows.some((r) => r.includes(n))), 'the tidy CSV names every segment');

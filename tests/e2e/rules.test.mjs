@@ -100,7 +100,7 @@ test('build segments, compare live counts with the CLI, save, reopen, download C
   await page.locator('section.rules').screenshot({ path: join(artifactsDir, 'rule-builder.png') });
 
   // Save the definition; the CLI applied to the same file must give the same counts.
-  const saved = await download(page, '#save-definition');
+  const saved = await download(page, '#save-definition', '.segments.json');
   const defPath = join(work, saved.name);
   writeFileSync(defPath, saved.bytes);
   const def = JSON.parse(saved.bytes.toString('utf8'));
@@ -150,7 +150,7 @@ test('build segments, compare live counts with the CLI, save, reopen, download C
   assert.deepEqual(rows, cli, 'the browser download equals `segscope apply` output');
 
   // Download the DuckDB SQL and run it on the same file: the same counts.
-  const sql = await download(page, '#download-sql');
+  const sql = await download(page, '#download-sql', '.sql');
   assert.match(sql.name, /\.duckdb\.sql$/);
   const query = sql.bytes.toString('utf8').trim().replace(/;$/, '');
   const py = `
@@ -244,7 +244,7 @@ test('transactions: the sample comes with them, value rules count like the CLI, 
     const line = summary.split('\n').find((l) => l.startsWith(name + ' '));
     assert.equal(Number(line.slice(name.length).trim().split(/\s+/)[0]), n, `${name}\n${summary}`);
   }
-  const sql = await download(page, '#download-sql');
+  const sql = await download(page, '#download-sql', '.sql');
   const query = sql.bytes.toString('utf8').trim().replace(/;$/, '');
   assert.match(query, /segscope_orders/);
   const py = `
@@ -334,7 +334,7 @@ test('typed values: the engine reads them, its sentence stands beside the condit
   await fixed('derived-problems-0');
 
   // The saved definition holds the numbers read, never the text typed.
-  const saved = JSON.parse((await download(page, '#save-definition')).bytes.toString('utf8'));
+  const saved = JSON.parse((await download(page, '#save-definition', '.segments.json')).bytes.toString('utf8'));
   assert.equal(saved.segments[0].when.all[0].value, 30);
   assert.equal(saved.segments[0].when.all[1].n, 365);
   assert.deepEqual(saved.derived[0].cuts, [18, 65]);

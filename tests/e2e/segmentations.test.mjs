@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, unzip } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -88,11 +88,11 @@ test('split, rules and RFM in one list: rename, make current, download each, sta
       assert.equal(await page.locator(`${row(kind)} .download-definition`).count(), 0, 'a split has no definition');
       continue;
     }
-    const [definition] = await downloads(page, `${row(kind)} .download-definition`, (names) => names.length === 1);
+    const definition = await download(page, `${row(kind)} .download-definition`, '.segments.json');
     const parsed = JSON.parse(definition.bytes.toString('utf8'));
     assert.equal(parsed.format, kind === 'rules' ? 'segscope.segments/1' : 'segscope.rfm/1');
     await page.selectOption('#segmentations-dialect', 'postgres');
-    const [sql] = await downloads(page, `${row(kind)} .download-sql`, (names) => names.length === 1);
+    const sql = await download(page, `${row(kind)} .download-sql`, '.postgres.sql');
     assert.match(sql.name, /\.postgres\.sql$/);
     assert.match(sql.bytes.toString('utf8'), /SELECT/i);
   }

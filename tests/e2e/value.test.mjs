@@ -37,7 +37,7 @@ test('RFM grid on the sample equals segscope rfm, row for row', async () => {
   await page.locator('section[aria-labelledby="value-title"]').screenshot({ path: join(artifactsDir, 'rfm.png') });
 
   // The per-customer CSV equals the command line's on the same transactions file.
-  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  const csv = (await download(page, '#rfm-download-csv', '.csv')).bytes.toString('utf8');
   segscope('rfm', '--transactions', join(work, 'transactions.csv'), '--output', join(work, 'rfm.csv'));
   const cli = readFileSync(join(work, 'rfm.csv'), 'utf8').trim().split('\n');
   const app = new Set(csv.trim().split('\n'));
@@ -191,7 +191,7 @@ test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes
   await page.waitForSelector('#rfm-grid button.cell');
   assert.match(await page.textContent('#rfm-as-of-used'), /As of 1998-07-01/);
   // RFM equals the pandas computation of the stated rules (make_expected.py), byte for byte.
-  const csv = (await download(page, '#rfm-download-csv')).bytes.toString('utf8');
+  const csv = (await download(page, '#rfm-download-csv', '.csv')).bytes.toString('utf8');
   assert.equal(csv, readFileSync(join(cdnow, 'rfm_expected_rank.csv'), 'utf8'));
 
   // BG/NBD on the 39-week calibration agrees with lifetimes 0.11.3 fitted on the same purchases (positive amounts;
