@@ -160,10 +160,11 @@ test('a saved RFM segmentation opens again with its settings and map', async () 
   const downloads = [];
   page.on('download', (d) => downloads.push(d));
   await page.click('#rfm-download-definition');
-  for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
-  assert.equal(downloads.length, 2, 'the segment map and its SQL');
+  for (let i = 0; i < 50 && downloads.length < 3; i++) await page.waitForTimeout(100);
+  assert.equal(downloads.length, 3, 'the segment map, its SQL and their manifest');
   const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), path: await d.path() })));
-  const defFile = files.find((f) => f.name.endsWith('.json'));
+  assert.ok(files.some((f) => f.name.endsWith('.manifest.json')), files.map((f) => f.name).join(', '));
+  const defFile = files.find((f) => f.name.endsWith('.segments.json'));
   const sqlFile = files.find((f) => f.name.endsWith('.sql'));
   const def = JSON.parse(readFileSync(defFile.path, 'utf8'));
   assert.equal(def.format, 'segscope.rfm/1');
@@ -204,9 +205,10 @@ test('CDNOW: a transactions file alone gives the reference RFM and the lifetimes
   const downloads = [];
   page.on('download', (d) => downloads.push(d));
   await page.click('#clv-download');
-  for (let i = 0; i < 50 && downloads.length < 2; i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 50 && downloads.length < 3; i++) await page.waitForTimeout(100);
   const files = await Promise.all(downloads.map(async (d) => ({ name: d.suggestedFilename(), path: await d.path() })));
-  const params = JSON.parse(readFileSync(files.find((f) => f.name.endsWith('.json')).path, 'utf8'));
+  assert.ok(files.some((f) => f.name.endsWith('.csv.manifest.json')), files.map((f) => f.name).join(', '));
+  const params = JSON.parse(readFileSync(files.find((f) => f.name.endsWith('.params.json')).path, 'utf8'));
   const expected = JSON.parse(readFileSync(join(cdnow, 'clv_transactions_expected.json'), 'utf8'));
   for (const k of ['r', 'alpha', 'a', 'b']) {
     const [got, want] = [params.bgnbd.params[k], expected.bgnbd[k]];
