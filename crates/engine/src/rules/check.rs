@@ -2,6 +2,7 @@
 
 use std::ops::RangeBounds;
 
+use rustc_hash::FxHashSet as HashSet;
 use serde_json::Number;
 
 use super::condition::{Condition, Inclusive, Op, TypedNumber, Unit};
@@ -44,8 +45,11 @@ pub struct Bound {
 pub enum TextTest {
     /// Equal to one of these (`is`, `any_of`); `negate` for `is_not` and `none_of`.
     OneOf {
-        /// The values.
+        /// The values, in the definition's order (the SQL lists them so).
         values: Vec<String>,
+        /// The same values, looked up per row in constant time: a list of 100,000 customer ids
+        /// tested on a million rows stays linear. Made by [`TextTest::one_of`].
+        set: HashSet<String>,
         /// True for `is_not`/`none_of`.
         negate: bool,
     },
@@ -55,6 +59,14 @@ pub enum TextTest {
     StartsWith(String),
     /// Ends with.
     EndsWith(String),
+}
+
+impl TextTest {
+    /// Equal to one of `values` (or, with `negate`, to none of them).
+    pub fn one_of(values: Vec<String>, negate: bool) -> Self {
+        let set = values.iter().cloned().collect();
+        TextTest::OneOf { values, set, negate }
+    }
 }
 
 /// A checked test, tied to a column of the schema it was checked against.
@@ -565,8 +577,7 @@ impl Checker {
                 if !textual {
                     return wrong(self, "text and categories");
                 }
-                let test =
-                    TextTest::OneOf { values: vec![fold(value, *case_insensitive)], negate: op_name == "is_not" };
+                let test = TextTest::one_of(vec![fold(value, *case_insensitive)], op_name == "is_not");
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
             Op::AnyOf { values, case_insensitive } | Op::NoneOf { values, case_insensitive } => {
@@ -577,10 +588,8 @@ impl Checker {
                     self.problem(path, self.at(at), "the list of values is empty; pick at least one value.".into());
                     return None;
                 }
-                let test = TextTest::OneOf {
-                    values: values.iter().map(|v| fold(v, *case_insensitive)).collect(),
-                    negate: op_name == "none_of",
-                };
+                let test =
+                    TextTest::one_of(values.iter().map(|v| fold(v, *case_insensitive)).collect(), op_name == "none_of");
                 Some(Check::Text { column, test, case_insensitive: *case_insensitive })
             }
             Op::Contains { value, case_insensitive }

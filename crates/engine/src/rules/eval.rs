@@ -280,7 +280,7 @@ fn text_matches(test: &TextTest, value: &str, case_insensitive: bool) -> bool {
         value
     };
     match test {
-        TextTest::OneOf { values, negate } => values.iter().any(|x| x == v) != *negate,
+        TextTest::OneOf { set, negate, .. } => set.contains(v) != *negate,
         TextTest::Contains(x) => v.contains(x.as_str()),
         TextTest::StartsWith(x) => v.starts_with(x.as_str()),
         TextTest::EndsWith(x) => v.ends_with(x.as_str()),

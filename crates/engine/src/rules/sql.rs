@@ -154,7 +154,7 @@ pub fn condition(check: &Check, def: &ValidDefinition, d: Dialect) -> String {
         Check::Text { column, test, case_insensitive } => {
             let c = if *case_insensitive { format!("LOWER({})", col(*column)) } else { col(*column) };
             match test {
-                TextTest::OneOf { values, negate } => match values.as_slice() {
+                TextTest::OneOf { values, negate, .. } => match values.as_slice() {
                     [one] => format!("{c} {} {}", if *negate { "<>" } else { "=" }, d.string(one)),
                     many => format!(
                         "{c} {}IN ({})",
