@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use segscope_engine::api::ColumnType;
 use segscope_engine::api::ColumnView;
 
-use super::column_select::{listed, LISTED as MAX_CARDS};
+use super::column_select::{listed, FindAmongMany, LISTED as MAX_CARDS};
 use super::import_panel::reread;
 use crate::state::use_app;
 
@@ -22,16 +22,8 @@ pub fn ColumnList() -> impl IntoView {
         <section class="card" aria-labelledby="columns-title">
             <h2 id="columns-title">"Columns"</h2>
             <p class="hint">"Types are read from the data. Change one and the file is read again with your choice."</p>
-            <Show when=move || { total() > MAX_CARDS }>
-                <p class="hint" id="columns-many">
-                    {move || format!("{} columns: the first {MAX_CARDS} that match are shown. ", total())}
-                    <label>
-                        "Find a column "
-                        <input type="search" id="columns-find" prop:value=move || find.get()
-                            on:input=move |ev| find.set(event_target_value(&ev))/>
-                    </label>
-                </p>
-            </Show>
+            <FindAmongMany id="columns" noun="column" total=Signal::derive(total) find=find
+                shows=format!("the first {MAX_CARDS} that match are shown")/>
             <div id="columns" class="columns">
                 {move || shown().map(|columns| columns.into_iter().map(|c| view! { <ColumnCard column=c/> }).collect_view())}
             </div>

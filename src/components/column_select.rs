@@ -89,6 +89,37 @@ pub fn ColumnSelect(
     }
 }
 
+/// Shown when there are more than [`LISTED`] items: how many, what is shown of them, and a search
+/// box (the paragraph's id is `{id}-many`, the box's `{id}-find`).
+#[component]
+pub fn FindAmongMany(
+    /// The ids' start.
+    id: &'static str,
+    /// What the items are, in the singular ("column").
+    noun: &'static str,
+    /// How many there are.
+    #[prop(into)]
+    total: Signal<usize>,
+    /// What is shown of them ("the first 200 that match are shown").
+    #[prop(into)]
+    shows: String,
+    /// What is typed in the box.
+    find: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || { total.get() > LISTED }>
+            <p class="hint" id=format!("{id}-many")>
+                {let shows = shows.clone(); move || format!("{} {noun}s: {shows}. ", total.get())}
+                <label>
+                    {format!("Find a {noun} ")}
+                    <input type="search" id=format!("{id}-find") prop:value=move || find.get()
+                        on:input=move |ev| find.set(event_target_value(&ev))/>
+                </label>
+            </p>
+        </Show>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

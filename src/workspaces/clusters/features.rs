@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use segscope_engine::api::{ClusterMethod as Method, ColumnType, FeatureChoice, FeatureSpec, Missing, Scaling};
 
 use super::Clusters;
-use crate::components::column_select::{listed, LISTED};
+use crate::components::column_select::{listed, FindAmongMany, LISTED};
 
 /// The scores a ticked "Score" gives a number: 1 to 5, as RFM's quintiles.
 const SCORE_BINS: u8 = 5;
@@ -23,7 +23,7 @@ pub fn FeaturePicker(
     let rows = move || c.offered.get().map(|f| (f.choices, f.from_transactions, f.as_of)).unwrap_or_default();
     // A file of 100,000 columns: the table shows the ticked features and the first that match a search.
     let find = RwSignal::new(String::new());
-    let many = move || c.offered.with(|f| f.as_ref().is_some_and(|f| f.choices.len() > LISTED));
+    let total = move || c.offered.with(|f| f.as_ref().map_or(0, |f| f.choices.len()));
     let shown = move || {
         let text = find.get();
         let all = c.offered.with(|f| f.as_ref().map(|f| f.choices.clone()).unwrap_or_default());
@@ -32,16 +32,8 @@ pub fn FeaturePicker(
         })
     };
     view! {
-        <Show when=many>
-            <p class="hint" id="cluster-features-many">
-                {move || format!("{} features: the table shows the ticked ones and the first {LISTED} that match. ", c.offered.with(|f| f.as_ref().map_or(0, |f| f.choices.len())))}
-                <label>
-                    "Find a feature "
-                    <input type="search" id="cluster-features-find" prop:value=move || find.get()
-                        on:input=move |ev| find.set(event_target_value(&ev))/>
-                </label>
-            </p>
-        </Show>
+        <FindAmongMany id="cluster-features" noun="feature" total=Signal::derive(total) find=find
+            shows=format!("the table shows the ticked ones and the first {LISTED} that match")/>
         <div class="table-scroll feature-table" tabindex="0" role="region" aria-label="Features to cluster on">
             <table id="cluster-features">
                 <caption>{move || {
