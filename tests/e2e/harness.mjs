@@ -243,7 +243,8 @@ export async function download(page, selector, endsWith = null) {
 }
 
 /**
- * Clicks `selector` and collects the downloads it starts until `done(names)` is true (or 20 s pass):
+ * Clicks `selector` and collects the downloads it starts until `done(names)` is true (or 60 s pass: the engine
+ * prepares some downloads first, and a manifest hashes its input once):
  * `[{ name, bytes }]` in the order they came.
  */
 export async function downloads(page, selector, done) {
@@ -253,7 +254,7 @@ export async function downloads(page, selector, done) {
   page.on('download', onDownload);
   try {
     await page.click(selector);
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       while (pending.length) {
         const dl = pending.shift();
