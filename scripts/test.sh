@@ -17,6 +17,11 @@ section "1/5 setup"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
+# A full run builds about 12 GB under target/ and writes a few hundred MB of scratch files (removed at exit).
+free_gb=$(df -Pk . | awk 'NR == 2 { print int($4 / 1048576) }')
+echo "[disk] ${free_gb} GB free for target/ (a run from a clean clone needs about 15 GB)"
+if [[ $free_gb -lt 15 ]]; then echo "[disk] warning: the build may stop with 'No space left on device'; free some space first"; fi
+
 section "2/5 checks (rustfmt, clippy)"
 if ! cargo fmt --all --check; then failed+=("cargo fmt --check (run: cargo fmt --all)"); fi
 if ! cargo clippy --workspace --all-targets -- -D warnings; then failed+=("clippy (native)"); fi

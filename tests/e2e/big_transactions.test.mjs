@@ -7,14 +7,13 @@
 // engine's worker alone (`?workers=0`): both equal the command line, so every worker count gives the same result.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, mkdirSync, statSync } from 'node:fs';
+import { readFileSync, mkdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir } from './harness.mjs';
 
 const CUSTOMERS = 400_000;
-const work = mkdtempSync(join(tmpdir(), 'segscope-big-transactions-'));
+const work = scratchDir('big-transactions');
 const segscope = (...args) =>
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
 let server, browser;

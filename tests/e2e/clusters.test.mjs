@@ -5,15 +5,14 @@
 // transactions labels them the same, row for row; the clustering is in the Segmentations list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, repoRoot } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, repoRoot, scratchDir } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
-const work = mkdtempSync(join(tmpdir(), 'segscope-clusters-'));
+const work = scratchDir('clusters');
 const segscope = (...args) =>
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
 
@@ -220,7 +219,7 @@ test('k-prototypes on numbers and categories: Gower scan, fit, and the native fi
   assert.ok(Math.abs(model.gamma - 0.5) < 1e-12, 'z-scored numbers: half their mean sd of 1');
 
   // Natively, the same settings and seed: the same centres and labels (determinism across builds).
-  const dir = mkdtempSync(join(tmpdir(), 'segscope-kproto-'));
+  const dir = scratchDir('kproto');
   segscope('sample', '--out', dir, '--customers', '5000');
   segscope('cluster', '--input', join(dir, 'customers.csv'), '--features', 'age,income,life_stage,urbanicity', '--log', 'income',
     '--algorithm', 'kprototypes', '--n-init', '3', '--seed', '0', '--k', '4',
@@ -271,7 +270,7 @@ test('a Gaussian mixture: BIC in the scan, soft membership in the profile, and t
   assert.ok(model.mixture, 'the model keeps the weights and precisions');
 
   // Natively, the same settings and seed: the same model to the bit (logs and exponentials are the libm crate's).
-  const dir = mkdtempSync(join(tmpdir(), 'segscope-mixture-'));
+  const dir = scratchDir('mixture');
   segscope('sample', '--out', dir, '--customers', '5000');
   segscope('cluster', '--input', join(dir, 'customers.csv'), '--features', 'age,income,app_sessions_90d', '--log', 'income',
     '--algorithm', 'mixture', '--n-init', '2', '--seed', '0', '--k', '3',

@@ -14,7 +14,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -263,15 +263,30 @@ export async function downloads(page, selector, done) {
       if (got.length && done(got.map((d) => d.name))) return got;
       await page.waitForTimeout(50);
     }
-    throw new Error(`clicking ${selector} did not download the expected files (got: ${got.map((d) => d.name).join(', ') || 'none'})`);
+    const shown = await page
+      .evaluate(() => ['#error', '#notice', '#busy'].map((s) => document.querySelector(s)?.textContent?.trim()).filter(Boolean).join(' | '))
+      .catch(() => '');
+    throw new Error(
+      `clicking ${selector} did not download the expected files (got: ${got.map((d) => d.name).join(', ') || 'none'}; the page shows: ${shown || 'nothing'})`,
+    );
   } finally {
     page.off('download', onDownload);
   }
 }
 
+/**
+ * A new empty folder under the system's temporary folder, named `segscope-<name>-…`, removed with everything in it
+ * when the test process exits (generated files run to hundreds of MB; a machine running the suite daily must not fill).
+ */
+export function scratchDir(name) {
+  const dir = mkdtempSync(join(tmpdir(), `segscope-${name}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** The files of a zip (a download, or an xlsx), by name, as text, read by Python's zipfile. */
 export function unzip(bytes) {
-  const dir = mkdtempSync(join(tmpdir(), 'segscope-zip-'));
+  const dir = scratchDir('zip');
   const path = join(dir, 'download.zip');
   writeFileSync(path, bytes);
   const script = 'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(json.dumps({n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}))';

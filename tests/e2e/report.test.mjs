@@ -6,15 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { artifactsDir, launchBrowser, repoRoot } from './harness.mjs';
+import { artifactsDir, launchBrowser, repoRoot, scratchDir } from './harness.mjs';
 
-const work = mkdtempSync(join(tmpdir(), 'segscope-report-'));
+const work = scratchDir('report');
 const segscope = (...args) =>
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
 

@@ -3,14 +3,13 @@
 // manifest, says `identical`, and its own copy of the CSV (`--out`) is byte for byte the page's download.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo, download } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo, download, scratchDir } from './harness.mjs';
 
 const input = join(repoRoot, 'tests', 'e2e', 'fixtures', 'customers.csv');
-const work = mkdtempSync(join(tmpdir(), 'segscope-reproduce-'));
+const work = scratchDir('reproduce');
 let server, browser, segscope;
 
 before(async () => {

@@ -3,15 +3,14 @@
 // the page and open it again, download the CSV with segments and the SQL, and run that SQL in DuckDB.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, setColumn } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, setColumn, scratchDir } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
-const work = mkdtempSync(join(tmpdir(), 'segscope-rules-'));
+const work = scratchDir('rules');
 
 function segscope(...args) {
   return execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });

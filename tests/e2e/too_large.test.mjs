@@ -5,14 +5,13 @@
 // time from the browser's File.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, scratchDir } from './harness.mjs';
 
 const CUSTOMERS = 20_000;
-const work = mkdtempSync(join(tmpdir(), 'segscope-too-large-'));
+const work = scratchDir('too-large');
 let server, browser;
 
 before(async () => {

@@ -3,14 +3,13 @@
 // wrong in CLV, RFM and split get the engine's sentence with the range.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir } from './harness.mjs';
 
 let server, browser;
-const work = mkdtempSync(join(tmpdir(), 'segscope-value-'));
+const work = scratchDir('value');
 const segscope = (...args) => execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });
 
 before(async () => {

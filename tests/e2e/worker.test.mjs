@@ -5,13 +5,12 @@
 // browsed two workspaces and clicked Cancel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, mkdtempSync, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo, scratchDir } from './harness.mjs';
 
 const CUSTOMERS = 1_000_000;
-const work = mkdtempSync(join(tmpdir(), 'segscope-worker-'));
+const work = scratchDir('worker');
 const big = join(work, 'big-customers.csv');
 const huge = join(work, 'huge-customers.csv');
 let server, browser;

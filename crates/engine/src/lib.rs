@@ -24,6 +24,7 @@ pub mod input;
 pub mod movement;
 pub mod profile;
 pub mod progress;
+pub mod project;
 pub mod report;
 pub mod reproduce;
 pub mod rfm;

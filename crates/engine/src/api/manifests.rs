@@ -30,27 +30,7 @@ pub(super) fn manifest(
     output_file: &str,
     appended: Option<Appended>,
 ) -> Result<Manifest, EngineError> {
-    let table = &ds.ingested.table;
-    let columns =
-        table.columns.iter().map(|c| ColumnRecord { name: c.name.clone(), column_type: c.column_type() }).collect();
-    let (input, read_options, diagnostics, transactions) = match (ds.opened, &ds.transactions) {
-        (Opened::Transactions, Some(attached)) => {
-            (attached.file_record()?, attached.options.clone(), attached.ingested.diagnostics.clone(), None)
-        }
-        (_, attached) => {
-            let sha256 = ds.sha256.get_or_init(|| sha256_hex(&ds.file)).clone();
-            let input = FileRecord { name: table.name.clone(), bytes: ds.file.len() as u64, sha256 };
-            let transactions = match attached {
-                Some(a) => Some(TransactionsRecord {
-                    file: a.file_record()?,
-                    read_options: a.options.clone(),
-                    mapping: a.mapping.clone(),
-                }),
-                None => None,
-            };
-            (input, ds.options.clone(), ds.ingested.diagnostics.clone(), transactions)
-        }
-    };
+    let Inputs { input, read_options, diagnostics, transactions, columns } = inputs(ds)?;
     let entry = segmentation.and_then(|id| ds.segmentations.get(id));
     let made = entry.and_then(|e| e.made.as_ref());
     let uses_value = matches!(download, Download::ClvFiles | Download::ProfileFiles { .. });
@@ -89,8 +69,60 @@ pub(super) fn manifest(
     })
 }
 
+/// The files a dataset was made from, as a manifest or a project records them.
+pub(super) struct Inputs {
+    /// The input file (for a transactions file opened alone, that file).
+    pub input: FileRecord,
+    /// How it was read.
+    pub read_options: crate::ingest::ReadOptions,
+    /// What reading it found.
+    pub diagnostics: crate::ingest::Diagnostics,
+    /// The transactions attached to a customers file.
+    pub transactions: Option<TransactionsRecord>,
+    /// The customer table's columns and types.
+    pub columns: Vec<ColumnRecord>,
+}
+
+/// The files `ds` was made from (hashing them the first time this is asked).
+///
+/// # Errors
+/// The attached transactions file could not be read again for its hash.
+pub(super) fn inputs(ds: &Dataset) -> Result<Inputs, EngineError> {
+    let table = &ds.ingested.table;
+    let columns =
+        table.columns.iter().map(|c| ColumnRecord { name: c.name.clone(), column_type: c.column_type() }).collect();
+    Ok(match (ds.opened, &ds.transactions) {
+        (Opened::Transactions, Some(attached)) => Inputs {
+            input: attached.file_record()?,
+            read_options: attached.options.clone(),
+            diagnostics: attached.ingested.diagnostics.clone(),
+            transactions: None,
+            columns,
+        },
+        (_, attached) => {
+            let sha256 = ds.sha256.get_or_init(|| sha256_hex(&ds.file)).clone();
+            let input = FileRecord { name: table.name.clone(), bytes: ds.file.len() as u64, sha256 };
+            let transactions = match attached {
+                Some(a) => Some(TransactionsRecord {
+                    file: a.file_record()?,
+                    read_options: a.options.clone(),
+                    mapping: a.mapping.clone(),
+                }),
+                None => None,
+            };
+            Inputs {
+                input,
+                read_options: ds.options.clone(),
+                diagnostics: ds.ingested.diagnostics.clone(),
+                transactions,
+                columns,
+            }
+        }
+    })
+}
+
 /// A segmentation's spec as a recipe, with its name.
-fn recipe_of(spec: &Spec, name: &str) -> SegmentationRecipe {
+pub(super) fn recipe_of(spec: &Spec, name: &str) -> SegmentationRecipe {
     let name = name.to_string();
     match spec {
         Spec::Split(params) => SegmentationRecipe::Split { name, params: params.clone() },

@@ -11,6 +11,7 @@ mod manifests;
 pub mod memory;
 mod movement;
 mod profiles;
+mod projects;
 mod rfm;
 mod rules;
 mod segmentations;
@@ -25,6 +26,7 @@ pub use clusters::{
 pub use clv::{ClvView, SegmentValue, TopCustomer};
 pub use memory::TooLargeView;
 pub use movement::OtherFile;
+pub use projects::{ProjectRestored, ProjectSummary};
 pub use rfm::{GridCell, RfmSegmentRow, RfmView};
 pub use rules::{column_values, ProblemView, RuleCount, RulesView, MAX_OVERLAP_SEGMENTS};
 pub use segmentations::{SegmentationKind, SegmentationView};
@@ -572,6 +574,47 @@ pub enum Request {
         /// The dataset.
         dataset: DatasetId,
     },
+    /// Save the dataset's work as a project file (`NAME.segscope`): answered with the file.
+    SaveProject {
+        /// The dataset.
+        dataset: DatasetId,
+        /// True to put the data files inside the project.
+        include_data: bool,
+        /// The page's own choices, kept as given.
+        #[serde(default)]
+        view: serde_json::Value,
+    },
+    /// Read a project file and say what it holds ([`Response::Project`]); nothing changes.
+    ReadProject {
+        /// The file's name.
+        name: String,
+        /// Its bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Open a project that holds its data: the data are read as the project says and its work is put
+    /// back ([`Response::ProjectRestored`]).
+    OpenProject {
+        /// The file's name.
+        name: String,
+        /// Its bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// Put a project's work on the open dataset, replacing its segmentations. When the data differ
+    /// from the project's, the answer says how ([`Response::ProjectDiffers`]) and nothing changes,
+    /// unless `anyway`.
+    RestoreProject {
+        /// The dataset.
+        dataset: DatasetId,
+        /// The project file's name.
+        name: String,
+        /// Its bytes.
+        #[serde(skip)]
+        bytes: Vec<u8>,
+        /// True to put the work back even on data that differ.
+        anyway: bool,
+    },
 }
 
 /// The engine's answer to a [`Request`].
@@ -629,6 +672,17 @@ pub enum Response {
     Movement(Box<Movement>),
     /// The KPIs kept with a dataset's segmentations, or read from a file.
     Kpis(Vec<crate::custom_kpi::KpiDef>),
+    /// What a project file holds.
+    Project(Box<ProjectSummary>),
+    /// A project's work was put back.
+    ProjectRestored(Box<ProjectRestored>),
+    /// The open data differ from the project's (each difference a sentence); nothing changed.
+    ProjectDiffers {
+        /// The project file's name.
+        file: String,
+        /// How they differ.
+        differences: Vec<String>,
+    },
     /// Done, nothing to show.
     Done,
     /// The request failed; the message is for the user.
@@ -702,6 +756,9 @@ pub enum EngineError {
          Segscope to start a new session."
     )]
     OutOfIds,
+    /// A project file could not be read, saved or opened.
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
 }
 
 impl From<crate::customers::ReadTransactionsError> for EngineError {
@@ -1406,7 +1463,145 @@ impl Session {
                 self.datasets.remove(&dataset);
                 Ok(Response::Done)
             }
+            Request::SaveProject { dataset, include_data, view } => {
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                Ok(Response::Files(vec![projects::save(ds, include_data, view)?]))
+            }
+            Request::ReadProject { name, bytes } => {
+                let project = crate::project::Project::read(&name, &bytes)?;
+                Ok(Response::Project(Box::new(ProjectSummary::of(&name, &project))))
+            }
+            Request::OpenProject { name, bytes } => Box::pin(self.open_project(name, bytes, monitor, workers)).await,
+            Request::RestoreProject { dataset, name, bytes, anyway } => {
+                let project = crate::project::Project::read(&name, &bytes)?;
+                let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+                let differences = projects::differences(&project, ds)?;
+                if !differences.is_empty() && !anyway {
+                    return Ok(Response::ProjectDiffers { file: name, differences });
+                }
+                let restored = self.restore_project(dataset, &name, &project, differences, monitor, workers).await?;
+                Ok(Response::ProjectRestored(Box::new(restored)))
+            }
         }
+    }
+
+    /// Opens a project that holds its data: reads them as the project says, attaches its
+    /// transactions, and puts its work back.
+    async fn open_project(
+        &mut self,
+        name: String,
+        bytes: Vec<u8>,
+        monitor: &mut dyn Monitor,
+        workers: &mut dyn Workers,
+    ) -> Result<Response, EngineError> {
+        let project = crate::project::Project::read(&name, &bytes)?;
+        drop(bytes);
+        let no_data = || crate::project::ProjectError::NoData { file: name.clone(), input: project.input.name.clone() };
+        let (input, transactions) = project.data.as_ref().ok_or_else(no_data)?.decode(&name)?;
+        let file_name = project.input.name.clone();
+        let options = project.read_options.clone();
+        let (dataset, attached) = match project.opened {
+            Opened::Table => {
+                let view = self.open(file_name, input, options, monitor)?;
+                let attached = match (&project.transactions, transactions) {
+                    (Some(record), Some(bytes)) => {
+                        let request = Request::AttachTransactions {
+                            dataset: view.id,
+                            name: record.file.name.clone(),
+                            file: bytes.into(),
+                            options: record.read_options.clone(),
+                            mapping: Some(record.mapping.clone()),
+                        };
+                        match Box::pin(self.try_handle(request, monitor, workers)).await {
+                            Ok(Response::Attached(a)) => Some(a),
+                            Ok(_) => None,
+                            Err(e) => {
+                                self.datasets.remove(&view.id);
+                                return Err(e);
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                (view, attached)
+            }
+            Opened::Transactions => {
+                let attached =
+                    transactions::Attached::standalone(&file_name, input.into(), options, workers, monitor).await?;
+                match self.customers_of(attached, monitor)? {
+                    Response::Derived { dataset, attached } => (dataset, Some(attached)),
+                    _ => return Err(EngineError::UnknownDataset),
+                }
+            }
+        };
+        let ds = self.datasets.get(&dataset.id).ok_or(EngineError::UnknownDataset)?;
+        let differences = projects::differences(&project, ds)?;
+        let mut restored = match self.restore_project(dataset.id, &name, &project, differences, monitor, workers).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                self.datasets.remove(&dataset.id);
+                return Err(e);
+            }
+        };
+        restored.dataset = Some(dataset);
+        restored.attached = attached;
+        Ok(Response::ProjectRestored(Box::new(restored)))
+    }
+
+    /// Puts `project`'s segmentations, KPIs and lifetime-value settings on `dataset`.
+    async fn restore_project(
+        &mut self,
+        dataset: DatasetId,
+        file: &str,
+        project: &crate::project::Project,
+        differences: Vec<String>,
+        monitor: &mut dyn Monitor,
+        workers: &mut dyn Workers,
+    ) -> Result<ProjectRestored, EngineError> {
+        let mut not_restored = Vec::new();
+        if !project.kpis.is_empty() {
+            let request = Request::SetKpis { dataset, kpis: project.kpis.clone() };
+            if let Err(e) = Box::pin(self.try_handle(request, monitor, workers)).await {
+                not_restored.push(format!("The KPIs could not be put back: {e}"));
+            }
+        }
+        let mut next_id = self.next_id;
+        let mut fresh = || {
+            next_id = next_id.checked_add(1).ok_or(EngineError::OutOfIds)?;
+            Ok(AssignmentId(next_id))
+        };
+        let ds = self.datasets.get_mut(&dataset).ok_or(EngineError::UnknownDataset)?;
+        not_restored.extend(projects::restore(ds, project, file, &mut fresh, monitor)?);
+        self.next_id = next_id;
+        let mut clv = None;
+        if let Some(params) = &project.clv {
+            let request = Request::Clv { dataset, params: params.clone(), by: None };
+            match Box::pin(self.try_handle(request, monitor, workers)).await {
+                Ok(_) => clv = Some(params.clone()),
+                Err(e) if e.is_cancelled() => return Err(e),
+                Err(e) => not_restored.push(format!("The lifetime value could not be fitted again: {e}")),
+            }
+        }
+        let ds = self.datasets.get(&dataset).ok_or(EngineError::UnknownDataset)?;
+        let store = &ds.segmentations;
+        let working = store
+            .entries()
+            .filter(|e| store.working(e.spec.kind()) == Some(e.id))
+            .map(|e| manifests::recipe_of(&e.spec, &e.name))
+            .collect();
+        Ok(ProjectRestored {
+            file: file.to_string(),
+            dataset: None,
+            attached: None,
+            segmentations: store.views(),
+            working,
+            kpis: store.kpis.clone(),
+            clv,
+            view: project.view.clone(),
+            differences,
+            not_restored,
+        })
     }
 
     fn ingest(

@@ -124,7 +124,8 @@ pub(super) struct Made {
 pub(super) struct Entry {
     pub id: AssignmentId,
     pub name: String,
-    renamed: bool,
+    /// True when the user named it (its workspace no longer renames it).
+    pub renamed: bool,
     pub spec: Spec,
     /// `None` while stale.
     pub made: Option<Made>,
@@ -373,6 +374,21 @@ impl Store {
         let made = make(new_id, &spec, data, monitor)?;
         self.entries.push(Entry { id: new_id, name, renamed: true, spec, made: Some(made), stale: None });
         Ok(())
+    }
+
+    /// The segmentations, in the order made.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// Their ids, in the order made.
+    pub fn ids(&self) -> impl Iterator<Item = AssignmentId> + '_ {
+        self.entries.iter().map(|e| e.id)
+    }
+
+    /// The one the user made current, if they chose one.
+    pub fn chosen(&self) -> Option<AssignmentId> {
+        self.chosen
     }
 
     /// Makes `id` the current segmentation.

@@ -108,6 +108,10 @@ impl Request {
             Request::KpisFile { .. } => "kpis-file",
             Request::OpenKpis { .. } => "open-kpis",
             Request::CountRules { .. } => "count-rules",
+            Request::SaveProject { .. } => "save-project",
+            Request::ReadProject { .. } => "read-project",
+            Request::OpenProject { .. } => "open-project",
+            Request::RestoreProject { .. } => "restore-project",
         }
     }
 
@@ -140,7 +144,9 @@ impl Request {
             | Request::MovementFromFile { .. }
             | Request::KpisFile { .. }
             | Request::OpenKpis { .. }
-            | Request::CountRules { .. } => Journal::Read,
+            | Request::CountRules { .. }
+            | Request::SaveProject { .. }
+            | Request::ReadProject { .. } => Journal::Read,
             // A definition with no segments makes no segmentation (or marks the existing one stale), so
             // only counts of real segments replace each other.
             Request::ApplyRules { dataset, definition } if !definition.segments.is_empty() => {
@@ -167,7 +173,9 @@ impl Request {
             | Request::SetCurrentSegmentation { .. }
             | Request::ClusterFit { .. }
             | Request::RenameCluster { .. }
-            | Request::SetKpis { .. } => Journal::Change,
+            | Request::SetKpis { .. }
+            | Request::OpenProject { .. }
+            | Request::RestoreProject { .. } => Journal::Change,
         }
     }
 
@@ -179,7 +187,10 @@ impl Request {
             | Request::OpenDefinition { bytes, .. }
             | Request::OpenRfmDefinition { bytes, .. }
             | Request::OpenKpis { bytes, .. }
-            | Request::MovementFromFile { bytes, .. } => std::mem::take(bytes),
+            | Request::MovementFromFile { bytes, .. }
+            | Request::ReadProject { bytes, .. }
+            | Request::OpenProject { bytes, .. }
+            | Request::RestoreProject { bytes, .. } => std::mem::take(bytes),
             Request::AttachTransactions { file, .. } | Request::OpenTransactions { file, .. } => {
                 match std::mem::take(file) {
                     InputFile::Bytes(bytes) => Rc::try_unwrap(bytes).unwrap_or_else(|shared| shared.as_ref().clone()),
@@ -197,7 +208,10 @@ impl Request {
             | Request::OpenDefinition { bytes: b, .. }
             | Request::OpenRfmDefinition { bytes: b, .. }
             | Request::OpenKpis { bytes: b, .. }
-            | Request::MovementFromFile { bytes: b, .. } => *b = bytes,
+            | Request::MovementFromFile { bytes: b, .. }
+            | Request::ReadProject { bytes: b, .. }
+            | Request::OpenProject { bytes: b, .. }
+            | Request::RestoreProject { bytes: b, .. } => *b = bytes,
             Request::AttachTransactions { file, .. }
             | Request::OpenTransactions { file, .. }
             | Request::OpenReduced { file, .. } => *file = InputFile::from(bytes),
