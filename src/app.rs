@@ -10,6 +10,7 @@ use crate::components::{
     drop_zone::DropZone,
     import_panel::ImportPanel,
     preview_table::PreviewTable,
+    project::{OpenProject, PendingProject, ProjectCard},
     rules::RuleBuilder,
     split_panel::SplitPanel,
     status_bar::StatusBar,
@@ -52,6 +53,7 @@ pub fn load_sample(state: AppState, customers: Option<String>) {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    crate::components::project::provide(state);
     // `?sample` loads the built-in sample; `?sample=100000` a sample of that many customers (the
     // number as written in the address: the engine reads it, and says so if it cannot).
     let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
@@ -74,7 +76,7 @@ pub fn App() -> impl IntoView {
             <crate::components::privacy::PrivacyPanel/>
         </header>
         <StatusBar/>
-        <Show when=move || state.dataset.with(Option::is_some) fallback=|| view! { <main class="landing"><DropZone/></main> }>
+        <Show when=move || state.dataset.with(Option::is_some) fallback=|| view! { <main class="landing"><DropZone/><ProjectLanding/></main> }>
             <div class="shell">
                 <Navigation/>
                 <main class="workspaces">
@@ -148,6 +150,19 @@ fn Workspace(
     }
 }
 
+/// The landing view's way back to saved work: open a project file (or the one remembered).
+#[component]
+fn ProjectLanding() -> impl IntoView {
+    view! {
+        <section class="card project-landing" aria-labelledby="project-landing-title">
+            <h2 id="project-landing-title">"Or continue saved work"</h2>
+            <p class="hint">"A project file (.segscope) brings back every segmentation with its settings; if it was saved without its data, you choose the data file next."</p>
+            <div class="actions"><OpenProject id="project-input"/></div>
+            <PendingProject/>
+        </section>
+    }
+}
+
 /// The data workspace: what was read, its columns, the transactions, and opening another file.
 #[component]
 fn DataWorkspace() -> impl IntoView {
@@ -161,6 +176,7 @@ fn DataWorkspace() -> impl IntoView {
             {move || preview().map(|rows| view! { <PreviewTable rows=rows id="preview"/> })}
         </section>
         <ColumnList/>
+        <ProjectCard/>
         <section class="card open-another">
             <DropZone compact=true/>
         </section>

@@ -7,6 +7,7 @@ mod engine_client;
 mod files;
 mod offline;
 mod panic;
+mod remembered;
 mod routes;
 mod state;
 mod workspaces;

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 use segscope_engine::api::{
-    AssignmentView, AttachView, DatasetView, Definition, FileOut, Journal, Request, Response, SegmentationView,
+    AssignmentView, AttachView, DatasetView, Definition, FileOut, Journal, Request, Response, SegmentationKind,
+    SegmentationView,
 };
+use segscope_engine::reproduce::SegmentationRecipe;
 
 use crate::engine_client::{self, Activity, Outcome};
 use crate::routes::Route;
@@ -34,6 +36,9 @@ pub struct AppState {
     pub too_large: RwSignal<Option<crate::components::too_large::TooLargeFile>, LocalStorage>,
     /// A rule definition another workspace hands to the rule builder to edit (clusters as rules).
     pub open_rules: RwSignal<Option<Definition>>,
+    /// What each workspace edits in a project just opened, until that workspace takes it
+    /// ([`AppState::take_restored`]) into its form.
+    pub restored: RwSignal<Vec<SegmentationRecipe>>,
 }
 
 impl AppState {
@@ -51,6 +56,7 @@ impl AppState {
             route: RwSignal::new(Route::current()),
             too_large: RwSignal::new_local(None),
             open_rules: RwSignal::new(None),
+            restored: RwSignal::new(Vec::new()),
         };
         engine_client::start(move |a| state.activity.set(a));
         state
@@ -64,18 +70,38 @@ impl AppState {
 
     /// Like [`AppState::request`], for a request that reads `file` (it crosses to the engine as
     /// a handle; its bytes are never copied on the page).
-    pub async fn request_with_file(self, busy: &str, request: Request, file: web_sys::File) -> Option<Response> {
+    pub async fn request_with_file(
+        self,
+        busy: &str,
+        request: Request,
+        file: impl Into<web_sys::Blob>,
+    ) -> Option<Response> {
         self.outcome(busy, request, Some(file.into())).await.map(|(r, _)| r)
     }
 
     /// Sends a request that answers with files and downloads those `pick` keeps.
     pub async fn download(self, busy: &str, request: Request, pick: impl Fn(&FileOut) -> bool) {
-        let Some((Response::Files(files), contents)) = self.outcome(busy, request, None).await else { return };
-        for (file, blob) in files.iter().zip(&contents).filter(|(f, _)| pick(f)) {
+        for (file, blob) in self.files(busy, request).await.iter().filter(|(f, _)| pick(f)) {
             if let Err(e) = crate::download::save(&file.name, blob) {
                 self.error.set(Some(e));
             }
         }
+    }
+
+    /// Sends a request that answers with files: each with its contents (empty when it failed).
+    pub async fn files(self, busy: &str, request: Request) -> Vec<(FileOut, web_sys::Blob)> {
+        match self.outcome(busy, request, None).await {
+            Some((Response::Files(files), contents)) => files.into_iter().zip(contents).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The spec a project just opened gives the workspace of `kind`, taken once (a workspace's
+    /// effect that calls this runs again when a project opens).
+    pub fn take_restored(self, kind: SegmentationKind) -> Option<SegmentationRecipe> {
+        self.restored.track();
+        let of_kind = |r: &SegmentationRecipe| r.kind() == kind;
+        self.restored.try_update_untracked(|list| list.iter().position(of_kind).map(|i| list.remove(i))).flatten()
     }
 
     async fn outcome(
@@ -133,6 +159,7 @@ impl AppState {
             let previous = self.dataset.get_untracked().map(|d| d.id).filter(|&id| id != view.id);
             self.assignment.set(None);
             self.segmentations.set(Vec::new());
+            self.restored.set(Vec::new());
             if previous.is_some() {
                 self.transactions.set(None);
             }

@@ -10,6 +10,7 @@ pub mod drop_zone;
 pub mod import_panel;
 pub mod preview_table;
 pub mod privacy;
+pub mod project;
 pub mod rules;
 pub mod scatter_chart;
 pub mod segment_chart;

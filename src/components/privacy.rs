@@ -28,6 +28,7 @@ fn foreign_requests() -> usize {
 /// "Privacy" in the header: a short statement, checked by the e2e tests, and the live count.
 #[component]
 pub fn PrivacyPanel() -> impl IntoView {
+    let projects = crate::components::project::use_projects();
     let count = RwSignal::new(foreign_requests());
     let timer = set_interval_with_handle(move || count.set(foreign_requests()), EVERY).ok();
     on_cleanup(move || {
@@ -49,8 +50,15 @@ pub fn PrivacyPanel() -> impl IntoView {
                     <dd id="privacy-requests">{move || count.get()}</dd>
                     <dt>"Stored in this browser"</dt>
                     <dd id="privacy-stored">
-                        "None of your data: no cookies, no local storage, no IndexedDB. Closing the tab forgets the data; "
-                        "what you download is saved where your browser saves downloads. For use offline, the browser "
+                        {move || match projects.kept() {
+                            None => "None of your data: no cookies, no local storage, no IndexedDB, unless you tick \u{201c}Remember my last project\u{201d} (Data, Project). Closing the tab forgets the data; ".to_string(),
+                            Some(name) => format!(
+                                "Your last project{}, in this browser's IndexedDB (\u{201c}{}\u{201d}), because you ticked \u{201c}Remember my last project\u{201d}; untick it to delete it. Nothing else: no cookies, no local storage. ",
+                                if name.is_empty() { String::new() } else { format!(" ({name})") },
+                                crate::remembered::DATABASE,
+                            ),
+                        }}
+                        "What you download is saved where your browser saves downloads. For use offline, the browser "
                         "keeps a copy of Segscope's own files (its code, styles and icons) from this folder."
                     </dd>
                 </dl>

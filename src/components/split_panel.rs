@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use segscope_engine::api::{AssignmentView, PreviewRows, Request, Response};
 use segscope_engine::api::{SegmentationKind, SplitParams, Typed};
+use segscope_engine::reproduce::SegmentationRecipe;
 
 use super::column_select::ColumnSelect;
 use super::preview_table::PreviewTable;
@@ -42,6 +43,14 @@ pub fn SplitPanel() -> impl IntoView {
                 state.assignment.set(Some(view));
             }
         });
+    });
+    // A project just opened: its split's settings (the split itself is shown above, as made).
+    Effect::new(move |_| {
+        if let Some(SegmentationRecipe::Split { params, .. }) = state.take_restored(SegmentationKind::Split) {
+            column.set(params.column);
+            bands.set(params.bands.to_string());
+            max_segments.set(params.max_segments.to_string());
+        }
     });
     let columns = move || state.dataset.with(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
     let chosen_is_ordered = move || {

@@ -14,7 +14,8 @@ pub use state::Rules;
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
 use segscope_engine::api::{ColumnView, Condition, Mode, Place, SegmentDef};
-use segscope_engine::api::{PreviewRows, Request, Response};
+use segscope_engine::api::{PreviewRows, Request, Response, SegmentationKind};
+use segscope_engine::reproduce::SegmentationRecipe;
 use wasm_bindgen::JsCast;
 
 use super::column_select::listed;
@@ -41,6 +42,12 @@ pub fn RuleBuilder() -> impl IntoView {
         if let Some(def) = app.open_rules.get() {
             app.open_rules.set(None);
             rules.replace(def);
+        }
+    });
+    // A project just opened: its rule segments.
+    Effect::new(move |_| {
+        if let Some(SegmentationRecipe::Rules { definition, .. }) = app.take_restored(SegmentationKind::Rules) {
+            rules.replace(*definition);
         }
     });
     // New data: count the same definition on it.

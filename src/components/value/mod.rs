@@ -7,7 +7,8 @@ mod grid;
 use leptos::prelude::*;
 use segscope_engine::api::Dialect;
 use segscope_engine::api::{Method, Monetary, Returns, RfmMap, RfmParams, Typed};
-use segscope_engine::api::{PreviewRows, Request, Response, RfmView};
+use segscope_engine::api::{PreviewRows, Request, Response, RfmView, SegmentationKind};
+use segscope_engine::reproduce::SegmentationRecipe;
 
 use super::dialect_select::DialectSelect;
 use super::preview_table::PreviewTable;
@@ -84,13 +85,22 @@ pub fn ValueWorkspace() -> impl IntoView {
         paint: RwSignal::new(None),
         preview: RwSignal::new(None),
     };
+    let thresholds =
+        RwSignal::new(("30, 90, 180, 365".to_string(), "2, 3, 5, 10".to_string(), "50, 100, 250, 500".to_string()));
     Effect::new(move |_| {
         app.transactions.track();
         app.dataset.track();
+        // A project just opened: its RFM settings, map and as-of date.
+        if let Some(SegmentationRecipe::Rfm { params, map, as_of, .. }) = app.take_restored(SegmentationKind::Rfm) {
+            if let Method::Thresholds { r, f, m } = &params.method {
+                thresholds.set((r.text(), f.text(), m.text()));
+            }
+            value.params.set(params);
+            value.map.set(Some(map));
+            value.as_of.set(as_of.unwrap_or_default());
+        }
         value.compute();
     });
-    let thresholds =
-        RwSignal::new(("30, 90, 180, 365".to_string(), "2, 3, 5, 10".to_string(), "50, 100, 250, 500".to_string()));
     let set_method = move || {
         let method = match value.params.with_untracked(|p| p.method.clone()) {
             // The cut points as typed: the engine reads them and says what is wrong.

@@ -12,6 +12,7 @@ use segscope_engine::api::{
     ClusterMethod as Method, ClusterParams, ClustersView, FeatureSpec, FeaturesView, Missing, Request, Response,
 };
 use segscope_engine::api::{PreviewRows, ScanView, SegmentationKind, Typed};
+use segscope_engine::reproduce::SegmentationRecipe;
 
 use crate::state::{use_app, AppState};
 use features::FeaturePicker;
@@ -139,6 +140,18 @@ pub fn ClustersWorkspace() -> impl IntoView {
         stale: RwSignal::new(None),
         preview: RwSignal::new(None),
     };
+    // A project just opened: its clustering's settings (the clusters are shown as saved, below).
+    Effect::new(move |_| {
+        if let Some(SegmentationRecipe::Clusters { params, k, .. }) = app.take_restored(SegmentationKind::Clusters) {
+            c.chosen.set(params.features);
+            c.method.set(params.method);
+            c.gamma.set(params.gamma.map(|g| g.to_string()).unwrap_or_default());
+            c.missing.set(params.missing);
+            c.n_init.set(params.n_init.to_string());
+            c.seed.set(params.seed.to_string());
+            c.k.set(k.to_string());
+        }
+    });
     // The features on offer follow the open data and its transactions.
     Effect::new(move |_| {
         app.transactions.track();

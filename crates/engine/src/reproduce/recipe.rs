@@ -90,6 +90,17 @@ pub enum SegmentationRecipe {
 }
 
 impl SegmentationRecipe {
+    /// The kind of segmentation it makes.
+    pub fn kind(&self) -> crate::api::SegmentationKind {
+        use crate::api::SegmentationKind;
+        match self {
+            SegmentationRecipe::Split { .. } => SegmentationKind::Split,
+            SegmentationRecipe::Rules { .. } => SegmentationKind::Rules,
+            SegmentationRecipe::Rfm { .. } => SegmentationKind::Rfm,
+            SegmentationRecipe::Clusters { .. } => SegmentationKind::Clusters,
+        }
+    }
+
     /// The segmentation's name.
     pub fn name(&self) -> &str {
         match self {
