@@ -14,6 +14,68 @@ use crate::state::use_app;
 /// it could not.
 pub type Draw = Box<dyn for<'a> Fn(DrawingArea<AnyBackend<'a>, Shift>) -> Result<(), String>>;
 
+/// Where a chart's numbers are as a table (issue #17: every chart has a table alternative).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartData {
+    /// A table with the same numbers is already on the page beside the chart: its id.
+    Beside(&'static str),
+    /// The numbers, shown under the chart in a "Show the numbers" fold.
+    Table(DataTable),
+}
+
+/// A chart's numbers as rows of text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataTable {
+    /// What the table holds (its region's name).
+    pub caption: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows, each as many cells as headers; the first cell is the row's header.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl ChartData {
+    /// The id of the table that holds the numbers of the chart `chart`.
+    pub fn table_id(&self, chart: &str) -> String {
+        match self {
+            ChartData::Beside(id) => (*id).to_string(),
+            ChartData::Table(_) => format!("{chart}-data"),
+        }
+    }
+}
+
+/// A chart's numbers under it, folded (or nothing, when a table beside it holds them).
+#[component]
+pub fn ChartNumbers(
+    /// The chart's id (the table's is this followed by `-data`).
+    chart: String,
+    /// Where the numbers are.
+    data: ChartData,
+) -> impl IntoView {
+    let ChartData::Table(table) = data else { return ().into_any() };
+    let id = format!("{chart}-data");
+    view! {
+        <details class="chart-data">
+            <summary>"Show the numbers"</summary>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=table.caption.clone()>
+                <table id=id class="segments">
+                    <thead><tr>{table.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {table.rows.into_iter().map(|row| {
+                            let mut cells = row.into_iter();
+                            let head = cells.next().unwrap_or_default();
+                            view! {
+                                <tr><th scope="row">{head}</th>{cells.map(|c| view! { <td class="num">{c}</td> }).collect_view()}</tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
 /// The chart drawn as an SVG document of `size` pixels.
 fn svg(draw: &Draw, size: (u32, u32)) -> Result<String, String> {
     let mut out = String::new();
@@ -25,8 +87,8 @@ fn svg(draw: &Draw, size: (u32, u32)) -> Result<String, String> {
 }
 
 /// A canvas of `width` × `height` pixels that `draw` paints once mounted, with PNG and SVG
-/// download buttons; `label` describes it for screen readers (the numbers are also in a table
-/// beside every chart) and names the buttons.
+/// download buttons; `label` describes it for screen readers and names the buttons, and `data`
+/// says where its numbers are as a table (the canvas is described by that table).
 #[component]
 pub fn CanvasChart(
     /// The canvas element's id, also the downloads' file name.
@@ -39,6 +101,8 @@ pub fn CanvasChart(
     label: String,
     /// Paints the chart.
     draw: Draw,
+    /// Where its numbers are as a table.
+    data: ChartData,
 ) -> impl IntoView {
     let app = use_app();
     let canvas = NodeRef::<Canvas>::new();
@@ -68,13 +132,15 @@ pub fn CanvasChart(
         }
     };
     let (png_label, svg_label) = (format!("Download as PNG: {label}"), format!("Download as SVG: {label}"));
+    let described_by = data.table_id(&id);
     view! {
         <div class="chart-box">
-            <canvas id=id.clone() class="chart" node_ref=canvas width=width.to_string() height=height.to_string() role="img" aria-label=label></canvas>
+            <canvas id=id.clone() class="chart" node_ref=canvas width=width.to_string() height=height.to_string() role="img" aria-label=label aria-describedby=described_by></canvas>
             <div class="chart-downloads">
                 <button type="button" class="link chart-png" data-chart=id.clone() aria-label=png_label on:click=png>"PNG"</button>
-                <button type="button" class="link chart-svg" data-chart=id aria-label=svg_label on:click=vector>"SVG"</button>
+                <button type="button" class="link chart-svg" data-chart=id.clone() aria-label=svg_label on:click=vector>"SVG"</button>
             </div>
         </div>
+        <ChartNumbers chart=id data=data/>
     }
 }

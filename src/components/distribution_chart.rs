@@ -7,7 +7,9 @@ use segscope_charts::distribution::{
     TOP, WIDTH,
 };
 
+use super::canvas_chart::{ChartData, ChartNumbers, DataTable};
 use super::svg_downloads::SvgDownloads;
+use segscope_engine::format;
 
 /// The page's muted text and line colours (style/app.css `--muted`, `--line`).
 const MUTED: &str = "#5b6474";
@@ -69,6 +71,34 @@ pub fn DistributionChart(
         </div>
         {chart}
         <SvgDownloads target=id/>
+        {move || {
+            let data = features.with_value(|all| all.get(chosen.get()).map(|(name, d)| numbers(name, d)));
+            data.map(|data| view! { <ChartNumbers chart=id.to_string() data=ChartData::Table(data)/> })
+        }}
+    }
+}
+
+/// The chosen feature's numbers as a table: each group's percentiles, or its share of each level.
+fn numbers(feature: &str, d: &Distribution) -> DataTable {
+    match d {
+        Distribution::Boxes { rows, .. } => DataTable {
+            caption: format!("{feature} by cluster: percentiles"),
+            headers: ["Cluster", "5th percentile", "First quartile", "Median", "Third quartile", "95th percentile"]
+                .map(String::from)
+                .to_vec(),
+            rows: rows
+                .iter()
+                .map(|r| std::iter::once(r.name.clone()).chain(r.five.iter().map(|v| value(*v))).collect())
+                .collect(),
+        },
+        Distribution::Shares { levels, rows } => DataTable {
+            caption: format!("{feature} by cluster: share of each level"),
+            headers: std::iter::once("Cluster".to_string()).chain(levels.iter().cloned()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| std::iter::once(r.name.clone()).chain(r.shares.iter().map(|s| format::share(*s))).collect())
+                .collect(),
+        },
     }
 }
 
@@ -119,7 +149,7 @@ fn boxes(id: &'static str, feature: &str, rows: &[BoxRow], caption: &str) -> imp
     };
     view! {
         <svg id=id class="distribution-chart" width=px(WIDTH) height=px(h) viewBox=format!("0 0 {WIDTH} {h}")
-            role="img" aria-label=description font-family="system-ui, sans-serif" font-size="12">
+            role="img" aria-label=description aria-describedby=format!("{id}-data") font-family="system-ui, sans-serif" font-size="12">
             {frame(&axis, rows.len() as f64, TOP, h, label, caption.to_string())}
             {rows.iter().enumerate().map(|(i, r)| {
                 let cy = TOP + ROW * (i as f64 + 0.5);
@@ -190,7 +220,7 @@ fn shares(id: &'static str, feature: &str, levels: &[String], rows: &[ShareRow])
     let fill = |i: usize| LEVEL_COLOURS[i % LEVEL_COLOURS.len()];
     view! {
         <svg id=id class="distribution-chart" width=px(WIDTH) height=px(h) viewBox=format!("0 0 {WIDTH} {h}")
-            role="img" aria-label=description font-family="system-ui, sans-serif" font-size="12">
+            role="img" aria-label=description aria-describedby=format!("{id}-data") font-family="system-ui, sans-serif" font-size="12">
             {frame(&axis, rows.len() as f64, top, h, |t| format!("{:.0}%", t * 100.0), format!("Share of customers by {feature}"))}
             {levels.iter().zip(&at).enumerate().map(|(i, (level, &(x, line)))| {
                 let y = TOP + 20.0 * line as f64 + 8.0;

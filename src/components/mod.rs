@@ -2,6 +2,7 @@
 
 pub mod canvas_chart;
 pub mod chart_backend;
+pub mod chart_legend;
 pub mod column_list;
 pub mod column_select;
 pub mod dialect_select;

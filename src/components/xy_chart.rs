@@ -1,11 +1,13 @@
-//! A lines-and-points chart.
+//! A lines-and-points chart, with its legend and its numbers as a table.
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::DrawingArea;
+use segscope_engine::format;
 
-use super::canvas_chart::CanvasChart;
+use super::canvas_chart::{CanvasChart, ChartData, DataTable};
 use super::chart_backend::AnyBackend;
+use super::chart_legend::ChartLegend;
 use segscope_charts::xy::{draw, Series};
 
 /// Series of (x, y) points with axis captions.
@@ -22,10 +24,21 @@ pub fn XyChart(
     /// What the chart shows, for screen readers (the series' names are added).
     description: String,
 ) -> impl IntoView {
-    let description =
-        format!("{description}: {}", series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "));
+    let names: Vec<String> = series.iter().map(|s| s.name.clone()).collect();
+    let description = format!("{description}: {}", names.join(", "));
+    let data = ChartData::Table(DataTable {
+        caption: description.clone(),
+        headers: vec!["Series".into(), x_label.to_string(), if y_label.is_empty() { "value" } else { y_label }.into()],
+        rows: series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|&(x, y)| vec![s.name.clone(), format::number(x), format::number(y)]))
+            .collect(),
+    });
     let paint = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
         draw(area, &series, x_label, y_label).map_err(|e| format!("{e:?}"))
     });
-    view! { <CanvasChart id=id.to_string() width=560 height=320 label=description draw=paint/> }
+    view! {
+        <ChartLegend names=names/>
+        <CanvasChart id=id.to_string() width=560 height=320 label=description draw=paint data=data/>
+    }
 }

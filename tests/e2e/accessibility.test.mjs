@@ -104,3 +104,68 @@ test('the flow from the sample to a downloaded split works from the keyboard alo
   rec.assertNoErrors();
   await rec.close();
 });
+
+/**
+ * Every chart on the page (in every workspace, shown or not): what it describes itself by is a table with at least
+ * one row, and a chart whose groups share one canvas (lines, points) has a legend of each group's colour and shape.
+ */
+async function chartsWithoutNumbers(page) {
+  return page.evaluate(() => {
+    const missing = [];
+    for (const chart of document.querySelectorAll('canvas.chart, svg.distribution-chart')) {
+      const table = document.getElementById(chart.getAttribute('aria-describedby') ?? '');
+      if (table?.tagName !== 'TABLE' || table.querySelectorAll('tbody tr').length === 0) missing.push(`${chart.id}: no table`);
+    }
+    for (const id of ['cluster-scatter', 'clv-calibration-chart', 'clv-alive-chart']) {
+      const chart = document.getElementById(id);
+      const legend = chart?.closest('.chart-box')?.previousElementSibling;
+      if (chart && !(legend?.matches('.chart-legend') && legend.querySelectorAll('li svg path').length >= 2)) missing.push(`${id}: no legend`);
+    }
+    return missing;
+  });
+}
+
+test('every chart has its numbers as a table, and groups on one chart differ by shape as well as colour', async () => {
+  const rec = await newRecordedPage(browser, server.url);
+  const { page } = rec;
+  await page.goto(server.url + '?sample#/segment/split');
+  await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
+  await page.selectOption('#split-column', 'region');
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+  await goTo(page, 'segment/rules');
+  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
+  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
+  await page.selectOption('#rules-template', life);
+  await page.waitForSelector('#rules-chart');
+  await goTo(page, 'segment/clusters');
+  await page.waitForSelector('#feature-revenue', { state: 'attached' });
+  for (const f of ['age', 'income', 'revenue']) await page.check(`#feature-${f}`);
+  await page.selectOption('#cluster-missing', 'impute');
+  await page.fill('#cluster-k', '3');
+  await page.dispatchEvent('#cluster-k', 'change');
+  await page.click('#run-fit');
+  await page.waitForSelector('#cluster-scatter');
+  await goTo(page, 'value/clv');
+  await page.fill('#clv-calibration', '2025-06-30');
+  await page.dispatchEvent('#clv-calibration', 'change');
+  await page.click('#clv-fit');
+  await page.waitForSelector('#clv-calibration-chart');
+  await goTo(page, 'profiles');
+  await page.waitForSelector('#profile-segmentation option', { state: 'attached' });
+  await page.click('#run-profile');
+  await page.waitForSelector('#kpi-chart');
+  await page.waitForFunction(() => !document.querySelector('#busy'));
+  const charts = await page.$$eval('canvas.chart, svg.distribution-chart', (l) => l.map((c) => c.id));
+  for (const id of ['segment-chart', 'rules-chart', 'cluster-scatter', 'cluster-sizes', 'cluster-distributions', 'clv-calibration-chart', 'clv-alive-chart', 'profile-sizes-chart', 'profile-treemap', 'kpi-chart', 'typical-index-0']) {
+    assert.ok(charts.includes(id), `${id} is drawn (charts: ${charts.join(', ')})`);
+  }
+  assert.deepEqual(await chartsWithoutNumbers(page), []);
+  // The numbers fold open under a chart.
+  await goTo(page, 'segment/clusters');
+  await page.click('#cluster-scatter-data >> xpath=ancestor::details/summary');
+  assert.ok(await page.isVisible('#cluster-scatter-data tbody tr'));
+  await page.locator('section[aria-labelledby="clusters-result-title"]').screenshot({ path: join(artifactsDir, 'charts-with-numbers.png') });
+  rec.assertNoErrors();
+  await rec.close();
+});

@@ -5,6 +5,7 @@ pub mod contrast;
 pub mod distribution;
 pub mod heatmap;
 pub mod index;
+pub mod markers;
 pub mod numbers;
 pub mod scatter;
 pub mod segment_sizes;

@@ -1,12 +1,14 @@
-//! Points on two numeric axes, coloured by group: customers on their first two principal
-//! components, coloured by cluster.
+//! Points on two numeric axes, by group (colour and shape): customers on their first two
+//! principal components, by cluster.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::markers::marker;
 use super::segment_sizes::PALETTE;
 
-/// Draws `points` (x, y, group) with axis captions; group `g` takes the palette's colour `g`.
+/// Draws `points` (x, y, group) with axis captions; group `g` takes the palette's colour `g` and
+/// the shape [`marker`]`(g)`.
 ///
 /// # Errors
 /// The backend's drawing error.
@@ -40,9 +42,11 @@ pub fn draw<DB: DrawingBackend>(
         .x_label_formatter(&|x| format!("{x:.1}"))
         .y_label_formatter(&|y| format!("{y:.1}"))
         .draw()?;
-    chart.draw_series(points.iter().map(|&(x, y, g)| {
-        let color = PALETTE[g as usize % PALETTE.len()];
-        Circle::new((x, y), 2, color.mix(0.75).filled())
-    }))?;
+    let groups = points.iter().map(|p| p.2).max().map_or(0, |g| g as usize + 1);
+    for g in 0..groups {
+        let color = PALETTE[g % PALETTE.len()];
+        let mine = points.iter().filter(|p| p.2 as usize == g).map(|&(x, y, _)| (x, y));
+        marker(g).draw(&mut chart, mine, 2, color.mix(0.8).filled())?;
+    }
     root.present()
 }

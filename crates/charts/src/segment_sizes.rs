@@ -19,6 +19,12 @@ pub const PALETTE: [RGBColor; 10] = [
     RGBColor(186, 176, 172),
 ];
 
+/// The palette's colour `i` (wrapping) as `#rrggbb`, for the page's own SVG and legends.
+pub fn hex(i: usize) -> String {
+    let c = PALETTE[i % PALETTE.len()];
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
 /// The colour of a bar that stands for everyone (all customers), beside the segments' colours.
 pub const EVERYONE: RGBColor = RGBColor(110, 110, 110);
 

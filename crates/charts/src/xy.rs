@@ -3,6 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::markers::marker;
 use super::segment_sizes::PALETTE;
 
 /// One series: its name, its points, and whether to join them with a line.
@@ -55,9 +56,10 @@ pub fn draw<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(s.points.iter().copied(), color.stroke_width(2)))?;
         }
         let size = if s.line { 4 } else { 2 };
-        chart.draw_series(s.points.iter().map(|&p| Circle::new(p, size, color.mix(0.7).filled())))?;
+        marker(i).draw(&mut chart, s.points.iter().copied(), size, color.mix(0.8).filled())?;
     }
     // No plotters legend: in the browser its text measuring adds an inline-styled element, which
-    // the page's Content-Security-Policy forbids. Callers name the series' colours (see `colour_names`).
+    // the page's Content-Security-Policy forbids. Callers show a legend of each series' colour and
+    // shape beside the chart.
     root.present()
 }

@@ -25,11 +25,9 @@ use super::segment_chart::SegmentChart;
 use crate::state::use_app;
 use derived::DerivedFields;
 use overlap::OverlapMatrix;
-use segscope_charts::segment_sizes::PALETTE;
 
 fn colour(i: usize) -> String {
-    let c = PALETTE[i % PALETTE.len()];
-    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+    segscope_charts::segment_sizes::hex(i)
 }
 
 /// The rule builder section.

@@ -75,7 +75,7 @@ pub fn ClvSection() -> impl IntoView {
                     ];
                     view! {
                         <figure class="distribution">
-                            <figcaption>{format!("Holdout check: mean repeat purchases after {} by repeat purchases before it (7 = 7 or more); {}: actual, {}: predicted", v.calibration_end, segscope_charts::xy::COLOUR_NAMES[0], segscope_charts::xy::COLOUR_NAMES[1])}</figcaption>
+                            <figcaption>{format!("Holdout check: mean repeat purchases after {} by repeat purchases before it (7 = 7 or more); {} {}: actual, {} {}: predicted", v.calibration_end, segscope_charts::xy::COLOUR_NAMES[0], segscope_charts::markers::marker(0).name(), segscope_charts::xy::COLOUR_NAMES[1], segscope_charts::markers::marker(1).name())}</figcaption>
                             <XyChart series=series x_label="repeat purchases in calibration" y_label="repeat purchases in holdout" id="clv-calibration-chart" description="Holdout purchases by calibration purchases".to_string()/>
                         </figure>
                     }

@@ -161,7 +161,7 @@ pub fn ClusterResult(
     let bars: Vec<(String, u64)> = view.clusters.iter().map(|c| (c.name.clone(), c.profile.size)).collect();
     let projection = view.projection.clone();
     let description = format!(
-        "Customers on the first two principal components, coloured by cluster: {}",
+        "Customers on the first two principal components, by cluster (colour and shape): {}",
         view.clusters.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
     );
     let picture_note = format!(
@@ -217,7 +217,7 @@ pub fn ClusterResult(
                             let shown = name.clone();
                             view! {
                                 <tr>
-                                    <td>{format!("{} ({})", i + 1, palette_names[i % palette_names.len()])}</td>
+                                    <td>{format!("{} ({} {})", i + 1, palette_names[i % palette_names.len()], segscope_charts::markers::marker(i).name())}</td>
                                     <td>
                                         <label class="visually-hidden" for=input_id.clone()>{format!("Name of cluster {}", i + 1)}</label>
                                         <input id=input_id class="cluster-name" type="text" value=name.clone()
@@ -292,7 +292,8 @@ pub fn ClusterResult(
             <ClustersAsRules c=c view=view.clone()/>
             <h3>"The clusters on two principal components"</h3>
             <p class="hint">{picture_note}</p>
-            <ScatterChart points=projection.points x_label="First component".into() y_label="Second component".into()
+            <ScatterChart points=projection.points groups=view.clusters.iter().map(|c| c.name.clone()).collect()
+                x_label="First component".into() y_label="Second component".into()
                 id="cluster-scatter" description=description/>
             <div class="actions">
                 <button id="clusters-download-csv" type="button" class="button primary"

@@ -10,7 +10,7 @@ use segscope_engine::format;
 use segscope_engine::profile::Profile;
 
 use super::tables::{CategoryTables, NumberTable};
-use crate::components::canvas_chart::CanvasChart;
+use crate::components::canvas_chart::{CanvasChart, ChartData};
 use crate::components::chart_backend::AnyBackend;
 use crate::state::use_app;
 
@@ -93,7 +93,7 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
         let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
             index::draw(area, &traits, &baseline).map_err(|e| format!("{e:?}"))
         });
-        view! { <CanvasChart id="compare-chart".into() width=720 height=height label=label draw=draw/> }
+        view! { <CanvasChart id="compare-chart".into() width=720 height=height label=label draw=draw data=ChartData::Beside("compare-table")/> }
     });
     let profile = StoredValue::new(c.profile.clone());
     view! {

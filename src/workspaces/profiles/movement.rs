@@ -11,7 +11,7 @@ use segscope_charts::heatmap;
 use segscope_engine::api::{AssignmentId, Movement, OtherFile, Request, Response};
 use segscope_engine::format;
 
-use crate::components::canvas_chart::CanvasChart;
+use crate::components::canvas_chart::{CanvasChart, ChartData};
 use crate::components::chart_backend::AnyBackend;
 use crate::components::column_select::ColumnSelect;
 use crate::state::use_app;
@@ -164,7 +164,7 @@ fn MovementView(m: Movement) -> impl IntoView {
     );
     view! {
         <p id="movement-stayed">{stayed}</p>
-        <CanvasChart id="movement-heatmap".into() width=w height=h label=label draw=draw/>
+        <CanvasChart id="movement-heatmap".into() width=w height=h label=label draw=draw data=ChartData::Beside("movement-table")/>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Customers moving between segments">
             <table id="movement-table">
                 <thead><tr><th scope="col">{format!("{} ↓ / {} →", m.before, m.after)}</th>

@@ -10,7 +10,7 @@ use segscope_engine::format;
 use segscope_engine::profile::{KpiTable, Profile, SegmentKpis, TraitTest};
 use segscope_engine::report::kpi_bars;
 
-use crate::components::canvas_chart::CanvasChart;
+use crate::components::canvas_chart::{CanvasChart, ChartData};
 use crate::components::chart_backend::AnyBackend;
 use crate::components::segment_chart::SegmentChart;
 
@@ -74,7 +74,7 @@ pub fn Sizes(profile: StoredValue<Profile>) -> impl IntoView {
             </table>
             <SegmentChart bars=bars id="profile-sizes-chart"/>
         </div>
-        <CanvasChart id="profile-treemap".into() width=640 height=320 label=label draw=draw/>
+        <CanvasChart id="profile-treemap".into() width=640 height=320 label=label draw=draw data=ChartData::Beside("profile-sizes")/>
     }
 }
 
@@ -157,7 +157,7 @@ fn KpiBarsChart(kpis: KpiTable) -> impl IntoView {
                 let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| {
                     segment_sizes::draw_bars(area, &k.bars, &k.axis, &|x| k.tick(x)).map_err(|e| format!("{e:?}"))
                 });
-                view! { <CanvasChart id="kpi-chart".into() width=720 height=height label=label draw=draw/> }
+                view! { <CanvasChart id="kpi-chart".into() width=720 height=height label=label draw=draw data=ChartData::Beside("profile-kpis")/> }
             })
         }}
     }

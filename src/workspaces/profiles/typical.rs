@@ -7,7 +7,7 @@ use segscope_charts::index;
 use segscope_engine::format;
 use segscope_engine::profile::Profile;
 
-use crate::components::canvas_chart::CanvasChart;
+use crate::components::canvas_chart::{CanvasChart, ChartData, DataTable};
 use crate::components::chart_backend::AnyBackend;
 
 /// Typical values a card shows before "more columns".
@@ -35,8 +35,13 @@ pub fn TypicalCards(profile: StoredValue<Profile>) -> impl IntoView {
                     let chart = (!traits.is_empty()).then(|| {
                         let label = format!("Index of {}'s traits: {}", t.segment, traits.iter().map(|(l, x)| format!("{l} {}", format::index(*x))).collect::<Vec<_>>().join(", "));
                         let height = index::height_for(traits.len());
+                        let data = ChartData::Table(DataTable {
+                            caption: format!("Index of {}'s traits", t.segment),
+                            headers: vec!["Trait".into(), "Index (100 = all customers)".into()],
+                            rows: traits.iter().map(|(l, x)| vec![l.clone(), format::index(*x)]).collect(),
+                        });
                         let draw = Box::new(move |area: DrawingArea<AnyBackend<'_>, Shift>| index::draw(area, &traits, "all customers").map_err(|e| format!("{e:?}")));
-                        view! { <CanvasChart id=format!("typical-index-{i}") width=560 height=height label=label draw=draw/> }
+                        view! { <CanvasChart id=format!("typical-index-{i}") width=560 height=height label=label draw=draw data=data/> }
                     });
                     view! {
                         <article class="typical-card" data-segment=t.segment.clone()>
