@@ -39,6 +39,9 @@ pub struct AppState {
     /// What each workspace edits in a project just opened, until that workspace takes it
     /// ([`AppState::take_restored`]) into its form.
     pub restored: RwSignal<Vec<SegmentationRecipe>>,
+    /// The user's chart choices (the KPI a chart shows, the feature a distribution shows), by the
+    /// choosing control's id: kept in projects and taken by a chart when it is drawn again.
+    pub choices: StoredValue<std::collections::BTreeMap<String, String>>,
 }
 
 impl AppState {
@@ -57,6 +60,7 @@ impl AppState {
             too_large: RwSignal::new_local(None),
             open_rules: RwSignal::new(None),
             restored: RwSignal::new(Vec::new()),
+            choices: StoredValue::new(std::collections::BTreeMap::new()),
         };
         engine_client::start(move |a| state.activity.set(a));
         state
@@ -94,6 +98,18 @@ impl AppState {
             Some((Response::Files(files), contents)) => files.into_iter().zip(contents).collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// The choice last made with the control `id`, if any.
+    pub fn choice(self, id: &str) -> Option<String> {
+        self.choices.with_value(|c| c.get(id).cloned())
+    }
+
+    /// Remembers the choice made with the control `id` (for projects).
+    pub fn choose(self, id: &str, value: String) {
+        self.choices.update_value(|c| {
+            c.insert(id.to_string(), value);
+        });
     }
 
     /// The spec a project just opened gives the workspace of `kind`, taken once (a workspace's

@@ -43,10 +43,14 @@ pub fn DistributionChart(
     /// The SVG element's id; the select's is this followed by `-feature`.
     id: &'static str,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(selected.min(features.len().saturating_sub(1)));
+    let app = crate::state::use_app();
+    let select_id = format!("{id}-feature");
+    // The feature chosen last (by name; kept in projects), else `selected`.
+    let last = app.choice(&select_id).and_then(|name| features.iter().position(|(n, _)| *n == name));
+    let chosen = RwSignal::new(last.unwrap_or(selected).min(features.len().saturating_sub(1)));
     let names: Vec<String> = features.iter().map(|(n, _)| n.clone()).collect();
     let features = StoredValue::new(features);
-    let select_id = format!("{id}-feature");
+    let key = select_id.clone();
     let chart = move || {
         features.with_value(|all| {
             all.get(chosen.get()).map(|(name, d)| match d {
@@ -61,6 +65,9 @@ pub fn DistributionChart(
             <select id=select_id on:change=move |ev| {
                 // The select's own option values, never user text.
                 if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                    if let Some(name) = features.with_value(|all| all.get(i).map(|(n, _)| n.clone())) {
+                        app.choose(&key, name);
+                    }
                     chosen.set(i);
                 }
             }>

@@ -204,6 +204,9 @@ impl Projects {
         }
         app.segmentations.set(r.segmentations.clone());
         app.restored.set(r.working);
+        // The chart choices, taken by each chart when it is drawn again.
+        let choices = r.view.get("choices").and_then(|c| serde_json::from_value(c.clone()).ok()).unwrap_or_default();
+        app.choices.set_value(choices);
         let mut report: Vec<String> =
             r.differences.iter().map(|d| format!("Opened on data that differ: {d}")).collect();
         report.extend(r.not_restored.iter().cloned());
@@ -229,7 +232,7 @@ impl Projects {
         let remember = self.remember.get_untracked();
         let app = self.app;
         leptos::task::spawn_local(async move {
-            for (file, blob) in app.files("Saving the project…", save_request(dataset, include_data)).await {
+            for (file, blob) in app.files("Saving the project…", save_request(app, dataset, include_data)).await {
                 if let Err(e) = crate::download::save(&file.name, &blob) {
                     app.error.set(Some(e));
                 }
@@ -257,7 +260,8 @@ impl Projects {
         let Some(dataset) = app.dataset.get_untracked().map(|d| d.id) else { return };
         let include_data = self.include_data.get_untracked();
         leptos::task::spawn_local(async move {
-            for (file, blob) in app.files("Remembering the project…", save_request(dataset, include_data)).await {
+            for (file, blob) in app.files("Remembering the project…", save_request(app, dataset, include_data)).await
+            {
                 self.keep(file.name, blob);
             }
         });
@@ -276,9 +280,10 @@ impl Projects {
 }
 
 /// The request that saves the open data's work, with the workspace shown now.
-fn save_request(dataset: segscope_engine::api::DatasetId, include_data: bool) -> Request {
+fn save_request(app: AppState, dataset: segscope_engine::api::DatasetId, include_data: bool) -> Request {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    Request::SaveProject { dataset, include_data, view: serde_json::json!({ "route": hash }) }
+    let choices = app.choices.get_value();
+    Request::SaveProject { dataset, include_data, view: serde_json::json!({ "route": hash, "choices": choices }) }
 }
 
 /// Shows the workspace of a URL fragment (the router follows the fragment).

@@ -130,9 +130,13 @@ pub fn KpiSection(kpis: KpiTable) -> impl IntoView {
 /// One KPI at a time as bars across the segments, all customers in grey, the KPI chosen from a list.
 #[component]
 fn KpiBarsChart(kpis: KpiTable) -> impl IntoView {
+    let app = crate::state::use_app();
     let charts = StoredValue::new(kpi_bars(&kpis));
+    // The KPI chosen last (kept in projects), else revenue per customer.
+    let last = app.choice("kpi-chart-kpi");
     let first = charts.with_value(|c| {
-        c.iter().find(|k| k.key == "revenue_per_customer").or(c.first()).map(|k| k.key).unwrap_or_default()
+        let last = c.iter().find(|k| last.as_deref() == Some(k.key));
+        last.or(c.iter().find(|k| k.key == "revenue_per_customer")).or(c.first()).map(|k| k.key).unwrap_or_default()
     });
     let chosen = RwSignal::new(first);
     view! {
@@ -141,6 +145,7 @@ fn KpiBarsChart(kpis: KpiTable) -> impl IntoView {
             <select id="kpi-chart-kpi" on:change=move |ev| {
                 let key = event_target_value(&ev);
                 if let Some(k) = charts.with_value(|c| c.iter().find(|k| k.key == key).map(|k| k.key)) {
+                    app.choose("kpi-chart-kpi", k.to_string());
                     chosen.set(k);
                 }
             }>
