@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
+use segscope_engine::stream::{clv_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
@@ -74,7 +74,7 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, _, left_out) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
+    let PerCustomer { keys, result, left_out, .. } = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
     if let Some(note) = left_out {
         eprintln!("note: {note}");
     }

@@ -6,7 +6,7 @@ use clap::Args;
 use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
@@ -121,7 +121,8 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, used, left_out) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
+    let PerCustomer { keys, result, mapping: used, left_out, .. } =
+        rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
     if let Some(note) = left_out {
         eprintln!("note: {note}");
     }
