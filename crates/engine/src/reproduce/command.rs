@@ -144,6 +144,43 @@ impl Command {
         }
     }
 
+    /// The report `segscope profile` wrote (`written`) on the segments `source` gives, profiled
+    /// with `options` (and `niches`) as `format`: for rule segments and RFM the page's report
+    /// download of that segmentation; for a segment column or a model fitted elsewhere, which the
+    /// page does not make, a report made again as the command line makes it.
+    pub fn profile(
+        sources: Sources,
+        source: &SegmentSource<'_>,
+        options: &crate::profile::ProfileOptions,
+        niches: Option<&crate::profile::NicheParams>,
+        format: crate::report::ReportFormat,
+        written: String,
+    ) -> Command {
+        let (options, niches) = (Box::new(options.clone()), niches.cloned());
+        let mapping = sources.transactions.as_ref().map(|t| t.mapping.clone());
+        let page = |options, niches| Download::ProfileFiles { options, niches, format };
+        let own = |segments, options, niches| Download::SegmentReport { segments, options, niches, format };
+        let (download, segmentation, model) = match source {
+            SegmentSource::Rules(definition) => {
+                let mut applied = (*definition).clone();
+                applied.transactions = mapping.or(applied.transactions);
+                (page(options, niches), Some(SegmentationRecipe::rules(applied)), None)
+            }
+            SegmentSource::Rfm(d) => {
+                let rfm = SegmentationRecipe::rfm(d.params.clone(), d.map.clone(), d.as_of.clone());
+                (page(options, niches), Some(rfm), None)
+            }
+            SegmentSource::Column(column) => {
+                (own(ReportSegments::Column { column: column.to_string() }, options, niches), None, None)
+            }
+            SegmentSource::Model(model) => (own(ReportSegments::Model, options, niches), None, Some((*model).clone())),
+        };
+        let mut command = Command::new(Opened::Table, sources, download, vec![written]);
+        command.segmentation = segmentation;
+        command.model = model;
+        command
+    }
+
     /// The manifest of the file `output` (the file written, named without its folder), as the
     /// page's downloads record theirs.
     pub fn manifest(&self, output: OutputRecord) -> Manifest {
