@@ -12,7 +12,7 @@ use segscope_engine::clv::{ClvParams, TimeUnit};
 use segscope_engine::customers::{InOrder, MappingOverrides};
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
+use segscope_engine::stream::{clv_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 use segscope_fuzz::cells::Cell;
 use segscope_fuzz::transactions::{day, Transactions};
@@ -72,7 +72,7 @@ fuzz_target!(|input: Input| {
         mapping: MappingOverrides::default(),
         workers: &mut InOrder,
     };
-    let Ok((keys, result, _, _)) = clv_from_transactions(&mut tx, &valid, &mut Quiet) else { return };
+    let Ok(PerCustomer { keys, result, .. }) = clv_from_transactions(&mut tx, &valid, &mut Quiet) else { return };
     assert_eq!(keys.len(), result.rows.len(), "one row per key");
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "keys sorted and distinct: {keys:?}");
     for row in &result.rows {

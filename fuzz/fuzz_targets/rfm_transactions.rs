@@ -15,7 +15,7 @@ use segscope_engine::customers::{choose_mapping, join, read_transactions, Aggreg
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 use segscope_fuzz::cells::Cell;
 use segscope_fuzz::compare::same;
@@ -131,7 +131,7 @@ fuzz_target!(|input: Input| {
         mapping: MappingOverrides::default(),
         workers: &mut InOrder,
     };
-    let Ok((keys, result, _, _)) = rfm_from_transactions(&mut tx, &valid, &map, as_of.as_deref(), &mut Quiet) else {
+    let Ok(PerCustomer { keys, result, .. }) = rfm_from_transactions(&mut tx, &valid, &map, as_of.as_deref(), &mut Quiet) else {
         return;
     };
     assert_eq!(keys.len(), result.rows.len(), "one row per key");

@@ -4,6 +4,7 @@
 mod stdout;
 mod commands;
 mod error;
+mod manifests;
 mod read_args;
 mod transaction_args;
 mod workers;
@@ -39,6 +40,10 @@ enum Command {
     /// Customer lifetime value: historical, and predicted with BG/NBD and Gamma-Gamma.
     Clv(clv::ClvArgs),
     /// Print SQL that applies a rule definition or a cluster model in DuckDB, BigQuery, Spark SQL or PostgreSQL.
+    ///
+    /// It reads no data file and writes to standard output, so it writes no manifest: the
+    /// definition or model file it reads is the record (with its manifest beside it when Segscope
+    /// wrote it).
     Sql(sql::SqlArgs),
     /// Group customers by how alike their features are (k-means), or scan k = 2..10 to help choose k.
     Cluster(cluster::ClusterArgs),

@@ -56,6 +56,11 @@ impl TransactionArgs {
         options
     }
 
+    /// How [`TransactionArgs::open`] reads the file: detected settings, the `--date` column as a date.
+    pub fn file_options(&self) -> ReadOptions {
+        self.read_options(&ReadOptions::default())
+    }
+
     /// The columns the flags name, and which fields of the `stored` mapping (a definition's) they
     /// replace, one line each. Columns not named come from the stored mapping, else from the guess.
     pub fn mapping(&self, stored: Option<&TransactionMapping>) -> (MappingOverrides, Vec<String>) {
@@ -90,7 +95,7 @@ impl TransactionArgs {
         let Some(path) = &self.transactions else { return Ok(None) };
         let name = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|source| CliError::File { path: name.clone(), source })?;
-        let options = self.read_options(&ReadOptions::default());
+        let options = self.file_options();
         Ok(Some(TransactionsFile { name, file, options, mapping, workers: Threads::default() }))
     }
 }

@@ -317,7 +317,7 @@ fn attached_transactions_give_rules_the_customer_aggregates() {
 fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
     use segscope_engine::rfm::{RfmMap, RfmParams};
     use segscope_engine::sample::sample_csv;
-    use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+    use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
     let mut s = Session::new();
     let d = sample(&mut s);
     let params = SampleParams { customers: 1_000.into(), ..SampleParams::default() };
@@ -362,7 +362,7 @@ fn rfm_in_the_session_matches_rfm_over_the_transactions_file() {
         workers: &mut segscope_engine::customers::InOrder,
     };
     let valid = RfmParams::default().check().unwrap();
-    let (keys, result, _, _) =
+    let PerCustomer { keys, result, .. } =
         rfm_from_transactions(&mut tx, &valid, &RfmMap::default_for(5), None, &mut Quiet).unwrap();
     let mut cli = Vec::new();
     segscope_engine::rfm::write_csv(&keys, &result, &mut cli, &mut Quiet).unwrap();

@@ -14,7 +14,7 @@ use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{sql, Method, Monetary, Returns, RfmMap, RfmParams};
 use segscope_engine::rules::sql::Dialect;
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 
 const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 
@@ -35,7 +35,8 @@ fn check_as_of(params: RfmParams, as_of: Option<&str>) {
         mapping: Default::default(),
         workers: &mut segscope_engine::customers::InOrder,
     };
-    let (keys, result, mapping, _) = rfm_from_transactions(&mut tx, &valid, &map, as_of, &mut Quiet).unwrap();
+    let PerCustomer { keys, result, mapping, .. } =
+        rfm_from_transactions(&mut tx, &valid, &map, as_of, &mut Quiet).unwrap();
     let query = sql::select(
         &valid,
         &map.check(valid.bins()).unwrap(),

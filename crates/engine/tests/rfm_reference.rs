@@ -8,7 +8,7 @@ use std::io::Cursor;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{write_csv, Method, RfmMap, RfmParams};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 
 const CDNOW: &[u8] = include_bytes!("data/cdnow/cdnow_sample.csv");
 
@@ -28,7 +28,7 @@ fn rfm_of(file: &[u8], method: Method, as_of: Option<&str>) -> String {
         workers: &mut segscope_engine::customers::InOrder,
     };
     let params = RfmParams { method, ..RfmParams::default() }.check().unwrap();
-    let (keys, result, mapping, _) =
+    let PerCustomer { keys, result, mapping, .. } =
         rfm_from_transactions(&mut tx, &params, &RfmMap::default_for(5), as_of, &mut Quiet).unwrap();
     assert_eq!(
         (mapping.date.as_str(), mapping.order_id),

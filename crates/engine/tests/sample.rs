@@ -472,7 +472,7 @@ fn progress_is_reported_every_ten_thousand_customers() {
 fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::clv::BgNbdFit, Vec<(Persona, f64)>) {
     use segscope_engine::clv::ClvParams;
     use segscope_engine::ingest::ReadOptions;
-    use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
+    use segscope_engine::stream::{clv_from_transactions, PerCustomer, TransactionsInput};
     let (_, transactions) = sample_csv(p).unwrap();
     let mut input = std::io::Cursor::new(transactions);
     let options = ReadOptions::default();
@@ -484,7 +484,7 @@ fn bgnbd_on_the_sample(p: &ValidSampleParams, seed: u64) -> (segscope_engine::cl
         workers: &mut segscope_engine::customers::InOrder,
     };
     let clv = ClvParams::default().check().unwrap();
-    let (keys, result, _, _) = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();
+    let PerCustomer { keys, result, .. } = clv_from_transactions(&mut tx, &clv, &mut Quiet).unwrap();
     let p_alive = keys
         .iter()
         .zip(&result.rows)

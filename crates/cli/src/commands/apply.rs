@@ -6,12 +6,16 @@ use clap::Args;
 use segscope_engine::cluster::model::ClusterModel;
 use segscope_engine::dates::{parse_optional, DateField};
 use segscope_engine::definitions::AnyDefinition;
+use segscope_engine::export::Sources;
+use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
+use segscope_engine::reproduce::{Command, Download, Opened, SegmentationRecipe};
 use segscope_engine::rules::Mode;
 use segscope_engine::stream::{apply_model, apply_rules, ApplySummary, ModelRun, RulesRun, PART_RECORDS};
 
 use crate::commands::definition::{load_any_definition, load_cluster_model, model_hint};
 use crate::error::{create_file, CliError};
+use crate::manifests::{file_name, record, with_transactions, write_beside};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::{TransactionArgs, TransactionsFile};
 
@@ -31,7 +35,9 @@ pub struct ApplyArgs {
     /// The customer file to segment.
     #[arg(long)]
     pub input: PathBuf,
-    /// Where to write the file with the segment column (or flags) appended.
+    /// Where to write the file with the segment column (or flags) appended. Its manifest is
+    /// written beside it (OUTPUT.manifest.json: the input's and transactions' hashes, the
+    /// settings, the definition or model; `segscope verify` re-runs it).
     #[arg(long)]
     pub output: PathBuf,
     /// The analysis date (YYYY-MM-DD) for "in the last N days" when the definition sets none
@@ -95,6 +101,15 @@ fn run_definition(args: &ApplyArgs, definition: &Path) -> Result<(), CliError> {
     let transactions = tx_file.as_mut().map(TransactionsFile::input);
     let mut run = RulesRun { definition: &def, as_of, part_records: PART_RECORDS, transactions };
     let summary = apply_rules(&name, input, &options, &mut run, out, &mut Quiet)?;
+    let mut applied = def.as_ref().clone();
+    if applied.as_of.is_none() && as_of.is_some() {
+        applied.as_of.clone_from(&args.as_of);
+    }
+    applied.transactions = summary.mapping.clone().or(applied.transactions);
+    let mut command = command(args, &options, &summary, Download::ExportCsv)?;
+    command.as_of = applied.as_of.clone().or_else(|| summary.as_of.map(segscope_engine::format::date));
+    command.segmentation = Some(SegmentationRecipe::rules(applied));
+    write_beside(&args.output, &command)?;
     print_messages(&summary);
     if let Some(day) = summary.as_of.filter(|_| def.as_of.is_none() && as_of.is_none()) {
         let why = if summary.transactions.is_some() {
@@ -149,6 +164,10 @@ fn run_rfm(args: &ApplyArgs, definition: &Path, def: &segscope_engine::rfm::RfmD
         create_file(&args.output)?,
         &mut Quiet,
     )?;
+    let mut command = command(args, &options, &summary, Download::RfmColumn)?;
+    command.as_of = summary.as_of.map(segscope_engine::format::date);
+    command.segmentation = Some(SegmentationRecipe::rfm(def.params.clone(), def.map.clone(), def.as_of.clone()));
+    write_beside(&args.output, &command)?;
     if let Some(day) = summary.as_of {
         eprintln!("RFM as of {}", segscope_engine::ingest::values::date_from_days(day));
     }
@@ -194,6 +213,10 @@ fn run_model(args: &ApplyArgs, path: &Path) -> Result<(), CliError> {
     let out = create_file(&args.output)?;
     let mut run = ModelRun { model: &model, part_records: PART_RECORDS, transactions };
     let summary = apply_model(&name, input, &options, &mut run, out, &mut Quiet)?;
+    let mut command = command(args, &options, &summary, Download::ClusterColumn)?;
+    command.as_of.clone_from(&model.as_of);
+    command.model = Some(model.clone());
+    write_beside(&args.output, &command)?;
     print_messages(&summary);
     if let Some(as_of) = &model.as_of {
         eprintln!("date features counted in days before {as_of}");
@@ -203,6 +226,22 @@ fn run_model(args: &ApplyArgs, path: &Path) -> Result<(), CliError> {
     }
     eprintln!("wrote {} rows to {}", summary.rows, args.output.display());
     Ok(())
+}
+
+/// The manifest of the output (before the segmentation is said): the input read in parts, the
+/// transactions with the mapping used, the column(s) appended and the segments' sizes.
+fn command(
+    args: &ApplyArgs,
+    options: &ReadOptions,
+    summary: &ApplySummary,
+    download: Download,
+) -> Result<Command, CliError> {
+    let sources = Sources::of_parts(record(&args.input)?, options, summary);
+    let tx = &args.transactions;
+    let sources = with_transactions(sources, tx, &tx.file_options(), summary.mapping.as_ref())?;
+    let mut command = Command::new(Opened::Table, sources, download, vec![file_name(&args.output)]);
+    command.appended = Some((summary.appended.join(", "), summary.segments.clone()));
+    Ok(command)
 }
 
 /// `--as-of` over the model's as-of date, said when it changes it.

@@ -1,31 +1,33 @@
 //! `segscope cluster`: k-means (or mini-batch k-means, k-prototypes, a Gaussian mixture) on
 //! chosen features of the customer table (a customers file, with
 //! the aggregates of its transactions joined on), or a scan over k. The settings are read and
-//! checked by the engine ([`ClusterParams`], the same check and sentences as the app), the fit is
-//! the engine's ([`fit_model`]), and the model it saves labels any file by `segscope apply --model`
-//! with the same names this command writes.
+//! checked by the engine ([`ClusterParams`], the same check and sentences as the app), the fit,
+//! the labelled file and the reports are the engine's ([`CustomerTable::fit_clusters`],
+//! [`write_clusters`], [`fit_report`], [`scan_report`]), and the model it saves labels any file by
+//! `segscope apply --model` with the same names this command writes. Every file written has its
+//! manifest beside it.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use segscope_engine::api::SCAN_ROWS;
+use segscope_engine::api::SegmentationFiles;
 use segscope_engine::cluster::mixture::membership;
-use segscope_engine::cluster::model::{fit_model, Fitted, ModelInput};
+use segscope_engine::cluster::model::Fitted;
 use segscope_engine::cluster::params::{ClusterParams, Method};
 use segscope_engine::cluster::prep::{FeatureSpec, Missing, Scaling};
-use segscope_engine::cluster::quality::{calinski_harabasz, davies_bouldin};
-use segscope_engine::cluster::scan::{scan_features, FeatureScan};
+use segscope_engine::cluster::scan::FeatureScan;
 use segscope_engine::cluster::ClusterError;
-use segscope_engine::export::{segment_column_name, write_appended};
+use segscope_engine::export::Sources;
 use segscope_engine::ingest::values::date_from_days;
 use segscope_engine::ingest::ReadOptions;
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{customer_table, CustomerTable};
+use segscope_engine::reproduce::{Command, Download, Opened, SegmentationRecipe};
+use segscope_engine::stream::{customer_table, fit_report, scan_report, write_clusters, CustomerTable};
 use segscope_engine::table::ColumnType;
 use segscope_engine::typed::Typed;
-use serde_json::json;
 
 use crate::error::{create_file, read_file, write_failed, CliError};
+use crate::manifests::{file_name, record, with_transactions, write_beside};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -51,7 +53,8 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "K", required_unless_present = "scan")]
     pub k: Option<String>,
     /// Instead of one fit, try each k of a range like 2..10 and print their scores (above 20,000
-    /// customers, on a seeded sample of 20,000).
+    /// customers, on a seeded sample of 20,000). Printed only, with no manifest, unless --report
+    /// writes them to a file (with its manifest beside it).
     #[arg(long, value_name = "MIN..MAX", conflicts_with = "k")]
     pub scan: Option<String>,
     /// How the clusters are fitted: kmeans (exact; mini-batch above 5,000,000 customers, said so),
@@ -100,7 +103,9 @@ pub struct ClusterArgs {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// The input file with a `cluster` column appended: each row's cluster name (empty for rows
-    /// left out), the same names `segscope apply --model` writes.
+    /// left out), the same names `segscope apply --model` writes. Each file written (--output,
+    /// --model, --report) has its manifest beside it (FILE.manifest.json; `segscope verify`
+    /// fits again and compares).
     #[arg(long, value_name = "FILE", required_unless_present_any = ["scan", "model", "report"])]
     pub output: Option<PathBuf>,
     /// Save the fitted model (segscope.cluster-model/1) to label other files with `segscope apply --model`.
@@ -129,11 +134,9 @@ pub fn run(args: &ClusterArgs) -> Result<(), CliError> {
     let table = read_customers(args, &options)?;
     let names = feature_names(args, &table);
     let params = params(args, feature_specs(args, &names, scaling)?, missing);
-    let features: Vec<String> = params.features.iter().map(|f| f.column.clone()).collect();
-    let default_as_of = table.default_as_of(&features);
     match &range {
-        Some(range) => run_scan(args, &table, &params, range, default_as_of),
-        None => run_fit(args, &table, &params, default_as_of),
+        Some(range) => run_scan(args, &table, &params, range, &options),
+        None => run_fit(args, &table, &params, &options),
     }
 }
 
@@ -263,13 +266,12 @@ fn run_scan(
     table: &CustomerTable,
     params: &ClusterParams,
     (min, max): &(String, String),
-    default_as_of: Option<i32>,
+    options: &ReadOptions,
 ) -> Result<(), CliError> {
     let text = |t: &String| Typed::Text(t.clone());
     let (valid, min_k, max_k) = params.check_scan(&text(min), &text(max))?;
-    let as_of = valid.as_of.or(default_as_of);
-    let FeatureScan { prepared, scanned, scan: s } =
-        scan_features(&table.columns(), &valid, (min_k, max_k), as_of, SCAN_ROWS, &mut Quiet)?;
+    let (feature_scan, as_of) = table.scan_clusters(&valid, (min_k, max_k), &mut Quiet)?;
+    let FeatureScan { prepared, scanned, scan: s } = &feature_scan;
     warn(&prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(), prepared.dropped);
     if prepared.matrix.columns() > 0 && prepared.columns.iter().any(|c| c.days) {
         say_as_of(as_of.map(|d| date_from_days(d).to_string()).as_deref(), valid.as_of.is_some(), table);
@@ -303,7 +305,7 @@ fn run_scan(
         outln!("bic: the Gaussian mixture's Bayesian information criterion (lower is better); the other scores are of its most probable clusters");
     }
     let gower = if s.points.iter().any(|p| p.silhouette.is_some_and(|s| s.gower)) { " (Gower's distance)" } else { "" };
-    if scanned < prepared.matrix.rows() {
+    if *scanned < prepared.matrix.rows() {
         outln!("scores of a seeded sample of {scanned} of the {} customers clustered", prepared.matrix.rows());
     }
     if let Some(sil) = s.points.first().and_then(|p| p.silhouette).filter(|s| s.sampled) {
@@ -313,71 +315,52 @@ fn run_scan(
     }
     outln!("recommended: {}", s.reason);
     if let Some(path) = &args.report {
-        let report = json!({
-            "points": s.points,
-            "recommended": s.recommended,
-            "reason": s.reason,
-            "clustered": prepared.matrix.rows(),
-            "dropped": prepared.dropped,
-            "scanned": scanned,
-            "algorithm": valid.method.name(),
-            "n_init": valid.kmeans.n_init,
-            "seed": valid.kmeans.seed,
-            "features": valid.features,
-            "as_of": as_of.filter(|_| prepared.columns.iter().any(|c| c.days)).map(|d| date_from_days(d).to_string()),
-            "warnings": prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
-        });
-        write_json(path, &report)?;
+        write_bytes(path, &scan_report(&feature_scan, &valid, as_of))?;
+        let download = Download::ScanReport { params: valid.params(), min_k, max_k };
+        let mut command = command(args, table, options, download)?;
+        command.written_as = vec![file_name(path)];
+        write_beside(path, &command)?;
     }
     Ok(())
 }
 
-/// Fits k-means with `--k` clusters and writes the labelled file, the model and the report.
+/// Fits k-means with `--k` clusters and writes the labelled file, the model and the report, each
+/// with its manifest beside it.
 fn run_fit(
     args: &ClusterArgs,
     table: &CustomerTable,
     params: &ClusterParams,
-    default_as_of: Option<i32>,
+    options: &ReadOptions,
 ) -> Result<(), CliError> {
     let valid = params.check_fit(&Typed::Text(args.k.clone().unwrap_or_default()))?;
-    let customers = &table.customers.table;
-    let input = ModelInput {
-        file: file_name(&args.input),
-        bytes: table.customers.diagnostics.bytes,
-        rows: customers.rows() as u64,
-    };
-    let columns = table.columns();
-    let Fitted { mut model, prepared, fit, profiles } = fit_model(&columns, &valid, default_as_of, input, &mut Quiet)?;
-    // A model that reads the transactions' aggregates keeps their mapping (DECISIONS 5).
-    let features: Vec<String> = valid.features.iter().map(|f| f.column.clone()).collect();
-    if table.reads_aggregates(&features) {
-        model.transactions = table.transactions.as_ref().map(|t| t.mapping.clone());
-    }
+    let fitted = table.fit_clusters(&valid, &mut Quiet)?;
+    let Fitted { model, prepared, fit, profiles } = &fitted;
     warn(&prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(), prepared.dropped);
     say_as_of(model.as_of.as_deref(), valid.as_of.is_some(), table);
-    let names = model.names();
+    // What each file's manifest records: the customers (and transactions) read, the settings as
+    // checked and the model (the page's clustering of the same data, fitted again by `verify`).
+    let mut command = command(args, table, options, Download::ClusterColumn)?;
+    command.as_of.clone_from(&model.as_of);
+    command.segmentation = Some(SegmentationRecipe::clusters(valid.params(), model));
+    command.model = Some(model.clone());
     if let Some(path) = &args.output {
-        let mut labels: Vec<Option<&str>> = vec![None; customers.rows()];
-        for (&row, &label) in prepared.rows.iter().zip(&fit.labels) {
-            if let Some(slot) = labels.get_mut(row) {
-                *slot = names.get(label as usize).map(String::as_str);
-            }
-        }
-        let column = [segment_column_name(customers, "cluster")];
-        let value = |row: usize, values: &mut Vec<String>| {
-            values.push(labels.get(row).copied().flatten().unwrap_or_default().to_string())
-        };
-        write_appended(customers, &column, value, true, create_file(path)?, &mut Quiet)
+        let (column, sizes) = write_clusters(table, &fitted, create_file(path)?)
             .map_err(|e| write_failed(&path.display().to_string(), e))?;
+        let mut labelled = command.clone();
+        labelled.written_as = vec![file_name(path)];
+        labelled.appended = Some((column, sizes));
+        write_beside(path, &labelled)?;
     }
     if let Some(path) = &args.model {
         std::fs::write(path, model.to_json())
             .map_err(|source| CliError::File { path: path.display().to_string(), source })?;
+        let mut saved = command.clone();
+        saved.download = Download::SegmentationFiles { files: SegmentationFiles::Definition };
+        saved.written_as = vec![file_name(path)];
+        write_beside(path, &saved)?;
     }
-    let (x, k, seed) = (&prepared.matrix, model.k, model.seed);
-    let sil = model.silhouette(&prepared, &fit.labels);
-    let clustered = prepared.rows.len();
-    let soft = model.probabilities(&prepared).map(|p| membership(&p, &fit.labels, k));
+    let k = model.k;
+    let soft = model.probabilities(prepared).map(|p| membership(&p, &fit.labels, k));
     eprintln!("k = {k}, {}: inertia {:.3} after {} iterations", model.fitted_with, model.inertia, model.n_iter);
     if let Some(m) = &soft {
         eprintln!(
@@ -386,62 +369,31 @@ fn run_fit(
             m.threshold
         );
     }
-    for (i, (c, p)) in model.clusters.iter().zip(&profiles).enumerate() {
+    for (i, (c, p)) in model.clusters.iter().zip(profiles).enumerate() {
         eprintln!("  {:>2}  {:>8} customers ({:>5.1}%)  {}", i + 1, c.size, p.share * 100.0, c.name);
     }
     if let Some(path) = &args.report {
-        let clusters: Vec<serde_json::Value> = model
-            .clusters
-            .iter()
-            .zip(&profiles)
-            .enumerate()
-            .map(|(i, (c, p))| {
-                let centre: serde_json::Map<String, serde_json::Value> =
-                    p.features.iter().map(|f| (f.label.clone(), json!(f.mean))).collect();
-                json!({
-                    "cluster": i + 1,
-                    "name": c.name,
-                    "size": c.size,
-                    "share": p.share,
-                    "centre": centre,
-                    "apart": p.apart,
-                })
-            })
-            .collect();
-        let report = json!({
-            "k": k,
-            "algorithm": model.algorithm,
-            "inertia": model.inertia,
-            "n_iter": model.n_iter,
-            "n_init": model.n_init,
-            "max_iter": model.max_iter,
-            "seed": seed,
-            "silhouette": sil.map(|s| s.score),
-            "silhouette_sampled": sil.is_some_and(|s| s.sampled),
-            "silhouette_rows": sil.map(|s| s.rows),
-            "silhouette_distance": if sil.is_some_and(|s| s.gower) { "gower" } else { "euclidean" },
-            "gamma": model.gamma,
-            "fitted_with": model.fitted_with,
-            "calinski_harabasz": calinski_harabasz(x, &fit.labels, k),
-            "davies_bouldin": davies_bouldin(x, &fit.labels, k),
-            "membership": soft,
-            "rows": customers.rows(),
-            "clustered": clustered,
-            "dropped": prepared.dropped,
-            "sizes": model.clusters.iter().map(|c| c.size).collect::<Vec<_>>(),
-            "names": names,
-            "centroids": clusters,
-            "profiles": profiles,
-            "as_of": model.as_of,
-            "features": model.features,
-            "missing": model.missing,
-            "columns": model.columns,
-            "transactions": model.transactions,
-            "warnings": prepared.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
-        });
-        write_json(path, &report)?;
+        write_bytes(path, &fit_report(table, &fitted))?;
+        command.download = Download::ClusterReport;
+        command.written_as = vec![file_name(path)];
+        write_beside(path, &command)?;
     }
     Ok(())
+}
+
+/// A file's manifest, before what made it is said: the customers file (and the transactions,
+/// with the mapping used) as read.
+fn command(
+    args: &ClusterArgs,
+    table: &CustomerTable,
+    options: &ReadOptions,
+    download: Download,
+) -> Result<Command, CliError> {
+    let sources = Sources::of_file(record(&args.input)?, options, &table.customers);
+    let used = table.transactions.as_ref().map(|t| &t.mapping);
+    let tx = &args.transactions;
+    let sources = with_transactions(sources, tx, &tx.file_options(), used)?;
+    Ok(Command::new(Opened::Table, sources, download, Vec::new()))
 }
 
 /// The preparation's warnings and the rows left out, on stderr.
@@ -454,12 +406,7 @@ fn warn(warnings: &[String], dropped: usize) {
     }
 }
 
-/// The file's name without its folder (what a model records as where it was fitted).
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
-
-fn write_json(path: &Path, value: &serde_json::Value) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default() + "\n";
-    std::fs::write(path, text).map_err(|source| CliError::File { path: path.display().to_string(), source })
+/// Writes `bytes` to `path`, naming it in the error.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(|source| CliError::File { path: path.display().to_string(), source })
 }

@@ -4,11 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::clv::{params_json, write_csv, ClvParams, TimeUnit};
+use segscope_engine::export::Sources;
 use segscope_engine::progress::Quiet;
-use segscope_engine::stream::{clv_from_transactions, TransactionsInput};
+use segscope_engine::reproduce::{Command, Download, Opened};
+use segscope_engine::stream::{clv_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
+use crate::manifests::{file_name, record, write_beside};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -34,7 +37,8 @@ pub struct ClvArgs {
     /// Margin as a fraction or a percentage of revenue (0.3 or 30%), for value in profit.
     #[arg(long, value_name = "RATE")]
     pub margin: Option<String>,
-    /// Where to write one row per customer.
+    /// Where to write one row per customer. Each file's manifest is written beside it
+    /// (NAME.manifest.json; `segscope verify` re-runs it).
     #[arg(long)]
     pub output: PathBuf,
     /// Where to write the fitted parameters as JSON [default: OUTPUT with .params.json].
@@ -74,7 +78,8 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, _, left_out) = clv_from_transactions(&mut tx, &params, &mut Quiet)?;
+    let PerCustomer { keys, result, mapping, left_out, read, .. } =
+        clv_from_transactions(&mut tx, &params, &mut Quiet)?;
     if let Some(note) = left_out {
         eprintln!("note: {note}");
     }
@@ -84,6 +89,15 @@ pub fn run(args: &ClvArgs) -> Result<(), CliError> {
     let text = params_json(&params, &result);
     std::fs::write(&json_path, text)
         .map_err(|source| CliError::File { path: json_path.display().to_string(), source })?;
+    // The page's CLV download (the table and the parameters) of the same transactions opened alone;
+    // a manifest beside each file.
+    let sources = Sources::of_transactions_alone(record(path)?, &options, &read, &mapping);
+    let written = vec![file_name(&args.output), file_name(&json_path)];
+    let mut command = Command::new(Opened::Transactions, sources, Download::ClvFiles, written);
+    command.mapping = Some(mapping);
+    command.clv = Some(params.params());
+    write_beside(&args.output, &command)?;
+    write_beside(&json_path, &command)?;
     let b = &result.bgnbd.params;
     let g = &result.gamma_gamma.params;
     outln!(

@@ -9,13 +9,16 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use segscope_engine::definitions::read_kpis;
+use segscope_engine::export::Sources;
 use segscope_engine::profile::{NicheParams, ProfileOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::report::{write_report, ReportFormat};
+use segscope_engine::reproduce::Command;
 use segscope_engine::stream::{customer_table, CustomerTable, SegmentSource};
 
 use crate::commands::segment_source::{load, SegmentArgs};
 use crate::error::{read_file, CliError};
+use crate::manifests::{file_name, record, with_transactions, write_beside};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -40,7 +43,8 @@ pub struct ProfileArgs {
     /// workbook), csv (a tidy table) or json [default: the --output file's extension].
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
-    /// Where to write the report.
+    /// Where to write the report. Its manifest is written beside it (OUTPUT.manifest.json;
+    /// `segscope verify` re-runs it).
     #[arg(long, value_name = "FILE")]
     pub output: PathBuf,
     #[command(flatten)]
@@ -70,10 +74,20 @@ pub fn run(args: &ProfileArgs) -> Result<(), CliError> {
         }
         None => Vec::new(),
     };
-    let report = table.report(&segmented, &ProfileOptions::default(), niches.as_ref(), &kpis, &mut Quiet)?;
+    let profile = ProfileOptions::default();
+    let report = table.report(&segmented, &profile, niches.as_ref(), &kpis, &mut Quiet)?;
     let bytes = write_report(&report, format)?;
     std::fs::write(&args.output, bytes)
         .map_err(|source| CliError::File { path: args.output.display().to_string(), source })?;
+    let sources = Sources::of_file(record(&args.input)?, &options, &table.customers);
+    let used = table.transactions.as_ref().map(|t| &t.mapping);
+    let tx = &args.transactions;
+    let sources = with_transactions(sources, tx, &tx.file_options(), used)?;
+    let written = file_name(&args.output);
+    let mut command = Command::profile(sources, &source, &profile, niches.as_ref(), format, written);
+    command.as_of.clone_from(&segmented.as_of);
+    command.kpis = kpis;
+    write_beside(&args.output, &command)?;
     eprintln!(
         "wrote the {} report on {} customers in {} segments to {}",
         format.extension(),

@@ -4,12 +4,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 use segscope_engine::dates::{parse_optional, DateField};
+use segscope_engine::export::Sources;
 use segscope_engine::progress::Quiet;
+use segscope_engine::reproduce::{Command, Download, Opened, SegmentationRecipe};
 use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::typed::Typed;
 
 use crate::error::{create_file, write_failed, CliError};
+use crate::manifests::{file_name, record, write_beside};
 use crate::read_args::ReadArgs;
 use crate::transaction_args::TransactionArgs;
 
@@ -45,7 +48,8 @@ pub struct RfmArgs {
     /// net (default: returns netted) or exclude (returns left out).
     #[arg(long, default_value = "net")]
     pub returns: String,
-    /// Where to write one row per customer.
+    /// Where to write one row per customer (the page's RFM table). Its manifest is written
+    /// beside it (OUTPUT.manifest.json; `segscope verify` re-runs it).
     #[arg(long)]
     pub output: PathBuf,
     /// A saved RFM segmentation (segscope.rfm/1) whose settings, segment map, as-of date and
@@ -121,12 +125,29 @@ pub fn run(args: &RfmArgs) -> Result<(), CliError> {
         mapping,
         workers: &mut crate::workers::Threads::default(),
     };
-    let (keys, result, used, left_out) = rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
+    let PerCustomer { keys, result, mapping: used, left_out, later, read } =
+        rfm_from_transactions(&mut tx, &params, &map, as_of, &mut Quiet)?;
     if let Some(note) = left_out {
         eprintln!("note: {note}");
     }
     let out_path = args.output.display().to_string();
     write_csv(&keys, &result, create_file(&args.output)?, &mut Quiet).map_err(|e| write_failed(&out_path, e))?;
+    // The page's RFM table of the same transactions opened alone; but the page lists the
+    // customers first seen after the as-of date too (with no purchases).
+    let download = match later {
+        0 => Download::RfmFiles {
+            dialect: None,
+            customers_table: "customers".into(),
+            transactions_table: "transactions".into(),
+        },
+        _ => Download::RfmTable,
+    };
+    let sources = Sources::of_transactions_alone(record(path)?, &options, &read, &used);
+    let mut command = Command::new(Opened::Transactions, sources, download, vec![file_name(&args.output)]);
+    command.mapping = Some(used.clone());
+    command.as_of = Some(segscope_engine::format::date(result.as_of));
+    command.segmentation = Some(SegmentationRecipe::rfm(params.params(), map.clone(), as_of.map(str::to_string)));
+    write_beside(&args.output, &command)?;
     eprintln!(
         "RFM of {} customers as of {} (customer id `{}`, date `{}`, amount `{}`{}) written to {out_path}",
         keys.len(),

@@ -282,7 +282,7 @@ pub(super) fn made_from(
             *c = label;
         }
     }
-    let title = format!("Clusters (k = {k})");
+    let title = model.title();
     let assignment = Assignment { title: title.clone(), segments, codes };
     let view = ClustersView {
         assignment: id,
@@ -310,19 +310,7 @@ pub(super) fn made_from(
         rules,
         warnings: spec.warnings.clone(),
     };
-    let manifest = serde_json::json!({
-        "kind": "clusters",
-        "title": title,
-        "algorithm": model.algorithm,
-        "k": k,
-        "seed": model.seed,
-        "n_init": model.n_init,
-        "max_iter": model.max_iter,
-        "features": model.features,
-        "missing": model.missing,
-        "as_of": model.as_of,
-        "clusters": model.names(),
-    });
+    let manifest = model.summary();
     Ok(Made {
         stored: Stored { spec: manifest, assignment, flags: None },
         rfm: None,

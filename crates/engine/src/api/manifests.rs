@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::segmentations::Spec;
 use super::{AssignmentId, Dataset, EngineError, FileOut};
 use crate::assignment::SegmentSize;
-use crate::export::{ColumnRecord, FileRecord, Manifest, OutputRecord, TransactionsRecord, MANIFEST_FORMAT};
+use crate::export::{ColumnRecord, FileRecord, Making, Manifest, OutputRecord, Sources, TransactionsRecord};
 use crate::reproduce::{sha256_hex, Download, Opened, Recipe, SegmentationRecipe};
 
 /// The appended column(s) and the segment sizes, for a download of the data with its segments.
@@ -35,38 +35,34 @@ pub(super) fn manifest(
     let made = entry.and_then(|e| e.made.as_ref());
     let uses_value = matches!(download, Download::ClvFiles | Download::ProfileFiles { .. });
     let uses_kpis = matches!(download, Download::KpisFile | Download::ProfileFiles { .. });
+    // A transactions file opened alone: the columns it was read with (the page may have changed the guess).
+    let mapping = ds.transactions.as_ref().filter(|_| ds.opened == Opened::Transactions).map(|a| a.mapping.clone());
     let recipe = Recipe {
         opened: ds.opened,
+        mapping,
         segmentation: entry.map(|e| recipe_of(&e.spec, &e.name)),
         kpis: if uses_kpis { ds.segmentations.kpis.clone() } else { Vec::new() },
         clv: ds.clv.as_ref().filter(|_| uses_value).map(|(params, _)| params.params()),
         download,
+        written_as: Vec::new(),
     };
     let model = match entry.map(|e| &e.spec) {
         Some(Spec::Clusters(spec)) => serde_json::to_value(&spec.model).ok(),
         _ => None,
     };
-    let (segment_column, segments) = match appended {
-        Some(a) => (Some(a.column), a.sizes),
-        None => (None, Vec::new()),
-    };
-    Ok(Manifest {
-        format: MANIFEST_FORMAT.to_string(),
-        segscope_version: env!("CARGO_PKG_VERSION").to_string(),
-        input,
-        read_options,
-        columns,
-        diagnostics,
-        transactions,
+    let sources = Sources { input, read_options, columns, diagnostics, transactions };
+    let making = Making {
         as_of: made.and_then(|m| m.as_of.clone()),
         segmentation: made.map_or(Value::Null, |m| m.stored.spec.clone()),
         model,
         recipe,
-        segment_column,
-        output_file: output_file.to_string(),
-        segments,
-        outputs: Vec::new(),
-    })
+    };
+    let mut m = Manifest::new(sources, making, output_file);
+    if let Some(a) = appended {
+        m.segment_column = Some(a.column);
+        m.segments = a.sizes;
+    }
+    Ok(m)
 }
 
 /// The files a dataset was made from, as a manifest or a project records them.
@@ -89,8 +85,7 @@ pub(super) struct Inputs {
 /// The attached transactions file could not be read again for its hash.
 pub(super) fn inputs(ds: &Dataset) -> Result<Inputs, EngineError> {
     let table = &ds.ingested.table;
-    let columns =
-        table.columns.iter().map(|c| ColumnRecord { name: c.name.clone(), column_type: c.column_type() }).collect();
+    let columns = ColumnRecord::all(table);
     Ok(match (ds.opened, &ds.transactions) {
         (Opened::Transactions, Some(attached)) => Inputs {
             input: attached.file_record()?,

@@ -644,6 +644,29 @@ impl ClusterModel {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
+
+    /// The segmentation's title: `Clusters (k = 4)`.
+    pub fn title(&self) -> String {
+        format!("Clusters (k = {})", self.k)
+    }
+
+    /// The clustering in short, as a manifest records it for people: the method, k, seed and
+    /// restarts, the features, how missing values were handled, the as-of date and the names.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": "clusters",
+            "title": self.title(),
+            "algorithm": self.algorithm,
+            "k": self.k,
+            "seed": self.seed,
+            "n_init": self.n_init,
+            "max_iter": self.max_iter,
+            "features": self.features,
+            "missing": self.missing,
+            "as_of": self.as_of,
+            "clusters": self.names(),
+        })
+    }
 }
 
 #[cfg(test)]

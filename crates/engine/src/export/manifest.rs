@@ -108,6 +108,13 @@ pub struct OutputRecord {
     pub sha256: String,
 }
 
+impl ColumnRecord {
+    /// Every column of `table`, with its type.
+    pub fn all(table: &crate::table::Table) -> Vec<ColumnRecord> {
+        table.columns.iter().map(|c| ColumnRecord { name: c.name.clone(), column_type: c.column_type() }).collect()
+    }
+}
+
 impl OutputRecord {
     /// The record of `bytes` written as `name`.
     pub fn of(name: &str, bytes: &[u8]) -> Self {
@@ -128,7 +135,60 @@ impl OutputRecord {
     }
 }
 
+/// The files a download was made from and how they were read: the manifest's first fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sources {
+    /// The file the user opened.
+    pub input: FileRecord,
+    /// How it was read.
+    pub read_options: ReadOptions,
+    /// The customer table's columns and their types, as read.
+    pub columns: Vec<ColumnRecord>,
+    /// What reading detected and worked around.
+    pub diagnostics: Diagnostics,
+    /// The transactions file attached to the customers, when there was one.
+    pub transactions: Option<TransactionsRecord>,
+}
+
+/// How a download was made: the manifest's middle fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Making {
+    /// The as-of date the segmentation used (`YYYY-MM-DD`), when it has one.
+    pub as_of: Option<String>,
+    /// The segmentation in short, for people (`Null` when the download is of none).
+    pub segmentation: serde_json::Value,
+    /// The cluster model, for a cluster segmentation.
+    pub model: Option<serde_json::Value>,
+    /// Everything needed to make the download again.
+    pub recipe: Recipe,
+}
+
 impl Manifest {
+    /// The manifest of `output_file`, made from `sources` as `making` says, by this Segscope
+    /// version, with no appended column, segment sizes or outputs yet. Every manifest is made
+    /// here, the page's downloads' and the command line's files' alike.
+    pub fn new(sources: Sources, making: Making, output_file: &str) -> Self {
+        let Sources { input, read_options, columns, diagnostics, transactions } = sources;
+        let Making { as_of, segmentation, model, recipe } = making;
+        Manifest {
+            format: MANIFEST_FORMAT.to_string(),
+            segscope_version: env!("CARGO_PKG_VERSION").to_string(),
+            input,
+            read_options,
+            columns,
+            diagnostics,
+            transactions,
+            as_of,
+            segmentation,
+            model,
+            recipe,
+            segment_column: None,
+            output_file: output_file.to_string(),
+            segments: Vec::new(),
+            outputs: Vec::new(),
+        }
+    }
+
     /// The manifest as pretty-printed JSON with a trailing newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();

@@ -12,7 +12,8 @@ pub(crate) use annotated::quote;
 pub use annotated::{segment_column_name, write_annotated_csv, write_appended};
 pub use errors::ExportError;
 pub use manifest::{
-    ColumnRecord, FileRecord, Manifest, OutputRecord, TransactionsRecord, MANIFEST_FORMAT, MANIFEST_FORMAT_V1,
+    ColumnRecord, FileRecord, Making, Manifest, OutputRecord, Sources, TransactionsRecord, MANIFEST_FORMAT,
+    MANIFEST_FORMAT_V1,
 };
 pub use records::write_records;
 pub use segment_files::{segment_file_names, write_segment_zip, SegmentFile};

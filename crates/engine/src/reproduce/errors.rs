@@ -44,7 +44,10 @@ pub enum VerifyError {
     },
     /// The recipe asks for something the engine cannot do (for example a download of a
     /// segmentation with no segmentation in it): the manifest was edited or is damaged.
-    #[error("the manifest's recipe cannot be re-run: {0}. Download the file and its manifest again.")]
+    #[error(
+        "the manifest's recipe cannot be re-run: {0}. Download the file and its manifest again (or run the \
+         command that wrote them again)."
+    )]
     BadRecipe(String),
     /// Re-running failed: the engine's sentence.
     #[error("re-running the manifest failed: {0}")]

@@ -10,6 +10,7 @@ use crate::api::SegmentationFiles;
 use crate::cluster::params::ClusterParams;
 use crate::clv::ClvParams;
 use crate::custom_kpi::KpiDef;
+use crate::customers::TransactionMapping;
 use crate::profile::{NicheParams, ProfileOptions};
 use crate::report::ReportFormat;
 use crate::rfm::{RfmMap, RfmParams};
@@ -23,6 +24,10 @@ use crate::split::SplitParams;
 pub struct Recipe {
     /// What the input file was opened as.
     pub opened: Opened,
+    /// For a transactions file opened alone: the columns it was read with (the mapping is set to
+    /// them when it is opened again, if the guess differs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<TransactionMapping>,
     /// The segmentation the download is of, when it is of one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segmentation: Option<SegmentationRecipe>,
@@ -34,6 +39,11 @@ pub struct Recipe {
     pub clv: Option<ClvParams>,
     /// The request that wrote the files.
     pub download: Download,
+    /// The names the files were written under, in the order the download makes them (its
+    /// manifest left out), when they are not the download's own: the command line writes where it
+    /// is told. Empty for the page's downloads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub written_as: Vec<String>,
 }
 
 /// What the input file was opened as.
@@ -161,4 +171,70 @@ pub enum Download {
     },
     /// The KPIs as a file.
     KpisFile,
+    /// The command line's `segscope rfm` table when its as-of date is before some customers'
+    /// first transaction: it leaves them out (the page's table lists them, with no purchases).
+    /// Made again by [`crate::stream::rfm_from_transactions`] with the recipe's RFM settings.
+    RfmTable,
+    /// The command line's `segscope apply` with a saved RFM segmentation (the recipe's): the input
+    /// with each customer's segment appended as `rfm_segment`, from the manifest's transactions.
+    /// Made again by [`crate::stream::apply_rfm`], as the command line makes it.
+    RfmColumn,
+    /// The input with each row's cluster appended as `cluster` (empty for a row left out): the
+    /// command line's `segscope cluster --output` (the recipe's clustering, fitted again), or
+    /// `segscope apply --model` (the manifest's model). Made again as the command line makes it.
+    ClusterColumn,
+    /// The command line's `segscope cluster --report`: the recipe's clustering fitted again, and
+    /// its report (JSON: the scores, sizes, names, centres and profiles).
+    ClusterReport,
+    /// The command line's `segscope cluster --scan --report`: each k's scores and the
+    /// recommendation (JSON).
+    ScanReport {
+        /// The features and settings, as checked.
+        params: ClusterParams,
+        /// The smallest k scanned.
+        min_k: usize,
+        /// The largest k scanned.
+        max_k: usize,
+    },
+    /// The command line's `segscope profile` on segments the page does not make: a column of the
+    /// input that holds them, or the manifest's cluster model (fitted on other data).
+    SegmentReport {
+        /// Where the segments come from.
+        segments: ReportSegments,
+        /// The profile's settings.
+        options: Box<ProfileOptions>,
+        /// The niche search's settings.
+        niches: Option<NicheParams>,
+        /// The format.
+        format: ReportFormat,
+    },
+}
+
+/// Where the segments of a [`Download::SegmentReport`] come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum ReportSegments {
+    /// A column of the input that holds each customer's segment (one segment per value).
+    Column {
+        /// The column.
+        column: String,
+    },
+    /// The manifest's cluster model: each customer in its nearest cluster.
+    Model,
+}
+
+impl Download {
+    /// True for the files only the command line writes: made again by the engine functions the
+    /// command line runs, not through [`crate::api::Session`].
+    pub fn command_line_only(&self) -> bool {
+        matches!(
+            self,
+            Download::RfmTable
+                | Download::RfmColumn
+                | Download::ClusterColumn
+                | Download::ClusterReport
+                | Download::ScanReport { .. }
+                | Download::SegmentReport { .. }
+        )
+    }
 }

@@ -207,13 +207,19 @@ pub fn verify(
         }
         return Ok(verification);
     }
+    // A file only the command line writes is made again from the bytes, as the command line made it.
+    let command_line =
+        recipe.download.command_line_only().then(|| (input.clone(), transactions.as_ref().map(|t| t.1.clone())));
     let mut session = Session::new();
     let (dataset, columns) = open(&mut session, manifest, input, transactions.map(|(_, b)| b), monitor)?;
     if let Some(d) = column_difference(&manifest.columns, &columns) {
         verification.input.push(d);
         return Ok(verification);
     }
-    let files = replay(&mut session, dataset, manifest, monitor)?;
+    let files = match command_line {
+        Some((input, transactions)) => super::command::replay(manifest, &input, transactions.as_deref(), monitor)?,
+        None => written_as(replay(&mut session, dataset, manifest, monitor)?, &recipe.written_as),
+    };
     let found = expand(&files)?;
     verification.outputs = manifest
         .outputs
@@ -289,10 +295,16 @@ fn open(
             _ => return Err(unexpected("opening the input")),
         },
         Opened::Transactions => {
-            match ask(session, Request::OpenTransactions { name, file: input.into(), options }, monitor)? {
-                Response::Derived { dataset, .. } => dataset,
-                _ => return Err(unexpected("opening the transactions")),
+            let (dataset, guessed) =
+                match ask(session, Request::OpenTransactions { name, file: input.into(), options }, monitor)? {
+                    Response::Derived { dataset, attached } => (dataset, attached.mapping),
+                    _ => return Err(unexpected("opening the transactions")),
+                };
+            // Read with the columns recorded, when they are not the ones guessed.
+            if let Some(mapping) = manifest.recipe.mapping.clone().filter(|m| *m != guessed) {
+                ask(session, Request::Remap { dataset: dataset.id, mapping }, monitor)?;
             }
+            dataset
         }
     };
     if let (Some(record), Some(bytes)) = (&manifest.transactions, transactions) {
@@ -360,6 +372,16 @@ fn replay(
             transactions_table: transactions_table.clone(),
         },
         Download::KpisFile => Request::KpisFile { dataset },
+        Download::RfmTable
+        | Download::RfmColumn
+        | Download::ClusterColumn
+        | Download::ClusterReport
+        | Download::ScanReport { .. }
+        | Download::SegmentReport { .. } => {
+            return Err(VerifyError::BadRecipe(
+                "a file only the command line writes is made again from the files".into(),
+            ))
+        }
     };
     match ask(session, request, monitor)? {
         Response::Files(files) => Ok(files),
@@ -412,6 +434,22 @@ fn make_segmentation(
     Ok(id)
 }
 
+/// `files` (a download of the page) under the names the command line wrote them as: the
+/// download's files in order, and each one's manifest after it.
+fn written_as(mut files: Vec<FileOut>, names: &[String]) -> Vec<FileOut> {
+    let made: Vec<String> = files.iter().map(|f| f.name.clone()).filter(|n| !n.ends_with(".manifest.json")).collect();
+    for file in &mut files {
+        let (stem, side) = match file.name.strip_suffix(".manifest.json") {
+            Some(stem) => (stem.to_string(), ".manifest.json"),
+            None => (file.name.clone(), ""),
+        };
+        if let Some(name) = made.iter().position(|m| *m == stem).and_then(|i| names.get(i)) {
+            file.name = format!("{name}{side}");
+        }
+    }
+    files
+}
+
 /// The files made, as output records with their bytes: a zip's files one by one (its manifest
 /// left out), the side manifests left out.
 fn expand(files: &[FileOut]) -> Result<Vec<(OutputRecord, Vec<u8>)>, VerifyError> {
@@ -441,6 +479,17 @@ mod tests {
         let shorter = first_difference(b"a\nb\n", b"a\n").unwrap();
         assert_eq!(shorter, LineDifference { line: 2, expected: Some("b".into()), found: None });
         assert_eq!(first_difference(b"same\r\n", b"same\r\n"), None);
+    }
+
+    #[test]
+    fn a_downloads_files_take_the_names_the_command_line_wrote_them_as() {
+        let file = |name: &str| FileOut { name: name.into(), mime: String::new(), bytes: Vec::new() };
+        let made = vec![file("clv.csv"), file("clv.params.json"), file("clv.csv.manifest.json")];
+        let names: Vec<String> = ["value.csv", "fit.json"].map(String::from).into();
+        let renamed: Vec<String> = written_as(made.clone(), &names).into_iter().map(|f| f.name).collect();
+        assert_eq!(renamed, ["value.csv", "fit.json", "value.csv.manifest.json"]);
+        let kept: Vec<String> = written_as(made, &[]).into_iter().map(|f| f.name).collect();
+        assert_eq!(kept, ["clv.csv", "clv.params.json", "clv.csv.manifest.json"], "the page's own names");
     }
 
     #[test]

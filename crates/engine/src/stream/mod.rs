@@ -3,11 +3,13 @@
 
 pub use crate::ingest::records::Records;
 
+mod clusters;
 mod customers;
 mod model;
 mod movement;
 mod segments;
 
+pub use clusters::{fit_report, scan_report, write_clusters};
 pub use customers::{customer_table, CustomerTable, JoinedTransactions};
 pub use model::{apply_model, ModelRun};
 pub use movement::movement_between;
@@ -24,8 +26,8 @@ use crate::customers::{
 };
 use crate::export::{write_appended, ExportError};
 use crate::ingest::{
-    read_table, read_table_part, sniff_delimiter, ImportWarning, IngestError, Ingested, ReadOptions, TextEncoding,
-    MAX_EXAMPLES,
+    read_table, read_table_part, sniff_delimiter, Diagnostics, ImportWarning, IngestError, Ingested, ReadOptions,
+    TextEncoding, MAX_EXAMPLES,
 };
 use crate::progress::{Monitor, Quiet};
 use crate::rules::{check, evaluate_frame, latest_date_used, schema_with, Definition, Frame, Mode, RulesError};
@@ -101,6 +103,8 @@ pub struct RulesRun<'a> {
 pub struct ApplySummary {
     /// Rows written.
     pub rows: u64,
+    /// The column(s) appended: the segment's, or (overlapping rules) one per segment.
+    pub appended: Vec<String>,
     /// Rows per segment (first match: the remainder last; overlapping: rows flagged per segment).
     pub segments: Vec<SegmentSize>,
     /// Per segment: rows left undecided by missing values.
@@ -260,13 +264,14 @@ impl<T: Read + Seek> ReadSeek for T {}
 
 /// Aggregates a transactions file a record at a time ([`crate::customers::read_transactions`]); returns the aggregates (with the latest
 /// transaction day, [`Aggregates::latest`]), the mapping used (the columns `tx.mapping` names over
-/// `stored`, else over the guess, [`choose_mapping`]) and the amount column's currency, when known.
+/// `stored`, else over the guess, [`choose_mapping`]), the amount column's currency, when known,
+/// and how the file was read (its leading sample's diagnostics, which count every row).
 fn aggregate_transactions(
     tx: &mut TransactionsInput<'_>,
     customers: Option<&Table>,
     stored: Option<&TransactionMapping>,
     monitor: &mut dyn Monitor,
-) -> Result<(Aggregates, TransactionMapping, Option<String>), StreamError> {
+) -> Result<(Aggregates, TransactionMapping, Option<String>, Diagnostics), StreamError> {
     let size = tx.input.seek(SeekFrom::End(0)).map_err(StreamError::Read)?;
     tx.input.seek(SeekFrom::Start(0)).map_err(StreamError::Read)?;
     let choose = |t: &Table| choose_mapping(t, customers, stored.cloned(), &tx.mapping);
@@ -290,7 +295,7 @@ fn aggregate_transactions(
     if customers.is_none() {
         aggregates.require_customers(tx.name, &valid.mapping)?;
     }
-    Ok((aggregates, valid.mapping, currency))
+    Ok((aggregates, valid.mapping, currency, read.sample.diagnostics))
 }
 
 /// Transactions added up and matched to the key column of a customers table (its first part).
@@ -311,7 +316,7 @@ impl Joined {
         stored: Option<&TransactionMapping>,
         monitor: &mut dyn Monitor,
     ) -> Result<Self, StreamError> {
-        let (aggregates, mapping, currency) = aggregate_transactions(tx, Some(customers), stored, monitor)?;
+        let (aggregates, mapping, currency, _) = aggregate_transactions(tx, Some(customers), stored, monitor)?;
         let key = key_column(customers, &mapping)?;
         Ok(Joined { aggregates, key, mapping, currency })
     }
@@ -430,6 +435,7 @@ pub fn apply_rules<R: Read + Seek, W: Write>(
     let mapping_used = joined.map(|j| j.mapping);
     Ok(ApplySummary {
         rows: tally.rows,
+        appended: names,
         segments: tally.sizes(segment_names, counts),
         excluded_for_missing: excluded,
         left_out: 0,
@@ -522,11 +528,30 @@ fn merge_warning(all: &mut Vec<ImportWarning>, w: &ImportWarning) {
     all.push(w.clone());
 }
 
+/// A per-customer table of a transactions file ([`rfm_from_transactions`], [`clv_from_transactions`]).
+#[derive(Debug, Clone)]
+pub struct PerCustomer<T> {
+    /// The customer keys, sorted: one row of `result` each.
+    pub keys: Vec<String>,
+    /// The scores or values.
+    pub result: T,
+    /// The transaction mapping used.
+    pub mapping: TransactionMapping,
+    /// The sentence on transactions left out ([`Aggregates::left_out`]), if any.
+    pub left_out: Option<String>,
+    /// Customers left out because their first transaction is after the as-of date (RFM; the
+    /// page lists them, with no purchases).
+    pub later: usize,
+    /// How the file was read: its leading sample's diagnostics, which count every row (what a
+    /// manifest records).
+    pub read: Diagnostics,
+}
+
 /// RFM over a transactions file of any size: one row per customer key (sorted) with a transaction
 /// before the as-of date, counting only those transactions, as of the typed
 /// `as_of` (`YYYY-MM-DD`) or by default the day after the last transaction
-/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result, the mapping used
-/// and the sentence on transactions left out ([`Aggregates::left_out`]), if any.
+/// ([`crate::dates::resolve_as_of`], as in the app). Returns the keys, the result, the mapping used,
+/// the sentence on transactions left out ([`Aggregates::left_out`]), if any, and how the file was read.
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input or a mapping that does not fit, an as-of date that is not
@@ -537,22 +562,24 @@ pub fn rfm_from_transactions(
     map: &crate::rfm::RfmMap,
     as_of: Option<&str>,
     monitor: &mut dyn Monitor,
-) -> Result<(Vec<String>, crate::rfm::RfmResult, TransactionMapping, Option<String>), StreamError> {
+) -> Result<PerCustomer<crate::rfm::RfmResult>, StreamError> {
     let as_of_day = |latest| crate::dates::resolve_as_of(as_of, latest, || None).map_err(crate::rfm::RfmError::from);
     as_of_day(None)?; // a typed date that cannot be read stops the run before the file is read
-    let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
+    let (aggregates, mapping, _, read) = aggregate_transactions(tx, None, None, monitor)?;
     let as_of = as_of_day(aggregates.latest())?.ok_or(crate::rfm::RfmError::NoPurchases)?;
     // The customers as of the as-of date: keys first seen later were not customers yet (as the SQL lists them).
     let mut keys = aggregates.keys();
+    let all = keys.len();
     keys.retain(|k| aggregates.seen_before(k, as_of.day));
+    let later = all.saturating_sub(keys.len());
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::rfm::compute(&with_keys, &aggregates, params, map, as_of.day, monitor)?;
-    Ok((keys, result, mapping, aggregates.left_out()))
+    Ok(PerCustomer { keys, result, mapping, left_out: aggregates.left_out(), later, read })
 }
 
 /// CLV over a transactions file of any size: one row per customer key (sorted). The data ends on
 /// the last transaction day ([`crate::clv::last_day`], as in the app). Returns the keys, the
-/// result, the mapping used and the sentence on transactions left out, if any.
+/// result, the mapping used, the sentence on transactions left out, if any, and how the file was read.
 ///
 /// # Errors
 /// [`StreamError`] for unreadable input, a mapping that does not fit, or data that cannot support a fit.
@@ -560,13 +587,13 @@ pub fn clv_from_transactions(
     tx: &mut TransactionsInput<'_>,
     params: &crate::clv::ValidClvParams,
     monitor: &mut dyn Monitor,
-) -> Result<(Vec<String>, crate::clv::ClvResult, TransactionMapping, Option<String>), StreamError> {
-    let (aggregates, mapping, _) = aggregate_transactions(tx, None, None, monitor)?;
+) -> Result<PerCustomer<crate::clv::ClvResult>, StreamError> {
+    let (aggregates, mapping, _, read) = aggregate_transactions(tx, None, None, monitor)?;
     let last = crate::clv::last_day(&aggregates, &mapping.date)?;
     let keys = aggregates.keys();
     let with_keys: Vec<Option<String>> = keys.iter().cloned().map(Some).collect();
     let result = crate::clv::analyse(&aggregates, &with_keys, params, last, monitor)?;
-    Ok((keys, result, mapping, aggregates.left_out()))
+    Ok(PerCustomer { keys, result, mapping, left_out: aggregates.left_out(), later: 0, read })
 }
 
 /// Applies a saved RFM segmentation (`segscope.rfm/1`) to a customers file of any size, with its
@@ -619,6 +646,7 @@ pub fn apply_rfm<R: Read + Seek, W: Write>(
     let report = report(&aggregates, &keys);
     Ok(ApplySummary {
         rows: keys.len() as u64,
+        appended: names,
         segments: assignment.sizes(),
         excluded_for_missing: Vec::new(),
         left_out: 0,

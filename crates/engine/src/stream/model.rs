@@ -108,6 +108,7 @@ pub fn apply_model<R: Read + Seek, W: Write>(
     let transactions = joined.as_ref().map(|j| report(&j.aggregates, &keys_seen));
     Ok(ApplySummary {
         rows: tally.rows,
+        appended: column.to_vec(),
         segments: tally.sizes(names, counts),
         excluded_for_missing: Vec::new(),
         left_out,

@@ -37,7 +37,7 @@ use segscope_engine::rules::{
     ValidDefinition,
 };
 use segscope_engine::sample::{sample_csv, SampleParams};
-use segscope_engine::stream::{rfm_from_transactions, TransactionsInput};
+use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
 use segscope_engine::table::{ColumnData, Table};
 use serde_json::Value;
 pub use warehouse::{TableFile, Warehouse};
@@ -339,7 +339,8 @@ pub fn rfm_cases(w: Warehouse, dir: &Path) -> Vec<Case> {
             mapping: Default::default(),
             workers: &mut segscope_engine::customers::InOrder,
         };
-        let (keys, result, mapping, _) = rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
+        let PerCustomer { keys, result, mapping, .. } =
+            rfm_from_transactions(&mut tx, &valid, &map, None, &mut Quiet).unwrap();
         let checked = map.check(valid.bins()).unwrap();
         let sql = rfm::sql::select(&valid, &checked, &mapping, result.as_of, w.dialect(), "transactions", None);
         cases.push(Case {
