@@ -229,3 +229,51 @@ fn a_workbook_cell_starting_with_u_feff_keeps_it_whatever_the_sample() {
         }
     }
 }
+
+/// The aggregates of the transactions in `csv` (a sample of `sample` records deciding the types) as
+/// text: the join report, the aggregate columns of every key, the latest day and the rows left out.
+fn transactions_summary(csv: &str, sample: usize) -> String {
+    use segscope_engine::customers::{choose_mapping, join, read_transactions, MappingOverrides};
+    let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+    let bytes = csv.as_bytes();
+    let read =
+        read_transactions("t.csv", bytes, bytes.len() as u64, &ReadOptions::default(), sample, choose, &mut Quiet)
+            .unwrap();
+    let a = read.aggregates;
+    let keys: Vec<Option<String>> = a.keys().into_iter().map(Some).collect();
+    let (columns, report) = join(&a, &keys);
+    format!("{report:?}\n{columns:?}\n{:?}\n{:?}", a.latest(), a.left_out())
+}
+
+// rfm_transactions (`fuzz/findings/rfm_transactions-too-large-at-one-scale`): whether an amount
+// is too large to add up exactly (2^63 units of its last decimal) was decided at the decimals the
+// sample gave its column. The whole column has `0.00`, so -6,944,656,592,455,360,609 is 6.9 × 10^20
+// units of a cent and was left out; a sample of the first record read it as a whole number and
+// added it up. Whether such an amount (9 × 10^9 or more) fits at the column's decimals is now
+// decided when the whole column has been read, and the totals are at the column's decimals
+// however the file was read (here with the 2-decimal amount on a row without a key).
+#[test]
+fn an_amount_too_large_at_its_columns_decimals_is_left_out_whatever_the_sample() {
+    let csv = "customer_id,order_id,order_date,amount\n\
+        C6,O105,2020-12-29,-6944656592455360609\n\
+        ,,2020-01-01,0.00\n"; // the fuzzer's input
+    let whole = transactions_summary(csv, usize::MAX);
+    assert!(whole.contains("line 2: an amount too large to add up exactly"), "{whole}");
+    assert_eq!(transactions_summary(csv, 1), whole);
+
+    // The same amount among others, and the decimals of a row left out: sums at the column's 2.
+    let csv = "customer_id,order_id,order_date,amount\n\
+        C1,O1,2020-01-02,5\n\
+        C6,O105,2020-12-29,-6944656592455360609\n\
+        C6,O106,2020-12-30,12000000000\n\
+        C2,O2,2020-01-03,4.5\n\
+        ,,2020-01-01,0.00\n\
+        C1,O3,2020-01-04,92233720368547758\n";
+    let whole = transactions_summary(csv, usize::MAX);
+    assert!(whole.contains("line 3: an amount too large to add up exactly"), "{whole}");
+    assert!(whole.contains("line 7: an amount too large to add up exactly"), "{whole}");
+    assert!(whole.contains("Decimal { values: [Some(5.0), Some(4.5), Some(12000000000.0)], scale: 2 }"), "{whole}");
+    for sample in 1..=6 {
+        assert_eq!(transactions_summary(csv, sample), whole, "sample of {sample}");
+    }
+}
