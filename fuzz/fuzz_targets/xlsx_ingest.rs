@@ -2,11 +2,18 @@
 //! formulas, on several sheets), the same with bytes flipped, and any bytes named `.xlsx`, `.xls`
 //! or `.ods`. Reading must not panic (a damaged workbook is an error), and the table must not
 //! depend on the sample size that decides its column types.
+//!
+//! Writing a workbook (a zip of a dozen deflated parts) was most of an execution, so workbooks are
+//! written once per set of sheets ([`built`]): libFuzzer often changes only the options, the
+//! sample size or the bytes flipped, and the same sheets then read from the same bytes.
 #![no_main]
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use segscope_engine::ingest::read_table_sampled;
 use segscope_engine::progress::Quiet;
 use segscope_fuzz::cells::Cell;
@@ -49,17 +56,51 @@ struct Input {
     sample: u8,
 }
 
-/// The workbook's bytes; `None` when the writer refuses a name or a value.
+/// The most sheets, and cells per sheet, a workbook is written with.
+const SHEETS: usize = 3;
+const CELLS: usize = 48;
+
+/// The most workbooks kept by [`built`] (a few kilobytes each); all are dropped when it is full.
+const CACHED: usize = 256;
+
+thread_local! {
+    /// Workbooks written lately, by the `Debug` text of the sheets they were written from.
+    static BUILT: RefCell<HashMap<String, Option<Vec<u8>>>> = RefCell::new(HashMap::new());
+}
+
+/// [`build`], once per set of sheets (only the sheets and cells it writes count).
+fn built(sheets: &[Sheet]) -> Option<Vec<u8>> {
+    let used: Vec<(&str, &[(u8, u8, XCell)])> =
+        sheets.iter().take(SHEETS).map(|s| (s.name.as_str(), s.cells.get(..CELLS).unwrap_or(&s.cells))).collect();
+    let key = format!("{used:?}");
+    BUILT.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(bytes) = cache.get(&key) {
+            return bytes.clone();
+        }
+        let bytes = build(sheets);
+        if cache.len() >= CACHED {
+            cache.clear();
+        }
+        cache.insert(key, bytes.clone());
+        bytes
+    })
+}
+
+/// The workbook's bytes; `None` when the writer refuses a name or a value. The same bytes for the
+/// same sheets: the creation date is fixed (the writer takes the clock's otherwise).
 fn build(sheets: &[Sheet]) -> Option<Vec<u8>> {
     let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2024, 1, 1).ok()?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
-    for sheet in sheets.iter().take(3) {
+    for sheet in sheets.iter().take(SHEETS) {
         let ws = workbook.add_worksheet();
         if !sheet.name.is_empty() {
             ws.set_name(sheet.name.chars().take(31).collect::<String>()).ok()?;
         }
-        for (r, c, cell) in sheet.cells.iter().take(48) {
+        for (r, c, cell) in sheet.cells.iter().take(CELLS) {
             let (r, c) = (u32::from(r % 8), u16::from(c % 6));
             match cell {
                 XCell::Text(t) => ws.write_string(r, c, t.render()).ok()?,
@@ -87,9 +128,9 @@ fn build(sheets: &[Sheet]) -> Option<Vec<u8>> {
 
 fuzz_target!(|input: Input| {
     let (name, bytes) = match &input.source {
-        Source::Built(sheets) => ("x.xlsx", build(sheets)),
+        Source::Built(sheets) => ("x.xlsx", built(sheets)),
         Source::Damaged(sheets, flips) => {
-            let bytes = build(sheets).map(|mut b| {
+            let bytes = built(sheets).map(|mut b| {
                 let n = b.len();
                 for &(at, xor) in flips.iter().take(8) {
                     if let Some(byte) = b.get_mut(usize::from(at) % n.max(1)) {

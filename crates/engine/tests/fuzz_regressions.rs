@@ -168,3 +168,112 @@ fn a_utf16_file_is_written_back_as_utf8_with_utf8s_byte_order_mark() {
     let out = applied("t.csv", &bytes);
     assert_eq!(out, "\u{feff}customer_id,spend,segment\nC1,12.5,Big\n");
 }
+
+// type_inference (`fuzz/findings/type_inference-leading-feff`): a cell starting with U+FEFF (the
+// byte order mark's character, here in the middle of the file) was kept when the whole file
+// decided the column's type, but lost when a sample of the first record decided it and the
+// column was then read again (`"\u{feff}x"` read as `"x"`): the re-read split each record with
+// csv-core reset, which drops a UTF-8 byte order mark at the start of its input. Only a mark at
+// the very start of the file is a byte order mark; one at the start of any other cell is its text.
+#[test]
+fn a_cell_starting_with_u_feff_keeps_it_whatever_the_sample() {
+    use segscope_engine::ingest::read_table_sampled;
+    use segscope_engine::table::ColumnData;
+    let csv = "c0\n(12.50)\n\u{feff}x\n"; // the fuzzer's input
+    let read = read_table_sampled("t.csv", csv.as_bytes(), &ReadOptions::default(), usize::MAX, &mut Quiet).unwrap();
+    let ColumnData::Text(values) = &read.table.columns[0].data else { panic!("{:?}", read.table.columns[0]) };
+    assert_eq!(values[1].as_deref(), Some("\u{feff}x"));
+    for sample in 1..=2 {
+        let got = read_table_sampled("t.csv", csv.as_bytes(), &ReadOptions::default(), sample, &mut Quiet).unwrap();
+        assert_eq!(got, read, "sample of {sample}");
+    }
+    // The first column of every record, when streamed past the sample; a mark at the start of the
+    // file is still a byte order mark, and one right after it is the first cell's text.
+    let csv = "\u{feff}\u{feff}id,n\n\u{feff}a,1\n\u{feff}b,2\n\u{feff}c,3\n";
+    let options = ReadOptions::default();
+    let expected = whole(csv.as_bytes(), &options);
+    assert!(expected.iter().all(|(_, cell)| cell.contains("\\u{feff}")), "{expected:?}");
+    assert_eq!(streamed(csv.as_bytes(), &options, 1), expected);
+    let table = read_table("t.csv", csv.as_bytes(), &options, &mut Quiet).unwrap();
+    assert!(table.diagnostics.bom);
+    assert_eq!(table.table.columns[0].name, "\u{feff}id");
+    assert_eq!(table.table.source.fields(&table.table.source.records[0])[0], "\u{feff}a");
+}
+
+// xlsx_ingest (`fuzz/findings/xlsx_ingest-leading-feff`): the same in a workbook. A sheet's cell
+// of U+FEFF alone (A8, the fuzzer's input) was read as a missing value when a sample of the
+// first record decided its column; and a first cell (A1) starting with U+FEFF lost it in both
+// readings, taken for the byte order mark of the CSV the sheet is converted to.
+#[test]
+fn a_workbook_cell_starting_with_u_feff_keeps_it_whatever_the_sample() {
+    use segscope_engine::ingest::read_table_sampled;
+    use segscope_engine::table::ColumnData;
+    let book = |a1: &str| {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(7, 0, "\u{feff}").unwrap();
+        sheet.write_boolean(1, 1, true).unwrap();
+        sheet.write_string(0, 0, a1).unwrap();
+        workbook.save_to_buffer().unwrap()
+    };
+    for a1 in ["0", "\u{feff}0"] {
+        let bytes = book(a1);
+        let whole = read_table_sampled("x.xlsx", &bytes, &ReadOptions::default(), usize::MAX, &mut Quiet).unwrap();
+        let column = &whole.table.columns[0];
+        assert_eq!(column.name, a1);
+        let ColumnData::Text(values) = &column.data else { panic!("{column:?}") };
+        assert_eq!(values, &[None, Some("\u{feff}".to_string())]);
+        for sample in 1..=2 {
+            let got = read_table_sampled("x.xlsx", &bytes, &ReadOptions::default(), sample, &mut Quiet).unwrap();
+            assert_eq!(got, whole, "sample of {sample}, A1 {a1:?}");
+        }
+    }
+}
+
+/// The aggregates of the transactions in `csv` (a sample of `sample` records deciding the types) as
+/// text: the join report, the aggregate columns of every key, the latest day and the rows left out.
+fn transactions_summary(csv: &str, sample: usize) -> String {
+    use segscope_engine::customers::{choose_mapping, join, read_transactions, MappingOverrides};
+    let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+    let bytes = csv.as_bytes();
+    let read =
+        read_transactions("t.csv", bytes, bytes.len() as u64, &ReadOptions::default(), sample, choose, &mut Quiet)
+            .unwrap();
+    let a = read.aggregates;
+    let keys: Vec<Option<String>> = a.keys().into_iter().map(Some).collect();
+    let (columns, report) = join(&a, &keys);
+    format!("{report:?}\n{columns:?}\n{:?}\n{:?}", a.latest(), a.left_out())
+}
+
+// rfm_transactions (`fuzz/findings/rfm_transactions-too-large-at-one-scale`): whether an amount
+// is too large to add up exactly (2^63 units of its last decimal) was decided at the decimals the
+// sample gave its column. The whole column has `0.00`, so -6,944,656,592,455,360,609 is 6.9 × 10^20
+// units of a cent and was left out; a sample of the first record read it as a whole number and
+// added it up. Whether such an amount (9 × 10^9 or more) fits at the column's decimals is now
+// decided when the whole column has been read, and the totals are at the column's decimals
+// however the file was read (here with the 2-decimal amount on a row without a key).
+#[test]
+fn an_amount_too_large_at_its_columns_decimals_is_left_out_whatever_the_sample() {
+    let csv = "customer_id,order_id,order_date,amount\n\
+        C6,O105,2020-12-29,-6944656592455360609\n\
+        ,,2020-01-01,0.00\n"; // the fuzzer's input
+    let whole = transactions_summary(csv, usize::MAX);
+    assert!(whole.contains("line 2: an amount too large to add up exactly"), "{whole}");
+    assert_eq!(transactions_summary(csv, 1), whole);
+
+    // The same amount among others, and the decimals of a row left out: sums at the column's 2.
+    let csv = "customer_id,order_id,order_date,amount\n\
+        C1,O1,2020-01-02,5\n\
+        C6,O105,2020-12-29,-6944656592455360609\n\
+        C6,O106,2020-12-30,12000000000\n\
+        C2,O2,2020-01-03,4.5\n\
+        ,,2020-01-01,0.00\n\
+        C1,O3,2020-01-04,92233720368547758\n";
+    let whole = transactions_summary(csv, usize::MAX);
+    assert!(whole.contains("line 3: an amount too large to add up exactly"), "{whole}");
+    assert!(whole.contains("line 7: an amount too large to add up exactly"), "{whole}");
+    assert!(whole.contains("Decimal { values: [Some(5.0), Some(4.5), Some(12000000000.0)], scale: 2 }"), "{whole}");
+    for sample in 1..=6 {
+        assert_eq!(transactions_summary(csv, sample), whole, "sample of {sample}");
+    }
+}

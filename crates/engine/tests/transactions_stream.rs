@@ -264,3 +264,33 @@ proptest! {
         prop_assert_eq!(format!("{:?}", one.aggregates), format!("{:?}", parts.aggregates));
     }
 }
+
+/// Amounts of 9 × 10^9 or more (which may or may not fit at the column's decimals, known only at the
+/// end), on rows of every kind, with the column's most decimals on a row left out.
+const NEAR_THE_LIMIT: &str = "customer_id,order_id,order_date,amount,category,margin\n\
+    A,O1,2024-01-01,5,shoes,1\n\
+    B,O2,2024-01-02,-6944656592455360609,bags,2\n\
+    A,O3,2024-01-03,12000000000,bags,90000000000000000\n\
+    C,O4,2024-01-04,92233720368547758,hats,3\n\
+    ,O5,2024-01-05,1.25,hats,0.5\n\
+    B,O6,2024-01-06,4.5,shoes,99999999999\n\
+    D,O7,2024-01-07,-10000000000.5,shoes,1\n\
+    E,O8,,20000000000,hats,1\n";
+
+#[test]
+fn amounts_near_the_limit_give_the_whole_columns_reading_in_parts_of_any_size() {
+    let expected = whole(NEAR_THE_LIMIT.as_bytes());
+    for line in [3, 5] {
+        let example = format!("Example {{ line: {line}, found: \"an amount too large to add up exactly\" }}");
+        assert!(expected.contains(&example), "{expected}");
+    }
+    for chunk_bytes in [1, 30, 10_000] {
+        for sample in [1, 2, 3, 5, 9] {
+            let read = streamed_on(NEAR_THE_LIMIT.as_bytes(), sample, chunk_bytes);
+            assert_eq!(summary(&read.aggregates), expected, "parts of {chunk_bytes} bytes, sample {sample}");
+            let a = read.aggregates.summary("A").unwrap();
+            assert_eq!(a.revenue.to_text(), "12000000005.00");
+            assert_eq!(a.margin.map(|m| m.to_text()), Some("90000000000000001.0".to_string()));
+        }
+    }
+}

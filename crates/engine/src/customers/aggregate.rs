@@ -6,7 +6,10 @@
 //! key; per-customer totals kept as they come; each readable row also logged in 32 bytes), and
 //! [`AggregatesBuilder::finish`] groups the log by customer once (a counting sort, so rows keep
 //! file order) into compact columns: purchases per day, distinct orders, spend per category. The
-//! result never depends on how the rows were split into parts.
+//! result never depends on how the rows were split into parts, nor on how much of the file the
+//! sample that decided the column types saw: amounts are summed at the whole amount column's
+//! decimals, and a row whose amount might not fit there (9 × 10^9 or more) waits for the end, when
+//! those are known.
 
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::errors::CustomersError;
 use super::mapping::{TransactionMapping, ValidMapping};
-use super::money::Money;
+use super::money::{Money, MAX_SCALE};
 use crate::ingest::{cell_of, Example, MAX_EXAMPLES};
 use crate::stats::column_stats;
 use crate::table::{Column, ColumnData, Table, ValueFormat};
@@ -75,19 +78,43 @@ pub struct TransactionRow<'a> {
     pub key: Option<&'a str>,
     /// The day (days since 1970-01-01).
     pub day: Option<i32>,
-    /// The amount.
-    pub amount: Option<Money>,
-    /// True when the amount is a number too large to be added up exactly ([`Money::from_f64`]),
-    /// so `amount` is `None` for that reason.
-    pub amount_too_large: bool,
+    /// The amount, as read.
+    pub amount: Option<Amount>,
     /// The order id, when one is mapped.
     pub order: Option<&'a str>,
     /// The category, when one is mapped.
     pub category: Option<&'a str>,
     /// The margin, when one is mapped.
-    pub margin: Option<Money>,
+    pub margin: Option<Amount>,
     /// The 1-based line of the row, for examples.
     pub line: u64,
+}
+
+/// A number of the amount (or margin) column as read, and the decimals it was read at: its
+/// column's in a table, at least its own after a sample. Added up exactly at the whole column's
+/// decimals (the most any of its numbers has, at most [`MAX_SCALE`]), so the result does not
+/// depend on how much of the file a sample saw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Amount {
+    /// The number.
+    pub value: f64,
+    /// Its decimals.
+    pub decimals: u8,
+}
+
+/// A readable row with an amount (or margin) that might be too large to add up exactly at the
+/// column's decimals, known only when the whole column has been read: added up, or left out as
+/// too large, by [`AggregatesBuilder::finish`], in file order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    key: Box<str>,
+    day: i32,
+    amount: f64,
+    margin: Option<f64>,
+    category: Option<Box<str>>,
+    /// The order id's hash ([`order_hash`]), when the row has one.
+    order: Option<u64>,
+    line: u64,
 }
 
 /// Takes transaction rows; [`AggregatesBuilder::finish`] turns them into [`Aggregates`].
@@ -98,6 +125,7 @@ pub struct AggregatesBuilder {
     log: Vec<Logged>,
     categories: Vec<Box<str>>,
     category_index: std::collections::HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>,
+    pending: Vec<Pending>,
     counts: Counts,
 }
 
@@ -110,19 +138,20 @@ pub struct BuiltPart {
     slots: Vec<Slot>,
     log: Vec<Logged>,
     categories: Vec<Box<str>>,
+    pending: Vec<Pending>,
     counts: Counts,
 }
 
 impl From<AggregatesBuilder> for BuiltPart {
     fn from(builder: AggregatesBuilder) -> Self {
-        let AggregatesBuilder { index, slots, log, categories, counts, .. } = builder;
+        let AggregatesBuilder { index, slots, log, categories, pending, counts, .. } = builder;
         let mut keys: Vec<Box<str>> = vec![Box::from(""); slots.len()];
         for (key, s) in index {
             if let Some(k) = keys.get_mut(s as usize) {
                 *k = key;
             }
         }
-        BuiltPart { keys, slots, log, categories, counts }
+        BuiltPart { keys, slots, log, categories, pending, counts }
     }
 }
 
@@ -142,6 +171,10 @@ struct Counts {
     /// The amount and margin columns' names, for errors.
     amount_column: String,
     margin_column: String,
+    /// The amount and margin columns' decimals: the most of any number read in them (at most
+    /// [`MAX_SCALE`]), whatever its row. Sums are exact at these.
+    amount_scale: u8,
+    margin_scale: u8,
     /// The first total that would not add up exactly.
     overflow: Option<Overflow>,
 }
@@ -283,24 +316,76 @@ impl AggregatesBuilder {
         if let Some(d) = row.day {
             c.latest = Some(c.latest.map_or(d, |l| l.max(d)));
         }
-        let units = row.amount.and_then(|m| i64::try_from(m.units).ok().map(|u| (u, m.scale)));
-        let (Some(key), Some(day), Some((units, scale))) = (row.key, row.day, units) else {
-            c.unreadable = c.unreadable.saturating_add(1);
-            let lacks = [row.key.is_none(), row.day.is_none(), units.is_none()];
-            for (n, lacking) in c.without.iter_mut().zip(lacks) {
-                *n = n.saturating_add(u64::from(lacking));
+        if let Some(a) = row.amount {
+            c.amount_scale = c.amount_scale.max(a.decimals.min(MAX_SCALE));
+        }
+        if let Some(m) = row.margin {
+            c.margin_scale = c.margin_scale.max(m.decimals.min(MAX_SCALE));
+        }
+        let order = row.order.map(order_hash);
+        if let (Some(key), Some(day), Some(amount)) = (row.key, row.day, row.amount) {
+            // Whether an amount of 9 × 10^9 or more fits at the column's decimals is known at the end.
+            let large = |a: &Amount| !Money::fits_at_any_scale(a.value);
+            if large(&amount) || row.margin.as_ref().is_some_and(large) {
+                self.pending.push(Pending {
+                    key: key.into(),
+                    day,
+                    amount: amount.value,
+                    margin: row.margin.map(|m| m.value),
+                    category: row.category.map(Box::from),
+                    order,
+                    line: row.line,
+                });
+                return;
             }
-            if c.unreadable_examples.len() < MAX_EXAMPLES {
-                let what = match lacks {
-                    [true, ..] => "no customer key",
-                    [_, true, _] => "no readable date",
-                    _ if row.amount_too_large => "an amount too large to add up exactly",
-                    _ => "no readable amount",
-                };
-                c.unreadable_examples.push(Example { line: row.line, found: what.into() });
+        }
+        let money = |a: Option<Amount>| a.and_then(|a| Money::from_f64(a.value, a.decimals));
+        let amount = money(row.amount);
+        match (row.key, row.day, amount) {
+            (Some(key), Some(day), Some(amount)) => {
+                self.add_readable(key, day, amount, money(row.margin), row.category, order);
             }
-            return;
-        };
+            _ => {
+                let lacks = [row.key.is_none(), row.day.is_none(), amount.is_none()];
+                self.leave_out(lacks, row.amount.is_some(), row.line);
+            }
+        }
+    }
+
+    /// Counts a row left out for what it `lacks` (a key, a date, an amount: [`Counts::without`]),
+    /// its amount a number `too_large` to add up exactly or not, with its line among the first
+    /// examples (in file order, so a row left out at the end finds its place).
+    fn leave_out(&mut self, lacks: [bool; 3], too_large: bool, line: u64) {
+        let c = &mut self.counts;
+        c.unreadable = c.unreadable.saturating_add(1);
+        for (n, lacking) in c.without.iter_mut().zip(lacks) {
+            *n = n.saturating_add(u64::from(lacking));
+        }
+        let at = c.unreadable_examples.partition_point(|e| e.line <= line);
+        if at < MAX_EXAMPLES {
+            let what = match lacks {
+                [true, ..] => "no customer key",
+                [_, true, _] => "no readable date",
+                _ if too_large => "an amount too large to add up exactly",
+                _ => "no readable amount",
+            };
+            c.unreadable_examples.insert(at, Example { line, found: what.into() });
+            c.unreadable_examples.truncate(MAX_EXAMPLES);
+        }
+    }
+
+    /// Adds a row with a key, a date and an amount that can be added up exactly.
+    fn add_readable(
+        &mut self,
+        key: &str,
+        day: i32,
+        amount: Money,
+        margin: Option<Money>,
+        category: Option<&str>,
+        order: Option<u64>,
+    ) {
+        // In range: `Money::from_f64` gives fewer than 2^63 units.
+        let Ok(units) = i64::try_from(amount.units) else { return };
         let slot = match self.index.get(key) {
             Some(&s) => s,
             None => {
@@ -311,8 +396,7 @@ impl AggregatesBuilder {
             }
         };
         let Some(a) = self.slots.get_mut(slot as usize) else { return };
-        let amount = Money { units: i128::from(units), scale };
-        let (revenue, margin) = (a.revenue.checked_add(amount), row.margin.map(|m| a.margin.checked_add(m)));
+        let (revenue, margin) = (a.revenue.checked_add(amount), margin.map(|m| a.margin.checked_add(m)));
         if let Some(revenue) = revenue {
             a.revenue = revenue;
         }
@@ -335,7 +419,7 @@ impl AggregatesBuilder {
             // Cannot overflow where the revenue did not: the purchases are the revenue's positive part.
             a.gross = a.gross.checked_add(amount).unwrap_or(a.gross);
         }
-        let category = match row.category {
+        let category = match category {
             None => NO_CATEGORY,
             Some(name) => match self.category_index.get(name) {
                 Some(&i) => i,
@@ -347,11 +431,22 @@ impl AggregatesBuilder {
                 }
             },
         };
-        let (has_order, order) = match row.order {
-            Some(id) => (true, order_hash(id)),
-            None => (false, 0),
-        };
-        self.log.push(Logged { slot, day, category, has_order, scale, units, order });
+        let (has_order, order) = (order.is_some(), order.unwrap_or(0));
+        self.log.push(Logged { slot, day, category, has_order, scale: amount.scale, units, order });
+    }
+
+    /// Adds the rows whose amount or margin might not fit at the column's decimals, now that the
+    /// whole column has been read: each as the whole column reads it (added up, or left out as too
+    /// large; a margin too large is not added, as elsewhere), in file order.
+    fn add_pending(&mut self) {
+        let (scale, margin_scale) = (self.counts.amount_scale, self.counts.margin_scale);
+        for p in std::mem::take(&mut self.pending) {
+            let margin = p.margin.and_then(|m| Money::from_f64(m, margin_scale));
+            match Money::from_f64(p.amount, scale) {
+                Some(amount) => self.add_readable(&p.key, p.day, amount, margin, p.category.as_deref(), p.order),
+                None => self.leave_out([false, false, true], true, p.line),
+            }
+        }
     }
 
     /// Adds the rows of (a part of) a transactions table.
@@ -388,11 +483,10 @@ impl AggregatesBuilder {
             let row = TransactionRow {
                 key: key.key_text(&mut key_buf),
                 day: cell_of(dates, r).day(),
-                amount: amounts.number(r).and_then(|x| Money::from_f64(x, scale)),
-                amount_too_large: amounts.number(r).is_some_and(|x| Money::from_f64(x, scale).is_none()),
+                amount: amounts.number(r).map(|value| Amount { value, decimals: scale }),
                 order: order.as_ref().and_then(|o| o.key_text(&mut order_buf)),
                 category: categories.and_then(|c| c.label(r)),
-                margin: margins.and_then(|c| c.number(r)).and_then(|x| Money::from_f64(x, margin_scale)),
+                margin: margins.and_then(|c| c.number(r)).map(|value| Amount { value, decimals: margin_scale }),
                 line: transactions.line_of(r).unwrap_or(0),
             };
             self.add_row(&row);
@@ -412,7 +506,7 @@ impl AggregatesBuilder {
     /// every row to one builder gives: slots and categories are numbered in order of first
     /// appearance, and money adds exactly).
     pub fn append(&mut self, later: impl Into<BuiltPart>) {
-        let BuiltPart { keys, slots, log, categories, counts } = later.into();
+        let BuiltPart { keys, slots, log, categories, pending, counts } = later.into();
         let mut overflow = None;
         let slot_of: Vec<u32> = keys
             .into_iter()
@@ -473,10 +567,13 @@ impl AggregatesBuilder {
             },
             ..l
         }));
+        self.pending.extend(pending);
         let c = &mut self.counts;
         if c.overflow.is_none() {
             c.overflow = counts.overflow.or(overflow);
         }
+        c.amount_scale = c.amount_scale.max(counts.amount_scale);
+        c.margin_scale = c.margin_scale.max(counts.margin_scale);
         c.uses_order_ids |= counts.uses_order_ids;
         c.uses_categories |= counts.uses_categories;
         c.uses_margin |= counts.uses_margin;
@@ -512,7 +609,8 @@ impl AggregatesBuilder {
     /// [`CustomersError::TooLarge`] when a customer's amounts (or margins) add up to more than can
     /// be added exactly: 2^63 units of the last decimal on one day or in one category, about
     /// 1.7 × 10^38 in all; [`CustomersError::TooManyRows`] past 2^32 − 1 readable rows.
-    pub fn finish(self) -> Result<Aggregates, CustomersError> {
+    pub fn finish(mut self) -> Result<Aggregates, CustomersError> {
+        self.add_pending();
         let AggregatesBuilder { index, mut slots, log, categories, mut counts, .. } = self;
         let too_large = |counts: &Counts, overflow: &Overflow| CustomersError::TooLarge {
             column: if overflow.margin { counts.margin_column.clone() } else { counts.amount_column.clone() },
@@ -528,8 +626,10 @@ impl AggregatesBuilder {
         let key_of = |s: usize| index.iter().find(|(_, &v)| v as usize == s).map(|(k, _)| k.to_string());
         let overflow_at = |s: usize| Overflow { customer: key_of(s).unwrap_or_default(), margin: false };
         let n = slots.len();
-        let scale = log.iter().map(|l| l.scale).max().unwrap_or(0);
-        // A row's units at the largest scale; `None` past i64.
+        // The amount column's decimals (every row's are at most these), however the file was read.
+        let scale = log.iter().map(|l| l.scale).max().unwrap_or(0).max(counts.amount_scale);
+        let margin_scale = counts.margin_scale;
+        // A row's units at the column's scale; `None` past i64.
         let at_scale = |l: &Logged| -> Option<i64> {
             10i64.checked_pow(u32::from(scale.saturating_sub(l.scale)))?.checked_mul(l.units)
         };
@@ -589,6 +689,19 @@ impl AggregatesBuilder {
             day_starts.push(days.len());
             return_starts.push(return_days.len());
             spend_starts.push(spend_category.len());
+            // The totals at the columns' decimals, whatever decimals the rows were read at.
+            let at = |m: Money, scale: u8| m.units_at(scale).map(|units| Money { units, scale });
+            match (at(slot.revenue, scale), at(slot.gross, scale), at(slot.margin, margin_scale.max(slot.margin.scale)))
+            {
+                (Some(revenue), Some(gross), Some(margin)) => {
+                    (slot.revenue, slot.gross, slot.margin) = (revenue, gross, margin)
+                }
+                (revenue, gross, _) => {
+                    let margin = revenue.is_some() && gross.is_some();
+                    let customer = key_of(s).unwrap_or_default();
+                    return Err(too_large(&counts, &Overflow { customer, margin }));
+                }
+            }
             rows.clear();
             let range = Self::range_of(&starts, s);
             rows.extend(order.get(range).unwrap_or_default().iter().filter_map(|&i| log.get(i as usize)).copied());

@@ -15,8 +15,8 @@ mod read;
 pub mod sql;
 
 pub use aggregate::{
-    customer_keys, join, key_text, report, Aggregates, AggregatesBuilder, BuiltPart, CustomerSummary, JoinReport,
-    PurchaseDays, TransactionRow, COLUMNS, MAX_CATEGORY_SHARES,
+    customer_keys, join, key_text, report, Aggregates, AggregatesBuilder, Amount, BuiltPart, CustomerSummary,
+    JoinReport, PurchaseDays, TransactionRow, COLUMNS, MAX_CATEGORY_SHARES,
 };
 pub use errors::CustomersError;
 pub use mapping::{choose_mapping, key_column, MappingChoices, MappingOverrides, TransactionMapping, ValidMapping};

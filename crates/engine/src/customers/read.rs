@@ -10,10 +10,9 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::aggregate::{Aggregates, AggregatesBuilder, BuiltPart, TransactionRow};
+use super::aggregate::{Aggregates, AggregatesBuilder, Amount, BuiltPart, TransactionRow};
 use super::errors::CustomersError;
 use super::mapping::ValidMapping;
-use super::money::Money;
 use crate::ingest::{
     CellValue, ChunkReader, ChunkVisited, IngestError, IngestErrorKind, Ingested, ReadOptions, RecordChunk, RowReader,
     CHUNK_BYTES,
@@ -300,28 +299,24 @@ impl RowAdder {
 
     /// The visitor that adds each record's cells to `builder`.
     fn adding_to<'b>(&'b self, builder: &'b mut AggregatesBuilder) -> impl FnMut(u64, &[CellValue<'_>]) + 'b {
-        let money = |c: &CellValue<'_>, scale: u8| c.number().map(|x| Money::from_f64(x, scale.max(c.decimals())));
-        let amount_at = move |c: &CellValue<'_>, scale: u8| {
-            let m = money(c, scale);
-            (m.flatten(), m.is_some_and(|m| m.is_none()))
-        };
+        // A number at the sample's decimals, or its own when it has more.
+        let number =
+            |c: &CellValue<'_>, scale: u8| c.number().map(|value| Amount { value, decimals: scale.max(c.decimals()) });
         let (mut key_buf, mut order_buf) = (String::new(), String::new());
         move |line, cells| {
             let cell = |at: Option<usize>| at.and_then(|i| cells.get(i)).copied().unwrap_or(CellValue::Missing);
             let (key, order) = (cell(Some(0)), cell(self.order_at));
             let category = cell(self.category_at);
-            let (amount, amount_too_large) = amount_at(&cell(Some(2)), self.amount_scale);
             let row = TransactionRow {
                 key: key.key_text(&mut key_buf),
                 day: cell(Some(1)).day(),
-                amount,
-                amount_too_large,
+                amount: number(&cell(Some(2)), self.amount_scale),
                 order: order.key_text(&mut order_buf),
                 category: match category {
                     CellValue::Text(t) => Some(t),
                     _ => None,
                 },
-                margin: money(&cell(self.margin_at), self.margin_scale).flatten(),
+                margin: number(&cell(self.margin_at), self.margin_scale),
                 line,
             };
             builder.add_row(&row);

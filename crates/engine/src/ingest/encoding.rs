@@ -171,6 +171,17 @@ fn first_invalid_utf8_line(bytes: &[u8]) -> Option<u64> {
     })
 }
 
+/// A `csv` reader of the records in `body` (a decoded body, or part of one), fields split on
+/// `delimiter`, of any length. A U+FEFF at its start is kept as data: the file's byte order mark
+/// was taken off by [`decode`], and another is the first cell's text, as it is in every other cell.
+/// (`csv-core` drops a UTF-8 byte order mark at the start of the first input it is given; given
+/// the first two bytes alone, it never sees one.)
+pub(crate) fn csv_reader(body: &[u8], delimiter: u8) -> csv::Reader<std::io::Chain<&[u8], &[u8]>> {
+    use std::io::Read;
+    let (head, tail) = body.split_at(body.len().min(2));
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(head.chain(tail))
+}
+
 /// Decodes one field's bytes with the body's encoding.
 pub fn decode_field(bytes: &[u8], encoding: TextEncoding) -> Cow<'_, str> {
     match encoding {
@@ -213,6 +224,16 @@ mod tests {
         assert_eq!(&*d.body, b"a,b\n1,2\n");
         assert_eq!(d.evidence, EncodingEvidence::ByteOrderMark);
         assert_eq!(d.bom, UTF8_BOM);
+    }
+
+    #[test]
+    fn u_feff_after_the_byte_order_mark_is_the_first_cells_text() {
+        let d = decode("\u{feff}\u{feff}a,b\n\u{feff}1,2\n".as_bytes(), None).unwrap();
+        assert_eq!(d.bom, UTF8_BOM);
+        let mut reader = csv_reader(&d.body, b',');
+        let firsts: Vec<String> =
+            reader.byte_records().map(|r| String::from_utf8(r.unwrap().get(0).unwrap().to_vec()).unwrap()).collect();
+        assert_eq!(firsts, ["\u{feff}a", "\u{feff}1"]);
     }
 
     #[test]

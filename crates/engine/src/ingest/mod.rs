@@ -162,7 +162,7 @@ fn read(
     let decoded = encoding::decode(bytes, options.encoding)?;
     let body = decoded.body.as_ref();
     let delimiter = options.delimiter.unwrap_or_else(|| dialect::sniff_delimiter(body));
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(body);
+    let mut reader = encoding::csv_reader(body, delimiter);
 
     let mut record = csv::ByteRecord::new();
     let mut header: Option<(RecordSpan, Vec<String>)> = None;

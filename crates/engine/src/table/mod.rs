@@ -51,8 +51,7 @@ impl Source {
     /// Splits one record of the source into its fields' original text.
     pub fn fields(&self, span: &RecordSpan) -> Vec<String> {
         let bytes = self.bytes.get(span.start..span.end).unwrap_or_default();
-        let mut reader =
-            csv::ReaderBuilder::new().delimiter(self.delimiter).has_headers(false).flexible(true).from_reader(bytes);
+        let mut reader = crate::ingest::encoding::csv_reader(bytes, self.delimiter);
         let mut record = csv::ByteRecord::new();
         match reader.read_byte_record(&mut record) {
             Ok(true) => record.iter().map(|f| decode_field(f, self.encoding).into_owned()).collect(),

@@ -222,9 +222,10 @@ fn limit_label(limit: u64) -> String {
     }
 }
 
-/// Quotes a value for the CSV Segscope writes (comma-separated, quoted only when needed).
+/// Quotes a value for the CSV Segscope writes (comma-separated, quoted only when needed). A value
+/// that starts with U+FEFF is quoted too: first in the file, it would be read as a byte order mark.
 fn push_field(out: &mut Vec<u8>, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
+    if value.contains([',', '"', '\n', '\r']) || value.starts_with([' ', '\u{feff}']) || value.ends_with(' ') {
         out.push(b'"');
         out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
         out.push(b'"');
@@ -275,5 +276,12 @@ mod tests {
         let mut out = Vec::new();
         push_record(&mut out, ["a", "b,c", "say \"hi\"", " x"]);
         assert_eq!(out, b"a,\"b,c\",\"say \"\"hi\"\"\",\" x\"\n");
+    }
+
+    #[test]
+    fn a_value_starting_with_u_feff_is_quoted_so_it_is_not_taken_for_a_byte_order_mark() {
+        let mut out = Vec::new();
+        push_record(&mut out, ["\u{feff}a", "b\u{feff}"]);
+        assert_eq!(out, "\"\u{feff}a\",b\u{feff}\n".as_bytes());
     }
 }
