@@ -74,6 +74,12 @@ test('a project with its data opens in a new browser with the same segmentations
   await waitIdle(page);
   const expected = await listed(page);
   const rulesCsv = (await downloads(page, `${row('rules')} .download-csv`, (n) => n.length === 2)).find((f) => f.name.endsWith('.csv'));
+  // A chart choice: the profile's KPI chart shows orders per customer.
+  await goTo(page, 'profiles');
+  await page.click('#run-profile');
+  await page.waitForSelector('#kpi-chart');
+  await page.selectOption('#kpi-chart-kpi', 'orders_per_customer');
+  await waitIdle(page);
 
   await goTo(page, 'data');
   await page.check('#project-include-data');
@@ -107,6 +113,10 @@ test('a project with its data opens in a new browser with the same segmentations
   await p2.waitForFunction((n) => document.querySelectorAll('li.segment-card').length === n, segmentCards);
   await goTo(p2, 'segment/split');
   assert.equal(await p2.$eval('#split-column', (s) => s.value), 'region');
+  await goTo(p2, 'profiles');
+  await p2.click('#run-profile');
+  await p2.waitForSelector('#kpi-chart');
+  assert.equal(await p2.inputValue('#kpi-chart-kpi'), 'orders_per_customer', 'the chart choice comes back');
   await goTo(p2, 'segment/rfm');
   await p2.waitForSelector('#rfm-grid button.cell');
   await waitIdle(p2);
