@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo, ruleTemplate, splitBy } from './harness.mjs';
 
 const axeSource = readFileSync(join(repoRoot, 'tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 let server, browser;
@@ -130,13 +130,8 @@ test('every chart has its numbers as a table, and groups on one chart differ by 
   const { page } = rec;
   await page.goto(server.url + '?sample#/segment/split');
   await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
-  await page.selectOption('#split-column', 'region');
-  await page.click('#run-split');
-  await page.waitForSelector('#segment-table tbody tr');
-  await goTo(page, 'segment/rules');
-  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
-  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
-  await page.selectOption('#rules-template', life);
+  await splitBy(page, 'region');
+  await ruleTemplate(page, 'Life stage');
   await page.waitForSelector('#rules-chart');
   await goTo(page, 'segment/clusters');
   await page.waitForSelector('#feature-revenue', { state: 'attached' });

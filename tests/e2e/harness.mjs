@@ -284,6 +284,24 @@ export function scratchDir(name) {
   return dir;
 }
 
+/** Splits the open data by `column` in the Split workspace and waits for its segments. */
+export async function splitBy(page, column) {
+  await goTo(page, 'segment/split');
+  await page.selectOption('#split-column', column);
+  await page.click('#run-split');
+  await page.waitForSelector('#segment-table tbody tr');
+}
+
+/** Starts rule segments from the template whose name starts with `prefix` (the Rules workspace) and waits for the count. */
+export async function ruleTemplate(page, prefix) {
+  await goTo(page, 'segment/rules');
+  await page.waitForSelector(`#rules-template option:has-text("${prefix}")`, { state: 'attached' });
+  const value = await page.$eval('#rules-template', (s, p) => [...s.options].find((o) => o.text.startsWith(p)).value, prefix);
+  await page.selectOption('#rules-template', value);
+  await page.waitForSelector('li.segment-card');
+  await page.waitForSelector('#remainder-count');
+}
+
 /** The files of a zip (a download, or an xlsx), by name, as text, read by Python's zipfile. */
 export function unzip(bytes) {
   const dir = scratchDir('zip');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, scratchDir } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, ruleTemplate, scratchDir, splitBy } from './harness.mjs';
 
 const work = scratchDir('projects');
 let server, browser;
@@ -55,14 +55,8 @@ test('a project with its data opens in a new browser with the same segmentations
   const { page } = rec;
   await page.goto(server.url + '?sample#/segment/split');
   await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
-  await page.selectOption('#split-column', 'region');
-  await page.click('#run-split');
-  await page.waitForSelector('#segment-table tbody tr');
-  await goTo(page, 'segment/rules');
-  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
-  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
-  await page.selectOption('#rules-template', life);
-  await page.waitForSelector('#remainder-count');
+  await splitBy(page, 'region');
+  await ruleTemplate(page, 'Life stage');
   const segmentCards = await page.$$eval('li.segment-card', (l) => l.length);
   const before = await listed(page);
   assert.equal(before.length, 3, 'RFM, split and rules');
@@ -138,10 +132,7 @@ test('without its data, a project asks for the files; on another file it says wh
   await page.waitForSelector('#dataset-summary');
   await page.setInputFiles('#transactions-input', transactions);
   await page.waitForSelector('#transactions-report');
-  await goTo(page, 'segment/split');
-  await page.selectOption('#split-column', 'urbanicity');
-  await page.click('#run-split');
-  await page.waitForSelector('#segment-table tbody tr');
+  await splitBy(page, 'urbanicity');
   await waitIdle(page);
   const expected = await listed(page);
   await goTo(page, 'data');
@@ -201,9 +192,7 @@ test('"Remember my last project" keeps it in IndexedDB only when ticked; it reop
   const { page } = rec;
   await page.goto(server.url + '?sample#/segment/split');
   await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
-  await page.selectOption('#split-column', 'region');
-  await page.click('#run-split');
-  await page.waitForSelector('#segment-table tbody tr');
+  await splitBy(page, 'region');
   await waitIdle(page);
   const expected = await listed(page);
   await goTo(page, 'data');

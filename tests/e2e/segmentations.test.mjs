@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip } from './harness.mjs';
+import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip, ruleTemplate, splitBy } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 let server, browser;
@@ -30,16 +30,8 @@ test('split, rules and RFM in one list: rename, make current, download each, sta
   await page.waitForSelector('#dataset-summary', { state: 'attached' });
   // RFM is scored as soon as the sample's transactions arrive: let it finish first, so the order is known.
   await page.waitForSelector('#rfm-grid button.cell', { state: 'attached' });
-  await page.selectOption('#split-column', 'region');
-  await page.click('#run-split');
-  await page.waitForSelector('#segment-table tbody tr');
-
-  await goTo(page, 'segment/rules');
-  await page.waitForSelector('#rules-template option:has-text("Life stage")', { state: 'attached' });
-  const life = await page.$eval('#rules-template', (s) => [...s.options].find((o) => o.text.startsWith('Life stage')).value);
-  await page.selectOption('#rules-template', life);
-  await page.waitForSelector('li.segment-card');
-  await page.waitForSelector('#remainder-count');
+  await splitBy(page, 'region');
+  await ruleTemplate(page, 'Life stage');
 
   await goTo(page, 'segment/rfm');
   await page.waitForSelector('#rfm-grid button.cell');

@@ -8,15 +8,15 @@
 mod session;
 
 use segscope_engine::api::{
-    AssignmentId, ClusterParams, Definition, FeatureSpec, FileOut, Missing, ProjectRestored, ReadOptions, Request,
-    Response, Scaling, SegmentationFiles, SegmentationView, Session, SplitParams, Typed,
+    AssignmentId, FileOut, ProjectRestored, ReadOptions, Request, Response, SegmentationFiles, SegmentationView,
+    Session, SplitParams, Typed,
 };
 use segscope_engine::clv::ClvParams;
 use segscope_engine::project::Project;
 use segscope_engine::reproduce::SegmentationRecipe;
 use segscope_engine::rfm::RfmParams;
 use segscope_engine::sample::{sample_csv, SampleParams};
-use session::{error, ok, D};
+use session::{error, kmeans, lifestyle, ok, D};
 
 fn params() -> SampleParams {
     SampleParams { customers: 500.into(), ..SampleParams::default() }
@@ -25,22 +25,6 @@ fn params() -> SampleParams {
 /// The sample's files (customers, transactions) as `segscope sample` writes them.
 fn sample_files() -> (Vec<u8>, Vec<u8>) {
     sample_csv(&params().check().unwrap()).unwrap()
-}
-
-fn lifestyle() -> Definition {
-    let path = format!("{}/../../examples/segments/sample-lifestyle.json", env!("CARGO_MANIFEST_DIR"));
-    Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn kmeans() -> ClusterParams {
-    let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
-    ClusterParams {
-        features: vec![f("age"), f("income"), f("revenue")],
-        missing: Missing::Impute,
-        n_init: Typed::Value(2),
-        seed: Typed::Value(7),
-        ..ClusterParams::default()
-    }
 }
 
 /// The sample's files opened as a user opens them (not the built-in sample), with work of every

@@ -6,10 +6,7 @@
 #[path = "support/session.rs"]
 mod session;
 
-use segscope_engine::api::{
-    ClusterParams, Definition, FeatureSpec, FileOut, Missing, ReportFormat, Request, Response, Scaling,
-    SegmentationFiles, Session, Typed,
-};
+use segscope_engine::api::{FileOut, ReportFormat, Request, Response, SegmentationFiles, Session, Typed};
 use segscope_engine::clv::ClvParams;
 use segscope_engine::export::Manifest;
 use segscope_engine::progress::Quiet;
@@ -17,7 +14,7 @@ use segscope_engine::reproduce::{read_manifest, verify, zip_members, Difference,
 use segscope_engine::rfm::RfmParams;
 use segscope_engine::sample::{sample_csv, SampleParams};
 use segscope_engine::split::SplitParams;
-use session::{ok, D};
+use session::{kmeans, lifestyle, ok, D};
 
 /// The sample's files (customers, transactions) as `segscope sample` writes them.
 fn sample_files() -> (Vec<u8>, Vec<u8>) {
@@ -65,22 +62,6 @@ fn assert_reproduced(downloaded: &[FileOut]) -> Manifest {
         assert!(a.bytes == b.bytes, "{} is not the same bytes", a.name);
     }
     manifest
-}
-
-fn kmeans() -> ClusterParams {
-    let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
-    ClusterParams {
-        features: vec![f("age"), f("income"), f("revenue")],
-        missing: Missing::Impute,
-        n_init: Typed::Value(2),
-        seed: Typed::Value(7),
-        ..ClusterParams::default()
-    }
-}
-
-fn lifestyle() -> Definition {
-    let path = format!("{}/../../examples/segments/sample-lifestyle.json", env!("CARGO_MANIFEST_DIR"));
-    Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]

@@ -38,3 +38,22 @@ pub fn split_sample(s: &mut Session) -> segscope_engine::api::AssignmentId {
     let Response::Segmented(view) = ok(s, Request::Split { dataset: D, params: split }) else { panic!() };
     view.id
 }
+
+/// The sample's "lifestyle" rule segments (`examples/segments/sample-lifestyle.json`).
+pub fn lifestyle() -> segscope_engine::api::Definition {
+    let path = format!("{}/../../examples/segments/sample-lifestyle.json", env!("CARGO_MANIFEST_DIR"));
+    segscope_engine::api::Definition::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// k-means on the sample's age, income and revenue (z-scores, missing imputed, 2 inits, seed 7).
+pub fn kmeans() -> segscope_engine::api::ClusterParams {
+    use segscope_engine::api::{ClusterParams, FeatureSpec, Missing, Scaling, Typed};
+    let f = |c: &str| FeatureSpec { column: c.into(), log: false, scaling: Scaling::Zscore, weight: 1.0, score: None };
+    ClusterParams {
+        features: vec![f("age"), f("income"), f("revenue")],
+        missing: Missing::Impute,
+        n_init: Typed::Value(2),
+        seed: Typed::Value(7),
+        ..ClusterParams::default()
+    }
+}
