@@ -119,8 +119,17 @@ impl Projects {
                 Opened::Table => {
                     let request =
                         Request::Ingest { name: name.clone(), bytes: Vec::new(), options: s.read_options.clone() };
-                    let response = app.request_with_file(&format!("Reading {name}…"), request, data).await;
-                    let Some(Response::Dataset(view)) = response else { return };
+                    let response = app.request_with_file(&format!("Reading {name}…"), request, data.clone()).await;
+                    let view = match response {
+                        Some(Response::Dataset(view)) => view,
+                        // Too large to open whole: the ways that fit are offered, as for any file.
+                        Some(Response::TooLarge(view)) => {
+                            app.too_large
+                                .set(Some(crate::components::too_large::TooLargeFile { view: *view, file: data }));
+                            return;
+                        }
+                        _ => return,
+                    };
                     let dataset = view.id;
                     app.show_dataset(Some(Response::Dataset(view)));
                     if let (Some(record), Some(file)) = (&s.transactions, transactions) {
