@@ -1,24 +1,15 @@
 // Accessibility as a keyboard or screen-reader user meets it: an axe-core scan (the npm package in tools/, run inside
 // the page) of every workspace, with data open and each one's results shown, reports no serious or critical issue;
 // the whole flow (open the sample, split, download) works from the keyboard alone, with a visible focus.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo, ruleTemplate, splitBy } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, goTo, ruleTemplate, splitBy, useSite, server, browser } from './harness.mjs';
 
 const axeSource = readFileSync(join(repoRoot, 'tools', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 /** axe-core's serious and critical violations on the page as it is, each as "rule: target (summary)". */
 async function scan(page) {

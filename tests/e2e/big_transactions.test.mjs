@@ -5,28 +5,20 @@
 // part at a time from the browser's File (never copied whole into the engine) and its RFM equals `segscope rfm` exactly.
 // The first test adds the parts up on three helper workers beside the engine's (`?workers=3`), the second on the
 // engine's worker alone (`?workers=0`): both equal the command line, so every worker count gives the same result.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir, useSite, server, browser } from './harness.mjs';
 
 const CUSTOMERS = 400_000;
 const work = scratchDir('big-transactions');
 const segscope = (...args) =>
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   segscope('sample', '--out', work, '--customers', String(CUSTOMERS));
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('a ~200 MB transactions file: progress, Cancel keeps the customers, then it loads and RFM equals segscope rfm', async () => {

@@ -3,28 +3,19 @@
 // recommended k, choose k, fit, read the profiles (sizes, heat map, quartiles, the picture), rename a cluster, see
 // its customers, download the CSV with clusters and the model; `segscope apply --model` on the same customers and
 // transactions labels them the same, row for row; the clustering is in the Segmentations list.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, downloads, goTo, repoRoot, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, downloads, goTo, repoRoot, scratchDir, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
-let server, browser;
 const work = scratchDir('clusters');
 const segscope = (...args) =>
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 const FEATURES = ['age', 'income', 'app_sessions_90d', 'revenue', 'last_order_date'];
 // A feature's tick box, as the workspace names it.

@@ -1,25 +1,16 @@
 // Other file formats read like their CSV twin (fixtures made by crates/engine/tests/data/make_formats.py):
 // a .csv.gz, and an .xlsx whose second sheet `Orders` holds the rows with dates stored as Excel serials.
 // Each is opened, split by `channel`, and its segment counts compared with the CSV's.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, goTo, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
 const data = join(repoRoot, 'crates', 'engine', 'tests', 'data');
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 /** The CSV twin's rows per channel. */
 function expectedCounts() {

@@ -13,6 +13,7 @@
 // package.json of their own and no NODE_PATH. It only drives the installed Chromium; it never downloads one.
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -167,6 +168,28 @@ export async function launchBrowser() {
       '--disable-sync',
     ],
     headless: true,
+  });
+}
+
+/** The site's server and the browser of the test file that called [`useSite`], once started (live bindings). */
+export let server;
+/** See `server`. */
+export let browser;
+
+/**
+ * Before the calling test file's tests: makes the artifacts folder, runs `prepare` (generating data files, building
+ * the CLI), starts the site's server and the browser (exported as `server` and `browser`); after them, stops both.
+ */
+export function useSite(prepare = async () => {}) {
+  before(async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    await prepare();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
   });
 }
 

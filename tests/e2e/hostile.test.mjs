@@ -1,25 +1,16 @@
 // The hostile-file corpus (tests/data/hostile, made by its make.py) in the page: each file opens or gives a message
 // naming it within seconds, the page never dies, and afterwards it still works (the last good dataset stays; the sample
 // opens and splits).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, goTo, useSite, server, browser } from './harness.mjs';
 
 const corpus = join(artifactsDir, 'hostile');
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   execFileSync('python3', [join(repoRoot, 'tests', 'data', 'hostile', 'make.py'), corpus]);
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 // Each file, and what the page must show: the dataset's size, or an error naming the file with these words.

@@ -2,23 +2,14 @@
 // (with a target) and the mean revenue of urban customers, built with the rule builder's condition editor and counted
 // live; the values per segment checked against the split's own download computed here; edited, refused with a
 // sentence when unnamed, saved as a file, removed and opened again; in the HTML report.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo, setColumn } from './harness.mjs';
+import { newRecordedPage, artifactsDir, download, goTo, setColumn, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
-let server, browser;
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 /** The KPI table's cells of one KPI: { segment: text }. */
 async function cells(page, kpi) {

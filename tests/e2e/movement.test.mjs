@@ -1,23 +1,14 @@
 // Movement against another file of the same customers: the sample split by urbanicity, compared with an "earlier"
 // export written here (some customers moved, some gone, the rest new): the segmentation is made again on that file,
 // customers matched by customer_id, and the matrix on the page equals the one computed here from both files.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo } from './harness.mjs';
+import { newRecordedPage, artifactsDir, download, goTo, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
-let server, browser;
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 const quote = (v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 

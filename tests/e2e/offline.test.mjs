@@ -2,23 +2,13 @@
 // gone and the network switched off, open it again: the page, the engine's worker and the sample all come from the
 // service worker's copy, a split runs and downloads. The manifest and icons make it installable; the copy holds only
 // the app's own files, under the sub-path's own name.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, download, useSite, server, browser } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 test('after one visit the app opens and works with the network off, from a sub-path', async () => {
   const rec = await newRecordedPage(browser, server.url);

@@ -2,23 +2,13 @@
 // start-up but for Segscope's own files; the Privacy panel says so (0 requests elsewhere) and that none of the data is
 // stored in the browser, which is true (no cookies, local storage or IndexedDB; the only cache holds the app's own files,
 // for offline use); a request elsewhere shows in its count.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, goTo, download } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, goTo, download, useSite, server, browser } from './harness.mjs';
 
-let server, browser;
-
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 test('a session over every workspace stays on the page and stores nothing; the Privacy panel says so', async () => {
   const rec = await newRecordedPage(browser, server.url);

@@ -3,22 +3,12 @@
 // column by segment with its index, the niche finder, two segments compared, and the movement of customers between
 // RFM as of the last day frozen and made again as of half a year earlier; the report downloaded as HTML, a workbook
 // and a tidy CSV.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip, ruleTemplate, splitBy } from './harness.mjs';
+import { newRecordedPage, artifactsDir, download, downloads, goTo, unzip, ruleTemplate, splitBy, useSite, server, browser } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 /** The numbers in a formatted cell: `1,234` → 1234, `62.0%` → 62. */
 const num = (text) => Number(text.replace(/[^0-9.\-]/g, ''));

@@ -3,28 +3,20 @@
 // saved without its data asks for the data files; on another file it says what differs and opens only when asked.
 // Nothing is stored in the browser unless "Remember my last project" is ticked; then the project reopens after a
 // reload, and unticking deletes it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, ruleTemplate, scratchDir, splitBy } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, ruleTemplate, scratchDir, splitBy, useSite, server, browser } from './harness.mjs';
 
 const work = scratchDir('projects');
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', 'sample', '--out', work, '--customers', '2000'], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const row = (kind) => `#segmentations-table tbody tr[data-kind="${kind}"]`;

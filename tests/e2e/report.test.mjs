@@ -10,7 +10,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { pathToFileURL } from 'node:url';
-
 import { artifactsDir, launchBrowser, repoRoot, scratchDir } from './harness.mjs';
 
 const work = scratchDir('report');

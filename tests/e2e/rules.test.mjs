@@ -1,30 +1,22 @@
 // The rule builder as a marketer uses it: build three segments (one with a nested OR group) on the sample
 // data, check the live counts against `segscope apply --summary` on the same file, save the definition, reload
 // the page and open it again, download the CSV with segments and the SQL, and run that SQL in DuckDB.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, setColumn, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, download, downloads, goTo, setColumn, scratchDir, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
-let server, browser;
 const work = scratchDir('rules');
 
 function segscope(...args) {
   return execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });
 }
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   segscope('sample', '--out', work); // the same seed and size as the app's built-in sample
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Live counts as shown: [[name, count], ...] with the remainder last. */

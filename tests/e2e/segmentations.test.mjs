@@ -2,24 +2,13 @@
 // listed in Segmentations; rename one; make each current in turn and download its CSV + manifest (and its
 // definition and SQL where it has them); change a column type and see each made again or marked stale (the Split
 // workspace shows its split made again); and the workspaces have URLs (reload, back and forward land where they should).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, downloads, goTo, unzip, ruleTemplate, splitBy } from './harness.mjs';
+import { newRecordedPage, artifactsDir, download, downloads, goTo, unzip, ruleTemplate, splitBy, useSite, server, browser } from './harness.mjs';
 import { parseCsv } from './csv.mjs';
 
-let server, browser;
-
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useSite();
 
 const row = (kind) => `#segmentations-table tbody tr[data-kind="${kind}"]`;
 

@@ -3,28 +3,20 @@
 // what fits: only some columns (their sizes shown, the total updated as they are ticked), a seeded random sample of
 // its rows (the same seed gives the same rows), or the command-line tool. Both ways open a dataset, read a part at a
 // time from the browser's File.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, scratchDir, useSite, server, browser } from './harness.mjs';
 
 const CUSTOMERS = 20_000;
 const work = scratchDir('too-large');
-let server, browser;
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', 'sample', '--out', work, '--customers', String(CUSTOMERS)], {
     cwd: repoRoot,
   });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('a file too large for the memory left offers its columns or a seeded sample, and each opens', async () => {

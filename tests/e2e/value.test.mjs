@@ -1,26 +1,18 @@
 // The Value workspace: RFM on the sample, read the grid, paint a cell, see a cell's customers, and
 // download the per-customer RFM CSV and compare it with `segscope rfm` on the same file, row for row; numbers typed
 // wrong in CLV, RFM and split get the engine's sentence with the range.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, repoRoot, download, goTo, scratchDir, useSite, server, browser } from './harness.mjs';
 
-let server, browser;
 const work = scratchDir('value');
 const segscope = (...args) => execFileSync('cargo', ['run', '--quiet', '-p', 'segscope-cli', '--', ...args], { cwd: repoRoot, encoding: 'utf8' });
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   segscope('sample', '--out', work);
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('RFM grid on the sample equals segscope rfm, row for row', async () => {

@@ -3,17 +3,16 @@
 // its segments exactly as they were (same downloads, byte for byte). A 1,000,000-customer file then opens to the end.
 // The file cancelled is five times bigger, so that a fast machine cannot finish reading it before the test has typed,
 // browsed two workspaces and clicked Cancel.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newRecordedPage, artifactsDir, download, goTo, scratchDir } from './harness.mjs';
+import { newRecordedPage, artifactsDir, download, goTo, scratchDir, useSite, server, browser } from './harness.mjs';
 
 const CUSTOMERS = 1_000_000;
 const work = scratchDir('worker');
 const big = join(work, 'big-customers.csv');
 const huge = join(work, 'huge-customers.csv');
-let server, browser;
 
 /** Writes a plain customers file: id, age, region, spend, signup date (about 40 MB per 1,000,000 rows). */
 async function writeBigFile(path, rows) {
@@ -34,16 +33,9 @@ async function writeBigFile(path, rows) {
   await new Promise((r) => out.end(r));
 }
 
-before(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
+useSite(async () => {
   await writeBigFile(big, CUSTOMERS);
   await writeBigFile(huge, 5 * CUSTOMERS);
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 test('a big customers file: progress, a responsive page, Cancel keeps the open data, then 1,000,000 customers open', async () => {
