@@ -266,3 +266,22 @@ fn a_file_that_is_not_a_project_is_refused_with_its_name() {
     );
     assert!(e.contains("its format is `segscope.manifest/2`"), "{e}");
 }
+
+#[test]
+fn other_columns_are_named_among_the_differences() {
+    let mut s = worked_session();
+    let file = save(&mut s, false);
+    let (customers, transactions) = sample_files();
+    let renamed = String::from_utf8(customers).unwrap().replacen("customer_id", "id", 1);
+    let mut other = Session::new();
+    let dataset = open_files(&mut other, renamed.into_bytes(), transactions);
+    let request = Request::RestoreProject { dataset, name: file.name, bytes: file.bytes, anyway: false };
+    let Response::ProjectDiffers { differences, .. } = ok(&mut other, request) else { panic!() };
+    assert!(
+        differences
+            .iter()
+            .any(|d| d.starts_with("in the open data, column 1 is `id` (")
+                && d.contains("the project says `customer_id` (")),
+        "{differences:?}"
+    );
+}

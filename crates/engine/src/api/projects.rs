@@ -96,7 +96,7 @@ pub(super) fn save(ds: &Dataset, include_data: bool, view: serde_json::Value) ->
         .map(|e| ProjectSegmentation {
             recipe: recipe_of(&e.spec, &e.name),
             model: match &e.spec {
-                Spec::Clusters(spec) => serde_json::from_str(&spec.model.to_json()).ok(),
+                Spec::Clusters(spec) => serde_json::to_value(&spec.model).ok(),
                 _ => None,
             },
             working: store.working(e.spec.kind()) == Some(e.id),
@@ -192,11 +192,8 @@ pub(super) fn differences(project: &Project, ds: &Dataset) -> Result<Vec<String>
         }
         (None, None) => {}
     }
-    let words = |c: &crate::export::ColumnRecord| format!("`{}` ({})", c.name, c.column_type.label());
-    if let Some((i, (saved, open))) = project.columns.iter().zip(&now.columns).enumerate().find(|(_, (a, b))| a != b) {
-        out.push(format!("column {} is {}; the project's was {}.", i.saturating_add(1), words(open), words(saved)));
-    } else if project.columns.len() != now.columns.len() {
-        out.push(format!("the data have {} columns; the project's had {}.", now.columns.len(), project.columns.len()));
+    if let Some(first) = crate::reproduce::column_difference(&project.columns, &now.columns, "the project") {
+        out.push(format!("in the open data, {first}."));
     }
     Ok(out)
 }

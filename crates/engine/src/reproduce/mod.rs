@@ -13,6 +13,7 @@ pub use command::Command;
 pub use errors::VerifyError;
 pub use hash::{sha256_hex, sha256_of_reader, Hasher};
 pub use recipe::{Download, Opened, Recipe, ReportSegments, SegmentationRecipe};
+pub(crate) use verify::column_difference;
 pub use verify::{
     first_difference, read_manifest, verify, zip_members, Difference, LineDifference, OutputCheck, Verification,
 };

@@ -202,7 +202,10 @@ pub fn verify(
         if verification.input.is_empty() || recipe.opened == Opened::Table {
             let mut session = Session::new();
             if let Ok((_, columns)) = open(&mut session, manifest, input, None, monitor) {
-                verification.input.extend(column_difference(&manifest.columns, &columns));
+                verification.input.extend(
+                    column_difference(&manifest.columns, &columns, "the manifest")
+                        .map(|first| Difference::Columns { first }),
+                );
             }
         }
         return Ok(verification);
@@ -212,8 +215,8 @@ pub fn verify(
         recipe.download.command_line_only().then(|| (input.clone(), transactions.as_ref().map(|t| t.1.clone())));
     let mut session = Session::new();
     let (dataset, columns) = open(&mut session, manifest, input, transactions.map(|(_, b)| b), monitor)?;
-    if let Some(d) = column_difference(&manifest.columns, &columns) {
-        verification.input.push(d);
+    if let Some(first) = column_difference(&manifest.columns, &columns, "the manifest") {
+        verification.input.push(Difference::Columns { first });
         return Ok(verification);
     }
     let files = match command_line {
@@ -251,19 +254,20 @@ fn file_differences(record: &FileRecord, bytes: &[u8]) -> Vec<Difference> {
     out
 }
 
-/// The first column that differs, in words.
-fn column_difference(expected: &[ColumnRecord], found: &[ColumnRecord]) -> Option<Difference> {
+/// The first column that differs, in words (a manifest's or a project's `reference`, "the manifest").
+pub(crate) fn column_difference(expected: &[ColumnRecord], found: &[ColumnRecord], reference: &str) -> Option<String> {
     let words = |c: &ColumnRecord| format!("`{}` ({})", c.name, c.column_type.label());
     for (i, pair) in expected.iter().zip(found).enumerate() {
         if pair.0 != pair.1 {
-            let first =
-                format!("column {} is {}, the manifest says {}", i.saturating_add(1), words(pair.1), words(pair.0));
-            return Some(Difference::Columns { first });
+            return Some(format!(
+                "column {} is {}, {reference} says {}",
+                i.saturating_add(1),
+                words(pair.1),
+                words(pair.0)
+            ));
         }
     }
-    (expected.len() != found.len()).then(|| Difference::Columns {
-        first: format!("{} columns, the manifest says {}", found.len(), expected.len()),
-    })
+    (expected.len() != found.len()).then(|| format!("{} columns, {reference} says {}", found.len(), expected.len()))
 }
 
 /// Sends one request; an error response is the engine's sentence.
