@@ -164,3 +164,38 @@ mod parquet {
         assert!(text.contains("ends with `PAR1`"), "{text}");
     }
 }
+
+/// A workbook of a header (`id`, `name`) and `rows` rows, with `stray` also written at (row, column).
+fn workbook_with_a_stray_value(rows: u32, stray: (u32, u16)) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "id").unwrap();
+    sheet.write_string(0, 1, "name").unwrap();
+    for r in 1..=rows {
+        sheet.write_number(r, 0, f64::from(r)).unwrap();
+        sheet.write_string(r, 1, "Ann").unwrap();
+    }
+    sheet.write_string(stray.0, stray.1, "x").unwrap();
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_value_in_the_last_cell_of_the_grid_reads_as_one_more_row_not_a_sheet_laid_out_whole() {
+    // XFD1048576: laid out whole, the sheet was 1,048,576 x 16,384 cells (the page's memory, gone).
+    let x = read("stray.xlsx", &workbook_with_a_stray_value(3, (1_048_575, 16_383)), &ReadOptions::default());
+    assert_eq!(x.table.rows(), 4);
+    assert_eq!(x.table.columns.len(), 16_384);
+    assert_eq!(x.table.columns[0].column_type(), ColumnType::Integer);
+}
+
+#[test]
+fn a_sheet_too_wide_to_lay_out_names_the_far_cell_and_what_to_do() {
+    let bytes = workbook_with_a_stray_value(20_000, (0, 16_383));
+    let err = read_table("stray.xlsx", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(
+        matches!(err.kind, IngestErrorKind::SheetTooWide { ref cell, rows: 20_001, columns: 16_384, .. } if cell == "XFD1"),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("cell XFD1") && text.contains("clear it"), "{text}");
+}

@@ -2,7 +2,7 @@
 //! pinned by the behaviour it broke. Every input is inline bytes.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use segscope_engine::ingest::{read_table, ReadOptions, RowReader, TextEncoding};
+use segscope_engine::ingest::{read_table, ImportWarning, ReadOptions, RowReader, TextEncoding};
 use segscope_engine::progress::Quiet;
 
 /// Each record's line and first cell as the streaming reader visits them, with a sample of `sample` records.
@@ -276,4 +276,54 @@ fn an_amount_too_large_at_its_columns_decimals_is_left_out_whatever_the_sample()
     for sample in 1..=6 {
         assert_eq!(transactions_summary(csv, sample), whole, "sample of {sample}");
     }
+}
+
+/// The warnings of reading the transactions in `csv` with a sample of `sample` records.
+fn transactions_warnings(csv: &str, sample: usize) -> Vec<ImportWarning> {
+    use segscope_engine::customers::{choose_mapping, read_transactions, MappingOverrides};
+    let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
+    let bytes = csv.as_bytes();
+    read_transactions("t.csv", bytes, bytes.len() as u64, &ReadOptions::default(), sample, choose, &mut Quiet)
+        .unwrap()
+        .sample
+        .diagnostics
+        .warnings
+}
+
+// rfm_transactions (`fuzz/findings/rfm_transactions-decimal-comma-after-the-sample`): after the
+// sample, cells are read with the conventions the sample decided, so `"1234,5"` after a sample of
+// whole amounts does not read there, while the whole column decides a decimal comma. A file far
+// larger than memory cannot be read twice to find out; as DuckDB's and pandas' chunked readers do,
+// the sample decides, and what does not read is reported: the row is left out, and the warning
+// names the column, how many values and their lines, instead of the row vanishing unexplained.
+#[test]
+fn an_amount_after_the_sample_that_does_not_read_as_the_sample_decided_is_reported_with_its_line() {
+    let csv = "customer_id,order_date,amount\n\
+        C1,2024-01-05,12\n\
+        C2,2024-01-06,\"1234,5\"\n";
+    assert!(transactions_warnings(csv, usize::MAX).is_empty(), "the whole column reads a decimal comma");
+    let sampled = transactions_warnings(csv, 1);
+    let [ImportWarning::UnreadableValues { column, count, examples, .. }] = sampled.as_slice() else {
+        panic!("one warning about the amount: {sampled:?}");
+    };
+    assert_eq!((column.as_str(), *count), ("amount", 1));
+    assert_eq!((examples[0].line, examples[0].found.as_str()), (3, "1234,5"));
+    assert!(transactions_summary(csv, 1).contains("line 3"), "the row left out is listed");
+}
+
+// rfm_transactions (`fuzz/findings/rfm_transactions-number-like-key-after-the-sample`): a key such
+// as `(12.50)` after a sample of whole-number keys was widened to a decimal after the sample (a
+// negative amount in accountants' brackets), so its row had no key; the whole column (with `007`, an
+// identifier) is text and it is a key. Keys and order ids after the sample that are not the
+// sample's type are their text.
+#[test]
+fn a_number_like_key_after_the_sample_is_a_key_whatever_the_sample() {
+    let csv = "customer_id,order_date,amount\n\
+        17,2024-01-05,12.00\n\
+        (12.50),2024-01-06,3.50\n\
+        007,2024-01-07,1.00\n";
+    let whole = transactions_summary(csv, usize::MAX);
+    assert!(whole.contains("unreadable_rows: 0") && whole.contains("customers_with_transactions: 3"), "{whole}");
+    assert_eq!(transactions_summary(csv, 1), whole);
+    assert!(transactions_warnings(csv, 1).is_empty(), "a key written so is not an unreadable value");
 }

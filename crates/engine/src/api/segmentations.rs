@@ -231,7 +231,7 @@ pub(super) fn rfm_made(view: &rfm::RfmView, stored: Stored, result: RfmResult) -
 }
 
 /// A segmentation as the Segmentations view lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SegmentationView {
     /// Its id (the id its assignment is downloaded and previewed by).
     pub id: AssignmentId,

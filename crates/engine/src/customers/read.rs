@@ -112,7 +112,9 @@ pub async fn read_transactions_on<R: Read>(
     // A little more than the estimate: one more doubling of the log would cost far more.
     builder.reserve(reader.estimated_rows().saturating_add(reader.estimated_rows() / 32));
     reader.visit_sample(&wanted, &mut adder.adding_to(&mut builder));
-    let parts = PartReader { chunks: reader.chunk_reader(&wanted), adder };
+    // Keys and order ids are identifiers: after the sample, one that is not the sample's type is its text.
+    let keys: Vec<usize> = std::iter::once(0).chain(order_at).collect();
+    let parts = PartReader { chunks: reader.chunk_reader(&wanted).with_keys_at(&keys), adder };
     let mut failed: Option<IngestError> = None;
     let mut visited = ChunkVisited::default();
     let chunk_bytes = workers.chunk_bytes().max(1);

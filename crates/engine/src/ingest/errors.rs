@@ -118,6 +118,18 @@ pub enum IngestErrorKind {
         /// The workbook's sheet names, comma-separated.
         available: String,
     },
+    /// A sheet whose values span more cells than a table can hold (usually one value far from the rest).
+    #[error("the sheet `{sheet}` has a value in cell {cell}, which makes each of its {rows} rows {columns} columns wide: more than Segscope lays out. If that cell is not part of your data, clear it (and any other stray cells far from the data) in Excel or LibreOffice and save again, or save the sheet as CSV and open that.")]
+    SheetTooWide {
+        /// The sheet read.
+        sheet: String,
+        /// The rightmost cell with a value (`XFD1`).
+        cell: String,
+        /// Columns from the leftmost value to that cell.
+        columns: u64,
+        /// Rows with values.
+        rows: u64,
+    },
     /// A Parquet file, where Segscope was built without its Parquet reader (the page).
     #[error("this is a Parquet file, which the page does not read (its Parquet reader would make the page about 1.3 MB larger to download). Open it with the command-line tool, `segscope`, which reads Parquet, or save it as CSV first, for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv'.")]
     ParquetNotRead,

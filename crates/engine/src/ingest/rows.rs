@@ -189,6 +189,11 @@ impl<'r> RowReader<'r> {
         if rest.ragged > 0 {
             add_ragged(&mut warnings, rest.ragged, rest.ragged_examples, expected, self.ragged_rows);
         }
+        for u in rest.unreadable {
+            if let Some(c) = self.sample.table.columns.get(u.column) {
+                add_unreadable(&mut warnings, &c.name, c.column_type(), u.count, u.examples);
+            }
+        }
         (self.sample, Visited { rows, warnings })
     }
 }
@@ -233,6 +238,17 @@ pub struct ChunkVisited {
     pub rows: u64,
     ragged: u64,
     ragged_examples: Vec<super::Example>,
+    /// Per column of the file (by index), cells that did not read as the sample decided.
+    #[serde(default)]
+    unreadable: Vec<Unreadable>,
+}
+
+/// Cells of one column, after the sample, that did not read as the column's type and conventions.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Unreadable {
+    column: usize,
+    count: u64,
+    examples: Vec<super::Example>,
 }
 
 impl ChunkVisited {
@@ -243,6 +259,25 @@ impl ChunkVisited {
         self.ragged = self.ragged.saturating_add(later.ragged);
         self.ragged_examples.extend(later.ragged_examples);
         self.ragged_examples.truncate(MAX_EXAMPLES);
+        for later in later.unreadable {
+            let u = self.unreadable_in(later.column);
+            u.count = u.count.saturating_add(later.count); // cells of one file
+            u.examples.extend(later.examples);
+            u.examples.truncate(MAX_EXAMPLES);
+        }
+    }
+
+    /// The count of the file's column `column`, made when it has none.
+    fn unreadable_in(&mut self, column: usize) -> &mut Unreadable {
+        let at = match self.unreadable.iter().position(|u| u.column == column) {
+            Some(at) => at,
+            None => {
+                self.unreadable.push(Unreadable { column, count: 0, examples: Vec::new() });
+                self.unreadable.len().saturating_sub(1)
+            }
+        };
+        #[allow(clippy::indexing_slicing)] // `at` is an index of the vector: found, or the one just pushed
+        &mut self.unreadable[at]
     }
 }
 
@@ -258,6 +293,17 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
+    /// The same reader, reading the cells at `positions` (of the columns it was made for) as
+    /// identifiers ([`CellReader::for_keys`]).
+    pub fn with_keys_at(mut self, positions: &[usize]) -> Self {
+        for &p in positions {
+            if let Some(Some(reader)) = self.readers.get_mut(p) {
+                *reader = reader.clone().for_keys();
+            }
+        }
+        self
+    }
+
     /// Calls `f(line, cells)` for each record of `chunk`, in order.
     ///
     /// # Errors
@@ -314,6 +360,17 @@ impl ChunkReader {
                 Some(reader) => reader.read(t.as_deref()),
                 None => CellValue::Missing,
             }));
+            for ((cell, reader), &column) in cells.iter().zip(&self.readers).zip(&self.columns) {
+                if let (CellValue::Unreadable(v), Some(reader)) = (cell, reader) {
+                    if !reader.reads_keys() {
+                        let u = visited.unreadable_in(column);
+                        u.count = u.count.saturating_add(1); // cells of one chunk
+                        if u.examples.len() < MAX_EXAMPLES {
+                            u.examples.push(super::Example { line, found: (*v).to_string() });
+                        }
+                    }
+                }
+            }
             f(line, &cells);
             spare_cells = recycle_cells(cells);
             spare_text = recycle(text);
@@ -345,6 +402,28 @@ fn read_failed(e: std::io::Error) -> IngestErrorKind {
 }
 
 /// Counts ragged rows after the sample into the sample's warning (or adds one).
+/// Adds `count` values of `column` that did not read as `column_type` after the sample (the first
+/// of them `examples`) to the sample's warning about the column's unreadable values, or warns anew.
+fn add_unreadable(
+    warnings: &mut Vec<ImportWarning>,
+    column: &str,
+    column_type: crate::table::ColumnType,
+    count: u64,
+    examples: Vec<super::Example>,
+) {
+    for w in warnings.iter_mut() {
+        if let ImportWarning::UnreadableValues { column: c, count: n, examples: e, .. } = w {
+            if c == column {
+                *n = n.saturating_add(count); // values of one file
+                e.extend(examples);
+                e.truncate(MAX_EXAMPLES);
+                return;
+            }
+        }
+    }
+    warnings.push(ImportWarning::UnreadableValues { column: column.to_string(), column_type, count, examples });
+}
+
 fn add_ragged(
     warnings: &mut Vec<ImportWarning>,
     more: u64,

@@ -126,6 +126,10 @@ impl<'de> serde::Deserialize<'de> for Currency {
 pub struct CellReader {
     kind: Kind,
     missing: MissingTokens,
+    /// The column holds identifiers (customer keys, order ids): a cell that does not read as the
+    /// column's type is its text, and a whole-number column is never widened to decimals for it.
+    #[serde(default)]
+    key: bool,
 }
 
 impl CellReader {
@@ -149,7 +153,19 @@ impl CellReader {
             ColumnType::Datetime => Kind::Datetime(order),
             ColumnType::Categorical | ColumnType::Text => Kind::Text,
         };
-        CellReader { kind, missing: MissingTokens::new(missing_tokens) }
+        CellReader { kind, missing: MissingTokens::new(missing_tokens), key: false }
+    }
+
+    /// The same reader for a column of identifiers: `(12.50)` or `12.5` among whole-number keys is
+    /// a key written so (as in the whole column, which is text or not a key column at all), not a number.
+    pub fn for_keys(self) -> Self {
+        CellReader { key: true, ..self }
+    }
+
+    /// True when this reader reads identifiers ([`CellReader::for_keys`]): its cells that do not
+    /// read as the column's type are keys, not missing values.
+    pub fn reads_keys(&self) -> bool {
+        self.key
     }
 
     /// Reads one cell's text (`None`: the row has no field here).
@@ -160,7 +176,7 @@ impl CellReader {
             // decimal, and `007` (an identifier, which makes a column text) is its text.
             Kind::Integer => parse_int(v, false)
                 .map(CellValue::Integer)
-                .or_else(|| (!has_leading_zero(v)).then(|| decimal(v, DecimalStyle::Dot, None)).flatten()),
+                .or_else(|| (!self.key && !has_leading_zero(v)).then(|| decimal(v, DecimalStyle::Dot, None)).flatten()),
             Kind::Decimal { style, currency } => decimal(v, style, currency.map(|c| c.0)),
             Kind::Boolean => parse_bool(v).map(CellValue::Boolean),
             Kind::Date(order) => date_shape(v).and_then(|s| s.days(order)).map(CellValue::Date),
