@@ -144,7 +144,7 @@ impl AppState {
                     self.error_from.set_value(None);
                 }
                 if let Response::Segmentations(list) = &response {
-                    self.segmentations.set(list.clone());
+                    self.show_segmentations(list.clone());
                 } else if changes {
                     leptos::task::spawn_local(self.refresh_segmentations());
                 }
@@ -164,8 +164,15 @@ impl AppState {
         {
             // Only if the same data is still open (a new file may have opened meanwhile).
             if self.dataset.get_untracked().map(|d| d.id) == Some(dataset) {
-                self.segmentations.set(list);
+                self.show_segmentations(list);
             }
+        }
+    }
+
+    /// Shows the engine's list of segmentations; the same list again changes nothing on the page.
+    pub fn show_segmentations(self, list: Vec<SegmentationView>) {
+        if self.segmentations.with_untracked(|shown| *shown != list) {
+            self.segmentations.set(list);
         }
     }
 

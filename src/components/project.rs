@@ -211,7 +211,7 @@ impl Projects {
         if let Some(attached) = r.attached {
             app.transactions.set(Some(*attached));
         }
-        app.segmentations.set(r.segmentations.clone());
+        app.show_segmentations(r.segmentations.clone());
         app.restored.set(r.working);
         // The chart choices, taken by each chart when it is drawn again.
         let choices = r.view.get("choices").and_then(|c| serde_json::from_value(c.clone()).ok()).unwrap_or_default();

@@ -27,24 +27,23 @@ pub fn SegmentationsWorkspace() -> impl IntoView {
             <div class="form-row toolbar">
                 <DialectSelect id="segmentations-dialect" dialect=dialect/>
             </div>
-            {move || {
-                let list = app.segmentations.get();
-                if list.is_empty() {
-                    return view! { <p id="segmentations-empty" class="hint">"No segmentations yet: make one in Split, Rules, RFM or Clusters."</p> }.into_any();
-                }
-                view! {
-                    <table id="segmentations-table" class="segmentations">
-                        <thead><tr>
-                            <th scope="col">"Current"</th><th scope="col">"Name"</th><th scope="col">"Kind"</th>
-                            <th scope="col" class="num">"Segments"</th><th scope="col" class="num">"Unassigned"</th>
-                            <th scope="col">"As of"</th><th scope="col">"Downloads"</th><th scope="col">"Manage"</th>
-                        </tr></thead>
-                        <tbody>
-                            {list.into_iter().map(|s| view! { <SegmentationRow s=s dialect=dialect/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            <Show when=move || app.segmentations.with(|l| !l.is_empty())
+                fallback=|| view! { <p id="segmentations-empty" class="hint">"No segmentations yet: make one in Split, Rules, RFM or Clusters."</p> }>
+                <table id="segmentations-table" class="segmentations">
+                    <thead><tr>
+                        <th scope="col">"Current"</th><th scope="col">"Name"</th><th scope="col">"Kind"</th>
+                        <th scope="col" class="num">"Segments"</th><th scope="col" class="num">"Unassigned"</th>
+                        <th scope="col">"As of"</th><th scope="col">"Downloads"</th><th scope="col">"Manage"</th>
+                    </tr></thead>
+                    <tbody>
+                        // Keyed by the whole row: a row whose segmentation did not change keeps its elements when
+                        // the list comes again (a click on one of its buttons is never lost to a redraw).
+                        <For each=move || app.segmentations.get() key=|s| s.clone() let:s>
+                            <SegmentationRow s=s dialect=dialect/>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
         </section>
     }
 }

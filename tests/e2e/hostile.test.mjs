@@ -23,12 +23,14 @@ const cases = [
   ['mixed_line_endings.csv', { summary: '4 rows × 3 columns' }],
   ['nul_bytes.csv', { error: /NUL bytes/ }],
   ['not_a_zip.xlsx', { error: /named \.xlsx but it is not an Excel workbook/ }],
+  ['damaged_cell_reference.xlsx', { error: /a cell reference past Excel's last cell/ }],
   ['extreme_transactions.csv', { summary: '8 rows × 3 columns' }],
   ['one_day_transactions.csv', { summary: '5000 rows × 3 columns' }],
   ['ten_mb_field.csv', { summary: '2 rows × 2 columns' }],
   ['bomb.csv.gz', { error: /expands more than 300-fold/ }],
   // Last: with one of them open the page takes the next file more slowly. Every list of columns puts at most 200 in the
   // page (a search finds the others), so 100,000 columns open in about 4 s here (15-58 s when every menu listed them).
+  ['far_cell.xlsx', { summary: '3 rows × 16384 columns', limit: 20_000 }],
   ['fifty_thousand_same_name.csv', { summary: '1 rows × 50000 columns', limit: 20_000 }],
   ['hundred_thousand_columns.csv', { summary: '1 rows × 100000 columns', limit: 20_000 }],
 ];

@@ -15,6 +15,33 @@ import json
 import os
 import random
 import sys
+import zipfile
+
+
+def workbook(cells):
+    """A minimal .xlsx (one sheet, inline strings) of `cells`, (reference, text) pairs written as given, even a
+    reference no spreadsheet program would write; the same bytes on every run (fixed dates in the zip)."""
+    rows = "".join(f'<row><c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c></row>' for ref, text in cells)
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>",
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
+    return out.getvalue()
 
 
 def files():
@@ -35,6 +62,11 @@ def files():
     add("nul_bytes.csv", b"customer_id,age,country\nC1,3\x004,FR\nC2\x00,41,DE\n\x00\x00\x00\n")
     add("not_a_zip.xlsx", b"this is not a spreadsheet, only text with an .xlsx name\n" * 20)
     add("empty.csv", b"")
+    # A sheet with a value in the last cell of Excel's grid (XFD1048576), far from its data: laid out
+    # whole it is 17 billion cells. And a damaged cell reference of nine letters, past any column.
+    data = [("A1", "customer_id"), ("B1", "country"), ("A2", "C1"), ("B2", "FR"), ("A3", "C2"), ("B3", "DE")]
+    add("far_cell.xlsx", workbook(data + [("XFD1048576", "x")]))
+    add("damaged_cell_reference.xlsx", workbook(data + [("ZZZZZZZZZ4", "x")]))
     # Extreme dates and amounts in a transactions file.
     add(
         "extreme_transactions.csv",

@@ -68,6 +68,17 @@ fn list_examples(list: &[Example]) -> String {
     list.iter().map(|e| format!("line {}: {}", e.line, e.found)).collect::<Vec<_>>().join("; ")
 }
 
+/// Renamed columns as `column 3 → `x_2``, the first ten of them and how many more.
+fn list_renamed(renamed: &[(usize, String)]) -> String {
+    const SHOWN: usize = 10;
+    let mut text =
+        renamed.iter().take(SHOWN).map(|(a, b)| format!("column {a} → `{b}`")).collect::<Vec<_>>().join(", ");
+    if renamed.len() > SHOWN {
+        text = format!("{text} and {} more", renamed.len().saturating_sub(SHOWN));
+    }
+    text
+}
+
 /// A problem the import worked around; `Display` says what was done and what the user can change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Error)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -143,7 +154,7 @@ pub enum ImportWarning {
         read_as_text: bool,
     },
     /// Header names that were empty or repeated and got new names.
-    #[error("Some column names were empty or repeated and were renamed: {}.", .renamed.iter().map(|(a, b)| format!("column {a} → `{b}`")).collect::<Vec<_>>().join(", "))]
+    #[error("Some column names were empty or repeated and were renamed: {}.", list_renamed(.renamed))]
     RenamedColumns {
         /// (1-based column number, new name).
         renamed: Vec<(usize, String)>,

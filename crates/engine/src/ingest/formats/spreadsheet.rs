@@ -79,6 +79,11 @@ pub(super) fn to_csv(bytes: &[u8], format: FileFormat, chosen: Option<&str>) -> 
 /// real sheet of data (Excel's own grid is 2^34 cells, nearly all of them empty in any workbook).
 pub const MAX_SHEET_CELLS: u64 = 1 << 28;
 
+/// Columns in Excel's grid (A to XFD).
+const EXCEL_COLUMNS: u32 = 16_384;
+/// Rows in Excel's grid.
+const EXCEL_ROWS: u32 = 1_048_576;
+
 /// Calls `write_row` with each row of `cells` (row, column, value; in any order, the last value of
 /// a position kept, as calamine lays them out), from the leftmost column with a value to the
 /// rightmost, rows in order.
@@ -97,6 +102,14 @@ fn sparse_rows(
     else {
         return Ok(());
     };
+    // Past Excel's last cell (XFD1048576) only a damaged reference can be (calamine wraps one of many letters).
+    if right.1 >= EXCEL_COLUMNS || cells.last().is_some_and(|c| c.0 >= EXCEL_ROWS) {
+        return Err(IngestErrorKind::Unreadable {
+            what: FileFormat::Xlsx.label(),
+            message: format!("the sheet `{sheet}` has a cell reference past Excel's last cell, XFD1048576"),
+            advice: "Open it in Excel or LibreOffice and save it again, or save the sheet as CSV and open that.",
+        });
+    }
     let width = u64::from(right.1.saturating_sub(left)).saturating_add(1);
     let mut rows: u64 = 0;
     let mut last_row = None;
