@@ -4,20 +4,24 @@
 //! and any typed as-of date. Nothing may panic. When it runs: one row per customer key, keys
 //! sorted and distinct, scores within 1..=bins, every segment one of the names, and the CSV
 //! written. Reading the transactions with a leading sample of 1 to 8 records must give the
-//! aggregates the whole file gives, when the sample leads to the same mapping and every cell
-//! after it reads as the sample decided (one that does not is reported, with its line, as the
-//! column's unreadable values: a file too large to read twice is read with the sample's conventions).
+//! aggregates the whole file gives, when the sample leads to the same mapping, reads the keys as
+//! the same kind of value (whole numbers, where `+5` is `5`, or text), and every cell after it
+//! reads as the sample decided (one that does not is reported, with its line, as the column's
+//! unreadable values): a file too large to read twice is read with its sample's conventions.
 #![no_main]
 
 use std::io::Cursor;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use segscope_engine::customers::{choose_mapping, join, read_transactions, Aggregates, InOrder, MappingOverrides};
+use segscope_engine::customers::{
+    choose_mapping, join, read_transactions, Aggregates, InOrder, MappingOverrides, ValidMapping,
+};
 use segscope_engine::ingest::{ImportWarning, ReadOptions};
 use segscope_engine::progress::Quiet;
 use segscope_engine::rfm::{write_csv, Method, Monetary, Returns, RfmMap, RfmParams, RfmSegment};
 use segscope_engine::stream::{rfm_from_transactions, PerCustomer, TransactionsInput};
+use segscope_engine::table::{ColumnType, Table};
 use segscope_engine::typed::Typed;
 use segscope_fuzz::cells::Cell;
 use segscope_fuzz::compare::same;
@@ -64,6 +68,14 @@ fn summary(a: &Aggregates) -> String {
     format!("{report:?}\n{columns:?}\n{:?}\n{:?}", a.latest(), a.left_out())
 }
 
+/// Whether the key and order-id columns read as whole numbers: a key is the value its column
+/// reads (`+5` is `5` among whole numbers, `+5` among text), so the key of such a value depends on
+/// whether the sample saw the column as numbers or text, as it would on the file's first 100,000 rows.
+fn key_kinds(table: &Table, mapping: &ValidMapping) -> Vec<bool> {
+    let integer = |i: usize| table.columns.get(i).is_some_and(|c| c.column_type() == ColumnType::Integer);
+    std::iter::once(mapping.key).chain(mapping.order_id).map(integer).collect()
+}
+
 /// The warnings about values that did not read as their column's type.
 fn unreadable(warnings: &[ImportWarning]) -> Vec<ImportWarning> {
     warnings.iter().filter(|w| matches!(w, ImportWarning::UnreadableValues { .. })).cloned().collect()
@@ -74,17 +86,20 @@ fuzz_target!(|input: Input| {
     let options = ReadOptions::default();
 
     // The aggregates do not depend on the sample that decides the column types, when the sample
-    // leads to the same mapping (the mapping is guessed from the sample, so it may differ) and
-    // reports no more unreadable values than the whole file.
+    // leads to the same mapping (the mapping is guessed from the sample, so it may differ), the
+    // same kind of keys, and reports no more unreadable values than the whole file.
     let read = |sample: usize| {
         let choose = |t: &_| choose_mapping(t, None, None, &MappingOverrides::default());
         read_transactions("t.csv", Cursor::new(&bytes), bytes.len() as u64, &options, sample, choose, &mut Quiet)
             .ok()
-            .map(|r| (r.mapping, summary(&r.aggregates), unreadable(&r.sample.diagnostics.warnings)))
+            .map(|r| {
+                let kinds = key_kinds(&r.sample.table, &r.mapping);
+                (r.mapping, summary(&r.aggregates), unreadable(&r.sample.diagnostics.warnings), kinds)
+            })
     };
     let sample = usize::from(input.sample % 8) + 1;
     if let (Some(whole), Some(sampled)) = (read(usize::MAX), read(sample)) {
-        if whole.0 == sampled.0 && whole.2 == sampled.2 {
+        if whole.0 == sampled.0 && whole.2 == sampled.2 && whole.3 == sampled.3 {
             same("aggregates read whole and with a sample", &whole.1, &sampled.1);
         }
     }
@@ -139,7 +154,9 @@ fuzz_target!(|input: Input| {
         mapping: MappingOverrides::default(),
         workers: &mut InOrder,
     };
-    let Ok(PerCustomer { keys, result, .. }) = rfm_from_transactions(&mut tx, &valid, &map, as_of.as_deref(), &mut Quiet) else {
+    let Ok(PerCustomer { keys, result, .. }) =
+        rfm_from_transactions(&mut tx, &valid, &map, as_of.as_deref(), &mut Quiet)
+    else {
         return;
     };
     assert_eq!(keys.len(), result.rows.len(), "one row per key");
