@@ -327,3 +327,31 @@ fn a_number_like_key_after_the_sample_is_a_key_whatever_the_sample() {
     assert_eq!(transactions_summary(csv, 1), whole);
     assert!(transactions_warnings(csv, 1).is_empty(), "a key written so is not an unreadable value");
 }
+
+// stream_chunks: a UTF-16 byte order mark (`FE FF`) at the start of a file read with Windows-1252
+// chosen. The whole-file reader reads it as the user chose (the mark dropped, the rest Windows-1252
+// text: two records); the streaming reader took the mark for UTF-16 and converted the file whole,
+// then read Windows-1252 bytes as UTF-8, and the first record was lost. A chosen encoding now wins
+// over a mark in both readers.
+#[test]
+fn a_chosen_encoding_wins_over_a_utf16_mark_in_the_streaming_reader_too() {
+    let bytes = b"\xfe\xff\xff\xfe\nu7"; // the fuzzer's input
+    for encoding in [TextEncoding::Windows1252, TextEncoding::Utf8] {
+        let options = ReadOptions {
+            encoding: Some(encoding),
+            has_header: false,
+            ragged_rows: segscope_engine::ingest::RaggedRows::Keep,
+            ..ReadOptions::default()
+        };
+        let Ok(table) = read_table("t.csv", bytes, &options, &mut Quiet) else {
+            // Not UTF-8 after the mark: both readers refuse it (the streaming reader's sample is the file).
+            assert!(RowReader::open("t.csv", &bytes[..], bytes.len() as u64, &options, 5, &mut Quiet).is_err());
+            continue;
+        };
+        assert_eq!(table.table.rows(), 2, "{encoding:?}");
+        let expected = whole(bytes, &options);
+        for sample in 1..=5 {
+            assert_eq!(streamed(bytes, &options, sample), expected, "{encoding:?}, sample of {sample}");
+        }
+    }
+}

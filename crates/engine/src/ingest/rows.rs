@@ -508,14 +508,19 @@ fn sample_bytes<R: BufRead>(rest: &mut Records<R>, records: usize) -> Result<Vec
     Ok(bytes)
 }
 
-/// Whether the text is UTF-16 (a byte order mark, the shape of UTF-16 without one, or UTF-16
-/// chosen in `options`): it cannot be cut into records on its bytes (a line feed is two bytes, one
-/// of them zero), so it is converted whole.
+/// Whether the text is UTF-16 (UTF-16 chosen in `options`; or, when no encoding is chosen, a byte
+/// order mark or the shape of UTF-16 without one): it cannot be cut into records on its bytes (a
+/// line feed is two bytes, one of them zero), so it is converted whole. A chosen encoding wins over
+/// a mark, as in the whole-file reader ([`super::encoding::decode`]).
 fn is_utf16(first: &[u8], chosen: Option<TextEncoding>) -> bool {
-    matches!(chosen, Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be))
-        || first.starts_with(&[0xFF, 0xFE])
-        || first.starts_with(&[0xFE, 0xFF])
-        || super::encoding::utf16_without_bom(first).is_some()
+    match chosen {
+        Some(encoding) => matches!(encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be),
+        None => {
+            first.starts_with(&[0xFF, 0xFE])
+                || first.starts_with(&[0xFE, 0xFF])
+                || super::encoding::utf16_without_bom(first).is_some()
+        }
+    }
 }
 
 /// A file that must be converted whole (UTF-16, JSON Lines, a spreadsheet, or gzip holding one):
