@@ -1,8 +1,9 @@
 //! Rule evaluation on arbitrary tables: a table of cells in every shape, and a definition built
 //! from arbitrary choices (nested ALL / ANY / NONE / AT LEAST groups, every operator, values of
 //! every kind, derived age, tenure and bands, either mode, with or without an as-of date). Checking
-//! and evaluating must not panic; when the definition checks, every group's truth must be the
-//! three-valued (Kleene) combination of its parts' truths, number, date and missing tests must
+//! and evaluating must not panic; when the definition checks, every ALL / ANY / NONE group's truth
+//! must be the three-valued (Kleene) combination of its parts' truths (an AT LEAST K group counts
+//! its true parts, an unknown one not, as documented), number, date and missing tests must
 //! agree with a row-by-row reading of the column, each row's segment must be the first segment
 //! true for it, and the rows left undecided per segment must be counted as they are.
 #![no_main]
@@ -209,13 +210,8 @@ fn agree(check: &Check, frame: &Frame<'_>) {
             } else {
                 Some(true)
             }),
-            Check::AtLeast(k, _) => Some(if yes >= *k {
-                Some(true)
-            } else if yes + unknown >= *k {
-                None
-            } else {
-                Some(false)
-            }),
+            // "At least K of" counts the conditions that are true: an unknown one is not (README, segments.schema.json).
+            Check::AtLeast(k, _) => Some(Some(yes >= *k)),
             leaf => reference_leaf(leaf, frame, r),
         };
         if let Some(expected) = expected {
