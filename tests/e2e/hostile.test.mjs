@@ -28,6 +28,9 @@ const cases = [
   ['one_day_transactions.csv', { summary: '5000 rows × 3 columns' }],
   ['ten_mb_field.csv', { summary: '2 rows × 2 columns' }],
   ['bomb.csv.gz', { error: /expands more than 300-fold/ }],
+  ['bomb.xlsx', { error: /expands more than 300-fold.*save the sheet as CSV/ }],
+  ['far_cell.ods', { error: /the sheet `Data` spans 1048576 rows × 16384 columns \(out to cell XFD1048576\)/ }],
+  ['repeated_cells.ods', { error: /the sheet `Data` spans 20003 rows × 16384 columns/ }],
   // Last: with one of them open the page takes the next file more slowly. Every list of columns puts at most 200 in the
   // page (a search finds the others), so 100,000 columns open in about 4 s here (15-58 s when every menu listed them).
   ['far_cell.xlsx', { summary: '3 rows × 16384 columns', limit: 20_000 }],

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import random
+import struct
 import sys
 import zipfile
 
@@ -40,8 +41,78 @@ def workbook(cells):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
-            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text)
     return out.getvalue()
+
+
+def opendocument(rows):
+    """A minimal .ods (one sheet, `Data`) whose table holds `rows` (XML); the same bytes on every run."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Data">{rows}</table:table></office:spreadsheet></office:body></office:document-content>'
+    )
+    parts = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED),
+        ("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>', zipfile.ZIP_DEFLATED),
+        ("content.xml", content, zipfile.ZIP_DEFLATED),
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, text, method in parts:
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = method
+            z.writestr(info, text)
+    return out.getvalue()
+
+
+def biff(typ, data=b""):
+    """One BIFF record: its type, its length, its data."""
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def excel97(cells, sheet_at=None):
+    """A minimal .xls (BIFF8 in a version-3 compound file; one sheet, `Data`) of `cells`, (row, column, value)
+    triples written as given, even a position no spreadsheet program would write (a text value is a LABEL record,
+    a number a NUMBER record). `sheet_at` overrides where the workbook says the sheet starts."""
+    bof = lambda kind: biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0600))
+    name = b"Data"
+    boundsheet_len = 4 + 4 + 2 + 2 + len(name)
+    globals_ = bof(0x0005) + biff(0x0042, struct.pack("<H", 1200))
+    position = len(globals_) + boundsheet_len + 4  # after the BoundSheet8 record and EOF
+    where = position if sheet_at is None else sheet_at
+    globals_ += biff(0x0085, struct.pack("<IBBBB", where, 0, 0, len(name), 0) + name) + biff(0x000A)
+    sheet = bof(0x0010)
+    for row, column, value in cells:
+        if isinstance(value, str):
+            text = value.encode("latin-1")
+            sheet += biff(0x0204, struct.pack("<HHHHB", row, column, 0, len(text), 0) + text)
+        else:
+            sheet += biff(0x0203, struct.pack("<HHHd", row, column, 0, value))
+    stream = globals_ + sheet + biff(0x000A)
+    stream += b"\0" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))  # whole sectors, past the mini-stream cutoff
+    sectors = len(stream) // 512
+    end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    fat = [fat_sector, end] + [2 + i + 1 for i in range(sectors - 1)] + [end]
+    fat += [free] * (128 - len(fat))
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<I", 0) + struct.pack("<I", free) * 108
+    )
+
+    def entry(label, kind, child, start, size):
+        utf16 = (label + "\0").encode("utf-16-le")
+        return (utf16 + b"\0" * (64 - len(utf16)) + struct.pack("<HBB", len(utf16), kind, 1)
+                + struct.pack("<III", no_stream, no_stream, child) + b"\0" * 16 + b"\0" * 4 + b"\0" * 16
+                + struct.pack("<IQ", start, size))
+
+    empty = b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", no_stream, no_stream, no_stream) + b"\0" * 48
+    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, no_stream, 2, len(stream)) + empty * 2
+    return header + struct.pack("<128I", *fat) + directory + stream
 
 
 def files():
@@ -67,6 +138,24 @@ def files():
     data = [("A1", "customer_id"), ("B1", "country"), ("A2", "C1"), ("B2", "FR"), ("A3", "C2"), ("B3", "DE")]
     add("far_cell.xlsx", workbook(data + [("XFD1048576", "x")]))
     add("damaged_cell_reference.xlsx", workbook(data + [("ZZZZZZZZZ4", "x")]))
+    # The same far cell in an OpenDocument sheet (calamine lays an .ods out whole as it opens it: 17 billion
+    # cells), and a value repeated to the grid's edge in 20,000 rows (328 million cells from a few kilobytes).
+    cell = lambda text: f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    head = "".join(f"<table:table-row>{cell(a)}{cell(b)}</table:table-row>" for a, b in [("customer_id", "country"), ("C1", "FR"), ("C2", "DE")])
+    far = ('<table:table-row table:number-rows-repeated="1048572"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+           f'<table:table-row><table:table-cell table:number-columns-repeated="16383"/>{cell("x")}</table:table-row>')
+    add("far_cell.ods", opendocument(head + far))
+    repeated = '<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>'
+    add("repeated_cells.ods", opendocument(head + repeated * 20_000))
+    # A workbook whose sheet holds 400 MB of spaces: a zip "bomb" of about 400 KB.
+    add("bomb.xlsx", workbook(data + [("A4", " " * (400 << 20))]), keep=False)
+    # The same far cell in an .xls (calamine lays every sheet out whole as it opens the workbook: a value at the
+    # last position a record can name, 65536 x 65536, is 4 billion cells); and a workbook whose sheet is said to
+    # start past the end of its data.
+    rows = [(0, 0, "customer_id"), (0, 1, "country"), (1, 0, "C1"), (1, 1, "FR"), (2, 0, "C2"), (2, 1, "DE")]
+    add("customers.xls", excel97(rows))
+    add("far_cell.xls", excel97(rows + [(65535, 65535, "x")]))
+    add("sheet_past_the_end.xls", excel97(rows, sheet_at=0x7FFFFFF0))
     # Extreme dates and amounts in a transactions file.
     add(
         "extreme_transactions.csv",

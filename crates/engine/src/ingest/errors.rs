@@ -78,11 +78,13 @@ pub enum IngestErrorKind {
         /// The reader's description.
         message: String,
     },
-    /// A compressed file expands past what is read from one.
-    #[error("it expands past {limit} when decompressed, more than Segscope reads from a compressed file. Decompress it (for example `gzip -d`) and open the CSV with the command-line tool, `segscope`, which reads large files in parts.")]
+    /// A compressed file or workbook expands past what is read from one.
+    #[error("it expands past {limit} when decompressed, more than Segscope reads from a compressed file. {advice}")]
     TooLarge {
         /// The limit, as a person reads it (`2 GB`).
         limit: String,
+        /// What to do instead.
+        advice: &'static str,
     },
     /// A compressed file or workbook is damaged or not what its first bytes say.
     #[error("this {what} could not be read ({message}). {advice}")]
@@ -130,6 +132,21 @@ pub enum IngestErrorKind {
         /// Rows with values.
         rows: u64,
     },
+    /// A sheet of an .ods or .xls workbook that would take more memory to lay out than one step
+    /// may use (cells far from the rest, or a cell repeated across the sheet).
+    #[error("the sheet `{sheet}` spans {rows} rows × {columns} columns (out to cell {cell}), about {needed} of memory to lay out, more than Segscope can use here. If cells far from your data are not part of it, clear them in LibreOffice or Excel and save again; or save the sheet as CSV and open that, which Segscope reads at any size.")]
+    SheetTooLarge {
+        /// The sheet.
+        sheet: String,
+        /// Rows from the first with a value to the last.
+        rows: u64,
+        /// Columns from the leftmost value to the rightmost.
+        columns: u64,
+        /// The last row's rightmost cell (`XFD1048576`).
+        cell: String,
+        /// The memory it would take, as a person reads it (`3.2 GB`).
+        needed: String,
+    },
     /// A Parquet file, where Segscope was built without its Parquet reader (the page).
     #[error("this is a Parquet file, which the page does not read (its Parquet reader would make the page about 1.3 MB larger to download). Open it with the command-line tool, `segscope`, which reads Parquet, or save it as CSV first, for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv'.")]
     ParquetNotRead,
@@ -141,13 +158,15 @@ pub enum IngestErrorKind {
         /// What a file of that name is.
         what: &'static str,
     },
-    /// A compressed file expands far more than real data does: a "gzip bomb".
-    #[error("it expands more than 300-fold when decompressed ({compressed} to more than {expanded} and still going), as no real data file does; it is refused before it fills the memory. If it is a real file, decompress it (for example `gzip -d`) and open the CSV.")]
+    /// A compressed file or workbook expands far more than real data does: a "zip bomb".
+    #[error("it expands more than 300-fold when decompressed ({compressed} to more than {expanded} and still going), as no real data file does; it is refused before it fills the memory. If it is a real file, {advice}")]
     CompressionBomb {
         /// The compressed bytes read, as a person reads them.
         compressed: String,
         /// What they expanded to, as a person reads it.
         expanded: String,
+        /// What to do if it is a real file, as the end of the sentence.
+        advice: &'static str,
     },
     /// A Parquet file's values come to more text than is held at once.
     #[error("its values come to more than {limit} as text, more than Segscope holds at once from one file. a transactions file of any size is read a batch at a time (`segscope rfm`, `segscope clv`, `segscope apply --transactions`); for other files, save it as CSV (for example with DuckDB: COPY (FROM 'file.parquet') TO 'file.csv') and use that.")]

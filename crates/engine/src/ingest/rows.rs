@@ -538,7 +538,7 @@ fn open_whole<'r>(
     let limit = formats::MAX_EXPANDED_BYTES;
     (&mut reader).take(limit + 1).read_to_end(&mut bytes).map_err(read_failed)?;
     if bytes.len() as u64 > limit {
-        return Err(IngestErrorKind::TooLarge { limit: "2 GB".into() });
+        return Err(IngestErrorKind::TooLarge { limit: "2 GB".into(), advice: formats::GZIP_ADVICE });
     }
     drop(reader);
     let (body, file_encoding, delimiter, chosen, converted, read_format, sheets, sheet) = {

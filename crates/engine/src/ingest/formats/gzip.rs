@@ -23,6 +23,26 @@ pub const MAX_RATIO: u64 = 300;
 /// Read at a time, between checks of the size and the ratio.
 const STEP: u64 = 4 << 20;
 
+/// What to do with a gzip file too large to read in the page.
+pub const GZIP_ADVICE: &str =
+    "Decompress it (for example `gzip -d`) and open the CSV with the command-line tool, `segscope`, which reads large files in parts.";
+
+/// What to do with a gzip file that looks like a bomb, if it is a real file.
+const GZIP_BOMB_ADVICE: &str = "decompress it (for example `gzip -d`) and open the CSV.";
+
+/// [`IngestErrorKind::CompressionBomb`] (with `advice`) when `consumed` compressed bytes have
+/// expanded to `expanded` more than [`MAX_RATIO`]-fold, once past [`RATIO_CHECKED_FROM`].
+pub(super) fn check_ratio(consumed: u64, expanded: u64, advice: &'static str) -> Result<(), IngestErrorKind> {
+    if expanded >= RATIO_CHECKED_FROM && expanded.checked_div(consumed.max(1)).is_some_and(|r| r > MAX_RATIO) {
+        return Err(IngestErrorKind::CompressionBomb {
+            compressed: limit_label(consumed),
+            expanded: limit_label(expanded),
+            advice,
+        });
+    }
+    Ok(())
+}
+
 /// The decompressed contents of `bytes`, at most `limit` bytes and at most [`MAX_RATIO`] times
 /// `bytes` (once past [`RATIO_CHECKED_FROM`]).
 pub(super) fn decompress(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErrorKind> {
@@ -41,21 +61,16 @@ pub(super) fn decompress(bytes: &[u8], limit: u64) -> Result<Vec<u8>, IngestErro
         if out.capacity() < out.len().saturating_add(STEP as usize)
             && out.try_reserve_exact(cap.saturating_sub(out.len())).is_err()
         {
-            return Err(IngestErrorKind::TooLarge { limit: limit_label(out.len() as u64) });
+            return Err(IngestErrorKind::TooLarge { limit: limit_label(out.len() as u64), advice: GZIP_ADVICE });
         }
         let read = (&mut decoder).take(STEP).read_to_end(&mut out).map_err(unreadable)?;
         let expanded = out.len() as u64;
         if expanded > limit {
-            return Err(IngestErrorKind::TooLarge { limit: limit_label(limit) });
+            return Err(IngestErrorKind::TooLarge { limit: limit_label(limit), advice: GZIP_ADVICE });
         }
         // What the decoder has taken of `bytes` so far (it reads ahead a little: a slight overestimate).
         let consumed = (bytes.len() as u64).saturating_sub(decoder.get_ref().len() as u64).max(1);
-        if expanded >= RATIO_CHECKED_FROM && expanded.checked_div(consumed).is_some_and(|r| r > MAX_RATIO) {
-            return Err(IngestErrorKind::CompressionBomb {
-                compressed: limit_label(consumed),
-                expanded: limit_label(expanded),
-            });
-        }
+        check_ratio(consumed, expanded, GZIP_BOMB_ADVICE)?;
         if read == 0 {
             return Ok(out);
         }
@@ -97,7 +112,7 @@ mod tests {
         let bomb = gz(&vec![b'a'; 10_000]);
         assert!(bomb.len() < 1_000);
         let err = decompress(&bomb, 5_000_000 / 1000).unwrap_err();
-        assert_eq!(err, IngestErrorKind::TooLarge { limit: "5000 bytes".into() });
+        assert_eq!(err, IngestErrorKind::TooLarge { limit: "5000 bytes".into(), advice: GZIP_ADVICE });
     }
 
     #[test]

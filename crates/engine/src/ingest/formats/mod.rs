@@ -14,6 +14,7 @@ mod json_lines;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod spreadsheet;
+mod workbook_limits;
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::errors::IngestErrorKind;
 use super::options::ReadOptions;
 
+pub(crate) use gzip::GZIP_ADVICE;
 pub use gzip::MAX_EXPANDED_BYTES;
 
 /// What kind of file was read.
@@ -168,7 +170,7 @@ fn to_delimited_limited<'a>(
         FileFormat::JsonLines => Ok(plain(Cow::Owned(json_lines::to_csv(bytes)?))),
         FileFormat::Parquet => Ok(plain(Cow::Owned(parquet_to_csv(bytes, limit)?))),
         FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods => {
-            let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref())?;
+            let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref(), limit)?;
             Ok(Delimited { bytes: Cow::Owned(sheet.csv), format, sheets: sheet.sheets, sheet: Some(sheet.sheet) })
         }
     }

@@ -17,13 +17,20 @@ pub(super) struct Sheet {
     pub sheet: String,
 }
 
-/// Reads the sheet called `chosen` (the first when `None`) of the workbook in `bytes`.
-pub(super) fn to_csv(bytes: &[u8], format: FileFormat, chosen: Option<&str>) -> Result<Sheet, IngestErrorKind> {
+/// Reads the sheet called `chosen` (the first when `None`) of the workbook in `bytes`, refused
+/// when it would expand past `limit` bytes or not fit in memory ([`super::workbook_limits`]).
+pub(super) fn to_csv(
+    bytes: &[u8],
+    format: FileFormat,
+    chosen: Option<&str>,
+    limit: u64,
+) -> Result<Sheet, IngestErrorKind> {
     let unreadable = |message: String| IngestErrorKind::Unreadable {
         what: format.label(),
         message,
         advice: "Open it in Excel or LibreOffice and save it again, or save the sheet as CSV and open that.",
     };
+    super::workbook_limits::check(bytes, limit)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let sheets = workbook.sheet_names();
     let sheet = match chosen {
@@ -43,24 +50,34 @@ pub(super) fn to_csv(bytes: &[u8], format: FileFormat, chosen: Option<&str>) -> 
             push_record(&mut csv, cells.iter().map(String::as_str));
         }
     };
+    // An .xlsx or .xlsb sheet is read cell by cell: calamine's `worksheet_range` lays the sheet out whole, so one
+    // value far from the rest (or a damaged cell reference) asked for billions of cells at once.
+    let mut cells = Vec::new();
+    let mut keep = |(row, column): (u32, u32), value: Data| {
+        if value != Data::Empty {
+            cells.push((row, column, value));
+        }
+    };
     if let Sheets::Xlsx(xlsx) = &mut workbook {
-        // An .xlsx sheet is read cell by cell: calamine's `worksheet_range` lays the sheet out whole, so one
-        // value far from the rest (or a damaged cell reference) asked for billions of cells at once.
-        let cells = match xlsx.worksheet_cells_reader(&sheet) {
+        match xlsx.worksheet_cells_reader(&sheet) {
             Ok(mut reader) => {
-                let mut cells = Vec::new();
                 while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
-                    let (row, column) = cell.get_position();
-                    let value = Data::from(cell.get_value().clone());
-                    if value != Data::Empty {
-                        cells.push((row, column, value));
-                    }
+                    keep(cell.get_position(), Data::from(cell.get_value().clone()));
                 }
-                cells
             }
-            Err(XlsxError::NotAWorksheet(_)) => Vec::new(), // a chart sheet: no cells
+            Err(XlsxError::NotAWorksheet(_)) => {} // a chart sheet: no cells
             Err(e) => return Err(unreadable(e.to_string())),
-        };
+        }
+        sparse_rows(cells, &sheet, &mut write_row)?;
+    } else if let Sheets::Xlsb(xlsb) = &mut workbook {
+        match xlsb.worksheet_cells_reader(&sheet) {
+            Ok(mut reader) => {
+                while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                    keep(cell.get_position(), Data::from(cell.get_value().clone()));
+                }
+            }
+            Err(e) => return Err(unreadable(e.to_string())),
+        }
         sparse_rows(cells, &sheet, &mut write_row)?;
     } else {
         let range = workbook.worksheet_range(&sheet).map_err(|e| unreadable(e.to_string()))?;
@@ -145,7 +162,7 @@ fn sparse_rows(
 }
 
 /// A cell's name as a spreadsheet shows it (`XFD1048576`) from its 0-based row and column.
-fn cell_name(row: u32, column: u32) -> String {
+pub(super) fn cell_name(row: u32, column: u32) -> String {
     let mut letters = Vec::new();
     let mut n = u64::from(column).saturating_add(1);
     while n > 0 {
@@ -194,6 +211,7 @@ fn number_text(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::MAX_EXPANDED_BYTES;
     use super::*;
 
     #[test]
@@ -213,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_damaged_workbook_says_what_it_is() {
-        let err = to_csv(b"PK\x03\x04garbage", FileFormat::Xlsx, None).err().unwrap();
+        let err = to_csv(b"PK\x03\x04garbage", FileFormat::Xlsx, None, MAX_EXPANDED_BYTES).err().unwrap();
         assert!(matches!(err, IngestErrorKind::Unreadable { what: "Excel workbook (.xlsx)", .. }));
     }
 }
