@@ -351,11 +351,22 @@ fn engine_stopped(detail: &str) {
         c.restart();
         job
     });
-    if let Some(reply) = failed.and_then(|j| j.reply) {
-        let message = format!(
+    let Some(job) = failed else { return respawn() };
+    let message = match job.file.as_ref().and_then(|f| f.dyn_ref::<web_sys::File>()) {
+        // Reading a file: its reader met something it could not handle (a damaged workbook can stop calamine).
+        Some(file) => format!(
+            "{}: Segscope's reader stopped on something in this file it could not handle, so the file was not opened; \
+             your data and results are as they were before. The file may be damaged: open it in Excel or LibreOffice \
+             and save it again, or save it as CSV and open that. If it happens again, please report it with this \
+             detail: {detail}",
+            file.name()
+        ),
+        None => format!(
             "The engine hit an internal error and was restarted; your data and results are as they were before this \
              step. If it happens again with the same file, please report it with this detail: {detail}"
-        );
+        ),
+    };
+    if let Some(reply) = job.reply {
         let _ = reply.send(Outcome::Answered { response: Response::Error { message }, files: vec![] });
     }
     respawn();

@@ -31,6 +31,10 @@ const cases = [
   ['bomb.xlsx', { error: /expands more than 300-fold.*save the sheet as CSV/ }],
   ['far_cell.ods', { error: /the sheet `Data` spans 1048576 rows × 16384 columns \(out to cell XFD1048576\)/ }],
   ['repeated_cells.ods', { error: /the sheet `Data` spans 20003 rows × 16384 columns/ }],
+  ['far_cell.xls', { error: /the sheet `Data` spans 65536 rows × 65536 columns \(out to cell CRXP65536\)/ }],
+  ['sheet_past_the_end.xls', { error: /is said to start at byte 2147483632 of the workbook's data, past its end/ }],
+  ['wrapped_dimensions.xls', { error: /\(its Dimensions record\)/ }],
+  ['small_customers.xls', { summary: '2 rows × 2 columns' }],
   // Last: with one of them open the page takes the next file more slowly. Every list of columns puts at most 200 in the
   // page (a search finds the others), so 100,000 columns open in about 4 s here (15-58 s when every menu listed them).
   ['far_cell.xlsx', { summary: '3 rows × 16384 columns', limit: 20_000 }],

@@ -66,7 +66,7 @@ fn file(name: &str) -> String {
 /// that names the file and contains the words given.
 #[test]
 fn every_file_of_the_corpus_is_read_or_refused_with_a_sentence() {
-    let cases: [(&str, Result<&str, &str>); 19] = [
+    let cases: [(&str, Result<&str, &str>); 25] = [
         ("binary_renamed.csv", Err("this is a PNG image, not a CSV")),
         ("utf16le_no_bom.csv", Ok("3 rows × 3 columns")),
         ("only_header.csv", Err("no data rows")),
@@ -80,6 +80,15 @@ fn every_file_of_the_corpus_is_read_or_refused_with_a_sentence() {
         ("far_cell.ods", Err("the sheet `Data` spans 1048576 rows × 16384 columns (out to cell XFD1048576)")),
         ("repeated_cells.ods", Err("the sheet `Data` spans 20003 rows × 16384 columns")),
         ("bomb.xlsx", Err("expands more than 300-fold")),
+        ("customers.xls", Ok("2 rows × 2 columns")),
+        ("small_customers.xls", Ok("2 rows × 2 columns")),
+        ("far_cell.xls", Err("the sheet `Data` spans 65536 rows × 65536 columns (out to cell CRXP65536)")),
+        ("sheet_past_the_end.xls", Err("is said to start at byte 2147483632 of the workbook's data, past its end")),
+        (
+            "small_sheet_past_the_end.xls",
+            Err("is said to start at byte 2147483632 of the workbook's data, past its end"),
+        ),
+        ("wrapped_dimensions.xls", Err("(its Dimensions record)")),
         ("extreme_transactions.csv", Ok("8 rows × 3 columns")),
         ("one_day_transactions.csv", Ok("5000 rows × 3 columns")),
         ("hundred_thousand_columns.csv", Ok("1 rows × 100000 columns")),

@@ -1,6 +1,8 @@
-//! Workbooks that would take more memory to open than there is (issue #17): calamine lays out an
-//! `.ods` whole as it opens it, and any zip workbook expands as it is read. Each is refused with a
-//! sentence before calamine allocates; real files with the empty repeats LibreOffice writes read.
+//! Workbooks that would take more memory to open than there is, or that calamine would not survive
+//! opening (issue #17): calamine lays out an `.ods` or `.xls` whole as it opens it, trusts the
+//! positions an `.xls` gives, and any zip workbook expands as it is read. Each is refused with a
+//! sentence before calamine allocates; real files (the empty repeats LibreOffice writes, an `.xls`
+//! small enough to live in its compound file's mini stream) read.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::io::Write;
@@ -111,4 +113,56 @@ fn a_workbook_part_that_expands_a_thousandfold_is_refused_before_it_is_read() {
     let err = read_table("bomb.xlsx", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(matches!(err.kind, IngestErrorKind::CompressionBomb { .. }), "{err:?}");
     assert!(err.to_string().contains("save the sheet as CSV"), "{err}");
+}
+
+/// A file of the hostile corpus (`tests/data/hostile/`, written by its `make.py`).
+fn hostile(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/../../tests/data/hostile/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn an_xls_reads_whether_its_data_is_in_whole_sectors_or_the_mini_stream() {
+    for name in ["customers.xls", "small_customers.xls"] {
+        let read = read_table(name, &hostile(name), &ReadOptions::default(), &mut Quiet).unwrap();
+        assert_eq!((read.table.rows(), read.table.columns.len()), (2, 2), "{name}");
+        assert_eq!(read.table.original_row(1), ["C2", "DE"], "{name}");
+    }
+}
+
+#[test]
+fn an_xls_value_at_the_last_position_a_record_names_is_refused_naming_the_cell() {
+    // calamine laid the sheet out as 65,536 x 65,536 cells: an allocation that aborts.
+    let err = read_table("far_cell.xls", &hostile("far_cell.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(
+        matches!(err.kind, IngestErrorKind::SheetTooLarge { ref cell, rows: 65_536, columns: 65_536, .. } if cell == "CRXP65536"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_xls_sheet_said_to_start_past_the_data_is_refused_in_sectors_and_the_mini_stream() {
+    // calamine sliced its data from that position: a panic.
+    for name in ["sheet_past_the_end.xls", "small_sheet_past_the_end.xls"] {
+        let err = read_table(name, &hostile(name), &ReadOptions::default(), &mut Quiet).unwrap_err();
+        assert!(matches!(err.kind, IngestErrorKind::Unreadable { .. }), "{name}: {err:?}");
+        assert!(err.to_string().contains("its sheet `Data` is said to start at byte 2147483632"), "{err}");
+    }
+}
+
+#[test]
+fn an_xls_sheet_whose_dimensions_end_before_they_start_is_refused() {
+    // calamine's arithmetic wraps to four billion rows, and it reserved room for them.
+    let err =
+        read_table("wrapped.xls", &hostile("wrapped_dimensions.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("says it holds 8589934584 cells (its Dimensions record)"), "{err}");
+}
+
+#[test]
+fn an_xls_whose_directory_chain_loops_is_refused() {
+    // Sector 1 (the directory) pointing at itself: calamine followed the chain without end.
+    let mut bytes = hostile("customers.xls");
+    let entry = 512 + 4; // the allocation table is sector 0; its entry for sector 1
+    bytes[entry..entry + 4].copy_from_slice(&1u32.to_le_bytes());
+    let err = read_table("loop.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("a chain of its sectors loops back on itself"), "{err}");
 }

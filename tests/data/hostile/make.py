@@ -75,10 +75,12 @@ def biff(typ, data=b""):
     return struct.pack("<HH", typ, len(data)) + data
 
 
-def excel97(cells, sheet_at=None):
+def excel97(cells, sheet_at=None, dimensions=None, small=False):
     """A minimal .xls (BIFF8 in a version-3 compound file; one sheet, `Data`) of `cells`, (row, column, value)
     triples written as given, even a position no spreadsheet program would write (a text value is a LABEL record,
-    a number a NUMBER record). `sheet_at` overrides where the workbook says the sheet starts."""
+    a number a NUMBER record). `sheet_at` overrides where the workbook says the sheet starts; `dimensions`, a
+    (first row, row after the last, first column, column after the last) tuple, writes the sheet's Dimensions
+    record; `small` keeps the workbook's data in the compound file's mini stream, as files under 4 KB are."""
     bof = lambda kind: biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0600))
     name = b"Data"
     boundsheet_len = 4 + 4 + 2 + 2 + len(name)
@@ -87,6 +89,8 @@ def excel97(cells, sheet_at=None):
     where = position if sheet_at is None else sheet_at
     globals_ += biff(0x0085, struct.pack("<IBBBB", where, 0, 0, len(name), 0) + name) + biff(0x000A)
     sheet = bof(0x0010)
+    if dimensions:
+        sheet += biff(0x0200, struct.pack("<IIHHH", *dimensions, 0))
     for row, column, value in cells:
         if isinstance(value, str):
             text = value.encode("latin-1")
@@ -94,14 +98,28 @@ def excel97(cells, sheet_at=None):
         else:
             sheet += biff(0x0203, struct.pack("<HHHd", row, column, 0, value))
     stream = globals_ + sheet + biff(0x000A)
-    stream += b"\0" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))  # whole sectors, past the mini-stream cutoff
-    sectors = len(stream) // 512
     end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
-    fat = [fat_sector, end] + [2 + i + 1 for i in range(sectors - 1)] + [end]
+    chain = lambda first, count: [first + i + 1 for i in range(count - 1)] + [end]
+    if small:
+        # Sector 2: the mini table; sectors 3 on: the mini stream (the root entry's data), 64-byte mini sectors.
+        size = len(stream)
+        stream += b"\0" * (-len(stream) % 512)
+        minis = -(-size // 64)
+        mini_table = struct.pack(f"<{128}I", *(chain(0, minis) + [free] * (128 - minis)))
+        sectors = len(stream) // 512
+        fat = [fat_sector, end, end] + chain(3, sectors)
+        root, workbook_entry = (3, len(stream)), (0, size)
+        mini_header = (2, 1)
+    else:
+        stream += b"\0" * (max(4096, -(-len(stream) // 512) * 512) - len(stream))  # whole sectors, past the mini-stream cutoff
+        sectors = len(stream) // 512
+        fat = [fat_sector, end] + chain(2, sectors)
+        root, workbook_entry, mini_table = (end, 0), (2, len(stream)), b""
+        mini_header = (end, 0)
     fat += [free] * (128 - len(fat))
     header = (
         bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
-        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0) + struct.pack("<I", 0) + struct.pack("<I", free) * 108
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, *mini_header, end, 0) + struct.pack("<I", 0) + struct.pack("<I", free) * 108
     )
 
     def entry(label, kind, child, start, size):
@@ -111,8 +129,8 @@ def excel97(cells, sheet_at=None):
                 + struct.pack("<IQ", start, size))
 
     empty = b"\0" * 64 + struct.pack("<HBB", 0, 0, 0) + struct.pack("<III", no_stream, no_stream, no_stream) + b"\0" * 48
-    directory = entry("Root Entry", 5, 1, end, 0) + entry("Workbook", 2, no_stream, 2, len(stream)) + empty * 2
-    return header + struct.pack("<128I", *fat) + directory + stream
+    directory = entry("Root Entry", 5, 1, *root) + entry("Workbook", 2, no_stream, *workbook_entry) + empty * 2
+    return header + struct.pack("<128I", *fat) + directory + mini_table + stream
 
 
 def files():
@@ -156,6 +174,11 @@ def files():
     add("customers.xls", excel97(rows))
     add("far_cell.xls", excel97(rows + [(65535, 65535, "x")]))
     add("sheet_past_the_end.xls", excel97(rows, sheet_at=0x7FFFFFF0))
+    # A sheet whose Dimensions record ends before it starts (calamine's arithmetic wraps to four billion rows and
+    # reserves room for them), and the same damage in a workbook small enough to live in the mini stream.
+    add("wrapped_dimensions.xls", excel97(rows, dimensions=(5, 1, 0, 2)))
+    add("small_sheet_past_the_end.xls", excel97(rows, sheet_at=0x7FFFFFF0, small=True))
+    add("small_customers.xls", excel97(rows, small=True))
     # Extreme dates and amounts in a transactions file.
     add(
         "extreme_transactions.csv",

@@ -15,6 +15,7 @@ mod json_lines;
 mod parquet;
 mod spreadsheet;
 mod workbook_limits;
+mod xls_limits;
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -71,16 +72,21 @@ impl FileFormat {
     }
 }
 
+/// The first bytes of a zip archive (`.xlsx`, `.xlsb`, `.ods`).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// The first bytes of a compound file (`.xls`).
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
 /// Decides a file's format from its first bytes, then from its name's extension.
 pub fn detect(name: &str, bytes: &[u8]) -> FileFormat {
     let lower = name.to_ascii_lowercase();
     if bytes.starts_with(&[0x1F, 0x8B]) {
         return FileFormat::GzipCsv;
     }
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(ZIP_MAGIC) {
         return if lower.ends_with(".ods") { FileFormat::Ods } else { FileFormat::Xlsx };
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+    if bytes.starts_with(CFB_MAGIC) {
         return FileFormat::Xls;
     }
     if bytes.starts_with(b"PAR1") {

@@ -2,8 +2,8 @@
 //! lays out an `.ods` or `.xls` whole as it opens it (every sheet, every cell from the first
 //! value to the last), and any zip workbook expands as it is read, so a small file could ask for
 //! more memory than the page has, which aborts it with the user's work. These checks read the file
-//! without keeping what they read, and refuse with a sentence what would not fit. (An `.xls` is
-//! not checked yet: see README, "Fuzzing".)
+//! without keeping what they read, and refuse with a sentence what would not fit. An `.xls` is
+//! measured by [`super::xls_limits`].
 //!
 //! The checks look at the bytes, not the file's name: calamine recognises a workbook by its
 //! contents (an `.ods` named `.xlsx` opens as an `.ods`).
@@ -15,7 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 
 use super::gzip::check_ratio;
-use super::limit_label;
+use super::{limit_label, CFB_MAGIC, ZIP_MAGIC};
 use crate::api::memory::bytes_text;
 use crate::budget::MAX_ARRAY_BYTES;
 use crate::ingest::errors::IngestErrorKind;
@@ -23,11 +23,8 @@ use crate::ingest::errors::IngestErrorKind;
 /// What to do with a workbook that expands too far, as the end of a sentence.
 const WORKBOOK_ADVICE: &str = "open it in Excel or LibreOffice, save the sheet as CSV and open that.";
 
-/// The first bytes of a zip archive (`.xlsx`, `.xlsb`, `.ods`).
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-
 /// Bytes one laid-out cell takes in calamine: its value and its formula, kept side by side.
-const CELL_BYTES: u64 = (std::mem::size_of::<Data>() + std::mem::size_of::<String>()) as u64;
+pub(super) const CELL_BYTES: u64 = (std::mem::size_of::<Data>() + std::mem::size_of::<String>()) as u64;
 
 /// Refuses a workbook in `bytes` that would expand past `limit` bytes (or more than 300-fold),
 /// or whose sheets would take more than [`MAX_ARRAY_BYTES`] to lay out. Anything these checks
@@ -40,6 +37,8 @@ const CELL_BYTES: u64 = (std::mem::size_of::<Data>() + std::mem::size_of::<Strin
 pub(super) fn check(bytes: &[u8], limit: u64) -> Result<(), IngestErrorKind> {
     if bytes.starts_with(ZIP_MAGIC) {
         check_zip(bytes, limit.min(MAX_ARRAY_BYTES))
+    } else if bytes.starts_with(CFB_MAGIC) {
+        super::xls_limits::check(bytes)
     } else {
         Ok(())
     }
@@ -239,7 +238,7 @@ fn ods_sheets(content: impl std::io::BufRead) -> Result<(), IngestErrorKind> {
 
 /// [`IngestErrorKind::SheetTooLarge`] for the sheet `name` laid out over rows `first_row..end_row`
 /// and columns `first_column..end_column` (0-based, the ends excluded).
-fn sheet_too_large(
+pub(super) fn sheet_too_large(
     name: &str,
     first_row: u64,
     end_row: u64,

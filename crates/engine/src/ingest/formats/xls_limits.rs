@@ -1,0 +1,329 @@
+//! An Excel 97-2003 workbook (`.xls`) measured before calamine opens it (issue #17). calamine
+//! reads every sheet of an `.xls` as it opens it, lays each out whole, and trusts the positions the
+//! file gives: a sheet said to start past the end of the workbook's data panicked (a slice past the
+//! end), and one value at the last position a record can name (65,536 × 65,536) asked for four
+//! billion cells, an allocation that aborts. This finds the workbook's data in the compound file,
+//! walks its records keeping nothing, and refuses those with a sentence.
+//!
+//! The compound file is read here, not with the `cfb` crate, which would bring a web clock shim
+//! (`web-time`, then `js-sys`) into the engine; calamine's own reader is private. Only what finding
+//! one stream needs is read, and what this cannot follow is left to calamine, which says what is
+//! wrong. A chain of sectors that loops or leaves the allocation table is refused: calamine's reader
+//! would follow it forever or index past the table.
+
+use calamine::{Cell, Data};
+
+use super::workbook_limits::{sheet_too_large, CELL_BYTES};
+use crate::budget::MAX_ARRAY_BYTES;
+use crate::ingest::errors::IngestErrorKind;
+
+/// The end of a chain of sectors.
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// Sector numbers from here on are markers, not sectors.
+const FIRST_MARKER: u32 = 0xFFFF_FFFA;
+/// Streams shorter than this live in the mini stream.
+const MINI_CUTOFF: usize = 4096;
+/// The size of a mini sector.
+const MINI_SECTOR: usize = 64;
+/// The names calamine looks for the workbook's stream by, in its order.
+const STREAM_NAMES: [&str; 4] = ["Workbook", "Book", "WORKBOOK", "BOOK"];
+
+fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+    bytes.get(at..at.checked_add(2)?)?.try_into().ok().map(u16::from_le_bytes)
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes.get(at..at.checked_add(4)?)?.try_into().ok().map(u32::from_le_bytes)
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
+    bytes.get(at..at.checked_add(8)?)?.try_into().ok().map(u64::from_le_bytes)
+}
+
+fn u16s(bytes: &[u8]) -> impl Iterator<Item = u16> + '_ {
+    bytes.chunks_exact(2).filter_map(|c| c.try_into().ok().map(u16::from_le_bytes))
+}
+
+fn u32s(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes.chunks_exact(4).filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
+}
+
+/// What stops the walk: the file is fine as far as these checks go, or it is refused.
+enum Stop {
+    /// Leave it to calamine.
+    Pass,
+    /// Refuse it.
+    Refuse(IngestErrorKind),
+}
+
+type Walk<T> = Result<T, Stop>;
+
+/// A damaged `.xls`, refused with what was found.
+fn damaged(message: String) -> Stop {
+    Stop::Refuse(IngestErrorKind::Unreadable {
+        what: "Excel 97-2003 workbook (.xls)",
+        message,
+        advice: "Open it in Excel or LibreOffice and save it again, or save the sheet as CSV and open that.",
+    })
+}
+
+/// Refuses an `.xls` in `bytes` whose sheets calamine could not open without aborting, or that
+/// would take more than [`MAX_ARRAY_BYTES`] to lay out.
+///
+/// # Errors
+/// [`IngestErrorKind::Unreadable`] for a damaged workbook, [`IngestErrorKind::SheetTooLarge`].
+pub(super) fn check(bytes: &[u8]) -> Result<(), IngestErrorKind> {
+    match workbook_stream(bytes).and_then(|stream| records(&stream)) {
+        Ok(()) | Err(Stop::Pass) => Ok(()),
+        Err(Stop::Refuse(e)) => Err(e),
+    }
+}
+
+/// The sectors of a compound file and its allocation table.
+struct Compound<'a> {
+    bytes: &'a [u8],
+    sector: usize,
+    fat: Vec<u32>,
+}
+
+impl Compound<'_> {
+    /// Sector `id` (0 is the one after the header).
+    fn sector(&self, id: u32) -> Option<&[u8]> {
+        let start = usize::try_from(id).ok()?.checked_add(1)?.checked_mul(self.sector)?;
+        self.bytes.get(start..start.checked_add(self.sector)?)
+    }
+}
+
+/// The bytes of the chain of `size`-byte sectors from `start` (each found by `sector`, the next
+/// by `table`), at most `len` bytes.
+fn chain<'s>(start: u32, len: usize, table: &[u32], mut sector: impl FnMut(u32) -> Option<&'s [u8]>) -> Walk<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut id = start;
+    let mut hops = 0usize;
+    while id != END_OF_CHAIN && out.len() < len {
+        let Some(bytes) = sector(id) else { return Err(Stop::Pass) }; // past the file: calamine says so
+        let room = len.saturating_sub(out.len());
+        out.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(bytes));
+        id = *table.get(usize::try_from(id).unwrap_or(usize::MAX)).ok_or_else(|| {
+            damaged(format!("its sector {id} is not in the file's allocation table, so its data cannot be followed"))
+        })?;
+        hops = hops.saturating_add(1);
+        if hops > table.len() {
+            return Err(damaged("a chain of its sectors loops back on itself".into()));
+        }
+    }
+    Ok(out)
+}
+
+/// The workbook's stream (`Workbook`, or `Book` in older files) of the compound file in `bytes`.
+fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
+    let header = |at| u32_at(bytes, at).ok_or(Stop::Pass);
+    let sector = match u16_at(bytes, 0x1E) {
+        Some(9) => 512,
+        Some(12) => 4096,
+        _ => return Err(Stop::Pass),
+    };
+    // calamine reserves room for as many sector numbers as the four bytes at 62 say (the header's
+    // mini-table start and length, read across): only a damaged header makes that a billion.
+    let reserved = u64::from(header(62)?).saturating_mul(4);
+    if reserved > MAX_ARRAY_BYTES {
+        return Err(damaged(format!("its header asks for {reserved} bytes of room before anything is read")));
+    }
+    // The allocation table's sectors: 109 named in the header, then a chain of further lists.
+    let mut compound = Compound { bytes, sector, fat: Vec::new() };
+    let mut table_sectors: Vec<u32> = u32s(bytes.get(0x4C..0x200).unwrap_or_default()).collect();
+    let mut next = header(0x44)?;
+    let per_list = (sector / 4).saturating_sub(1);
+    let mut lists = 0usize;
+    while next < FIRST_MARKER {
+        let Some(list) = compound.sector(next) else { return Err(Stop::Pass) };
+        table_sectors.extend(u32s(list).take(per_list));
+        next = u32_at(list, per_list.saturating_mul(4)).unwrap_or(END_OF_CHAIN);
+        lists = lists.saturating_add(1);
+        if lists > bytes.len().checked_div(sector).unwrap_or(0) {
+            return Err(damaged("the list of its allocation table's sectors loops back on itself".into()));
+        }
+    }
+    let mut fat = Vec::new();
+    for id in table_sectors.into_iter().filter(|id| *id < FIRST_MARKER) {
+        let Some(part) = compound.sector(id) else { return Err(Stop::Pass) };
+        fat.extend(u32s(part));
+    }
+    compound.fat = fat;
+    let directory = chain(header(0x30)?, usize::MAX, &compound.fat, |id| compound.sector(id))?;
+    let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
+    let size_of = |entry: &[u8]| -> Walk<usize> {
+        let size = if sector == 512 { u32_at(entry, 120).map(u64::from) } else { u64_at(entry, 120) };
+        // calamine converts the size with `try_into().unwrap()`: past the address space it panics.
+        size.map(|s| usize::try_from(s).map_err(|_| damaged(format!("one of its parts is said to be {s} bytes long"))))
+            .unwrap_or(Err(Stop::Pass))
+    };
+    for entry in &entries {
+        size_of(entry)?;
+    }
+    let name_of = |entry: &[u8]| {
+        let units: Vec<u16> = u16s(entry.get(..64).unwrap_or_default()).collect();
+        let name = String::from_utf16_lossy(&units);
+        name.split('\0').next().unwrap_or_default().to_owned()
+    };
+    let Some(entry) = STREAM_NAMES.iter().find_map(|n| entries.iter().find(|e| name_of(e) == *n)) else {
+        return Err(Stop::Pass);
+    };
+    let (start, len) = (u32_at(entry, 116).ok_or(Stop::Pass)?, size_of(entry)?);
+    if len >= MINI_CUTOFF {
+        return chain(start, len, &compound.fat, |id| compound.sector(id));
+    }
+    // A short stream lives in the mini stream (the root entry's data), sectors of 64 bytes.
+    let root = entries.first().ok_or(Stop::Pass)?;
+    let mini_stream =
+        chain(u32_at(root, 116).ok_or(Stop::Pass)?, size_of(root)?, &compound.fat, |id| compound.sector(id))?;
+    let mini_table_len = usize::try_from(header(0x40)?).unwrap_or(usize::MAX).saturating_mul(sector);
+    let mini_table: Vec<u32> =
+        u32s(&chain(header(0x3C)?, mini_table_len, &compound.fat, |id| compound.sector(id))?).collect();
+    chain(start, len, &mini_table, |id| {
+        let at = usize::try_from(id).ok()?.checked_mul(MINI_SECTOR)?;
+        mini_stream.get(at..at.checked_add(MINI_SECTOR)?.min(mini_stream.len()))
+    })
+}
+
+/// The records of a BIFF stream from `at`: (type, data), until one runs past the end.
+fn records_from(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut at = at;
+    std::iter::from_fn(move || {
+        let kind = u16_at(stream, at)?;
+        let len = usize::from(u16_at(stream, at.checked_add(2)?)?);
+        let start = at.checked_add(4)?;
+        let data = stream.get(start..start.checked_add(len)?)?;
+        at = start.checked_add(len)?;
+        Some((kind, data))
+    })
+}
+
+/// A sheet's name from its `BoundSheet8` record's data (Latin-1 or UTF-16, as the record says).
+fn sheet_name(data: &[u8], index: usize) -> String {
+    let count = data.get(6).copied().map_or(0, usize::from);
+    let name = match data.get(7) {
+        Some(flags) if flags & 1 == 1 => {
+            let units: Vec<u16> = u16s(data.get(8..).unwrap_or_default()).take(count).collect();
+            String::from_utf16_lossy(&units)
+        }
+        Some(_) => data.get(8..).unwrap_or_default().iter().take(count).map(|&b| char::from(b)).collect(),
+        None => String::new(),
+    };
+    if name.is_empty() {
+        format!("number {}", index.saturating_add(1))
+    } else {
+        name
+    }
+}
+
+/// The workbook's global records (until their end), then each sheet's: what calamine would read
+/// past the end of, and what it would lay out.
+fn records(stream: &[u8]) -> Walk<()> {
+    let mut sheets: Vec<(usize, String)> = Vec::new();
+    for (kind, data) in records_from(stream, 0) {
+        match kind {
+            // calamine reads these without checking their length: FilePass, CodePage, DateMode, BOF.
+            0x002F | 0x0042 | 0x0022 | 0x0809 if data.len() < 2 => {
+                return Err(damaged(format!(
+                    "a record of type {kind:#06X} is {} bytes long, too short for what it holds",
+                    data.len()
+                )));
+            }
+            0x0085 => {
+                let name = sheet_name(data, sheets.len());
+                let at = match u32_at(data, 0) {
+                    Some(at) if data.len() >= 6 => at,
+                    _ => return Err(damaged(format!("the record naming its sheet {name} is too short"))),
+                };
+                let at = usize::try_from(at).unwrap_or(usize::MAX);
+                if at > stream.len() {
+                    return Err(damaged(format!(
+                        "its sheet `{name}` is said to start at byte {at} of the workbook's data, past its end ({} bytes)",
+                        stream.len()
+                    )));
+                }
+                sheets.push((at, name));
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    let mut held: u64 = 0;
+    let cell = std::mem::size_of::<Cell<Data>>() as u64;
+    for (at, name) in &sheets {
+        let mut span: Option<(u32, u32, u32, u32)> = None; // rows and columns with values, ends included
+        let mut read: u64 = 0; // cells calamine keeps while it reads, and the room it reserves for them
+        let mut extend = |row: u32, first: u32, last: u32| {
+            let (r0, r1, c0, c1) = span.unwrap_or((row, row, first, last));
+            span = Some((r0.min(row), r1.max(row), c0.min(first), c1.max(last)));
+        };
+        for (kind, data) in records_from(stream, *at) {
+            let (row, column) = (u16_at(data, 0).map(u32::from), u16_at(data, 2).map(u32::from));
+            match (kind, row, column) {
+                (0x0200, ..) => {
+                    let room = dimensions(data);
+                    if room.saturating_mul(cell) > MAX_ARRAY_BYTES {
+                        return Err(damaged(format!(
+                            "its sheet `{name}` says it holds {room} cells (its Dimensions record), far more than an Excel 97-2003 sheet can (16777216)"
+                        )));
+                    }
+                    read = read.saturating_add(room);
+                }
+                // Number, Label, BoolErr, Rk, LabelSst, Formula: one cell each.
+                (0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006, Some(row), Some(column)) => {
+                    extend(row, column, column);
+                    read = read.saturating_add(1);
+                }
+                // MulRk: the columns from the first to the last, which ends the record.
+                (0x00BD, Some(row), Some(first)) if data.len() >= 6 => {
+                    let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at)).map_or(first, u32::from);
+                    if last >= first {
+                        extend(row, first, last);
+                        read = read.saturating_add(u64::from(last.saturating_sub(first)).saturating_add(1));
+                    }
+                }
+                (0x000A, ..) => break,
+                _ => {}
+            }
+        }
+        let count = |first: u32, last: u32| u64::from(last.saturating_sub(first)).saturating_add(1);
+        let (rows, columns) = span.map_or((0, 0), |(r0, r1, c0, c1)| (count(r0, r1), count(c0, c1)));
+        held = held
+            .saturating_add(rows.saturating_mul(columns).saturating_mul(CELL_BYTES))
+            .saturating_add(read.saturating_mul(cell));
+        if held > MAX_ARRAY_BYTES {
+            let (r0, c0) = span.map_or((0, 0), |(r0, _, c0, _)| (r0, c0));
+            return Err(Stop::Refuse(sheet_too_large(
+                name,
+                u64::from(r0),
+                u64::from(r0).saturating_add(rows),
+                u64::from(c0),
+                u64::from(c0).saturating_add(columns),
+                held,
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The cells calamine reserves room for from a sheet's `Dimensions` record, computed as it does
+/// (its `u32` arithmetic wraps in release builds, so a last row before the first is four billion rows).
+fn dimensions(data: &[u8]) -> u64 {
+    let read = match data.len() {
+        10 => {
+            (|| Some((u32::from(u16_at(data, 0)?), u32::from(u16_at(data, 2)?), u16_at(data, 4)?, u16_at(data, 6)?)))()
+        }
+        14 => (|| Some((u32_at(data, 0)?, u32_at(data, 4)?, u16_at(data, 8)?, u16_at(data, 10)?)))(),
+        _ => None, // calamine refuses the record
+    };
+    let Some((first_row, end_row, first_column, end_column)) = read else { return 0 };
+    let (first_column, end_column) = (u32::from(first_column), u32::from(end_column));
+    let first_column = if first_column > 0xFF || end_column < first_column { 0 } else { first_column };
+    if end_row < 1 || end_column < 1 {
+        return 1;
+    }
+    let rows = end_row.wrapping_sub(1).wrapping_sub(first_row).wrapping_add(1);
+    let columns = end_column.wrapping_sub(1).wrapping_sub(first_column).wrapping_add(1);
+    u64::from(rows).saturating_mul(u64::from(columns))
+}
