@@ -63,10 +63,11 @@ fn file(name: &str) -> String {
 }
 
 /// Each file, and what `segscope inspect` must say of it: a table of rows × columns, or an error
-/// that names the file and contains the words given.
+/// that names the file and contains the words given. (`damaged_strings.xls` is not here: calamine's
+/// .xls reader still panics on it, past what Segscope checks; README, "Hostile files".)
 #[test]
 fn every_file_of_the_corpus_is_read_or_refused_with_a_sentence() {
-    let cases: [(&str, Result<&str, &str>); 25] = [
+    let cases: [(&str, Result<&str, &str>); 26] = [
         ("binary_renamed.csv", Err("this is a PNG image, not a CSV")),
         ("utf16le_no_bom.csv", Ok("3 rows × 3 columns")),
         ("only_header.csv", Err("no data rows")),
@@ -89,6 +90,7 @@ fn every_file_of_the_corpus_is_read_or_refused_with_a_sentence() {
             Err("is said to start at byte 2147483632 of the workbook's data, past its end"),
         ),
         ("wrapped_dimensions.xls", Err("(its Dimensions record)")),
+        ("damaged_name.xls", Err("a record of type 0x0018 is 6 bytes long")),
         ("extreme_transactions.csv", Ok("8 rows × 3 columns")),
         ("one_day_transactions.csv", Ok("5000 rows × 3 columns")),
         ("hundred_thousand_columns.csv", Ok("1 rows × 100000 columns")),

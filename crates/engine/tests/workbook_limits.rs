@@ -86,9 +86,7 @@ fn a_value_at_the_far_corner_of_an_ods_sheet_is_refused_naming_the_cell() {
 #[test]
 fn a_value_repeated_across_every_column_of_many_rows_is_refused() {
     // 20,000 rows of one value repeated to the grid's edge: 328 million cells from a file of a few kilobytes.
-    let row = format!(
-        r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#
-    );
+    let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
     let err = read_table("repeated.ods", &ods(&row.repeat(20_000)), &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(matches!(err.kind, IngestErrorKind::SheetTooLarge { columns: 16_384, .. }), "{err:?}");
 }
@@ -165,4 +163,11 @@ fn an_xls_whose_directory_chain_loops_is_refused() {
     bytes[entry..entry + 4].copy_from_slice(&1u32.to_le_bytes());
     let err = read_table("loop.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(err.to_string().contains("a chain of its sectors loops back on itself"), "{err}");
+}
+
+#[test]
+fn an_xls_defined_name_shorter_than_its_lengths_is_refused() {
+    // calamine read the name's length at byte 3 and its text from byte 14 of a 6-byte record: a panic.
+    let err = read_table("name.xls", &hostile("damaged_name.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("a record of type 0x0018 is 6 bytes long, too short for what it holds"), "{err}");
 }

@@ -75,16 +75,17 @@ def biff(typ, data=b""):
     return struct.pack("<HH", typ, len(data)) + data
 
 
-def excel97(cells, sheet_at=None, dimensions=None, small=False):
+def excel97(cells, sheet_at=None, dimensions=None, small=False, extra=b""):
     """A minimal .xls (BIFF8 in a version-3 compound file; one sheet, `Data`) of `cells`, (row, column, value)
     triples written as given, even a position no spreadsheet program would write (a text value is a LABEL record,
     a number a NUMBER record). `sheet_at` overrides where the workbook says the sheet starts; `dimensions`, a
     (first row, row after the last, first column, column after the last) tuple, writes the sheet's Dimensions
-    record; `small` keeps the workbook's data in the compound file's mini stream, as files under 4 KB are."""
+    record; `small` keeps the workbook's data in the compound file's mini stream, as files under 4 KB are;
+    `extra` is records added to the workbook's global ones."""
     bof = lambda kind: biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0600))
     name = b"Data"
     boundsheet_len = 4 + 4 + 2 + 2 + len(name)
-    globals_ = bof(0x0005) + biff(0x0042, struct.pack("<H", 1200))
+    globals_ = bof(0x0005) + biff(0x0042, struct.pack("<H", 1200)) + extra
     position = len(globals_) + boundsheet_len + 4  # after the BoundSheet8 record and EOF
     where = position if sheet_at is None else sheet_at
     globals_ += biff(0x0085, struct.pack("<IBBBB", where, 0, 0, len(name), 0) + name) + biff(0x000A)
@@ -179,6 +180,11 @@ def files():
     add("wrapped_dimensions.xls", excel97(rows, dimensions=(5, 1, 0, 2)))
     add("small_sheet_past_the_end.xls", excel97(rows, sheet_at=0x7FFFFFF0, small=True))
     add("small_customers.xls", excel97(rows, small=True))
+    # A defined name (Lbl) shorter than the lengths it gives; and a shared-string table whose one string says
+    # formatting runs follow and ends there. calamine indexes past the end of both (a panic). Segscope checks
+    # the first; the second is past what it checks, and the page says it could not read the file.
+    add("damaged_name.xls", excel97(rows, extra=biff(0x0018, bytes([0, 0, 0, 9, 0, 0]))))
+    add("damaged_strings.xls", excel97(rows, extra=biff(0x00FC, struct.pack("<IIHB", 1, 1, 1, 0x08))))
     # Extreme dates and amounts in a transactions file.
     add(
         "extreme_transactions.csv",

@@ -221,15 +221,21 @@ fn sheet_name(data: &[u8], index: usize) -> String {
 /// past the end of, and what it would lay out.
 fn records(stream: &[u8]) -> Walk<()> {
     let mut sheets: Vec<(usize, String)> = Vec::new();
+    let mut biff8 = true; // calamine's default until a BOF record says otherwise
+    let too_short = |kind: u16, data: &[u8]| {
+        Err(damaged(format!("a record of type {kind:#06X} is {} bytes long, too short for what it holds", data.len())))
+    };
     for (kind, data) in records_from(stream, 0) {
         match kind {
-            // calamine reads these without checking their length: FilePass, CodePage, DateMode, BOF.
-            0x002F | 0x0042 | 0x0022 | 0x0809 if data.len() < 2 => {
-                return Err(damaged(format!(
-                    "a record of type {kind:#06X} is {} bytes long, too short for what it holds",
-                    data.len()
-                )));
+            // calamine reads these without checking their length: FilePass, CodePage, DateMode, BOF, ExternSheet.
+            0x002F | 0x0042 | 0x0022 | 0x0809 | 0x0017 if data.len() < 2 => return too_short(kind, data),
+            0x0809 => {
+                let (version, kind) = (u16_at(data, 0).unwrap_or(0), u16_at(data, 2).unwrap_or(0));
+                let older = matches!(version, 0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500);
+                biff8 = !(older || version == 0 && kind == 0x1000);
             }
+            // Lbl (a defined name): calamine indexes its name and formula by the lengths it gives.
+            0x0018 if !defined_name_fits(data, biff8) => return too_short(kind, data),
             0x0085 => {
                 let name = sheet_name(data, sheets.len());
                 let at = match u32_at(data, 0) {
@@ -305,6 +311,26 @@ fn records(stream: &[u8]) -> Walk<()> {
         }
     }
     Ok(())
+}
+
+/// True when a `Lbl` record holds the name and formula its lengths say, as far as calamine reads
+/// them (the name after 14 bytes; the formula's first token, a reference, in its last bytes).
+fn defined_name_fits(data: &[u8], biff8: bool) -> bool {
+    let (Some(&name_len), Some(formula_len)) = (data.get(3), u16_at(data, 4)) else { return false };
+    let name_end = 14usize.saturating_add(usize::from(name_len)).saturating_add(usize::from(biff8));
+    let Some(formula) = data.len().checked_sub(usize::from(formula_len)).and_then(|at| data.get(at..)) else {
+        return false;
+    };
+    let token = match (formula.first(), biff8) {
+        (Some(0x3A | 0x5A | 0x7A), true) => 7,
+        (Some(0x3A | 0x5A | 0x7A), false) => 18,
+        (Some(0x3B | 0x5B | 0x7B), true) => 11,
+        (Some(0x3B | 0x5B | 0x7B), false) => 21,
+        (Some(0x3C | 0x5C | 0x7C | 0x3D | 0x5D | 0x7D), true) => 3,
+        (Some(0x3C | 0x5C | 0x7C | 0x3D | 0x5D | 0x7D), false) => 13,
+        _ => 0,
+    };
+    data.len() >= name_end && formula.len() >= token
 }
 
 /// The cells calamine reserves room for from a sheet's `Dimensions` record, computed as it does
