@@ -134,7 +134,7 @@ pub enum IngestErrorKind {
     },
     /// A sheet of an .ods or .xls workbook that would take more memory to lay out than one step
     /// may use (cells far from the rest, or a cell repeated across the sheet).
-    #[error("the sheet `{sheet}` spans {rows} rows × {columns} columns (out to cell {cell}), about {needed} of memory to lay out, more than Segscope can use here. If cells far from your data are not part of it, clear them in LibreOffice or Excel and save again; or save the sheet as CSV and open that, which Segscope reads at any size.")]
+    #[error("the sheet `{sheet}` spans {rows} rows × {columns} columns (out to cell {cell}), about {needed} of memory to lay out, more than Segscope can use here. If cells far from your data are not part of it, clear them in LibreOffice or Excel and save again; or save the sheet as CSV and open that (a CSV takes far less memory to read).")]
     SheetTooLarge {
         /// The sheet.
         sheet: String,

@@ -176,7 +176,7 @@ fn to_delimited_limited<'a>(
         FileFormat::JsonLines => Ok(plain(Cow::Owned(json_lines::to_csv(bytes)?))),
         FileFormat::Parquet => Ok(plain(Cow::Owned(parquet_to_csv(bytes, limit)?))),
         FileFormat::Xlsx | FileFormat::Xls | FileFormat::Ods => {
-            let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref(), limit)?;
+            let sheet = spreadsheet::to_csv(bytes, format, options.sheet.as_deref())?;
             Ok(Delimited { bytes: Cow::Owned(sheet.csv), format, sheets: sheet.sheets, sheet: Some(sheet.sheet) })
         }
     }

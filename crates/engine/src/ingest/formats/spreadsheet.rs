@@ -18,19 +18,14 @@ pub(super) struct Sheet {
 }
 
 /// Reads the sheet called `chosen` (the first when `None`) of the workbook in `bytes`, refused
-/// when it would expand past `limit` bytes or not fit in memory ([`super::workbook_limits`]).
-pub(super) fn to_csv(
-    bytes: &[u8],
-    format: FileFormat,
-    chosen: Option<&str>,
-    limit: u64,
-) -> Result<Sheet, IngestErrorKind> {
+/// when it would not fit in memory ([`super::workbook_limits`]).
+pub(super) fn to_csv(bytes: &[u8], format: FileFormat, chosen: Option<&str>) -> Result<Sheet, IngestErrorKind> {
     let unreadable = |message: String| IngestErrorKind::Unreadable {
         what: format.label(),
         message,
         advice: "Open it in Excel or LibreOffice and save it again, or save the sheet as CSV and open that.",
     };
-    super::workbook_limits::check(bytes, limit)?;
+    super::workbook_limits::check(bytes)?;
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let sheets = workbook.sheet_names();
     let sheet = match chosen {
@@ -211,7 +206,6 @@ fn number_text(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::MAX_EXPANDED_BYTES;
     use super::*;
 
     #[test]
@@ -231,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_damaged_workbook_says_what_it_is() {
-        let err = to_csv(b"PK\x03\x04garbage", FileFormat::Xlsx, None, MAX_EXPANDED_BYTES).err().unwrap();
+        let err = to_csv(b"PK\x03\x04garbage", FileFormat::Xlsx, None).err().unwrap();
         assert!(matches!(err, IngestErrorKind::Unreadable { what: "Excel workbook (.xlsx)", .. }));
     }
 }

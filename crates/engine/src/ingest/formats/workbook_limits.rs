@@ -26,17 +26,17 @@ const WORKBOOK_ADVICE: &str = "open it in Excel or LibreOffice, save the sheet a
 /// Bytes one laid-out cell takes in calamine: its value and its formula, kept side by side.
 pub(super) const CELL_BYTES: u64 = (std::mem::size_of::<Data>() + std::mem::size_of::<String>()) as u64;
 
-/// Refuses a workbook in `bytes` that would expand past `limit` bytes (or more than 300-fold),
-/// or whose sheets would take more than [`MAX_ARRAY_BYTES`] to lay out. Anything these checks
-/// cannot read is left to calamine, which says what is wrong with it.
+/// Refuses a workbook in `bytes` whose parts would expand past [`MAX_ARRAY_BYTES`] (or more than
+/// 300-fold), or whose sheets would take more than that to lay out. Anything these checks cannot
+/// read is left to calamine, which says what is wrong with it.
 ///
 /// # Errors
 /// [`IngestErrorKind::TooLarge`], [`IngestErrorKind::CompressionBomb`],
 /// [`IngestErrorKind::SheetTooLarge`], or [`IngestErrorKind::Unreadable`] for a damaged workbook
 /// that calamine would not survive reading.
-pub(super) fn check(bytes: &[u8], limit: u64) -> Result<(), IngestErrorKind> {
+pub(super) fn check(bytes: &[u8]) -> Result<(), IngestErrorKind> {
     if bytes.starts_with(ZIP_MAGIC) {
-        check_zip(bytes, limit.min(MAX_ARRAY_BYTES))
+        check_zip(bytes, MAX_ARRAY_BYTES)
     } else if bytes.starts_with(CFB_MAGIC) {
         super::xls_limits::check(bytes)
     } else {
@@ -66,7 +66,7 @@ fn check_zip(bytes: &[u8], limit: u64) -> Result<(), IngestErrorKind> {
             if total > limit {
                 return Err(IngestErrorKind::TooLarge {
                     limit: limit_label(limit),
-                    advice: "Open it in Excel or LibreOffice, save the sheet as CSV and open that: Segscope reads a CSV of any size.",
+                    advice: "Open it in Excel or LibreOffice, save the sheet as CSV and open that (a CSV takes far less memory to read).",
                 });
             }
             check_ratio(compressed, expanded, WORKBOOK_ADVICE)?;

@@ -94,8 +94,8 @@ impl Compound<'_> {
     }
 }
 
-/// The bytes of the chain of `size`-byte sectors from `start` (each found by `sector`, the next
-/// by `table`), at most `len` bytes.
+/// The bytes of the chain of sectors from `start` (each found by `sector`, the next by `table`),
+/// at most `len` bytes.
 fn chain<'s>(start: u32, len: usize, table: &[u32], mut sector: impl FnMut(u32) -> Option<&'s [u8]>) -> Walk<Vec<u8>> {
     let mut out = Vec::new();
     let mut id = start;
@@ -104,6 +104,9 @@ fn chain<'s>(start: u32, len: usize, table: &[u32], mut sector: impl FnMut(u32) 
         let Some(bytes) = sector(id) else { return Err(Stop::Pass) }; // past the file: calamine says so
         let room = len.saturating_sub(out.len());
         out.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(bytes));
+        if out.len() >= len {
+            break; // as calamine does, before it looks the next sector up
+        }
         id = *table.get(usize::try_from(id).unwrap_or(usize::MAX)).ok_or_else(|| {
             damaged(format!("its sector {id} is not in the file's allocation table, so its data cannot be followed"))
         })?;
@@ -173,7 +176,11 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     if len >= MINI_CUTOFF {
         return chain(start, len, &compound.fat, |id| compound.sector(id));
     }
-    // A short stream lives in the mini stream (the root entry's data), sectors of 64 bytes.
+    // A short stream lives in the mini stream (the root entry's data), sectors of 64 bytes; calamine
+    // loads it only when the header counts sectors of the mini stream's table.
+    if header(0x40)? == 0 {
+        return Err(Stop::Pass);
+    }
     let root = entries.first().ok_or(Stop::Pass)?;
     let mini_stream =
         chain(u32_at(root, 116).ok_or(Stop::Pass)?, size_of(root)?, &compound.fat, |id| compound.sector(id))?;
