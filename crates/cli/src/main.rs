@@ -5,6 +5,7 @@ mod stdout;
 mod commands;
 mod error;
 mod manifests;
+mod panic_message;
 mod read_args;
 mod transaction_args;
 mod workers;
@@ -60,6 +61,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    panic_message::install();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
