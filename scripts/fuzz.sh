@@ -29,6 +29,7 @@ TARGETS=(
   "csv_ingest         2048  csv   crates/engine/tests/data/*.csv crates/engine/tests/data/*.tsv crates/engine/tests/data/*.txt crates/engine/tests/data/*.jsonl crates/engine/tests/data/*.gz tests/data/hostile/*.csv"
   "type_inference     2048  -     "
   "xlsx_ingest        4096  csv   crates/engine/tests/data/*.xlsx tests/data/hostile/*.xlsx"
+  "xls_ingest         4096  -     "
   "stream_chunks      2048  csv   crates/engine/tests/data/*.csv crates/engine/tests/data/*.tsv crates/engine/tests/data/*.jsonl tests/data/hostile/*.csv"
   "rules_json         8192  json  examples/segments/*.json crates/engine/tests/data/definitions/*.json"
   "rfm_json           4096  json  fuzz/seeds/rfm_json/*"

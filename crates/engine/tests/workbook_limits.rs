@@ -171,3 +171,26 @@ fn an_xls_defined_name_shorter_than_its_lengths_is_refused() {
     let err = read_table("name.xls", &hostile("damaged_name.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(err.to_string().contains("a record of type 0x0018 is 6 bytes long, too short for what it holds"), "{err}");
 }
+
+#[test]
+fn an_xls_string_table_or_merged_cells_list_past_its_record_is_refused() {
+    // calamine read a count of formatting runs after the last byte, and eight bytes a merged range past the end.
+    let err =
+        read_table("strings.xls", &hostile("damaged_strings.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("its table of shared strings ends inside a string"), "{err}");
+    let err = read_table("merged.xls", &hostile("damaged_merged_cells.xls"), &ReadOptions::default(), &mut Quiet)
+        .unwrap_err();
+    assert!(err.to_string().contains("its sheet `Data` lists merged cells past the end of its record"), "{err}");
+}
+
+#[test]
+fn an_xls_chain_leading_to_the_sector_after_the_file_is_refused() {
+    // Found by fuzz/xls_ingest: calamine counts a sector that starts where the file ends as present, and sliced
+    // from past the end of what it had read (a panic). The directory (sector 1) continuing to sector 11 of 11.
+    let mut bytes = hostile("customers.xls");
+    assert_eq!(bytes.len(), 11 * 512);
+    let entry = 512 + 4;
+    bytes[entry..entry + 4].copy_from_slice(&11u32.to_le_bytes());
+    let err = read_table("short.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("leads to sector 11, past the end of the file"), "{err}");
+}

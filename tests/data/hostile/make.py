@@ -75,13 +75,13 @@ def biff(typ, data=b""):
     return struct.pack("<HH", typ, len(data)) + data
 
 
-def excel97(cells, sheet_at=None, dimensions=None, small=False, extra=b""):
+def excel97(cells, sheet_at=None, dimensions=None, small=False, extra=b"", sheet_extra=b""):
     """A minimal .xls (BIFF8 in a version-3 compound file; one sheet, `Data`) of `cells`, (row, column, value)
     triples written as given, even a position no spreadsheet program would write (a text value is a LABEL record,
     a number a NUMBER record). `sheet_at` overrides where the workbook says the sheet starts; `dimensions`, a
     (first row, row after the last, first column, column after the last) tuple, writes the sheet's Dimensions
     record; `small` keeps the workbook's data in the compound file's mini stream, as files under 4 KB are;
-    `extra` is records added to the workbook's global ones."""
+    `extra` is records added to the workbook's global ones, `sheet_extra` to the sheet's."""
     bof = lambda kind: biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0600))
     name = b"Data"
     boundsheet_len = 4 + 4 + 2 + 2 + len(name)
@@ -98,7 +98,7 @@ def excel97(cells, sheet_at=None, dimensions=None, small=False, extra=b""):
             sheet += biff(0x0204, struct.pack("<HHHHB", row, column, 0, len(text), 0) + text)
         else:
             sheet += biff(0x0203, struct.pack("<HHHd", row, column, 0, value))
-    stream = globals_ + sheet + biff(0x000A)
+    stream = globals_ + sheet + sheet_extra + biff(0x000A)
     end, free, fat_sector, no_stream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
     chain = lambda first, count: [first + i + 1 for i in range(count - 1)] + [end]
     if small:
@@ -180,11 +180,15 @@ def files():
     add("wrapped_dimensions.xls", excel97(rows, dimensions=(5, 1, 0, 2)))
     add("small_sheet_past_the_end.xls", excel97(rows, sheet_at=0x7FFFFFF0, small=True))
     add("small_customers.xls", excel97(rows, small=True))
-    # A defined name (Lbl) shorter than the lengths it gives; and a shared-string table whose one string says
-    # formatting runs follow and ends there. calamine indexes past the end of both (a panic). Segscope checks
-    # the first; the second is past what it checks, and the page says it could not read the file.
+    # A defined name (Lbl) shorter than the lengths it gives, a shared-string table whose one string says
+    # formatting runs follow and ends there, a list of merged cells longer than its record: calamine indexes past
+    # the end of each (a panic), and Segscope refuses them. A formula whose tokens are said to run 65,535 bytes
+    # in a record of 23 is past what Segscope checks: the page says it could not read the file.
     add("damaged_name.xls", excel97(rows, extra=biff(0x0018, bytes([0, 0, 0, 9, 0, 0]))))
     add("damaged_strings.xls", excel97(rows, extra=biff(0x00FC, struct.pack("<IIHB", 1, 1, 1, 0x08))))
+    add("damaged_merged_cells.xls", excel97(rows, sheet_extra=biff(0x00E5, struct.pack("<H", 5))))
+    formula = struct.pack("<HHH", 3, 0, 0) + struct.pack("<d", 0.0) + struct.pack("<HI", 0, 0) + struct.pack("<H", 0xFFFF) + b"\x1e\x01\x00"
+    add("damaged_formula.xls", excel97(rows, sheet_extra=biff(0x0006, formula)))
     # Extreme dates and amounts in a transactions file.
     add(
         "extreme_transactions.csv",

@@ -87,21 +87,31 @@ struct Compound<'a> {
 }
 
 impl Compound<'_> {
-    /// Sector `id` (0 is the one after the header).
-    fn sector(&self, id: u32) -> Option<&[u8]> {
-        let start = usize::try_from(id).ok()?.checked_add(1)?.checked_mul(self.sector)?;
-        self.bytes.get(start..start.checked_add(self.sector)?)
+    /// Sector `id` (0 is the one after the header) as calamine reads it: cut short at the end of
+    /// the file. Past the file's length over the sector size calamine says the sector is missing;
+    /// up to it, a sector that starts past the end made calamine slice backwards (a panic): refused.
+    fn sector(&self, id: u32) -> Walk<&[u8]> {
+        let id = usize::try_from(id).map_err(|_| Stop::Pass)?;
+        if id > self.bytes.len().checked_div(self.sector).unwrap_or(0) {
+            return Err(Stop::Pass);
+        }
+        let body = self.bytes.get(self.sector..).unwrap_or_default();
+        let start = id.checked_mul(self.sector).ok_or(Stop::Pass)?;
+        if start > body.len() {
+            return Err(damaged(format!("a chain of its sectors leads to sector {id}, past the end of the file")));
+        }
+        Ok(body.get(start..start.saturating_add(self.sector).min(body.len())).unwrap_or_default())
     }
 }
 
 /// The bytes of the chain of sectors from `start` (each found by `sector`, the next by `table`),
 /// at most `len` bytes.
-fn chain<'s>(start: u32, len: usize, table: &[u32], mut sector: impl FnMut(u32) -> Option<&'s [u8]>) -> Walk<Vec<u8>> {
+fn chain<'s>(start: u32, len: usize, table: &[u32], mut sector: impl FnMut(u32) -> Walk<&'s [u8]>) -> Walk<Vec<u8>> {
     let mut out = Vec::new();
     let mut id = start;
     let mut hops = 0usize;
     while id != END_OF_CHAIN && out.len() < len {
-        let Some(bytes) = sector(id) else { return Err(Stop::Pass) }; // past the file: calamine says so
+        let bytes = sector(id)?;
         let room = len.saturating_sub(out.len());
         out.extend_from_slice(bytes.get(..room.min(bytes.len())).unwrap_or(bytes));
         if out.len() >= len {
@@ -139,7 +149,7 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     let per_list = (sector / 4).saturating_sub(1);
     let mut lists = 0usize;
     while next < FIRST_MARKER {
-        let Some(list) = compound.sector(next) else { return Err(Stop::Pass) };
+        let list = compound.sector(next)?;
         table_sectors.extend(u32s(list).take(per_list));
         next = u32_at(list, per_list.saturating_mul(4)).unwrap_or(END_OF_CHAIN);
         lists = lists.saturating_add(1);
@@ -149,7 +159,7 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     }
     let mut fat = Vec::new();
     for id in table_sectors.into_iter().filter(|id| *id < FIRST_MARKER) {
-        let Some(part) = compound.sector(id) else { return Err(Stop::Pass) };
+        let part = compound.sector(id)?;
         fat.extend(u32s(part));
     }
     compound.fat = fat;
@@ -187,9 +197,14 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     let mini_table_len = usize::try_from(header(0x40)?).unwrap_or(usize::MAX).saturating_mul(sector);
     let mini_table: Vec<u32> =
         u32s(&chain(header(0x3C)?, mini_table_len, &compound.fat, |id| compound.sector(id))?).collect();
+    // A mini sector past the mini stream: calamine read on from wherever the file reader was, or sliced
+    // backwards at its end (a panic). Refused either way.
     chain(start, len, &mini_table, |id| {
-        let at = usize::try_from(id).ok()?.checked_mul(MINI_SECTOR)?;
-        mini_stream.get(at..at.checked_add(MINI_SECTOR)?.min(mini_stream.len()))
+        let at = usize::try_from(id).ok().and_then(|id| id.checked_mul(MINI_SECTOR)).unwrap_or(usize::MAX);
+        if at > mini_stream.len() {
+            return Err(damaged(format!("its data leads to mini sector {id}, past the end of its mini stream")));
+        }
+        Ok(mini_stream.get(at..at.saturating_add(MINI_SECTOR).min(mini_stream.len())).unwrap_or_default())
     })
 }
 
@@ -232,8 +247,17 @@ fn records(stream: &[u8]) -> Walk<()> {
     let too_short = |kind: u16, data: &[u8]| {
         Err(damaged(format!("a record of type {kind:#06X} is {} bytes long, too short for what it holds", data.len())))
     };
-    for (kind, data) in records_from(stream, 0) {
+    let globals: Vec<(u16, &[u8])> = records_from(stream, 0).collect();
+    for (index, &(kind, data)) in globals.iter().enumerate() {
         match kind {
+            // SST, the shared strings, with the Continue records after it (calamine reads them as one).
+            0x00FC => {
+                let continued = globals.iter().skip(index.saturating_add(1)).take_while(|(k, _)| *k == CONTINUE);
+                let chunks: Vec<&[u8]> = std::iter::once(data).chain(continued.map(|&(_, d)| d)).collect();
+                if !shared_strings_fit(&chunks) {
+                    return Err(damaged("its table of shared strings ends inside a string".into()));
+                }
+            }
             // calamine reads these without checking their length: FilePass, CodePage, DateMode, BOF, ExternSheet.
             0x002F | 0x0042 | 0x0022 | 0x0809 | 0x0017 if data.len() < 2 => return too_short(kind, data),
             0x0809 => {
@@ -296,6 +320,16 @@ fn records(stream: &[u8]) -> Walk<()> {
                         read = read.saturating_add(u64::from(last.saturating_sub(first)).saturating_add(1));
                     }
                 }
+                // MergeCells: a count, then that many ranges of 8 bytes (calamine reads them unchecked).
+                (0x00E5, ..) => {
+                    let count = u16_at(data, 0).map(|n| usize::from(n).saturating_mul(8).saturating_add(2));
+                    if count.is_none_or(|needed| data.len() < needed) {
+                        return Err(damaged(format!(
+                            "its sheet `{name}` lists merged cells past the end of its record ({} bytes)",
+                            data.len()
+                        )));
+                    }
+                }
                 (0x000A, ..) => break,
                 _ => {}
             }
@@ -318,6 +352,97 @@ fn records(stream: &[u8]) -> Walk<()> {
         }
     }
     Ok(())
+}
+
+/// The type of a record that continues the one before it.
+const CONTINUE: u16 = 0x003C;
+
+/// The record (and its continuations) being read, as calamine reads a table of shared strings.
+struct Chunks<'a, 'c> {
+    chunks: &'c [&'a [u8]],
+    next: usize,
+    data: &'a [u8],
+}
+
+impl<'a> Chunks<'a, '_> {
+    /// Moves to the next continuation, if there is one.
+    fn advance(&mut self) -> bool {
+        match self.chunks.get(self.next) {
+            Some(&chunk) => {
+                self.data = chunk;
+                self.next = self.next.saturating_add(1);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes `len` bytes, across continuations; false when they run out (calamine's error).
+    fn skip(&mut self, mut len: usize) -> bool {
+        while len > 0 {
+            if self.data.is_empty() && !self.advance() {
+                return false;
+            }
+            let taken = len.min(self.data.len());
+            self.data = self.data.get(taken..).unwrap_or_default();
+            len = len.saturating_sub(taken);
+        }
+        true
+    }
+
+    /// Takes `n` bytes from the current record, or `None` (where calamine indexes past its end).
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.data.get(..n)?, self.data.get(n..)?);
+        self.data = rest;
+        Some(head)
+    }
+}
+
+/// False when calamine would index past the end of this table of shared strings (`SST` and its
+/// `Continue` records, in `chunks`) as it reads it: a string's flags saying a count of formatting
+/// runs or extra bytes follow where the record ends, or a string continued in an empty record.
+fn shared_strings_fit(chunks: &[&[u8]]) -> bool {
+    let Some(&first) = chunks.first() else { return true };
+    let Some(strings) = first.get(8..) else { return true }; // shorter than its header: calamine refuses it
+    let mut r = Chunks { chunks, next: 1, data: strings };
+    loop {
+        if r.data.is_empty() && !r.advance() {
+            return true;
+        }
+        if r.data.is_empty() {
+            continue; // an empty string, as calamine reads it
+        }
+        let Some(head) = r.take(3) else { return true }; // calamine refuses it
+        let (Some(count), Some(&flags)) = (u16_at(head, 0), head.get(2)) else { return true };
+        let mut runs = 0usize;
+        let mut extra = 0usize;
+        if flags & 0x8 != 0 {
+            let Some(n) = r.take(2).and_then(|b| u16_at(b, 0)) else { return false };
+            runs = usize::from(n).saturating_mul(4);
+        }
+        if flags & 0x4 != 0 {
+            let Some(n) = r.take(4).and_then(|b| u32_at(b, 0)) else { return false };
+            // calamine reads an i32 and casts it: a negative size is as large as an address can be.
+            extra = usize::try_from(n).ok().filter(|_| i32::try_from(n).is_ok()).unwrap_or(usize::MAX);
+        }
+        let (mut left, mut width) = (usize::from(count), if flags & 0x1 != 0 { 2 } else { 1 });
+        while left > 0 {
+            let chars = left.min(r.data.len().checked_div(width).unwrap_or(0));
+            r.data = r.data.get(chars.saturating_mul(width)..).unwrap_or_default();
+            left = left.saturating_sub(chars);
+            if left > 0 {
+                if !r.advance() {
+                    return true; // calamine's error: the string ends early
+                }
+                let Some(&continued_flags) = r.data.first() else { return false };
+                width = if continued_flags & 0x1 != 0 { 2 } else { 1 };
+                r.data = r.data.get(1..).unwrap_or_default();
+            }
+        }
+        if !r.skip(runs) || !r.skip(extra) {
+            return true; // calamine's error
+        }
+    }
 }
 
 /// True when a `Lbl` record holds the name and formula its lengths say, as far as calamine reads
