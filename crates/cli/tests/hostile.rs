@@ -116,10 +116,10 @@ fn every_file_of_the_corpus_is_read_or_refused_with_a_sentence() {
 
 #[test]
 fn a_workbook_damaged_past_what_is_checked_stops_with_a_sentence_not_a_bare_panic() {
-    // Known gap (README, "Workbooks measured before they are opened"): calamine indexes past the end of this
-    // .xls's shared-string table. The program still stops, but says what happened and what to do.
+    // Known gap (README, "Workbooks measured before they are opened"): calamine slices this .xls formula's
+    // tokens past the end of its record. The program still stops, but says what happened and what to do.
     let o =
-        Command::new(env!("CARGO_BIN_EXE_segscope")).args(["inspect", &file("damaged_strings.xls")]).output().unwrap();
+        Command::new(env!("CARGO_BIN_EXE_segscope")).args(["inspect", &file("damaged_formula.xls")]).output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(stderr.starts_with("error: segscope stopped on something it could not handle ("), "{stderr}");
