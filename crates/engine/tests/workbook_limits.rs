@@ -194,3 +194,12 @@ fn an_xls_chain_leading_to_the_sector_after_the_file_is_refused() {
     let err = read_table("short.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(err.to_string().contains("leads to sector 11, past the end of the file"), "{err}");
 }
+
+#[test]
+fn an_xls_formula_text_counts_at_its_cell_when_the_sheet_is_measured() {
+    // Found by fuzz/xls_ingest: a String record (a formula's text) with no formula before it is at A1 for
+    // calamine; with one value at 65,536 x 65,536 the sheet was laid out as four billion cells.
+    let err =
+        read_table("text.xls", &hostile("formula_text_far.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(matches!(err.kind, IngestErrorKind::SheetTooLarge { rows: 65_536, columns: 65_536, .. }), "{err:?}");
+}

@@ -186,6 +186,9 @@ def files():
     # in a record of 23 is past what Segscope checks: the page says it could not read the file.
     add("damaged_name.xls", excel97(rows, extra=biff(0x0018, bytes([0, 0, 0, 9, 0, 0]))))
     add("damaged_strings.xls", excel97(rows, extra=biff(0x00FC, struct.pack("<IIHB", 1, 1, 1, 0x08))))
+    # A formula's text value (a String record) with no formula before it: calamine puts it at A1, so with one
+    # value at the last position the sheet is 65,536 x 65,536 again (found by fuzz/xls_ingest).
+    add("formula_text_far.xls", excel97([(65535, 65535, "x")], sheet_extra=biff(0x0207, struct.pack("<HB", 1, 0) + b"y")))
     add("damaged_merged_cells.xls", excel97(rows, sheet_extra=biff(0x00E5, struct.pack("<H", 5))))
     formula = struct.pack("<HHH", 3, 0, 0) + struct.pack("<d", 0.0) + struct.pack("<HI", 0, 0) + struct.pack("<H", 0xFFFF) + b"\x1e\x01\x00"
     add("damaged_formula.xls", excel97(rows, sheet_extra=biff(0x0006, formula)))

@@ -291,6 +291,7 @@ fn records(stream: &[u8]) -> Walk<()> {
     for (at, name) in &sheets {
         let mut span: Option<(u32, u32, u32, u32)> = None; // rows and columns with values, ends included
         let mut read: u64 = 0; // cells calamine keeps while it reads, and the room it reserves for them
+        let mut formula_at = (0u32, 0u32);
         let mut extend = |row: u32, first: u32, last: u32| {
             let (r0, r1, c0, c1) = span.unwrap_or((row, row, first, last));
             span = Some((r0.min(row), r1.max(row), c0.min(first), c1.max(last)));
@@ -310,6 +311,14 @@ fn records(stream: &[u8]) -> Walk<()> {
                 // Number, Label, BoolErr, Rk, LabelSst, Formula: one cell each.
                 (0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006, Some(row), Some(column)) => {
                     extend(row, column, column);
+                    read = read.saturating_add(1);
+                    if kind == 0x0006 && data.len() >= 20 {
+                        formula_at = (row, column);
+                    }
+                }
+                // String: the text value of the last formula, at its cell (A1 before any formula).
+                (0x0207, ..) => {
+                    extend(formula_at.0, formula_at.1, formula_at.1);
                     read = read.saturating_add(1);
                 }
                 // MulRk: the columns from the first to the last, which ends the record.
