@@ -31,7 +31,7 @@ const cases = [
   ['bomb.xlsx', { error: /expands more than 300-fold.*save the sheet as CSV/ }],
   ['far_cell.ods', { error: /the sheet `Data` spans 1048576 rows × 16384 columns \(out to cell XFD1048576\)/ }],
   ['repeated_cells.ods', { error: /the sheet `Data` spans 20003 rows × 16384 columns/ }],
-  ['far_cell.xls', { error: /the sheet `Data` spans 65536 rows × 65536 columns \(out to cell CRXP65536\)/ }],
+  ['far_cell.xls', { error: /its sheet `Data` spans 65536 rows × 65536 columns \(out to cell CRXP65536\), more than an Excel 97-2003 sheet holds/ }],
   ['sheet_past_the_end.xls', { error: /is said to start at byte 2147483632 of the workbook's data, past its end/ }],
   ['wrapped_dimensions.xls', { error: /\(its Dimensions record\)/ }],
   ['damaged_name.xls', { error: /a record of type 0x0018 is 6 bytes long, too short for what it holds/ }],

@@ -1,8 +1,8 @@
 //! An Excel 97-2003 workbook (`.xls`) measured before calamine opens it (issue #17). calamine
 //! reads every sheet of an `.xls` as it opens it, lays each out whole, and trusts the positions the
 //! file gives: a sheet said to start past the end of the workbook's data panicked (a slice past the
-//! end), and one value at the last position a record can name (65,536 × 65,536) asked for four
-//! billion cells, an allocation that aborts. This finds the workbook's data in the compound file,
+//! end), and one value at the last position a record can name (65,536 × 65,536, far past the
+//! sheet's last cell, IV65536) asked for four billion cells, an allocation that aborts. This finds the workbook's data in the compound file,
 //! walks its records keeping nothing, and refuses those with a sentence.
 //!
 //! The compound file is read here, not with the `cfb` crate, which would bring a web clock shim
@@ -25,6 +25,8 @@ const FIRST_MARKER: u32 = 0xFFFF_FFFA;
 const MINI_CUTOFF: usize = 4096;
 /// The size of a mini sector.
 const MINI_SECTOR: usize = 64;
+/// The most cells an Excel 97-2003 sheet holds (65,536 rows × 256 columns, A1 to IV65536).
+const SHEET_CELLS: u64 = 65_536 * 256;
 /// The names calamine looks for the workbook's stream by, in its order.
 const STREAM_NAMES: [&str; 4] = ["Workbook", "Book", "WORKBOOK", "BOOK"];
 
@@ -301,9 +303,9 @@ fn records(stream: &[u8]) -> Walk<()> {
             match (kind, row, column) {
                 (0x0200, ..) => {
                     let room = dimensions(data);
-                    if room.saturating_mul(cell) > MAX_ARRAY_BYTES {
+                    if room > SHEET_CELLS {
                         return Err(damaged(format!(
-                            "its sheet `{name}` says it holds {room} cells (its Dimensions record), far more than an Excel 97-2003 sheet can (16777216)"
+                            "its sheet `{name}` says it holds {room} cells (its Dimensions record), more than an Excel 97-2003 sheet can (16777216)"
                         )));
                     }
                     read = read.saturating_add(room);
@@ -345,6 +347,14 @@ fn records(stream: &[u8]) -> Walk<()> {
         }
         let count = |first: u32, last: u32| u64::from(last.saturating_sub(first)).saturating_add(1);
         let (rows, columns) = span.map_or((0, 0), |(r0, r1, c0, c1)| (count(r0, r1), count(c0, c1)));
+        if rows.saturating_mul(columns) > SHEET_CELLS {
+            let (last_row, last_column) = span.map_or((0, 0), |(_, r1, _, c1)| (r1, c1));
+            return Err(damaged(format!(
+                "its sheet `{name}` spans {rows} rows × {columns} columns (out to cell {}), more than an Excel 97-2003 \
+                 sheet holds (65536 × 256): a cell's position in it is damaged",
+                super::spreadsheet::cell_name(last_row, last_column)
+            )));
+        }
         held = held
             .saturating_add(rows.saturating_mul(columns).saturating_mul(CELL_BYTES))
             .saturating_add(read.saturating_mul(cell));
