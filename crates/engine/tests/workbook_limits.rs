@@ -202,3 +202,13 @@ fn an_xls_formula_text_counts_at_its_cell_when_the_sheet_is_measured() {
         read_table("text.xls", &hostile("formula_text_far.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
     assert!(err.to_string().contains("spans 65536 rows × 65536 columns (out to cell CRXP65536)"), "{err}");
 }
+
+#[test]
+fn an_xls_whose_short_data_has_no_mini_stream_table_is_refused() {
+    // Found by fuzz/xls_ingest: the header counting no sectors of the mini stream's table, calamine looked the
+    // second mini sector up in an empty table (a panic).
+    let mut bytes = hostile("small_customers.xls");
+    bytes[0x40..0x44].copy_from_slice(&0u32.to_le_bytes());
+    let err = read_table("no_table.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    assert!(err.to_string().contains("its data is in a mini stream that has no table"), "{err}");
+}

@@ -191,7 +191,13 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     // A short stream lives in the mini stream (the root entry's data), sectors of 64 bytes; calamine
     // loads it only when the header counts sectors of the mini stream's table.
     if header(0x40)? == 0 {
-        return Err(Stop::Pass);
+        // No table for the mini stream: calamine read the data from wherever its file reader was, then looked
+        // the next mini sector up in an empty table (a panic).
+        return if len == 0 {
+            Err(Stop::Pass)
+        } else {
+            Err(damaged("its data is in a mini stream that has no table".into()))
+        };
     }
     let root = entries.first().ok_or(Stop::Pass)?;
     let mini_stream =
