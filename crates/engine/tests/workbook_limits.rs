@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use segscope_engine::ingest::{read_table, IngestErrorKind, ReadOptions};
+use segscope_engine::ingest::{read_table, IngestError, IngestErrorKind, ReadOptions};
 use segscope_engine::progress::Quiet;
 use zip::write::SimpleFileOptions;
 
@@ -73,7 +73,7 @@ fn a_value_at_the_far_corner_of_an_ods_sheet_is_refused_naming_the_cell() {
         r#"<table:table-row table:number-rows-repeated="1048572"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/>{}</table:table-row>"#,
         text("x")
     );
-    let err = read_table("far.ods", &ods(&(customers() + &far)), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("far.ods", &ods(&(customers() + &far)));
     assert!(
         matches!(err.kind, IngestErrorKind::SheetTooLarge { ref cell, rows: 1_048_576, columns: 16_384, .. } if cell == "XFD1048576"),
         "{err:?}"
@@ -87,14 +87,14 @@ fn a_value_at_the_far_corner_of_an_ods_sheet_is_refused_naming_the_cell() {
 fn a_value_repeated_across_every_column_of_many_rows_is_refused() {
     // 20,000 rows of one value repeated to the grid's edge: 328 million cells from a file of a few kilobytes.
     let row = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#;
-    let err = read_table("repeated.ods", &ods(&row.repeat(20_000)), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("repeated.ods", &ods(&row.repeat(20_000)));
     assert!(matches!(err.kind, IngestErrorKind::SheetTooLarge { columns: 16_384, .. }), "{err:?}");
 }
 
 #[test]
 fn a_cell_asking_for_billions_of_spaces_is_refused() {
     let row = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="20000000000"/>b</text:p></table:table-cell></table:table-row>"#;
-    let err = read_table("spaces.ods", &ods(&(customers() + row)), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("spaces.ods", &ods(&(customers() + row)));
     assert!(matches!(err.kind, IngestErrorKind::Unreadable { .. }), "{err:?}");
     assert!(err.to_string().contains("20000000000 spaces or more"), "{err}");
 }
@@ -108,7 +108,7 @@ fn a_workbook_part_that_expands_a_thousandfold_is_refused_before_it_is_read() {
     );
     let bytes = zip(&[("[Content_Types].xml", "<Types/>"), ("xl/worksheets/sheet1.xml", &sheet)]);
     assert!(bytes.len() < 200_000, "{}", bytes.len());
-    let err = read_table("bomb.xlsx", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("bomb.xlsx", &bytes);
     assert!(matches!(err.kind, IngestErrorKind::CompressionBomb { .. }), "{err:?}");
     assert!(err.to_string().contains("save the sheet as CSV"), "{err}");
 }
@@ -116,6 +116,19 @@ fn a_workbook_part_that_expands_a_thousandfold_is_refused_before_it_is_read() {
 /// A file of the hostile corpus (`tests/data/hostile/`, written by its `make.py`).
 fn hostile(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/../../tests/data/hostile/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// What reading `bytes` as `name` says (the read must fail).
+fn refusal(name: &str, bytes: &[u8]) -> IngestError {
+    read_table(name, bytes, &ReadOptions::default(), &mut Quiet).unwrap_err()
+}
+
+/// `customers.xls` with its directory (sector 1) continuing to sector `next` in the allocation table (sector 0).
+fn directory_continuing_to(next: u32) -> Vec<u8> {
+    let mut bytes = hostile("customers.xls");
+    let entry = 512 + 4;
+    bytes[entry..entry + 4].copy_from_slice(&next.to_le_bytes());
+    bytes
 }
 
 #[test]
@@ -130,7 +143,7 @@ fn an_xls_reads_whether_its_data_is_in_whole_sectors_or_the_mini_stream() {
 #[test]
 fn an_xls_value_at_the_last_position_a_record_names_is_refused_naming_the_cell() {
     // calamine laid the sheet out as 65,536 x 65,536 cells: an allocation that aborts.
-    let err = read_table("far_cell.xls", &hostile("far_cell.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("far_cell.xls", &hostile("far_cell.xls"));
     assert!(matches!(err.kind, IngestErrorKind::Unreadable { .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("its sheet `Data` spans 65536 rows × 65536 columns (out to cell CRXP65536), more than an Excel 97-2003 sheet holds"), "{message}");
@@ -140,7 +153,7 @@ fn an_xls_value_at_the_last_position_a_record_names_is_refused_naming_the_cell()
 fn an_xls_sheet_said_to_start_past_the_data_is_refused_in_sectors_and_the_mini_stream() {
     // calamine sliced its data from that position: a panic.
     for name in ["sheet_past_the_end.xls", "small_sheet_past_the_end.xls"] {
-        let err = read_table(name, &hostile(name), &ReadOptions::default(), &mut Quiet).unwrap_err();
+        let err = refusal(name, &hostile(name));
         assert!(matches!(err.kind, IngestErrorKind::Unreadable { .. }), "{name}: {err:?}");
         assert!(err.to_string().contains("its sheet `Data` is said to start at byte 2147483632"), "{err}");
     }
@@ -149,36 +162,30 @@ fn an_xls_sheet_said_to_start_past_the_data_is_refused_in_sectors_and_the_mini_s
 #[test]
 fn an_xls_sheet_whose_dimensions_end_before_they_start_is_refused() {
     // calamine's arithmetic wraps to four billion rows, and it reserved room for them.
-    let err =
-        read_table("wrapped.xls", &hostile("wrapped_dimensions.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("wrapped.xls", &hostile("wrapped_dimensions.xls"));
     assert!(err.to_string().contains("says it holds 8589934584 cells (its Dimensions record)"), "{err}");
 }
 
 #[test]
 fn an_xls_whose_directory_chain_loops_is_refused() {
     // Sector 1 (the directory) pointing at itself: calamine followed the chain without end.
-    let mut bytes = hostile("customers.xls");
-    let entry = 512 + 4; // the allocation table is sector 0; its entry for sector 1
-    bytes[entry..entry + 4].copy_from_slice(&1u32.to_le_bytes());
-    let err = read_table("loop.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("loop.xls", &directory_continuing_to(1));
     assert!(err.to_string().contains("a chain of its sectors loops back on itself"), "{err}");
 }
 
 #[test]
 fn an_xls_defined_name_shorter_than_its_lengths_is_refused() {
     // calamine read the name's length at byte 3 and its text from byte 14 of a 6-byte record: a panic.
-    let err = read_table("name.xls", &hostile("damaged_name.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("name.xls", &hostile("damaged_name.xls"));
     assert!(err.to_string().contains("a record of type 0x0018 is 6 bytes long, too short for what it holds"), "{err}");
 }
 
 #[test]
 fn an_xls_string_table_or_merged_cells_list_past_its_record_is_refused() {
     // calamine read a count of formatting runs after the last byte, and eight bytes a merged range past the end.
-    let err =
-        read_table("strings.xls", &hostile("damaged_strings.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("strings.xls", &hostile("damaged_strings.xls"));
     assert!(err.to_string().contains("its table of shared strings ends inside a string"), "{err}");
-    let err = read_table("merged.xls", &hostile("damaged_merged_cells.xls"), &ReadOptions::default(), &mut Quiet)
-        .unwrap_err();
+    let err = refusal("merged.xls", &hostile("damaged_merged_cells.xls"));
     assert!(err.to_string().contains("its sheet `Data` lists merged cells past the end of its record"), "{err}");
 }
 
@@ -186,11 +193,9 @@ fn an_xls_string_table_or_merged_cells_list_past_its_record_is_refused() {
 fn an_xls_chain_leading_to_the_sector_after_the_file_is_refused() {
     // Found by fuzz/xls_ingest: calamine counts a sector that starts where the file ends as present, and sliced
     // from past the end of what it had read (a panic). The directory (sector 1) continuing to sector 11 of 11.
-    let mut bytes = hostile("customers.xls");
+    let bytes = directory_continuing_to(11);
     assert_eq!(bytes.len(), 11 * 512);
-    let entry = 512 + 4;
-    bytes[entry..entry + 4].copy_from_slice(&11u32.to_le_bytes());
-    let err = read_table("short.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("short.xls", &bytes);
     assert!(err.to_string().contains("leads to sector 11, past the end of the file"), "{err}");
 }
 
@@ -198,8 +203,7 @@ fn an_xls_chain_leading_to_the_sector_after_the_file_is_refused() {
 fn an_xls_formula_text_counts_at_its_cell_when_the_sheet_is_measured() {
     // Found by fuzz/xls_ingest: a String record (a formula's text) with no formula before it is at A1 for
     // calamine; with one value at 65,536 x 65,536 the sheet was laid out as four billion cells.
-    let err =
-        read_table("text.xls", &hostile("formula_text_far.xls"), &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("text.xls", &hostile("formula_text_far.xls"));
     assert!(err.to_string().contains("spans 65536 rows × 65536 columns (out to cell CRXP65536)"), "{err}");
 }
 
@@ -209,6 +213,6 @@ fn an_xls_whose_short_data_has_no_mini_stream_table_is_refused() {
     // second mini sector up in an empty table (a panic).
     let mut bytes = hostile("small_customers.xls");
     bytes[0x40..0x44].copy_from_slice(&0u32.to_le_bytes());
-    let err = read_table("no_table.xls", &bytes, &ReadOptions::default(), &mut Quiet).unwrap_err();
+    let err = refusal("no_table.xls", &bytes);
     assert!(err.to_string().contains("its data is in a mini stream that has no table"), "{err}");
 }

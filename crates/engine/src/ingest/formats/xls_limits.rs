@@ -81,11 +81,10 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), IngestErrorKind> {
     }
 }
 
-/// The sectors of a compound file and its allocation table.
+/// The sectors of a compound file (`sector` bytes each, after a header of the same size).
 struct Compound<'a> {
     bytes: &'a [u8],
     sector: usize,
-    fat: Vec<u32>,
 }
 
 impl Compound<'_> {
@@ -145,7 +144,7 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
         return Err(damaged(format!("its header asks for {reserved} bytes of room before anything is read")));
     }
     // The allocation table's sectors: 109 named in the header, then a chain of further lists.
-    let mut compound = Compound { bytes, sector, fat: Vec::new() };
+    let compound = Compound { bytes, sector };
     let mut table_sectors: Vec<u32> = u32s(bytes.get(0x4C..0x200).unwrap_or_default()).collect();
     let mut next = header(0x44)?;
     let per_list = (sector / 4).saturating_sub(1);
@@ -164,8 +163,7 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
         let part = compound.sector(id)?;
         fat.extend(u32s(part));
     }
-    compound.fat = fat;
-    let directory = chain(header(0x30)?, usize::MAX, &compound.fat, |id| compound.sector(id))?;
+    let directory = chain(header(0x30)?, usize::MAX, &fat, |id| compound.sector(id))?;
     let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
     let size_of = |entry: &[u8]| -> Walk<usize> {
         let size = if sector == 512 { u32_at(entry, 120).map(u64::from) } else { u64_at(entry, 120) };
@@ -186,7 +184,7 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
     };
     let (start, len) = (u32_at(entry, 116).ok_or(Stop::Pass)?, size_of(entry)?);
     if len >= MINI_CUTOFF {
-        return chain(start, len, &compound.fat, |id| compound.sector(id));
+        return chain(start, len, &fat, |id| compound.sector(id));
     }
     // A short stream lives in the mini stream (the root entry's data), sectors of 64 bytes; calamine
     // loads it only when the header counts sectors of the mini stream's table.
@@ -200,11 +198,9 @@ fn workbook_stream(bytes: &[u8]) -> Walk<Vec<u8>> {
         };
     }
     let root = entries.first().ok_or(Stop::Pass)?;
-    let mini_stream =
-        chain(u32_at(root, 116).ok_or(Stop::Pass)?, size_of(root)?, &compound.fat, |id| compound.sector(id))?;
+    let mini_stream = chain(u32_at(root, 116).ok_or(Stop::Pass)?, size_of(root)?, &fat, |id| compound.sector(id))?;
     let mini_table_len = usize::try_from(header(0x40)?).unwrap_or(usize::MAX).saturating_mul(sector);
-    let mini_table: Vec<u32> =
-        u32s(&chain(header(0x3C)?, mini_table_len, &compound.fat, |id| compound.sector(id))?).collect();
+    let mini_table: Vec<u32> = u32s(&chain(header(0x3C)?, mini_table_len, &fat, |id| compound.sector(id))?).collect();
     // A mini sector past the mini stream: calamine read on from wherever the file reader was, or sliced
     // backwards at its end (a panic). Refused either way.
     chain(start, len, &mini_table, |id| {
